@@ -1,0 +1,1 @@
+"""The ratsflow service: persistence, API, scheduler, mail, audit, CLI and web pages."""

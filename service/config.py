@@ -1,0 +1,23 @@
+"""Settings from the environment (prefix ``RATSFLOW_``), read once per process."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RATSFLOW_", extra="ignore")
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'ratsflow.db'}"
+    definitions_dir: Path = PROJECT_ROOT / "definitions"
+    chain_key: str = "aschersleben"
+    audit_salt: str = "ratsflow-demo-salt-bitte-ersetzen"
+    base_url: str = "http://127.0.0.1:8000"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
