@@ -1,0 +1,129 @@
+"""Statement-level SQL for the audit chain: append under a chain lock, read in order."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import Connection
+
+from service.audit.chain import GENESIS, EventDraft, SealedEvent, seal
+from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
+
+events = AuditEvent.__table__  # type: ignore[attr-defined]
+details = AuditDetail.__table__  # type: ignore[attr-defined]
+event_persons = AuditEventPerson.__table__  # type: ignore[attr-defined]
+
+_LAST_SQL = text(
+    "SELECT seq, hash FROM audit_events WHERE chain_key = :chain ORDER BY seq DESC LIMIT 1"
+)
+_LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
+_INSERT_EVENT = insert(events).returning(events.c.id)
+
+
+def chain_lock_key(chain_key: str) -> int:
+    """A stable signed 64-bit key per chain for PostgreSQL's advisory locks."""
+    return int.from_bytes(hashlib.sha256(chain_key.encode()).digest()[:8], "big", signed=True)
+
+
+def lock_chain(connection: Connection, chain_key: str) -> None:
+    """Serialises writers of one chain until commit; SQLite's single writer already does."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK_SQL, {"key": chain_lock_key(chain_key)})
+
+
+def append(connection: Connection, chain_key: str, draft: EventDraft) -> SealedEvent:
+    lock_chain(connection, chain_key)
+    last = connection.execute(_LAST_SQL, {"chain": chain_key}).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    sealed = seal(draft, chain_key, seq, prev)
+    event_id = connection.execute(
+        _INSERT_EVENT,
+        {
+            "chain_key": chain_key,
+            "seq": seq,
+            "ts": draft.ts,
+            "actor_id": draft.actor_id,
+            "actor_role": draft.actor_role,
+            "action": draft.action,
+            "entity_type": draft.entity_type,
+            "entity_id": draft.entity_id,
+            "request_id": draft.request_id,
+            "payload": sealed.payload,
+            "prev_hash": prev,
+            "hash": sealed.hash,
+        },
+    ).scalar_one()
+    persons = sorted(set(draft.persons))
+    if persons:
+        connection.execute(
+            insert(event_persons), [{"event_id": event_id, "person_id": p} for p in persons]
+        )
+    if sealed.secrets:
+        connection.execute(
+            insert(details),
+            [
+                {
+                    "event_id": event_id,
+                    "path": s.path,
+                    "person_id": s.person_id,
+                    "value": s.value,
+                    "salt": s.salt,
+                }
+                for s in sealed.secrets
+            ],
+        )
+    return sealed
+
+
+def chain_rows(
+    connection: Connection, chain_key: str, from_seq: int | None, to_seq: int | None
+) -> Iterator[Any]:
+    query = (
+        select(
+            events.c.id,
+            events.c.seq,
+            events.c.ts,
+            events.c.actor_id,
+            events.c.actor_role,
+            events.c.action,
+            events.c.entity_type,
+            events.c.entity_id,
+            events.c.payload,
+            events.c.prev_hash,
+            events.c.hash,
+        )
+        .where(events.c.chain_key == chain_key)
+        .order_by(events.c.seq)
+    )
+    if from_seq is not None:
+        query = query.where(events.c.seq >= from_seq)
+    if to_seq is not None:
+        query = query.where(events.c.seq <= to_seq)
+    yield from connection.execution_options(yield_per=5000).execute(query)
+
+
+def previous_hash(connection: Connection, chain_key: str, seq: int) -> str | None:
+    row = connection.execute(
+        select(events.c.hash).where(events.c.chain_key == chain_key, events.c.seq == seq)
+    ).first()
+    return row[0] if row else None
+
+
+def detail_rows(connection: Connection, event_ids: list[int]) -> dict[int, list[Any]]:
+    found: dict[int, list[Any]] = {}
+    for start in range(0, len(event_ids), 500):
+        chunk = event_ids[start : start + 500]
+        for row in connection.execute(
+            select(details.c.event_id, details.c.path, details.c.value, details.c.salt).where(
+                details.c.event_id.in_(chunk)
+            )
+        ):
+            found.setdefault(row.event_id, []).append(row)
+    return found
+
+
+def chain_keys(connection: Connection) -> list[str]:
+    return list(connection.execute(select(events.c.chain_key).distinct()).scalars())

@@ -1,0 +1,28 @@
+from datetime import datetime
+
+from sqlmodel import Field, Index, SQLModel
+
+from service.columns import utc_field
+
+
+class Deadline(SQLModel, table=True):
+    """A Frist started by a transition; open ones are found by ``(open, due_at)``.
+
+    Deadlines live in the database, never in timers, so a restart loses none.
+    """
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_open_due", "open", "due_at"),
+        Index("ix_deadlines_entity", "entity_type", "entity_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(max_length=30)
+    entity_id: int
+    name: str = Field(max_length=50)
+    label: str = Field(max_length=300)
+    due_at: datetime = utc_field()
+    open: bool = True
+    created_at: datetime = utc_field()
+    closed_at: datetime | None = utc_field(nullable=True)

@@ -1,0 +1,113 @@
+"""Definition versions: stored with their exact text and hash; a stored version never changes.
+
+Items keep the version they started with, so every stored version stays loadable for as
+long as the database lives; new items start with the newest version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from service.actor import Actor
+from service.audit.service import record
+from service.definitions.models import StoredDefinition
+from workflow.errors import DefinitionError, Problem
+from workflow.loader import content_hash, definition_files, parse_text
+from workflow.registry import Registry, cascade_problems
+
+table = StoredDefinition.__table__  # type: ignore[attr-defined]
+
+
+def store_files(
+    connection: Connection, chain_key: str, paths: list[Path], actor: Actor, now: datetime
+) -> list[tuple[str, int, bool]]:
+    """Registers every file as a version; returns (name, version, newly stored) for each."""
+    loaded = []
+    problems: list[Problem] = []
+    for path in definition_files(paths):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(str(path), None, f"Datei nicht lesbar: {exc}"))
+            continue
+        try:
+            spec = parse_text(text, str(path))
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+            continue
+        loaded.append((path, text, spec))
+    problems.extend(cascade_problems([spec for _, _, spec in loaded]))
+    if problems:
+        raise DefinitionError(problems)
+    results = []
+    for path, text, spec in loaded:
+        digest = content_hash(text)
+        existing = connection.execute(
+            select(table.c.content_hash).where(
+                table.c.name == spec.name, table.c.version == spec.version
+            )
+        ).scalar()
+        if existing == digest:
+            results.append((spec.name, spec.version, False))
+            continue
+        if existing is not None:
+            raise DefinitionError(
+                [
+                    Problem(
+                        str(path),
+                        1,
+                        f"„{spec.name}“ Version {spec.version} ist bereits mit anderem Inhalt "
+                        "geladen; eine geladene Version ändert sich nie. Bitte die "
+                        "Versionsnummer erhöhen.",
+                    )
+                ]
+            )
+        definition_id = connection.execute(
+            insert(table).returning(table.c.id),
+            {
+                "name": spec.name,
+                "version": spec.version,
+                "content_hash": digest,
+                "content": text,
+                "loaded_at": now,
+            },
+        ).scalar_one()
+        record(
+            connection,
+            chain_key,
+            actor=actor,
+            now=now,
+            action="definition.load",
+            entity_type="definition",
+            entity_id=definition_id,
+            context={"definition": spec.name, "version": spec.version, "hash": digest},
+        )
+        results.append((spec.name, spec.version, True))
+    return results
+
+
+def build_registry(connection: Connection) -> Registry:
+    registry = Registry()
+    rows = connection.execute(
+        select(table.c.name, table.c.version, table.c.content).order_by(
+            table.c.name, table.c.version
+        )
+    )
+    for row in rows:
+        registry.register(parse_text(row.content, f"<{row.name} v{row.version}>"))
+    return registry
+
+
+def stored_versions(connection: Connection) -> list[tuple[str, int, str, datetime]]:
+    return [
+        (r.name, r.version, r.content_hash, r.loaded_at)
+        for r in connection.execute(
+            select(table.c.name, table.c.version, table.c.content_hash, table.c.loaded_at).order_by(
+                table.c.name, table.c.version
+            )
+        )
+    ]

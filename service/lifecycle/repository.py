@@ -1,0 +1,157 @@
+"""Statement-level SQL for the one transition path; no ORM objects on the hot path."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from service.deadlines.models import Deadline
+from service.lifecycle.models import HistoryEntry
+from service.measures.models import Measure, Statement
+from service.papers.models import Paper, PaperMeasure
+
+measures: Table = Measure.__table__  # type: ignore[attr-defined]
+papers: Table = Paper.__table__  # type: ignore[attr-defined]
+statements: Table = Statement.__table__  # type: ignore[attr-defined]
+deadlines: Table = Deadline.__table__  # type: ignore[attr-defined]
+history: Table = HistoryEntry.__table__  # type: ignore[attr-defined]
+paper_measures: Table = PaperMeasure.__table__  # type: ignore[attr-defined]
+
+ITEM_TABLES: dict[str, Table] = {"measure": measures, "paper": papers}
+
+
+def _item_select(table: Table) -> Any:
+    columns = [
+        table.c.id,
+        table.c.state,
+        table.c.version,
+        table.c.definition_name,
+        table.c.definition_version,
+        table.c.fields,
+        table.c.title,
+    ]
+    if table is measures:
+        columns += [table.c.responsible_person_id, table.c.code]
+    return select(*columns).where(table.c.id == bindparam("id"))
+
+
+def _item_update(table: Table) -> Any:
+    return (
+        update(table)
+        .where(and_(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version")))
+        .values(
+            state=bindparam("state"),
+            version=table.c.version + 1,
+            fields=bindparam("fields"),
+            updated_at=bindparam("updated_at"),
+        )
+    )
+
+
+_SELECTS = {name: _item_select(table) for name, table in ITEM_TABLES.items()}
+_UPDATES = {name: _item_update(table) for name, table in ITEM_TABLES.items()}
+_STATEMENTS = select(
+    statements.c.kind, statements.c.author_person_id, statements.c.given_on, statements.c.outcome
+).where(statements.c.measure_id == bindparam("id"))
+_CLOSE_ALL = (
+    update(deadlines)
+    .where(
+        deadlines.c.entity_type == bindparam("entity_type"),
+        deadlines.c.entity_id == bindparam("entity_id"),
+        deadlines.c.open.is_(True),
+    )
+    .values(open=False, closed_at=bindparam("closed_at"))
+)
+_CLOSE_NAMED = _CLOSE_ALL.where(deadlines.c.name == bindparam("name"))
+_INSERT_DEADLINE = insert(deadlines)
+_INSERT_HISTORY = insert(history)
+_CARRIED = (
+    select(paper_measures.c.measure_id)
+    .where(paper_measures.c.paper_id == bindparam("paper_id"))
+    .order_by(paper_measures.c.measure_id)
+)
+
+
+def load_item(connection: Connection, entity_type: str, entity_id: int) -> Any:
+    return connection.execute(_SELECTS[entity_type], {"id": entity_id}).first()
+
+
+def load_statements(connection: Connection, measure_id: int) -> list[Any]:
+    return list(connection.execute(_STATEMENTS, {"id": measure_id}))
+
+
+def update_item(
+    connection: Connection,
+    entity_type: str,
+    entity_id: int,
+    version: int,
+    state: str,
+    fields: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """The database decides races: zero rows updated means another writer won."""
+    result = connection.execute(
+        _UPDATES[entity_type],
+        {
+            "b_id": entity_id,
+            "b_version": version,
+            "state": state,
+            "fields": fields,
+            "updated_at": now,
+        },
+    )
+    return result.rowcount == 1
+
+
+def close_deadlines(
+    connection: Connection, entity_type: str, entity_id: int, now: datetime, name: str | None
+) -> None:
+    params = {"entity_type": entity_type, "entity_id": entity_id, "closed_at": now}
+    if name is None:
+        connection.execute(_CLOSE_ALL, params)
+    else:
+        connection.execute(_CLOSE_NAMED, {**params, "name": name})
+
+
+def insert_deadline(
+    connection: Connection,
+    entity_type: str,
+    entity_id: int,
+    name: str,
+    label: str,
+    due_at: datetime,
+    now: datetime,
+) -> None:
+    connection.execute(
+        _INSERT_DEADLINE,
+        {
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "name": name,
+            "label": label,
+            "due_at": due_at,
+            "open": True,
+            "created_at": now,
+        },
+    )
+
+
+def insert_history(connection: Connection, **values: Any) -> None:
+    connection.execute(_INSERT_HISTORY, values)
+
+
+def carried_measures(connection: Connection, paper_id: int) -> list[int]:
+    return list(connection.execute(_CARRIED, {"paper_id": paper_id}).scalars())
+
+
+def history_of(connection: Connection, entity_type: str, entity_id: int) -> list[Any]:
+    return list(
+        connection.execute(
+            select(history)
+            .where(history.c.entity_type == entity_type, history.c.entity_id == entity_id)
+            .order_by(history.c.id)
+        )
+    )

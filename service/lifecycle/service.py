@@ -1,0 +1,207 @@
+"""The one transition path: every state change of a measure or paper goes through ``fire``.
+
+In one transaction: read the item with its version, let the engine decide, update the row
+only if the version is still the same, close and start deadlines, write the history entry
+and the audit event. The caller owns the transaction, so a vote on a paper can apply to all
+measures it carries at once, or to none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service.actor import Actor
+from service.audit import repository as audit
+from service.audit.chain import EventDraft
+from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
+from service.lifecycle import repository
+from workflow.engine import FireResult, Subject
+from workflow.errors import StaleVersion, WorkflowError
+from workflow.guards import Statement
+from workflow.registry import Registry
+
+ENTITY_LABELS = {"measure": "Maßnahme", "paper": "Vorlage"}
+
+
+@dataclass(frozen=True)
+class Transitioned:
+    entity_type: str
+    entity_id: int
+    version: int
+    result: FireResult
+    audit_seq: int
+    carried: tuple[Transitioned, ...] = ()
+
+
+class Lifecycle:
+    def __init__(self, registry: Registry, chain_key: str) -> None:
+        self.registry = registry
+        self.chain_key = chain_key
+
+    def fire(
+        self,
+        connection: Connection,
+        entity_type: str,
+        entity_id: int,
+        event: str,
+        *,
+        actor: Actor,
+        now: datetime,
+        expected_version: int | None = None,
+        data: Mapping[str, Any] | None = None,
+        comment: str | None = None,
+        request_id: str | None = None,
+    ) -> Transitioned:
+        row = repository.load_item(connection, entity_type, entity_id)
+        if row is None:
+            raise NotFound(ENTITY_LABELS[entity_type], entity_id)
+        if expected_version is not None and row.version != expected_version:
+            raise StaleVersion(entity_type, entity_id, expected_version)
+        engine = self.registry.engine(row.definition_name, row.definition_version)
+        transition = engine.spec.transition(row.state, event)
+        statements: tuple[Statement, ...] = ()
+        if entity_type == "measure" and transition is not None and transition.guards:
+            statements = tuple(
+                Statement(s.kind, s.author_person_id, s.given_on, s.outcome)
+                for s in repository.load_statements(connection, entity_id)
+            )
+        subject = Subject(row.state, dict(row.fields or {}), statements)
+        result = engine.fire(subject, event, actor.roles, data, now, comment)
+        before_fields = row.fields or {}
+        if not repository.update_item(
+            connection,
+            entity_type,
+            entity_id,
+            row.version,
+            result.target,
+            dict(subject.fields),
+            now,
+        ):
+            raise StaleVersion(entity_type, entity_id, row.version)
+        assert transition is not None
+        role = min(actor.roles & transition.roles)
+        self._deadlines(connection, entity_type, entity_id, result, now)
+        repository.insert_history(
+            connection,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            at=now,
+            event=event,
+            label=result.label,
+            from_state=result.source,
+            to_state=result.target,
+            actor_user_id=actor.user_id,
+            actor_role=role,
+            comment=result.comment,
+            data=dict(result.changes),
+        )
+        changes: dict[str, tuple[Any, Any]] = {
+            "state": (result.source, result.target),
+            "version": (row.version, row.version + 1),
+        }
+        changes.update(
+            (name, (before_fields.get(name), value))
+            for name, value in result.changes.items()
+            if before_fields.get(name) != value
+        )
+        context: dict[str, Any] = {"event": event}
+        if result.deadline is not None:
+            context["deadline"] = result.deadline.name
+            context["due_at"] = result.deadline.due_at.isoformat()
+        responsible = getattr(row, "responsible_person_id", None)
+        sealed = audit.append(
+            connection,
+            self.chain_key,
+            EventDraft(
+                ts=now,
+                actor_id=actor.user_id,
+                actor_role=role,
+                action=f"{entity_type}.transition",
+                entity_type=entity_type,
+                entity_id=entity_id,
+                persons=[responsible] if responsible else [],
+                changes=changes,
+                context=context,
+                comment=result.comment,
+                request_id=request_id,
+                comment_person_id=actor.person_id,
+            ),
+        )
+        carried: tuple[Transitioned, ...] = ()
+        if entity_type == "paper" and result.cascade is not None:
+            carried = self._carry(
+                connection, entity_id, result, actor=actor, now=now, request_id=request_id
+            )
+        return Transitioned(entity_type, entity_id, row.version + 1, result, sealed.seq, carried)
+
+    def _carry(
+        self,
+        connection: Connection,
+        paper_id: int,
+        paper_result: FireResult,
+        *,
+        actor: Actor,
+        now: datetime,
+        request_id: str | None,
+    ) -> tuple[Transitioned, ...]:
+        """Applies the paper's decision to every measure it carries, or raises for all."""
+        assert paper_result.cascade is not None
+        event = paper_result.cascade
+        done: list[Transitioned] = []
+        blocked: list[BlockedItem] = []
+        for measure_id in repository.carried_measures(connection, paper_id):
+            row = repository.load_item(connection, "measure", measure_id)
+            engine = self.registry.engine(row.definition_name, row.definition_version)
+            if engine.spec.states[row.state].final:
+                continue  # withdrawn or ended measures no longer follow the paper
+            transition = engine.spec.transition(row.state, event)
+            accepted = set(transition.requires) | set(transition.optional) if transition else set()
+            data = {k: v for k, v in paper_result.changes.items() if k in accepted}
+            try:
+                done.append(
+                    self.fire(
+                        connection,
+                        "measure",
+                        measure_id,
+                        event,
+                        actor=actor,
+                        now=now,
+                        data=data,
+                        comment=paper_result.comment,
+                        request_id=request_id,
+                    )
+                )
+            except WorkflowError as exc:
+                blocked.append(
+                    BlockedItem("measure", measure_id, f"Maßnahme {measure_id}", exc.detail)
+                )
+        if blocked:
+            raise CarriedItemsBlocked(paper_result.event, blocked)
+        return tuple(done)
+
+    @staticmethod
+    def _deadlines(
+        connection: Connection, entity_type: str, entity_id: int, result: FireResult, now: datetime
+    ) -> None:
+        reflexive = result.source == result.target
+        if not reflexive:
+            repository.close_deadlines(connection, entity_type, entity_id, now, None)
+        elif result.deadline is not None:
+            repository.close_deadlines(
+                connection, entity_type, entity_id, now, result.deadline.name
+            )
+        if result.deadline is not None:
+            repository.insert_deadline(
+                connection,
+                entity_type,
+                entity_id,
+                result.deadline.name,
+                result.deadline.label,
+                result.deadline.due_at,
+                now,
+            )

@@ -1,0 +1,186 @@
+"""Programmes, measures and statements: creating them, reading them, firing their events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from service.actor import Actor
+from service.errors import NotFound
+from service.lifecycle import repository as lifecycle_repository
+from service.lifecycle.service import Transitioned
+from service.measures.models import Measure, Programme, Statement
+from service.records import insert_audited
+from service.runtime import Runtime
+from workflow.values import normalize
+
+programmes = Programme.__table__  # type: ignore[attr-defined]
+measures = Measure.__table__  # type: ignore[attr-defined]
+statements = Statement.__table__  # type: ignore[attr-defined]
+
+STATEMENT_ROLES = {
+    "datenschutz": "datenschutz",
+    "informationssicherheit": "informationssicherheit",
+    "personalrat": "personalrat",
+}
+
+
+def create_programme(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
+    values.setdefault("created_at", runtime.now())
+    return insert_audited(
+        connection,
+        runtime.chain_key,
+        programmes,
+        values,
+        actor=actor,
+        now=runtime.now(),
+        entity_type="programme",
+        persons=[values.get("owner_person_id")],
+    )
+
+
+def create_measure(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    *,
+    programme_id: int,
+    code: str,
+    title: str,
+    fields: Mapping[str, Any] | None = None,
+    **values: Any,
+) -> int:
+    """A new measure starts in the newest version of ``massnahme``, in its initial state."""
+    engine = runtime.registry.latest("massnahme")
+    spec = engine.spec
+    clean = {
+        name: normalize(spec.fields[name], value)
+        for name, value in (fields or {}).items()
+        if name in spec.fields
+    }
+    now = runtime.now()
+    row = {
+        "programme_id": programme_id,
+        "code": code,
+        "title": title,
+        "state": spec.initial,
+        "version": 1,
+        "definition_name": spec.name,
+        "definition_version": spec.version,
+        "fields": {k: v for k, v in clean.items() if v is not None},
+        "created_at": now,
+        "updated_at": now,
+        **values,
+    }
+    return insert_audited(
+        connection,
+        runtime.chain_key,
+        measures,
+        row,
+        actor=actor,
+        now=now,
+        entity_type="measure",
+        persons=[values.get("responsible_person_id")],
+    )
+
+
+def add_statement(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    *,
+    measure_id: int,
+    kind: str,
+    outcome: str,
+    given_on: date,
+    text: str | None = None,
+) -> int:
+    if actor.person_id is None:
+        raise NotFound("Person des Benutzers", actor.name)
+    now = runtime.now()
+    return insert_audited(
+        connection,
+        runtime.chain_key,
+        statements,
+        {
+            "measure_id": measure_id,
+            "kind": kind,
+            "outcome": outcome,
+            "given_on": given_on,
+            "text": text,
+            "author_person_id": actor.person_id,
+            "created_at": now,
+        },
+        actor=actor,
+        now=now,
+        entity_type="statement",
+        persons=[actor.person_id],
+    )
+
+
+def fire(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    measure_id: int,
+    event: str,
+    *,
+    version: int | None = None,
+    data: Mapping[str, Any] | None = None,
+    comment: str | None = None,
+    request_id: str | None = None,
+) -> Transitioned:
+    return runtime.lifecycle.fire(
+        connection,
+        "measure",
+        measure_id,
+        event,
+        actor=actor,
+        now=runtime.now(),
+        expected_version=version,
+        data=data,
+        comment=comment,
+        request_id=request_id,
+    )
+
+
+def list_measures(connection: Connection) -> list[Any]:
+    return list(
+        connection.execute(
+            select(
+                measures.c.id,
+                measures.c.code,
+                measures.c.title,
+                measures.c.state,
+                measures.c.version,
+                measures.c.programme_id,
+                measures.c.responsible_person_id,
+            ).order_by(measures.c.id)
+        )
+    )
+
+
+def get_measure(connection: Connection, measure_id: int) -> Any:
+    row = connection.execute(select(measures).where(measures.c.id == measure_id)).first()
+    if row is None:
+        raise NotFound("Maßnahme", measure_id)
+    return row
+
+
+def statements_of(connection: Connection, measure_id: int) -> list[Any]:
+    return list(
+        connection.execute(
+            select(statements)
+            .where(statements.c.measure_id == measure_id)
+            .order_by(statements.c.id)
+        )
+    )
+
+
+def history(connection: Connection, measure_id: int) -> list[Any]:
+    get_measure(connection, measure_id)
+    return lifecycle_repository.history_of(connection, "measure", measure_id)

@@ -1,0 +1,42 @@
+"""Inserting a row and writing its audit event together, for the non-hot create paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, insert
+from sqlalchemy.engine import Connection
+
+from service.actor import Actor
+from service.audit.service import created, record
+
+
+def insert_audited(
+    connection: Connection,
+    chain_key: str,
+    table: Table,
+    values: dict[str, Any],
+    *,
+    actor: Actor,
+    now: datetime,
+    entity_type: str,
+    persons: Iterable[int | None] = (),
+    subject_person_id: int | None = None,
+    audited_values: dict[str, Any] | None = None,
+) -> int:
+    row_id = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
+    record(
+        connection,
+        chain_key,
+        actor=actor,
+        now=now,
+        action=f"{entity_type}.create",
+        entity_type=entity_type,
+        entity_id=row_id,
+        changes=created(audited_values if audited_values is not None else values),
+        persons=persons,
+        subject_person_id=subject_person_id,
+    )
+    return int(row_id)

@@ -1,0 +1,186 @@
+"""Working days and deadlines as people in Sachsen-Anhalt count them.
+
+Deadlines are stored in UTC but meant in local wall time: "in six weeks at 07:00" must still
+be 07:00 after a change to or from summer time, and a due date on a weekend or a public
+holiday moves to a working day. Nothing here reads the clock, so every rule can be tested
+with fixed moments.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import holidays
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+_SATURDAY = 5
+_ONE_DAY = timedelta(days=1)
+
+_DURATION = re.compile(
+    r"P(?:(?P<years>[0-9]+)Y)?(?:(?P<months>[0-9]+)M)?(?:(?P<weeks>[0-9]+)W)?"
+    r"(?:(?P<days>[0-9]+)D)?"
+    r"(?:T(?=[0-9])(?:(?P<hours>[0-9]+)H)?(?:(?P<minutes>[0-9]+)M)?(?:(?P<seconds>[0-9]+)S)?)?"
+)
+
+
+@lru_cache(maxsize=256)
+def _holidays(year: int) -> Mapping[date, str]:
+    """Builds one year once; the package's objects are slow to build and mutable, so a
+    read-only copy is cached instead of the object itself."""
+    days = holidays.country_holidays("DE", subdiv="ST", years=year, language="de")
+    return MappingProxyType(dict(days))
+
+
+def holiday_name(day: date) -> str | None:
+    """German name of the public holiday in Sachsen-Anhalt on ``day``, for explaining a move."""
+    return _holidays(day.year).get(day)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < _SATURDAY and day not in _holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day += _ONE_DAY
+    return day
+
+
+def previous_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day -= _ONE_DAY
+    return day
+
+
+def add_working_days(day: date, n: int) -> date:
+    """Counts ``n`` working days after ``day`` (before it for negative ``n``).
+
+    ``day`` itself is never counted, so ``n == 0`` returns it unchanged even on a holiday:
+    rolling to a working day is a separate decision (see ``due_at``).
+    """
+    step = _ONE_DAY if n >= 0 else -_ONE_DAY
+    remaining = abs(n)
+    while remaining:
+        day += step
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+@dataclass(frozen=True)
+class Duration:
+    """An ISO 8601 duration split into the parts that behave differently in a calendar.
+
+    Months vary in length, days vary in hours across summer time, seconds do not; keeping
+    them apart lets ``add_to`` treat each the way a person counting a deadline would.
+    """
+
+    months: int = 0
+    days: int = 0
+    seconds: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        match = _DURATION.fullmatch(text)
+        if match is None or all(v is None for v in match.groupdict().values()):
+            raise ValueError(f"„{text}“ ist keine ISO-8601-Dauer (Beispiele: P6W, P7D, P1M).")
+        part = {k: int(v) if v is not None else 0 for k, v in match.groupdict().items()}
+        return cls(
+            months=part["years"] * 12 + part["months"],
+            days=part["weeks"] * 7 + part["days"],
+            seconds=part["hours"] * 3600 + part["minutes"] * 60 + part["seconds"],
+        )
+
+    def negate(self) -> Duration:
+        """For deadlines counted back from an event, such as the Ladungsfrist."""
+        return Duration(months=-self.months, days=-self.days, seconds=-self.seconds)
+
+    def add_to(self, moment: datetime) -> datetime:
+        """Adds months and days on the local calendar, seconds on the clock.
+
+        The result keeps the time zone of ``moment``. A local time that does not exist (the
+        hour skipped in spring) comes out one hour later, as a wall clock would show it.
+        """
+        _require_aware(moment)
+        result = moment
+        if self.months or self.days:
+            local = moment.astimezone(BERLIN)
+            wall = local.replace(tzinfo=None)
+            if self.months:
+                years, month_index = divmod(wall.month - 1 + self.months, 12)
+                year = wall.year + years
+                month = month_index + 1
+                wall = wall.replace(
+                    year=year, month=month, day=min(wall.day, monthrange(year, month)[1])
+                )
+            wall += timedelta(days=self.days)
+            result = _attach_local(wall, fold=local.fold)
+        if self.seconds:
+            result = result.astimezone(UTC) + timedelta(seconds=self.seconds)
+        return result.astimezone(moment.tzinfo)
+
+
+def to_local(moment: datetime) -> datetime:
+    """For display and for every calendar decision: these happen in Berlin time."""
+    _require_aware(moment)
+    return moment.astimezone(BERLIN)
+
+
+def to_utc(moment: datetime) -> datetime:
+    """For storage: a naive value would silently be read as server time, so it is refused."""
+    _require_aware(moment)
+    return moment.astimezone(UTC)
+
+
+def due_at(
+    start: datetime, duration: Duration, roll: Literal["forward", "backward"] = "forward"
+) -> datetime:
+    """When a deadline of ``duration`` after ``start`` falls due, in UTC.
+
+    A due date on a weekend or holiday moves forward to the next working day; deadlines that
+    must be met *before* an event (the Ladungsfrist: papers out 7 days before the meeting)
+    roll backward instead, so that moving them never shortens the time the members get.
+    The local time of day is kept.
+    """
+    local = to_local(duration.add_to(start))
+    day = local.date()
+    if not is_working_day(day):
+        day = next_working_day(day) if roll == "forward" else previous_working_day(day)
+        local = _attach_local(datetime.combine(day, local.time()), fold=local.fold)
+    return local.astimezone(UTC)
+
+
+def local_day_at(day: date, at: time) -> datetime:
+    """UTC moment of a local date and wall time, e.g. a meeting on 30.03.2025 at 18:00.
+
+    A wall time in the hour skipped in spring is read as the time a clock would show an
+    hour later; in the repeated autumn hour ``at.fold`` chooses (0: the first occurrence).
+    """
+    if at.tzinfo is not None:
+        raise ValueError(
+            f"Die Uhrzeit {at.isoformat()} muss als Ortszeit ohne Zeitzone angegeben werden."
+        )
+    return _attach_local(datetime.combine(day, at), fold=at.fold).astimezone(UTC)
+
+
+def _attach_local(wall: datetime, fold: int) -> datetime:
+    # zoneinfo places a non-existent wall time with the offset before the gap; converting
+    # to UTC and back yields the wall time a clock would show (02:30 becomes 03:30).
+    return wall.replace(tzinfo=BERLIN, fold=fold).astimezone(UTC).astimezone(BERLIN)
+
+
+def _require_aware(moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(
+            f"Der Zeitpunkt {moment.isoformat()} hat keine Zeitzone; erwartet wird eine "
+            "Angabe mit Zeitzone (gespeichert wird in UTC)."
+        )

@@ -1,0 +1,250 @@
+"""Firing events: checks in the order a user would want them explained, then one state change.
+
+One ``transitions`` machine is built per definition version and shared by every item: the
+subject is a plain object that only carries ``state``, so firing costs a dict lookup and a
+trigger, never a machine per item and never ``add_model`` (which would mutate shared state
+under concurrent requests). The engine performs no I/O: it returns what happened and what to
+record, and the caller persists it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from types import MappingProxyType
+from typing import Any
+
+from transitions import Machine
+
+from workflow.calendar import due_at, local_day_at, to_utc
+from workflow.errors import (
+    EventOption,
+    FieldProblem,
+    Forbidden,
+    GuardFailed,
+    GuardFailure,
+    InvalidData,
+    MissingData,
+    NotAllowed,
+)
+from workflow.guards import GUARDS, GuardContext, ItemView, Statement
+from workflow.spec import SAME_STATE, DeadlineSpec, TransitionSpec, WorkflowSpec
+from workflow.values import JsonValue, ValueProblem, normalize
+
+COMMENT_FIELD = "kommentar"
+
+
+@dataclass
+class Subject:
+    """The item as the machine sees it: the machine writes ``state``, guards read the rest."""
+
+    state: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    statements: tuple[Statement, ...] = ()
+
+    def view(self) -> ItemView:
+        return ItemView(self.state, MappingProxyType(dict(self.fields)), self.statements)
+
+
+@dataclass(frozen=True)
+class DeadlineStart:
+    name: str
+    label: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class FireResult:
+    """What a successful fire changed and what the caller must record."""
+
+    event: str
+    label: str
+    source: str
+    target: str
+    changes: Mapping[str, JsonValue]
+    comment: str | None
+    deadline: DeadlineStart | None
+    cascade: str | None
+
+
+@dataclass(frozen=True)
+class AvailableEvent:
+    """An event the actor may fire now, with the conditions that still block it."""
+
+    event: str
+    label: str
+    target: str
+    requires: tuple[str, ...]
+    optional: tuple[str, ...]
+    comment_required: bool
+    blocked_by: tuple[str, ...]
+
+
+def build_machine(spec: WorkflowSpec) -> Machine:
+    transitions = [
+        {
+            "trigger": t.event,
+            "source": source,
+            "dest": SAME_STATE if t.is_reflexive else t.target,
+        }
+        for t in spec.transitions
+        for source in t.sources
+    ]
+    return Machine(
+        model=None,
+        states=list(spec.states),
+        transitions=transitions,
+        initial=spec.initial,
+        auto_transitions=False,
+    )
+
+
+class Engine:
+    """The rules of one definition version; build once, share everywhere."""
+
+    def __init__(self, spec: WorkflowSpec) -> None:
+        self.spec = spec
+        self.machine = build_machine(spec)
+
+    def allowed_events(
+        self, subject: Subject, actor_roles: Collection[str], now: datetime
+    ) -> list[AvailableEvent]:
+        """Events the roles may fire from the current state.
+
+        Guards that depend only on the item are evaluated, so a user sees in advance why a
+        button will not work; guards over data still to be entered cannot be judged yet.
+        """
+        roles = frozenset(actor_roles)
+        view = subject.view()
+        result = []
+        for t in self.spec.events_from(subject.state):
+            if not roles & t.roles:
+                continue
+            context = GuardContext(view, MappingProxyType({}), now)
+            blocked = tuple(
+                message
+                for name in t.guards
+                if not set(GUARDS[name].needs) & set(t.requires)
+                and (message := GUARDS[name].check(context)) is not None
+            )
+            result.append(
+                AvailableEvent(
+                    event=t.event,
+                    label=t.label,
+                    target=t.target_from(subject.state),
+                    requires=t.requires,
+                    optional=t.optional,
+                    comment_required=t.comment == "erforderlich",
+                    blocked_by=blocked,
+                )
+            )
+        return result
+
+    def fire(
+        self,
+        subject: Subject,
+        event: str,
+        actor_roles: Collection[str],
+        data: Mapping[str, Any] | None = None,
+        now: datetime | None = None,
+        comment: str | None = None,
+    ) -> FireResult:
+        """Checks state, roles, data and guards (in that order), then moves the subject."""
+        if now is None or now.tzinfo is None:
+            raise ValueError("now must be an aware datetime")
+        roles = frozenset(actor_roles)
+        source = subject.state
+        transition = self.spec.transition(source, event)
+        if transition is None:
+            raise NotAllowed(event, source, self._options(source, roles))
+        if not roles & transition.roles:
+            raise Forbidden(event, roles, transition.roles)
+        changes = self._checked_data(transition, data or {}, comment)
+        view = subject.view()
+        context = GuardContext(view, MappingProxyType(changes), now)
+        failures = [
+            GuardFailure(name, message)
+            for name in transition.guards
+            if (message := GUARDS[name].check(context)) is not None
+        ]
+        if failures:
+            raise GuardFailed(event, failures)
+        deadline = self._deadline(transition.deadline, context, now)
+        self.machine.events[event].trigger(subject)
+        subject.fields = {**subject.fields, **changes}
+        return FireResult(
+            event=event,
+            label=transition.label,
+            source=source,
+            target=subject.state,
+            changes=MappingProxyType(changes),
+            comment=comment.strip() if comment and comment.strip() else None,
+            deadline=deadline,
+            cascade=transition.cascade,
+        )
+
+    def decision_event(
+        self, subject: Subject, data: Mapping[str, Any], now: datetime
+    ) -> str | None:
+        """The event a decision leads to, e.g. the outcome of a vote.
+
+        Of the events possible now that ask for every given field, the one whose conditions
+        accept the data; so the definition, not the caller, says where a vote leads.
+        """
+        context = GuardContext(subject.view(), MappingProxyType(dict(data)), now)
+        for t in self.spec.events_from(subject.state):
+            fits = set(data) <= set(t.requires) | set(t.optional) and set(t.requires) <= set(data)
+            if fits and all(GUARDS[name].check(context) is None for name in t.guards):
+                return t.event
+        return None
+
+    def _options(self, state: str, roles: frozenset[str]) -> list[EventOption]:
+        return [
+            EventOption(t.event, t.label) for t in self.spec.events_from(state) if roles & t.roles
+        ]
+
+    def _checked_data(
+        self, transition: TransitionSpec, data: Mapping[str, Any], comment: str | None
+    ) -> dict[str, JsonValue]:
+        fields = self.spec.fields
+        accepted = set(transition.requires) | set(transition.optional)
+        invalid: list[FieldProblem] = []
+        changes: dict[str, JsonValue] = {}
+        for name, raw in data.items():
+            if name not in accepted:
+                label = fields[name].label if name in fields else name
+                invalid.append(FieldProblem(name, label, "gehört nicht zu diesem Schritt."))
+                continue
+            try:
+                changes[name] = normalize(fields[name], raw)
+            except ValueProblem as exc:
+                invalid.append(FieldProblem(name, fields[name].label, f"{exc}."))
+        missing = [
+            FieldProblem(name, fields[name].label, "fehlt.")
+            for name in transition.requires
+            if changes.get(name) is None and not any(p.field == name for p in invalid)
+        ]
+        if transition.comment == "erforderlich" and not (comment and comment.strip()):
+            missing.append(FieldProblem(COMMENT_FIELD, "Kommentar", "fehlt."))
+        if missing:
+            raise MissingData(transition.event, missing)
+        if invalid:
+            raise InvalidData(transition.event, invalid)
+        return {name: value for name, value in changes.items() if value is not None}
+
+    @staticmethod
+    def _deadline(
+        spec: DeadlineSpec | None, context: GuardContext, now: datetime
+    ) -> DeadlineStart | None:
+        if spec is None:
+            return None
+        if spec.after is not None:
+            return DeadlineStart(spec.name, spec.label, due_at(to_utc(now), spec.after, spec.roll))
+        assert spec.field is not None
+        raw = context.value(spec.field)
+        if raw is None:
+            return None
+        day = datetime.fromisoformat(str(raw)).date()
+        start = local_day_at(day, time(0, 0))
+        return DeadlineStart(spec.name, spec.label, due_at(start, spec.offset, spec.roll))

@@ -1,0 +1,190 @@
+"""Named guards: predicates over a read-only view of an item, each with a German message.
+
+Definitions name guards; this module is the only place that says what they mean. A guard
+returns ``None`` when it holds and the sentence a user should read when it does not. Each
+guard declares the item fields it reads, so that the loader can reject a definition in
+which no transition ever asks for such a field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any, Literal
+
+StatementKind = Literal["datenschutz", "informationssicherheit", "personalrat"]
+StatementOutcome = Literal["zustimmend", "mit_auflagen", "ablehnend"]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A Stellungnahme: a record with author, date and outcome, never a yes/no flag."""
+
+    kind: StatementKind
+    author_id: int
+    given_on: date
+    outcome: StatementOutcome
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """What guards may see of an item; immutable so a guard cannot change it."""
+
+    state: str
+    fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    statements: tuple[Statement, ...] = ()
+
+    def has_statement(self, kind: StatementKind) -> bool:
+        return any(s.kind == kind for s in self.statements)
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    item: ItemView
+    data: Mapping[str, Any]
+    now: datetime
+
+    def value(self, name: str) -> Any:
+        """Data given with the transition wins over the value the item already has."""
+        if name in self.data:
+            return self.data[name]
+        return self.item.fields.get(name)
+
+
+GuardCheck = Callable[[GuardContext], str | None]
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    description: str
+    needs: tuple[str, ...]
+    check: GuardCheck
+
+
+GUARDS: dict[str, Guard] = {}
+
+
+def guard(
+    name: str, description: str, needs: tuple[str, ...] = ()
+) -> Callable[[GuardCheck], GuardCheck]:
+    def register(check: GuardCheck) -> GuardCheck:
+        if name in GUARDS:
+            raise ValueError(f"guard {name!r} registered twice")
+        GUARDS[name] = Guard(name, description, needs, check)
+        return check
+
+    return register
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_ANALYSIS_FIELDS = {
+    "kosten_einmalig": "einmalige Kosten",
+    "kosten_laufend": "laufende Kosten",
+    "nutzen": "Nutzenbeschreibung",
+}
+
+
+@guard(
+    "aufwand_nutzen_analyse_vollstaendig",
+    "Die Aufwand-Nutzen-Analyse ist vollständig.",
+    needs=tuple(_ANALYSIS_FIELDS),
+)
+def _analysis_complete(ctx: GuardContext) -> str | None:
+    gaps = [label for name, label in _ANALYSIS_FIELDS.items() if _missing(ctx.value(name))]
+    if gaps:
+        return (
+            f"Aufwand-Nutzen-Analyse fehlt oder ist unvollständig (es fehlen: {', '.join(gaps)})."
+        )
+    return None
+
+
+def _statement_guard(name: str, flag: str, kind: StatementKind, who: str, why: str) -> None:
+    @guard(name, f"Stellungnahme {who} liegt vor, falls {why}.", needs=(flag,))
+    def _check(ctx: GuardContext) -> str | None:
+        if ctx.value(flag) and not ctx.item.has_statement(kind):
+            return f"Stellungnahme {who} fehlt ({why})."
+        return None
+
+
+_statement_guard(
+    "dsb_stellungnahme_bei_personenbezug",
+    "personenbezogen",
+    "datenschutz",
+    "der/des Datenschutzbeauftragten",
+    "die Maßnahme berührt personenbezogene Daten",
+)
+_statement_guard(
+    "isb_stellungnahme_bei_sicherheitsrelevanz",
+    "sicherheitsrelevant",
+    "informationssicherheit",
+    "der/des Informationssicherheitsbeauftragten",
+    "die Maßnahme ist sicherheitsrelevant",
+)
+_statement_guard(
+    "personalrat_angehoert_bei_personalwirkung",
+    "personalwirksam",
+    "personalrat",
+    "des Personalrats",
+    "die Maßnahme verändert die Arbeitsweise der Beschäftigten",
+)
+
+
+@guard(
+    "abstimmung_angenommen",
+    "Die Abstimmung hat eine Mehrheit ergeben.",
+    needs=("abstimmungsergebnis",),
+)
+def _vote_passed(ctx: GuardContext) -> str | None:
+    outcome = ctx.value("abstimmungsergebnis")
+    if outcome != "angenommen":
+        return f"Dieser Schritt setzt eine angenommene Abstimmung voraus (Ergebnis: {outcome})."
+    return None
+
+
+@guard(
+    "abstimmung_abgelehnt",
+    "Die Abstimmung hat keine Mehrheit ergeben.",
+    needs=("abstimmungsergebnis",),
+)
+def _vote_failed(ctx: GuardContext) -> str | None:
+    outcome = ctx.value("abstimmungsergebnis")
+    if outcome != "abgelehnt":
+        return f"Dieser Schritt setzt eine abgelehnte Abstimmung voraus (Ergebnis: {outcome})."
+    return None
+
+
+@guard(
+    "fortschritt_vollstaendig",
+    "Der Fortschritt beträgt 100 %.",
+    needs=("fortschritt",),
+)
+def _progress_complete(ctx: GuardContext) -> str | None:
+    progress = ctx.value("fortschritt") or 0
+    if int(progress) < 100:
+        return f"Abschluss erst bei 100 % Fortschritt möglich (derzeit {int(progress)} %)."
+    return None
+
+
+@guard(
+    "wiedervorlage_in_zukunft",
+    "Das Wiedervorlagedatum liegt in der Zukunft.",
+    needs=("wiedervorlage_am",),
+)
+def _review_date_ahead(ctx: GuardContext) -> str | None:
+    raw = ctx.value("wiedervorlage_am")
+    if raw is None:
+        return None
+    day = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    if day <= ctx.now.date():
+        return f"Das Wiedervorlagedatum ({day:%d.%m.%Y}) muss in der Zukunft liegen."
+    return None
+
+
+def registered() -> Mapping[str, Guard]:
+    return MappingProxyType(GUARDS)

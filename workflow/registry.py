@@ -1,0 +1,83 @@
+"""(name, version) -> engine, each built once at start-up and shared by every request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from workflow.engine import Engine
+from workflow.errors import DefinitionError, Problem, WorkflowError
+from workflow.loader import definition_files, load_file
+from workflow.spec import WorkflowSpec
+
+
+class UnknownDefinition(WorkflowError):
+    def __init__(self, name: str, version: int | None = None) -> None:
+        super().__init__(name, version)
+        which = f"„{name}“" + (f" in Version {version}" if version is not None else "")
+        self.detail = f"Die Ablaufdefinition {which} ist nicht geladen."
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._engines: dict[tuple[str, int], Engine] = {}
+
+    def register(self, spec: WorkflowSpec) -> Engine:
+        key = (spec.name, spec.version)
+        if key in self._engines:
+            return self._engines[key]
+        engine = Engine(spec)
+        self._engines[key] = engine
+        return engine
+
+    def engine(self, name: str, version: int) -> Engine:
+        try:
+            return self._engines[(name, version)]
+        except KeyError:
+            raise UnknownDefinition(name, version) from None
+
+    def latest(self, name: str) -> Engine:
+        versions = [v for (n, v) in self._engines if n == name]
+        if not versions:
+            raise UnknownDefinition(name)
+        return self._engines[(name, max(versions))]
+
+    def specs(self) -> list[WorkflowSpec]:
+        return [e.spec for _, e in sorted(self._engines.items())]
+
+
+def load_registry(paths: Iterable[Path]) -> Registry:
+    """Loads every file; reports the problems of all of them at once, or loads none."""
+    registry = Registry()
+    problems: list[Problem] = []
+    specs = []
+    for path in definition_files(paths):
+        try:
+            specs.append(load_file(path))
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+    problems.extend(cascade_problems(specs))
+    if problems:
+        raise DefinitionError(problems)
+    for spec in specs:
+        registry.register(spec)
+    return registry
+
+
+def cascade_problems(specs: Iterable[WorkflowSpec], target: str = "massnahme") -> list[Problem]:
+    """A paper's transition may name the event it fires on every measure it carries."""
+    specs = list(specs)
+    carried_events = {e for s in specs if s.name == target for e in s.events}
+    if not carried_events:
+        return []
+    return [
+        Problem(
+            spec.source_file,
+            t.line,
+            f"Übergang „{t.event}“ überträgt „{t.cascade}“, das es in „{target}“ nicht gibt.",
+        )
+        for spec in specs
+        if spec.name != target
+        for t in spec.transitions
+        if t.cascade is not None and t.cascade not in carried_events
+    ]
