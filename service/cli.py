@@ -1,14 +1,79 @@
-"""The ``ratsflow`` command line: thin commands that call services and print German text."""
+"""The ``ratsflow`` command line: thin commands that call services and print German text.
 
+Errors are printed as one German sentence (with file and line for definitions) and a
+non-zero exit code; a user never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from service.config import get_settings
 
-app = typer.Typer(no_args_is_help=True, help="ratsflow – Beschlusssteuerung für Kommunen.")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="ratsflow – Beschlusssteuerung für Kommunen.",
+    pretty_exceptions_enable=False,
+)
 definitions_app = typer.Typer(no_args_is_help=True, help="Ablaufdefinitionen prüfen und laden.")
+db_app = typer.Typer(no_args_is_help=True, help="Datenbank einrichten.")
+demo_app = typer.Typer(no_args_is_help=True, help="Demodaten der Stadt Aschersleben.")
+measure_app = typer.Typer(no_args_is_help=True, help="Maßnahmen anzeigen und fortschreiben.")
+audit_app = typer.Typer(no_args_is_help=True, help="Protokoll (Audit-Trail) prüfen.")
 app.add_typer(definitions_app, name="definitions")
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(measure_app, name="measure")
+app.add_typer(audit_app, name="audit")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turns every expected failure into a German sentence and exit code 1."""
+    from sqlalchemy.exc import OperationalError
+
+    from workflow.errors import DefinitionError, GuardFailed, NotAllowed, WorkflowError
+
+    try:
+        yield
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
+    except GuardFailed as exc:
+        typer.echo("Voraussetzungen nicht erfüllt:", err=True)
+        for failure in exc.failures:
+            typer.echo(f"  – {failure.message}", err=True)
+        raise typer.Exit(1) from None
+    except NotAllowed as exc:
+        typer.echo(exc.detail, err=True)
+        for option in exc.allowed:
+            typer.echo(f"  {option.event}: {option.label}", err=True)
+        raise typer.Exit(1) from None
+    except WorkflowError as exc:
+        raise fail(exc.detail) from None
+    except OperationalError as exc:
+        raise fail(f"Datenbank nicht erreichbar oder nicht eingerichtet: {exc.orig}") from None
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+
+
+def _runtime() -> Any:
+    from service.runtime import Runtime
+
+    return Runtime.from_settings()
 
 
 @app.command()
@@ -23,6 +88,37 @@ def serve(
 
     typer.echo(f"ratsflow läuft auf http://{host}:{port}")
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bringt die Datenbank auf den neuesten Stand und lädt neue Definitionsversionen."""
+    from service.bootstrap import prepare_database
+
+    with user_errors():
+        stored = prepare_database(_runtime())
+    for name, version, new in stored:
+        state = "neu geladen" if new else "bereits vorhanden"
+        typer.echo(f"Definition „{name}“ Version {version}: {state}.")
+    typer.echo("Datenbank ist auf dem neuesten Stand.")
+
+
+@demo_app.command("load")
+def demo_load(
+    first_start: bool = typer.Option(
+        False, "--first-start", help="Nur laden, wenn die Datenbank noch leer ist."
+    ),
+) -> None:
+    """Lädt die Stadt Aschersleben mit der Vorlage VII/0680/24 (idempotent)."""
+    from service.demo.service import load_demo
+
+    with user_errors():
+        result = load_demo(_runtime(), first_start=first_start)
+    typer.echo(result.message)
+    if result.users:
+        typer.echo("Demo-Benutzer (eine Rolle je Benutzer):")
+        for username, who, roles in result.users:
+            typer.echo(f"  {username:<24} {', '.join(roles):<24} {who}")
 
 
 @definitions_app.command("check")
@@ -53,3 +149,156 @@ def definitions_check(
             f"{spec.source_file}: „{spec.name}“ Version {spec.version} in Ordnung "
             f"({len(spec.states)} Zustände, {len(spec.transitions)} Übergänge)."
         )
+
+
+@definitions_app.command("load")
+def definitions_load(
+    file: Path = typer.Argument(..., help="Die YAML-Datei der neuen Version."),
+) -> None:
+    """Registriert eine neue Definitionsversion; sie gilt für neu angelegte Vorgänge."""
+    from service.actor import SYSTEM
+    from service.definitions.service import store_files
+
+    if not file.exists():
+        raise fail(f"{file}: Datei nicht gefunden.", 2)
+    runtime = _runtime()
+    with user_errors(), runtime.write() as connection:
+        stored = store_files(connection, runtime.chain_key, [file], SYSTEM, runtime.now())
+    for name, version, new in stored:
+        state = "geladen" if new else "war bereits mit gleichem Inhalt geladen"
+        typer.echo(f"„{name}“ Version {version} {state}.")
+
+
+@measure_app.command("list")
+def measure_list(as_json: bool = typer.Option(False, "--json", help="Als JSON-Liste.")) -> None:
+    """Listet alle Maßnahmen: Nummer, Zustand und Titel."""
+    from service.measures.service import list_measures
+
+    runtime = _runtime()
+    with user_errors(), runtime.read() as connection:
+        rows = list_measures(connection)
+    if as_json:
+        items = [
+            {"id": r.id, "code": r.code, "state": r.state, "title": r.title, "version": r.version}
+            for r in rows
+        ]
+        typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        typer.echo(f"{r.id:>5}  {r.code:<6} {r.state:<20} {r.title}")
+
+
+@measure_app.command("show")
+def measure_show(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
+    """Zeigt eine Maßnahme mit Zustand, Version, Feldern und Stellungnahmen."""
+    from service.measures.service import get_measure, statements_of
+
+    runtime = _runtime()
+    with user_errors(), runtime.read() as connection:
+        row = get_measure(connection, measure_id)
+        statements = statements_of(connection, measure_id)
+        spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
+    typer.echo(f"{row.code} {row.title}")
+    typer.echo(f"Zustand: {spec.states[row.state].label} ({row.state}), Version {row.version}")
+    typer.echo(f"Ablauf: {row.definition_name} v{row.definition_version}")
+    for name, value in sorted((row.fields or {}).items()):
+        label = spec.fields[name].label if name in spec.fields else name
+        typer.echo(f"  {label}: {value}")
+    for s in statements:
+        typer.echo(f"Stellungnahme {s.kind}: {s.outcome} ({s.given_on:%d.%m.%Y})")
+
+
+@measure_app.command("history")
+def measure_history(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
+    """Zeigt den Verlauf einer Maßnahme: jeder Schritt mit Zeit, Rolle und Kommentar."""
+    from service.auth.service import usernames
+    from service.measures.service import history
+    from workflow.calendar import to_local
+
+    runtime = _runtime()
+    with user_errors(), runtime.read() as connection:
+        entries = history(connection, measure_id)
+        names = usernames(connection, {e.actor_user_id for e in entries})
+    for e in entries:
+        who = names.get(e.actor_user_id, "System")
+        line = f"{to_local(e.at):%d.%m.%Y %H:%M}  {e.from_state} → {e.to_state}  {e.label}"
+        typer.echo(f"{line}  [{who}, {e.actor_role}]")
+        if e.comment:
+            typer.echo(f"    „{e.comment}“")
+
+
+@measure_app.command("fire")
+def measure_fire(
+    measure_id: int = typer.Argument(..., metavar="ID"),
+    event: str = typer.Argument(..., help="Ereignis, z. B. einreichen."),
+    as_user: str = typer.Option(..., "--as", help="Benutzername, unter dem gehandelt wird."),
+    data: list[str] = typer.Option([], "--data", help="Angabe als name=wert (mehrfach)."),
+    comment: str | None = typer.Option(None, "--comment", help="Kommentar zum Schritt."),
+    version: int | None = typer.Option(None, "--version", help="Erwartete Version."),
+) -> None:
+    """Löst ein Ereignis an einer Maßnahme aus."""
+    from service.auth.service import actor_for
+    from service.measures.service import fire
+
+    values: dict[str, str] = {}
+    for item in data:
+        if "=" not in item:
+            raise fail(f"--data „{item}“: erwartet name=wert.", 2)
+        key, value = item.split("=", 1)
+        values[key.strip()] = value
+    runtime = _runtime()
+    with user_errors(), runtime.write() as connection:
+        actor = actor_for(connection, as_user)
+        done = fire(
+            runtime,
+            connection,
+            actor,
+            measure_id,
+            event,
+            version=version,
+            data=values,
+            comment=comment,
+        )
+    result = done.result
+    typer.echo(f"{result.label}: {result.source} → {result.target} (Version {done.version}).")
+    if result.deadline is not None:
+        from workflow.calendar import to_local
+
+        typer.echo(
+            f"Frist: {result.deadline.label} bis {to_local(result.deadline.due_at):%d.%m.%Y}."
+        )
+
+
+@audit_app.command("verify")
+def audit_verify(
+    from_seq: int | None = typer.Option(None, "--from", help="Ab dieser Laufnummer."),
+    to_seq: int | None = typer.Option(None, "--to", help="Bis zu dieser Laufnummer."),
+) -> None:
+    """Prüft die Hash-Kette; nennt die erste fehlerhafte Laufnummer."""
+    from service.audit.repository import chain_keys
+    from service.audit.verify import verify_chain
+
+    runtime = _runtime()
+    broken = False
+    with user_errors(), runtime.read() as connection:
+        for key in chain_keys(connection) or [runtime.chain_key]:
+            result = verify_chain(connection, key, from_seq, to_seq)
+            if result.intact:
+                typer.echo(f"Kette „{key}“ intakt: {result.checked} Einträge geprüft.")
+            else:
+                broken = True
+                typer.echo(
+                    f"Kette „{key}“ BESCHÄDIGT bei Laufnummer {result.first_bad_seq}: "
+                    f"{result.reason}",
+                    err=True,
+                )
+    if broken:
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app(prog_name="ratsflow")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any, Literal
 
+from workflow.calendar import to_local
+
 StatementKind = Literal["datenschutz", "informationssicherheit", "personalrat"]
 StatementOutcome = Literal["zustimmend", "mit_auflagen", "ablehnend"]
 
@@ -181,7 +183,8 @@ def _review_date_ahead(ctx: GuardContext) -> str | None:
     if raw is None:
         return None
     day = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
-    if day <= ctx.now.date():
+    # "Today" is the day in Berlin, whatever zone ``now`` arrives in (the service passes UTC).
+    if day <= to_local(ctx.now).date():
         return f"Das Wiedervorlagedatum ({day:%d.%m.%Y}) muss in der Zukunft liegen."
     return None
 

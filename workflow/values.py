@@ -90,7 +90,10 @@ def _money(raw: Any) -> str:
         raise ValueProblem("erwartet einen Betrag wie 12500 oder 12.500,00") from None
     if not amount.is_finite() or amount < 0:
         raise ValueProblem("muss ein Betrag von mindestens 0 sein")
-    return str(amount.quantize(Decimal("0.01")))
+    try:
+        return str(amount.quantize(Decimal("0.01")))
+    except InvalidOperation:  # more digits than the decimal context holds, e.g. 1e30
+        raise ValueProblem("ist als Betrag zu groß") from None
 
 
 def _boolean(raw: Any) -> bool:

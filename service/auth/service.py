@@ -71,3 +71,11 @@ def actor_for(connection: Connection, username: str) -> Actor:
     if row is None or not row.active:
         raise NotFound("Benutzer", username)
     return Actor(row.id, row.person_id, frozenset(row.roles), username)
+
+
+def usernames(connection: Connection, user_ids: set[int | None]) -> dict[int | None, str]:
+    ids = [i for i in user_ids if i is not None]
+    if not ids:
+        return {}
+    rows = connection.execute(select(users.c.id, users.c.username).where(users.c.id.in_(ids)))
+    return {row.id: row.username for row in rows}

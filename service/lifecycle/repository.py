@@ -59,13 +59,13 @@ _STATEMENTS = select(
 _CLOSE_ALL = (
     update(deadlines)
     .where(
-        deadlines.c.entity_type == bindparam("entity_type"),
-        deadlines.c.entity_id == bindparam("entity_id"),
+        deadlines.c.entity_type == bindparam("b_entity_type"),
+        deadlines.c.entity_id == bindparam("b_entity_id"),
         deadlines.c.open.is_(True),
     )
     .values(open=False, closed_at=bindparam("closed_at"))
 )
-_CLOSE_NAMED = _CLOSE_ALL.where(deadlines.c.name == bindparam("name"))
+_CLOSE_NAMED = _CLOSE_ALL.where(deadlines.c.name == bindparam("b_name"))
 _INSERT_DEADLINE = insert(deadlines)
 _INSERT_HISTORY = insert(history)
 _CARRIED = (
@@ -109,11 +109,11 @@ def update_item(
 def close_deadlines(
     connection: Connection, entity_type: str, entity_id: int, now: datetime, name: str | None
 ) -> None:
-    params = {"entity_type": entity_type, "entity_id": entity_id, "closed_at": now}
+    params = {"b_entity_type": entity_type, "b_entity_id": entity_id, "closed_at": now}
     if name is None:
         connection.execute(_CLOSE_ALL, params)
     else:
-        connection.execute(_CLOSE_NAMED, {**params, "name": name})
+        connection.execute(_CLOSE_NAMED, {**params, "b_name": name})
 
 
 def insert_deadline(

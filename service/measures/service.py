@@ -13,7 +13,7 @@ from service.actor import Actor
 from service.errors import NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
-from service.measures.models import Measure, Programme, Statement
+from service.measures.models import BudgetLine, Measure, Milestone, Programme, Statement
 from service.records import insert_audited
 from service.runtime import Runtime
 from workflow.values import normalize
@@ -21,6 +21,8 @@ from workflow.values import normalize
 programmes = Programme.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
 statements = Statement.__table__  # type: ignore[attr-defined]
+budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
+milestones = Milestone.__table__  # type: ignore[attr-defined]
 
 STATEMENT_ROLES = {
     "datenschutz": "datenschutz",
@@ -184,3 +186,27 @@ def statements_of(connection: Connection, measure_id: int) -> list[Any]:
 def history(connection: Connection, measure_id: int) -> list[Any]:
     get_measure(connection, measure_id)
     return lifecycle_repository.history_of(connection, "measure", measure_id)
+
+
+def add_budget_line(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
+    return insert_audited(
+        connection,
+        runtime.chain_key,
+        budget_lines,
+        values,
+        actor=actor,
+        now=runtime.now(),
+        entity_type="budget_line",
+    )
+
+
+def add_milestone(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
+    return insert_audited(
+        connection,
+        runtime.chain_key,
+        milestones,
+        values,
+        actor=actor,
+        now=runtime.now(),
+        entity_type="milestone",
+    )

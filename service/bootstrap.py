@@ -1,0 +1,19 @@
+"""Bringing a database to a working state: migrations, then the shipped definitions."""
+
+from __future__ import annotations
+
+from service.actor import SYSTEM
+from service.definitions.service import store_files
+from service.migrate import upgrade
+from service.runtime import Runtime
+
+
+def prepare_database(runtime: Runtime) -> list[tuple[str, int, bool]]:
+    """Idempotent: migrates and registers definition versions not yet stored."""
+    upgrade(runtime.settings.database_url)
+    with runtime.write() as connection:
+        stored = store_files(
+            connection, runtime.chain_key, [runtime.settings.definitions_dir], SYSTEM, runtime.now()
+        )
+    runtime.reload_registry()
+    return stored
