@@ -110,13 +110,13 @@ def demo_load(
     ),
 ) -> None:
     """Lädt die Stadt Aschersleben mit der Vorlage VII/0680/24 (idempotent)."""
-    from service.demo.service import load_demo
+    from service.demo.service import DEMO_PASSWORD, load_demo
 
     with user_errors():
         result = load_demo(_runtime(), first_start=first_start)
     typer.echo(result.message)
     if result.users:
-        typer.echo("Demo-Benutzer (eine Rolle je Benutzer):")
+        typer.echo(f"Demo-Benutzer (eine Rolle je Benutzer), Passwort für alle: {DEMO_PASSWORD}")
         for username, who, roles in result.users:
             typer.echo(f"  {username:<24} {', '.join(roles):<24} {who}")
 

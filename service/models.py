@@ -1,7 +1,7 @@
 """Imports every table so that ``SQLModel.metadata`` (and Alembic) sees the whole schema."""
 
 from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
-from service.auth.models import User
+from service.auth.models import ApiToken, User
 from service.bodies.models import Body
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
 from service.deadlines.models import Deadline
@@ -13,6 +13,7 @@ from service.people.models import Person
 
 __all__ = [
     "AgendaItem",
+    "ApiToken",
     "Attendance",
     "AuditDetail",
     "AuditEvent",

@@ -21,3 +21,16 @@ class User(SQLModel, table=True):
     deputy_from: datetime | None = utc_field(nullable=True)
     deputy_until: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field()
+
+
+class ApiToken(SQLModel, table=True):
+    """An opaque bearer token; only its SHA-256 is stored, so a database leak reveals none."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+    revoked_at: datetime | None = utc_field(nullable=True)

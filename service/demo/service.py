@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from service.actor import SYSTEM, Actor
 from service.auth.service import actor_for, create_user
+from service.auth.tokens import hash_password
 from service.bodies.models import Body
 from service.committees import service as committees
 from service.demo import data
@@ -25,6 +26,8 @@ from service.runtime import Runtime
 from workflow.calendar import local_day_at
 
 bodies = Body.__table__  # type: ignore[attr-defined]
+# Printed by ``demo load``; a demo database is for trying ratsflow out, never for real data.
+DEMO_PASSWORD = "ratsflow-demo"
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection) -> None:
         {"slug": rt.chain_key, "name": "Stadt Aschersleben"},
     ).scalar_one()
     person: dict[str, int] = {}
+    password_hash = hash_password(DEMO_PASSWORD)
     for p in [*data.STAFF, *data.COUNCIL]:
         person[p.key] = create_person(
             rt,
@@ -97,7 +101,13 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection) -> None:
     for p in data.STAFF:
         if p.username:
             create_user(
-                rt, c, SYSTEM, username=p.username, roles=list(p.roles), person_id=person[p.key]
+                rt,
+                c,
+                SYSTEM,
+                username=p.username,
+                roles=list(p.roles),
+                person_id=person[p.key],
+                password_hash=password_hash,
             )
 
     def committee(

@@ -16,6 +16,7 @@ from service.lifecycle.service import Transitioned
 from service.measures.models import BudgetLine, Measure, Milestone, Programme, Statement
 from service.records import insert_audited
 from service.runtime import Runtime
+from workflow.guards import Statement as EngineStatement
 from workflow.values import normalize
 
 programmes = Programme.__table__  # type: ignore[attr-defined]
@@ -210,3 +211,43 @@ def add_milestone(runtime: Runtime, connection: Connection, actor: Actor, **valu
         now=runtime.now(),
         entity_type="milestone",
     )
+
+
+def page_measures(
+    connection: Connection,
+    *,
+    public_only: bool,
+    state: str | None,
+    programme_id: int | None,
+    responsible_person_id: int | None,
+    after_id: int | None,
+    limit: int,
+) -> list[Any]:
+    """Keyset paging by id: page 20 costs what page 1 costs."""
+    query = select(
+        measures.c.id,
+        measures.c.code,
+        measures.c.title,
+        measures.c.state,
+        measures.c.version,
+        measures.c.programme_id,
+        measures.c.public,
+    )
+    if public_only:
+        query = query.where(measures.c.public.is_(True))
+    if state:
+        query = query.where(measures.c.state == state)
+    if programme_id is not None:
+        query = query.where(measures.c.programme_id == programme_id)
+    if responsible_person_id is not None:
+        query = query.where(measures.c.responsible_person_id == responsible_person_id)
+    if after_id is not None:
+        query = query.where(measures.c.id > after_id)
+    return list(connection.execute(query.order_by(measures.c.id).limit(limit)))
+
+
+def statement_records(connection: Connection, measure_id: int) -> list[EngineStatement]:
+    return [
+        EngineStatement(s.kind, s.author_person_id, s.given_on, s.outcome)
+        for s in lifecycle_repository.load_statements(connection, measure_id)
+    ]

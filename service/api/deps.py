@@ -1,0 +1,72 @@
+"""Dependencies declared once and used by every route (runtime, transactions, the caller)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.engine import Connection
+
+from service.actor import Actor
+from service.auth.tokens import actor_for_token
+from service.runtime import Runtime
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def read_connection(runtime: RuntimeDep) -> Iterator[Connection]:
+    with runtime.read() as connection:
+        yield connection
+
+
+def write_connection(runtime: RuntimeDep) -> Iterator[Connection]:
+    """The request's unit of work: commits when the route returns, rolls back on error."""
+    with runtime.write() as connection:
+        yield connection
+
+
+ReadDep = Annotated[Connection, Depends(read_connection)]
+WriteDep = Annotated[Connection, Depends(write_connection)]
+
+UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+
+
+def optional_actor(
+    runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth2)]
+) -> Actor | None:
+    if token is None:
+        return None
+    with runtime.read() as connection:
+        actor = actor_for_token(connection, token, runtime.now())
+    if actor is None:
+        raise HTTPException(401, "Das Token ist ungültig oder abgelaufen.", UNAUTHORIZED)
+    return actor
+
+
+def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+    if actor is None:
+        raise HTTPException(401, "Bitte mit einem Bearer-Token anmelden.", UNAUTHORIZED)
+    return actor
+
+
+MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def require_role(*roles: str) -> Callable[[Actor], Actor]:
+    def check(actor: CurrentActor) -> Actor:
+        if not actor.roles & set(roles):
+            raise HTTPException(403, f"Dafür ist eine dieser Rollen nötig: {', '.join(roles)}.")
+        return actor
+
+    return check

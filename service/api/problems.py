@@ -1,0 +1,214 @@
+"""RFC 9457 problem details: every error leaves the API as ``application/problem+json``.
+
+Each domain error maps to one status and one stable ``type``; ``detail`` is German text a
+user can act on. Unexpected errors answer 500 with no trace of the code behind them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.errors import CarriedItemsBlocked, NotFound
+from workflow.errors import (
+    DefinitionError,
+    Forbidden,
+    GuardFailed,
+    InvalidData,
+    MissingData,
+    NotAllowed,
+    StaleVersion,
+    WorkflowError,
+)
+from workflow.registry import UnknownDefinition
+from workflow.votes import InvalidVote
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("ratsflow.api")
+
+
+class Problem(BaseModel):
+    """Problem details (RFC 9457) with ratsflow's extension members."""
+
+    type: str = Field(examples=["/probleme/ungueltiger-uebergang"])
+    title: str = Field(examples=["Übergang nicht möglich"])
+    status: int = Field(examples=[409])
+    detail: str = Field(examples=["„abschliessen“ ist im Zustand „entwurf“ nicht möglich."])
+    instance: str | None = None
+    allowed: list[dict[str, str]] | None = None
+    failures: list[dict[str, str]] | None = None
+    fields: list[dict[str, str]] | None = None
+    blocked: list[dict[str, Any]] | None = None
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {"type": f"/probleme/{slug}", "title": title, "status": status, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """Declares problem responses for an endpoint's OpenAPI entry."""
+    text = {
+        401: "Nicht angemeldet oder Token ungültig.",
+        403: "Rolle reicht nicht aus.",
+        404: "Nicht gefunden oder nicht sichtbar.",
+        409: "Konflikt: Übergang nicht möglich oder Version veraltet.",
+        413: "Anfrage zu groß.",
+        422: "Eingaben oder Voraussetzungen nicht erfüllt.",
+    }
+    return {
+        s: {"model": Problem, "description": text[s], "content": {PROBLEM_MEDIA_TYPE: {}}}
+        for s in statuses
+    }
+
+
+def _workflow_problem(exc: WorkflowError) -> JSONResponse:
+    if isinstance(exc, NotAllowed):
+        allowed = [{"event": o.event, "label": o.label} for o in exc.allowed]
+        return problem(
+            409, "ungueltiger-uebergang", "Übergang nicht möglich", exc.detail, allowed=allowed
+        )
+    if isinstance(exc, StaleVersion):
+        return problem(409, "veraltete-version", "Version veraltet", exc.detail)
+    if isinstance(exc, Forbidden):
+        return problem(403, "rolle-fehlt", "Keine Berechtigung", exc.detail)
+    if isinstance(exc, GuardFailed):
+        failures = [{"guard": f.guard, "message": f.message} for f in exc.failures]
+        return problem(
+            422,
+            "voraussetzung-fehlt",
+            "Voraussetzungen nicht erfüllt",
+            exc.detail,
+            failures=failures,
+        )
+    if isinstance(exc, MissingData | InvalidData):
+        items = exc.missing if isinstance(exc, MissingData) else exc.problems
+        fields = [{"field": p.field, "label": p.label, "message": p.message} for p in items]
+        return problem(
+            422, "angaben-fehlen", "Angaben fehlen oder sind ungültig", exc.detail, fields=fields
+        )
+    if isinstance(exc, NotFound | UnknownDefinition):
+        return problem(404, "nicht-gefunden", "Nicht gefunden", exc.detail)
+    if isinstance(exc, CarriedItemsBlocked):
+        blocked = [
+            {"entity_type": b.entity_type, "id": b.entity_id, "title": b.title, "reason": b.reason}
+            for b in exc.blocked
+        ]
+        return problem(
+            409,
+            "massnahmen-blockieren",
+            "Maßnahmen blockieren den Beschluss",
+            exc.detail,
+            blocked=blocked,
+        )
+    if isinstance(exc, DefinitionError):
+        fields = [
+            {"field": p.file, "label": str(p.line), "message": p.reason} for p in exc.problems
+        ]
+        return problem(
+            422, "definition-fehlerhaft", "Definition fehlerhaft", exc.detail, fields=fields
+        )
+    return problem(422, "ablauf-fehler", "Fehler im Ablauf", exc.detail)
+
+
+_STATUS_TEXT = {
+    400: ("ungueltige-anfrage", "Ungültige Anfrage", "Die Anfrage ist fehlerhaft."),
+    401: ("nicht-angemeldet", "Nicht angemeldet", "Bitte anmelden."),
+    403: ("rolle-fehlt", "Keine Berechtigung", "Dafür fehlt die Berechtigung."),
+    404: ("nicht-gefunden", "Nicht gefunden", "Die Adresse gibt es nicht."),
+    405: (
+        "methode-nicht-erlaubt",
+        "Methode nicht erlaubt",
+        "Diese Methode ist hier nicht erlaubt.",
+    ),
+    413: ("zu-gross", "Anfrage zu groß", "Die Anfrage ist zu groß."),
+    415: ("falscher-medientyp", "Falscher Medientyp", "Dieser Inhaltstyp wird nicht angenommen."),
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(WorkflowError)
+    async def _workflow(_: Request, exc: WorkflowError) -> JSONResponse:
+        return _workflow_problem(exc)
+
+    @app.exception_handler(InvalidVote)
+    async def _vote(_: Request, exc: InvalidVote) -> JSONResponse:
+        fields = [{"field": exc.field, "label": exc.field, "message": str(exc)}]
+        return problem(422, "abstimmung-ungueltig", "Abstimmung ungültig", str(exc), fields=fields)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = []
+        for error in exc.errors():
+            name = _field_name(tuple(error.get("loc", ())))
+            message = _german_validation(error)
+            fields.append({"field": name, "label": name, "message": message})
+        detail = "Ungültige Eingabe: " + "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return problem(422, "eingabe-ungueltig", "Eingabe ungültig", detail, fields=fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug, title, default = _STATUS_TEXT.get(
+            exc.status_code, ("fehler", "Fehler", "Die Anfrage konnte nicht bearbeitet werden.")
+        )
+        detail = exc.detail if isinstance(exc.detail, str) and _is_german(exc.detail) else default
+        return problem(exc.status_code, slug, title, detail, headers=dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unerwarteter Fehler bei %s %s", request.method, request.url.path)
+        return problem(
+            500,
+            "interner-fehler",
+            "Interner Fehler",
+            "Ein unerwarteter Fehler ist aufgetreten. Er wurde protokolliert.",
+        )
+
+
+def _is_german(text: str) -> bool:
+    # Starlette's own texts are English ("Not Found"); ours are German sentences.
+    return text not in {"Not Found", "Method Not Allowed", "Unauthorized", "Forbidden"}
+
+
+def _german_validation(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    return {
+        "missing": "Pflichtangabe fehlt",
+        "json_invalid": "kein gültiges JSON",
+        "int_parsing": "erwartet eine ganze Zahl",
+        "int_type": "erwartet eine ganze Zahl",
+        "string_type": "erwartet einen Text",
+        "bool_type": "erwartet wahr oder falsch",
+        "bool_parsing": "erwartet wahr oder falsch",
+        "dict_type": "erwartet ein Objekt",
+        "list_type": "erwartet eine Liste",
+        "model_attributes_type": "erwartet ein Objekt",
+        "extra_forbidden": "unbekanntes Feld",
+        "string_too_long": "Text zu lang",
+        "string_too_short": "Text zu kurz",
+        "greater_than_equal": "Wert zu klein",
+        "less_than_equal": "Wert zu groß",
+        "date_from_datetime_parsing": "erwartet ein Datum",
+        "date_parsing": "erwartet ein Datum",
+        "enum": "unzulässiger Wert",
+        "literal_error": "unzulässiger Wert",
+    }.get(kind, "ungültiger Wert")
