@@ -27,6 +27,10 @@ def insert_audited(
     audited_values: dict[str, Any] | None = None,
 ) -> int:
     row_id = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
+    if entity_type == "person":
+        # A person's own record: its values are that person's data (erasure, Art. 15).
+        persons = [*persons, row_id]
+        subject_person_id = row_id
     record(
         connection,
         chain_key,

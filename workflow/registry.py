@@ -65,19 +65,42 @@ def load_registry(paths: Iterable[Path]) -> Registry:
 
 
 def cascade_problems(specs: Iterable[WorkflowSpec], target: str = "massnahme") -> list[Problem]:
-    """A paper's transition may name the event it fires on every measure it carries."""
+    """A paper's transition may name the event it fires on every measure it carries.
+
+    That event must exist, and every role allowed to fire the paper's transition must be
+    allowed to fire it on the measures too, or the button would fail for every measure.
+    """
     specs = list(specs)
-    carried_events = {e for s in specs if s.name == target for e in s.events}
-    if not carried_events:
+    carried: dict[str, set[str]] = {}
+    for s in specs:
+        if s.name == target:
+            for t in s.transitions:
+                carried.setdefault(t.event, set()).update(t.roles)
+    if not carried:
         return []
-    return [
-        Problem(
-            spec.source_file,
-            t.line,
-            f"Übergang „{t.event}“ überträgt „{t.cascade}“, das es in „{target}“ nicht gibt.",
-        )
-        for spec in specs
-        if spec.name != target
-        for t in spec.transitions
-        if t.cascade is not None and t.cascade not in carried_events
-    ]
+    problems = []
+    for spec in specs:
+        if spec.name == target:
+            continue
+        for t in spec.transitions:
+            if t.cascade is None:
+                continue
+            if t.cascade not in carried:
+                problems.append(
+                    Problem(
+                        spec.source_file,
+                        t.line,
+                        f"Übergang „{t.event}“ überträgt „{t.cascade}“, das es in „{target}“ "
+                        "nicht gibt.",
+                    )
+                )
+            elif missing := sorted(t.roles - carried[t.cascade]):
+                problems.append(
+                    Problem(
+                        spec.source_file,
+                        t.line,
+                        f"Übergang „{t.event}“ erlaubt {', '.join(missing)}, aber "
+                        f"„{t.cascade}“ in „{target}“ nicht.",
+                    )
+                )
+    return problems

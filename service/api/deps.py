@@ -39,6 +39,9 @@ ReadDep = Annotated[Connection, Depends(read_connection)]
 WriteDep = Annotated[Connection, Depends(write_connection)]
 
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+# Ids are INTEGER columns (int4 on PostgreSQL): a larger number can name no row, and binding
+# it fails in the driver (SQLite: OverflowError, PostgreSQL: "integer out of range").
+MAX_ID = 2**31 - 1
 
 
 def optional_actor(

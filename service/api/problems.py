@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import CarriedItemsBlocked, NotFound
@@ -165,6 +166,21 @@ def install(app: FastAPI) -> None:
         detail = "Ungültige Eingabe: " + "; ".join(f"{f['field']}: {f['message']}" for f in fields)
         return problem(422, "eingabe-ungueltig", "Eingabe ungültig", detail, fields=fields)
 
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value the schema let through (PostgreSQL: a NUL byte in a
+        # text, a number out of range): the client's input, so 422, never the SQL text.
+        log.warning(
+            "Datenbank lehnt Wert ab bei %s %s: %s", request.method, request.url.path, exc.orig
+        )
+        return problem(
+            422,
+            "eingabe-ungueltig",
+            "Eingabe ungültig",
+            "Die Eingabe enthält einen Wert, der nicht gespeichert werden kann "
+            "(etwa ein Nullzeichen im Text oder eine zu große Zahl).",
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title, default = _STATUS_TEXT.get(
@@ -210,5 +226,7 @@ def _german_validation(error: dict[str, Any]) -> str:
         "date_from_datetime_parsing": "erwartet ein Datum",
         "date_parsing": "erwartet ein Datum",
         "enum": "unzulässiger Wert",
+        "etag_parsing": 'erwartet genau ein ETag wie "3" (aus dem Kopf ETag) oder *',
         "literal_error": "unzulässiger Wert",
+        "nul_character": "Text enthält ein Nullzeichen",
     }.get(kind, "ungültiger Wert")

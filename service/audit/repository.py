@@ -34,8 +34,12 @@ def lock_chain(connection: Connection, chain_key: str) -> None:
         connection.execute(_LOCK_SQL, {"key": chain_lock_key(chain_key)})
 
 
-def append(connection: Connection, chain_key: str, draft: EventDraft) -> SealedEvent:
-    lock_chain(connection, chain_key)
+def append(
+    connection: Connection, chain_key: str, draft: EventDraft, *, locked: bool = False
+) -> SealedEvent:
+    """``locked``: the caller already holds the chain lock in this transaction."""
+    if not locked:
+        lock_chain(connection, chain_key)
     last = connection.execute(_LAST_SQL, {"chain": chain_key}).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     sealed = seal(draft, chain_key, seq, prev)

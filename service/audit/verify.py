@@ -49,6 +49,11 @@ def verify_chain(
     batch: list[tuple[int, int, dict[str, object]]] = []
 
     def fail(seq: int, reason: str) -> Verification:
+        # Detail rows are checked per batch: a changed detail of an earlier event in the
+        # batch is the first bad one, even when a later event fails on its own.
+        earlier = _check_details(connection, batch)
+        if earlier is not None:
+            seq, reason = earlier
         return Verification(chain_key, checked, seq, reason)
 
     if prev is None:

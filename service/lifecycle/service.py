@@ -57,6 +57,10 @@ class Lifecycle:
         comment: str | None = None,
         request_id: str | None = None,
     ) -> Transitioned:
+        # The chain lock comes before any row lock: a paper's decision holds it while it
+        # updates every carried measure, so a step that locked a measure's row first and
+        # then waited for the chain would deadlock with it (PostgreSQL; SQLite: no-op).
+        audit.lock_chain(connection, self.chain_key)
         row = repository.load_item(connection, entity_type, entity_id)
         if row is None:
             raise NotFound(ENTITY_LABELS[entity_type], entity_id)
@@ -131,6 +135,7 @@ class Lifecycle:
                 request_id=request_id,
                 comment_person_id=actor.person_id,
             ),
+            locked=True,
         )
         carried: tuple[Transitioned, ...] = ()
         if entity_type == "paper" and result.cascade is not None:

@@ -6,9 +6,10 @@ import base64
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi.exceptions import RequestValidationError
 
-from service.api.deps import CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.auth.service import usernames
 from service.errors import NotFound
@@ -26,6 +27,7 @@ from service.measures.schemas import (
 from workflow.engine import Subject
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
+MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _cursor(last_id: int) -> str:
@@ -36,9 +38,26 @@ def _after(cursor: str | None) -> int | None:
     if not cursor:
         return None
     try:
-        return int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["after"])
-    except (ValueError, KeyError, TypeError):
+        after = int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["after"])
+    except (ValueError, KeyError, TypeError, OverflowError):
         raise NotFound("Seite", cursor) from None
+    if not 0 <= after <= MAX_ID:
+        raise NotFound("Seite", cursor)
+    return after
+
+
+def _if_match(value: str) -> int | None:
+    """The version named by ``If-Match``: one ETag as sent in ``ETag``, or ``*`` (any)."""
+    tag = value.strip()
+    if tag == "*":
+        return None
+    tag = tag.removeprefix("W/")
+    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
+        tag = tag[1:-1]
+    if not tag.isascii() or not tag.isdigit():
+        error = {"type": "etag_parsing", "loc": ("header", "If-Match"), "input": value}
+        raise RequestValidationError([error])
+    return int(tag)
 
 
 @router.get(
@@ -52,8 +71,10 @@ def list_measures(
     connection: ReadDep,
     actor: MaybeActor,
     state: Annotated[str | None, Query(description="Nur dieser Zustand.")] = None,
-    programme_id: Annotated[int | None, Query(description="Nur dieses Arbeitspapier.")] = None,
-    responsible_person_id: Annotated[int | None, Query()] = None,
+    programme_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Nur dieses Arbeitspapier.")
+    ] = None,
+    responsible_person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> MeasurePage:
@@ -99,7 +120,7 @@ def _visible(connection: ReadDep | WriteDep, measure_id: int, actor: MaybeActor)
     responses=responses(401, 404),
 )
 def get_measure(
-    measure_id: int,
+    measure_id: MeasureId,
     runtime: RuntimeDep,
     connection: ReadDep,
     actor: MaybeActor,
@@ -156,7 +177,7 @@ def get_measure(
     responses=responses(401, 403, 404, 409, 422),
 )
 def fire_transition(
-    measure_id: int,
+    measure_id: MeasureId,
     body: TransitionRequest,
     runtime: RuntimeDep,
     connection: WriteDep,
@@ -164,8 +185,8 @@ def fire_transition(
     if_match: Annotated[str | None, Header()] = None,
 ) -> TransitionResponse:
     version = body.version
-    if if_match:
-        version = int(if_match.strip('W/"') or version)
+    if if_match and (tagged := _if_match(if_match)) is not None:
+        version = tagged
     done = service.fire(
         runtime,
         connection,
@@ -195,7 +216,9 @@ def fire_transition(
     response_model=list[HistoryItem],
     responses=responses(401, 404),
 )
-def measure_history(measure_id: int, connection: ReadDep, actor: MaybeActor) -> list[HistoryItem]:
+def measure_history(
+    measure_id: MeasureId, connection: ReadDep, actor: MaybeActor
+) -> list[HistoryItem]:
     row = service.get_measure(connection, measure_id)
     if actor is None and not row.public:
         raise NotFound("Maßnahme", measure_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 
 class AllowedTransition(BaseModel):
@@ -45,11 +46,29 @@ class MeasurePage(BaseModel):
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class TransitionRequest(BaseModel):
     event: str = Field(examples=["einreichen"], description="Name des Ereignisses.")
     version: int = Field(examples=[1], description="Version, die der Aufrufer zuletzt gelesen hat.")
     comment: str | None = Field(default=None, max_length=10_000)
     data: dict[str, Any] = Field(default_factory=dict, examples=[{"fortschritt": 60}])
+
+    @field_validator("comment", "data")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store NUL in text and SQLite would: refuse it on both alike.
+        if _has_nul(value):
+            raise PydanticCustomError("nul_character", "Text enthält ein Nullzeichen")
+        return value
 
 
 class DeadlineOut(BaseModel):

@@ -605,3 +605,25 @@ def test_the_installed_command_reports_file_line_and_reason_and_exits_non_zero(
             "revision, sitzungsdienst, verwaltungsleitung).",
         )
     ]
+
+
+def test_a_paper_role_that_cannot_fire_the_cascaded_measure_event_is_rejected(
+    tmp_path: Path,
+) -> None:
+    shipped = Path(__file__).resolve().parents[2] / "definitions"
+    (tmp_path / "massnahme.yaml").write_text(
+        (shipped / "massnahme.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    paper = (shipped / "vorlage.yaml").read_text(encoding="utf-8")
+    broken = paper.replace(
+        "    target: vorberatung\n    roles: [ag_leitung]",
+        "    target: vorberatung\n    roles: [sitzungsdienst, ag_leitung]",
+    )
+    assert broken != paper
+    (tmp_path / "vorlage.yaml").write_text(broken, encoding="utf-8")
+
+    result = CliRunner().invoke(app, ["definitions", "check", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert "vorlage.yaml" in result.output
+    assert "sitzungsdienst" in result.output and "an_fva_uebergeben" in result.output

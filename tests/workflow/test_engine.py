@@ -952,7 +952,7 @@ def test_a_paper_sent_to_the_committee_gets_its_ladungsfrist() -> None:
     result = VORLAGE.fire(
         Subject("entwurf"),
         "in_vorberatung_geben",
-        {"sitzungsdienst"},
+        {"ag_leitung"},
         {"sitzung_am": "21.02.2024"},
         now=datetime(2024, 1, 15, 10, 0, tzinfo=BERLIN),
     )

@@ -1,0 +1,396 @@
+"""The audit chain on SQLite and PostgreSQL: intact chains verify, tampering is named.
+
+Tamper tests first drop the append-only triggers inside the test, as an attacker with
+database access would, and then change the chain by hand: ``verify_chain`` must name the
+first bad sequence number each time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
+from service.audit.verify import Verification, verify_chain
+from service.measures.service import fire
+from service.runtime import Runtime
+from tests import factories as make
+from tests.conftest import FakeClock
+
+events = AuditEvent.__table__  # type: ignore[attr-defined]
+details = AuditDetail.__table__  # type: ignore[attr-defined]
+event_persons = AuditEventPerson.__table__  # type: ignore[attr-defined]
+
+COMMENT = "Bitte bis Monatsende prüfen."
+
+
+@dataclass(frozen=True)
+class Chain:
+    submitted: int  # seq of the einreichen event, which carries a comment
+    forwarded: int  # seq of the an_fva_uebergeben event, without persons
+    last: int
+    other_user_id: int
+
+
+def verify(runtime: Runtime, **bounds: int) -> Verification:
+    with runtime.read() as c:
+        return verify_chain(c, runtime.chain_key, **bounds)
+
+
+def seq_of(c: Connection, action: str, entity_id: int, nth: int = 0) -> int:
+    seqs = c.execute(
+        select(events.c.seq)
+        .where(events.c.action == action, events.c.entity_id == entity_id)
+        .order_by(events.c.seq)
+    ).scalars()
+    return int(list(seqs)[nth])
+
+
+@pytest.fixture
+def chain(runtime: Runtime, clock: FakeClock) -> Chain:
+    """A short, realistic chain: people, users, measures moving with comments."""
+    with runtime.write() as c:
+        leitung = make.user(runtime, "ag_leitung", connection=c)
+        mitglied = make.user(runtime, "ag_mitglied", connection=c)
+        measures = [make.measure(runtime, c, title=f"Maßnahme {n}") for n in range(3)]
+    for measure_id in measures:
+        clock.advance(timedelta(hours=1))
+        with runtime.write() as c:
+            fire(runtime, c, mitglied, measure_id, "einreichen", comment=COMMENT)
+        clock.advance(timedelta(hours=1))
+        with runtime.write() as c:
+            fire(runtime, c, leitung, measure_id, "an_fva_uebergeben", comment="Vollständig.")
+    with runtime.read() as c:
+        result = Chain(
+            submitted=seq_of(c, "measure.transition", measures[1], 0),
+            forwarded=seq_of(c, "measure.transition", measures[1], 1),
+            last=c.execute(select(func.max(events.c.seq))).scalar_one(),
+            other_user_id=leitung.user_id or 0,
+        )
+        # The events the tamper tests change have no person rows (deleting needs that).
+        for seq in (result.submitted, result.forwarded):
+            event_id = c.execute(select(events.c.id).where(events.c.seq == seq)).scalar_one()
+            assert not c.execute(
+                select(event_persons).where(event_persons.c.event_id == event_id)
+            ).first()
+    assert result.submitted < result.forwarded < result.last
+    return result
+
+
+def drop_append_only_triggers(c: Connection) -> None:
+    if c.dialect.name == "sqlite":
+        c.exec_driver_sql("DROP TRIGGER audit_events_no_update")
+        c.exec_driver_sql("DROP TRIGGER audit_events_no_delete")
+    else:
+        c.exec_driver_sql("DROP TRIGGER audit_events_append_only ON audit_events")
+
+
+def event_row(c: Connection, seq: int) -> dict[str, object]:
+    return dict(c.execute(select(events).where(events.c.seq == seq)).mappings().one())
+
+
+# --- intact ----------------------------------------------------------------------------------
+
+
+def test_an_untouched_chain_verifies(runtime: Runtime, chain: Chain) -> None:
+    result = verify(runtime)
+    assert result.intact, result.reason
+    assert result.checked == chain.last and result.last_seq == chain.last
+    with runtime.read() as c:
+        assert result.last_hash == event_row(c, chain.last)["hash"]
+        seqs = list(c.execute(select(events.c.seq).order_by(events.c.seq)).scalars())
+    assert seqs == list(range(1, chain.last + 1))
+    # A range verifies on its own, linked to the event before it.
+    part = verify(runtime, from_seq=chain.submitted, to_seq=chain.forwarded)
+    assert part.intact and part.checked == chain.forwarded - chain.submitted + 1
+
+
+def test_each_event_links_to_the_one_before(runtime: Runtime, chain: Chain) -> None:
+    with runtime.read() as c:
+        rows = list(c.execute(select(events).order_by(events.c.seq)))
+    assert rows[0].prev_hash == "0" * 64
+    for before, after in itertools.pairwise(rows):
+        assert after.prev_hash == before.hash
+        assert json.loads(after.payload)["prev"] == before.hash
+        assert json.loads(after.payload)["seq"] == after.seq
+
+
+# --- tampering -----------------------------------------------------------------------------------
+
+
+def change_one_byte(c: Connection, chain: Chain) -> int:
+    payload = str(event_row(c, chain.forwarded)["payload"])
+    changed = payload.replace('"ag_pruefung"', '"ag_pruefunG"', 1)
+    assert len(changed) == len(payload) and changed != payload
+    c.execute(update(events).where(events.c.seq == chain.forwarded).values(payload=changed))
+    return chain.forwarded
+
+
+def change_a_comment(c: Connection, chain: Chain) -> int:
+    event_id = event_row(c, chain.submitted)["id"]
+    row = c.execute(
+        select(details).where(details.c.event_id == event_id, details.c.path == "comment")
+    ).one()
+    assert row.value == COMMENT
+    c.execute(update(details).where(details.c.id == row.id).values(value="Bitte sofort freigeben."))
+    return chain.submitted
+
+
+def delete_an_event(c: Connection, chain: Chain) -> int:
+    event_id = event_row(c, chain.forwarded)["id"]
+    c.execute(details.delete().where(details.c.event_id == event_id))
+    c.execute(events.delete().where(events.c.id == event_id))
+    return chain.forwarded
+
+
+def swap_two_events(c: Connection, chain: Chain) -> int:
+    a, b = event_row(c, chain.submitted), event_row(c, chain.forwarded)
+    for target, source in ((a, b), (b, a)):
+        c.execute(
+            update(events)
+            .where(events.c.id == target["id"])
+            .values(payload=source["payload"], hash=source["hash"])
+        )
+    return chain.submitted
+
+
+def change_the_actor_column(c: Connection, chain: Chain) -> int:
+    row = event_row(c, chain.forwarded)
+    assert row["actor_id"] != chain.other_user_id + 1000
+    c.execute(
+        update(events)
+        .where(events.c.seq == chain.forwarded)
+        .values(actor_id=chain.other_user_id + 1000)
+    )
+    return chain.forwarded
+
+
+def change_the_time_column(c: Connection, chain: Chain) -> int:
+    row = event_row(c, chain.submitted)
+    c.execute(
+        update(events)
+        .where(events.c.seq == chain.submitted)
+        .values(ts=row["ts"] - timedelta(days=1))  # type: ignore[operator]
+    )
+    return chain.submitted
+
+
+def rewrite_an_event_and_its_hash(c: Connection, chain: Chain) -> int:
+    """A rewritten event with a recomputed hash verifies by itself; its successor's link
+    to it breaks, so the successor is the first event that can be shown to be bad."""
+    from service.audit.chain import payload_hash
+
+    payload = str(event_row(c, chain.forwarded)["payload"])
+    changed = payload.replace('"ag_pruefung"', '"ag_pruefunG"', 1)
+    c.execute(
+        update(events)
+        .where(events.c.seq == chain.forwarded)
+        .values(payload=changed, hash=payload_hash(changed))
+    )
+    return chain.forwarded + 1
+
+
+def change_a_comment_and_a_later_byte(c: Connection, chain: Chain) -> int:
+    """Two changes: the earlier one (a detail row) is named, not the later one."""
+    first = change_a_comment(c, chain)
+    change_one_byte(c, chain)
+    return first
+
+
+TAMPERING: dict[str, Callable[[Connection, Chain], int]] = {
+    "one byte in a payload": change_one_byte,
+    "a comment in a detail row": change_a_comment,
+    "a deleted event": delete_an_event,
+    "two swapped events": swap_two_events,
+    "the actor_id column": change_the_actor_column,
+    "the ts column": change_the_time_column,
+    "an event with a recomputed hash": rewrite_an_event_and_its_hash,
+    "an earlier detail and a later payload": change_a_comment_and_a_later_byte,
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERING.values(), ids=list(TAMPERING))
+def test_verification_names_the_first_bad_seq(
+    runtime: Runtime, chain: Chain, tamper: Callable[[Connection, Chain], int]
+) -> None:
+    assert verify(runtime).intact
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        first_bad = tamper(c, chain)
+
+    result = verify(runtime)
+    assert not result.intact
+    assert result.first_bad_seq == first_bad, result.reason
+    assert result.reason
+    # Up to the event before, the chain still verifies.
+    assert verify(runtime, to_seq=first_bad - 1).intact
+
+
+def test_a_changed_comment_is_named_as_such(runtime: Runtime, chain: Chain) -> None:
+    with runtime.write() as c:
+        change_a_comment(c, chain)
+    result = verify(runtime)
+    assert result.first_bad_seq == chain.submitted
+    assert result.reason == "Detailwert „comment“ wurde verändert."
+
+
+# --- the database refuses changes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET actor_id = 4711 WHERE seq = 3",
+        "UPDATE audit_events SET payload = payload || ' ' WHERE seq = 3",
+        "DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)",
+        "UPDATE audit_event_persons SET person_id = 4711",
+        "DELETE FROM audit_event_persons",
+    ],
+    ids=["update actor", "update payload", "delete last", "update persons", "delete persons"],
+)
+def test_the_triggers_refuse_update_and_delete(
+    runtime: Runtime, chain: Chain, statement: str
+) -> None:
+    with runtime.read() as c:
+        before = list(c.execute(select(events).order_by(events.c.seq)))
+        persons_before = list(c.execute(select(event_persons)))
+    assert persons_before  # the person-row statements below have something to refuse
+    with pytest.raises(DBAPIError, match="unveränderlich"), runtime.write() as c:
+        c.execute(text(statement))
+    with runtime.read() as c:
+        assert list(c.execute(select(events).order_by(events.c.seq))) == before
+        assert list(c.execute(select(event_persons))) == persons_before
+    assert verify(runtime).intact
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_postgres_refuses_truncate(runtime: Runtime, chain: Chain) -> None:
+    with pytest.raises(DBAPIError, match="unveränderlich"), runtime.write() as c:
+        c.execute(text("TRUNCATE audit_events CASCADE"))
+    assert verify(runtime).checked == chain.last
+
+
+# --- personal data: digests in the chain, values beside it ------------------------------------
+
+
+@dataclass(frozen=True)
+class Erika:
+    person_id: int
+    user_id: int
+
+
+ERIKA = ("Erika", "Mustermann", "erika.mustermann@aschersleben.de", "emustermann")
+
+
+@pytest.fixture
+def erika(runtime: Runtime) -> Erika:
+    with runtime.write() as c:
+        person_id = make.person(
+            runtime,
+            c,
+            given_name=ERIKA[0],
+            family_name=ERIKA[1],
+            email=ERIKA[2],
+            function="Sachbearbeiterin Digitalisierung",
+        )
+        actor = make.user(
+            runtime, "datenschutz", connection=c, username=ERIKA[3], person_id=person_id
+        )
+        measure_id = make.measure(
+            runtime, c, responsible_person_id=person_id, fields={"personenbezogen": True}
+        )
+        make.statement(
+            runtime,
+            measure_id,
+            "datenschutz",
+            c,
+            author=actor,
+            text="Zustimmung unter Auflagen zur Löschfrist.",
+            given_on=date(2024, 1, 15),
+        )
+        leitung = make.user(runtime, "ag_mitglied", connection=c)
+        fire(runtime, c, leitung, measure_id, "einreichen", comment="Mit dem DSB abgestimmt.")
+    return Erika(person_id, actor.user_id or 0)
+
+
+def test_event_payloads_never_contain_names_or_email(
+    runtime: Runtime, chain: Chain, erika: Erika
+) -> None:
+    with runtime.read() as c:
+        payloads = list(c.execute(select(events.c.payload)).scalars())
+        readable = list(
+            c.execute(
+                select(details.c.value).where(details.c.person_id == erika.person_id)
+            ).scalars()
+        )
+        affected = set(
+            c.execute(
+                select(events.c.action)
+                .join(event_persons, event_persons.c.event_id == events.c.id)
+                .where(event_persons.c.person_id == erika.person_id)
+            ).scalars()
+        )
+    assert payloads
+    for payload in payloads:
+        for secret in ERIKA:
+            assert secret not in payload
+    # The readable values sit beside the chain, marked with the person they belong to.
+    for value in ERIKA[:3]:
+        assert value in readable
+    # "Everything about one person" finds her own record, her login, the measure she is
+    # responsible for, her statement and the measure's step.
+    assert affected == {
+        "person.create",
+        "user.create",
+        "measure.create",
+        "statement.create",
+        "measure.transition",
+    }
+    assert verify(runtime).intact
+
+
+def test_erasing_a_persons_details_keeps_the_chain_intact(
+    runtime: Runtime, chain: Chain, erika: Erika, clock: FakeClock
+) -> None:
+    with runtime.write() as c:
+        erased = c.execute(
+            update(details)
+            .where(details.c.person_id == erika.person_id)
+            .values(value=None, salt=None, erased_at=clock.now)
+        ).rowcount
+    assert erased >= 4
+    result = verify(runtime)
+    assert result.intact, result.reason
+    with runtime.read() as c:
+        values = [v for v in c.execute(select(details.c.value)).scalars() if v]
+    assert values  # other people's details stay
+    assert not any(secret in value for value in values for secret in ERIKA)
+
+
+def test_an_erased_value_cannot_come_back(runtime: Runtime, chain: Chain) -> None:
+    """Writing a guessed value back into an erased row (without its salt) is caught."""
+    with runtime.read() as c:
+        event_id = event_row(c, chain.submitted)["id"]
+    with runtime.write() as c:
+        c.execute(
+            update(details)
+            .where(details.c.event_id == event_id, details.c.path == "comment")
+            .values(value=None, salt=None)
+        )
+    assert verify(runtime).intact
+    with runtime.write() as c:
+        c.execute(
+            update(details)
+            .where(details.c.event_id == event_id, details.c.path == "comment")
+            .values(value=COMMENT)
+        )
+    assert verify(runtime).first_bad_seq == chain.submitted
