@@ -1,0 +1,563 @@
+"""The measures API on the demo city, on SQLite and on PostgreSQL.
+
+Each test gets its own copy of a database holding the demo (Stadt Aschersleben, paper
+VII/0680/24, measures M-01..M-09; see ``conftest.py``) and talks to the app through
+``TestClient``; the clock stands at 01.09.2026, 10:00. Every error must be RFC 9457
+``application/problem+json`` with a German ``detail``, and a request that fails must leave
+the measures and the audit trail exactly as they were.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from service.audit.models import AuditEvent
+from service.audit.verify import verify_chain
+from service.demo.service import DEMO_PASSWORD, load_demo
+from service.lifecycle.models import HistoryEntry
+from service.main import create_app
+from service.measures.service import list_measures
+from service.runtime import Runtime
+from tests.conftest import FakeClock
+from tests.service.api.conftest import DEMO_NOW
+from workflow.calendar import to_local
+
+API = "/api/v1"
+EVIL = "'); DROP TABLE measures;--<script>alert(1)</script>"
+
+audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
+history_entries = HistoryEntry.__table__  # type: ignore[attr-defined]
+
+_GERMAN = re.compile(
+    r"[äöüßÄÖÜ„“]|\b(der|die|das|ist|nicht|fehlt|fehlen|bitte|und|für|oder|nur|wurde|ein|eine)\b",
+    re.IGNORECASE,
+)
+
+
+# --- fixtures and helpers ------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(runtime: Runtime, clock: FakeClock) -> Runtime:
+    assert clock.now == DEMO_NOW
+    assert not load_demo(runtime).loaded, "die Demo sollte schon geladen sein"
+    return runtime
+
+
+@pytest.fixture
+def client(demo: Runtime) -> Iterator[TestClient]:
+    # Server errors become responses (and fail the status assertions) instead of raising
+    # inside the test, so that their bodies can be checked for leaked tracebacks too.
+    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _cursor(value: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
+
+
+def flat(pages: list[list[str]]) -> list[str]:
+    return [code for page in pages for code in page]
+
+
+def measure_ids(runtime: Runtime) -> dict[str, int]:
+    with runtime.read() as c:
+        return {row.code: row.id for row in list_measures(c)}
+
+
+def login(client: TestClient, username: str) -> dict[str, str]:
+    response = client.post(
+        f"{API}/auth/token",
+        data={"grant_type": "password", "username": username, "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["token_type"] == "bearer"
+    return {"Authorization": f"Bearer {body['access_token']}"}
+
+
+def fire(
+    client: TestClient,
+    auth: dict[str, str] | None,
+    measure_id: int,
+    event: str,
+    version: int,
+    **extra: Any,
+) -> httpx.Response:
+    body = {"event": event, "version": version, **extra}
+    return client.post(f"{API}/measures/{measure_id}/transitions", json=body, headers=auth or {})
+
+
+def assert_problem(response: httpx.Response, status: int, kind: str | None = None) -> dict:
+    """An RFC 9457 problem in German, without any trace of the code behind it."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "Traceback" not in response.text
+    assert 'File "' not in response.text
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"].startswith("/probleme/")
+    assert body["title"]
+    if kind is not None:
+        assert body["type"] == f"/probleme/{kind}"
+    assert _GERMAN.search(body["detail"]), body["detail"]
+    return body
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    measures: tuple[tuple[int, str, int], ...]
+    audit_events: int
+    history_entries: int
+
+
+def snapshot(runtime: Runtime) -> Snapshot:
+    with runtime.read() as c:
+        rows = tuple((r.id, r.state, r.version) for r in list_measures(c))
+        events = c.execute(select(func.count()).select_from(audit_events)).scalar_one()
+        steps = c.execute(select(func.count()).select_from(history_entries)).scalar_one()
+    return Snapshot(rows, events, steps)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def test_the_public_sees_public_measures_only_and_no_staff_names(
+    client: TestClient, demo: Runtime
+) -> None:
+    ids = measure_ids(demo)
+    public = client.get(f"{API}/measures").json()
+    codes = [m["code"] for m in public["items"]]
+    assert codes == ["M-01", "M-02", "M-03", "M-04", "M-05", "M-07", "M-08", "M-09"]
+    assert public["next_cursor"] is None
+
+    hidden = assert_problem(client.get(f"{API}/measures/{ids['M-06']}"), 404, "nicht-gefunden")
+    unknown = assert_problem(client.get(f"{API}/measures/999999"), 404, "nicht-gefunden")
+    # A hidden measure and one that does not exist look alike from outside.
+    assert hidden.keys() == unknown.keys()
+    assert hidden["title"] == unknown["title"]
+    assert_problem(client.get(f"{API}/measures/{ids['M-06']}/history"), 404, "nicht-gefunden")
+
+    detail = client.get(f"{API}/measures/{ids['M-01']}")
+    assert detail.status_code == 200
+    assert detail.json()["allowed_transitions"] == []
+    steps = client.get(f"{API}/measures/{ids['M-01']}/history").json()
+    assert [s["event"] for s in steps[:4]] == [
+        "einreichen",
+        "an_fva_uebergeben",
+        "fva_empfehlen",
+        "beschliessen",
+    ]
+    assert {s["actor"] for s in steps} == {None}
+    assert all(s["role"] for s in steps)
+
+    staff = login(client, "revision")
+    everything = client.get(f"{API}/measures", headers=staff).json()
+    assert [m["code"] for m in everything["items"]] == [f"M-0{i}" for i in range(1, 10)]
+    assert client.get(f"{API}/measures/{ids['M-06']}", headers=staff).status_code == 200
+    named = client.get(f"{API}/measures/{ids['M-01']}/history", headers=staff).json()
+    assert [s["actor"] for s in named[:4]] == [
+        "ag.leitung",
+        "ag.leitung",
+        "sitzungsdienst",
+        "sitzungsdienst",
+    ]
+
+
+def test_keyset_pagination_walks_every_measure_exactly_once(
+    client: TestClient, demo: Runtime
+) -> None:
+    def walk(headers: dict[str, str], **params: Any) -> list[list[str]]:
+        pages: list[list[str]] = []
+        cursor: str | None = None
+        while True:
+            query = {**params, "limit": 3, **({"cursor": cursor} if cursor else {})}
+            response = client.get(f"{API}/measures", params=query, headers=headers)
+            assert response.status_code == 200, response.text
+            page = response.json()
+            pages.append([m["code"] for m in page["items"]])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return pages
+            assert len(pages) < 10, "Blättern endet nicht"
+
+    assert walk({}) == [["M-01", "M-02", "M-03"], ["M-04", "M-05", "M-07"], ["M-08", "M-09"]]
+    staff = login(client, "ag.leitung")
+    assert walk(staff) == [
+        ["M-01", "M-02", "M-03"],
+        ["M-04", "M-05", "M-06"],
+        ["M-07", "M-08", "M-09"],
+    ]
+    # Filters combine with paging: the demo has six measures in Umsetzung, M-06 among them.
+    assert walk({}, state="umsetzung") == [["M-01", "M-02", "M-04"], ["M-05", "M-08"]]
+    assert walk(staff, state="umsetzung") == [["M-01", "M-02", "M-04"], ["M-05", "M-06", "M-08"]]
+
+    first = client.get(f"{API}/measures", params={"limit": 1}).json()["items"][0]
+    by_programme = walk({}, programme_id=first["programme_id"])
+    assert flat(by_programme) == [f"M-0{i}" for i in (1, 2, 3, 4, 5, 7, 8, 9)]
+    assert walk({}, programme_id=first["programme_id"] + 1000) == [[]]
+    detail = client.get(f"{API}/measures/{first['id']}").json()
+    mine = walk({}, responsible_person_id=detail["responsible_person_id"])
+    assert "M-01" in flat(mine)
+    assert "M-02" not in flat(mine)
+
+    # Bad paging input is a problem, never a server error: not even numbers beyond what an
+    # id column holds, or a NUL byte (which PostgreSQL cannot store in text).
+    for params, name in (
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"programme_id": 2**31}, "programme_id"),
+        ({"responsible_person_id": 2**63}, "responsible_person_id"),
+    ):
+        problem = assert_problem(client.get(f"{API}/measures", params=params), 422)
+        assert [f["field"] for f in problem["fields"]] == [name]
+    garbage = ["kein-cursor", "e30=", "WzFd"]  # not base64 JSON, "{}", "[1]"
+    garbage += [_cursor({"after": 2**63}), _cursor({"after": -1}), _cursor({"after": "1e400"})]
+    for bad in garbage:
+        assert_problem(client.get(f"{API}/measures", params={"cursor": bad}), 404)
+    for path in (f"{API}/measures/{2**63}", f"{API}/measures/{2**31}/history"):
+        problem = assert_problem(client.get(path), 422, "eingabe-ungueltig")
+        assert [f["field"] for f in problem["fields"]] == ["measure_id"]
+    for headers in ({}, staff):
+        response = client.get(f"{API}/measures", params={"state": "a\x00b"}, headers=headers)
+        assert response.status_code != 500
+        if response.status_code == 200:
+            assert response.json()["items"] == []
+        else:
+            assert_problem(response, 422, "eingabe-ungueltig")
+
+
+# --- logging in and out --------------------------------------------------------------------
+
+
+def test_wrong_user_and_wrong_password_look_alike_and_logout_revokes(
+    client: TestClient, demo: Runtime
+) -> None:
+    before = snapshot(demo)
+    answers = [
+        client.post(f"{API}/auth/token", data={"username": username, "password": password})
+        for username, password in (
+            ("ag.leitung", "falsch"),
+            ("niemand", DEMO_PASSWORD),
+            ("niemand", "falsch"),
+        )
+    ]
+    for answer in answers:
+        assert_problem(answer, 401, "nicht-angemeldet")
+        assert answer.headers["www-authenticate"] == "Bearer"
+    assert answers[0].json() == answers[1].json() == answers[2].json()
+    assert answers[0].json()["detail"] == "Benutzername oder Passwort ist falsch."
+
+    nul = client.post(f"{API}/auth/token", data={"username": "ag\x00leitung", "password": "x"})
+    assert nul.status_code in (401, 422)  # SQLite finds no such user, PostgreSQL refuses NUL
+    assert_problem(nul, nul.status_code)
+
+    missing = client.post(f"{API}/auth/token", data={"username": "ag.leitung"})
+    assert assert_problem(missing, 422, "eingabe-ungueltig")["fields"][0]["field"] == "password"
+
+    ids = measure_ids(demo)
+    for headers in ({}, {"Authorization": "Bearer erfunden"}):
+        response = fire(client, headers, ids["M-09"], "einreichen", 1)
+        assert_problem(response, 401, "nicht-angemeldet")
+        assert response.headers["www-authenticate"] == "Bearer"
+    assert_problem(client.get(f"{API}/measures", headers={"Authorization": "Bearer x"}), 401)
+    assert snapshot(demo) == before
+
+    auth = login(client, "ag.leitung")
+    detail = client.get(f"{API}/measures/{ids['M-09']}", headers=auth)
+    assert detail.status_code == 200
+    assert detail.json()["allowed_transitions"]
+
+    assert client.post(f"{API}/auth/logout", headers=auth).status_code == 204
+    revoked = client.get(f"{API}/measures/{ids['M-09']}", headers=auth)
+    assert_problem(revoked, 401, "nicht-angemeldet")
+    assert revoked.headers["www-authenticate"] == "Bearer"
+    assert_problem(fire(client, auth, ids["M-09"], "einreichen", 1), 401, "nicht-angemeldet")
+    assert_problem(client.post(f"{API}/auth/logout", headers=auth), 401, "nicht-angemeldet")
+    assert_problem(client.post(f"{API}/auth/logout"), 401, "nicht-angemeldet")
+    # Another session of the same user is not affected by the logout.
+    other = login(client, "ag.leitung")
+    assert client.get(f"{API}/measures/{ids['M-09']}", headers=other).status_code == 200
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+
+def test_detail_and_a_successful_transition(client: TestClient, demo: Runtime) -> None:
+    ids = measure_ids(demo)
+    m09 = ids["M-09"]
+    lead = login(client, "ag.leitung")
+
+    detail = client.get(f"{API}/measures/{m09}", headers=lead)
+    assert detail.status_code == 200
+    assert detail.headers["etag"] == '"1"'
+    body = detail.json()
+    assert (body["code"], body["state"], body["version"]) == ("M-09", "entwurf", 1)
+    assert body["fields"]["personenbezogen"] is True
+    offered = {t["event"]: t for t in body["allowed_transitions"]}
+    assert set(offered) == {"einreichen", "zurueckziehen"}
+    assert offered["einreichen"]["blocked_by"] == []
+    assert offered["zurueckziehen"]["comment_required"] is True
+
+    done = fire(client, lead, m09, "einreichen", 1, comment="Bitte prüfen.")
+    assert done.status_code == 200, done.text
+    answer = done.json()
+    assert answer["from_state"] == "entwurf"
+    assert answer["to_state"] == "ag_pruefung"
+    assert answer["version"] == 2
+    deadline = answer["deadline"]
+    assert deadline["name"] == "ag_pruefung"
+    due = datetime.fromisoformat(deadline["due_at"])
+    assert due == DEMO_NOW + timedelta(weeks=6)
+    assert to_local(due).date() == date(2026, 10, 13)
+
+    # Now the measure waits in the AG: the step to the committee says why it cannot go yet.
+    detail = client.get(f"{API}/measures/{m09}", headers=lead)
+    assert detail.headers["etag"] == '"2"'
+    body = detail.json()
+    assert (body["state"], body["version"]) == ("ag_pruefung", 2)
+    offered = {t["event"]: t for t in body["allowed_transitions"]}
+    assert set(offered) == {
+        "zur_ueberarbeitung",
+        "an_fva_uebergeben",
+        "zurueckstellen",
+        "zurueckziehen",
+    }
+    blocked_by = offered["an_fva_uebergeben"]["blocked_by"]
+    assert len(blocked_by) == 2
+    assert "Aufwand-Nutzen-Analyse" in blocked_by[0]
+    assert "einmalige Kosten" in blocked_by[0]
+    assert "Datenschutzbeauftragten" in blocked_by[1]
+    # A guard over data still to be entered is not judged in advance.
+    assert offered["zurueckstellen"]["blocked_by"] == []
+    assert offered["zurueckstellen"]["requires"] == ["wiedervorlage_am"]
+    # What the caller may do depends on the caller's roles.
+    member = client.get(f"{API}/measures/{m09}", headers=login(client, "ag.mitglied"))
+    assert member.json()["allowed_transitions"] == []
+
+    steps = client.get(f"{API}/measures/{m09}/history", headers=lead).json()
+    assert len(steps) == 1
+    step = steps[0]
+    assert (step["event"], step["from_state"], step["to_state"]) == (
+        "einreichen",
+        "entwurf",
+        "ag_pruefung",
+    )
+    assert (step["actor"], step["role"], step["comment"]) == (
+        "ag.leitung",
+        "ag_leitung",
+        "Bitte prüfen.",
+    )
+    assert datetime.fromisoformat(step["at"]) == DEMO_NOW
+
+
+@dataclass
+class Bad:
+    """One bad request and the problem it must be answered with."""
+
+    name: str
+    user: str | None
+    code: str | int  # a demo measure's code, or an id
+    body: dict[str, Any] | str
+    status: int
+    kind: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def test_bad_requests_are_typed_problems_and_change_nothing(
+    client: TestClient, demo: Runtime
+) -> None:
+    ids = measure_ids(demo)
+    auth = {u: login(client, u) for u in ("ag.leitung", "ag.mitglied", "kaemmerei")}
+    assert fire(client, auth["ag.leitung"], ids["M-09"], "einreichen", 1).status_code == 200
+    m07 = client.get(f"{API}/measures/{ids['M-07']}", headers=auth["kaemmerei"]).json()
+    assert m07["state"] == "haushaltsplanung"
+    v07 = m07["version"]
+    v01 = client.get(f"{API}/measures/{ids['M-01']}", headers=auth["ag.leitung"]).json()["version"]
+
+    cases = [
+        Bad("illegal", "ag.leitung", "M-09", {"event": "abschliessen", "version": 2}, 409,
+            "ungueltiger-uebergang"),
+        Bad("unknown", "ag.leitung", "M-09", {"event": "fliegen", "version": 2}, 409,
+            "ungueltiger-uebergang"),
+        Bad("stale", "ag.leitung", "M-09", {"event": "zurueckziehen", "version": 1,
+            "comment": "weg"}, 409, "veraltete-version"),
+        Bad("stale-if-match", "ag.leitung", "M-09", {"event": "zurueckziehen", "version": 2,
+            "comment": "weg"}, 409, "veraltete-version", {"If-Match": '"1"'}),
+        Bad("guard", "ag.leitung", "M-09", {"event": "an_fva_uebergeben", "version": 2}, 422,
+            "voraussetzung-fehlt"),
+        Bad("missing-data", "kaemmerei", "M-07", {"event": "finanzieren", "version": v07}, 422,
+            "angaben-fehlen"),
+        Bad("missing-comment", "ag.leitung", "M-09", {"event": "zur_ueberarbeitung",
+            "version": 2, "comment": "   "}, 422, "angaben-fehlen"),
+        Bad("invalid-data", "kaemmerei", "M-07", {"event": "finanzieren", "version": v07,
+            "data": {"haushaltsjahr": "zwanzig", "betrag_einmalig": "1", "betrag_laufend": "1"}},
+            422, "angaben-fehlen"),
+        Bad("foreign-field", "kaemmerei", "M-07", {"event": "finanzieren", "version": v07,
+            "data": {"haushaltsjahr": 2026, "betrag_einmalig": "1", "betrag_laufend": "1",
+                     "abschlussvermerk": "fertig"}}, 422, "angaben-fehlen"),
+        Bad("wrong-role", "ag.mitglied", "M-07", {"event": "finanzieren", "version": v07,
+            "data": {"haushaltsjahr": 2026, "betrag_einmalig": "1", "betrag_laufend": "1"}},
+            403, "rolle-fehlt"),
+        Bad("invalid-json", "ag.leitung", "M-09", '{"event": "einreichen", "version": ', 422,
+            "eingabe-ungueltig"),
+        Bad("no-version", "ag.leitung", "M-09", {"event": "zurueckziehen", "comment": "x"}, 422,
+            "eingabe-ungueltig"),
+        Bad("version-not-a-number", "ag.leitung", "M-09", {"event": "zurueckziehen",
+            "version": "zwei", "comment": "x"}, 422, "eingabe-ungueltig"),
+        Bad("data-not-an-object", "ag.leitung", "M-09", {"event": "zurueckziehen",
+            "version": 2, "comment": "x", "data": [1]}, 422, "eingabe-ungueltig"),
+        Bad("no-token", None, "M-09", {"event": "zurueckziehen", "version": 2, "comment": "x"},
+            401, "nicht-angemeldet"),
+        Bad("unknown-id", "ag.leitung", 999999, {"event": "einreichen", "version": 1}, 404,
+            "nicht-gefunden"),
+        Bad("id-out-of-range", "ag.leitung", 2**63, {"event": "einreichen", "version": 1}, 422,
+            "eingabe-ungueltig"),
+        Bad("if-match-garbage", "ag.leitung", "M-09", {"event": "zurueckziehen", "version": 2,
+            "comment": "x"}, 422, "eingabe-ungueltig", {"If-Match": "zwei"}),
+        Bad("if-match-list", "ag.leitung", "M-09", {"event": "zurueckziehen", "version": 2,
+            "comment": "x"}, 422, "eingabe-ungueltig", {"If-Match": '"2", "3"'}),
+        Bad("nul-comment", "ag.leitung", "M-09", {"event": "zurueckziehen", "version": 2,
+            "comment": "a\x00b"}, 422, "eingabe-ungueltig"),
+        Bad("nul-data", "ag.leitung", "M-01", {"event": "fortschritt_melden", "version": v01,
+            "data": {"fortschritt": 50, "verzoegerungsgrund": "a\x00b"}}, 422,
+            "eingabe-ungueltig"),
+    ]  # fmt: skip
+
+    before = snapshot(demo)
+    for case in cases:
+        measure_id = ids[case.code] if isinstance(case.code, str) else case.code
+        headers = {**(auth[case.user] if case.user else {}), **case.headers}
+        url = f"{API}/measures/{measure_id}/transitions"
+        if isinstance(case.body, str):
+            headers["Content-Type"] = "application/json"
+            response = client.post(url, content=case.body, headers=headers)
+        else:
+            response = client.post(url, json=case.body, headers=headers)
+        problem = assert_problem(response, case.status, case.kind)
+        assert snapshot(demo) == before, case.name
+
+        if case.name in ("illegal", "unknown"):
+            assert [a["event"] for a in problem["allowed"]] == [
+                "zur_ueberarbeitung",
+                "an_fva_uebergeben",
+                "zurueckstellen",
+                "zurueckziehen",
+            ], case.name
+            assert all(a["label"] for a in problem["allowed"])
+        if case.name == "guard":
+            assert [f["guard"] for f in problem["failures"]] == [
+                "aufwand_nutzen_analyse_vollstaendig",
+                "dsb_stellungnahme_bei_personenbezug",
+            ]
+            assert "Datenschutzbeauftragten" in problem["detail"]
+        if case.name == "missing-data":
+            assert [f["field"] for f in problem["fields"]] == [
+                "haushaltsjahr",
+                "betrag_einmalig",
+                "betrag_laufend",
+            ]
+            assert "Haushaltsjahr" in problem["detail"]
+        if case.name == "missing-comment":
+            assert [f["label"] for f in problem["fields"]] == ["Kommentar"]
+        if case.name == "invalid-data":
+            assert [f["field"] for f in problem["fields"]] == ["haushaltsjahr"]
+        if case.name == "foreign-field":
+            assert [f["field"] for f in problem["fields"]] == ["abschlussvermerk"]
+        if case.name == "wrong-role":
+            assert "kaemmerei" in problem["detail"]
+        if case.name == "invalid-json":
+            assert "JSON" in problem["detail"]
+        if case.name in ("no-version", "version-not-a-number"):
+            assert [f["field"] for f in problem["fields"]] == ["version"]
+        if case.name == "data-not-an-object":
+            assert [f["field"] for f in problem["fields"]] == ["data"]
+        if case.name == "no-token":
+            assert response.headers["www-authenticate"] == "Bearer"
+        if case.name == "id-out-of-range":
+            assert [f["field"] for f in problem["fields"]] == ["measure_id"]
+        if case.name.startswith("if-match-"):
+            assert [f["field"] for f in problem["fields"]] == ["If-Match"]
+        if case.name == "nul-comment":
+            assert [f["field"] for f in problem["fields"]] == ["comment"]
+        if case.name == "nul-data":
+            assert [f["field"] for f in problem["fields"]] == ["data"]
+
+    # The If-Match header wins over the body's version, in both directions; "*" defers to it.
+    lead = auth["ag.leitung"]
+    matched = fire(
+        client,
+        {**lead, "If-Match": '"2"'},
+        ids["M-09"],
+        "zur_ueberarbeitung",
+        1,
+        comment="Kosten ergänzen.",
+    )
+    assert matched.status_code == 200, matched.text
+    assert matched.json()["version"] == 3
+    starred = fire(
+        client,
+        {**lead, "If-Match": "*"},
+        ids["M-09"],
+        "zurueckziehen",
+        3,
+        comment="Wird nicht weiter verfolgt.",
+    )
+    assert starred.status_code == 200, starred.text
+    assert starred.json()["to_state"] == "zurueckgezogen"
+    with demo.read() as c:
+        assert verify_chain(c, demo.chain_key).intact
+
+
+def test_script_and_sql_looking_text_is_stored_and_returned_verbatim(
+    client: TestClient, demo: Runtime
+) -> None:
+    ids = measure_ids(demo)
+    m01 = ids["M-01"]
+    lead = login(client, "ag.leitung")
+    version = client.get(f"{API}/measures/{m01}", headers=lead).json()["version"]
+    done = fire(
+        client,
+        lead,
+        m01,
+        "fortschritt_melden",
+        version,
+        comment=EVIL,
+        data={"fortschritt": 50, "verzoegerungsgrund": EVIL},
+    )
+    assert done.status_code == 200, done.text
+
+    for headers in (lead, {}):
+        response = client.get(f"{API}/measures/{m01}/history", headers=headers)
+        assert response.headers["content-type"] == "application/json"
+        last = response.json()[-1]
+        assert last["comment"] == EVIL
+        assert last["data"] == {"fortschritt": 50, "verzoegerungsgrund": EVIL}
+    detail = client.get(f"{API}/measures/{m01}", headers=lead).json()
+    assert detail["fields"]["verzoegerungsgrund"] == EVIL
+    assert detail["fields"]["fortschritt"] == 50
+    # The table is still there, and so is every measure.
+    assert len(client.get(f"{API}/measures", headers=lead).json()["items"]) == 9
+    with demo.read() as c:
+        assert verify_chain(c, demo.chain_key).intact
+
+
+def test_unknown_addresses_and_methods_answer_in_german(runtime: Runtime) -> None:
+    client = TestClient(create_app(runtime), raise_server_exceptions=False)
+    assert_problem(client.get(f"{API}/gibt-es-nicht"), 404, "nicht-gefunden")
+    assert_problem(client.delete(f"{API}/measures/1"), 405, "methode-nicht-erlaubt")
+    assert_problem(client.get(f"{API}/definitions/unbekannt"), 404, "nicht-gefunden")
+    assert_problem(client.get(f"{API}/measures/eins"), 422, "eingabe-ungueltig")
+    definition = client.get(f"{API}/definitions/massnahme").json()
+    assert {"entwurf", "haushaltsplanung"} <= {s["name"] for s in definition["states"]}

@@ -1,0 +1,140 @@
+"""The ``ratsflow`` command line against a real database, on SQLite and on PostgreSQL.
+
+The commands read ``RATSFLOW_DATABASE_URL`` like in production. On SQLite the database is a
+fresh file that ``db upgrade`` has to create; on PostgreSQL it is the test's own database
+(already migrated, so ``db upgrade`` must be a harmless repetition there).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from service.cli import app
+from service.config import get_settings
+from tests.conftest import CHAIN_KEY
+
+
+@pytest.fixture
+def cli_database(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    url = (
+        f"sqlite:///{tmp_path / 'neu' / 'ratsflow.db'}"
+        if database_url.startswith("sqlite")
+        else database_url
+    )
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", url)
+    monkeypatch.setenv("RATSFLOW_CHAIN_KEY", CHAIN_KEY)
+    get_settings.cache_clear()
+    try:
+        yield url
+    finally:
+        get_settings.cache_clear()
+
+
+def ratsflow(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def ok(*args: str) -> Result:
+    result = ratsflow(*args)
+    assert result.exit_code == 0, (args, result.output, result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_upgrade_demo_list_fire_history_verify(cli_database: str) -> None:
+    upgraded = ok("db", "upgrade")
+    assert "Datenbank ist auf dem neuesten Stand." in upgraded.stdout
+    assert "Definition „massnahme“ Version 1" in upgraded.stdout
+
+    first = ok("demo", "load")
+    assert "Demodaten der Stadt Aschersleben geladen." in first.stdout
+    assert "ratsflow-demo" in first.stdout
+    assert "ag.leitung" in first.stdout
+    again = ok("demo", "load")
+    assert "Demodaten sind bereits geladen." in again.stdout
+
+    measures = json.loads(ok("measure", "list", "--json").stdout)
+    assert len(measures) == 9
+    assert [m["code"] for m in measures] == [f"M-0{i}" for i in range(1, 10)]
+    by_code = {m["code"]: m for m in measures}
+    assert by_code["M-09"]["state"] == "entwurf"
+    assert by_code["M-07"]["state"] == "haushaltsplanung"
+    lines = ok("measure", "list").stdout.splitlines()
+    assert len(lines) == 9
+    assert "M-09" in lines[-1] and "entwurf" in lines[-1]
+
+    m09 = str(by_code["M-09"]["id"])
+    fired = ok("measure", "fire", m09, "einreichen", "--as", "ag.mitglied")
+    assert "entwurf → ag_pruefung (Version 2)" in fired.stdout
+    assert "Frist: Prüfung in der AG abschließen bis" in fired.stdout
+
+    # M-09 touches personal data and has no cost analysis: both conditions are named.
+    blocked = ratsflow("measure", "fire", m09, "an_fva_uebergeben", "--as", "ag.leitung")
+    assert blocked.exit_code == 1
+    assert "Voraussetzungen nicht erfüllt" in blocked.stderr
+    assert "Stellungnahme der/des Datenschutzbeauftragten fehlt" in blocked.stderr
+    assert "Aufwand-Nutzen-Analyse" in blocked.stderr
+    assert "Traceback" not in blocked.output
+
+    m07 = str(by_code["M-07"]["id"])
+    financed = ok(
+        "measure", "fire", m07, "finanzieren", "--as", "kaemmerei",
+        "--data", "haushaltsjahr=2026",
+        "--data", "betrag_einmalig=35000",
+        "--data", "betrag_laufend=7000",
+        "--data", "produktkonto=11.1.04 / 783100",
+        "--comment", "Im Haushalt 2026 veranschlagt.",
+    )  # fmt: skip
+    assert "haushaltsplanung → umsetzung" in financed.stdout
+    shown = ok("measure", "show", m07).stdout
+    assert "Zustand: Umsetzung (umsetzung)" in shown
+    assert "Produkt/Konto: 11.1.04 / 783100" in shown
+
+    after = {m["code"]: m for m in json.loads(ok("measure", "list", "--json").stdout)}
+    assert after["M-09"]["state"] == "ag_pruefung"
+    assert after["M-09"]["version"] == 2
+    assert after["M-07"]["state"] == "umsetzung"
+
+    history = ok("measure", "history", m09).stdout.splitlines()
+    assert len(history) == 1
+    assert "entwurf → ag_pruefung" in history[0]
+    assert "[ag.mitglied, ag_mitglied]" in history[0]
+    steps = ok("measure", "history", m07).stdout
+    for passage in (
+        "ag_pruefung → fva_beratung",
+        "fva_beratung → stadtrat_beschluss",
+        "stadtrat_beschluss → haushaltsplanung  Beschluss des Stadtrats  [sitzungsdienst",
+        "haushaltsplanung → zurueckgestellt",
+        "zurueckgestellt → haushaltsplanung",
+        "haushaltsplanung → umsetzung  Im Haushalt einplanen  [kaemmerei, kaemmerei]",
+        "„Im Haushalt 2026 veranschlagt.“",
+    ):
+        assert passage in steps
+
+    verified = ok("audit", "verify")
+    assert f"Kette „{CHAIN_KEY}“ intakt" in verified.stdout
+
+
+def test_mistakes_are_one_german_sentence_and_a_non_zero_exit(cli_database: str) -> None:
+    ok("db", "upgrade")
+    assert json.loads(ok("measure", "list", "--json").stdout) == []
+
+    for args, code, message in (
+        (("measure", "show", "999"), 1, "Maßnahme 999 wurde nicht gefunden."),
+        (("measure", "history", "999"), 1, "Maßnahme 999 wurde nicht gefunden."),
+        (("measure", "fire", "1", "einreichen", "--as", "niemand"), 1, "Benutzer niemand"),
+        (("measure", "fire", "1", "einreichen", "--as", "x", "--data", "kaputt"), 2, "name=wert"),
+    ):
+        result = ratsflow(*args)
+        assert result.exit_code == code, (args, result.output)
+        assert message in result.stderr
+        assert "Traceback" not in result.output
+    assert "intakt" in ok("audit", "verify").stdout
