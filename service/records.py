@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.audit.service import created, record
+from service.runtime import Runtime
 
 
 def insert_audited(
@@ -44,3 +45,25 @@ def insert_audited(
         subject_person_id=subject_person_id,
     )
     return int(row_id)
+
+
+def create_row(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    table: Table,
+    entity_type: str,
+    values: dict[str, Any],
+    persons: Iterable[int | None] = (),
+) -> int:
+    """The common create path of a domain service: the row and its audit event, now."""
+    return insert_audited(
+        connection,
+        runtime.chain_key,
+        table,
+        values,
+        actor=actor,
+        now=runtime.now(),
+        entity_type=entity_type,
+        persons=persons,
+    )

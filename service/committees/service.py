@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.committees.models import Committee, Meeting, Membership
-from service.records import insert_audited
+from service.records import create_row
 from service.runtime import Runtime
 from workflow.votes import VoteRules
 
@@ -20,40 +20,17 @@ meetings = Meeting.__table__  # type: ignore[attr-defined]
 
 
 def create_committee(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
-    return insert_audited(
-        connection,
-        runtime.chain_key,
-        committees,
-        values,
-        actor=actor,
-        now=runtime.now(),
-        entity_type="committee",
-    )
+    return create_row(runtime, connection, actor, committees, "committee", values)
 
 
 def add_membership(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
-    return insert_audited(
-        connection,
-        runtime.chain_key,
-        memberships,
-        values,
-        actor=actor,
-        now=runtime.now(),
-        entity_type="membership",
-        persons=[values["person_id"]],
+    return create_row(
+        runtime, connection, actor, memberships, "membership", values, persons=[values["person_id"]]
     )
 
 
 def create_meeting(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
-    return insert_audited(
-        connection,
-        runtime.chain_key,
-        meetings,
-        values,
-        actor=actor,
-        now=runtime.now(),
-        entity_type="meeting",
-    )
+    return create_row(runtime, connection, actor, meetings, "meeting", values)
 
 
 def committee_by_slug(connection: Connection, slug: str) -> Any:

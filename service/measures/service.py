@@ -14,7 +14,7 @@ from service.errors import NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
 from service.measures.models import BudgetLine, Measure, Milestone, Programme, Statement
-from service.records import insert_audited
+from service.records import create_row, insert_audited
 from service.runtime import Runtime
 from workflow.guards import Statement as EngineStatement
 from workflow.values import normalize
@@ -34,14 +34,13 @@ STATEMENT_ROLES = {
 
 def create_programme(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     values.setdefault("created_at", runtime.now())
-    return insert_audited(
+    return create_row(
+        runtime,
         connection,
-        runtime.chain_key,
+        actor,
         programmes,
+        "programme",
         values,
-        actor=actor,
-        now=runtime.now(),
-        entity_type="programme",
         persons=[values.get("owner_person_id")],
     )
 
@@ -190,27 +189,11 @@ def history(connection: Connection, measure_id: int) -> list[Any]:
 
 
 def add_budget_line(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
-    return insert_audited(
-        connection,
-        runtime.chain_key,
-        budget_lines,
-        values,
-        actor=actor,
-        now=runtime.now(),
-        entity_type="budget_line",
-    )
+    return create_row(runtime, connection, actor, budget_lines, "budget_line", values)
 
 
 def add_milestone(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
-    return insert_audited(
-        connection,
-        runtime.chain_key,
-        milestones,
-        values,
-        actor=actor,
-        now=runtime.now(),
-        entity_type="milestone",
-    )
+    return create_row(runtime, connection, actor, milestones, "milestone", values)
 
 
 def page_measures(

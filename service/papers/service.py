@@ -16,7 +16,7 @@ from service.errors import NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
-from service.records import insert_audited
+from service.records import create_row, insert_audited
 from service.runtime import Runtime
 from workflow.engine import Subject
 from workflow.errors import EventOption, NotAllowed, WorkflowError
@@ -55,15 +55,7 @@ def create_paper(runtime: Runtime, connection: Connection, actor: Actor, **value
 
 
 def add_consultation(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
-    return insert_audited(
-        connection,
-        runtime.chain_key,
-        consultations,
-        values,
-        actor=actor,
-        now=runtime.now(),
-        entity_type="consultation",
-    )
+    return create_row(runtime, connection, actor, consultations, "consultation", values)
 
 
 def carry_measures(
