@@ -11,6 +11,12 @@ class Actor:
     person_id: int | None
     roles: frozenset[str]
     name: str = ""
+    # Persons who named this user their deputy (Stellvertretung) for a period covering now:
+    # the actor may act on their items as if they were responsible.
+    acts_for: frozenset[int] = frozenset()
+
+    def speaks_for(self, person_id: int | None) -> bool:
+        return person_id is not None and (person_id == self.person_id or person_id in self.acts_for)
 
 
 SYSTEM = Actor(user_id=None, person_id=None, roles=frozenset(), name="System")
