@@ -29,7 +29,9 @@ Ohne Token sind nur öffentliche Vorlagen und Maßnahmen lesbar. Fehler antworte
 def create_app(runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = runtime or Runtime.from_settings()
+        # A runtime attached before start-up (tests, embedding) wins over the settings.
+        if getattr(app.state, "runtime", None) is None:
+            app.state.runtime = Runtime.from_settings()
         yield
 
     app = FastAPI(title="ratsflow", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)

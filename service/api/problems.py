@@ -7,6 +7,7 @@ user can act on. Unexpected errors answer 500 with no trace of the code behind t
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -142,11 +143,67 @@ _STATUS_TEXT = {
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
+    if len(loc) == 2 and loc[0] == "header":
+        return "-".join(part.capitalize() for part in str(loc[1]).split("-"))  # as sent: If-Match
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
 
 
+def _document_problems(app: FastAPI) -> None:
+    """Declares in the OpenAPI document what every operation can answer besides its own list.
+
+    FastAPI declares its 422 as ``application/json`` with its own schema, but the handler
+    below answers ``application/problem+json``; and a body that cannot be parsed at all is
+    a 400 before validation starts. Both hold for every operation, so they are added here
+    once instead of in each route.
+    """
+    produce = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = produce()
+        problem_ref = {"$ref": "#/components/schemas/Problem"}
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("Problem", Problem.model_json_schema(ref_template="{model}"))
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    _drop_null(parameter)
+                answers = operation.setdefault("responses", {})
+                declared = [("422", "Eingaben ungültig oder Voraussetzungen nicht erfüllt.")]
+                if "requestBody" in operation:
+                    declared.append(("400", "Der Inhalt der Anfrage ist nicht lesbar."))
+                for status, text in declared:
+                    entry = answers.setdefault(status, {"description": text})
+                    entry["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _drop_null(parameter: dict[str, Any]) -> None:
+    """An optional header or query parameter is absent, never null: HTTP has no null.
+
+    FastAPI writes ``str | None`` as ``anyOf: [string, null]``, which tells clients (and
+    generated tests) that the text "null" would be a fine header value.
+    """
+    schema = parameter.get("schema", {})
+    variants = schema.get("anyOf")
+    if not variants:
+        return
+    kept = [v for v in variants if v.get("type") != "null"]
+    if len(kept) == 1 and len(kept) < len(variants):
+        del schema["anyOf"]
+        schema.update(kept[0])
+
+
 def install(app: FastAPI) -> None:
+    _document_problems(app)
+
     @app.exception_handler(WorkflowError)
     async def _workflow(_: Request, exc: WorkflowError) -> JSONResponse:
         return _workflow_problem(exc)
@@ -200,13 +257,23 @@ def install(app: FastAPI) -> None:
         )
 
 
+# Texts Starlette and FastAPI raise by themselves; ours are German sentences.
+_FRAMEWORK_TEXTS = frozenset(s.phrase for s in HTTPStatus) | {
+    "There was an error parsing the body",
+}
+
+
 def _is_german(text: str) -> bool:
-    # Starlette's own texts are English ("Not Found"); ours are German sentences.
-    return text not in {"Not Found", "Method Not Allowed", "Unauthorized", "Forbidden"}
+    return text not in _FRAMEWORK_TEXTS
+
+
+ETAG_EXPECTED = 'erwartet genau ein ETag wie "3" (aus dem Kopf ETag) oder *'
 
 
 def _german_validation(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
+    if kind == "string_pattern_mismatch" and tuple(error.get("loc", ())) == ("header", "if-match"):
+        return ETAG_EXPECTED
     return {
         "missing": "Pflichtangabe fehlt",
         "json_invalid": "kein gültiges JSON",
@@ -226,7 +293,8 @@ def _german_validation(error: dict[str, Any]) -> str:
         "date_from_datetime_parsing": "erwartet ein Datum",
         "date_parsing": "erwartet ein Datum",
         "enum": "unzulässiger Wert",
-        "etag_parsing": 'erwartet genau ein ETag wie "3" (aus dem Kopf ETag) oder *',
+        "etag_parsing": ETAG_EXPECTED,
+        "string_pattern_mismatch": "hat nicht das erwartete Format",
         "literal_error": "unzulässiger Wert",
         "nul_character": "Text enthält ein Nullzeichen",
     }.get(kind, "ungültiger Wert")

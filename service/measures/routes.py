@@ -46,6 +46,11 @@ def _after(cursor: str | None) -> int | None:
     return after
 
 
+# One ETag as sent in ``ETag`` ("3", W/"3", also bare 3) or *; declared so that clients and
+# generated tests know what the header may hold.
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"[0-9]{1,10}"|[0-9]{1,10})\s*$'
+
+
 def _if_match(value: str) -> int | None:
     """The version named by ``If-Match``: one ETag as sent in ``ETag``, or ``*`` (any)."""
     tag = value.strip()
@@ -182,7 +187,7 @@ def fire_transition(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: Annotated[str | None, Header(pattern=IF_MATCH_PATTERN)] = None,
 ) -> TransitionResponse:
     version = body.version
     if if_match and (tagged := _if_match(if_match)) is not None:
