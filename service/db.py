@@ -50,7 +50,13 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+# FastAPI runs sync routes on a pool of 40 threads, each holding at most one connection at a
+# time: the pool lets all of them work instead of timing out behind 15 (the default).
+POOL = {"pool_size": 20, "max_overflow": 30}
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    kwargs = {**POOL, **kwargs}
     if is_sqlite(url):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)

@@ -24,20 +24,6 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def read_connection(runtime: RuntimeDep) -> Iterator[Connection]:
-    with runtime.read() as connection:
-        yield connection
-
-
-def write_connection(runtime: RuntimeDep) -> Iterator[Connection]:
-    """The request's unit of work: commits when the route returns, rolls back on error."""
-    with runtime.write() as connection:
-        yield connection
-
-
-ReadDep = Annotated[Connection, Depends(read_connection)]
-WriteDep = Annotated[Connection, Depends(write_connection)]
-
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 # Ids are INTEGER columns (int4 on PostgreSQL): a larger number can name no row, and binding
 # it fails in the driver (SQLite: OverflowError, PostgreSQL: "integer out of range").
@@ -64,6 +50,25 @@ def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Ac
 
 MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+# Both transactions depend on the caller, so the token is resolved (on a connection of its
+# own, returned at once) before the request's transaction begins. Otherwise a request could
+# hold SQLite's write lock while waiting for a second pooled connection to read its token,
+# as other requests hold pooled connections waiting for that lock (seen at 16 clients).
+def read_connection(runtime: RuntimeDep, _caller: MaybeActor) -> Iterator[Connection]:
+    with runtime.read() as connection:
+        yield connection
+
+
+def write_connection(runtime: RuntimeDep, _caller: MaybeActor) -> Iterator[Connection]:
+    """The request's unit of work: commits when the route returns, rolls back on error."""
+    with runtime.write() as connection:
+        yield connection
+
+
+ReadDep = Annotated[Connection, Depends(read_connection)]
+WriteDep = Annotated[Connection, Depends(write_connection)]
 
 
 def require_role(*roles: str) -> Callable[[Actor], Actor]:
