@@ -20,6 +20,7 @@ from service.measures import repository
 from service.measures.models import BudgetLine, Measure, Milestone, Programme, Statement
 from service.records import create_row, insert_audited, update_audited
 from service.runtime import Runtime
+from workflow.calendar import to_local
 from workflow.engine import AvailableEvent, Engine, Subject
 from workflow.errors import FieldProblem, Forbidden, InvalidData, StaleVersion
 from workflow.guards import Statement as EngineStatement
@@ -481,3 +482,86 @@ def responsible_name(connection: Connection, person_id: int | None) -> str | Non
     if person is None:
         return None
     return " ".join(p for p in (person.title, person.given_name, person.family_name) if p) or None
+
+
+# --- statements and milestones ----------------------------------------------------------------
+
+
+def give_statement(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    measure_id: int,
+    *,
+    kind: str | None,
+    outcome: str,
+    given_on: date,
+    text: str | None,
+) -> int:
+    """A Stellungnahme of the caller's own kind; it unlocks the guards that ask for it."""
+    row = get_measure(connection, measure_id)
+    chosen = access.statement_kind(actor, kind)
+    _require_open(runtime, row, "Eine Stellungnahme")
+    if given_on > to_local(runtime.now()).date():
+        raise InvalidData(
+            "", [FieldProblem("given_on", "Datum", "darf nicht in der Zukunft liegen.")]
+        )
+    return add_statement(
+        runtime,
+        connection,
+        actor,
+        measure_id=measure_id,
+        kind=chosen,
+        outcome=outcome,
+        given_on=given_on,
+        text=text,
+    )
+
+
+def _require_open(runtime: Runtime, row: Any, what: str) -> None:
+    engine = runtime.registry.engine(row.definition_name, row.definition_version)
+    state = engine.spec.states[row.state]
+    if state.final:
+        raise Conflict(
+            f"{what} ist nicht mehr möglich: die Maßnahme ist im Endzustand „{state.label}“."
+        )
+
+
+def new_milestone(
+    runtime: Runtime, connection: Connection, actor: Actor, measure_id: int, **values: Any
+) -> int:
+    row = get_measure(connection, measure_id)
+    access.require_edit_milestones(actor, row)
+    return add_milestone(runtime, connection, actor, measure_id=measure_id, **values)
+
+
+def get_milestone(connection: Connection, milestone_id: int) -> Any:
+    row = connection.execute(select(milestones).where(milestones.c.id == milestone_id)).first()
+    if row is None:
+        raise NotFound("Meilenstein", milestone_id)
+    return row
+
+
+def update_milestone(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    milestone_id: int,
+    changes: Mapping[str, Any],
+) -> None:
+    milestone = get_milestone(connection, milestone_id)
+    measure = get_measure(connection, milestone.measure_id)
+    access.require_edit_milestones(actor, measure)
+    if not changes:
+        return
+    update_audited(
+        connection,
+        runtime.chain_key,
+        milestones,
+        milestone_id,
+        dict(changes),
+        before=milestone,
+        actor=actor,
+        now=runtime.now(),
+        entity_type="milestone",
+    )
