@@ -311,7 +311,7 @@ def fire_transition(
     version = body.version
     if if_match and (tagged := _if_match(if_match)) is not None:
         version = tagged
-    done = service.fire(
+    done = service.fire_by_user(
         runtime,
         connection,
         actor,

@@ -143,20 +143,51 @@ def fire(
     comment: str | None = None,
     request_id: str | None = None,
 ) -> Transitioned:
-    """Fires an event; the definition names the roles, ``access`` the own-item rule."""
+    """Fires an event with the roles the definition names, and nothing else.
+
+    For system work (the demo replay, a paper's cascade) and tests; what a signed-in user
+    asks for goes through ``fire_by_user``, which adds the own-item rule of ``access``.
+    """
+    return runtime.lifecycle.fire(
+        connection,
+        "measure",
+        measure_id,
+        event,
+        actor=actor,
+        now=runtime.now(),
+        expected_version=version,
+        data=data,
+        comment=comment,
+        request_id=request_id,
+    )
+
+
+def fire_by_user(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    measure_id: int,
+    event: str,
+    *,
+    version: int | None = None,
+    data: Mapping[str, Any] | None = None,
+    comment: str | None = None,
+    request_id: str | None = None,
+) -> Transitioned:
+    """Fires an event for a user: the definition names the roles, ``access`` the own-item
+    rule (an AG member acts only on measures they are responsible for or deputise for)."""
     row = lifecycle_repository.load_item(connection, "measure", measure_id)
     if row is None:
         raise NotFound("Maßnahme", measure_id)
     acting = replace(actor, roles=access.transition_roles(actor, row))
     try:
-        return runtime.lifecycle.fire(
+        return fire(
+            runtime,
             connection,
-            "measure",
+            acting,
             measure_id,
             event,
-            actor=acting,
-            now=runtime.now(),
-            expected_version=version,
+            version=version,
             data=data,
             comment=comment,
             request_id=request_id,

@@ -20,14 +20,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from service.actor import SYSTEM
 from service.audit.models import AuditEvent
+from service.budget import routes as budget_routes
+from service.measures import routes as measure_routes
 from service.measures.models import BudgetLine, Measure, Milestone
 from service.measures.service import add_milestone, list_measures
+from service.milestones import routes as milestone_routes
+from service.programmes import routes as programme_routes
 from service.runtime import Runtime
+from service.statements import routes as statement_routes
 from tests.service.api.resources.conftest import USERS
 from tests.service.api.test_measures_api import login
 
@@ -274,19 +280,28 @@ def _send(client: TestClient, request: Request, auth: dict[str, str]) -> Any:
     return client.request(request.method, request.path, json=request.json, headers=headers)
 
 
-def test_the_matrix_covers_every_endpoint_of_the_app(client: TestClient) -> None:
-    """A new measure-side endpoint without a row in ``ENDPOINTS`` fails here."""
+# The routers of the measure side; other rooms (papers, accounts, attachments) have their own.
+ROUTERS = [
+    measure_routes.router,
+    programme_routes.router,
+    statement_routes.router,
+    milestone_routes.router,
+    budget_routes.router,
+]
+
+
+def test_the_matrix_covers_every_endpoint_of_the_measure_side() -> None:
+    """A new endpoint in these routers without a row in ``ENDPOINTS`` fails here."""
     covered = {(r.method, r.path.split("?")[0]) for r in _templates()}
     routes = {
         (method, route.path)
-        for route in client.app.routes  # type: ignore[attr-defined]
-        for method in getattr(route, "methods", set()) - {"HEAD"}
-        if any(
-            route.path.startswith(f"{API}/{prefix}")
-            for prefix in ("measures", "programmes", "milestones", "budget-lines")
-        )
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods - {"HEAD"}
     }
-    assert routes - covered - {("POST", f"{API}/measures/{{measure_id}}/transitions")} == set()
+    assert len(routes) >= 21  # the measure side as built in issue 5
+    assert routes - covered == set()
 
 
 def _templates() -> list[Request]:
