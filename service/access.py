@@ -4,6 +4,10 @@ Transitions are authorised by the definitions (each transition names its roles);
 covers everything else. Item-level rules (public items, an ``ag_mitglied``'s own measures,
 deputies) are the functions below, so that a route never decides access by itself and the
 authorisation matrix test can be generated from ``PERMISSIONS``.
+
+The ``require_*`` functions raise ``AccessDenied`` (403); a caller without a token never
+gets that far, since every writing endpoint asks for a signed-in actor first (401), and an
+item the caller may not see is reported as not found (404), exactly like a missing one.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.actor import Actor
+from service.errors import AccessDenied, NotFound
 
 STAFF = frozenset(
     {
@@ -34,10 +39,37 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "measure.create": frozenset({"ag_leitung", "ag_mitglied"}),
     "measure.edit": frozenset({"ag_leitung"}),
     "measure.edit_own": frozenset({"ag_mitglied"}),
+    "measure.reassign": frozenset({"ag_leitung"}),
+    "milestone.edit": frozenset({"ag_leitung"}),
+    "milestone.edit_own": frozenset({"ag_mitglied"}),
     "programme.create": frozenset({"ag_leitung"}),
     "programme.edit": frozenset({"ag_leitung"}),
     # statements: the kind of a statement is the role of its author
     "statement.create": frozenset({"datenschutz", "informationssicherheit", "personalrat"}),
+    # budget lines: the AG plans costs, the Kämmerei approves and books what was spent
+    "budget.approve": frozenset({"kaemmerei"}),
+    "budget.plan": frozenset({"ag_leitung", "kaemmerei"}),
+    "budget.spend": frozenset({"kaemmerei"}),
+}
+
+# Roles that act only on items their holder is responsible for (or deputises for): for
+# editing as for firing the transitions the definitions grant them.
+OWN_ITEMS_ONLY = frozenset({"ag_mitglied"})
+
+# A statement's kind is its author's role.
+STATEMENT_KINDS = ("datenschutz", "informationssicherheit", "personalrat")
+
+_PERMISSION_TEXT = {
+    "measure.create": "Maßnahmen anlegen",
+    "measure.edit": "Maßnahmen bearbeiten",
+    "measure.reassign": "die verantwortliche Person einer Maßnahme ändern",
+    "milestone.edit": "Meilensteine pflegen",
+    "programme.create": "Arbeitspapiere anlegen",
+    "programme.edit": "Arbeitspapiere bearbeiten",
+    "statement.create": "Stellungnahmen abgeben",
+    "budget.approve": "bewilligte Beträge eintragen",
+    "budget.plan": "Haushaltsansätze planen",
+    "budget.spend": "verausgabte Beträge eintragen",
 }
 
 
@@ -47,16 +79,137 @@ def holds(actor: Actor | None, permission: str) -> bool:
     return bool(actor.roles & PERMISSIONS[permission])
 
 
+def require(actor: Actor, permission: str) -> None:
+    if not holds(actor, permission):
+        raise AccessDenied(_denied(permission))
+
+
+def _denied(permission: str) -> str:
+    roles = ", ".join(sorted(PERMISSIONS[permission]))
+    return f"{_PERMISSION_TEXT[permission]} dürfen nur diese Rollen: {roles}."
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
 def may_see(actor: Actor | None, item: Any) -> bool:
     """Public items are for everyone; non-public ones for signed-in staff only."""
     return bool(item.public) or holds(actor, "measure.read_internal")
 
 
+def require_visible(actor: Actor | None, item: Any, what: str, key: object) -> None:
+    """An item the caller may not see looks exactly like one that does not exist."""
+    if not may_see(actor, item):
+        raise NotFound(what, key)
+
+
+def public_only(actor: Actor | None) -> bool:
+    """Lists for a caller who may see public items only."""
+    return not holds(actor, "measure.read_internal")
+
+
+def may_see_names(actor: Actor | None) -> bool:
+    """Staff names (responsible persons, authors, users in the history) are for staff."""
+    return holds(actor, "measure.read_internal")
+
+
+# --- measures ------------------------------------------------------------------------------
+
+
+def _owns(actor: Actor, measure: Any) -> bool:
+    return actor.speaks_for(measure.responsible_person_id)
+
+
 def may_edit_measure(actor: Actor | None, measure: Any) -> bool:
     if holds(actor, "measure.edit"):
         return True
-    return (
-        actor is not None
-        and holds(actor, "measure.edit_own")
-        and actor.speaks_for(measure.responsible_person_id)
+    return actor is not None and holds(actor, "measure.edit_own") and _owns(actor, measure)
+
+
+def require_edit_measure(actor: Actor, measure: Any) -> None:
+    if not may_edit_measure(actor, measure):
+        if holds(actor, "measure.edit_own"):
+            raise AccessDenied(
+                "Diese Maßnahme darf nur bearbeiten, wer für sie verantwortlich ist oder die "
+                "verantwortliche Person vertritt, oder die AG-Leitung."
+            )
+        raise AccessDenied(_denied("measure.edit"))
+
+
+def require_create_measure(actor: Actor, responsible_person_id: int | None) -> None:
+    """The AG lead creates measures for anyone; an AG member drafts their own only."""
+    if holds(actor, "measure.edit"):
+        return
+    require(actor, "measure.create")
+    if not actor.speaks_for(responsible_person_id):
+        raise AccessDenied(
+            "Als AG-Mitglied können Sie nur Maßnahmen anlegen, für die Sie selbst (oder die "
+            "Person, die Sie vertreten) verantwortlich sind."
+        )
+
+
+OWN_ITEM_TEXT = (
+    "AG-Mitglieder dürfen das nur bei Maßnahmen, für die sie verantwortlich sind oder deren "
+    "verantwortliche Person sie vertreten."
+)
+
+
+def transition_roles(actor: Actor, measure: Any) -> frozenset[str]:
+    """The roles an actor may use for this measure's transitions.
+
+    The definitions say which roles may fire a transition; here the own-item rule takes away
+    the roles that count only on measures the actor is responsible for (or deputises for).
+    """
+    if _owns(actor, measure):
+        return actor.roles
+    return actor.roles - OWN_ITEMS_ONLY
+
+
+def require_edit_milestones(actor: Actor, measure: Any) -> None:
+    if holds(actor, "milestone.edit"):
+        return
+    if holds(actor, "milestone.edit_own") and _owns(actor, measure):
+        return
+    raise AccessDenied(
+        "Meilensteine pflegen die AG-Leitung und die für die Maßnahme verantwortliche Person."
     )
+
+
+# --- statements ----------------------------------------------------------------------------
+
+
+def statement_kind(actor: Actor, requested: str | None) -> str:
+    """The kind of statement this actor gives: their role (named when they hold several)."""
+    require(actor, "statement.create")
+    own = [kind for kind in STATEMENT_KINDS if kind in actor.roles]
+    if requested is None:
+        if len(own) > 1:
+            raise AccessDenied(
+                f"Sie haben mehrere Rollen für Stellungnahmen ({', '.join(own)}); "
+                "bitte die Art („kind“) angeben."
+            )
+        return own[0]
+    if requested not in own:
+        raise AccessDenied(
+            f"Eine Stellungnahme der Art „{requested}“ kann nur die Rolle „{requested}“ abgeben."
+        )
+    return requested
+
+
+# --- budget lines --------------------------------------------------------------------------
+
+BUDGET_FIELDS = {
+    "fiscal_year": "budget.plan",
+    "product_account": "budget.plan",
+    "one_off_planned": "budget.plan",
+    "recurring_planned": "budget.plan",
+    "approved": "budget.approve",
+    "spent": "budget.spend",
+}
+
+
+def require_budget_fields(actor: Actor, fields: set[str]) -> None:
+    """Each amount of a Haushaltsansatz has its own role (planned, approved, spent)."""
+    needed = {BUDGET_FIELDS[name] for name in fields if name in BUDGET_FIELDS}
+    for permission in sorted(needed) or ["budget.plan"]:
+        require(actor, permission)

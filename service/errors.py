@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflow.errors import WorkflowError
+from workflow.errors import Forbidden, WorkflowError
 
 
 class NotFound(WorkflowError):
@@ -35,3 +35,42 @@ class CarriedItemsBlocked(WorkflowError):
             f"„{event}“ wurde nicht ausgeführt, weil nicht jede Maßnahme der Vorlage folgen "
             f"kann. Es blockieren: {names}"
         )
+
+
+class AccessDenied(Forbidden):
+    """A role or an item-level rule of ``service.access`` forbids the action (403)."""
+
+    def __init__(self, detail: str) -> None:
+        WorkflowError.__init__(self, detail)
+        self.event = ""
+        self.actor_roles = frozenset()
+        self.allowed_roles = frozenset()
+        self.detail = detail
+
+
+class Conflict(WorkflowError):
+    """The action does not fit the item's current state, e.g. editing a closed measure (409)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One defect of an imported file: its line (1 = the header), the column, in German."""
+
+    row: int
+    field: str
+    message: str
+
+
+class RowsRejected(WorkflowError):
+    """An import refused as a whole: every defective row is named, nothing was changed."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+        shown = "; ".join(f"Zeile {p.row}, {p.field}: {p.message}" for p in problems[:10])
+        more = f" (und {len(problems) - 10} weitere)" if len(problems) > 10 else ""
+        self.detail = f"Nichts wurde übernommen. Fehlerhafte Zeilen: {shown}{more}."

@@ -12,10 +12,14 @@ from sqlalchemy import text
 from service.api import problems
 from service.api.deps import RuntimeDep
 from service.auth.routes import router as auth_router
+from service.budget.routes import router as budget_router
 from service.definitions.routes import router as definitions_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
+from service.milestones.routes import router as milestones_router
+from service.programmes.routes import router as programmes_router
 from service.runtime import Runtime
+from service.statements.routes import router as statements_router
 
 DESCRIPTION = """
 Workflow- und Beschlusssteuerung für kommunale Gremien.
@@ -41,6 +45,10 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(measures_router)
     app.include_router(definitions_router)
+    app.include_router(programmes_router)
+    app.include_router(statements_router)
+    app.include_router(milestones_router)
+    app.include_router(budget_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

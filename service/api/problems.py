@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.errors import CarriedItemsBlocked, NotFound
+from service.errors import CarriedItemsBlocked, Conflict, NotFound, RowsRejected
 from workflow.errors import (
     DefinitionError,
     Forbidden,
@@ -47,6 +47,7 @@ class Problem(BaseModel):
     failures: list[dict[str, str]] | None = None
     fields: list[dict[str, str]] | None = None
     blocked: list[dict[str, Any]] | None = None
+    rows: list[dict[str, Any]] | None = None
 
 
 def problem(
@@ -117,6 +118,11 @@ def _workflow_problem(exc: WorkflowError) -> JSONResponse:
             exc.detail,
             blocked=blocked,
         )
+    if isinstance(exc, Conflict):
+        return problem(409, "konflikt", "Konflikt", exc.detail)
+    if isinstance(exc, RowsRejected):
+        rows = [{"row": p.row, "field": p.field, "message": p.message} for p in exc.problems]
+        return problem(422, "import-fehlerhaft", "Import fehlerhaft", exc.detail, rows=rows)
     if isinstance(exc, DefinitionError):
         fields = [
             {"field": p.file, "label": str(p.line), "message": p.reason} for p in exc.problems

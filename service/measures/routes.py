@@ -1,49 +1,42 @@
-"""``/api/v1/measures``: list, read, history and the transition endpoint."""
+"""``/api/v1/measures``: list and export, create, read, edit, history and transitions."""
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
 
+from service import access
+from service.actor import Actor
+from service.api import paging
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.auth.service import usernames
-from service.errors import NotFound
-from service.measures import service
+from service.measures import export, repository, service
+from service.measures.repository import MeasureFilter
 from service.measures.schemas import (
     AllowedTransition,
+    BudgetLineOut,
     DeadlineOut,
     HistoryItem,
+    MeasureCreate,
     MeasureDetail,
     MeasurePage,
     MeasureSummary,
+    MeasureUpdate,
+    MilestoneOut,
+    OpenDeadline,
+    SortKey,
     TransitionRequest,
     TransitionResponse,
+    statement_out,
 )
-from workflow.engine import Subject
+from workflow.calendar import to_local
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode()
-
-
-def _after(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    try:
-        after = int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["after"])
-    except (ValueError, KeyError, TypeError, OverflowError):
-        raise NotFound("Seite", cursor) from None
-    if not 0 <= after <= MAX_ID:
-        raise NotFound("Seite", cursor)
-    return after
 
 
 # One ETag as sent in ``ETag`` ("3", W/"3", also bare 3) or *; declared so that clients and
@@ -65,32 +58,64 @@ def _if_match(value: str) -> int | None:
     return int(tag)
 
 
+def _filter(
+    actor: MaybeActor,
+    state: Annotated[
+        str | None, Query(description="Nur dieser Zustand, z. B. `umsetzung`.")
+    ] = None,
+    programme_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Nur dieses Arbeitspapier.")
+    ] = None,
+    responsible_person_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Nur Maßnahmen dieser Person.")
+    ] = None,
+    overdue: Annotated[
+        bool | None,
+        Query(description="`true`: mit einer offenen, schon fälligen Frist; `false`: ohne."),
+    ] = None,
+    needs_statement: Annotated[
+        bool | None,
+        Query(
+            description="`true`: personenbezogen, sicherheitsrelevant oder personalwirksam, "
+            "aber die passende Stellungnahme (DSB, ISB, Personalrat) fehlt."
+        ),
+    ] = None,
+) -> MeasureFilter:
+    return MeasureFilter(
+        public_only=access.public_only(actor),
+        state=state,
+        programme_id=programme_id,
+        responsible_person_id=responsible_person_id,
+        overdue=overdue,
+        needs_statement=needs_statement,
+    )
+
+
+FilterDep = Annotated[MeasureFilter, Depends(_filter)]
+SortDep = Annotated[
+    SortKey,
+    Query(description="Sortierung: Spalte, mit `-` davor absteigend, z. B. `-updated_at`."),
+]
+
+
 @router.get(
     "",
     summary="Maßnahmen auflisten",
+    description="Filterbar und sortierbar; blättern mit `cursor` aus `next_cursor` "
+    "(Keyset: jede Seite kostet gleich viel). Ohne Anmeldung nur öffentliche Maßnahmen.",
     response_model=MeasurePage,
     responses=responses(401, 404, 422),
 )
 def list_measures(
     runtime: RuntimeDep,
     connection: ReadDep,
-    actor: MaybeActor,
-    state: Annotated[str | None, Query(description="Nur dieser Zustand.")] = None,
-    programme_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Nur dieses Arbeitspapier.")
-    ] = None,
-    responsible_person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    f: FilterDep,
+    sort: SortDep = "id",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> MeasurePage:
-    rows = service.page_measures(
-        connection,
-        public_only=actor is None,
-        state=state,
-        programme_id=programme_id,
-        responsible_person_id=responsible_person_id,
-        after_id=_after(cursor),
-        limit=limit + 1,
+    rows = service.page(
+        runtime, connection, f, sort=sort, keyset=paging.decode(cursor, sort), limit=limit + 1
     )
     more = len(rows) > limit
     rows = rows[:limit]
@@ -105,52 +130,89 @@ def list_measures(
             version=r.version,
             programme_id=r.programme_id,
             public=r.public,
+            responsible_person_id=r.responsible_person_id,
+            updated_at=r.updated_at,
         )
         for r in rows
     ]
-    return MeasurePage(items=items, next_cursor=_cursor(rows[-1].id) if more else None)
-
-
-def _visible(connection: ReadDep | WriteDep, measure_id: int, actor: MaybeActor) -> object:
-    row = service.get_measure(connection, measure_id)
-    if actor is None and not row.public:
-        raise NotFound("Maßnahme", measure_id)
-    return row
+    last = rows[-1] if more else None
+    next_cursor = paging.encode(sort, repository.sort_value(last, sort), last.id) if last else None
+    return MeasurePage(items=items, next_cursor=next_cursor)
 
 
 @router.get(
-    "/{measure_id}",
-    summary="Maßnahme lesen",
-    response_model=MeasureDetail,
-    responses=responses(401, 404),
+    "/export.csv",
+    summary="Maßnahmenliste als CSV",
+    description="Dieselben Filter und dieselbe Sortierung wie die Liste, alle Seiten in einer "
+    "Datei: UTF-8 mit BOM und `;` als Trennzeichen, damit Excel sie direkt öffnet.",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "CSV-Datei."},
+        **responses(401, 422),
+    },
 )
-def get_measure(
-    measure_id: MeasureId,
+def export_measures(
+    runtime: RuntimeDep, actor: MaybeActor, f: FilterDep, sort: SortDep = "id"
+) -> StreamingResponse:
+    names = access.may_see_names(actor)
+    labels = runtime.registry.latest("massnahme").spec.states
+    rows = service.export_rows(runtime, f, sort)
+    body = export.measures_csv(rows, labels, with_names=names)
+    filename = f"massnahmen-{to_local(runtime.now()).date().isoformat()}.csv"
+    return StreamingResponse(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post(
+    "",
+    summary="Maßnahme anlegen",
+    description="Legt eine Maßnahme im Anfangszustand der neuesten Ablaufdefinition an. "
+    "AG-Mitglieder legen nur eigene Maßnahmen an (ohne `responsible_person_id`: die eigene "
+    "Person).",
+    status_code=201,
+    response_model=MeasureDetail,
+    responses=responses(401, 403, 422),
+)
+def create_measure(
+    body: MeasureCreate,
     runtime: RuntimeDep,
-    connection: ReadDep,
-    actor: MaybeActor,
+    connection: WriteDep,
+    actor: CurrentActor,
+    response: Response,
+) -> MeasureDetail:
+    measure_id = service.new_measure(runtime, connection, actor, **body.model_dump())
+    response.headers["Location"] = f"{router.prefix}/{measure_id}"
+    return _detail(runtime, connection, actor, measure_id, response)
+
+
+def _detail(
+    runtime: RuntimeDep,
+    connection: ReadDep | WriteDep,
+    actor: Actor | None,
+    measure_id: int,
     response: Response,
 ) -> MeasureDetail:
     row = service.get_measure(connection, measure_id)
-    if actor is None and not row.public:
-        raise NotFound("Maßnahme", measure_id)
+    access.require_visible(actor, row, "Maßnahme", measure_id)
     engine = runtime.registry.engine(row.definition_name, row.definition_version)
-    allowed: list[AllowedTransition] = []
-    if actor is not None:
-        statements = tuple(service.statement_records(connection, measure_id))
-        subject = Subject(row.state, dict(row.fields or {}), statements)
-        allowed = [
-            AllowedTransition(
-                event=a.event,
-                label=a.label,
-                target=a.target,
-                requires=list(a.requires),
-                optional=list(a.optional),
-                comment_required=a.comment_required,
-                blocked_by=list(a.blocked_by),
-            )
-            for a in engine.allowed_events(subject, actor.roles, runtime.now())
-        ]
+    allowed = [
+        AllowedTransition(
+            event=a.event,
+            label=a.label,
+            target=a.target,
+            requires=list(a.requires),
+            optional=list(a.optional),
+            comment_required=a.comment_required,
+            blocked_by=list(a.blocked_by),
+        )
+        for a in service.allowed_events(runtime, connection, actor, row)
+    ]
+    names = access.may_see_names(actor)
+    parts = service.detail_parts(connection, measure_id)
+    now = runtime.now()
     response.headers["ETag"] = f'"{row.version}"'
     return MeasureDetail(
         id=row.id,
@@ -163,13 +225,75 @@ def get_measure(
         public=row.public,
         description=row.description,
         responsible_person_id=row.responsible_person_id,
+        responsible_person_name=service.responsible_name(connection, row.responsible_person_id)
+        if names
+        else None,
         definition=row.definition_name,
         definition_version=row.definition_version,
         fields=dict(row.fields or {}),
         allowed_transitions=allowed,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        statements=[statement_out(s, names) for s in parts["statements"]],
+        budget_lines=[
+            BudgetLineOut.model_validate(b, from_attributes=True) for b in parts["budget_lines"]
+        ],
+        milestones=[
+            MilestoneOut.model_validate(m, from_attributes=True) for m in parts["milestones"]
+        ],
+        open_deadlines=[
+            OpenDeadline(name=d.name, label=d.label, due_at=d.due_at, overdue=d.due_at < now)
+            for d in parts["open_deadlines"]
+        ],
     )
+
+
+@router.get(
+    "/{measure_id}",
+    summary="Maßnahme lesen",
+    description="Alles zu einer Maßnahme in einem Aufruf: Felder, `version` (auch als `ETag`), "
+    "die für den Aufrufer möglichen Übergänge, Stellungnahmen, Haushaltsansätze, Meilensteine "
+    "und offene Fristen.",
+    response_model=MeasureDetail,
+    responses=responses(401, 404),
+)
+def get_measure(
+    measure_id: MeasureId,
+    runtime: RuntimeDep,
+    connection: ReadDep,
+    actor: MaybeActor,
+    response: Response,
+) -> MeasureDetail:
+    return _detail(runtime, connection, actor, measure_id, response)
+
+
+@router.patch(
+    "/{measure_id}",
+    summary="Maßnahme bearbeiten",
+    description="Ändert nur die gesendeten Angaben. `version` (oder `If-Match`) muss der "
+    "zuletzt gelesenen Version entsprechen, sonst 409. Zustand und Übergangsdaten ändern "
+    "sich nur über `transitions`.",
+    response_model=MeasureDetail,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def edit_measure(
+    measure_id: MeasureId,
+    body: MeasureUpdate,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: CurrentActor,
+    response: Response,
+    if_match: Annotated[str | None, Header(pattern=IF_MATCH_PATTERN)] = None,
+) -> MeasureDetail:
+    version = body.version
+    if if_match and (tagged := _if_match(if_match)) is not None:
+        version = tagged
+    if version is None and not if_match:
+        error = {"type": "missing", "loc": ("body", "version"), "input": None}
+        raise RequestValidationError([error])
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    service.update_measure(runtime, connection, actor, measure_id, changes, version=version)
+    return _detail(runtime, connection, actor, measure_id, response)
 
 
 @router.post(
@@ -192,7 +316,7 @@ def fire_transition(
     version = body.version
     if if_match and (tagged := _if_match(if_match)) is not None:
         version = tagged
-    done = service.fire(
+    done = service.fire_by_user(
         runtime,
         connection,
         actor,
@@ -225,10 +349,10 @@ def measure_history(
     measure_id: MeasureId, connection: ReadDep, actor: MaybeActor
 ) -> list[HistoryItem]:
     row = service.get_measure(connection, measure_id)
-    if actor is None and not row.public:
-        raise NotFound("Maßnahme", measure_id)
+    access.require_visible(actor, row, "Maßnahme", measure_id)
     entries = service.history(connection, measure_id)
-    names = usernames(connection, {e.actor_user_id for e in entries}) if actor else {}
+    shown = access.may_see_names(actor)
+    names = usernames(connection, {e.actor_user_id for e in entries}) if shown else {}
     return [
         HistoryItem(
             at=e.at,
@@ -236,7 +360,7 @@ def measure_history(
             label=e.label,
             from_state=e.from_state,
             to_state=e.to_state,
-            actor=names.get(e.actor_user_id) if actor else None,
+            actor=names.get(e.actor_user_id) if shown else None,
             role=e.actor_role,
             comment=e.comment,
             data=dict(e.data or {}),

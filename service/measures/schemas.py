@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -28,17 +29,61 @@ class MeasureSummary(BaseModel):
     version: int
     programme_id: int
     public: bool
+    responsible_person_id: int | None = None
+    updated_at: datetime | None = None
+
+
+class StatementOut(BaseModel):
+    id: int
+    kind: Literal["datenschutz", "informationssicherheit", "personalrat"]
+    kind_label: str = Field(examples=["Datenschutzbeauftragte"])
+    outcome: Literal["zustimmend", "mit_auflagen", "ablehnend"]
+    given_on: date
+    text: str | None
+    author: str | None = Field(description="Verfasser; für die Öffentlichkeit ausgeblendet.")
+    created_at: datetime
+
+
+class BudgetLineOut(BaseModel):
+    id: int
+    measure_id: int
+    fiscal_year: int = Field(examples=[2025])
+    product_account: str | None = Field(examples=["11.1.04 / 783100"])
+    one_off_planned: Decimal | None = Field(description="Geplante einmalige Kosten (EUR).")
+    recurring_planned: Decimal | None = Field(description="Geplante laufende Kosten (EUR).")
+    approved: Decimal | None = Field(description="Bewilligt (EUR).")
+    spent: Decimal | None = Field(description="Verausgabt (EUR).")
+
+
+class MilestoneOut(BaseModel):
+    id: int
+    measure_id: int
+    title: str = Field(examples=["Pilot im Amt 21"])
+    due_on: date | None
+    done_on: date | None
+
+
+class OpenDeadline(BaseModel):
+    name: str
+    label: str
+    due_at: datetime
+    overdue: bool
 
 
 class MeasureDetail(MeasureSummary):
     description: str | None
-    responsible_person_id: int | None
+    responsible_person_name: str | None = Field(
+        description="Name der verantwortlichen Person; für die Öffentlichkeit ausgeblendet."
+    )
     definition: str
     definition_version: int
     fields: dict[str, Any]
     allowed_transitions: list[AllowedTransition]
     created_at: datetime
-    updated_at: datetime
+    statements: list[StatementOut] = Field(default_factory=list)
+    budget_lines: list[BudgetLineOut] = Field(default_factory=list)
+    milestones: list[MilestoneOut] = Field(default_factory=list)
+    open_deadlines: list[OpenDeadline] = Field(default_factory=list)
 
 
 class MeasurePage(BaseModel):
@@ -97,3 +142,84 @@ class HistoryItem(BaseModel):
     role: str | None
     comment: str | None
     data: dict[str, Any]
+
+
+class NoNul(BaseModel):
+    """Refuses NUL in any text member: PostgreSQL cannot store it, SQLite would."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise PydanticCustomError("nul_character", "Text enthält ein Nullzeichen")
+        return value
+
+
+class MeasureCreate(NoNul):
+    """A new measure; it starts in the initial state of the newest ``massnahme`` version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    programme_id: int = Field(ge=1, le=2**31 - 1, description="Arbeitspapier der Maßnahme.")
+    code: str = Field(min_length=1, max_length=30, examples=["M-10"])
+    title: str = Field(min_length=1, max_length=500, examples=["Digitale Bauakte"])
+    description: str | None = Field(default=None, max_length=20_000)
+    responsible_person_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="Verantwortliche Person; ohne Angabe die eigene Person.",
+    )
+    public: bool = Field(default=True, description="Öffentlich sichtbar.")
+    fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Bearbeitbare Felder der Ablaufdefinition (z. B. Kosten, Nutzen).",
+        examples=[
+            {"kosten_einmalig": "12.500,00", "nutzen": "Weniger Wege.", "personenbezogen": True}
+        ],
+    )
+
+
+class MeasureUpdate(NoNul):
+    """Only the members sent are changed; ``null`` in ``fields`` clears a field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(
+        default=None, description="Zuletzt gelesene Version (oder Kopf `If-Match`)."
+    )
+    code: str | None = Field(default=None, min_length=1, max_length=30)
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    description: str | None = Field(default=None, max_length=20_000)
+    responsible_person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    public: bool | None = None
+    fields: dict[str, Any] | None = Field(default=None, examples=[{"kosten_laufend": 2400}])
+
+
+SortKey = Literal[
+    "id", "-id", "code", "-code", "title", "-title", "state", "-state", "updated_at", "-updated_at"
+]
+
+
+STATEMENT_KIND_LABELS = {
+    "datenschutz": "Datenschutzbeauftragte",
+    "informationssicherheit": "Informationssicherheitsbeauftragte",
+    "personalrat": "Personalrat",
+}
+
+
+def statement_out(row: Any, with_names: bool) -> StatementOut:
+    author = None
+    if with_names:
+        parts = (row.person_title, row.given_name, row.family_name)
+        author = " ".join(p for p in parts if p) or None
+    return StatementOut(
+        id=row.id,
+        kind=row.kind,
+        kind_label=STATEMENT_KIND_LABELS.get(row.kind, row.kind),
+        outcome=row.outcome,
+        given_on=row.given_on,
+        text=row.text,
+        author=author,
+        created_at=row.created_at,
+    )

@@ -1,0 +1,69 @@
+"""Queries for Haushaltsansätze: per measure, per Haushaltsjahr, and for matching imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from service.keyset import Keyset
+from service.measures.models import BudgetLine, Measure
+
+budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
+measures = Measure.__table__  # type: ignore[attr-defined]
+
+
+def get_line(connection: Connection, line_id: int) -> Any:
+    return connection.execute(select(budget_lines).where(budget_lines.c.id == line_id)).first()
+
+
+def page(
+    connection: Connection,
+    *,
+    public_only: bool,
+    fiscal_year: int | None,
+    measure_id: int | None,
+    keyset: Keyset | None,
+    limit: int,
+) -> list[Any]:
+    query = select(
+        budget_lines,
+        measures.c.code.label("measure_code"),
+        measures.c.title.label("measure_title"),
+    ).join(measures, measures.c.id == budget_lines.c.measure_id)
+    if public_only:
+        query = query.where(measures.c.public.is_(True))
+    if fiscal_year is not None:
+        query = query.where(budget_lines.c.fiscal_year == fiscal_year)
+    if measure_id is not None:
+        query = query.where(budget_lines.c.measure_id == measure_id)
+    if keyset is not None:
+        query = query.where(budget_lines.c.id > keyset.after)
+    return list(connection.execute(query.order_by(budget_lines.c.id).limit(limit)))
+
+
+def lines_for_import(connection: Connection, codes: set[str]) -> list[Any]:
+    """Every line of the measures named in an import, with the measure's code."""
+    if not codes:
+        return []
+    return list(
+        connection.execute(
+            select(budget_lines, measures.c.code.label("measure_code"))
+            .join(measures, measures.c.id == budget_lines.c.measure_id)
+            .where(measures.c.code.in_(sorted(codes)))
+            .order_by(budget_lines.c.id)
+        )
+    )
+
+
+def measures_by_code(connection: Connection, codes: set[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    if not codes:
+        return found
+    rows = connection.execute(
+        select(measures.c.id, measures.c.code).where(measures.c.code.in_(sorted(codes)))
+    )
+    for row in rows:
+        found.setdefault(row.code, []).append(row.id)
+    return found

@@ -1,0 +1,141 @@
+"""Haushaltsansätze: per measure and per Haushaltsjahr, edited by role, imported from CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query, Response, UploadFile
+
+from service import access
+from service.api import paging
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.problems import responses
+from service.budget import csv_import, repository, service
+from service.budget.schemas import (
+    BudgetLineCreate,
+    BudgetLineListItem,
+    BudgetLinePage,
+    BudgetLineUpdate,
+    ImportResult,
+)
+from service.measures import repository as measure_repository
+from service.measures import service as measures
+from service.measures.schemas import BudgetLineOut
+
+router = APIRouter(prefix="/api/v1", tags=["Haushaltsansätze"])
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+def _out(row: object) -> BudgetLineOut:
+    return BudgetLineOut.model_validate(row, from_attributes=True)
+
+
+@router.get(
+    "/measures/{measure_id}/budget-lines",
+    summary="Haushaltsansätze einer Maßnahme",
+    response_model=list[BudgetLineOut],
+    responses=responses(401, 404),
+)
+def measure_lines(measure_id: Id, connection: ReadDep, actor: MaybeActor) -> list[BudgetLineOut]:
+    row = measures.get_measure(connection, measure_id)
+    access.require_visible(actor, row, "Maßnahme", measure_id)
+    return [_out(b) for b in measure_repository.budget_lines_of(connection, measure_id)]
+
+
+@router.post(
+    "/measures/{measure_id}/budget-lines",
+    summary="Haushaltsansatz anlegen",
+    description="Geplante Beträge: AG-Leitung oder Kämmerei; bewilligte und verausgabte "
+    "Beträge: nur die Kämmerei.",
+    status_code=201,
+    response_model=BudgetLineOut,
+    responses=responses(401, 403, 404, 422),
+)
+def create_line(
+    measure_id: Id,
+    body: BudgetLineCreate,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: CurrentActor,
+    response: Response,
+) -> BudgetLineOut:
+    line_id = service.new_line(runtime, connection, actor, measure_id, body.model_dump())
+    response.headers["Location"] = f"{router.prefix}/budget-lines/{line_id}"
+    return _out(service.get_line(connection, line_id))
+
+
+@router.get(
+    "/budget-lines",
+    summary="Haushaltsansätze auflisten, etwa je Haushaltsjahr",
+    response_model=BudgetLinePage,
+    responses=responses(401, 404, 422),
+)
+def list_lines(
+    connection: ReadDep,
+    actor: MaybeActor,
+    fiscal_year: Annotated[
+        int | None, Query(ge=1990, le=2100, description="Haushaltsjahr.")
+    ] = None,
+    measure_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
+) -> BudgetLinePage:
+    rows = repository.page(
+        connection,
+        public_only=access.public_only(actor),
+        fiscal_year=fiscal_year,
+        measure_id=measure_id,
+        keyset=paging.decode(cursor),
+        limit=limit + 1,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [BudgetLineListItem.model_validate(r, from_attributes=True) for r in rows]
+    next_cursor = paging.encode("id", rows[-1].id, rows[-1].id) if more else None
+    return BudgetLinePage(items=items, next_cursor=next_cursor)
+
+
+@router.patch(
+    "/budget-lines/{line_id}",
+    summary="Haushaltsansatz ändern",
+    description="Ändert nur die gesendeten Beträge; jeder Betrag braucht seine Rolle.",
+    response_model=BudgetLineOut,
+    responses=responses(401, 403, 404, 422),
+)
+def edit_line(
+    line_id: Id,
+    body: BudgetLineUpdate,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: CurrentActor,
+) -> BudgetLineOut:
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("fiscal_year", 0) is None:
+        del changes["fiscal_year"]
+    service.update_line(runtime, connection, actor, line_id, changes)
+    return _out(service.get_line(connection, line_id))
+
+
+@router.post(
+    "/budget-lines/import",
+    summary="Verausgabte Beträge aus CSV übernehmen (Kämmerei)",
+    description="Spalten `Maßnahme`, `Haushaltsjahr`, `Verausgabt`, optional `Produkt/Konto`; "
+    "`;` oder `,` als Trennzeichen, UTF-8 oder Windows-1252. Alles oder nichts: bei einem "
+    "Fehler wird nichts übernommen, und die Antwort (422) nennt jede fehlerhafte Zeile mit "
+    "Spalte.",
+    response_model=ImportResult,
+    responses=responses(401, 403, 413, 422),
+)
+def import_spent(
+    file: UploadFile, runtime: RuntimeDep, connection: WriteDep, actor: CurrentActor
+) -> ImportResult:
+    access.require(actor, "budget.spend")
+    # A plain def: FastAPI runs it in a worker thread, so the blocking read and the database
+    # work never stall the event loop.
+    content = file.file.read(MAX_IMPORT_BYTES + 1)
+    if len(content) > MAX_IMPORT_BYTES:
+        raise HTTPException(413, "Die Datei ist größer als 2 MB.")
+    rows = csv_import.parse(connection, content)
+    updated, unchanged = service.book_spent(runtime, connection, actor, rows)
+    return ImportResult(rows=len(rows), updated=updated, unchanged=unchanged)

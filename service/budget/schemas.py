@@ -1,0 +1,55 @@
+"""What the API says about Haushaltsansätze (budget lines)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.measures.schemas import BudgetLineOut, NoNul
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, examples=["12500.00"])]
+Year = Annotated[int, Field(ge=1990, le=2100, examples=[2025])]
+
+
+class BudgetLineCreate(NoNul):
+    """Planned amounts: AG-Leitung or Kämmerei; approved and spent amounts: Kämmerei only."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fiscal_year: Year
+    product_account: str | None = Field(default=None, max_length=50, examples=["11.1.04 / 783100"])
+    one_off_planned: Amount | None = None
+    recurring_planned: Amount | None = None
+    approved: Amount | None = None
+    spent: Amount | None = None
+
+
+class BudgetLineUpdate(NoNul):
+    """Only the members sent are changed; each amount needs its role (see create)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fiscal_year: Year | None = None
+    product_account: str | None = Field(default=None, max_length=50)
+    one_off_planned: Amount | None = None
+    recurring_planned: Amount | None = None
+    approved: Amount | None = None
+    spent: Amount | None = None
+
+
+class BudgetLineListItem(BudgetLineOut):
+    measure_code: str = Field(examples=["M-01"])
+    measure_title: str
+
+
+class BudgetLinePage(BaseModel):
+    items: list[BudgetLineListItem]
+    next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
+
+
+class ImportResult(BaseModel):
+    rows: int = Field(description="Gelesene Datenzeilen.")
+    updated: int = Field(description="Haushaltsansätze mit geändertem Betrag.")
+    unchanged: int = Field(description="Zeilen, deren Betrag schon eingetragen war.")

@@ -1,0 +1,99 @@
+"""Meilensteine of a measure: listed with it, kept by the AG lead and the responsible person.
+
+Progress (``fortschritt``) is not edited here: it is the ``fortschritt_melden`` transition,
+so each report lands in the measure's history.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+from pydantic import ConfigDict, Field
+
+from service import access
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.problems import responses
+from service.measures import repository, service
+from service.measures.schemas import MilestoneOut, NoNul
+
+router = APIRouter(prefix="/api/v1", tags=["Meilensteine"])
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class MilestoneCreate(NoNul):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300, examples=["Rollout Bürgeramt"])
+    due_on: date | None = Field(default=None, examples=["2026-06-30"])
+    done_on: date | None = None
+
+
+class MilestoneUpdate(NoNul):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    due_on: date | None = None
+    done_on: date | None = Field(default=None, description="Erledigt am; `null` setzt zurück.")
+
+
+@router.get(
+    "/measures/{measure_id}/milestones",
+    summary="Meilensteine einer Maßnahme",
+    response_model=list[MilestoneOut],
+    responses=responses(401, 404),
+)
+def list_milestones(measure_id: Id, connection: ReadDep, actor: MaybeActor) -> list[MilestoneOut]:
+    row = service.get_measure(connection, measure_id)
+    access.require_visible(actor, row, "Maßnahme", measure_id)
+    return [
+        MilestoneOut.model_validate(m, from_attributes=True)
+        for m in repository.milestones_of(connection, measure_id)
+    ]
+
+
+@router.post(
+    "/measures/{measure_id}/milestones",
+    summary="Meilenstein anlegen",
+    status_code=201,
+    response_model=MilestoneOut,
+    responses=responses(401, 403, 404, 422),
+)
+def create_milestone(
+    measure_id: Id,
+    body: MilestoneCreate,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: CurrentActor,
+    response: Response,
+) -> MilestoneOut:
+    milestone_id = service.new_milestone(
+        runtime, connection, actor, measure_id, **body.model_dump()
+    )
+    response.headers["Location"] = f"{router.prefix}/milestones/{milestone_id}"
+    return MilestoneOut.model_validate(
+        service.get_milestone(connection, milestone_id), from_attributes=True
+    )
+
+
+@router.patch(
+    "/milestones/{milestone_id}",
+    summary="Meilenstein ändern oder als erledigt markieren",
+    response_model=MilestoneOut,
+    responses=responses(401, 403, 404, 422),
+)
+def edit_milestone(
+    milestone_id: Id,
+    body: MilestoneUpdate,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: CurrentActor,
+) -> MilestoneOut:
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("title", "") is None:
+        del changes["title"]
+    service.update_milestone(runtime, connection, actor, milestone_id, changes)
+    return MilestoneOut.model_validate(
+        service.get_milestone(connection, milestone_id), from_attributes=True
+    )

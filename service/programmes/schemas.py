@@ -1,0 +1,59 @@
+"""What the API says about programmes (Arbeitspapiere)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.measures.schemas import NoNul
+
+DURATION = r"^P(\d+[YMWD])+$"
+
+
+class ProgrammeOut(BaseModel):
+    id: int
+    title: str = Field(examples=["Arbeitspapier zur weiteren Digitalisierung der Verwaltung"])
+    description: str | None
+    owner_person_id: int | None
+    owner_name: str | None = Field(
+        description="Verantwortlich; für die Öffentlichkeit ausgeblendet."
+    )
+    paper_id: int | None = Field(
+        description="Vorlage, mit der das Arbeitspapier beschlossen wurde."
+    )
+    review_cycle: str = Field(examples=["P6M"], description="Überprüfungszyklus (ISO 8601).")
+    created_at: datetime
+    version: str = Field(
+        examples=["3f2a9c01d4e5b6a7"],
+        description="Versionskennung (auch als `ETag`); beim Ändern als `version` oder "
+        "`If-Match` zurückgeben.",
+    )
+
+
+class ProgrammePage(BaseModel):
+    items: list[ProgrammeOut]
+    next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
+
+
+class ProgrammeCreate(NoNul):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=500, examples=["Arbeitspapier Eigenbetriebe"])
+    description: str | None = Field(default=None, max_length=20_000)
+    owner_person_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="Ohne Angabe die eigene Person."
+    )
+    paper_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    review_cycle: str = Field(default="P6M", pattern=DURATION, max_length=20)
+
+
+class ProgrammeUpdate(NoNul):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str | None = Field(default=None, max_length=64, description="Oder Kopf `If-Match`.")
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    description: str | None = Field(default=None, max_length=20_000)
+    owner_person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    paper_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    review_cycle: str | None = Field(default=None, pattern=DURATION, max_length=20)
