@@ -38,6 +38,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "programme.edit": frozenset({"ag_leitung"}),
     # statements: the kind of a statement is the role of its author
     "statement.create": frozenset({"datenschutz", "informationssicherheit", "personalrat"}),
+    # users: an admin manages logins, roles and anyone's deputies; every login its own
+    # account and deputies (a password change needs no permission, only a session)
+    "user.manage": frozenset({"admin"}),
+    "user.self": STAFF,
 }
 
 

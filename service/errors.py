@@ -35,3 +35,22 @@ class CarriedItemsBlocked(WorkflowError):
             f"„{event}“ wurde nicht ausgeführt, weil nicht jede Maßnahme der Vorlage folgen "
             f"kann. Es blockieren: {names}"
         )
+
+
+class ServiceError(Exception):
+    """An error a caller can act on that carries its own problem type (RFC 9457).
+
+    Subclasses fix ``status``, ``slug`` and ``title``; ``field`` names the input at fault.
+    """
+
+    status = 422
+    slug = "eingabe-ungueltig"
+    title = "Eingabe ungültig"
+
+    def __init__(
+        self, detail: str, *, field: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.headers = headers

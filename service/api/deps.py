@@ -10,7 +10,8 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
-from service.auth.tokens import actor_for_token
+from service.auth.errors import PasswordChangeRequired
+from service.auth.tokens import Session, session_for_token
 from service.runtime import Runtime
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -44,16 +45,31 @@ UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 MAX_ID = 2**31 - 1
 
 
+def _session(runtime: Runtime, token: str) -> Session:
+    with runtime.read() as connection:
+        session = session_for_token(connection, token, runtime.now())
+    if session is None:
+        raise HTTPException(401, "Das Token ist ungültig oder abgelaufen.", UNAUTHORIZED)
+    return session
+
+
 def optional_actor(
     runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Actor | None:
     if token is None:
         return None
-    with runtime.read() as connection:
-        actor = actor_for_token(connection, token, runtime.now())
-    if actor is None:
-        raise HTTPException(401, "Das Token ist ungültig oder abgelaufen.", UNAUTHORIZED)
-    return actor
+    session = _session(runtime, token)
+    if session.must_change_password:
+        # A temporary password opens nothing but the password change (see CurrentSession).
+        raise PasswordChangeRequired()
+    return session.actor
+
+
+def current_session(runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth2)]) -> Session:
+    """The caller's session even while a password change is pending (change, logout)."""
+    if token is None:
+        raise HTTPException(401, "Bitte mit einem Bearer-Token anmelden.", UNAUTHORIZED)
+    return _session(runtime, token)
 
 
 def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
@@ -64,6 +80,7 @@ def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Ac
 
 MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+CurrentSession = Annotated[Session, Depends(current_session)]
 
 
 def require_role(*roles: str) -> Callable[[Actor], Actor]:

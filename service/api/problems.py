@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.errors import CarriedItemsBlocked, NotFound
+from service.errors import CarriedItemsBlocked, NotFound, ServiceError
 from workflow.errors import (
     DefinitionError,
     Forbidden,
@@ -70,6 +70,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Konflikt: Übergang nicht möglich oder Version veraltet.",
         413: "Anfrage zu groß.",
         422: "Eingaben oder Voraussetzungen nicht erfüllt.",
+        429: "Zu viele Anfragen; `Retry-After` nennt die Wartezeit in Sekunden.",
     }
     return {
         s: {"model": Problem, "description": text[s], "content": {PROBLEM_MEDIA_TYPE: {}}}
@@ -155,6 +156,15 @@ def install(app: FastAPI) -> None:
     async def _vote(_: Request, exc: InvalidVote) -> JSONResponse:
         fields = [{"field": exc.field, "label": exc.field, "message": str(exc)}]
         return problem(422, "abstimmung-ungueltig", "Abstimmung ungültig", str(exc), fields=fields)
+
+    @app.exception_handler(ServiceError)
+    async def _service(_: Request, exc: ServiceError) -> JSONResponse:
+        fields = None
+        if exc.field is not None:
+            fields = [{"field": exc.field, "label": exc.field, "message": exc.detail}]
+        return problem(
+            exc.status, exc.slug, exc.title, exc.detail, headers=exc.headers, fields=fields
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
