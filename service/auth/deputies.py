@@ -129,7 +129,9 @@ def name_deputy(
             f"„{deputy_username}“ ist kein aktiver Benutzer.", field="deputy_username"
         )
     if deputy.id == user_id:
-        raise InvalidDeputy("Niemand kann sich selbst vertreten.", field="deputy_username")
+        raise InvalidDeputy(
+            "Niemand kann die eigene Stellvertretung sein.", field="deputy_username"
+        )
     if ends_on < starts_on:
         raise InvalidDeputy("Das Ende liegt vor dem Beginn.", field="ends_on")
     if ends_on < local_today(runtime.now()):
