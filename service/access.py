@@ -50,6 +50,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "budget.approve": frozenset({"kaemmerei"}),
     "budget.plan": frozenset({"ag_leitung", "kaemmerei"}),
     "budget.spend": frozenset({"kaemmerei"}),
+    # users: an admin manages logins, roles and anyone's deputies; every login its own
+    # account and deputies (a password change needs no permission, only a session)
+    "user.manage": frozenset({"admin"}),
+    "user.self": STAFF,
 }
 
 # Roles that act only on items their holder is responsible for (or deputises for): for

@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 
+from service.auth.cli import user_app
 from service.config import get_settings
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(measure_app, name="measure")
 app.add_typer(audit_app, name="audit")
+app.add_typer(user_app, name="user")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -238,7 +240,7 @@ def measure_fire(
 ) -> None:
     """Löst ein Ereignis an einer Maßnahme aus."""
     from service.auth.service import actor_for
-    from service.measures.service import fire
+    from service.measures.service import fire_by_user
 
     values: dict[str, str] = {}
     for item in data:
@@ -248,8 +250,8 @@ def measure_fire(
         values[key.strip()] = value
     runtime = _runtime()
     with user_errors(), runtime.write() as connection:
-        actor = actor_for(connection, as_user)
-        done = fire(
+        actor = actor_for(connection, as_user, runtime.now())
+        done = fire_by_user(
             runtime,
             connection,
             actor,

@@ -74,3 +74,22 @@ class RowsRejected(WorkflowError):
         shown = "; ".join(f"Zeile {p.row}, {p.field}: {p.message}" for p in problems[:10])
         more = f" (und {len(problems) - 10} weitere)" if len(problems) > 10 else ""
         self.detail = f"Nichts wurde übernommen. Fehlerhafte Zeilen: {shown}{more}."
+
+
+class ServiceError(Exception):
+    """An error a caller can act on that carries its own problem type (RFC 9457).
+
+    Subclasses fix ``status``, ``slug`` and ``title``; ``field`` names the input at fault.
+    """
+
+    status = 422
+    slug = "eingabe-ungueltig"
+    title = "Eingabe ungültig"
+
+    def __init__(
+        self, detail: str, *, field: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.headers = headers

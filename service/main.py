@@ -12,6 +12,7 @@ from sqlalchemy import text
 from service.api import problems
 from service.api.deps import RuntimeDep
 from service.auth.routes import router as auth_router
+from service.auth.user_routes import router as users_router
 from service.budget.routes import router as budget_router
 from service.definitions.routes import router as definitions_router
 from service.measures.routes import router as measures_router
@@ -43,6 +44,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         app.state.runtime = runtime
     problems.install(app)
     app.include_router(auth_router)
+    app.include_router(users_router)
     app.include_router(measures_router)
     app.include_router(definitions_router)
     app.include_router(programmes_router)

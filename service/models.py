@@ -1,7 +1,7 @@
 """Imports every table so that ``SQLModel.metadata`` (and Alembic) sees the whole schema."""
 
 from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
-from service.auth.models import ApiToken, User
+from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
 from service.bodies.models import Body
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
 from service.deadlines.models import Deadline
@@ -23,7 +23,9 @@ __all__ = [
     "Committee",
     "Consultation",
     "Deadline",
+    "Deputyship",
     "HistoryEntry",
+    "LoginThrottle",
     "Measure",
     "Meeting",
     "Membership",

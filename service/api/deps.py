@@ -10,7 +10,8 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
-from service.auth.tokens import actor_for_token
+from service.auth.errors import PasswordChangeRequired
+from service.auth.tokens import Session, session_for_token
 from service.runtime import Runtime
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -30,16 +31,38 @@ UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 MAX_ID = 2**31 - 1
 
 
-def optional_actor(
-    runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth2)]
-) -> Actor | None:
-    if token is None:
-        return None
+def _session(runtime: Runtime, token: str) -> Session:
     with runtime.read() as connection:
-        actor = actor_for_token(connection, token, runtime.now())
-    if actor is None:
+        session = session_for_token(connection, token, runtime.now())
+    if session is None:
         raise HTTPException(401, "Das Token ist ungültig oder abgelaufen.", UNAUTHORIZED)
-    return actor
+    return session
+
+
+def optional_session(
+    runtime: RuntimeDep, token: Annotated[str | None, Depends(oauth2)]
+) -> Session | None:
+    """The caller's session, resolved once per request (FastAPI caches dependencies)."""
+    return None if token is None else _session(runtime, token)
+
+
+MaybeSession = Annotated[Session | None, Depends(optional_session)]
+
+
+def optional_actor(session: MaybeSession) -> Actor | None:
+    if session is None:
+        return None
+    if session.must_change_password:
+        # A temporary password opens nothing but the password change (see CurrentSession).
+        raise PasswordChangeRequired()
+    return session.actor
+
+
+def current_session(session: MaybeSession) -> Session:
+    """The caller's session even while a password change is pending (change, logout)."""
+    if session is None:
+        raise HTTPException(401, "Bitte mit einem Bearer-Token anmelden.", UNAUTHORIZED)
+    return session
 
 
 def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
@@ -50,18 +73,19 @@ def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Ac
 
 MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+CurrentSession = Annotated[Session, Depends(current_session)]
 
 
 # Both transactions depend on the caller, so the token is resolved (on a connection of its
 # own, returned at once) before the request's transaction begins. Otherwise a request could
 # hold SQLite's write lock while waiting for a second pooled connection to read its token,
 # as other requests hold pooled connections waiting for that lock (seen at 16 clients).
-def read_connection(runtime: RuntimeDep, _caller: MaybeActor) -> Iterator[Connection]:
+def read_connection(runtime: RuntimeDep, _caller: MaybeSession) -> Iterator[Connection]:
     with runtime.read() as connection:
         yield connection
 
 
-def write_connection(runtime: RuntimeDep, _caller: MaybeActor) -> Iterator[Connection]:
+def write_connection(runtime: RuntimeDep, _caller: MaybeSession) -> Iterator[Connection]:
     """The request's unit of work: commits when the route returns, rolls back on error."""
     with runtime.write() as connection:
         yield connection

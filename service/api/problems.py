@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
-from service.errors import CarriedItemsBlocked, Conflict, NotFound, RowsRejected
+from service.errors import CarriedItemsBlocked, Conflict, NotFound, RowsRejected, ServiceError
 from workflow.errors import (
     DefinitionError,
     Forbidden,
@@ -72,6 +73,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Konflikt: Übergang nicht möglich oder Version veraltet.",
         413: "Anfrage zu groß.",
         422: "Eingaben oder Voraussetzungen nicht erfüllt.",
+        429: "Zu viele Anfragen; `Retry-After` nennt die Wartezeit in Sekunden.",
     }
     return {
         s: {"model": Problem, "description": text[s], "content": {PROBLEM_MEDIA_TYPE: {}}}
@@ -207,6 +209,20 @@ def _drop_null(parameter: dict[str, Any]) -> None:
         schema.update(kept[0])
 
 
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method any route offers for this path.
+
+    Starlette names only the methods of the first route whose path matched, but a resource
+    here is often served by one route per method (GET and PATCH on /measures/{id}).
+    """
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE and isinstance(route, Route) and route.methods:
+            methods |= route.methods
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     _document_problems(app)
 
@@ -218,6 +234,15 @@ def install(app: FastAPI) -> None:
     async def _vote(_: Request, exc: InvalidVote) -> JSONResponse:
         fields = [{"field": exc.field, "label": exc.field, "message": str(exc)}]
         return problem(422, "abstimmung-ungueltig", "Abstimmung ungültig", str(exc), fields=fields)
+
+    @app.exception_handler(ServiceError)
+    async def _service(_: Request, exc: ServiceError) -> JSONResponse:
+        fields = None
+        if exc.field is not None:
+            fields = [{"field": exc.field, "label": exc.field, "message": exc.detail}]
+        return problem(
+            exc.status, exc.slug, exc.title, exc.detail, headers=exc.headers, fields=fields
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -245,12 +270,15 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title, default = _STATUS_TEXT.get(
             exc.status_code, ("fehler", "Fehler", "Die Anfrage konnte nicht bearbeitet werden.")
         )
         detail = exc.detail if isinstance(exc.detail, str) and _is_german(exc.detail) else default
-        return problem(exc.status_code, slug, title, detail, headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        return problem(exc.status_code, slug, title, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

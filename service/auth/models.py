@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -6,7 +6,13 @@ from service.columns import json_field, utc_field
 
 
 class User(SQLModel, table=True):
-    """A login, linked to the person who uses it; deactivated, never deleted."""
+    """A login, linked to the person who uses it; deactivated, never deleted.
+
+    Deputies live in ``deputyships`` (several, each for a period). The table still holds the
+    unused columns ``deputy_user_id``, ``deputy_from`` and ``deputy_until`` from 0001:
+    dropping a foreign-key column on SQLite means rebuilding ``users``, which nearly every
+    table references, so they stay (always NULL) and are left out of this model.
+    """
 
     __tablename__ = "users"
 
@@ -17,9 +23,6 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     must_change_password: bool = False
     active: bool = True
-    deputy_user_id: int | None = Field(default=None, foreign_key="users.id")
-    deputy_from: datetime | None = utc_field(nullable=True)
-    deputy_until: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field()
 
 
@@ -34,3 +37,36 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = utc_field()
     expires_at: datetime = utc_field()
     revoked_at: datetime | None = utc_field(nullable=True)
+
+
+class Deputyship(SQLModel, table=True):
+    """A user names a deputy (Stellvertretung) for whole days, Europe/Berlin, both inclusive.
+
+    Withdrawn, never deleted: who stood in for whom, and when, stays on record.
+    """
+
+    __tablename__ = "deputyships"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    deputy_user_id: int = Field(foreign_key="users.id", index=True)
+    starts_on: date
+    ends_on: date
+    created_at: datetime = utc_field()
+    withdrawn_at: datetime | None = utc_field(nullable=True)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Recent failed logins of one account name or one client address.
+
+    ``key`` is a SHA-256 of scope and value: neither the names people mistype (sometimes a
+    password typed into the wrong field) nor client addresses are kept readable.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: str = Field(primary_key=True, max_length=64)
+    scope: str = Field(max_length=10)
+    failures: int
+    last_failure_at: datetime = utc_field(index=True)
+    locked_until: datetime | None = utc_field(nullable=True)

@@ -1,58 +1,65 @@
-"""``/api/v1/auth``: OAuth2 password flow issuing opaque bearer tokens, and logout."""
+"""``/api/v1/auth``: OAuth2 password flow issuing opaque bearer tokens, logout, and the
+user's own password change (the only call a temporary password allows, besides logout)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException
-from fastapi.security import OAuth2PasswordBearer
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Form, Request
 
-from service.api.deps import CurrentActor, RuntimeDep, WriteDep
+from service.api.deps import CurrentSession, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.auth import tokens
+from service.auth.login import login as password_login
+from service.auth.schemas import PasswordChange, TokenResponse
+from service.auth.service import change_password as change_own_password
 
 router = APIRouter(prefix="/api/v1/auth", tags=["Anmeldung"])
-_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
 
 
-class TokenResponse(BaseModel):
-    access_token: str
-    token_type: str = Field(default="bearer", examples=["bearer"])
-    expires_in: int = Field(description="Gültigkeit in Sekunden.", examples=[28800])
+def client_address(request: Request) -> str:
+    # Behind a reverse proxy this is the proxy unless uvicorn runs with --proxy-headers
+    # and --forwarded-allow-ips naming it (see README, Konten und Anmeldung).
+    return request.client.host if request.client else "unbekannt"
 
 
 @router.post(
     "/token",
     summary="Anmelden (OAuth2 Passwort-Verfahren)",
+    description="Nach wiederholt falschen Anmeldungen für denselben Benutzernamen oder von "
+    "derselben Adresse antwortet der Dienst eine Zeit lang mit 429 und `Retry-After`.",
     response_model=TokenResponse,
-    responses=responses(401, 422),
+    responses=responses(401, 422, 429),
 )
 def login(
+    request: Request,
     runtime: RuntimeDep,
-    connection: WriteDep,
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
     grant_type: Annotated[str, Form(pattern="^password$")] = "password",
 ) -> TokenResponse:
-    user_id = tokens.authenticate(connection, username, password)
-    if user_id is None:
-        # One answer for a wrong user and a wrong password: nobody learns which logins exist.
-        raise HTTPException(
-            401, "Benutzername oder Passwort ist falsch.", {"WWW-Authenticate": "Bearer"}
-        )
-    now = runtime.now()
-    token, expires = tokens.issue_token(connection, user_id, now)
-    return TokenResponse(access_token=token, expires_in=int((expires - now).total_seconds()))
+    issued = password_login(runtime, username, password, client_address(request))
+    return TokenResponse(
+        access_token=issued.token,
+        expires_in=int((issued.expires_at - runtime.now()).total_seconds()),
+        password_change_required=issued.password_change_required,
+    )
 
 
 @router.post(
     "/logout", summary="Abmelden (Token widerrufen)", status_code=204, responses=responses(401)
 )
-def logout(
-    runtime: RuntimeDep,
-    connection: WriteDep,
-    _actor: CurrentActor,
-    token: Annotated[str, Depends(_bearer)],
-) -> None:
-    tokens.revoke(connection, token, runtime.now())
+def logout(runtime: RuntimeDep, connection: WriteDep, session: CurrentSession) -> None:
+    tokens.revoke_by_digest(connection, session.token_digest, runtime.now())
+
+
+@router.post(
+    "/password",
+    summary="Eigenes Passwort ändern",
+    description="Für jeden angemeldeten Benutzer, auch mit vorläufigem Passwort. Andere "
+    "Sitzungen des Benutzers enden, die aktuelle bleibt gültig.",
+    status_code=204,
+    responses=responses(401, 422),
+)
+def change_password(runtime: RuntimeDep, session: CurrentSession, body: PasswordChange) -> None:
+    change_own_password(runtime, session, body.old_password, body.new_password)

@@ -1,27 +1,59 @@
-"""Users (logins) and their roles; a user links to the person who uses it."""
+"""Users (logins), their roles and their life: created, deactivated, reactivated, never
+deleted, so that every history entry keeps naming who acted.
+
+Every change writes its audit event in the same transaction. Passwords never enter an
+event; a user event's readable values sit in the audit details as salted digests (the
+audit chain treats every value of a ``user`` event as personal).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from service.actor import Actor
+from service.audit.service import record
+from service.auth import tokens
+from service.auth.deputies import acts_for
+from service.auth.errors import (
+    AccountConflict,
+    DuplicateUser,
+    PasswordRejected,
+    UnknownRole,
+)
 from service.auth.models import User
-from service.errors import NotFound
+from service.auth.password_policy import check_policy
+from service.errors import NotFound, ServiceError
+from service.people.models import Person
 from service.records import insert_audited
 from service.runtime import Runtime
 from workflow.spec import KNOWN_ROLES
 
 users = User.__table__  # type: ignore[attr-defined]
+persons = Person.__table__  # type: ignore[attr-defined]
+
+PUBLIC_COLUMNS = (
+    users.c.id,
+    users.c.username,
+    users.c.person_id,
+    users.c.roles,
+    users.c.active,
+    users.c.must_change_password,
+    users.c.created_at,
+)
 
 
-class UnknownRole(ValueError):
-    def __init__(self, role: str) -> None:
-        super().__init__(
-            f"Unbekannte Rolle „{role}“. Bekannt sind: {', '.join(sorted(KNOWN_ROLES))}."
-        )
+def _known_roles(roles: list[str]) -> list[str]:
+    for role in roles:
+        # ``public`` is the anonymous reader, never a login's role.
+        if role not in KNOWN_ROLES or role == "public":
+            raise UnknownRole(role)
+    return sorted(set(roles))
 
 
 def create_user(
@@ -33,36 +65,53 @@ def create_user(
     roles: list[str],
     person_id: int | None = None,
     password_hash: str | None = None,
+    must_change_password: bool = False,
 ) -> int:
-    for role in roles:
-        if role not in KNOWN_ROLES:
-            raise UnknownRole(role)
+    clean_roles = _known_roles(roles)
+    if connection.execute(select(users.c.id).where(users.c.username == username)).first():
+        raise DuplicateUser(username)
+    if (
+        person_id is not None
+        and not connection.execute(select(persons.c.id).where(persons.c.id == person_id)).first()
+    ):
+        raise ServiceError(f"Die Person {person_id} gibt es nicht.", field="person_id")
     now = runtime.now()
     values: dict[str, Any] = {
         "username": username,
-        "roles": sorted(set(roles)),
+        "roles": clean_roles,
         "person_id": person_id,
         "password_hash": password_hash,
         "active": True,
-        "must_change_password": False,
+        "must_change_password": must_change_password,
         "created_at": now,
     }
-    audited = {"username": username, "roles": values["roles"], "person_id": person_id}
-    return insert_audited(
-        connection,
-        runtime.chain_key,
-        users,
-        values,
-        actor=actor,
-        now=now,
-        entity_type="user",
-        persons=[person_id],
-        subject_person_id=person_id,
-        audited_values=audited,
-    )
+    audited = {
+        "username": username,
+        "roles": clean_roles,
+        "person_id": person_id,
+        "must_change_password": must_change_password,
+    }
+    try:
+        # A savepoint: a concurrent insert of the same name fails here, not the request.
+        with connection.begin_nested():
+            return insert_audited(
+                connection,
+                runtime.chain_key,
+                users,
+                values,
+                actor=actor,
+                now=now,
+                entity_type="user",
+                persons=[person_id],
+                subject_person_id=person_id,
+                audited_values=audited,
+            )
+    except IntegrityError:
+        raise DuplicateUser(username) from None
 
 
-def actor_for(connection: Connection, username: str) -> Actor:
+def actor_for(connection: Connection, username: str, now: datetime | None = None) -> Actor:
+    """The actor of an active user; with ``now``, including whom they stand in for."""
     row = connection.execute(
         select(users.c.id, users.c.person_id, users.c.roles, users.c.active).where(
             users.c.username == username
@@ -70,7 +119,8 @@ def actor_for(connection: Connection, username: str) -> Actor:
     ).first()
     if row is None or not row.active:
         raise NotFound("Benutzer", username)
-    return Actor(row.id, row.person_id, frozenset(row.roles), username)
+    deputising = acts_for(connection, row.id, now) if now is not None else frozenset()
+    return Actor(row.id, row.person_id, frozenset(row.roles), username, acts_for=deputising)
 
 
 def usernames(connection: Connection, user_ids: set[int | None]) -> dict[int | None, str]:
@@ -79,3 +129,154 @@ def usernames(connection: Connection, user_ids: set[int | None]) -> dict[int | N
         return {}
     rows = connection.execute(select(users.c.id, users.c.username).where(users.c.id.in_(ids)))
     return {row.id: row.username for row in rows}
+
+
+def page_users(
+    connection: Connection, *, after_id: int | None, limit: int, active: bool | None = None
+) -> list[Any]:
+    query = select(*PUBLIC_COLUMNS).order_by(users.c.id).limit(limit)
+    if after_id is not None:
+        query = query.where(users.c.id > after_id)
+    if active is not None:
+        query = query.where(users.c.active.is_(active))
+    return list(connection.execute(query))
+
+
+def all_users(connection: Connection) -> list[Any]:
+    return list(connection.execute(select(*PUBLIC_COLUMNS).order_by(users.c.username)))
+
+
+def get_user(connection: Connection, user_id: int) -> Any:
+    row = connection.execute(select(*PUBLIC_COLUMNS).where(users.c.id == user_id)).first()
+    if row is None:
+        raise NotFound("Benutzer", user_id)
+    return row
+
+
+def user_id_by_name(connection: Connection, username: str) -> int:
+    found = connection.execute(select(users.c.id).where(users.c.username == username)).scalar()
+    if found is None:
+        raise NotFound("Benutzer", f"„{username}“")
+    return int(found)
+
+
+def _change(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    user: Any,
+    action: str,
+    values: Mapping[str, Any],
+    *,
+    audited: Mapping[str, tuple[Any, Any]] | None = None,
+) -> None:
+    now = runtime.now()
+    connection.execute(update(users).where(users.c.id == user.id).values(**values))
+    changes = audited
+    if changes is None:
+        changes = {k: (user._mapping[k], v) for k, v in values.items()}
+    record(
+        connection,
+        runtime.chain_key,
+        actor=actor,
+        now=now,
+        action=action,
+        entity_type="user",
+        entity_id=user.id,
+        changes=changes,
+        persons=[user.person_id],
+        subject_person_id=user.person_id,
+    )
+
+
+def deactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
+    """Ends the login at once: its tokens are revoked; history and name stay."""
+    user = get_user(connection, user_id)
+    if user_id == actor.user_id:
+        raise AccountConflict("Sie können Ihr eigenes Konto nicht deaktivieren.")
+    if user.active:
+        _change(runtime, connection, actor, user, "user.deactivate", {"active": False})
+        tokens.revoke_all(connection, user_id, runtime.now())
+    return get_user(connection, user_id)
+
+
+def reactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
+    """The login works again with its old password; tokens revoked before stay revoked."""
+    user = get_user(connection, user_id)
+    if not user.active:
+        _change(runtime, connection, actor, user, "user.reactivate", {"active": True})
+    return get_user(connection, user_id)
+
+
+def set_roles(
+    runtime: Runtime, connection: Connection, actor: Actor, user_id: int, roles: list[str]
+) -> Any:
+    clean = _known_roles(roles)
+    user = get_user(connection, user_id)
+    if user_id == actor.user_id and "admin" in user.roles and "admin" not in clean:
+        raise AccountConflict(
+            "Sie können sich die Rolle admin nicht selbst entziehen; "
+            "das muss ein anderer Administrator tun."
+        )
+    if sorted(user.roles) != clean:
+        _change(runtime, connection, actor, user, "user.set_roles", {"roles": clean})
+    return get_user(connection, user_id)
+
+
+def set_temporary_password(
+    runtime: Runtime, connection: Connection, actor: Actor, user_id: int, password: str
+) -> None:
+    """An admin's password for a user, who must replace it at the next login.
+
+    Every token of the user is revoked: a reset usually means the old password is gone.
+    """
+    user = get_user(connection, user_id)
+    check_policy(password, user.username)
+    _change(
+        runtime,
+        connection,
+        actor,
+        user,
+        "user.set_temporary_password",
+        {"password_hash": tokens.hash_password(password), "must_change_password": True},
+        audited={"must_change_password": (user.must_change_password, True)},
+    )
+    tokens.revoke_all(connection, user_id, runtime.now())
+
+
+def change_password(
+    runtime: Runtime,
+    session: tokens.Session,
+    old_password: str,
+    new_password: str,
+) -> None:
+    """The user's own new password; other sessions of the user end, this one goes on.
+
+    Verifying the old password runs outside any transaction (argon2 takes a quarter
+    second; SQLite would hold its write lock for it).
+    """
+    user_id = session.actor.user_id
+    assert user_id is not None
+    with runtime.read() as connection:
+        user = get_user(connection, user_id)
+        found = tokens.credentials(connection, user.username)
+    if not tokens.verify(found, old_password):
+        raise PasswordRejected("Das bisherige Passwort stimmt nicht.", field="old_password")
+    check_policy(new_password, user.username, field="new_password")
+    if new_password == old_password:
+        raise PasswordRejected(
+            "Das neue Passwort muss sich vom bisherigen unterscheiden.", field="new_password"
+        )
+    new_hash = tokens.hash_password(new_password)
+    with runtime.write() as connection:
+        user = get_user(connection, user_id)
+        _change(
+            runtime,
+            connection,
+            session.actor,
+            user,
+            "user.change_password",
+            {"password_hash": new_hash, "must_change_password": False},
+            audited={"must_change_password": (user.must_change_password, False)},
+        )
+        tokens.revoke_all(connection, user_id, runtime.now(), keep_digest=session.token_digest)

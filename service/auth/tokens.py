@@ -1,13 +1,14 @@
 """Passwords (argon2id via pwdlib) and opaque bearer tokens stored as SHA-256.
 
-Opaque tokens rather than JWTs: logout revokes at once, and nothing about the user travels
-inside the token.
+Opaque tokens rather than JWTs: logout, deactivation and a new password revoke at once,
+and nothing about the user travels inside the token.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -16,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
+from service.auth.deputies import acts_for
 from service.auth.models import ApiToken, User
 
 users = User.__table__  # type: ignore[attr-defined]
@@ -41,19 +43,31 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def authenticate(connection: Connection, username: str, password: str) -> int | None:
-    """The user id, or None; an unknown user costs the same time as a wrong password."""
+@dataclass(frozen=True)
+class Credentials:
+    user_id: int
+    password_hash: str | None
+    active: bool
+    must_change_password: bool
+
+
+def credentials(connection: Connection, username: str) -> Credentials | None:
     row = connection.execute(
-        select(users.c.id, users.c.password_hash, users.c.active).where(
-            users.c.username == username
-        )
+        select(
+            users.c.id, users.c.password_hash, users.c.active, users.c.must_change_password
+        ).where(users.c.username == username)
     ).first()
-    if row is None or row.password_hash is None:
-        hasher().verify(password, _dummy_hash())
+    if row is None:
         return None
-    if not hasher().verify(password, row.password_hash) or not row.active:
-        return None
-    return int(row.id)
+    return Credentials(row.id, row.password_hash, row.active, row.must_change_password)
+
+
+def verify(found: Credentials | None, password: str) -> bool:
+    """Exactly one argon2 verification whatever the case, so timing tells nothing apart:
+    an unknown user, a user without password, a deactivated user and a wrong password."""
+    stored = found.password_hash if found is not None and found.password_hash else None
+    matches = hasher().verify(password, stored or _dummy_hash())
+    return matches and stored is not None and found is not None and found.active
 
 
 def issue_token(connection: Connection, user_id: int, now: datetime) -> tuple[str, datetime]:
@@ -71,12 +85,28 @@ def issue_token(connection: Connection, user_id: int, now: datetime) -> tuple[st
     return token, expires
 
 
-def actor_for_token(connection: Connection, token: str, now: datetime) -> Actor | None:
+@dataclass(frozen=True)
+class Session:
+    """What a valid token stands for right now."""
+
+    actor: Actor
+    token_digest: str
+    must_change_password: bool
+
+
+def session_for_token(connection: Connection, token: str, now: datetime) -> Session | None:
+    digest = token_digest(token)
     row = connection.execute(
-        select(users.c.id, users.c.person_id, users.c.roles, users.c.username)
+        select(
+            users.c.id,
+            users.c.person_id,
+            users.c.roles,
+            users.c.username,
+            users.c.must_change_password,
+        )
         .join(tokens, tokens.c.user_id == users.c.id)
         .where(
-            tokens.c.token_hash == token_digest(token),
+            tokens.c.token_hash == digest,
             tokens.c.revoked_at.is_(None),
             tokens.c.expires_at > now,
             users.c.active.is_(True),
@@ -84,16 +114,30 @@ def actor_for_token(connection: Connection, token: str, now: datetime) -> Actor 
     ).first()
     if row is None:
         return None
-    return Actor(row.id, row.person_id, frozenset(row.roles), row.username)
-
-
-def revoke(connection: Connection, token: str, now: datetime) -> None:
-    connection.execute(
-        update(tokens).where(tokens.c.token_hash == token_digest(token)).values(revoked_at=now)
+    actor = Actor(
+        row.id,
+        row.person_id,
+        frozenset(row.roles),
+        row.username,
+        acts_for=acts_for(connection, row.id, now),
     )
+    return Session(actor, digest, bool(row.must_change_password))
 
 
-def set_password(connection: Connection, user_id: int, password: str) -> None:
-    connection.execute(
-        update(users).where(users.c.id == user_id).values(password_hash=hash_password(password))
-    )
+def actor_for_token(connection: Connection, token: str, now: datetime) -> Actor | None:
+    session = session_for_token(connection, token, now)
+    return session.actor if session is not None else None
+
+
+def revoke_by_digest(connection: Connection, digest: str, now: datetime) -> None:
+    connection.execute(update(tokens).where(tokens.c.token_hash == digest).values(revoked_at=now))
+
+
+def revoke_all(
+    connection: Connection, user_id: int, now: datetime, *, keep_digest: str | None = None
+) -> None:
+    """Revokes every live token of a user (but the one the caller is using, if named)."""
+    condition = (tokens.c.user_id == user_id) & tokens.c.revoked_at.is_(None)
+    if keep_digest is not None:
+        condition &= tokens.c.token_hash != keep_digest
+    connection.execute(update(tokens).where(condition).values(revoked_at=now))

@@ -1,0 +1,100 @@
+"""``ratsflow user``: add, deactivate and list logins from the command line.
+
+Changes are made as the system (no login) and audited like any other. A password comes from
+standard input when that is not a terminal (scripts, ``echo … |``), else it is asked twice
+without echo.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import typer
+
+from service.errors import ServiceError
+
+user_app = typer.Typer(no_args_is_help=True, help="Benutzer anlegen, deaktivieren, auflisten.")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(1)
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise _fail("Kein Passwort auf der Standardeingabe erhalten.")
+        return password
+    first = getpass.getpass("Passwort: ")
+    if getpass.getpass("Passwort wiederholen: ") != first:
+        raise _fail("Die beiden Eingaben stimmen nicht überein; nichts wurde angelegt.")
+    return first
+
+
+@user_app.command("add")
+def add(
+    username: str = typer.Argument(..., help="Anmeldename, z. B. k.meier."),
+    roles: list[str] = typer.Option(..., "--role", help="Rolle (mehrfach möglich)."),
+    person_id: int | None = typer.Option(None, "--person-id", help="Verknüpfte Person."),
+) -> None:
+    """Legt einen Benutzer mit dauerhaftem Passwort an (von der Standardeingabe)."""
+    from service.actor import SYSTEM
+    from service.auth.password_policy import check_policy
+    from service.auth.service import create_user
+    from service.auth.tokens import hash_password
+    from service.cli import _runtime, user_errors
+
+    password = _read_password()
+    runtime = _runtime()
+    try:
+        check_policy(password, username)
+        with user_errors(), runtime.write() as connection:
+            user_id = create_user(
+                runtime,
+                connection,
+                SYSTEM,
+                username=username,
+                roles=roles,
+                person_id=person_id,
+                password_hash=hash_password(password),
+            )
+    except ServiceError as exc:
+        raise _fail(exc.detail) from None
+    typer.echo(f"Benutzer „{username}“ angelegt (Nr. {user_id}, Rollen: {', '.join(roles)}).")
+
+
+@user_app.command("deactivate")
+def deactivate(username: str = typer.Argument(..., help="Anmeldename.")) -> None:
+    """Deaktiviert einen Benutzer; seine Tokens werden sofort ungültig."""
+    from service.actor import SYSTEM
+    from service.auth import service
+    from service.cli import _runtime, user_errors
+
+    runtime = _runtime()
+    try:
+        with user_errors(), runtime.write() as connection:
+            user_id = service.user_id_by_name(connection, username)
+            service.deactivate(runtime, connection, SYSTEM, user_id)
+    except ServiceError as exc:
+        raise _fail(exc.detail) from None
+    typer.echo(f"Benutzer „{username}“ ist deaktiviert.")
+
+
+@user_app.command("list")
+def list_users() -> None:
+    """Listet alle Benutzer mit Rollen und Zustand."""
+    from service.auth import service
+    from service.cli import _runtime, user_errors
+
+    runtime = _runtime()
+    with user_errors(), runtime.read() as connection:
+        rows = service.all_users(connection)
+    for row in rows:
+        state = "aktiv" if row.active else "deaktiviert"
+        if row.active and row.must_change_password:
+            state = "aktiv, Passwort vorläufig"
+        person = f"Person {row.person_id}" if row.person_id else "ohne Person"
+        typer.echo(f"{row.username:<24} {', '.join(row.roles):<30} {state:<26} {person}")

@@ -1,0 +1,84 @@
+"""What can go wrong with logins and accounts, each with its own problem type."""
+
+from __future__ import annotations
+
+from service.errors import ServiceError
+from workflow.spec import KNOWN_ROLES
+
+BEARER = {"WWW-Authenticate": "Bearer"}
+
+
+class LoginFailed(ServiceError):
+    """One answer for an unknown user, a wrong password and a deactivated user alike."""
+
+    status = 401
+    slug = "nicht-angemeldet"
+    title = "Nicht angemeldet"
+
+    def __init__(self) -> None:
+        super().__init__("Benutzername oder Passwort ist falsch.", headers=BEARER)
+
+
+class LoginThrottled(ServiceError):
+    status = 429
+    slug = "zu-viele-anmeldeversuche"
+    title = "Zu viele Anmeldeversuche"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "Zu viele fehlgeschlagene Anmeldungen. Bitte in "
+            f"{retry_after} Sekunden erneut versuchen.",
+            headers={"Retry-After": str(retry_after)},
+        )
+        self.retry_after = retry_after
+
+
+class PasswordChangeRequired(ServiceError):
+    status = 403
+    slug = "password_change_required"
+    title = "Passwort muss geändert werden"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Ihr Passwort ist vorläufig. Bitte zuerst unter POST /api/v1/auth/password "
+            "ein eigenes Passwort setzen."
+        )
+
+
+class PasswordRejected(ServiceError):
+    slug = "passwort-abgelehnt"
+    title = "Passwort abgelehnt"
+
+
+class UnknownRole(ServiceError):
+    slug = "rolle-unbekannt"
+    title = "Unbekannte Rolle"
+
+    def __init__(self, role: str) -> None:
+        super().__init__(
+            f"Unbekannte Rolle „{role}“. Bekannt sind: {', '.join(sorted(KNOWN_ROLES))}.",
+            field="roles",
+        )
+        self.role = role
+
+
+class DuplicateUser(ServiceError):
+    status = 409
+    slug = "benutzer-existiert"
+    title = "Benutzer existiert bereits"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"Den Benutzer „{username}“ gibt es bereits.", field="username")
+
+
+class AccountConflict(ServiceError):
+    """A change that would lock the caller out or contradicts the account's state."""
+
+    status = 409
+    slug = "konto-konflikt"
+    title = "Änderung nicht möglich"
+
+
+class InvalidDeputy(ServiceError):
+    slug = "vertretung-ungueltig"
+    title = "Vertretung ungültig"

@@ -1,0 +1,121 @@
+"""Failed logins slow down further attempts, per account name and per client address.
+
+A counter per key (account name as typed, or client address) with an exponential lock-out:
+from the ``threshold``-th failure in a row on, further attempts are refused for ``base``,
+doubling with each further failure up to ``cap``. A quiet spell of ``forget_after`` starts
+the count afresh. The answer while locked is 429 with ``Retry-After`` (see ``login.py``),
+never a delay: a sleeping worker would let an attacker tie up the server cheaply.
+
+Names are counted whether or not the account exists, so that the lock-out itself tells
+nobody which logins exist. A successful login clears its account's counter, not its
+address's: one valid password must not reset an address that is guessing at others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from service.auth.models import LoginThrottle
+
+throttles = LoginThrottle.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Rule:
+    scope: str
+    threshold: int
+    base: timedelta
+    cap: timedelta
+    forget_after: timedelta
+
+    def lock_for(self, failures: int) -> timedelta | None:
+        if failures < self.threshold:
+            return None
+        # min() first on the exponent, so that a long attack never builds a huge number.
+        steps = min(failures - self.threshold, 32)
+        lock: timedelta = min(self.base * (1 << steps), self.cap)
+        return lock
+
+
+# An office behind one NAT address shares that address's counter, hence the higher threshold.
+ACCOUNT = Rule("account", 5, timedelta(seconds=30), timedelta(minutes=15), timedelta(hours=1))
+ADDRESS = Rule("address", 20, timedelta(seconds=30), timedelta(minutes=15), timedelta(hours=1))
+
+
+@dataclass(frozen=True)
+class Key:
+    rule: Rule
+    digest: str
+
+
+def keys_for(username: str, address: str) -> tuple[Key, Key]:
+    return (
+        Key(ACCOUNT, _digest(ACCOUNT, username.casefold())),
+        Key(ADDRESS, _digest(ADDRESS, address)),
+    )
+
+
+def _digest(rule: Rule, value: str) -> str:
+    return hashlib.sha256(f"{rule.scope}\x00{value}".encode()).hexdigest()
+
+
+def retry_after(connection: Connection, keys: Sequence[Key], now: datetime) -> int | None:
+    """Whole seconds until every lock on these keys has run out, or None when none holds."""
+    until: datetime | None = connection.execute(
+        select(func.max(throttles.c.locked_until)).where(
+            throttles.c.key.in_([k.digest for k in keys]), throttles.c.locked_until > now
+        )
+    ).scalar()
+    if until is None:
+        return None
+    return max(1, math.ceil((until - now).total_seconds()))
+
+
+def record_failure(connection: Connection, keys: Sequence[Key], now: datetime) -> None:
+    for key in keys:
+        _count(connection, key, now)
+    # Keep the table as small as the recent past: every mistyped name would stay otherwise.
+    oldest = now - max(k.rule.forget_after for k in keys)
+    connection.execute(
+        delete(throttles).where(
+            throttles.c.last_failure_at < oldest,
+            (throttles.c.locked_until.is_(None)) | (throttles.c.locked_until < now),
+        )
+    )
+
+
+def _count(connection: Connection, key: Key, now: datetime) -> None:
+    """Counts one failure atomically (an upsert), so concurrent failures all count."""
+    build = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    stale = throttles.c.last_failure_at < now - key.rule.forget_after
+    statement = (
+        build(throttles)
+        .values(key=key.digest, scope=key.rule.scope, failures=1, last_failure_at=now)
+        .on_conflict_do_update(
+            index_elements=[throttles.c.key],
+            set_={
+                "failures": case((stale, 1), else_=throttles.c.failures + 1),
+                "last_failure_at": now,
+            },
+        )
+        .returning(throttles.c.failures)
+    )
+    failures = connection.execute(statement).scalar_one()
+    lock = key.rule.lock_for(failures)
+    if lock is not None:
+        connection.execute(
+            update(throttles).where(throttles.c.key == key.digest).values(locked_until=now + lock)
+        )
+
+
+def clear(connection: Connection, key: Key) -> None:
+    connection.execute(delete(throttles).where(throttles.c.key == key.digest))

@@ -1,0 +1,119 @@
+"""``ratsflow user`` against a real database, on SQLite and on PostgreSQL.
+
+``CliRunner`` feeds standard input from ``input=``, which is not a terminal: exactly the
+scripted case (``echo … | ratsflow user add``) the password is read from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from click.testing import Result
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from service.audit.models import AuditDetail, AuditEvent
+from service.auth import tokens
+from service.cli import app
+from service.config import get_settings
+from service.demo import data
+from service.runtime import Runtime
+from tests.conftest import CHAIN_KEY
+from workflow.spec import KNOWN_ROLES
+
+PASSWORD = "Marktplatz-Aschersleben-1"
+_FAST = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+
+
+@pytest.fixture
+def cli_runtime(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
+    """The commands read ``RATSFLOW_DATABASE_URL`` like in production: the test's database."""
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", runtime.settings.database_url)
+    monkeypatch.setenv("RATSFLOW_CHAIN_KEY", CHAIN_KEY)
+    monkeypatch.setattr(tokens, "hasher", lambda: _FAST)
+    get_settings.cache_clear()
+    try:
+        yield runtime
+    finally:
+        get_settings.cache_clear()
+
+
+def ratsflow(*args: str, input: str | None = None) -> Result:
+    result = CliRunner().invoke(app, list(args), input=input)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(
+    cli_runtime: Runtime,
+) -> None:
+    added = ratsflow(
+        "user",
+        "add",
+        "k.meier",
+        "--role",
+        "ag_leitung",
+        "--role",
+        "revision",
+        input=PASSWORD + "\n",
+    )
+    assert added.exit_code == 0, added.output
+    assert "Benutzer „k.meier“ angelegt" in added.stdout
+    with cli_runtime.read() as c:
+        found = tokens.credentials(c, "k.meier")
+        assert tokens.verify(found, PASSWORD)
+        assert not tokens.verify(found, PASSWORD + "x")
+        assert found is not None and not found.must_change_password
+        # The password is in no audit event nor detail, not even as the hash.
+        texts = [*c.execute(select(AuditEvent.payload)).scalars()]
+        texts += [v for v in c.execute(select(AuditDetail.value)).scalars() if v]
+    assert texts and not any(PASSWORD in t or "argon2" in t for t in texts)
+
+    listed = ratsflow("user", "list")
+    assert listed.exit_code == 0
+    line = next(row for row in listed.stdout.splitlines() if row.startswith("k.meier"))
+    assert "ag_leitung, revision" in line and "aktiv" in line
+
+    off = ratsflow("user", "deactivate", "k.meier")
+    assert off.exit_code == 0 and "deaktiviert" in off.stdout
+    with cli_runtime.read() as c:
+        assert not tokens.verify(tokens.credentials(c, "k.meier"), PASSWORD)
+    assert "deaktiviert" in ratsflow("user", "list").stdout
+
+
+def _users(runtime: Runtime) -> int:
+    with runtime.read() as c:
+        return int(c.execute(select(func.count()).select_from(tokens.users)).scalar_one())
+
+
+def test_user_add_explains_every_refusal_in_german_and_adds_nothing(
+    cli_runtime: Runtime,
+) -> None:
+    assert ratsflow("user", "add", "a.b", "--role", "admin", input=PASSWORD).exit_code == 0
+    before = _users(cli_runtime)
+    cases = [
+        (("a.c", "--role", "ag_leitung", "--role", "chef"), PASSWORD, "Unbekannte Rolle „chef“"),
+        (("a.b", "--role", "admin"), PASSWORD, "Den Benutzer „a.b“ gibt es bereits."),
+        (("a.d", "--role", "admin"), "", "Kein Passwort auf der Standardeingabe"),
+        (("a.e", "--role", "admin"), "kurz\n", "mindestens 10 Zeichen"),
+        (("a.f", "--role", "admin", "--person-id", "4711"), PASSWORD, "Person 4711 gibt es nicht"),
+    ]
+    for args, stdin, message in cases:
+        result = ratsflow("user", "add", *args, input=stdin)
+        assert result.exit_code == 1, (args, result.output)
+        assert message in result.stderr, (args, result.stderr)
+    assert _users(cli_runtime) == before
+
+    missing = ratsflow("user", "deactivate", "niemand")
+    assert missing.exit_code == 1
+    assert "Benutzer „niemand“ wurde nicht gefunden." in missing.stderr
+
+
+def test_the_demo_has_one_login_per_role() -> None:
+    # ``demo load`` prints these users (see tests/service/test_cli.py); the anonymous
+    # ``public`` role is no login.
+    roles = [role for person in data.STAFF if person.username for role in person.roles]
+    assert set(roles) == KNOWN_ROLES - {"public"}
