@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from workflow.errors import WorkflowError
 
@@ -35,3 +36,19 @@ class CarriedItemsBlocked(WorkflowError):
             f"„{event}“ wurde nicht ausgeführt, weil nicht jede Maßnahme der Vorlage folgen "
             f"kann. Es blockieren: {names}"
         )
+
+
+class ServiceProblem(WorkflowError):
+    """A service error that carries its own HTTP answer: status, stable slug, German title.
+
+    ``extra`` becomes extension members of the problem (RFC 9457), e.g. the failing rows
+    of an import.
+    """
+
+    def __init__(self, status: int, slug: str, title: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+        self.extra = extra

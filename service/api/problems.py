@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.errors import CarriedItemsBlocked, NotFound
+from service.errors import CarriedItemsBlocked, NotFound, ServiceProblem
 from workflow.errors import (
     DefinitionError,
     Forbidden,
@@ -46,6 +46,8 @@ class Problem(BaseModel):
     failures: list[dict[str, str]] | None = None
     fields: list[dict[str, str]] | None = None
     blocked: list[dict[str, Any]] | None = None
+    rows: list[dict[str, Any]] | None = None
+    detected_type: str | None = None
 
 
 def problem(
@@ -69,6 +71,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "Nicht gefunden oder nicht sichtbar.",
         409: "Konflikt: Übergang nicht möglich oder Version veraltet.",
         413: "Anfrage zu groß.",
+        415: "Dateityp nicht zulässig.",
         422: "Eingaben oder Voraussetzungen nicht erfüllt.",
     }
     return {
@@ -78,6 +81,8 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _workflow_problem(exc: WorkflowError) -> JSONResponse:
+    if isinstance(exc, ServiceProblem):
+        return problem(exc.status, exc.slug, exc.title, exc.detail, **exc.extra)
     if isinstance(exc, NotAllowed):
         allowed = [{"event": o.event, "label": o.label} for o in exc.allowed]
         return problem(

@@ -6,10 +6,11 @@ import base64
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.problems import responses
 from service.auth.service import usernames
 from service.errors import NotFound
@@ -172,7 +173,8 @@ def get_measure(
     summary="Übergang auslösen",
     description="Löst ein Ereignis aus. `version` (oder `If-Match`) schützt vor "
     "gleichzeitigen Änderungen; ein unbekanntes oder unzulässiges Ereignis ergibt 409 mit "
-    "den erlaubten Ereignissen.",
+    "den erlaubten Ereignissen. Mit `Idempotency-Key` liefert eine Wiederholung die erste "
+    "Antwort, ohne erneut zu handeln.",
     response_model=TransitionResponse,
     responses=responses(401, 403, 404, 409, 422),
 )
@@ -182,31 +184,40 @@ def fire_transition(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,
+    request: Request,
     if_match: Annotated[str | None, Header()] = None,
-) -> TransitionResponse:
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     version = body.version
     if if_match and (tagged := _if_match(if_match)) is not None:
         version = tagged
-    done = service.fire(
-        runtime,
-        connection,
-        actor,
-        measure_id,
-        body.event,
-        version=version,
-        data=body.data,
-        comment=body.comment,
-    )
-    deadline = done.result.deadline
-    return TransitionResponse(
-        id=measure_id,
-        event=done.result.event,
-        from_state=done.result.source,
-        to_state=done.result.target,
-        version=done.version,
-        deadline=DeadlineOut(name=deadline.name, label=deadline.label, due_at=deadline.due_at)
-        if deadline
-        else None,
+
+    def act() -> TransitionResponse:
+        done = service.fire(
+            runtime,
+            connection,
+            actor,
+            measure_id,
+            body.event,
+            version=version,
+            data=body.data,
+            comment=body.comment,
+        )
+        deadline = done.result.deadline
+        return TransitionResponse(
+            id=measure_id,
+            event=done.result.event,
+            from_state=done.result.source,
+            to_state=done.result.target,
+            version=done.version,
+            deadline=DeadlineOut(name=deadline.name, label=deadline.label, due_at=deadline.due_at)
+            if deadline
+            else None,
+        )
+
+    payload = {**body.model_dump(mode="json"), "version": version}
+    return answer_once(
+        runtime, connection, actor, request, idempotency_key, payload=payload, act=act
     )
 
 
