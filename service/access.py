@@ -38,6 +38,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "programme.edit": frozenset({"ag_leitung"}),
     # statements: the kind of a statement is the role of its author
     "statement.create": frozenset({"datenschutz", "informationssicherheit", "personalrat"}),
+    # attachments (Anlagen) of papers and measures; reading follows the item (may_see)
+    "attachment.create": frozenset({"ag_leitung", "sitzungsdienst"}),
+    "attachment.create_own": frozenset({"ag_mitglied"}),
+    "attachment.delete": frozenset({"ag_leitung", "sitzungsdienst"}),
+    # bulk data
+    "import.measures": frozenset({"ag_leitung"}),
 }
 
 
@@ -59,4 +65,16 @@ def may_edit_measure(actor: Actor | None, measure: Any) -> bool:
         actor is not None
         and holds(actor, "measure.edit_own")
         and actor.speaks_for(measure.responsible_person_id)
+    )
+
+
+def may_attach(actor: Actor | None, owner_type: str, item: Any) -> bool:
+    """Anlagen: AG lead and Sitzungsdienst everywhere, an AG member on their own measures."""
+    if holds(actor, "attachment.create"):
+        return True
+    return (
+        owner_type == "measure"
+        and actor is not None
+        and holds(actor, "attachment.create_own")
+        and actor.speaks_for(item.responsible_person_id)
     )
