@@ -257,7 +257,7 @@ def test_names_and_text_are_kept_verbatim_and_served_harmlessly(
     measure = measure_ids(demo)["M-02"]
     lead = login(client, "ag.leitung")
     name = "C:\\Users\\x\\Bericht <img src=x onerror=alert(1)> für 2024.txt"
-    text = "'); DROP TABLE attachments;--<script>alert(1)</script>".encode()
+    text = b"'); DROP TABLE attachments;--<script>alert(1)</script>"
     created = upload(client, lead, f"{API}/measures/{measure}/attachments", name, text)
     assert created.status_code == 201, created.text
     body = created.json()
