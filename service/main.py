@@ -14,6 +14,7 @@ from service.api.deps import RuntimeDep
 from service.attachments.routes import router as attachments_router
 from service.auth.routes import router as auth_router
 from service.definitions.routes import router as definitions_router
+from service.imports.routes import router as imports_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
 from service.runtime import Runtime
@@ -41,6 +42,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(measures_router)
     app.include_router(definitions_router)
     app.include_router(attachments_router)
+    app.include_router(imports_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:
