@@ -54,6 +54,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # account and deputies (a password change needs no permission, only a session)
     "user.manage": frozenset({"admin"}),
     "user.self": STAFF,
+    # attachments (Anlagen) of papers and measures; reading follows the item (may_see)
+    "attachment.create": frozenset({"ag_leitung", "sitzungsdienst"}),
+    "attachment.create_own": frozenset({"ag_mitglied"}),
+    "attachment.delete": frozenset({"ag_leitung", "sitzungsdienst"}),
+    # bulk data
+    "import.measures": frozenset({"ag_leitung"}),
 }
 
 # Roles that act only on items their holder is responsible for (or deputises for): for
@@ -217,3 +223,18 @@ def require_budget_fields(actor: Actor, fields: set[str]) -> None:
     needed = {BUDGET_FIELDS[name] for name in fields if name in BUDGET_FIELDS}
     for permission in sorted(needed) or ["budget.plan"]:
         require(actor, permission)
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def may_attach(actor: Actor | None, owner_type: str, item: Any) -> bool:
+    """Anlagen: AG lead and Sitzungsdienst everywhere, an AG member on their own measures."""
+    if holds(actor, "attachment.create"):
+        return True
+    return (
+        owner_type == "measure"
+        and actor is not None
+        and holds(actor, "attachment.create_own")
+        and actor.speaks_for(item.responsible_person_id)
+    )

@@ -17,6 +17,7 @@ import typer
 
 from service.auth.cli import user_app
 from service.config import get_settings
+from service.imports.cli import import_app
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -34,6 +35,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(measure_app, name="measure")
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
+app.add_typer(import_app, name="import")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

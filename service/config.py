@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     chain_key: str = "aschersleben"
     audit_salt: str = "ratsflow-demo-salt-bitte-ersetzen"
     base_url: str = "http://127.0.0.1:8000"
+    max_upload_bytes: int = 20 * 1024 * 1024
+    idempotency_ttl_hours: int = 24
 
 
 @lru_cache

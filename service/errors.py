@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from workflow.errors import Forbidden, WorkflowError
 
@@ -93,3 +94,19 @@ class ServiceError(Exception):
         self.detail = detail
         self.field = field
         self.headers = headers
+
+
+class ServiceProblem(WorkflowError):
+    """A service error that carries its own HTTP answer: status, stable slug, German title.
+
+    ``extra`` becomes extension members of the problem (RFC 9457), e.g. the failing rows
+    of an import.
+    """
+
+    def __init__(self, status: int, slug: str, title: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+        self.extra = extra

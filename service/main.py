@@ -11,10 +11,12 @@ from sqlalchemy import text
 
 from service.api import problems
 from service.api.deps import RuntimeDep
+from service.attachments.routes import router as attachments_router
 from service.auth.routes import router as auth_router
 from service.auth.user_routes import router as users_router
 from service.budget.routes import router as budget_router
 from service.definitions.routes import router as definitions_router
+from service.imports.routes import router as imports_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
 from service.milestones.routes import router as milestones_router
@@ -51,6 +53,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(statements_router)
     app.include_router(milestones_router)
     app.include_router(budget_router)
+    app.include_router(attachments_router)
+    app.include_router(imports_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

@@ -1,11 +1,13 @@
 """Imports every table so that ``SQLModel.metadata`` (and Alembic) sees the whole schema."""
 
+from service.attachments.models import Attachment
 from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
 from service.bodies.models import Body
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
 from service.deadlines.models import Deadline
 from service.definitions.models import StoredDefinition
+from service.idempotency.models import IdempotencyKey
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import BudgetLine, Measure, Milestone, Programme, Statement
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
@@ -14,6 +16,7 @@ from service.people.models import Person
 __all__ = [
     "AgendaItem",
     "ApiToken",
+    "Attachment",
     "Attendance",
     "AuditDetail",
     "AuditEvent",
@@ -25,6 +28,7 @@ __all__ = [
     "Deadline",
     "Deputyship",
     "HistoryEntry",
+    "IdempotencyKey",
     "LoginThrottle",
     "Measure",
     "Meeting",

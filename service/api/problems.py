@@ -18,7 +18,14 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
-from service.errors import CarriedItemsBlocked, Conflict, NotFound, RowsRejected, ServiceError
+from service.errors import (
+    CarriedItemsBlocked,
+    Conflict,
+    NotFound,
+    RowsRejected,
+    ServiceError,
+    ServiceProblem,
+)
 from workflow.errors import (
     DefinitionError,
     Forbidden,
@@ -49,6 +56,7 @@ class Problem(BaseModel):
     fields: list[dict[str, str]] | None = None
     blocked: list[dict[str, Any]] | None = None
     rows: list[dict[str, Any]] | None = None
+    detected_type: str | None = None
 
 
 def problem(
@@ -72,6 +80,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "Nicht gefunden oder nicht sichtbar.",
         409: "Konflikt: Übergang nicht möglich oder Version veraltet.",
         413: "Anfrage zu groß.",
+        415: "Dateityp nicht zulässig.",
         422: "Eingaben oder Voraussetzungen nicht erfüllt.",
         429: "Zu viele Anfragen; `Retry-After` nennt die Wartezeit in Sekunden.",
     }
@@ -82,6 +91,8 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _workflow_problem(exc: WorkflowError) -> JSONResponse:
+    if isinstance(exc, ServiceProblem):
+        return problem(exc.status, exc.slug, exc.title, exc.detail, **exc.extra)
     if isinstance(exc, NotAllowed):
         allowed = [{"event": o.event, "label": o.label} for o in exc.allowed]
         return problem(

@@ -14,11 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from service.actor import SYSTEM, Actor
+from service.attachments import service as attachments
 from service.auth.service import actor_for, create_user
 from service.auth.tokens import hash_password
 from service.bodies.models import Body
 from service.committees import service as committees
 from service.demo import data
+from service.demo.working_paper import FILENAME, working_paper_pdf
 from service.measures import service as measures
 from service.papers import service as papers
 from service.people.service import create_person
@@ -222,6 +224,9 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection) -> None:
     clock.set(_at("2024-01-29"))
     paper = papers.create_paper(rt, c, session, body_id=body_id, **data.PAPER)
     papers.carry_measures(rt, c, session, paper, list(ids.values()))
+    attachments.attach(
+        rt, c, session, "paper", paper, filename=FILENAME, content=working_paper_pdf()
+    )
     fva_meeting = committees.create_meeting(
         rt,
         c,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
@@ -12,6 +12,7 @@ from service import access
 from service.actor import Actor
 from service.api import paging
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.problems import responses
 from service.auth.service import usernames
 from service.measures import export, repository, service
@@ -301,7 +302,8 @@ def edit_measure(
     summary="Übergang auslösen",
     description="Löst ein Ereignis aus. `version` (oder `If-Match`) schützt vor "
     "gleichzeitigen Änderungen; ein unbekanntes oder unzulässiges Ereignis ergibt 409 mit "
-    "den erlaubten Ereignissen.",
+    "den erlaubten Ereignissen. Mit `Idempotency-Key` liefert eine Wiederholung die erste "
+    "Antwort, ohne erneut zu handeln.",
     response_model=TransitionResponse,
     responses=responses(401, 403, 404, 409, 422),
 )
@@ -311,31 +313,40 @@ def fire_transition(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,
+    request: Request,
     if_match: Annotated[str | None, Header(pattern=IF_MATCH_PATTERN)] = None,
-) -> TransitionResponse:
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     version = body.version
     if if_match and (tagged := _if_match(if_match)) is not None:
         version = tagged
-    done = service.fire_by_user(
-        runtime,
-        connection,
-        actor,
-        measure_id,
-        body.event,
-        version=version,
-        data=body.data,
-        comment=body.comment,
-    )
-    deadline = done.result.deadline
-    return TransitionResponse(
-        id=measure_id,
-        event=done.result.event,
-        from_state=done.result.source,
-        to_state=done.result.target,
-        version=done.version,
-        deadline=DeadlineOut(name=deadline.name, label=deadline.label, due_at=deadline.due_at)
-        if deadline
-        else None,
+
+    def act() -> TransitionResponse:
+        done = service.fire_by_user(
+            runtime,
+            connection,
+            actor,
+            measure_id,
+            body.event,
+            version=version,
+            data=body.data,
+            comment=body.comment,
+        )
+        deadline = done.result.deadline
+        return TransitionResponse(
+            id=measure_id,
+            event=done.result.event,
+            from_state=done.result.source,
+            to_state=done.result.target,
+            version=done.version,
+            deadline=DeadlineOut(name=deadline.name, label=deadline.label, due_at=deadline.due_at)
+            if deadline
+            else None,
+        )
+
+    payload = {**body.model_dump(mode="json"), "version": version}
+    return answer_once(
+        runtime, connection, actor, request, idempotency_key, payload=payload, act=act
     )
 
 

@@ -1,0 +1,104 @@
+"""Reading one uploaded file from a multipart body, refusing it as soon as it is too large.
+
+The size is counted while the body streams in, so an oversized upload is answered with 413
+after at most the limit has been read: it never fills the disk or the memory first. A
+declared ``Content-Length`` beyond the limit is refused before a single byte is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from service.errors import ServiceProblem
+
+# Boundaries and part headers around the file; generous, the file itself is checked exactly.
+FORM_OVERHEAD = 64 * 1024
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "Die Datei."}
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+class TooLarge(ServiceProblem):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            413,
+            "zu-gross",
+            "Anfrage zu groß",
+            f"Die Datei ist zu groß. Erlaubt sind höchstens {_megabytes(limit)}.",
+        )
+
+
+class BadUpload(ServiceProblem):
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            422,
+            "eingabe-ungueltig",
+            "Eingabe ungültig",
+            f"Ungültige Eingabe: file: {reason}",
+            fields=[{"field": "file", "label": "Datei", "message": reason}],
+        )
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    content: bytes
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / (1024 * 1024):.0f} MB".replace(".", ",")
+
+
+async def limited(stream: AsyncIterator[bytes], limit: int) -> AsyncGenerator[bytes, None]:
+    """Passes a form body on; raises ``TooLarge`` as soon as it cannot hold a file of at
+    most ``limit`` bytes any more."""
+    seen = 0
+    async for chunk in stream:
+        seen += len(chunk)
+        if seen > limit + FORM_OVERHEAD:
+            raise TooLarge(limit)
+        yield chunk
+
+
+async def read_upload(request: Request, limit: int, field: str = "file") -> Upload:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
+        raise TooLarge(limit)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise BadUpload("erwartet ein Formular (multipart/form-data) mit dem Feld „file“")
+    parser = MultiPartParser(request.headers, limited(request.stream(), limit), max_files=1)
+    try:
+        form = await parser.parse()
+    except MultiPartException:
+        raise BadUpload("das Formular ist fehlerhaft") from None
+    try:
+        upload = form.get(field)
+        if not isinstance(upload, UploadFile):
+            raise BadUpload("Pflichtangabe fehlt")
+        content = await upload.read(limit + 1)
+        if len(content) > limit:
+            raise TooLarge(limit)
+        if not content:
+            raise BadUpload("die Datei ist leer")
+        return Upload(upload.filename or "", content)
+    finally:
+        await form.close()

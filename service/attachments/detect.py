@@ -1,0 +1,87 @@
+"""What a file is, judged by its content (magic numbers via ``filetype``), not by its name.
+
+The name still matters in one way: a name that promises another type than the content has
+(a program renamed to ``.pdf``) is refused, so that nobody downloads something other than
+what the list shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import filetype
+
+from service.errors import ServiceProblem
+
+TEXT = frozenset({"text/plain", "text/csv"})
+
+# content type -> (German name, file name endings that promise it)
+ALLOWED: dict[str, tuple[str, frozenset[str]]] = {
+    "application/pdf": ("PDF", frozenset({".pdf"})),
+    "image/png": ("PNG-Bild", frozenset({".png"})),
+    "image/jpeg": ("JPEG-Bild", frozenset({".jpg", ".jpeg"})),
+    "application/vnd.oasis.opendocument.text": ("ODF-Textdokument", frozenset({".odt"})),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
+        "Word-Dokument",
+        frozenset({".docx"}),
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+        "Excel-Tabelle",
+        frozenset({".xlsx"}),
+    ),
+    "text/csv": ("CSV-Tabelle", frozenset({".csv"})),
+    "text/plain": ("Text", frozenset({".txt"})),
+}
+_PROMISED = {ending: kind for kind, (_, endings) in ALLOWED.items() for ending in endings}
+_CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r", "\f"}
+
+
+class UnsupportedType(ServiceProblem):
+    def __init__(self, filename: str, detected: str, reason: str) -> None:
+        allowed = ", ".join(name for name, _ in ALLOWED.values())
+        super().__init__(
+            415,
+            "dateityp-unzulaessig",
+            "Dateityp nicht zulässig",
+            f"„{filename}“: {reason} Erlaubt sind: {allowed}.",
+            detected_type=detected,
+        )
+
+
+@dataclass(frozen=True)
+class Detected:
+    content_type: str
+    label: str
+
+
+def detect(filename: str, content: bytes) -> Detected:
+    kind = filetype.guess(content)
+    detected = kind.mime if kind is not None else _text_or_binary(content)
+    ending = PurePosixPath(filename.lower()).suffix
+    if detected in TEXT:
+        detected = "text/csv" if ending == ".csv" else "text/plain"
+    if detected not in ALLOWED:
+        shown = f"{detected} (.{kind.extension})" if kind is not None else detected
+        raise UnsupportedType(filename, detected, f"Der Inhalt ist {shown}.")
+    promised = _PROMISED.get(ending)
+    if promised is not None and promised != detected:
+        raise UnsupportedType(
+            filename,
+            detected,
+            f"Die Endung {ending} passt nicht zum Inhalt; erkannt wurde "
+            f"{ALLOWED[detected][0]} ({detected}).",
+        )
+    return Detected(detected, ALLOWED[detected][0])
+
+
+def _text_or_binary(content: bytes) -> str:
+    """Text has no magic number: it is text if it decodes and holds no control characters."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.intersection(text):
+            return "text/plain"
+    return "application/octet-stream"

@@ -1,0 +1,161 @@
+"""``/api/v1/{measures,papers}/{id}/attachments``: upload, list, download and delete Anlagen.
+
+Whoever may see the item may list and download its attachments (the public: those of public
+items); a hidden item's attachments answer 404 like the item itself.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Path, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from service import access
+from service.actor import Actor
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.problems import responses
+from service.api.uploads import UPLOAD_BODY, read_upload
+from service.attachments import service
+from service.attachments.detect import ALLOWED
+from service.attachments.schemas import AttachmentOut
+from service.errors import NotFound
+from service.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1", tags=["Anlagen"])
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # Opened directly in a browser, a file can run no script and reach nothing.
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "private, no-store",
+}
+
+
+def _visible_owner(connection: Any, owner_type: str, owner_id: int, actor: Actor | None) -> Any:
+    item = service.owner(connection, owner_type, owner_id)
+    if not access.may_see(actor, item):
+        raise NotFound(service.OWNER_LABELS[owner_type], owner_id)
+    return item
+
+
+def _out(row: Any, collection: str) -> AttachmentOut:
+    return AttachmentOut(
+        id=row.id,
+        filename=row.filename,
+        content_type=row.content_type,
+        size=row.size,
+        sha256=row.sha256,
+        uploaded_at=row.uploaded_at,
+        download=f"/api/v1/{collection}/{row.owner_id}/attachments/{row.id}",
+    )
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266: an ASCII fallback and the exact UTF-8 name, never a header injection."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _register(owner_type: str, collection: str, label: str) -> None:
+    def check_upload(runtime: Runtime, actor: Actor, owner_id: int) -> None:
+        with runtime.read() as connection:
+            item = _visible_owner(connection, owner_type, owner_id, actor)
+        if not access.may_attach(actor, owner_type, item):
+            raise HTTPException(403, f"Sie dürfen dieser {label} keine Anlagen hinzufügen.")
+
+    def store(runtime: Runtime, actor: Actor, owner_id: int, filename: str, content: bytes) -> Any:
+        with runtime.write() as connection:
+            return service.attach(
+                runtime, connection, actor, owner_type, owner_id, filename=filename, content=content
+            )
+
+    @router.post(
+        f"/{collection}/{{item_id}}/attachments",
+        summary=f"Anlage zu einer {label} hochladen",
+        description="Formularfeld `file`. Der Typ wird am Inhalt erkannt; erlaubt sind "
+        + ", ".join(name for name, _ in ALLOWED.values())
+        + ". Größenlimit: `RATSFLOW_MAX_UPLOAD_BYTES` (Vorgabe 20 MB).",
+        status_code=201,
+        response_model=AttachmentOut,
+        responses=responses(401, 403, 404, 413, 415, 422),
+        openapi_extra=UPLOAD_BODY,
+        name=f"upload_{owner_type}_attachment",
+    )
+    async def upload(
+        item_id: ItemId, request: Request, runtime: RuntimeDep, actor: CurrentActor
+    ) -> AttachmentOut:
+        # Who may upload is settled before a byte of the body is read.
+        await run_in_threadpool(check_upload, runtime, actor, item_id)
+        upload = await read_upload(request, runtime.settings.max_upload_bytes)
+        row = await run_in_threadpool(
+            store, runtime, actor, item_id, upload.filename, upload.content
+        )
+        return _out(row, collection)
+
+    @router.get(
+        f"/{collection}/{{item_id}}/attachments",
+        summary=f"Anlagen einer {label} auflisten",
+        response_model=list[AttachmentOut],
+        responses=responses(401, 404),
+        name=f"list_{owner_type}_attachments",
+    )
+    def list_attachments(
+        item_id: ItemId, connection: ReadDep, actor: MaybeActor
+    ) -> list[AttachmentOut]:
+        _visible_owner(connection, owner_type, item_id, actor)
+        return [_out(r, collection) for r in service.list_of(connection, owner_type, item_id)]
+
+    @router.get(
+        f"/{collection}/{{item_id}}/attachments/{{attachment_id}}",
+        summary=f"Anlage einer {label} herunterladen",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "Die Datei, mit dem am Inhalt erkannten Typ.",
+                "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ALLOWED},
+            },
+            **responses(401, 404),
+        },
+        name=f"download_{owner_type}_attachment",
+    )
+    def download(
+        item_id: ItemId, attachment_id: AttachmentId, connection: ReadDep, actor: MaybeActor
+    ) -> Response:
+        _visible_owner(connection, owner_type, item_id, actor)
+        found = service.download(connection, owner_type, item_id, attachment_id)
+        headers = {
+            **DOWNLOAD_HEADERS,
+            "Content-Disposition": content_disposition(found.filename),
+            "ETag": f'"{found.sha256}"',
+        }
+        return Response(found.content, media_type=found.content_type, headers=headers)
+
+    @router.delete(
+        f"/{collection}/{{item_id}}/attachments/{{attachment_id}}",
+        summary=f"Anlage einer {label} löschen",
+        status_code=204,
+        response_class=Response,
+        responses=responses(401, 403, 404),
+        name=f"delete_{owner_type}_attachment",
+    )
+    def delete(
+        item_id: ItemId,
+        attachment_id: AttachmentId,
+        runtime: RuntimeDep,
+        connection: WriteDep,
+        actor: CurrentActor,
+    ) -> Response:
+        _visible_owner(connection, owner_type, item_id, actor)
+        if not access.holds(actor, "attachment.delete"):
+            raise HTTPException(403, "Sie dürfen keine Anlagen löschen.")
+        service.remove(runtime, connection, actor, owner_type, item_id, attachment_id)
+        return Response(status_code=204)
+
+
+_register("measure", "measures", "Maßnahme")
+_register("paper", "papers", "Vorlage")

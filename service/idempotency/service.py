@@ -1,0 +1,120 @@
+"""Remembering the first answer to a retried request (``Idempotency-Key``).
+
+A request claims its key by inserting the row before it acts and fills in the answer after,
+all inside the request's own transaction. A concurrent retry with the same key therefore
+waits on the unique index (PostgreSQL) or on the write lock (SQLite, ``BEGIN IMMEDIATE``)
+until the first request has committed, then finds its answer; if the first request failed
+and rolled back, the retry finds no row and acts itself. Failed requests change nothing, so
+their answers are not kept: a retry is checked anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import rfc8785
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from service.errors import ServiceProblem
+from service.idempotency.models import IdempotencyKey
+
+keys = IdempotencyKey.__table__  # type: ignore[attr-defined]
+
+
+class KeyReused(ServiceProblem):
+    """The same key came with another request: most likely a client bug, never replayed."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            422,
+            "idempotenz-schluessel-wiederverwendet",
+            "Idempotency-Key bereits verwendet",
+            f"Der Idempotency-Key „{key}“ wurde bereits für eine andere Anfrage verwendet. "
+            "Für eine neue Anfrage bitte einen neuen Schlüssel wählen.",
+        )
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Where a request stands with its key: first time (``answer`` is None) or a retry."""
+
+    row_id: int | None
+    status: int | None = None
+    body: str | None = None
+
+    @property
+    def replay(self) -> bool:
+        return self.status is not None
+
+
+def request_hash(method: str, path: str, payload: Any) -> str:
+    text = rfc8785.dumps({"method": method, "path": path, "payload": payload})
+    return hashlib.sha256(text).hexdigest()
+
+
+def claim(
+    connection: Connection,
+    *,
+    key: str,
+    user_id: int,
+    method: str,
+    path: str,
+    payload: Any,
+    now: datetime,
+    ttl: timedelta,
+) -> Claim:
+    """Claims ``key`` for this request, or returns the answer stored for it.
+
+    Raises ``KeyReused`` when the key was used for a different request.
+    """
+    digest = request_hash(method, path, payload)
+    found = _find(connection, user_id, key)
+    if found is not None and found.created_at <= now - ttl:
+        connection.execute(delete(keys).where(keys.c.id == found.id))
+        found = None
+    if found is None:
+        try:
+            with connection.begin_nested():
+                row_id = connection.execute(
+                    insert(keys).returning(keys.c.id),
+                    {
+                        "key": key,
+                        "user_id": user_id,
+                        "method": method,
+                        "path": path,
+                        "request_hash": digest,
+                        "created_at": now,
+                    },
+                ).scalar_one()
+            return Claim(int(row_id))
+        except IntegrityError:
+            # A concurrent request with this key committed first: its answer is ours.
+            found = _find(connection, user_id, key)
+            if found is None:  # pragma: no cover - it committed, so it is visible now
+                raise
+    if found.request_hash != digest:
+        raise KeyReused(key)
+    return Claim(found.id, found.status, found.response_body)
+
+
+def remember(connection: Connection, claimed: Claim, status: int, body: str) -> None:
+    connection.execute(
+        update(keys).where(keys.c.id == claimed.row_id).values(status=status, response_body=body)
+    )
+
+
+def purge_expired(connection: Connection, now: datetime, ttl: timedelta) -> int:
+    """Forgets answers older than ``ttl``; for the scheduler's daily housekeeping."""
+    result = connection.execute(delete(keys).where(keys.c.created_at <= now - ttl))
+    return int(result.rowcount or 0)
+
+
+def _find(connection: Connection, user_id: int, key: str) -> Any:
+    return connection.execute(
+        select(keys).where(keys.c.user_id == user_id, keys.c.key == key)
+    ).first()

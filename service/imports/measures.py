@@ -1,0 +1,169 @@
+"""Measures from a table: which column means what, and every row checked before any is kept.
+
+Headers are German as a clerk would write them (``Kennung``, ``Titel``, ``Kosten einmalig``,
+``Öffentlich``...); the definition's field names and labels work as well. Every problem is
+reported with its row and column, in one go, so that a file is fixed in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from workflow.spec import FieldSpec, WorkflowSpec
+from workflow.values import ValueProblem, normalize
+
+_BASIC = {
+    "code": ("kennung", "code", "nummer", "nr", "massnahme nr"),
+    "title": ("titel", "bezeichnung", "title"),
+    "description": ("beschreibung", "description"),
+    "responsible": ("verantwortlich", "verantwortliche person", "zuständig", "zustaendig"),
+    "public": ("öffentlich", "oeffentlich", "public"),
+}
+_FIELD_ALIASES = {
+    "kosten_einmalig": ("einmalige kosten",),
+    "kosten_laufend": ("laufende kosten", "laufende kosten pro jahr"),
+    "personenbezogen": ("personenbezogene daten",),
+    "personalwirksam": ("personalrat", "verändert arbeitsweise"),
+}
+_MAX = {"code": 30, "title": 500}
+_BOOLEAN = FieldSpec("public", "Öffentlich", "boolean")
+
+
+def header_key(text: str) -> str:
+    """``Kosten einmalig (EUR)``, ``kosten_einmalig`` and ``KOSTEN  EINMALIG`` match alike."""
+    text = re.sub(r"\(.*?\)", "", text).replace("_", " ").lower()
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Zeile {self.row}" + (f", Spalte „{self.column}“" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class MeasureRow:
+    row: int
+    code: str
+    title: str
+    description: str | None = None
+    responsible: str | None = None
+    responsible_person_id: int | None = None
+    public: bool = True
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def columns(spec: WorkflowSpec) -> dict[str, str]:
+    """Header key -> what it fills: ``code``, ``title``... or ``field:<name>``."""
+    known = {header_key(alias): target for target, aliases in _BASIC.items() for alias in aliases}
+    for name, fspec in spec.fields.items():
+        if not fspec.editable:
+            continue
+        for alias in (name, fspec.label, *_FIELD_ALIASES.get(name, ())):
+            known[header_key(alias)] = f"field:{name}"
+    return known
+
+
+def map_headers(
+    headers: list[tuple[int, str]], spec: WorkflowSpec
+) -> tuple[dict[int, tuple[str, str]], list[RowError]]:
+    """Column index -> (target, header as written); errors for unknown or missing ones."""
+    known = columns(spec)
+    mapped: dict[int, tuple[str, str]] = {}
+    errors: list[RowError] = []
+    seen: dict[str, str] = {}
+    for index, text in headers:
+        target = known.get(header_key(text))
+        if target is None:
+            errors.append(RowError(1, text, "unbekannte Spalte"))
+        elif target in seen:
+            errors.append(RowError(1, text, f"doppelt (wie Spalte „{seen[target]}“)"))
+        else:
+            seen[target] = text
+            mapped[index] = (target, text)
+    for target, label in (("code", "Kennung"), ("title", "Titel")):
+        if target not in seen:
+            errors.append(RowError(1, label, "Pflichtspalte fehlt"))
+    return mapped, errors
+
+
+def parse_row(
+    number: int,
+    cells: list[Any],
+    mapped: dict[int, tuple[str, str]],
+    spec: WorkflowSpec,
+) -> tuple[MeasureRow | None, list[RowError]]:
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+    header_of = {target: text for target, text in mapped.values()}
+    for index, (target, text) in mapped.items():
+        raw = cells[index] if index < len(cells) else None
+        if isinstance(raw, str):
+            if "\x00" in raw:
+                errors.append(RowError(number, text, "enthält ein Nullzeichen"))
+                continue
+            raw = raw.strip() or None
+        if raw is None:
+            continue
+        if target.startswith("field:"):
+            name = target.removeprefix("field:")
+            try:
+                values[target] = normalize(spec.fields[name], _plain(raw))
+            except ValueProblem as exc:
+                errors.append(RowError(number, text, f"{exc} (gelesen: „{raw}“)"))
+        elif target == "public":
+            try:
+                values["public"] = normalize(_BOOLEAN, _plain(raw))
+            except ValueProblem as exc:
+                errors.append(RowError(number, text, f"{exc} (gelesen: „{raw}“)"))
+        else:
+            text_value = _text(raw)
+            limit = _MAX.get(target)
+            if limit is not None and len(text_value) > limit:
+                errors.append(RowError(number, text, f"höchstens {limit} Zeichen"))
+            values[target] = text_value
+    for target, label in (("code", "Kennung"), ("title", "Titel")):
+        if target not in values and not any(e.column == header_of.get(target) for e in errors):
+            errors.append(RowError(number, header_of.get(target, label), "Pflichtangabe fehlt"))
+    if errors:
+        return None, errors
+    return (
+        MeasureRow(
+            row=number,
+            code=values["code"],
+            title=values["title"],
+            description=values.get("description"),
+            responsible=values.get("responsible"),
+            public=values.get("public", True),
+            fields={
+                k.removeprefix("field:"): v
+                for k, v in values.items()
+                if k.startswith("field:") and v is not None
+            },
+        ),
+        [],
+    )
+
+
+def _plain(raw: Any) -> Any:
+    # Excel hands numbers as floats; 12000.0 is the amount 12000, 1.0 the flag "ja".
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, datetime) and raw.time() == datetime.min.time():
+        return raw.date()
+    return raw
+
+
+def _text(raw: Any) -> str:
+    raw = _plain(raw)
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw).strip()

@@ -1,0 +1,79 @@
+"""``POST /api/v1/measures/import``: measures from a CSV or Excel file, all or nothing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from service import access
+from service.actor import Actor
+from service.api.deps import CurrentActor, RuntimeDep
+from service.api.problems import responses
+from service.api.uploads import UPLOAD_BODY, read_upload
+from service.imports.schemas import ImportedMeasure, ImportResult
+from service.imports.service import ImportReport, import_measures
+from service.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
+
+
+def _run(
+    runtime: Runtime,
+    actor: Actor,
+    filename: str,
+    content: bytes,
+    programme: str | None,
+    dry_run: bool,
+) -> ImportReport:
+    transaction = runtime.read() if dry_run else runtime.write()
+    with transaction as connection:
+        return import_measures(
+            runtime,
+            connection,
+            actor,
+            filename=filename,
+            content=content,
+            programme=programme,
+            dry_run=dry_run,
+        )
+
+
+@router.post(
+    "/import",
+    summary="Maßnahmen aus CSV oder Excel importieren",
+    description="Formularfeld `file` (CSV mit `;` oder `,`, oder .xlsx). Spalten: Kennung, "
+    "Titel, Beschreibung, Verantwortlich (Benutzername oder „Vorname Nachname“), "
+    "Öffentlich (ja/nein), Kosten einmalig, Kosten laufend, Nutzen, personenbezogen, "
+    "sicherheitsrelevant, personalwirksam, Zieldatum. Jede Zeile wird geprüft; ist eine "
+    "fehlerhaft, wird nichts gespeichert und 422 nennt jede Zeile mit Spalte und Grund.",
+    response_model=ImportResult,
+    responses=responses(401, 403, 413, 422),
+    openapi_extra=UPLOAD_BODY,
+)
+async def import_measures_route(
+    request: Request,
+    runtime: RuntimeDep,
+    actor: CurrentActor,
+    dry_run: Annotated[bool, Query(description="Nur prüfen, nichts speichern.")] = False,
+    programme: Annotated[
+        str | None,
+        Query(max_length=500, description="Arbeitspapier: Nummer oder genauer Titel."),
+    ] = None,
+) -> ImportResult:
+    if not access.holds(actor, "import.measures"):
+        raise HTTPException(403, "Sie dürfen keine Maßnahmen importieren.")
+    upload = await read_upload(request, runtime.settings.max_upload_bytes)
+    report = await run_in_threadpool(
+        _run, runtime, actor, upload.filename or "Upload", upload.content, programme, dry_run
+    )
+    return ImportResult(
+        filename=report.filename,
+        programme_id=report.programme_id,
+        dry_run=report.dry_run,
+        count=len(report.rows),
+        measures=[
+            ImportedMeasure(row=r.row, code=r.code, title=r.title, id=r.id) for r in report.rows
+        ],
+    )
