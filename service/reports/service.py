@@ -84,7 +84,7 @@ def sachstand(
 
     The traffic lights are judged on the day of rendering (the Stichtag), because progress,
     target dates and budgets are today's; the period names the half-year reported on and
-    bounds the delay reasons and the measures stopped in it.
+    bounds the delay reasons listed and the stopped measures shown.
     """
     parsed = parse_period(period)
     generated_at = runtime.now()
@@ -274,14 +274,14 @@ def _measure(
 def _delay_reasons(
     steps: Sequence[Any], state: str, period: Period, as_of: date
 ) -> list[DelayReason]:
-    """Delays recorded since the period began, and the step that parked the measure where
-    it is now, however old (a measure deferred in 2024 is still deferred for that reason)."""
+    """Delays recorded in the period, and the step that parked the measure where it is
+    now, however old (a measure deferred in 2024 is still deferred for that reason)."""
     entered = _entered(steps, state)
     reasons = []
     for step in steps:
         data = dict(step.data or {})
         is_delay = step.event in DELAY_EVENTS or bool(data.get("verzoegerungsgrund"))
-        recent = period.start <= _day(step.at) <= as_of
+        recent = period.start <= _day(step.at) <= min(period.end, as_of)
         if is_delay and (recent or (step is entered and step.event in DELAY_EVENTS)):
             reasons.append(
                 DelayReason(
