@@ -33,7 +33,7 @@ def _svg(width: int, height: int, title: str, description: str, body: list[str])
 
 def state_distribution(states: Sequence[Count], width: int = 640) -> Markup:
     """Horizontal bars: how many reported measures sit in each state."""
-    label_width, row, top = 300, 22, 6
+    label_width, row, top = 300, 19, 4
     most = max((s.count for s in states), default=0) or 1
     span = width - label_width - 40
     height = top * 2 + row * len(states)
@@ -42,15 +42,15 @@ def state_distribution(states: Sequence[Count], width: int = 640) -> Markup:
         y = top + i * row
         bar = round(span * state.count / most)
         body.append(
-            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" font-size="11" '
+            f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end" font-size="11" '
             f'{_FONT} fill="{_TEXT}">{escape(state.label)}</text>'
         )
         if bar:
             body.append(
-                f'<rect x="{label_width}" y="{y + 4}" width="{bar}" height="14" fill="{_BAR}"/>'
+                f'<rect x="{label_width}" y="{y + 3}" width="{bar}" height="13" fill="{_BAR}"/>'
             )
         body.append(
-            f'<text x="{label_width + bar + 6}" y="{y + 15}" font-size="11" {_FONT} '
+            f'<text x="{label_width + bar + 6}" y="{y + 13}" font-size="11" {_FONT} '
             f'fill="{_TEXT}">{state.count}</text>'
         )
     description = "; ".join(f"{s.label}: {s.count}" for s in states)
@@ -60,7 +60,7 @@ def state_distribution(states: Sequence[Count], width: int = 640) -> Markup:
 def progress_per_measure(measures: Sequence[ReportMeasure], width: int = 640) -> Markup:
     """One bar per measure from 0 to 100 %, coloured by its light; a black tick marks the
     share of time already used, so a lag shows as the gap between bar end and tick."""
-    label_width, row, top, axis = 70, 22, 4, 18
+    label_width, row, top, axis = 70, 19, 4, 16
     span = width - label_width - 60
     height = top + row * len(measures) + axis
     body = []
@@ -77,24 +77,24 @@ def progress_per_measure(measures: Sequence[ReportMeasure], width: int = 640) ->
         progress = m.progress or 0
         bar = span * progress / 100
         body.append(
-            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end" font-size="11" '
+            f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end" font-size="11" '
             f'{_FONT} fill="{_TEXT}">{escape(m.code)}</text>'
-            f'<rect x="{label_width}" y="{y + 4}" width="{span}" height="14" fill="#f1f1f1"/>'
+            f'<rect x="{label_width}" y="{y + 3}" width="{span}" height="13" fill="#f1f1f1"/>'
         )
         if bar:
             body.append(
-                f'<rect x="{label_width}" y="{y + 4}" width="{bar:.1f}" height="14" '
+                f'<rect x="{label_width}" y="{y + 3}" width="{bar:.1f}" height="13" '
                 f'fill="{LIGHT_COLOURS[m.light]}"/>'
             )
         if m.expected_progress is not None:
             x = label_width + span * m.expected_progress / 100
             body.append(
-                f'<line x1="{x:.1f}" y1="{y + 1}" x2="{x:.1f}" y2="{y + 21}" '
+                f'<line x1="{x:.1f}" y1="{y + 1}" x2="{x:.1f}" y2="{y + 18}" '
                 f'stroke="{_TEXT}" stroke-width="2"/>'
             )
         shown = "–" if m.progress is None else f"{m.progress} %"
         body.append(
-            f'<text x="{label_width + span + 6}" y="{y + 15}" font-size="11" {_FONT} '
+            f'<text x="{label_width + span + 6}" y="{y + 13}" font-size="11" {_FONT} '
             f'fill="{_TEXT}">{shown}</text>'
         )
     description = "; ".join(

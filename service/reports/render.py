@@ -10,7 +10,7 @@ from typing import Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from service.reports import charts
-from service.reports.schemas import SachstandReport
+from service.reports.schemas import ReportMeasure, SachstandReport
 from workflow.calendar import to_local
 
 Format = Literal["json", "html", "pdf"]
@@ -48,6 +48,13 @@ def _environment() -> Environment:
     return env
 
 
+def needs_attention(report: SachstandReport) -> list[ReportMeasure]:
+    """Red and yellow measures, red first, for the overview on the first page."""
+    order = {"rot": 0, "gelb": 1}
+    flagged = [m for p in report.programmes for m in p.measures if m.light in order]
+    return sorted(flagged, key=lambda m: order[m.light])
+
+
 def render_json(report: SachstandReport) -> bytes:
     return report.model_dump_json(indent=2).encode()
 
@@ -59,6 +66,7 @@ def render_html(report: SachstandReport) -> str:
         .render(
             report=report,
             audience_label=AUDIENCE_LABELS[report.audience],
+            attention=needs_attention(report),
             state_chart=charts.state_distribution(report.states),
             progress_charts={
                 p.id: charts.progress_per_measure(p.measures) for p in report.programmes
