@@ -172,7 +172,9 @@ def build_report(
             if not state.final and name not in state_order:
                 state_order.append(name)
         steps = data.history.get(row.id, ())
-        if spec.states[row.state].final and not _ended_in(steps, row.state, period, as_of):
+        if spec.states[row.state].final and not (
+            row.state in rules.red_states and _ended_in(steps, row.state, period, as_of)
+        ):
             continue
         measure = _measure(row, spec, steps, data, period, as_of, rules, public)
         by_programme[row.programme_id].append(measure)
