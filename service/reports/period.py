@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_PATTERN = re.compile(r"(\d{4})-H([12])")
+_PATTERN = re.compile(r"([0-9]{4})-H([12])")
 
 
 class InvalidPeriod(ValueError):

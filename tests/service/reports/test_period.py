@@ -23,7 +23,9 @@ def test_a_half_year_runs_from_its_first_to_its_last_day(
     assert period.key == text.strip()
 
 
-@pytest.mark.parametrize("text", ["2024-H3", "2024-H0", "2024", "24-H1", "2024-h1x", "", "H1-2024"])
+@pytest.mark.parametrize(
+    "text", ["2024-H3", "2024-H0", "2024", "24-H1", "2024-h1x", "", "H1-2024", "٢٠٢٤-H1"]
+)
 def test_anything_else_is_refused_with_an_example(text: str) -> None:
     with pytest.raises(InvalidPeriod, match=re.escape("z. B. 2024-H1")):
         parse_period(text)
