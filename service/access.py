@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "milestone.edit_own": frozenset({"ag_mitglied"}),
     "programme.create": frozenset({"ag_leitung"}),
     "programme.edit": frozenset({"ag_leitung"}),
+    # reports: the Sachstandsbericht (its public variant too: staff decide what to publish)
+    "report.read": STAFF,
     # statements: the kind of a statement is the role of its author
     "statement.create": frozenset({"datenschutz", "informationssicherheit", "personalrat"}),
     # budget lines: the AG plans costs, the Kämmerei approves and books what was spent

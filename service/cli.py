@@ -18,6 +18,7 @@ import typer
 from service.auth.cli import user_app
 from service.config import get_settings
 from service.imports.cli import import_app
+from service.reports.cli import report_app
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -36,6 +37,7 @@ app.add_typer(measure_app, name="measure")
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
+app.add_typer(report_app, name="report")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -21,6 +21,7 @@ from service.measures.routes import router as measures_router
 from service.migrate import is_current
 from service.milestones.routes import router as milestones_router
 from service.programmes.routes import router as programmes_router
+from service.reports.routes import router as reports_router
 from service.runtime import Runtime
 from service.statements.routes import router as statements_router
 
@@ -55,6 +56,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(budget_router)
     app.include_router(attachments_router)
     app.include_router(imports_router)
+    app.include_router(reports_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Reports computed on demand from current data: the half-yearly Sachstandsbericht."""

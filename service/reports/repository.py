@@ -1,0 +1,147 @@
+"""The queries behind the Sachstandsbericht: a handful of set-wise reads, none per measure."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from service.bodies.models import Body
+from service.lifecycle.models import HistoryEntry
+from service.measures.models import BudgetLine, Measure, Programme
+from service.papers.models import Paper, PaperMeasure
+from service.people.models import Person
+
+bodies = Body.__table__  # type: ignore[attr-defined]
+history = HistoryEntry.__table__  # type: ignore[attr-defined]
+budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
+measures = Measure.__table__  # type: ignore[attr-defined]
+programmes = Programme.__table__  # type: ignore[attr-defined]
+papers = Paper.__table__  # type: ignore[attr-defined]
+paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
+persons = Person.__table__  # type: ignore[attr-defined]
+
+
+def _reported(closed_states: Collection[str], public_only: bool) -> Any:
+    query = select(measures.c.id).where(measures.c.state.not_in(list(closed_states)))
+    if public_only:
+        query = query.where(measures.c.public.is_(True))
+    return query
+
+
+def reported_measures(
+    connection: Connection, closed_states: Collection[str], public_only: bool
+) -> list[Any]:
+    """Every measure not in ``closed_states`` (final states that never show in the report)."""
+    ids = _reported(closed_states, public_only)
+    return list(
+        connection.execute(
+            select(
+                measures.c.id,
+                measures.c.programme_id,
+                measures.c.code,
+                measures.c.title,
+                measures.c.state,
+                measures.c.public,
+                measures.c.responsible_person_id,
+                measures.c.definition_name,
+                measures.c.definition_version,
+                measures.c.fields,
+            )
+            .where(measures.c.id.in_(ids))
+            .order_by(measures.c.programme_id, measures.c.code, measures.c.id)
+        )
+    )
+
+
+def history_of_reported(
+    connection: Connection, closed_states: Collection[str], public_only: bool
+) -> list[Any]:
+    ids = _reported(closed_states, public_only)
+    return list(
+        connection.execute(
+            select(
+                history.c.entity_id,
+                history.c.at,
+                history.c.event,
+                history.c.label,
+                history.c.from_state,
+                history.c.to_state,
+                history.c.comment,
+                history.c.data,
+            )
+            .where(history.c.entity_type == "measure", history.c.entity_id.in_(ids))
+            .order_by(history.c.entity_id, history.c.id)
+        )
+    )
+
+
+def budgets_of_reported(
+    connection: Connection, closed_states: Collection[str], public_only: bool
+) -> list[Any]:
+    ids = _reported(closed_states, public_only)
+    return list(
+        connection.execute(
+            select(
+                budget_lines.c.measure_id,
+                func.sum(budget_lines.c.one_off_planned).label("one_off"),
+                func.sum(budget_lines.c.recurring_planned).label("recurring"),
+                func.sum(budget_lines.c.approved).label("approved"),
+                func.sum(budget_lines.c.spent).label("spent"),
+            )
+            .where(budget_lines.c.measure_id.in_(ids))
+            .group_by(budget_lines.c.measure_id)
+        )
+    )
+
+
+def programmes_with_papers(connection: Connection) -> list[Any]:
+    return list(
+        connection.execute(
+            select(
+                programmes.c.id,
+                programmes.c.title,
+                programmes.c.body_id,
+                papers.c.reference.label("paper_reference"),
+            )
+            .select_from(programmes.outerjoin(papers, papers.c.id == programmes.c.paper_id))
+            .order_by(programmes.c.id)
+        )
+    )
+
+
+def persons_by_id(connection: Connection, ids: Collection[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    rows = connection.execute(
+        select(
+            persons.c.id,
+            persons.c.title,
+            persons.c.given_name,
+            persons.c.family_name,
+            persons.c.function,
+            persons.c.erased_at,
+        ).where(persons.c.id.in_(sorted(ids)))
+    )
+    return {r.id: r for r in rows}
+
+
+def body_names(connection: Connection) -> dict[int, str]:
+    return {r.id: r.name for r in connection.execute(select(bodies.c.id, bodies.c.name))}
+
+
+def paper_references_of_reported(
+    connection: Connection, closed_states: Collection[str], public_only: bool
+) -> list[Any]:
+    """(measure id, paper reference) for the papers that carry the reported measures."""
+    query = (
+        select(paper_measures.c.measure_id, papers.c.reference)
+        .select_from(paper_measures.join(papers, papers.c.id == paper_measures.c.paper_id))
+        .where(paper_measures.c.measure_id.in_(_reported(closed_states, public_only)))
+        .order_by(papers.c.reference)
+    )
+    if public_only:
+        query = query.where(papers.c.public.is_(True))
+    return list(connection.execute(query))
