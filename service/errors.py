@@ -35,3 +35,24 @@ class CarriedItemsBlocked(WorkflowError):
             f"„{event}“ wurde nicht ausgeführt, weil nicht jede Maßnahme der Vorlage folgen "
             f"kann. Es blockieren: {names}"
         )
+
+
+class Conflict(WorkflowError):
+    """The request contradicts the item's current state (409); ``slug`` names the kind."""
+
+    def __init__(self, slug: str, title: str, detail: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+
+
+class NotQuorate(WorkflowError):
+    """A vote was taken while the committee was not beschlussfähig: no decision exists."""
+
+    def __init__(self, explanation: str, voting_members: int, present: int, required: int):
+        super().__init__(explanation)
+        self.detail = explanation
+        self.voting_members = voting_members
+        self.present = present
+        self.required = required

@@ -15,6 +15,7 @@ from service.auth.routes import router as auth_router
 from service.definitions.routes import router as definitions_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
+from service.papers.routes import router as papers_router
 from service.runtime import Runtime
 
 DESCRIPTION = """
@@ -39,6 +40,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(measures_router)
     app.include_router(definitions_router)
+    app.include_router(papers_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.errors import CarriedItemsBlocked, NotFound
+from service.errors import CarriedItemsBlocked, Conflict, NotFound, NotQuorate
 from workflow.errors import (
     DefinitionError,
     Forbidden,
@@ -46,6 +46,7 @@ class Problem(BaseModel):
     failures: list[dict[str, str]] | None = None
     fields: list[dict[str, str]] | None = None
     blocked: list[dict[str, Any]] | None = None
+    quorum: dict[str, int] | None = None
 
 
 def problem(
@@ -116,6 +117,17 @@ def _workflow_problem(exc: WorkflowError) -> JSONResponse:
             exc.detail,
             blocked=blocked,
         )
+    if isinstance(exc, NotQuorate):
+        quorum = {
+            "voting_members": exc.voting_members,
+            "present": exc.present,
+            "required_present": exc.required,
+        }
+        return problem(
+            422, "nicht-beschlussfaehig", "Nicht beschlussfähig", exc.detail, quorum=quorum
+        )
+    if isinstance(exc, Conflict):
+        return problem(409, exc.slug, exc.title, exc.detail)
     if isinstance(exc, DefinitionError):
         fields = [
             {"field": p.file, "label": str(p.line), "message": p.reason} for p in exc.problems
