@@ -12,10 +12,13 @@ from sqlalchemy import text
 from service.api import problems
 from service.api.deps import RuntimeDep
 from service.auth.routes import router as auth_router
+from service.committees.routes import meetings_router
+from service.committees.routes import router as committees_router
 from service.definitions.routes import router as definitions_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
 from service.papers.routes import router as papers_router
+from service.people.routes import router as persons_router
 from service.runtime import Runtime
 
 DESCRIPTION = """
@@ -41,6 +44,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(measures_router)
     app.include_router(definitions_router)
     app.include_router(papers_router)
+    app.include_router(committees_router)
+    app.include_router(meetings_router)
+    app.include_router(persons_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

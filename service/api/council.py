@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import HTTPException
-from pydantic import AfterValidator
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, BaseModel
 from pydantic_core import PydanticCustomError
 
 from service import access, keyset
@@ -51,3 +52,17 @@ IDEMPOTENCY_HEADER_DESCRIPTION = (
     "Wiederholt ein Client die Anfrage mit demselben Schlüssel, antwortet der Dienst mit der "
     "ersten Antwort und handelt nur einmal."
 )
+
+
+def patch_values(body: BaseModel, not_null: set[str]) -> dict[str, Any]:
+    """The fields a PATCH body set; ``null`` for a field that cannot be empty is a 422."""
+    values = body.model_dump(exclude_unset=True)
+    nulls = sorted(k for k in not_null if k in values and values[k] is None)
+    if nulls:
+        raise RequestValidationError(
+            [
+                {"type": "string_type", "loc": ("body", name), "msg": "darf nicht leer sein"}
+                for name in nulls
+            ]
+        )
+    return values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -332,7 +333,7 @@ def record_attendance(
     connection: Connection,
     actor: Actor,
     meeting_id: int,
-    entries: list[tuple[int, str]],
+    entries: Sequence[tuple[int, str]],
 ) -> None:
     """Replaces the meeting's attendance list as a whole (the Sitzungsdienst's sheet)."""
     meeting = get_meeting(connection, meeting_id)
