@@ -391,8 +391,8 @@ def _check_persons(connection: Connection, committee: Any, request: VoteRequest)
         names = ", ".join(str(p) for p in strangers)
         raise InvalidVote(
             "present_person_ids" if set(strangers) & present else "biased_person_ids",
-            f"Diese Personen sind am {request.held_on:%d.%m.%Y} keine stimmberechtigten "
-            f"Mitglieder des Gremiums {committee.short_name}: {names}.",
+            f"Diese Personen gehören am {request.held_on:%d.%m.%Y} nicht mit Stimmrecht "
+            f"zum Gremium {committee.short_name}: {names}.",
         )
 
 
