@@ -67,9 +67,10 @@ def decode(cursor: str | None, sort: Sort, kind: type) -> After | None:
             raise _invalid("cursor", "die Seite gehört zu einer anderen Sortierung")
         row_id = int(payload["id"])
         raw = payload["v"]
-        if raw is None:
-            value: Any = None
-        elif kind is datetime:
+        if raw is None or isinstance(raw, dict | list):
+            raise ValueError("no sort value")  # every sort column is NOT NULL (or coalesced)
+        value: Any
+        if kind is datetime:
             value = datetime.fromisoformat(raw)
         elif kind is date:
             value = date.fromisoformat(raw)
@@ -83,7 +84,9 @@ def decode(cursor: str | None, sort: Sort, kind: type) -> After | None:
         raise _invalid(
             "cursor", "unbekannte Seite; bitte `next_cursor` unverändert übergeben"
         ) from None
-    if not 0 <= row_id <= MAX_ID or (kind is datetime and value is not None and not value.tzinfo):
+    out_of_range = kind is int and not 0 <= value <= MAX_ID
+    naive = kind is datetime and not value.tzinfo
+    if not 0 <= row_id <= MAX_ID or out_of_range or naive:
         raise _invalid("cursor", "unbekannte Seite; bitte `next_cursor` unverändert übergeben")
     return After(value, row_id)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,8 @@ from service.api.council import Text
 from service.measures.schemas import AllowedTransition
 
 ConsultationRole = Literal["vorberatung", "entscheidung"]
+# Ids are INTEGER columns: a larger number names no row and would overflow the driver.
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class PaperCreate(BaseModel):
@@ -140,7 +142,7 @@ class PaperDetail(PaperSummary):
 class CarryRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    measure_ids: list[int] = Field(min_length=1, max_length=500, examples=[[1, 2]])
+    measure_ids: list[RowId] = Field(min_length=1, max_length=500, examples=[[1, 2]])
 
 
 class CarryResponse(BaseModel):
@@ -187,8 +189,8 @@ class VoteCreate(BaseModel):
     no: int | None = Field(default=None, ge=0, le=10_000)
     abstain: int | None = Field(default=None, ge=0, le=10_000)
     unanimous: bool = Field(default=False, description="„einstimmig“, ohne Auszählung.")
-    present_person_ids: list[int] = Field(default_factory=list, max_length=1000)
-    biased_person_ids: list[int] = Field(
+    present_person_ids: list[RowId] = Field(default_factory=list, max_length=1000)
+    biased_person_ids: list[RowId] = Field(
         default_factory=list, max_length=1000, description="Befangene (auch unter Anwesenden)."
     )
     resolution_number: Text | None = Field(

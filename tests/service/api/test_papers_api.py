@@ -7,6 +7,8 @@ refused request must leave papers, measures, votes and the audit trail as they w
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -372,6 +374,26 @@ def test_paper_pages_walk_every_paper_once_in_the_chosen_order(
     )
     assert assert_problem(other, 422, "angaben-fehlen")["fields"][0]["field"] == "cursor"
     assert_problem(council.client.get(f"{API}/papers", params={"sort": "title"}), 422)
+
+
+@pytest.mark.parametrize(
+    ("path", "sort", "value"),
+    [
+        ("/papers", "reference", None),
+        ("/papers", "id", 2**40),
+        ("/persons", "-family_name", None),
+        ("/meetings", "starts_at", "2024-02-21T16:00:00"),
+        ("/committees", "name", ["x"]),
+    ],
+)
+def test_a_forged_cursor_is_a_422_naming_the_cursor(
+    council: Council, path: str, sort: str, value: Any
+) -> None:
+    forged = base64.urlsafe_b64encode(json.dumps({"s": sort, "v": value, "id": 1}).encode())
+    response = council.client.get(
+        API + path, params={"sort": sort, "cursor": forged.decode()}, headers=council.session
+    )
+    assert assert_problem(response, 422, "angaben-fehlen")["fields"][0]["field"] == "cursor"
 
 
 def page_cursor(council: Council) -> str:
