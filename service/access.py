@@ -62,6 +62,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "attachment.delete": frozenset({"ag_leitung", "sitzungsdienst"}),
     # bulk data
     "import.measures": frozenset({"ag_leitung"}),
+    # --- council (papers, committees, persons, meetings) -----------------------------------
+    # Sitzungsdienst plans meetings and Beratungsfolgen and records votes; the AG lead submits
+    # papers to the committees. Paper transitions themselves are authorised by vorlage.yaml.
+    "paper.read_internal": STAFF,
+    "paper.create": frozenset({"ag_leitung", "sitzungsdienst"}),
+    "paper.carry_measures": frozenset({"ag_leitung", "sitzungsdienst"}),
+    "paper.plan_consultations": frozenset({"sitzungsdienst"}),
+    "vote.record": frozenset({"sitzungsdienst"}),
+    "committee.read_internal": STAFF,
+    "committee.manage": frozenset({"sitzungsdienst"}),
+    "meeting.read_internal": STAFF,
+    "meeting.manage": frozenset({"sitzungsdienst"}),
+    "person.read": STAFF,
+    "person.manage": frozenset({"admin", "ag_leitung", "sitzungsdienst"}),
+    # --- end council -------------------------------------------------------------------------
 }
 
 # Roles that act only on items their holder is responsible for (or deputises for): for
@@ -240,3 +255,52 @@ def may_attach(actor: Actor | None, owner_type: str, item: Any) -> bool:
         and holds(actor, "attachment.create_own")
         and actor.speaks_for(item.responsible_person_id)
     )
+
+
+# --- council: item-level rules -------------------------------------------------------------
+# Council bodies (OParl: Organization of type Gremium) whose members and public sessions a
+# Ratsinformationssystem publishes. AG and gemeinsame AG-Beratung are internal working
+# groups of the administration: their meetings and members stay internal.
+PUBLIC_COMMITTEE_KINDS = frozenset({"ausschuss", "rat"})
+
+
+def committee_is_public(kind: str) -> bool:
+    return kind in PUBLIC_COMMITTEE_KINDS
+
+
+def may_see_paper(actor: Actor | None, paper: Any) -> bool:
+    return bool(paper.public) or holds(actor, "paper.read_internal")
+
+
+def may_see_committee_internals(actor: Actor | None, committee: Any) -> bool:
+    """Members and meetings of council bodies are public; those of internal groups are not."""
+    return committee_is_public(committee.kind) or holds(actor, "committee.read_internal")
+
+
+def may_see_meeting(actor: Actor | None, committee_kind: str) -> bool:
+    return committee_is_public(committee_kind) or holds(actor, "meeting.read_internal")
+
+
+def may_see_agenda_item(actor: Actor | None, item: Any) -> bool:
+    """The non-public part of a session is hidden completely from the public."""
+    return bool(item.public) or holds(actor, "meeting.read_internal")
+
+
+def may_see_vote(actor: Actor | None, vote: Any) -> bool:
+    return bool(vote.public) or holds(actor, "paper.read_internal")
+
+
+def person_is_public(person: Any, in_public_committee: bool) -> bool:
+    """A council member of a council body is a public figure (OParl Person); staff never is.
+
+    Administrative staff (``is_staff``) stay nameless to the public even where they sit in a
+    council body (the Oberbürgermeister in the demo); erased persons are nobody's business.
+    """
+    return not person.is_staff and person.erased_at is None and in_public_committee
+
+
+def may_read_person(actor: Actor | None, person: Any, in_public_committee: bool) -> bool:
+    return holds(actor, "person.read") or person_is_public(person, in_public_committee)
+
+
+# --- end council ---------------------------------------------------------------------------

@@ -49,14 +49,6 @@ class AccessDenied(Forbidden):
         self.detail = detail
 
 
-class Conflict(WorkflowError):
-    """The action does not fit the item's current state, e.g. editing a closed measure (409)."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
 @dataclass(frozen=True)
 class RowProblem:
     """One defect of an imported file: its line (1 = the header), the column, in German."""
@@ -110,3 +102,24 @@ class ServiceProblem(WorkflowError):
         self.title = title
         self.detail = detail
         self.extra = extra
+
+
+class Conflict(WorkflowError):
+    """The request contradicts the item's current state (409); ``slug`` names the kind."""
+
+    def __init__(self, slug: str, title: str, detail: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+
+
+class NotQuorate(WorkflowError):
+    """A vote was taken while the committee was not beschlussfähig: no decision exists."""
+
+    def __init__(self, explanation: str, voting_members: int, present: int, required: int):
+        super().__init__(explanation)
+        self.detail = explanation
+        self.voting_members = voting_members
+        self.present = present
+        self.required = required

@@ -15,11 +15,15 @@ from service.attachments.routes import router as attachments_router
 from service.auth.routes import router as auth_router
 from service.auth.user_routes import router as users_router
 from service.budget.routes import router as budget_router
+from service.committees.routes import meetings_router
+from service.committees.routes import router as committees_router
 from service.definitions.routes import router as definitions_router
 from service.imports.routes import router as imports_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
 from service.milestones.routes import router as milestones_router
+from service.papers.routes import router as papers_router
+from service.people.routes import router as persons_router
 from service.programmes.routes import router as programmes_router
 from service.reports.routes import router as reports_router
 from service.runtime import Runtime
@@ -57,6 +61,10 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(attachments_router)
     app.include_router(imports_router)
     app.include_router(reports_router)
+    app.include_router(papers_router)
+    app.include_router(committees_router)
+    app.include_router(meetings_router)
+    app.include_router(persons_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

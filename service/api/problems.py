@@ -22,6 +22,7 @@ from service.errors import (
     CarriedItemsBlocked,
     Conflict,
     NotFound,
+    NotQuorate,
     RowsRejected,
     ServiceError,
     ServiceProblem,
@@ -57,6 +58,7 @@ class Problem(BaseModel):
     blocked: list[dict[str, Any]] | None = None
     rows: list[dict[str, Any]] | None = None
     detected_type: str | None = None
+    quorum: dict[str, int] | None = None
 
 
 def problem(
@@ -131,11 +133,20 @@ def _workflow_problem(exc: WorkflowError) -> JSONResponse:
             exc.detail,
             blocked=blocked,
         )
-    if isinstance(exc, Conflict):
-        return problem(409, "konflikt", "Konflikt", exc.detail)
     if isinstance(exc, RowsRejected):
         rows = [{"row": p.row, "field": p.field, "message": p.message} for p in exc.problems]
         return problem(422, "import-fehlerhaft", "Import fehlerhaft", exc.detail, rows=rows)
+    if isinstance(exc, NotQuorate):
+        quorum = {
+            "voting_members": exc.voting_members,
+            "present": exc.present,
+            "required_present": exc.required,
+        }
+        return problem(
+            422, "nicht-beschlussfaehig", "Nicht beschlussfähig", exc.detail, quorum=quorum
+        )
+    if isinstance(exc, Conflict):
+        return problem(409, exc.slug, exc.title, exc.detail)
     if isinstance(exc, DefinitionError):
         fields = [
             {"field": p.file, "label": str(p.line), "message": p.reason} for p in exc.problems

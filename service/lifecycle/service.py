@@ -183,7 +183,12 @@ class Lifecycle:
                 )
             except WorkflowError as exc:
                 blocked.append(
-                    BlockedItem("measure", measure_id, f"Maßnahme {measure_id}", exc.detail)
+                    BlockedItem(
+                        "measure",
+                        measure_id,
+                        f"Maßnahme {measure_id} ({row.code} „{row.title}“)",
+                        exc.detail,
+                    )
                 )
         if blocked:
             raise CarriedItemsBlocked(paper_result.event, blocked)

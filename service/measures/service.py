@@ -419,7 +419,9 @@ def update_measure(
     if engine.spec.states[row.state].final:
         label = engine.spec.states[row.state].label
         raise Conflict(
-            f"Die Maßnahme ist im Endzustand „{label}“ und kann nicht mehr bearbeitet werden."
+            "endzustand",
+            "Maßnahme abgeschlossen",
+            f"Die Maßnahme ist im Endzustand „{label}“ und kann nicht mehr bearbeitet werden.",
         )
     if version is not None and version != row.version:
         raise StaleVersion("measure", measure_id, version)
@@ -554,7 +556,9 @@ def _require_open(runtime: Runtime, row: Any, what: str) -> None:
     state = engine.spec.states[row.state]
     if state.final:
         raise Conflict(
-            f"{what} ist nicht mehr möglich: die Maßnahme ist im Endzustand „{state.label}“."
+            "endzustand",
+            "Maßnahme abgeschlossen",
+            f"{what} ist nicht mehr möglich: die Maßnahme ist im Endzustand „{state.label}“.",
         )
 
 

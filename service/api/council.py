@@ -1,0 +1,68 @@
+"""Pieces the council routes (papers, committees, persons, meetings) share.
+
+Permissions come from ``service.access`` only: ``permitted`` turns a row of its table into
+a dependency (401 without a token, 403 without the role), so that the routes state what
+they need and never decide access themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+from fastapi import HTTPException
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, BaseModel
+from pydantic_core import PydanticCustomError
+
+from service import access, keyset
+from service.actor import Actor
+from service.api.deps import CurrentActor
+
+
+def permitted(permission: str) -> Callable[[Actor], Actor]:
+    def check(actor: CurrentActor) -> Actor:
+        if not access.holds(actor, permission):
+            roles = ", ".join(sorted(access.PERMISSIONS[permission]))
+            raise HTTPException(403, f"Dafür ist eine dieser Rollen nötig: {roles}.")
+        return actor
+
+    return check
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL in text and SQLite would: refuse it on both alike.
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "Text enthält ein Nullzeichen")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+def next_cursor(rows: Sequence[Any], limit: int, sort: keyset.Sort, column: str) -> str | None:
+    """The cursor after the last row shown, when one more row than asked for came back."""
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    return keyset.encode(sort, getattr(last, column), last.id)
+
+
+IDEMPOTENCY_HEADER_DESCRIPTION = (
+    "Wiederholt ein Client die Anfrage mit demselben Schlüssel, antwortet der Dienst mit der "
+    "ersten Antwort und handelt nur einmal."
+)
+
+
+def patch_values(body: BaseModel, not_null: set[str]) -> dict[str, Any]:
+    """The fields a PATCH body set; ``null`` for a field that cannot be empty is a 422."""
+    values = body.model_dump(exclude_unset=True)
+    nulls = sorted(k for k in not_null if k in values and values[k] is None)
+    if nulls:
+        raise RequestValidationError(
+            [
+                {"type": "string_type", "loc": ("body", name), "msg": "darf nicht leer sein"}
+                for name in nulls
+            ]
+        )
+    return values

@@ -1,0 +1,18 @@
+"""The Körperschaft a deployment serves: the one whose slug keys the audit chain."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from service.bodies.models import Body
+from service.errors import NotFound
+
+bodies = Body.__table__  # type: ignore[attr-defined]
+
+
+def current_body_id(connection: Connection, chain_key: str) -> int:
+    found = connection.execute(select(bodies.c.id).where(bodies.c.slug == chain_key)).scalar()
+    if found is None:
+        raise NotFound("Körperschaft", chain_key)
+    return int(found)

@@ -1,0 +1,200 @@
+"""Queries behind the papers API: pages, Beratungsfolge, votes and carried measures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.engine import Connection
+
+from service.committees.models import AgendaItem, Committee, Meeting
+from service.keyset import After, Sort, page
+from service.measures.models import Measure
+from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
+from service.people.models import Person
+
+papers = Paper.__table__  # type: ignore[attr-defined]
+consultations = Consultation.__table__  # type: ignore[attr-defined]
+paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
+votes = Vote.__table__  # type: ignore[attr-defined]
+participants = VoteParticipant.__table__  # type: ignore[attr-defined]
+committees = Committee.__table__  # type: ignore[attr-defined]
+meetings = Meeting.__table__  # type: ignore[attr-defined]
+agenda_items = AgendaItem.__table__  # type: ignore[attr-defined]
+measures = Measure.__table__  # type: ignore[attr-defined]
+persons = Person.__table__  # type: ignore[attr-defined]
+
+SORT_COLUMNS = {
+    "id": papers.c.id,
+    "reference": papers.c.reference,
+    "created_at": papers.c.created_at,
+}
+
+
+def page_papers(
+    connection: Connection,
+    *,
+    public_only: bool,
+    state: str | None,
+    reference: str | None,
+    committee_id: int | None,
+    sort: Sort,
+    after: After | None,
+    limit: int,
+) -> list[Any]:
+    query = select(papers)
+    if public_only:
+        query = query.where(papers.c.public.is_(True))
+    if state:
+        query = query.where(papers.c.state == state)
+    if reference:
+        query = query.where(papers.c.reference.startswith(reference, autoescape=True))
+    if committee_id is not None:
+        query = query.where(
+            exists().where(
+                consultations.c.paper_id == papers.c.id,
+                consultations.c.committee_id == committee_id,
+            )
+        )
+    return list(
+        connection.execute(page(query, SORT_COLUMNS[sort.key], papers.c.id, sort, after, limit))
+    )
+
+
+def reference_taken(connection: Connection, reference: str) -> bool:
+    found = connection.execute(select(papers.c.id).where(papers.c.reference == reference))
+    return found.first() is not None
+
+
+def consultations_of(connection: Connection, paper_id: int) -> list[Any]:
+    query = (
+        select(
+            consultations,
+            committees.c.name.label("committee_name"),
+            committees.c.short_name.label("committee_short_name"),
+            meetings.c.starts_at.label("meeting_starts_at"),
+        )
+        .join(committees, committees.c.id == consultations.c.committee_id)
+        .outerjoin(meetings, meetings.c.id == consultations.c.meeting_id)
+        .where(consultations.c.paper_id == paper_id)
+        .order_by(consultations.c.position)
+    )
+    return list(connection.execute(query))
+
+
+def consultation(connection: Connection, consultation_id: int) -> Any:
+    return connection.execute(
+        select(consultations).where(consultations.c.id == consultation_id)
+    ).first()
+
+
+def open_consultation(connection: Connection, paper_id: int, committee_id: int) -> Any:
+    """The committee's next step in the Beratungsfolge that has no result yet."""
+    query = (
+        select(consultations)
+        .where(
+            consultations.c.paper_id == paper_id,
+            consultations.c.committee_id == committee_id,
+            consultations.c.result.is_(None),
+        )
+        .order_by(consultations.c.position)
+        .limit(1)
+    )
+    return connection.execute(query).first()
+
+
+def earlier_open_consultations(connection: Connection, paper_id: int, position: int) -> list[Any]:
+    query = (
+        select(consultations.c.position, committees.c.short_name)
+        .join(committees, committees.c.id == consultations.c.committee_id)
+        .where(
+            consultations.c.paper_id == paper_id,
+            consultations.c.position < position,
+            consultations.c.result.is_(None),
+        )
+        .order_by(consultations.c.position)
+    )
+    return list(connection.execute(query))
+
+
+def next_position(connection: Connection, paper_id: int) -> int:
+    positions = connection.execute(
+        select(consultations.c.position).where(consultations.c.paper_id == paper_id)
+    ).scalars()
+    return max(positions, default=0) + 1
+
+
+def position_taken(connection: Connection, paper_id: int, position: int) -> bool:
+    query = select(consultations.c.id).where(
+        consultations.c.paper_id == paper_id, consultations.c.position == position
+    )
+    return connection.execute(query).first() is not None
+
+
+def treated_in_closed_session(connection: Connection, paper_id: int, meeting_id: int) -> bool:
+    """True when the meeting handles the paper in its non-public part."""
+    query = select(agenda_items.c.id).where(
+        agenda_items.c.meeting_id == meeting_id,
+        agenda_items.c.paper_id == paper_id,
+        agenda_items.c.public.is_(False),
+    )
+    return connection.execute(query).first() is not None
+
+
+def votes_of(connection: Connection, paper_id: int) -> list[Any]:
+    query = (
+        select(
+            votes,
+            committees.c.name.label("committee_name"),
+            committees.c.short_name.label("committee_short_name"),
+        )
+        .join(committees, committees.c.id == votes.c.committee_id)
+        .where(votes.c.paper_id == paper_id)
+        .order_by(votes.c.held_on, votes.c.id)
+    )
+    return list(connection.execute(query))
+
+
+def participants_of(connection: Connection, vote_ids: list[int]) -> list[Any]:
+    if not vote_ids:
+        return []
+    query = (
+        select(
+            participants.c.vote_id,
+            participants.c.status,
+            persons.c.id,
+            persons.c.title,
+            persons.c.given_name,
+            persons.c.family_name,
+            persons.c.is_staff,
+            persons.c.erased_at,
+        )
+        .join(persons, persons.c.id == participants.c.person_id)
+        .where(participants.c.vote_id.in_(vote_ids))
+        .order_by(participants.c.vote_id, persons.c.family_name, persons.c.id)
+    )
+    return list(connection.execute(query))
+
+
+def measures_of(connection: Connection, paper_id: int) -> list[Any]:
+    query = (
+        select(
+            measures.c.id, measures.c.code, measures.c.title, measures.c.state, measures.c.public
+        )
+        .join(paper_measures, paper_measures.c.measure_id == measures.c.id)
+        .where(paper_measures.c.paper_id == paper_id)
+        .order_by(measures.c.code, measures.c.id)
+    )
+    return list(connection.execute(query))
+
+
+def measures_by_id(connection: Connection, measure_ids: list[int]) -> list[Any]:
+    query = select(measures.c.id, measures.c.code, measures.c.state).where(
+        measures.c.id.in_(measure_ids)
+    )
+    return list(connection.execute(query))
+
+
+def carried_ids(connection: Connection, paper_id: int) -> set[int]:
+    query = select(paper_measures.c.measure_id).where(paper_measures.c.paper_id == paper_id)
+    return set(connection.execute(query).scalars())

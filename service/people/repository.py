@@ -1,0 +1,73 @@
+"""Queries behind the persons API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.engine import Connection
+
+from service.committees.models import Committee, Membership
+from service.keyset import After, Sort, page
+from service.people.models import Person
+
+persons = Person.__table__  # type: ignore[attr-defined]
+memberships = Membership.__table__  # type: ignore[attr-defined]
+committees = Committee.__table__  # type: ignore[attr-defined]
+
+SORT = {"id": persons.c.id, "family_name": func.coalesce(persons.c.family_name, "")}
+
+
+def person(connection: Connection, person_id: int) -> Any:
+    return connection.execute(select(persons).where(persons.c.id == person_id)).first()
+
+
+def page_persons(
+    connection: Connection,
+    *,
+    public_kinds: frozenset[str] | None,
+    committee_id: int | None,
+    is_staff: bool | None,
+    sort: Sort,
+    after: After | None,
+    limit: int,
+) -> list[Any]:
+    """With ``public_kinds`` only council members who sat in a council body, never staff."""
+    query = select(persons).where(persons.c.erased_at.is_(None))
+    if public_kinds is not None:
+        query = query.where(
+            persons.c.is_staff.is_(False),
+            exists().where(
+                memberships.c.person_id == persons.c.id,
+                memberships.c.committee_id == committees.c.id,
+                committees.c.kind.in_(sorted(public_kinds)),
+            ),
+        )
+    if committee_id is not None:
+        query = query.where(
+            exists().where(
+                memberships.c.person_id == persons.c.id,
+                memberships.c.committee_id == committee_id,
+            )
+        )
+    if is_staff is not None:
+        query = query.where(persons.c.is_staff.is_(is_staff))
+    return list(connection.execute(page(query, SORT[sort.key], persons.c.id, sort, after, limit)))
+
+
+def memberships_of_person(
+    connection: Connection, person_id: int, kinds: frozenset[str] | None
+) -> list[Any]:
+    query = (
+        select(
+            memberships,
+            committees.c.name.label("committee_name"),
+            committees.c.kind.label("committee_kind"),
+        )
+        .join(committees, committees.c.id == memberships.c.committee_id)
+        .where(memberships.c.person_id == person_id)
+        .order_by(memberships.c.id)
+    )
+    if kinds is not None:
+        query = query.where(committees.c.kind.in_(sorted(kinds)))
+    return list(connection.execute(query))

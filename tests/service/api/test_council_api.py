@@ -1,0 +1,145 @@
+"""Committees, memberships, meetings and persons through HTTP on the demo city."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from service.audit.models import AuditEvent
+from service.runtime import Runtime
+from tests.service.api.council_support import (
+    API,
+    assert_problem,
+    audit_count,
+    client,
+    committee_id,
+    demo,
+    login,
+)
+
+__all__ = ["client", "demo"]  # fixtures used by name
+
+audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
+
+
+def test_a_membership_ends_once_and_then_no_longer_counts_for_the_quorum(
+    client: TestClient, demo: Runtime
+) -> None:
+    session = login(client, "sitzungsdienst")
+    created = client.post(
+        f"{API}/committees",
+        json={
+            "slug": "bauausschuss",
+            "name": "Bauausschuss",
+            "short_name": "BA",
+            "kind": "ausschuss",
+        },
+        headers=session,
+    )
+    assert created.status_code == 201, created.text
+    committee = created.json()
+    assert committee["public"] and committee["vote_rules"]["quorum_denominator"] == 2
+    person = client.post(
+        f"{API}/persons", json={"given_name": "Ina", "family_name": "Rat"}, headers=session
+    ).json()
+    joined = client.post(
+        f"{API}/committees/{committee['id']}/memberships",
+        json={"person_id": person["id"], "valid_from": "2024-07-01"},
+        headers=session,
+    )
+    assert joined.status_code == 201, joined.text
+    membership = joined.json()
+    path = f"{API}/committees/{committee['id']}/memberships"
+    early = client.post(
+        f"{path}/{membership['id']}/end", json={"valid_until": "2024-06-30"}, headers=session
+    )
+    assert assert_problem(early, 422, "angaben-fehlen")["fields"][0]["field"] == "valid_until"
+    ended = client.post(
+        f"{path}/{membership['id']}/end", json={"valid_until": "2026-08-31"}, headers=session
+    )
+    assert ended.json()["valid_until"] == "2026-08-31"
+    again = client.post(
+        f"{path}/{membership['id']}/end", json={"valid_until": "2026-09-30"}, headers=session
+    )
+    assert_problem(again, 409, "mitgliedschaft-beendet")
+    on = client.get(path, params={"active_on": "2025-01-01"}).json()["items"]
+    after = client.get(path, params={"active_on": "2026-09-01"}).json()["items"]
+    assert [m["person_id"] for m in on] == [person["id"]] and after == []
+    duplicate = client.post(
+        f"{API}/committees",
+        json={"slug": "bauausschuss", "name": "Doppelt", "short_name": "D", "kind": "ausschuss"},
+        headers=session,
+    )
+    assert_problem(duplicate, 409, "kurzname-vergeben")
+    bad_rules = client.patch(
+        f"{API}/committees/{committee['id']}",
+        json={"vote_rules": {"quorum_numerator": 3, "quorum_denominator": 2}},
+        headers=session,
+    )
+    assert_problem(bad_rules, 422)
+    nulled = client.patch(
+        f"{API}/committees/{committee['id']}", json={"name": None}, headers=session
+    )
+    assert_problem(nulled, 422, "eingabe-ungueltig")
+
+
+def test_attendance_knows_present_excused_and_absent_and_the_public_sees_no_staff(
+    client: TestClient, demo: Runtime
+) -> None:
+    session = login(client, "sitzungsdienst")
+    meeting = client.post(
+        f"{API}/meetings",
+        json={"committee_id": committee_id(demo, "fva"), "starts_at": "2026-09-16T17:00:00+02:00"},
+        headers=session,
+    ).json()
+    path = f"{API}/meetings/{meeting['id']}/attendance"
+    unknown = client.get(path, headers=session).json()
+    assert not unknown["recorded"] and {e["status"] for e in unknown["items"]} == {None}
+    members = [e["person_id"] for e in unknown["items"]]
+    assert len(members) == 11
+    staff_member = next(e for e in unknown["items"] if e["name"] == "Andreas Michelmann")
+    sheet = [{"person_id": p, "status": "anwesend"} for p in members[:8]]
+    sheet.append({"person_id": members[8], "status": "entschuldigt"})
+    sheet.append({"person_id": staff_member["person_id"], "status": "anwesend"})
+    recorded = client.put(path, json={"entries": sheet}, headers=session)
+    assert recorded.status_code == 200, recorded.text
+    statuses = {e["person_id"]: e["status"] for e in recorded.json()["items"]}
+    assert statuses[members[0]] == "anwesend"
+    assert statuses[members[8]] == "entschuldigt"
+    assert statuses[members[9]] == "abwesend"  # not on the sheet
+    public = client.get(path)
+    assert public.status_code == 200
+    assert "Michelmann" not in public.text  # the Oberbürgermeister is staff
+    assert len(public.json()["items"]) == 10
+    twice = client.put(path, json={"entries": [sheet[0], sheet[0]]}, headers=session)
+    assert_problem(twice, 422, "angaben-fehlen")
+    assert client.get(path, headers=session).json()["items"] == recorded.json()["items"]
+
+
+def test_persons_are_personal_data_staff_reads_are_logged_and_the_public_sees_councillors(
+    client: TestClient, demo: Runtime
+) -> None:
+    reader = login(client, "kaemmerei")
+    staff = client.get(f"{API}/persons", params={"is_staff": True, "limit": 200}, headers=reader)
+    staff_ids = [p["id"] for p in staff.json()["items"]]
+    assert len(staff_ids) == 16
+    before = audit_count(demo)
+    one = client.get(f"{API}/persons/{staff_ids[0]}", headers=reader).json()
+    assert one["email"].endswith("@aschersleben.example") and one["is_staff"] is True
+    assert audit_count(demo) == before + 1
+    with demo.read() as c:
+        last = c.execute(select(audit_events).order_by(audit_events.c.id.desc()).limit(1)).one()
+    assert (last.action, last.entity_id) == ("person.read", staff_ids[0])
+
+    # Anonymous: staff and unknown ids alike are "please log in", councillors are public.
+    for person_id in (staff_ids[0], 999_999):
+        assert_problem(client.get(f"{API}/persons/{person_id}"), 401, "nicht-angemeldet")
+    public = client.get(f"{API}/persons", params={"limit": 200, "is_staff": True}).json()
+    assert len(public["items"]) == 36 and not set(staff_ids) & {p["id"] for p in public["items"]}
+    councillor = client.get(f"{API}/persons/{public['items'][0]['id']}").json()
+    assert councillor["email"] is None and councillor["memberships"]
+    assert audit_count(demo) == before + 1  # public reads are not personal-data reads
+
+    assert_problem(client.get(f"{API}/persons/999999", headers=reader), 404, "nicht-gefunden")
+    edit = client.patch(f"{API}/persons/{staff_ids[0]}", json={"function": "x"}, headers=reader)
+    assert_problem(edit, 403, "rolle-fehlt")
