@@ -36,6 +36,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "measure.edit_own": frozenset({"ag_mitglied"}),
     "programme.create": frozenset({"ag_leitung"}),
     "programme.edit": frozenset({"ag_leitung"}),
+    # outbox: the mails ratsflow sends, and resending dead letters
+    "outbox.read": frozenset({"admin", "sitzungsdienst"}),
+    "outbox.retry": frozenset({"admin", "sitzungsdienst"}),
     # statements: the kind of a statement is the role of its author
     "statement.create": frozenset({"datenschutz", "informationssicherheit", "personalrat"}),
 }

@@ -16,6 +16,7 @@ from typing import Any
 import typer
 
 from service.config import get_settings
+from service.scheduler.cli import register as register_scheduler
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -32,6 +33,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(measure_app, name="measure")
 app.add_typer(audit_app, name="audit")
+register_scheduler(app)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

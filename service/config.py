@@ -3,7 +3,11 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.outbox.settings import MailSettings
+from service.scheduler.settings import ScheduleSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,6 +20,8 @@ class Settings(BaseSettings):
     chain_key: str = "aschersleben"
     audit_salt: str = "ratsflow-demo-salt-bitte-ersetzen"
     base_url: str = "http://127.0.0.1:8000"
+    mail: MailSettings = Field(default_factory=MailSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
 
 @lru_cache

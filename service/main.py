@@ -15,7 +15,9 @@ from service.auth.routes import router as auth_router
 from service.definitions.routes import router as definitions_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
+from service.outbox.routes import router as outbox_router
 from service.runtime import Runtime
+from service.scheduler.runner import start_embedded
 
 DESCRIPTION = """
 Workflow- und Beschlusssteuerung für kommunale Gremien.
@@ -30,7 +32,11 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = runtime or Runtime.from_settings()
+        # An injected runtime (tests) belongs to its caller, who starts a scheduler if needed.
+        scheduler = start_embedded(app.state.runtime) if runtime is None else None
         yield
+        if scheduler is not None:
+            scheduler.stop()
 
     app = FastAPI(title="ratsflow", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     if runtime is not None:
@@ -39,6 +45,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(measures_router)
     app.include_router(definitions_router)
+    app.include_router(outbox_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

@@ -8,8 +8,10 @@ from service.deadlines.models import Deadline
 from service.definitions.models import StoredDefinition
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import BudgetLine, Measure, Milestone, Programme, Statement
+from service.outbox.models import OutboxMessage
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
 from service.people.models import Person
+from service.scheduler.models import JobPeriod, StatusUpdateRound
 
 __all__ = [
     "AgendaItem",
@@ -24,15 +26,18 @@ __all__ = [
     "Consultation",
     "Deadline",
     "HistoryEntry",
+    "JobPeriod",
     "Measure",
     "Meeting",
     "Membership",
     "Milestone",
+    "OutboxMessage",
     "Paper",
     "PaperMeasure",
     "Person",
     "Programme",
     "Statement",
+    "StatusUpdateRound",
     "StoredDefinition",
     "User",
     "Vote",
