@@ -28,8 +28,10 @@ def insert_once(connection: Connection, values: dict[str, Any]) -> bool:
         dialect.insert(outbox)
         .values(values)
         .on_conflict_do_nothing(index_elements=["reminder_key"])
+        .returning(outbox.c.id)
     )
-    return connection.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports no rowcount for a skipped ON CONFLICT insert.
+    return connection.execute(statement).first() is not None
 
 
 def claim(

@@ -244,8 +244,13 @@ def record_period(connection: Connection, job_id: str, period: datetime, now: da
 
 def open_round(connection: Connection, values: dict[str, Any]) -> bool:
     insert = _insert(connection)
-    statement = insert(rounds).values(values).on_conflict_do_nothing(index_elements=["period"])
-    return connection.execute(statement).rowcount == 1
+    statement = (
+        insert(rounds)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["period"])
+        .returning(rounds.c.period)
+    )
+    return connection.execute(statement).first() is not None
 
 
 def get_round(connection: Connection, period: str) -> Any:
