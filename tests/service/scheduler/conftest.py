@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import socket
 import threading
 from collections.abc import Iterator
@@ -31,7 +32,9 @@ class Inbox:
                 answer = self.script.pop(0)
                 if not answer.startswith("250"):
                     return answer
-            self.messages.append(email.message_from_bytes(envelope.original_content))
+            self.messages.append(
+                email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+            )
         return "250 Message accepted for delivery"
 
     def message_ids(self) -> list[str]:
