@@ -102,7 +102,7 @@ def test_every_due_reminder_arrives_after_a_crash_at(
         )
     finally:
         restarted.send_signal(signal.SIGTERM)
-        restarted.wait(timeout=60)
+        restarted.wait(timeout=180)
 
     expected = {r.message_id for r in rows(rt)}
     arrived = Counter(inbox.message_ids())
