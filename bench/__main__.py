@@ -20,6 +20,7 @@ MODULES: list[str] = [
     "engine_fire",
     "persisted_transition",
     "http_transitions",
+    "deadline_sweep",
 ]
 
 

@@ -46,6 +46,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "programme.edit": frozenset({"ag_leitung"}),
     # reports: the Sachstandsbericht (its public variant too: staff decide what to publish)
     "report.read": STAFF,
+    # outbox: the mails ratsflow sends, and resending dead letters
+    "outbox.read": frozenset({"admin", "sitzungsdienst"}),
+    "outbox.retry": frozenset({"admin", "sitzungsdienst"}),
     # statements: the kind of a statement is the role of its author
     "statement.create": frozenset({"datenschutz", "informationssicherheit", "personalrat"}),
     # budget lines: the AG plans costs, the Kämmerei approves and books what was spent

@@ -19,6 +19,7 @@ from service.auth.cli import user_app
 from service.config import get_settings
 from service.imports.cli import import_app
 from service.reports.cli import report_app
+from service.scheduler.cli import register as register_scheduler
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -38,6 +39,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
+register_scheduler(app)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

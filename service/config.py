@@ -3,7 +3,11 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.outbox.settings import MailSettings
+from service.scheduler.settings import ScheduleSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +22,8 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     max_upload_bytes: int = 20 * 1024 * 1024
     idempotency_ttl_hours: int = 24
+    mail: MailSettings = Field(default_factory=MailSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
 
 @lru_cache

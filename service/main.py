@@ -22,11 +22,13 @@ from service.imports.routes import router as imports_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
 from service.milestones.routes import router as milestones_router
+from service.outbox.routes import router as outbox_router
 from service.papers.routes import router as papers_router
 from service.people.routes import router as persons_router
 from service.programmes.routes import router as programmes_router
 from service.reports.routes import router as reports_router
 from service.runtime import Runtime
+from service.scheduler.runner import start_embedded
 from service.statements.routes import router as statements_router
 
 DESCRIPTION = """
@@ -41,10 +43,15 @@ Ohne Token sind nur öffentliche Vorlagen und Maßnahmen lesbar. Fehler antworte
 def create_app(runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # A runtime attached before start-up (tests, embedding) wins over the settings.
+        # A runtime attached before start-up (tests, embedding) belongs to its caller, who
+        # starts a scheduler if needed; one built here from the settings gets the embedded one.
+        scheduler = None
         if getattr(app.state, "runtime", None) is None:
             app.state.runtime = Runtime.from_settings()
+            scheduler = start_embedded(app.state.runtime)
         yield
+        if scheduler is not None:
+            scheduler.stop()
 
     app = FastAPI(title="ratsflow", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     if runtime is not None:
@@ -65,6 +72,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(committees_router)
     app.include_router(meetings_router)
     app.include_router(persons_router)
+    app.include_router(outbox_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

@@ -10,8 +10,10 @@ from service.definitions.models import StoredDefinition
 from service.idempotency.models import IdempotencyKey
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import BudgetLine, Measure, Milestone, Programme, Statement
+from service.outbox.models import OutboxMessage
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
 from service.people.models import Person
+from service.scheduler.models import JobPeriod, StatusUpdateRound
 
 __all__ = [
     "AgendaItem",
@@ -29,16 +31,19 @@ __all__ = [
     "Deputyship",
     "HistoryEntry",
     "IdempotencyKey",
+    "JobPeriod",
     "LoginThrottle",
     "Measure",
     "Meeting",
     "Membership",
     "Milestone",
+    "OutboxMessage",
     "Paper",
     "PaperMeasure",
     "Person",
     "Programme",
     "Statement",
+    "StatusUpdateRound",
     "StoredDefinition",
     "User",
     "Vote",

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from sqlalchemy import false
 from sqlmodel import Field, Index, SQLModel
 
 from service.columns import utc_field
@@ -15,6 +16,9 @@ class Deadline(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deadlines_open_due", "open", "due_at"),
         Index("ix_deadlines_entity", "entity_type", "entity_id"),
+        # The reminder sweep reads only what is new (planned false) or due (next_reminder_at
+        # up to now), so its cost follows the due reminders, not the number of deadlines.
+        Index("ix_deadlines_reminders", "reminders_planned", "next_reminder_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -26,3 +30,6 @@ class Deadline(SQLModel, table=True):
     open: bool = True
     created_at: datetime = utc_field()
     closed_at: datetime | None = utc_field(nullable=True)
+    # Set by the reminder sweep: when the next reminder stage is due (NULL when none is left).
+    reminders_planned: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    next_reminder_at: datetime | None = utc_field(nullable=True)

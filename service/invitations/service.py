@@ -1,0 +1,169 @@
+"""Meeting invitations: one e-mail per member with an iCalendar entry, and the Ladungsfrist.
+
+The papers of a meeting must reach the members a configured number of days before it
+(default 7; a day off moves the limit back, as for the Ladungsfrist deadline). An invitation
+sent later still goes out, but the Sitzungsdienst is told which papers came late, so it can
+decide whether the meeting may go ahead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from email.utils import parseaddr
+from typing import Any
+
+from icalendar import Calendar, Event, vCalAddress, vText
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from service.actor import Actor
+from service.audit.service import record
+from service.committees.models import AgendaItem, Committee, Meeting
+from service.errors import NotFound
+from service.papers.models import Paper
+from service.runtime import Runtime
+from service.scheduler import recipients, repository
+from service.scheduler.links import item_link
+from service.scheduler.notify import notify
+from workflow.calendar import Duration, due_at, local_day_at, to_local
+
+meetings = Meeting.__table__  # type: ignore[attr-defined]
+committees = Committee.__table__  # type: ignore[attr-defined]
+agenda_items = AgendaItem.__table__  # type: ignore[attr-defined]
+papers = Paper.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class InvitationResult:
+    invited: int
+    late: bool
+    send_by: datetime
+    late_papers: tuple[str, ...]
+
+
+def send_by(meeting_start: datetime, days: int) -> datetime:
+    """The last moment to send: the end of the day ``days`` before the meeting, moved back
+    to a working day."""
+    day = local_day_at(to_local(meeting_start).date(), time(0, 0))
+    last_day = to_local(due_at(day, Duration(days=-days), roll="backward")).date()
+    return local_day_at(last_day + timedelta(days=1), time(0, 0))
+
+
+def calendar_entry(meeting: Any, committee: Any, runtime: Runtime, attendee: str) -> str:
+    settings = runtime.settings
+    domain = parseaddr(settings.mail.mail_sender)[1].rpartition("@")[2] or "ratsflow.invalid"
+    cal = Calendar()
+    cal.add("prodid", "-//ratsflow//Sitzungseinladung//DE")
+    cal.add("version", "2.0")
+    cal.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"sitzung-{meeting.id}@{domain}")
+    event.add("dtstamp", runtime.now())
+    event.add("dtstart", meeting.starts_at)
+    event.add(
+        "dtend",
+        meeting.starts_at + timedelta(minutes=settings.schedule.invitation_duration_minutes),
+    )
+    event.add("summary", f"Sitzung {committee.name}")
+    event.add("location", vText(meeting.location or "wird mitgeteilt"))
+    event.add("url", item_link(settings.base_url, "meeting", meeting.id))
+    organizer = vCalAddress(f"mailto:{parseaddr(settings.mail.mail_sender)[1]}")
+    organizer.params["cn"] = vText("Sitzungsdienst")
+    event["organizer"] = organizer
+    guest = vCalAddress(f"mailto:{attendee}")
+    guest.params["role"] = vText("REQ-PARTICIPANT")
+    guest.params["rsvp"] = vText("TRUE")
+    event.add("attendee", guest, encode=False)
+    cal.add_component(event)
+    return str(cal.to_ical().decode())
+
+
+def send_invitation(
+    runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int
+) -> InvitationResult:
+    now = runtime.now()
+    meeting = connection.execute(select(meetings).where(meetings.c.id == meeting_id)).first()
+    if meeting is None:
+        raise NotFound("Sitzung", meeting_id)
+    committee: Any = connection.execute(
+        select(committees).where(committees.c.id == meeting.committee_id)
+    ).first()
+    items = list(
+        connection.execute(
+            select(agenda_items.c.number, agenda_items.c.title, papers.c.reference)
+            .select_from(agenda_items.outerjoin(papers, agenda_items.c.paper_id == papers.c.id))
+            .where(agenda_items.c.meeting_id == meeting_id)
+            .order_by(agenda_items.c.position)
+        )
+    )
+    days = runtime.settings.schedule.ladungsfrist_days
+    limit = send_by(meeting.starts_at, days)
+    late = now >= limit
+    link = item_link(runtime.settings.base_url, "meeting", meeting_id)
+    context = {
+        "gremium": committee.name,
+        "beginn": meeting.starts_at,
+        "ort": meeting.location or "wird mitgeteilt",
+        "punkte": [{"nummer": i.number, "titel": i.title, "vorlage": i.reference} for i in items],
+        "link": link,
+    }
+    members = recipients.describe(
+        connection,
+        repository.committee_members(connection, committee.id, to_local(meeting.starts_at).date()),
+    )
+    invited = 0
+    for member in members:
+        invited += notify(
+            runtime,
+            connection,
+            [member],
+            key=f"meeting:{meeting_id}/einladung",
+            kind="einladung",
+            subject=f"Einladung: {committee.name} am {to_local(meeting.starts_at):%d.%m.%Y}",
+            context=context,
+            now=now,
+            entity=("meeting", meeting_id),
+            ics=calendar_entry(meeting, committee, runtime, member.email or ""),
+        )
+    late_papers = tuple(i.reference for i in items if i.reference)
+    if late:
+        office = recipients.describe(
+            connection,
+            recipients.role_holders(connection, runtime.settings.schedule.paper_reminder_role),
+        )
+        notify(
+            runtime,
+            connection,
+            office,
+            key=f"meeting:{meeting_id}/ladungsfrist-verletzt",
+            kind="ladungsfrist_verletzt",
+            subject=f"Ladungsfrist verletzt: {committee.name} am "
+            f"{to_local(meeting.starts_at):%d.%m.%Y}",
+            context={
+                "gremium": committee.name,
+                "beginn": meeting.starts_at,
+                "versandt": now,
+                "tage": days,
+                "frist": limit - timedelta(days=1),
+                "vorlagen": list(late_papers),
+                "link": link,
+            },
+            now=now,
+            entity=("meeting", meeting_id),
+        )
+    connection.execute(
+        update(meetings).where(meetings.c.id == meeting_id).values(invitation_sent_at=now)
+    )
+    record(
+        connection,
+        runtime.chain_key,
+        actor=actor,
+        now=now,
+        action="meeting.invite",
+        entity_type="meeting",
+        entity_id=meeting_id,
+        changes={"invitation_sent_at": (meeting.invitation_sent_at, now.isoformat())},
+        context={"late": late, "send_by": limit.isoformat(), "invited": invited},
+    )
+    return InvitationResult(invited, late, limit, late_papers if late else ())

@@ -1,0 +1,124 @@
+"""Sends what the outbox holds: claim, commit, send, then record the outcome.
+
+Each message is settled in its own short transaction right after the server answered, so
+the window in which a crash can cause a second delivery is one message wide.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from service.outbox import repository
+from service.outbox.mailer import PermanentFailure, SmtpSession, TemporaryFailure, build_message
+from service.outbox.settings import MailSettings
+from service.runtime import Runtime
+
+log = logging.getLogger("ratsflow.outbox")
+
+CheckPoint = Callable[[str], None]
+
+
+def _no_check(_: str) -> None:
+    return None
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def backoff(settings: MailSettings, attempts: int) -> timedelta:
+    seconds = settings.mail_retry_base_seconds * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.mail_retry_max_seconds))
+
+
+def release_orphans(runtime: Runtime) -> int:
+    """Frees the claims of a dispatcher that died; only the elected scheduler calls this."""
+    with runtime.write() as connection:
+        return repository.release_claims(connection, runtime.now())
+
+
+def dispatch(runtime: Runtime, checkpoint: CheckPoint = _no_check) -> DispatchResult:
+    """Sends every due message, batch by batch, until none is due."""
+    total = DispatchResult()
+    while True:
+        result = dispatch_batch(runtime, checkpoint)
+        total.sent += result.sent
+        total.retrying += result.retrying
+        total.failed += result.failed
+        if result.handled == 0:
+            return total
+
+
+def dispatch_batch(runtime: Runtime, checkpoint: CheckPoint = _no_check) -> DispatchResult:
+    settings = runtime.settings.mail
+    token = secrets.token_hex(16)
+    now = runtime.now()
+    lease = now + timedelta(seconds=settings.mail_claim_lease_seconds)
+    with runtime.write() as connection:
+        claimed = repository.claim(connection, now, lease, token, settings.mail_batch_size)
+    result = DispatchResult()
+    if not claimed:
+        return result
+    checkpoint("after_claim")
+    with SmtpSession(settings) as session:
+        for row in claimed:
+            outcome = _send_one(runtime, session, row, token, checkpoint)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
+
+
+def _send_one(
+    runtime: Runtime, session: SmtpSession, row: object, token: str, checkpoint: CheckPoint
+) -> str:
+    settings = runtime.settings.mail
+    now = runtime.now()
+    try:
+        session.send(build_message(row, settings, now))
+    except TemporaryFailure as exc:
+        attempts = int(row.attempts)  # type: ignore[attr-defined]
+        permanent = attempts >= settings.mail_max_attempts
+        with runtime.write() as connection:
+            repository.settle(
+                connection,
+                row.id,  # type: ignore[attr-defined]
+                token,
+                status="failed" if permanent else "pending",
+                next_attempt_at=now + backoff(settings, attempts),
+                last_error=f"{exc} (Versuch {attempts})",
+            )
+        log.warning("Nachricht %s: vorübergehender Fehler: %s", row.id, exc)  # type: ignore[attr-defined]
+        return "failed" if permanent else "retrying"
+    except PermanentFailure as exc:
+        with runtime.write() as connection:
+            repository.settle(
+                connection,
+                row.id,  # type: ignore[attr-defined]
+                token,
+                status="failed",
+                next_attempt_at=now,
+                last_error=str(exc),
+            )
+        log.error("Nachricht %s: endgültig abgelehnt: %s", row.id, exc)  # type: ignore[attr-defined]
+        return "failed"
+    checkpoint("after_smtp_accept")
+    with runtime.write() as connection:
+        repository.settle(
+            connection,
+            row.id,  # type: ignore[attr-defined]
+            token,
+            status="sent",
+            sent_at=now,
+            last_error=None,
+        )
+    return "sent"

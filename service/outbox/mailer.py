@@ -1,0 +1,124 @@
+"""SMTP delivery with smtplib: one connection per batch, failures sorted into two kinds.
+
+A 4xx reply, a refused or dropped connection and a timeout are temporary: the message is
+tried again later. A 5xx reply for the message itself is permanent: it goes to the dead
+letters, where a person looks at it (``ratsflow outbox list --failed``).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from types import TracebackType
+from typing import Any
+
+from service.outbox.settings import MailSettings
+
+
+class TemporaryFailure(Exception):
+    pass
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+def build_message(row: Any, settings: MailSettings, now: datetime) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.mail_sender
+    message["To"] = row.recipient_email
+    message["Subject"] = row.subject
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = row.message_id
+    # Tells auto-responders and ticket systems not to answer a machine.
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Ratsflow-Key"] = row.reminder_key
+    message.set_content(row.body_text)
+    message.add_alternative(row.body_html, subtype="html")
+    if row.ics:
+        message.add_attachment(
+            row.ics.encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="einladung.ics",
+            params={"method": "REQUEST"},
+        )
+    return message
+
+
+def _classify(code: int, text: Any) -> Exception:
+    reply = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    description = f"SMTP {code}: {reply}".strip()
+    return PermanentFailure(description) if code >= 500 else TemporaryFailure(description)
+
+
+class SmtpSession:
+    """Opens the connection at the first message and keeps it for the rest of the batch."""
+
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        smtp: smtplib.SMTP
+        if s.smtp_security == "ssl":
+            context = ssl.create_default_context()
+            smtp = smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
+            if s.smtp_security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+        if s.smtp_username:
+            smtp.login(s.smtp_username, s.smtp_password or "")
+        return smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+            self.smtp = None
+
+    def send(self, message: EmailMessage) -> None:
+        """Returns when the server accepted the message; raises one of the two failures."""
+        try:
+            if self.smtp is None:
+                self.smtp = self._connect()
+            self.smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            raise _classify(code, text) from None
+        except smtplib.SMTPAuthenticationError as exc:
+            # Wrong credentials are our configuration, not this message's fault: keep trying.
+            self._drop()
+            raise TemporaryFailure(f"SMTP-Anmeldung abgelehnt ({exc.smtp_code})") from None
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code in (421,):
+                self._drop()
+            raise _classify(exc.smtp_code, exc.smtp_error) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise TemporaryFailure(f"SMTP-Server nicht erreichbar: {exc}") from None
+
+    def _drop(self) -> None:
+        if self.smtp is not None:
+            self.smtp.close()
+            self.smtp = None

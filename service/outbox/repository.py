@@ -1,0 +1,116 @@
+"""Statement-level SQL of the outbox: insert once per key, claim atomically, settle."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from service.outbox.models import OutboxMessage
+
+outbox: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+
+DUE_STATUSES = ("pending", "sending")
+
+
+def insert_once(connection: Connection, values: dict[str, Any]) -> bool:
+    """Inserts unless a message with the same reminder key exists; True if it is new.
+
+    The UNIQUE constraint decides, not a read before the write, so two writers racing on
+    one reminder still leave exactly one row.
+    """
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(outbox)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["reminder_key"])
+        .returning(outbox.c.id)
+    )
+    # RETURNING, not rowcount: psycopg reports no rowcount for a skipped ON CONFLICT insert.
+    return connection.execute(statement).first() is not None
+
+
+def claim(
+    connection: Connection, now: datetime, lease_until: datetime, token: str, limit: int
+) -> list[Any]:
+    """Marks up to ``limit`` due messages as being sent by ``token`` and returns them.
+
+    PostgreSQL skips rows another dispatcher has locked (FOR UPDATE SKIP LOCKED); SQLite
+    runs the same conditional UPDATE under its single write lock (BEGIN IMMEDIATE). A claim
+    lapses at ``lease_until``, so a message claimed by a process that died goes out later.
+    """
+    due = (
+        select(outbox.c.id)
+        .where(outbox.c.status.in_(DUE_STATUSES), outbox.c.next_attempt_at <= now)
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+        .limit(limit)
+    )
+    if connection.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    statement = (
+        update(outbox)
+        .where(outbox.c.id.in_(due.scalar_subquery()))
+        .values(
+            status="sending",
+            claim_token=token,
+            attempts=outbox.c.attempts + 1,
+            next_attempt_at=lease_until,
+        )
+        .returning(*outbox.c)
+    )
+    rows = list(connection.execute(statement))
+    return sorted(rows, key=lambda r: r.id)
+
+
+def release_claims(connection: Connection, now: datetime) -> int:
+    """Hands every claimed message back: run by a scheduler that has just been elected, when
+    any claim still standing belongs to a process that is gone."""
+    result = connection.execute(
+        update(outbox)
+        .where(outbox.c.status == "sending")
+        .values(status="pending", claim_token=None, next_attempt_at=now)
+    )
+    return int(result.rowcount)
+
+
+def settle(connection: Connection, message_id: int, token: str, **values: Any) -> bool:
+    """Records the outcome only if the claim is still ours (a lapsed one may be re-claimed)."""
+    result = connection.execute(
+        update(outbox)
+        .where(outbox.c.id == message_id, outbox.c.claim_token == token)
+        .values(claim_token=None, **values)
+    )
+    return result.rowcount == 1
+
+
+def requeue(connection: Connection, message_id: int, now: datetime) -> Any:
+    return connection.execute(
+        update(outbox)
+        .where(outbox.c.id == message_id, outbox.c.status == "failed")
+        .values(status="pending", attempts=0, next_attempt_at=now, last_error=None)
+        .returning(*outbox.c)
+    ).first()
+
+
+def get(connection: Connection, message_id: int) -> Any:
+    return connection.execute(select(outbox).where(outbox.c.id == message_id)).first()
+
+
+def page(
+    connection: Connection, statuses: Sequence[str] | None, after_id: int | None, limit: int
+) -> list[Any]:
+    query = select(outbox).order_by(outbox.c.id).limit(limit)
+    if statuses:
+        query = query.where(outbox.c.status.in_(statuses))
+    if after_id is not None:
+        query = query.where(outbox.c.id > after_id)
+    return list(connection.execute(query))
+
+
+def counts(connection: Connection) -> dict[str, int]:
+    rows = connection.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+    return {status: int(n) for status, n in rows}

@@ -1,0 +1,81 @@
+"""``/api/v1/outbox``: what ratsflow sent or failed to send, and resending dead letters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse
+
+from service.access import PERMISSIONS
+from service.actor import Actor
+from service.api.deps import MAX_ID, ReadDep, RuntimeDep, WriteDep, require_role
+from service.api.problems import problem, responses
+from service.outbox import service
+from service.outbox.schemas import OutboxItem, OutboxPage
+
+router = APIRouter(prefix="/api/v1/outbox", tags=["Postausgang"])
+Reader = Annotated[Actor, Depends(require_role(*sorted(PERMISSIONS["outbox.read"])))]
+Retrier = Annotated[Actor, Depends(require_role(*sorted(PERMISSIONS["outbox.retry"])))]
+Status = Literal["pending", "sending", "sent", "failed"]
+
+
+def _item(row: Any) -> OutboxItem:
+    return OutboxItem(
+        id=row.id,
+        kind=row.kind,
+        reminder_key=row.reminder_key,
+        message_id=row.message_id,
+        recipient_email=row.recipient_email,
+        subject=row.subject,
+        status=row.status,
+        status_label=service.STATUS_LABELS.get(row.status, row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        entity_type=row.entity_type,
+        entity_id=row.entity_id,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+    )
+
+
+@router.get(
+    "",
+    summary="Postausgang auflisten",
+    description="E-Mails mit Zustand; `status=failed` zeigt die endgültig fehlgeschlagenen.",
+    response_model=OutboxPage,
+    responses=responses(401, 403, 422),
+)
+def list_outbox(
+    connection: ReadDep,
+    _: Reader,
+    status: Annotated[Status | None, Query(description="Nur dieser Zustand.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[int | None, Query(ge=0, le=MAX_ID, description="`next_cursor`.")] = None,
+) -> OutboxPage:
+    rows = service.list_messages(connection, [status] if status else None, cursor, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return OutboxPage(items=[_item(r) for r in rows], next_cursor=rows[-1].id if more else None)
+
+
+@router.post(
+    "/{message_id}/retry",
+    summary="Fehlgeschlagene E-Mail erneut senden",
+    description="Stellt eine fehlgeschlagene Nachricht wieder in die Warteschlange; sie geht "
+    "mit derselben Message-ID beim nächsten Versandlauf hinaus.",
+    response_model=OutboxItem,
+    responses=responses(401, 403, 404, 409),
+)
+def retry_outbox(
+    message_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: Retrier,
+) -> OutboxItem | JSONResponse:
+    try:
+        row = service.retry(connection, runtime.chain_key, message_id, actor, runtime.now())
+    except service.NotRetryable as exc:
+        return problem(409, "nicht-wiederholbar", "Nicht erneut sendbar", exc.detail)
+    return _item(row)

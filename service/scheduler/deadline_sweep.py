@@ -1,0 +1,159 @@
+"""The deadline sweep: finds reminders that are due and writes them to the outbox.
+
+Two indexed reads bound the work by what is due: deadlines not yet seen by the sweep (new
+since the last run) and deadlines whose next reminder moment has come. The outbox rows
+and the deadline's next moment are written in one transaction, so a crash either leaves
+both or neither, and the outbox's UNIQUE reminder key makes a repeated sweep harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service.runtime import Runtime
+from service.scheduler import recipients, repository
+from service.scheduler.links import item_link
+from service.scheduler.notify import notify
+from service.scheduler.reminders import RESPONSIBLE, Stage, due_now, next_moment, schedule
+from workflow.calendar import to_local
+
+BATCH = 500
+ESCALATION_LABELS = {
+    "ag_leitung": "Leitung der AG",
+    "verwaltungsleitung": "Verwaltungsleitung (Dezernent)",
+    "sitzungsdienst": "Sitzungsdienst",
+}
+
+
+def sweep(runtime: Runtime, now: datetime) -> int:
+    """Plans new deadlines and writes every due reminder; returns how many rows are new."""
+    written = 0
+    while True:
+        with runtime.write() as connection:
+            fresh = repository.unplanned_deadlines(connection, BATCH)
+            for row in fresh:
+                _plan(runtime, connection, row)
+            due = repository.due_deadlines(connection, now, BATCH)
+            for row in due:
+                written += _remind(runtime, connection, row, now)
+        if len(fresh) < BATCH and len(due) < BATCH:
+            return written
+
+
+def _plan(runtime: Runtime, connection: Connection, row: Any) -> None:
+    settings = runtime.settings.schedule
+    timed = schedule(settings, row.name, row.due_at)
+    first = timed[0][1] if timed and row.open else None
+    repository.plan_deadline(connection, row.id, first)
+
+
+def _remind(runtime: Runtime, connection: Connection, row: Any, now: datetime) -> int:
+    if not row.open:
+        repository.plan_deadline(connection, row.id, None)
+        return 0
+    timed = schedule(runtime.settings.schedule, row.name, row.due_at)
+    written = 0
+    item = _item(connection, row)
+    if item is not None:
+        for stage in due_now(timed, row.next_reminder_at, now, row.due_at):
+            written += _send_stage(runtime, connection, row, item, stage, now)
+    repository.plan_deadline(connection, row.id, next_moment(timed, now))
+    return written
+
+
+def _item(connection: Connection, row: Any) -> dict[str, Any] | None:
+    if row.entity_type == "measure":
+        m = repository.measure(connection, row.entity_id)
+        if m is None:
+            return None
+        return {
+            "title": f"{m.code} {m.title}",
+            "subject": m.code,
+            "gegenstand": f"die Maßnahme {m.code} „{m.title}“",
+            "responsible": m.responsible_person_id,
+        }
+    p = repository.paper(connection, row.entity_id)
+    if p is None:
+        return None
+    return {
+        "title": f"{p.reference} {p.title}",
+        "subject": f"Vorlage {p.reference}",
+        "gegenstand": f"die Vorlage {p.reference} „{p.title}“",
+        "responsible": None,
+    }
+
+
+def _audience(
+    runtime: Runtime,
+    connection: Connection,
+    row: Any,
+    item: dict[str, Any],
+    who: str,
+    now: datetime,
+) -> list[recipients.Recipient]:
+    settings = runtime.settings.schedule
+    if who == RESPONSIBLE:
+        if item["responsible"] is not None:
+            return recipients.resolve(connection, item["responsible"], now)
+        role = (
+            settings.paper_reminder_role
+            if row.entity_type == "paper"
+            else settings.escalation_roles[0]
+        )
+        return recipients.describe(connection, recipients.role_holders(connection, role))
+    return recipients.describe(connection, recipients.role_holders(connection, who))
+
+
+def _send_stage(
+    runtime: Runtime,
+    connection: Connection,
+    row: Any,
+    item: dict[str, Any],
+    stage: Stage,
+    now: datetime,
+) -> int:
+    people: dict[int, recipients.Recipient] = {}
+    for who in stage.audience:
+        for r in _audience(runtime, connection, row, item, who, now):
+            people.setdefault(r.person_id, r)
+    due_day = row.due_at
+    days = abs(stage.days)
+    if stage.kind == "frist_erinnerung":
+        subject = f"Erinnerung: {row.label} – {item['subject']} bis {_day(due_day)}"
+    elif stage.kind == "wiedervorlage":
+        subject = f"Wiedervorlage fällig: {item['title']}"
+    else:
+        subject = f"Frist überschritten: {row.label} – {item['subject']}"
+    responsible = "nicht benannt"
+    if item["responsible"] is not None:
+        named = recipients.describe(connection, [item["responsible"]])
+        responsible = named[0].name if named else responsible
+    elif row.entity_type == "paper":
+        responsible = ESCALATION_LABELS.get(runtime.settings.schedule.paper_reminder_role, "")
+    context = {
+        "frist": row.label,
+        "gegenstand": item["gegenstand"],
+        "faellig": row.due_at,
+        "tage": days,
+        "zustaendig": responsible,
+        "stufe": ESCALATION_LABELS.get(stage.audience[0], stage.audience[0]),
+        "link": item_link(runtime.settings.base_url, row.entity_type, row.entity_id),
+    }
+    return notify(
+        runtime,
+        connection,
+        people.values(),
+        key=f"{row.entity_type}:{row.entity_id}/frist:{row.id}/{stage.name}",
+        kind=stage.kind,
+        subject=subject,
+        context=context,
+        now=now,
+        entity=(row.entity_type, row.entity_id),
+    )
+
+
+def _day(moment: datetime) -> str:
+    return f"{to_local(moment):%d.%m.%Y}"

@@ -1,0 +1,73 @@
+"""The job registry: every job the scheduler runs, with its id and its schedule.
+
+Each job is a plain function ``job(runtime, now)`` that decides from ``now`` what is due, so
+tests call it with a fixed clock. Periodic jobs (cron) record the period they completed;
+continuous jobs (interval) look at the database each time and need no record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from service.outbox.dispatcher import dispatch
+from service.runtime import Runtime
+from service.scheduler import half_year, reviews
+from service.scheduler.deadline_sweep import sweep
+from service.scheduler.settings import ScheduleSettings
+
+JobFunction = Callable[[Runtime, datetime], object]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    label: str
+    function: JobFunction
+    cron: str | None = None
+    seconds: int | None = None
+
+    @property
+    def periodic(self) -> bool:
+        return self.cron is not None
+
+
+def dispatch_job(runtime: Runtime, now: datetime) -> object:
+    return dispatch(runtime)
+
+
+def job_specs(settings: ScheduleSettings) -> list[JobSpec]:
+    return [
+        JobSpec("deadline_sweep", "Fristen prüfen", sweep, seconds=settings.sweep_seconds),
+        JobSpec(
+            "outbox_dispatch", "E-Mails versenden", dispatch_job, seconds=settings.dispatch_seconds
+        ),
+        JobSpec(
+            "half_year_round",
+            "Sachstand-Abfrage zum Halbjahr",
+            half_year.open_round,
+            cron=settings.half_year_cron,
+        ),
+        JobSpec(
+            "half_year_fva_reminder",
+            "Sachstand-Erinnerung vor dem FVA",
+            half_year.remind_before_fva,
+            cron=settings.daily_cron,
+        ),
+        JobSpec(
+            "ag_agenda", "Tagesordnung der AG", reviews.ag_agenda, cron=settings.ag_agenda_cron
+        ),
+        JobSpec(
+            "joint_session",
+            "Gemeinsame AG-Beratung",
+            reviews.joint_session,
+            cron=settings.joint_session_cron,
+        ),
+        JobSpec(
+            "programme_review",
+            "Überprüfung der Arbeitspapiere",
+            reviews.programme_review,
+            cron=settings.programme_review_cron,
+        ),
+    ]

@@ -1,0 +1,31 @@
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from service.columns import utc_field
+
+
+class JobPeriod(SQLModel, table=True):
+    """The last period a periodic job completed, so a restart runs a missed period once.
+
+    ``period`` is the scheduled fire time that period belongs to (UTC): comparing it with
+    the latest fire time before now tells whether a run is owed.
+    """
+
+    __tablename__ = "job_periods"
+
+    job_id: str = Field(primary_key=True, max_length=50)
+    period: datetime = utc_field()
+    completed_at: datetime = utc_field()
+
+
+class StatusUpdateRound(SQLModel, table=True):
+    """A half-yearly Sachstand round: opened for a half-year, updates due by a date."""
+
+    __tablename__ = "status_update_rounds"
+
+    period: str = Field(primary_key=True, max_length=7)  # 2024-H1
+    opened_at: datetime = utc_field()
+    update_due_on: date
+    fva_meeting_id: int | None = Field(default=None, foreign_key="meetings.id")
+    fva_reminded_at: datetime | None = utc_field(nullable=True)

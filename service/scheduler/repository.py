@@ -1,0 +1,269 @@
+"""The queries the scheduler's jobs need; each is indexed on what is due, not on all rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, and_, false, func, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from service.committees.models import Committee, Meeting, Membership
+from service.deadlines.models import Deadline
+from service.lifecycle.models import HistoryEntry
+from service.measures.models import Measure, Programme, Statement
+from service.papers.models import Paper
+from service.scheduler.models import JobPeriod, StatusUpdateRound
+
+deadlines: Table = Deadline.__table__  # type: ignore[attr-defined]
+measures: Table = Measure.__table__  # type: ignore[attr-defined]
+papers: Table = Paper.__table__  # type: ignore[attr-defined]
+programmes: Table = Programme.__table__  # type: ignore[attr-defined]
+statements: Table = Statement.__table__  # type: ignore[attr-defined]
+committees: Table = Committee.__table__  # type: ignore[attr-defined]
+memberships: Table = Membership.__table__  # type: ignore[attr-defined]
+meetings: Table = Meeting.__table__  # type: ignore[attr-defined]
+history: Table = HistoryEntry.__table__  # type: ignore[attr-defined]
+job_periods: Table = JobPeriod.__table__  # type: ignore[attr-defined]
+rounds: Table = StatusUpdateRound.__table__  # type: ignore[attr-defined]
+
+_DEADLINE_COLUMNS = (
+    deadlines.c.id,
+    deadlines.c.entity_type,
+    deadlines.c.entity_id,
+    deadlines.c.name,
+    deadlines.c.label,
+    deadlines.c.due_at,
+    deadlines.c.open,
+    deadlines.c.next_reminder_at,
+)
+
+
+def _insert(connection: Connection) -> Any:
+    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+def unplanned_deadlines(connection: Connection, limit: int) -> list[Any]:
+    """Deadlines the sweep has not seen yet (index prefix ``reminders_planned = false``)."""
+    return list(
+        connection.execute(
+            select(*_DEADLINE_COLUMNS)
+            .where(deadlines.c.reminders_planned == false())
+            .order_by(deadlines.c.id)
+            .limit(limit)
+        )
+    )
+
+
+def due_deadlines(connection: Connection, now: datetime, limit: int) -> list[Any]:
+    """Deadlines with a reminder due: one index range on (planned, next_reminder_at)."""
+    return list(
+        connection.execute(
+            select(*_DEADLINE_COLUMNS)
+            .where(deadlines.c.reminders_planned == true(), deadlines.c.next_reminder_at <= now)
+            .order_by(deadlines.c.next_reminder_at, deadlines.c.id)
+            .limit(limit)
+        )
+    )
+
+
+def plan_deadline(connection: Connection, deadline_id: int, next_at: datetime | None) -> None:
+    connection.execute(
+        update(deadlines)
+        .where(deadlines.c.id == deadline_id)
+        .values(reminders_planned=True, next_reminder_at=next_at)
+    )
+
+
+def open_overdue(connection: Connection, now: datetime) -> list[Any]:
+    return list(
+        connection.execute(
+            select(*_DEADLINE_COLUMNS)
+            .where(deadlines.c.open.is_(True), deadlines.c.due_at < now)
+            .order_by(deadlines.c.due_at)
+        )
+    )
+
+
+def open_named_due_before(connection: Connection, name: str, until: datetime) -> list[Any]:
+    return list(
+        connection.execute(
+            select(*_DEADLINE_COLUMNS)
+            .where(
+                deadlines.c.open.is_(True),
+                deadlines.c.due_at <= until,
+                deadlines.c.name == name,
+            )
+            .order_by(deadlines.c.due_at)
+        )
+    )
+
+
+# --- items ---------------------------------------------------------------------------------
+
+
+def measure(connection: Connection, measure_id: int) -> Any:
+    return connection.execute(
+        select(
+            measures.c.id,
+            measures.c.code,
+            measures.c.title,
+            measures.c.state,
+            measures.c.responsible_person_id,
+            measures.c.fields,
+            measures.c.created_at,
+        ).where(measures.c.id == measure_id)
+    ).first()
+
+
+def paper(connection: Connection, paper_id: int) -> Any:
+    return connection.execute(
+        select(papers.c.id, papers.c.reference, papers.c.title).where(papers.c.id == paper_id)
+    ).first()
+
+
+def measures_in(connection: Connection, states: Sequence[str]) -> list[Any]:
+    return list(
+        connection.execute(
+            select(
+                measures.c.id,
+                measures.c.code,
+                measures.c.title,
+                measures.c.state,
+                measures.c.responsible_person_id,
+                measures.c.fields,
+                measures.c.created_at,
+            )
+            .where(measures.c.state.in_(states))
+            .order_by(measures.c.code, measures.c.id)
+        )
+    )
+
+
+def statement_kinds(connection: Connection, measure_ids: Sequence[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {i: set() for i in measure_ids}
+    if not measure_ids:
+        return found
+    rows = connection.execute(
+        select(statements.c.measure_id, statements.c.kind).where(
+            statements.c.measure_id.in_(measure_ids)
+        )
+    )
+    for r in rows:
+        found[int(r.measure_id)].add(r.kind)
+    return found
+
+
+def last_progress_report(connection: Connection, measure_id: int) -> datetime | None:
+    value = connection.execute(
+        select(func.max(history.c.at)).where(
+            history.c.entity_type == "measure",
+            history.c.entity_id == measure_id,
+            history.c.event == "fortschritt_melden",
+        )
+    ).scalar()
+    return value
+
+
+def programmes_all(connection: Connection) -> list[Any]:
+    return list(connection.execute(select(programmes).order_by(programmes.c.id)))
+
+
+def programme_counts(
+    connection: Connection, programme_id: int, final: Sequence[str]
+) -> tuple[int, int]:
+    rows = connection.execute(
+        select(measures.c.state, func.count())
+        .where(measures.c.programme_id == programme_id)
+        .group_by(measures.c.state)
+    )
+    open_, done = 0, 0
+    for state, n in rows:
+        if state == "abgeschlossen":
+            done += int(n)
+        elif state not in final:
+            open_ += int(n)
+    return open_, done
+
+
+# --- committees and meetings ---------------------------------------------------------------
+
+
+def committee_by_slug(connection: Connection, slug: str) -> Any:
+    return connection.execute(select(committees).where(committees.c.slug == slug)).first()
+
+
+def committee_members(connection: Connection, committee_id: int, on: date) -> list[int]:
+    rows = connection.execute(
+        select(memberships.c.person_id)
+        .where(
+            memberships.c.committee_id == committee_id,
+            or_(memberships.c.valid_from.is_(None), memberships.c.valid_from <= on),
+            or_(memberships.c.valid_until.is_(None), memberships.c.valid_until >= on),
+        )
+        .order_by(memberships.c.person_id)
+    )
+    return sorted({int(r.person_id) for r in rows})
+
+
+def next_meeting(connection: Connection, committee_id: int, after: datetime) -> Any:
+    return connection.execute(
+        select(meetings)
+        .where(and_(meetings.c.committee_id == committee_id, meetings.c.starts_at > after))
+        .order_by(meetings.c.starts_at)
+        .limit(1)
+    ).first()
+
+
+def meeting(connection: Connection, meeting_id: int) -> Any:
+    return connection.execute(select(meetings).where(meetings.c.id == meeting_id)).first()
+
+
+# --- periods and rounds --------------------------------------------------------------------
+
+
+def last_period(connection: Connection, job_id: str) -> datetime | None:
+    return connection.execute(
+        select(job_periods.c.period).where(job_periods.c.job_id == job_id)
+    ).scalar()
+
+
+def record_period(connection: Connection, job_id: str, period: datetime, now: datetime) -> None:
+    insert = _insert(connection)
+    statement = insert(job_periods).values(job_id=job_id, period=period, completed_at=now)
+    statement = statement.on_conflict_do_update(
+        index_elements=["job_id"], set_={"period": period, "completed_at": now}
+    )
+    connection.execute(statement)
+
+
+def open_round(connection: Connection, values: dict[str, Any]) -> bool:
+    insert = _insert(connection)
+    statement = (
+        insert(rounds)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["period"])
+        .returning(rounds.c.period)
+    )
+    return connection.execute(statement).first() is not None
+
+
+def get_round(connection: Connection, period: str) -> Any:
+    return connection.execute(select(rounds).where(rounds.c.period == period)).first()
+
+
+def unreminded_rounds(connection: Connection) -> list[Any]:
+    return list(
+        connection.execute(
+            select(rounds).where(rounds.c.fva_reminded_at.is_(None)).order_by(rounds.c.period)
+        )
+    )
+
+
+def update_round(connection: Connection, period: str, **values: Any) -> None:
+    connection.execute(update(rounds).where(rounds.c.period == period).values(**values))

@@ -1,0 +1,165 @@
+"""Review cycles: the 14-day AG agenda, the quarterly joint session, the paper's review."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from service.runtime import Runtime
+from service.scheduler import recipients, repository
+from service.scheduler.links import item_link
+from service.scheduler.notify import notify
+from workflow.calendar import Duration, to_local
+
+# Which statement each flag on a measure calls for (see the guards of an_fva_uebergeben).
+STATEMENT_FLAGS = {
+    "datenschutz": "personenbezogen",
+    "informationssicherheit": "sicherheitsrelevant",
+    "personalrat": "personalwirksam",
+}
+BEFORE_FVA = ("entwurf", "ag_pruefung")
+
+
+def _entry(runtime: Runtime, m: Any, note: str | None = None) -> dict[str, Any]:
+    return {
+        "code": m.code,
+        "titel": m.title,
+        "hinweis": note,
+        "link": item_link(runtime.settings.base_url, "measure", m.id),
+    }
+
+
+def ag_agenda(runtime: Runtime, now: datetime) -> int:
+    """In each AG week (every ``ag_cycle_days`` from the anchor), mails the members an agenda:
+    measures in AG review, overdue deadlines, new drafts, deferred measures coming back."""
+    settings = runtime.settings.schedule
+    today = to_local(now).date()
+    week = today - timedelta(days=today.weekday())
+    if ((week - settings.ag_cycle_anchor).days // 7) % max(settings.ag_cycle_days // 7, 1):
+        return 0
+    with runtime.write() as connection:
+        committee = repository.committee_by_slug(connection, settings.ag_committee)
+        if committee is None:
+            return 0
+        review = [_entry(runtime, m) for m in repository.measures_in(connection, ["ag_pruefung"])]
+        since = now - timedelta(days=settings.ag_cycle_days)
+        drafts = [
+            _entry(runtime, m)
+            for m in repository.measures_in(connection, ["entwurf"])
+            if m.created_at >= since
+        ]
+        overdue = []
+        for d in repository.open_overdue(connection, now):
+            if d.entity_type != "measure" or d.name == "wiedervorlage":
+                continue
+            m = repository.measure(connection, d.entity_id)
+            overdue.append(_entry(runtime, m, f"{d.label}, fällig {to_local(d.due_at):%d.%m.%Y}"))
+        horizon = now + timedelta(days=settings.ag_cycle_days)
+        returning = []
+        for d in repository.open_named_due_before(connection, "wiedervorlage", horizon):
+            m = repository.measure(connection, d.entity_id)
+            returning.append(_entry(runtime, m, f"Wiedervorlage am {to_local(d.due_at):%d.%m.%Y}"))
+        people = recipients.describe(
+            connection, repository.committee_members(connection, committee.id, today)
+        )
+        return notify(
+            runtime,
+            connection,
+            people,
+            key=f"ag-tagesordnung:{week.isoformat()}",
+            kind="ag_tagesordnung",
+            subject=f"Tagesordnung {committee.short_name}: Woche ab {week:%d.%m.%Y}",
+            context={
+                "gremium": committee.name,
+                "woche": week,
+                "pruefung": review,
+                "ueberfaellig": overdue,
+                "entwuerfe": drafts,
+                "wiedervorlagen": returning,
+            },
+            now=now,
+        )
+
+
+def missing_statements(runtime: Runtime, connection: Any) -> dict[str, list[dict[str, Any]]]:
+    """Measures before the FVA whose flags call for a statement that is not there yet."""
+    pending = repository.measures_in(connection, BEFORE_FVA)
+    given = repository.statement_kinds(connection, [m.id for m in pending])
+    missing: dict[str, list[dict[str, Any]]] = {kind: [] for kind in STATEMENT_FLAGS}
+    for m in pending:
+        for kind, flag in STATEMENT_FLAGS.items():
+            if (m.fields or {}).get(flag) and kind not in given[m.id]:
+                missing[kind].append(_entry(runtime, m))
+    return missing
+
+
+def joint_session(runtime: Runtime, now: datetime) -> int:
+    """Quarterly: reminds the joint session's members which statements are still missing."""
+    settings = runtime.settings.schedule
+    local = to_local(now)
+    quarter = (local.month - 1) // 3 + 1
+    with runtime.write() as connection:
+        committee = repository.committee_by_slug(connection, settings.joint_committee)
+        if committee is None:
+            return 0
+        missing = missing_statements(runtime, connection)
+        people = recipients.describe(
+            connection, repository.committee_members(connection, committee.id, local.date())
+        )
+        return notify(
+            runtime,
+            connection,
+            people,
+            key=f"gemeinsame-beratung:{local.year}-Q{quarter}",
+            kind="gemeinsame_beratung",
+            subject=f"Gemeinsame AG-Beratung {quarter}. Quartal {local.year}: "
+            "offene Stellungnahmen",
+            context={"quartal": f"{quarter}. Quartal {local.year}", **missing},
+            now=now,
+        )
+
+
+def programme_review(runtime: Runtime, now: datetime) -> int:
+    """Each programme's owner is reminded once per review cycle (e.g. P6M) since it began."""
+    local = to_local(now)
+    written = 0
+    final = [
+        name
+        for name, state in runtime.registry.latest("massnahme").spec.states.items()
+        if state.final
+    ]
+    with runtime.write() as connection:
+        for p in repository.programmes_all(connection):
+            months = max(Duration.parse(p.review_cycle or "P6M").months, 1)
+            start = to_local(p.created_at)
+            elapsed = (local.year - start.year) * 12 + local.month - start.month
+            if local.day < start.day:
+                elapsed -= 1
+            cycle = elapsed // months
+            if cycle < 1 or p.owner_person_id is None:
+                continue
+            open_, done = repository.programme_counts(connection, p.id, final)
+            written += notify(
+                runtime,
+                connection,
+                recipients.resolve(connection, p.owner_person_id, now),
+                key=f"programme:{p.id}/ueberpruefung:{cycle}",
+                kind="arbeitspapier_ueberpruefung",
+                subject=f"Überprüfung des Arbeitspapiers: {p.title}",
+                context={
+                    "titel": p.title,
+                    "zyklus": _cycle_label(months),
+                    "offen": open_,
+                    "abgeschlossen": done,
+                    "link": item_link(runtime.settings.base_url, "programme", p.id),
+                },
+                now=now,
+                entity=("programme", p.id),
+            )
+    return written
+
+
+def _cycle_label(months: int) -> str:
+    return {1: "monatlich", 3: "vierteljährlich", 6: "halbjährlich", 12: "jährlich"}.get(
+        months, f"alle {months} Monate"
+    )

@@ -1,0 +1,54 @@
+"""Small builders for scheduler tests: people with e-mail, roles, a measure under review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from service.measures.service import fire
+from service.outbox.models import OutboxMessage
+from service.runtime import Runtime
+from tests import factories
+
+BERLIN = ZoneInfo("Europe/Berlin")
+outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+
+
+def local(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=BERLIN)  # type: ignore[arg-type,misc]
+
+
+def staff(runtime: Runtime, role: str, name: str) -> int:
+    """A person with an e-mail address and a login holding ``role``; returns the person id."""
+    person_id = factories.person(
+        runtime, given_name=name, family_name=role, email=f"{name.lower()}@aschersleben.example"
+    )
+    factories.user(runtime, role, person_id=person_id)
+    return person_id
+
+
+def city(runtime: Runtime) -> dict[str, int]:
+    return {
+        "responsible": staff(runtime, "ag_mitglied", "Julia"),
+        "lead": staff(runtime, "ag_leitung", "Thomas"),
+        "dezernent": staff(runtime, "verwaltungsleitung", "Frank"),
+        "office": staff(runtime, "sitzungsdienst", "Claudia"),
+    }
+
+
+def submitted_measure(runtime: Runtime, responsible: int, at: datetime) -> int:
+    """A measure submitted to AG review at ``at``: its Frist ag_pruefung starts (6 weeks)."""
+    runtime.clock.now = at  # type: ignore[attr-defined]
+    measure_id = factories.measure(runtime, responsible_person_id=responsible)
+    lead = factories.user(runtime, "ag_leitung", with_person=False)
+    with runtime.write() as c:
+        fire(runtime, c, lead, measure_id, "einreichen")
+    return measure_id
+
+
+def rows(runtime: Runtime) -> list[Any]:
+    with runtime.read() as c:
+        return list(c.execute(select(outbox).order_by(outbox.c.id)))

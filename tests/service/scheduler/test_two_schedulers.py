@@ -1,0 +1,78 @@
+"""Two scheduler processes on one PostgreSQL database: every reminder exactly once."""
+
+from __future__ import annotations
+
+import signal
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert
+
+from service.deadlines.models import Deadline
+from service.measures.models import Measure
+from service.runtime import Runtime
+from tests import factories
+from tests.service.scheduler.conftest import Inbox
+from tests.service.scheduler.helpers import city, rows
+from tests.service.scheduler.test_crash_recovery import _start, _wait_until
+
+deadlines = Deadline.__table__  # type: ignore[attr-defined]
+measures = Measure.__table__  # type: ignore[attr-defined]
+COUNT = 2000
+
+
+def test_two_scheduler_processes_deliver_2000_reminders_exactly_once(
+    rt: Runtime, smtp: tuple[Inbox, int], backend: str
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite: one scheduler per machine by file lock; the race is PostgreSQL's")
+    inbox, port = smtp
+    people = city(rt)
+    programme = factories.programme(rt)
+    now = datetime.now(UTC)
+    with rt.write() as c:  # bulk rows, not the transition path: the sweep is under test
+        ids = c.execute(
+            insert(measures).returning(measures.c.id),
+            [
+                {
+                    "programme_id": programme,
+                    "code": f"B-{i}",
+                    "title": f"Maßnahme {i}",
+                    "state": "ag_pruefung",
+                    "responsible_person_id": people["responsible"],
+                    "fields": {},
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(COUNT)
+            ],
+        ).scalars()
+        c.execute(
+            insert(deadlines),
+            [
+                {
+                    "entity_type": "measure",
+                    "entity_id": measure_id,
+                    "name": "ag_pruefung",
+                    "label": "Prüfung in der AG abschließen",
+                    "due_at": now - timedelta(days=2),
+                    "open": True,
+                    "created_at": now - timedelta(days=44),
+                }
+                for measure_id in ids
+            ],
+        )
+    first, second = _start(rt, port, None), _start(rt, port, None)
+    try:
+        assert _wait_until(lambda: len(inbox.messages) >= COUNT, 300)
+        assert _wait_until(lambda: all(r.status == "sent" for r in rows(rt)), 60)
+    finally:
+        for process in (first, second):
+            process.send_signal(signal.SIGTERM)
+        for process in (first, second):
+            process.wait(timeout=60)
+    arrived = Counter(inbox.message_ids())
+    assert len(arrived) == COUNT
+    assert set(arrived.values()) == {1}
+    assert {r.message_id for r in rows(rt)} == set(arrived)
