@@ -16,6 +16,7 @@ from service.definitions.routes import router as definitions_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
 from service.runtime import Runtime
+from service.web import router as web_router
 
 DESCRIPTION = """
 Workflow- und Beschlusssteuerung für kommunale Gremien.
@@ -39,6 +40,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(measures_router)
     app.include_router(definitions_router)
+    app.include_router(web_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:
