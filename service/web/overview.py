@@ -7,7 +7,7 @@ state index, and flags (overdue, statement missing) are computed for the shown r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -170,14 +170,16 @@ _ROW_COLUMNS = (
 _FROM = measures.outerjoin(persons, persons.c.id == measures.c.responsible_person_id)
 
 
-def _rows(connection: Connection, query: Any, spec: WorkflowSpec, now: datetime) -> list[Row]:
-    raw = list(connection.execute(query))
-    ids = [r.id for r in raw]
+def _rows(
+    connection: Connection, raws: list[list[Any]], spec: WorkflowSpec, now: datetime
+) -> list[list[Row]]:
+    """Rows with their flags; the flags of every shown row come from two queries."""
+    ids = sorted({r.id for raw in raws for r in raw})
     overdue = _overdue_ids(connection, ids, now)
     given = _statement_kinds(connection, ids)
     before_guard = statement_states(spec)
-    rows = []
-    for r in raw:
+
+    def row(r: Any) -> Row:
         fields = r.fields or {}
         missing: tuple[str, ...] = ()
         if r.state in before_guard:
@@ -186,37 +188,37 @@ def _rows(connection: Connection, query: Any, spec: WorkflowSpec, now: datetime)
                 for flag, kind in STATEMENT_FOR_FLAG.items()
                 if fields.get(flag) and kind not in given.get(r.id, set())
             )
-        rows.append(
-            Row(
-                id=r.id,
-                code=r.code,
-                title=r.title,
-                state=r.state,
-                programme_id=r.programme_id,
-                responsible=_name(r),
-                updated_at=r.updated_at,
-                progress=fields.get("fortschritt"),
-                overdue=r.id in overdue,
-                missing_statements=missing,
-            )
+        return Row(
+            id=r.id,
+            code=r.code,
+            title=r.title,
+            state=r.state,
+            programme_id=r.programme_id,
+            responsible=_name(r),
+            updated_at=r.updated_at,
+            progress=fields.get("fortschritt"),
+            overdue=r.id in overdue,
+            missing_statements=missing,
         )
-    return rows
+
+    return [[row(r) for r in raw] for raw in raws]
 
 
-def _overdue_ids(connection: Connection, ids: Iterable[int], now: datetime) -> set[int]:
-    ids = list(ids)
+def _overdue_ids(connection: Connection, ids: list[int], now: datetime) -> set[int]:
     if not ids:
         return set()
-    return set(
-        connection.execute(
-            select(deadlines.c.entity_id).where(
-                deadlines.c.entity_type == "measure",
-                deadlines.c.entity_id.in_(ids),
-                deadlines.c.open.is_(True),
-                deadlines.c.due_at < now,
+    # Selected by item only, filtered here: the (entity_type, entity_id) index then serves
+    # the query on every backend, where a condition on due_at could lure a planner into
+    # scanning every overdue Frist of the city.
+    return {
+        r.entity_id
+        for r in connection.execute(
+            select(deadlines.c.entity_id, deadlines.c.open, deadlines.c.due_at).where(
+                deadlines.c.entity_type == "measure", deadlines.c.entity_id.in_(ids)
             )
-        ).scalars()
-    )
+        )
+        if r.open and r.due_at < now
+    }
 
 
 def _statement_kinds(connection: Connection, ids: list[int]) -> dict[int, set[str]]:
@@ -247,20 +249,19 @@ def load_overview(
             select(measures.c.state, func.count()).where(*conditions).group_by(measures.c.state)
         )
     }
-    board = {
-        state: _rows(
-            connection,
-            select(*_ROW_COLUMNS)
-            .select_from(_FROM)
-            .where(measures.c.state == state, *conditions)
-            .order_by(measures.c.id)
-            .limit(BOARD_CARDS),
-            spec,
-            now,
+    shown_states = [state for state in spec.states if counts.get(state)]
+    board_raw = [
+        list(
+            connection.execute(
+                select(*_ROW_COLUMNS)
+                .select_from(_FROM)
+                .where(measures.c.state == state, *conditions)
+                .order_by(measures.c.id)
+                .limit(BOARD_CARDS)
+            )
         )
-        for state in spec.states
-        if counts.get(state)
-    }
+        for state in shown_states
+    ]
     table_conditions = [*conditions]
     if filters.state:
         table_conditions.append(measures.c.state == filters.state)
@@ -273,17 +274,18 @@ def load_overview(
     order = [column.desc() if descending else column.asc()]
     if column is not measures.c.id:
         order.append(measures.c.id)
-    rows = _rows(
-        connection,
-        select(*_ROW_COLUMNS)
-        .select_from(_FROM)
-        .where(*table_conditions)
-        .order_by(*order)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE),
-        spec,
-        now,
+    page_raw = list(
+        connection.execute(
+            select(*_ROW_COLUMNS)
+            .select_from(_FROM)
+            .where(*table_conditions)
+            .order_by(*order)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        )
     )
+    *board_rows, rows = _rows(connection, [*board_raw, page_raw], spec, now)
+    board = dict(zip(shown_states, board_rows, strict=True))
     return Overview(counts, board, rows, total, page, pages)
 
 
