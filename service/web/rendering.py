@@ -7,6 +7,7 @@ visitor of a staff page is sent to the login with the page to return to.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.exceptions import HTTPException
 
 from service.access import holds
 from service.actor import Actor
@@ -27,6 +29,7 @@ from service.web import formatting, nav, sessions
 from service.web.config import get_web_settings
 from workflow.registry import UnknownDefinition
 
+log = logging.getLogger("ratsflow.web")
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -140,6 +143,17 @@ class PageRoute(APIRoute):
                     404,
                     "Nicht gefunden",
                     "Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar.",
+                )
+            except HTTPException:
+                raise
+            except Exception:
+                log.exception("Fehler auf der Seite %s %s", request.method, request.url.path)
+                return _error_page(
+                    request,
+                    500,
+                    "Interner Fehler",
+                    "Ein unerwarteter Fehler ist aufgetreten. Er wurde protokolliert; bitte "
+                    "versuchen Sie es später noch einmal.",
                 )
 
         return page_handler
