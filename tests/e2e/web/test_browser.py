@@ -59,6 +59,9 @@ def test_the_ag_lead_creates_a_measure_and_is_stopped_by_the_missing_dsb_stateme
 
     expect(page.get_by_role("status")).to_have_text("Die Maßnahme wurde angelegt.")
     expect(page.locator(".state-tag")).to_have_text("Entwurf")
+    costs = page.get_by_role("region", name="Aufwand und Nutzen")
+    expect(costs).to_contain_text("48.000,00 €")
+    expect(costs).to_contain_text("6.500,00 €")
     assert_accessible(page)
 
     # Submit to the AG with the keyboard: open the step, then press its button.
