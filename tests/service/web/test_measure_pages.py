@@ -11,6 +11,7 @@ import re
 
 from sqlalchemy import func, select
 
+from service.auth.service import actor_for
 from service.lifecycle.models import HistoryEntry
 from service.measures import service as measures
 from service.measures.service import get_measure
@@ -210,3 +211,23 @@ def test_the_workflow_diagram_is_drawn_from_the_definition(demo: Runtime) -> Non
     assert svg.count("<path class=") == sum(len(t.sources) for t in spec.transitions)
     assert "Stellungnahme der/des Datenschutzbeauftragten liegt vor" in page.text
     assert signed_in(demo, "ag.leitung").get("/definitionen/gibtsnicht").status_code == 404
+
+
+def test_the_table_pages_through_many_measures(demo: Runtime) -> None:
+    with demo.write() as connection:
+        programme = get_measure(connection, 1).programme_id
+        lead = actor_for(connection, "ag.leitung")
+        for i in range(30):
+            measures.create_measure(
+                demo, connection, lead, programme_id=programme, code=f"X-{i:02d}", title=f"T{i}"
+            )
+    client = signed_in(demo, "ag.leitung")
+    first = client.get("/")
+    assert "39 Maßnahmen, Seite 1 von 2" in first.text
+    assert "nächste Seite" in first.text
+    second = client.get("/?seite=2")
+    codes = re.findall(r"<td>(X-\d\d)</td>", second.text.split("<tbody>", 1)[1])
+    assert codes == [f"X-{i:02d}" for i in range(16, 30)]
+    assert "vorherige Seite" in second.text
+    assert "<strong>31</strong> Entwurf" in first.text
+    assert "alle 31 anzeigen" in first.text
