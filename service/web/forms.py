@@ -53,7 +53,7 @@ _LONG_TEXT = {"nutzen", "abschlussvermerk", "grund", "verzoegerungsgrund"}
 def input_for(spec: FieldSpec, required: bool) -> Input:
     match spec.type:
         case "date":
-            return Input(spec.name, spec.label, "date", required, hint="Format: TT.MM.JJJJ")
+            return Input(spec.name, spec.label, "date", required)
         case "integer":
             return Input(spec.name, spec.label, "number", required)
         case "percent":
