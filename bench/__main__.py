@@ -21,6 +21,7 @@ MODULES: list[str] = [
     "persisted_transition",
     "http_transitions",
     "deadline_sweep",
+    "overview_page",
 ]
 
 

@@ -30,6 +30,7 @@ from service.reports.routes import router as reports_router
 from service.runtime import Runtime
 from service.scheduler.runner import start_embedded
 from service.statements.routes import router as statements_router
+from service.web import router as web_router
 
 DESCRIPTION = """
 Workflow- und Beschlusssteuerung für kommunale Gremien.
@@ -73,6 +74,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(meetings_router)
     app.include_router(persons_router)
     app.include_router(outbox_router)
+    app.include_router(web_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

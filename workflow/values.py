@@ -6,6 +6,7 @@ forms (``21.02.2024``, ``1.234,50``, ``ja``) are accepted as a clerk would type 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,6 +15,9 @@ from workflow.spec import FieldSpec
 
 JsonValue = str | int | bool | None
 
+# "6.500" or "1.250.000" typed as text: thousands separated by dots, as a clerk writes them
+# without cents (a JSON number 6.5 stays six and a half).
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 _TRUE = {"true", "1", "ja", "yes", "wahr", "on"}
 _FALSE = {"false", "0", "nein", "no", "falsch", "off"}
 
@@ -82,7 +86,7 @@ def _money(raw: Any) -> str:
     if isinstance(raw, bool):
         raise ValueProblem("erwartet einen Betrag")
     text = str(raw).strip().replace(" ", "").removesuffix("€").removesuffix("EUR")
-    if "," in text:
+    if "," in text or (isinstance(raw, str) and _THOUSANDS.fullmatch(text)):
         text = text.replace(".", "").replace(",", ".")
     try:
         amount = Decimal(text)

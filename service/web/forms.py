@@ -1,0 +1,92 @@
+"""Reading posted forms (with their CSRF check) and describing the inputs a step needs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from service.web import sessions
+from service.web.rendering import PageError, runtime_of
+from workflow.spec import FieldSpec
+
+FORM_EXPIRED = PageError(
+    403,
+    "Formular abgelaufen",
+    "Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden Sie die "
+    "Seite neu und senden Sie es noch einmal ab.",
+)
+
+
+async def checked_form(request: Request) -> dict[str, str]:
+    """The posted fields (first value of each), after the CSRF token was checked."""
+    form = await request.form()
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    if not sessions.csrf_valid(runtime_of(request), request, values.get(sessions.CSRF_FIELD)):
+        raise FORM_EXPIRED
+    values.pop(sessions.CSRF_FIELD, None)
+    return values
+
+
+PostedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+@dataclass(frozen=True)
+class Input:
+    """One form control as the templates draw it."""
+
+    name: str
+    label: str
+    kind: str  # text, textarea, date, number, money, select
+    required: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # (value, label)
+    minimum: int | None = None
+    maximum: int | None = None
+    hint: str = ""
+
+
+_LONG_TEXT = {"nutzen", "abschlussvermerk", "grund", "verzoegerungsgrund"}
+
+
+def input_for(spec: FieldSpec, required: bool) -> Input:
+    match spec.type:
+        case "date":
+            return Input(spec.name, spec.label, "date", required)
+        case "integer":
+            return Input(spec.name, spec.label, "number", required)
+        case "percent":
+            return Input(spec.name, spec.label, "number", required, minimum=0, maximum=100)
+        case "money":
+            return Input(spec.name, spec.label, "money", required, hint="z. B. 12.500,00")
+        case "boolean":
+            return Input(
+                spec.name,
+                spec.label,
+                "select",
+                required,
+                (("", "–"), ("ja", "ja"), ("nein", "nein")),
+            )
+        case "choice":
+            options = (("", "– bitte wählen –"), *((o, o) for o in spec.options))
+            return Input(spec.name, spec.label, "select", required, options)
+    kind = "textarea" if spec.name in _LONG_TEXT else "text"
+    return Input(spec.name, spec.label, kind, required)
+
+
+def inputs_for(
+    fields: Mapping[str, FieldSpec], requires: Sequence[str], optional: Sequence[str]
+) -> list[Input]:
+    return [input_for(fields[n], True) for n in requires] + [
+        input_for(fields[n], False) for n in optional
+    ]
+
+
+def shown(value: object) -> str:
+    """A stored value as it goes back into an input (booleans as ja/nein)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    return str(value)

@@ -1,0 +1,38 @@
+"""The main navigation: one entry per room, shown to whoever holds its permission.
+
+Later rooms (Sitzungsdienst, Kämmerei, Fristen, Sachstandsbericht, Datenschutz,
+Verwaltung) add one line here next to their page module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.access import holds
+from service.actor import Actor
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    permission: str | None = None  # None: every signed-in user
+
+
+STAFF_NAV: tuple[NavItem, ...] = (
+    NavItem("Übersicht", "/"),
+    NavItem("Neue Maßnahme", "/massnahmen/neu", "measure.create"),
+    NavItem("Ablauf", "/definitionen/massnahme"),
+    NavItem("Öffentliche Ansicht", "/oeffentlich"),
+)
+PUBLIC_NAV: tuple[NavItem, ...] = (
+    NavItem("Startseite", "/"),
+    NavItem("Vorlagen", "/oeffentlich#vorlagen"),
+    NavItem("Maßnahmen", "/oeffentlich#massnahmen"),
+)
+
+
+def items_for(actor: Actor | None) -> list[NavItem]:
+    if actor is None:
+        return list(PUBLIC_NAV)
+    return [i for i in STAFF_NAV if i.permission is None or holds(actor, i.permission)]

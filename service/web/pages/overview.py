@@ -1,0 +1,105 @@
+"""``/``: the Übersicht for signed-in staff, the public start page for everyone else."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from service.access import holds
+from service.api.deps import MAX_ID
+from service.web import overview, public
+from service.web.rendering import actor_of, page_router, render, runtime_of
+
+router = page_router()
+
+
+def _flag(value: str | None) -> bool:
+    return value in ("1", "ja", "on", "true")
+
+
+@router.get("/")
+def start(
+    request: Request,
+    arbeitspapier: Annotated[str | None, Query()] = None,
+    verantwortlich: Annotated[str | None, Query()] = None,
+    ueberfaellig: Annotated[str | None, Query()] = None,
+    stellungnahme_fehlt: Annotated[str | None, Query()] = None,
+    zustand: Annotated[str | None, Query(max_length=50)] = None,
+    sortierung: Annotated[str, Query(max_length=20)] = "nr",
+    absteigend: Annotated[str | None, Query()] = None,
+    seite: Annotated[int, Query(ge=1, le=MAX_ID)] = 1,
+) -> Response:
+    actor = actor_of(request)
+    runtime = runtime_of(request)
+    if actor is None or not holds(actor, "measure.read_internal"):
+        with runtime.read() as connection:
+            return render(
+                request,
+                "public_start.html",
+                title="Startseite",
+                papers=public.public_papers(connection),
+                measures=public.public_measures(connection),
+                states=runtime.registry.latest("massnahme").spec.states,
+                paper_states=runtime.registry.latest("vorlage").spec.states,
+            )
+    spec = runtime.registry.latest("massnahme").spec
+    filters = overview.Filters(
+        programme_id=_id(arbeitspapier),
+        responsible_person_id=_id(verantwortlich),
+        overdue=_flag(ueberfaellig),
+        needs_statement=_flag(stellungnahme_fehlt),
+        state=zustand if zustand in spec.states else None,
+    )
+    sort = sortierung if sortierung in overview.SORTS else "nr"
+    descending = _flag(absteigend)
+    with runtime.read() as connection:
+        data = overview.load_overview(
+            connection, spec, runtime.now(), filters, sort=sort, descending=descending, page=seite
+        )
+        programmes, people = overview.filter_choices(connection)
+    query: dict[str, object] = {
+        k: v
+        for k, v in {
+            "arbeitspapier": filters.programme_id,
+            "verantwortlich": filters.responsible_person_id,
+            "ueberfaellig": "1" if filters.overdue else None,
+            "stellungnahme_fehlt": "1" if filters.needs_statement else None,
+            "zustand": filters.state,
+        }.items()
+        if v is not None
+    }
+
+    def link(**changes: object) -> str:
+        merged = {**query, "sortierung": sort, **({"absteigend": "1"} if descending else {})}
+        merged.update({k: v for k, v in changes.items() if v is not None})
+        for k, v in changes.items():
+            if v is None:
+                merged.pop(k, None)
+        return "/?" + urlencode(merged)
+
+    return render(
+        request,
+        "overview.html",
+        title="Übersicht",
+        data=data,
+        spec=spec,
+        filters=filters,
+        programmes=programmes,
+        people=people,
+        sort=sort,
+        descending=descending,
+        counts=overview.counts_in_order(spec, data.counts),
+        link=link,
+        board_cards=overview.BOARD_CARDS,
+        may_create=holds(actor, "measure.create"),
+    )
+
+
+def _id(value: str | None) -> int | None:
+    """A filter value from a select: empty means "all"; anything else must be an id."""
+    if value and value.isdigit() and 1 <= int(value) <= MAX_ID:
+        return int(value)
+    return None

@@ -1,0 +1,163 @@
+"""Rendering pages: one Jinja environment, the common page context, and HTML errors.
+
+Web routes use ``PageRoute``, so a domain error (not found, no permission, an expired
+form) answers as a German HTML page instead of the API's problem+json, and an anonymous
+visitor of a staff page is sent to the login with the page to return to.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.exceptions import HTTPException
+
+from service.access import holds
+from service.actor import Actor
+from service.errors import NotFound
+from service.runtime import Runtime
+from service.web import formatting, nav, sessions
+from service.web.config import get_web_settings
+from workflow.registry import UnknownDefinition
+
+log = logging.getLogger("ratsflow.web")
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+_environment = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_environment.filters.update(
+    date_de=formatting.date_de,
+    datetime_de=formatting.datetime_de,
+    money_de=formatting.money_de,
+)
+templates = Jinja2Templates(env=_environment)
+
+# Pages are built from the server's data alone: no inline script or style, no framing.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class PageError(Exception):
+    """An error a user reads as a page of its own, with a status and a German sentence."""
+
+    def __init__(self, status: int, title: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title = title
+        self.message = message
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def actor_of(request: Request) -> Actor | None:
+    return sessions.current_actor(runtime_of(request), request)
+
+
+def signed_in(request: Request) -> Actor:
+    actor = actor_of(request)
+    if actor is None:
+        raise LoginRequired()
+    return actor
+
+
+def require(request: Request, permission: str) -> Actor:
+    actor = signed_in(request)
+    if not holds(actor, permission):
+        raise PageError(403, "Keine Berechtigung", "Für diese Seite fehlt Ihnen die Berechtigung.")
+    return actor
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    runtime = runtime_of(request)
+    actor = actor_of(request)
+    page = {
+        "request": request,
+        "actor": actor,
+        "csrf_field": sessions.CSRF_FIELD,
+        "csrf_token": sessions.csrf_token(runtime, request),
+        "nav": nav.items_for(actor),
+        "site": get_web_settings(),
+        "current_path": request.url.path,
+        **context,
+    }
+    response = templates.TemplateResponse(request, template, page, status_code=status)
+    sessions.remember_pre_session(runtime, request, response)
+    response.headers.update(SECURITY_HEADERS)
+    if actor is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    """After a successful POST: 303, so that reloading the next page posts nothing again."""
+    return RedirectResponse(url, status_code=303)
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+    return render(request, "error.html", status=status, title=title, message=message)
+
+
+class PageRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except LoginRequired:
+                target = request.url.path
+                if request.url.query:
+                    target += "?" + request.url.query
+                return redirect(f"/login?weiter={quote(target, safe='')}")
+            except PageError as exc:
+                return _error_page(request, exc.status, exc.title, exc.message)
+            except (NotFound, UnknownDefinition, RequestValidationError):
+                return _error_page(
+                    request,
+                    404,
+                    "Nicht gefunden",
+                    "Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar.",
+                )
+            except HTTPException:
+                raise
+            except Exception:
+                log.exception("Fehler auf der Seite %s %s", request.method, request.url.path)
+                return _error_page(
+                    request,
+                    500,
+                    "Interner Fehler",
+                    "Ein unerwarteter Fehler ist aufgetreten. Er wurde protokolliert; bitte "
+                    "versuchen Sie es später noch einmal.",
+                )
+
+        return page_handler
+
+
+def page_router() -> APIRouter:
+    return APIRouter(route_class=PageRoute, include_in_schema=False)

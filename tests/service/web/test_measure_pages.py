@@ -1,0 +1,233 @@
+"""The Übersicht, the Maßnahme page and its step forms, on the demo city (both backends).
+
+Demo at 01.09.2026: M-01, M-02, M-04, M-05, M-06, M-08 in Umsetzung, M-03 abgeschlossen,
+M-07 in Haushaltsplanung with an overdue Frist, M-09 a draft touching personal data with
+no DSB statement yet.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from service.auth.service import actor_for
+from service.lifecycle.models import HistoryEntry
+from service.measures import service as measures
+from service.measures.service import get_measure
+from service.runtime import Runtime
+from tests.service.web.conftest import post_form, signed_in
+
+history = HistoryEntry.__table__  # type: ignore[attr-defined]
+
+
+def _ids(connection: object) -> dict[str, int]:
+    return {row.code: row.id for row in measures.list_measures(connection)}  # type: ignore[arg-type]
+
+
+def _table_codes(html: str) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"<td>(M-\d\d)</td>", body)
+
+
+def test_the_overview_counts_measures_per_state_and_filters_them(demo: Runtime) -> None:
+    client = signed_in(demo, "ag.leitung")
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "<strong>6</strong> Umsetzung" in page.text
+    assert "<strong>1</strong> Entwurf" in page.text
+    assert "<strong>0</strong> Gestoppt" in page.text
+    assert _table_codes(page.text) == [f"M-0{i}" for i in range(1, 10)]
+
+    needs = client.get("/?stellungnahme_fehlt=1")
+    assert _table_codes(needs.text) == ["M-09"]
+    assert "Stellungnahme fehlt: Datenschutzbeauftragte/r" in needs.text
+    overdue = client.get("/?ueberfaellig=1")
+    assert _table_codes(overdue.text) == ["M-07"]
+    with demo.read() as connection:
+        julia = get_measure(connection, _ids(connection)["M-09"]).responsible_person_id
+    mine = client.get(f"/?verantwortlich={julia}")
+    assert _table_codes(mine.text) == ["M-04", "M-08", "M-09"]
+    by_state = client.get("/?zustand=umsetzung&sortierung=titel&absteigend=1")
+    assert _table_codes(by_state.text) == ["M-05", "M-08", "M-04", "M-06", "M-01", "M-02"]
+    assert 'aria-sort="descending"' in by_state.text
+    nonsense = client.get("/?zustand=gibtsnicht&sortierung=drop&seite=99&verantwortlich=x")
+    assert nonsense.status_code == 200
+    assert len(_table_codes(nonsense.text)) == 9
+
+
+def test_the_measure_page_offers_exactly_the_steps_the_user_may_fire(demo: Runtime) -> None:
+    with demo.read() as connection:
+        ids = _ids(connection)
+    lead = signed_in(demo, "ag.leitung").get(f"/massnahmen/{ids['M-09']}").text
+    assert re.findall(r'name="ereignis" value="(\w+)"', lead) == ["einreichen", "zurueckziehen"]
+    treasury = signed_in(demo, "kaemmerei").get(f"/massnahmen/{ids['M-07']}").text
+    assert re.findall(r'name="ereignis" value="(\w+)"', treasury) == [
+        "finanzieren",
+        "nicht_finanzieren",
+    ]
+    assert 'name="feld_haushaltsjahr"' in treasury
+    dsb = signed_in(demo, "datenschutz").get(f"/massnahmen/{ids['M-07']}").text
+    assert 'name="ereignis"' not in dsb
+    assert "keinen Schritt auslösen" in dsb
+    # all data of the measure is there: costs, statements, budget, milestones, history
+    full = signed_in(demo, "ag.leitung").get(f"/massnahmen/{ids['M-01']}").text
+    for expected in (
+        "185.000,00 €",
+        "Thomas Behrendt",
+        "mit Auflagen",
+        "Petra Vogel",
+        "11.1.04 / 783100",
+        "Pilot im Amt 21",
+        "Im Haushalt einplanen",
+        "Beschluss des Stadtrats",
+        'data-state="umsetzung"',
+    ):
+        assert expected in full, expected
+    assert re.search(r'class="state current" data-state="umsetzung"', full)
+
+
+def test_a_guard_failure_explains_why_and_keeps_what_was_typed(demo: Runtime) -> None:
+    with demo.read() as connection:
+        m09 = _ids(connection)["M-09"]
+    client = signed_in(demo, "ag.leitung")
+    url = f"/massnahmen/{m09}"
+    done = post_form(client, url, f"{url}/schritte", {"ereignis": "einreichen", "version": "1"})
+    assert done.status_code == 303
+    assert (
+        "Erledigt: Zur Prüfung in der AG einreichen." in client.get(done.headers["location"]).text
+    )
+    with demo.read() as connection:
+        steps_before = connection.execute(select(func.count()).select_from(history)).scalar()
+
+    refused = post_form(
+        client,
+        url,
+        f"{url}/schritte",
+        {"ereignis": "an_fva_uebergeben", "version": "2", "kommentar": "Bitte <b>zügig</b>"},
+    )
+    assert refused.status_code == 422
+    assert "Der Schritt ist noch nicht möglich" in refused.text
+    assert "Stellungnahme der/des Datenschutzbeauftragten fehlt" in refused.text
+    assert "Aufwand-Nutzen-Analyse fehlt" in refused.text
+    assert '<details id="schritt-an_fva_uebergeben" open>' in refused.text
+    assert "Bitte &lt;b&gt;zügig&lt;/b&gt;</textarea>" in refused.text
+    with demo.read() as connection:
+        assert get_measure(connection, m09).state == "ag_pruefung"
+        steps_after = connection.execute(select(func.count()).select_from(history)).scalar()
+    assert steps_after == steps_before
+
+
+def test_missing_or_invalid_data_is_named_per_field_and_the_rest_kept(demo: Runtime) -> None:
+    with demo.read() as connection:
+        m07 = _ids(connection)["M-07"]
+        version = get_measure(connection, m07).version
+    client = signed_in(demo, "kaemmerei")
+    url = f"/massnahmen/{m07}"
+    response = post_form(
+        client,
+        url,
+        f"{url}/schritte",
+        {
+            "ereignis": "finanzieren",
+            "version": str(version),
+            "feld_haushaltsjahr": "2027",
+            "feld_betrag_einmalig": "viel",
+        },
+    )
+    assert response.status_code == 422
+    assert "Veranschlagte laufende Mittel (EUR): fehlt." in response.text
+    assert 'name="feld_haushaltsjahr" value="2027"' in response.text
+    assert 'name="feld_betrag_einmalig" value="viel"' in response.text
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_a_stale_version_says_so_and_keeps_the_input(demo: Runtime) -> None:
+    with demo.read() as connection:
+        m01 = _ids(connection)["M-01"]
+        version = get_measure(connection, m01).version
+    client = signed_in(demo, "ag.leitung")
+    url = f"/massnahmen/{m01}"
+    response = post_form(
+        client,
+        url,
+        f"{url}/schritte",
+        {"ereignis": "fortschritt_melden", "version": str(version - 1), "feld_fortschritt": "55"},
+    )
+    assert response.status_code == 409
+    assert "inzwischen von jemand anderem geändert" in response.text
+    assert 'name="feld_fortschritt" value="55"' in response.text
+    assert f'name="version" value="{version}"' in response.text
+    with demo.read() as connection:
+        assert get_measure(connection, m01).fields["fortschritt"] == 45
+
+
+def test_a_new_measure_is_created_from_the_form_and_bad_input_is_kept(demo: Runtime) -> None:
+    client = signed_in(demo, "ag.leitung")
+    bad = post_form(
+        client,
+        "/massnahmen/neu",
+        "/massnahmen/neu",
+        {"kennung": "M-10", "titel": "", "feld_kosten_einmalig": "zehn Euro"},
+    )
+    assert bad.status_code == 422
+    assert "Bitte einen Titel angeben." in bad.text
+    assert "Einmalige Kosten (EUR): erwartet einen Betrag" in bad.text
+    assert 'value="zehn Euro"' in bad.text and 'value="M-10"' in bad.text
+
+    with demo.read() as connection:
+        programme = get_measure(connection, 1).programme_id
+    good = post_form(
+        client,
+        "/massnahmen/neu",
+        "/massnahmen/neu",
+        {
+            "arbeitspapier": str(programme),
+            "kennung": "M-10",
+            "titel": "Digitale Bauakte",
+            "oeffentlich": "nein",
+            "feld_kosten_einmalig": "12.500,00",
+            "feld_personenbezogen": "ja",
+        },
+    )
+    assert good.status_code == 303
+    measure_id = int(good.headers["location"].split("/")[2].split("?")[0])
+    with demo.read() as connection:
+        row = get_measure(connection, measure_id)
+    assert (row.code, row.state, row.public) == ("M-10", "entwurf", False)
+    assert row.fields == {"kosten_einmalig": "12500.00", "personenbezogen": True}
+    assert "Die Maßnahme wurde angelegt." in client.get(good.headers["location"]).text
+    assert signed_in(demo, "kaemmerei").get("/massnahmen/neu").status_code == 403
+
+
+def test_the_workflow_diagram_is_drawn_from_the_definition(demo: Runtime) -> None:
+    page = signed_in(demo, "ag.leitung").get("/definitionen/massnahme")
+    assert page.status_code == 200
+    svg = page.text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    spec = demo.registry.latest("massnahme").spec
+    for state in spec.states.values():
+        assert state.label.split()[0] in svg
+    assert 'class="state current"' not in svg
+    assert svg.count("<path class=") == sum(len(t.sources) for t in spec.transitions)
+    assert "Stellungnahme der/des Datenschutzbeauftragten liegt vor" in page.text
+    assert signed_in(demo, "ag.leitung").get("/definitionen/gibtsnicht").status_code == 404
+
+
+def test_the_table_pages_through_many_measures(demo: Runtime) -> None:
+    with demo.write() as connection:
+        programme = get_measure(connection, 1).programme_id
+        lead = actor_for(connection, "ag.leitung")
+        for i in range(30):
+            measures.create_measure(
+                demo, connection, lead, programme_id=programme, code=f"X-{i:02d}", title=f"T{i}"
+            )
+    client = signed_in(demo, "ag.leitung")
+    first = client.get("/")
+    assert "39 Maßnahmen, Seite 1 von 2" in first.text
+    assert "nächste Seite" in first.text
+    second = client.get("/?seite=2")
+    codes = re.findall(r"<td>(X-\d\d)</td>", second.text.split("<tbody>", 1)[1])
+    assert codes == [f"X-{i:02d}" for i in range(16, 30)]
+    assert "vorherige Seite" in second.text
+    assert "<strong>31</strong> Entwurf" in first.text
+    assert "alle 31 anzeigen" in first.text

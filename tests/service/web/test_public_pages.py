@@ -1,0 +1,81 @@
+"""What an anonymous visitor sees: public papers and measures, never more."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.demo import data
+from service.runtime import Runtime
+from service.web.config import get_web_settings
+
+STAFF_NAMES = [p.family_name for p in data.STAFF]
+
+
+def _public_pages(client: TestClient) -> list[str]:
+    start = client.get("/").text
+    return [start, client.get("/oeffentlich").text, client.get("/oeffentlich/vorlagen/1").text] + [
+        client.get(f"/oeffentlich/massnahmen/{i}").text for i in (1, 2, 3)
+    ]
+
+
+def test_anonymous_visitors_see_the_public_paper_with_its_votes(anonymous: TestClient) -> None:
+    start = anonymous.get("/")
+    assert start.status_code == 200
+    assert '<html lang="de">' in start.text
+    assert "VII/0680/24" in start.text and "Übersicht der Maßnahmen" not in start.text
+    paper = anonymous.get("/oeffentlich/vorlagen/1").text
+    assert "Finanz- und Verwaltungsausschuss" in paper and "Vorberatung" in paper
+    assert '<td class="number">9</td><td class="number">0</td>' in paper
+    assert "einstimmig, ohne Stimmenzahlen" in paper
+    assert "SR/0456/24" in paper
+    assert "Einführung der E-Akte" in paper
+
+
+def test_no_public_page_shows_a_non_public_measure_or_a_staff_name(
+    anonymous: TestClient,
+) -> None:
+    hidden = next(m.title for m in data.MEASURES if not m.public)
+    for page in _public_pages(anonymous):
+        assert hidden not in page
+        for name in STAFF_NAMES:
+            assert name not in page, name
+    assert anonymous.get("/oeffentlich/massnahmen/6").status_code == 404
+    assert anonymous.get("/oeffentlich/massnahmen/999999").status_code == 404
+    assert anonymous.get("/oeffentlich/massnahmen/abc").status_code == 404
+
+
+def test_the_legal_pages_show_the_configured_texts(
+    anonymous: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATSFLOW_IMPRINT_TEXT", "Stadt Aschersleben\n\nMarkt 1")
+    get_web_settings.cache_clear()
+    try:
+        page = anonymous.get("/impressum").text
+    finally:
+        get_web_settings.cache_clear()
+    assert "<p>Stadt Aschersleben</p>" in page and "<p>Markt 1</p>" in page
+    for path in ("/datenschutz", "/barrierefreiheit"):
+        assert "Platzhalter" in anonymous.get(path).text
+    footer = anonymous.get("/").text
+    for link in ("/impressum", "/datenschutz", "/barrierefreiheit"):
+        assert f'href="{link}"' in footer
+
+
+def test_every_page_forbids_framing_and_inline_scripts(anonymous: TestClient) -> None:
+    headers = anonymous.get("/").headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    css = anonymous.get("/static/ratsflow.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert anonymous.get("/static/..%2Fconfig.py").status_code == 404
+
+
+def test_staff_pages_send_anonymous_visitors_to_the_login(demo: Runtime) -> None:
+    from tests.service.web.conftest import browser
+
+    client = browser(demo)
+    for path in ("/massnahmen/9", "/massnahmen/neu", "/definitionen/massnahme"):
+        response = client.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login?weiter=")
