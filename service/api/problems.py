@@ -353,4 +353,5 @@ def _german_validation(error: dict[str, Any]) -> str:
         "string_pattern_mismatch": "hat nicht das erwartete Format",
         "literal_error": "unzulässiger Wert",
         "nul_character": "Text enthält ein Nullzeichen",
+        "not_null": "darf nicht null sein; zum Beibehalten weglassen",
     }.get(kind, "ungültiger Wert")

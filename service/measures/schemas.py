@@ -195,6 +195,14 @@ class MeasureUpdate(NoNul):
     public: bool | None = None
     fields: dict[str, Any] | None = Field(default=None, examples=[{"kosten_laufend": 2400}])
 
+    @field_validator("code", "title", "description", "public")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Runs only for members actually sent: leaving one out keeps it, null cannot clear it.
+        if value is None:
+            raise PydanticCustomError("not_null", "darf nicht null sein; zum Beibehalten weglassen")
+        return value
+
 
 SortKey = Literal[
     "id", "-id", "code", "-code", "title", "-title", "state", "-state", "updated_at", "-updated_at"

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
-from service.audit.service import record
-from service.auth import tokens
 from service.auth.models import User
-from service.runtime import Runtime
-from service.web import sessions
 
 users = User.__table__  # type: ignore[attr-defined]
 MIN_PASSWORD_LENGTH = 10
@@ -35,36 +31,3 @@ def password_problems(actor: Actor, current: str, new: str, repeated: str) -> li
     if new and new.lower() == actor.name.lower():
         problems.append("Das Passwort darf nicht der Benutzername sein.")
     return problems
-
-
-def change_password(
-    runtime: Runtime,
-    connection: Connection,
-    actor: Actor,
-    *,
-    current: str,
-    new: str,
-    keep_session: str | None,
-) -> bool:
-    """False when the current password is wrong; otherwise sets it, ends other sessions and
-    records the change (never the password) in the audit trail, all in one transaction."""
-    assert actor.user_id is not None
-    if tokens.authenticate(connection, actor.name, current) != actor.user_id:
-        return False
-    now = runtime.now()
-    tokens.set_password(connection, actor.user_id, new)
-    connection.execute(
-        update(users).where(users.c.id == actor.user_id).values(must_change_password=False)
-    )
-    sessions.revoke_other_sessions(connection, actor.user_id, keep_session, now)
-    record(
-        connection,
-        runtime.chain_key,
-        actor=actor,
-        now=now,
-        action="user.password_change",
-        entity_type="user",
-        entity_id=actor.user_id,
-        persons=[actor.person_id],
-    )
-    return True

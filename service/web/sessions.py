@@ -16,10 +16,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
 
 from fastapi import Request, Response
-from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
@@ -61,24 +59,28 @@ def session_token(runtime: Runtime, request: Request) -> str | None:
     return request.cookies.get(session_cookie_name(runtime))
 
 
-def current_actor(runtime: Runtime, request: Request) -> Actor | None:
-    """The signed-in user of this request, or None; cached on the request."""
-    if hasattr(request.state, "web_actor"):
-        actor: Actor | None = request.state.web_actor
-        return actor
+def current_session(runtime: Runtime, request: Request) -> tokens.Session | None:
+    """The signed-in session of this request, or None; cached on the request."""
+    if hasattr(request.state, "web_session"):
+        cached: tokens.Session | None = request.state.web_session
+        return cached
     token = session_token(runtime, request)
-    actor = None
+    session = None
     if token:
         with runtime.read() as connection:
-            actor = tokens.actor_for_token(connection, token, runtime.now())
-    request.state.web_actor = actor
-    return actor
+            session = tokens.session_for_token(connection, token, runtime.now())
+    request.state.web_session = session
+    return session
 
 
-def start_session(
-    runtime: Runtime, connection: Connection, response: Response, user_id: int
-) -> None:
-    token, _expires = tokens.issue_token(connection, user_id, runtime.now())
+def current_actor(runtime: Runtime, request: Request) -> Actor | None:
+    """The signed-in user (with the persons they deputise for), or None."""
+    session = current_session(runtime, request)
+    return session.actor if session is not None else None
+
+
+def begin_session(runtime: Runtime, response: Response, token: str) -> None:
+    """The browser keeps the token of a successful login (service.auth.login) as its cookie."""
     _set_cookie(runtime, response, session_cookie_name(runtime), token)
     response.delete_cookie(pre_session_cookie_name(runtime), path="/")
 
@@ -88,20 +90,8 @@ def end_session(
 ) -> None:
     token = session_token(runtime, request)
     if token:
-        tokens.revoke(connection, token, runtime.now())
+        tokens.revoke_by_digest(connection, tokens.token_digest(token), runtime.now())
     response.delete_cookie(session_cookie_name(runtime), path="/")
-
-
-def revoke_other_sessions(
-    connection: Connection, user_id: int, keep_token: str | None, now: datetime
-) -> None:
-    """After a password change every other browser and client of the user signs in anew."""
-    query = update(api_tokens).where(
-        api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None)
-    )
-    if keep_token is not None:
-        query = query.where(api_tokens.c.token_hash != tokens.token_digest(keep_token))
-    connection.execute(query.values(revoked_at=now))
 
 
 def _browser_secret(runtime: Runtime, request: Request) -> str | None:

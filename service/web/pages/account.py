@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
-from service.auth import tokens
+from service.auth.errors import LoginFailed, LoginThrottled, PasswordRejected
+from service.auth.login import login as login_with_password
+from service.auth.service import change_password as change_own_password
 from service.web import accounts, sessions
 from service.web.forms import PostedForm
 from service.web.rendering import (
@@ -47,30 +49,25 @@ def login(request: Request, form: PostedForm) -> Response:
     username = form.get("benutzername", "").strip()[:100]
     password = form.get("passwort", "")[:1000]
     next_url = _safe_next(form.get("weiter"))
-    with runtime.write() as connection:
-        user_id = tokens.authenticate(connection, username, password) if username else None
-        if user_id is None:
-            # One answer for an unknown user and a wrong password.
-            failed = True
-        else:
-            failed = False
-            target = (
-                "/konto/passwort"
-                if accounts.must_change_password(connection, user_id)
-                else next_url
-            )
-            response = redirect(target)
-            sessions.start_session(runtime, connection, response, user_id)
-    if failed:
+    address = request.client.host if request.client else "unbekannt"
+    try:
+        if not username:
+            raise LoginFailed()
+        issued = login_with_password(runtime, username, password, address)
+    except (LoginFailed, LoginThrottled) as exc:
+        # One answer for an unknown user and a wrong password; a lock-out says how long.
+        throttled = isinstance(exc, LoginThrottled)
         return render(
             request,
             "login.html",
-            status=422,
+            status=429 if throttled else 422,
             title="Anmeldung",
-            error=WRONG_LOGIN,
+            error=exc.detail if throttled else WRONG_LOGIN,
             username=username,
             next_url=next_url,
         )
+    response = redirect("/konto/passwort" if issued.password_change_required else next_url)
+    sessions.begin_session(runtime, response, issued.token)
     return response
 
 
@@ -115,20 +112,12 @@ def change_password(request: Request, form: PostedForm) -> Response:
         return _password_page(
             request, 422, error="Das Passwort wurde nicht geändert.", problems=problems
         )
-    with runtime.write() as connection:
-        changed = accounts.change_password(
-            runtime,
-            connection,
-            actor,
-            current=current,
-            new=new,
-            keep_session=sessions.session_token(runtime, request),
-        )
-    if not changed:
+    session = sessions.current_session(runtime, request)
+    assert session is not None  # signed_in() above answered otherwise
+    try:
+        change_own_password(runtime, session, current, new)
+    except PasswordRejected as exc:
         return _password_page(
-            request,
-            422,
-            error="Das Passwort wurde nicht geändert.",
-            problems=["Das bisherige Passwort ist falsch."],
+            request, 422, error="Das Passwort wurde nicht geändert.", problems=[exc.detail]
         )
     return _password_page(request, success="Ihr Passwort wurde geändert.")

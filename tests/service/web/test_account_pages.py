@@ -125,7 +125,9 @@ def test_changing_the_password_needs_the_old_one_and_signs_out_other_browsers(
 
     assert "mindestens 10 Zeichen" in change("ratsflow-demo", "kurz", "kurz")
     assert "Wiederholung stimmt nicht" in change("ratsflow-demo", "lang-genug-1", "lang-genug-2")
-    assert "bisherige Passwort ist falsch" in change("geraten-123", "lang-genug-1", "lang-genug-1")
+    assert "bisherige Passwort stimmt nicht" in change(
+        "geraten-123", "lang-genug-1", "lang-genug-1"
+    )
     assert "Ihr Passwort wurde geändert." in change(
         "ratsflow-demo", "Haushalt-2027!", "Haushalt-2027!"
     )
