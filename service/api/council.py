@@ -48,12 +48,6 @@ def next_cursor(rows: Sequence[Any], limit: int, sort: keyset.Sort, column: str)
     return keyset.encode(sort, getattr(last, column), last.id)
 
 
-IDEMPOTENCY_HEADER_DESCRIPTION = (
-    "Wiederholt ein Client die Anfrage mit demselben Schlüssel, antwortet der Dienst mit der "
-    "ersten Antwort und handelt nur einmal."
-)
-
-
 def patch_values(body: BaseModel, not_null: set[str]) -> dict[str, Any]:
     """The fields a PATCH body set; ``null`` for a field that cannot be empty is a 422."""
     values = body.model_dump(exclude_unset=True)

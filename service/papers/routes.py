@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from sqlalchemy.engine import Connection
 
 from service import access, keyset
 from service.actor import Actor
-from service.api.council import IDEMPOTENCY_HEADER_DESCRIPTION, next_cursor, permitted
+from service.api.council import next_cursor, permitted
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.problems import responses
 from service.auth.service import usernames
 from service.committees import service as committees
 from service.errors import NotFound
 from service.lifecycle.service import Transitioned
-from service.measures.routes import _if_match
+from service.measures.routes import IF_MATCH_PATTERN, _if_match
 from service.measures.schemas import (
     AllowedTransition,
     DeadlineOut,
@@ -54,10 +55,6 @@ Planner = Annotated[Actor, Depends(permitted("paper.plan_consultations"))]
 VoteRecorder = Annotated[Actor, Depends(permitted("vote.record"))]
 SORTS = ("id", "reference", "created_at")
 SORT_TYPES: dict[str, type] = {"id": int, "reference": str, "created_at": datetime}
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", max_length=200, description=IDEMPOTENCY_HEADER_DESCRIPTION),
-]
 
 
 def _visible_paper(connection: Connection, paper_id: int, actor: Actor | None) -> Any:
@@ -344,36 +341,42 @@ def fire_transition(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,
-    if_match: Annotated[str | None, Header()] = None,
-    idempotency_key: IdempotencyKey = None,
-) -> TransitionResponse:
-    # IDEMPOTENCY HOOK (Idempotency-Key): the reusable mechanism from branch `attachments`
-    # wraps this call; the key is declared above so that OpenAPI already documents it.
+    request: Request,
+    if_match: Annotated[str | None, Header(pattern=IF_MATCH_PATTERN)] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     _visible_paper(connection, paper_id, actor)
     version = body.version
     if if_match and (tagged := _if_match(if_match)) is not None:
         version = tagged
-    done = service.fire(
-        runtime,
-        connection,
-        actor,
-        paper_id,
-        body.event,
-        version=version,
-        data=body.data,
-        comment=body.comment,
-    )
-    deadline = done.result.deadline
-    return TransitionResponse(
-        id=paper_id,
-        event=done.result.event,
-        from_state=done.result.source,
-        to_state=done.result.target,
-        version=done.version,
-        deadline=DeadlineOut(name=deadline.name, label=deadline.label, due_at=deadline.due_at)
-        if deadline
-        else None,
-        carried_measure_ids=[c.entity_id for c in done.carried],
+
+    def act() -> TransitionResponse:
+        done = service.fire(
+            runtime,
+            connection,
+            actor,
+            paper_id,
+            body.event,
+            version=version,
+            data=body.data,
+            comment=body.comment,
+        )
+        deadline = done.result.deadline
+        return TransitionResponse(
+            id=paper_id,
+            event=done.result.event,
+            from_state=done.result.source,
+            to_state=done.result.target,
+            version=done.version,
+            deadline=DeadlineOut(name=deadline.name, label=deadline.label, due_at=deadline.due_at)
+            if deadline
+            else None,
+            carried_measure_ids=[c.entity_id for c in done.carried],
+        )
+
+    payload = {**body.model_dump(mode="json"), "version": version}
+    return answer_once(
+        runtime, connection, actor, request, idempotency_key, payload=payload, act=act
     )
 
 
@@ -405,35 +408,48 @@ def record_vote(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: VoteRecorder,
-    idempotency_key: IdempotencyKey = None,
-) -> VoteResponse:
-    # IDEMPOTENCY HOOK (Idempotency-Key): the reusable mechanism from branch `attachments`
-    # wraps this call; the key is declared above so that OpenAPI already documents it.
+    request: Request,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     _visible_paper(connection, paper_id, actor)
-    recorded = service.record_vote(
+
+    def act() -> VoteResponse:
+        recorded = service.record_vote(
+            runtime,
+            connection,
+            actor,
+            paper_id,
+            service.VoteRequest(
+                committee_slug=None,
+                held_on=body.held_on,
+                present=body.present,
+                yes=body.yes,
+                no=body.no,
+                abstain=body.abstain,
+                unanimous=body.unanimous,
+                biased_person_ids=tuple(body.biased_person_ids),
+                present_person_ids=tuple(body.present_person_ids),
+                resolution_number=body.resolution_number,
+                comment=body.comment,
+                version=body.version,
+                consultation_id=body.consultation_id,
+            ),
+        )
+        vote = next(v for v in _votes(connection, paper_id, actor) if v.id == recorded.vote_id)
+        return VoteResponse(
+            vote=vote,
+            paper=_step(recorded.transition),
+            measures=[_step(c) for c in recorded.transition.carried],
+        )
+
+    payload = body.model_dump(mode="json")
+    return answer_once(
         runtime,
         connection,
         actor,
-        paper_id,
-        service.VoteRequest(
-            committee_slug=None,
-            held_on=body.held_on,
-            present=body.present,
-            yes=body.yes,
-            no=body.no,
-            abstain=body.abstain,
-            unanimous=body.unanimous,
-            biased_person_ids=tuple(body.biased_person_ids),
-            present_person_ids=tuple(body.present_person_ids),
-            resolution_number=body.resolution_number,
-            comment=body.comment,
-            version=body.version,
-            consultation_id=body.consultation_id,
-        ),
-    )
-    vote = next(v for v in _votes(connection, paper_id, actor) if v.id == recorded.vote_id)
-    return VoteResponse(
-        vote=vote,
-        paper=_step(recorded.transition),
-        measures=[_step(c) for c in recorded.transition.carried],
+        request,
+        idempotency_key,
+        payload=payload,
+        act=act,
+        status_code=status.HTTP_201_CREATED,
     )

@@ -220,6 +220,33 @@ def test_replay_fva_advises_stadtrat_decides_and_carried_measures_follow(
     assert [a["number"] for a in staff_agenda["agenda"]] == ["Ö 4", "N 1"]
 
 
+def test_a_vote_retried_with_the_same_idempotency_key_is_recorded_once(
+    council: Council, demo: Runtime
+) -> None:
+    measures = ready_measures(demo, 1)
+    paper = paper_in_fva(council, measures)
+    body = {
+        "consultation_id": paper["fva"],
+        "held_on": "2026-09-16",
+        "version": paper["version"],
+        "yes": 9,
+        "no": 0,
+        "abstain": 0,
+        "present_person_ids": council.members("fva")[:9],
+        "resolution_number": "FVA/0043/26",
+    }
+    retry = {**council.session, "Idempotency-Key": "fva-2026-09-16-top-4"}
+    votes_before = vote_count(demo)
+    first = council.client.post(f"{API}/papers/{paper['id']}/votes", json=body, headers=retry)
+    second = council.client.post(f"{API}/papers/{paper['id']}/votes", json=body, headers=retry)
+
+    assert first.status_code == second.status_code == 201, first.text
+    assert second.content == first.content
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert vote_count(demo) == votes_before + 1
+    assert measure_states(demo, measures) == ["stadtrat_beschluss"]
+
+
 def test_a_vote_without_quorum_explains_the_quorum_and_changes_nothing(
     council: Council, demo: Runtime
 ) -> None:
