@@ -116,12 +116,17 @@ def demo_load(
     first_start: bool = typer.Option(
         False, "--first-start", help="Nur laden, wenn die Datenbank noch leer ist."
     ),
+    city_only: bool = typer.Option(
+        False,
+        "--city-only",
+        help="Nur Stadt, Personen, Anmeldungen und Gremien, ohne Vorlage und Maßnahmen.",
+    ),
 ) -> None:
     """Lädt die Stadt Aschersleben mit der Vorlage VII/0680/24 (idempotent)."""
     from service.demo.service import DEMO_PASSWORD, load_demo
 
     with user_errors():
-        result = load_demo(_runtime(), first_start=first_start)
+        result = load_demo(_runtime(), first_start=first_start, city_only=city_only)
     typer.echo(result.message)
     if result.users:
         typer.echo(f"Demo-Benutzer (eine Rolle je Benutzer), Passwort für alle: {DEMO_PASSWORD}")

@@ -55,19 +55,24 @@ class _SteppedClock:
         self.moment = min(moment, self.real.now())
 
 
-def load_demo(runtime: Runtime, first_start: bool = False) -> DemoResult:
+def load_demo(runtime: Runtime, first_start: bool = False, city_only: bool = False) -> DemoResult:
     """Idempotent: loads nothing when the paper exists; with ``first_start`` nothing when
-    the database already holds a city (so a real city's data never gets demo rows)."""
+    the database already holds a city (so a real city's data never gets demo rows).
+
+    ``city_only`` loads the city without its history: persons, logins, committees and
+    memberships, so that the paper can be replayed from the start (through the API, say)."""
     with runtime.read() as connection:
         has_body = connection.execute(select(bodies.c.id).limit(1)).first() is not None
         reference = str(data.PAPER["reference"])
         has_paper = papers.paper_by_reference(connection, reference) is not None
-    if has_paper or (first_start and has_body):
+    if has_paper or ((first_start or city_only) and has_body):
         return DemoResult(False, "Demodaten sind bereits geladen.", _user_list())
     clock = _SteppedClock(runtime)
     replay = Runtime(runtime.settings, runtime.engine, clock)
     with replay.write() as connection:
-        _load(replay, clock, connection)
+        _load(replay, clock, connection, city_only)
+    if city_only:
+        return DemoResult(True, "Stadt Aschersleben ohne Vorgänge geladen.", _user_list())
     return DemoResult(True, "Demodaten der Stadt Aschersleben geladen.", _user_list())
 
 
@@ -79,7 +84,7 @@ def _user_list() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     )
 
 
-def _load(rt: Runtime, clock: _SteppedClock, c: Connection) -> None:
+def _load(rt: Runtime, clock: _SteppedClock, c: Connection, city_only: bool = False) -> None:
     clock.set(_at("2022-09-01", 9))
     body_id = c.execute(
         bodies.insert().returning(bodies.c.id),
@@ -165,6 +170,8 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection) -> None:
     )
     fva = committee("fva", "Finanz- und Verwaltungsausschuss", "FVA", "ausschuss", data.FVA_MEMBERS)
     rat = committee("stadtrat", "Stadtrat", "SR", "rat", data.STADTRAT_MEMBERS)
+    if city_only:
+        return
 
     def user(name: str) -> Actor:
         return actor_for(c, name)
