@@ -13,7 +13,7 @@ from datetime import datetime
 
 from service.outbox.dispatcher import dispatch
 from service.runtime import Runtime
-from service.scheduler import half_year, reviews
+from service.scheduler import half_year, housekeeping, reviews
 from service.scheduler.deadline_sweep import sweep
 from service.scheduler.settings import ScheduleSettings
 
@@ -69,5 +69,11 @@ def job_specs(settings: ScheduleSettings) -> list[JobSpec]:
             "Überprüfung der Arbeitspapiere",
             reviews.programme_review,
             cron=settings.programme_review_cron,
+        ),
+        JobSpec(
+            "idempotency_purge",
+            "Abgelaufene Idempotenz-Schlüssel löschen",
+            housekeeping.purge_idempotency_keys,
+            cron=settings.daily_cron,
         ),
     ]

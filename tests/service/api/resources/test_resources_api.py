@@ -105,7 +105,7 @@ def test_create_edit_and_a_stale_edit_is_refused(client: TestClient, demo: Runti
     refused = client.patch(
         f"{API}/measures/{closed}", json={"version": done["version"], "title": "x"}, headers=lead
     )
-    assert_problem(refused, 409, "konflikt")
+    assert_problem(refused, 409, "endzustand")
     with demo.read() as c:
         assert verify_chain(c, demo.chain_key).intact
 
