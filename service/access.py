@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "programme.edit": frozenset({"ag_leitung"}),
     # statements: the kind of a statement is the role of its author
     "statement.create": frozenset({"datenschutz", "informationssicherheit", "personalrat"}),
+    # audit trail: the Datenschutzbeauftragte and the auditor; never admin or the OB
+    "audit.read": frozenset({"datenschutz", "revision"}),
 }
 
 

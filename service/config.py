@@ -16,6 +16,12 @@ class Settings(BaseSettings):
     chain_key: str = "aschersleben"
     audit_salt: str = "ratsflow-demo-salt-bitte-ersetzen"
     base_url: str = "http://127.0.0.1:8000"
+    # The owner role's URL (migrations, retention, erasure); unset: database_url does both.
+    admin_database_url: str | None = None
+    # Ed25519 key that signs audit checkpoints; unset on SQLite: var/audit-signing.key.
+    audit_signing_key: Path | None = None
+    # Days an audit event is kept, per kind (service.audit.retention.KINDS; README).
+    audit_retention_days: dict[str, int] = {"zugriff": 730, "anmeldung": 365, "aenderung": 3650}
 
 
 @lru_cache

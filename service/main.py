@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from service.api import problems
 from service.api.deps import RuntimeDep
+from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
 from service.definitions.routes import router as definitions_router
 from service.measures.routes import router as measures_router
@@ -39,6 +40,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(measures_router)
     app.include_router(definitions_router)
+    app.include_router(audit_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

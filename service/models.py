@@ -1,6 +1,6 @@
 """Imports every table so that ``SQLModel.metadata`` (and Alembic) sees the whole schema."""
 
-from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
+from service.audit.models import AuditCheckpoint, AuditDetail, AuditEvent, AuditEventPerson
 from service.auth.models import ApiToken, User
 from service.bodies.models import Body
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
@@ -15,6 +15,7 @@ __all__ = [
     "AgendaItem",
     "ApiToken",
     "Attendance",
+    "AuditCheckpoint",
     "AuditDetail",
     "AuditEvent",
     "AuditEventPerson",

@@ -131,3 +131,33 @@ def detail_rows(connection: Connection, event_ids: list[int]) -> dict[int, list[
 
 def chain_keys(connection: Connection) -> list[str]:
     return list(connection.execute(select(events.c.chain_key).distinct()).scalars())
+
+
+def person_of_user(connection: Connection, user_id: int) -> int | None:
+    row = connection.execute(
+        text("SELECT person_id FROM users WHERE id = :id"), {"id": user_id}
+    ).first()
+    return row[0] if row else None
+
+
+def event_at(connection: Connection, chain_key: str, seq: int) -> Any:
+    return connection.execute(
+        select(events.c.seq, events.c.ts, events.c.hash).where(
+            events.c.chain_key == chain_key, events.c.seq == seq
+        )
+    ).first()
+
+
+def head(connection: Connection, chain_key: str) -> Any:
+    return connection.execute(
+        select(events.c.seq, events.c.ts, events.c.hash)
+        .where(events.c.chain_key == chain_key)
+        .order_by(events.c.seq.desc())
+        .limit(1)
+    ).first()
+
+
+def first_seq(connection: Connection, chain_key: str) -> int | None:
+    return connection.execute(
+        select(events.c.seq).where(events.c.chain_key == chain_key).order_by(events.c.seq).limit(1)
+    ).scalar()

@@ -38,12 +38,9 @@ def verify_chain(
     The indexed columns must agree with the hashed text, and every readable detail value
     must match its digest, so a change anywhere is caught; erased details are skipped.
     """
-    expected_seq = from_seq or 1
-    prev = (
-        GENESIS
-        if expected_seq == 1
-        else repository.previous_hash(connection, chain_key, expected_seq - 1)
-    )
+    start = repository.first_seq(connection, chain_key) or 1
+    expected_seq = max(from_seq or start, start)
+    prev = _start_hash(connection, chain_key, expected_seq, start)
     checked = 0
     last_hash: str | None = None
     batch: list[tuple[int, int, dict[str, object]]] = []
@@ -57,6 +54,13 @@ def verify_chain(
         return Verification(chain_key, checked, seq, reason)
 
     if prev is None:
+        if expected_seq == start:
+            missing = _first_unanchored(connection, chain_key, start)
+            return fail(
+                missing,
+                f"Die Kette beginnt bei Laufnummer {start}, aber kein signierter Prüfpunkt "
+                f"belegt Laufnummer {start - 1}: Einträge ab {missing} wurden entfernt.",
+            )
         return fail(expected_seq - 1, "Vorgängereintrag fehlt.")
     for row in repository.chain_rows(connection, chain_key, from_seq, to_seq):
         if row.seq != expected_seq:
@@ -92,6 +96,30 @@ def verify_chain(
         return fail(*bad)
     last_seq = expected_seq - 1 if checked else None
     return Verification(chain_key, checked, None, None, last_seq, last_hash)
+
+
+def _start_hash(connection: Connection, chain_key: str, seq: int, first: int) -> str | None:
+    """The hash that event ``seq`` must link to.
+
+    After retention the chain begins later than 1; its first remaining event then links to
+    the signed checkpoint that closed the removed segment.
+    """
+    if seq == 1:
+        return GENESIS
+    if seq > first:
+        return repository.previous_hash(connection, chain_key, seq - 1)
+    from service.audit.checkpoints import anchor  # checkpoints builds on this module
+
+    found = anchor(connection, chain_key, seq - 1)
+    return found.hash if found else None
+
+
+def _first_unanchored(connection: Connection, chain_key: str, start: int) -> int:
+    """After a removed beginning: the first seq after the last signed checkpoint below it."""
+    from service.audit.checkpoints import stored
+
+    below = [c.seq for c in stored(connection, chain_key) if c.seq < start and c.signed()]
+    return max(below, default=0) + 1
 
 
 def _check_details(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
+from service.audit.service import record_access
 from service.auth.service import usernames
 from service.errors import NotFound
 from service.measures import service
@@ -113,6 +114,15 @@ def _visible(connection: ReadDep | WriteDep, measure_id: int, actor: MaybeActor)
     return row
 
 
+def _log_internal_read(runtime: RuntimeDep, actor: MaybeActor, row: Any) -> None:
+    """A read of a non-public measure is logged, in its own short write transaction."""
+    if actor is not None and not row.public:
+        with runtime.write() as connection:
+            record_access(
+                runtime, connection, actor, "measure", row.id, persons=[row.responsible_person_id]
+            )
+
+
 @router.get(
     "/{measure_id}",
     summary="Maßnahme lesen",
@@ -129,6 +139,7 @@ def get_measure(
     row = service.get_measure(connection, measure_id)
     if actor is None and not row.public:
         raise NotFound("Maßnahme", measure_id)
+    _log_internal_read(runtime, actor, row)
     engine = runtime.registry.engine(row.definition_name, row.definition_version)
     allowed: list[AllowedTransition] = []
     if actor is not None:
@@ -217,11 +228,12 @@ def fire_transition(
     responses=responses(401, 404),
 )
 def measure_history(
-    measure_id: MeasureId, connection: ReadDep, actor: MaybeActor
+    measure_id: MeasureId, runtime: RuntimeDep, connection: ReadDep, actor: MaybeActor
 ) -> list[HistoryItem]:
     row = service.get_measure(connection, measure_id)
     if actor is None and not row.public:
         raise NotFound("Maßnahme", measure_id)
+    _log_internal_read(runtime, actor, row)
     entries = service.history(connection, measure_id)
     names = usernames(connection, {e.actor_user_id for e in entries}) if actor else {}
     return [

@@ -1,0 +1,43 @@
+"""The owner connection: migrations, retention and erasure, never the running application.
+
+On PostgreSQL the application connects as a role that may only INSERT and SELECT on the
+audit tables (README, "Rollen auf PostgreSQL"); removing or erasing audit data needs the
+owner, named by ``RATSFLOW_ADMIN_DATABASE_URL``. When that is unset the application's URL
+does both, which is the embedded default and is said aloud once per command.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.engine import Connection
+
+from service.config import Settings
+from service.db import is_sqlite, make_engine, write_transaction
+
+OWNER_URL_MISSING = (
+    "Warnung: RATSFLOW_ADMIN_DATABASE_URL ist nicht gesetzt; die Anwendungs-Verbindung "
+    "(RATSFLOW_DATABASE_URL) wird auch als Eigentümer benutzt. Auf PostgreSQL sollte die "
+    "Anwendung eine Rolle ohne UPDATE/DELETE auf den Protokolltabellen haben (README)."
+)
+
+
+def owner_url(settings: Settings, *, warn: bool = True) -> str:
+    if settings.admin_database_url:
+        return settings.admin_database_url
+    if warn and not is_sqlite(settings.database_url):
+        print(OWNER_URL_MISSING, file=sys.stderr)
+    return settings.database_url
+
+
+@contextmanager
+def owner_transaction(settings: Settings) -> Iterator[Connection]:
+    """One transaction as the owner role, on an engine of its own that is closed after."""
+    engine = make_engine(owner_url(settings))
+    try:
+        with write_transaction(engine) as connection:
+            yield connection
+    finally:
+        engine.dispose()

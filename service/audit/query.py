@@ -1,0 +1,216 @@
+"""Searching the trail: filters, newest first, keyset pages; readable values beside digests.
+
+The order is ``(ts, id)`` descending, so a page is found by an index range scan on
+``(actor_id, ts)``, ``(entity_type, entity_id, ts)`` or ``ts`` and page 20 costs what page 1
+costs. Exports walk the same pages in batches, which keeps their memory constant.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.engine import Connection
+
+from service.audit.chain import DIGEST_PREFIX
+from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
+from service.auth.models import User
+
+events = AuditEvent.__table__  # type: ignore[attr-defined]
+details = AuditDetail.__table__  # type: ignore[attr-defined]
+event_persons = AuditEventPerson.__table__  # type: ignore[attr-defined]
+users = User.__table__  # type: ignore[attr-defined]
+
+ERASED = "[gelöscht]"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the Datenschutzbeauftragte asks for; every field narrows, none is required."""
+
+    actor_id: int | None = None
+    person_id: int | None = None
+    entity_type: str | None = None
+    entity_id: int | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The filters as stated, for the query's own audit event."""
+        return {
+            k: (v.isoformat() if isinstance(v, datetime) else v)
+            for k, v in asdict(self).items()
+            if v is not None
+        }
+
+
+@dataclass(frozen=True)
+class Position:
+    """Keyset position: the last event of the previous page."""
+
+    ts: datetime
+    id: int
+
+
+@dataclass(frozen=True)
+class FoundEvent:
+    id: int
+    chain_key: str
+    seq: int
+    ts: datetime
+    actor_id: int | None
+    actor: str | None
+    role: str | None
+    action: str
+    entity_type: str
+    entity_id: int | None
+    persons: list[int]
+    changes: dict[str, Any]
+    context: dict[str, Any]
+    comment: str | None
+    request_id: str | None
+    hash: str
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search(filters: Filters) -> Select[Any]:
+    query = select(events, users.c.username).outerjoin(users, users.c.id == events.c.actor_id)
+    if filters.actor_id is not None:
+        query = query.where(events.c.actor_id == filters.actor_id)
+    if filters.person_id is not None:
+        query = query.where(
+            exists().where(
+                event_persons.c.event_id == events.c.id,
+                event_persons.c.person_id == filters.person_id,
+            )
+        )
+    if filters.entity_type is not None:
+        query = query.where(events.c.entity_type == filters.entity_type)
+    if filters.entity_id is not None:
+        query = query.where(events.c.entity_id == filters.entity_id)
+    if filters.action is not None:
+        query = query.where(events.c.action == filters.action)
+    if filters.since is not None:
+        query = query.where(events.c.ts >= filters.since)
+    if filters.until is not None:
+        query = query.where(events.c.ts < filters.until)
+    if filters.text:
+        pattern = f"%{_escape_like(filters.text.lower())}%"
+        query = query.where(
+            exists().where(
+                details.c.event_id == events.c.id,
+                details.c.path == "comment",
+                func.lower(details.c.value).like(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def page(
+    connection: Connection, filters: Filters, after: Position | None, limit: int
+) -> list[FoundEvent]:
+    query = _search(filters)
+    if after is not None:
+        query = query.where(
+            or_(events.c.ts < after.ts, and_(events.c.ts == after.ts, events.c.id < after.id))
+        )
+    rows = list(
+        connection.execute(query.order_by(events.c.ts.desc(), events.c.id.desc()).limit(limit))
+    )
+    return readable(connection, rows)
+
+
+def walk(
+    connection_for_batch: Any,
+    filters: Filters,
+    after: Position | None = None,
+    batch: int = 1000,
+) -> Iterator[FoundEvent]:
+    """Every matching event, newest first, one short read transaction per batch.
+
+    ``connection_for_batch`` is a context manager factory (``runtime.read``): a stream that
+    a slow client reads for minutes holds no transaction open in between.
+    """
+    while True:
+        with connection_for_batch() as connection:
+            found = page(connection, filters, after, batch)
+        yield from found
+        if len(found) < batch:
+            return
+        after = Position(found[-1].ts, found[-1].id)
+
+
+def readable(connection: Connection, rows: list[Any]) -> list[FoundEvent]:
+    """Events with every digest replaced by its readable value, or ``[gelöscht]``."""
+    ids = [row.id for row in rows]
+    values: dict[int, dict[str, str | None]] = {}
+    persons: dict[int, list[int]] = {}
+    if ids:
+        for d in connection.execute(
+            select(details.c.event_id, details.c.path, details.c.value).where(
+                details.c.event_id.in_(ids)
+            )
+        ):
+            values.setdefault(d.event_id, {})[d.path] = d.value
+        for p in connection.execute(
+            select(event_persons.c.event_id, event_persons.c.person_id)
+            .where(event_persons.c.event_id.in_(ids))
+            .order_by(event_persons.c.person_id)
+        ):
+            persons.setdefault(p.event_id, []).append(p.person_id)
+    found = []
+    for row in rows:
+        document = json.loads(row.payload)
+        known = values.get(row.id, {})
+        found.append(
+            FoundEvent(
+                id=row.id,
+                chain_key=row.chain_key,
+                seq=row.seq,
+                ts=row.ts,
+                actor_id=row.actor_id,
+                actor=row.username,
+                role=row.actor_role,
+                action=row.action,
+                entity_type=row.entity_type,
+                entity_id=row.entity_id,
+                persons=persons.get(row.id, []),
+                changes={
+                    key: [_reveal(v, f"changes.{key}.{i}", known) for i, v in enumerate(pair)]
+                    for key, pair in document.get("changes", {}).items()
+                },
+                context={
+                    key: _reveal(v, f"context.{key}", known)
+                    for key, v in document.get("context", {}).items()
+                },
+                comment=_reveal(document.get("comment"), "comment", known),
+                request_id=row.request_id,
+                hash=row.hash,
+            )
+        )
+    return found
+
+
+def _reveal(value: Any, path: str, known: dict[str, str | None]) -> Any:
+    if not (isinstance(value, str) and value.startswith(DIGEST_PREFIX)):
+        return value
+    if path not in known:
+        return value
+    text = known[path]
+    if text is None:
+        return ERASED
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return text
+    # Structured values were stored as canonical JSON; plain strings as themselves.
+    return parsed if isinstance(parsed, dict | list) else text
