@@ -22,7 +22,6 @@ from sqlalchemy.engine import Connection
 from service.audit import repository, signing
 from service.audit.chain import format_ts
 from service.audit.models import AuditCheckpoint
-from service.audit.verify import Verification
 from service.runtime import Runtime
 
 checkpoints = AuditCheckpoint.__table__  # type: ignore[attr-defined]
@@ -186,9 +185,18 @@ def read_file(path: Path) -> list[Checkpoint]:
     return items
 
 
+@dataclass(frozen=True)
+class Contradiction:
+    """The chain disagrees with a checkpoint: the change lies in ``first``..``last``."""
+
+    first: int
+    last: int
+    reason: str
+
+
 def check_against(
     connection: Connection, chain_key: str, items: list[Checkpoint]
-) -> Verification | None:
+) -> Contradiction | None:
     """The first place where the chain contradicts a signed checkpoint, or None.
 
     A missing event at a checkpoint's seq beyond the chain's end is a truncated tail; a
@@ -208,19 +216,17 @@ def check_against(
             found_hash = row.hash if row else None
             if row is None and (head is None or head.seq < checkpoint.seq):
                 end = head.seq if head else 0
-                return Verification(
-                    chain_key,
-                    0,
+                return Contradiction(
                     end + 1,
+                    checkpoint.seq,
                     f"Die Kette endet bei Laufnummer {end}, der Prüfpunkt vom "
                     f"{checkpoint.signed_at} bezeugt Laufnummer {checkpoint.seq}: "
                     f"Einträge {end + 1} bis {checkpoint.seq} fehlen.",
                 )
         if found_hash != checkpoint.hash:
-            return Verification(
-                chain_key,
-                0,
+            return Contradiction(
                 last_good + 1,
+                checkpoint.seq,
                 f"Der Hash bei Laufnummer {checkpoint.seq} weicht vom signierten Prüfpunkt "
                 f"vom {checkpoint.signed_at} ab: die Kette wurde zwischen Laufnummer "
                 f"{last_good + 1} und {checkpoint.seq} verändert und neu berechnet.",

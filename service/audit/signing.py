@@ -43,14 +43,14 @@ def load_key(settings: Settings) -> Ed25519PrivateKey:
     if not path.exists():
         if settings.audit_signing_key is not None and not is_sqlite(settings.database_url):
             raise SigningKeyMissing(f"{path}: Signaturschlüssel nicht gefunden.")
-        return _create(path)
+        return create_key(path)
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningKeyMissing(f"{path}: kein Ed25519-Schlüssel.")
     return key
 
 
-def _create(path: Path) -> Ed25519PrivateKey:
+def create_key(path: Path) -> Ed25519PrivateKey:
     key = Ed25519PrivateKey.generate()
     path.parent.mkdir(parents=True, exist_ok=True)
     pem = key.private_bytes(

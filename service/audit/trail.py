@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.audit import checkpoints, export, query, repository
-from service.audit.checkpoints import Checkpoint
+from service.audit.checkpoints import Checkpoint, Contradiction
 from service.audit.disclosure import disclosure
 from service.audit.query import Filters, FoundEvent, Position
 from service.audit.service import DISCLOSURE, EXPORT, QUERY, record_query
@@ -100,14 +100,18 @@ def verify_all(
         if to_seq is not None:
             anchors = [c for c in anchors if c.seq <= to_seq]
         contradiction = checkpoints.check_against(connection, key, anchors)
-        if contradiction is not None and (
-            result.intact or (contradiction.first_bad_seq or 0) < (result.first_bad_seq or 0)
-        ):
-            result = Verification(
-                key, result.checked, contradiction.first_bad_seq, contradiction.reason
-            )
+        if contradiction is not None and _checkpoint_tells_more(result, contradiction):
+            result = Verification(key, result.checked, contradiction.first, contradiction.reason)
         reports.append(ChainReport(key, result, len(anchors)))
     return reports
+
+
+def _checkpoint_tells_more(result: Verification, contradiction: Contradiction) -> bool:
+    """The chain's own finding is exact; a checkpoint only bounds a range. The range wins
+    when the chain found nothing, or nothing within or before that range."""
+    if result.first_bad_seq is None:
+        return True
+    return contradiction.first < result.first_bad_seq and result.first_bad_seq > contradiction.last
 
 
 def checkpoint_now(runtime: Runtime, now: datetime) -> list[Checkpoint]:

@@ -43,6 +43,7 @@ def verify_chain(
     prev = _start_hash(connection, chain_key, expected_seq, start)
     checked = 0
     last_hash: str | None = None
+    before_prev: str | None = None
     batch: list[tuple[int, int, dict[str, object]]] = []
 
     def fail(seq: int, reason: str) -> Verification:
@@ -68,6 +69,9 @@ def verify_chain(
         if payload_hash(row.payload) != row.hash:
             return fail(row.seq, "Inhalt passt nicht zum gespeicherten Hash.")
         if row.prev_hash != prev:
+            if checked and row.prev_hash == before_prev:
+                # Linked past its forerunner: the forerunner was slipped in afterwards.
+                return fail(row.seq - 1, f"Eintrag {row.seq - 1} wurde nachträglich eingefügt.")
             return fail(row.seq, "Verkettung zum Vorgänger ist unterbrochen.")
         document = json.loads(row.payload)
         if document.get("prev") != prev or document.get("seq") != row.seq:
@@ -87,7 +91,7 @@ def verify_chain(
             if bad is not None:
                 return fail(*bad)
             batch.clear()
-        prev = row.hash
+        before_prev, prev = prev, row.hash
         last_hash = row.hash
         expected_seq += 1
         checked += 1
