@@ -41,3 +41,24 @@ def owner_transaction(settings: Settings) -> Iterator[Connection]:
             yield connection
     finally:
         engine.dispose()
+
+
+AUDIT_TABLES = ("audit_events", "audit_event_persons", "audit_details", "audit_checkpoints")
+
+
+def app_role_grants(role: str, database: str) -> list[str]:
+    """The grants of the application role, run by the owner after ``db upgrade``.
+
+    The same statements stand in the README; a test runs them and proves that the role can
+    write and read the trail but neither change nor delete it.
+    """
+    audit = ", ".join(AUDIT_TABLES)
+    return [
+        f'GRANT CONNECT ON DATABASE "{database}" TO {role}',
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {role}",
+        f"REVOKE ALL ON alembic_version FROM {role}",
+        f"GRANT SELECT ON alembic_version TO {role}",
+    ]
