@@ -99,6 +99,7 @@ def verify_all(
         anchors += [c for c in external or [] if c.chain == key]
         if to_seq is not None:
             anchors = [c for c in anchors if c.seq <= to_seq]
+        anchors = list({c.signature: c for c in anchors}.values())  # the file repeats the table
         contradiction = checkpoints.check_against(connection, key, anchors)
         if contradiction is not None and _checkpoint_tells_more(result, contradiction):
             result = Verification(key, result.checked, contradiction.first, contradiction.reason)
