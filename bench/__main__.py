@@ -19,6 +19,7 @@ from bench import Figure
 MODULES: list[str] = [
     "engine_fire",
     "persisted_transition",
+    "audit_trail",
 ]
 
 

@@ -11,9 +11,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from service.audit.chain import DIGEST_PREFIX
@@ -82,50 +83,64 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _search(filters: Filters) -> Select[Any]:
+# Which filter narrows, and how; values travel as bound parameters of the same name.
+_CONDITIONS: dict[str, Any] = {
+    "actor_id": events.c.actor_id == bindparam("actor_id"),
+    "person_id": exists().where(
+        event_persons.c.event_id == events.c.id,
+        event_persons.c.person_id == bindparam("person_id"),
+    ),
+    "entity_type": events.c.entity_type == bindparam("entity_type"),
+    "entity_id": events.c.entity_id == bindparam("entity_id"),
+    "action": events.c.action == bindparam("action"),
+    "since": events.c.ts >= bindparam("since", type_=events.c.ts.type),
+    "until": events.c.ts < bindparam("until", type_=events.c.ts.type),
+    "text": exists().where(
+        details.c.event_id == events.c.id,
+        details.c.path == "comment",
+        func.lower(details.c.value).like(bindparam("text"), escape="\\"),
+    ),
+}
+_AFTER = or_(
+    events.c.ts < bindparam("after_ts", type_=events.c.ts.type),
+    and_(
+        events.c.ts == bindparam("after_ts", type_=events.c.ts.type),
+        events.c.id < bindparam("after_id"),
+    ),
+)
+_DETAILS = select(details.c.event_id, details.c.path, details.c.value).where(
+    details.c.event_id.in_(bindparam("ids", expanding=True))
+)
+_PERSONS = (
+    select(event_persons.c.event_id, event_persons.c.person_id)
+    .where(event_persons.c.event_id.in_(bindparam("ids", expanding=True)))
+    .order_by(event_persons.c.person_id)
+)
+
+
+@lru_cache(maxsize=256)
+def _statement(shape: frozenset[str], paged: bool) -> Select[Any]:
+    """One statement per combination of filters, built once: SQLAlchemy then finds its
+    compiled form in the cache instead of building and compiling a query per page."""
     query = select(events, users.c.username).outerjoin(users, users.c.id == events.c.actor_id)
-    if filters.actor_id is not None:
-        query = query.where(events.c.actor_id == filters.actor_id)
-    if filters.person_id is not None:
-        query = query.where(
-            exists().where(
-                event_persons.c.event_id == events.c.id,
-                event_persons.c.person_id == filters.person_id,
-            )
-        )
-    if filters.entity_type is not None:
-        query = query.where(events.c.entity_type == filters.entity_type)
-    if filters.entity_id is not None:
-        query = query.where(events.c.entity_id == filters.entity_id)
-    if filters.action is not None:
-        query = query.where(events.c.action == filters.action)
-    if filters.since is not None:
-        query = query.where(events.c.ts >= filters.since)
-    if filters.until is not None:
-        query = query.where(events.c.ts < filters.until)
-    if filters.text:
-        pattern = f"%{_escape_like(filters.text.lower())}%"
-        query = query.where(
-            exists().where(
-                details.c.event_id == events.c.id,
-                details.c.path == "comment",
-                func.lower(details.c.value).like(pattern, escape="\\"),
-            )
-        )
-    return query
+    for name in sorted(shape):
+        query = query.where(_CONDITIONS[name])
+    if paged:
+        query = query.where(_AFTER)
+    return query.order_by(events.c.ts.desc(), events.c.id.desc()).limit(bindparam("limit"))
 
 
 def page(
     connection: Connection, filters: Filters, after: Position | None, limit: int
 ) -> list[FoundEvent]:
-    query = _search(filters)
+    params: dict[str, Any] = {k: v for k, v in asdict(filters).items() if v is not None}
+    if "text" in params:
+        params["text"] = f"%{_escape_like(params['text'].lower())}%"
+    params["limit"] = limit
     if after is not None:
-        query = query.where(
-            or_(events.c.ts < after.ts, and_(events.c.ts == after.ts, events.c.id < after.id))
-        )
-    rows = list(
-        connection.execute(query.order_by(events.c.ts.desc(), events.c.id.desc()).limit(limit))
-    )
+        params["after_ts"], params["after_id"] = after.ts, after.id
+    shape = frozenset(params) - {"limit", "after_ts", "after_id"}
+    rows = list(connection.execute(_statement(shape, after is not None), params))
     return readable(connection, rows)
 
 
@@ -155,17 +170,9 @@ def readable(connection: Connection, rows: list[Any]) -> list[FoundEvent]:
     values: dict[int, dict[str, str | None]] = {}
     persons: dict[int, list[int]] = {}
     if ids:
-        for d in connection.execute(
-            select(details.c.event_id, details.c.path, details.c.value).where(
-                details.c.event_id.in_(ids)
-            )
-        ):
+        for d in connection.execute(_DETAILS, {"ids": ids}):
             values.setdefault(d.event_id, {})[d.path] = d.value
-        for p in connection.execute(
-            select(event_persons.c.event_id, event_persons.c.person_id)
-            .where(event_persons.c.event_id.in_(ids))
-            .order_by(event_persons.c.person_id)
-        ):
+        for p in connection.execute(_PERSONS, {"ids": ids}):
             persons.setdefault(p.event_id, []).append(p.person_id)
     found = []
     for row in rows:

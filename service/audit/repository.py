@@ -82,31 +82,38 @@ def append(
     return sealed
 
 
+# The time as the hashed text writes it, formatted by the database: verification then
+# compares text with text instead of building a datetime per event.
+_TS_TEXT = {
+    "sqlite": "replace(ts, ' ', 'T') || 'Z'",
+    "postgresql": """to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
+}
+
+
 def chain_rows(
     connection: Connection, chain_key: str, from_seq: int | None, to_seq: int | None
 ) -> Iterator[Any]:
-    query = (
-        select(
-            events.c.id,
-            events.c.seq,
-            events.c.ts,
-            events.c.actor_id,
-            events.c.actor_role,
-            events.c.action,
-            events.c.entity_type,
-            events.c.entity_id,
-            events.c.payload,
-            events.c.prev_hash,
-            events.c.hash,
-        )
-        .where(events.c.chain_key == chain_key)
-        .order_by(events.c.seq)
+    """Rows ``(id, seq, ts_text, actor_id, actor_role, action, entity_type, entity_id,
+    payload, prev_hash, hash)`` in chain order, streamed in batches.
+
+    Plain SQL without result processing: verification reads every event, and SQLAlchemy's
+    per-row type conversion would cost more than the hashing itself.
+    """
+    mark = "?" if connection.dialect.name == "sqlite" else "%s"
+    sql = (
+        f"SELECT id, seq, {_TS_TEXT[connection.dialect.name]}, actor_id, actor_role, action, "
+        f"entity_type, entity_id, payload, prev_hash, hash FROM audit_events "
+        f"WHERE chain_key = {mark}"
     )
+    params: list[Any] = [chain_key]
     if from_seq is not None:
-        query = query.where(events.c.seq >= from_seq)
+        sql += f" AND seq >= {mark}"
+        params.append(from_seq)
     if to_seq is not None:
-        query = query.where(events.c.seq <= to_seq)
-    yield from connection.execution_options(yield_per=5000).execute(query)
+        sql += f" AND seq <= {mark}"
+        params.append(to_seq)
+    streamed = connection.execution_options(stream_results=True, yield_per=5000)
+    yield from streamed.exec_driver_sql(sql + " ORDER BY seq", tuple(params))
 
 
 def previous_hash(connection: Connection, chain_key: str, seq: int) -> str | None:
@@ -126,6 +133,23 @@ def detail_rows(connection: Connection, event_ids: list[int]) -> dict[int, list[
             )
         ):
             found.setdefault(row.event_id, []).append(row)
+    return found
+
+
+def detail_rows_between(
+    connection: Connection, first_id: int, last_id: int
+) -> dict[int, list[Any]]:
+    """Detail rows of the events with ids in a range: a chain read in order has its ids
+    ascending, so one range scan replaces long ``IN`` lists (other chains' rows are
+    harmless extras, looked up by event id)."""
+    low, high = min(first_id, last_id), max(first_id, last_id)
+    found: dict[int, list[Any]] = {}
+    for row in connection.execute(
+        select(details.c.event_id, details.c.path, details.c.value, details.c.salt).where(
+            details.c.event_id.between(low, high)
+        )
+    ):
+        found.setdefault(row.event_id, []).append(row)
     return found
 
 
