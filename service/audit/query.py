@@ -133,7 +133,7 @@ def _statement(shape: frozenset[str], paged: bool) -> Select[Any]:
 def page(
     connection: Connection, filters: Filters, after: Position | None, limit: int
 ) -> list[FoundEvent]:
-    params: dict[str, Any] = {k: v for k, v in asdict(filters).items() if v is not None}
+    params: dict[str, Any] = {k: v for k, v in vars(filters).items() if v is not None}
     if "text" in params:
         params["text"] = f"%{_escape_like(params['text'].lower())}%"
     params["limit"] = limit
