@@ -112,8 +112,19 @@ def chain_rows(
     if to_seq is not None:
         sql += f" AND seq <= {mark}"
         params.append(to_seq)
-    streamed = connection.execution_options(stream_results=True, yield_per=5000)
-    yield from streamed.exec_driver_sql(sql + " ORDER BY seq", tuple(params))
+    # The driver's own cursor inside this transaction: SQLAlchemy's result rows cost more
+    # per event than the hashing. PostgreSQL streams through a server-side cursor.
+    driver: Any = connection.connection.driver_connection
+    postgres = connection.dialect.name == "postgresql"
+    cursor = driver.cursor(name="ratsflow_verify") if postgres else driver.cursor()
+    try:
+        if postgres:
+            cursor.itersize = 5000
+        cursor.execute(sql + " ORDER BY seq", tuple(params))
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+    finally:
+        cursor.close()
 
 
 def previous_hash(connection: Connection, chain_key: str, seq: int) -> str | None:
