@@ -22,6 +22,7 @@ MODULES: list[str] = [
     "http_transitions",
     "deadline_sweep",
     "overview_page",
+    "audit_trail",
 ]
 
 

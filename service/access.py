@@ -80,6 +80,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "person.read": STAFF,
     "person.manage": frozenset({"admin", "ag_leitung", "sitzungsdienst"}),
     # --- end council -------------------------------------------------------------------------
+    # audit trail: the Datenschutzbeauftragte and the auditor; never admin or the OB
+    "audit.read": frozenset({"datenschutz", "revision"}),
 }
 
 # Roles that act only on items their holder is responsible for (or deputises for): for

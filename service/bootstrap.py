@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from service.actor import SYSTEM
+from service.audit.owner import owner_url
 from service.definitions.service import store_files
 from service.migrate import upgrade
 from service.runtime import Runtime
 
 
 def prepare_database(runtime: Runtime) -> list[tuple[str, int, bool]]:
-    """Idempotent: migrates and registers definition versions not yet stored."""
-    upgrade(runtime.settings.database_url)
+    """Idempotent: migrates (as the owner role) and registers new definition versions."""
+    upgrade(owner_url(runtime.settings))
     with runtime.write() as connection:
         stored = store_files(
             connection, runtime.chain_key, [runtime.settings.definitions_dir], SYSTEM, runtime.now()

@@ -30,12 +30,10 @@ definitions_app = typer.Typer(no_args_is_help=True, help="Ablaufdefinitionen pr�
 db_app = typer.Typer(no_args_is_help=True, help="Datenbank einrichten.")
 demo_app = typer.Typer(no_args_is_help=True, help="Demodaten der Stadt Aschersleben.")
 measure_app = typer.Typer(no_args_is_help=True, help="Maßnahmen anzeigen und fortschreiben.")
-audit_app = typer.Typer(no_args_is_help=True, help="Protokoll (Audit-Trail) prüfen.")
 app.add_typer(definitions_app, name="definitions")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(measure_app, name="measure")
-app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
@@ -282,31 +280,9 @@ def measure_fire(
         )
 
 
-@audit_app.command("verify")
-def audit_verify(
-    from_seq: int | None = typer.Option(None, "--from", help="Ab dieser Laufnummer."),
-    to_seq: int | None = typer.Option(None, "--to", help="Bis zu dieser Laufnummer."),
-) -> None:
-    """Prüft die Hash-Kette; nennt die erste fehlerhafte Laufnummer."""
-    from service.audit.repository import chain_keys
-    from service.audit.verify import verify_chain
+from service.audit.cli import register as register_audit  # noqa: E402  (uses the helpers above)
 
-    runtime = _runtime()
-    broken = False
-    with user_errors(), runtime.read() as connection:
-        for key in chain_keys(connection) or [runtime.chain_key]:
-            result = verify_chain(connection, key, from_seq, to_seq)
-            if result.intact:
-                typer.echo(f"Kette „{key}“ intakt: {result.checked} Einträge geprüft.")
-            else:
-                broken = True
-                typer.echo(
-                    f"Kette „{key}“ BESCHÄDIGT bei Laufnummer {result.first_bad_seq}: "
-                    f"{result.reason}",
-                    err=True,
-                )
-    if broken:
-        raise typer.Exit(1)
+register_audit(app)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = 24
     mail: MailSettings = Field(default_factory=MailSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    # The owner role's URL (migrations, retention, erasure); unset: database_url does both.
+    admin_database_url: str | None = None
+    # Ed25519 key that signs audit checkpoints; unset on SQLite: var/audit-signing.key.
+    audit_signing_key: Path | None = None
+    # Days an audit event is kept, per kind (service.audit.retention.KINDS; README).
+    audit_retention_days: dict[str, int] = {"zugriff": 730, "anmeldung": 365, "aenderung": 3650}
 
 
 @lru_cache

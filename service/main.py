@@ -12,6 +12,7 @@ from sqlalchemy import text
 from service.api import problems
 from service.api.deps import RuntimeDep
 from service.attachments.routes import router as attachments_router
+from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
 from service.auth.user_routes import router as users_router
 from service.budget.routes import router as budget_router
@@ -75,6 +76,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(persons_router)
     app.include_router(outbox_router)
     app.include_router(web_router)
+    app.include_router(audit_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Imports every table so that ``SQLModel.metadata`` (and Alembic) sees the whole schema."""
 
 from service.attachments.models import Attachment
-from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
+from service.audit.models import AuditCheckpoint, AuditDetail, AuditEvent, AuditEventPerson
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
 from service.bodies.models import Body
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
@@ -20,6 +20,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "Attendance",
+    "AuditCheckpoint",
     "AuditDetail",
     "AuditEvent",
     "AuditEventPerson",

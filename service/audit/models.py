@@ -62,3 +62,25 @@ class AuditDetail(SQLModel, table=True):
     value: str | None = None
     salt: str | None = Field(default=None, max_length=64)
     erased_at: datetime | None = utc_field(nullable=True)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed statement of a chain's head (Prüfpunkt): seq and hash at a moment.
+
+    Kept in the database and exported as a file to be kept elsewhere; against it a truncated
+    tail or a chain rebuilt from some event on is detected. Retention removes events only up
+    to a checkpoint, which then anchors verification of what remains.
+    """
+
+    __tablename__ = "audit_checkpoints"
+    __table_args__ = (Index("ix_audit_checkpoints_chain_seq", "chain_key", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chain_key: str = Field(max_length=64)
+    seq: int
+    hash: str = Field(max_length=64)
+    event_ts: datetime = utc_field()
+    signed_at: datetime = utc_field()
+    key_id: str = Field(max_length=64)
+    public_key: str = Field(max_length=64)
+    signature: str = Field(max_length=128)

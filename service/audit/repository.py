@@ -82,31 +82,49 @@ def append(
     return sealed
 
 
+# The time as the hashed text writes it, formatted by the database: verification then
+# compares text with text instead of building a datetime per event.
+_TS_TEXT = {
+    "sqlite": "replace(ts, ' ', 'T') || 'Z'",
+    "postgresql": """to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
+}
+
+
 def chain_rows(
     connection: Connection, chain_key: str, from_seq: int | None, to_seq: int | None
 ) -> Iterator[Any]:
-    query = (
-        select(
-            events.c.id,
-            events.c.seq,
-            events.c.ts,
-            events.c.actor_id,
-            events.c.actor_role,
-            events.c.action,
-            events.c.entity_type,
-            events.c.entity_id,
-            events.c.payload,
-            events.c.prev_hash,
-            events.c.hash,
-        )
-        .where(events.c.chain_key == chain_key)
-        .order_by(events.c.seq)
+    """Rows ``(id, seq, ts_text, actor_id, actor_role, action, entity_type, entity_id,
+    payload, prev_hash, hash)`` in chain order, streamed in batches.
+
+    Plain SQL without result processing: verification reads every event, and SQLAlchemy's
+    per-row type conversion would cost more than the hashing itself.
+    """
+    mark = "?" if connection.dialect.name == "sqlite" else "%s"
+    sql = (
+        f"SELECT id, seq, {_TS_TEXT[connection.dialect.name]}, actor_id, actor_role, action, "
+        f"entity_type, entity_id, payload, prev_hash, hash FROM audit_events "
+        f"WHERE chain_key = {mark}"
     )
+    params: list[Any] = [chain_key]
     if from_seq is not None:
-        query = query.where(events.c.seq >= from_seq)
+        sql += f" AND seq >= {mark}"
+        params.append(from_seq)
     if to_seq is not None:
-        query = query.where(events.c.seq <= to_seq)
-    yield from connection.execution_options(yield_per=5000).execute(query)
+        sql += f" AND seq <= {mark}"
+        params.append(to_seq)
+    # The driver's own cursor inside this transaction: SQLAlchemy's result rows cost more
+    # per event than the hashing. PostgreSQL streams through a server-side cursor.
+    driver: Any = connection.connection.driver_connection
+    postgres = connection.dialect.name == "postgresql"
+    cursor = driver.cursor(name="ratsflow_verify") if postgres else driver.cursor()
+    try:
+        if postgres:
+            cursor.itersize = 5000
+        cursor.execute(sql + " ORDER BY seq", tuple(params))
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+    finally:
+        cursor.close()
 
 
 def previous_hash(connection: Connection, chain_key: str, seq: int) -> str | None:
@@ -129,5 +147,52 @@ def detail_rows(connection: Connection, event_ids: list[int]) -> dict[int, list[
     return found
 
 
+def detail_rows_between(
+    connection: Connection, first_id: int, last_id: int
+) -> dict[int, list[Any]]:
+    """Detail rows of the events with ids in a range: a chain read in order has its ids
+    ascending, so one range scan replaces long ``IN`` lists (other chains' rows are
+    harmless extras, looked up by event id)."""
+    low, high = min(first_id, last_id), max(first_id, last_id)
+    found: dict[int, list[Any]] = {}
+    for row in connection.execute(
+        select(details.c.event_id, details.c.path, details.c.value, details.c.salt).where(
+            details.c.event_id.between(low, high)
+        )
+    ):
+        found.setdefault(row.event_id, []).append(row)
+    return found
+
+
 def chain_keys(connection: Connection) -> list[str]:
     return list(connection.execute(select(events.c.chain_key).distinct()).scalars())
+
+
+def person_of_user(connection: Connection, user_id: int) -> int | None:
+    row = connection.execute(
+        text("SELECT person_id FROM users WHERE id = :id"), {"id": user_id}
+    ).first()
+    return row[0] if row else None
+
+
+def event_at(connection: Connection, chain_key: str, seq: int) -> Any:
+    return connection.execute(
+        select(events.c.seq, events.c.ts, events.c.hash).where(
+            events.c.chain_key == chain_key, events.c.seq == seq
+        )
+    ).first()
+
+
+def head(connection: Connection, chain_key: str) -> Any:
+    return connection.execute(
+        select(events.c.seq, events.c.ts, events.c.hash)
+        .where(events.c.chain_key == chain_key)
+        .order_by(events.c.seq.desc())
+        .limit(1)
+    ).first()
+
+
+def first_seq(connection: Connection, chain_key: str) -> int | None:
+    return connection.execute(
+        select(events.c.seq).where(events.c.chain_key == chain_key).order_by(events.c.seq).limit(1)
+    ).scalar()

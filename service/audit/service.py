@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.audit import repository
 from service.audit.chain import EventDraft, SealedEvent
+
+if TYPE_CHECKING:
+    from service.runtime import Runtime
 
 
 def record(
@@ -64,3 +67,75 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
+
+
+# Actions that only read: their events are "zugriff" for retention (service.audit.retention).
+QUERY = "audit.query"
+EXPORT = "audit.export"
+DISCLOSURE = "audit.disclosure"
+READ_SUFFIX = ".read"
+
+
+def record_access(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    entity_type: str,
+    entity_id: int | None,
+    purpose: str | None = None,
+    *,
+    persons: Iterable[int | None] = (),
+) -> SealedEvent:
+    """Logs that ``actor`` read personal data (a person, a user, a non-public item).
+
+    The persons whose data was read are named by id, so that "who read the data of person
+    Y" and the disclosure export (DSGVO Art. 15) find the read.
+    """
+    affected = [*persons]
+    if entity_type == "person":
+        affected.append(entity_id)
+    elif entity_type == "user" and entity_id is not None:
+        affected.append(repository.person_of_user(connection, entity_id))
+    return record(
+        connection,
+        runtime.chain_key,
+        actor=actor,
+        now=runtime.now(),
+        action=f"{entity_type}{READ_SUFFIX}",
+        entity_type=entity_type,
+        entity_id=entity_id,
+        persons=affected,
+        comment=purpose,
+    )
+
+
+def record_query(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    action: str,
+    purpose: str,
+    stated: Mapping[str, Any],
+    *,
+    entity_type: str = "audit_trail",
+    entity_id: int | None = None,
+    persons: Iterable[int | None] = (),
+) -> SealedEvent:
+    """A query of the trail is itself written to the trail, with its stated purpose."""
+    affected = [*persons]
+    if isinstance(stated.get("actor_id"), int):
+        affected.append(repository.person_of_user(connection, stated["actor_id"]))
+    if isinstance(stated.get("person_id"), int):
+        affected.append(stated["person_id"])
+    return record(
+        connection,
+        runtime.chain_key,
+        actor=actor,
+        now=runtime.now(),
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        context=stated,
+        persons=affected,
+        comment=purpose,
+    )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from service.audit import repository
-from service.audit.chain import GENESIS, digest_at, format_ts, payload_hash, value_digest
+from service.audit.chain import GENESIS, digest_at, payload_hash, value_digest
 
 _BATCH = 2000
 
@@ -38,15 +39,13 @@ def verify_chain(
     The indexed columns must agree with the hashed text, and every readable detail value
     must match its digest, so a change anywhere is caught; erased details are skipped.
     """
-    expected_seq = from_seq or 1
-    prev = (
-        GENESIS
-        if expected_seq == 1
-        else repository.previous_hash(connection, chain_key, expected_seq - 1)
-    )
+    start = repository.first_seq(connection, chain_key) or 1
+    expected_seq = max(from_seq or start, start)
+    prev = _start_hash(connection, chain_key, expected_seq, start)
     checked = 0
     last_hash: str | None = None
-    batch: list[tuple[int, int, dict[str, object]]] = []
+    before_prev: str | None = None
+    batch: list[tuple[int, int, str]] = []
 
     def fail(seq: int, reason: str) -> Verification:
         # Detail rows are checked per batch: a changed detail of an earlier event in the
@@ -57,34 +56,47 @@ def verify_chain(
         return Verification(chain_key, checked, seq, reason)
 
     if prev is None:
+        if expected_seq == start:
+            missing = _first_unanchored(connection, chain_key, start)
+            return fail(
+                missing,
+                f"Die Kette beginnt bei Laufnummer {start}, aber kein signierter Prüfpunkt "
+                f"belegt Laufnummer {start - 1}: Einträge ab {missing} wurden entfernt.",
+            )
         return fail(expected_seq - 1, "Vorgängereintrag fehlt.")
     for row in repository.chain_rows(connection, chain_key, from_seq, to_seq):
-        if row.seq != expected_seq:
-            return fail(expected_seq, f"Eintrag {expected_seq} fehlt (gefunden: {row.seq}).")
-        if payload_hash(row.payload) != row.hash:
-            return fail(row.seq, "Inhalt passt nicht zum gespeicherten Hash.")
-        if row.prev_hash != prev:
-            return fail(row.seq, "Verkettung zum Vorgänger ist unterbrochen.")
-        document = json.loads(row.payload)
-        if document.get("prev") != prev or document.get("seq") != row.seq:
-            return fail(row.seq, "Verkettung zum Vorgänger ist unterbrochen.")
-        if (
-            document.get("chain") != chain_key
-            or document.get("ts") != format_ts(row.ts)
-            or document.get("actor") != row.actor_id
-            or document.get("role") != row.actor_role
-            or document.get("action") != row.action
-            or document.get("entity") != {"type": row.entity_type, "id": row.entity_id}
-        ):
-            return fail(row.seq, "Spalten des Eintrags weichen vom gehashten Inhalt ab.")
-        batch.append((row.id, row.seq, document))
+        event_id, seq, ts, actor_id, role, action, entity_type, entity_id, payload, link, own = row
+        if seq != expected_seq:
+            return fail(expected_seq, f"Eintrag {expected_seq} fehlt (gefunden: {seq}).")
+        if payload_hash(payload) != own:
+            return fail(seq, "Inhalt passt nicht zum gespeicherten Hash.")
+        if link != prev:
+            if checked and link == before_prev:
+                # Linked past its forerunner: the forerunner was slipped in afterwards.
+                return fail(seq - 1, f"Eintrag {seq - 1} wurde nachträglich eingefügt.")
+            return fail(seq, "Verkettung zum Vorgänger ist unterbrochen.")
+        if not _agrees(row, chain_key, prev):
+            # The exact text did not match: parse it to say what differs.
+            document = json.loads(payload)
+            if document.get("prev") != prev or document.get("seq") != seq:
+                return fail(seq, "Verkettung zum Vorgänger ist unterbrochen.")
+            if (
+                document.get("chain") != chain_key
+                or document.get("ts") != ts
+                or document.get("actor") != actor_id
+                or document.get("role") != role
+                or document.get("action") != action
+                or document.get("entity") != {"type": entity_type, "id": entity_id}
+            ):
+                return fail(seq, "Spalten des Eintrags weichen vom gehashten Inhalt ab.")
+        batch.append((event_id, seq, payload))
         if len(batch) >= _BATCH:
             bad = _check_details(connection, batch)
             if bad is not None:
                 return fail(*bad)
             batch.clear()
-        prev = row.hash
-        last_hash = row.hash
+        before_prev, prev = prev, own
+        last_hash = own
         expected_seq += 1
         checked += 1
     bad = _check_details(connection, batch)
@@ -94,14 +106,85 @@ def verify_chain(
     return Verification(chain_key, checked, None, None, last_seq, last_hash)
 
 
+def _start_hash(connection: Connection, chain_key: str, seq: int, first: int) -> str | None:
+    """The hash that event ``seq`` must link to.
+
+    After retention the chain begins later than 1; its first remaining event then links to
+    the signed checkpoint that closed the removed segment.
+    """
+    if seq == 1:
+        return GENESIS
+    if seq > first:
+        return repository.previous_hash(connection, chain_key, seq - 1)
+    from service.audit.checkpoints import anchor  # checkpoints builds on this module
+
+    found = anchor(connection, chain_key, seq - 1)
+    return found.hash if found else None
+
+
+def _first_unanchored(connection: Connection, chain_key: str, start: int) -> int:
+    """After a removed beginning: the first seq after the last signed checkpoint below it."""
+    from service.audit.checkpoints import stored
+
+    below = [c.seq for c in stored(connection, chain_key) if c.seq < start and c.signed()]
+    return max(below, default=0) + 1
+
+
+_TEXTS: dict[str, str] = {}
+
+
+def _text(value: object) -> str:
+    """JSON text of a column value, as RFC 8785 writes it (remembered: few distinct ones)."""
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    key = str(value)
+    text = _TEXTS.get(key)
+    if text is None:
+        text = json.dumps(key, ensure_ascii=False)
+        if len(_TEXTS) < 10_000:
+            _TEXTS[key] = text
+    return text
+
+
+def _agrees(row: Any, chain_key: str, prev: str) -> bool:
+    """The columns and the link agree with the hashed text, checked on the text itself.
+
+    The payload is RFC 8785 JSON, keys sorted: it begins with action, actor, chain and ends
+    with entity, persons (ids only), prev, request, role, seq, ts, v, so both ends can be
+    written out from the columns and compared without parsing the JSON; parsing is what
+    made verification slow. Anything that does not match exactly goes the slow way.
+    """
+    _, seq, ts, actor_id, role, action, entity_type, entity_id, payload, _, _ = row
+    payload = str(payload)
+    head = f'{{"action":{_text(action)},"actor":{_text(actor_id)},"chain":{_text(chain_key)},'
+    if not payload.startswith(head):
+        return False
+    tail_start = payload.rfind(',"prev":"')
+    if tail_start < 0:
+        return False
+    tail = payload[tail_start:]
+    if not (
+        tail.startswith(f',"prev":"{prev}","request":')
+        and tail.endswith(f',"role":{_text(role)},"seq":{seq},"ts":"{ts}","v":1}}')
+    ):
+        return False
+    persons_start = payload.rfind(',"persons":[', 0, tail_start)
+    entity = f',"entity":{{"id":{_text(entity_id)},"type":{_text(entity_type)}}}'
+    return persons_start > 0 and payload.endswith(entity, 0, persons_start)
+
+
 def _check_details(
-    connection: Connection, batch: list[tuple[int, int, dict[str, object]]]
+    connection: Connection, batch: list[tuple[int, int, str]]
 ) -> tuple[int, str] | None:
     if not batch:
         return None
-    rows = repository.detail_rows(connection, [event_id for event_id, _, _ in batch])
-    for event_id, seq, document in batch:
-        for detail in rows.get(event_id, []):
+    rows = repository.detail_rows_between(connection, batch[0][0], batch[-1][0])
+    for event_id, seq, payload in batch:
+        found = rows.get(event_id, [])
+        document = json.loads(payload) if found else {}
+        for detail in found:
             if detail.value is None:
                 continue  # erased: the digest stays, the value is gone by design
             try:

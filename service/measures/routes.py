@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +14,7 @@ from service.api import paging
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.problems import responses
+from service.audit.service import record_access
 from service.auth.service import usernames
 from service.measures import export, repository, service
 from service.measures.repository import MeasureFilter
@@ -141,6 +142,15 @@ def list_measures(
     return MeasurePage(items=items, next_cursor=next_cursor)
 
 
+def _log_internal_read(runtime: RuntimeDep, actor: MaybeActor, row: Any) -> None:
+    """A read of a non-public measure is logged, in its own short write transaction."""
+    if actor is not None and not row.public:
+        with runtime.write() as connection:
+            record_access(
+                runtime, connection, actor, "measure", row.id, persons=[row.responsible_person_id]
+            )
+
+
 @router.get(
     "/export.csv",
     summary="Maßnahmenliste als CSV",
@@ -198,6 +208,7 @@ def _detail(
 ) -> MeasureDetail:
     row = service.get_measure(connection, measure_id)
     access.require_visible(actor, row, "Maßnahme", measure_id)
+    _log_internal_read(runtime, actor, row)
     engine = runtime.registry.engine(row.definition_name, row.definition_version)
     allowed = [
         AllowedTransition(
@@ -357,10 +368,11 @@ def fire_transition(
     responses=responses(401, 404),
 )
 def measure_history(
-    measure_id: MeasureId, connection: ReadDep, actor: MaybeActor
+    measure_id: MeasureId, runtime: RuntimeDep, connection: ReadDep, actor: MaybeActor
 ) -> list[HistoryItem]:
     row = service.get_measure(connection, measure_id)
     access.require_visible(actor, row, "Maßnahme", measure_id)
+    _log_internal_read(runtime, actor, row)
     entries = service.history(connection, measure_id)
     shown = access.may_see_names(actor)
     names = usernames(connection, {e.actor_user_id for e in entries}) if shown else {}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from service.audit.checkpoints import write_checkpoint
 from service.outbox.dispatcher import dispatch
 from service.runtime import Runtime
 from service.scheduler import half_year, housekeeping, reviews
@@ -69,6 +70,12 @@ def job_specs(settings: ScheduleSettings) -> list[JobSpec]:
             "Überprüfung der Arbeitspapiere",
             reviews.programme_review,
             cron=settings.programme_review_cron,
+        ),
+        JobSpec(
+            "audit_checkpoint",
+            "Prüfpunkt des Protokolls signieren",
+            write_checkpoint,
+            cron=settings.daily_cron,
         ),
         JobSpec(
             "idempotency_purge",

@@ -87,10 +87,17 @@ def chain(runtime: Runtime, clock: FakeClock) -> Chain:
 
 def drop_append_only_triggers(c: Connection) -> None:
     if c.dialect.name == "sqlite":
-        c.exec_driver_sql("DROP TRIGGER audit_events_no_update")
-        c.exec_driver_sql("DROP TRIGGER audit_events_no_delete")
+        for name in (
+            "audit_events_no_update",
+            "audit_events_no_delete",
+            "audit_details_no_delete",
+            "audit_details_erase_only",
+        ):
+            c.exec_driver_sql(f"DROP TRIGGER {name}")
     else:
         c.exec_driver_sql("DROP TRIGGER audit_events_append_only ON audit_events")
+        c.exec_driver_sql("DROP TRIGGER audit_details_no_delete ON audit_details")
+        c.exec_driver_sql("DROP TRIGGER audit_details_erase_only ON audit_details")
 
 
 def event_row(c: Connection, seq: int) -> dict[str, object]:
@@ -236,6 +243,7 @@ def test_verification_names_the_first_bad_seq(
 
 def test_a_changed_comment_is_named_as_such(runtime: Runtime, chain: Chain) -> None:
     with runtime.write() as c:
+        drop_append_only_triggers(c)
         change_a_comment(c, chain)
     result = verify(runtime)
     assert result.first_bad_seq == chain.submitted
@@ -387,7 +395,15 @@ def test_an_erased_value_cannot_come_back(runtime: Runtime, chain: Chain) -> Non
             .values(value=None, salt=None)
         )
     assert verify(runtime).intact
+    # The database refuses it; only an attacker who drops the trigger gets that far.
+    with pytest.raises(DBAPIError, match="nur das Löschen"), runtime.write() as c:
+        c.execute(
+            update(details)
+            .where(details.c.event_id == event_id, details.c.path == "comment")
+            .values(value=COMMENT)
+        )
     with runtime.write() as c:
+        drop_append_only_triggers(c)
         c.execute(
             update(details)
             .where(details.c.event_id == event_id, details.c.path == "comment")

@@ -43,6 +43,10 @@ def test_keys_older_than_the_ttl_are_forgotten_and_younger_ones_kept(runtime: Ru
         assert [r.key for r in c.execute(select(keys.c.key))] == ["young"]
 
 
-def test_the_housekeeping_runs_daily_under_its_own_id(runtime: Runtime) -> None:
+def test_housekeeping_and_audit_checkpoints_run_daily_under_their_own_ids(
+    runtime: Runtime,
+) -> None:
     specs = {spec.id: spec for spec in job_specs(runtime.settings.schedule)}
-    assert specs["idempotency_purge"].cron == runtime.settings.schedule.daily_cron
+    daily = runtime.settings.schedule.daily_cron
+    assert specs["idempotency_purge"].cron == daily
+    assert specs["audit_checkpoint"].cron == daily

@@ -1,0 +1,46 @@
+"""What the audit API says; events leave with readable values in place of digests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class AuditEventOut(BaseModel):
+    seq: int
+    chain_key: str
+    ts: datetime
+    actor_id: int | None
+    actor: str | None = Field(description="Benutzername des Handelnden; leer: System.")
+    role: str | None
+    action: str = Field(examples=["measure.transition"])
+    entity_type: str = Field(examples=["measure"])
+    entity_id: int | None
+    persons: list[int] = Field(description="Betroffene Personen (IDs).")
+    changes: dict[str, Any] = Field(description="Feld: [vorher, nachher].")
+    context: dict[str, Any]
+    comment: str | None = Field(description="Kommentar oder angegebener Zweck.")
+    request_id: str | None
+    hash: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEventOut]
+    next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` senden.")
+
+
+class ChainVerification(BaseModel):
+    chain_key: str
+    intact: bool
+    checked: int = Field(description="Geprüfte Einträge.")
+    first_bad_seq: int | None = Field(description="Erste fehlerhafte Laufnummer.")
+    reason: str | None
+    last_seq: int | None
+    checkpoints_checked: int = Field(description="Signierte Prüfpunkte, gegen die geprüft wurde.")
+
+
+class VerificationReport(BaseModel):
+    intact: bool
+    chains: list[ChainVerification]

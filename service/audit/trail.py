@@ -1,0 +1,119 @@
+"""The Datenschutzbeauftragte's use of the trail: search, export, disclosure, verification.
+
+Every use that shows contents states a purpose and is itself written to the trail, in the
+same transaction as the read (exports: committed before the first byte leaves).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from service.actor import Actor
+from service.audit import checkpoints, export, query, repository
+from service.audit.checkpoints import Checkpoint, Contradiction
+from service.audit.disclosure import disclosure
+from service.audit.query import Filters, FoundEvent, Position
+from service.audit.service import DISCLOSURE, EXPORT, QUERY, record_query
+from service.audit.verify import Verification, verify_chain
+from service.runtime import Runtime
+
+
+def search(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    filters: Filters,
+    purpose: str,
+    after: Position | None = None,
+    limit: int = 50,
+) -> list[FoundEvent]:
+    found = query.page(connection, filters, after, limit)
+    record_query(runtime, connection, actor, QUERY, purpose, filters.given())
+    return found
+
+
+def start_export(
+    runtime: Runtime, actor: Actor, filters: Filters, purpose: str, kind: str
+) -> Iterator[str]:
+    """Records the export (committed), then streams everything older than that record."""
+    with runtime.write() as connection:
+        sealed = record_query(
+            runtime, connection, actor, EXPORT, purpose, {**filters.given(), "format": kind}
+        )
+        own = connection.execute(
+            select(repository.events.c.ts, repository.events.c.id).where(
+                repository.events.c.chain_key == runtime.chain_key,
+                repository.events.c.seq == sealed.seq,
+            )
+        ).one()
+    return export.stream(kind, query.walk(runtime.read, filters, Position(own.ts, own.id)))
+
+
+def disclose(
+    runtime: Runtime, connection: Connection, actor: Actor, person_id: int, purpose: str
+) -> dict[str, Any]:
+    data = disclosure(connection, person_id, runtime.now())
+    record_query(
+        runtime,
+        connection,
+        actor,
+        DISCLOSURE,
+        purpose,
+        {},
+        entity_type="person",
+        entity_id=person_id,
+        persons=[person_id],
+    )
+    return data
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    chain_key: str
+    verification: Verification
+    checkpoints_checked: int
+
+
+def verify_all(
+    connection: Connection,
+    default_chain: str,
+    from_seq: int | None = None,
+    to_seq: int | None = None,
+    external: list[Checkpoint] | None = None,
+) -> list[ChainReport]:
+    """Each chain by itself, then against the stored and the given signed checkpoints.
+
+    The earliest problem found either way is reported: a chain cut short or rebuilt verifies
+    by itself, and only a checkpoint shows it.
+    """
+    reports = []
+    for key in repository.chain_keys(connection) or [default_chain]:
+        result = verify_chain(connection, key, from_seq, to_seq)
+        anchors = [c for c in checkpoints.stored(connection, key) if c.signed()]
+        anchors += [c for c in external or [] if c.chain == key]
+        if to_seq is not None:
+            anchors = [c for c in anchors if c.seq <= to_seq]
+        anchors = list({c.signature: c for c in anchors}.values())  # the file repeats the table
+        contradiction = checkpoints.check_against(connection, key, anchors)
+        if contradiction is not None and _checkpoint_tells_more(result, contradiction):
+            result = Verification(key, result.checked, contradiction.first, contradiction.reason)
+        reports.append(ChainReport(key, result, len(anchors)))
+    return reports
+
+
+def _checkpoint_tells_more(result: Verification, contradiction: Contradiction) -> bool:
+    """The chain's own finding is exact; a checkpoint only bounds a range. The range wins
+    when the chain found nothing, or nothing within or before that range."""
+    if result.first_bad_seq is None:
+        return True
+    return contradiction.first < result.first_bad_seq and result.first_bad_seq > contradiction.last
+
+
+def checkpoint_now(runtime: Runtime, now: datetime) -> list[Checkpoint]:
+    return checkpoints.write_checkpoint(runtime, now)
