@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from service.audit.chain import DIGEST_PREFIX
 from service.audit.query import ERASED, details, event_persons, events
-from service.auth.models import User
+from service.auth.models import Deputyship, User
 from service.committees.models import Attendance, Committee, Meeting, Membership
 from service.errors import NotFound
 from service.measures.models import Measure, Programme, Statement
@@ -28,6 +28,7 @@ from service.people.models import Person
 
 persons = Person.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]
+deputyships = Deputyship.__table__  # type: ignore[attr-defined]
 memberships = Membership.__table__  # type: ignore[attr-defined]
 committees = Committee.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
@@ -66,9 +67,6 @@ def disclosure(connection: Connection, person_id: int, now: datetime) -> dict[st
             users.c.active,
             users.c.must_change_password,
             users.c.created_at,
-            (users.c.deputy_user_id.is_not(None)).label("stellvertretung_benannt"),
-            users.c.deputy_from,
-            users.c.deputy_until,
         ).where(users.c.person_id == person_id),
     )
     user_ids = [u["id"] for u in logins]
@@ -76,6 +74,25 @@ def disclosure(connection: Connection, person_id: int, now: datetime) -> dict[st
         "erstellt_am": now.isoformat(),
         "person": person[0],
         "benutzer": logins,
+        # Periods only: who the other side was concerns that other person.
+        "stellvertretungen": _rows(
+            connection,
+            select(
+                deputyships.c.id,
+                deputyships.c.user_id.in_(user_ids).label("selbst_benannt"),
+                deputyships.c.deputy_user_id.in_(user_ids).label("selbst_vertretung"),
+                deputyships.c.starts_on,
+                deputyships.c.ends_on,
+                deputyships.c.withdrawn_at,
+            )
+            .where(
+                or_(
+                    deputyships.c.user_id.in_(user_ids),
+                    deputyships.c.deputy_user_id.in_(user_ids),
+                )
+            )
+            .order_by(deputyships.c.id),
+        ),
         "mitgliedschaften": _rows(
             connection,
             select(
