@@ -143,5 +143,5 @@ def test_changing_the_password_needs_the_old_one_and_signs_out_other_browsers(
             ).scalars()
         )
         events_after = connection.execute(select(func.count()).select_from(audit_events)).scalar()
-    assert actions == ["user.password_change"]
+    assert actions == ["user.change_password"]
     assert events_after == events_before + 1  # the refused attempts wrote nothing
