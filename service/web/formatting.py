@@ -40,6 +40,17 @@ def money_de(value: Decimal | int | float | str | None) -> str:
     return f"{text} €"
 
 
+def size_de(value: int | None) -> str:
+    """File sizes as people read them: 12,3 KB."""
+    if value is None:
+        return "–"
+    if value < 1024:
+        return f"{value} Byte"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.1f} KB".replace(".", ",")
+    return f"{value / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
 def field_value(spec: FieldSpec | None, value: Any) -> str:
     if value is None or value == "":
         return "–"

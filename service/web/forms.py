@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -90,3 +91,30 @@ def shown(value: object) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nein"
     return str(value)
+
+
+def posted_id(value: str | None) -> int | None:
+    """A chosen option's id; anything else (empty, text, too large) is no choice."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 2**31 - 1:
+        return int(value)
+    return None
+
+
+def posted_date(value: str | None) -> date | None:
+    """A date from ``<input type=date>`` (ISO) or typed the German way (31.12.2026)."""
+    value = (value or "").strip()
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def posted_count(value: str | None) -> int | None:
+    """A count of votes or persons: a whole number from 0 up, else None."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 6:
+        return int(value)
+    return None

@@ -22,6 +22,13 @@ class NavItem:
 STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Übersicht", "/"),
     NavItem("Neue Maßnahme", "/massnahmen/neu", "measure.create"),
+    NavItem("Vorlagen", "/vorlagen", "paper.read_internal"),
+    NavItem("Sitzungen", "/sitzungen", "meeting.read_internal"),
+    NavItem("Haushalt", "/haushalt", "measure.read_internal"),
+    NavItem("Fristen", "/fristen", "measure.read_internal"),
+    NavItem("Sachstandsbericht", "/sachstand", "report.read"),
+    NavItem("Verwaltung", "/verwaltung", "user.manage"),
+    NavItem("Meine Vertretung", "/konto/vertretung", "user.self"),
     NavItem("Ablauf", "/definitionen/massnahme"),
     NavItem("Öffentliche Ansicht", "/oeffentlich"),
 )

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from service.access import holds
@@ -44,6 +45,7 @@ _environment.filters.update(
     date_de=formatting.date_de,
     datetime_de=formatting.datetime_de,
     money_de=formatting.money_de,
+    size_de=formatting.size_de,
 )
 templates = Jinja2Templates(env=_environment)
 
@@ -123,12 +125,36 @@ def _error_page(request: Request, status: int, title: str, message: str) -> HTML
     return render(request, "error.html", status=status, title=title, message=message)
 
 
+PASSWORD_PAGE = "/konto/passwort"
+# What a user with a temporary password may still reach: the change itself, the way out,
+# the stylesheet and the legal texts every page links to.
+_OPEN_WITH_TEMPORARY_PASSWORD = (
+    PASSWORD_PAGE,
+    "/logout",
+    "/static/",
+    "/impressum",
+    "/datenschutz",
+    "/barrierefreiheit",
+)
+
+
+def _must_change_password(request: Request) -> bool:
+    """A temporary password (set by an admin) opens no page but the password change."""
+    if request.url.path.startswith(_OPEN_WITH_TEMPORARY_PASSWORD):
+        return False
+    session = sessions.current_session(runtime_of(request), request)
+    return session is not None and session.must_change_password
+
+
 class PageRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
             try:
+                # The session lookup reads the database: off the event loop.
+                if await run_in_threadpool(_must_change_password, request):
+                    return redirect(PASSWORD_PAGE)
                 return await handler(request)
             except LoginRequired:
                 target = request.url.path

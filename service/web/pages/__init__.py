@@ -2,7 +2,23 @@
 
 from fastapi import APIRouter
 
-from service.web.pages import account, definitions, measures, overview, public, site
+from service.web.pages import (
+    account,
+    admin,
+    attachments,
+    budget,
+    deadlines,
+    definitions,
+    deputies,
+    measures,
+    meetings,
+    overview,
+    papers,
+    public,
+    reports,
+    site,
+    statements,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(site.router)
@@ -11,3 +27,12 @@ router.include_router(overview.router)
 router.include_router(measures.router)
 router.include_router(public.router)
 router.include_router(definitions.router)
+router.include_router(papers.router)
+router.include_router(meetings.router)
+router.include_router(statements.router)
+router.include_router(attachments.router)
+router.include_router(budget.router)
+router.include_router(deadlines.router)
+router.include_router(reports.router)
+router.include_router(admin.router)
+router.include_router(deputies.router)

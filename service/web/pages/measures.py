@@ -7,8 +7,10 @@ from typing import Annotated, Any
 from fastapi import Path, Request
 from fastapi.responses import Response
 
-from service.access import holds, may_see
+from service.access import STATEMENT_KINDS, holds, may_attach, may_see
+from service.actor import Actor
 from service.api.deps import MAX_ID
+from service.attachments import service as attachments_service
 from service.errors import NotFound
 from service.measures import service as measures_service
 from service.web import diagram, measure_page
@@ -23,6 +25,7 @@ from service.web.rendering import (
     require,
     runtime_of,
 )
+from workflow.calendar import to_local
 from workflow.errors import (
     Forbidden,
     GuardFailed,
@@ -38,6 +41,11 @@ router = page_router()
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
 FIELD_PREFIX = "feld_"
 COMMENT = "kommentar"
+SAVED = {
+    "stellungnahme": "Die Stellungnahme wurde gespeichert.",
+    "anlage": "Die Anlage wurde gespeichert.",
+    "anlage_geloescht": "Die Anlage wurde gelöscht.",
+}
 OUTCOME_LABELS = {
     "zustimmend": "zustimmend",
     "mit_auflagen": "mit Auflagen",
@@ -148,7 +156,7 @@ def _int(value: str | None) -> int | None:
 # --- one measure ---------------------------------------------------------------------------
 
 
-def _show(
+def show_page(
     request: Request,
     measure_id: int,
     status: int = 200,
@@ -159,11 +167,16 @@ def _show(
     open_event: str | None = None,
     typed: dict[str, str] | None = None,
     success: str | None = None,
+    statement_error: str | None = None,
+    statement_typed: dict[str, str] | None = None,
+    attachment_error: str | None = None,
 ) -> Response:
+    """The Maßnahme page; a failed form elsewhere on it passes its message and input."""
     runtime = runtime_of(request)
     actor = require(request, "measure.read_internal")
     with runtime.read() as connection:
         page = measure_page.load(runtime, connection, measure_id, actor)
+        files = attachments_service.list_of(connection, "measure", measure_id)
     if not may_see(actor, page.measure):
         raise PageError(404, "Nicht gefunden", "Diese Maßnahme gibt es nicht.")
     spec = page.spec
@@ -207,7 +220,22 @@ def _show(
         may_edit=holds(actor, "measure.edit"),
         analysis_fields=measure_page.ANALYSIS_FIELDS,
         flag_fields=measure_page.FLAG_FIELDS,
+        statement_kinds=statement_choices(actor)
+        if not spec.states[page.measure.state].final
+        else [],
+        statement_error=statement_error,
+        statement_typed=statement_typed or {"datum": f"{to_local(runtime.now()).date()}"},
+        attachments=files,
+        attachment_base=f"/massnahmen/{measure_id}/anlagen",
+        may_attach=may_attach(actor, "measure", page.measure),
+        may_delete_attachment=holds(actor, "attachment.delete"),
+        attachment_error=attachment_error,
     )
+
+
+def statement_choices(actor: Actor) -> list[tuple[str, str]]:
+    """The kinds of Stellungnahme this user can give: one per role that gives them."""
+    return [(kind, STATEMENT_LABELS[kind]) for kind in STATEMENT_KINDS if kind in actor.roles]
 
 
 @router.get("/massnahmen/{measure_id}")
@@ -216,8 +244,9 @@ def show_measure(
     measure_id: MeasureId,
     angelegt: str | None = None,
     erledigt: str | None = None,
+    gespeichert: str | None = None,
 ) -> Response:
-    success = None
+    success = SAVED.get(gespeichert or "")
     if angelegt:
         success = "Die Maßnahme wurde angelegt."
     elif erledigt:
@@ -225,7 +254,7 @@ def show_measure(
         labels = {t.event: t.label for t in spec.transitions}
         if erledigt in labels:
             success = f"Erledigt: {labels[erledigt]}."
-    return _show(request, measure_id, success=success)
+    return show_page(request, measure_id, success=success)
 
 
 @router.post("/massnahmen/{measure_id}/schritte")
@@ -243,7 +272,7 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
     typed = {**data, COMMENT: comment}
 
     def again(status: int, error: str, **extra: Any) -> Response:
-        return _show(
+        return show_page(
             request, measure_id, status, error=error, open_event=event, typed=typed, **extra
         )
 

@@ -13,13 +13,13 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import uvicorn
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from service.config import Settings
 from service.db import make_engine
@@ -86,18 +86,39 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-@pytest.fixture
-def page(chromium: Browser, base_url: str) -> Iterator[Page]:
+def _context(chromium: Browser, base_url: str) -> BrowserContext:
     context = chromium.new_context(
         base_url=base_url, locale="de-DE", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(5000)
     # axe-core (bundled in the package) on every page of this context, without a download.
     context.add_init_script(script=_AXE.axe_script)
+    return context
+
+
+@pytest.fixture
+def page(chromium: Browser, base_url: str) -> Iterator[Page]:
+    context = _context(chromium, base_url)
     try:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def browser_for(chromium: Browser, base_url: str) -> Iterator[Callable[[], Page]]:
+    """Opens one more browser (its own cookies) per call: one per person in a story."""
+    contexts: list[BrowserContext] = []
+
+    def open_page() -> Page:
+        contexts.append(_context(chromium, base_url))
+        return contexts[-1].new_page()
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
 
 
 _AXE = Axe()

@@ -1,0 +1,35 @@
+"""German names of roles and the choices the Verwaltung pages offer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service.auth import service as users
+from service.web import measure_page
+
+ROLE_LABELS = {
+    "ag_leitung": "AG-Leitung",
+    "ag_mitglied": "AG-Mitglied",
+    "sitzungsdienst": "Sitzungsdienst",
+    "kaemmerei": "Kämmerei",
+    "datenschutz": "Datenschutzbeauftragte/r",
+    "informationssicherheit": "Informationssicherheitsbeauftragte/r",
+    "personalrat": "Personalrat",
+    "verwaltungsleitung": "Verwaltungsleitung (OB, Dezernenten)",
+    "admin": "Administration",
+    "revision": "Revision (Rechnungsprüfung)",
+}
+
+
+def people(connection: Connection) -> dict[int, str]:
+    return dict(measure_page.responsible_choices(connection))
+
+
+def active_usernames(connection: Connection) -> list[str]:
+    return [u.username for u in users.all_users(connection) if u.active]
+
+
+def person_label(names: dict[int, str], row: Any) -> str:
+    return names.get(row.person_id, "–") if row.person_id else "–"

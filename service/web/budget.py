@@ -1,0 +1,62 @@
+"""Reading and checking Haushaltsansätze for the Kämmerei's page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service.budget import repository
+from service.keyset import Keyset
+from workflow.spec import FieldSpec
+from workflow.values import ValueProblem, normalize
+
+PAGE = 500
+# form field -> (column, label, permission that may change it)
+AMOUNTS = {
+    "einmalig": ("one_off_planned", "einmalig geplant", "budget.plan"),
+    "laufend": ("recurring_planned", "laufend geplant", "budget.plan"),
+    "bewilligt": ("approved", "bewilligt", "budget.approve"),
+    "verausgabt": ("spent", "verausgabt", "budget.spend"),
+}
+COLUMNS = ("one_off_planned", "recurring_planned", "approved", "spent")
+
+
+def lines_of_year(connection: Connection, year: int) -> list[Any]:
+    """Every line of the year, read in keyset pages (a city has hundreds, not millions)."""
+    rows: list[Any] = []
+    after: Keyset | None = None
+    while True:
+        page = repository.page(
+            connection,
+            public_only=False,
+            fiscal_year=year,
+            measure_id=None,
+            keyset=after,
+            limit=PAGE,
+        )
+        rows += page
+        if len(page) < PAGE:
+            return sorted(rows, key=lambda r: (r.measure_code, r.id))
+        after = Keyset(page[-1].id, page[-1].id)
+
+
+def totals(rows: list[Any]) -> dict[str, Decimal]:
+    return {c: sum((getattr(r, c) or Decimal(0) for r in rows), Decimal(0)) for c in COLUMNS}
+
+
+def money(label: str, raw: str | None) -> tuple[Decimal | None, str | None]:
+    """An amount as typed (``12.500,00``) or the German reason it is not one."""
+    try:
+        value = normalize(FieldSpec("betrag", label, "money"), raw)
+    except ValueProblem as exc:
+        return None, f"{label}: {exc}."
+    if value is None:
+        return None, None
+    amount = Decimal(str(value))
+    if amount < 0:
+        return None, f"{label}: der Betrag darf nicht negativ sein."
+    if amount >= Decimal("1e12"):
+        return None, f"{label}: der Betrag ist zu groß."
+    return amount, None

@@ -1,0 +1,254 @@
+"""``/haushalt``: the Kämmerei's Haushaltsansätze per Haushaltsjahr and the CSV import."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from service.access import holds
+from service.api.deps import MAX_ID
+from service.budget import csv_import
+from service.budget import service as budget
+from service.measures import service as measures
+from service.web import budget as reading
+from service.web.forms import PostedForm, posted_count, posted_id
+from service.web.problems import explain
+from service.web.rendering import (
+    PageError,
+    page_router,
+    redirect,
+    render,
+    require,
+    runtime_of,
+    signed_in,
+)
+from service.web.uploads import UploadRejected, posted_file
+from workflow.calendar import to_local
+
+router = page_router()
+LineId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Year = Annotated[int | None, Query(ge=1990, le=2100)]
+
+
+def _may_change(actor: Any) -> dict[str, bool]:
+    return {name: holds(actor, permission) for name, (_, _, permission) in reading.AMOUNTS.items()}
+
+
+def _page(request: Request, year: int | None, status: int = 200, **context: Any) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "measure.read_internal")
+    this_year = to_local(runtime.now()).year
+    year = year or this_year
+    with runtime.read() as connection:
+        rows = reading.lines_of_year(connection, year)
+        choices = measures.list_measures(connection) if holds(actor, "budget.plan") else []
+    return render(
+        request,
+        "budget.html",
+        status=status,
+        title=f"Haushalt {year}",
+        year=year,
+        years=sorted({*range(this_year - 3, this_year + 3), year}),
+        rows=rows,
+        totals=reading.totals(rows),
+        may_plan=holds(actor, "budget.plan"),
+        may_import=holds(actor, "budget.spend"),
+        may_change=_may_change(actor),
+        amounts=reading.AMOUNTS,
+        measures=choices,
+        error=context.get("error"),
+        problems=context.get("problems", []),
+        field_problems=context.get("field_problems", {}),
+        typed=context.get("typed", {}),
+        success=context.get("success"),
+        import_report=context.get("import_report"),
+    )
+
+
+@router.get("/haushalt")
+def budget_page(request: Request, jahr: Year = None, erledigt: str | None = None) -> Response:
+    messages = {
+        "angelegt": "Der Haushaltsansatz wurde angelegt.",
+        "geaendert": "Der Haushaltsansatz wurde geändert.",
+    }
+    return _page(request, jahr, success=messages.get(erledigt or ""))
+
+
+def _amounts(
+    form: dict[str, str], allowed: dict[str, bool]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for name, (column, label, _) in reading.AMOUNTS.items():
+        if name not in form or not allowed[name]:
+            continue
+        amount, problem = reading.money(label, form.get(name))
+        if problem:
+            problems[name] = problem
+        else:
+            values[column] = amount
+    return values, problems
+
+
+@router.post("/haushalt/ansaetze")
+def create_line(request: Request, form: PostedForm) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "budget.plan")
+    year = posted_count(form.get("jahr"))
+    measure_id = posted_id(form.get("massnahme"))
+    values, problems = _amounts(form, _may_change(actor))
+    if measure_id is None:
+        problems["massnahme"] = "Bitte eine Maßnahme wählen."
+    if year is None or not 1990 <= year <= 2100:
+        problems["jahr"] = "Bitte ein Haushaltsjahr wie 2027 angeben."
+    account = form.get("konto", "").strip()
+    if len(account) > 50:
+        problems["konto"] = "Produkt/Konto: höchstens 50 Zeichen."
+    if not problems:
+        assert measure_id is not None
+        try:
+            with runtime.write() as connection:
+                budget.new_line(
+                    runtime,
+                    connection,
+                    actor,
+                    measure_id,
+                    {"fiscal_year": year, "product_account": account or None, **values},
+                )
+        except Exception as exc:
+            explained = explain(exc)
+            if explained is None:
+                raise
+            return _page(
+                request,
+                year,
+                explained.status,
+                error=explained.headline,
+                problems=explained.reasons,
+                typed=form,
+            )
+        return redirect(f"/haushalt?jahr={year}&erledigt=angelegt")
+    return _page(
+        request,
+        year if year and 1990 <= year <= 2100 else None,
+        422,
+        error="Der Haushaltsansatz wurde nicht angelegt. Bitte die markierten Angaben prüfen.",
+        problems=list(problems.values()),
+        field_problems=problems,
+        typed=form,
+    )
+
+
+def _line_page(request: Request, line_id: int, status: int = 200, **context: Any) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "measure.read_internal")
+    with runtime.read() as connection:
+        line = budget.get_line(connection, line_id)
+        measure = measures.get_measure(connection, line.measure_id)
+    return render(
+        request,
+        "budget_line.html",
+        status=status,
+        title=f"Haushaltsansatz {measure.code} {line.fiscal_year}",
+        line=line,
+        measure=measure,
+        amounts=reading.AMOUNTS,
+        may_change=_may_change(actor),
+        error=context.get("error"),
+        problems=context.get("problems", []),
+        field_problems=context.get("field_problems", {}),
+        typed=context.get("typed"),
+    )
+
+
+@router.get("/haushalt/ansaetze/{line_id}")
+def line_page(request: Request, line_id: LineId) -> Response:
+    return _line_page(request, line_id)
+
+
+@router.post("/haushalt/ansaetze/{line_id}")
+def edit_line(request: Request, line_id: LineId, form: PostedForm) -> Response:
+    runtime = runtime_of(request)
+    actor = signed_in(request)
+    allowed = _may_change(actor)
+    if not any(allowed.values()):
+        raise PageError(
+            403, "Keine Berechtigung", "Haushaltsansätze ändern AG-Leitung und Kämmerei."
+        )
+    values, problems = _amounts(form, allowed)
+    if allowed["einmalig"] and "konto" in form:
+        account = form.get("konto", "").strip()
+        if len(account) > 50:
+            problems["konto"] = "Produkt/Konto: höchstens 50 Zeichen."
+        values["product_account"] = account or None
+    if problems:
+        return _line_page(
+            request,
+            line_id,
+            422,
+            error="Nichts wurde geändert. Bitte die markierten Beträge prüfen.",
+            problems=list(problems.values()),
+            field_problems=problems,
+            typed=form,
+        )
+    try:
+        with runtime.write() as connection:
+            line = budget.get_line(connection, line_id)
+            changes = {k: v for k, v in values.items() if getattr(line, k) != v}
+            budget.update_line(runtime, connection, actor, line_id, changes)
+    except Exception as exc:
+        explained = explain(exc)
+        if explained is None:
+            raise
+        return _line_page(request, line_id, explained.status, error=explained.headline, typed=form)
+    return redirect(f"/haushalt?jahr={line.fiscal_year}&erledigt=geaendert")
+
+
+@router.post("/haushalt/import")
+async def import_spent(request: Request) -> Response:
+    actor = await run_in_threadpool(require, request, "budget.spend")
+    runtime = runtime_of(request)
+    year = to_local(runtime.now()).year
+    try:
+        posted = await posted_file(request)
+    except UploadRejected as exc:
+        return await run_in_threadpool(
+            _page,
+            request,
+            year,
+            422,
+            error="Die Datei wurde nicht übernommen.",
+            problems=[exc.message],
+        )
+    year = posted_count(posted.fields.get("jahr")) or year
+
+    def book() -> tuple[int, int, int]:
+        with runtime.write() as connection:
+            rows = csv_import.parse(connection, posted.content)
+            updated, unchanged = budget.book_spent(runtime, connection, actor, rows)
+        return len(rows), updated, unchanged
+
+    try:
+        total, updated, unchanged = await run_in_threadpool(book)
+    except Exception as exc:
+        explained = explain(exc)
+        if explained is None:
+            raise
+        return await run_in_threadpool(
+            _page,
+            request,
+            year,
+            explained.status,
+            error=f"„{posted.filename}“: {explained.headline}",
+            import_report=getattr(exc, "problems", None),
+        )
+    return await run_in_threadpool(
+        _page,
+        request,
+        year,
+        success=f"„{posted.filename}“ übernommen: {total} Zeilen, {updated} geändert, "
+        f"{unchanged} unverändert.",
+    )

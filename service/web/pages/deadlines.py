@@ -1,0 +1,53 @@
+"""``/fristen``: Beschlusskontrolle – what is due and overdue, per person and programme."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+
+from service.web import deadlines, measure_page
+from service.web.forms import posted_id
+from service.web.rendering import page_router, render, require, runtime_of
+
+router = page_router()
+
+
+@router.get("/fristen")
+def deadlines_page(
+    request: Request,
+    verantwortlich: Annotated[str | None, Query(max_length=20)] = None,
+    arbeitspapier: Annotated[str | None, Query(max_length=20)] = None,
+    ueberfaellig: Annotated[str | None, Query(max_length=5)] = None,
+    sicht: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    runtime = runtime_of(request)
+    require(request, "measure.read_internal")
+    person_id, programme_id = posted_id(verantwortlich), posted_id(arbeitspapier)
+    overdue_only = ueberfaellig in ("1", "ja", "on")
+    view = sicht if sicht in ("person", "arbeitspapier") else "person"
+    with runtime.read() as connection:
+        data = deadlines.load(
+            connection,
+            runtime.now(),
+            person_id=person_id,
+            programme_id=programme_id,
+            overdue_only=overdue_only,
+        )
+        people = measure_page.responsible_choices(connection)
+        programmes = measure_page.programme_choices(connection)
+    return render(
+        request,
+        "deadlines.html",
+        title="Fristen und Beschlusskontrolle",
+        data=data,
+        groups=data.by_person if view == "person" else data.by_programme,
+        view=view,
+        people=people,
+        programmes=programmes,
+        person_id=person_id,
+        programme_id=programme_id,
+        overdue_only=overdue_only,
+        soon_days=deadlines.SOON.days,
+    )

@@ -1,0 +1,327 @@
+"""``/sitzungen``: meetings for the Sitzungsdienst – agenda, attendance and votes."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any
+
+from fastapi import Path, Request
+from fastapi.responses import Response
+
+from service.access import holds
+from service.api.deps import MAX_ID
+from service.committees import service as committees
+from service.papers import service as papers
+from service.web import council
+from service.web.forms import PostedForm, posted_count, posted_date, posted_id
+from service.web.problems import explain
+from service.web.rendering import page_router, redirect, render, require, runtime_of
+from workflow.calendar import BERLIN, to_utc
+
+router = page_router()
+MeetingId = Annotated[int, Path(ge=1, le=MAX_ID)]
+DONE = {
+    "angelegt": "Die Sitzung wurde angelegt.",
+    "tagesordnung": "Der Tagesordnungspunkt wurde aufgenommen.",
+    "anwesenheit": "Die Anwesenheit wurde gespeichert.",
+    "abstimmung": "Die Abstimmung wurde erfasst; die Vorlage und ihre Maßnahmen sind "
+    "weitergegangen.",
+}
+
+
+# --- list and new meeting ------------------------------------------------------------------
+
+
+def _list(request: Request, status: int = 200, **context: Any) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "meeting.read_internal")
+    managing = holds(actor, "meeting.manage")
+    with runtime.read() as connection:
+        rows = council.meetings_list(connection)
+        choices = council.committee_choices(connection) if managing else []
+    now = runtime.now()
+    return render(
+        request,
+        "meetings.html",
+        status=status,
+        title="Sitzungen",
+        upcoming=sorted((m for m in rows if m.starts_at >= now), key=lambda m: m.starts_at),
+        past=[m for m in rows if m.starts_at < now],
+        managing=managing,
+        committees=choices,
+        typed=context.get("typed", {}),
+        problems=context.get("problems", {}),
+        error=context.get("error"),
+        success=context.get("success"),
+    )
+
+
+@router.get("/sitzungen")
+def list_meetings(request: Request, erledigt: str | None = None) -> Response:
+    return _list(request, success=DONE.get(erledigt or ""))
+
+
+@router.post("/sitzungen/neu")
+def create_meeting(request: Request, form: PostedForm) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "meeting.manage")
+    problems: dict[str, str] = {}
+    committee_id = posted_id(form.get("gremium"))
+    if committee_id is None:
+        problems["gremium"] = "Bitte ein Gremium wählen."
+    day = posted_date(form.get("datum"))
+    if day is None:
+        problems["datum"] = "Bitte das Datum der Sitzung angeben, z. B. 16.09.2026."
+    try:
+        hour, minute = (int(p) for p in form.get("uhrzeit", "").strip().split(":")[:2])
+        starts = time(hour, minute)
+    except ValueError:
+        problems["uhrzeit"] = "Bitte die Uhrzeit angeben, z. B. 17:00."
+    location = form.get("ort", "").strip()
+    if len(location) > 200:
+        problems["ort"] = "Der Ort darf höchstens 200 Zeichen lang sein."
+    if problems:
+        return _list(
+            request,
+            422,
+            typed=form,
+            problems=problems,
+            error="Die Sitzung wurde nicht angelegt. Bitte die markierten Angaben prüfen.",
+        )
+    assert day is not None and committee_id is not None
+    try:
+        with runtime.write() as connection:
+            meeting_id = committees.new_meeting(
+                runtime,
+                connection,
+                actor,
+                committee_id=committee_id,
+                starts_at=to_utc(datetime.combine(day, starts, tzinfo=BERLIN)),
+                location=location or None,
+            )
+    except Exception as exc:
+        explained = explain(exc)
+        if explained is None:
+            raise
+        return _list(request, explained.status, typed=form, error=explained.headline)
+    return redirect(f"/sitzungen/{meeting_id}?erledigt=angelegt")
+
+
+# --- one meeting ---------------------------------------------------------------------------
+
+
+def show_meeting(
+    request: Request,
+    meeting_id: int,
+    status: int = 200,
+    *,
+    error: str | None = None,
+    problems: list[str] | None = None,
+    field_problems: dict[str, str] | None = None,
+    open_form: str | None = None,
+    typed: dict[str, str] | None = None,
+    success: str | None = None,
+) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "meeting.read_internal")
+    with runtime.read() as connection:
+        data = council.load_meeting(runtime, connection, meeting_id)
+    return render(
+        request,
+        "meeting.html",
+        status=status,
+        title=f"Sitzung {data.meeting.committee_short_name} am {data.day:%d.%m.%Y}",
+        data=data,
+        s=data.meeting,
+        managing=holds(actor, "meeting.manage"),
+        recording=holds(actor, "vote.record"),
+        public_items=[i for i in data.agenda if i.public],
+        closed_items=[i for i in data.agenda if not i.public],
+        attendance_labels=council.ATTENDANCE_LABELS,
+        present_voting=[a for a in data.attendance if a.voting and a.status == "anwesend"],
+        error=error,
+        problems=problems or [],
+        field_problems=field_problems or {},
+        open_form=open_form,
+        typed=typed or {},
+        success=success,
+    )
+
+
+@router.get("/sitzungen/{meeting_id}")
+def show(request: Request, meeting_id: MeetingId, erledigt: str | None = None) -> Response:
+    return show_meeting(request, meeting_id, success=DONE.get(erledigt or ""))
+
+
+def _failed(
+    request: Request, meeting_id: int, exc: Exception, form_name: str, typed: dict[str, str]
+) -> Response:
+    explained = explain(exc)
+    if explained is None:
+        raise exc
+    return show_meeting(
+        request,
+        meeting_id,
+        explained.status,
+        error=explained.headline,
+        problems=explained.reasons,
+        field_problems=explained.fields,
+        open_form=form_name,
+        typed=typed,
+    )
+
+
+@router.post("/sitzungen/{meeting_id}/tagesordnung")
+def add_agenda_item(request: Request, meeting_id: MeetingId, form: PostedForm) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "meeting.manage")
+    number, title = form.get("nummer", "").strip(), form.get("titel", "").strip()
+    paper_id = posted_id(form.get("vorlage"))
+    problems: dict[str, str] = {}
+    if not number or len(number) > 20:
+        problems["nummer"] = "Bitte eine Nummer mit höchstens 20 Zeichen angeben, z. B. Ö 3."
+    if len(title) > 500:
+        problems["titel"] = "Der Titel darf höchstens 500 Zeichen lang sein."
+    if problems:
+        return show_meeting(
+            request,
+            meeting_id,
+            422,
+            error="Der Punkt wurde nicht aufgenommen. Bitte die markierten Angaben prüfen.",
+            field_problems=problems,
+            open_form="tagesordnung",
+            typed=form,
+        )
+    try:
+        with runtime.write() as connection:
+            if not title and paper_id is not None:
+                paper = papers.get_paper(connection, paper_id)
+                title = f"{paper.reference} {paper.title}"[:500]
+            if not title:
+                raise _MissingTitle()
+            committees.add_agenda_item(
+                runtime,
+                connection,
+                actor,
+                meeting_id,
+                number=number,
+                title=title,
+                public=form.get("oeffentlich") != "nein",
+                paper_id=paper_id,
+            )
+    except _MissingTitle:
+        return show_meeting(
+            request,
+            meeting_id,
+            422,
+            error="Der Punkt wurde nicht aufgenommen. Bitte die markierten Angaben prüfen.",
+            field_problems={"titel": "Bitte einen Titel angeben oder eine Vorlage wählen."},
+            open_form="tagesordnung",
+            typed=form,
+        )
+    except Exception as exc:
+        return _failed(request, meeting_id, exc, "tagesordnung", form)
+    return redirect(f"/sitzungen/{meeting_id}?erledigt=tagesordnung#tagesordnung")
+
+
+class _MissingTitle(Exception):
+    pass
+
+
+@router.post("/sitzungen/{meeting_id}/anwesenheit")
+def record_attendance(request: Request, meeting_id: MeetingId, form: PostedForm) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "meeting.manage")
+    entries: list[tuple[int, str]] = []
+    for key, value in form.items():
+        person_id = posted_id(key.removeprefix("status_")) if key.startswith("status_") else None
+        if person_id is not None and value in council.ATTENDANCE_LABELS:
+            entries.append((person_id, value))
+    try:
+        with runtime.write() as connection:
+            committees.record_attendance(runtime, connection, actor, meeting_id, entries)
+    except Exception as exc:
+        return _failed(request, meeting_id, exc, "anwesenheit", form)
+    return redirect(f"/sitzungen/{meeting_id}?erledigt=anwesenheit#anwesenheit")
+
+
+@router.post("/sitzungen/{meeting_id}/abstimmung")
+def record_vote(request: Request, meeting_id: MeetingId, form: PostedForm) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "vote.record")
+    item_id = posted_id(form.get("top"))
+    form_name = f"abstimmung-{item_id}"
+    unanimous = form.get("art") == "einstimmig"
+    problems: dict[str, str] = {}
+    counts: dict[str, int | None] = {}
+    for name, label in (("ja", "Ja"), ("nein", "Nein"), ("enthaltung", "Enthaltungen")):
+        raw = form.get(name, "").strip()
+        counts[name] = posted_count(raw)
+        if raw and counts[name] is None:
+            problems[name] = f"{label}: bitte eine ganze Zahl ab 0."
+        elif not unanimous and counts[name] is None:
+            problems[name] = f"{label}: bitte die Zahl angeben (oder „einstimmig“ wählen)."
+    with runtime.read() as connection:
+        data = council.load_meeting(runtime, connection, meeting_id)
+    item = next((i for i in data.agenda if i.id == item_id), None)
+    paper = data.open_votes.get(item_id or 0)
+    if item is None or paper is None:
+        return show_meeting(
+            request,
+            meeting_id,
+            409,
+            error="Zu diesem Tagesordnungspunkt ist keine Abstimmung offen; vielleicht hat "
+            "sie jemand anderes schon erfasst.",
+        )
+    present_ids = tuple(a.person_id for a in data.attendance if a.voting and a.status == "anwesend")
+    present: int | None = None
+    if not data.recorded:
+        raw = form.get("anwesend", "").strip()
+        present = posted_count(raw)
+        if raw and present is None:
+            problems["anwesend"] = "Anwesende: bitte eine ganze Zahl ab 0."
+        elif present is None and not unanimous:
+            problems["anwesend"] = (
+                "Bitte die Zahl der anwesenden Stimmberechtigten angeben oder vorher die "
+                "Anwesenheit erfassen."
+            )
+    biased = tuple(
+        person_id
+        for key in form
+        if key.startswith("befangen_")
+        and (person_id := posted_id(key.removeprefix("befangen_"))) is not None
+    )
+    resolution = form.get("beschlussnummer", "").strip()
+    if len(resolution) > 50:
+        problems["beschlussnummer"] = "Die Beschlussnummer darf höchstens 50 Zeichen lang sein."
+    if problems:
+        return show_meeting(
+            request,
+            meeting_id,
+            422,
+            error="Die Abstimmung wurde nicht gespeichert. Bitte die markierten Angaben prüfen.",
+            field_problems=problems,
+            open_form=form_name,
+            typed=form,
+        )
+    request_data = papers.VoteRequest(
+        committee_slug=None,
+        consultation_id=item.consultation_id,
+        held_on=data.day,
+        present=present if not data.recorded else None,
+        yes=None if unanimous else counts["ja"],
+        no=None if unanimous else counts["nein"],
+        abstain=None if unanimous else counts["enthaltung"],
+        unanimous=unanimous,
+        biased_person_ids=biased,
+        present_person_ids=present_ids if data.recorded else (),
+        resolution_number=resolution or None,
+        comment=form.get("kommentar", "").strip() or None,
+        version=posted_id(form.get("version")),
+    )
+    try:
+        with runtime.write() as connection:
+            papers.record_vote(runtime, connection, actor, paper.id, request_data)
+    except Exception as exc:
+        return _failed(request, meeting_id, exc, form_name, form)
+    return redirect(f"/sitzungen/{meeting_id}?erledigt=abstimmung#tagesordnung")

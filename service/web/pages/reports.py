@@ -1,0 +1,87 @@
+"""``/sachstand``: the half-year's Sachstandsbericht on screen and as PDF."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query, Request
+from fastapi.responses import Response
+
+from service.reports import charts
+from service.reports.period import InvalidPeriod, Period, parse_period, period_of
+from service.reports.render import needs_attention, render_pdf
+from service.reports.service import sachstand
+from service.web.rendering import PageError, page_router, render, require, runtime_of
+from workflow.calendar import to_local
+
+router = page_router()
+AUDIENCES = {"intern": "internal", "oeffentlich": "public"}
+
+
+def _periods(current: Period, count: int = 6) -> list[Period]:
+    periods = [current]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return periods
+
+
+def _period(runtime_now_day: object, text: str | None) -> Period:
+    try:
+        return parse_period(text) if text else period_of(runtime_now_day).previous()  # type: ignore[arg-type]
+    except InvalidPeriod as exc:
+        raise PageError(422, "Berichtszeitraum ungültig", str(exc)) from None
+
+
+@router.get("/sachstand")
+def report_page(
+    request: Request,
+    zeitraum: Annotated[str | None, Query(max_length=20)] = None,
+    fassung: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    runtime = runtime_of(request)
+    require(request, "report.read")
+    today = to_local(runtime.now()).date()
+    chosen = _period(today, zeitraum)
+    audience = fassung if fassung in AUDIENCES else "intern"
+    try:
+        with runtime.read() as connection:
+            report = sachstand(runtime, connection, chosen.key, AUDIENCES[audience])  # type: ignore[arg-type]
+    except InvalidPeriod as exc:
+        raise PageError(422, "Berichtszeitraum ungültig", str(exc)) from None
+    return render(
+        request,
+        "report.html",
+        title=f"Sachstandsbericht {report.period_label}",
+        report=report,
+        periods=_periods(period_of(today)),
+        chosen=chosen,
+        audience=audience,
+        attention=needs_attention(report),
+        state_chart=charts.state_distribution(report.states),
+        progress_charts={p.id: charts.progress_per_measure(p.measures) for p in report.programmes},
+    )
+
+
+@router.get("/sachstand/{zeitraum}.pdf")
+def report_pdf(
+    request: Request,
+    zeitraum: Annotated[str, Path(max_length=20)],
+    fassung: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    runtime = runtime_of(request)
+    require(request, "report.read")
+    audience = AUDIENCES.get(fassung or "intern", "internal")
+    try:
+        with runtime.read() as connection:
+            report = sachstand(runtime, connection, zeitraum, audience)  # type: ignore[arg-type]
+    except InvalidPeriod as exc:
+        raise PageError(422, "Berichtszeitraum ungültig", str(exc)) from None
+    return Response(
+        render_pdf(report),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="sachstand-{report.period}.pdf"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
