@@ -27,6 +27,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Haushalt", "/haushalt", "measure.read_internal"),
     NavItem("Fristen", "/fristen", "measure.read_internal"),
     NavItem("Sachstandsbericht", "/sachstand", "report.read"),
+    NavItem("Datenschutz", "/protokoll", "audit.read"),
     NavItem("Verwaltung", "/verwaltung", "user.manage"),
     NavItem("Meine Vertretung", "/konto/vertretung", "user.self"),
     NavItem("Ablauf", "/definitionen/massnahme"),

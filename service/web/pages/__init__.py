@@ -14,6 +14,7 @@ from service.web.pages import (
     meetings,
     overview,
     papers,
+    protocol,
     public,
     reports,
     site,
@@ -36,3 +37,4 @@ router.include_router(deadlines.router)
 router.include_router(reports.router)
 router.include_router(admin.router)
 router.include_router(deputies.router)
+router.include_router(protocol.router)

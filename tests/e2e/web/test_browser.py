@@ -38,7 +38,8 @@ def test_the_issues_story_from_a_new_measure_to_the_public_paper(
 ) -> None:
     """The AG lead is stopped by the missing DSB statement, the DSB gives it, a paper carries
     the measure through FVA (9/0/0) and Stadtrat (einstimmig), the Kämmerei plans the
-    budget, and the public sees the paper but not the non-public measure."""
+    budget, the DSB searches the trail for the measure and exports it as CSV, and the
+    public sees the paper but not the non-public measure."""
     measure_url = _ag_lead_creates_a_measure_and_is_stopped(page)
     _dsb_gives_the_statement(browser_for(), measure_url)
     office = browser_for()
@@ -47,8 +48,7 @@ def test_the_issues_story_from_a_new_measure_to_the_public_paper(
     _ag_lead_submits_the_paper(page, paper_url, measure_url)
     _office_records_the_votes(office, paper_url)
     _kaemmerei_plans_the_budget(browser_for(), measure_url)
-    # AUDIT STEP (branch `audit`): the DSB searches the audit trail for this measure, states
-    # the purpose, and exports the result as CSV. Added when the audit pages land.
+    _dsb_searches_the_trail_and_exports_csv(browser_for(), measure_url)
     _public_sees_the_paper_but_not_the_measure(browser_for(), paper_url)
 
 
@@ -272,6 +272,28 @@ def _kaemmerei_plans_the_budget(treasury: Page, measure_url: str) -> None:
     )
     assert_accessible(treasury)
     screenshot(treasury, "haushalt", full_page=True)
+
+
+def _dsb_searches_the_trail_and_exports_csv(dsb: Page, measure_url: str) -> None:
+    _sign_in(dsb, "datenschutz")
+    dsb.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Datenschutz"
+    ).click()
+    expect(dsb.get_by_role("heading", level=1)).to_have_text("Protokollsuche")
+    dsb.get_by_label("Zweck der Abfrage").fill("Prüfung der Maßnahme M-10")
+    dsb.get_by_label("Objektart").select_option(label="Maßnahme")
+    dsb.get_by_label("Nummer").fill(measure_url.rsplit("/", 1)[1])
+    dsb.get_by_role("button", name="Suchen").click()
+    events = dsb.get_by_role("region", name="Protokolleinträge")
+    expect(events).to_contain_text("measure.create")
+    expect(events).to_contain_text("Digitale Bauakte")
+    assert_accessible(dsb)
+    screenshot(dsb, "datenschutz", full_page=True)
+    with dsb.expect_download() as download:
+        dsb.get_by_role("link", name="Als CSV exportieren").click()
+    with open(download.value.path(), encoding="utf-8-sig") as exported:
+        text = exported.read()
+    assert text.startswith("seq,chain_key,ts,") and "Digitale Bauakte" in text
 
 
 def _public_sees_the_paper_but_not_the_measure(visitor: Page, paper_url: str) -> None:

@@ -1,0 +1,102 @@
+"""``/protokoll``: the Datenschutzbeauftragte's search of the audit trail.
+
+``/datenschutz`` is the public Datenschutzerklärung, so the room lives here. Searching and
+exporting go through the same services as ``/api/v1/audit``: each one states a purpose and
+is written to the trail with it. A form without a purpose searches nothing and logs nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from service.audit import trail
+from service.audit.export import FORMATS
+from service.audit.routes import _cursor, _position
+from service.web import protocol
+from service.web.forms import PostedForm
+from service.web.protocol import PAGE_SIZE, SearchForm
+from service.web.rendering import page_router, redirect, render, require, runtime_of
+
+router = page_router()
+PERMISSION = "audit.read"
+Text = Annotated[str | None, Query(max_length=500)]
+
+
+def _form(request: Request) -> SearchForm:
+    return SearchForm.of(dict(request.query_params))
+
+
+def _page(request: Request, form: SearchForm, after: str | None, **context: Any) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, PERMISSION)
+    reading, rows, more = protocol.Reading(), [], None
+    if form.asked:
+        with runtime.read() as connection:
+            reading = protocol.read(connection, form)
+    if reading.filters is not None:
+        with runtime.write() as connection:
+            found = trail.search(
+                runtime,
+                connection,
+                actor,
+                reading.filters,
+                form.zweck,
+                _position(after),
+                PAGE_SIZE + 1,
+            )
+        if len(found) > PAGE_SIZE:
+            found = found[:PAGE_SIZE]
+            more = form.query(nach=_cursor(found[-1]))
+        rows = [protocol.row(e) for e in found]
+    return render(
+        request,
+        "protocol.html",
+        title="Protokollsuche",
+        form=form,
+        searched=reading.filters is not None,
+        problems=reading.problems,
+        rows=rows,
+        more=more,
+        export=form.query() if reading.filters is not None else None,
+        entity_types=protocol.ENTITY_TYPES,
+        chains=context.get("chains"),
+    )
+
+
+@router.get("/protokoll")
+def protocol_page(request: Request, nach: Text = None) -> Response:
+    return _page(request, _form(request), nach)
+
+
+@router.get("/protokoll/export.csv")
+def protocol_export(request: Request) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, PERMISSION)
+    form = _form(request)
+    with runtime.read() as connection:
+        reading = protocol.read(connection, form)
+    if reading.filters is None:
+        return redirect(f"/protokoll?{form.query()}")
+    chunks = trail.start_export(runtime, actor, reading.filters, form.zweck, "csv")
+    stamp = runtime.now().strftime("%Y%m%d-%H%M%S")
+    return StreamingResponse(
+        chunks,
+        media_type=FORMATS["csv"],
+        headers={
+            "Content-Disposition": f'attachment; filename="protokoll-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post("/protokoll/pruefen")
+def protocol_verify(request: Request, posted: PostedForm) -> Response:
+    """Verification reads every event: only when asked for, never on each search."""
+    runtime = runtime_of(request)
+    require(request, PERMISSION)
+    with runtime.read() as connection:
+        chains = trail.verify_all(connection, runtime.chain_key)
+    return _page(request, SearchForm(), None, chains=chains)

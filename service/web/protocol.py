@@ -1,0 +1,156 @@
+"""The Datenschutz page's search form: typed values in, the trail's ``Filters`` out.
+
+The form keeps what was typed as text, so a mistake is shown next to the field and the
+page can offer the same search again as a "weitere" link and as a CSV export.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from datetime import datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from service.audit.query import Filters, FoundEvent, users
+from service.web.forms import posted_date, posted_id
+from workflow.calendar import BERLIN
+
+PAGE_SIZE = 50
+ENTITY_TYPES: tuple[tuple[str, str], ...] = (
+    ("measure", "Maßnahme"),
+    ("paper", "Vorlage"),
+    ("meeting", "Sitzung"),
+    ("statement", "Stellungnahme"),
+    ("budget_line", "Haushaltsansatz"),
+    ("attachment", "Anhang"),
+    ("vote", "Abstimmung"),
+    ("person", "Person"),
+    ("user", "Benutzerkonto"),
+    ("deputyship", "Vertretung"),
+    ("audit_trail", "Protokoll"),
+)
+_ENTITY_LABELS = dict(ENTITY_TYPES)
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """The search as typed; every field is text, none is trusted yet."""
+
+    zweck: str = ""
+    objektart: str = ""
+    nummer: str = ""
+    benutzer: str = ""
+    person: str = ""
+    aktion: str = ""
+    von: str = ""
+    bis: str = ""
+    text: str = ""
+
+    @classmethod
+    def of(cls, values: dict[str, str | None]) -> SearchForm:
+        return cls(**{f.name: (values.get(f.name) or "").strip()[:500] for f in fields(cls)})
+
+    def query(self, **extra: str) -> str:
+        """The same search as a query string, for the next page and the export."""
+        given = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+        return urlencode({**given, **extra})
+
+    @property
+    def asked(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass
+class Reading:
+    """The filters the form stands for, or why it cannot be searched."""
+
+    filters: Filters | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def _day_start(text: str, later: int = 0) -> datetime | None:
+    day = posted_date(text)
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=later), time(0), tzinfo=BERLIN)
+
+
+def _user_id(connection: Connection, username: str) -> int | None:
+    found = connection.execute(select(users.c.id).where(users.c.username == username)).first()
+    return None if found is None else int(found[0])
+
+
+def read(connection: Connection, form: SearchForm) -> Reading:
+    problems: dict[str, str] = {}
+    purpose = form.zweck
+    if len(purpose) < 3:
+        problems["zweck"] = (
+            "Bitte geben Sie den Zweck der Abfrage an (mindestens 3 Zeichen); er wird mit "
+            "der Abfrage protokolliert."
+        )
+    if form.objektart and form.objektart not in _ENTITY_LABELS:
+        problems["objektart"] = "Diese Objektart gibt es nicht."
+    entity_id = posted_id(form.nummer)
+    if form.nummer and entity_id is None:
+        problems["nummer"] = "Bitte eine ganze Zahl ab 1 angeben."
+    person_id = posted_id(form.person)
+    if form.person and person_id is None:
+        problems["person"] = "Bitte eine ganze Zahl ab 1 angeben."
+    actor_id = _user_id(connection, form.benutzer) if form.benutzer else None
+    if form.benutzer and actor_id is None:
+        problems["benutzer"] = "Einen Benutzer mit diesem Namen gibt es nicht."
+    since, until = _day_start(form.von), _day_start(form.bis, later=1)
+    if form.von and since is None:
+        problems["von"] = "Bitte ein Datum angeben."
+    if form.bis and until is None:
+        problems["bis"] = "Bitte ein Datum angeben."
+    if problems:
+        return Reading(problems=problems)
+    return Reading(
+        Filters(
+            actor_id=actor_id,
+            person_id=person_id,
+            entity_type=form.objektart or None,
+            entity_id=entity_id,
+            action=form.aktion or None,
+            since=since,
+            until=until,
+            text=form.text or None,
+        )
+    )
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One event as the table shows it."""
+
+    event: FoundEvent
+    entity: str
+    lines: list[str]
+
+
+def row(event: FoundEvent) -> Row:
+    label = _ENTITY_LABELS.get(event.entity_type, event.entity_type)
+    entity = f"{label} {event.entity_id}" if event.entity_id is not None else label
+    lines = [
+        f"{key}: {_shown(pair[0])} → {_shown(pair[1])}"
+        if isinstance(pair, list) and len(pair) == 2
+        else f"{key}: {_shown(pair)}"
+        for key, pair in event.changes.items()
+    ]
+    lines += [f"{key}: {_shown(value)}" for key, value in event.context.items()]
+    if event.comment:
+        lines.append(f"Kommentar: {event.comment}")
+    return Row(event, entity, lines)

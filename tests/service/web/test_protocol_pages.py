@@ -1,0 +1,111 @@
+"""The Datenschutz room: the audit search with its purpose, the CSV export and the chain
+check (demo city, both backends)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from service.audit.query import Filters, page
+from service.measures import service as measures
+from service.runtime import Runtime
+from tests.service.web.conftest import browser, post_form, signed_in
+
+PURPOSE = "Auskunftsersuchen Az. 2026-17"
+
+
+def _m01(runtime: Runtime) -> int:
+    with runtime.read() as connection:
+        return next(m.id for m in measures.list_measures(connection) if m.code == "M-01")
+
+
+def _trail_queries(runtime: Runtime, action: str) -> list[tuple[str | None, dict[str, object]]]:
+    with runtime.read() as connection:
+        found = page(connection, Filters(entity_type="audit_trail", action=action), None, 100)
+    return [(e.comment, e.context) for e in found]
+
+
+def test_the_dsb_searches_a_measure_with_a_purpose_and_the_query_is_in_the_trail(
+    demo: Runtime,
+) -> None:
+    m01 = _m01(demo)
+    dsb = signed_in(demo, "datenschutz")
+    assert 'href="/protokoll"' in dsb.get("/").text  # the room is in the navigation
+    answer = dsb.get(
+        "/protokoll", params={"zweck": PURPOSE, "objektart": "measure", "nummer": str(m01)}
+    )
+    assert answer.status_code == 200
+    table = answer.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert f"Maßnahme {m01}" in table and "measure.create" in table
+    assert "Maßnahme" in table and "Uhr" in table  # local time, German format
+    assert "Als CSV exportieren" in answer.text
+    assert _trail_queries(demo, "audit.query") == [
+        (PURPOSE, {"entity_type": "measure", "entity_id": m01})
+    ]
+
+
+def test_without_a_purpose_nothing_is_searched_and_nothing_logged(demo: Runtime) -> None:
+    dsb = signed_in(demo, "datenschutz")
+    answer = dsb.get("/protokoll", params={"objektart": "measure", "nummer": "1"})
+    assert answer.status_code == 200
+    assert "Bitte geben Sie den Zweck der Abfrage an" in answer.text
+    assert "<tbody>" not in answer.text and "Als CSV exportieren" not in answer.text
+    blank = dsb.get("/protokoll")
+    assert "<tbody>" not in blank.text and 'role="alert"' not in blank.text
+    assert _trail_queries(demo, "audit.query") == []
+
+
+def test_only_the_dsb_and_the_revision_open_the_room(demo: Runtime) -> None:
+    admin = signed_in(demo, "admin")
+    assert 'href="/protokoll"' not in admin.get("/").text
+    refused = admin.get("/protokoll", params={"zweck": PURPOSE})
+    assert refused.status_code == 403 and "Keine Berechtigung" in refused.text
+    assert admin.get("/protokoll/export.csv", params={"zweck": PURPOSE}).status_code == 403
+    assert signed_in(demo, "revision").get("/protokoll").status_code == 200
+    anonymous = browser(demo).get("/protokoll")
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+    assert _trail_queries(demo, "audit.query") == []
+
+
+def test_the_csv_export_holds_the_measures_events_and_is_logged(demo: Runtime) -> None:
+    m01 = _m01(demo)
+    dsb = signed_in(demo, "datenschutz")
+    query = {"zweck": "Prüfung M-01", "objektart": "measure", "nummer": str(m01)}
+    answer = dsb.get("/protokoll/export.csv", params=query)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert "attachment" in answer.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))
+    assert rows and {r["entity_type"] for r in rows} == {"measure"}
+    assert {r["entity_id"] for r in rows} == {str(m01)}
+    assert "measure.create" in {r["action"] for r in rows}
+    assert _trail_queries(demo, "audit.export") == [
+        ("Prüfung M-01", {"entity_type": "measure", "entity_id": m01, "format": "csv"})
+    ]
+    missing = dsb.get("/protokoll/export.csv", params={"objektart": "measure"})
+    assert missing.status_code == 303 and _trail_queries(demo, "audit.export") != []
+    assert len(_trail_queries(demo, "audit.export")) == 1
+
+
+def test_the_next_page_link_continues_where_the_first_page_ended(demo: Runtime) -> None:
+    dsb = signed_in(demo, "datenschutz")
+    first = dsb.get("/protokoll", params={"zweck": PURPOSE})
+    assert "weitere Einträge" in first.text
+    link = first.text.split('<a href="/protokoll?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    second = dsb.get(f"/protokoll?{link}")
+    assert second.status_code == 200
+    seqs = [
+        [int(cell.split("<td>", 1)[1].split("</td>", 1)[0]) for cell in p.split("<tr>")[2:]]
+        for p in (first.text, second.text)
+    ]
+    assert len(seqs[0]) == 50 and seqs[1] and set(seqs[1]).isdisjoint(seqs[0])
+
+
+def test_the_chain_check_reports_an_intact_chain(demo: Runtime) -> None:
+    dsb = signed_in(demo, "datenschutz")
+    checked = post_form(dsb, "/protokoll", "/protokoll/pruefen", {})
+    assert checked.status_code == 200
+    assert "Kette intakt" in checked.text and "bis Nr. " in checked.text
+    assert "Kette verletzt" not in checked.text
+    expired = dsb.post("/protokoll/pruefen", data={"csrf_token": "0" * 64})
+    assert expired.status_code == 403
