@@ -196,7 +196,9 @@ def create_measure(
 ) -> MeasureDetail:
     measure_id = service.new_measure(runtime, connection, actor, **body.model_dump())
     response.headers["Location"] = f"{router.prefix}/{measure_id}"
-    return _detail(runtime, connection, actor, measure_id, response)
+    # Inside the write transaction, which holds the chain lock: the write is audited, and a
+    # read logged from a second transaction would wait for that lock forever.
+    return _detail(runtime, connection, actor, measure_id, response, log_read=False)
 
 
 def _detail(
@@ -205,10 +207,13 @@ def _detail(
     actor: Actor | None,
     measure_id: int,
     response: Response,
+    *,
+    log_read: bool,
 ) -> MeasureDetail:
     row = service.get_measure(connection, measure_id)
     access.require_visible(actor, row, "Maßnahme", measure_id)
-    _log_internal_read(runtime, actor, row)
+    if log_read:
+        _log_internal_read(runtime, actor, row)
     engine = runtime.registry.engine(row.definition_name, row.definition_version)
     allowed = [
         AllowedTransition(
@@ -276,7 +281,7 @@ def get_measure(
     actor: MaybeActor,
     response: Response,
 ) -> MeasureDetail:
-    return _detail(runtime, connection, actor, measure_id, response)
+    return _detail(runtime, connection, actor, measure_id, response, log_read=True)
 
 
 @router.patch(
@@ -305,7 +310,7 @@ def edit_measure(
         raise RequestValidationError([error])
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     service.update_measure(runtime, connection, actor, measure_id, changes, version=version)
-    return _detail(runtime, connection, actor, measure_id, response)
+    return _detail(runtime, connection, actor, measure_id, response, log_read=False)
 
 
 @router.post(

@@ -49,6 +49,24 @@ def _actions(runtime: Runtime) -> list[str]:
         return list(c.execute(select(audit_events.c.action).order_by(audit_events.c.id)).scalars())
 
 
+def test_a_non_public_measure_is_created_and_edited_and_only_reads_are_logged(
+    client: TestClient, demo: Runtime
+) -> None:
+    # Regression: the answer to a write once logged a "read" from a second transaction that
+    # waited for the chain lock the write still held (PostgreSQL hung, SQLite timed out).
+    lead = login(client, "ag.leitung")
+    programme = client.get(f"{API}/programmes").json()["items"][0]
+    body = {"programme_id": programme["id"], "code": "M-11", "title": "Intern", "public": False}
+    created = client.post(f"{API}/measures", json=body, headers=lead)
+    assert created.status_code == 201, created.text
+    url = f"{API}/measures/{created.json()['id']}"
+    edited = client.patch(url, json={"version": 1, "title": "Intern (neu)"}, headers=lead)
+    assert edited.status_code == 200, edited.text
+    assert _actions(demo)[-2:] == ["measure.create", "measure.update"]
+    assert client.get(url, headers=lead).status_code == 200
+    assert _actions(demo)[-1] == "measure.read"
+
+
 def test_create_edit_and_a_stale_edit_is_refused(client: TestClient, demo: Runtime) -> None:
     lead = login(client, "ag.leitung")
     programme = client.get(f"{API}/programmes").json()["items"][0]
