@@ -88,6 +88,24 @@ class ServiceError(Exception):
         self.headers = headers
 
 
+class ReadNotLogged(ServiceError):
+    """A read of non-public content or person data could not be written to the audit trail.
+
+    Nothing is shown then: a read that leaves no trace must not happen (503, try again).
+    """
+
+    status = 503
+    slug = "zugriff-nicht-protokolliert"
+    title = "Zugriff nicht protokolliert"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Der Zugriff konnte nicht im Protokoll vermerkt werden; deshalb wird nichts "
+            "angezeigt. Bitte in einem Moment erneut versuchen.",
+            headers={"Retry-After": "5"},
+        )
+
+
 class ServiceProblem(WorkflowError):
     """A service error that carries its own HTTP answer: status, stable slug, German title.
 

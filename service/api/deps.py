@@ -92,7 +92,10 @@ def write_connection(runtime: RuntimeDep, _caller: MaybeSession) -> Iterator[Con
 
 
 ReadDep = Annotated[Connection, Depends(read_connection)]
-WriteDep = Annotated[Connection, Depends(write_connection)]
+# scope="function": the commit runs when the route returns and before the answer is sent.
+# With the default scope FastAPI sends the answer first, so a client could read the old state
+# right after a 201, and a commit that fails would follow an answer of success.
+WriteDep = Annotated[Connection, Depends(write_connection, scope="function")]
 
 
 def require_role(*roles: str) -> Callable[[Actor], Actor]:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.actor import Actor
 from service.audit import repository
 from service.audit.chain import EventDraft, SealedEvent
+from service.errors import ReadNotLogged
 
 if TYPE_CHECKING:
     from service.runtime import Runtime
+
+log = logging.getLogger("ratsflow.audit")
 
 
 def record(
@@ -107,6 +112,34 @@ def record_access(
         persons=affected,
         comment=purpose,
     )
+
+
+def log_read(
+    runtime: Runtime,
+    actor: Actor | None,
+    entity_type: str,
+    entity_id: int | None,
+    *,
+    persons: Iterable[int | None] = (),
+    purpose: str | None = None,
+) -> None:
+    """Commits one access event before the caller shows what it read.
+
+    The event has a transaction of its own, so the read it records may come from a read-only
+    transaction; it must be called outside any write transaction of the same request (which
+    holds the chain lock this one waits for). Nobody signed in means a public read: nothing
+    to log. When the event cannot be written the read fails with ``ReadNotLogged`` (503).
+    """
+    if actor is None:
+        return
+    try:
+        with runtime.write() as connection:
+            record_access(
+                runtime, connection, actor, entity_type, entity_id, purpose, persons=persons
+            )
+    except SQLAlchemyError as exc:
+        log.error("Zugriff auf %s %s nicht protokolliert: %s", entity_type, entity_id, exc)
+        raise ReadNotLogged() from exc
 
 
 def record_query(

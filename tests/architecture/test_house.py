@@ -1,0 +1,64 @@
+"""The shape of the house, checked on every run: doors run no SQL, modules stay small.
+
+Each ``STILL_TO_MEND`` set names what does not yet hold; it may only shrink. A test fails
+both when a new offender appears and when a listed one was mended but not struck off, so
+the list always tells the truth.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE = ROOT / "service"
+MAX_LINES = 400
+
+# A door renders what a service returns; SQL belongs in a repository.
+SQL_IN_WEB = re.compile(r"\.execute\(|(?<![\w.])(?<!def )(?:select|insert|update|delete)\(")
+
+SQL_STILL_TO_MEND = {
+    "service/web/accounts.py",
+    "service/web/deadlines.py",
+    "service/web/measure_page.py",
+    "service/web/overview.py",
+    "service/web/protocol.py",
+    "service/web/public.py",
+}
+LONG_STILL_TO_MEND = {
+    "service/committees/routes.py",
+    "service/committees/service.py",
+    "service/demo/service.py",
+    "service/measures/service.py",
+    "service/papers/routes.py",
+    "service/papers/service.py",
+}
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_web_pages_run_no_sql() -> None:
+    offenders = {
+        _relative(p) for p in (SERVICE / "web").rglob("*.py") if SQL_IN_WEB.search(p.read_text())
+    }
+    assert offenders == SQL_STILL_TO_MEND
+
+
+def test_no_module_under_service_is_longer_than_400_lines() -> None:
+    offenders = {
+        _relative(p)
+        for p in SERVICE.rglob("*.py")
+        if "migrations" not in p.parts and len(p.read_text().splitlines()) > MAX_LINES
+    }
+    assert offenders == LONG_STILL_TO_MEND
+
+
+def test_web_and_its_pages_share_no_file_name() -> None:
+    web = {p.name for p in (SERVICE / "web").glob("*.py")} - {"__init__.py"}
+    pages = {p.name for p in (SERVICE / "web" / "pages").glob("*.py")} - {"__init__.py"}
+    assert web & pages == SAME_NAME_STILL_TO_MEND
+
+
+SAME_NAME_STILL_TO_MEND = {"budget.py", "deadlines.py", "overview.py", "protocol.py", "public.py"}
