@@ -21,7 +21,7 @@ from service.audit.chain import EventDraft
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
 from workflow.engine import FireResult, Subject
-from workflow.errors import StaleVersion, WorkflowError
+from workflow.errors import DecidedByVote, EventOption, StaleVersion, WorkflowError
 from workflow.guards import Statement
 from workflow.registry import Registry
 
@@ -56,7 +56,10 @@ class Lifecycle:
         data: Mapping[str, Any] | None = None,
         comment: str | None = None,
         request_id: str | None = None,
+        by_vote: bool = False,
     ) -> Transitioned:
+        """``by_vote``: the event comes from a recorded vote (``papers.votes``) or the
+        cascade it starts; an event decided by vote is refused without it."""
         # The chain lock comes before any row lock: a paper's decision holds it while it
         # updates every carried measure, so a step that locked a measure's row first and
         # then waited for the chain would deadlock with it (PostgreSQL; SQLite: no-op).
@@ -68,6 +71,20 @@ class Lifecycle:
             raise StaleVersion(entity_type, entity_id, expected_version)
         engine = self.registry.engine(row.definition_name, row.definition_version)
         transition = engine.spec.transition(row.state, event)
+        if (
+            not by_vote
+            and transition is not None
+            and actor.roles & transition.roles
+            and self.decided_by_vote(row, event)
+        ):
+            # The engine refuses what the item's own version declares; this catches the
+            # items of older versions as well (see ``decided_by_vote``).
+            options = [
+                EventOption(t.event, t.label)
+                for t in engine.spec.events_from(row.state)
+                if actor.roles & t.roles and not self.decided_by_vote(row, t.event)
+            ]
+            raise DecidedByVote(event, row.state, options)
         statements: tuple[Statement, ...] = ()
         if entity_type == "measure" and transition is not None and transition.guards:
             statements = tuple(
@@ -75,7 +92,7 @@ class Lifecycle:
                 for s in repository.load_statements(connection, entity_id)
             )
         subject = Subject(row.state, dict(row.fields or {}), statements)
-        result = engine.fire(subject, event, actor.roles, data, now, comment)
+        result = engine.fire(subject, event, actor.roles, data, now, comment, by_vote=by_vote)
         before_fields = row.fields or {}
         if not repository.update_item(
             connection,
@@ -140,7 +157,13 @@ class Lifecycle:
         carried: tuple[Transitioned, ...] = ()
         if entity_type == "paper" and result.cascade is not None:
             carried = self._carry(
-                connection, entity_id, result, actor=actor, now=now, request_id=request_id
+                connection,
+                entity_id,
+                result,
+                actor=actor,
+                now=now,
+                request_id=request_id,
+                by_vote=by_vote,
             )
         return Transitioned(entity_type, entity_id, row.version + 1, result, sealed.seq, carried)
 
@@ -153,6 +176,7 @@ class Lifecycle:
         actor: Actor,
         now: datetime,
         request_id: str | None,
+        by_vote: bool,
     ) -> tuple[Transitioned, ...]:
         """Applies the paper's decision to every measure it carries, or raises for all."""
         assert paper_result.cascade is not None
@@ -179,6 +203,7 @@ class Lifecycle:
                         data=data,
                         comment=paper_result.comment,
                         request_id=request_id,
+                        by_vote=by_vote,
                     )
                 )
             except WorkflowError as exc:
@@ -193,6 +218,23 @@ class Lifecycle:
         if blocked:
             raise CarriedItemsBlocked(paper_result.event, blocked)
         return tuple(done)
+
+    def decided_by_vote(self, item: Any, event: str) -> bool:
+        """Whether only a recorded vote may fire ``event`` on ``item`` in its current state.
+
+        The definition declares it (``by_vote``). An item that started on a version written
+        before the declaration follows the newest version's declaration of the same step:
+        that changes no state, field or guard of its version, it only closes the doors
+        beside the vote (an item must not stay decidable without quorum because it is old).
+        """
+        for engine in (
+            self.registry.engine(item.definition_name, item.definition_version),
+            self.registry.latest(item.definition_name),
+        ):
+            transition = engine.spec.transition(item.state, event)
+            if transition is not None and transition.by_vote:
+                return True
+        return False
 
     @staticmethod
     def _deadlines(

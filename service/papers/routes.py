@@ -45,7 +45,6 @@ from service.papers.schemas import (
 )
 from service.people.service import display_name
 from service.runtime import Runtime
-from workflow.engine import Subject
 
 router = APIRouter(prefix="/api/v1/papers", tags=["Vorlagen"])
 PaperId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -139,22 +138,18 @@ def _consultation(row: Any) -> ConsultationOut:
 
 
 def _detail(runtime: Runtime, connection: Connection, row: Any, actor: Actor | None) -> PaperDetail:
-    engine = runtime.registry.engine(row.definition_name, row.definition_version)
-    allowed: list[AllowedTransition] = []
-    if actor is not None:
-        subject = Subject(row.state, dict(row.fields or {}))
-        allowed = [
-            AllowedTransition(
-                event=a.event,
-                label=a.label,
-                target=a.target,
-                requires=list(a.requires),
-                optional=list(a.optional),
-                comment_required=a.comment_required,
-                blocked_by=list(a.blocked_by),
-            )
-            for a in engine.allowed_events(subject, actor.roles, runtime.now())
-        ]
+    allowed = [
+        AllowedTransition(
+            event=a.event,
+            label=a.label,
+            target=a.target,
+            requires=list(a.requires),
+            optional=list(a.optional),
+            comment_required=a.comment_required,
+            blocked_by=list(a.blocked_by),
+        )
+        for a in service.allowed_events(runtime, actor, row)
+    ]
     measures = [
         CarriedMeasure(id=m.id, code=m.code, title=m.title, state=m.state, public=m.public)
         for m in service.measures_of(connection, row.id)

@@ -21,7 +21,7 @@ from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteP
 from service.records import create_row, insert_audited
 from service.runtime import Runtime
 from workflow.calendar import to_local
-from workflow.engine import Subject
+from workflow.engine import AvailableEvent, Subject
 from workflow.errors import EventOption, FieldProblem, InvalidData, NotAllowed
 from workflow.votes import InvalidVote, VoteInput, VoteResult, evaluate
 
@@ -331,6 +331,7 @@ def record_vote(
         data=data,
         comment=request.comment,
         request_id=request_id,
+        by_vote=True,
     )
     return VoteRecorded(vote_id, result, transition)
 
@@ -404,6 +405,22 @@ def _event_for_outcome(runtime: Runtime, paper: Any, outcome: str, now: datetime
         options = [EventOption(t.event, t.label) for t in engine.spec.events_from(paper.state)]
         raise NotAllowed("abstimmen", paper.state, options)
     return event
+
+
+def allowed_events(runtime: Runtime, actor: Actor | None, row: Any) -> list[AvailableEvent]:
+    """What this caller may fire on the paper now (nothing for the public).
+
+    Never an event a vote decides: that one follows from recording the vote.
+    """
+    if actor is None:
+        return []
+    engine = runtime.registry.engine(row.definition_name, row.definition_version)
+    subject = Subject(row.state, dict(row.fields or {}))
+    return [
+        a
+        for a in engine.allowed_events(subject, actor.roles, runtime.now())
+        if not runtime.lifecycle.decided_by_vote(row, a.event)
+    ]
 
 
 def history(connection: Connection, paper_id: int) -> list[Any]:

@@ -18,13 +18,11 @@ from service.papers import service as papers
 from service.people.service import display_name
 from service.runtime import Runtime
 from workflow.calendar import to_local
-from workflow.engine import AvailableEvent, Subject
+from workflow.engine import AvailableEvent
 from workflow.spec import WorkflowSpec
 
 ROLE_LABELS = {"vorberatung": "Vorberatung", "entscheidung": "Entscheidung"}
 ATTENDANCE_LABELS = {"anwesend": "anwesend", "entschuldigt": "entschuldigt", "abwesend": "abwesend"}
-# Paper events a vote decides: they are recorded as an Abstimmung, never fired by hand.
-VOTE_FIELD = "abstimmungsergebnis"
 LIST_LIMIT = 200
 CARRIABLE_STATES = ("ag_pruefung", "entwurf")
 
@@ -113,9 +111,7 @@ def load_paper(runtime: Runtime, connection: Connection, paper_id: int, actor: A
         measures=carried,
         history=history,
         history_users=usernames(connection, {e.actor_user_id for e in history}),
-        allowed=engine.allowed_events(
-            Subject(row.state, dict(row.fields or {})), actor.roles, runtime.now()
-        ),
+        allowed=papers.allowed_events(runtime, actor, row),
         attachments=attachments.list_of(connection, "paper", paper_id),
         carriable=carriable,
     )

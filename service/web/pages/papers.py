@@ -154,11 +154,8 @@ def show_paper(
         committees = council.committee_choices(connection) if planning else []
         meetings = council.meeting_choices(connection, runtime.now()) if planning else []
     spec = data.spec
-    # Steps a vote decides are recorded as an Abstimmung in the meeting, not fired here.
     steps = [
-        (event, inputs_for(spec.fields, event.requires, event.optional))
-        for event in data.allowed
-        if council.VOTE_FIELD not in event.requires
+        (event, inputs_for(spec.fields, event.requires, event.optional)) for event in data.allowed
     ]
     return render(
         request,
@@ -301,13 +298,6 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
         if key.startswith(FIELD_PREFIX) and value.strip()
     }
     typed = {**data, "kommentar": form.get("kommentar", "")}
-    spec = runtime.registry.latest("vorlage").spec
-    if any(t.event == event and council.VOTE_FIELD in t.requires for t in spec.transitions):
-        raise PageError(
-            409,
-            "Abstimmung erforderlich",
-            "Dieser Schritt folgt aus einer Abstimmung; bitte erfassen Sie sie in der Sitzung.",
-        )
     try:
         with runtime.write() as connection:
             papers.fire(
