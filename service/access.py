@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.actor import Actor
-from service.errors import AccessDenied, NotFound
+from service.errors import AccessDenied, NotFound, ServiceError
 
 STAFF = frozenset(
     {
@@ -102,6 +102,13 @@ _PERMISSION_TEXT = {
     "budget.approve": "bewilligte Beträge eintragen",
     "budget.plan": "Haushaltsansätze planen",
     "budget.spend": "verausgabte Beträge eintragen",
+    "paper.create": "Vorlagen anlegen",
+    "paper.carry_measures": "Maßnahmen einer Vorlage zuordnen",
+    "paper.plan_consultations": "die Beratungsfolge planen",
+    "vote.record": "Abstimmungen erfassen",
+    "committee.manage": "Gremien und ihre Mitglieder pflegen",
+    "meeting.manage": "Sitzungen, Tagesordnung und Anwesenheit pflegen",
+    "person.manage": "Personen anlegen und ändern",
 }
 
 
@@ -304,8 +311,19 @@ def person_is_public(person: Any, in_public_committee: bool) -> bool:
     return not person.is_staff and person.erased_at is None and in_public_committee
 
 
-def may_read_person(actor: Actor | None, person: Any, in_public_committee: bool) -> bool:
-    return holds(actor, "person.read") or person_is_public(person, in_public_committee)
+class LoginRequired(ServiceError):
+    """Asked without signing in for what only signed-in staff may see (401).
+
+    The answer is the same whether or not the item exists, so nobody learns from outside
+    who works in the administration.
+    """
+
+    status = 401
+    slug = "nicht-angemeldet"
+    title = "Nicht angemeldet"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 # --- end council ---------------------------------------------------------------------------

@@ -27,8 +27,9 @@ from service.cli import app
 from service.config import get_settings
 from service.demo import data
 from service.measures.service import fire, get_measure, history, statements_of
-from service.papers.service import VoteRequest, get_paper, record_vote
+from service.papers.service import get_paper
 from service.papers.service import history as paper_history
+from service.papers.votes import VoteRequest, record_vote
 from service.runtime import Runtime
 from tests import factories as make
 from tests.conftest import CHAIN_KEY, FakeClock

@@ -30,7 +30,8 @@ from service.errors import CarriedItemsBlocked
 from service.lifecycle.models import HistoryEntry
 from service.measures.service import fire, get_measure
 from service.papers.models import Vote
-from service.papers.service import VoteRequest, get_paper, record_vote
+from service.papers.service import get_paper
+from service.papers.votes import VoteRequest, record_vote
 from service.runtime import Runtime
 from tests import factories as make
 from tests.conftest import START, FakeClock

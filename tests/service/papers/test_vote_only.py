@@ -20,6 +20,7 @@ from service.cli import app
 from service.config import PROJECT_ROOT, get_settings
 from service.definitions.service import store_files
 from service.papers import service as papers
+from service.papers import votes
 from service.runtime import Runtime
 from tests import factories as make
 from tests.conftest import CHAIN_KEY
@@ -154,11 +155,11 @@ def test_a_paper_on_the_version_before_by_vote_is_decided_only_by_vote_too(
         )
 
     with demo.write() as c:
-        recorded = papers.record_vote(
+        recorded = votes.record_vote(
             demo,
             c,
             office,
             paper_id,
-            papers.VoteRequest(committee_slug="fva", held_on=date(2026, 9, 16), unanimous=True),
+            votes.VoteRequest(committee_slug="fva", held_on=date(2026, 9, 16), unanimous=True),
         )
     assert recorded.transition.result.event == "empfehlen"
