@@ -10,7 +10,15 @@ from fastapi.exceptions import RequestValidationError
 from service import access
 from service.actor import Actor
 from service.api import paging
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import (
+    MAX_ID,
+    CurrentActor,
+    MaybeActor,
+    ReadDep,
+    RuntimeDep,
+    WriteDep,
+    if_match_tag,
+)
 from service.api.problems import responses
 from service.programmes import service
 from service.programmes.schemas import (
@@ -22,6 +30,7 @@ from service.programmes.schemas import (
 
 router = APIRouter(prefix="/api/v1/programmes", tags=["Arbeitspapiere"])
 ProgrammeId = Annotated[int, Path(ge=1, le=MAX_ID)]
+HEX_DIGITS = "0123456789abcdef"  # a version is the start of a SHA-256 digest
 
 
 def _out(row: Any, actor: Actor | None) -> ProgrammeOut:
@@ -39,19 +48,6 @@ def _out(row: Any, actor: Actor | None) -> ProgrammeOut:
         created_at=row.created_at,
         version=service.version_of(row),
     )
-
-
-def _tag(value: str) -> str | None:
-    """The version named by ``If-Match``: one ETag as sent in ``ETag``, or ``*`` (any)."""
-    tag = value.strip().removeprefix("W/")
-    if tag == "*":
-        return None
-    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
-        tag = tag[1:-1]
-    if not tag or not all(c in "0123456789abcdef" for c in tag):
-        error = {"type": "etag_parsing", "loc": ("header", "If-Match"), "input": value}
-        raise RequestValidationError([error])
-    return tag
 
 
 @router.get(
@@ -127,7 +123,7 @@ def edit_programme(
 ) -> ProgrammeOut:
     version = body.version
     if if_match:
-        version = _tag(if_match) or version
+        version = if_match_tag(if_match, HEX_DIGITS) or version
     elif version is None:
         error = {"type": "missing", "loc": ("body", "version"), "input": None}
         raise RequestValidationError([error])
