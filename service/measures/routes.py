@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from service import access
+from service import access, keyset
 from service.actor import Actor
-from service.api import paging
 from service.api.deps import (
     MAX_ID,
     CurrentActor,
@@ -24,7 +24,7 @@ from service.api.problems import responses
 from service.api.transitions import TransitionAsked
 from service.audit.service import record_access
 from service.auth.service import usernames
-from service.measures import export, repository, service
+from service.measures import export, service
 from service.measures.repository import MeasureFilter
 from service.measures.schemas import (
     AllowedTransition,
@@ -81,6 +81,13 @@ def _filter(
 
 
 FilterDep = Annotated[MeasureFilter, Depends(_filter)]
+SORT_TYPES: dict[str, type] = {
+    "id": int,
+    "code": str,
+    "title": str,
+    "state": str,
+    "updated_at": datetime,
+}
 SortDep = Annotated[
     SortKey,
     Query(description="Sortierung: Spalte, mit `-` davor absteigend, z. B. `-updated_at`."),
@@ -103,11 +110,10 @@ def list_measures(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> MeasurePage:
-    rows = service.page(
-        runtime, connection, f, sort=sort, keyset=paging.decode(cursor, sort), limit=limit + 1
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    order = keyset.parse_sort(sort, tuple(SORT_TYPES))
+    after = keyset.decode(cursor, order, SORT_TYPES[order.key])
+    found = service.page(runtime, connection, f, sort=sort, after=after, limit=limit + 1)
+    rows = found[:limit]
     labels = runtime.registry.latest("massnahme").spec.states
     items = [
         MeasureSummary(
@@ -124,9 +130,7 @@ def list_measures(
         )
         for r in rows
     ]
-    last = rows[-1] if more else None
-    next_cursor = paging.encode(sort, repository.sort_value(last, sort), last.id) if last else None
-    return MeasurePage(items=items, next_cursor=next_cursor)
+    return MeasurePage(items=items, next_cursor=keyset.next_cursor(found, limit, order, order.key))
 
 
 def _log_internal_read(runtime: RuntimeDep, actor: MaybeActor, row: Any) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from service import access, keyset
 from service.actor import Actor
-from service.api.council import next_cursor, permitted
+from service.api.council import permitted
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.problems import responses
@@ -215,7 +215,7 @@ def list_papers(
     )
     return PaperPage(
         items=[_summary(runtime, r) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, order, order.key),
+        next_cursor=keyset.next_cursor(rows, limit, order, order.key),
     )
 
 

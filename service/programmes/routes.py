@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 
-from service import access
+from service import access, keyset
 from service.actor import Actor
-from service.api import paging
 from service.api.deps import (
     MAX_ID,
     CurrentActor,
@@ -30,6 +29,7 @@ from service.programmes.schemas import (
 
 router = APIRouter(prefix="/api/v1/programmes", tags=["Arbeitspapiere"])
 ProgrammeId = Annotated[int, Path(ge=1, le=MAX_ID)]
+BY_ID = keyset.Sort("id")
 HEX_DIGITS = "0123456789abcdef"  # a version is the start of a SHA-256 digest
 
 
@@ -62,11 +62,11 @@ def list_programmes(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> ProgrammePage:
-    rows = service.page(connection, paging.decode(cursor), limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = paging.encode("id", rows[-1].id, rows[-1].id) if more else None
-    return ProgrammePage(items=[_out(r, actor) for r in rows], next_cursor=next_cursor)
+    rows = service.page(connection, keyset.decode(cursor, BY_ID, int), limit + 1)
+    return ProgrammePage(
+        items=[_out(r, actor) for r in rows[:limit]],
+        next_cursor=keyset.next_cursor(rows, limit, BY_ID, "id"),
+    )
 
 
 @router.get(
