@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from service.audit.models import AuditEvent
+from service.demo.service import DEMO_PASSWORD
 from service.main import create_app
 from service.measures.service import get_measure, list_measures
 from service.runtime import Runtime
@@ -85,8 +86,6 @@ def watched(runtime: Runtime) -> Iterator[tuple[FirstSight, TestClient]]:
 
 
 def _api_login(client: TestClient, username: str) -> dict[str, str]:
-    from service.demo.service import DEMO_PASSWORD
-
     answer = client.post(
         f"{API}/auth/token",
         data={"grant_type": "password", "username": username, "password": DEMO_PASSWORD},
