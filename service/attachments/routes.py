@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from service import access
@@ -20,7 +20,7 @@ from service.api.uploads import UPLOAD_BODY, read_upload
 from service.attachments import service
 from service.attachments.detect import ALLOWED
 from service.attachments.schemas import AttachmentOut
-from service.errors import NotFound
+from service.errors import AccessDenied, NotFound
 from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["Anlagen"])
@@ -66,7 +66,7 @@ def _register(owner_type: str, collection: str, label: str) -> None:
         with runtime.read() as connection:
             item = _visible_owner(connection, owner_type, owner_id, actor)
         if not access.may_attach(actor, owner_type, item):
-            raise HTTPException(403, f"Sie dürfen dieser {label} keine Anlagen hinzufügen.")
+            raise AccessDenied(f"Sie dürfen dieser {label} keine Anlagen hinzufügen.")
 
     def store(runtime: Runtime, actor: Actor, owner_id: int, filename: str, content: bytes) -> Any:
         with runtime.write() as connection:
@@ -152,7 +152,7 @@ def _register(owner_type: str, collection: str, label: str) -> None:
     ) -> Response:
         _visible_owner(connection, owner_type, item_id, actor)
         if not access.holds(actor, "attachment.delete"):
-            raise HTTPException(403, "Sie dürfen keine Anlagen löschen.")
+            raise AccessDenied("Sie dürfen keine Anlagen löschen.")
         service.remove(runtime, connection, actor, owner_type, item_id, attachment_id)
         return Response(status_code=204)
 

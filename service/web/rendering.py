@@ -28,6 +28,7 @@ from service.errors import NotFound
 from service.runtime import Runtime
 from service.web import formatting, nav, sessions
 from service.web.config import get_web_settings
+from workflow.errors import WorkflowError
 from workflow.registry import UnknownDefinition
 
 log = logging.getLogger("ratsflow.web")
@@ -170,6 +171,9 @@ class PageRoute(APIRoute):
                     "Nicht gefunden",
                     "Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar.",
                 )
+            except WorkflowError as exc:
+                # Any other error raised on purpose: the status the API gives for it.
+                return _error_page(request, exc.status, exc.title, exc.detail)
             except HTTPException:
                 raise
             except Exception:
