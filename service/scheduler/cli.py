@@ -81,13 +81,13 @@ def outbox_list(
     limit: int = typer.Option(100, "--limit", help="Höchstens so viele Zeilen."),
 ) -> None:
     """Listet den Postausgang: Nummer, Zustand, Versuche, Empfänger, Betreff, letzter Fehler."""
-    from service.outbox.service import STATUS_LABELS, list_messages
+    from service.actor import SYSTEM
+    from service.outbox.service import STATUS_LABELS, read_messages
     from workflow.calendar import to_local
 
     statuses = ["failed"] if failed else ([status] if status else None)
-    runtime = open_runtime()
-    with user_errors(), runtime.read() as connection:
-        rows = list_messages(connection, statuses, None, limit)
+    with user_errors():
+        rows = read_messages(open_runtime(), SYSTEM, statuses, None, limit).rows
     if not rows:
         typer.echo("Keine Nachrichten.")
     for r in rows:
@@ -104,14 +104,11 @@ def outbox_list(
 def outbox_retry(message_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Stellt eine fehlgeschlagene Nachricht erneut in den Versand (gleiche Message-ID)."""
     from service.actor import SYSTEM
-    from service.outbox.service import NotRetryable, retry
+    from service.outbox.service import retry
 
     runtime = open_runtime()
-    try:
-        with user_errors(), runtime.write() as connection:
-            retry(connection, runtime.chain_key, message_id, SYSTEM, runtime.now())
-    except NotRetryable as exc:
-        raise fail(exc.detail) from None
+    with user_errors(), runtime.write() as connection:
+        retry(connection, runtime.chain_key, message_id, SYSTEM, runtime.now())
     typer.echo(f"Nachricht {message_id} wird beim nächsten Versandlauf erneut gesendet.")
 
 
