@@ -73,12 +73,12 @@ def deactivate(username: str = typer.Argument(..., help="Anmeldename.")) -> None
 
 @user_app.command("list")
 def list_users() -> None:
-    """Listet alle Benutzer mit Rollen und Zustand."""
+    """Listet alle Benutzer mit Rollen und Zustand (der Abruf wird protokolliert)."""
+    from service.actor import SYSTEM
     from service.auth import service
 
-    runtime = open_runtime()
-    with user_errors(), runtime.read() as connection:
-        rows = service.all_users(connection)
+    with user_errors():
+        rows = service.read_all_users(open_runtime(), SYSTEM)
     for row in rows:
         state = "aktiv" if row.active else "deaktiviert"
         if row.active and row.must_change_password:
