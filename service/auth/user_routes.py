@@ -151,23 +151,25 @@ def _name_deputy(
 @router.get(
     "",
     summary="Benutzer auflisten",
+    description="Jeder Abruf wird protokolliert (die verknüpften Personen).",
     response_model=UserPage,
     responses=responses(401, 403, 404, 422),
 )
 def list_users(
-    connection: ReadDep,
-    _admin: Admin,
+    runtime: RuntimeDep,
+    admin: Admin,
     active: Annotated[bool | None, Query(description="Nur aktive oder nur deaktivierte.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> UserPage:
     after = keyset.decode(cursor, BY_ID, int)
-    rows = service.page_users(
-        connection, after_id=after.id if after else None, limit=limit + 1, active=active
+    rows, more = service.read_users(
+        runtime, admin, after_id=after.id if after else None, limit=limit, active=active
     )
+    last = rows[-1] if more else None
     return UserPage(
-        items=[_user_out(r) for r in rows[:limit]],
-        next_cursor=keyset.next_cursor(rows, limit, BY_ID, "id"),
+        items=[_user_out(r) for r in rows],
+        next_cursor=keyset.encode(BY_ID, last.id, last.id) if last else None,
     )
 
 
@@ -204,11 +206,12 @@ def create_user(
 @router.get(
     "/{user_id}",
     summary="Benutzer lesen",
+    description="Jeder Abruf wird protokolliert.",
     response_model=UserOut,
     responses=responses(401, 403, 404),
 )
-def get_user(user_id: UserId, connection: ReadDep, _admin: Admin) -> UserOut:
-    return _user_out(service.get_user(connection, user_id))
+def get_user(user_id: UserId, runtime: RuntimeDep, admin: Admin) -> UserOut:
+    return _user_out(service.read_user(runtime, admin, user_id))
 
 
 @router.post(
@@ -270,9 +273,9 @@ def set_temporary_password(
     responses=responses(401, 403, 404),
 )
 def user_deputies(
-    user_id: UserId, runtime: RuntimeDep, connection: ReadDep, _admin: Admin
+    user_id: UserId, runtime: RuntimeDep, connection: ReadDep, admin: Admin
 ) -> list[DeputyshipOut]:
-    service.get_user(connection, user_id)
+    service.read_user(runtime, admin, user_id)
     return [_deputyship_out(d, runtime) for d in deputies.deputyships_of(connection, user_id)]
 
 

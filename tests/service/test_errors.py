@@ -51,6 +51,7 @@ from service.idempotency.service import KeyReused
 from service.imports.measures import RowError
 from service.imports.reading import Unreadable
 from service.imports.service import ImportFailed, ProgrammeUnclear
+from service.outbox.service import NotRetryable
 from service.programmes.service import StaleProgramme
 from service.web.problems import explain
 from workflow.errors import (
@@ -109,6 +110,7 @@ EXAMPLES: dict[type[WorkflowError], Callable[[], WorkflowError]] = {
     ImportFailed: lambda: ImportFailed("a.csv", [RowError(2, "Titel", "fehlt")]),
     ProgrammeUnclear: lambda: ProgrammeUnclear("Arbeitspapier „X“ nicht gefunden."),
     StaleProgramme: lambda: StaleProgramme(3),
+    NotRetryable: lambda: NotRetryable(4, "sent"),
 }
 ENGLISH = {s.phrase for s in HTTPStatus}
 
