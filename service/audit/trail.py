@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -113,7 +112,3 @@ def _checkpoint_tells_more(result: Verification, contradiction: Contradiction) -
     if result.first_bad_seq is None:
         return True
     return contradiction.first < result.first_bad_seq and result.first_bad_seq > contradiction.last
-
-
-def checkpoint_now(runtime: Runtime, now: datetime) -> list[Checkpoint]:
-    return checkpoints.write_checkpoint(runtime, now)
