@@ -163,8 +163,9 @@ def person_of_user(connection: Connection, user_id: int) -> int | None:
 
 
 def event_at(connection: Connection, chain_key: str, seq: int) -> Any:
+    """The event ``seq`` of a chain: its id, seq, ts and hash (or None)."""
     return connection.execute(
-        select(events.c.seq, events.c.ts, events.c.hash).where(
+        select(events.c.id, events.c.seq, events.c.ts, events.c.hash).where(
             events.c.chain_key == chain_key, events.c.seq == seq
         )
     ).first()
