@@ -3,14 +3,12 @@ deputies (``/me``). Who may call what comes from ``service.access.PERMISSIONS``.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
-from service import access
+from service import access, keyset
 from service.actor import Actor
 from service.api.deps import MAX_ID, CurrentActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
@@ -27,12 +25,12 @@ from service.auth.schemas import (
     UserPage,
 )
 from service.auth.tokens import hash_password
-from service.errors import NotFound
 from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/users", tags=["Benutzer"])
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 DeputyshipId = Annotated[int, Path(ge=1, le=MAX_ID)]
+BY_ID = keyset.Sort("id")
 LABELS = {"user.manage": "Benutzer verwalten", "user.self": "eigenes Konto verwalten"}
 
 
@@ -71,18 +69,6 @@ def _deputyship_out(row: Any, runtime: Runtime) -> DeputyshipOut:
         ends_on=row.ends_on,
         current=row.starts_on <= today <= row.ends_on,
     )
-
-
-def _after(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    try:
-        after = int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["after"])
-    except (ValueError, KeyError, TypeError, OverflowError):
-        raise NotFound("Seite", cursor) from None
-    if not 0 <= after <= MAX_ID:
-        raise NotFound("Seite", cursor)
-    return after
 
 
 # --- the caller's own account (before /{user_id}, which would claim "me") ------------------
@@ -175,13 +161,15 @@ def list_users(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> UserPage:
+    after = keyset.decode(cursor, BY_ID, int)
     rows, more = service.read_users(
-        runtime, admin, after_id=_after(cursor), limit=limit, active=active
+        runtime, admin, after_id=after.id if after else None, limit=limit, active=active
     )
-    next_cursor = None
-    if more:
-        next_cursor = base64.urlsafe_b64encode(json.dumps({"after": rows[-1].id}).encode()).decode()
-    return UserPage(items=[_user_out(r) for r in rows], next_cursor=next_cursor)
+    last = rows[-1] if more else None
+    return UserPage(
+        items=[_user_out(r) for r in rows],
+        next_cursor=keyset.encode(BY_ID, last.id, last.id) if last else None,
+    )
 
 
 @router.post(

@@ -20,7 +20,7 @@ from service.actor import Actor
 from service.audit.repository import lock_chain
 from service.bodies.models import Body
 from service.errors import NotFound
-from service.keyset import Keyset
+from service.keyset import After
 from service.measures import service as measures
 from service.measures.models import Programme
 from service.papers.models import Paper
@@ -69,10 +69,10 @@ def get(connection: Connection, programme_id: int, *, lock: bool = False) -> Any
     return row
 
 
-def page(connection: Connection, keyset: Keyset | None, limit: int) -> list[Any]:
+def page(connection: Connection, after: After | None, limit: int) -> list[Any]:
     query = _select()
-    if keyset is not None:
-        query = query.where(programmes.c.id > keyset.after)
+    if after is not None:
+        query = query.where(programmes.c.id > after.id)
     return list(connection.execute(query.order_by(programmes.c.id).limit(limit)))
 
 
