@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.actor import Actor
-from service.errors import AccessDenied, NotFound, ServiceError
+from service.errors import AccessDenied, NotFound
 
 STAFF = frozenset(
     {
@@ -309,21 +309,6 @@ def person_is_public(person: Any, in_public_committee: bool) -> bool:
     council body (the Oberbürgermeister in the demo); erased persons are nobody's business.
     """
     return not person.is_staff and person.erased_at is None and in_public_committee
-
-
-class LoginRequired(ServiceError):
-    """Asked without signing in for what only signed-in staff may see (401).
-
-    The answer is the same whether or not the item exists, so nobody learns from outside
-    who works in the administration.
-    """
-
-    status = 401
-    slug = "nicht-angemeldet"
-    title = "Nicht angemeldet"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 # --- end council ---------------------------------------------------------------------------

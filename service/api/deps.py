@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
-from service.auth.errors import PasswordChangeRequired
+from service.auth.errors import NotSignedIn, PasswordChangeRequired
 from service.auth.tokens import Session, session_for_token
+from service.errors import AccessDenied
 from service.runtime import Runtime
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -25,7 +28,6 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 # Ids are INTEGER columns (int4 on PostgreSQL): a larger number can name no row, and binding
 # it fails in the driver (SQLite: OverflowError, PostgreSQL: "integer out of range").
 MAX_ID = 2**31 - 1
@@ -35,7 +37,7 @@ def _session(runtime: Runtime, token: str) -> Session:
     with runtime.read() as connection:
         session = session_for_token(connection, token, runtime.now())
     if session is None:
-        raise HTTPException(401, "Das Token ist ungültig oder abgelaufen.", UNAUTHORIZED)
+        raise NotSignedIn("Das Token ist ungültig oder abgelaufen.")
     return session
 
 
@@ -61,13 +63,13 @@ def optional_actor(session: MaybeSession) -> Actor | None:
 def current_session(session: MaybeSession) -> Session:
     """The caller's session even while a password change is pending (change, logout)."""
     if session is None:
-        raise HTTPException(401, "Bitte mit einem Bearer-Token anmelden.", UNAUTHORIZED)
+        raise NotSignedIn()
     return session
 
 
 def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
-        raise HTTPException(401, "Bitte mit einem Bearer-Token anmelden.", UNAUTHORIZED)
+        raise NotSignedIn()
     return actor
 
 
@@ -101,7 +103,43 @@ WriteDep = Annotated[Connection, Depends(write_connection, scope="function")]
 def require_role(*roles: str) -> Callable[[Actor], Actor]:
     def check(actor: CurrentActor) -> Actor:
         if not actor.roles & set(roles):
-            raise HTTPException(403, f"Dafür ist eine dieser Rollen nötig: {', '.join(roles)}.")
+            raise AccessDenied(f"Dafür ist eine dieser Rollen nötig: {', '.join(roles)}.")
         return actor
 
     return check
+
+
+# One ETag as sent in ``ETag`` ("3", W/"3", also bare 3) or *; declared so that clients and
+# generated tests know what the header may hold.
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"[0-9]{1,10}"|[0-9]{1,10})\s*$'
+IfMatch = Annotated[str | None, Header(pattern=IF_MATCH_PATTERN)]
+
+
+def if_match_tag(value: str, alphabet: str = string.digits) -> str | None:
+    """The tag ``If-Match`` names: one ETag as sent in ``ETag``, or None for ``*`` (any).
+
+    ``alphabet`` is what a tag of this resource is made of: a version number, or the hex
+    digest of an Arbeitspapier.
+    """
+    tag = value.strip().removeprefix("W/")
+    if tag == "*":
+        return None
+    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
+        tag = tag[1:-1]
+    if not tag or not tag.isascii() or not all(c in alphabet for c in tag):
+        error = {"type": "etag_parsing", "loc": ("header", "If-Match"), "input": value}
+        raise RequestValidationError([error])
+    return tag
+
+
+def expected_version(if_match: str | None, version: int | None, *, required: bool) -> int | None:
+    """The version a write expects: ``If-Match`` wins over the body's ``version``, and
+    ``*`` defers to it. ``required``: without either the request is a 422 naming ``version``.
+    """
+    tag = if_match_tag(if_match) if if_match else None
+    if tag is not None:
+        return int(tag)
+    if required and version is None and not if_match:
+        error = {"type": "missing", "loc": ("body", "version"), "input": None}
+        raise RequestValidationError([error])
+    return version

@@ -16,8 +16,9 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from service.actor import Actor
-from service.audit.service import record
+from service.access import holds
+from service.actor import SYSTEM, Actor
+from service.audit.service import log_read, record
 from service.auth import tokens
 from service.auth.deputies import acts_for
 from service.auth.errors import (
@@ -28,7 +29,7 @@ from service.auth.errors import (
 )
 from service.auth.models import User
 from service.auth.password_policy import check_policy
-from service.errors import NotFound, ServiceError
+from service.errors import AccessDenied, NotFound, ServiceError
 from service.people.models import Person
 from service.records import insert_audited
 from service.runtime import Runtime
@@ -56,6 +57,12 @@ def _known_roles(roles: list[str]) -> list[str]:
     return sorted(set(roles))
 
 
+def _require_manager(actor: Actor) -> None:
+    # The console's operator (SYSTEM) holds the database anyway.
+    if actor != SYSTEM and not holds(actor, "user.manage"):
+        raise AccessDenied("Dafür fehlt die Berechtigung „Benutzer verwalten“.")
+
+
 def create_user(
     runtime: Runtime,
     connection: Connection,
@@ -67,6 +74,7 @@ def create_user(
     password_hash: str | None = None,
     must_change_password: bool = False,
 ) -> int:
+    _require_manager(actor)
     clean_roles = _known_roles(roles)
     if connection.execute(select(users.c.id).where(users.c.username == username)).first():
         raise DuplicateUser(username)
@@ -153,6 +161,41 @@ def get_user(connection: Connection, user_id: int) -> Any:
     return row
 
 
+def _log_users(runtime: Runtime, actor: Actor, rows: list[Any]) -> None:
+    if rows:
+        log_read(runtime, actor, "user", None, persons=[r.person_id for r in rows])
+
+
+def read_users(
+    runtime: Runtime, actor: Actor, *, after_id: int | None, limit: int, active: bool | None
+) -> tuple[list[Any], bool]:
+    """A page of logins for an admin (by id), and whether more follow; a logged read
+    (``user.read``) naming the persons behind the logins shown."""
+    _require_manager(actor)
+    with runtime.read() as connection:
+        rows = page_users(connection, after_id=after_id, limit=limit + 1, active=active)
+    _log_users(runtime, actor, rows[:limit])
+    return rows[:limit], len(rows) > limit
+
+
+def read_all_users(runtime: Runtime, actor: Actor) -> list[Any]:
+    """Every login by name, for the Verwaltung page and ``ratsflow user list``; logged."""
+    _require_manager(actor)
+    with runtime.read() as connection:
+        rows = all_users(connection)
+    _log_users(runtime, actor, rows)
+    return rows
+
+
+def read_user(runtime: Runtime, actor: Actor, user_id: int) -> Any:
+    """One login as an admin sees it; a logged read (``user.read`` of that user)."""
+    _require_manager(actor)
+    with runtime.read() as connection:
+        row = get_user(connection, user_id)
+    log_read(runtime, actor, "user", user_id)
+    return row
+
+
 def user_id_by_name(connection: Connection, username: str) -> int:
     found = connection.execute(select(users.c.id).where(users.c.username == username)).scalar()
     if found is None:
@@ -191,6 +234,7 @@ def _change(
 
 def deactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
     """Ends the login at once: its tokens are revoked; history and name stay."""
+    _require_manager(actor)
     user = get_user(connection, user_id)
     if user_id == actor.user_id:
         raise AccountConflict("Sie können Ihr eigenes Konto nicht deaktivieren.")
@@ -202,6 +246,7 @@ def deactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: 
 
 def reactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
     """The login works again with its old password; tokens revoked before stay revoked."""
+    _require_manager(actor)
     user = get_user(connection, user_id)
     if not user.active:
         _change(runtime, connection, actor, user, "user.reactivate", {"active": True})
@@ -211,6 +256,7 @@ def reactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: 
 def set_roles(
     runtime: Runtime, connection: Connection, actor: Actor, user_id: int, roles: list[str]
 ) -> Any:
+    _require_manager(actor)
     clean = _known_roles(roles)
     user = get_user(connection, user_id)
     if user_id == actor.user_id and "admin" in user.roles and "admin" not in clean:
@@ -230,6 +276,7 @@ def set_temporary_password(
 
     Every token of the user is revoked: a reset usually means the old password is gone.
     """
+    _require_manager(actor)
     user = get_user(connection, user_id)
     check_policy(password, user.username)
     _change(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Path, Query, Response, UploadFile
 
-from service import access
-from service.api import paging
+from service import access, keyset
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
+from service.api.uploads import TooLarge
 from service.budget import csv_import, repository, service
 from service.budget.schemas import (
     BudgetLineCreate,
@@ -25,6 +25,7 @@ from service.measures.schemas import BudgetLineOut
 router = APIRouter(prefix="/api/v1", tags=["Haushaltsansätze"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+BY_ID = keyset.Sort("id")
 
 
 def _out(row: object) -> BudgetLineOut:
@@ -86,14 +87,11 @@ def list_lines(
         public_only=access.public_only(actor),
         fiscal_year=fiscal_year,
         measure_id=measure_id,
-        keyset=paging.decode(cursor),
+        after=keyset.decode(cursor, BY_ID, int),
         limit=limit + 1,
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    items = [BudgetLineListItem.model_validate(r, from_attributes=True) for r in rows]
-    next_cursor = paging.encode("id", rows[-1].id, rows[-1].id) if more else None
-    return BudgetLinePage(items=items, next_cursor=next_cursor)
+    items = [BudgetLineListItem.model_validate(r, from_attributes=True) for r in rows[:limit]]
+    return BudgetLinePage(items=items, next_cursor=keyset.next_cursor(rows, limit, BY_ID, "id"))
 
 
 @router.patch(
@@ -135,7 +133,7 @@ def import_spent(
     # work never stall the event loop.
     content = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(content) > MAX_IMPORT_BYTES:
-        raise HTTPException(413, "Die Datei ist größer als 2 MB.")
+        raise TooLarge(MAX_IMPORT_BYTES)
     rows = csv_import.parse(connection, content)
     updated, unchanged = service.book_spent(runtime, connection, actor, rows)
     return ImportResult(rows=len(rows), updated=updated, unchanged=unchanged)

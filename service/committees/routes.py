@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from service import keyset
 from service.actor import Actor
-from service.api.council import next_cursor, patch_values, permitted
+from service.api.council import patch_values, permitted
 from service.api.deps import MAX_ID, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.committees import attendance, meetings, reading, service
@@ -80,7 +80,7 @@ def list_committees(
     )
     return CommitteePage(
         items=[committee_out(r) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, order, order.key),
+        next_cursor=keyset.next_cursor(rows, limit, order, order.key),
     )
 
 
@@ -160,7 +160,7 @@ def list_memberships(
     )
     return MembershipPage(
         items=[membership_out(r) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, order, "id"),
+        next_cursor=keyset.next_cursor(rows, limit, order, "id"),
     )
 
 
@@ -245,7 +245,7 @@ def list_meetings(
     )
     return MeetingPage(
         items=[meeting_summary(r) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, order, order.key),
+        next_cursor=keyset.next_cursor(rows, limit, order, order.key),
     )
 
 

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service import access, texts
-from service.access import PUBLIC_COMMITTEE_KINDS, LoginRequired
+from service.access import PUBLIC_COMMITTEE_KINDS
 from service.actor import Actor
 from service.audit.service import log_read
+from service.auth.errors import NotSignedIn
 from service.bodies.service import current_body_id
 from service.committees import repository
 from service.errors import Conflict, NotFound
@@ -213,7 +214,7 @@ def read_memberships(
     committee = get_committee(connection, committee_id)
     if not access.may_see_committee_internals(actor, committee):
         if actor is None:
-            raise LoginRequired("Die Mitglieder dieses Gremiums sind nur angemeldet sichtbar.")
+            raise NotSignedIn("Die Mitglieder dieses Gremiums sind nur angemeldet sichtbar.")
         raise NotFound("Gremium", committee_id)
     staff = access.holds(actor, "person.read")
     rows = repository.memberships_of(

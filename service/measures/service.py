@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import Actor
 from service.errors import AccessDenied, Conflict, NotFound
-from service.keyset import Keyset
+from service.keyset import After
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
 from service.measures import repository
@@ -465,10 +465,10 @@ def page(
     f: repository.MeasureFilter,
     *,
     sort: str,
-    keyset: Keyset | None,
+    after: After | None,
     limit: int,
 ) -> list[Any]:
-    return repository.page(connection, f, sort=sort, keyset=keyset, limit=limit, now=runtime.now())
+    return repository.page(connection, f, sort=sort, after=after, limit=limit, now=runtime.now())
 
 
 def export_rows(
@@ -479,18 +479,18 @@ def export_rows(
     A long export then holds no transaction open (and no snapshot on PostgreSQL), and keyset
     paging keeps its memory flat at 100,000 measures.
     """
-    keyset: Keyset | None = None
+    after: After | None = None
     now = runtime.now()
     while True:
         with runtime.read() as connection:
             rows = repository.export_page(
-                connection, f, sort=sort, keyset=keyset, limit=chunk, now=now
+                connection, f, sort=sort, after=after, limit=chunk, now=now
             )
         yield from rows
         if len(rows) < chunk:
             return
         last = rows[-1]
-        keyset = Keyset(repository.sort_value(last, sort), last.id)
+        after = After(repository.sort_value(last, sort), last.id)
 
 
 def detail_parts(connection: Connection, measure_id: int) -> dict[str, list[Any]]:

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service import access, texts
-from service.access import PUBLIC_COMMITTEE_KINDS, LoginRequired, person_is_public
+from service.access import PUBLIC_COMMITTEE_KINDS, person_is_public
 from service.actor import Actor
 from service.audit.service import log_read
+from service.auth.errors import NotSignedIn
 from service.bodies.service import current_body_id
 from service.errors import Conflict, NotFound
 from service.people import repository
@@ -125,7 +126,7 @@ def read_person(
     if staff and row is None:
         raise NotFound("Person", person_id)
     if not staff and (row is None or not _is_public(connection, row)):
-        raise LoginRequired(STAFF_ONLY)
+        raise NotSignedIn(STAFF_ONLY)
     view = person_view(connection, actor, row)
     if staff:
         log_read(runtime, actor, "person", person_id, purpose="Personenabruf")

@@ -7,10 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 
-from service import access
+from service import access, keyset
 from service.actor import Actor
-from service.api import paging
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import (
+    MAX_ID,
+    CurrentActor,
+    MaybeActor,
+    ReadDep,
+    RuntimeDep,
+    WriteDep,
+    if_match_tag,
+)
 from service.api.problems import responses
 from service.programmes import service
 from service.programmes.schemas import (
@@ -22,6 +29,8 @@ from service.programmes.schemas import (
 
 router = APIRouter(prefix="/api/v1/programmes", tags=["Arbeitspapiere"])
 ProgrammeId = Annotated[int, Path(ge=1, le=MAX_ID)]
+BY_ID = keyset.Sort("id")
+HEX_DIGITS = "0123456789abcdef"  # a version is the start of a SHA-256 digest
 
 
 def _out(row: Any, actor: Actor | None) -> ProgrammeOut:
@@ -41,19 +50,6 @@ def _out(row: Any, actor: Actor | None) -> ProgrammeOut:
     )
 
 
-def _tag(value: str) -> str | None:
-    """The version named by ``If-Match``: one ETag as sent in ``ETag``, or ``*`` (any)."""
-    tag = value.strip().removeprefix("W/")
-    if tag == "*":
-        return None
-    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
-        tag = tag[1:-1]
-    if not tag or not all(c in "0123456789abcdef" for c in tag):
-        error = {"type": "etag_parsing", "loc": ("header", "If-Match"), "input": value}
-        raise RequestValidationError([error])
-    return tag
-
-
 @router.get(
     "",
     summary="Arbeitspapiere auflisten",
@@ -66,11 +62,11 @@ def list_programmes(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> ProgrammePage:
-    rows = service.page(connection, paging.decode(cursor), limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = paging.encode("id", rows[-1].id, rows[-1].id) if more else None
-    return ProgrammePage(items=[_out(r, actor) for r in rows], next_cursor=next_cursor)
+    rows = service.page(connection, keyset.decode(cursor, BY_ID, int), limit + 1)
+    return ProgrammePage(
+        items=[_out(r, actor) for r in rows[:limit]],
+        next_cursor=keyset.next_cursor(rows, limit, BY_ID, "id"),
+    )
 
 
 @router.get(
@@ -127,7 +123,7 @@ def edit_programme(
 ) -> ProgrammeOut:
     version = body.version
     if if_match:
-        version = _tag(if_match) or version
+        version = if_match_tag(if_match, HEX_DIGITS) or version
     elif version is None:
         error = {"type": "missing", "loc": ("body", "version"), "input": None}
         raise RequestValidationError([error])

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service.budget import repository
-from service.keyset import Keyset
+from service.keyset import After
 from workflow.spec import FieldSpec
 from workflow.values import ValueProblem, normalize
 
@@ -26,20 +26,20 @@ COLUMNS = ("one_off_planned", "recurring_planned", "approved", "spent")
 def lines_of_year(connection: Connection, year: int) -> list[Any]:
     """Every line of the year, read in keyset pages (a city has hundreds, not millions)."""
     rows: list[Any] = []
-    after: Keyset | None = None
+    after: After | None = None
     while True:
         page = repository.page(
             connection,
             public_only=False,
             fiscal_year=year,
             measure_id=None,
-            keyset=after,
+            after=after,
             limit=PAGE,
         )
         rows += page
         if len(page) < PAGE:
             return sorted(rows, key=lambda r: (r.measure_code, r.id))
-        after = Keyset(page[-1].id, page[-1].id)
+        after = After(page[-1].id, page[-1].id)
 
 
 def totals(rows: list[Any]) -> dict[str, Decimal]:
