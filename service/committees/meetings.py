@@ -179,3 +179,8 @@ def add_agenda_item(
 def agenda(connection: Connection, meeting_id: int, *, public_only: bool) -> list[Any]:
     """The items with the paper each treats and the result of its step here, if any."""
     return repository.agenda_of(connection, meeting_id, public_only=public_only)
+
+
+def mark_invited(connection: Connection, meeting_id: int, now: datetime) -> None:
+    """When the invitations went out; ``invitations.send_invitation`` audits it."""
+    repository.set_invitation_sent(connection, meeting_id, now)

@@ -259,3 +259,9 @@ def paper_heading(connection: Connection, paper_id: int) -> Any:
         papers.c.id == paper_id
     )
     return connection.execute(query).first()
+
+
+def set_invitation_sent(connection: Connection, meeting_id: int, now: datetime) -> None:
+    connection.execute(
+        meetings.update().where(meetings.c.id == meeting_id).values(invitation_sent_at=now)
+    )

@@ -26,7 +26,8 @@ VOTE_ONLY_MEASURE = ("fva_empfehlen", "fva_nicht_empfehlen", "beschliessen", "ab
 
 @dataclass(frozen=True)
 class Trace:
-    """Everything a refused request must leave as it was."""
+    """Everything a refused request must leave as it was: states, versions, history, the
+    audit events of changes and the votes."""
 
     states: tuple[tuple[str, int], ...]
     history: int
@@ -42,7 +43,10 @@ def trace(runtime: Runtime, paper_id: int, measure_ids: list[int]) -> Trace:
         return Trace(
             states=tuple((r.state, r.version) for r in rows),
             history=c.execute(select(func.count()).select_from(history)).scalar_one(),
-            audit_events=c.execute(select(func.count()).select_from(audit_events)).scalar_one(),
+            # Reads are logged too; what must not change are the events that record changes.
+            audit_events=c.execute(
+                select(func.count()).where(audit_events.c.action.not_like("%.read"))
+            ).scalar_one(),
             votes=c.execute(select(func.count()).select_from(votes)).scalar_one(),
         )
 
@@ -118,3 +122,46 @@ def version_of(runtime: Runtime, kind: str, item_id: int) -> int:
 
 def events_of(problem: dict[str, Any]) -> list[str]:
     return [option["event"] for option in problem.get("allowed") or []]
+
+
+def reads(runtime: Runtime) -> list[tuple[str, int | None, int | None]]:
+    """The access events so far: (action, entity id, actor's user id)."""
+    with runtime.read() as c:
+        return [
+            (r.action, r.entity_id, r.actor_id)
+            for r in c.execute(
+                select(audit_events.c.action, audit_events.c.entity_id, audit_events.c.actor_id)
+                .where(audit_events.c.action.like("%.read"))
+                .order_by(audit_events.c.seq)
+            )
+        ]
+
+
+@dataclass(frozen=True)
+class AgendaVote:
+    """A paper at the FVA, treated as an item of a new FVA meeting, its vote open there."""
+
+    paper: PaperInCouncil
+    meeting_id: int
+    item_id: int
+
+
+def paper_on_agenda(client: TestClient, runtime: Runtime) -> AgendaVote:
+    office = login(client, "sitzungsdienst")
+    paper = paper_in_fva(client, runtime)
+    meeting = client.post(
+        f"{API}/meetings",
+        json={
+            "committee_id": committee_id(runtime, "fva"),
+            "starts_at": "2026-09-16T17:00:00+02:00",
+        },
+        headers=office,
+    )
+    assert meeting.status_code == 201, meeting.text
+    item = client.post(
+        f"{API}/meetings/{meeting.json()['id']}/agenda-items",
+        json={"number": "Ö 1", "title": "Eigenbetriebe", "paper_id": paper.id},
+        headers=office,
+    )
+    assert item.status_code == 201, item.text
+    return AgendaVote(paper, meeting.json()["id"], item.json()["id"])
