@@ -19,32 +19,11 @@ from service.runtime import Runtime
 
 
 def vote_out(v: reading.VoteView) -> VoteOut:
-    return VoteOut(
-        id=v.id,
-        committee_id=v.committee_id,
-        committee_name=v.committee_name,
-        consultation_id=v.consultation_id,
-        meeting_id=v.meeting_id,
-        held_on=v.held_on,
-        voting_members=v.voting_members,
-        present=v.present,
-        yes=v.yes,
-        no=v.no,
-        abstain=v.abstain,
-        biased=v.biased,
-        unanimous=v.unanimous,
-        quorum_stated=v.quorum_stated,
-        outcome=v.outcome,
-        explanation=v.explanation,
-        resolution_number=v.resolution_number,
-        public=v.public,
-        participants=[
-            ParticipantOut(person_id=p.person_id, name=p.name, status=p.status)
-            for p in v.participants
-        ],
-        recorded_at=v.recorded_at,
-        recorded_by=v.recorded_by,
-    )
+    columns = {name: getattr(v, name) for name in VoteOut.model_fields}
+    participants = [
+        ParticipantOut(person_id=p.person_id, name=p.name, status=p.status) for p in v.participants
+    ]
+    return VoteOut(**{**columns, "participants": participants})
 
 
 def summary_out(runtime: Runtime, row: Any) -> PaperSummary:

@@ -9,7 +9,6 @@ returned.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -38,27 +37,15 @@ class Participant:
 
 @dataclass(frozen=True)
 class VoteView:
-    id: int
-    committee_id: int
-    committee_name: str
-    consultation_id: int | None
-    meeting_id: int | None
-    held_on: date
-    voting_members: int
-    present: int | None
-    yes: int | None
-    no: int | None
-    abstain: int | None
-    biased: int
-    unanimous: bool
-    quorum_stated: bool
-    outcome: str
-    explanation: str
-    resolution_number: str | None
-    public: bool
-    recorded_at: datetime
-    recorded_by: str | None  # the user, for staff only
+    """A vote as this caller may see it: its row (read through, ``v.outcome``), who recorded
+    it (a user name, for staff only) and the persons named at it whom the caller may see."""
+
+    row: Any
+    recorded_by: str | None
     participants: list[Participant]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.row, name)
 
 
 @dataclass(frozen=True)
@@ -146,32 +133,7 @@ def votes_of(connection: Connection, actor: Actor | None, paper_id: int) -> list
         if staff or access.person_is_public(p, p.id in public_people):
             named.setdefault(p.vote_id, []).append(Participant(p.id, display_name(p), p.status))
     names = usernames(connection, {v.recorded_by for v in rows}) if staff else {}
-    return [
-        VoteView(
-            id=v.id,
-            committee_id=v.committee_id,
-            committee_name=v.committee_name,
-            consultation_id=v.consultation_id,
-            meeting_id=v.meeting_id,
-            held_on=v.held_on,
-            voting_members=v.voting_members,
-            present=v.present,
-            yes=v.yes,
-            no=v.no,
-            abstain=v.abstain,
-            biased=v.biased,
-            unanimous=v.unanimous,
-            quorum_stated=v.quorum_stated,
-            outcome=v.outcome,
-            explanation=v.explanation,
-            resolution_number=v.resolution_number,
-            public=v.public,
-            recorded_at=v.recorded_at,
-            recorded_by=names.get(v.recorded_by),
-            participants=named.get(v.id, []),
-        )
-        for v in rows
-    ]
+    return [VoteView(v, names.get(v.recorded_by), named.get(v.id, [])) for v in rows]
 
 
 def newest_papers(
