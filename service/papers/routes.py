@@ -166,7 +166,7 @@ def paper_history(
     response_model=ConsultationOut,
     responses=responses(401, 403, 404, 409, 422),
 )
-def addconsultation_out(
+def add_consultation(
     paper_id: PaperId,
     body: ConsultationCreate,
     runtime: RuntimeDep,
