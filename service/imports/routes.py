@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from service import access
@@ -12,6 +12,7 @@ from service.actor import Actor
 from service.api.deps import CurrentActor, RuntimeDep
 from service.api.problems import responses
 from service.api.uploads import UPLOAD_BODY, read_upload
+from service.errors import AccessDenied
 from service.imports.schemas import ImportedMeasure, ImportResult
 from service.imports.service import ImportReport, import_measures
 from service.runtime import Runtime
@@ -63,7 +64,7 @@ async def import_measures_route(
     ] = None,
 ) -> ImportResult:
     if not access.holds(actor, "import.measures"):
-        raise HTTPException(403, "Sie dürfen keine Maßnahmen importieren.")
+        raise AccessDenied("Sie dürfen keine Maßnahmen importieren.")
     upload = await read_upload(request, runtime.settings.max_upload_bytes)
     report = await run_in_threadpool(
         _run, runtime, actor, upload.filename or "Upload", upload.content, programme, dry_run

@@ -43,7 +43,7 @@ def _page(request: Request, form: SearchForm, after: str | None, **context: Any)
         except InvalidData as exc:
             # A cursor the search did not make: the same 422 as on every list of the API.
             reading = audit_search.Reading(problems={"nach": exc.problems[0].message})
-            status = 422
+            status = exc.status
     if reading.filters is not None:
         with runtime.write() as connection:
             found = trail.search(
