@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 
 from service.access import holds
 from service.actor import Actor
-from service.errors import NotFound, ServiceError
+from service.errors import NotFound
 from service.runtime import Runtime
 from service.web import formatting, nav, sessions
 from service.web.config import get_web_settings
@@ -176,11 +176,6 @@ class PageRoute(APIRoute):
                 return redirect(f"/login?weiter={quote(target, safe='')}")
             except PageError as exc:
                 return _error_page(request, exc.status, exc.title, exc.message)
-            except ServiceError as exc:
-                # E.g. a read that could not be logged (503): the page shows nothing of it.
-                page = _error_page(request, exc.status, exc.title, exc.detail)
-                page.headers.update(exc.headers or {})
-                return page
             except (NotFound, UnknownDefinition, RequestValidationError):
                 return _error_page(
                     request,
