@@ -74,11 +74,12 @@ class Lifecycle:
         if (
             not by_vote
             and transition is not None
+            and not transition.by_vote
             and actor.roles & transition.roles
             and self.decided_by_vote(row, event)
         ):
             # The engine refuses what the item's own version declares; this catches the
-            # items of older versions as well (see ``decided_by_vote``).
+            # items of older versions (see ``decided_by_vote``).
             options = [
                 EventOption(t.event, t.label)
                 for t in engine.spec.events_from(row.state)
