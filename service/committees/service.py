@@ -18,9 +18,8 @@ from service.committees import repository
 from service.committees.models import AgendaItem, Committee, Meeting, Membership
 from service.errors import Conflict, NotFound
 from service.papers.models import Consultation
-from service.records import create_row
+from service.records import create_row, update_audited
 from service.runtime import Runtime
-from service.updates import update_audited
 from workflow.calendar import to_local
 from workflow.errors import FieldProblem, InvalidData
 from workflow.votes import VoteRules
@@ -145,7 +144,6 @@ def edit_committee(
         actor=actor,
         now=runtime.now(),
         entity_type="committee",
-        label="Gremium",
     )
 
 
@@ -196,7 +194,6 @@ def end_membership(
         actor=actor,
         now=runtime.now(),
         entity_type="membership",
-        label="Mitgliedschaft",
         persons=[row.person_id],
     )
     return repository.membership(connection, membership_id)
@@ -223,7 +220,6 @@ def edit_meeting(
         actor=actor,
         now=runtime.now(),
         entity_type="meeting",
-        label="Sitzung",
     )
 
 
@@ -290,7 +286,6 @@ def add_agenda_item(
                 actor=actor,
                 now=runtime.now(),
                 entity_type="consultation",
-                label="Beratung",
             )
     return item_id
 

@@ -14,9 +14,8 @@ from service.bodies.service import current_body_id
 from service.errors import Conflict, NotFound
 from service.people import repository
 from service.people.models import Person
-from service.records import insert_audited
+from service.records import insert_audited, update_audited
 from service.runtime import Runtime
-from service.updates import update_audited
 
 persons = Person.__table__  # type: ignore[attr-defined]
 
@@ -98,7 +97,6 @@ def edit_person(
         actor=actor,
         now=runtime.now(),
         entity_type="person",
-        label="Person",
     )
 
 
