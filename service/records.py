@@ -1,13 +1,20 @@
-"""Inserting a row and writing its audit event together, for the non-hot create paths."""
+"""Writing a row and its audit event together: the one way the domains insert and edit rows.
+
+The chain lock comes first, before the row is touched, as on the transition path (see
+``service.lifecycle.service``): a writer that changed a row and then waited for the chain
+would hold that row's lock while the chain's holder, waiting for the row, holds the chain;
+PostgreSQL would end one of them as a deadlock. Only values that really change are written
+and audited, so a form saved twice does not clutter the audit trail.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
@@ -29,6 +36,9 @@ def insert_audited(
     subject_person_id: int | None = None,
     audited_values: dict[str, Any] | None = None,
 ) -> int:
+    """Inserts one row and records it; ``audited_values`` when not every value may enter
+    the trail (a password hash)."""
+    lock_chain(connection, chain_key)
     row_id = connection.execute(insert(table).returning(table.c.id), values).scalar_one()
     if entity_type == "person":
         # A person's own record: its values are that person's data (erasure, Art. 15).
@@ -76,48 +86,68 @@ def update_audited(
     chain_key: str,
     table: Table,
     row_id: int,
-    values: dict[str, Any],
+    values: Mapping[str, Any],
     *,
-    before: Any,
     actor: Actor,
     now: datetime,
     entity_type: str,
+    before: Any = None,
     condition: Any = None,
     persons: Iterable[int | None] = (),
+    subject_person_id: int | None = None,
+    action: str | None = None,
+    audited: Mapping[str, tuple[Any, Any]] | None = None,
 ) -> bool:
     """Updates one row and records what changed, before and after, in one transaction.
 
-    ``condition`` narrows the UPDATE (e.g. ``version = :seen``): False when it matched no
-    row, so that the database, not a read in Python, decides who won a race. The chain lock
-    comes first, as on the transition path, so two writers never wait for each other's
-    locks in opposite order.
+    ``before`` is the row as the caller read it; without it the row is read here, under the
+    chain lock. ``condition`` narrows the UPDATE (e.g. ``version = :seen``): False when it
+    matched no row, so that the database, not a read in Python, decides who won a race
+    (False, too, when the row does not exist). ``action`` names the event (default
+    ``<entity_type>.update``); ``audited`` replaces the recorded changes when a written value
+    must not enter the trail (a password hash).
     """
     lock_chain(connection, chain_key)
-    statement = update(table).where(table.c.id == row_id)
-    if condition is not None:
-        statement = statement.where(condition)
-    if connection.execute(statement.values(**values)).rowcount != 1:
+    if before is None:
+        before = connection.execute(select(table).where(table.c.id == row_id)).first()
+        if before is None:
+            return False
+    changed = {k: v for k, v in values.items() if getattr(before, k, None) != v}
+    matched = table.c.id == row_id if condition is None else (table.c.id == row_id) & condition
+    if not changed:
+        # Nothing to write; the caller's condition still decides whether the edit stands.
+        return (
+            condition is None
+            or connection.execute(select(table.c.id).where(matched)).first() is not None
+        )
+    if connection.execute(update(table).where(matched).values(**changed)).rowcount != 1:
         return False
-    changes = {
-        name: (_plain(getattr(before, name, None)), _plain(value))
-        for name, value in values.items()
-        if name not in _UNAUDITED and getattr(before, name, None) != value
-    }
+    if entity_type == "person":
+        persons = [*persons, row_id]
+        subject_person_id = row_id
+    changes = audited
+    if changes is None:
+        changes = {
+            name: (_plain(getattr(before, name, None)), _plain(value))
+            for name, value in changed.items()
+            if name not in _UNAUDITED
+        }
     record(
         connection,
         chain_key,
         actor=actor,
         now=now,
-        action=f"{entity_type}.update",
+        action=action or f"{entity_type}.update",
         entity_type=entity_type,
         entity_id=row_id,
         changes=changes,
         persons=persons,
+        subject_person_id=subject_person_id,
     )
     return True
 
 
-# Bookkeeping columns every update touches; the version change is audited by its caller.
+# Bookkeeping that every update touches and no reader of the trail needs.
 _UNAUDITED = frozenset({"updated_at"})
 
 

@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from service.access import holds
 from service.actor import SYSTEM, Actor
-from service.audit.service import log_read, record
+from service.audit.service import log_read
 from service.auth import tokens
 from service.auth.deputies import acts_for
 from service.auth.errors import (
@@ -31,7 +31,7 @@ from service.auth.models import User
 from service.auth.password_policy import check_policy
 from service.errors import AccessDenied, NotFound, ServiceError
 from service.people.models import Person
-from service.records import insert_audited
+from service.records import insert_audited, update_audited
 from service.runtime import Runtime
 from workflow.spec import KNOWN_ROLES
 
@@ -213,22 +213,20 @@ def _change(
     *,
     audited: Mapping[str, tuple[Any, Any]] | None = None,
 ) -> None:
-    now = runtime.now()
-    connection.execute(update(users).where(users.c.id == user.id).values(**values))
-    changes = audited
-    if changes is None:
-        changes = {k: (user._mapping[k], v) for k, v in values.items()}
-    record(
+    update_audited(
         connection,
         runtime.chain_key,
+        users,
+        user.id,
+        values,
         actor=actor,
-        now=now,
-        action=action,
+        now=runtime.now(),
         entity_type="user",
-        entity_id=user.id,
-        changes=changes,
+        before=user,
         persons=[user.person_id],
         subject_person_id=user.person_id,
+        action=action,
+        audited=audited,
     )
 
 

@@ -15,10 +15,9 @@ from service.actor import Actor
 from service.committees import repository
 from service.committees.service import get_committee_or_none, invalid
 from service.errors import Conflict, NotFound
-from service.records import create_row
+from service.records import create_row, update_audited
 from service.runtime import Runtime
 from service.texts import TextRule
-from service.updates import update_audited
 
 MEETING_TEXTS = {"location": TextRule("Ort", 200)}
 AGENDA_TEXTS = {
@@ -98,7 +97,6 @@ def edit_meeting(
         actor=actor,
         now=runtime.now(),
         entity_type="meeting",
-        label="Sitzung",
     )
 
 
@@ -171,7 +169,6 @@ def add_agenda_item(
                 actor=actor,
                 now=runtime.now(),
                 entity_type="consultation",
-                label="Beratung",
             )
     return item_id
 

@@ -20,10 +20,9 @@ from service.auth.errors import NotSignedIn
 from service.bodies.service import current_body_id
 from service.committees import repository
 from service.errors import Conflict, NotFound
-from service.records import create_row
+from service.records import create_row, update_audited
 from service.runtime import Runtime
 from service.texts import TextRule
-from service.updates import update_audited
 from workflow.errors import FieldProblem, InvalidData
 from workflow.votes import VoteRules
 
@@ -127,7 +126,6 @@ def edit_committee(
         actor=actor,
         now=runtime.now(),
         entity_type="committee",
-        label="Gremium",
     )
 
 
@@ -189,7 +187,6 @@ def end_membership(
         actor=actor,
         now=runtime.now(),
         entity_type="membership",
-        label="Mitgliedschaft",
         persons=[row.person_id],
     )
     return get_membership(connection, committee_id, membership_id)

@@ -23,10 +23,9 @@ from service.auth.errors import NotSignedIn
 from service.bodies.service import current_body_id
 from service.errors import Conflict, NotFound
 from service.people import repository
-from service.records import insert_audited
+from service.records import insert_audited, update_audited
 from service.runtime import Runtime
 from service.texts import TextRule
-from service.updates import update_audited
 
 PERSON_TEXTS = {
     "given_name": TextRule("Vorname", 100),
@@ -96,7 +95,6 @@ def edit_person(
         actor=actor,
         now=runtime.now(),
         entity_type="person",
-        label="Person",
     )
 
 

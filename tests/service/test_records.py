@@ -1,0 +1,166 @@
+"""The one audited-write helper: the chain lock first, then the row, then the audit event.
+
+Two of the three helpers it replaced updated the row before they asked for the chain lock:
+a writer holding the chain (a paper's decision updating each carried measure) and such a
+helper holding the row then wait for each other, and PostgreSQL ends one as a deadlock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
+
+from service.actor import SYSTEM
+from service.audit.query import Filters, FoundEvent, page
+from service.audit.repository import lock_chain
+from service.audit.verify import verify_chain
+from service.auth.service import deactivate
+from service.committees.service import edit_committee
+from service.people.models import Person
+from service.people.service import edit_person
+from service.records import update_audited
+from service.runtime import Runtime
+from tests import factories as make
+
+persons = Person.__table__  # type: ignore[attr-defined]
+
+LOCK_STATEMENT = "pg_advisory_xact_lock"
+
+
+def _events_of(runtime: Runtime, entity_type: str, entity_id: int) -> list[FoundEvent]:
+    """The entity's audit events, oldest first."""
+    with runtime.read() as c:
+        found = page(c, Filters(entity_type=entity_type, entity_id=entity_id), None, 100)
+    return found[::-1]
+
+
+def _user_edit(runtime: Runtime) -> tuple[str, int, Callable[[], None]]:
+    admin = make.user(runtime, "admin")
+    user_id = make.user(runtime, "ag_mitglied").user_id
+    assert user_id is not None
+
+    def act() -> None:
+        with runtime.write() as c:
+            deactivate(runtime, c, admin, user_id)
+
+    return "users", user_id, act
+
+
+def _person_edit(runtime: Runtime) -> tuple[str, int, Callable[[], None]]:
+    person_id = make.person(runtime)
+
+    def act() -> None:
+        with runtime.write() as c:
+            edit_person(runtime, c, SYSTEM, person_id, function="Amtsleitung")
+
+    return "persons", person_id, act
+
+
+def _committee_edit(runtime: Runtime) -> tuple[str, int, Callable[[], None]]:
+    committee_id = make.committee(runtime, members=0)
+
+    def act() -> None:
+        with runtime.write() as c:
+            edit_committee(runtime, c, SYSTEM, committee_id, name="Umbenannt")
+
+    return "committees", committee_id, act
+
+
+def _row_is_free(runtime: Runtime, table: str, row_id: int) -> bool:
+    """Whether another transaction can lock the row at once (it is not waited for)."""
+    with runtime.engine.connect() as probe, probe.begin():
+        try:
+            probe.execute(
+                text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE NOWAIT"), {"id": row_id}
+            )
+        except OperationalError:
+            return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "edit", [_user_edit, _person_edit, _committee_edit], ids=["user", "person", "committee"]
+)
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.mark.postgres
+def test_an_audited_edit_waits_for_the_chain_lock_before_it_touches_the_row(
+    runtime: Runtime, edit: Callable[[Runtime], tuple[str, int, Callable[[], None]]]
+) -> None:
+    table, row_id, act = edit(runtime)
+    asks_for_chain = threading.Event()
+    writer: dict[str, Any] = {}
+
+    def spy(_c: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if LOCK_STATEMENT in statement and threading.current_thread() is writer.get("thread"):
+            asks_for_chain.set()
+
+    def run() -> None:
+        try:
+            act()
+        except BaseException as exc:  # reported below, in the test's thread
+            writer["error"] = exc
+
+    event.listen(runtime.engine, "before_cursor_execute", spy)
+    try:
+        with runtime.write() as holder:
+            lock_chain(holder, runtime.chain_key)  # another writer holds the chain
+            thread = threading.Thread(target=run)
+            writer["thread"] = thread
+            thread.start()
+            assert asks_for_chain.wait(timeout=10), "the edit never asked for the chain lock"
+            # While it waits for the chain, the edit must hold no lock on its row.
+            assert _row_is_free(runtime, table, row_id), "the row was locked before the chain"
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the edit hangs after the chain lock was released"
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", spy)
+    assert "error" not in writer, writer.get("error")
+    with runtime.read() as c:
+        assert verify_chain(c, runtime.chain_key).intact
+
+
+def _edit_person(runtime: Runtime, person_id: int, values: dict[str, Any], **more: Any) -> bool:
+    with runtime.write() as c:
+        return update_audited(
+            c,
+            runtime.chain_key,
+            persons,
+            person_id,
+            values,
+            actor=SYSTEM,
+            now=runtime.now(),
+            entity_type="person",
+            **more,
+        )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_only_values_that_really_change_are_written_and_audited(runtime: Runtime) -> None:
+    person_id = make.person(runtime, function="Sachbearbeitung", email="a@example.org")
+    before = len(_events_of(runtime, "person", person_id))
+    assert _edit_person(
+        runtime, person_id, {"function": "Sachbearbeitung", "email": "b@example.org"}
+    )
+    assert _edit_person(runtime, person_id, {"function": "Sachbearbeitung"})
+    found = _events_of(runtime, "person", person_id)[before:]
+    assert [e.action for e in found] == ["person.update"]
+    assert set(found[0].changes) == {"email"}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_a_conditional_update_that_matches_no_row_changes_nothing(runtime: Runtime) -> None:
+    person_id = make.person(runtime, function="Sachbearbeitung")
+    before = len(_events_of(runtime, "person", person_id))
+    unless = persons.c.function == "Pförtner"
+    assert not _edit_person(runtime, person_id, {"function": "Amtsleitung"}, condition=unless)
+    assert not _edit_person(runtime, 2**31 - 1, {"function": "Amtsleitung"})
+    assert len(_events_of(runtime, "person", person_id)) == before
+    with runtime.read() as c:
+        row = c.execute(select(persons.c.function).where(persons.c.id == person_id)).one()
+    assert row.function == "Sachbearbeitung"
