@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.exc import OperationalError
 
-from service.audit import service as audit
 from service.runtime import Runtime
 from tests import factories as make
 from tests.service.api.council_support import API, actor, assert_problem, committee_id, login
 from tests.service.papers.support import reads
+from tests.service.reads import audit_fails
 from tests.service.web.conftest import signed_in
 
 SECRET = "Personalangelegenheit Amt 21"
@@ -51,10 +50,7 @@ def test_a_non_public_paper_or_meeting_is_not_shown_when_its_read_cannot_be_logg
     ).json()["id"]
     page = signed_in(demo, "sitzungsdienst")
 
-    def broken(*_: object, **__: object) -> None:
-        raise OperationalError("INSERT INTO audit_events", {}, Exception("Platte voll"))
-
-    monkeypatch.setattr(audit, "record_access", broken)
+    audit_fails(monkeypatch)
     for answer in (
         client.get(f"{API}/papers/{hidden}", headers=office),
         client.get(f"{API}/meetings/{meeting}", headers=office),

@@ -10,12 +10,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
-from service.audit import service as audit
 from service.runtime import Runtime
 from tests.service.api.council_support import API, actor, assert_problem, login
 from tests.service.papers.support import audit_events, reads
+from tests.service.reads import audit_fails
 
 
 def _staff_ids(client: TestClient, headers: dict[str, str]) -> list[int]:
@@ -67,10 +66,7 @@ def test_a_person_record_is_not_shown_when_its_read_cannot_be_logged(
     reader = login(client, "kaemmerei")
     person = _staff_ids(client, reader)[0]
 
-    def broken(*_: object, **__: object) -> None:
-        raise OperationalError("INSERT INTO audit_events", {}, Exception("Platte voll"))
-
-    monkeypatch.setattr(audit, "record_access", broken)
+    audit_fails(monkeypatch)
     record = client.get(f"{API}/persons/{person}", headers=reader)
     listing = client.get(f"{API}/persons", headers=reader)
 
