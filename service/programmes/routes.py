@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 
-from service import access
-from service.actor import Actor
 from service.api import paging
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.programmes import service
 from service.programmes.schemas import (
@@ -24,20 +22,20 @@ router = APIRouter(prefix="/api/v1/programmes", tags=["Arbeitspapiere"])
 ProgrammeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def _out(row: Any, actor: Actor | None) -> ProgrammeOut:
-    owner = None
-    if access.may_see_names(actor):
-        owner = " ".join(p for p in (row.person_title, row.given_name, row.family_name) if p)
+def _out(view: service.ProgrammeView, response: Response | None = None) -> ProgrammeOut:
+    row = view.row
+    if response is not None:
+        response.headers["ETag"] = f'"{view.version}"'
     return ProgrammeOut(
         id=row.id,
         title=row.title,
         description=row.description,
         owner_person_id=row.owner_person_id,
-        owner_name=owner or None,
+        owner_name=view.owner_name,
         paper_id=row.paper_id,
         review_cycle=row.review_cycle,
         created_at=row.created_at,
-        version=service.version_of(row),
+        version=view.version,
     )
 
 
@@ -61,16 +59,15 @@ def _tag(value: str) -> str | None:
     responses=responses(401, 404, 422),
 )
 def list_programmes(
-    connection: ReadDep,
+    runtime: RuntimeDep,
     actor: MaybeActor,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> ProgrammePage:
-    rows = service.page(connection, paging.decode(cursor), limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = paging.encode("id", rows[-1].id, rows[-1].id) if more else None
-    return ProgrammePage(items=[_out(r, actor) for r in rows], next_cursor=next_cursor)
+    views, more = service.read_programmes(runtime, actor, paging.decode(cursor), limit)
+    last = views[-1].row if more else None
+    next_cursor = paging.encode("id", last.id, last.id) if last is not None else None
+    return ProgrammePage(items=[_out(v) for v in views], next_cursor=next_cursor)
 
 
 @router.get(
@@ -80,11 +77,9 @@ def list_programmes(
     responses=responses(401, 404),
 )
 def get_programme(
-    programme_id: ProgrammeId, connection: ReadDep, actor: MaybeActor, response: Response
+    programme_id: ProgrammeId, runtime: RuntimeDep, actor: MaybeActor, response: Response
 ) -> ProgrammeOut:
-    out = _out(service.get(connection, programme_id), actor)
-    response.headers["ETag"] = f'"{out.version}"'
-    return out
+    return _out(service.read_programme(runtime, actor, programme_id), response)
 
 
 @router.post(
@@ -102,10 +97,8 @@ def create_programme(
     response: Response,
 ) -> ProgrammeOut:
     programme_id = service.create(runtime, connection, actor, body.model_dump())
-    out = _out(service.get(connection, programme_id), actor)
     response.headers["Location"] = f"{router.prefix}/{programme_id}"
-    response.headers["ETag"] = f'"{out.version}"'
-    return out
+    return _out(service.written_programme(connection, actor, programme_id), response)
 
 
 @router.patch(
@@ -136,6 +129,4 @@ def edit_programme(
         if required in changes and changes[required] is None:
             del changes[required]
     service.update(runtime, connection, actor, programme_id, changes, version=version)
-    out = _out(service.get(connection, programme_id), actor)
-    response.headers["ETag"] = f'"{out.version}"'
-    return out
+    return _out(service.written_programme(connection, actor, programme_id), response)

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 
 from service.access import holds
 from service.actor import Actor
-from service.errors import NotFound
+from service.errors import NotFound, ServiceError
 from service.runtime import Runtime
 from service.web import formatting, nav, sessions
 from service.web.config import get_web_settings
@@ -170,6 +170,11 @@ class PageRoute(APIRoute):
                     "Nicht gefunden",
                     "Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar.",
                 )
+            except ServiceError as exc:
+                # e.g. a read that could not be logged (503): its own status, nothing shown
+                page = _error_page(request, exc.status, exc.title, exc.detail)
+                page.headers.update(exc.headers or {})
+                return page
             except HTTPException:
                 raise
             except Exception:

@@ -26,10 +26,11 @@ from service.audit.verify import verify_chain
 from service.cli import app
 from service.config import get_settings
 from service.demo import data
-from service.measures.service import fire, get_measure, history, statements_of
+from service.measures.service import fire, get_measure, history
 from service.papers.service import VoteRequest, get_paper, record_vote
 from service.papers.service import history as paper_history
 from service.runtime import Runtime
+from service.statements.repository import statements_of
 from tests import factories as make
 from tests.conftest import CHAIN_KEY, FakeClock
 from workflow.calendar import local_day_at

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.responses import Response
 
-from service.web import deadlines, measure_page
+from service.measures import service as measures
+from service.web import deadlines
 from service.web.forms import posted_id
 from service.web.rendering import page_router, render, require, runtime_of
 
@@ -35,8 +36,8 @@ def deadlines_page(
             programme_id=programme_id,
             overdue_only=overdue_only,
         )
-        people = measure_page.responsible_choices(connection)
-        programmes = measure_page.programme_choices(connection)
+        people = measures.responsible_choices(connection)
+        programmes = measures.programme_choices(connection)
     return render(
         request,
         "deadlines.html",

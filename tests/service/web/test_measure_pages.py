@@ -171,7 +171,7 @@ def test_a_new_measure_is_created_from_the_form_and_bad_input_is_kept(demo: Runt
         {"kennung": "M-10", "titel": "", "feld_kosten_einmalig": "zehn Euro"},
     )
     assert bad.status_code == 422
-    assert "Bitte einen Titel angeben." in bad.text
+    assert "Titel: fehlt." in bad.text
     assert "Einmalige Kosten (EUR): erwartet einen Betrag" in bad.text
     assert 'value="zehn Euro"' in bad.text and 'value="M-10"' in bad.text
 
@@ -218,7 +218,7 @@ def test_the_table_pages_through_many_measures(demo: Runtime) -> None:
         programme = get_measure(connection, 1).programme_id
         lead = actor_for(connection, "ag.leitung")
         for i in range(30):
-            measures.create_measure(
+            measures.insert_measure(
                 demo, connection, lead, programme_id=programme, code=f"X-{i:02d}", title=f"T{i}"
             )
     client = signed_in(demo, "ag.leitung")
