@@ -1,21 +1,20 @@
 """The ``ratsflow`` command line: thin commands that call services and print German text.
 
 Errors are printed as one German sentence (with file and line for definitions) and a
-non-zero exit code; a user never sees a traceback.
+non-zero exit code; a user never sees a traceback (``service.cli_support``).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import typer
 
+from service.audit.cli import register as register_audit
 from service.auth.cli import user_app
+from service.cli_support import fail, open_runtime, user_errors
 from service.config import get_settings
 from service.imports.cli import import_app
 from service.reports.cli import report_app
@@ -38,48 +37,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
 register_scheduler(app)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turns every expected failure into a German sentence and exit code 1."""
-    from sqlalchemy.exc import OperationalError
-
-    from workflow.errors import DefinitionError, GuardFailed, NotAllowed, WorkflowError
-
-    try:
-        yield
-    except DefinitionError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        raise typer.Exit(1) from None
-    except GuardFailed as exc:
-        typer.echo("Voraussetzungen nicht erfüllt:", err=True)
-        for failure in exc.failures:
-            typer.echo(f"  – {failure.message}", err=True)
-        raise typer.Exit(1) from None
-    except NotAllowed as exc:
-        typer.echo(exc.detail, err=True)
-        for option in exc.allowed:
-            typer.echo(f"  {option.event}: {option.label}", err=True)
-        raise typer.Exit(1) from None
-    except WorkflowError as exc:
-        raise fail(exc.detail) from None
-    except OperationalError as exc:
-        raise fail(f"Datenbank nicht erreichbar oder nicht eingerichtet: {exc.orig}") from None
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-
-
-def _runtime() -> Any:
-    from service.runtime import Runtime
-
-    return Runtime.from_settings()
+register_audit(app)
 
 
 @app.command()
@@ -102,7 +60,7 @@ def db_upgrade() -> None:
     from service.bootstrap import prepare_database
 
     with user_errors():
-        stored = prepare_database(_runtime())
+        stored = prepare_database(open_runtime())
     for name, version, new in stored:
         state = "neu geladen" if new else "bereits vorhanden"
         typer.echo(f"Definition „{name}“ Version {version}: {state}.")
@@ -124,7 +82,7 @@ def demo_load(
     from service.demo.service import DEMO_PASSWORD, load_demo
 
     with user_errors():
-        result = load_demo(_runtime(), first_start=first_start, city_only=city_only)
+        result = load_demo(open_runtime(), first_start=first_start, city_only=city_only)
     typer.echo(result.message)
     if result.users:
         typer.echo(f"Demo-Benutzer (eine Rolle je Benutzer), Passwort für alle: {DEMO_PASSWORD}")
@@ -172,7 +130,7 @@ def definitions_load(
 
     if not file.exists():
         raise fail(f"{file}: Datei nicht gefunden.", 2)
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors(), runtime.write() as connection:
         stored = store_files(connection, runtime.chain_key, [file], SYSTEM, runtime.now())
     for name, version, new in stored:
@@ -186,7 +144,7 @@ def measure_list(as_json: bool = typer.Option(False, "--json", help="Als JSON-Li
     from service.actor import SYSTEM
     from service.measures.service import MeasureFilter, export_measures
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors():
         rows = [row for row, _ in export_measures(runtime, SYSTEM, MeasureFilter(), "id").rows]
     if as_json:
@@ -206,7 +164,7 @@ def measure_show(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
     from service.actor import SYSTEM
     from service.measures.service import read_measure
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors():
         view = read_measure(runtime, SYSTEM, measure_id)
     row, spec = view.measure, view.spec
@@ -227,7 +185,7 @@ def measure_history(measure_id: int = typer.Argument(..., metavar="ID")) -> None
     from service.measures.service import read_history
     from workflow.calendar import to_local
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors():
         read = read_history(runtime, SYSTEM, measure_id)
     for e in read.entries:
@@ -257,7 +215,7 @@ def measure_fire(
             raise fail(f"--data „{item}“: erwartet name=wert.", 2)
         key, value = item.split("=", 1)
         values[key.strip()] = value
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors(), runtime.write() as connection:
         actor = actor_for(connection, as_user, runtime.now())
         done = fire_by_user(
@@ -278,11 +236,6 @@ def measure_fire(
         typer.echo(
             f"Frist: {result.deadline.label} bis {to_local(result.deadline.due_at):%d.%m.%Y}."
         )
-
-
-from service.audit.cli import register as register_audit  # noqa: E402  (uses the helpers above)
-
-register_audit(app)
 
 
 def main() -> None:  # pragma: no cover - console entry

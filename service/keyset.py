@@ -1,9 +1,11 @@
-"""Keyset paging with a choice of sort order, shared by the council lists.
+"""Keyset paging with a choice of sort order: every list of the API and the web pages.
 
 A page is asked for with the last row's sort value and id, never an offset, so page 20 costs
 what page 1 costs and a row inserted meanwhile neither repeats nor skips one. The id breaks
 ties, which makes every order total. The cursor is opaque to clients but names its sort
-order, so a cursor taken under one order cannot silently be replayed under another.
+order, so a cursor taken under one order cannot silently be replayed under another. A
+cursor that does not decode, or names another order, is refused alike on every list: 422
+naming ``cursor``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -100,22 +103,23 @@ def page(
     limit: int,
 ) -> Select[Any]:
     """Orders by (column, id) in the sort's direction and starts after ``after``."""
+    by_id = column is id_column
     if after is not None:
-        if sort.descending:
-            query = query.where(
-                or_(column < after.value, and_(column == after.value, id_column < after.id))
-            )
+        if by_id:
+            beyond = id_column < after.id if sort.descending else id_column > after.id
+        elif sort.descending:
+            beyond = or_(column < after.value, and_(column == after.value, id_column < after.id))
         else:
-            query = query.where(
-                or_(column > after.value, and_(column == after.value, id_column > after.id))
-            )
-    order = (column.desc(), id_column.desc()) if sort.descending else (column, id_column)
+            beyond = or_(column > after.value, and_(column == after.value, id_column > after.id))
+        query = query.where(beyond)
+    columns = (id_column,) if by_id else (column, id_column)
+    order = [c.desc() for c in columns] if sort.descending else list(columns)
     return query.order_by(*order).limit(limit)
 
 
-@dataclass(frozen=True)
-class Keyset:
-    """The last row's sort value and id, as ``service.api.paging`` decodes a measure cursor."""
-
-    value: Any
-    after: int
+def next_cursor(rows: Sequence[Any], limit: int, sort: Sort, column: str) -> str | None:
+    """The cursor after the last row shown, when one more row than asked for came back."""
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    return encode(sort, getattr(last, column), last.id)

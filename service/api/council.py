@@ -7,7 +7,7 @@ they need and never decide access themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import HTTPException
@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel
 from pydantic_core import PydanticCustomError
 
-from service import access, keyset
+from service import access
 from service.actor import Actor
 from service.api.deps import CurrentActor
 
@@ -38,14 +38,6 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
-
-
-def next_cursor(rows: Sequence[Any], limit: int, sort: keyset.Sort, column: str) -> str | None:
-    """The cursor after the last row shown, when one more row than asked for came back."""
-    if len(rows) <= limit:
-        return None
-    last = rows[limit - 1]
-    return keyset.encode(sort, getattr(last, column), last.id)
 
 
 def patch_values(body: BaseModel, not_null: set[str]) -> dict[str, Any]:

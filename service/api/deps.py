@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Connection
 
@@ -105,3 +107,39 @@ def require_role(*roles: str) -> Callable[[Actor], Actor]:
         return actor
 
     return check
+
+
+# One ETag as sent in ``ETag`` ("3", W/"3", also bare 3) or *; declared so that clients and
+# generated tests know what the header may hold.
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"[0-9]{1,10}"|[0-9]{1,10})\s*$'
+IfMatch = Annotated[str | None, Header(pattern=IF_MATCH_PATTERN)]
+
+
+def if_match_tag(value: str, alphabet: str = string.digits) -> str | None:
+    """The tag ``If-Match`` names: one ETag as sent in ``ETag``, or None for ``*`` (any).
+
+    ``alphabet`` is what a tag of this resource is made of: a version number, or the hex
+    digest of an Arbeitspapier.
+    """
+    tag = value.strip().removeprefix("W/")
+    if tag == "*":
+        return None
+    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
+        tag = tag[1:-1]
+    if not tag or not tag.isascii() or not all(c in alphabet for c in tag):
+        error = {"type": "etag_parsing", "loc": ("header", "If-Match"), "input": value}
+        raise RequestValidationError([error])
+    return tag
+
+
+def expected_version(if_match: str | None, version: int | None, *, required: bool) -> int | None:
+    """The version a write expects: ``If-Match`` wins over the body's ``version``, and
+    ``*`` defers to it. ``required``: without either the request is a 422 naming ``version``.
+    """
+    tag = if_match_tag(if_match) if if_match else None
+    if tag is not None:
+        return int(tag)
+    if required and version is None and not if_match:
+        error = {"type": "missing", "loc": ("body", "version"), "input": None}
+        raise RequestValidationError([error])
+    return version

@@ -1,7 +1,8 @@
 """``/api/v1/{measures,papers}/{id}/attachments``: upload, list, download and delete Anlagen.
 
-Whoever may see the item may list and download its attachments (the public: those of public
-items); a hidden item's attachments answer 404 like the item itself.
+Who may do what is decided in ``service.attachments.service``: whoever may see the item may
+list and download its attachments (the public: those of public items), a hidden item's
+attachments answer 404 like the item itself, and reads of a non-public item are logged.
 """
 
 from __future__ import annotations
@@ -9,19 +10,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from service import access
-from service.actor import Actor
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.api.uploads import UPLOAD_BODY, read_upload
 from service.attachments import service
 from service.attachments.detect import ALLOWED
 from service.attachments.schemas import AttachmentOut
-from service.errors import NotFound
-from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["Anlagen"])
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -32,13 +29,6 @@ DOWNLOAD_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; sandbox",
     "Cache-Control": "private, no-store",
 }
-
-
-def _visible_owner(connection: Any, owner_type: str, owner_id: int, actor: Actor | None) -> Any:
-    item = service.owner(connection, owner_type, owner_id)
-    if not access.may_see(actor, item):
-        raise NotFound(service.OWNER_LABELS[owner_type], owner_id)
-    return item
 
 
 def _out(row: Any, collection: str) -> AttachmentOut:
@@ -62,18 +52,6 @@ def content_disposition(filename: str) -> str:
 
 
 def _register(owner_type: str, collection: str, label: str) -> None:
-    def check_upload(runtime: Runtime, actor: Actor, owner_id: int) -> None:
-        with runtime.read() as connection:
-            item = _visible_owner(connection, owner_type, owner_id, actor)
-        if not access.may_attach(actor, owner_type, item):
-            raise HTTPException(403, f"Sie dürfen dieser {label} keine Anlagen hinzufügen.")
-
-    def store(runtime: Runtime, actor: Actor, owner_id: int, filename: str, content: bytes) -> Any:
-        with runtime.write() as connection:
-            return service.attach(
-                runtime, connection, actor, owner_type, owner_id, filename=filename, content=content
-            )
-
     @router.post(
         f"/{collection}/{{item_id}}/attachments",
         summary=f"Anlage zu einer {label} hochladen",
@@ -90,10 +68,10 @@ def _register(owner_type: str, collection: str, label: str) -> None:
         item_id: ItemId, request: Request, runtime: RuntimeDep, actor: CurrentActor
     ) -> AttachmentOut:
         # Who may upload is settled before a byte of the body is read.
-        await run_in_threadpool(check_upload, runtime, actor, item_id)
+        await run_in_threadpool(service.check_upload, runtime, actor, owner_type, item_id)
         upload = await read_upload(request, runtime.settings.max_upload_bytes)
         row = await run_in_threadpool(
-            store, runtime, actor, item_id, upload.filename, upload.content
+            service.upload, runtime, actor, owner_type, item_id, upload.filename, upload.content
         )
         return _out(row, collection)
 
@@ -105,10 +83,10 @@ def _register(owner_type: str, collection: str, label: str) -> None:
         name=f"list_{owner_type}_attachments",
     )
     def list_attachments(
-        item_id: ItemId, connection: ReadDep, actor: MaybeActor
+        item_id: ItemId, runtime: RuntimeDep, actor: MaybeActor
     ) -> list[AttachmentOut]:
-        _visible_owner(connection, owner_type, item_id, actor)
-        return [_out(r, collection) for r in service.list_of(connection, owner_type, item_id)]
+        rows = service.list_attachments(runtime, actor, owner_type, item_id)
+        return [_out(r, collection) for r in rows]
 
     @router.get(
         f"/{collection}/{{item_id}}/attachments/{{attachment_id}}",
@@ -124,10 +102,9 @@ def _register(owner_type: str, collection: str, label: str) -> None:
         name=f"download_{owner_type}_attachment",
     )
     def download(
-        item_id: ItemId, attachment_id: AttachmentId, connection: ReadDep, actor: MaybeActor
+        item_id: ItemId, attachment_id: AttachmentId, runtime: RuntimeDep, actor: MaybeActor
     ) -> Response:
-        _visible_owner(connection, owner_type, item_id, actor)
-        found = service.download(connection, owner_type, item_id, attachment_id)
+        found = service.read_attachment(runtime, actor, owner_type, item_id, attachment_id)
         headers = {
             **DOWNLOAD_HEADERS,
             "Content-Disposition": content_disposition(found.filename),
@@ -150,9 +127,6 @@ def _register(owner_type: str, collection: str, label: str) -> None:
         connection: WriteDep,
         actor: CurrentActor,
     ) -> Response:
-        _visible_owner(connection, owner_type, item_id, actor)
-        if not access.holds(actor, "attachment.delete"):
-            raise HTTPException(403, "Sie dürfen keine Anlagen löschen.")
         service.remove(runtime, connection, actor, owner_type, item_id, attachment_id)
         return Response(status_code=204)
 

@@ -1,4 +1,14 @@
-"""Anlagen of papers and measures: stored with their SHA-256, audited, read like their item."""
+"""Anlagen of papers and measures: stored with their SHA-256, audited, read like their item.
+
+Whoever may see the item may list and download its attachments (the public: those of
+public items); a hidden item's attachments are reported as not found, like the item. The
+API, the web pages and the demo all go through the functions here, which check access; the
+console's operator (``SYSTEM``) acts without a login and passes every check.
+
+Reading an attachment of a non-public item is logged (``attachment.read``), and so is
+listing the attachments of one (the owner's ``measure.read`` / ``paper.read``): their names
+and contents are as internal as the item.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +17,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from service.actor import Actor
+from service import access
+from service.actor import SYSTEM, Actor
+from service.attachments import repository
 from service.attachments.detect import detect
-from service.attachments.models import Attachment
-from service.audit.service import record
-from service.errors import NotFound
+from service.audit.service import log_read, record
+from service.errors import AccessDenied, NotFound
 from service.measures import service as measures
 from service.papers import service as papers
 from service.records import insert_audited
 from service.runtime import Runtime
 
-attachments = Attachment.__table__  # type: ignore[attr-defined]
 OWNER_LABELS = {"measure": "Maßnahme", "paper": "Vorlage"}
-# Everything but the bytes: what lists show and what the audit trail records.
-_DESCRIBED = (
-    "id",
-    "owner_type",
-    "owner_id",
-    "filename",
-    "content_type",
-    "size",
-    "sha256",
-    "uploaded_by",
-    "uploaded_at",
-)
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\\\]")
 
 
@@ -52,11 +49,35 @@ def owner(connection: Connection, owner_type: str, owner_id: int) -> Any:
     return papers.get_paper(connection, owner_id)
 
 
+def visible_owner(
+    connection: Connection, actor: Actor | None, owner_type: str, owner_id: int
+) -> Any:
+    """The owner if ``actor`` may see it; one it may not see looks like a missing one."""
+    item = owner(connection, owner_type, owner_id)
+    if actor != SYSTEM and not access.may_see(actor, item):
+        raise NotFound(OWNER_LABELS[owner_type], owner_id)
+    return item
+
+
 def clean_filename(name: str) -> str:
     """The last path component, without control characters; what a browser would save."""
     base = re.split(r"[/\\\\]", name)[-1]
     base = _UNSAFE.sub("", base).strip().strip(".")
     return base[-255:] or "anlage"
+
+
+def _require_attach(actor: Actor, owner_type: str, item: Any) -> None:
+    if actor != SYSTEM and not access.may_attach(actor, owner_type, item):
+        raise AccessDenied(
+            f"Sie dürfen dieser {OWNER_LABELS[owner_type]} keine Anlagen hinzufügen."
+        )
+
+
+def check_upload(runtime: Runtime, actor: Actor, owner_type: str, owner_id: int) -> None:
+    """Who may upload, settled before a byte of the (possibly large) body is read."""
+    with runtime.read() as connection:
+        item = visible_owner(connection, actor, owner_type, owner_id)
+    _require_attach(actor, owner_type, item)
 
 
 def attach(
@@ -69,7 +90,9 @@ def attach(
     filename: str,
     content: bytes,
 ) -> Any:
-    owner(connection, owner_type, owner_id)
+    """Stores a file for an item the actor may attach to; its type is judged by content."""
+    item = visible_owner(connection, actor, owner_type, owner_id)
+    _require_attach(actor, owner_type, item)
     name = clean_filename(filename)
     kind = detect(name, content)
     values = {
@@ -85,7 +108,7 @@ def attach(
     attachment_id = insert_audited(
         connection,
         runtime.chain_key,
-        attachments,
+        repository.attachments,
         {**values, "content": content},
         actor=actor,
         now=runtime.now(),
@@ -95,30 +118,44 @@ def attach(
     return _described(connection, owner_type, owner_id, attachment_id)
 
 
-def list_of(connection: Connection, owner_type: str, owner_id: int) -> list[Any]:
-    columns = [attachments.c[name] for name in _DESCRIBED]
-    return list(
-        connection.execute(
-            select(*columns)
-            .where(attachments.c.owner_type == owner_type, attachments.c.owner_id == owner_id)
-            .order_by(attachments.c.id)
+def upload(
+    runtime: Runtime, actor: Actor, owner_type: str, owner_id: int, filename: str, content: bytes
+) -> Any:
+    """``attach`` in a transaction of its own: the upload of the API and the web form."""
+    with runtime.write() as connection:
+        return attach(
+            runtime, connection, actor, owner_type, owner_id, filename=filename, content=content
         )
-    )
 
 
-def download(
-    connection: Connection, owner_type: str, owner_id: int, attachment_id: int
+def list_of(connection: Connection, owner_type: str, owner_id: int) -> list[Any]:
+    """Descriptions of an item's attachments, for the page of an item already shown."""
+    return repository.of_owner(connection, owner_type, owner_id)
+
+
+def list_attachments(
+    runtime: Runtime, actor: Actor | None, owner_type: str, owner_id: int
+) -> list[Any]:
+    """The attachments of an item the actor may see; of a non-public item, logged."""
+    with runtime.read() as connection:
+        item = visible_owner(connection, actor, owner_type, owner_id)
+        rows = repository.of_owner(connection, owner_type, owner_id)
+    if not item.public:
+        log_read(runtime, actor, owner_type, owner_id, persons=_persons(owner_type, item))
+    return rows
+
+
+def read_attachment(
+    runtime: Runtime, actor: Actor | None, owner_type: str, owner_id: int, attachment_id: int
 ) -> Download:
-    row = connection.execute(
-        select(
-            attachments.c.filename,
-            attachments.c.content_type,
-            attachments.c.sha256,
-            attachments.c.content,
-        ).where(*_of(owner_type, owner_id, attachment_id))
-    ).first()
+    """One file of an item the actor may see; a file of a non-public item is logged."""
+    with runtime.read() as connection:
+        item = visible_owner(connection, actor, owner_type, owner_id)
+        row = repository.content(connection, owner_type, owner_id, attachment_id)
     if row is None:
         raise NotFound("Anlage", attachment_id)
+    if not item.public:
+        log_read(runtime, actor, "attachment", attachment_id, persons=_persons(owner_type, item))
     return Download(row.filename, row.content_type, row.sha256, bytes(row.content))
 
 
@@ -131,8 +168,11 @@ def remove(
     attachment_id: int,
 ) -> None:
     """Deletes the file for good (its bytes may be personal data); the audit keeps its hash."""
+    visible_owner(connection, actor, owner_type, owner_id)
+    if actor != SYSTEM and not access.holds(actor, "attachment.delete"):
+        raise AccessDenied("Anlagen löschen dürfen AG-Leitung und Sitzungsdienst.")
     row = _described(connection, owner_type, owner_id, attachment_id)
-    connection.execute(delete(attachments).where(attachments.c.id == attachment_id))
+    repository.delete(connection, attachment_id)
     record(
         connection,
         runtime.chain_key,
@@ -149,19 +189,12 @@ def remove(
     )
 
 
-def _of(owner_type: str, owner_id: int, attachment_id: int) -> tuple[Any, ...]:
-    return (
-        attachments.c.id == attachment_id,
-        attachments.c.owner_type == owner_type,
-        attachments.c.owner_id == owner_id,
-    )
+def _persons(owner_type: str, item: Any) -> list[int | None]:
+    return [item.responsible_person_id] if owner_type == "measure" else []
 
 
 def _described(connection: Connection, owner_type: str, owner_id: int, attachment_id: int) -> Any:
-    columns = [attachments.c[name] for name in _DESCRIBED]
-    row = connection.execute(
-        select(*columns).where(*_of(owner_type, owner_id, attachment_id))
-    ).first()
+    row = repository.described(connection, owner_type, owner_id, attachment_id)
     if row is None:
         raise NotFound("Anlage", attachment_id)
     return row

@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from service.cli import _runtime, fail, user_errors
+from service.cli_support import fail, open_runtime, user_errors, write_failed
 
 app = typer.Typer(no_args_is_help=True, help="Protokoll (Audit-Trail) durchsuchen und prüfen.")
 person_app = typer.Typer(no_args_is_help=True, help="Personen (Löschung nach Art. 17 DSGVO).")
@@ -119,7 +119,7 @@ def search(
     from service.audit.export import as_dict
     from workflow.calendar import to_local
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors(), runtime.write() as connection:
         reader = _reader(connection, as_user)
         chosen = _filters(connection, actor, person, entity, action, since, until, text)
@@ -158,7 +158,7 @@ def export(
 
     if kind not in ("csv", "json"):
         raise fail(f"--format „{kind}“: erwartet csv oder json.", 2)
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors():
         with runtime.read() as connection:
             reader = _reader(connection, as_user)
@@ -188,16 +188,20 @@ def disclosure(
 
     if kind not in ("json", "pdf"):
         raise fail(f"--format „{kind}“: erwartet json oder pdf.", 2)
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors(), runtime.write() as connection:
         reader = _reader(connection, as_user)
         data = trail.disclose(runtime, connection, reader, person_id, purpose)
     if kind == "pdf":
         from service.audit.pdf import disclosure_pdf
 
-        output.write_bytes(disclosure_pdf(data))
+        content = disclosure_pdf(data)
     else:
-        output.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    try:
+        output.write_bytes(content)
+    except OSError as exc:
+        raise write_failed(output, exc) from None
     typer.echo(f"Auskunft über Person {person_id} geschrieben: {output}")
 
 
@@ -213,7 +217,7 @@ def verify(
     from service.audit import trail
     from service.audit.checkpoints import read_file
 
-    runtime = _runtime()
+    runtime = open_runtime()
     broken = False
     with user_errors():
         external = read_file(checkpoint) if checkpoint else None
@@ -249,7 +253,7 @@ def checkpoint(
     from service.audit.checkpoints import stored, write_checkpoint, write_file
     from service.audit.signing import SigningKeyMissing
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors():
         try:
             made = write_checkpoint(runtime, runtime.now())
@@ -262,7 +266,10 @@ def checkpoint(
     if not made:
         typer.echo("Kein neuer Prüfpunkt: seit dem letzten wurde nichts protokolliert.")
     if output:
-        write_file(output, everything)
+        try:
+            write_file(output, everything)
+        except OSError as exc:
+            raise write_failed(output, exc) from None
         typer.echo(
             f"{len(everything)} Prüfpunkte geschrieben: {output}. "
             "Außerhalb der Datenbank aufbewahren."
@@ -277,7 +284,7 @@ def retention(
     from service.audit.owner import owner_transaction
     from service.audit.retention import apply_retention
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors(), owner_transaction(runtime.settings) as connection:
         removals = apply_retention(runtime.settings, connection, runtime.now(), dry_run=dry_run)
     verb = "würde entfernen" if dry_run else "entfernt"
@@ -308,7 +315,7 @@ def erase(
             "Protokoll-Klartexte)?",
             abort=True,
         )
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors():
         with owner_transaction(runtime.settings) as connection:
             done = erase_person(connection, runtime.chain_key, person_id, runtime.now())

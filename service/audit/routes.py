@@ -7,13 +7,11 @@ whoever runs the system must not be able to read who did what.
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
 from service.access import holds
@@ -22,7 +20,7 @@ from service.api.deps import MAX_ID, CurrentActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.audit import trail
 from service.audit.export import FORMATS
-from service.audit.query import Filters, FoundEvent, Position
+from service.audit.query import Filters, FoundEvent
 from service.audit.schemas import (
     AuditEventOut,
     AuditPage,
@@ -98,25 +96,6 @@ def filters(
 FiltersDep = Annotated[Filters, Depends(filters)]
 
 
-def _cursor(event: FoundEvent) -> str:
-    raw = json.dumps({"ts": event.ts.isoformat(), "id": event.id})
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _position(cursor: str | None) -> Position | None:
-    if not cursor:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        position = Position(datetime.fromisoformat(data["ts"]), int(data["id"]))
-    except (ValueError, KeyError, TypeError, OverflowError):
-        position = None
-    if position is None or position.ts.tzinfo is None or not 0 <= position.id <= MAX_ID:
-        error = {"type": "value_error", "loc": ("query", "cursor"), "input": cursor}
-        raise RequestValidationError([error])
-    return position
-
-
 def _out(event: FoundEvent) -> AuditEventOut:
     return AuditEventOut(
         seq=event.seq,
@@ -154,11 +133,13 @@ def search_events(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> AuditPage:
-    found = trail.search(runtime, connection, actor, chosen, purpose, _position(cursor), limit + 1)
+    after = trail.search_position(cursor)
+    found = trail.search(runtime, connection, actor, chosen, purpose, after, limit + 1)
     more = len(found) > limit
     found = found[:limit]
     return AuditPage(
-        items=[_out(e) for e in found], next_cursor=_cursor(found[-1]) if more else None
+        items=[_out(e) for e in found],
+        next_cursor=trail.search_cursor(found[-1]) if more else None,
     )
 
 

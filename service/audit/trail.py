@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from service import keyset
 from service.actor import Actor
 from service.audit import checkpoints, export, query, repository
 from service.audit.checkpoints import Checkpoint, Contradiction
@@ -22,6 +23,20 @@ from service.audit.query import Filters, FoundEvent, Position
 from service.audit.service import DISCLOSURE, EXPORT, QUERY, record_query
 from service.audit.verify import Verification, verify_chain
 from service.runtime import Runtime
+
+# The search's one order, newest first; its cursor is the keyset cursor every list uses.
+NEWEST_FIRST = keyset.Sort("ts", descending=True)
+
+
+def search_cursor(event: FoundEvent) -> str:
+    """The cursor of the page that follows ``event``."""
+    return keyset.encode(NEWEST_FIRST, event.ts, event.id)
+
+
+def search_position(cursor: str | None) -> Position | None:
+    """Where a cursor from ``search_cursor`` resumes; a cursor it did not make is a 422."""
+    after = keyset.decode(cursor, NEWEST_FIRST, datetime)
+    return None if after is None else Position(after.value, after.id)
 
 
 def search(

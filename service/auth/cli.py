@@ -12,25 +12,20 @@ import sys
 
 import typer
 
-from service.errors import ServiceError
+from service.cli_support import fail, open_runtime, user_errors
 
 user_app = typer.Typer(no_args_is_help=True, help="Benutzer anlegen, deaktivieren, auflisten.")
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(1)
 
 
 def _read_password() -> str:
     if not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            raise _fail("Kein Passwort auf der Standardeingabe erhalten.")
+            raise fail("Kein Passwort auf der Standardeingabe erhalten.")
         return password
     first = getpass.getpass("Passwort: ")
     if getpass.getpass("Passwort wiederholen: ") != first:
-        raise _fail("Die beiden Eingaben stimmen nicht überein; nichts wurde angelegt.")
+        raise fail("Die beiden Eingaben stimmen nicht überein; nichts wurde angelegt.")
     return first
 
 
@@ -45,13 +40,12 @@ def add(
     from service.auth.password_policy import check_policy
     from service.auth.service import create_user
     from service.auth.tokens import hash_password
-    from service.cli import _runtime, user_errors
 
     password = _read_password()
-    runtime = _runtime()
-    try:
+    runtime = open_runtime()
+    with user_errors():
         check_policy(password, username)
-        with user_errors(), runtime.write() as connection:
+        with runtime.write() as connection:
             user_id = create_user(
                 runtime,
                 connection,
@@ -61,8 +55,6 @@ def add(
                 person_id=person_id,
                 password_hash=hash_password(password),
             )
-    except ServiceError as exc:
-        raise _fail(exc.detail) from None
     typer.echo(f"Benutzer „{username}“ angelegt (Nr. {user_id}, Rollen: {', '.join(roles)}).")
 
 
@@ -71,27 +63,22 @@ def deactivate(username: str = typer.Argument(..., help="Anmeldename.")) -> None
     """Deaktiviert einen Benutzer; seine Tokens werden sofort ungültig."""
     from service.actor import SYSTEM
     from service.auth import service
-    from service.cli import _runtime, user_errors
 
-    runtime = _runtime()
-    try:
-        with user_errors(), runtime.write() as connection:
-            user_id = service.user_id_by_name(connection, username)
-            service.deactivate(runtime, connection, SYSTEM, user_id)
-    except ServiceError as exc:
-        raise _fail(exc.detail) from None
+    runtime = open_runtime()
+    with user_errors(), runtime.write() as connection:
+        user_id = service.user_id_by_name(connection, username)
+        service.deactivate(runtime, connection, SYSTEM, user_id)
     typer.echo(f"Benutzer „{username}“ ist deaktiviert.")
 
 
 @user_app.command("list")
 def list_users() -> None:
-    """Listet alle Benutzer mit Rollen und Zustand."""
+    """Listet alle Benutzer mit Rollen und Zustand (der Abruf wird protokolliert)."""
+    from service.actor import SYSTEM
     from service.auth import service
-    from service.cli import _runtime, user_errors
 
-    runtime = _runtime()
-    with user_errors(), runtime.read() as connection:
-        rows = service.all_users(connection)
+    with user_errors():
+        rows = service.read_all_users(open_runtime(), SYSTEM)
     for row in rows:
         state = "aktiv" if row.active else "deaktiviert"
         if row.active and row.must_change_password:

@@ -16,8 +16,9 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from service.actor import Actor
-from service.audit.service import record
+from service.access import holds
+from service.actor import SYSTEM, Actor
+from service.audit.service import log_read, record
 from service.auth import tokens
 from service.auth.deputies import acts_for
 from service.auth.errors import (
@@ -28,7 +29,7 @@ from service.auth.errors import (
 )
 from service.auth.models import User
 from service.auth.password_policy import check_policy
-from service.errors import NotFound, ServiceError
+from service.errors import AccessDenied, NotFound, ServiceError
 from service.people.models import Person
 from service.records import insert_audited
 from service.runtime import Runtime
@@ -150,6 +151,47 @@ def get_user(connection: Connection, user_id: int) -> Any:
     row = connection.execute(select(*PUBLIC_COLUMNS).where(users.c.id == user_id)).first()
     if row is None:
         raise NotFound("Benutzer", user_id)
+    return row
+
+
+def _require_manager(actor: Actor) -> None:
+    # The console's operator (SYSTEM) holds the database anyway.
+    if actor != SYSTEM and not holds(actor, "user.manage"):
+        raise AccessDenied("Dafür fehlt die Berechtigung „Benutzer verwalten“.")
+
+
+def _log_users(runtime: Runtime, actor: Actor, rows: list[Any]) -> None:
+    if rows:
+        log_read(runtime, actor, "user", None, persons=[r.person_id for r in rows])
+
+
+def read_users(
+    runtime: Runtime, actor: Actor, *, after_id: int | None, limit: int, active: bool | None
+) -> tuple[list[Any], bool]:
+    """A page of logins for an admin (by id), and whether more follow; a logged read
+    (``user.read``) naming the persons behind the logins shown."""
+    _require_manager(actor)
+    with runtime.read() as connection:
+        rows = page_users(connection, after_id=after_id, limit=limit + 1, active=active)
+    _log_users(runtime, actor, rows[:limit])
+    return rows[:limit], len(rows) > limit
+
+
+def read_all_users(runtime: Runtime, actor: Actor) -> list[Any]:
+    """Every login by name, for the Verwaltung page and ``ratsflow user list``; logged."""
+    _require_manager(actor)
+    with runtime.read() as connection:
+        rows = all_users(connection)
+    _log_users(runtime, actor, rows)
+    return rows
+
+
+def read_user(runtime: Runtime, actor: Actor, user_id: int) -> Any:
+    """One login as an admin sees it; a logged read (``user.read`` of that user)."""
+    _require_manager(actor)
+    with runtime.read() as connection:
+        row = get_user(connection, user_id)
+    log_read(runtime, actor, "user", user_id)
     return row
 
 

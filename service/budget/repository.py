@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from service.keyset import Keyset
+from service.keyset import After
 from service.measures.models import BudgetLine, Measure
 
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
@@ -34,7 +34,7 @@ def page(
     public_only: bool,
     fiscal_year: int | None,
     measure_id: int | None,
-    keyset: Keyset | None,
+    after: After | None,
     limit: int,
 ) -> list[Any]:
     query = select(
@@ -50,8 +50,8 @@ def page(
         query = query.where(budget_lines.c.fiscal_year == fiscal_year)
     if measure_id is not None:
         query = query.where(budget_lines.c.measure_id == measure_id)
-    if keyset is not None:
-        query = query.where(budget_lines.c.id > keyset.after)
+    if after is not None:
+        query = query.where(budget_lines.c.id > after.id)
     return list(connection.execute(query.order_by(budget_lines.c.id).limit(limit)))
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, UploadFile
 
-from service.api import paging
+from service import keyset
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.budget import service
@@ -22,6 +22,7 @@ from service.measures.schemas import BudgetLineOut
 router = APIRouter(prefix="/api/v1", tags=["Haushaltsansätze"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+BY_ID = keyset.Sort("id")
 
 
 def _out(row: object) -> BudgetLineOut:
@@ -76,17 +77,16 @@ def list_lines(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> BudgetLinePage:
-    rows, more = service.read_lines(
+    rows = service.read_lines(
         runtime,
         actor,
         fiscal_year=fiscal_year,
         measure_id=measure_id,
-        keyset=paging.decode(cursor),
+        after=keyset.decode(cursor, BY_ID, int),
         limit=limit,
     )
-    items = [BudgetLineListItem.model_validate(r, from_attributes=True) for r in rows]
-    next_cursor = paging.encode("id", rows[-1].id, rows[-1].id) if more else None
-    return BudgetLinePage(items=items, next_cursor=next_cursor)
+    items = [BudgetLineListItem.model_validate(r, from_attributes=True) for r in rows[:limit]]
+    return BudgetLinePage(items=items, next_cursor=keyset.next_cursor(rows, limit, BY_ID, "id"))
 
 
 @router.patch(

@@ -18,7 +18,7 @@ from service import access
 from service.actor import Actor
 from service.budget import csv_import, repository
 from service.errors import NotFound
-from service.keyset import Keyset
+from service.keyset import After
 from service.measures import rules
 from service.measures import service as measures
 from service.records import create_row, update_audited
@@ -54,22 +54,22 @@ def read_lines(
     *,
     fiscal_year: int | None,
     measure_id: int | None,
-    keyset: Keyset | None,
+    after: After | None,
     limit: int,
-) -> tuple[list[Any], bool]:
-    """A page of lines with their measure's code and title, and whether another follows."""
+) -> list[Any]:
+    """A page of lines with their measure's code and title, and one more row when another
+    page follows."""
     with runtime.read() as connection:
         rows = repository.page(
             connection,
             public_only=access.public_only(actor),
             fiscal_year=fiscal_year,
             measure_id=measure_id,
-            keyset=keyset,
+            after=after,
             limit=limit + 1,
         )
-    shown = rows[:limit]
-    measures.log_list_read(runtime, actor, shown)
-    return shown, len(rows) > limit
+    measures.log_list_read(runtime, actor, rows[:limit])
+    return rows
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class BudgetYear:
 def read_year(runtime: Runtime, actor: Actor, year: int) -> BudgetYear:
     """Every line of a Haushaltsjahr, by measure (a city has hundreds, not millions)."""
     lines: list[Any] = []
-    after: Keyset | None = None
+    after: After | None = None
     public_only = access.public_only(actor)
     with runtime.read() as connection:
         while True:
@@ -91,13 +91,13 @@ def read_year(runtime: Runtime, actor: Actor, year: int) -> BudgetYear:
                 public_only=public_only,
                 fiscal_year=year,
                 measure_id=None,
-                keyset=after,
+                after=after,
                 limit=YEAR_PAGE,
             )
             lines += page
             if len(page) < YEAR_PAGE:
                 break
-            after = Keyset(page[-1].id, page[-1].id)
+            after = After(page[-1].id, page[-1].id)
         choices = []
         if access.holds(actor, "budget.plan"):
             choices = [m for m in measures.list_measures(connection) if m.public or not public_only]

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from service import access, keyset
 from service.actor import Actor
-from service.api.council import next_cursor, patch_values, permitted
+from service.api.council import patch_values, permitted
 from service.api.deps import MAX_ID, UNAUTHORIZED, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.committees import service
@@ -94,7 +94,7 @@ def list_committees(
     )
     return CommitteePage(
         items=[_committee(r) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, order, order.key),
+        next_cursor=keyset.next_cursor(rows, limit, order, order.key),
     )
 
 
@@ -201,7 +201,7 @@ def list_memberships(
     )
     return MembershipPage(
         items=[_membership(r) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, order, "id"),
+        next_cursor=keyset.next_cursor(rows, limit, order, "id"),
     )
 
 
@@ -336,7 +336,7 @@ def list_meetings(
     )
     return MeetingPage(
         items=[_meeting_summary(r) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, order, order.key),
+        next_cursor=keyset.next_cursor(rows, limit, order, order.key),
     )
 
 

@@ -23,13 +23,13 @@ def import_measures_command(
     """Importiert Maßnahmen; ist eine Zeile fehlerhaft, wird nichts gespeichert."""
     from service.actor import SYSTEM
     from service.auth.service import actor_for
-    from service.cli import _runtime, user_errors
+    from service.cli_support import open_runtime, user_errors
     from service.imports.service import ImportFailed, import_measures
 
     if not file.is_file():
         typer.echo(f"{file}: Datei nicht gefunden.", err=True)
         raise typer.Exit(2)
-    runtime = _runtime()
+    runtime = open_runtime()
     transaction = runtime.read() if dry_run else runtime.write()
     with user_errors(), transaction as connection:
         actor = actor_for(connection, as_user) if as_user else SYSTEM

@@ -22,7 +22,7 @@ from service.audit.service import log_read
 from service.auth.service import usernames
 from service.budget import repository as budget_repository
 from service.errors import NotFound
-from service.keyset import Keyset
+from service.keyset import After
 from service.lifecycle import repository as lifecycle_repository
 from service.measures import repository
 from service.measures.repository import MeasureFilter
@@ -214,19 +214,18 @@ def read_page(
     f: MeasureFilter,
     *,
     sort: str,
-    keyset: Keyset | None,
+    after: After | None,
     limit: int,
-) -> tuple[list[Any], bool]:
-    """A page of the list (keyset paging: page 20 costs what page 1 costs) and whether
-    another follows."""
+) -> list[Any]:
+    """A page of the list (keyset paging: page 20 costs what page 1 costs), with one row
+    more than shown when another page follows (``keyset.next_cursor``)."""
     f = replace(f, public_only=access.public_only(actor))
     with runtime.read() as connection:
         rows = repository.page(
-            connection, f, sort=sort, keyset=keyset, limit=limit + 1, now=runtime.now()
+            connection, f, sort=sort, after=after, limit=limit + 1, now=runtime.now()
         )
-    shown = rows[:limit]
-    log_list_read(runtime, actor, shown)
-    return shown, len(rows) > limit
+    log_list_read(runtime, actor, rows[:limit])
+    return rows
 
 
 def page_measures(
@@ -246,8 +245,8 @@ def page_measures(
         programme_id=programme_id,
         responsible_person_id=responsible_person_id,
     )
-    keyset = Keyset(after_id, after_id) if after_id is not None else None
-    return repository.page(connection, f, sort="id", keyset=keyset, limit=limit, now=_EPOCH)
+    after = After(after_id, after_id) if after_id is not None else None
+    return repository.page(connection, f, sort="id", after=after, limit=limit, now=_EPOCH)
 
 
 def list_measures(connection: Connection) -> list[Any]:
@@ -284,16 +283,16 @@ def _export_rows(
     # Each page in a short read transaction of its own: a long export then holds no
     # transaction open (and no snapshot on PostgreSQL), and keyset paging keeps its memory
     # flat at 100,000 measures.
-    keyset: Keyset | None = None
+    after: After | None = None
     now = runtime.now()
     while True:
         with runtime.read() as connection:
             rows = repository.export_page(
-                connection, f, sort=sort, keyset=keyset, limit=chunk, now=now
+                connection, f, sort=sort, after=after, limit=chunk, now=now
             )
             names = names_of(connection, actor, {r.responsible_person_id for r in rows})
         yield from ((r, names.get(r.responsible_person_id)) for r in rows)
         if len(rows) < chunk:
             return
         last = rows[-1]
-        keyset = Keyset(repository.sort_value(last, sort), last.id)
+        after = After(repository.sort_value(last, sort), last.id)

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.engine import Connection
 
+from service import keyset
 from service.deadlines.models import Deadline
-from service.keyset import Keyset
+from service.keyset import After
 from service.measures.models import Measure, Programme, Statement
 from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
@@ -105,29 +106,9 @@ def _where(f: MeasureFilter, now: datetime) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _keyset(sort: str, keyset: Keyset | None) -> list[ColumnElement[bool]]:
-    if keyset is None:
-        return []
-    descending = sort.startswith("-")
-    column = SORT_COLUMNS[sort.lstrip("-")]
-    if column is measures.c.id:
-        return [measures.c.id < keyset.after if descending else measures.c.id > keyset.after]
-    if descending:
-        beyond = or_(
-            column < keyset.value, and_(column == keyset.value, measures.c.id < keyset.after)
-        )
-    else:
-        beyond = or_(
-            column > keyset.value, and_(column == keyset.value, measures.c.id > keyset.after)
-        )
-    return [beyond]
-
-
-def _order(sort: str) -> list[Any]:
-    column = SORT_COLUMNS[sort.lstrip("-")]
-    if sort.startswith("-"):
-        return [column.desc(), measures.c.id.desc()]
-    return [column.asc(), measures.c.id.asc()]
+def _page(query: Select[Any], sort: str, after: After | None, limit: int) -> Select[Any]:
+    order = keyset.Sort(sort.lstrip("-"), sort.startswith("-"))
+    return keyset.page(query, SORT_COLUMNS[order.key], measures.c.id, order, after, limit)
 
 
 SUMMARY_COLUMNS = (
@@ -148,18 +129,13 @@ def page(
     f: MeasureFilter,
     *,
     sort: str,
-    keyset: Keyset | None,
+    after: After | None,
     limit: int,
     now: datetime,
 ) -> list[Any]:
     """Keyset paging on (sort column, id): page 20 costs what page 1 costs."""
-    query = (
-        select(*SUMMARY_COLUMNS)
-        .where(*_where(f, now), *_keyset(sort, keyset))
-        .order_by(*_order(sort))
-        .limit(limit)
-    )
-    return list(connection.execute(query))
+    query = select(*SUMMARY_COLUMNS).where(*_where(f, now))
+    return list(connection.execute(_page(query, sort, after, limit)))
 
 
 def export_page(
@@ -167,7 +143,7 @@ def export_page(
     f: MeasureFilter,
     *,
     sort: str,
-    keyset: Keyset | None,
+    after: After | None,
     limit: int,
     now: datetime,
 ) -> list[Any]:
@@ -175,11 +151,9 @@ def export_page(
     query = (
         select(*SUMMARY_COLUMNS, measures.c.fields, programmes.c.title.label("programme_title"))
         .join(programmes, programmes.c.id == measures.c.programme_id)
-        .where(*_where(f, now), *_keyset(sort, keyset))
-        .order_by(*_order(sort))
-        .limit(limit)
+        .where(*_where(f, now))
     )
-    return list(connection.execute(query))
+    return list(connection.execute(_page(query, sort, after, limit)))
 
 
 def sort_value(row: Any, sort: str) -> Any:

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from service.api import paging
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
-from service.api.idempotency import IdempotencyKeyHeader, answer_once
+from service import keyset
+from service.api.deps import (
+    MAX_ID,
+    CurrentActor,
+    IfMatch,
+    MaybeActor,
+    RuntimeDep,
+    WriteDep,
+    expected_version,
+)
 from service.api.problems import responses
+from service.api.transitions import TransitionAsked
 from service.measures import export, service
 from service.measures.schemas import (
     AllowedTransition,
     BudgetLineOut,
-    DeadlineOut,
     HistoryItem,
     MeasureCreate,
     MeasureDetail,
@@ -26,7 +33,6 @@ from service.measures.schemas import (
     MilestoneOut,
     OpenDeadline,
     SortKey,
-    TransitionRequest,
     TransitionResponse,
     statement_out,
 )
@@ -35,25 +41,6 @@ from workflow.calendar import to_local
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-# One ETag as sent in ``ETag`` ("3", W/"3", also bare 3) or *; declared so that clients and
-# generated tests know what the header may hold.
-IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"[0-9]{1,10}"|[0-9]{1,10})\s*$'
-
-
-def _if_match(value: str) -> int | None:
-    """The version named by ``If-Match``: one ETag as sent in ``ETag``, or ``*`` (any)."""
-    tag = value.strip()
-    if tag == "*":
-        return None
-    tag = tag.removeprefix("W/")
-    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
-        tag = tag[1:-1]
-    if not tag.isascii() or not tag.isdigit():
-        error = {"type": "etag_parsing", "loc": ("header", "If-Match"), "input": value}
-        raise RequestValidationError([error])
-    return int(tag)
 
 
 def _filter(
@@ -88,6 +75,13 @@ def _filter(
 
 
 FilterDep = Annotated[service.MeasureFilter, Depends(_filter)]
+SORT_TYPES: dict[str, type] = {
+    "id": int,
+    "code": str,
+    "title": str,
+    "state": str,
+    "updated_at": datetime,
+}
 SortDep = Annotated[
     SortKey,
     Query(description="Sortierung: Spalte, mit `-` davor absteigend, z. B. `-updated_at`."),
@@ -110,9 +104,10 @@ def list_measures(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> MeasurePage:
-    rows, more = service.read_page(
-        runtime, actor, f, sort=sort, keyset=paging.decode(cursor, sort), limit=limit
-    )
+    order = keyset.parse_sort(sort, tuple(SORT_TYPES))
+    after = keyset.decode(cursor, order, SORT_TYPES[order.key])
+    found = service.read_page(runtime, actor, f, sort=sort, after=after, limit=limit)
+    rows = found[:limit]
     labels = runtime.registry.latest("massnahme").spec.states
     items = [
         MeasureSummary(
@@ -129,9 +124,7 @@ def list_measures(
         )
         for r in rows
     ]
-    last = rows[-1] if more else None
-    next_cursor = paging.encode(sort, service.sort_value(last, sort), last.id) if last else None
-    return MeasurePage(items=items, next_cursor=next_cursor)
+    return MeasurePage(items=items, next_cursor=keyset.next_cursor(found, limit, order, order.key))
 
 
 @router.get(
@@ -260,14 +253,9 @@ def edit_measure(
     connection: WriteDep,
     actor: CurrentActor,
     response: Response,
-    if_match: Annotated[str | None, Header(pattern=IF_MATCH_PATTERN)] = None,
+    if_match: IfMatch = None,
 ) -> MeasureDetail:
-    version = body.version
-    if if_match and (tagged := _if_match(if_match)) is not None:
-        version = tagged
-    if version is None and not if_match:
-        error = {"type": "missing", "loc": ("body", "version"), "input": None}
-        raise RequestValidationError([error])
+    version = expected_version(if_match, body.version, required=True)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     service.update_measure(runtime, connection, actor, measure_id, changes, version=version)
     return _detail(
@@ -287,45 +275,12 @@ def edit_measure(
 )
 def fire_transition(
     measure_id: MeasureId,
-    body: TransitionRequest,
+    asked: TransitionAsked,
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,
-    request: Request,
-    if_match: Annotated[str | None, Header(pattern=IF_MATCH_PATTERN)] = None,
-    idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
-    version = body.version
-    if if_match and (tagged := _if_match(if_match)) is not None:
-        version = tagged
-
-    def act() -> TransitionResponse:
-        done = service.fire_by_user(
-            runtime,
-            connection,
-            actor,
-            measure_id,
-            body.event,
-            version=version,
-            data=body.data,
-            comment=body.comment,
-        )
-        deadline = done.result.deadline
-        return TransitionResponse(
-            id=measure_id,
-            event=done.result.event,
-            from_state=done.result.source,
-            to_state=done.result.target,
-            version=done.version,
-            deadline=DeadlineOut(name=deadline.name, label=deadline.label, due_at=deadline.due_at)
-            if deadline
-            else None,
-        )
-
-    payload = {**body.model_dump(mode="json"), "version": version}
-    return answer_once(
-        runtime, connection, actor, request, idempotency_key, payload=payload, act=act
-    )
+    return asked.answer(service.fire_by_user, runtime, connection, actor, measure_id)
 
 
 @router.get(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -109,8 +109,3 @@ def page(
     if after_id is not None:
         query = query.where(outbox.c.id > after_id)
     return list(connection.execute(query))
-
-
-def counts(connection: Connection) -> dict[str, int]:
-    rows = connection.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
-    return {status: int(n) for status, n in rows}

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse
 
 from service.access import PERMISSIONS
 from service.actor import Actor
-from service.api.deps import MAX_ID, ReadDep, RuntimeDep, WriteDep, require_role
-from service.api.problems import problem, responses
+from service.api.deps import MAX_ID, RuntimeDep, WriteDep, require_role
+from service.api.problems import responses
 from service.outbox import service
 from service.outbox.schemas import OutboxItem, OutboxPage
 
@@ -43,21 +42,21 @@ def _item(row: Any) -> OutboxItem:
 @router.get(
     "",
     summary="Postausgang auflisten",
-    description="E-Mails mit Zustand; `status=failed` zeigt die endgültig fehlgeschlagenen.",
+    description="E-Mails mit Zustand; `status=failed` zeigt die endgültig fehlgeschlagenen. "
+    "Jeder Abruf wird protokolliert (Empfängeradressen sind personenbezogen).",
     response_model=OutboxPage,
     responses=responses(401, 403, 422),
 )
 def list_outbox(
-    connection: ReadDep,
-    _: Reader,
+    runtime: RuntimeDep,
+    actor: Reader,
     status: Annotated[Status | None, Query(description="Nur dieser Zustand.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[int | None, Query(ge=0, le=MAX_ID, description="`next_cursor`.")] = None,
 ) -> OutboxPage:
-    rows = service.list_messages(connection, [status] if status else None, cursor, limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return OutboxPage(items=[_item(r) for r in rows], next_cursor=rows[-1].id if more else None)
+    page = service.read_messages(runtime, actor, [status] if status else None, cursor, limit)
+    last = page.rows[-1].id if page.more else None
+    return OutboxPage(items=[_item(r) for r in page.rows], next_cursor=last)
 
 
 @router.post(
@@ -73,9 +72,5 @@ def retry_outbox(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: Retrier,
-) -> OutboxItem | JSONResponse:
-    try:
-        row = service.retry(connection, runtime.chain_key, message_id, actor, runtime.now())
-    except service.NotRetryable as exc:
-        return problem(409, "nicht-wiederholbar", "Nicht erneut sendbar", exc.detail)
-    return _item(row)
+) -> OutboxItem:
+    return _item(service.retry(connection, runtime.chain_key, message_id, actor, runtime.now()))

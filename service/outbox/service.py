@@ -18,12 +18,14 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service.actor import Actor
-from service.audit.service import record
-from service.errors import NotFound
+from service.access import PERMISSIONS, holds
+from service.actor import SYSTEM, Actor
+from service.audit.service import log_read, record
+from service.errors import AccessDenied, NotFound, ServiceError
 from service.outbox import repository
 from service.outbox.rendering import render
 from service.outbox.settings import MailSettings
+from service.runtime import Runtime
 
 STATUS_LABELS = {
     "pending": "wartet",
@@ -81,34 +83,60 @@ def enqueue(connection: Connection, mail: Mail, settings: MailSettings, now: dat
     )
 
 
-def list_messages(
-    connection: Connection,
+@dataclass(frozen=True)
+class MessagePage:
+    rows: list[Any]
+    more: bool
+
+
+def _require(actor: Actor, permission: str) -> None:
+    # The console's operator (SYSTEM) holds the database anyway.
+    if actor != SYSTEM and not holds(actor, permission):
+        roles = " und ".join(sorted(PERMISSIONS[permission]))
+        raise AccessDenied(f"Den Postausgang sehen und bearbeiten nur {roles}.")
+
+
+def read_messages(
+    runtime: Runtime,
+    actor: Actor,
     statuses: Sequence[str] | None = None,
     after_id: int | None = None,
     limit: int = 100,
-) -> list[Any]:
-    return repository.page(connection, statuses, after_id, limit)
+) -> MessagePage:
+    """A page of the outbox, oldest first, for the API and the command line.
+
+    Each row names its recipient's e-mail address: the read is logged (``outbox.read``,
+    naming the recipients shown) before the page is returned.
+    """
+    _require(actor, "outbox.read")
+    with runtime.read() as connection:
+        rows = repository.page(connection, statuses, after_id, limit + 1)
+    shown = rows[:limit]
+    if shown:
+        recipients = sorted({r.recipient_person_id for r in shown if r.recipient_person_id})
+        log_read(runtime, actor, "outbox", None, persons=recipients)
+    return MessagePage(shown, more=len(rows) > limit)
 
 
-def status_counts(connection: Connection) -> dict[str, int]:
-    return repository.counts(connection)
-
-
-class NotRetryable(ValueError):
+class NotRetryable(ServiceError):
     """Only dead letters are resent by hand; the others are still on their way."""
+
+    status = 409
+    slug = "nicht-wiederholbar"
+    title = "Nicht erneut sendbar"
 
     def __init__(self, message_id: int, status: str) -> None:
         super().__init__(
             f"Nachricht {message_id} ist „{STATUS_LABELS.get(status, status)}“; erneut senden "
             "lassen sich nur fehlgeschlagene Nachrichten."
         )
-        self.detail = str(self)
 
 
 def retry(
     connection: Connection, chain_key: str, message_id: int, actor: Actor, now: datetime
 ) -> Any:
     """Puts a dead letter back in the queue; the next dispatch sends it (same Message-ID)."""
+    _require(actor, "outbox.retry")
     row = repository.requeue(connection, message_id, now)
     if row is None:
         existing = repository.get(connection, message_id)

@@ -5,25 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from sqlalchemy.engine import Connection
 
 from service import access, keyset
 from service.actor import Actor
-from service.api.council import next_cursor, permitted
+from service.api.council import permitted
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.problems import responses
+from service.api.transitions import TransitionAsked
 from service.auth.service import usernames
 from service.committees import service as committees
 from service.errors import NotFound
 from service.lifecycle.service import Transitioned
-from service.measures.routes import IF_MATCH_PATTERN, _if_match
 from service.measures.schemas import (
     AllowedTransition,
-    DeadlineOut,
     HistoryItem,
-    TransitionRequest,
     TransitionResponse,
 )
 from service.papers import service
@@ -217,7 +215,7 @@ def list_papers(
     )
     return PaperPage(
         items=[_summary(runtime, r) for r in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, order, order.key),
+        next_cursor=keyset.next_cursor(rows, limit, order, order.key),
     )
 
 
@@ -337,47 +335,13 @@ def carry_measures(
 )
 def fire_transition(
     paper_id: PaperId,
-    body: TransitionRequest,
+    asked: TransitionAsked,
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,
-    request: Request,
-    if_match: Annotated[str | None, Header(pattern=IF_MATCH_PATTERN)] = None,
-    idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
     _visible_paper(connection, paper_id, actor)
-    version = body.version
-    if if_match and (tagged := _if_match(if_match)) is not None:
-        version = tagged
-
-    def act() -> TransitionResponse:
-        done = service.fire(
-            runtime,
-            connection,
-            actor,
-            paper_id,
-            body.event,
-            version=version,
-            data=body.data,
-            comment=body.comment,
-        )
-        deadline = done.result.deadline
-        return TransitionResponse(
-            id=paper_id,
-            event=done.result.event,
-            from_state=done.result.source,
-            to_state=done.result.target,
-            version=done.version,
-            deadline=DeadlineOut(name=deadline.name, label=deadline.label, due_at=deadline.due_at)
-            if deadline
-            else None,
-            carried_measure_ids=[c.entity_id for c in done.carried],
-        )
-
-    payload = {**body.model_dump(mode="json"), "version": version}
-    return answer_once(
-        runtime, connection, actor, request, idempotency_key, payload=payload, act=act
-    )
+    return asked.answer(service.fire, runtime, connection, actor, paper_id)
 
 
 def _step(done: Transitioned) -> StepOut:

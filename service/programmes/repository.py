@@ -8,7 +8,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from service.bodies.models import Body
-from service.keyset import Keyset
+from service.keyset import After
 from service.measures.models import Programme
 from service.papers.models import Paper
 from service.people.models import Person
@@ -27,10 +27,10 @@ def programme(connection: Connection, programme_id: int, *, lock: bool = False) 
     return connection.execute(query).first()
 
 
-def page(connection: Connection, keyset: Keyset | None, limit: int) -> list[Any]:
+def page(connection: Connection, after: After | None, limit: int) -> list[Any]:
     query = select(programmes)
-    if keyset is not None:
-        query = query.where(programmes.c.id > keyset.after)
+    if after is not None:
+        query = query.where(programmes.c.id > after.id)
     return list(connection.execute(query.order_by(programmes.c.id).limit(limit)))
 
 

@@ -7,8 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 
-from service.api import paging
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
+from service import keyset
+from service.api.deps import (
+    MAX_ID,
+    CurrentActor,
+    MaybeActor,
+    RuntimeDep,
+    WriteDep,
+    if_match_tag,
+)
 from service.api.problems import responses
 from service.programmes import service
 from service.programmes.schemas import (
@@ -20,6 +27,8 @@ from service.programmes.schemas import (
 
 router = APIRouter(prefix="/api/v1/programmes", tags=["Arbeitspapiere"])
 ProgrammeId = Annotated[int, Path(ge=1, le=MAX_ID)]
+BY_ID = keyset.Sort("id")
+HEX_DIGITS = "0123456789abcdef"  # a version is the start of a SHA-256 digest
 
 
 def _out(view: service.ProgrammeView, response: Response | None = None) -> ProgrammeOut:
@@ -39,19 +48,6 @@ def _out(view: service.ProgrammeView, response: Response | None = None) -> Progr
     )
 
 
-def _tag(value: str) -> str | None:
-    """The version named by ``If-Match``: one ETag as sent in ``ETag``, or ``*`` (any)."""
-    tag = value.strip().removeprefix("W/")
-    if tag == "*":
-        return None
-    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
-        tag = tag[1:-1]
-    if not tag or not all(c in "0123456789abcdef" for c in tag):
-        error = {"type": "etag_parsing", "loc": ("header", "If-Match"), "input": value}
-        raise RequestValidationError([error])
-    return tag
-
-
 @router.get(
     "",
     summary="Arbeitspapiere auflisten",
@@ -64,10 +60,11 @@ def list_programmes(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> ProgrammePage:
-    views, more = service.read_programmes(runtime, actor, paging.decode(cursor), limit)
-    last = views[-1].row if more else None
-    next_cursor = paging.encode("id", last.id, last.id) if last is not None else None
-    return ProgrammePage(items=[_out(v) for v in views], next_cursor=next_cursor)
+    views = service.read_programmes(runtime, actor, keyset.decode(cursor, BY_ID, int), limit)
+    return ProgrammePage(
+        items=[_out(v) for v in views[:limit]],
+        next_cursor=keyset.next_cursor(views, limit, BY_ID, "id"),
+    )
 
 
 @router.get(
@@ -120,7 +117,7 @@ def edit_programme(
 ) -> ProgrammeOut:
     version = body.version
     if if_match:
-        version = _tag(if_match) or version
+        version = if_match_tag(if_match, HEX_DIGITS) or version
     elif version is None:
         error = {"type": "missing", "loc": ("body", "version"), "input": None}
         raise RequestValidationError([error])

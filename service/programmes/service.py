@@ -19,7 +19,7 @@ from service import access
 from service.actor import Actor
 from service.audit.repository import lock_chain
 from service.errors import NotFound
-from service.keyset import Keyset
+from service.keyset import After
 from service.measures import rules
 from service.measures import service as measures
 from service.programmes import repository
@@ -45,6 +45,10 @@ class ProgrammeView:
     row: Any
     owner_name: str | None
     version: str
+
+    @property
+    def id(self) -> int:
+        return int(self.row.id)
 
 
 def version_of(row: Any) -> str:
@@ -77,11 +81,11 @@ def written_programme(connection: Connection, actor: Actor, programme_id: int) -
 
 
 def read_programmes(
-    runtime: Runtime, actor: Actor | None, keyset: Keyset | None, limit: int
-) -> tuple[list[ProgrammeView], bool]:
+    runtime: Runtime, actor: Actor | None, after: After | None, limit: int
+) -> list[ProgrammeView]:
+    """A page of programmes, with one more when another page follows."""
     with runtime.read() as connection:
-        rows = repository.page(connection, keyset, limit + 1)
-        return _views(connection, actor, rows[:limit]), len(rows) > limit
+        return _views(connection, actor, repository.page(connection, after, limit + 1))
 
 
 def _check(values: Mapping[str, Any]) -> None:

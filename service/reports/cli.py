@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import errno
 import sys
 from pathlib import Path
 
 import typer
 
+from service.cli_support import fail, open_runtime, user_errors, write_failed
+
 report_app = typer.Typer(no_args_is_help=True, help="Berichte erzeugen.")
 
 _FORMATS = ("html", "pdf", "json")
-_OS_REASONS = {
-    errno.ENOENT: "Ordner nicht gefunden",
-    errno.EACCES: "keine Schreibberechtigung",
-    errno.EISDIR: "das ist ein Ordner",
-    errno.ENOSPC: "kein Platz auf dem Datenträger",
-    errno.EROFS: "Dateisystem nur lesbar",
-}
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(1)
 
 
 @report_app.command("sachstand")
@@ -36,26 +25,23 @@ def sachstand_command(
         False, "--public", help="Öffentliche Fassung: ohne nicht öffentliche Maßnahmen und Namen."
     ),
 ) -> None:
-    """Sachstandsbericht eines Halbjahres aus den aktuellen Daten."""
-    from sqlalchemy.exc import OperationalError
-
+    """Sachstandsbericht eines Halbjahres aus den aktuellen Daten (die interne Fassung wird
+    protokolliert)."""
+    from service.actor import SYSTEM
     from service.reports.period import InvalidPeriod
     from service.reports.render import render
-    from service.reports.service import sachstand
-    from service.runtime import Runtime
+    from service.reports.service import read_sachstand
 
     if output_format not in _FORMATS:
-        raise _fail(f"--format „{output_format}“: erlaubt sind html, pdf oder json.")
+        raise fail(f"--format „{output_format}“: erlaubt sind html, pdf oder json.")
     if output_format == "pdf" and output is None:
-        raise _fail("Ein PDF braucht eine Zieldatei: --output DATEI.pdf")
-    runtime = Runtime.from_settings()
-    try:
-        with runtime.read() as connection:
-            report = sachstand(runtime, connection, period, "public" if public else "internal")
-    except InvalidPeriod as exc:
-        raise _fail(f"--period: {exc}") from None
-    except OperationalError as exc:
-        raise _fail(f"Datenbank nicht erreichbar oder nicht eingerichtet: {exc.orig}") from None
+        raise fail("Ein PDF braucht eine Zieldatei: --output DATEI.pdf")
+    runtime = open_runtime()
+    with user_errors():
+        try:
+            report = read_sachstand(runtime, SYSTEM, period, "public" if public else "internal")
+        except InvalidPeriod as exc:
+            raise fail(f"--period: {exc}") from None
     content = render(report, output_format)  # type: ignore[arg-type]
     if output is None:
         sys.stdout.buffer.write(content)
@@ -64,8 +50,7 @@ def sachstand_command(
     try:
         output.write_bytes(content)
     except OSError as exc:
-        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or "Ein-/Ausgabefehler")
-        raise _fail(f"{output}: kann nicht geschrieben werden ({reason}).") from None
+        raise write_failed(output, exc) from None
     typer.echo(
         f"Sachstandsbericht {report.period_label} ({report.measure_count} Maßnahmen) "
         f"geschrieben nach {output}."

@@ -13,7 +13,7 @@ from service.api.problems import PROBLEM_MEDIA_TYPE, Problem, problem, responses
 from service.reports.period import InvalidPeriod
 from service.reports.render import MEDIA_TYPES, Format, render
 from service.reports.schemas import Audience, SachstandReport
-from service.reports.service import sachstand
+from service.reports.service import read_sachstand
 
 router = APIRouter(prefix="/api/v1/reports", tags=["Berichte"])
 
@@ -82,13 +82,14 @@ _CONTENT: dict[int | str, dict[str, Any]] = {
     description="Jede offene Maßnahme je Arbeitspapier mit Zustand, Fortschritt, Zieldatum, "
     "Ampel (Regeln im Bericht abgedruckt), Verzögerungsgründen und Haushalt, berechnet aus "
     "den aktuellen Daten. `audience=public` lässt nicht öffentliche Maßnahmen und Namen von "
-    "Beschäftigten weg.",
+    "Beschäftigten weg. Jeder Abruf der internen Fassung wird protokolliert.",
     response_model=SachstandReport,
     responses={**_CONTENT, **responses(401, 403, 422)},
     dependencies=[Depends(report_reader)],
 )
 def get_sachstand(
     runtime: RuntimeDep,
+    actor: CurrentActor,
     period: Annotated[
         str, Query(description="Halbjahr wie 2024-H1 oder 2024-H2.", examples=["2024-H1"])
     ],
@@ -110,9 +111,7 @@ def get_sachstand(
             "Der Bericht ist als application/json, text/html oder application/pdf lieferbar.",
         )
     try:
-        # Only the loading holds a transaction; rendering a PDF can take a while.
-        with runtime.read() as connection:
-            report = sachstand(runtime, connection, period, audience)
+        report = read_sachstand(runtime, actor, period, audience)
     except InvalidPeriod as exc:
         return problem(422, "berichtszeitraum-ungueltig", "Berichtszeitraum ungültig", str(exc))
     headers = {"Vary": "Accept"}

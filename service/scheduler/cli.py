@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Any
 
 import typer
+
+from service.cli_support import fail, open_runtime, user_errors
 
 scheduler_app = typer.Typer(
     help="Zeitplan: Fristen, Erinnerungen, Sachstand und Überprüfungen als eigener Prozess.",
@@ -24,22 +25,15 @@ def register(app: typer.Typer) -> None:
     app.add_typer(invitation_app, name="invitation")
 
 
-def _runtime() -> Any:
-    from service.runtime import Runtime
-
-    return Runtime.from_settings()
-
-
 @scheduler_app.callback()
 def scheduler_main(ctx: typer.Context) -> None:
     """Startet den Scheduler; auf PostgreSQL wartet ein zweiter Prozess als Bereitschaft."""
     if ctx.invoked_subcommand is not None:
         return
-    from service.cli import user_errors
     from service.scheduler.runner import SchedulerRunner
 
     with user_errors():
-        runtime = _runtime()
+        runtime = open_runtime()
         stop = threading.Event()
         runner = SchedulerRunner(runtime, on_state=lambda m: typer.echo(m))
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -57,7 +51,7 @@ def scheduler_jobs() -> None:
     from service.scheduler.jobs import job_specs
     from workflow.calendar import to_local
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.read() as connection:
         for spec in job_specs(runtime.settings.schedule):
             plan = spec.cron if spec.cron else f"alle {spec.seconds} s"
@@ -69,10 +63,9 @@ def scheduler_jobs() -> None:
 @scheduler_app.command("run")
 def scheduler_run(job_id: str = typer.Argument(..., metavar="AUFTRAG")) -> None:
     """Führt einen Auftrag jetzt einmal aus (unabhängig von seinem Zeitraum)."""
-    from service.cli import fail, user_errors
     from service.scheduler.jobs import job_specs
 
-    runtime = _runtime()
+    runtime = open_runtime()
     specs = {s.id: s for s in job_specs(runtime.settings.schedule)}
     if job_id not in specs:
         raise fail(f"Unbekannter Auftrag „{job_id}“. Bekannt: {', '.join(specs)}.", 2)
@@ -88,14 +81,13 @@ def outbox_list(
     limit: int = typer.Option(100, "--limit", help="Höchstens so viele Zeilen."),
 ) -> None:
     """Listet den Postausgang: Nummer, Zustand, Versuche, Empfänger, Betreff, letzter Fehler."""
-    from service.cli import user_errors
-    from service.outbox.service import STATUS_LABELS, list_messages
+    from service.actor import SYSTEM
+    from service.outbox.service import STATUS_LABELS, read_messages
     from workflow.calendar import to_local
 
     statuses = ["failed"] if failed else ([status] if status else None)
-    runtime = _runtime()
-    with user_errors(), runtime.read() as connection:
-        rows = list_messages(connection, statuses, None, limit)
+    with user_errors():
+        rows = read_messages(open_runtime(), SYSTEM, statuses, None, limit).rows
     if not rows:
         typer.echo("Keine Nachrichten.")
     for r in rows:
@@ -112,26 +104,21 @@ def outbox_list(
 def outbox_retry(message_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Stellt eine fehlgeschlagene Nachricht erneut in den Versand (gleiche Message-ID)."""
     from service.actor import SYSTEM
-    from service.cli import fail, user_errors
-    from service.outbox.service import NotRetryable, retry
+    from service.outbox.service import retry
 
-    runtime = _runtime()
-    try:
-        with user_errors(), runtime.write() as connection:
-            retry(connection, runtime.chain_key, message_id, SYSTEM, runtime.now())
-    except NotRetryable as exc:
-        raise fail(exc.detail) from None
+    runtime = open_runtime()
+    with user_errors(), runtime.write() as connection:
+        retry(connection, runtime.chain_key, message_id, SYSTEM, runtime.now())
     typer.echo(f"Nachricht {message_id} wird beim nächsten Versandlauf erneut gesendet.")
 
 
 @outbox_app.command("send")
 def outbox_send() -> None:
     """Versendet jetzt alle fälligen Nachrichten (sonst tut das der Scheduler)."""
-    from service.cli import user_errors
     from service.outbox.dispatcher import dispatch
 
     with user_errors():
-        result = dispatch(_runtime())
+        result = dispatch(open_runtime())
     typer.echo(
         f"Versandt: {result.sent}, später erneut: {result.retrying}, "
         f"fehlgeschlagen: {result.failed}."
@@ -142,11 +129,10 @@ def outbox_send() -> None:
 def invitation_send(meeting_id: int = typer.Argument(..., metavar="SITZUNG")) -> None:
     """Lädt die Mitglieder zur Sitzung ein (mit ICS) und prüft die Ladungsfrist."""
     from service.actor import SYSTEM
-    from service.cli import user_errors
     from service.invitations.service import send_invitation
     from workflow.calendar import to_local
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with user_errors(), runtime.write() as connection:
         result = send_invitation(runtime, connection, SYSTEM, meeting_id)
     typer.echo(f"Einladung an {result.invited} Mitglieder vorgemerkt.")

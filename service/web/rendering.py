@@ -24,10 +24,11 @@ from starlette.exceptions import HTTPException
 
 from service.access import holds
 from service.actor import Actor
-from service.errors import NotFound, ServiceError
+from service.errors import NotFound
 from service.runtime import Runtime
 from service.web import formatting, nav, sessions
 from service.web.config import get_web_settings
+from service.web.problems import explain
 from workflow.registry import UnknownDefinition
 
 log = logging.getLogger("ratsflow.web")
@@ -125,6 +126,21 @@ def _error_page(request: Request, status: int, title: str, message: str) -> HTML
     return render(request, "error.html", status=status, title=title, message=message)
 
 
+_TITLES = {403: "Keine Berechtigung", 409: "Konflikt", 503: "Vorübergehend nicht möglich"}
+
+
+def _refusal_page(request: Request, exc: Exception) -> HTMLResponse | None:
+    """A service's refusal (no permission, a read that could not be logged, ...) as a page
+    with the status the API gives for the same request; None for an unexpected error."""
+    explained = explain(exc)
+    if explained is None:
+        return None
+    title = getattr(exc, "title", None) or _TITLES.get(explained.status, "Nicht möglich")
+    page = _error_page(request, explained.status, title, explained.headline)
+    page.headers.update(getattr(exc, "headers", None) or {})
+    return page
+
+
 PASSWORD_PAGE = "/konto/passwort"
 # What a user with a temporary password may still reach: the change itself, the way out,
 # the stylesheet and the legal texts every page links to.
@@ -170,14 +186,12 @@ class PageRoute(APIRoute):
                     "Nicht gefunden",
                     "Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar.",
                 )
-            except ServiceError as exc:
-                # e.g. a read that could not be logged (503): its own status, nothing shown
-                page = _error_page(request, exc.status, exc.title, exc.detail)
-                page.headers.update(exc.headers or {})
-                return page
             except HTTPException:
                 raise
-            except Exception:
+            except Exception as exc:
+                refused = _refusal_page(request, exc)
+                if refused is not None:
+                    return refused
                 log.exception("Fehler auf der Seite %s %s", request.method, request.url.path)
                 return _error_page(
                     request,

@@ -36,9 +36,9 @@ DONE = {
 
 def _overview(request: Request, status: int = 200, **context: Any) -> Response:
     runtime = runtime_of(request)
-    require(request, "user.manage")
+    actor = require(request, "user.manage")
+    rows = users.read_all_users(runtime, actor)
     with runtime.read() as connection:
-        rows = users.all_users(connection)
         names = accounts_admin.people(connection)
         versions = stored_versions(connection)
     return render(
@@ -117,9 +117,9 @@ def create_user(request: Request, form: PostedForm) -> Response:
 
 def _user_page(request: Request, user_id: int, status: int = 200, **context: Any) -> Response:
     runtime = runtime_of(request)
-    require(request, "user.manage")
+    actor = require(request, "user.manage")
+    user = users.read_user(runtime, actor, user_id)
     with runtime.read() as connection:
-        user = users.get_user(connection, user_id)
         names = accounts_admin.people(connection)
         mine = deputies.deputyships_of(connection, user_id)
         candidates = [u for u in accounts_admin.active_usernames(connection) if u != user.username]

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Path, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from service.access import holds, may_attach, may_see
 from service.api.deps import MAX_ID
 from service.attachments import service
 from service.attachments.routes import DOWNLOAD_HEADERS, content_disposition
-from service.errors import NotFound
 from service.web.forms import PostedForm
 from service.web.pages.measures import show_page
 from service.web.pages.papers import show_paper
 from service.web.problems import explain
-from service.web.rendering import PageError, actor_of, page_router, redirect, runtime_of, signed_in
+from service.web.rendering import actor_of, page_router, redirect, runtime_of, signed_in
 from service.web.uploads import UploadRejected, posted_file
 
 router = page_router()
@@ -30,14 +28,6 @@ OWNERS: dict[str, tuple[str, Callable[..., Response]]] = {
 }
 
 
-def _visible(runtime: Any, owner_type: str, owner_id: int, actor: Any) -> Any:
-    with runtime.read() as connection:
-        item = service.owner(connection, owner_type, owner_id)
-    if not may_see(actor, item):
-        raise NotFound(service.OWNER_LABELS[owner_type], owner_id)
-    return item
-
-
 def _register(owner_type: str) -> None:
     segment, show = OWNERS[owner_type]
     page_url = f"/{segment}/{{owner_id}}"
@@ -46,9 +36,7 @@ def _register(owner_type: str) -> None:
     async def upload(request: Request, owner_id: ItemId) -> Response:
         runtime = runtime_of(request)
         actor = await run_in_threadpool(signed_in, request)
-        item = await run_in_threadpool(_visible, runtime, owner_type, owner_id, actor)
-        if not may_attach(actor, owner_type, item):
-            raise PageError(403, "Keine Berechtigung", "Sie dürfen hier keine Anlagen hinzufügen.")
+        await run_in_threadpool(service.check_upload, runtime, actor, owner_type, owner_id)
 
         def failed(message: str, status: int) -> Response:
             return show(request, owner_id, status, attachment_error=message)
@@ -58,20 +46,11 @@ def _register(owner_type: str) -> None:
         except UploadRejected as exc:
             return await run_in_threadpool(failed, exc.message, 422)
 
-        def store() -> None:
-            with runtime.write() as connection:
-                service.attach(
-                    runtime,
-                    connection,
-                    actor,
-                    owner_type,
-                    owner_id,
-                    filename=posted.filename,
-                    content=posted.content,
-                )
-
         try:
-            await run_in_threadpool(store)
+            name, content = posted.filename, posted.content
+            await run_in_threadpool(
+                service.upload, runtime, actor, owner_type, owner_id, name, content
+            )
         except Exception as exc:
             explained = explain(exc)
             if explained is None:
@@ -84,10 +63,9 @@ def _register(owner_type: str) -> None:
         f"/{segment}/{{owner_id}}/anlagen/{{attachment_id}}", name=f"web_download_{owner_type}"
     )
     def download(request: Request, owner_id: ItemId, attachment_id: ItemId) -> Response:
-        runtime = runtime_of(request)
-        _visible(runtime, owner_type, owner_id, actor_of(request))
-        with runtime.read() as connection:
-            found = service.download(connection, owner_type, owner_id, attachment_id)
+        found = service.read_attachment(
+            runtime_of(request), actor_of(request), owner_type, owner_id, attachment_id
+        )
         return Response(
             found.content,
             media_type=found.content_type,
@@ -106,11 +84,6 @@ def _register(owner_type: str) -> None:
     ) -> Response:
         runtime = runtime_of(request)
         actor = signed_in(request)
-        if not holds(actor, "attachment.delete"):
-            raise PageError(
-                403, "Keine Berechtigung", "Anlagen löschen dürfen AG-Leitung und Sitzungsdienst."
-            )
-        _visible(runtime, owner_type, owner_id, actor)
         with runtime.write() as connection:
             service.remove(runtime, connection, actor, owner_type, owner_id, attachment_id)
         done = (

@@ -14,11 +14,11 @@ from fastapi.responses import Response, StreamingResponse
 
 from service.audit import trail
 from service.audit.export import FORMATS
-from service.audit.routes import _cursor, _position
 from service.web import protocol
 from service.web.forms import PostedForm
 from service.web.protocol import PAGE_SIZE, SearchForm
 from service.web.rendering import page_router, redirect, render, require, runtime_of
+from workflow.errors import InvalidData
 
 router = page_router()
 PERMISSION = "audit.read"
@@ -32,28 +32,31 @@ def _form(request: Request) -> SearchForm:
 def _page(request: Request, form: SearchForm, after: str | None, **context: Any) -> Response:
     runtime = runtime_of(request)
     actor = require(request, PERMISSION)
-    reading, rows, more = protocol.Reading(), [], None
+    reading, rows, more, status = protocol.Reading(), [], None, 200
+    position = None
     if form.asked:
         with runtime.read() as connection:
             reading = protocol.read(connection, form)
     if reading.filters is not None:
+        try:
+            position = trail.search_position(after)
+        except InvalidData as exc:
+            # A cursor the search did not make: the same 422 as on every list of the API.
+            reading = protocol.Reading(problems={"nach": exc.problems[0].message})
+            status = 422
+    if reading.filters is not None:
         with runtime.write() as connection:
             found = trail.search(
-                runtime,
-                connection,
-                actor,
-                reading.filters,
-                form.zweck,
-                _position(after),
-                PAGE_SIZE + 1,
+                runtime, connection, actor, reading.filters, form.zweck, position, PAGE_SIZE + 1
             )
         if len(found) > PAGE_SIZE:
             found = found[:PAGE_SIZE]
-            more = form.query(nach=_cursor(found[-1]))
+            more = form.query(nach=trail.search_cursor(found[-1]))
         rows = [protocol.row(e) for e in found]
     return render(
         request,
         "protocol.html",
+        status=status,
         title="Protokollsuche",
         form=form,
         searched=reading.filters is not None,

@@ -10,12 +10,13 @@ from fastapi.responses import Response
 from service.reports import charts
 from service.reports.period import InvalidPeriod, Period, parse_period, period_of
 from service.reports.render import needs_attention, render_pdf
-from service.reports.service import sachstand
-from service.web.rendering import PageError, page_router, render, require, runtime_of
+from service.reports.schemas import Audience
+from service.reports.service import read_sachstand
+from service.web.rendering import PageError, page_router, render, runtime_of, signed_in
 from workflow.calendar import to_local
 
 router = page_router()
-AUDIENCES = {"intern": "internal", "oeffentlich": "public"}
+AUDIENCES: dict[str, Audience] = {"intern": "internal", "oeffentlich": "public"}
 
 
 def _periods(current: Period, count: int = 6) -> list[Period]:
@@ -39,13 +40,12 @@ def report_page(
     fassung: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     runtime = runtime_of(request)
-    require(request, "report.read")
+    actor = signed_in(request)
     today = to_local(runtime.now()).date()
     chosen = _period(today, zeitraum)
     audience = fassung if fassung in AUDIENCES else "intern"
     try:
-        with runtime.read() as connection:
-            report = sachstand(runtime, connection, chosen.key, AUDIENCES[audience])  # type: ignore[arg-type]
+        report = read_sachstand(runtime, actor, chosen.key, AUDIENCES[audience])
     except InvalidPeriod as exc:
         raise PageError(422, "Berichtszeitraum ungültig", str(exc)) from None
     return render(
@@ -68,12 +68,10 @@ def report_pdf(
     zeitraum: Annotated[str, Path(max_length=20)],
     fassung: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
-    runtime = runtime_of(request)
-    require(request, "report.read")
+    actor = signed_in(request)
     audience = AUDIENCES.get(fassung or "intern", "internal")
     try:
-        with runtime.read() as connection:
-            report = sachstand(runtime, connection, zeitraum, audience)  # type: ignore[arg-type]
+        report = read_sachstand(runtime_of(request), actor, zeitraum, audience)
     except InvalidPeriod as exc:
         raise PageError(422, "Berichtszeitraum ungültig", str(exc)) from None
     return Response(

@@ -319,7 +319,13 @@ def test_admin_creates_users_with_known_roles_only(client: TestClient, demo: Run
     )
     assert_problem(client.get(f"{API}/users/99999", headers=admin), 404, "nicht-gefunden")
     _assert_no_password_in_audit(demo, TEMPORARY)
-    assert _actions(demo)[len(before) :] == ["user.create", "user.set_roles"]
+    # An admin's reads of logins are logged: the new user's record, then the list.
+    assert _actions(demo)[len(before) :] == [
+        "user.create",
+        "user.read",
+        "user.set_roles",
+        "user.read",
+    ]
     with demo.read() as c:
         assert verify_chain(c, demo.chain_key).intact
 

@@ -225,7 +225,8 @@ def test_keyset_pagination_walks_every_measure_exactly_once(
     garbage = ["kein-cursor", "e30=", "WzFd"]  # not base64 JSON, "{}", "[1]"
     garbage += [_cursor({"after": 2**63}), _cursor({"after": -1}), _cursor({"after": "1e400"})]
     for bad in garbage:
-        assert_problem(client.get(f"{API}/measures", params={"cursor": bad}), 404)
+        problem = assert_problem(client.get(f"{API}/measures", params={"cursor": bad}), 422)
+        assert [f["field"] for f in problem["fields"]] == ["cursor"]
     for path in (f"{API}/measures/{2**63}", f"{API}/measures/{2**31}/history"):
         problem = assert_problem(client.get(path), 422, "eingabe-ungueltig")
         assert [f["field"] for f in problem["fields"]] == ["measure_id"]

@@ -15,11 +15,12 @@ from decimal import Decimal
 
 import pytest
 
+from service.actor import SYSTEM
 from service.auth.service import actor_for
 from service.measures.service import fire, list_measures
 from service.reports.period import InvalidPeriod
 from service.reports.schemas import ReportMeasure, SachstandReport
-from service.reports.service import sachstand
+from service.reports.service import read_sachstand
 from service.runtime import Runtime
 from tests.conftest import FakeClock
 from workflow.traffic_light import TrafficLightRules
@@ -28,8 +29,7 @@ OPEN = ["M-01", "M-02", "M-04", "M-05", "M-06", "M-07", "M-08", "M-09"]
 
 
 def report(runtime: Runtime, period: str, **kwargs: object) -> SachstandReport:
-    with runtime.read() as c:
-        return sachstand(runtime, c, period, **kwargs)  # type: ignore[arg-type]
+    return read_sachstand(runtime, SYSTEM, period, **kwargs)  # type: ignore[arg-type]
 
 
 def measures(result: SachstandReport) -> dict[str, ReportMeasure]:

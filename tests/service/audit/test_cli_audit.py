@@ -212,3 +212,28 @@ def test_the_embedded_default_creates_its_signing_key_with_a_warning(
     else:
         assert result.exit_code == 1
         assert "RATSFLOW_AUDIT_SIGNING_KEY ist nicht gesetzt" in result.output
+
+
+def test_a_checkpoint_path_that_is_a_folder_is_named_without_a_traceback(
+    cli: Runtime, tmp_path: Path
+) -> None:
+    result = ratsflow("audit", "verify", "--checkpoint", str(tmp_path))
+
+    assert result.exit_code == 1
+    assert f"{tmp_path}: das ist ein Ordner." in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_disclosure_into_a_missing_folder_is_named_without_a_traceback(
+    cli: Runtime, erika: int, tmp_path: Path
+) -> None:
+    target = tmp_path / "fehlt" / "auskunft.json"
+
+    result = ratsflow(
+        "audit", "disclosure", str(erika), "--as", "dsb", "--purpose", "Art. 15",
+        "--output", str(target),
+    )  # fmt: skip
+
+    assert result.exit_code == 1
+    assert f"{target}: kann nicht geschrieben werden (Ordner nicht gefunden)." in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from service.config import PROJECT_ROOT
+from service.reports.builder import ReportData, build_report
 from service.reports.period import Period
-from service.reports.service import ReportData, build_report
 from workflow.loader import load_file
 from workflow.traffic_light import TrafficLightRules
 

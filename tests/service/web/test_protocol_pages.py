@@ -109,3 +109,13 @@ def test_the_chain_check_reports_an_intact_chain(demo: Runtime) -> None:
     assert "Kette verletzt" not in checked.text
     expired = dsb.post("/protokoll/pruefen", data={"csrf_token": "0" * 64})
     assert expired.status_code == 403
+
+
+def test_a_bad_cursor_gets_the_same_422_as_in_the_api_and_searches_nothing(
+    demo: Runtime,
+) -> None:
+    dsb = signed_in(demo, "datenschutz")
+    answer = dsb.get("/protokoll", params={"zweck": PURPOSE, "nach": "kaputt"})
+    assert answer.status_code == 422
+    assert "unbekannte Seite" in answer.text and "<tbody>" not in answer.text
+    assert _trail_queries(demo, "audit.query") == []

@@ -214,7 +214,7 @@ def test_sorting_pages_by_the_sort_key(client: TestClient, demo: Runtime) -> Non
         params={"sort": "title", "cursor": first.json()["next_cursor"]},
         headers=staff,
     )
-    assert_problem(other, 404, "nicht-gefunden")
+    assert_problem(other, 422, "angaben-fehlen")
 
 
 def test_csv_export_opens_with_german_headers(client: TestClient, demo: Runtime) -> None:

@@ -1,0 +1,90 @@
+"""What every ``ratsflow`` command shares: the runtime, a failure as one German sentence.
+
+``service.cli`` imports the sub-commands (audit, user, import, report, scheduler) to
+register them; they take their helpers from here, so nothing imports back into the root
+command and the commands form no circle.
+
+A user never sees a traceback: expected failures become a sentence on standard error and a
+non-zero exit code, naming the file (and line, where the failure has one) when a file is
+involved.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from service.runtime import Runtime
+
+_OS_REASONS = {
+    errno.EACCES: "keine Berechtigung",
+    errno.EISDIR: "das ist ein Ordner",
+    errno.ENOSPC: "kein Platz auf dem Datenträger",
+    errno.EROFS: "Dateisystem nur lesbar",
+}
+
+
+def open_runtime() -> Runtime:
+    """The runtime of the configured database (``RATSFLOW_DATABASE_URL``)."""
+    from service.runtime import Runtime
+
+    return Runtime.from_settings()
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Prints ``message`` to standard error; raise the result to end the command."""
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def os_reason(exc: OSError, missing: str = "Datei oder Ordner nicht gefunden") -> str:
+    """Why a file could not be used, in German; ``missing`` for a path that does not exist."""
+    if exc.errno == errno.ENOENT:
+        return missing
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or "Ein-/Ausgabefehler")
+
+
+def write_failed(path: object, exc: OSError) -> typer.Exit:
+    """A file the command was to write: its name and why it could not be written."""
+    reason = os_reason(exc, missing="Ordner nicht gefunden")
+    return fail(f"{path}: kann nicht geschrieben werden ({reason}).")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turns every expected failure into a German sentence and exit code 1."""
+    from sqlalchemy.exc import OperationalError
+
+    from service.errors import ServiceError
+    from workflow.errors import DefinitionError, GuardFailed, NotAllowed, WorkflowError
+
+    try:
+        yield
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)  # file:line: reason
+        raise typer.Exit(1) from None
+    except GuardFailed as exc:
+        typer.echo("Voraussetzungen nicht erfüllt:", err=True)
+        for failure in exc.failures:
+            typer.echo(f"  – {failure.message}", err=True)
+        raise typer.Exit(1) from None
+    except NotAllowed as exc:
+        typer.echo(exc.detail, err=True)
+        for option in exc.allowed:
+            typer.echo(f"  {option.event}: {option.label}", err=True)
+        raise typer.Exit(1) from None
+    except (WorkflowError, ServiceError) as exc:
+        raise fail(exc.detail) from None
+    except OperationalError as exc:
+        raise fail(f"Datenbank nicht erreichbar oder nicht eingerichtet: {exc.orig}") from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise fail(f"{where}{os_reason(exc)}.") from None
+    except ValueError as exc:
+        raise fail(str(exc)) from None

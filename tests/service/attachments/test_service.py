@@ -1,0 +1,143 @@
+"""Anlagen are read like their item: a file of a non-public item is a logged read.
+
+The API and the web page go through the same service read, so each writes one access event
+(``attachment.read`` for a download, the owner's ``measure.read`` for the list), committed
+before the file is sent; when it cannot be written, nothing is sent (503).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from service.actor import SYSTEM
+from service.attachments.service import upload
+from service.auth.service import actor_for
+from service.main import create_app
+from service.papers.service import paper_by_reference
+from service.runtime import Runtime
+from tests import factories
+from tests.service.api.test_measures_api import assert_problem, login
+from tests.service.reads import audit_fails, reads
+from tests.service.web.conftest import signed_in
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+READER = "ag.leitung"
+
+
+@dataclass(frozen=True)
+class Internal:
+    measure_id: int
+    attachment_id: int
+    responsible: int
+
+
+@pytest.fixture
+def internal(demo: Runtime) -> Internal:
+    """A non-public measure with a file, its responsible person named."""
+    with demo.write() as c:
+        person = factories.person(demo, c)
+        measure_id = factories.measure(demo, c, public=False, responsible_person_id=person)
+    row = upload(demo, SYSTEM, "measure", measure_id, "Vermerk.pdf", PDF)
+    return Internal(measure_id, row.id, person)
+
+
+@pytest.fixture
+def api(demo: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+        yield client
+
+
+def user_id(runtime: Runtime, username: str) -> int | None:
+    with runtime.read() as c:
+        return actor_for(c, username).user_id
+
+
+@dataclass(frozen=True)
+class Door:
+    """The API with a token or the web with a session cookie, signed in as ``READER``."""
+
+    name: str
+    client: TestClient
+    headers: dict[str, str]
+
+    def download(self, item: Internal) -> httpx.Response:
+        if self.name == "api":
+            url = f"/api/v1/measures/{item.measure_id}/attachments/{item.attachment_id}"
+        else:
+            url = f"/massnahmen/{item.measure_id}/anlagen/{item.attachment_id}"
+        return self.client.get(url, headers=self.headers)
+
+
+@pytest.fixture(params=["api", "web"])
+def door(request: pytest.FixtureRequest, demo: Runtime, api: TestClient) -> Iterator[Door]:
+    if request.param == "api":
+        yield Door("api", api, login(api, READER))
+        return
+    with signed_in(demo, READER) as web:
+        yield Door("web", web, {})
+
+
+def test_downloading_an_attachment_of_a_non_public_item_is_logged(
+    demo: Runtime, door: Door, internal: Internal
+) -> None:
+    response = door.download(internal)
+
+    assert response.status_code == 200
+    assert response.content == PDF
+    [read] = reads(demo, "attachment.read")
+    assert read.actor_id == user_id(demo, READER)
+    assert read.entity_id == internal.attachment_id
+    assert internal.responsible in read.persons
+
+
+def test_an_attachment_download_that_cannot_be_logged_answers_503_and_sends_nothing(
+    door: Door, internal: Internal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit_fails(monkeypatch)
+
+    response = door.download(internal)
+
+    assert response.status_code == 503
+    assert "nicht im Protokoll vermerkt" in response.text
+    assert PDF not in response.content
+    assert response.headers["retry-after"] == "5"
+
+
+def test_listing_the_attachments_of_a_non_public_measure_is_logged(
+    demo: Runtime, api: TestClient, internal: Internal
+) -> None:
+    response = api.get(
+        f"/api/v1/measures/{internal.measure_id}/attachments", headers=login(api, READER)
+    )
+
+    assert response.status_code == 200
+    assert [a["filename"] for a in response.json()] == ["Vermerk.pdf"]
+    [read] = reads(demo, "measure.read")[-1:]
+    assert (read.actor_id, read.entity_id) == (user_id(demo, READER), internal.measure_id)
+
+
+def test_a_file_of_a_public_item_is_not_logged(demo: Runtime, api: TestClient) -> None:
+    with demo.read() as c:
+        paper_id = paper_by_reference(c, "VII/0680/24").id
+    listed = api.get(f"/api/v1/papers/{paper_id}/attachments", headers=login(api, READER))
+    [attachment] = listed.json()
+
+    response = api.get(attachment["download"], headers=login(api, READER))
+
+    assert response.status_code == 200
+    assert reads(demo, "attachment.read") == []
+    assert reads(demo, "paper.read") == []
+
+
+def test_a_hidden_items_file_stays_hidden_from_the_public_and_unlogged(
+    demo: Runtime, api: TestClient, internal: Internal
+) -> None:
+    url = f"/api/v1/measures/{internal.measure_id}/attachments/{internal.attachment_id}"
+
+    assert_problem(api.get(url), 404)
+    assert reads(demo, "attachment.read") == []

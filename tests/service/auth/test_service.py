@@ -1,0 +1,125 @@
+"""A login names a person: an admin reading user records is a logged read.
+
+The API, the Verwaltung pages and ``ratsflow user list`` call the same service reads, each
+committing one ``user.read`` (naming the persons behind the logins shown) before the
+record is shown; when it cannot be written, nothing is shown (503).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from service.auth.service import actor_for
+from service.cli import app as cli
+from service.config import get_settings
+from service.main import create_app
+from service.runtime import Runtime
+from tests.conftest import CHAIN_KEY
+from tests.service.api.conftest import (  # noqa: F401 - fixtures, used by name
+    _demo_postgres_template,
+    _demo_sqlite_template,
+    _fast_password_hashing,
+    clock,
+    database_url,
+)
+from tests.service.api.test_measures_api import login
+from tests.service.reads import audit_fails, reads
+from tests.service.web.conftest import demo, signed_in  # noqa: F401 - demo is a fixture
+
+SUBJECT = "ag.mitglied"  # the login whose record the admin reads
+
+
+@pytest.fixture
+def api(demo: Runtime) -> Iterator[TestClient]:  # noqa: F811 - the imported fixture
+    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def web(demo: Runtime) -> Iterator[TestClient]:  # noqa: F811
+    with signed_in(demo, "admin") as client:
+        yield client
+
+
+def ids(runtime: Runtime, username: str) -> tuple[int, int]:
+    with runtime.read() as c:
+        actor = actor_for(c, username)
+    assert actor.user_id is not None and actor.person_id is not None
+    return actor.user_id, actor.person_id
+
+
+def record(api: TestClient, web: TestClient, door: str, user_id: int) -> httpx.Response:
+    if door == "api":
+        return api.get(f"/api/v1/users/{user_id}", headers=login(api, "admin"))
+    return web.get(f"/verwaltung/benutzer/{user_id}")
+
+
+@pytest.mark.parametrize("door", ["api", "web"])
+def test_an_admin_reading_a_user_record_is_logged(
+    demo: Runtime,  # noqa: F811
+    api: TestClient,
+    web: TestClient,
+    door: str,
+) -> None:
+    user_id, person_id = ids(demo, SUBJECT)
+
+    response = record(api, web, door, user_id)
+
+    assert response.status_code == 200, response.text
+    [read] = reads(demo, "user.read")
+    assert read.actor_id == ids(demo, "admin")[0]
+    assert (read.entity_id, read.persons) == (user_id, {person_id})
+
+
+@pytest.mark.parametrize("door", ["api", "web"])
+def test_a_user_record_whose_read_cannot_be_logged_answers_503_and_shows_nothing(
+    demo: Runtime,  # noqa: F811
+    api: TestClient,
+    web: TestClient,
+    door: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user_id, _ = ids(demo, SUBJECT)
+    headers = login(api, "admin")
+    audit_fails(monkeypatch)
+
+    if door == "api":
+        response = api.get(f"/api/v1/users/{user_id}", headers=headers)
+    else:
+        response = web.get(f"/verwaltung/benutzer/{user_id}")
+
+    assert response.status_code == 503
+    assert SUBJECT not in response.text
+
+
+@pytest.mark.parametrize("door", ["api", "web", "cli"])
+def test_the_list_of_users_is_logged_naming_the_persons_behind_them(
+    demo: Runtime,  # noqa: F811
+    api: TestClient,
+    web: TestClient,
+    door: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if door == "api":
+        shown = api.get("/api/v1/users?limit=200", headers=login(api, "admin")).text
+    elif door == "web":
+        shown = web.get("/verwaltung").text
+    else:
+        monkeypatch.setenv("RATSFLOW_DATABASE_URL", demo.settings.database_url)
+        monkeypatch.setenv("RATSFLOW_CHAIN_KEY", CHAIN_KEY)
+        get_settings.cache_clear()
+        try:
+            shown = CliRunner().invoke(cli, ["user", "list"]).output
+        finally:
+            get_settings.cache_clear()
+
+    assert SUBJECT in shown
+    [read] = reads(demo, "user.read")
+    assert read.entity_id is None
+    assert ids(demo, SUBJECT)[1] in read.persons
+    assert read.actor_id == (None if door == "cli" else ids(demo, "admin")[0])

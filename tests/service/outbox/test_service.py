@@ -1,0 +1,113 @@
+"""The outbox names each recipient's e-mail address: listing it is a logged read.
+
+The API and ``ratsflow outbox list`` call the same service read, which commits one
+``outbox.read`` naming the recipients shown before the list is returned, and returns
+nothing (503) when that cannot be written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from service.auth.service import actor_for
+from service.cli import app as cli
+from service.config import get_settings
+from service.main import create_app
+from service.outbox.repository import outbox
+from service.outbox.service import Mail, enqueue
+from service.runtime import Runtime
+from tests import factories
+from tests.conftest import CHAIN_KEY
+from tests.service.api.test_measures_api import assert_problem, login
+from tests.service.reads import audit_fails, reads
+
+ADDRESS = "ilse.irrlauf@aschersleben.example"
+
+
+@pytest.fixture
+def recipient(demo: Runtime) -> int:
+    """A person whose reminder could not be delivered (a dead letter in the outbox)."""
+    with demo.write() as c:
+        person_id = factories.person(demo, c, email=ADDRESS)
+        mail = Mail(
+            reminder_key=f"measure:1/frist:1/vorher-7/person:{person_id}",
+            kind="wiedervorlage",
+            recipient_email=ADDRESS,
+            recipient_person_id=person_id,
+            subject="Wiedervorlage fällig: M-07",
+            context={
+                "anrede": "Guten Tag,",
+                "vertretung": None,
+                "gegenstand": "die Maßnahme M-07",
+                "faellig": demo.now(),
+                "link": "https://example.invalid/massnahmen/7",
+            },
+        )
+        enqueue(c, mail, demo.settings.mail, demo.now())
+        c.execute(
+            outbox.update()
+            .where(outbox.c.recipient_person_id == person_id)
+            .values(status="failed", last_error="SMTP 550: unbekannt")
+        )
+    return person_id
+
+
+@pytest.fixture
+def api(demo: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_listing_the_outbox_is_logged_naming_the_recipients(
+    demo: Runtime, api: TestClient, recipient: int
+) -> None:
+    response = api.get("/api/v1/outbox?status=failed", headers=login(api, "sitzungsdienst"))
+
+    assert response.status_code == 200
+    assert [i["recipient_email"] for i in response.json()["items"]] == [ADDRESS]
+    [read] = reads(demo, "outbox.read")
+    with demo.read() as c:
+        assert read.actor_id == actor_for(c, "sitzungsdienst").user_id
+    assert read.persons == {recipient}
+
+
+def test_an_outbox_list_that_cannot_be_logged_answers_503_and_shows_no_address(
+    api: TestClient, recipient: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = login(api, "admin")
+    audit_fails(monkeypatch)
+
+    response = api.get("/api/v1/outbox", headers=headers)
+
+    assert_problem(response, 503)
+    assert ADDRESS not in response.text
+
+
+def test_an_empty_outbox_page_shows_nobody_and_logs_nothing(
+    demo: Runtime, api: TestClient, recipient: int
+) -> None:
+    response = api.get("/api/v1/outbox?status=sent", headers=login(api, "admin"))
+
+    assert response.json()["items"] == []
+    assert reads(demo, "outbox.read") == []
+
+
+def test_the_command_line_outbox_list_is_logged_as_the_system(
+    demo: Runtime, recipient: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", demo.settings.database_url)
+    monkeypatch.setenv("RATSFLOW_CHAIN_KEY", CHAIN_KEY)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["outbox", "list", "--failed"])
+    finally:
+        get_settings.cache_clear()
+
+    assert result.exit_code == 0, result.output
+    assert ADDRESS in result.output
+    [read] = reads(demo, "outbox.read")
+    assert read.actor_id is None and read.persons == {recipient}
