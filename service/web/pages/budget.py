@@ -12,7 +12,7 @@ from service.access import holds
 from service.api.deps import MAX_ID
 from service.budget import service as budget
 from service.web import budget_form as reading
-from service.web.forms import PostedForm, posted_count, posted_id
+from service.web.forms import PostedForm, posted_count, posted_id, posted_text
 from service.web.problems import explain
 from service.web.rendering import (
     page_router,
@@ -100,7 +100,7 @@ def create_line(request: Request, form: PostedForm) -> Response:
         problems["massnahme"] = "Bitte eine Maßnahme wählen."
     if year is None or not 1990 <= year <= 2100:
         problems["jahr"] = "Bitte ein Haushaltsjahr wie 2027 angeben."
-    account = form.get("konto", "").strip()
+    account = posted_text(form.get("konto"))
     if not problems:
         assert measure_id is not None
         try:
@@ -169,7 +169,7 @@ def edit_line(request: Request, line_id: LineId, form: PostedForm) -> Response:
     allowed = _may_change(actor)
     values, problems = _amounts(form, allowed)
     if allowed["einmalig"] and "konto" in form:
-        values["product_account"] = form.get("konto", "").strip() or None
+        values["product_account"] = posted_text(form.get("konto")) or None
     if problems:
         return _line_page(
             request,

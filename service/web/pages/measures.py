@@ -20,7 +20,7 @@ from service.errors import NotFound
 from service.measures import service as measures
 from service.web import diagram, measure_page
 from service.web.formatting import field_value
-from service.web.forms import PostedForm, input_for, inputs_for, posted_id, shown
+from service.web.forms import PostedForm, input_for, inputs_for, posted_id, posted_text, shown
 from service.web.problems import explain
 from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
 from workflow.calendar import to_local
@@ -108,9 +108,9 @@ def create_measure(request: Request, form: PostedForm) -> Response:
                 connection,
                 actor,
                 programme_id=posted_id(form.get("arbeitspapier")),
-                code=form.get("kennung", "").strip(),
-                title=form.get("titel", "").strip(),
-                description=form.get("beschreibung", "").strip() or None,
+                code=posted_text(form.get("kennung")),
+                title=posted_text(form.get("titel")),
+                description=posted_text(form.get("beschreibung"), lines=True) or None,
                 responsible_person_id=posted_id(form.get("verantwortlich")),
                 public=form.get("oeffentlich") == "ja",
                 fields=fields,
@@ -231,7 +231,7 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
     data = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in form.items()
-        if key.startswith(FIELD_PREFIX) and value.strip()
+        if key.startswith(FIELD_PREFIX) and posted_text(value, lines=True)
     }
     try:
         with runtime.write() as connection:

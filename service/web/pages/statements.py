@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from service.api.deps import MAX_ID
 from service.statements import service as statements
-from service.web.forms import PostedForm, posted_date
+from service.web.forms import PostedForm, posted_date, posted_text
 from service.web.pages.measures import show_page
 from service.web.problems import explain
 from service.web.rendering import page_router, redirect, runtime_of, signed_in
@@ -35,7 +35,7 @@ def give_statement(request: Request, measure_id: MeasureId, form: PostedForm) ->
                     kind=form.get("art") or None,
                     outcome=form.get("ergebnis", ""),
                     given_on=given_on,
-                    text=form.get("text", "").strip() or None,
+                    text=posted_text(form.get("text"), lines=True) or None,
                 )
         except Exception as exc:
             explained = explain(exc)

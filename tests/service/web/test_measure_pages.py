@@ -231,3 +231,101 @@ def test_the_table_pages_through_many_measures(demo: Runtime) -> None:
     assert "vorherige Seite" in second.text
     assert "<strong>31</strong> Entwurf" in first.text
     assert "alle 31 anzeigen" in first.text
+
+
+# --- the web form decides as the API does (issue "One gate") ----------------------------------
+
+
+def _changes(runtime: Runtime) -> tuple[object, ...]:
+    with runtime.read() as connection:
+        rows = tuple((r.id, r.code, r.version) for r in measures.list_measures(connection))
+        steps = connection.execute(select(func.count()).select_from(history)).scalar()
+    return rows, steps
+
+
+def test_an_ag_member_cannot_report_progress_on_another_persons_measure_in_the_web(
+    demo: Runtime,
+) -> None:
+    with demo.read() as connection:
+        m01 = _ids(connection)["M-01"]  # Thomas Behrendt's
+        version = get_measure(connection, m01).version
+    before = _changes(demo)
+    url = f"/massnahmen/{m01}"
+    refused = post_form(
+        signed_in(demo, "ag.mitglied"),
+        url,
+        f"{url}/schritte",
+        {"ereignis": "fortschritt_melden", "version": str(version), "feld_fortschritt": "99"},
+    )
+    assert refused.status_code == 403
+    assert "AG-Mitglieder dürfen das nur bei Maßnahmen, für die sie verantwortlich" in refused.text
+    assert "Ihre Eingaben" in refused.text and "<dd>99</dd>" in refused.text
+    assert _changes(demo) == before
+
+
+def test_an_ag_member_is_not_offered_submitting_another_persons_non_public_draft(
+    demo: Runtime,
+) -> None:
+    with demo.write() as connection:
+        lead = actor_for(connection, "ag.leitung")
+        draft = measures.new_measure(
+            demo,
+            connection,
+            lead,
+            programme_id=get_measure(connection, 1).programme_id,
+            code="N-01",
+            title="Interner Entwurf",
+            public=False,
+        )
+    page = signed_in(demo, "ag.mitglied").get(f"/massnahmen/{draft}")
+    assert page.status_code == 200
+    assert re.findall(r'name="ereignis" value="(\w+)"', page.text) == []
+    assert "keinen Schritt auslösen" in page.text
+
+
+def _new(client: object, **form: str) -> object:
+    return post_form(client, "/massnahmen/neu", "/massnahmen/neu", {"oeffentlich": "ja", **form})  # type: ignore[arg-type]
+
+
+def test_an_ag_member_cannot_create_a_measure_for_another_person_in_the_web(
+    demo: Runtime,
+) -> None:
+    with demo.read() as connection:
+        programme = get_measure(connection, 1).programme_id
+        thomas = actor_for(connection, "ag.leitung").person_id
+    before = _changes(demo)
+    refused = _new(
+        signed_in(demo, "ag.mitglied"),
+        arbeitspapier=str(programme),
+        kennung="A-01",
+        titel="Für jemand anderen",
+        verantwortlich=str(thomas),
+    )
+    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert "nur Maßnahmen anlegen, für die Sie selbst" in refused.text  # type: ignore[attr-defined]
+    assert 'value="Für jemand anderen"' in refused.text  # type: ignore[attr-defined]
+    assert _changes(demo) == before
+
+
+def test_a_second_measure_with_an_existing_kennung_is_refused_in_the_web(demo: Runtime) -> None:
+    with demo.read() as connection:
+        programme = get_measure(connection, 1).programme_id
+    before = _changes(demo)
+    refused = _new(
+        signed_in(demo, "ag.leitung"), arbeitspapier=str(programme), kennung="M-01", titel="Zwei"
+    )
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "„M-01“ ist in diesem Arbeitspapier vergeben." in refused.text  # type: ignore[attr-defined]
+    assert _changes(demo) == before
+
+
+def test_a_title_with_a_nul_byte_is_refused_in_the_web(demo: Runtime) -> None:
+    with demo.read() as connection:
+        programme = get_measure(connection, 1).programme_id
+    before = _changes(demo)
+    refused = _new(
+        signed_in(demo, "ag.leitung"), arbeitspapier=str(programme), kennung="Z-01", titel="A\x00B"
+    )
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "Titel: darf keine Steuerzeichen" in refused.text  # type: ignore[attr-defined]
+    assert _changes(demo) == before
