@@ -57,21 +57,13 @@ def fire_by_user(
 
 
 def fire(
-    runtime: Runtime,
-    connection: Connection,
-    actor: Actor,
-    measure_id: int,
-    event: str,
-    *,
-    version: int | None = None,
-    data: Mapping[str, Any] | None = None,
-    comment: str | None = None,
-    request_id: str | None = None,
+    runtime: Runtime, connection: Connection, actor: Actor, measure_id: int, event: str, **step: Any
 ) -> Transitioned:
     """Fires an event with the roles the definition names, and nothing else.
 
     For system work (the demo replay, a paper's cascade) and tests; what a signed-in user
-    asks for goes through ``fire_by_user``.
+    asks for goes through ``fire_by_user``, whose keywords (``version``, ``data``,
+    ``comment``, ``request_id``) ``step`` takes.
     """
     return runtime.lifecycle.fire(
         connection,
@@ -80,8 +72,6 @@ def fire(
         event,
         actor=actor,
         now=runtime.now(),
-        expected_version=version,
-        data=data,
-        comment=comment,
-        request_id=request_id,
+        expected_version=step.pop("version", None),
+        **step,
     )

@@ -91,8 +91,16 @@ def read_programmes(
 def _check(values: Mapping[str, Any]) -> None:
     title, description = values.get("title"), values.get("description")
     rules.check_texts(
-        rules.Text("title", "Titel", title, required="title" in values, max_length=500),
-        rules.Text("description", "Beschreibung", description, multiline=True, max_length=20_000),
+        rules.Text(
+            "title", "Titel", title, required="title" in values, max_length=rules.TITLE_LENGTH
+        ),
+        rules.Text(
+            "description",
+            "Beschreibung",
+            description,
+            multiline=True,
+            max_length=rules.LONG_TEXT_LENGTH,
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from sqlalchemy import func, select
 
 from service.auth.service import actor_for
@@ -283,49 +284,45 @@ def test_an_ag_member_is_not_offered_submitting_another_persons_non_public_draft
     assert "keinen Schritt auslösen" in page.text
 
 
-def _new(client: object, **form: str) -> object:
-    return post_form(client, "/massnahmen/neu", "/massnahmen/neu", {"oeffentlich": "ja", **form})  # type: ignore[arg-type]
+def _refused_new_measure(
+    runtime: Runtime, username: str, status: int, reason: str, **form: str
+) -> httpx.Response:
+    """Posts the new-measure form; it must come back with ``status`` and ``reason``, keep
+    what was typed, and change nothing."""
+    with runtime.read() as connection:
+        programme = get_measure(connection, 1).programme_id
+    before = _changes(runtime)
+    typed = {"arbeitspapier": str(programme), "oeffentlich": "ja", **form}
+    refused = post_form(signed_in(runtime, username), "/massnahmen/neu", "/massnahmen/neu", typed)
+    assert refused.status_code == status
+    assert reason in refused.text
+    assert f'value="{form["kennung"]}"' in refused.text
+    assert _changes(runtime) == before
+    return refused
 
 
 def test_an_ag_member_cannot_create_a_measure_for_another_person_in_the_web(
     demo: Runtime,
 ) -> None:
     with demo.read() as connection:
-        programme = get_measure(connection, 1).programme_id
         thomas = actor_for(connection, "ag.leitung").person_id
-    before = _changes(demo)
-    refused = _new(
-        signed_in(demo, "ag.mitglied"),
-        arbeitspapier=str(programme),
+    refused = _refused_new_measure(
+        demo,
+        "ag.mitglied",
+        403,
+        "nur Maßnahmen anlegen, für die Sie selbst",
         kennung="A-01",
         titel="Für jemand anderen",
         verantwortlich=str(thomas),
     )
-    assert refused.status_code == 403  # type: ignore[attr-defined]
-    assert "nur Maßnahmen anlegen, für die Sie selbst" in refused.text  # type: ignore[attr-defined]
-    assert 'value="Für jemand anderen"' in refused.text  # type: ignore[attr-defined]
-    assert _changes(demo) == before
+    assert 'value="Für jemand anderen"' in refused.text
 
 
 def test_a_second_measure_with_an_existing_kennung_is_refused_in_the_web(demo: Runtime) -> None:
-    with demo.read() as connection:
-        programme = get_measure(connection, 1).programme_id
-    before = _changes(demo)
-    refused = _new(
-        signed_in(demo, "ag.leitung"), arbeitspapier=str(programme), kennung="M-01", titel="Zwei"
-    )
-    assert refused.status_code == 422  # type: ignore[attr-defined]
-    assert "„M-01“ ist in diesem Arbeitspapier vergeben." in refused.text  # type: ignore[attr-defined]
-    assert _changes(demo) == before
+    reason = "„M-01“ ist in diesem Arbeitspapier vergeben."
+    _refused_new_measure(demo, "ag.leitung", 422, reason, kennung="M-01", titel="Zwei")
 
 
 def test_a_title_with_a_nul_byte_is_refused_in_the_web(demo: Runtime) -> None:
-    with demo.read() as connection:
-        programme = get_measure(connection, 1).programme_id
-    before = _changes(demo)
-    refused = _new(
-        signed_in(demo, "ag.leitung"), arbeitspapier=str(programme), kennung="Z-01", titel="A\x00B"
-    )
-    assert refused.status_code == 422  # type: ignore[attr-defined]
-    assert "Titel: darf keine Steuerzeichen" in refused.text  # type: ignore[attr-defined]
-    assert _changes(demo) == before
+    reason = "Titel: darf keine Steuerzeichen"
+    _refused_new_measure(demo, "ag.leitung", 422, reason, kennung="Z-01", titel="A\x00B")
