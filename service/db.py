@@ -10,14 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
-
-from service.config import get_settings
 
 READ_ONLY = "ratsflow_read_only"
 
@@ -81,11 +78,6 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Connection) -> None:
         mode = "DEFERRED" if connection.get_execution_options().get(READ_ONLY) else "IMMEDIATE"
         connection.exec_driver_sql(f"BEGIN {mode}")
-
-
-@lru_cache
-def get_engine(url: str | None = None) -> Engine:
-    return make_engine(url or get_settings().database_url)
 
 
 @contextmanager

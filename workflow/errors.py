@@ -1,22 +1,39 @@
-"""One hierarchy for everything that can go wrong in the engine.
+"""One hierarchy for everything that can go wrong in ratsflow on purpose, rooted here.
 
 Each error carries the facts a user needs (the allowed events, the failing conditions, the
 missing fields) so that the API, the CLI and the web pages can all explain it in German
-without knowing how the engine works.
+without knowing how the engine works. The service layer's errors derive from the same base
+through ``service.errors.ServiceError``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 class WorkflowError(Exception):
-    """Base of every error the engine raises; ``detail`` is German text for a user."""
+    """Base of every error raised on purpose; ``detail`` is German text for a user.
 
+    The class names the kind of failure as an RFC 9457 problem type: its HTTP ``status``, a
+    stable ``slug`` (the type is ``/probleme/<slug>``) and a German ``title``. These are
+    plain class attributes, so the engine still does no I/O; the API renders problem+json
+    from them and the web its message, both from the same attributes, so that the doors
+    never disagree about an error. ``extensions`` adds what a client needs to act on it.
+    """
+
+    status: int = 422
+    slug: str = "ablauf-fehler"
+    title: str = "Fehler im Ablauf"
     detail: str = "Fehler im Arbeitsablauf."
 
     def __str__(self) -> str:
         return self.detail
+
+    def extensions(self) -> dict[str, Any]:
+        """The problem's extension members (``allowed``, ``failures``, ``fields``, ...)."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -33,10 +50,19 @@ class Problem:
 
 
 class DefinitionError(WorkflowError):
+    slug = "definition-fehlerhaft"
+    title = "Definition fehlerhaft"
+
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems)
         self.problems = problems
         self.detail = "\n".join(str(p) for p in problems)
+
+    def extensions(self) -> dict[str, Any]:
+        fields = [
+            {"field": p.file, "label": str(p.line), "message": p.reason} for p in self.problems
+        ]
+        return {"fields": fields}
 
 
 @dataclass(frozen=True)
@@ -50,6 +76,10 @@ class EventOption:
 class NotAllowed(WorkflowError):
     """The event does not exist or cannot be fired from the item's current state."""
 
+    status = 409
+    slug = "ungueltiger-uebergang"
+    title = "Übergang nicht möglich"
+
     def __init__(self, event: str, state: str, allowed: list[EventOption]) -> None:
         super().__init__(event, state)
         self.event = event
@@ -58,9 +88,16 @@ class NotAllowed(WorkflowError):
         names = ", ".join(o.event for o in allowed) or "keine"
         self.detail = f"„{event}“ ist im Zustand „{state}“ nicht möglich. Möglich sind: {names}."
 
+    def extensions(self) -> dict[str, Any]:
+        return {"allowed": [{"event": o.event, "label": o.label} for o in self.allowed]}
+
 
 class Forbidden(WorkflowError):
     """The actor's roles do not include one of the roles the transition names."""
+
+    status = 403
+    slug = "rolle-fehlt"
+    title = "Keine Berechtigung"
 
     def __init__(self, event: str, actor_roles: frozenset[str], allowed_roles: frozenset[str]):
         super().__init__(event)
@@ -81,11 +118,17 @@ class GuardFailure:
 class GuardFailed(WorkflowError):
     """One or more conditions of the transition are not met; every failing one is listed."""
 
+    slug = "voraussetzung-fehlt"
+    title = "Voraussetzungen nicht erfüllt"
+
     def __init__(self, event: str, failures: list[GuardFailure]) -> None:
         super().__init__(event)
         self.event = event
         self.failures = failures
         self.detail = "Voraussetzungen nicht erfüllt: " + " ".join(f.message for f in failures)
+
+    def extensions(self) -> dict[str, Any]:
+        return {"failures": [{"guard": f.guard, "message": f.message} for f in self.failures]}
 
 
 @dataclass(frozen=True)
@@ -95,8 +138,18 @@ class FieldProblem:
     message: str
 
 
+def field_members(problems: Iterable[FieldProblem]) -> dict[str, Any]:
+    """The ``fields`` member of a problem: each input at fault, its label and the reason."""
+    return {
+        "fields": [{"field": p.field, "label": p.label, "message": p.message} for p in problems]
+    }
+
+
 class MissingData(WorkflowError):
     """The transition requires data (or a comment) that was not given."""
+
+    slug = "angaben-fehlen"
+    title = "Angaben fehlen oder sind ungültig"
 
     def __init__(self, event: str, missing: list[FieldProblem]) -> None:
         super().__init__(event)
@@ -105,9 +158,15 @@ class MissingData(WorkflowError):
         labels = ", ".join(m.label for m in missing)
         self.detail = f"Für „{event}“ fehlen Angaben: {labels}."
 
+    def extensions(self) -> dict[str, Any]:
+        return field_members(self.missing)
+
 
 class InvalidData(WorkflowError):
     """Given data does not fit the field's type or range."""
+
+    slug = "angaben-fehlen"
+    title = "Angaben fehlen oder sind ungültig"
 
     def __init__(self, event: str, problems: list[FieldProblem]) -> None:
         super().__init__(event)
@@ -115,9 +174,16 @@ class InvalidData(WorkflowError):
         self.problems = problems
         self.detail = "Ungültige Angaben: " + " ".join(f"{p.label}: {p.message}" for p in problems)
 
+    def extensions(self) -> dict[str, Any]:
+        return field_members(self.problems)
+
 
 class StaleVersion(WorkflowError):
     """Someone else changed the item since the caller read it; the database decided."""
+
+    status = 409
+    slug = "veraltete-version"
+    title = "Version veraltet"
 
     def __init__(self, entity: str, entity_id: int, expected: int) -> None:
         super().__init__(entity, entity_id, expected)

@@ -12,6 +12,10 @@ from workflow.spec import WorkflowSpec
 
 
 class UnknownDefinition(WorkflowError):
+    status = 404
+    slug = "nicht-gefunden"
+    title = "Nicht gefunden"
+
     def __init__(self, name: str, version: int | None = None) -> None:
         super().__init__(name, version)
         which = f"„{name}“" + (f" in Version {version}" if version is not None else "")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
+
+from workflow.errors import WorkflowError
 
 Outcome = Literal["angenommen", "abgelehnt", "nicht_beschlussfaehig"]
 
@@ -22,17 +24,24 @@ _FRACTION_WORDS: dict[Fraction, str] = {
 }
 
 
-class InvalidVote(ValueError):
+class InvalidVote(WorkflowError, ValueError):
     """A recorded vote that cannot be right; ``field`` lets a form mark the input to fix.
 
     When the counts together exceed those who could vote, no single count is to blame; the
     error then names ``yes``, the first count field of the form.
     """
 
+    slug = "abstimmung-ungueltig"
+    title = "Abstimmung ungültig"
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.detail = message
+
+    def extensions(self) -> dict[str, Any]:
+        return {"fields": [{"field": self.field, "label": self.field, "message": self.message}]}
 
 
 @dataclass(frozen=True)

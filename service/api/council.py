@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel
 from pydantic_core import PydanticCustomError
@@ -18,13 +17,14 @@ from pydantic_core import PydanticCustomError
 from service import access
 from service.actor import Actor
 from service.api.deps import CurrentActor
+from service.errors import AccessDenied
 
 
 def permitted(permission: str) -> Callable[[Actor], Actor]:
     def check(actor: CurrentActor) -> Actor:
         if not access.holds(actor, permission):
             roles = ", ".join(sorted(access.PERMISSIONS[permission]))
-            raise HTTPException(403, f"Dafür ist eine dieser Rollen nötig: {roles}.")
+            raise AccessDenied(f"Dafür ist eine dieser Rollen nötig: {roles}.")
         return actor
 
     return check

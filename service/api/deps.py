@@ -6,14 +6,15 @@ import string
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
-from service.auth.errors import PasswordChangeRequired
+from service.auth.errors import NotSignedIn, PasswordChangeRequired
 from service.auth.tokens import Session, session_for_token
+from service.errors import AccessDenied
 from service.runtime import Runtime
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -27,7 +28,6 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 # Ids are INTEGER columns (int4 on PostgreSQL): a larger number can name no row, and binding
 # it fails in the driver (SQLite: OverflowError, PostgreSQL: "integer out of range").
 MAX_ID = 2**31 - 1
@@ -37,7 +37,7 @@ def _session(runtime: Runtime, token: str) -> Session:
     with runtime.read() as connection:
         session = session_for_token(connection, token, runtime.now())
     if session is None:
-        raise HTTPException(401, "Das Token ist ungültig oder abgelaufen.", UNAUTHORIZED)
+        raise NotSignedIn("Das Token ist ungültig oder abgelaufen.")
     return session
 
 
@@ -63,13 +63,13 @@ def optional_actor(session: MaybeSession) -> Actor | None:
 def current_session(session: MaybeSession) -> Session:
     """The caller's session even while a password change is pending (change, logout)."""
     if session is None:
-        raise HTTPException(401, "Bitte mit einem Bearer-Token anmelden.", UNAUTHORIZED)
+        raise NotSignedIn()
     return session
 
 
 def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
-        raise HTTPException(401, "Bitte mit einem Bearer-Token anmelden.", UNAUTHORIZED)
+        raise NotSignedIn()
     return actor
 
 
@@ -103,7 +103,7 @@ WriteDep = Annotated[Connection, Depends(write_connection, scope="function")]
 def require_role(*roles: str) -> Callable[[Actor], Actor]:
     def check(actor: CurrentActor) -> Actor:
         if not actor.roles & set(roles):
-            raise HTTPException(403, f"Dafür ist eine dieser Rollen nötig: {', '.join(roles)}.")
+            raise AccessDenied(f"Dafür ist eine dieser Rollen nötig: {', '.join(roles)}.")
         return actor
 
     return check

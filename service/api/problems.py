@@ -1,7 +1,8 @@
 """RFC 9457 problem details: every error leaves the API as ``application/problem+json``.
 
-Each domain error maps to one status and one stable ``type``; ``detail`` is German text a
-user can act on. Unexpected errors answer 500 with no trace of the code behind them.
+Each error raised on purpose names its own status, stable ``type`` and German title on its
+class (``workflow.errors.WorkflowError``); one handler renders them all, with ``detail`` as
+German text a user can act on. Unexpected errors answer 500 with no trace of the code.
 """
 
 from __future__ import annotations
@@ -18,27 +19,8 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
-from service.errors import (
-    CarriedItemsBlocked,
-    Conflict,
-    NotFound,
-    NotQuorate,
-    RowsRejected,
-    ServiceError,
-    ServiceProblem,
-)
-from workflow.errors import (
-    DefinitionError,
-    Forbidden,
-    GuardFailed,
-    InvalidData,
-    MissingData,
-    NotAllowed,
-    StaleVersion,
-    WorkflowError,
-)
-from workflow.registry import UnknownDefinition
-from workflow.votes import InvalidVote
+from service.errors import ServiceError
+from workflow.errors import WorkflowError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("ratsflow.api")
@@ -92,69 +74,10 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _workflow_problem(exc: WorkflowError) -> JSONResponse:
-    if isinstance(exc, ServiceProblem):
-        return problem(exc.status, exc.slug, exc.title, exc.detail, **exc.extra)
-    if isinstance(exc, NotAllowed):
-        allowed = [{"event": o.event, "label": o.label} for o in exc.allowed]
-        return problem(
-            409, "ungueltiger-uebergang", "Übergang nicht möglich", exc.detail, allowed=allowed
-        )
-    if isinstance(exc, StaleVersion):
-        return problem(409, "veraltete-version", "Version veraltet", exc.detail)
-    if isinstance(exc, Forbidden):
-        return problem(403, "rolle-fehlt", "Keine Berechtigung", exc.detail)
-    if isinstance(exc, GuardFailed):
-        failures = [{"guard": f.guard, "message": f.message} for f in exc.failures]
-        return problem(
-            422,
-            "voraussetzung-fehlt",
-            "Voraussetzungen nicht erfüllt",
-            exc.detail,
-            failures=failures,
-        )
-    if isinstance(exc, MissingData | InvalidData):
-        items = exc.missing if isinstance(exc, MissingData) else exc.problems
-        fields = [{"field": p.field, "label": p.label, "message": p.message} for p in items]
-        return problem(
-            422, "angaben-fehlen", "Angaben fehlen oder sind ungültig", exc.detail, fields=fields
-        )
-    if isinstance(exc, NotFound | UnknownDefinition):
-        return problem(404, "nicht-gefunden", "Nicht gefunden", exc.detail)
-    if isinstance(exc, CarriedItemsBlocked):
-        blocked = [
-            {"entity_type": b.entity_type, "id": b.entity_id, "title": b.title, "reason": b.reason}
-            for b in exc.blocked
-        ]
-        return problem(
-            409,
-            "massnahmen-blockieren",
-            "Maßnahmen blockieren den Beschluss",
-            exc.detail,
-            blocked=blocked,
-        )
-    if isinstance(exc, RowsRejected):
-        rows = [{"row": p.row, "field": p.field, "message": p.message} for p in exc.problems]
-        return problem(422, "import-fehlerhaft", "Import fehlerhaft", exc.detail, rows=rows)
-    if isinstance(exc, NotQuorate):
-        quorum = {
-            "voting_members": exc.voting_members,
-            "present": exc.present,
-            "required_present": exc.required,
-        }
-        return problem(
-            422, "nicht-beschlussfaehig", "Nicht beschlussfähig", exc.detail, quorum=quorum
-        )
-    if isinstance(exc, Conflict):
-        return problem(409, exc.slug, exc.title, exc.detail)
-    if isinstance(exc, DefinitionError):
-        fields = [
-            {"field": p.file, "label": str(p.line), "message": p.reason} for p in exc.problems
-        ]
-        return problem(
-            422, "definition-fehlerhaft", "Definition fehlerhaft", exc.detail, fields=fields
-        )
-    return problem(422, "ablauf-fehler", "Fehler im Ablauf", exc.detail)
+def known_problem(exc: WorkflowError) -> JSONResponse:
+    """Any error raised on purpose, as its class describes it (see ``workflow.errors``)."""
+    headers = exc.headers if isinstance(exc, ServiceError) else None
+    return problem(exc.status, exc.slug, exc.title, exc.detail, headers, **exc.extensions())
 
 
 _STATUS_TEXT = {
@@ -249,22 +172,8 @@ def install(app: FastAPI) -> None:
     _document_problems(app)
 
     @app.exception_handler(WorkflowError)
-    async def _workflow(_: Request, exc: WorkflowError) -> JSONResponse:
-        return _workflow_problem(exc)
-
-    @app.exception_handler(InvalidVote)
-    async def _vote(_: Request, exc: InvalidVote) -> JSONResponse:
-        fields = [{"field": exc.field, "label": exc.field, "message": str(exc)}]
-        return problem(422, "abstimmung-ungueltig", "Abstimmung ungültig", str(exc), fields=fields)
-
-    @app.exception_handler(ServiceError)
-    async def _service(_: Request, exc: ServiceError) -> JSONResponse:
-        fields = None
-        if exc.field is not None:
-            fields = [{"field": exc.field, "label": exc.field, "message": exc.detail}]
-        return problem(
-            exc.status, exc.slug, exc.title, exc.detail, headers=exc.headers, fields=fields
-        )
+    async def _known(_: Request, exc: WorkflowError) -> JSONResponse:
+        return known_problem(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

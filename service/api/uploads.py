@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from service.errors import ServiceProblem
+from service.errors import ServiceError
 
 # Boundaries and part headers around the file; generous, the file itself is checked exactly.
 FORM_OVERHEAD = 64 * 1024
@@ -37,25 +38,22 @@ UPLOAD_BODY = {
 }
 
 
-class TooLarge(ServiceProblem):
+class TooLarge(ServiceError):
+    status = 413
+    slug = "zu-gross"
+    title = "Anfrage zu groß"
+
     def __init__(self, limit: int) -> None:
-        super().__init__(
-            413,
-            "zu-gross",
-            "Anfrage zu groß",
-            f"Die Datei ist zu groß. Erlaubt sind höchstens {_megabytes(limit)}.",
-        )
+        super().__init__(f"Die Datei ist zu groß. Erlaubt sind höchstens {_megabytes(limit)}.")
 
 
-class BadUpload(ServiceProblem):
+class BadUpload(ServiceError):
     def __init__(self, reason: str) -> None:
-        super().__init__(
-            422,
-            "eingabe-ungueltig",
-            "Eingabe ungültig",
-            f"Ungültige Eingabe: file: {reason}",
-            fields=[{"field": "file", "label": "Datei", "message": reason}],
-        )
+        super().__init__(f"Ungültige Eingabe: file: {reason}", field="file")
+        self.reason = reason
+
+    def extensions(self) -> dict[str, Any]:
+        return {"fields": [{"field": "file", "label": "Datei", "message": self.reason}]}
 
 
 @dataclass(frozen=True)

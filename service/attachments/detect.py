@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 import filetype
 
-from service.errors import ServiceProblem
+from service.errors import ServiceError
 
 TEXT = frozenset({"text/plain", "text/csv"})
 
@@ -37,16 +38,18 @@ _PROMISED = {ending: kind for kind, (_, endings) in ALLOWED.items() for ending i
 _CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r", "\f"}
 
 
-class UnsupportedType(ServiceProblem):
+class UnsupportedType(ServiceError):
+    status = 415
+    slug = "dateityp-unzulaessig"
+    title = "Dateityp nicht zulässig"
+
     def __init__(self, filename: str, detected: str, reason: str) -> None:
         allowed = ", ".join(name for name, _ in ALLOWED.values())
-        super().__init__(
-            415,
-            "dateityp-unzulaessig",
-            "Dateityp nicht zulässig",
-            f"„{filename}“: {reason} Erlaubt sind: {allowed}.",
-            detected_type=detected,
-        )
+        super().__init__(f"„{filename}“: {reason} Erlaubt sind: {allowed}.")
+        self.detected = detected
+
+    def extensions(self) -> dict[str, Any]:
+        return {"detected_type": self.detected}
 
 
 @dataclass(frozen=True)

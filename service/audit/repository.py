@@ -134,19 +134,6 @@ def previous_hash(connection: Connection, chain_key: str, seq: int) -> str | Non
     return row[0] if row else None
 
 
-def detail_rows(connection: Connection, event_ids: list[int]) -> dict[int, list[Any]]:
-    found: dict[int, list[Any]] = {}
-    for start in range(0, len(event_ids), 500):
-        chunk = event_ids[start : start + 500]
-        for row in connection.execute(
-            select(details.c.event_id, details.c.path, details.c.value, details.c.salt).where(
-                details.c.event_id.in_(chunk)
-            )
-        ):
-            found.setdefault(row.event_id, []).append(row)
-    return found
-
-
 def detail_rows_between(
     connection: Connection, first_id: int, last_id: int
 ) -> dict[int, list[Any]]:
@@ -176,8 +163,9 @@ def person_of_user(connection: Connection, user_id: int) -> int | None:
 
 
 def event_at(connection: Connection, chain_key: str, seq: int) -> Any:
+    """The event ``seq`` of a chain: its id, seq, ts and hash (or None)."""
     return connection.execute(
-        select(events.c.seq, events.c.ts, events.c.hash).where(
+        select(events.c.id, events.c.seq, events.c.ts, events.c.hash).where(
             events.c.chain_key == chain_key, events.c.seq == seq
         )
     ).first()

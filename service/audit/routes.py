@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
 from service.access import holds
@@ -27,6 +27,7 @@ from service.audit.schemas import (
     ChainVerification,
     VerificationReport,
 )
+from service.errors import AccessDenied
 from workflow.calendar import BERLIN
 
 router = APIRouter(prefix="/api/v1/audit", tags=["Protokoll"])
@@ -34,10 +35,7 @@ router = APIRouter(prefix="/api/v1/audit", tags=["Protokoll"])
 
 def audit_reader(actor: CurrentActor) -> Actor:
     if not holds(actor, "audit.read"):
-        raise HTTPException(
-            403,
-            "Das Protokoll lesen nur die Datenschutzbeauftragte und die Revision.",
-        )
+        raise AccessDenied("Das Protokoll lesen nur die Datenschutzbeauftragte und die Revision.")
     return actor
 
 

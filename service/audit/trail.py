@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from service import keyset
+from service.access import holds
 from service.actor import Actor
 from service.audit import checkpoints, export, query, repository
 from service.audit.checkpoints import Checkpoint, Contradiction
@@ -22,6 +22,7 @@ from service.audit.disclosure import disclosure
 from service.audit.query import Filters, FoundEvent, Position
 from service.audit.service import DISCLOSURE, EXPORT, QUERY, record_query
 from service.audit.verify import Verification, verify_chain
+from service.errors import AccessDenied
 from service.runtime import Runtime
 
 # The search's one order, newest first; its cursor is the keyset cursor every list uses.
@@ -39,6 +40,12 @@ def search_position(cursor: str | None) -> Position | None:
     return None if after is None else Position(after.value, after.id)
 
 
+def require_reader(actor: Actor) -> None:
+    """Only the Datenschutzbeauftragte and the Revision read the trail; never the admin."""
+    if not holds(actor, "audit.read"):
+        raise AccessDenied("Das Protokoll lesen nur die Datenschutzbeauftragte und die Revision.")
+
+
 def search(
     runtime: Runtime,
     connection: Connection,
@@ -48,6 +55,7 @@ def search(
     after: Position | None = None,
     limit: int = 50,
 ) -> list[FoundEvent]:
+    require_reader(actor)
     found = query.page(connection, filters, after, limit)
     record_query(runtime, connection, actor, QUERY, purpose, filters.given())
     return found
@@ -57,22 +65,19 @@ def start_export(
     runtime: Runtime, actor: Actor, filters: Filters, purpose: str, kind: str
 ) -> Iterator[str]:
     """Records the export (committed), then streams everything older than that record."""
+    require_reader(actor)
     with runtime.write() as connection:
         sealed = record_query(
             runtime, connection, actor, EXPORT, purpose, {**filters.given(), "format": kind}
         )
-        own = connection.execute(
-            select(repository.events.c.ts, repository.events.c.id).where(
-                repository.events.c.chain_key == runtime.chain_key,
-                repository.events.c.seq == sealed.seq,
-            )
-        ).one()
+        own = repository.event_at(connection, runtime.chain_key, sealed.seq)
     return export.stream(kind, query.walk(runtime.read, filters, Position(own.ts, own.id)))
 
 
 def disclose(
     runtime: Runtime, connection: Connection, actor: Actor, person_id: int, purpose: str
 ) -> dict[str, Any]:
+    require_reader(actor)
     data = disclosure(connection, person_id, runtime.now())
     record_query(
         runtime,
@@ -128,7 +133,3 @@ def _checkpoint_tells_more(result: Verification, contradiction: Contradiction) -
     if result.first_bad_seq is None:
         return True
     return contradiction.first < result.first_bad_seq and result.first_bad_seq > contradiction.last
-
-
-def checkpoint_now(runtime: Runtime, now: datetime) -> list[Checkpoint]:
-    return checkpoints.write_checkpoint(runtime, now)

@@ -18,11 +18,12 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.actor import Actor
+from service.access import holds
+from service.actor import SYSTEM, Actor
 from service.audit.service import created, record
 from service.auth.errors import InvalidDeputy
 from service.auth.models import Deputyship, User
-from service.errors import NotFound
+from service.errors import AccessDenied, NotFound
 from service.runtime import Runtime
 from workflow.calendar import to_local
 
@@ -100,6 +101,14 @@ def recipients_for(connection: Connection, person_id: int, now: datetime) -> lis
     return result
 
 
+def _require_for(actor: Actor, user_id: int) -> None:
+    """Every login names its own deputies; an admin those of anyone (the console too)."""
+    if actor == SYSTEM or holds(actor, "user.manage"):
+        return
+    if not (holds(actor, "user.self") and actor.user_id == user_id):
+        raise AccessDenied("Stellvertretungen anderer Benutzer verwaltet nur die Administration.")
+
+
 def name_deputy(
     runtime: Runtime,
     connection: Connection,
@@ -110,6 +119,7 @@ def name_deputy(
     starts_on: date,
     ends_on: date,
 ) -> int:
+    _require_for(actor, user_id)
     absent = connection.execute(
         select(users.c.id, users.c.person_id, users.c.active).where(users.c.id == user_id)
     ).first()
@@ -184,6 +194,7 @@ def withdraw(
     runtime: Runtime, connection: Connection, actor: Actor, *, user_id: int, deputyship_id: int
 ) -> None:
     """Ends a deputyship at once; the row stays, so the record of who stood in remains."""
+    _require_for(actor, user_id)
     now = runtime.now()
     changed = connection.execute(
         update(deputyships)

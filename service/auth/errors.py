@@ -8,15 +8,22 @@ from workflow.spec import KNOWN_ROLES
 BEARER = {"WWW-Authenticate": "Bearer"}
 
 
-class LoginFailed(ServiceError):
-    """One answer for an unknown user, a wrong password and a deactivated user alike."""
+class NotSignedIn(ServiceError):
+    """No valid token where one is needed: 401 with the challenge ``WWW-Authenticate``."""
 
     status = 401
     slug = "nicht-angemeldet"
     title = "Nicht angemeldet"
 
+    def __init__(self, detail: str = "Bitte mit einem Bearer-Token anmelden.") -> None:
+        super().__init__(detail, headers=BEARER)
+
+
+class LoginFailed(NotSignedIn):
+    """One answer for an unknown user, a wrong password and a deactivated user alike."""
+
     def __init__(self) -> None:
-        super().__init__("Benutzername oder Passwort ist falsch.", headers=BEARER)
+        super().__init__("Benutzername oder Passwort ist falsch.")
 
 
 class LoginThrottled(ServiceError):

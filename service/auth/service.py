@@ -57,6 +57,12 @@ def _known_roles(roles: list[str]) -> list[str]:
     return sorted(set(roles))
 
 
+def _require_manager(actor: Actor) -> None:
+    # The console's operator (SYSTEM) holds the database anyway.
+    if actor != SYSTEM and not holds(actor, "user.manage"):
+        raise AccessDenied("Dafür fehlt die Berechtigung „Benutzer verwalten“.")
+
+
 def create_user(
     runtime: Runtime,
     connection: Connection,
@@ -68,6 +74,7 @@ def create_user(
     password_hash: str | None = None,
     must_change_password: bool = False,
 ) -> int:
+    _require_manager(actor)
     clean_roles = _known_roles(roles)
     if connection.execute(select(users.c.id).where(users.c.username == username)).first():
         raise DuplicateUser(username)
@@ -154,12 +161,6 @@ def get_user(connection: Connection, user_id: int) -> Any:
     return row
 
 
-def _require_manager(actor: Actor) -> None:
-    # The console's operator (SYSTEM) holds the database anyway.
-    if actor != SYSTEM and not holds(actor, "user.manage"):
-        raise AccessDenied("Dafür fehlt die Berechtigung „Benutzer verwalten“.")
-
-
 def _log_users(runtime: Runtime, actor: Actor, rows: list[Any]) -> None:
     if rows:
         log_read(runtime, actor, "user", None, persons=[r.person_id for r in rows])
@@ -233,6 +234,7 @@ def _change(
 
 def deactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
     """Ends the login at once: its tokens are revoked; history and name stay."""
+    _require_manager(actor)
     user = get_user(connection, user_id)
     if user_id == actor.user_id:
         raise AccountConflict("Sie können Ihr eigenes Konto nicht deaktivieren.")
@@ -244,6 +246,7 @@ def deactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: 
 
 def reactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
     """The login works again with its old password; tokens revoked before stay revoked."""
+    _require_manager(actor)
     user = get_user(connection, user_id)
     if not user.active:
         _change(runtime, connection, actor, user, "user.reactivate", {"active": True})
@@ -253,6 +256,7 @@ def reactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: 
 def set_roles(
     runtime: Runtime, connection: Connection, actor: Actor, user_id: int, roles: list[str]
 ) -> Any:
+    _require_manager(actor)
     clean = _known_roles(roles)
     user = get_user(connection, user_id)
     if user_id == actor.user_id and "admin" in user.roles and "admin" not in clean:
@@ -272,6 +276,7 @@ def set_temporary_password(
 
     Every token of the user is revoked: a reset usually means the old password is gone.
     """
+    _require_manager(actor)
     user = get_user(connection, user_id)
     check_policy(password, user.username)
     _change(

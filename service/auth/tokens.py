@@ -124,11 +124,6 @@ def session_for_token(connection: Connection, token: str, now: datetime) -> Sess
     return Session(actor, digest, bool(row.must_change_password))
 
 
-def actor_for_token(connection: Connection, token: str, now: datetime) -> Actor | None:
-    session = session_for_token(connection, token, now)
-    return session.actor if session is not None else None
-
-
 def revoke_by_digest(connection: Connection, digest: str, now: datetime) -> None:
     connection.execute(update(tokens).where(tokens.c.token_hash == digest).values(revoked_at=now))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from service import access, keyset
 from service.actor import Actor
@@ -25,6 +25,7 @@ from service.auth.schemas import (
     UserPage,
 )
 from service.auth.tokens import hash_password
+from service.errors import AccessDenied
 from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/users", tags=["Benutzer"])
@@ -37,7 +38,7 @@ LABELS = {"user.manage": "Benutzer verwalten", "user.self": "eigenes Konto verwa
 def permitted(permission: str) -> Callable[[Actor], Actor]:
     def check(actor: CurrentActor) -> Actor:
         if not access.holds(actor, permission):
-            raise HTTPException(403, f"Dafür fehlt die Berechtigung „{LABELS[permission]}“.")
+            raise AccessDenied(f"Dafür fehlt die Berechtigung „{LABELS[permission]}“.")
         return actor
 
     return check

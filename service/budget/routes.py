@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response, UploadFile
+from fastapi import APIRouter, Path, Query, Response, UploadFile
 
 from service import keyset
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
+from service.api.uploads import TooLarge
 from service.budget import service
 from service.budget.schemas import (
     BudgetLineCreate,
@@ -127,6 +128,6 @@ def import_spent(
     # work never stall the event loop.
     content = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(content) > MAX_IMPORT_BYTES:
-        raise HTTPException(413, "Die Datei ist größer als 2 MB.")
+        raise TooLarge(MAX_IMPORT_BYTES)
     rows, updated, unchanged = service.import_spent(runtime, connection, actor, content)
     return ImportResult(rows=rows, updated=updated, unchanged=unchanged)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.engine import Connection
 
 from service import access, keyset
 from service.actor import Actor
 from service.api.council import patch_values, permitted
-from service.api.deps import MAX_ID, UNAUTHORIZED, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
+from service.auth.errors import NotSignedIn
 from service.committees import service
 from service.committees.schemas import (
     AgendaItemCreate,
@@ -161,15 +162,10 @@ def _members_visible(connection: Connection, committee_id: int, actor: Actor | N
     committee = service.get_committee(connection, committee_id)
     if not access.may_see_committee_internals(actor, committee):
         # The members of an internal working group are staff: personal data.
-        raise NotFound("Gremium", committee_id) if actor else _login_required()
+        if actor is None:
+            raise NotSignedIn("Die Mitglieder dieses Gremiums sind nur angemeldet sichtbar.")
+        raise NotFound("Gremium", committee_id)
     return committee
-
-
-def _login_required() -> Exception:
-
-    return HTTPException(
-        401, "Die Mitglieder dieses Gremiums sind nur angemeldet sichtbar.", UNAUTHORIZED
-    )
 
 
 @router.get(

@@ -20,20 +20,20 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from service.errors import ServiceProblem
+from service.errors import ServiceError
 from service.idempotency.models import IdempotencyKey
 
 keys = IdempotencyKey.__table__  # type: ignore[attr-defined]
 
 
-class KeyReused(ServiceProblem):
+class KeyReused(ServiceError):
     """The same key came with another request: most likely a client bug, never replayed."""
+
+    slug = "idempotenz-schluessel-wiederverwendet"
+    title = "Idempotency-Key bereits verwendet"
 
     def __init__(self, key: str) -> None:
         super().__init__(
-            422,
-            "idempotenz-schluessel-wiederverwendet",
-            "Idempotency-Key bereits verwendet",
             f"Der Idempotency-Key „{key}“ wurde bereits für eine andere Anfrage verwendet. "
             "Für eine neue Anfrage bitte einen neuen Schlüssel wählen.",
         )

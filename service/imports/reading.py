@@ -16,17 +16,15 @@ from typing import Any
 
 import openpyxl
 
-from service.errors import ServiceProblem
+from service.errors import ServiceError
 
 
-class Unreadable(ServiceProblem):
+class Unreadable(ServiceError):
+    slug = "import-unlesbar"
+    title = "Datei nicht lesbar"
+
     def __init__(self, filename: str, reason: str) -> None:
-        super().__init__(
-            422,
-            "import-unlesbar",
-            "Datei nicht lesbar",
-            f"„{filename}“ ist keine lesbare CSV- oder Excel-Datei: {reason}",
-        )
+        super().__init__(f"„{filename}“ ist keine lesbare CSV- oder Excel-Datei: {reason}")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import Actor
 from service.audit.service import record
-from service.errors import ServiceProblem
+from service.errors import ServiceError
 from service.imports import repository
 from service.imports.measures import MeasureRow, RowError, map_headers, parse_row
 from service.imports.reading import read_table
@@ -27,25 +27,27 @@ from service.runtime import Runtime
 SHOWN_ERRORS = 200  # a file with more broken rows is broken as a whole; the first ones tell
 
 
-class ImportFailed(ServiceProblem):
+class ImportFailed(ServiceError):
+    slug = "import-fehlerhaft"
+    title = "Import fehlerhaft"
+
     def __init__(self, filename: str, errors: list[RowError]) -> None:
         rows = {e.row for e in errors}
-        shown = errors[:SHOWN_ERRORS]
         super().__init__(
-            422,
-            "import-fehlerhaft",
-            "Import fehlerhaft",
             f"„{filename}“: {len(errors)} Fehler in {len(rows)} Zeile(n); nichts wurde "
-            "gespeichert. " + " ".join(f"{e}." for e in shown[:5]),
-            rows=[{"row": e.row, "column": e.column, "message": e.message} for e in shown],
+            "gespeichert. " + " ".join(f"{e}." for e in errors[:5])
         )
         self.filename = filename
         self.errors = errors
 
+    def extensions(self) -> dict[str, Any]:
+        shown = self.errors[:SHOWN_ERRORS]
+        return {"rows": [{"row": e.row, "column": e.column, "message": e.message} for e in shown]}
 
-class ProgrammeUnclear(ServiceProblem):
-    def __init__(self, detail: str) -> None:
-        super().__init__(422, "arbeitspapier-unklar", "Arbeitspapier unklar", detail)
+
+class ProgrammeUnclear(ServiceError):
+    slug = "arbeitspapier-unklar"
+    title = "Arbeitspapier unklar"
 
 
 @dataclass(frozen=True)

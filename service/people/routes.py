@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from sqlalchemy.engine import Connection
 
 from service import access, keyset
 from service.actor import Actor
 from service.api.council import patch_values, permitted
-from service.api.deps import MAX_ID, UNAUTHORIZED, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
+from service.auth.errors import NotSignedIn
 from service.errors import NotFound
 from service.people import service
 from service.people.schemas import (
@@ -137,9 +138,7 @@ def _readable(connection: Connection, person_id: int, actor: Actor | None) -> An
     except NotFound:
         row = None
     if row is None or not service.is_public(connection, row):
-        raise HTTPException(
-            401, "Diese Angaben sind nur für angemeldete Beschäftigte sichtbar.", UNAUTHORIZED
-        )
+        raise NotSignedIn("Diese Angaben sind nur für angemeldete Beschäftigte sichtbar.")
     return row
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import Actor
 from service.audit.repository import lock_chain
-from service.errors import NotFound
+from service.errors import NotFound, ServiceError
 from service.keyset import After
 from service.measures import rules
 from service.measures import service as measures
@@ -32,12 +32,15 @@ EDITABLE = ("title", "description", "owner_person_id", "paper_id", "review_cycle
 _LABELS = {"owner_person_id": "Verantwortliche Person", "paper_id": "Vorlage"}
 
 
-class StaleProgramme(StaleVersion):
+class StaleProgramme(StaleVersion, ServiceError):
+    """A stale version, though a programme's version is a digest, not a number to name."""
+
     def __init__(self, programme_id: int) -> None:
-        super().__init__("programme", programme_id, 0)
-        self.detail = (
-            "Das Arbeitspapier wurde inzwischen geändert. Bitte neu laden und erneut versuchen."
+        ServiceError.__init__(
+            self,
+            "Das Arbeitspapier wurde inzwischen geändert. Bitte neu laden und erneut versuchen.",
         )
+        self.entity, self.entity_id, self.expected = "programme", programme_id, 0
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from service.access import holds
 from service.actor import Actor
 from service.api.deps import CurrentActor, RuntimeDep
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem, problem, responses
+from service.errors import AccessDenied
 from service.reports.period import InvalidPeriod
 from service.reports.render import MEDIA_TYPES, Format, render
 from service.reports.schemas import Audience, SachstandReport
@@ -26,7 +27,7 @@ _BY_MEDIA_TYPE: dict[str, Format] = {
 
 def report_reader(actor: CurrentActor) -> Actor:
     if not holds(actor, "report.read"):
-        raise HTTPException(403, "Berichte dürfen nur Beschäftigte der Verwaltung lesen.")
+        raise AccessDenied("Berichte dürfen nur Beschäftigte der Verwaltung lesen.")
     return actor
 
 

@@ -47,7 +47,7 @@ def scheduler_main(ctx: typer.Context) -> None:
 @scheduler_app.command("jobs")
 def scheduler_jobs() -> None:
     """Listet die Aufträge mit Kennung, Zeitplan und zuletzt erledigtem Zeitraum."""
-    from service.scheduler import repository
+    from service.scheduler import service as scheduler
     from service.scheduler.jobs import job_specs
     from workflow.calendar import to_local
 
@@ -55,7 +55,7 @@ def scheduler_jobs() -> None:
     with runtime.read() as connection:
         for spec in job_specs(runtime.settings.schedule):
             plan = spec.cron if spec.cron else f"alle {spec.seconds} s"
-            last = repository.last_period(connection, spec.id) if spec.periodic else None
+            last = scheduler.last_period(connection, spec.id) if spec.periodic else None
             done = f"  zuletzt: {to_local(last):%d.%m.%Y %H:%M}" if last else ""
             typer.echo(f"{spec.id:<24} {plan:<18} {spec.label}{done}")
 

@@ -13,11 +13,14 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from service.deadlines import service as deadlines
 from service.runtime import Runtime
-from service.scheduler import recipients, repository
+from service.scheduler import recipients
+from service.scheduler import service as scheduler
 from service.scheduler.links import item_link
 from service.scheduler.notify import notify
 from service.scheduler.reminders import RESPONSIBLE, Stage, due_now, next_moment, schedule
+from service.scheduler.service import RemindedItem
 from workflow.calendar import to_local
 
 BATCH = 500
@@ -33,10 +36,10 @@ def sweep(runtime: Runtime, now: datetime) -> int:
     written = 0
     while True:
         with runtime.write() as connection:
-            fresh = repository.unplanned_deadlines(connection, BATCH)
+            fresh = deadlines.unplanned(connection, BATCH)
             for row in fresh:
                 _plan(runtime, connection, row)
-            due = repository.due_deadlines(connection, now, BATCH)
+            due = deadlines.reminder_due(connection, now, BATCH)
             for row in due:
                 written += _remind(runtime, connection, row, now)
         if len(fresh) < BATCH and len(due) < BATCH:
@@ -47,57 +50,35 @@ def _plan(runtime: Runtime, connection: Connection, row: Any) -> None:
     settings = runtime.settings.schedule
     timed = schedule(settings, row.name, row.due_at)
     first = timed[0][1] if timed and row.open else None
-    repository.plan_deadline(connection, row.id, first)
+    deadlines.plan_reminders(connection, row.id, first)
 
 
 def _remind(runtime: Runtime, connection: Connection, row: Any, now: datetime) -> int:
     if not row.open:
-        repository.plan_deadline(connection, row.id, None)
+        deadlines.plan_reminders(connection, row.id, None)
         return 0
     timed = schedule(runtime.settings.schedule, row.name, row.due_at)
     written = 0
-    item = _item(connection, row)
+    item = scheduler.reminded_item(connection, row.entity_type, row.entity_id)
     if item is not None:
         for stage in due_now(timed, row.next_reminder_at, now, row.due_at):
             written += _send_stage(runtime, connection, row, item, stage, now)
-    repository.plan_deadline(connection, row.id, next_moment(timed, now))
+    deadlines.plan_reminders(connection, row.id, next_moment(timed, now))
     return written
-
-
-def _item(connection: Connection, row: Any) -> dict[str, Any] | None:
-    if row.entity_type == "measure":
-        m = repository.measure(connection, row.entity_id)
-        if m is None:
-            return None
-        return {
-            "title": f"{m.code} {m.title}",
-            "subject": m.code,
-            "gegenstand": f"die Maßnahme {m.code} „{m.title}“",
-            "responsible": m.responsible_person_id,
-        }
-    p = repository.paper(connection, row.entity_id)
-    if p is None:
-        return None
-    return {
-        "title": f"{p.reference} {p.title}",
-        "subject": f"Vorlage {p.reference}",
-        "gegenstand": f"die Vorlage {p.reference} „{p.title}“",
-        "responsible": None,
-    }
 
 
 def _audience(
     runtime: Runtime,
     connection: Connection,
     row: Any,
-    item: dict[str, Any],
+    item: RemindedItem,
     who: str,
     now: datetime,
 ) -> list[recipients.Recipient]:
     settings = runtime.settings.schedule
     if who == RESPONSIBLE:
-        if item["responsible"] is not None:
-            return recipients.resolve(connection, item["responsible"], now)
+        if item.responsible is not None:
+            return recipients.resolve(connection, item.responsible, now)
         role = (
             settings.paper_reminder_role
             if row.entity_type == "paper"
@@ -111,7 +92,7 @@ def _send_stage(
     runtime: Runtime,
     connection: Connection,
     row: Any,
-    item: dict[str, Any],
+    item: RemindedItem,
     stage: Stage,
     now: datetime,
 ) -> int:
@@ -122,20 +103,20 @@ def _send_stage(
     due_day = row.due_at
     days = abs(stage.days)
     if stage.kind == "frist_erinnerung":
-        subject = f"Erinnerung: {row.label} – {item['subject']} bis {_day(due_day)}"
+        subject = f"Erinnerung: {row.label} – {item.subject} bis {_day(due_day)}"
     elif stage.kind == "wiedervorlage":
-        subject = f"Wiedervorlage fällig: {item['title']}"
+        subject = f"Wiedervorlage fällig: {item.title}"
     else:
-        subject = f"Frist überschritten: {row.label} – {item['subject']}"
+        subject = f"Frist überschritten: {row.label} – {item.subject}"
     responsible = "nicht benannt"
-    if item["responsible"] is not None:
-        named = recipients.describe(connection, [item["responsible"]])
+    if item.responsible is not None:
+        named = recipients.describe(connection, [item.responsible])
         responsible = named[0].name if named else responsible
     elif row.entity_type == "paper":
         responsible = ESCALATION_LABELS.get(runtime.settings.schedule.paper_reminder_role, "")
     context = {
         "frist": row.label,
-        "gegenstand": item["gegenstand"],
+        "gegenstand": item.gegenstand,
         "faellig": row.due_at,
         "tage": days,
         "zustaendig": responsible,

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from service.actor import SYSTEM
-from service.audit.service import record
 from service.runtime import Runtime
-from service.scheduler import recipients, repository
+from service.scheduler import recipients
+from service.scheduler import service as scheduler
 from service.scheduler.links import item_link
 from service.scheduler.notify import notify
 from workflow.calendar import next_working_day, to_local
@@ -36,28 +35,11 @@ def open_round(runtime: Runtime, now: datetime) -> int:
     period = past_half_year(now)
     due_on = next_working_day(to_local(now).date() + timedelta(days=settings.half_year_update_days))
     with runtime.write() as connection:
-        fva = repository.committee_by_slug(connection, settings.half_year_fva_committee)
-        meeting = repository.next_meeting(connection, fva.id, now) if fva else None
-        values = {
-            "period": period,
-            "opened_at": now,
-            "update_due_on": due_on,
-            "fva_meeting_id": meeting.id if meeting else None,
-        }
-        if repository.open_round(connection, values):
-            record(
-                connection,
-                runtime.chain_key,
-                actor=SYSTEM,
-                now=now,
-                action="status_round.open",
-                entity_type="status_round",
-                entity_id=None,
-                changes={k: (None, str(v)) for k, v in values.items() if v is not None},
-            )
-        round_ = repository.get_round(connection, period)
+        round_ = scheduler.open_status_round(
+            runtime, connection, period, due_on, settings.half_year_fva_committee, now
+        )
         written = 0
-        for m in repository.measures_in(connection, settings.half_year_states):
+        for m in scheduler.measures_in(connection, settings.half_year_states):
             if m.responsible_person_id is None:
                 continue
             written += notify(
@@ -85,23 +67,16 @@ def remind_before_fva(runtime: Runtime, now: datetime) -> int:
     settings = runtime.settings.schedule
     written = 0
     with runtime.write() as connection:
-        fva = repository.committee_by_slug(connection, settings.half_year_fva_committee)
-        for round_ in repository.unreminded_rounds(connection):
-            meeting = None
-            if round_.fva_meeting_id is not None:
-                meeting = repository.meeting(connection, round_.fva_meeting_id)
-            elif fva is not None:
-                meeting = repository.next_meeting(connection, fva.id, round_.opened_at)
-                if meeting is not None:
-                    repository.update_round(connection, round_.period, fva_meeting_id=meeting.id)
+        fva_slug = settings.half_year_fva_committee
+        for round_, meeting in scheduler.rounds_before_fva(connection, fva_slug):
             if meeting is None or meeting.starts_at <= now:
                 continue
             today = to_local(now).date()
             meeting_day = to_local(meeting.starts_at).date()
             if today < meeting_day - timedelta(days=settings.half_year_fva_reminder_days):
                 continue
-            for m in repository.measures_in(connection, settings.half_year_states):
-                reported = repository.last_progress_report(connection, m.id)
+            for m in scheduler.measures_in(connection, settings.half_year_states):
+                reported = scheduler.last_progress_report(connection, m.id)
                 if m.responsible_person_id is None or (
                     reported is not None and reported >= round_.opened_at
                 ):
@@ -123,7 +98,7 @@ def remind_before_fva(runtime: Runtime, now: datetime) -> int:
                     now=now,
                     entity=("measure", m.id),
                 )
-            repository.update_round(connection, round_.period, fva_reminded_at=now)
+            scheduler.mark_fva_reminded(connection, round_.period, now)
     return written
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger
 
 from service.runtime import Runtime
-from service.scheduler import repository
+from service.scheduler import service as scheduler
 from service.scheduler.jobs import JobSpec
 from workflow.calendar import BERLIN
 
@@ -50,12 +50,12 @@ def run_if_owed(runtime: Runtime, spec: JobSpec, now: datetime) -> bool:
     """
     assert spec.cron is not None
     with runtime.read() as connection:
-        last = repository.last_period(connection, spec.id)
+        last = scheduler.last_period(connection, spec.id)
     period = latest_fire_time(spec.cron, now, last or now - LOOKBACK)
     if period is None or (last is not None and period <= last):
         return False
     if last is not None:
         spec.function(runtime, now)
     with runtime.write() as connection:
-        repository.record_period(connection, spec.id, period, now)
+        scheduler.record_period(connection, spec.id, period, now)
     return last is not None

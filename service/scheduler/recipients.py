@@ -10,16 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
 from service.auth import deputies
-from service.auth.models import User
-from service.people.models import Person
 from service.people.service import display_name
-
-users = User.__table__  # type: ignore[attr-defined]
-persons = Person.__table__  # type: ignore[attr-defined]
+from service.scheduler import repository
 
 
 @dataclass(frozen=True)
@@ -32,13 +27,8 @@ class Recipient:
 
 
 def role_holders(connection: Connection, role: str) -> list[int]:
-    """Persons behind the active users holding ``role`` (roles are a short JSON list)."""
-    rows = connection.execute(
-        select(users.c.person_id, users.c.roles).where(
-            and_(users.c.active.is_(True), users.c.person_id.is_not(None))
-        )
-    )
-    return sorted({int(r.person_id) for r in rows if role in (r.roles or [])})
+    """Persons behind the active users holding ``role``."""
+    return repository.role_holders(connection, role)
 
 
 def describe(
@@ -46,9 +36,7 @@ def describe(
 ) -> list[Recipient]:
     if not person_ids:
         return []
-    rows = connection.execute(
-        select(persons).where(persons.c.id.in_(person_ids), persons.c.erased_at.is_(None))
-    )
+    rows = repository.persons_not_erased(connection, person_ids)
     return [
         Recipient(int(r.id), display_name(r), r.email, on_behalf_of)
         for r in sorted(rows, key=lambda r: r.id)

@@ -6,18 +6,18 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, false, func, or_, select, true, update
+from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from service.auth.models import User
 from service.committees.models import Committee, Meeting, Membership
-from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure, Programme, Statement
 from service.papers.models import Paper
+from service.people.models import Person
 from service.scheduler.models import JobPeriod, StatusUpdateRound
 
-deadlines: Table = Deadline.__table__  # type: ignore[attr-defined]
 measures: Table = Measure.__table__  # type: ignore[attr-defined]
 papers: Table = Paper.__table__  # type: ignore[attr-defined]
 programmes: Table = Programme.__table__  # type: ignore[attr-defined]
@@ -28,80 +28,12 @@ meetings: Table = Meeting.__table__  # type: ignore[attr-defined]
 history: Table = HistoryEntry.__table__  # type: ignore[attr-defined]
 job_periods: Table = JobPeriod.__table__  # type: ignore[attr-defined]
 rounds: Table = StatusUpdateRound.__table__  # type: ignore[attr-defined]
-
-_DEADLINE_COLUMNS = (
-    deadlines.c.id,
-    deadlines.c.entity_type,
-    deadlines.c.entity_id,
-    deadlines.c.name,
-    deadlines.c.label,
-    deadlines.c.due_at,
-    deadlines.c.open,
-    deadlines.c.next_reminder_at,
-)
+users: Table = User.__table__  # type: ignore[attr-defined]
+persons: Table = Person.__table__  # type: ignore[attr-defined]
 
 
 def _insert(connection: Connection) -> Any:
     return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-
-
-# --- deadlines -----------------------------------------------------------------------------
-
-
-def unplanned_deadlines(connection: Connection, limit: int) -> list[Any]:
-    """Deadlines the sweep has not seen yet (index prefix ``reminders_planned = false``)."""
-    return list(
-        connection.execute(
-            select(*_DEADLINE_COLUMNS)
-            .where(deadlines.c.reminders_planned == false())
-            .order_by(deadlines.c.id)
-            .limit(limit)
-        )
-    )
-
-
-def due_deadlines(connection: Connection, now: datetime, limit: int) -> list[Any]:
-    """Deadlines with a reminder due: one index range on (planned, next_reminder_at)."""
-    return list(
-        connection.execute(
-            select(*_DEADLINE_COLUMNS)
-            .where(deadlines.c.reminders_planned == true(), deadlines.c.next_reminder_at <= now)
-            .order_by(deadlines.c.next_reminder_at, deadlines.c.id)
-            .limit(limit)
-        )
-    )
-
-
-def plan_deadline(connection: Connection, deadline_id: int, next_at: datetime | None) -> None:
-    connection.execute(
-        update(deadlines)
-        .where(deadlines.c.id == deadline_id)
-        .values(reminders_planned=True, next_reminder_at=next_at)
-    )
-
-
-def open_overdue(connection: Connection, now: datetime) -> list[Any]:
-    return list(
-        connection.execute(
-            select(*_DEADLINE_COLUMNS)
-            .where(deadlines.c.open.is_(True), deadlines.c.due_at < now)
-            .order_by(deadlines.c.due_at)
-        )
-    )
-
-
-def open_named_due_before(connection: Connection, name: str, until: datetime) -> list[Any]:
-    return list(
-        connection.execute(
-            select(*_DEADLINE_COLUMNS)
-            .where(
-                deadlines.c.open.is_(True),
-                deadlines.c.due_at <= until,
-                deadlines.c.name == name,
-            )
-            .order_by(deadlines.c.due_at)
-        )
-    )
 
 
 # --- items ---------------------------------------------------------------------------------
@@ -189,6 +121,27 @@ def programme_counts(
         elif state not in final:
             open_ += int(n)
     return open_, done
+
+
+# --- recipients ----------------------------------------------------------------------------
+
+
+def role_holders(connection: Connection, role: str) -> list[int]:
+    """Persons behind the active users holding ``role`` (roles are a short JSON list)."""
+    rows = connection.execute(
+        select(users.c.person_id, users.c.roles).where(
+            and_(users.c.active.is_(True), users.c.person_id.is_not(None))
+        )
+    )
+    return sorted({int(r.person_id) for r in rows if role in (r.roles or [])})
+
+
+def persons_not_erased(connection: Connection, person_ids: Sequence[int]) -> list[Any]:
+    return list(
+        connection.execute(
+            select(persons).where(persons.c.id.in_(person_ids), persons.c.erased_at.is_(None))
+        )
+    )
 
 
 # --- committees and meetings ---------------------------------------------------------------

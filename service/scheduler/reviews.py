@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from service.deadlines import service as deadlines
 from service.runtime import Runtime
-from service.scheduler import recipients, repository
+from service.scheduler import recipients
+from service.scheduler import service as scheduler
 from service.scheduler.links import item_link
 from service.scheduler.notify import notify
 from workflow.calendar import Duration, to_local
@@ -38,29 +40,29 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
     if ((week - settings.ag_cycle_anchor).days // 7) % max(settings.ag_cycle_days // 7, 1):
         return 0
     with runtime.write() as connection:
-        committee = repository.committee_by_slug(connection, settings.ag_committee)
+        committee = scheduler.committee(connection, settings.ag_committee)
         if committee is None:
             return 0
-        review = [_entry(runtime, m) for m in repository.measures_in(connection, ["ag_pruefung"])]
+        review = [_entry(runtime, m) for m in scheduler.measures_in(connection, ["ag_pruefung"])]
         since = now - timedelta(days=settings.ag_cycle_days)
         drafts = [
             _entry(runtime, m)
-            for m in repository.measures_in(connection, ["entwurf"])
+            for m in scheduler.measures_in(connection, ["entwurf"])
             if m.created_at >= since
         ]
         overdue = []
-        for d in repository.open_overdue(connection, now):
+        for d in deadlines.open_overdue(connection, now):
             if d.entity_type != "measure" or d.name == "wiedervorlage":
                 continue
-            m = repository.measure(connection, d.entity_id)
+            m = scheduler.measure(connection, d.entity_id)
             overdue.append(_entry(runtime, m, f"{d.label}, fällig {to_local(d.due_at):%d.%m.%Y}"))
         horizon = now + timedelta(days=settings.ag_cycle_days)
         returning = []
-        for d in repository.open_named_due_before(connection, "wiedervorlage", horizon):
-            m = repository.measure(connection, d.entity_id)
+        for d in deadlines.open_named_due_before(connection, "wiedervorlage", horizon):
+            m = scheduler.measure(connection, d.entity_id)
             returning.append(_entry(runtime, m, f"Wiedervorlage am {to_local(d.due_at):%d.%m.%Y}"))
         people = recipients.describe(
-            connection, repository.committee_members(connection, committee.id, today)
+            connection, scheduler.committee_members(connection, committee.id, today)
         )
         return notify(
             runtime,
@@ -83,14 +85,8 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
 
 def missing_statements(runtime: Runtime, connection: Any) -> dict[str, list[dict[str, Any]]]:
     """Measures before the FVA whose flags call for a statement that is not there yet."""
-    pending = repository.measures_in(connection, BEFORE_FVA)
-    given = repository.statement_kinds(connection, [m.id for m in pending])
-    missing: dict[str, list[dict[str, Any]]] = {kind: [] for kind in STATEMENT_FLAGS}
-    for m in pending:
-        for kind, flag in STATEMENT_FLAGS.items():
-            if (m.fields or {}).get(flag) and kind not in given[m.id]:
-                missing[kind].append(_entry(runtime, m))
-    return missing
+    missing = scheduler.missing_statements(connection, BEFORE_FVA, STATEMENT_FLAGS)
+    return {kind: [_entry(runtime, m) for m in rows] for kind, rows in missing.items()}
 
 
 def joint_session(runtime: Runtime, now: datetime) -> int:
@@ -99,12 +95,12 @@ def joint_session(runtime: Runtime, now: datetime) -> int:
     local = to_local(now)
     quarter = (local.month - 1) // 3 + 1
     with runtime.write() as connection:
-        committee = repository.committee_by_slug(connection, settings.joint_committee)
+        committee = scheduler.committee(connection, settings.joint_committee)
         if committee is None:
             return 0
         missing = missing_statements(runtime, connection)
         people = recipients.describe(
-            connection, repository.committee_members(connection, committee.id, local.date())
+            connection, scheduler.committee_members(connection, committee.id, local.date())
         )
         return notify(
             runtime,
@@ -129,7 +125,7 @@ def programme_review(runtime: Runtime, now: datetime) -> int:
         if state.final
     ]
     with runtime.write() as connection:
-        for p in repository.programmes_all(connection):
+        for p, open_, done in scheduler.programmes_with_counts(connection, final):
             months = max(Duration.parse(p.review_cycle or "P6M").months, 1)
             start = to_local(p.created_at)
             elapsed = (local.year - start.year) * 12 + local.month - start.month
@@ -138,7 +134,6 @@ def programme_review(runtime: Runtime, now: datetime) -> int:
             cycle = elapsed // months
             if cycle < 1 or p.owner_person_id is None:
                 continue
-            open_, done = repository.programme_counts(connection, p.id, final)
             written += notify(
                 runtime,
                 connection,

@@ -1,30 +1,18 @@
-"""Service and engine errors as a form shows them: a German headline, the reasons, and
-which input each reason belongs to, so the page can mark it and keep what was typed."""
+"""Errors as a form shows them: a German headline, the reasons, and which input each reason
+belongs to, so the page can mark it and keep what was typed.
+
+Everything comes from the error's own class (``status``, ``slug``, ``detail`` and its
+``extensions``), the same attributes the API renders as problem+json, so a refused form
+answers with the status the API gives for the same request.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from service.errors import (
-    AccessDenied,
-    CarriedItemsBlocked,
-    Conflict,
-    NotFound,
-    NotQuorate,
-    RowsRejected,
-    ServiceError,
-    ServiceProblem,
-)
-from workflow.errors import (
-    Forbidden,
-    GuardFailed,
-    InvalidData,
-    MissingData,
-    NotAllowed,
-    StaleVersion,
-    WorkflowError,
-)
-from workflow.votes import InvalidVote
+from workflow.errors import WorkflowError
 
 
 @dataclass(frozen=True)
@@ -40,65 +28,69 @@ STALE = (
     "bitte prüfen Sie den aktuellen Stand und senden Sie erneut ab."
 )
 
+Members = dict[str, Any]
+
+
+def _failures(_: WorkflowError, members: Members) -> list[str]:
+    return [f["message"] for f in members["failures"]]
+
+
+def _labelled(_: WorkflowError, members: Members) -> list[str]:
+    return [f"{f['label']}: {f['message']}" for f in members["fields"]]
+
+
+def _messages(_: WorkflowError, members: Members) -> list[str]:
+    return [f["message"] for f in members["fields"]]
+
+
+def _blocked(_: WorkflowError, members: Members) -> list[str]:
+    return [f"{b['title']}: {b['reason']}" for b in members["blocked"]]
+
+
+def _rows(_: WorkflowError, members: Members) -> list[str]:
+    return [
+        f"Zeile {r['row']}, Spalte „{r.get('field', r.get('column'))}“: {r['message']}"
+        for r in members["rows"]
+    ]
+
+
+def _quorum(exc: WorkflowError, members: Members) -> list[str]:
+    quorum = members["quorum"]
+    return [
+        exc.detail,
+        f"Stimmberechtigte Mitglieder: {quorum['voting_members']}, anwesend: "
+        f"{quorum['present']}, erforderlich: mindestens {quorum['required_present']}.",
+    ]
+
+
+# Problem types a form explains with a headline of its own and the reasons listed below it;
+# every other type shows its ``detail`` as the headline.
+HEADLINES: dict[str, tuple[str, Callable[[WorkflowError, Members], list[str]] | None]] = {
+    "voraussetzung-fehlt": (
+        "Der Schritt ist noch nicht möglich. Es fehlen Voraussetzungen:",
+        _failures,
+    ),
+    "angaben-fehlen": ("Bitte die Angaben ergänzen oder korrigieren:", _labelled),
+    "veraltete-version": (STALE, None),
+    "massnahmen-blockieren": (
+        "Nichts wurde geändert: nicht jede Maßnahme der Vorlage kann folgen. Es blockieren:",
+        _blocked,
+    ),
+    "nicht-beschlussfaehig": (
+        "Nicht beschlussfähig – die Abstimmung wurde nicht gespeichert.",
+        _quorum,
+    ),
+    "abstimmung-ungueltig": ("Die Abstimmung ist so nicht möglich:", _messages),
+    "import-fehlerhaft": ("Nichts wurde übernommen. Bitte die Datei korrigieren:", _rows),
+}
+
 
 def explain(exc: Exception) -> Explained | None:
-    """None for errors that are not the user's to fix (they become the error page)."""
-    match exc:
-        case GuardFailed():
-            return Explained(
-                422,
-                "Der Schritt ist noch nicht möglich. Es fehlen Voraussetzungen:",
-                [f.message for f in exc.failures],
-            )
-        case MissingData() | InvalidData():
-            items = exc.missing if isinstance(exc, MissingData) else exc.problems
-            return Explained(
-                422,
-                "Bitte die Angaben ergänzen oder korrigieren:",
-                [f"{p.label}: {p.message}" for p in items],
-                {p.field: p.message for p in items},
-            )
-        case StaleVersion():
-            return Explained(409, STALE)
-        case CarriedItemsBlocked():
-            return Explained(
-                409,
-                "Nichts wurde geändert: nicht jede Maßnahme der Vorlage kann folgen. Es "
-                "blockieren:",
-                [f"{b.title}: {b.reason}" for b in exc.blocked],
-            )
-        case NotQuorate():
-            return Explained(
-                422,
-                "Nicht beschlussfähig – die Abstimmung wurde nicht gespeichert.",
-                [
-                    exc.detail,
-                    f"Stimmberechtigte Mitglieder: {exc.voting_members}, anwesend: "
-                    f"{exc.present}, erforderlich: mindestens {exc.required}.",
-                ],
-            )
-        case InvalidVote():
-            return Explained(
-                422, "Die Abstimmung ist so nicht möglich:", [exc.message], {exc.field: exc.message}
-            )
-        case RowsRejected():
-            return Explained(
-                422,
-                "Nichts wurde übernommen. Bitte die Datei korrigieren:",
-                [f"Zeile {p.row}, Spalte „{p.field}“: {p.message}" for p in exc.problems],
-            )
-        case AccessDenied() | Forbidden():
-            return Explained(403, exc.detail)
-        case NotAllowed() | Conflict():
-            return Explained(409, exc.detail)
-        case ServiceError():
-            return Explained(
-                exc.status, exc.detail, [], {exc.field: exc.detail} if exc.field else {}
-            )
-        case ServiceProblem():
-            return Explained(exc.status, exc.detail)
-        case NotFound():
-            return None
-        case WorkflowError() if hasattr(exc, "detail"):
-            return Explained(422, str(exc.detail))
-    return None
+    """None for errors that are not the user's to fix (they become the error page): an
+    unexpected error, and a 404, which a page shows as "Nicht gefunden"."""
+    if not isinstance(exc, WorkflowError) or exc.status == 404:
+        return None
+    members = exc.extensions()
+    headline, reasons = HEADLINES.get(exc.slug, (exc.detail, None))
+    fields = {f["field"]: f["message"] for f in members.get("fields", [])}
+    return Explained(exc.status, headline, reasons(exc, members) if reasons else [], fields)

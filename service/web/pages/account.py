@@ -7,8 +7,10 @@ from fastapi.responses import Response
 
 from service.auth.errors import LoginFailed, LoginThrottled, PasswordRejected
 from service.auth.login import login as login_with_password
+from service.auth.password_policy import MIN_LENGTH
 from service.auth.service import change_password as change_own_password
-from service.web import accounts, sessions
+from service.auth.service import get_user
+from service.web import sessions
 from service.web.forms import PostedForm
 from service.web.rendering import (
     page_router,
@@ -84,7 +86,7 @@ def _password_page(request: Request, status: int = 200, **context: object) -> Re
     runtime = runtime_of(request)
     actor = signed_in(request)
     with runtime.read() as connection:
-        must_change = accounts.must_change_password(connection, actor.user_id or 0)
+        must_change = get_user(connection, actor.user_id or 0).must_change_password
     values = {"error": None, "problems": [], "success": None, **context}
     return render(
         request,
@@ -92,7 +94,7 @@ def _password_page(request: Request, status: int = 200, **context: object) -> Re
         status=status,
         title="Passwort ändern",
         must_change=must_change,
-        min_length=accounts.MIN_PASSWORD_LENGTH,
+        min_length=MIN_LENGTH,
         **values,
     )
 
@@ -105,12 +107,15 @@ def password_page(request: Request) -> Response:
 @router.post("/konto/passwort")
 def change_password(request: Request, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = signed_in(request)
+    signed_in(request)
     current, new = form.get("bisher", ""), form.get("neu", "")
-    problems = accounts.password_problems(actor, current, new, form.get("wiederholung", ""))
-    if problems:
+    if new != form.get("wiederholung", ""):
+        # The one rule of the form itself; the password's own rules are the service's.
         return _password_page(
-            request, 422, error="Das Passwort wurde nicht geändert.", problems=problems
+            request,
+            422,
+            error="Das Passwort wurde nicht geändert.",
+            problems=["Die Wiederholung stimmt nicht mit dem neuen Passwort überein."],
         )
     session = sessions.current_session(runtime, request)
     assert session is not None  # signed_in() above answered otherwise

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.responses import Response
 
+from service.deadlines.service import SOON, read_deadlines
 from service.measures import service as measures
-from service.web import deadlines
 from service.web.forms import posted_id
-from service.web.rendering import page_router, render, require, runtime_of
+from service.web.rendering import page_router, render, runtime_of, signed_in
 
 router = page_router()
 
@@ -24,18 +24,14 @@ def deadlines_page(
     sicht: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     runtime = runtime_of(request)
-    require(request, "measure.read_internal")
+    actor = signed_in(request)
     person_id, programme_id = posted_id(verantwortlich), posted_id(arbeitspapier)
     overdue_only = ueberfaellig in ("1", "ja", "on")
     view = sicht if sicht in ("person", "arbeitspapier") else "person"
+    data = read_deadlines(
+        runtime, actor, person_id=person_id, programme_id=programme_id, overdue_only=overdue_only
+    )
     with runtime.read() as connection:
-        data = deadlines.load(
-            connection,
-            runtime.now(),
-            person_id=person_id,
-            programme_id=programme_id,
-            overdue_only=overdue_only,
-        )
         people = measures.responsible_choices(connection)
         programmes = measures.programme_choices(connection)
     return render(
@@ -50,5 +46,5 @@ def deadlines_page(
         person_id=person_id,
         programme_id=programme_id,
         overdue_only=overdue_only,
-        soon_days=deadlines.SOON.days,
+        soon_days=SOON.days,
     )

@@ -14,9 +14,9 @@ from fastapi.responses import Response, StreamingResponse
 
 from service.audit import trail
 from service.audit.export import FORMATS
-from service.web import protocol
+from service.web import audit_search
+from service.web.audit_search import PAGE_SIZE, SearchForm
 from service.web.forms import PostedForm
-from service.web.protocol import PAGE_SIZE, SearchForm
 from service.web.rendering import page_router, redirect, render, require, runtime_of
 from workflow.errors import InvalidData
 
@@ -32,18 +32,18 @@ def _form(request: Request) -> SearchForm:
 def _page(request: Request, form: SearchForm, after: str | None, **context: Any) -> Response:
     runtime = runtime_of(request)
     actor = require(request, PERMISSION)
-    reading, rows, more, status = protocol.Reading(), [], None, 200
+    reading, rows, more, status = audit_search.Reading(), [], None, 200
     position = None
     if form.asked:
         with runtime.read() as connection:
-            reading = protocol.read(connection, form)
+            reading = audit_search.read(connection, form)
     if reading.filters is not None:
         try:
             position = trail.search_position(after)
         except InvalidData as exc:
             # A cursor the search did not make: the same 422 as on every list of the API.
-            reading = protocol.Reading(problems={"nach": exc.problems[0].message})
-            status = 422
+            reading = audit_search.Reading(problems={"nach": exc.problems[0].message})
+            status = exc.status
     if reading.filters is not None:
         with runtime.write() as connection:
             found = trail.search(
@@ -52,7 +52,7 @@ def _page(request: Request, form: SearchForm, after: str | None, **context: Any)
         if len(found) > PAGE_SIZE:
             found = found[:PAGE_SIZE]
             more = form.query(nach=trail.search_cursor(found[-1]))
-        rows = [protocol.row(e) for e in found]
+        rows = [audit_search.row(e) for e in found]
     return render(
         request,
         "protocol.html",
@@ -64,7 +64,7 @@ def _page(request: Request, form: SearchForm, after: str | None, **context: Any)
         rows=rows,
         more=more,
         export=form.query() if reading.filters is not None else None,
-        entity_types=protocol.ENTITY_TYPES,
+        entity_types=audit_search.ENTITY_TYPES,
         chains=context.get("chains"),
     )
 
@@ -80,7 +80,7 @@ def protocol_export(request: Request) -> Response:
     actor = require(request, PERMISSION)
     form = _form(request)
     with runtime.read() as connection:
-        reading = protocol.read(connection, form)
+        reading = audit_search.read(connection, form)
     if reading.filters is None:
         return redirect(f"/protokoll?{form.query()}")
     chunks = trail.start_export(runtime, actor, reading.filters, form.zweck, "csv")

@@ -15,8 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.actor import SYSTEM
-from service.attachments.service import upload
+from service.attachments.service import remove, upload
 from service.auth.service import actor_for
+from service.errors import AccessDenied
 from service.main import create_app
 from service.papers.service import paper_by_reference
 from service.runtime import Runtime
@@ -141,3 +142,15 @@ def test_a_hidden_items_file_stays_hidden_from_the_public_and_unlogged(
 
     assert_problem(api.get(url), 404)
     assert reads(demo, "attachment.read") == []
+
+
+def test_the_service_itself_refuses_a_file_on_someone_elses_measure_to_an_ag_member(
+    demo: Runtime, internal: Internal
+) -> None:
+    with demo.read() as c:
+        member = actor_for(c, "ag.mitglied")
+
+    with pytest.raises(AccessDenied):
+        upload(demo, member, "measure", internal.measure_id, "Notiz.pdf", PDF)
+    with pytest.raises(AccessDenied), demo.write() as c:
+        remove(demo, c, member, "measure", internal.measure_id, internal.attachment_id)

@@ -42,9 +42,9 @@ def _token_actor(runtime: Runtime, user: Actor) -> Actor:
     with runtime.write() as c:
         token, _ = tokens.issue_token(c, user.user_id or 0, runtime.now())
     with runtime.read() as c:
-        actor = tokens.actor_for_token(c, token, runtime.now())
-    assert actor is not None
-    return actor
+        session = tokens.session_for_token(c, token, runtime.now())
+    assert session is not None
+    return session.actor
 
 
 def test_the_deputy_acts_for_the_absent_user_exactly_within_the_period(

@@ -7,16 +7,21 @@ record is shown; when it cannot be written, nothing is shown (503).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Connection
 from typer.testing import CliRunner
 
-from service.auth.service import actor_for
+from service.actor import Actor
+from service.auth.deputies import name_deputy
+from service.auth.service import actor_for, deactivate, set_roles, set_temporary_password
 from service.cli import app as cli
 from service.config import get_settings
+from service.errors import AccessDenied
 from service.main import create_app
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY
@@ -123,3 +128,33 @@ def test_the_list_of_users_is_logged_naming_the_persons_behind_them(
     assert read.entity_id is None
     assert ids(demo, SUBJECT)[1] in read.persons
     assert read.actor_id == (None if door == "cli" else ids(demo, "admin")[0])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda rt, c, a, u: deactivate(rt, c, a, u),
+        lambda rt, c, a, u: set_roles(rt, c, a, u, ["ag_leitung"]),
+        lambda rt, c, a, u: set_temporary_password(rt, c, a, u, "Vorlaeufig-2026!"),
+        lambda rt, c, a, u: name_deputy(
+            rt,
+            c,
+            a,
+            user_id=u,
+            deputy_username="admin",
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2026, 9, 30),
+        ),
+    ],
+    ids=["deactivate", "set_roles", "temporary_password", "name_deputy"],
+)
+def test_user_management_is_refused_by_the_service_itself_to_everyone_but_the_admin(
+    demo: Runtime,  # noqa: F811
+    change: Callable[[Runtime, Connection, Actor, int], object],
+) -> None:
+    user_id, _ = ids(demo, SUBJECT)
+    with demo.read() as c:
+        lead = actor_for(c, "ag.leitung")
+
+    with pytest.raises(AccessDenied), demo.write() as c:
+        change(demo, c, lead, user_id)

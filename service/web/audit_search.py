@@ -12,10 +12,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from service.audit.query import Filters, FoundEvent, users
+from service.audit.query import Filters, FoundEvent
+from service.auth.service import user_id_by_name
+from service.errors import NotFound
 from service.web.forms import posted_date, posted_id
 from workflow.calendar import BERLIN
 
@@ -80,8 +81,10 @@ def _day_start(text: str, later: int = 0) -> datetime | None:
 
 
 def _user_id(connection: Connection, username: str) -> int | None:
-    found = connection.execute(select(users.c.id).where(users.c.username == username)).first()
-    return None if found is None else int(found[0])
+    try:
+        return user_id_by_name(connection, username)
+    except NotFound:
+        return None
 
 
 def read(connection: Connection, form: SearchForm) -> Reading:
