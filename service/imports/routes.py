@@ -11,7 +11,6 @@ from service.actor import Actor
 from service.api.deps import CurrentActor, RuntimeDep
 from service.api.problems import responses
 from service.api.uploads import UPLOAD_BODY, read_upload
-from service.errors import AccessDenied
 from service.imports.schemas import ImportedMeasure, ImportResult
 from service.imports.service import ImportReport, import_measures, require_importer
 from service.runtime import Runtime

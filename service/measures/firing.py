@@ -10,10 +10,10 @@ from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import Actor
-from service.errors import AccessDenied
+from service.errors import AccessDenied, NotFound
+from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
 from service.measures import rules
-from service.measures.reading import visible_measure
 from service.runtime import Runtime
 from workflow.engine import COMMENT_FIELD
 from workflow.errors import Forbidden
@@ -33,7 +33,10 @@ def fire_by_user(
 ) -> Transitioned:
     """A step a user takes: the definition names the roles, ``access`` the own-item rule (an
     AG member acts only on measures they are responsible for or deputise for)."""
-    row = visible_measure(connection, actor, measure_id)
+    row = lifecycle_repository.load_item(connection, "measure", measure_id)
+    if row is None:
+        raise NotFound("Maßnahme", measure_id)
+    access.require_visible(actor, row, "Maßnahme", measure_id)
     spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
     typed = rules.Text(COMMENT_FIELD, "Kommentar", comment, multiline=True)
     rules.raise_problems(rules.data_problems(spec, data or {}) + rules.text_problems([typed]))

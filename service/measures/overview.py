@@ -125,10 +125,7 @@ def read_overview(
     with runtime.read() as connection:
         counts = repository.state_counts(connection, f, now)
         shown_states = [state for state in spec.states if counts.get(state)]
-        board_raw = [
-            repository.first_of_state(connection, f, now, state, BOARD_CARDS)
-            for state in shown_states
-        ]
+        board_raw = repository.board(connection, f, now, shown_states, BOARD_CARDS)
         total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(page, 1), pages)

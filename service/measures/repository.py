@@ -7,8 +7,10 @@ caller who may see public measures only never gets another row through any filte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
@@ -95,12 +97,17 @@ def _where(f: MeasureFilter, now: datetime) -> list[ColumnElement[bool]]:
         conditions.append(measures.c.programme_id == f.programme_id)
     if f.responsible_person_id is not None:
         conditions.append(measures.c.responsible_person_id == f.responsible_person_id)
-    for wanted, condition in ((f.overdue, overdue(now)), (f.needs_statement, needs_statement())):
+    # Built only when asked for: building them costs more than running a board query.
+    flags: tuple[tuple[bool | None, Callable[[], ColumnElement[bool]]], ...] = (
+        (f.overdue, partial(overdue, now)),
+        (f.needs_statement, needs_statement),
+    )
+    for wanted, build in flags:
         if wanted is True:
-            conditions.append(condition)
+            conditions.append(build())
         elif wanted is False:
             # NULL (a flag missing in the JSON) counts as "not needed".
-            conditions.append(~func.coalesce(condition, false()))
+            conditions.append(~func.coalesce(build(), false()))
     if f.needs_statement and f.statement_states:
         conditions.append(measures.c.state.in_(sorted(f.statement_states)))
     return conditions
@@ -194,11 +201,22 @@ def state_counts(connection: Connection, f: MeasureFilter, now: datetime) -> dic
     return {state: int(n) for state, n in connection.execute(query.group_by(measures.c.state))}
 
 
-def first_of_state(
-    connection: Connection, f: MeasureFilter, now: datetime, state: str, limit: int
-) -> list[Any]:
-    query = select(*BOARD_COLUMNS).where(measures.c.state == state, *_where(f, now))
-    return list(connection.execute(query.order_by(measures.c.id).limit(limit)))
+def board(
+    connection: Connection, f: MeasureFilter, now: datetime, states: list[str], limit: int
+) -> list[list[Any]]:
+    """The first ``limit`` measures of each state, by id: the state index, then the id."""
+    conditions = _where(f, now)
+    return [
+        list(
+            connection.execute(
+                select(*BOARD_COLUMNS)
+                .where(measures.c.state == state, *conditions)
+                .order_by(measures.c.id)
+                .limit(limit)
+            )
+        )
+        for state in states
+    ]
 
 
 def offset_page(
