@@ -29,6 +29,7 @@ from service.runtime import Runtime
 from service.web import formatting, nav, sessions
 from service.web.config import get_web_settings
 from service.web.problems import explain
+from workflow.errors import WorkflowError
 from workflow.registry import UnknownDefinition
 
 log = logging.getLogger("ratsflow.web")
@@ -126,17 +127,13 @@ def _error_page(request: Request, status: int, title: str, message: str) -> HTML
     return render(request, "error.html", status=status, title=title, message=message)
 
 
-_TITLES = {403: "Keine Berechtigung", 409: "Konflikt", 503: "Vorübergehend nicht möglich"}
-
-
 def _refusal_page(request: Request, exc: Exception) -> HTMLResponse | None:
     """A service's refusal (no permission, a read that could not be logged, ...) as a page
-    with the status the API gives for the same request; None for an unexpected error."""
+    with the title and status the API gives for the same request; None for anything else."""
     explained = explain(exc)
-    if explained is None:
+    if explained is None or not isinstance(exc, WorkflowError):
         return None
-    title = getattr(exc, "title", None) or _TITLES.get(explained.status, "Nicht möglich")
-    page = _error_page(request, explained.status, title, explained.headline)
+    page = _error_page(request, explained.status, exc.title, explained.headline)
     page.headers.update(getattr(exc, "headers", None) or {})
     return page
 
