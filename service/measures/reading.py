@@ -199,12 +199,6 @@ def read_history(runtime: Runtime, actor: Actor | None, measure_id: int) -> Hist
     return read_part(runtime, actor, measure_id, load)
 
 
-def history(connection: Connection, measure_id: int) -> list[Any]:
-    """The steps of a measure, unchecked (for the system's own replays and checks)."""
-    get_measure(connection, measure_id)
-    return lifecycle_repository.history_of(connection, "measure", measure_id)
-
-
 # --- lists ----------------------------------------------------------------------------------
 
 

@@ -4,32 +4,28 @@ The API routes, the web pages and the command line call these and only render wh
 return: each checks access, validates, keeps to the process, writes history and audit, and
 logs reads of non-public measures. The functions live in the modules beside this one, by
 use case; this module is their public surface. Helpers named ``insert_...``, ``fire``,
-``get_measure``, ``history`` and ``list_measures`` check nothing and are for the system's
+``get_measure`` and ``list_measures`` check nothing and are for the system's
 own work (demo, cascade, import after its own checks) and tests.
 """
 
 from __future__ import annotations
 
 from service.measures.creating import insert_measure, new_measure
-from service.measures.editing import EDITABLE_COLUMNS, update_measure
+from service.measures.editing import update_measure
 from service.measures.firing import fire, fire_by_user
 from service.measures.overview import (
     BOARD_CARDS,
     SORTS,
     STATEMENT_LABELS,
-    Overview,
     OverviewFilters,
     programme_choices,
     read_overview,
     responsible_choices,
 )
 from service.measures.reading import (
-    Export,
-    HistoryView,
     MeasureView,
     export_measures,
     get_measure,
-    history,
     list_measures,
     log_list_read,
     log_measure_read,
@@ -42,25 +38,20 @@ from service.measures.reading import (
     visible_measure,
     written_measure,
 )
-from service.measures.repository import MeasureFilter, sort_value
+from service.measures.repository import MeasureFilter
 from service.measures.rules import require_open
 
 __all__ = [
     "BOARD_CARDS",
-    "EDITABLE_COLUMNS",
     "SORTS",
     "STATEMENT_LABELS",
-    "Export",
-    "HistoryView",
     "MeasureFilter",
     "MeasureView",
-    "Overview",
     "OverviewFilters",
     "export_measures",
     "fire",
     "fire_by_user",
     "get_measure",
-    "history",
     "insert_measure",
     "list_measures",
     "log_list_read",
@@ -76,7 +67,6 @@ __all__ = [
     "read_part",
     "require_open",
     "responsible_choices",
-    "sort_value",
     "update_measure",
     "visible_measure",
     "written_measure",
