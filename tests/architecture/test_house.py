@@ -50,15 +50,10 @@ SQL_OUTSIDE_STILL_TO_MEND = {
     "service/definitions/service.py",
     "service/demo/service.py",
     "service/idempotency/service.py",
-    "service/imports/service.py",
     "service/invitations/service.py",
-    "service/measures/service.py",
     "service/papers/service.py",
     "service/people/erasure.py",
     "service/people/service.py",
-    "service/programmes/service.py",
-    "service/web/measure_page.py",
-    "service/web/overview.py",
     "service/web/public.py",
 }
 
