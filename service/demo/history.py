@@ -11,15 +11,19 @@ from sqlalchemy.engine import Connection
 from service.actor import Actor
 from service.attachments import service as attachments
 from service.auth.service import actor_for
+from service.budget import service as budget
 from service.committees import meetings
 from service.demo import data
 from service.demo.city import City
 from service.demo.clock import SteppedClock, at
 from service.demo.working_paper import FILENAME, working_paper_pdf
 from service.measures import service as measures
+from service.milestones import service as milestones
 from service.papers import carrying, consultations, votes
 from service.papers import service as papers
+from service.programmes import service as programmes
 from service.runtime import Runtime
+from service.statements import service as statements
 
 
 def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) -> None:
@@ -35,7 +39,7 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
     }
 
     clock.set(at("2023-09-04"))
-    programme = measures.create_programme(
+    programme = programmes.insert_programme(
         rt,
         c,
         lead,
@@ -50,7 +54,7 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
     ids: dict[str, int] = {}
     for i, m in enumerate(data.MEASURES):
         clock.set(at("2023-10-02").replace(minute=i))
-        ids[m.code] = measures.create_measure(
+        ids[m.code] = measures.insert_measure(
             rt,
             c,
             lead,
@@ -67,7 +71,7 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
     for i, m in enumerate(data.MEASURES):
         for j, (kind, outcome) in enumerate(m.statements):
             clock.set(at("2024-01-15").replace(minute=i * 3 + j))
-            measures.add_statement(
+            statements.insert_statement(
                 rt,
                 c,
                 by_kind[kind],
@@ -172,7 +176,7 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
                 "zieldatum": f"{m.budget_year + 1}-12-31",
             },
         )
-        measures.add_budget_line(
+        budget.insert_line(
             rt,
             c,
             treasury,
@@ -185,7 +189,7 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
             spent=(once + yearly) * Decimal(m.progress or 0) / 100,
         )
         for title, due, done in m.milestones:
-            measures.add_milestone(
+            milestones.insert_milestone(
                 rt,
                 c,
                 lead,
@@ -224,7 +228,7 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
     )
     clock.set(datetime.now(UTC))
     draft = data.DRAFT
-    measures.create_measure(
+    measures.insert_measure(
         rt,
         c,
         member,

@@ -106,7 +106,7 @@ def paper_view(
         consultations=repository.consultations_of(connection, row.id),
         votes=votes_of(connection, actor, row.id),
         measures=[m for m in carried if m.public or access.holds(actor, "measure.read_internal")],
-        allowed=allowed_events(runtime, actor, row),
+        allowed=allowed_events(runtime, connection, actor, row),
         **_history(connection, actor, row.id, with_history),
     )
 

@@ -22,7 +22,7 @@ from service.papers import repository
 from service.records import insert_audited
 from service.runtime import Runtime
 from service.texts import TextRule
-from workflow.engine import AvailableEvent, Subject
+from workflow.engine import AvailableEvent
 from workflow.errors import FieldProblem, InvalidData
 
 PAPER_TEXTS = {
@@ -112,20 +112,14 @@ def invalid(field: str, label: str, message: str) -> InvalidData:
     return InvalidData("vorlage", [FieldProblem(field, label, message)])
 
 
-def allowed_events(runtime: Runtime, actor: Actor | None, row: Any) -> list[AvailableEvent]:
-    """What this caller may fire on the paper now (nothing for the public).
-
-    Never an event a vote decides: that one follows from recording the vote.
-    """
-    if actor is None:
-        return []
-    engine = runtime.registry.engine(row.definition_name, row.definition_version)
-    subject = Subject(row.state, dict(row.fields or {}))
-    return [
-        a
-        for a in engine.allowed_events(subject, actor.roles, runtime.now())
-        if not runtime.lifecycle.decided_by_vote(row, a.event)
-    ]
+def allowed_events(
+    runtime: Runtime, connection: Connection, actor: Actor | None, row: Any
+) -> list[AvailableEvent]:
+    """What this caller may fire on the paper now (nothing for the public); never an event
+    a vote decides, which follows from recording the vote."""
+    return runtime.lifecycle.allowed_events(
+        connection, "paper", row, actor=actor, now=runtime.now()
+    )
 
 
 def fire(

@@ -17,12 +17,30 @@ MAX_LINES = 400
 # A door renders what a service returns; SQL belongs in a repository.
 SQL_IN_WEB = re.compile(r"\.execute\(|(?<![\w.])(?<!def )(?:select|insert|update|delete)\(")
 
-SQL_STILL_TO_MEND = {
-    "service/web/measure_page.py",
-    "service/web/overview.py",
+SQL_STILL_TO_MEND: set[str] = set()
+LONG_STILL_TO_MEND: set[str] = set()
+
+
+# SQL belongs in repositories. The engine set-up, the scheduler's election lock and the
+# audited-write kit are infrastructure every domain shares, not a domain's queries.
+SQL_OUTSIDE_REPOSITORIES_ALLOWED = {
+    "service/db.py",
+    "service/records.py",
+    "service/scheduler/lock.py",
 }
-LONG_STILL_TO_MEND = {
-    "service/measures/service.py",
+SQL_OUTSIDE_STILL_TO_MEND = {
+    "service/audit/checkpoints.py",
+    "service/audit/disclosure.py",
+    "service/audit/query.py",
+    "service/audit/retention.py",
+    "service/auth/deputies.py",
+    "service/auth/service.py",
+    "service/auth/throttle.py",
+    "service/auth/tokens.py",
+    "service/bodies/service.py",
+    "service/definitions/service.py",
+    "service/idempotency/service.py",
+    "service/people/erasure.py",
 }
 
 
@@ -35,6 +53,17 @@ def test_web_pages_run_no_sql() -> None:
         _relative(p) for p in (SERVICE / "web").rglob("*.py") if SQL_IN_WEB.search(p.read_text())
     }
     assert offenders == SQL_STILL_TO_MEND
+
+
+def test_sql_runs_only_in_repositories() -> None:
+    offenders = {
+        _relative(p)
+        for p in SERVICE.rglob("*.py")
+        if "migrations" not in p.parts
+        and p.name != "repository.py"
+        and ".execute(" in p.read_text()
+    }
+    assert offenders - SQL_OUTSIDE_REPOSITORIES_ALLOWED == SQL_OUTSIDE_STILL_TO_MEND
 
 
 def test_no_module_under_service_is_longer_than_400_lines() -> None:
@@ -52,4 +81,4 @@ def test_web_and_its_pages_share_no_file_name() -> None:
     assert web & pages == SAME_NAME_STILL_TO_MEND
 
 
-SAME_NAME_STILL_TO_MEND = {"budget.py", "overview.py"}
+SAME_NAME_STILL_TO_MEND: set[str] = set()

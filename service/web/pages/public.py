@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from service.api.deps import MAX_ID
 from service.measures import public as measures
+from service.measures import service as measure_service
 from service.papers import reading
 from service.web.council import ROLE_LABELS
 from service.web.rendering import page_router, render, runtime_of
@@ -64,15 +65,14 @@ def public_paper(request: Request, paper_id: Id) -> Response:
 @router.get("/oeffentlich/massnahmen/{measure_id}")
 def public_measure(request: Request, measure_id: Id) -> Response:
     runtime = runtime_of(request)
-    with runtime.read() as connection:
-        data = measures.public_measure(connection, measure_id)
-    row = data.measure
+    view = measure_service.read_measure(runtime, None, measure_id)
+    row = view.measure
     return render(
         request,
         "public_measure.html",
         title=f"{row.code} {row.title}",
         m=row,
-        steps=data.steps,
-        programme_title=data.programme_title,
-        states=runtime.registry.engine(row.definition_name, row.definition_version).spec.states,
+        steps=view.history,
+        programme_title=view.programme.title if view.programme else None,
+        states=view.spec.states,
     )

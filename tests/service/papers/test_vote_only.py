@@ -150,7 +150,7 @@ def test_a_paper_on_the_version_before_by_vote_is_decided_only_by_vote_too(
     with demo.read() as c:
         row = papers.get_paper(c, paper_id)
         assert (row.state, row.definition_version) == ("vorberatung", 1)
-        assert not {a.event for a in papers.allowed_events(demo, office, row)} & set(
+        assert not {a.event for a in papers.allowed_events(demo, c, office, row)} & set(
             VOTE_ONLY_PAPER
         )
 
