@@ -73,16 +73,7 @@ def detail_out(runtime: Runtime, view: reading.PaperView) -> PaperDetail:
             for m in view.measures
         ],
         allowed_transitions=[
-            AllowedTransition(
-                event=a.event,
-                label=a.label,
-                target=a.target,
-                requires=list(a.requires),
-                optional=list(a.optional),
-                comment_required=a.comment_required,
-                blocked_by=list(a.blocked_by),
-            )
-            for a in view.allowed
+            AllowedTransition.model_validate(a, from_attributes=True) for a in view.allowed
         ],
         created_at=row.created_at,
         updated_at=row.updated_at,
