@@ -17,8 +17,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from service.actor import SYSTEM
-from service.audit.query import Filters, FoundEvent, page
 from service.audit.repository import lock_chain
+from service.audit.repository.search import page
+from service.audit.search import Filters, FoundEvent
 from service.audit.verify import verify_chain
 from service.auth.service import deactivate
 from service.committees.service import edit_committee
