@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from service.bodies.models import Body
+from service.bodies import repository
 from service.errors import NotFound
-
-bodies = Body.__table__  # type: ignore[attr-defined]
 
 
 def current_body_id(connection: Connection, chain_key: str) -> int:
-    found = connection.execute(select(bodies.c.id).where(bodies.c.slug == chain_key)).scalar()
+    found = repository.body_id_by_slug(connection, chain_key)
     if found is None:
         raise NotFound("Körperschaft", chain_key)
-    return int(found)
+    return found
