@@ -73,11 +73,20 @@ def plan(connection: Connection, chain_key: str, days: dict[str, int], now: date
 def apply_retention(
     settings: Settings, connection: Connection, now: datetime, *, dry_run: bool = False
 ) -> list[Removal]:
-    """On the owner connection; writes one ``audit.retention`` event per chain it shortens."""
+    """On the owner connection; writes one ``audit.retention`` event per chain it shortens.
+
+    Every chain's lock comes first, in one order, before a row or a table is touched: the
+    removal sets the audit tables' triggers aside (PostgreSQL: a table lock until commit),
+    and a writer holding its chain lock while waiting for that table would otherwise wait
+    for retention while retention waits for its chain.
+    """
     days = retention_days(settings)
-    removals = [plan(connection, key, days, now) for key in repository.chain_keys(connection)]
+    keys = repository.chain_keys(connection)
     if dry_run:
-        return removals
+        return [plan(connection, key, days, now) for key in keys]
+    for key in keys:
+        repository.lock_chain(connection, key)
+    removals = [plan(connection, key, days, now) for key in keys]
     for removal in removals:
         if removal.up_to_seq is None or not removal.total:
             continue
