@@ -141,11 +141,12 @@ def definitions_load(
 @measure_app.command("list")
 def measure_list(as_json: bool = typer.Option(False, "--json", help="Als JSON-Liste.")) -> None:
     """Listet alle Maßnahmen: Nummer, Zustand und Titel."""
-    from service.measures.service import list_measures
+    from service.actor import SYSTEM
+    from service.measures.service import MeasureFilter, export_measures
 
     runtime = open_runtime()
-    with user_errors(), runtime.read() as connection:
-        rows = list_measures(connection)
+    with user_errors():
+        rows = [row for row, _ in export_measures(runtime, SYSTEM, MeasureFilter(), "id").rows]
     if as_json:
         items = [
             {"id": r.id, "code": r.code, "state": r.state, "title": r.title, "version": r.version}
@@ -160,36 +161,35 @@ def measure_list(as_json: bool = typer.Option(False, "--json", help="Als JSON-Li
 @measure_app.command("show")
 def measure_show(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Zeigt eine Maßnahme mit Zustand, Version, Feldern und Stellungnahmen."""
-    from service.measures.service import get_measure, statements_of
+    from service.actor import SYSTEM
+    from service.measures.service import read_measure
 
     runtime = open_runtime()
-    with user_errors(), runtime.read() as connection:
-        row = get_measure(connection, measure_id)
-        statements = statements_of(connection, measure_id)
-        spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
+    with user_errors():
+        view = read_measure(runtime, SYSTEM, measure_id)
+    row, spec = view.measure, view.spec
     typer.echo(f"{row.code} {row.title}")
     typer.echo(f"Zustand: {spec.states[row.state].label} ({row.state}), Version {row.version}")
     typer.echo(f"Ablauf: {row.definition_name} v{row.definition_version}")
     for name, value in sorted((row.fields or {}).items()):
         label = spec.fields[name].label if name in spec.fields else name
         typer.echo(f"  {label}: {value}")
-    for s in statements:
+    for s in view.statements:
         typer.echo(f"Stellungnahme {s.kind}: {s.outcome} ({s.given_on:%d.%m.%Y})")
 
 
 @measure_app.command("history")
 def measure_history(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Zeigt den Verlauf einer Maßnahme: jeder Schritt mit Zeit, Rolle und Kommentar."""
-    from service.auth.service import usernames
-    from service.measures.service import history
+    from service.actor import SYSTEM
+    from service.measures.service import read_history
     from workflow.calendar import to_local
 
     runtime = open_runtime()
-    with user_errors(), runtime.read() as connection:
-        entries = history(connection, measure_id)
-        names = usernames(connection, {e.actor_user_id for e in entries})
-    for e in entries:
-        who = names.get(e.actor_user_id, "System")
+    with user_errors():
+        read = read_history(runtime, SYSTEM, measure_id)
+    for e in read.entries:
+        who = read.users.get(e.actor_user_id, "System")
         line = f"{to_local(e.at):%d.%m.%Y %H:%M}  {e.from_state} → {e.to_state}  {e.label}"
         typer.echo(f"{line}  [{who}, {e.actor_role}]")
         if e.comment:

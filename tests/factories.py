@@ -21,10 +21,12 @@ from service.actor import SYSTEM, Actor
 from service.auth.service import actor_for, create_user
 from service.bodies.models import Body
 from service.committees.service import add_membership, create_committee
-from service.measures.service import add_statement, create_measure, create_programme
+from service.measures.service import insert_measure
 from service.papers.service import add_consultation, carry_measures, create_paper
 from service.people.service import create_person
+from service.programmes.service import insert_programme
 from service.runtime import Runtime
+from service.statements.service import insert_statement
 
 bodies = Body.__table__  # type: ignore[attr-defined]
 _counter = itertools.count(1)
@@ -141,7 +143,7 @@ def programme(runtime: Runtime, connection: Connection | None = None, **override
             **overrides,
         }
         values.setdefault("body_id", body(runtime, c))
-        return create_programme(runtime, c, SYSTEM, **values)
+        return insert_programme(runtime, c, SYSTEM, **values)
 
 
 def measure(
@@ -162,7 +164,7 @@ def measure(
         if "programme_id" not in values:
             values["programme_id"] = programme(runtime, c)
         merged = {**(READY_FIELDS if ready else {}), **(fields or {})}
-        return create_measure(runtime, c, SYSTEM, fields=merged, **values)
+        return insert_measure(runtime, c, SYSTEM, fields=merged, **values)
 
 
 def statement(
@@ -178,7 +180,7 @@ def statement(
 ) -> int:
     with _tx(runtime, connection) as c:
         author = author or user(runtime, kind, connection=c)
-        return add_statement(
+        return insert_statement(
             runtime,
             c,
             author,

@@ -18,6 +18,16 @@ def get_line(connection: Connection, line_id: int) -> Any:
     return connection.execute(select(budget_lines).where(budget_lines.c.id == line_id)).first()
 
 
+def lines_of_measure(connection: Connection, measure_id: int) -> list[Any]:
+    return list(
+        connection.execute(
+            select(budget_lines)
+            .where(budget_lines.c.measure_id == measure_id)
+            .order_by(budget_lines.c.fiscal_year, budget_lines.c.id)
+        )
+    )
+
+
 def page(
     connection: Connection,
     *,
@@ -31,6 +41,8 @@ def page(
         budget_lines,
         measures.c.code.label("measure_code"),
         measures.c.title.label("measure_title"),
+        measures.c.public.label("public"),
+        measures.c.responsible_person_id,
     ).join(measures, measures.c.id == budget_lines.c.measure_id)
     if public_only:
         query = query.where(measures.c.public.is_(True))

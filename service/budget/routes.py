@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, UploadFile
 
-from service import access, keyset
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service import keyset
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.api.uploads import TooLarge
-from service.budget import csv_import, repository, service
+from service.budget import service
 from service.budget.schemas import (
     BudgetLineCreate,
     BudgetLineListItem,
@@ -18,8 +18,6 @@ from service.budget.schemas import (
     BudgetLineUpdate,
     ImportResult,
 )
-from service.measures import repository as measure_repository
-from service.measures import service as measures
 from service.measures.schemas import BudgetLineOut
 
 router = APIRouter(prefix="/api/v1", tags=["Haushaltsansätze"])
@@ -38,10 +36,8 @@ def _out(row: object) -> BudgetLineOut:
     response_model=list[BudgetLineOut],
     responses=responses(401, 404),
 )
-def measure_lines(measure_id: Id, connection: ReadDep, actor: MaybeActor) -> list[BudgetLineOut]:
-    row = measures.get_measure(connection, measure_id)
-    access.require_visible(actor, row, "Maßnahme", measure_id)
-    return [_out(b) for b in measure_repository.budget_lines_of(connection, measure_id)]
+def measure_lines(measure_id: Id, runtime: RuntimeDep, actor: MaybeActor) -> list[BudgetLineOut]:
+    return [_out(b) for b in service.read_measure_lines(runtime, actor, measure_id)]
 
 
 @router.post(
@@ -73,7 +69,7 @@ def create_line(
     responses=responses(401, 404, 422),
 )
 def list_lines(
-    connection: ReadDep,
+    runtime: RuntimeDep,
     actor: MaybeActor,
     fiscal_year: Annotated[
         int | None, Query(ge=1990, le=2100, description="Haushaltsjahr.")
@@ -82,13 +78,13 @@ def list_lines(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> BudgetLinePage:
-    rows = repository.page(
-        connection,
-        public_only=access.public_only(actor),
+    rows = service.read_lines(
+        runtime,
+        actor,
         fiscal_year=fiscal_year,
         measure_id=measure_id,
         after=keyset.decode(cursor, BY_ID, int),
-        limit=limit + 1,
+        limit=limit,
     )
     items = [BudgetLineListItem.model_validate(r, from_attributes=True) for r in rows[:limit]]
     return BudgetLinePage(items=items, next_cursor=keyset.next_cursor(rows, limit, BY_ID, "id"))
@@ -128,12 +124,10 @@ def edit_line(
 def import_spent(
     file: UploadFile, runtime: RuntimeDep, connection: WriteDep, actor: CurrentActor
 ) -> ImportResult:
-    access.require(actor, "budget.spend")
     # A plain def: FastAPI runs it in a worker thread, so the blocking read and the database
     # work never stall the event loop.
     content = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(content) > MAX_IMPORT_BYTES:
         raise TooLarge(MAX_IMPORT_BYTES)
-    rows = csv_import.parse(connection, content)
-    updated, unchanged = service.book_spent(runtime, connection, actor, rows)
-    return ImportResult(rows=len(rows), updated=updated, unchanged=unchanged)
+    rows, updated, unchanged = service.import_spent(runtime, connection, actor, content)
+    return ImportResult(rows=rows, updated=updated, unchanged=unchanged)

@@ -2,25 +2,33 @@
 
 Each amount has its own role (``access.BUDGET_FIELDS``): the AG plans, the Kämmerei
 approves and books what was spent, by hand or from its finance software's CSV export.
+Lines are read with their measure: a list or page that shows a line of a non-public measure
+is logged like a read of that measure (``measure.read``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import Actor
-from service.budget import repository
-from service.budget.csv_import import SpentRow
+from service.budget import csv_import, repository
 from service.errors import NotFound
+from service.keyset import After
+from service.measures import rules
 from service.measures import service as measures
-from service.records import update_audited
+from service.records import create_row, update_audited
 from service.runtime import Runtime
+from workflow.errors import FieldProblem
 
 budget_lines = repository.budget_lines
+YEAR_PAGE = 500
+ACCOUNT_LENGTH = 50
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 def get_line(connection: Connection, line_id: int) -> Any:
@@ -30,6 +38,104 @@ def get_line(connection: Connection, line_id: int) -> Any:
     return row
 
 
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_measure_lines(runtime: Runtime, actor: Actor | None, measure_id: int) -> list[Any]:
+    def load(connection: Connection, _row: Any) -> tuple[list[Any], list[int]]:
+        return repository.lines_of_measure(connection, measure_id), []
+
+    return measures.read_part(runtime, actor, measure_id, load)
+
+
+def read_lines(
+    runtime: Runtime,
+    actor: Actor | None,
+    *,
+    fiscal_year: int | None,
+    measure_id: int | None,
+    after: After | None,
+    limit: int,
+) -> list[Any]:
+    """A page of lines with their measure's code and title, and one more row when another
+    page follows."""
+    with runtime.read() as connection:
+        rows = repository.page(
+            connection,
+            public_only=access.public_only(actor),
+            fiscal_year=fiscal_year,
+            measure_id=measure_id,
+            after=after,
+            limit=limit + 1,
+        )
+    measures.log_list_read(runtime, actor, rows[:limit])
+    return rows
+
+
+@dataclass(frozen=True)
+class BudgetYear:
+    lines: list[Any]
+    # The measures a new line can be planned for (for those who may plan).
+    measures: list[Any] = field(default_factory=list)
+
+
+def read_year(runtime: Runtime, actor: Actor, year: int) -> BudgetYear:
+    """Every line of a Haushaltsjahr, by measure (a city has hundreds, not millions)."""
+    lines: list[Any] = []
+    after: After | None = None
+    public_only = access.public_only(actor)
+    with runtime.read() as connection:
+        while True:
+            page = repository.page(
+                connection,
+                public_only=public_only,
+                fiscal_year=year,
+                measure_id=None,
+                after=after,
+                limit=YEAR_PAGE,
+            )
+            lines += page
+            if len(page) < YEAR_PAGE:
+                break
+            after = After(page[-1].id, page[-1].id)
+        choices = []
+        if access.holds(actor, "budget.plan"):
+            choices = [m for m in measures.list_measures(connection) if m.public or not public_only]
+    measures.log_list_read(runtime, actor, [*lines, *choices])
+    return BudgetYear(sorted(lines, key=lambda r: (r.measure_code, r.id)), choices)
+
+
+def read_line(runtime: Runtime, actor: Actor | None, line_id: int) -> tuple[Any, Any]:
+    """One line and its measure."""
+    with runtime.read() as connection:
+        line = get_line(connection, line_id)
+        measure = measures.visible_measure(connection, actor, line.measure_id)
+    measures.log_measure_read(runtime, actor, measure)
+    return line, measure
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _check(values: Mapping[str, Any]) -> None:
+    problems = rules.text_problems(
+        [
+            rules.Text(
+                "product_account",
+                "Produkt/Konto",
+                values.get("product_account"),
+                max_length=ACCOUNT_LENGTH,
+            )
+        ]
+    )
+    year = values.get("fiscal_year")
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        problems.append(
+            FieldProblem("fiscal_year", "Haushaltsjahr", f"von {FIRST_YEAR} bis {LAST_YEAR}.")
+        )
+    rules.raise_problems(problems)
+
+
 def new_line(
     runtime: Runtime,
     connection: Connection,
@@ -37,10 +143,11 @@ def new_line(
     measure_id: int,
     values: Mapping[str, Any],
 ) -> int:
-    measures.get_measure(connection, measure_id)
+    measures.visible_measure(connection, actor, measure_id)
     given = {k: v for k, v in values.items() if v is not None}
+    _check(given)
     access.require_budget_fields(actor, set(given))
-    return measures.add_budget_line(runtime, connection, actor, measure_id=measure_id, **given)
+    return insert_line(runtime, connection, actor, measure_id=measure_id, **given)
 
 
 def update_line(
@@ -51,15 +158,18 @@ def update_line(
     changes: Mapping[str, Any],
 ) -> None:
     line = get_line(connection, line_id)
+    measures.visible_measure(connection, actor, line.measure_id)
+    _check(changes)
     access.require_budget_fields(actor, set(changes))
-    if not changes:
+    changed = {k: v for k, v in changes.items() if getattr(line, k) != v}
+    if not changed:
         return
     update_audited(
         connection,
         runtime.chain_key,
         budget_lines,
         line_id,
-        dict(changes),
+        changed,
         before=line,
         actor=actor,
         now=runtime.now(),
@@ -67,12 +177,13 @@ def update_line(
     )
 
 
-def book_spent(
-    runtime: Runtime, connection: Connection, actor: Actor, rows: list[SpentRow]
-) -> tuple[int, int]:
-    """Writes checked import rows: (updated, unchanged). All of them, in the caller's
-    transaction, or none."""
+def import_spent(
+    runtime: Runtime, connection: Connection, actor: Actor, content: bytes
+) -> tuple[int, int, int]:
+    """Books the spent amounts of a CSV file: (rows, updated, unchanged). Every row is
+    checked first; all of them are written, in the caller's transaction, or none."""
     access.require(actor, "budget.spend")
+    rows = csv_import.parse(connection, content)
     updated = unchanged = 0
     for row in rows:
         line = get_line(connection, row.line_id)
@@ -91,4 +202,9 @@ def book_spent(
             entity_type="budget_line",
         )
         updated += 1
-    return updated, unchanged
+    return len(rows), updated, unchanged
+
+
+def insert_line(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
+    """Inserts a budget line, audited, checking nothing else (demo, tests)."""
+    return create_row(runtime, connection, actor, budget_lines, "budget_line", values)

@@ -18,13 +18,17 @@ from service.attachments import service as attachments
 from service.auth.service import actor_for, create_user
 from service.auth.tokens import hash_password
 from service.bodies.models import Body
+from service.budget import service as budget
 from service.committees import service as committees
 from service.demo import data
 from service.demo.working_paper import FILENAME, working_paper_pdf
 from service.measures import service as measures
+from service.milestones import service as milestones
 from service.papers import service as papers
 from service.people.service import create_person
+from service.programmes import service as programmes
 from service.runtime import Runtime
+from service.statements import service as statements
 from workflow.calendar import local_day_at
 
 bodies = Body.__table__  # type: ignore[attr-defined]
@@ -185,7 +189,7 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection, city_only: bool = Fa
     }
 
     clock.set(_at("2023-09-04"))
-    programme = measures.create_programme(
+    programme = programmes.insert_programme(
         rt,
         c,
         lead,
@@ -200,7 +204,7 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection, city_only: bool = Fa
     ids: dict[str, int] = {}
     for i, m in enumerate(data.MEASURES):
         clock.set(_at("2023-10-02").replace(minute=i))
-        ids[m.code] = measures.create_measure(
+        ids[m.code] = measures.insert_measure(
             rt,
             c,
             lead,
@@ -217,7 +221,7 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection, city_only: bool = Fa
     for i, m in enumerate(data.MEASURES):
         for j, (kind, outcome) in enumerate(m.statements):
             clock.set(_at("2024-01-15").replace(minute=i * 3 + j))
-            measures.add_statement(
+            statements.insert_statement(
                 rt,
                 c,
                 by_kind[kind],
@@ -344,7 +348,7 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection, city_only: bool = Fa
                 "zieldatum": f"{m.budget_year + 1}-12-31",
             },
         )
-        measures.add_budget_line(
+        budget.insert_line(
             rt,
             c,
             treasury,
@@ -357,7 +361,7 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection, city_only: bool = Fa
             spent=(once + yearly) * Decimal(m.progress or 0) / 100,
         )
         for title, due, done in m.milestones:
-            measures.add_milestone(
+            milestones.insert_milestone(
                 rt,
                 c,
                 lead,
@@ -396,7 +400,7 @@ def _load(rt: Runtime, clock: _SteppedClock, c: Connection, city_only: bool = Fa
     )
     clock.set(datetime.now(UTC))
     draft = data.DRAFT
-    measures.create_measure(
+    measures.insert_measure(
         rt,
         c,
         member,

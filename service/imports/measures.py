@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from service.measures.rules import control_problem
 from workflow.spec import FieldSpec, WorkflowSpec
 from workflow.values import ValueProblem, normalize
 
@@ -107,8 +108,9 @@ def parse_row(
     for index, (target, text) in mapped.items():
         raw = cells[index] if index < len(cells) else None
         if isinstance(raw, str):
-            if "\x00" in raw:
-                errors.append(RowError(number, text, "enthält ein Nullzeichen"))
+            multiline = target == "description" or target.startswith("field:")
+            if problem := control_problem(raw, multiline=multiline):
+                errors.append(RowError(number, text, problem.removesuffix(".")))
                 continue
             raw = raw.strip() or None
         if raw is None:

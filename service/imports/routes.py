@@ -7,14 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from service import access
 from service.actor import Actor
 from service.api.deps import CurrentActor, RuntimeDep
 from service.api.problems import responses
 from service.api.uploads import UPLOAD_BODY, read_upload
-from service.errors import AccessDenied
 from service.imports.schemas import ImportedMeasure, ImportResult
-from service.imports.service import ImportReport, import_measures
+from service.imports.service import ImportReport, import_measures, require_importer
 from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
@@ -63,8 +61,7 @@ async def import_measures_route(
         Query(max_length=500, description="Arbeitspapier: Nummer oder genauer Titel."),
     ] = None,
 ) -> ImportResult:
-    if not access.holds(actor, "import.measures"):
-        raise AccessDenied("Sie dürfen keine Maßnahmen importieren.")
+    require_importer(actor)
     upload = await read_upload(request, runtime.settings.max_upload_bytes)
     report = await run_in_threadpool(
         _run, runtime, actor, upload.filename or "Upload", upload.content, programme, dry_run

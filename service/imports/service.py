@@ -1,8 +1,8 @@
 """Importing measures from CSV or Excel: every row checked first, then all kept or none.
 
 Validation and creation run in one write transaction, so the codes and persons checked are
-still true when the rows are written; each measure is created through the one create path
-(``measures.service.create_measure``) with its own audit event, plus one event for the
+still true when the rows are written; each measure is inserted through the one insert path
+(``measures.service.insert_measure``) with its own audit event, plus one event for the
 import itself. A dry run checks the same and writes nothing.
 """
 
@@ -12,21 +12,18 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from service import access
 from service.actor import Actor
 from service.audit.service import record
-from service.auth.models import User
 from service.errors import ServiceError
+from service.imports import repository
 from service.imports.measures import MeasureRow, RowError, map_headers, parse_row
 from service.imports.reading import read_table
 from service.measures import service as measures
-from service.people.models import Person
 from service.runtime import Runtime
 
-users = User.__table__  # type: ignore[attr-defined]
-persons = Person.__table__  # type: ignore[attr-defined]
 SHOWN_ERRORS = 200  # a file with more broken rows is broken as a whole; the first ones tell
 
 
@@ -69,6 +66,13 @@ class ImportReport:
     rows: list[ImportedRow]
 
 
+def require_importer(actor: Actor) -> None:
+    """Only the AG lead imports measures (and the system, from the command line without
+    ``--as``); the API asks before it reads a large upload."""
+    if not access.is_system(actor):
+        access.require(actor, "import.measures")
+
+
 def import_measures(
     runtime: Runtime,
     connection: Connection,
@@ -79,6 +83,7 @@ def import_measures(
     programme: str | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
+    require_importer(actor)
     programme_id = resolve_programme(connection, programme)
     spec = runtime.registry.latest("massnahme").spec
     table = read_table(filename, content)
@@ -105,7 +110,7 @@ def import_measures(
             r.row,
             r.code,
             r.title,
-            measures.create_measure(
+            measures.insert_measure(
                 runtime,
                 connection,
                 actor,
@@ -139,8 +144,7 @@ def import_measures(
 
 def resolve_programme(connection: Connection, programme: str | None) -> int:
     """An Arbeitspapier by id or exact title; without one, the only one there is."""
-    table = measures.programmes
-    rows = list(connection.execute(select(table.c.id, table.c.title).order_by(table.c.id)))
+    rows = repository.programmes_by_id(connection)
     if programme is not None and programme.strip():
         wanted = programme.strip()
         for row in rows:
@@ -164,12 +168,7 @@ def _check_against_database(
     connection: Connection, programme_id: int, rows: list[MeasureRow]
 ) -> list[RowError]:
     errors: list[RowError] = []
-    table = measures.measures
-    taken = set(
-        connection.execute(
-            select(table.c.code).where(table.c.programme_id == programme_id)
-        ).scalars()
-    )
+    taken = repository.codes_of(connection, programme_id)
     first_row: dict[str, int] = {}
     for row in rows:
         if row.code in taken:
@@ -200,15 +199,8 @@ def _check_against_database(
 
 
 def _person(connection: Connection, who: str) -> int | None:
-    by_login = connection.execute(
-        select(users.c.person_id).where(users.c.username == who, users.c.person_id.is_not(None))
-    ).scalar()
+    by_login = repository.person_of_login(connection, who)
     if by_login is not None:
-        return int(by_login)
-    full_name = func.lower(persons.c.given_name + " " + persons.c.family_name)
-    found = list(
-        connection.execute(
-            select(persons.c.id).where(full_name == who.lower(), persons.c.erased_at.is_(None))
-        ).scalars()
-    )
-    return int(found[0]) if len(found) == 1 else None
+        return by_login
+    found = repository.persons_named(connection, who)
+    return found[0] if len(found) == 1 else None

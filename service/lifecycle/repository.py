@@ -34,7 +34,7 @@ def _item_select(table: Table) -> Any:
         table.c.title,
     ]
     if table is measures:
-        columns += [table.c.responsible_person_id, table.c.code]
+        columns += [table.c.responsible_person_id, table.c.code, table.c.public]
     return select(*columns).where(table.c.id == bindparam("id"))
 
 

@@ -15,12 +15,13 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from service import access
 from service.actor import Actor
 from service.audit import repository as audit
 from service.audit.chain import EventDraft
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
-from workflow.engine import FireResult, Subject
+from workflow.engine import AvailableEvent, FireResult, Subject
 from workflow.errors import StaleVersion, WorkflowError
 from workflow.guards import Statement
 from workflow.registry import Registry
@@ -143,6 +144,37 @@ class Lifecycle:
                 connection, entity_id, result, actor=actor, now=now, request_id=request_id
             )
         return Transitioned(entity_type, entity_id, row.version + 1, result, sealed.seq, carried)
+
+    def allowed_events(
+        self,
+        connection: Connection,
+        entity_type: str,
+        row: Any,
+        *,
+        actor: Actor | None,
+        now: datetime,
+    ) -> list[AvailableEvent]:
+        """What this caller may fire on this item now, each with what still blocks it.
+
+        The one answer to that question, for the API's ``allowed_transitions`` and the steps
+        a page offers alike: nothing for the public; on a measure, the roles the own-item rule
+        of ``access`` leaves to the caller, as ``fire`` will judge them. ``row`` is the item
+        as its service read it (state, fields, definition, and who is responsible).
+        """
+        if actor is None:
+            return []
+        engine = self.registry.engine(row.definition_name, row.definition_version)
+        roles = actor.roles
+        statements: tuple[Statement, ...] = ()
+        if entity_type == "measure":
+            roles = access.transition_roles(actor, row)
+            if any(t.guards for t in engine.spec.events_from(row.state)):
+                statements = tuple(
+                    Statement(s.kind, s.author_person_id, s.given_on, s.outcome)
+                    for s in repository.load_statements(connection, row.id)
+                )
+        subject = Subject(row.state, dict(row.fields or {}), statements)
+        return engine.allowed_events(subject, roles, now)
 
     def _carry(
         self,

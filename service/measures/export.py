@@ -60,7 +60,11 @@ def moment(value: datetime) -> str:
 
 
 def measures_csv(
-    rows: Iterable[Any], states: Mapping[str, StateSpec], *, with_names: bool, chunk: int = 200
+    rows: Iterable[tuple[Any, str | None]],
+    states: Mapping[str, StateSpec],
+    *,
+    with_names: bool,
+    chunk: int = 200,
 ) -> Iterator[bytes]:
     """Yields the file in pieces, so a long list streams instead of filling memory."""
     headers = HEADERS if with_names else [h for h in HEADERS if h != "Verantwortlich"]
@@ -68,9 +72,8 @@ def measures_csv(
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow(headers)
-    for count, row in enumerate(rows, start=1):
+    for count, (row, name) in enumerate(rows, start=1):
         fields = row.fields or {}
-        name = " ".join(p for p in (row.person_title, row.given_name, row.family_name) if p)
         cells = [
             text(row.code),
             text(row.title),

@@ -1,14 +1,16 @@
-"""Queries behind the measure lists and the detail page: filters, sort orders, keyset pages.
+"""Queries of the measure domain: lists, the Übersicht, one measure's parts, references.
 
-Every list (page, CSV export) is built by ``list_query`` from one ``MeasureFilter``, so that
-the export holds exactly what the list shows, and a caller who may see public measures only
-never gets another row through any filter.
+Every list (API page, CSV export, the Übersicht's board and table) is filtered by ``_where``
+from one ``MeasureFilter``, so that the export holds exactly what the list shows, and a
+caller who may see public measures only never gets another row through any filter.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
@@ -17,16 +19,17 @@ from sqlalchemy.engine import Connection
 from service import keyset
 from service.deadlines.models import Deadline
 from service.keyset import After
-from service.measures.models import BudgetLine, Measure, Milestone, Programme, Statement
+from service.measures.models import Measure, Programme, Statement
+from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
 
 measures = Measure.__table__  # type: ignore[attr-defined]
 programmes = Programme.__table__  # type: ignore[attr-defined]
 statements = Statement.__table__  # type: ignore[attr-defined]
-budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
-milestones = Milestone.__table__  # type: ignore[attr-defined]
 deadlines = Deadline.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
+papers = Paper.__table__  # type: ignore[attr-defined]
+paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
 
 SORT_COLUMNS = {
     "id": measures.c.id,
@@ -47,12 +50,17 @@ STATEMENT_FOR_FLAG = {
 
 @dataclass(frozen=True)
 class MeasureFilter:
-    public_only: bool
+    """What a list asks for. ``public_only`` is set by the service from the caller, never
+    by a door; ``statement_states`` narrows ``needs_statement`` to the states in which a
+    missing statement still blocks a step (the Übersicht)."""
+
+    public_only: bool = True
     state: str | None = None
     programme_id: int | None = None
     responsible_person_id: int | None = None
     overdue: bool | None = None
     needs_statement: bool | None = None
+    statement_states: tuple[str, ...] = ()
 
 
 def _has_statement(kind: str) -> ColumnElement[bool]:
@@ -89,12 +97,19 @@ def _where(f: MeasureFilter, now: datetime) -> list[ColumnElement[bool]]:
         conditions.append(measures.c.programme_id == f.programme_id)
     if f.responsible_person_id is not None:
         conditions.append(measures.c.responsible_person_id == f.responsible_person_id)
-    for wanted, condition in ((f.overdue, overdue(now)), (f.needs_statement, needs_statement())):
+    # Built only when asked for: building them costs more than running a board query.
+    flags: tuple[tuple[bool | None, Callable[[], ColumnElement[bool]]], ...] = (
+        (f.overdue, partial(overdue, now)),
+        (f.needs_statement, needs_statement),
+    )
+    for wanted, build in flags:
         if wanted is True:
-            conditions.append(condition)
+            conditions.append(build())
         elif wanted is False:
             # NULL (a flag missing in the JSON) counts as "not needed".
-            conditions.append(~func.coalesce(condition, false()))
+            conditions.append(~func.coalesce(build(), false()))
+    if f.needs_statement and f.statement_states:
+        conditions.append(measures.c.state.in_(sorted(f.statement_states)))
     return conditions
 
 
@@ -139,18 +154,10 @@ def export_page(
     limit: int,
     now: datetime,
 ) -> list[Any]:
-    """A page of the CSV export: the summary plus programme title and responsible person."""
+    """A page of the CSV export: the summary plus fields and the programme's title."""
     query = (
-        select(
-            *SUMMARY_COLUMNS,
-            measures.c.fields,
-            programmes.c.title.label("programme_title"),
-            persons.c.title.label("person_title"),
-            persons.c.given_name,
-            persons.c.family_name,
-        )
+        select(*SUMMARY_COLUMNS, measures.c.fields, programmes.c.title.label("programme_title"))
         .join(programmes, programmes.c.id == measures.c.programme_id)
-        .outerjoin(persons, persons.c.id == measures.c.responsible_person_id)
         .where(*_where(f, now))
     )
     return list(connection.execute(_page(query, sort, after, limit)))
@@ -160,68 +167,200 @@ def sort_value(row: Any, sort: str) -> Any:
     return getattr(row, sort.lstrip("-"))
 
 
-# --- the parts of one measure's detail ------------------------------------------------------
+def internal_responsibles(connection: Connection, f: MeasureFilter, now: datetime) -> list[Any]:
+    """The persons responsible for the non-public measures a list holds (None: nobody);
+    no row means the list holds no non-public measure."""
+    query = (
+        select(measures.c.responsible_person_id)
+        .where(*_where(f, now), measures.c.public.is_(False))
+        .distinct()
+    )
+    return list(connection.execute(query).scalars())
 
 
-def statements_with_authors(connection: Connection, measure_id: int) -> list[Any]:
-    return list(
-        connection.execute(
-            select(
-                statements,
-                persons.c.title.label("person_title"),
-                persons.c.given_name,
-                persons.c.family_name,
+def all_measures(connection: Connection) -> list[Any]:
+    return list(connection.execute(select(*SUMMARY_COLUMNS).order_by(measures.c.id)))
+
+
+# --- the Übersicht -----------------------------------------------------------------------------
+
+BOARD_COLUMNS = (*SUMMARY_COLUMNS, measures.c.fields)
+OVERVIEW_SORTS: dict[str, Any] = {
+    "nr": measures.c.id,
+    "kennung": measures.c.code,
+    "titel": measures.c.title,
+    "zustand": measures.c.state,
+    "verantwortlich": persons.c.family_name,
+    "aktualisiert": measures.c.updated_at,
+}
+
+
+def state_counts(connection: Connection, f: MeasureFilter, now: datetime) -> dict[str, int]:
+    """Measures per state: one ``GROUP BY`` over the state index."""
+    query = select(measures.c.state, func.count()).where(*_where(f, now))
+    return {state: int(n) for state, n in connection.execute(query.group_by(measures.c.state))}
+
+
+def board(
+    connection: Connection, f: MeasureFilter, now: datetime, states: list[str], limit: int
+) -> list[list[Any]]:
+    """The first ``limit`` measures of each state, by id: the state index, then the id."""
+    conditions = _where(f, now)
+    return [
+        list(
+            connection.execute(
+                select(*BOARD_COLUMNS)
+                .where(measures.c.state == state, *conditions)
+                .order_by(measures.c.id)
+                .limit(limit)
             )
-            .outerjoin(persons, persons.c.id == statements.c.author_person_id)
-            .where(statements.c.measure_id == measure_id)
-            .order_by(statements.c.id)
         )
+        for state in states
+    ]
+
+
+def offset_page(
+    connection: Connection,
+    f: MeasureFilter,
+    now: datetime,
+    *,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[Any]:
+    """A numbered page of the Übersicht's table (sortable by the responsible's name)."""
+    column = OVERVIEW_SORTS.get(sort, measures.c.id)
+    order = [column.desc() if descending else column.asc()]
+    if column is not measures.c.id:
+        order.append(measures.c.id)
+    query = (
+        select(*BOARD_COLUMNS)
+        .select_from(measures.outerjoin(persons, persons.c.id == measures.c.responsible_person_id))
+        .where(*_where(f, now))
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
     )
+    return list(connection.execute(query))
 
 
-def budget_lines_of(connection: Connection, measure_id: int) -> list[Any]:
-    return list(
-        connection.execute(
-            select(budget_lines)
-            .where(budget_lines.c.measure_id == measure_id)
-            .order_by(budget_lines.c.fiscal_year, budget_lines.c.id)
-        )
-    )
-
-
-def milestones_of(connection: Connection, measure_id: int) -> list[Any]:
-    return list(
-        connection.execute(
-            select(milestones)
-            .where(milestones.c.measure_id == measure_id)
-            .order_by(milestones.c.due_on.is_(None), milestones.c.due_on, milestones.c.id)
-        )
-    )
-
-
-def open_deadlines_of(connection: Connection, measure_id: int) -> list[Any]:
-    return list(
-        connection.execute(
-            select(deadlines)
-            .where(
-                deadlines.c.entity_type == "measure",
-                deadlines.c.entity_id == measure_id,
-                deadlines.c.open.is_(True),
+def overdue_ids(connection: Connection, ids: list[int], now: datetime) -> set[int]:
+    if not ids:
+        return set()
+    # Selected by item only, filtered here: the (entity_type, entity_id) index then serves
+    # the query on every backend, where a condition on due_at could lure a planner into
+    # scanning every overdue Frist of the city.
+    return {
+        r.entity_id
+        for r in connection.execute(
+            select(deadlines.c.entity_id, deadlines.c.open, deadlines.c.due_at).where(
+                deadlines.c.entity_type == "measure", deadlines.c.entity_id.in_(ids)
             )
-            .order_by(deadlines.c.due_at, deadlines.c.id)
         )
+        if r.open and r.due_at < now
+    }
+
+
+def statement_kinds(connection: Connection, ids: list[int]) -> dict[int, set[str]]:
+    kinds: dict[int, set[str]] = {}
+    if ids:
+        query = select(statements.c.measure_id, statements.c.kind)
+        for measure_id, kind in connection.execute(query.where(statements.c.measure_id.in_(ids))):
+            kinds.setdefault(measure_id, set()).add(kind)
+    return kinds
+
+
+# --- one measure's parts ----------------------------------------------------------------------
+
+
+def measure(connection: Connection, measure_id: int) -> Any:
+    return connection.execute(select(measures).where(measures.c.id == measure_id)).first()
+
+
+def programme_of(connection: Connection, programme_id: int) -> Any:
+    query = select(programmes.c.id, programmes.c.title).where(programmes.c.id == programme_id)
+    return connection.execute(query).first()
+
+
+def deadlines_of(connection: Connection, measure_id: int) -> list[Any]:
+    """Every Frist of the measure: open ones first, the latest first."""
+    query = select(deadlines).where(
+        deadlines.c.entity_type == "measure", deadlines.c.entity_id == measure_id
+    )
+    return list(
+        connection.execute(query.order_by(deadlines.c.open.desc(), deadlines.c.due_at.desc()))
     )
 
 
-def person_row(connection: Connection, person_id: int | None) -> Any:
-    if person_id is None:
-        return None
-    return connection.execute(select(persons).where(persons.c.id == person_id)).first()
+def papers_of(connection: Connection, measure_id: int) -> list[Any]:
+    """The Vorlagen that carry the measure."""
+    query = (
+        select(papers.c.id, papers.c.reference, papers.c.title, papers.c.public)
+        .join(paper_measures, paper_measures.c.paper_id == papers.c.id)
+        .where(paper_measures.c.measure_id == measure_id)
+        .order_by(papers.c.id)
+    )
+    return list(connection.execute(query))
+
+
+# --- persons and programmes as a measure names them --------------------------------------------
+
+
+def persons_by_id(connection: Connection, ids: set[int | None]) -> list[Any]:
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return []
+    query = select(persons.c.id, persons.c.title, persons.c.given_name, persons.c.family_name)
+    return list(connection.execute(query.where(persons.c.id.in_(wanted))))
+
+
+def staff_persons(connection: Connection) -> list[Any]:
+    """Staff who can be made responsible for a measure (erased persons never)."""
+    query = (
+        select(
+            persons.c.id,
+            persons.c.title,
+            persons.c.given_name,
+            persons.c.family_name,
+            persons.c.function,
+        )
+        .where(persons.c.is_staff.is_(True), persons.c.erased_at.is_(None))
+        .order_by(persons.c.family_name, persons.c.given_name)
+    )
+    return list(connection.execute(query))
+
+
+def responsible_persons(connection: Connection) -> list[Any]:
+    """The persons responsible for at least one measure."""
+    responsible = (
+        select(measures.c.responsible_person_id)
+        .where(measures.c.responsible_person_id.is_not(None))
+        .distinct()
+        .scalar_subquery()
+    )
+    query = (
+        select(persons.c.id, persons.c.title, persons.c.given_name, persons.c.family_name)
+        .where(persons.c.id.in_(responsible))
+        .order_by(persons.c.family_name, persons.c.given_name)
+    )
+    return list(connection.execute(query))
+
+
+def programme_titles(connection: Connection) -> list[Any]:
+    query = select(programmes.c.id, programmes.c.title).order_by(programmes.c.title)
+    return list(connection.execute(query))
 
 
 def programme_exists(connection: Connection, programme_id: int) -> bool:
     found = connection.execute(select(programmes.c.id).where(programmes.c.id == programme_id))
     return found.first() is not None
+
+
+def person_may_be_responsible(connection: Connection, person_id: int) -> bool:
+    """The person exists and was not erased."""
+    query = select(persons.c.id).where(persons.c.id == person_id, persons.c.erased_at.is_(None))
+    return connection.execute(query).first() is not None
 
 
 def code_taken(connection: Connection, programme_id: int, code: str, but: int | None) -> bool:

@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from service import access, keyset
-from service.actor import Actor
+from service import keyset
 from service.api.deps import (
     MAX_ID,
     CurrentActor,
     IfMatch,
     MaybeActor,
-    ReadDep,
     RuntimeDep,
     WriteDep,
     expected_version,
 )
 from service.api.problems import responses
 from service.api.transitions import TransitionAsked
-from service.audit.service import record_access
-from service.auth.service import usernames
 from service.measures import export, service
-from service.measures.repository import MeasureFilter
 from service.measures.schemas import (
     AllowedTransition,
     BudgetLineOut,
@@ -41,6 +36,7 @@ from service.measures.schemas import (
     TransitionResponse,
     statement_out,
 )
+from service.runtime import Runtime
 from workflow.calendar import to_local
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
@@ -48,7 +44,6 @@ MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _filter(
-    actor: MaybeActor,
     state: Annotated[
         str | None, Query(description="Nur dieser Zustand, z. B. `umsetzung`.")
     ] = None,
@@ -69,9 +64,8 @@ def _filter(
             "aber die passende Stellungnahme (DSB, ISB, Personalrat) fehlt."
         ),
     ] = None,
-) -> MeasureFilter:
-    return MeasureFilter(
-        public_only=access.public_only(actor),
+) -> service.MeasureFilter:
+    return service.MeasureFilter(
         state=state,
         programme_id=programme_id,
         responsible_person_id=responsible_person_id,
@@ -80,7 +74,7 @@ def _filter(
     )
 
 
-FilterDep = Annotated[MeasureFilter, Depends(_filter)]
+FilterDep = Annotated[service.MeasureFilter, Depends(_filter)]
 SORT_TYPES: dict[str, type] = {
     "id": int,
     "code": str,
@@ -104,7 +98,7 @@ SortDep = Annotated[
 )
 def list_measures(
     runtime: RuntimeDep,
-    connection: ReadDep,
+    actor: MaybeActor,
     f: FilterDep,
     sort: SortDep = "id",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -112,7 +106,7 @@ def list_measures(
 ) -> MeasurePage:
     order = keyset.parse_sort(sort, tuple(SORT_TYPES))
     after = keyset.decode(cursor, order, SORT_TYPES[order.key])
-    found = service.page(runtime, connection, f, sort=sort, after=after, limit=limit + 1)
+    found = service.read_page(runtime, actor, f, sort=sort, after=after, limit=limit)
     rows = found[:limit]
     labels = runtime.registry.latest("massnahme").spec.states
     items = [
@@ -133,15 +127,6 @@ def list_measures(
     return MeasurePage(items=items, next_cursor=keyset.next_cursor(found, limit, order, order.key))
 
 
-def _log_internal_read(runtime: RuntimeDep, actor: MaybeActor, row: Any) -> None:
-    """A read of a non-public measure is logged, in its own short write transaction."""
-    if actor is not None and not row.public:
-        with runtime.write() as connection:
-            record_access(
-                runtime, connection, actor, "measure", row.id, persons=[row.responsible_person_id]
-            )
-
-
 @router.get(
     "/export.csv",
     summary="Maßnahmenliste als CSV",
@@ -156,10 +141,9 @@ def _log_internal_read(runtime: RuntimeDep, actor: MaybeActor, row: Any) -> None
 def export_measures(
     runtime: RuntimeDep, actor: MaybeActor, f: FilterDep, sort: SortDep = "id"
 ) -> StreamingResponse:
-    names = access.may_see_names(actor)
     labels = runtime.registry.latest("massnahme").spec.states
-    rows = service.export_rows(runtime, f, sort)
-    body = export.measures_csv(rows, labels, with_names=names)
+    rows = service.export_measures(runtime, actor, f, sort)
+    body = export.measures_csv(rows.rows, labels, with_names=rows.with_names)
     filename = f"massnahmen-{to_local(runtime.now()).date().isoformat()}.csv"
     return StreamingResponse(
         body,
@@ -187,71 +171,53 @@ def create_measure(
 ) -> MeasureDetail:
     measure_id = service.new_measure(runtime, connection, actor, **body.model_dump())
     response.headers["Location"] = f"{router.prefix}/{measure_id}"
-    # Inside the write transaction, which holds the chain lock: the write is audited, and a
-    # read logged from a second transaction would wait for that lock forever.
-    return _detail(runtime, connection, actor, measure_id, response, log_read=False)
+    return _detail(
+        runtime, service.written_measure(runtime, connection, actor, measure_id), response
+    )
 
 
-def _detail(
-    runtime: RuntimeDep,
-    connection: ReadDep | WriteDep,
-    actor: Actor | None,
-    measure_id: int,
-    response: Response,
-    *,
-    log_read: bool,
-) -> MeasureDetail:
-    row = service.get_measure(connection, measure_id)
-    access.require_visible(actor, row, "Maßnahme", measure_id)
-    if log_read:
-        _log_internal_read(runtime, actor, row)
-    engine = runtime.registry.engine(row.definition_name, row.definition_version)
-    allowed = [
-        AllowedTransition(
-            event=a.event,
-            label=a.label,
-            target=a.target,
-            requires=list(a.requires),
-            optional=list(a.optional),
-            comment_required=a.comment_required,
-            blocked_by=list(a.blocked_by),
-        )
-        for a in service.allowed_events(runtime, connection, actor, row)
-    ]
-    names = access.may_see_names(actor)
-    parts = service.detail_parts(connection, measure_id)
-    now = runtime.now()
+def _detail(runtime: Runtime, view: service.MeasureView, response: Response) -> MeasureDetail:
+    row, now = view.measure, runtime.now()
     response.headers["ETag"] = f'"{row.version}"'
     return MeasureDetail(
         id=row.id,
         code=row.code,
         title=row.title,
         state=row.state,
-        state_label=engine.spec.states[row.state].label,
+        state_label=view.spec.states[row.state].label,
         version=row.version,
         programme_id=row.programme_id,
         public=row.public,
         description=row.description,
         responsible_person_id=row.responsible_person_id,
-        responsible_person_name=service.responsible_name(connection, row.responsible_person_id)
-        if names
-        else None,
+        responsible_person_name=view.responsible,
         definition=row.definition_name,
         definition_version=row.definition_version,
         fields=dict(row.fields or {}),
-        allowed_transitions=allowed,
+        allowed_transitions=[
+            AllowedTransition(
+                event=a.event,
+                label=a.label,
+                target=a.target,
+                requires=list(a.requires),
+                optional=list(a.optional),
+                comment_required=a.comment_required,
+                blocked_by=list(a.blocked_by),
+            )
+            for a in view.allowed
+        ],
         created_at=row.created_at,
         updated_at=row.updated_at,
-        statements=[statement_out(s, names) for s in parts["statements"]],
+        statements=[
+            statement_out(s, view.authors.get(s.author_person_id)) for s in view.statements
+        ],
         budget_lines=[
-            BudgetLineOut.model_validate(b, from_attributes=True) for b in parts["budget_lines"]
+            BudgetLineOut.model_validate(b, from_attributes=True) for b in view.budget_lines
         ],
-        milestones=[
-            MilestoneOut.model_validate(m, from_attributes=True) for m in parts["milestones"]
-        ],
+        milestones=[MilestoneOut.model_validate(m, from_attributes=True) for m in view.milestones],
         open_deadlines=[
             OpenDeadline(name=d.name, label=d.label, due_at=d.due_at, overdue=d.due_at < now)
-            for d in parts["open_deadlines"]
+            for d in view.open_deadlines
         ],
     )
 
@@ -266,13 +232,9 @@ def _detail(
     responses=responses(401, 404),
 )
 def get_measure(
-    measure_id: MeasureId,
-    runtime: RuntimeDep,
-    connection: ReadDep,
-    actor: MaybeActor,
-    response: Response,
+    measure_id: MeasureId, runtime: RuntimeDep, actor: MaybeActor, response: Response
 ) -> MeasureDetail:
-    return _detail(runtime, connection, actor, measure_id, response, log_read=True)
+    return _detail(runtime, service.read_measure(runtime, actor, measure_id), response)
 
 
 @router.patch(
@@ -296,7 +258,9 @@ def edit_measure(
     version = expected_version(if_match, body.version, required=True)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     service.update_measure(runtime, connection, actor, measure_id, changes, version=version)
-    return _detail(runtime, connection, actor, measure_id, response, log_read=False)
+    return _detail(
+        runtime, service.written_measure(runtime, connection, actor, measure_id), response
+    )
 
 
 @router.post(
@@ -326,14 +290,9 @@ def fire_transition(
     responses=responses(401, 404),
 )
 def measure_history(
-    measure_id: MeasureId, runtime: RuntimeDep, connection: ReadDep, actor: MaybeActor
+    measure_id: MeasureId, runtime: RuntimeDep, actor: MaybeActor
 ) -> list[HistoryItem]:
-    row = service.get_measure(connection, measure_id)
-    access.require_visible(actor, row, "Maßnahme", measure_id)
-    _log_internal_read(runtime, actor, row)
-    entries = service.history(connection, measure_id)
-    shown = access.may_see_names(actor)
-    names = usernames(connection, {e.actor_user_id for e in entries}) if shown else {}
+    read = service.read_history(runtime, actor, measure_id)
     return [
         HistoryItem(
             at=e.at,
@@ -341,10 +300,10 @@ def measure_history(
             label=e.label,
             from_state=e.from_state,
             to_state=e.to_state,
-            actor=names.get(e.actor_user_id) if shown else None,
+            actor=read.users.get(e.actor_user_id),
             role=e.actor_role,
             comment=e.comment,
             data=dict(e.data or {}),
         )
-        for e in entries
+        for e in read.entries
     ]

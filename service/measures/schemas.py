@@ -216,11 +216,8 @@ STATEMENT_KIND_LABELS = {
 }
 
 
-def statement_out(row: Any, with_names: bool) -> StatementOut:
-    author = None
-    if with_names:
-        parts = (row.person_title, row.given_name, row.family_name)
-        author = " ".join(p for p in parts if p) or None
+def statement_out(row: Any, author: str | None) -> StatementOut:
+    """A statement with its author's name, which the service gives to staff only."""
     return StatementOut(
         id=row.id,
         kind=row.kind,

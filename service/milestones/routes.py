@@ -1,8 +1,4 @@
-"""Meilensteine of a measure: listed with it, kept by the AG lead and the responsible person.
-
-Progress (``fortschritt``) is not edited here: it is the ``fortschritt_melden`` transition,
-so each report lands in the measure's history.
-"""
+"""``/api/v1/measures/{id}/milestones`` and ``/api/v1/milestones/{id}``: Meilensteine."""
 
 from __future__ import annotations
 
@@ -12,11 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from pydantic import ConfigDict, Field
 
-from service import access
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
-from service.measures import repository, service
 from service.measures.schemas import MilestoneOut, NoNul
+from service.milestones import service
 
 router = APIRouter(prefix="/api/v1", tags=["Meilensteine"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -44,12 +39,10 @@ class MilestoneUpdate(NoNul):
     response_model=list[MilestoneOut],
     responses=responses(401, 404),
 )
-def list_milestones(measure_id: Id, connection: ReadDep, actor: MaybeActor) -> list[MilestoneOut]:
-    row = service.get_measure(connection, measure_id)
-    access.require_visible(actor, row, "Maßnahme", measure_id)
+def list_milestones(measure_id: Id, runtime: RuntimeDep, actor: MaybeActor) -> list[MilestoneOut]:
     return [
         MilestoneOut.model_validate(m, from_attributes=True)
-        for m in repository.milestones_of(connection, measure_id)
+        for m in service.read_milestones(runtime, actor, measure_id)
     ]
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 
-from service import access, keyset
-from service.actor import Actor
+from service import keyset
 from service.api.deps import (
     MAX_ID,
     CurrentActor,
     MaybeActor,
-    ReadDep,
     RuntimeDep,
     WriteDep,
     if_match_tag,
@@ -33,20 +31,20 @@ BY_ID = keyset.Sort("id")
 HEX_DIGITS = "0123456789abcdef"  # a version is the start of a SHA-256 digest
 
 
-def _out(row: Any, actor: Actor | None) -> ProgrammeOut:
-    owner = None
-    if access.may_see_names(actor):
-        owner = " ".join(p for p in (row.person_title, row.given_name, row.family_name) if p)
+def _out(view: service.ProgrammeView, response: Response | None = None) -> ProgrammeOut:
+    row = view.row
+    if response is not None:
+        response.headers["ETag"] = f'"{view.version}"'
     return ProgrammeOut(
         id=row.id,
         title=row.title,
         description=row.description,
         owner_person_id=row.owner_person_id,
-        owner_name=owner or None,
+        owner_name=view.owner_name,
         paper_id=row.paper_id,
         review_cycle=row.review_cycle,
         created_at=row.created_at,
-        version=service.version_of(row),
+        version=view.version,
     )
 
 
@@ -57,15 +55,15 @@ def _out(row: Any, actor: Actor | None) -> ProgrammeOut:
     responses=responses(401, 404, 422),
 )
 def list_programmes(
-    connection: ReadDep,
+    runtime: RuntimeDep,
     actor: MaybeActor,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> ProgrammePage:
-    rows = service.page(connection, keyset.decode(cursor, BY_ID, int), limit + 1)
+    views = service.read_programmes(runtime, actor, keyset.decode(cursor, BY_ID, int), limit)
     return ProgrammePage(
-        items=[_out(r, actor) for r in rows[:limit]],
-        next_cursor=keyset.next_cursor(rows, limit, BY_ID, "id"),
+        items=[_out(v) for v in views[:limit]],
+        next_cursor=keyset.next_cursor(views, limit, BY_ID, "id"),
     )
 
 
@@ -76,11 +74,9 @@ def list_programmes(
     responses=responses(401, 404),
 )
 def get_programme(
-    programme_id: ProgrammeId, connection: ReadDep, actor: MaybeActor, response: Response
+    programme_id: ProgrammeId, runtime: RuntimeDep, actor: MaybeActor, response: Response
 ) -> ProgrammeOut:
-    out = _out(service.get(connection, programme_id), actor)
-    response.headers["ETag"] = f'"{out.version}"'
-    return out
+    return _out(service.read_programme(runtime, actor, programme_id), response)
 
 
 @router.post(
@@ -98,10 +94,8 @@ def create_programme(
     response: Response,
 ) -> ProgrammeOut:
     programme_id = service.create(runtime, connection, actor, body.model_dump())
-    out = _out(service.get(connection, programme_id), actor)
     response.headers["Location"] = f"{router.prefix}/{programme_id}"
-    response.headers["ETag"] = f'"{out.version}"'
-    return out
+    return _out(service.written_programme(connection, actor, programme_id), response)
 
 
 @router.patch(
@@ -132,6 +126,4 @@ def edit_programme(
         if required in changes and changes[required] is None:
             del changes[required]
     service.update(runtime, connection, actor, programme_id, changes, version=version)
-    out = _out(service.get(connection, programme_id), actor)
-    response.headers["ETag"] = f'"{out.version}"'
-    return out
+    return _out(service.written_programme(connection, actor, programme_id), response)

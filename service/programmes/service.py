@@ -10,30 +10,26 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import Actor
 from service.audit.repository import lock_chain
-from service.bodies.models import Body
 from service.errors import NotFound, ServiceError
 from service.keyset import After
+from service.measures import rules
 from service.measures import service as measures
-from service.measures.models import Programme
-from service.papers.models import Paper
-from service.people.models import Person
-from service.records import update_audited
+from service.programmes import repository
+from service.records import create_row, update_audited
 from service.runtime import Runtime
-from workflow.errors import FieldProblem, InvalidData, StaleVersion
+from workflow.errors import FieldProblem, StaleVersion
 
-programmes = Programme.__table__  # type: ignore[attr-defined]
-bodies = Body.__table__  # type: ignore[attr-defined]
-papers = Paper.__table__  # type: ignore[attr-defined]
-persons = Person.__table__  # type: ignore[attr-defined]
+programmes = repository.programmes
 EDITABLE = ("title", "description", "owner_person_id", "paper_id", "review_cycle")
+_LABELS = {"owner_person_id": "Verantwortliche Person", "paper_id": "Vorlage"}
 
 
 class StaleProgramme(StaleVersion, ServiceError):
@@ -47,74 +43,94 @@ class StaleProgramme(StaleVersion, ServiceError):
         self.entity, self.entity_id, self.expected = "programme", programme_id, 0
 
 
+@dataclass(frozen=True)
+class ProgrammeView:
+    row: Any
+    owner_name: str | None
+    version: str
+
+    @property
+    def id(self) -> int:
+        return int(self.row.id)
+
+
 def version_of(row: Any) -> str:
     values = {name: getattr(row, name) for name in EDITABLE}
     text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _select() -> Any:
-    return select(
-        programmes,
-        persons.c.title.label("person_title"),
-        persons.c.given_name,
-        persons.c.family_name,
-    ).outerjoin(persons, persons.c.id == programmes.c.owner_person_id)
-
-
 def get(connection: Connection, programme_id: int, *, lock: bool = False) -> Any:
-    query = _select().where(programmes.c.id == programme_id)
-    if lock:
-        query = query.with_for_update(of=programmes)
-    row = connection.execute(query).first()
+    row = repository.programme(connection, programme_id, lock=lock)
     if row is None:
         raise NotFound("Arbeitspapier", programme_id)
     return row
 
 
-def page(connection: Connection, after: After | None, limit: int) -> list[Any]:
-    query = _select()
-    if after is not None:
-        query = query.where(programmes.c.id > after.id)
-    return list(connection.execute(query.order_by(programmes.c.id).limit(limit)))
+def _views(connection: Connection, actor: Actor | None, rows: list[Any]) -> list[ProgrammeView]:
+    """Programmes with their owner's name (for staff) and version."""
+    names = measures.names_of(connection, actor, {r.owner_person_id for r in rows})
+    return [ProgrammeView(r, names.get(r.owner_person_id), version_of(r)) for r in rows]
 
 
-def _check(connection: Connection, values: Mapping[str, Any]) -> None:
-    problems: list[FieldProblem] = []
-    for name, table, label in (
-        ("owner_person_id", persons, "Verantwortliche Person"),
-        ("paper_id", papers, "Vorlage"),
-    ):
-        key = values.get(name)
-        if (
-            key is not None
-            and connection.execute(select(table.c.id).where(table.c.id == key)).first() is None
-        ):
-            problems.append(FieldProblem(name, label, f"{key} gibt es nicht."))
-    if problems:
-        raise InvalidData("", problems)
+def read_programme(runtime: Runtime, actor: Actor | None, programme_id: int) -> ProgrammeView:
+    with runtime.read() as connection:
+        return _views(connection, actor, [get(connection, programme_id)])[0]
 
 
-def _body_id(runtime: Runtime, connection: Connection) -> int:
-    """The body (Körperschaft) of this installation: the one its audit chain is named for."""
-    row = connection.execute(
-        select(bodies.c.id).order_by((bodies.c.slug != runtime.chain_key), bodies.c.id).limit(1)
-    ).first()
-    if row is None:
-        raise NotFound("Körperschaft", runtime.chain_key)
-    return int(row.id)
+def written_programme(connection: Connection, actor: Actor, programme_id: int) -> ProgrammeView:
+    """The programme as the caller just wrote it, in the write's transaction."""
+    return _views(connection, actor, [get(connection, programme_id)])[0]
+
+
+def read_programmes(
+    runtime: Runtime, actor: Actor | None, after: After | None, limit: int
+) -> list[ProgrammeView]:
+    """A page of programmes, with one more when another page follows."""
+    with runtime.read() as connection:
+        return _views(connection, actor, repository.page(connection, after, limit + 1))
+
+
+def _check(values: Mapping[str, Any]) -> None:
+    title, description = values.get("title"), values.get("description")
+    rules.check_texts(
+        rules.Text(
+            "title", "Titel", title, required="title" in values, max_length=rules.TITLE_LENGTH
+        ),
+        rules.Text(
+            "description",
+            "Beschreibung",
+            description,
+            multiline=True,
+            max_length=rules.LONG_TEXT_LENGTH,
+        ),
+    )
+
+
+def _check_references(connection: Connection, values: Mapping[str, Any]) -> None:
+    rules.raise_problems(
+        [
+            FieldProblem(name, label, f"{values[name]} gibt es nicht.")
+            for name, label in _LABELS.items()
+            if values.get(name) is not None
+            and not repository.exists(connection, name, values[name])
+        ]
+    )
 
 
 def create(
     runtime: Runtime, connection: Connection, actor: Actor, values: Mapping[str, Any]
 ) -> int:
-    access.require(actor, "programme.create")
     given = dict(values)
+    _check(given)
+    access.require(actor, "programme.create")
     if given.get("owner_person_id") is None:
         given["owner_person_id"] = actor.person_id
-    _check(connection, given)
-    given["body_id"] = _body_id(runtime, connection)
-    return measures.create_programme(runtime, connection, actor, **given)
+    _check_references(connection, given)
+    body = repository.body_id(connection, runtime.chain_key)
+    if body is None:
+        raise NotFound("Körperschaft", runtime.chain_key)
+    return insert_programme(runtime, connection, actor, body_id=body, **given)
 
 
 def update(
@@ -126,12 +142,13 @@ def update(
     *,
     version: str | None,
 ) -> None:
+    _check(changes)
     access.require(actor, "programme.edit")
     lock_chain(connection, runtime.chain_key)  # before the row lock, as on every write path
     row = get(connection, programme_id, lock=True)
     if version is not None and version != version_of(row):
         raise StaleProgramme(programme_id)
-    _check(connection, changes)
+    _check_references(connection, changes)
     values = {k: v for k, v in changes.items() if k in EDITABLE}
     if not values:
         return
@@ -146,4 +163,18 @@ def update(
         now=runtime.now(),
         entity_type="programme",
         persons=[row.owner_person_id, values.get("owner_person_id")],
+    )
+
+
+def insert_programme(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
+    """Inserts a programme, audited, checking nothing else (demo, tests)."""
+    values.setdefault("created_at", runtime.now())
+    return create_row(
+        runtime,
+        connection,
+        actor,
+        programmes,
+        "programme",
+        values,
+        persons=[values.get("owner_person_id")],
     )

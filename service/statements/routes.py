@@ -8,11 +8,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Response
 from pydantic import ConfigDict, Field
 
-from service import access
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
-from service.measures import repository, service
 from service.measures.schemas import NoNul, StatementOut, statement_out
+from service.statements import service
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Stellungnahmen"])
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -57,8 +56,7 @@ def give_statement(
         runtime, connection, actor, measure_id, **body.model_dump()
     )
     response.headers["Location"] = f"{router.prefix}/{measure_id}/statements"
-    rows = repository.statements_with_authors(connection, measure_id)
-    return statement_out(next(r for r in rows if r.id == statement_id), True)
+    return statement_out(*service.written_statement(connection, actor, statement_id))
 
 
 @router.get(
@@ -68,11 +66,7 @@ def give_statement(
     responses=responses(401, 404),
 )
 def list_statements(
-    measure_id: MeasureId, connection: ReadDep, actor: MaybeActor
+    measure_id: MeasureId, runtime: RuntimeDep, actor: MaybeActor
 ) -> list[StatementOut]:
-    row = service.get_measure(connection, measure_id)
-    access.require_visible(actor, row, "Maßnahme", measure_id)
-    names = access.may_see_names(actor)
-    return [
-        statement_out(s, names) for s in repository.statements_with_authors(connection, measure_id)
-    ]
+    read = service.read_statements(runtime, actor, measure_id)
+    return [statement_out(s, read.authors.get(s.author_person_id)) for s in read.statements]

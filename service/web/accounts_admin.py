@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service.auth import service as users
-from service.web import measure_page
+from service.measures import service as measures
 
 ROLE_LABELS = {
     "ag_leitung": "AG-Leitung",
@@ -24,7 +24,7 @@ ROLE_LABELS = {
 
 
 def people(connection: Connection) -> dict[int, str]:
-    return dict(measure_page.responsible_choices(connection))
+    return dict(measures.responsible_choices(connection))
 
 
 def active_usernames(connection: Connection) -> list[str]:

@@ -93,6 +93,12 @@ def shown(value: object) -> str:
     return str(value)
 
 
+def posted_text(value: str | None, *, lines: bool = False) -> str:
+    """Text as typed, without the blanks around it. Control characters stay, so that the
+    service refuses them as it does for the API (``str.strip`` would drop some silently)."""
+    return (value or "").strip(" \t\r\n" if lines else " ")
+
+
 def posted_id(value: str | None) -> int | None:
     """A chosen option's id; anything else (empty, text, too large) is no choice."""
     value = (value or "").strip()

@@ -26,10 +26,12 @@ from service.audit.verify import verify_chain
 from service.cli import app
 from service.config import get_settings
 from service.demo import data
-from service.measures.service import fire, get_measure, history, statements_of
+from service.lifecycle.repository import history_of
+from service.measures.service import fire, get_measure
 from service.papers.service import VoteRequest, get_paper, record_vote
 from service.papers.service import history as paper_history
 from service.runtime import Runtime
+from service.statements.repository import statements_of
 from tests import factories as make
 from tests.conftest import CHAIN_KEY, FakeClock
 from workflow.calendar import local_day_at
@@ -182,7 +184,7 @@ def test_the_seed_leaves_a_complete_history_and_an_intact_chain(
             steps = [
                 (h.event, h.from_state, h.to_state, h.actor_user_id, h.actor_role, h.at,
                  h.comment, dict(h.data or {}))
-                for h in history(c, measure_id)
+                for h in history_of(c, "measure", measure_id)
             ]  # fmt: skip
             assert steps == [
                 ("einreichen", "entwurf", "ag_pruefung", member.user_id, "ag_mitglied",

@@ -10,14 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from service.access import holds
 from service.api.deps import MAX_ID
-from service.budget import csv_import
 from service.budget import service as budget
-from service.measures import service as measures
-from service.web import budget as reading
-from service.web.forms import PostedForm, posted_count, posted_id
+from service.web import budget_form as reading
+from service.web.forms import PostedForm, posted_count, posted_id, posted_text
 from service.web.problems import explain
 from service.web.rendering import (
-    PageError,
     page_router,
     redirect,
     render,
@@ -42,9 +39,8 @@ def _page(request: Request, year: int | None, status: int = 200, **context: Any)
     actor = require(request, "measure.read_internal")
     this_year = to_local(runtime.now()).year
     year = year or this_year
-    with runtime.read() as connection:
-        rows = reading.lines_of_year(connection, year)
-        choices = measures.list_measures(connection) if holds(actor, "budget.plan") else []
+    data = budget.read_year(runtime, actor, year)
+    rows = data.lines
     return render(
         request,
         "budget.html",
@@ -58,7 +54,7 @@ def _page(request: Request, year: int | None, status: int = 200, **context: Any)
         may_import=holds(actor, "budget.spend"),
         may_change=_may_change(actor),
         amounts=reading.AMOUNTS,
-        measures=choices,
+        measures=data.measures,
         error=context.get("error"),
         problems=context.get("problems", []),
         field_problems=context.get("field_problems", {}),
@@ -96,7 +92,7 @@ def _amounts(
 @router.post("/haushalt/ansaetze")
 def create_line(request: Request, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "budget.plan")
+    actor = signed_in(request)
     year = posted_count(form.get("jahr"))
     measure_id = posted_id(form.get("massnahme"))
     values, problems = _amounts(form, _may_change(actor))
@@ -104,9 +100,7 @@ def create_line(request: Request, form: PostedForm) -> Response:
         problems["massnahme"] = "Bitte eine Maßnahme wählen."
     if year is None or not 1990 <= year <= 2100:
         problems["jahr"] = "Bitte ein Haushaltsjahr wie 2027 angeben."
-    account = form.get("konto", "").strip()
-    if len(account) > 50:
-        problems["konto"] = "Produkt/Konto: höchstens 50 Zeichen."
+    account = posted_text(form.get("konto"))
     if not problems:
         assert measure_id is not None
         try:
@@ -128,6 +122,7 @@ def create_line(request: Request, form: PostedForm) -> Response:
                 explained.status,
                 error=explained.headline,
                 problems=explained.reasons,
+                field_problems=_form_fields(explained.fields),
                 typed=form,
             )
         return redirect(f"/haushalt?jahr={year}&erledigt=angelegt")
@@ -145,9 +140,7 @@ def create_line(request: Request, form: PostedForm) -> Response:
 def _line_page(request: Request, line_id: int, status: int = 200, **context: Any) -> Response:
     runtime = runtime_of(request)
     actor = require(request, "measure.read_internal")
-    with runtime.read() as connection:
-        line = budget.get_line(connection, line_id)
-        measure = measures.get_measure(connection, line.measure_id)
+    line, measure = budget.read_line(runtime, actor, line_id)
     return render(
         request,
         "budget_line.html",
@@ -174,16 +167,9 @@ def edit_line(request: Request, line_id: LineId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
     actor = signed_in(request)
     allowed = _may_change(actor)
-    if not any(allowed.values()):
-        raise PageError(
-            403, "Keine Berechtigung", "Haushaltsansätze ändern AG-Leitung und Kämmerei."
-        )
     values, problems = _amounts(form, allowed)
     if allowed["einmalig"] and "konto" in form:
-        account = form.get("konto", "").strip()
-        if len(account) > 50:
-            problems["konto"] = "Produkt/Konto: höchstens 50 Zeichen."
-        values["product_account"] = account or None
+        values["product_account"] = posted_text(form.get("konto")) or None
     if problems:
         return _line_page(
             request,
@@ -196,20 +182,34 @@ def edit_line(request: Request, line_id: LineId, form: PostedForm) -> Response:
         )
     try:
         with runtime.write() as connection:
-            line = budget.get_line(connection, line_id)
-            changes = {k: v for k, v in values.items() if getattr(line, k) != v}
-            budget.update_line(runtime, connection, actor, line_id, changes)
+            budget.update_line(runtime, connection, actor, line_id, values)
+            year = budget.get_line(connection, line_id).fiscal_year
     except Exception as exc:
         explained = explain(exc)
         if explained is None:
             raise
-        return _line_page(request, line_id, explained.status, error=explained.headline, typed=form)
-    return redirect(f"/haushalt?jahr={line.fiscal_year}&erledigt=geaendert")
+        return _line_page(
+            request,
+            line_id,
+            explained.status,
+            error=explained.headline,
+            problems=explained.reasons,
+            field_problems=_form_fields(explained.fields),
+            typed=form,
+        )
+    return redirect(f"/haushalt?jahr={year}&erledigt=geaendert")
+
+
+def _form_fields(fields: dict[str, str]) -> dict[str, str]:
+    """The service's problems by the form's inputs."""
+    inputs = {column: name for name, (column, _, _) in reading.AMOUNTS.items()}
+    inputs["product_account"] = "konto"
+    return {inputs.get(name, name): message for name, message in fields.items()}
 
 
 @router.post("/haushalt/import")
 async def import_spent(request: Request) -> Response:
-    actor = await run_in_threadpool(require, request, "budget.spend")
+    actor = await run_in_threadpool(signed_in, request)
     runtime = runtime_of(request)
     year = to_local(runtime.now()).year
     try:
@@ -227,9 +227,7 @@ async def import_spent(request: Request) -> Response:
 
     def book() -> tuple[int, int, int]:
         with runtime.write() as connection:
-            rows = csv_import.parse(connection, posted.content)
-            updated, unchanged = budget.book_spent(runtime, connection, actor, rows)
-        return len(rows), updated, unchanged
+            return budget.import_spent(runtime, connection, actor, posted.content)
 
     try:
         total, updated, unchanged = await run_in_threadpool(book)

@@ -8,7 +8,7 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from service.deadlines.service import SOON, read_deadlines
-from service.web import measure_page
+from service.measures import service as measures
 from service.web.forms import posted_id
 from service.web.rendering import page_router, render, runtime_of, signed_in
 
@@ -32,8 +32,8 @@ def deadlines_page(
         runtime, actor, person_id=person_id, programme_id=programme_id, overdue_only=overdue_only
     )
     with runtime.read() as connection:
-        people = measure_page.responsible_choices(connection)
-        programmes = measure_page.programme_choices(connection)
+        people = measures.responsible_choices(connection)
+        programmes = measures.programme_choices(connection)
     return render(
         request,
         "deadlines.html",

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from service.actor import Actor
 from service.api.deps import MAX_ID
 from service.auth import deputies
-from service.web import accounts_admin, measure_page
+from service.measures import service as measures
+from service.web import accounts_admin
 from service.web.forms import PostedForm, posted_date
 from service.web.problems import explain
 from service.web.rendering import PageError, page_router, redirect, render, require, runtime_of
@@ -62,7 +63,7 @@ def _page(request: Request, status: int = 200, **context: Any) -> Response:
     with runtime.read() as connection:
         mine = deputies.deputyships_of(connection, actor.user_id)
         candidates = [u for u in accounts_admin.active_usernames(connection) if u != actor.name]
-        standing_in = measure_page.person_names(connection, set(actor.acts_for))
+        standing_in = measures.names_of(connection, actor, actor.acts_for)
     return render(
         request,
         "deputies.html",

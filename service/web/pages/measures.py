@@ -1,4 +1,9 @@
-"""``/massnahmen``: one measure with its steps, and the form for a new one."""
+"""``/massnahmen``: one measure with its steps, and the form for a new one.
+
+The pages parse what was typed, call the measure service and render its answer; a refused
+form comes back with the status the API gives for the same request, the German reasons
+and everything that was typed.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +12,19 @@ from typing import Annotated, Any
 from fastapi import Path, Request
 from fastapi.responses import Response
 
-from service.access import STATEMENT_KINDS, holds, may_attach, may_see
+from service.access import holds, may_attach
 from service.actor import Actor
 from service.api.deps import MAX_ID
 from service.attachments import service as attachments_service
 from service.errors import NotFound
-from service.measures import service as measures_service
+from service.measures import service as measures
 from service.web import diagram, measure_page
 from service.web.formatting import field_value
-from service.web.forms import PostedForm, input_for, inputs_for, shown
-from service.web.overview import STATEMENT_LABELS
-from service.web.rendering import (
-    PageError,
-    page_router,
-    redirect,
-    render,
-    require,
-    runtime_of,
-)
+from service.web.forms import PostedForm, input_for, inputs_for, posted_id, posted_text, shown
+from service.web.problems import explain
+from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
 from workflow.calendar import to_local
-from workflow.errors import (
-    Forbidden,
-    GuardFailed,
-    InvalidData,
-    MissingData,
-    NotAllowed,
-    StaleVersion,
-    WorkflowError,
-)
-from workflow.values import ValueProblem, normalize
+from workflow.errors import InvalidData, StaleVersion
 
 router = page_router()
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -46,23 +35,30 @@ SAVED = {
     "anlage": "Die Anlage wurde gespeichert.",
     "anlage_geloescht": "Die Anlage wurde gelöscht.",
 }
-OUTCOME_LABELS = {
-    "zustimmend": "zustimmend",
-    "mit_auflagen": "mit Auflagen",
-    "ablehnend": "ablehnend",
+NOT_CREATED = "Die Maßnahme wurde nicht angelegt. Bitte die markierten Angaben prüfen."
+# What the service calls an input, and its name in the form.
+FORM_NAMES = {
+    "code": "kennung",
+    "title": "titel",
+    "description": "beschreibung",
+    "programme_id": "arbeitspapier",
+    "responsible_person_id": "verantwortlich",
 }
+STALE = (
+    "Die Maßnahme wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind erhalten; "
+    "bitte prüfen Sie den aktuellen Stand und senden Sie erneut ab."
+)
 
 
 # --- new measure ---------------------------------------------------------------------------
 
 
-def _new_form(request: Request, status: int = 200, **context: Any) -> Response:
+def _new_form(request: Request, actor: Actor, status: int = 200, **context: Any) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "measure.create")
     spec = runtime.registry.latest("massnahme").spec
     with runtime.read() as connection:
-        programmes = measure_page.programme_choices(connection)
-        people = measure_page.responsible_choices(connection)
+        programmes = measures.programme_choices(connection)
+        people = measures.responsible_choices(connection)
     values: dict[str, str] = {
         "verantwortlich": str(actor.person_id or ""),
         "oeffentlich": "ja",
@@ -86,71 +82,48 @@ def _new_form(request: Request, status: int = 200, **context: Any) -> Response:
 
 @router.get("/massnahmen/neu")
 def new_measure_form(request: Request) -> Response:
-    return _new_form(request)
+    return _new_form(request, require(request, "measure.create"))
+
+
+def _form_name(field: str) -> str:
+    if field.startswith("fields."):
+        return FIELD_PREFIX + field.removeprefix("fields.")
+    return FORM_NAMES.get(field, field)
 
 
 @router.post("/massnahmen/neu")
 def create_measure(request: Request, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "measure.create")
+    actor = signed_in(request)
     spec = runtime.registry.latest("massnahme").spec
-    problems: dict[str, str] = {}
-    code = form.get("kennung", "").strip()
-    title = form.get("titel", "").strip()
-    if not code:
-        problems["kennung"] = "Bitte eine Kennung angeben, z. B. M-10."
-    elif len(code) > 30:
-        problems["kennung"] = "Die Kennung darf höchstens 30 Zeichen lang sein."
-    if not title:
-        problems["titel"] = "Bitte einen Titel angeben."
-    elif len(title) > 500:
-        problems["titel"] = "Der Titel darf höchstens 500 Zeichen lang sein."
-    with runtime.read() as connection:
-        programme_ids = {i for i, _ in measure_page.programme_choices(connection)}
-        person_ids = {i for i, _ in measure_page.responsible_choices(connection)}
-    programme_id = _int(form.get("arbeitspapier"))
-    if programme_id not in programme_ids:
-        problems["arbeitspapier"] = "Bitte ein Arbeitspapier wählen."
-    responsible = _int(form.get("verantwortlich"))
-    if form.get("verantwortlich") and responsible not in person_ids:
-        problems["verantwortlich"] = "Diese Person kann nicht verantwortlich sein."
-    fields: dict[str, Any] = {}
-    for name, field in spec.fields.items():
-        if not field.editable:
-            continue
-        try:
-            fields[name] = normalize(field, form.get(FIELD_PREFIX + name))
-        except ValueProblem as exc:
-            problems[FIELD_PREFIX + name] = f"{field.label}: {exc}."
-    if problems:
-        return _new_form(
-            request,
-            422,
-            values=form,
-            error="Die Maßnahme wurde nicht angelegt. Bitte die markierten Angaben prüfen.",
-            problems=problems,
-        )
-    assert programme_id is not None
-    with runtime.write() as connection:
-        measure_id = measures_service.create_measure(
-            runtime,
-            connection,
-            actor,
-            programme_id=programme_id,
-            code=code,
-            title=title,
-            description=form.get("beschreibung", "").strip() or None,
-            responsible_person_id=responsible,
-            public=form.get("oeffentlich") == "ja",
-            fields=fields,
-        )
+    fields = {
+        name: form[FIELD_PREFIX + name]
+        for name, field in spec.fields.items()
+        if field.editable and FIELD_PREFIX + name in form
+    }
+    try:
+        with runtime.write() as connection:
+            measure_id = measures.new_measure(
+                runtime,
+                connection,
+                actor,
+                programme_id=posted_id(form.get("arbeitspapier")),
+                code=posted_text(form.get("kennung")),
+                title=posted_text(form.get("titel")),
+                description=posted_text(form.get("beschreibung"), lines=True) or None,
+                responsible_person_id=posted_id(form.get("verantwortlich")),
+                public=form.get("oeffentlich") == "ja",
+                fields=fields,
+            )
+    except InvalidData as exc:
+        problems = {_form_name(p.field): f"{p.label}: {p.message}" for p in exc.problems}
+        return _new_form(request, actor, 422, values=form, error=NOT_CREATED, problems=problems)
+    except Exception as exc:
+        explained = explain(exc)
+        if explained is None:
+            raise
+        return _new_form(request, actor, explained.status, values=form, error=explained.headline)
     return redirect(f"/massnahmen/{measure_id}?angelegt=1")
-
-
-def _int(value: str | None) -> int | None:
-    if value and value.isdigit() and int(value) <= MAX_ID:
-        return int(value)
-    return None
 
 
 # --- one measure ---------------------------------------------------------------------------
@@ -174,11 +147,9 @@ def show_page(
     """The Maßnahme page; a failed form elsewhere on it passes its message and input."""
     runtime = runtime_of(request)
     actor = require(request, "measure.read_internal")
+    page = measures.read_measure(runtime, actor, measure_id)
     with runtime.read() as connection:
-        page = measure_page.load(runtime, connection, measure_id, actor)
         files = attachments_service.list_of(connection, "measure", measure_id)
-    if not may_see(actor, page.measure):
-        raise PageError(404, "Nicht gefunden", "Diese Maßnahme gibt es nicht.")
     spec = page.spec
     forms = [
         (event, inputs_for(spec.fields, event.requires, event.optional)) for event in page.allowed
@@ -204,8 +175,8 @@ def show_page(
         forms=forms,
         diagram=diagram.render(spec, page.measure.state),
         field_value=field_value,
-        statement_labels=STATEMENT_LABELS,
-        outcome_labels=OUTCOME_LABELS,
+        statement_labels=measures.STATEMENT_LABELS,
+        outcome_labels=measure_page.OUTCOME_LABELS,
         now=runtime.now(),
         is_overdue=measure_page.is_overdue,
         error=error,
@@ -217,10 +188,9 @@ def show_page(
         lost_input=lost_input,
         prefix=FIELD_PREFIX,
         shown=shown,
-        may_edit=holds(actor, "measure.edit"),
         analysis_fields=measure_page.ANALYSIS_FIELDS,
         flag_fields=measure_page.FLAG_FIELDS,
-        statement_kinds=statement_choices(actor)
+        statement_kinds=measure_page.statement_choices(actor)
         if not spec.states[page.measure.state].final
         else [],
         statement_error=statement_error,
@@ -231,11 +201,6 @@ def show_page(
         may_delete_attachment=holds(actor, "attachment.delete"),
         attachment_error=attachment_error,
     )
-
-
-def statement_choices(actor: Actor) -> list[tuple[str, str]]:
-    """The kinds of Stellungnahme this user can give: one per role that gives them."""
-    return [(kind, STATEMENT_LABELS[kind]) for kind in STATEMENT_KINDS if kind in actor.roles]
 
 
 @router.get("/massnahmen/{measure_id}")
@@ -260,58 +225,40 @@ def show_measure(
 @router.post("/massnahmen/{measure_id}/schritte")
 def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "measure.read_internal")
+    actor = signed_in(request)
     event = form.get("ereignis", "")
-    version = _int(form.get("version"))
     comment = form.get(COMMENT, "")
     data = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in form.items()
-        if key.startswith(FIELD_PREFIX) and value.strip()
+        if key.startswith(FIELD_PREFIX) and posted_text(value, lines=True)
     }
-    typed = {**data, COMMENT: comment}
-
-    def again(status: int, error: str, **extra: Any) -> Response:
-        return show_page(
-            request, measure_id, status, error=error, open_event=event, typed=typed, **extra
-        )
-
     try:
         with runtime.write() as connection:
-            measures_service.fire(
+            measures.fire_by_user(
                 runtime,
                 connection,
                 actor,
                 measure_id,
                 event,
-                version=version,
+                version=posted_id(form.get("version")),
                 data=data,
                 comment=comment or None,
             )
-    except GuardFailed as exc:
-        return again(
-            422,
-            "Der Schritt ist noch nicht möglich. Es fehlen Voraussetzungen:",
-            problems=[f.message for f in exc.failures],
-        )
-    except (MissingData, InvalidData) as exc:
-        items = exc.missing if isinstance(exc, MissingData) else exc.problems
-        return again(
-            422,
-            "Bitte die Angaben ergänzen oder korrigieren:",
-            problems=[f"{p.label}: {p.message}" for p in items],
-            field_problems={p.field: p.message for p in items},
-        )
-    except StaleVersion:
-        return again(
-            409,
-            "Die Maßnahme wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind "
-            "erhalten; bitte prüfen Sie den aktuellen Stand und senden Sie erneut ab.",
-        )
-    except (NotAllowed, Forbidden) as exc:
-        return again(409 if isinstance(exc, NotAllowed) else 403, exc.detail)
     except NotFound:
         raise
-    except WorkflowError as exc:
-        return again(422, exc.detail)
+    except Exception as exc:
+        explained = explain(exc)
+        if explained is None:
+            raise
+        return show_page(
+            request,
+            measure_id,
+            explained.status,
+            error=STALE if isinstance(exc, StaleVersion) else explained.headline,
+            problems=explained.reasons,
+            field_problems=explained.fields,
+            open_event=event,
+            typed={**data, COMMENT: comment},
+        )
     return redirect(f"/massnahmen/{measure_id}?erledigt={event}")

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 
 from service.access import holds
 from service.api.deps import MAX_ID
-from service.web import overview, public
+from service.measures import service as measures
+from service.web import public
 from service.web.rendering import actor_of, page_router, render, runtime_of
 
 router = page_router()
@@ -46,20 +47,18 @@ def start(
                 paper_states=runtime.registry.latest("vorlage").spec.states,
             )
     spec = runtime.registry.latest("massnahme").spec
-    filters = overview.Filters(
+    filters = measures.OverviewFilters(
         programme_id=_id(arbeitspapier),
         responsible_person_id=_id(verantwortlich),
         overdue=_flag(ueberfaellig),
         needs_statement=_flag(stellungnahme_fehlt),
         state=zustand if zustand in spec.states else None,
     )
-    sort = sortierung if sortierung in overview.SORTS else "nr"
+    sort = sortierung if sortierung in measures.SORTS else "nr"
     descending = _flag(absteigend)
-    with runtime.read() as connection:
-        data = overview.load_overview(
-            connection, spec, runtime.now(), filters, sort=sort, descending=descending, page=seite
-        )
-        programmes, people = overview.filter_choices(connection)
+    data = measures.read_overview(
+        runtime, actor, filters, sort=sort, descending=descending, page=seite
+    )
     query: dict[str, object] = {
         k: v
         for k, v in {
@@ -87,13 +86,13 @@ def start(
         data=data,
         spec=spec,
         filters=filters,
-        programmes=programmes,
-        people=people,
+        programmes=data.programmes,
+        people=data.people,
         sort=sort,
         descending=descending,
-        counts=overview.counts_in_order(spec, data.counts),
+        counts=data.counts_in_order(spec),
         link=link,
-        board_cards=overview.BOARD_CARDS,
+        board_cards=measures.BOARD_CARDS,
         may_create=holds(actor, "measure.create"),
     )
 

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from service.cli import app as cli
 from service.config import get_settings
 from service.main import create_app
-from service.measures.service import measures as measures_table
+from service.measures.repository import measures as measures_table
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY
 from tests.service.api.test_measures_api import API, assert_problem, login, snapshot

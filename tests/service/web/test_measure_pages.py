@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from sqlalchemy import func, select
 
 from service.auth.service import actor_for
@@ -171,7 +172,7 @@ def test_a_new_measure_is_created_from_the_form_and_bad_input_is_kept(demo: Runt
         {"kennung": "M-10", "titel": "", "feld_kosten_einmalig": "zehn Euro"},
     )
     assert bad.status_code == 422
-    assert "Bitte einen Titel angeben." in bad.text
+    assert "Titel: fehlt." in bad.text
     assert "Einmalige Kosten (EUR): erwartet einen Betrag" in bad.text
     assert 'value="zehn Euro"' in bad.text and 'value="M-10"' in bad.text
 
@@ -218,7 +219,7 @@ def test_the_table_pages_through_many_measures(demo: Runtime) -> None:
         programme = get_measure(connection, 1).programme_id
         lead = actor_for(connection, "ag.leitung")
         for i in range(30):
-            measures.create_measure(
+            measures.insert_measure(
                 demo, connection, lead, programme_id=programme, code=f"X-{i:02d}", title=f"T{i}"
             )
     client = signed_in(demo, "ag.leitung")
@@ -231,3 +232,97 @@ def test_the_table_pages_through_many_measures(demo: Runtime) -> None:
     assert "vorherige Seite" in second.text
     assert "<strong>31</strong> Entwurf" in first.text
     assert "alle 31 anzeigen" in first.text
+
+
+# --- the web form decides as the API does (issue "One gate") ----------------------------------
+
+
+def _changes(runtime: Runtime) -> tuple[object, ...]:
+    with runtime.read() as connection:
+        rows = tuple((r.id, r.code, r.version) for r in measures.list_measures(connection))
+        steps = connection.execute(select(func.count()).select_from(history)).scalar()
+    return rows, steps
+
+
+def test_an_ag_member_cannot_report_progress_on_another_persons_measure_in_the_web(
+    demo: Runtime,
+) -> None:
+    with demo.read() as connection:
+        m01 = _ids(connection)["M-01"]  # Thomas Behrendt's
+        version = get_measure(connection, m01).version
+    before = _changes(demo)
+    url = f"/massnahmen/{m01}"
+    refused = post_form(
+        signed_in(demo, "ag.mitglied"),
+        url,
+        f"{url}/schritte",
+        {"ereignis": "fortschritt_melden", "version": str(version), "feld_fortschritt": "99"},
+    )
+    assert refused.status_code == 403
+    assert "AG-Mitglieder dürfen das nur bei Maßnahmen, für die sie verantwortlich" in refused.text
+    assert "Ihre Eingaben" in refused.text and "<dd>99</dd>" in refused.text
+    assert _changes(demo) == before
+
+
+def test_an_ag_member_is_not_offered_submitting_another_persons_non_public_draft(
+    demo: Runtime,
+) -> None:
+    with demo.write() as connection:
+        lead = actor_for(connection, "ag.leitung")
+        draft = measures.new_measure(
+            demo,
+            connection,
+            lead,
+            programme_id=get_measure(connection, 1).programme_id,
+            code="N-01",
+            title="Interner Entwurf",
+            public=False,
+        )
+    page = signed_in(demo, "ag.mitglied").get(f"/massnahmen/{draft}")
+    assert page.status_code == 200
+    assert re.findall(r'name="ereignis" value="(\w+)"', page.text) == []
+    assert "keinen Schritt auslösen" in page.text
+
+
+def _refused_new_measure(
+    runtime: Runtime, username: str, status: int, reason: str, **form: str
+) -> httpx.Response:
+    """Posts the new-measure form; it must come back with ``status`` and ``reason``, keep
+    what was typed, and change nothing."""
+    with runtime.read() as connection:
+        programme = get_measure(connection, 1).programme_id
+    before = _changes(runtime)
+    typed = {"arbeitspapier": str(programme), "oeffentlich": "ja", **form}
+    refused = post_form(signed_in(runtime, username), "/massnahmen/neu", "/massnahmen/neu", typed)
+    assert refused.status_code == status
+    assert reason in refused.text
+    assert f'value="{form["kennung"]}"' in refused.text
+    assert _changes(runtime) == before
+    return refused
+
+
+def test_an_ag_member_cannot_create_a_measure_for_another_person_in_the_web(
+    demo: Runtime,
+) -> None:
+    with demo.read() as connection:
+        thomas = actor_for(connection, "ag.leitung").person_id
+    refused = _refused_new_measure(
+        demo,
+        "ag.mitglied",
+        403,
+        "nur Maßnahmen anlegen, für die Sie selbst",
+        kennung="A-01",
+        titel="Für jemand anderen",
+        verantwortlich=str(thomas),
+    )
+    assert 'value="Für jemand anderen"' in refused.text
+
+
+def test_a_second_measure_with_an_existing_kennung_is_refused_in_the_web(demo: Runtime) -> None:
+    reason = "„M-01“ ist in diesem Arbeitspapier vergeben."
+    _refused_new_measure(demo, "ag.leitung", 422, reason, kennung="M-01", titel="Zwei")
+
+
+def test_a_title_with_a_nul_byte_is_refused_in_the_web(demo: Runtime) -> None:
+    reason = "Titel: darf keine Steuerzeichen"
+    _refused_new_measure(demo, "ag.leitung", 422, reason, kennung="Z-01", titel="A\x00B")

@@ -30,7 +30,8 @@ def test_each_room_shows_in_the_navigation_only_for_the_roles_that_use_it(demo: 
     dsb = signed_in(demo, "datenschutz")
     assert dsb.get("/verwaltung").status_code == 403
     assert "Keine Berechtigung" in dsb.get("/verwaltung").text
-    assert post_form(dsb, "/haushalt", "/haushalt/ansaetze", {"massnahme": "1"}).status_code == 403
+    planned = {"massnahme": "1", "jahr": "2027", "einmalig": "100"}
+    assert post_form(dsb, "/haushalt", "/haushalt/ansaetze", planned).status_code == 403
     anonymous = TestClient(admin.app, follow_redirects=False)
     for path in (
         "/vorlagen",

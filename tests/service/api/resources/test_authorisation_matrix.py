@@ -29,8 +29,9 @@ from service.audit.models import AuditEvent
 from service.budget import routes as budget_routes
 from service.measures import routes as measure_routes
 from service.measures.models import BudgetLine, Measure, Milestone
-from service.measures.service import add_milestone, list_measures
+from service.measures.service import list_measures
 from service.milestones import routes as milestone_routes
+from service.milestones.service import insert_milestone
 from service.programmes import routes as programme_routes
 from service.runtime import Runtime
 from service.statements import routes as statement_routes
@@ -259,7 +260,7 @@ def _world(runtime: Runtime) -> World:
             measure_id = codes[code]
             world.measure[item] = measure_id
             c.execute(update(measures).where(measures.c.id == measure_id).values(public=public))
-            world.milestone[item] = add_milestone(
+            world.milestone[item] = insert_milestone(
                 runtime, c, SYSTEM, measure_id=measure_id, title=f"Meilenstein {code}"
             )
             world.budget_line[item] = c.execute(

@@ -14,8 +14,8 @@ from service import access
 from service.actor import SYSTEM, Actor
 from service.audit.models import AuditEvent
 from service.audit.verify import verify_chain
+from service.budget.service import insert_line
 from service.measures.models import BudgetLine
-from service.measures.service import add_budget_line
 from service.runtime import Runtime
 from tests.service.api.test_measures_api import (
     API,
@@ -252,7 +252,7 @@ def test_budget_import_with_one_bad_row_among_50_changes_nothing(
     m01 = measure_ids(demo)["M-01"]
     with demo.write() as c:
         for year in range(2030, 2080):
-            add_budget_line(demo, c, SYSTEM, measure_id=m01, fiscal_year=year, approved=1000)
+            insert_line(demo, c, SYSTEM, measure_id=m01, fiscal_year=year, approved=1000)
     lines = ["Maßnahme;Haushaltsjahr;Verausgabt"]
     lines += [f"M-01;{year};{year - 2000},50" for year in range(2030, 2080)]
     bad = lines.copy()

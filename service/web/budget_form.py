@@ -1,18 +1,13 @@
-"""Reading and checking Haushaltsansätze for the Kämmerei's page."""
+"""The amounts of a Haushaltsansatz as the Kämmerei's forms show and read them."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
-from service.budget import repository
-from service.keyset import After
 from workflow.spec import FieldSpec
 from workflow.values import ValueProblem, normalize
 
-PAGE = 500
 # form field -> (column, label, permission that may change it)
 AMOUNTS = {
     "einmalig": ("one_off_planned", "einmalig geplant", "budget.plan"),
@@ -21,25 +16,6 @@ AMOUNTS = {
     "verausgabt": ("spent", "verausgabt", "budget.spend"),
 }
 COLUMNS = ("one_off_planned", "recurring_planned", "approved", "spent")
-
-
-def lines_of_year(connection: Connection, year: int) -> list[Any]:
-    """Every line of the year, read in keyset pages (a city has hundreds, not millions)."""
-    rows: list[Any] = []
-    after: After | None = None
-    while True:
-        page = repository.page(
-            connection,
-            public_only=False,
-            fiscal_year=year,
-            measure_id=None,
-            after=after,
-            limit=PAGE,
-        )
-        rows += page
-        if len(page) < PAGE:
-            return sorted(rows, key=lambda r: (r.measure_code, r.id))
-        after = After(page[-1].id, page[-1].id)
 
 
 def totals(rows: list[Any]) -> dict[str, Decimal]:

@@ -1,0 +1,42 @@
+"""Queries an import checks its rows against: programmes, taken codes, persons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from service.auth.models import User
+from service.measures.models import Measure, Programme
+from service.people.models import Person
+
+users = User.__table__  # type: ignore[attr-defined]
+persons = Person.__table__  # type: ignore[attr-defined]
+measures = Measure.__table__  # type: ignore[attr-defined]
+programmes = Programme.__table__  # type: ignore[attr-defined]
+
+
+def programmes_by_id(connection: Connection) -> list[Any]:
+    query = select(programmes.c.id, programmes.c.title).order_by(programmes.c.id)
+    return list(connection.execute(query))
+
+
+def codes_of(connection: Connection, programme_id: int) -> set[str]:
+    query = select(measures.c.code).where(measures.c.programme_id == programme_id)
+    return set(connection.execute(query).scalars())
+
+
+def person_of_login(connection: Connection, username: str) -> int | None:
+    query = select(users.c.person_id).where(
+        users.c.username == username, users.c.person_id.is_not(None)
+    )
+    found = connection.execute(query).scalar()
+    return None if found is None else int(found)
+
+
+def persons_named(connection: Connection, full_name: str) -> list[int]:
+    """Persons (not erased) whose "Vorname Nachname" is ``full_name``, ignoring case."""
+    name = func.lower(persons.c.given_name + " " + persons.c.family_name)
+    query = select(persons.c.id).where(name == full_name.lower(), persons.c.erased_at.is_(None))
+    return [int(i) for i in connection.execute(query).scalars()]

@@ -1,0 +1,78 @@
+"""Editing a measure outside its workflow: title, description, responsible person, fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service import access
+from service.actor import Actor
+from service.measures import rules
+from service.measures.models import Measure
+from service.measures.reading import get_measure
+from service.records import update_audited
+from service.runtime import Runtime
+from workflow.errors import StaleVersion
+
+measures = Measure.__table__  # type: ignore[attr-defined]
+EDITABLE_COLUMNS = ("code", "title", "description", "responsible_person_id", "public")
+
+
+def update_measure(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    measure_id: int,
+    changes: Mapping[str, Any],
+    *,
+    version: int | None,
+) -> int:
+    """Changes what ``changes`` names and returns the new version.
+
+    The UPDATE is conditional on the version the caller read, so a concurrent edit or
+    transition makes this one fail with 409 instead of being overwritten.
+    """
+    row = get_measure(connection, measure_id)
+    engine = runtime.registry.engine(row.definition_name, row.definition_version)
+    values = {k: changes[k] for k in EDITABLE_COLUMNS if k in changes}
+    fields, problems = rules.editable_fields(engine, changes.get("fields") or {})
+    rules.raise_problems(rules.text_problems(rules.measure_texts(values)) + problems)
+    access.require_edit_measure(actor, row)
+    responsible = values.get("responsible_person_id", row.responsible_person_id)
+    if responsible != row.responsible_person_id:
+        access.require(actor, "measure.reassign")
+    rules.require_open(runtime, row, "Das Bearbeiten")
+    if version is not None and version != row.version:
+        raise StaleVersion("measure", measure_id, version)
+    if "code" in values or "responsible_person_id" in values:
+        rules.raise_problems(
+            rules.reference_problems(
+                connection,
+                programme_id=row.programme_id,
+                code=values.get("code"),
+                responsible_person_id=values.get("responsible_person_id"),
+                measure_id=measure_id,
+            )
+        )
+    if fields:
+        merged = {**(row.fields or {}), **fields}
+        values["fields"] = {k: v for k, v in merged.items() if v is not None}
+    now = runtime.now()
+    values |= {"version": row.version + 1, "updated_at": now}
+    if not update_audited(
+        connection,
+        runtime.chain_key,
+        measures,
+        measure_id,
+        values,
+        before=row,
+        actor=actor,
+        now=now,
+        entity_type="measure",
+        condition=measures.c.version == row.version,
+        persons=[row.responsible_person_id, responsible],
+    ):
+        raise StaleVersion("measure", measure_id, row.version)
+    return int(row.version) + 1

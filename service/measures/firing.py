@@ -1,0 +1,80 @@
+"""Firing a measure's events: for a user, with the own-item rule; for the system, without."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service import access
+from service.actor import Actor
+from service.errors import AccessDenied, NotFound
+from service.lifecycle import repository as lifecycle_repository
+from service.lifecycle.service import Transitioned
+from service.measures import rules
+from service.runtime import Runtime
+from workflow.engine import COMMENT_FIELD
+from workflow.errors import Forbidden
+
+
+def fire_by_user(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    measure_id: int,
+    event: str,
+    *,
+    version: int | None = None,
+    data: Mapping[str, Any] | None = None,
+    comment: str | None = None,
+    request_id: str | None = None,
+) -> Transitioned:
+    """A step a user takes: the definition names the roles, ``access`` the own-item rule (an
+    AG member acts only on measures they are responsible for or deputise for)."""
+    row = lifecycle_repository.load_item(connection, "measure", measure_id)
+    if row is None:
+        raise NotFound("Maßnahme", measure_id)
+    access.require_visible(actor, row, "Maßnahme", measure_id)
+    spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
+    typed = rules.Text(COMMENT_FIELD, "Kommentar", comment, multiline=True)
+    rules.raise_problems(rules.data_problems(spec, data or {}) + rules.text_problems([typed]))
+    acting = replace(actor, roles=access.transition_roles(actor, row))
+    try:
+        return fire(
+            runtime,
+            connection,
+            acting,
+            measure_id,
+            event,
+            version=version,
+            data=data,
+            comment=comment,
+            request_id=request_id,
+        )
+    except Forbidden as exc:
+        if exc.allowed_roles & (actor.roles - acting.roles):
+            raise AccessDenied(f"„{event}“: {access.OWN_ITEM_TEXT}") from exc
+        raise
+
+
+def fire(
+    runtime: Runtime, connection: Connection, actor: Actor, measure_id: int, event: str, **step: Any
+) -> Transitioned:
+    """Fires an event with the roles the definition names, and nothing else.
+
+    For system work (the demo replay, a paper's cascade) and tests; what a signed-in user
+    asks for goes through ``fire_by_user``, whose keywords (``version``, ``data``,
+    ``comment``, ``request_id``) ``step`` takes.
+    """
+    return runtime.lifecycle.fire(
+        connection,
+        "measure",
+        measure_id,
+        event,
+        actor=actor,
+        now=runtime.now(),
+        expected_version=step.pop("version", None),
+        **step,
+    )

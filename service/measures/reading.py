@@ -1,0 +1,292 @@
+"""Reading measures: one with everything its detail shows, its history, lists, the export.
+
+Each ``read_*`` function is the one read of its use case for the API, the web pages and the
+command line. It reads in a transaction of its own, hides what the caller may not see (a
+non-public measure looks like a missing one; staff names are for staff), and when it
+returns non-public content to someone signed in it commits one access event
+(``measure.read``) before it returns: a read that cannot be logged fails with 503.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Connection
+
+from service import access
+from service.actor import Actor
+from service.audit.service import log_read
+from service.auth.service import usernames
+from service.budget import repository as budget_repository
+from service.errors import NotFound
+from service.keyset import After
+from service.lifecycle import repository as lifecycle_repository
+from service.measures import repository
+from service.measures.repository import MeasureFilter
+from service.milestones import repository as milestones_repository
+from service.people.service import display_name
+from service.runtime import Runtime
+from service.statements import repository as statements_repository
+from workflow.engine import AvailableEvent
+from workflow.spec import WorkflowSpec
+
+T = TypeVar("T")
+# Lists without the overdue filter never look at the clock.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def get_measure(connection: Connection, measure_id: int) -> Any:
+    """The row, for any caller: use cases check access on it, reads use ``visible_measure``."""
+    row = repository.measure(connection, measure_id)
+    if row is None:
+        raise NotFound("Maßnahme", measure_id)
+    return row
+
+
+def visible_measure(connection: Connection, actor: Actor | None, measure_id: int) -> Any:
+    row = get_measure(connection, measure_id)
+    access.require_visible(actor, row, "Maßnahme", measure_id)
+    return row
+
+
+def names_of(
+    connection: Connection, actor: Actor | None, ids: Iterable[int | None]
+) -> dict[int, str]:
+    """Display names of persons, for callers who may see staff names; else none."""
+    if not access.may_see_names(actor):
+        return {}
+    return {p.id: display_name(p) for p in repository.persons_by_id(connection, set(ids))}
+
+
+def log_measure_read(
+    runtime: Runtime, actor: Actor | None, row: Any, persons: Iterable[int | None] = ()
+) -> None:
+    """One access event for a read of a non-public measure (or of its parts)."""
+    if not row.public:
+        log_read(runtime, actor, "measure", row.id, persons=[row.responsible_person_id, *persons])
+
+
+def log_list_read(runtime: Runtime, actor: Actor | None, rows: Iterable[Any]) -> None:
+    """One access event for a list that shows non-public measures, naming their persons.
+
+    ``rows`` carry ``public`` and ``responsible_person_id`` of the measures shown.
+    """
+    internal = [r for r in rows if not r.public]
+    if internal:
+        persons = sorted({r.responsible_person_id for r in internal} - {None})
+        log_read(runtime, actor, "measure", None, persons=persons)
+
+
+def read_part(
+    runtime: Runtime,
+    actor: Actor | None,
+    measure_id: int,
+    load: Callable[[Connection, Any], tuple[T, Iterable[int | None]]],
+) -> T:
+    """A part of one measure (its statements, milestones, budget lines...), read and logged
+    like the measure: ``load`` returns the part and the persons whose data it shows."""
+    with runtime.read() as connection:
+        row = visible_measure(connection, actor, measure_id)
+        part, persons = load(connection, row)
+    log_measure_read(runtime, actor, row, persons)
+    return part
+
+
+# --- one measure --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """One measure as its detail shows it to this caller: the API's and the web page's."""
+
+    measure: Any
+    spec: WorkflowSpec
+    allowed: list[AvailableEvent]
+    programme: Any
+    responsible: str | None
+    statements: list[Any]
+    authors: dict[int, str]
+    budget_lines: list[Any]
+    milestones: list[Any]
+    deadlines: list[Any]
+    history: list[Any]
+    history_users: dict[int | None, str]
+    papers: list[Any] = field(default_factory=list)
+
+    @property
+    def open_deadlines(self) -> list[Any]:
+        return sorted((d for d in self.deadlines if d.open), key=lambda d: (d.due_at, d.id))
+
+
+def written_measure(
+    runtime: Runtime, connection: Connection, actor: Actor, measure_id: int
+) -> MeasureView:
+    """The measure as the caller just wrote it, in the write's own transaction.
+
+    Not logged as a read: the write is in the audit trail, and a read logged from a second
+    transaction would wait for the chain lock this one holds.
+    """
+    return _view(runtime, connection, actor, measure_id)
+
+
+def read_measure(runtime: Runtime, actor: Actor | None, measure_id: int) -> MeasureView:
+    with runtime.read() as connection:
+        view = _view(runtime, connection, actor, measure_id)
+    log_measure_read(runtime, actor, view.measure, view.authors)
+    return view
+
+
+def _view(
+    runtime: Runtime, connection: Connection, actor: Actor | None, measure_id: int
+) -> MeasureView:
+    row = visible_measure(connection, actor, measure_id)
+    statements = statements_repository.statements_of(connection, measure_id)
+    names = names_of(
+        connection, actor, {row.responsible_person_id, *(s.author_person_id for s in statements)}
+    )
+    history = lifecycle_repository.history_of(connection, "measure", measure_id)
+    return MeasureView(
+        measure=row,
+        spec=runtime.registry.engine(row.definition_name, row.definition_version).spec,
+        allowed=runtime.lifecycle.allowed_events(
+            connection, "measure", row, actor=actor, now=runtime.now()
+        ),
+        programme=repository.programme_of(connection, row.programme_id),
+        responsible=names.get(row.responsible_person_id),
+        statements=statements,
+        authors={
+            s.author_person_id: names[s.author_person_id]
+            for s in statements
+            if s.author_person_id in names
+        },
+        budget_lines=budget_repository.lines_of_measure(connection, measure_id),
+        milestones=milestones_repository.milestones_of(connection, measure_id),
+        deadlines=repository.deadlines_of(connection, measure_id),
+        history=history,
+        history_users=_users(connection, actor, history),
+        papers=[
+            p
+            for p in repository.papers_of(connection, measure_id)
+            if access.may_see_paper(actor, p)
+        ],
+    )
+
+
+def _users(
+    connection: Connection, actor: Actor | None, entries: list[Any]
+) -> dict[int | None, str]:
+    if not access.may_see_names(actor):
+        return {}
+    return usernames(connection, {e.actor_user_id for e in entries})
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    entries: list[Any]
+    users: dict[int | None, str]
+
+
+def read_history(runtime: Runtime, actor: Actor | None, measure_id: int) -> HistoryView:
+    """The steps of a measure; who took them is for staff only."""
+
+    def load(connection: Connection, row: Any) -> tuple[HistoryView, list[int]]:
+        entries = lifecycle_repository.history_of(connection, "measure", measure_id)
+        return HistoryView(entries, _users(connection, actor, entries)), []
+
+    return read_part(runtime, actor, measure_id, load)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def read_page(
+    runtime: Runtime,
+    actor: Actor | None,
+    f: MeasureFilter,
+    *,
+    sort: str,
+    after: After | None,
+    limit: int,
+) -> list[Any]:
+    """A page of the list (keyset paging: page 20 costs what page 1 costs), with one row
+    more than shown when another page follows (``keyset.next_cursor``)."""
+    f = replace(f, public_only=access.public_only(actor))
+    with runtime.read() as connection:
+        rows = repository.page(
+            connection, f, sort=sort, after=after, limit=limit + 1, now=runtime.now()
+        )
+    log_list_read(runtime, actor, rows[:limit])
+    return rows
+
+
+def page_measures(
+    connection: Connection,
+    *,
+    public_only: bool,
+    state: str | None,
+    programme_id: int | None,
+    responsible_person_id: int | None,
+    after_id: int | None,
+    limit: int,
+) -> list[Any]:
+    """Keyset paging by id for another domain's page, which checks and logs the caller."""
+    f = MeasureFilter(
+        public_only=public_only,
+        state=state,
+        programme_id=programme_id,
+        responsible_person_id=responsible_person_id,
+    )
+    after = After(after_id, after_id) if after_id is not None else None
+    return repository.page(connection, f, sort="id", after=after, limit=limit, now=_EPOCH)
+
+
+def list_measures(connection: Connection) -> list[Any]:
+    """Every measure, unchecked and in id order (for the system's own work and tests)."""
+    return repository.all_measures(connection)
+
+
+@dataclass(frozen=True)
+class Export:
+    """Every row of a list, as ``(row, responsible person's name)``; names for staff only."""
+
+    rows: Iterator[tuple[Any, str | None]]
+    with_names: bool
+
+
+def export_measures(
+    runtime: Runtime, actor: Actor | None, f: MeasureFilter, sort: str, chunk: int = 500
+) -> Export:
+    """The whole list for a file. Logged before the first row is sent when it holds a
+    non-public measure, since the file is already on its way when the rows are read."""
+    f = replace(f, public_only=access.public_only(actor))
+    if not f.public_only and actor is not None:
+        with runtime.read() as connection:
+            internal = repository.internal_responsibles(connection, f, runtime.now())
+        if internal:
+            log_read(runtime, actor, "measure", None, persons=internal)
+    with_names = access.may_see_names(actor)
+    return Export(_export_rows(runtime, actor, f, sort, chunk), with_names)
+
+
+def _export_rows(
+    runtime: Runtime, actor: Actor | None, f: MeasureFilter, sort: str, chunk: int
+) -> Iterator[tuple[Any, str | None]]:
+    # Each page in a short read transaction of its own: a long export then holds no
+    # transaction open (and no snapshot on PostgreSQL), and keyset paging keeps its memory
+    # flat at 100,000 measures.
+    after: After | None = None
+    now = runtime.now()
+    while True:
+        with runtime.read() as connection:
+            rows = repository.export_page(
+                connection, f, sort=sort, after=after, limit=chunk, now=now
+            )
+            names = names_of(connection, actor, {r.responsible_person_id for r in rows})
+        yield from ((r, names.get(r.responsible_person_id)) for r in rows)
+        if len(rows) < chunk:
+            return
+        last = rows[-1]
+        after = After(repository.sort_value(last, sort), last.id)

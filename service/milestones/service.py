@@ -1,0 +1,84 @@
+"""Meilensteine of a measure: kept by the AG lead and the responsible person (or deputy).
+
+Progress (``fortschritt``) is not a milestone: it is the ``fortschritt_melden`` transition,
+so each report lands in the measure's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service import access
+from service.actor import Actor
+from service.errors import NotFound
+from service.measures import rules
+from service.measures import service as measures
+from service.measures.models import Milestone
+from service.milestones import repository
+from service.records import create_row, update_audited
+from service.runtime import Runtime
+
+milestones = Milestone.__table__  # type: ignore[attr-defined]
+TITLE_LENGTH = 300
+
+
+def read_milestones(runtime: Runtime, actor: Actor | None, measure_id: int) -> list[Any]:
+    def load(connection: Connection, _row: Any) -> tuple[list[Any], list[int]]:
+        return repository.milestones_of(connection, measure_id), []
+
+    return measures.read_part(runtime, actor, measure_id, load)
+
+
+def get_milestone(connection: Connection, milestone_id: int) -> Any:
+    row = repository.milestone(connection, milestone_id)
+    if row is None:
+        raise NotFound("Meilenstein", milestone_id)
+    return row
+
+
+def _check_title(title: Any) -> None:
+    rules.check_texts(rules.Text("title", "Titel", title, required=True, max_length=TITLE_LENGTH))
+
+
+def new_milestone(
+    runtime: Runtime, connection: Connection, actor: Actor, measure_id: int, **values: Any
+) -> int:
+    measure = measures.visible_measure(connection, actor, measure_id)
+    _check_title(values.get("title"))
+    access.require_edit_milestones(actor, measure)
+    return insert_milestone(runtime, connection, actor, measure_id=measure_id, **values)
+
+
+def update_milestone(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    milestone_id: int,
+    changes: Mapping[str, Any],
+) -> None:
+    milestone = get_milestone(connection, milestone_id)
+    measure = measures.visible_measure(connection, actor, milestone.measure_id)
+    if "title" in changes:
+        _check_title(changes["title"])
+    access.require_edit_milestones(actor, measure)
+    if not changes:
+        return
+    update_audited(
+        connection,
+        runtime.chain_key,
+        milestones,
+        milestone_id,
+        dict(changes),
+        before=milestone,
+        actor=actor,
+        now=runtime.now(),
+        entity_type="milestone",
+    )
+
+
+def insert_milestone(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
+    """Inserts a milestone, audited, checking nothing else (demo, tests)."""
+    return create_row(runtime, connection, actor, milestones, "milestone", values)
