@@ -55,7 +55,7 @@ def _module(name: str) -> ModuleType | None:
         return None
     try:
         return sys.modules.get(name) or importlib.import_module(name)
-    except ImportError:
+    except Exception:  # e.g. a PDF library without its system libraries: nothing to follow
         return None
 
 
