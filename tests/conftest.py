@@ -6,6 +6,12 @@ copies the template file. Each test therefore gets a database of its own, migrat
 empty; PostgreSQL clones are made ahead in background threads and dropped in background
 threads as well, so a test rarely waits for either.
 
+Tests that run on the demo city (Stadt Aschersleben, VII/0680/24, M-01..M-09) say so by
+overriding ``on_demo_city`` (a folder in its ``conftest.py``, or a module): their database
+is then a clone of a second template that holds the demo, and their clock stands at
+``DEMO_NOW``. Loading the demo replays about 300 audited steps; it happens once per session
+and backend (per xdist worker), because the templates are defined here, once.
+
 PostgreSQL is expected at 127.0.0.1:5432 with trust authentication (override with
 ``RATSFLOW_TEST_PG_HOST`` / ``RATSFLOW_TEST_PG_PORT``). When it does not answer, its tests
 are skipped locally and fail in CI (``CI=true``): a green CI run always covers both backends.
@@ -21,25 +27,32 @@ import uuid
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from service.auth import tokens
 from service.bootstrap import prepare_database
 from service.config import Settings
 from service.db import make_engine
 from service.definitions import service as definitions_service
+from service.demo.service import load_demo
 from service.migrate import upgrade
 from service.runtime import Runtime
 from workflow import loader
 
 CHAIN_KEY = "aschersleben"
 START = datetime(2024, 1, 8, 9, 0, tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
+# 01.09.2026, 10:00 in Aschersleben: after every step of the demo's history.
+DEMO_NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
 PG_HOST = os.environ.get("RATSFLOW_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = os.environ.get("RATSFLOW_TEST_PG_PORT", "5432")
@@ -186,7 +199,67 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# --- the demo city ---------------------------------------------------------------------------
+
+# Passwords are hashed with cheap argon2id parameters on the demo city (for its templates and
+# in each of its tests): the login behaviour under test is the same, but a verification
+# costs 2 ms instead of 250 ms.
+_FAST = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+
+
+@contextmanager
+def _fast_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tokens, "hasher", lambda: _FAST)
+        tokens._dummy_hash.cache_clear()
+        try:
+            yield
+        finally:
+            tokens._dummy_hash.cache_clear()
+
+
+def _load_demo(url: str) -> None:
+    settings = Settings(database_url=url, chain_key=CHAIN_KEY)
+    runtime = Runtime(settings, make_engine(url), FakeClock(DEMO_NOW))
+    try:
+        with _fast_hashing():
+            prepare_database(runtime)
+            assert load_demo(runtime).loaded
+    finally:
+        runtime.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_sqlite_template(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-demo") / "demo.db"
+    shutil.copyfile(_sqlite_template, path)
+    _load_demo(f"sqlite:///{path}")
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _demo_postgres_template(_postgres: _Postgres) -> Iterator[str]:
+    name = _postgres.clone()  # migrated and empty, as for any test
+    try:
+        _load_demo(_postgres.url(name))
+        yield name
+    finally:
+        _postgres.release(name)
+
+
 # --- per test ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def on_demo_city() -> bool:
+    """Whether the test's database holds the demo city; overridden to say yes by the folders
+    and modules whose tests run on it."""
+    return False
 
 
 @pytest.fixture(
@@ -195,25 +268,43 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
     ]
 )
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated, empty database of this test's own, on each backend."""
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, on_demo_city: bool
+) -> Iterator[str]:
+    """A migrated database of this test's own, on each backend: empty, or the demo city."""
     if request.param == "sqlite":
-        template: Path = request.getfixturevalue("_sqlite_template")
+        template: Path = request.getfixturevalue(
+            "_demo_sqlite_template" if on_demo_city else "_sqlite_template"
+        )
         target = tmp_path / "ratsflow.db"
         shutil.copyfile(template, target)
         yield f"sqlite:///{target}"
         return
     postgres: _Postgres = request.getfixturevalue("_postgres")
-    name = postgres.clone()
+    if on_demo_city:
+        demo: str = request.getfixturevalue("_demo_postgres_template")
+        name = postgres.create(f"ratsflow_test_{uuid.uuid4().hex}", template=demo)
+    else:
+        name = postgres.clone()
     try:
         yield postgres.url(name)
     finally:
         postgres.release(name)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(on_demo_city: bool) -> Iterator[None]:
+    # Per test, so that tests elsewhere in the same worker keep the real parameters.
+    if not on_demo_city:
+        yield
+        return
+    with _fast_hashing():
+        yield
+
+
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock(on_demo_city: bool) -> FakeClock:
+    return FakeClock(DEMO_NOW if on_demo_city else START)
 
 
 @pytest.fixture(scope="session")

@@ -27,18 +27,16 @@ from service.demo.service import DEMO_PASSWORD
 from service.main import create_app
 from service.measures.service import get_measure, list_measures
 from service.runtime import Runtime
-from tests.service.api.conftest import (  # noqa: F401 - fixtures, used by name
-    _demo_postgres_template,
-    _demo_sqlite_template,
-    _fast_password_hashing,
-    clock,
-    database_url,
-)
-from tests.service.web.conftest import csrf_of, sign_in
+from tests.service.browser import csrf_of, sign_in
 
 API = "/api/v1"
 ROUNDS = 40  # five writes each: 200 answers in a row per backend
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def on_demo_city() -> bool:
+    return True
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,7 @@ from service.config import Settings
 from service.db import make_engine
 from service.main import create_app
 from service.runtime import Runtime
-from tests.conftest import CHAIN_KEY, FakeClock
-from tests.service.api.conftest import (  # noqa: F401 - fixtures, used by name
-    DEMO_NOW,
-    _demo_sqlite_template,
-)
+from tests.conftest import CHAIN_KEY, DEMO_NOW, FakeClock
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -46,7 +42,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def base_url(
-    _demo_sqlite_template: Path,  # noqa: F811 - the imported fixture
+    _demo_sqlite_template: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     path = tmp_path_factory.mktemp("e2e-web") / "ratsflow.db"

@@ -20,9 +20,8 @@ from service.audit.verify import verify_chain
 from service.demo.service import DEMO_PASSWORD, load_demo
 from service.main import create_app
 from service.runtime import Runtime
-from tests.conftest import FakeClock
-from tests.service.api.conftest import DEMO_NOW
-from tests.service.api.test_measures_api import API, assert_problem, login
+from tests.conftest import DEMO_NOW, FakeClock
+from tests.service.api_calls import API, assert_problem, login
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 audit_details = AuditDetail.__table__  # type: ignore[attr-defined]

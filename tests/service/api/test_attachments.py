@@ -28,7 +28,7 @@ from service.demo.working_paper import working_paper_pdf
 from service.main import create_app
 from service.papers.service import paper_by_reference
 from service.runtime import Runtime
-from tests.service.api.test_measures_api import API, assert_problem, login, measure_ids, snapshot
+from tests.service.api_calls import API, assert_problem, login, measure_ids, snapshot
 
 attachments = Attachment.__table__  # type: ignore[attr-defined]
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]

@@ -26,7 +26,7 @@ from service.main import create_app
 from service.measures.models import Measure
 from service.people.models import Person
 from service.runtime import Runtime
-from tests.service.api.test_measures_api import API, assert_problem, login
+from tests.service.api_calls import API, assert_problem, login
 from workflow.spec import KNOWN_ROLES
 
 events = AuditEvent.__table__  # type: ignore[attr-defined]

@@ -44,10 +44,8 @@ from service.outbox.service import Mail, enqueue
 from service.runtime import Runtime
 from tests import factories as make
 from tests.service.api import test_council_access as council_matrix
-from tests.service.api.council_support import API, USERS, audit_count, client, demo, login
 from tests.service.api.resources import test_authorisation_matrix as measure_matrix
-
-__all__ = ["client", "demo"]  # fixtures used by name
+from tests.service.council_support import API, USERS, audit_count, login
 
 ROLES: tuple[str | None, ...] = (*USERS, None)  # None: anonymous
 STAFF = frozenset(USERS)

@@ -28,17 +28,13 @@ from service.papers.consultations import consultations_of
 from service.people.service import find_person
 from service.runtime import Runtime
 from tests import factories as make
-from tests.service.api.council_support import (
+from tests.service.council_support import (
     API,
     USERS,
     actor,
-    client,
     committee_id,
-    demo,
     login,
 )
-
-__all__ = ["client", "demo"]  # fixtures used by name
 
 ROLES = (*USERS, None)  # None: anonymous
 SESSION = frozenset({"sitzungsdienst"})

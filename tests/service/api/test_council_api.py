@@ -7,17 +7,13 @@ from sqlalchemy import select
 
 from service.audit.models import AuditEvent
 from service.runtime import Runtime
-from tests.service.api.council_support import (
+from tests.service.council_support import (
     API,
     assert_problem,
     audit_count,
-    client,
     committee_id,
-    demo,
     login,
 )
-
-__all__ = ["client", "demo"]  # fixtures used by name
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 

@@ -21,7 +21,7 @@ from service.idempotency.models import IdempotencyKey
 from service.main import create_app
 from service.runtime import Runtime
 from tests.conftest import FakeClock
-from tests.service.api.test_measures_api import (
+from tests.service.api_calls import (
     API,
     assert_problem,
     login,

@@ -23,7 +23,7 @@ from service.main import create_app
 from service.measures.repository import measures as measures_table
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY
-from tests.service.api.test_measures_api import API, assert_problem, login, snapshot
+from tests.service.api_calls import API, assert_problem, login, snapshot
 
 HEADER = "Kennung;Titel;Beschreibung;Verantwortlich;Öffentlich;Kosten einmalig;Kosten laufend;"
 HEADER += "Nutzen;personenbezogen;sicherheitsrelevant;personalwirksam;Zieldatum"

@@ -13,9 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.runtime import Runtime
-from tests.service.api.council_support import API, assert_problem, client, committee_id, demo, login
-
-__all__ = ["client", "demo"]  # fixtures used by name
+from tests.service.council_support import API, assert_problem, committee_id, login
 
 PURPOSE = {"purpose": "Prüfung der Seitenzeiger"}
 

@@ -26,7 +26,7 @@ from service.main import create_app
 from service.outbox.service import Mail, enqueue
 from service.runtime import Runtime
 from tests import factories
-from tests.service.api.test_measures_api import API, login
+from tests.service.api_calls import API, login
 from tests.service.reads import audit_fails
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

@@ -1,7 +1,7 @@
 """The measures API on the demo city, on SQLite and on PostgreSQL.
 
 Each test gets its own copy of a database holding the demo (Stadt Aschersleben, paper
-VII/0680/24, measures M-01..M-09; see ``conftest.py``) and talks to the app through
+VII/0680/24, measures M-01..M-09; see ``tests/conftest.py``) and talks to the app through
 ``TestClient``; the clock stands at 01.09.2026, 10:00. Every error must be RFC 9457
 ``application/problem+json`` with a German ``detail``, and a request that fails must leave
 the measures and the audit trail exactly as they were.
@@ -11,56 +11,24 @@ from __future__ import annotations
 
 import base64
 import json
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
-from service.audit.models import AuditEvent
 from service.audit.verify import verify_chain
-from service.demo.service import DEMO_PASSWORD, load_demo
-from service.lifecycle.models import HistoryEntry
+from service.demo.service import DEMO_PASSWORD
 from service.main import create_app
-from service.measures.service import list_measures
 from service.runtime import Runtime
-from tests.conftest import FakeClock
-from tests.service.api.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW
+from tests.service.api_calls import API, assert_problem, login, measure_ids, snapshot
 from workflow.calendar import to_local
 
-API = "/api/v1"
 EVIL = "'); DROP TABLE measures;--<script>alert(1)</script>"
 
-audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
-history_entries = HistoryEntry.__table__  # type: ignore[attr-defined]
-
-_GERMAN = re.compile(
-    r"[äöüßÄÖÜ„“]|\b(der|die|das|ist|nicht|fehlt|fehlen|bitte|und|für|oder|nur|wurde|ein|eine)\b",
-    re.IGNORECASE,
-)
-
-
-# --- fixtures and helpers ------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo(runtime: Runtime, clock: FakeClock) -> Runtime:
-    assert clock.now == DEMO_NOW
-    assert not load_demo(runtime).loaded, "die Demo sollte schon geladen sein"
-    return runtime
-
-
-@pytest.fixture
-def client(demo: Runtime) -> Iterator[TestClient]:
-    # Server errors become responses (and fail the status assertions) instead of raising
-    # inside the test, so that their bodies can be checked for leaked tracebacks too.
-    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
-        yield test_client
+# --- helpers -------------------------------------------------------------------------------
 
 
 def _cursor(value: object) -> str:
@@ -69,22 +37,6 @@ def _cursor(value: object) -> str:
 
 def flat(pages: list[list[str]]) -> list[str]:
     return [code for page in pages for code in page]
-
-
-def measure_ids(runtime: Runtime) -> dict[str, int]:
-    with runtime.read() as c:
-        return {row.code: row.id for row in list_measures(c)}
-
-
-def login(client: TestClient, username: str) -> dict[str, str]:
-    response = client.post(
-        f"{API}/auth/token",
-        data={"grant_type": "password", "username": username, "password": DEMO_PASSWORD},
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["token_type"] == "bearer"
-    return {"Authorization": f"Bearer {body['access_token']}"}
 
 
 def fire(
@@ -97,37 +49,6 @@ def fire(
 ) -> httpx.Response:
     body = {"event": event, "version": version, **extra}
     return client.post(f"{API}/measures/{measure_id}/transitions", json=body, headers=auth or {})
-
-
-def assert_problem(response: httpx.Response, status: int, kind: str | None = None) -> dict:
-    """An RFC 9457 problem in German, without any trace of the code behind it."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert "Traceback" not in response.text
-    assert 'File "' not in response.text
-    body = response.json()
-    assert body["status"] == status
-    assert body["type"].startswith("/probleme/")
-    assert body["title"]
-    if kind is not None:
-        assert body["type"] == f"/probleme/{kind}"
-    assert _GERMAN.search(body["detail"]), body["detail"]
-    return body
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    measures: tuple[tuple[int, str, int], ...]
-    audit_events: int
-    history_entries: int
-
-
-def snapshot(runtime: Runtime) -> Snapshot:
-    with runtime.read() as c:
-        rows = tuple((r.id, r.state, r.version) for r in list_measures(c))
-        events = c.execute(select(func.count()).select_from(audit_events)).scalar_one()
-        steps = c.execute(select(func.count()).select_from(history_entries)).scalar_one()
-    return Snapshot(rows, events, steps)
 
 
 # --- reading -------------------------------------------------------------------------------

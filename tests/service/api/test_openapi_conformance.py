@@ -22,8 +22,7 @@ from service.db import make_engine
 from service.demo.service import DEMO_PASSWORD
 from service.main import create_app
 from service.runtime import Runtime
-from tests.conftest import CHAIN_KEY, FakeClock
-from tests.service.api.conftest import DEMO_NOW
+from tests.conftest import CHAIN_KEY, DEMO_NOW, FakeClock
 
 EXAMPLES_PER_OPERATION = 10
 # What is asserted: no 5xx, and status, content type, headers and body as declared. Left out

@@ -24,19 +24,15 @@ from service.papers.models import Vote
 from service.papers.service import get_paper
 from service.runtime import Runtime
 from tests import factories as make
-from tests.service.api.council_support import (
+from tests.service.council_support import (
     API,
     EVIL,
     actor,
     assert_problem,
     audit_count,
-    client,
     committee_id,
-    demo,
     login,
 )
-
-__all__ = ["client", "demo"]  # fixtures used by name
 
 votes = Vote.__table__  # type: ignore[attr-defined]
 STAFF_NAMES = [p.family_name for p in data.STAFF] + [u.username for u in data.STAFF if u.username]

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from service.demo.service import load_demo
 from service.main import create_app
 from service.runtime import Runtime
-from tests.service.api.test_measures_api import assert_problem, login
+from tests.service.api_calls import assert_problem, login
 
 URL = "/api/v1/reports/sachstand"
 OPEN = ["M-01", "M-02", "M-04", "M-05", "M-06", "M-07", "M-08", "M-09"]

@@ -22,10 +22,10 @@ from service.main import create_app
 from service.papers.service import paper_by_reference
 from service.runtime import Runtime
 from tests import factories
-from tests.service.api.test_measures_api import assert_problem, login
+from tests.service.api_calls import assert_problem, login
+from tests.service.browser import signed_in
 from tests.service.chain_first import row_is_free, while_chain_held
 from tests.service.reads import audit_fails, reads
-from tests.service.web.conftest import signed_in
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 READER = "ag.leitung"

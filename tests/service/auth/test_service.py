@@ -25,28 +25,26 @@ from service.errors import AccessDenied
 from service.main import create_app
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY
-from tests.service.api.conftest import (  # noqa: F401 - fixtures, used by name
-    _demo_postgres_template,
-    _demo_sqlite_template,
-    _fast_password_hashing,
-    clock,
-    database_url,
-)
-from tests.service.api.test_measures_api import login
+from tests.service.api_calls import login
+from tests.service.browser import signed_in
 from tests.service.reads import audit_fails, reads
-from tests.service.web.conftest import demo, signed_in  # noqa: F401 - demo is a fixture
 
 SUBJECT = "ag.mitglied"  # the login whose record the admin reads
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Iterator[TestClient]:  # noqa: F811 - the imported fixture
+def on_demo_city() -> bool:
+    return True
+
+
+@pytest.fixture
+def api(demo: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(demo), raise_server_exceptions=False) as client:
         yield client
 
 
 @pytest.fixture
-def web(demo: Runtime) -> Iterator[TestClient]:  # noqa: F811
+def web(demo: Runtime) -> Iterator[TestClient]:
     with signed_in(demo, "admin") as client:
         yield client
 
@@ -66,7 +64,7 @@ def record(api: TestClient, web: TestClient, door: str, user_id: int) -> httpx.R
 
 @pytest.mark.parametrize("door", ["api", "web"])
 def test_an_admin_reading_a_user_record_is_logged(
-    demo: Runtime,  # noqa: F811
+    demo: Runtime,
     api: TestClient,
     web: TestClient,
     door: str,
@@ -83,7 +81,7 @@ def test_an_admin_reading_a_user_record_is_logged(
 
 @pytest.mark.parametrize("door", ["api", "web"])
 def test_a_user_record_whose_read_cannot_be_logged_answers_503_and_shows_nothing(
-    demo: Runtime,  # noqa: F811
+    demo: Runtime,
     api: TestClient,
     web: TestClient,
     door: str,
@@ -104,7 +102,7 @@ def test_a_user_record_whose_read_cannot_be_logged_answers_503_and_shows_nothing
 
 @pytest.mark.parametrize("door", ["api", "web", "cli"])
 def test_the_list_of_users_is_logged_naming_the_persons_behind_them(
-    demo: Runtime,  # noqa: F811
+    demo: Runtime,
     api: TestClient,
     web: TestClient,
     door: str,
@@ -149,7 +147,7 @@ def test_the_list_of_users_is_logged_naming_the_persons_behind_them(
     ids=["deactivate", "set_roles", "temporary_password", "name_deputy"],
 )
 def test_user_management_is_refused_by_the_service_itself_to_everyone_but_the_admin(
-    demo: Runtime,  # noqa: F811
+    demo: Runtime,
     change: Callable[[Runtime, Connection, Actor, int], object],
 ) -> None:
     user_id, _ = ids(demo, SUBJECT)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from service.runtime import Runtime
-from tests.service.api.council_support import API, actor, assert_problem, committee_id, login
+from tests.service.council_support import API, actor, assert_problem, committee_id, login
 from tests.service.papers.support import reads
 
 

@@ -12,9 +12,9 @@ from service.errors import AccessDenied
 from service.invitations.service import send_invitation
 from service.runtime import Runtime
 from tests import factories as make
-from tests.service.api.council_support import API, actor, assert_problem, committee_id, login
+from tests.service.browser import post_form, signed_in
+from tests.service.council_support import API, actor, assert_problem, committee_id, login
 from tests.service.papers.support import trace
-from tests.service.web.conftest import post_form, signed_in
 
 BELL, ESCAPE, NEXT_LINE = "\x07", "\x1b", "\x85"  # C0, C0 and C1 control characters
 

@@ -18,8 +18,8 @@ from service.measures.service import fire
 from service.runtime import Runtime
 from tests import factories
 from tests.conftest import FakeClock
+from tests.service.browser import signed_in
 from tests.service.reads import audit_fails, reads
-from tests.service.web.conftest import signed_in
 
 READER = "dezernent"
 

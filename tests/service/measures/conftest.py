@@ -1,7 +1,6 @@
 """The measure domain through every door, on the demo city (both backends).
 
-The demo database fixtures are those of ``tests/service/api`` (as ``tests/service/web``
-uses them): each test gets its own copy of the demo at 01.09.2026, 10:00.
+Each test gets its own copy of the demo at 01.09.2026, 10:00 (see ``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -20,15 +19,6 @@ from service.lifecycle.models import HistoryEntry
 from service.main import create_app
 from service.measures import service as measures
 from service.runtime import Runtime
-from tests.service.api.conftest import (  # noqa: F401 - fixtures, used by name
-    DEMO_NOW,
-    _demo_postgres_template,
-    _demo_sqlite_template,
-    _fast_password_hashing,
-    clock,
-    database_url,
-)
-from tests.service.web.conftest import demo  # noqa: F401 - fixture, used by name
 
 API = "/api/v1"
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -36,7 +26,12 @@ history_entries = HistoryEntry.__table__  # type: ignore[attr-defined]
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Iterator[TestClient]:  # noqa: F811 - the imported demo
+def on_demo_city() -> bool:
+    return True
+
+
+@pytest.fixture
+def api(demo: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(demo), raise_server_exceptions=False) as client:
         yield client
 

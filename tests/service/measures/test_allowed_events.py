@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from service.runtime import Runtime
+from tests.service.browser import signed_in
 from tests.service.measures.conftest import API, ids, offered_steps, token
-from tests.service.web.conftest import signed_in
 
 STAFF = ("ag.leitung", "ag.mitglied", "sitzungsdienst", "kaemmerei", "datenschutz", "dezernent")
 

@@ -23,6 +23,7 @@ from service.auth import deputies
 from service.auth.service import actor_for
 from service.measures import service as measures
 from service.runtime import Runtime
+from tests.service.browser import browser, post_form, signed_in
 from tests.service.measures.conftest import (
     API,
     changes,
@@ -31,7 +32,6 @@ from tests.service.measures.conftest import (
     token,
     version,
 )
-from tests.service.web.conftest import browser, post_form, signed_in
 from workflow.calendar import to_local
 
 

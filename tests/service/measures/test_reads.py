@@ -22,8 +22,8 @@ from service.audit import service as audit_service
 from service.auth.service import actor_for
 from service.measures import service as measures
 from service.runtime import Runtime
+from tests.service.browser import signed_in
 from tests.service.measures.conftest import API, ids, reads, token
-from tests.service.web.conftest import signed_in
 
 
 def _user(runtime: Runtime, username: str) -> int:

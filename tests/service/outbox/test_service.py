@@ -23,7 +23,7 @@ from service.outbox.service import Mail, enqueue, retry
 from service.runtime import Runtime
 from tests import factories
 from tests.conftest import CHAIN_KEY
-from tests.service.api.test_measures_api import assert_problem, login
+from tests.service.api_calls import assert_problem, login
 from tests.service.chain_first import row_is_free, while_chain_held
 from tests.service.reads import audit_fails, reads
 

@@ -15,7 +15,7 @@ from service.papers.models import Vote
 from service.papers.service import get_paper
 from service.runtime import Runtime
 from tests import factories as make
-from tests.service.api.council_support import API, actor, committee_id, login
+from tests.service.council_support import API, actor, committee_id, login
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 history = HistoryEntry.__table__  # type: ignore[attr-defined]

@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 
 from service.runtime import Runtime
 from tests import factories as make
-from tests.service.api.council_support import API, actor, committee_id, login
+from tests.service.browser import browser, post_form, signed_in
+from tests.service.council_support import API, actor, committee_id, login
 from tests.service.papers.support import (
     paper_in_fva,
     paper_on_agenda,
@@ -28,7 +29,6 @@ from tests.service.papers.support import (
     version_of,
     vote_in_fva,
 )
-from tests.service.web.conftest import browser, post_form, signed_in
 
 Send = Callable[[], httpx.Response]
 

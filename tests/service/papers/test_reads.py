@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 
 from service.runtime import Runtime
 from tests import factories as make
-from tests.service.api.council_support import API, actor, assert_problem, committee_id, login
+from tests.service.browser import signed_in
+from tests.service.council_support import API, actor, assert_problem, committee_id, login
 from tests.service.papers.support import reads
 from tests.service.reads import audit_fails
-from tests.service.web.conftest import signed_in
 
 SECRET = "Personalangelegenheit Amt 21"
 

@@ -24,7 +24,7 @@ from service.papers import votes
 from service.runtime import Runtime
 from tests import factories as make
 from tests.conftest import CHAIN_KEY
-from tests.service.api.council_support import API, actor, assert_problem, committee_id, login
+from tests.service.council_support import API, actor, assert_problem, committee_id, login
 from tests.service.papers.support import (
     VOTE_ONLY_MEASURE,
     VOTE_ONLY_PAPER,

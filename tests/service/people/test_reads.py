@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from service.runtime import Runtime
-from tests.service.api.council_support import API, actor, assert_problem, login
+from tests.service.council_support import API, actor, assert_problem, login
 from tests.service.papers.support import audit_events, reads
 from tests.service.reads import audit_fails
 

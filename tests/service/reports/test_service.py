@@ -22,9 +22,9 @@ from service.main import create_app
 from service.measures.service import list_measures
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY
-from tests.service.api.test_measures_api import login
+from tests.service.api_calls import login
+from tests.service.browser import signed_in
 from tests.service.reads import audit_fails, reads
-from tests.service.web.conftest import signed_in
 
 READER = "kaemmerei"
 API = "/api/v1/reports/sachstand?period=2024-H1"

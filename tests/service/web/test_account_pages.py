@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from service.audit.models import AuditEvent
 from service.auth import tokens
 from service.runtime import Runtime
-from tests.service.web.conftest import browser, csrf_of, sign_in, signed_in
+from tests.service.browser import browser, csrf_of, sign_in, signed_in
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 

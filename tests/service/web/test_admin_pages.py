@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from service.runtime import Runtime
-from tests.service.web.conftest import browser, post_form, sign_in, signed_in
+from tests.service.browser import browser, post_form, sign_in, signed_in
 
 
 def test_an_admin_creates_a_user_whose_temporary_password_opens_only_the_password_change(

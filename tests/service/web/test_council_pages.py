@@ -15,7 +15,7 @@ from service.auth.service import actor_for
 from service.measures import service as measures
 from service.papers import service as papers
 from service.runtime import Runtime
-from tests.service.web.conftest import post_form, signed_in
+from tests.service.browser import post_form, signed_in
 
 
 def _measure_id(runtime: Runtime, code: str) -> int:

@@ -17,7 +17,7 @@ from service.lifecycle.models import HistoryEntry
 from service.measures import service as measures
 from service.measures.service import get_measure
 from service.runtime import Runtime
-from tests.service.web.conftest import post_form, signed_in
+from tests.service.browser import post_form, signed_in
 
 history = HistoryEntry.__table__  # type: ignore[attr-defined]
 

@@ -10,7 +10,7 @@ from service.audit.repository.search import page
 from service.audit.search import Filters
 from service.measures import service as measures
 from service.runtime import Runtime
-from tests.service.web.conftest import browser, post_form, signed_in
+from tests.service.browser import browser, post_form, signed_in
 
 PURPOSE = "Auskunftsersuchen Az. 2026-17"
 

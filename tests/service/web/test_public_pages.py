@@ -72,7 +72,7 @@ def test_every_page_forbids_framing_and_inline_scripts(anonymous: TestClient) ->
 
 
 def test_staff_pages_send_anonymous_visitors_to_the_login(demo: Runtime) -> None:
-    from tests.service.web.conftest import browser
+    from tests.service.browser import browser
 
     client = browser(demo)
     for path in ("/massnahmen/9", "/massnahmen/neu", "/definitionen/massnahme"):

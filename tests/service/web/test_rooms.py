@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from service.measures import service as measures
 from service.runtime import Runtime
-from tests.service.web.conftest import csrf_of, post_form, signed_in
+from tests.service.browser import csrf_of, post_form, signed_in
 
 
 def _ids(runtime: Runtime) -> dict[str, int]:

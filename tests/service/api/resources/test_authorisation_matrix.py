@@ -36,7 +36,7 @@ from service.programmes import routes as programme_routes
 from service.runtime import Runtime
 from service.statements import routes as statement_routes
 from tests.service.api.resources.conftest import USERS
-from tests.service.api.test_measures_api import login
+from tests.service.api_calls import login
 
 API = "/api/v1"
 ROLES = list(USERS)

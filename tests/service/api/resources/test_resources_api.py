@@ -17,9 +17,9 @@ from service.audit.verify import verify_chain
 from service.budget.service import insert_line
 from service.measures.models import BudgetLine
 from service.runtime import Runtime
-from tests.service.api.test_measures_api import (
+from tests.service.api.test_measures_api import EVIL
+from tests.service.api_calls import (
     API,
-    EVIL,
     assert_problem,
     login,
     measure_ids,

@@ -1,28 +1,23 @@
 """Shared pieces of the council API tests (papers, committees, persons, meetings).
 
-The demo city is loaded (see ``conftest.py``); these helpers add fresh items through the
-real services and talk to the app through ``TestClient``.
+The tests run on the demo city (see ``tests/conftest.py``); these helpers add fresh items
+through the real services and talk to the app through ``TestClient``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from service.audit.models import AuditEvent
 from service.auth.service import actor_for
 from service.committees.service import committee_by_slug
-from service.demo.service import DEMO_PASSWORD, load_demo
-from service.main import create_app
+from service.demo.service import DEMO_PASSWORD
 from service.runtime import Runtime
-from tests.conftest import FakeClock
-from tests.service.api.conftest import DEMO_NOW
 
 API = "/api/v1"
 EVIL = "'); DROP TABLE papers;--<script>alert(1)</script>"
@@ -46,19 +41,6 @@ _GERMAN = re.compile(
     r"[äöüßÄÖÜ„“]|\b(der|die|das|ist|nicht|fehlt|fehlen|bitte|und|für|oder|nur|wurde|ein|eine)\b",
     re.IGNORECASE,
 )
-
-
-@pytest.fixture
-def demo(runtime: Runtime, clock: FakeClock) -> Runtime:
-    assert clock.now == DEMO_NOW
-    assert not load_demo(runtime).loaded, "die Demo sollte schon geladen sein"
-    return runtime
-
-
-@pytest.fixture
-def client(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def login(client: TestClient, username: str) -> dict[str, str]:

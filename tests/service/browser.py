@@ -1,0 +1,51 @@
+"""The web as a browser uses it: cookies kept, redirects not followed, forms with their CSRF
+token, and signing in as a demo user."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from fastapi.testclient import TestClient
+
+from service.demo.service import DEMO_PASSWORD
+from service.main import create_app
+from service.runtime import Runtime
+
+CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+
+
+def browser(runtime: Runtime, base_url: str = "http://testserver") -> TestClient:
+    """A client that keeps cookies like a browser and does not follow redirects."""
+    return TestClient(
+        create_app(runtime), base_url=base_url, follow_redirects=False, raise_server_exceptions=True
+    )
+
+
+def csrf_of(page: httpx.Response) -> str:
+    match = CSRF.search(page.text)
+    assert match, "Seite ohne CSRF-Feld"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> httpx.Response:
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={"benutzername": username, "passwort": password, "csrf_token": csrf_of(page)},
+    )
+
+
+def signed_in(runtime: Runtime, username: str) -> TestClient:
+    client = browser(runtime)
+    response = sign_in(client, username)
+    assert response.status_code == 303, response.text
+    return client
+
+
+def post_form(
+    client: TestClient, page_url: str, action: str, data: dict[str, str]
+) -> httpx.Response:
+    """Posts like a browser: with the CSRF token of the page the form was on."""
+    token = csrf_of(client.get(page_url))
+    return client.post(action, data={**data, "csrf_token": token})

@@ -1,0 +1,40 @@
+"""The demo city as the app sees it: the runtime, an API client and an anonymous browser.
+
+Any folder whose tests run on the demo city overrides ``on_demo_city`` (see the root
+``conftest``); these fixtures then hand each test its own copy of the demo at 01.09.2026,
+10:00, through the door it wants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.demo.service import load_demo
+from service.main import create_app
+from service.runtime import Runtime
+from tests.conftest import DEMO_NOW, FakeClock
+from tests.service.browser import browser
+
+
+@pytest.fixture
+def demo(runtime: Runtime, clock: FakeClock) -> Runtime:
+    assert clock.now == DEMO_NOW
+    assert not load_demo(runtime).loaded, "die Demo sollte schon geladen sein"
+    return runtime
+
+
+@pytest.fixture
+def client(demo: Runtime) -> Iterator[TestClient]:
+    """The API: server errors become answers, so their bodies can be checked for leaks too."""
+    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def anonymous(demo: Runtime) -> Iterator[TestClient]:
+    """The web, as a visitor who has not signed in."""
+    with browser(demo) as web:
+        yield web
