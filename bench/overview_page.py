@@ -82,7 +82,7 @@ def _setup(url: str, count: int) -> Runtime:
                     "state": states[i % len(states)],
                     "version": 1,
                     "definition_name": "massnahme",
-                    "definition_version": 1,
+                    "definition_version": runtime.registry.latest("massnahme").spec.version,
                     "responsible_person_id": people[i % len(people)],
                     "fields": {"personenbezogen": i % 4 == 0, "fortschritt": i % 101},
                     "public": True,

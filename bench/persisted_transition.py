@@ -63,7 +63,7 @@ def _setup(url: str, count: int) -> Runtime:
                     "state": "fva_beratung",
                     "version": 1,
                     "definition_name": "massnahme",
-                    "definition_version": 1,
+                    "definition_version": runtime.registry.latest("massnahme").spec.version,
                     "fields": {},
                     "public": True,
                     "created_at": START,

@@ -103,6 +103,13 @@ _PERMISSION_TEXT = {
     "budget.plan": "Haushaltsansätze planen",
     "budget.spend": "verausgabte Beträge eintragen",
     "import.measures": "Maßnahmen importieren",
+    "paper.create": "Vorlagen anlegen",
+    "paper.carry_measures": "Maßnahmen einer Vorlage zuordnen",
+    "paper.plan_consultations": "die Beratungsfolge planen",
+    "vote.record": "Abstimmungen erfassen",
+    "committee.manage": "Gremien und ihre Mitglieder pflegen",
+    "meeting.manage": "Sitzungen, Tagesordnung und Anwesenheit pflegen",
+    "person.manage": "Personen anlegen und ändern",
 }
 
 
@@ -317,10 +324,6 @@ def person_is_public(person: Any, in_public_committee: bool) -> bool:
     council body (the Oberbürgermeister in the demo); erased persons are nobody's business.
     """
     return not person.is_staff and person.erased_at is None and in_public_committee
-
-
-def may_read_person(actor: Actor | None, person: Any, in_public_committee: bool) -> bool:
-    return holds(actor, "person.read") or person_is_public(person, in_public_committee)
 
 
 # --- end council ---------------------------------------------------------------------------

@@ -20,10 +20,12 @@ from sqlalchemy.engine import Connection
 from service.actor import SYSTEM, Actor
 from service.auth.service import actor_for, create_user
 from service.bodies.models import Body
-from service.committees.service import add_membership, create_committee
+from service.committees.service import insert_committee, insert_membership
 from service.measures.service import insert_measure
-from service.papers.service import add_consultation, carry_measures, create_paper
-from service.people.service import create_person
+from service.papers.carrying import insert_carried
+from service.papers.consultations import insert_consultation
+from service.papers.service import insert_paper
+from service.people.service import insert_person
 from service.programmes.service import insert_programme
 from service.runtime import Runtime
 from service.statements.service import insert_statement
@@ -82,7 +84,7 @@ def person(
             **overrides,
         }
         values.setdefault("body_id", body(runtime, c))
-        return create_person(runtime, c, actor, **values)
+        return insert_person(runtime, c, actor, **values)
 
 
 def user(
@@ -122,9 +124,9 @@ def committee(
             **overrides,
         }
         values.setdefault("body_id", body(runtime, c))
-        committee_id = create_committee(runtime, c, SYSTEM, **values)
+        committee_id = insert_committee(runtime, c, SYSTEM, **values)
         for _ in range(members):
-            add_membership(
+            insert_membership(
                 runtime,
                 c,
                 SYSTEM,
@@ -210,9 +212,9 @@ def paper(
             **overrides,
         }
         values.setdefault("body_id", body(runtime, c))
-        paper_id = create_paper(runtime, c, SYSTEM, **values)
+        paper_id = insert_paper(runtime, c, SYSTEM, **values)
         for position, (committee_id, role) in enumerate(consultations, start=1):
-            add_consultation(
+            insert_consultation(
                 runtime,
                 c,
                 SYSTEM,
@@ -222,5 +224,5 @@ def paper(
                 role=role,
             )
         if measure_ids:
-            carry_measures(runtime, c, SYSTEM, paper_id, list(measure_ids))
+            insert_carried(runtime, c, SYSTEM, paper_id, list(measure_ids))
         return paper_id

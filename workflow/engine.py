@@ -19,6 +19,7 @@ from transitions import Machine
 
 from workflow.calendar import due_at, local_day_at, to_utc
 from workflow.errors import (
+    DecidedByVote,
     EventOption,
     FieldProblem,
     Forbidden,
@@ -106,6 +107,8 @@ class Engine:
     def __init__(self, spec: WorkflowSpec) -> None:
         self.spec = spec
         self.machine = build_machine(spec)
+        # Versions written before ``by_vote`` existed let a vote lead to any event that fits.
+        self._votes_declared = any(t.by_vote for t in spec.transitions)
 
     def allowed_events(
         self, subject: Subject, actor_roles: Collection[str], now: datetime
@@ -114,12 +117,13 @@ class Engine:
 
         Guards that depend only on the item are evaluated, so a user sees in advance why a
         button will not work; guards over data still to be entered cannot be judged yet.
+        Events a vote decides are not among them: they follow from recording the vote.
         """
         roles = frozenset(actor_roles)
         view = subject.view()
         result = []
         for t in self.spec.events_from(subject.state):
-            if not roles & t.roles:
+            if not roles & t.roles or t.by_vote:
                 continue
             context = GuardContext(view, MappingProxyType({}), now)
             blocked = tuple(
@@ -149,8 +153,14 @@ class Engine:
         data: Mapping[str, Any] | None = None,
         now: datetime | None = None,
         comment: str | None = None,
+        *,
+        by_vote: bool = False,
     ) -> FireResult:
-        """Checks state, roles, data and guards (in that order), then moves the subject."""
+        """Checks state, roles, vote, data and guards (in that order), then moves the subject.
+
+        ``by_vote`` says the event comes from a recorded vote; an event the definition
+        declares ``by_vote`` is refused without it.
+        """
         if now is None or now.tzinfo is None:
             raise ValueError("now must be an aware datetime")
         roles = frozenset(actor_roles)
@@ -160,6 +170,8 @@ class Engine:
             raise NotAllowed(event, source, self._options(source, roles))
         if not roles & transition.roles:
             raise Forbidden(event, roles, transition.roles)
+        if transition.by_vote and not by_vote:
+            raise DecidedByVote(event, source, self._options(source, roles))
         changes = self._checked_data(transition, data or {}, comment)
         view = subject.view()
         context = GuardContext(view, MappingProxyType(changes), now)
@@ -187,13 +199,16 @@ class Engine:
     def decision_event(
         self, subject: Subject, data: Mapping[str, Any], now: datetime
     ) -> str | None:
-        """The event a decision leads to, e.g. the outcome of a vote.
+        """The event a vote leads to.
 
-        Of the events possible now that ask for every given field, the one whose conditions
-        accept the data; so the definition, not the caller, says where a vote leads.
+        Of the events a vote decides (``by_vote``) possible now that ask for every given
+        field, the one whose conditions accept the data; so the definition, not the caller,
+        says where a vote leads.
         """
         context = GuardContext(subject.view(), MappingProxyType(dict(data)), now)
         for t in self.spec.events_from(subject.state):
+            if self._votes_declared and not t.by_vote:
+                continue
             fits = set(data) <= set(t.requires) | set(t.optional) and set(t.requires) <= set(data)
             if fits and all(GUARDS[name].check(context) is None for name in t.guards):
                 return t.event
@@ -201,7 +216,9 @@ class Engine:
 
     def _options(self, state: str, roles: frozenset[str]) -> list[EventOption]:
         return [
-            EventOption(t.event, t.label) for t in self.spec.events_from(state) if roles & t.roles
+            EventOption(t.event, t.label)
+            for t in self.spec.events_from(state)
+            if roles & t.roles and not t.by_vote
         ]
 
     def _checked_data(

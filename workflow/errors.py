@@ -92,6 +92,22 @@ class NotAllowed(WorkflowError):
         return {"allowed": [{"event": o.event, "label": o.label} for o in self.allowed]}
 
 
+class DecidedByVote(NotAllowed):
+    """The event follows only from a recorded vote (``by_vote`` in the definition).
+
+    Fired any other way it is not allowed: a decision needs the committee's quorum and
+    majority, and the Beratungsfolge before it, which only the vote's recording checks.
+    """
+
+    def __init__(self, event: str, state: str, allowed: list[EventOption]) -> None:
+        super().__init__(event, state, allowed)
+        names = ", ".join(o.event for o in allowed) or "keine"
+        self.detail = (
+            f"„{event}“ folgt nur aus einer erfassten Abstimmung; bitte die Abstimmung in "
+            f"der Sitzung erfassen. Möglich sind: {names}."
+        )
+
+
 class Forbidden(WorkflowError):
     """The actor's roles do not include one of the roles the transition names."""
 

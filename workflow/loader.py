@@ -71,6 +71,7 @@ class _TransitionModel(_Strict):
     comment: Literal["erforderlich", "optional"] = "optional"
     deadline: _DeadlineModel | None = None
     cascade: str | None = None
+    by_vote: bool = False
 
     @field_validator("source")
     @classmethod
@@ -281,6 +282,13 @@ def _semantic_problems(model: _DefinitionModel, locate: _Locator, file: str) -> 
                     )
         if t.deadline is not None:
             yield from _deadline_problems(t, model, locate, file, here)
+        if t.by_vote and not t.requires:
+            yield Problem(
+                file,
+                locate.line(*here, "by_vote"),
+                f"Übergang „{t.event}“ folgt aus einer Abstimmung (by_vote), fragt aber kein "
+                "Ergebnis ab: „requires“ muss das Feld nennen, das die Abstimmung liefert.",
+            )
 
     for i, t in enumerate(model.transitions):
         for guard_name in t.guards:
@@ -404,6 +412,7 @@ def _build(model: _DefinitionModel, locate: _Locator, file: str) -> WorkflowSpec
                 comment=t.comment,
                 deadline=deadline,
                 cascade=t.cascade,
+                by_vote=t.by_vote,
                 line=locate.line("transitions", i),
             )
         )

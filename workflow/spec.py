@@ -83,6 +83,8 @@ class TransitionSpec:
     comment: CommentRule = "optional"
     deadline: DeadlineSpec | None = None
     cascade: str | None = None
+    # Decided only by a recorded vote: never fired by hand, never offered as a step.
+    by_vote: bool = False
     line: int | None = None
 
     def target_from(self, source: str) -> str:

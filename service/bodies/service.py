@@ -16,3 +16,17 @@ def current_body_id(connection: Connection, chain_key: str) -> int:
     if found is None:
         raise NotFound("Körperschaft", chain_key)
     return int(found)
+
+
+def create_body(connection: Connection, slug: str, name: str) -> int:
+    """A new Körperschaft; its slug keys its audit chain."""
+    return int(
+        connection.execute(
+            bodies.insert().returning(bodies.c.id), {"slug": slug, "name": name}
+        ).scalar_one()
+    )
+
+
+def any_body(connection: Connection) -> bool:
+    """Whether the database already serves a city (then no demo city joins it)."""
+    return connection.execute(select(bodies.c.id).limit(1)).first() is not None

@@ -37,6 +37,10 @@ def committee(connection: Connection, committee_id: int) -> Any:
     return connection.execute(select(committees).where(committees.c.id == committee_id)).first()
 
 
+def committee_by_slug(connection: Connection, slug: str) -> Any:
+    return connection.execute(select(committees).where(committees.c.slug == slug)).first()
+
+
 def slug_taken(connection: Connection, slug: str) -> bool:
     return (
         connection.execute(select(committees.c.id).where(committees.c.slug == slug)).first()
@@ -94,6 +98,15 @@ def memberships_of(
     if after_id is not None:
         query = query.where(memberships.c.id > after_id)
     return list(connection.execute(query.order_by(memberships.c.id).limit(limit)))
+
+
+def voting_member_count(connection: Connection, committee_id: int, on: date) -> int:
+    query = select(func.count()).where(
+        memberships.c.committee_id == committee_id,
+        memberships.c.voting_right.is_(True),
+        *_active_on(on),
+    )
+    return int(connection.execute(query).scalar_one())
 
 
 def voting_member_ids(connection: Connection, committee_id: int, on: date) -> set[int]:
@@ -163,7 +176,9 @@ def agenda_of(connection: Connection, meeting_id: int, *, public_only: bool) -> 
             agenda_items,
             papers.c.reference.label("paper_reference"),
             papers.c.public.label("paper_public"),
+            papers.c.version.label("paper_version"),
             consultations.c.id.label("consultation_id"),
+            consultations.c.result.label("consultation_result"),
         )
         .outerjoin(papers, papers.c.id == agenda_items.c.paper_id)
         .outerjoin(
@@ -238,6 +253,15 @@ def in_public_committee(
     return set(connection.execute(query).scalars())
 
 
-def paper_exists_public(connection: Connection, paper_id: int) -> bool | None:
-    row = connection.execute(select(papers.c.public).where(papers.c.id == paper_id)).first()
-    return None if row is None else bool(row.public)
+def paper_heading(connection: Connection, paper_id: int) -> Any:
+    """What an agenda item needs of the paper it treats; None when there is no such paper."""
+    query = select(papers.c.public, papers.c.reference, papers.c.title).where(
+        papers.c.id == paper_id
+    )
+    return connection.execute(query).first()
+
+
+def set_invitation_sent(connection: Connection, meeting_id: int, now: datetime) -> None:
+    connection.execute(
+        meetings.update().where(meetings.c.id == meeting_id).values(invitation_sent_at=now)
+    )

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.engine import Connection
 
-from service import access, keyset
+from service import keyset
 from service.actor import Actor
 from service.api.council import patch_values, permitted
 from service.api.deps import MAX_ID, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
-from service.auth.errors import NotSignedIn
-from service.committees import service
+from service.committees import attendance, meetings, reading, service
+from service.committees.answers import (
+    attendance_out,
+    committee_out,
+    meeting_detail,
+    meeting_summary,
+    membership_out,
+    written_membership,
+)
 from service.committees.schemas import (
     AgendaItemCreate,
     AgendaItemOut,
     AttendanceIn,
     AttendanceList,
-    AttendanceOut,
     CommitteeCreate,
     CommitteeOut,
     CommitteePage,
@@ -29,15 +35,12 @@ from service.committees.schemas import (
     MeetingCreate,
     MeetingDetail,
     MeetingPage,
-    MeetingSummary,
     MeetingUpdate,
     MembershipCreate,
     MembershipEnd,
     MembershipOut,
     MembershipPage,
 )
-from service.errors import NotFound
-from service.people.service import display_name
 
 router = APIRouter(prefix="/api/v1/committees", tags=["Gremien"])
 meetings_router = APIRouter(prefix="/api/v1/meetings", tags=["Sitzungen"])
@@ -49,24 +52,6 @@ CommitteeManager = Annotated[Actor, Depends(permitted("committee.manage"))]
 MeetingManager = Annotated[Actor, Depends(permitted("meeting.manage"))]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Cursor = Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")]
-
-
-def _public_only(actor: Actor | None, permission: str) -> frozenset[str] | None:
-    """The committee kinds a caller without ``permission`` may see; None: all."""
-    return None if access.holds(actor, permission) else access.PUBLIC_COMMITTEE_KINDS
-
-
-def _committee(row: Any) -> CommitteeOut:
-    return CommitteeOut(
-        id=row.id,
-        slug=row.slug,
-        name=row.name,
-        short_name=row.short_name,
-        kind=row.kind,
-        public=access.committee_is_public(row.kind),
-        vote_rules=dict(row.vote_rules or {}),
-        meeting_cycle=row.meeting_cycle,
-    )
 
 
 @router.get(
@@ -94,7 +79,7 @@ def list_committees(
         limit=limit + 1,
     )
     return CommitteePage(
-        items=[_committee(r) for r in rows[:limit]],
+        items=[committee_out(r) for r in rows[:limit]],
         next_cursor=keyset.next_cursor(rows, limit, order, order.key),
     )
 
@@ -110,7 +95,7 @@ def create_committee(
     body: CommitteeCreate, runtime: RuntimeDep, connection: WriteDep, actor: CommitteeManager
 ) -> CommitteeOut:
     committee_id = service.new_committee(runtime, connection, actor, **body.model_dump())
-    return _committee(service.get_committee(connection, committee_id))
+    return committee_out(service.get_committee(connection, committee_id))
 
 
 @router.get(
@@ -123,7 +108,7 @@ def get_committee(
     committee_id: CommitteeId, connection: ReadDep, actor: MaybeActor
 ) -> CommitteeOut:
     # Every committee's name is public (a paper names its AG); its members may not be.
-    return _committee(service.get_committee(connection, committee_id))
+    return committee_out(service.get_committee(connection, committee_id))
 
 
 @router.patch(
@@ -142,30 +127,7 @@ def edit_committee(
 ) -> CommitteeOut:
     values = patch_values(body, {"name", "short_name", "vote_rules"})
     service.edit_committee(runtime, connection, actor, committee_id, **values)
-    return _committee(service.get_committee(connection, committee_id))
-
-
-def _membership(row: Any) -> MembershipOut:
-    return MembershipOut(
-        id=row.id,
-        committee_id=row.committee_id,
-        person_id=row.person_id,
-        name=display_name(row),
-        role=row.role,
-        voting_right=row.voting_right,
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-    )
-
-
-def _members_visible(connection: Connection, committee_id: int, actor: Actor | None) -> Any:
-    committee = service.get_committee(connection, committee_id)
-    if not access.may_see_committee_internals(actor, committee):
-        # The members of an internal working group are staff: personal data.
-        if actor is None:
-            raise NotSignedIn("Die Mitglieder dieses Gremiums sind nur angemeldet sichtbar.")
-        raise NotFound("Gremium", committee_id)
-    return committee
+    return committee_out(service.get_committee(connection, committee_id))
 
 
 @router.get(
@@ -178,25 +140,26 @@ def _members_visible(connection: Connection, committee_id: int, actor: Actor | N
 )
 def list_memberships(
     committee_id: CommitteeId,
+    runtime: RuntimeDep,
     connection: ReadDep,
     actor: MaybeActor,
     active_on: date | None = None,
     limit: Limit = 100,
     cursor: Cursor = None,
 ) -> MembershipPage:
-    _members_visible(connection, committee_id, actor)
     order = keyset.Sort("id")
     after = keyset.decode(cursor, order, int)
-    rows = service.memberships_of(
+    rows = service.read_memberships(
+        runtime,
         connection,
+        actor,
         committee_id,
         active_on=active_on,
-        public_only=not access.holds(actor, "person.read"),
         after_id=after.id if after else None,
-        limit=limit + 1,
+        limit=limit,
     )
     return MembershipPage(
-        items=[_membership(r) for r in rows[:limit]],
+        items=[membership_out(r) for r in rows[:limit]],
         next_cursor=keyset.next_cursor(rows, limit, order, "id"),
     )
 
@@ -218,22 +181,7 @@ def add_membership(
     membership_id = service.new_membership(
         runtime, connection, actor, committee_id, **body.model_dump()
     )
-    return _membership_out(connection, committee_id, membership_id)
-
-
-def _membership_out(connection: Connection, committee_id: int, membership_id: int) -> MembershipOut:
-    row = service.get_membership(connection, committee_id, membership_id)
-    person = service.persons_by_id(connection, [row.person_id])[row.person_id]
-    return MembershipOut(
-        id=row.id,
-        committee_id=row.committee_id,
-        person_id=row.person_id,
-        name=display_name(person),
-        role=row.role,
-        voting_right=row.voting_right,
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-    )
+    return written_membership(connection, committee_id, membership_id)
 
 
 @router.post(
@@ -254,51 +202,16 @@ def end_membership(
     service.end_membership(
         runtime, connection, actor, committee_id, membership_id, body.valid_until
     )
-    return _membership_out(connection, committee_id, membership_id)
+    return written_membership(connection, committee_id, membership_id)
 
 
 # --- meetings ------------------------------------------------------------------------------
 
 
-def _meeting_summary(row: Any) -> MeetingSummary:
-    return MeetingSummary(
-        id=row.id,
-        committee_id=row.committee_id,
-        committee_name=row.committee_name,
-        starts_at=row.starts_at,
-        location=row.location,
-        public=access.committee_is_public(row.committee_kind),
-    )
-
-
-def _visible_meeting(connection: Connection, meeting_id: int, actor: Actor | None) -> Any:
-    row = service.get_meeting(connection, meeting_id)
-    if not access.may_see_meeting(actor, row.committee_kind):
-        raise NotFound("Sitzung", meeting_id)
-    return row
-
-
-def _meeting_detail(connection: Connection, row: Any, actor: Actor | None) -> MeetingDetail:
-    staff = access.holds(actor, "meeting.read_internal")
-    agenda = [
-        AgendaItemOut(
-            id=a.id,
-            position=a.position,
-            number=a.number,
-            title=a.title,
-            public=a.public,
-            paper_id=a.paper_id if staff or a.paper_public else None,
-            paper_reference=a.paper_reference if staff or a.paper_public else None,
-            consultation_id=a.consultation_id if staff or a.paper_public else None,
-        )
-        for a in service.agenda(connection, row.id, public_only=not staff)
-        if access.may_see_agenda_item(actor, a)
-    ]
-    return MeetingDetail(
-        **_meeting_summary(row).model_dump(),
-        invitation_sent_at=row.invitation_sent_at,
-        agenda=agenda,
-    )
+def _written(connection: Connection, actor: Actor, meeting_id: int) -> MeetingDetail:
+    """The meeting as its writer sees it now, inside the write (whose audit event suffices)."""
+    meeting = meetings.get_meeting(connection, meeting_id)
+    return meeting_detail(reading.meeting_view(connection, actor, meeting))
 
 
 @meetings_router.get(
@@ -320,9 +233,9 @@ def list_meetings(
     cursor: Cursor = None,
 ) -> MeetingPage:
     order = keyset.parse_sort(sort, ("starts_at", "id"))
-    rows = service.page_meetings(
+    rows = meetings.page_meetings(
         connection,
-        kinds=_public_only(actor, "meeting.read_internal"),
+        actor,
         committee_id=committee_id,
         starts_from=_aware(starts_from, "starts_from"),
         starts_before=_aware(starts_before, "starts_before"),
@@ -331,7 +244,7 @@ def list_meetings(
         limit=limit + 1,
     )
     return MeetingPage(
-        items=[_meeting_summary(r) for r in rows[:limit]],
+        items=[meeting_summary(r) for r in rows[:limit]],
         next_cursor=keyset.next_cursor(rows, limit, order, order.key),
     )
 
@@ -354,8 +267,8 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
 def create_meeting(
     body: MeetingCreate, runtime: RuntimeDep, connection: WriteDep, actor: MeetingManager
 ) -> MeetingDetail:
-    meeting_id = service.new_meeting(runtime, connection, actor, **body.model_dump())
-    return _meeting_detail(connection, service.get_meeting(connection, meeting_id), actor)
+    meeting_id = meetings.new_meeting(runtime, connection, actor, **body.model_dump())
+    return _written(connection, actor, meeting_id)
 
 
 @meetings_router.get(
@@ -365,8 +278,10 @@ def create_meeting(
     response_model=MeetingDetail,
     responses=responses(401, 404),
 )
-def get_meeting(meeting_id: MeetingId, connection: ReadDep, actor: MaybeActor) -> MeetingDetail:
-    return _meeting_detail(connection, _visible_meeting(connection, meeting_id, actor), actor)
+def get_meeting(
+    meeting_id: MeetingId, runtime: RuntimeDep, connection: ReadDep, actor: MaybeActor
+) -> MeetingDetail:
+    return meeting_detail(reading.read_meeting(runtime, connection, actor, meeting_id))
 
 
 @meetings_router.patch(
@@ -383,8 +298,8 @@ def edit_meeting(
     actor: MeetingManager,
 ) -> MeetingDetail:
     values = patch_values(body, {"starts_at"})
-    service.edit_meeting(runtime, connection, actor, meeting_id, **values)
-    return _meeting_detail(connection, service.get_meeting(connection, meeting_id), actor)
+    meetings.edit_meeting(runtime, connection, actor, meeting_id, **values)
+    return _written(connection, actor, meeting_id)
 
 
 @meetings_router.post(
@@ -404,28 +319,8 @@ def add_agenda_item(
     connection: WriteDep,
     actor: MeetingManager,
 ) -> AgendaItemOut:
-    item_id = service.add_agenda_item(runtime, connection, actor, meeting_id, **body.model_dump())
-    detail = _meeting_detail(connection, service.get_meeting(connection, meeting_id), actor)
-    return next(a for a in detail.agenda if a.id == item_id)
-
-
-def _attendance(connection: Connection, meeting: Any, actor: Actor | None) -> AttendanceList:
-    entries = service.attendance_list(connection, meeting)
-    people = service.persons_by_id(connection, [e.person_id for e in entries])
-    staff = access.holds(actor, "person.read")
-    public_people = set() if staff else service.in_public_committee(connection, list(people))
-    items = [
-        AttendanceOut(
-            person_id=e.person_id,
-            name=display_name(people[e.person_id]),
-            member=e.member,
-            status=e.status,
-        )
-        for e in entries
-        if staff or access.person_is_public(people[e.person_id], e.person_id in public_people)
-    ]
-    recorded = any(e.status is not None for e in entries)
-    return AttendanceList(meeting_id=meeting.id, recorded=recorded, items=items)
+    item_id = meetings.add_agenda_item(runtime, connection, actor, meeting_id, **body.model_dump())
+    return next(a for a in _written(connection, actor, meeting_id).agenda if a.id == item_id)
 
 
 @meetings_router.get(
@@ -437,8 +332,13 @@ def _attendance(connection: Connection, meeting: Any, actor: Actor | None) -> At
     response_model=AttendanceList,
     responses=responses(401, 404),
 )
-def get_attendance(meeting_id: MeetingId, connection: ReadDep, actor: MaybeActor) -> AttendanceList:
-    return _attendance(connection, _visible_meeting(connection, meeting_id, actor), actor)
+def get_attendance(
+    meeting_id: MeetingId, runtime: RuntimeDep, connection: ReadDep, actor: MaybeActor
+) -> AttendanceList:
+    view = reading.read_meeting(
+        runtime, connection, actor, meeting_id, with_agenda=False, with_attendance=True
+    )
+    return attendance_out(view)
 
 
 @meetings_router.put(
@@ -456,5 +356,6 @@ def put_attendance(
     actor: MeetingManager,
 ) -> AttendanceList:
     entries = [(e.person_id, e.status) for e in body.entries]
-    service.record_attendance(runtime, connection, actor, meeting_id, entries)
-    return _attendance(connection, service.get_meeting(connection, meeting_id), actor)
+    attendance.record_attendance(runtime, connection, actor, meeting_id, entries)
+    meeting = meetings.get_meeting(connection, meeting_id)
+    return attendance_out(reading.meeting_view(connection, actor, meeting, False, True))

@@ -14,24 +14,18 @@ from email.utils import parseaddr
 from typing import Any
 
 from icalendar import Calendar, Event, vCalAddress, vText
-from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from service.actor import Actor
+from service import access
+from service.actor import SYSTEM, Actor
 from service.audit.service import record
-from service.committees.models import AgendaItem, Committee, Meeting
-from service.errors import NotFound
-from service.papers.models import Paper
+from service.committees import meetings
 from service.runtime import Runtime
-from service.scheduler import recipients, repository
+from service.scheduler import recipients
 from service.scheduler.links import item_link
 from service.scheduler.notify import notify
+from service.scheduler.service import committee_members
 from workflow.calendar import Duration, due_at, local_day_at, to_local
-
-meetings = Meeting.__table__  # type: ignore[attr-defined]
-committees = Committee.__table__  # type: ignore[attr-defined]
-agenda_items = AgendaItem.__table__  # type: ignore[attr-defined]
-papers = Paper.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -50,7 +44,7 @@ def send_by(meeting_start: datetime, days: int) -> datetime:
     return local_day_at(last_day + timedelta(days=1), time(0, 0))
 
 
-def calendar_entry(meeting: Any, committee: Any, runtime: Runtime, attendee: str) -> str:
+def calendar_entry(meeting: Any, runtime: Runtime, attendee: str) -> str:
     settings = runtime.settings
     domain = parseaddr(settings.mail.mail_sender)[1].rpartition("@")[2] or "ratsflow.invalid"
     cal = Calendar()
@@ -65,7 +59,7 @@ def calendar_entry(meeting: Any, committee: Any, runtime: Runtime, attendee: str
         "dtend",
         meeting.starts_at + timedelta(minutes=settings.schedule.invitation_duration_minutes),
     )
-    event.add("summary", f"Sitzung {committee.name}")
+    event.add("summary", f"Sitzung {meeting.committee_name}")
     event.add("location", vText(meeting.location or "wird mitgeteilt"))
     event.add("url", item_link(settings.base_url, "meeting", meeting.id))
     organizer = vCalAddress(f"mailto:{parseaddr(settings.mail.mail_sender)[1]}")
@@ -82,35 +76,29 @@ def calendar_entry(meeting: Any, committee: Any, runtime: Runtime, attendee: str
 def send_invitation(
     runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int
 ) -> InvitationResult:
+    """Invites every member of the meeting's day; the Sitzungsdienst's job (or the console's)."""
+    if actor != SYSTEM:
+        access.require(actor, "meeting.manage")
     now = runtime.now()
-    meeting = connection.execute(select(meetings).where(meetings.c.id == meeting_id)).first()
-    if meeting is None:
-        raise NotFound("Sitzung", meeting_id)
-    committee: Any = connection.execute(
-        select(committees).where(committees.c.id == meeting.committee_id)
-    ).first()
-    items = list(
-        connection.execute(
-            select(agenda_items.c.number, agenda_items.c.title, papers.c.reference)
-            .select_from(agenda_items.outerjoin(papers, agenda_items.c.paper_id == papers.c.id))
-            .where(agenda_items.c.meeting_id == meeting_id)
-            .order_by(agenda_items.c.position)
-        )
-    )
+    meeting = meetings.get_meeting(connection, meeting_id)
+    items = meetings.agenda(connection, meeting_id, public_only=False)
+    day = to_local(meeting.starts_at).date()
     days = runtime.settings.schedule.ladungsfrist_days
     limit = send_by(meeting.starts_at, days)
     late = now >= limit
     link = item_link(runtime.settings.base_url, "meeting", meeting_id)
     context = {
-        "gremium": committee.name,
+        "gremium": meeting.committee_name,
         "beginn": meeting.starts_at,
         "ort": meeting.location or "wird mitgeteilt",
-        "punkte": [{"nummer": i.number, "titel": i.title, "vorlage": i.reference} for i in items],
+        "punkte": [
+            {"nummer": i.number, "titel": i.title, "vorlage": i.paper_reference} for i in items
+        ],
         "link": link,
     }
     members = recipients.describe(
         connection,
-        repository.committee_members(connection, committee.id, to_local(meeting.starts_at).date()),
+        committee_members(connection, meeting.committee_id, day),
     )
     invited = 0
     for member in members:
@@ -120,13 +108,13 @@ def send_invitation(
             [member],
             key=f"meeting:{meeting_id}/einladung",
             kind="einladung",
-            subject=f"Einladung: {committee.name} am {to_local(meeting.starts_at):%d.%m.%Y}",
+            subject=f"Einladung: {meeting.committee_name} am {day:%d.%m.%Y}",
             context=context,
             now=now,
             entity=("meeting", meeting_id),
-            ics=calendar_entry(meeting, committee, runtime, member.email or ""),
+            ics=calendar_entry(meeting, runtime, member.email or ""),
         )
-    late_papers = tuple(i.reference for i in items if i.reference)
+    late_papers = tuple(i.paper_reference for i in items if i.paper_reference)
     if late:
         office = recipients.describe(
             connection,
@@ -138,10 +126,10 @@ def send_invitation(
             office,
             key=f"meeting:{meeting_id}/ladungsfrist-verletzt",
             kind="ladungsfrist_verletzt",
-            subject=f"Ladungsfrist verletzt: {committee.name} am "
+            subject=f"Ladungsfrist verletzt: {meeting.committee_name} am "
             f"{to_local(meeting.starts_at):%d.%m.%Y}",
             context={
-                "gremium": committee.name,
+                "gremium": meeting.committee_name,
                 "beginn": meeting.starts_at,
                 "versandt": now,
                 "tage": days,
@@ -152,9 +140,7 @@ def send_invitation(
             now=now,
             entity=("meeting", meeting_id),
         )
-    connection.execute(
-        update(meetings).where(meetings.c.id == meeting_id).values(invitation_sent_at=now)
-    )
+    meetings.mark_invited(connection, meeting_id, now)
     record(
         connection,
         runtime.chain_key,

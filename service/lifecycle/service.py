@@ -22,7 +22,7 @@ from service.audit.chain import EventDraft
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
 from workflow.engine import AvailableEvent, FireResult, Subject
-from workflow.errors import StaleVersion, WorkflowError
+from workflow.errors import DecidedByVote, EventOption, StaleVersion, WorkflowError
 from workflow.guards import Statement
 from workflow.registry import Registry
 
@@ -57,7 +57,10 @@ class Lifecycle:
         data: Mapping[str, Any] | None = None,
         comment: str | None = None,
         request_id: str | None = None,
+        by_vote: bool = False,
     ) -> Transitioned:
+        """``by_vote``: the event comes from a recorded vote (``papers.votes``) or the
+        cascade it starts; an event decided by vote is refused without it."""
         # The chain lock comes before any row lock: a paper's decision holds it while it
         # updates every carried measure, so a step that locked a measure's row first and
         # then waited for the chain would deadlock with it (PostgreSQL; SQLite: no-op).
@@ -69,6 +72,21 @@ class Lifecycle:
             raise StaleVersion(entity_type, entity_id, expected_version)
         engine = self.registry.engine(row.definition_name, row.definition_version)
         transition = engine.spec.transition(row.state, event)
+        if (
+            not by_vote
+            and transition is not None
+            and not transition.by_vote
+            and actor.roles & transition.roles
+            and self.decided_by_vote(row, event)
+        ):
+            # The engine refuses what the item's own version declares; this catches the
+            # items of older versions (see ``decided_by_vote``).
+            options = [
+                EventOption(t.event, t.label)
+                for t in engine.spec.events_from(row.state)
+                if actor.roles & t.roles and not self.decided_by_vote(row, t.event)
+            ]
+            raise DecidedByVote(event, row.state, options)
         statements: tuple[Statement, ...] = ()
         if entity_type == "measure" and transition is not None and transition.guards:
             statements = tuple(
@@ -76,7 +94,7 @@ class Lifecycle:
                 for s in repository.load_statements(connection, entity_id)
             )
         subject = Subject(row.state, dict(row.fields or {}), statements)
-        result = engine.fire(subject, event, actor.roles, data, now, comment)
+        result = engine.fire(subject, event, actor.roles, data, now, comment, by_vote=by_vote)
         before_fields = row.fields or {}
         if not repository.update_item(
             connection,
@@ -141,7 +159,13 @@ class Lifecycle:
         carried: tuple[Transitioned, ...] = ()
         if entity_type == "paper" and result.cascade is not None:
             carried = self._carry(
-                connection, entity_id, result, actor=actor, now=now, request_id=request_id
+                connection,
+                entity_id,
+                result,
+                actor=actor,
+                now=now,
+                request_id=request_id,
+                by_vote=by_vote,
             )
         return Transitioned(entity_type, entity_id, row.version + 1, result, sealed.seq, carried)
 
@@ -158,8 +182,9 @@ class Lifecycle:
 
         The one answer to that question, for the API's ``allowed_transitions`` and the steps
         a page offers alike: nothing for the public; on a measure, the roles the own-item rule
-        of ``access`` leaves to the caller, as ``fire`` will judge them. ``row`` is the item
-        as its service read it (state, fields, definition, and who is responsible).
+        of ``access`` leaves to the caller, as ``fire`` will judge them; never an event only a
+        vote decides (``decided_by_vote``). ``row`` is the item as its service read it (state,
+        fields, definition, and who is responsible).
         """
         if actor is None:
             return []
@@ -174,7 +199,11 @@ class Lifecycle:
                     for s in repository.load_statements(connection, row.id)
                 )
         subject = Subject(row.state, dict(row.fields or {}), statements)
-        return engine.allowed_events(subject, roles, now)
+        return [
+            a
+            for a in engine.allowed_events(subject, roles, now)
+            if not self.decided_by_vote(row, a.event)
+        ]
 
     def _carry(
         self,
@@ -185,6 +214,7 @@ class Lifecycle:
         actor: Actor,
         now: datetime,
         request_id: str | None,
+        by_vote: bool,
     ) -> tuple[Transitioned, ...]:
         """Applies the paper's decision to every measure it carries, or raises for all."""
         assert paper_result.cascade is not None
@@ -211,6 +241,7 @@ class Lifecycle:
                         data=data,
                         comment=paper_result.comment,
                         request_id=request_id,
+                        by_vote=by_vote,
                     )
                 )
             except WorkflowError as exc:
@@ -225,6 +256,23 @@ class Lifecycle:
         if blocked:
             raise CarriedItemsBlocked(paper_result.event, blocked)
         return tuple(done)
+
+    def decided_by_vote(self, item: Any, event: str) -> bool:
+        """Whether only a recorded vote may fire ``event`` on ``item`` in its current state.
+
+        The definition declares it (``by_vote``). An item that started on a version written
+        before the declaration follows the newest version's declaration of the same step:
+        that changes no state, field or guard of its version, it only closes the doors
+        beside the vote (an item must not stay decidable without quorum because it is old).
+        """
+        for engine in (
+            self.registry.engine(item.definition_name, item.definition_version),
+            self.registry.latest(item.definition_name),
+        ):
+            transition = engine.spec.transition(item.state, event)
+            if transition is not None and transition.by_vote:
+                return True
+        return False
 
     @staticmethod
     def _deadlines(

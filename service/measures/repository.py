@@ -370,3 +370,20 @@ def code_taken(connection: Connection, programme_id: int, code: str, but: int | 
     if but is not None:
         query = query.where(measures.c.id != but)
     return connection.execute(query.limit(1)).first() is not None
+
+
+def public_page(connection: Connection, limit: int) -> list[Any]:
+    """Public measures by code, with what the public table shows (state and progress)."""
+    query = (
+        select(
+            measures.c.id,
+            measures.c.code,
+            measures.c.title,
+            measures.c.state,
+            measures.c.fields,
+        )
+        .where(measures.c.public.is_(True))
+        .order_by(measures.c.code, measures.c.id)
+        .limit(limit)
+    )
+    return list(connection.execute(query))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.engine import Connection
 
 from service.committees.models import AgendaItem, Committee, Meeting
@@ -59,6 +59,18 @@ def page_papers(
     return list(
         connection.execute(page(query, SORT_COLUMNS[sort.key], papers.c.id, sort, after, limit))
     )
+
+
+def paper(connection: Connection, paper_id: int) -> Any:
+    return connection.execute(select(papers).where(papers.c.id == paper_id)).first()
+
+
+def paper_by_reference(connection: Connection, reference: str) -> Any:
+    return connection.execute(select(papers).where(papers.c.reference == reference)).first()
+
+
+def newest_papers(connection: Connection, limit: int) -> list[Any]:
+    return list(connection.execute(select(papers).order_by(papers.c.id.desc()).limit(limit)))
 
 
 def reference_taken(connection: Connection, reference: str) -> bool:
@@ -179,7 +191,12 @@ def participants_of(connection: Connection, vote_ids: list[int]) -> list[Any]:
 def measures_of(connection: Connection, paper_id: int) -> list[Any]:
     query = (
         select(
-            measures.c.id, measures.c.code, measures.c.title, measures.c.state, measures.c.public
+            measures.c.id,
+            measures.c.code,
+            measures.c.title,
+            measures.c.state,
+            measures.c.public,
+            measures.c.fields,
         )
         .join(paper_measures, paper_measures.c.measure_id == measures.c.id)
         .where(paper_measures.c.paper_id == paper_id)
@@ -198,3 +215,54 @@ def measures_by_id(connection: Connection, measure_ids: list[int]) -> list[Any]:
 def carried_ids(connection: Connection, paper_id: int) -> set[int]:
     query = select(paper_measures.c.measure_id).where(paper_measures.c.paper_id == paper_id)
     return set(connection.execute(query).scalars())
+
+
+def insert_carried(connection: Connection, paper_id: int, measure_ids: list[int]) -> None:
+    connection.execute(
+        insert(paper_measures), [{"paper_id": paper_id, "measure_id": m} for m in measure_ids]
+    )
+
+
+def carriable_measures(
+    connection: Connection, paper_id: int, states: tuple[str, ...], limit: int
+) -> list[Any]:
+    """Measures in one of ``states`` the paper does not carry yet, by code."""
+    query = (
+        select(measures.c.id, measures.c.code, measures.c.title, measures.c.state)
+        .where(
+            measures.c.state.in_(states),
+            ~exists().where(
+                paper_measures.c.paper_id == paper_id,
+                paper_measures.c.measure_id == measures.c.id,
+            ),
+        )
+        .order_by(measures.c.code, measures.c.id)
+        .limit(limit)
+    )
+    return list(connection.execute(query))
+
+
+def insert_participants(
+    connection: Connection,
+    vote_id: int,
+    present_ids: tuple[int, ...],
+    biased_ids: tuple[int, ...],
+) -> None:
+    """Who was named at a vote: present (voting) or befangen (present, not voting)."""
+    rows = [
+        {"vote_id": vote_id, "person_id": p, "status": "anwesend"}
+        for p in dict.fromkeys(present_ids)
+        if p not in biased_ids
+    ]
+    rows += [
+        {"vote_id": vote_id, "person_id": p, "status": "befangen"}
+        for p in dict.fromkeys(biased_ids)
+    ]
+    if rows:
+        connection.execute(insert(participants), rows)
+
+
+def set_consultation_result(connection: Connection, consultation_id: int, outcome: str) -> None:
+    connection.execute(
+        consultations.update().where(consultations.c.id == consultation_id).values(result=outcome)
+    )

@@ -71,3 +71,13 @@ def memberships_of_person(
     if kinds is not None:
         query = query.where(committees.c.kind.in_(sorted(kinds)))
     return list(connection.execute(query))
+
+
+def person_named(connection: Connection, body_id: int, given: str, family: str) -> int | None:
+    return connection.execute(
+        select(persons.c.id).where(
+            persons.c.body_id == body_id,
+            persons.c.given_name == given,
+            persons.c.family_name == family,
+        )
+    ).scalar()

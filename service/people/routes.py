@@ -12,15 +12,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, status
-from sqlalchemy.engine import Connection
 
-from service import access, keyset
+from service import keyset
 from service.actor import Actor
 from service.api.council import patch_values, permitted
 from service.api.deps import MAX_ID, MaybeActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
-from service.auth.errors import NotSignedIn
-from service.errors import NotFound
 from service.people import service
 from service.people.schemas import (
     PersonCreate,
@@ -30,7 +27,6 @@ from service.people.schemas import (
     PersonSummary,
     PersonUpdate,
 )
-from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/persons", tags=["Personen"])
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -48,7 +44,7 @@ def _summary(row: Any) -> PersonSummary:
     )
 
 
-def _detail(connection: Connection, row: Any, staff: bool) -> PersonDetail:
+def _detail(view: service.PersonView) -> PersonDetail:
     memberships = [
         PersonMembership(
             membership_id=m.id,
@@ -59,21 +55,15 @@ def _detail(connection: Connection, row: Any, staff: bool) -> PersonDetail:
             valid_from=m.valid_from,
             valid_until=m.valid_until,
         )
-        for m in service.memberships_of(connection, row.id, public_only=not staff)
+        for m in view.memberships
     ]
+    row = view.person
     return PersonDetail(
         **_summary(row).model_dump(),
-        email=row.email if staff else None,
-        is_staff=row.is_staff if staff else None,
+        email=row.email if view.staff else None,
+        is_staff=row.is_staff if view.staff else None,
         memberships=memberships,
     )
-
-
-def _log(runtime: Runtime, actor: Actor | None, person_ids: list[int], purpose: str) -> None:
-    if actor is None:
-        return  # the public reads only what is public anyway
-    with runtime.write() as connection:
-        service.log_read(runtime, connection, actor, person_ids, purpose)
 
 
 @router.get(
@@ -95,19 +85,18 @@ def list_persons(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
 ) -> PersonPage:
-    staff = access.holds(actor, "person.read")
     order = keyset.parse_sort(sort, ("family_name", "id"))
-    rows = service.page_persons(
+    rows = service.read_persons(
+        runtime,
         connection,
-        public_only=not staff,
+        actor,
         committee_id=committee_id,
-        is_staff=is_staff if staff else None,
+        is_staff=is_staff,
         sort=order,
         after=keyset.decode(cursor, order, str if order.key == "family_name" else int),
-        limit=limit + 1,
+        limit=limit,
     )
     shown = rows[:limit]
-    _log(runtime, actor if staff else None, [r.id for r in shown], "Personenliste")
     cursor_out = None
     if len(rows) > limit:
         last = shown[-1]
@@ -127,19 +116,9 @@ def create_person(
     body: PersonCreate, runtime: RuntimeDep, connection: WriteDep, actor: PersonManager
 ) -> PersonDetail:
     person_id = service.new_person(runtime, connection, actor, **body.model_dump())
-    return _detail(connection, service.get_person(connection, person_id), staff=True)
-
-
-def _readable(connection: Connection, person_id: int, actor: Actor | None) -> Any:
-    if access.holds(actor, "person.read"):
-        return service.get_person(connection, person_id)
-    try:
-        row = service.get_person(connection, person_id)
-    except NotFound:
-        row = None
-    if row is None or not service.is_public(connection, row):
-        raise NotSignedIn("Diese Angaben sind nur für angemeldete Beschäftigte sichtbar.")
-    return row
+    return _detail(
+        service.person_view(connection, actor, service.get_person(connection, person_id))
+    )
 
 
 @router.get(
@@ -153,10 +132,7 @@ def _readable(connection: Connection, person_id: int, actor: Actor | None) -> An
 def get_person(
     person_id: PersonId, runtime: RuntimeDep, connection: ReadDep, actor: MaybeActor
 ) -> PersonDetail:
-    row = _readable(connection, person_id, actor)
-    staff = access.holds(actor, "person.read")
-    _log(runtime, actor if staff else None, [row.id], "Personenabruf")
-    return _detail(connection, row, staff)
+    return _detail(service.read_person(runtime, connection, actor, person_id))
 
 
 @router.patch(
@@ -174,4 +150,6 @@ def edit_person(
 ) -> PersonDetail:
     values = patch_values(body, {"family_name", "is_staff"})
     service.edit_person(runtime, connection, actor, person_id, **values)
-    return _detail(connection, service.get_person(connection, person_id), staff=True)
+    return _detail(
+        service.person_view(connection, actor, service.get_person(connection, person_id))
+    )

@@ -1,54 +1,63 @@
-"""Persons: created with an audit event whose personal values enter the chain as digests."""
+"""Persons: personal data, so staff read it and every read of a record is logged.
+
+Following OParl, a council member of a council body is a public figure: the public sees
+name, title, function and council memberships, nothing else. Everyone else needs a signed-in
+caller with ``person.read``; a read of what the public would not see is logged
+(``person.read``) and committed before anything is shown. ``insert_person`` is the
+unchecked write beneath, for the demo and fixtures; its personal values enter the chain as
+digests.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from service import access, texts
 from service.access import PUBLIC_COMMITTEE_KINDS, person_is_public
 from service.actor import Actor
-from service.audit.service import record
+from service.audit.service import log_read
+from service.auth.errors import NotSignedIn
 from service.bodies.service import current_body_id
 from service.errors import Conflict, NotFound
 from service.people import repository
-from service.people.models import Person
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
+from service.texts import TextRule
 
-persons = Person.__table__  # type: ignore[attr-defined]
+PERSON_TEXTS = {
+    "given_name": TextRule("Vorname", 100),
+    "family_name": TextRule("Nachname", 100, required="Bitte einen Nachnamen angeben."),
+    "title": TextRule("Titel", 50),
+    "function": TextRule("Funktion", 200),
+    "email": TextRule("E-Mail", 254),
+}
+STAFF_ONLY = "Diese Angaben sind nur für angemeldete Beschäftigte sichtbar."
 
 
-def create_person(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
-    person_id = insert_audited(
+def display_name(row: Any) -> str:
+    """ "Titel Vorname Nachname" of any row with a person's name columns."""
+    parts = [row.title, row.given_name, row.family_name]
+    return " ".join(p for p in parts if p) or f"Person {row.id}"
+
+
+def insert_person(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
+    """Stores a person as given; checks nothing."""
+    return insert_audited(
         connection,
         runtime.chain_key,
-        persons,
+        repository.persons,
         values,
         actor=actor,
         now=runtime.now(),
         entity_type="person",
     )
-    return person_id
 
 
 def find_person(connection: Connection, body_id: int, given: str, family: str) -> int | None:
-    return connection.execute(
-        select(persons.c.id).where(
-            persons.c.body_id == body_id,
-            persons.c.given_name == given,
-            persons.c.family_name == family,
-        )
-    ).scalar()
-
-
-def display_name(row: Any) -> str:
-    parts = [row.title, row.given_name, row.family_name]
-    return " ".join(p for p in parts if p) or f"Person {row.id}"
-
-
-# --- the persons API -------------------------------------------------------------------------
+    return repository.person_named(connection, body_id, given, family)
 
 
 def get_person(connection: Connection, person_id: int) -> Any:
@@ -58,29 +67,17 @@ def get_person(connection: Connection, person_id: int) -> Any:
     return row
 
 
-def is_public(connection: Connection, row: Any) -> bool:
-    memberships = repository.memberships_of_person(connection, row.id, PUBLIC_COMMITTEE_KINDS)
-    return person_is_public(row, bool(memberships))
-
-
-def memberships_of(connection: Connection, person_id: int, public_only: bool) -> list[Any]:
-    kinds = PUBLIC_COMMITTEE_KINDS if public_only else None
-    return repository.memberships_of_person(connection, person_id, kinds)
-
-
-def page_persons(connection: Connection, *, public_only: bool, **kwargs: Any) -> list[Any]:
-    kinds = PUBLIC_COMMITTEE_KINDS if public_only else None
-    return repository.page_persons(connection, public_kinds=kinds, **kwargs)
-
-
 def new_person(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
+    access.require(actor, "person.manage")
+    texts.check("person", PERSON_TEXTS, values)
     values["body_id"] = current_body_id(connection, runtime.chain_key)
-    return create_person(runtime, connection, actor, **values)
+    return insert_person(runtime, connection, actor, **values)
 
 
 def edit_person(
     runtime: Runtime, connection: Connection, actor: Actor, person_id: int, **values: Any
 ) -> None:
+    access.require(actor, "person.manage")
     row = get_person(connection, person_id)
     if row.erased_at is not None:
         raise Conflict(
@@ -88,10 +85,11 @@ def edit_person(
             "Person gelöscht",
             f"Die Daten der Person {person_id} wurden gelöscht; sie lassen sich nicht ändern.",
         )
+    texts.check("person", PERSON_TEXTS, values)
     update_audited(
         connection,
         runtime.chain_key,
-        persons,
+        repository.persons,
         person_id,
         values,
         actor=actor,
@@ -100,20 +98,62 @@ def edit_person(
     )
 
 
-def log_read(
-    runtime: Runtime, connection: Connection, actor: Actor, person_ids: list[int], purpose: str
-) -> None:
-    """Reads of personal data by staff enter the audit trail (whose data, who read it)."""
-    if not person_ids:
-        return
-    record(
+@dataclass(frozen=True)
+class PersonView:
+    """A person's record as this caller may see it."""
+
+    person: Any
+    memberships: list[Any]
+    staff: bool  # with e-mail, staff flag and every membership
+
+
+def person_view(connection: Connection, actor: Actor | None, row: Any) -> PersonView:
+    """The record without logging: for the answer to a write of this caller."""
+    staff = access.holds(actor, "person.read")
+    kinds = None if staff else PUBLIC_COMMITTEE_KINDS
+    return PersonView(row, repository.memberships_of_person(connection, row.id, kinds), staff)
+
+
+def read_person(
+    runtime: Runtime, connection: Connection, actor: Actor | None, person_id: int
+) -> PersonView:
+    """A person's record: staff see all of it (logged); the public only a council member's
+    public part, and for anyone else the same 401 whether or not the person exists."""
+    staff = access.holds(actor, "person.read")
+    row = repository.person(connection, person_id)
+    if staff and row is None:
+        raise NotFound("Person", person_id)
+    if not staff and (row is None or not _is_public(connection, row)):
+        raise NotSignedIn(STAFF_ONLY)
+    view = person_view(connection, actor, row)
+    if staff:
+        log_read(runtime, actor, "person", person_id, purpose="Personenabruf")
+    return view
+
+
+def read_persons(
+    runtime: Runtime, connection: Connection, actor: Actor | None, *, limit: int, **kwargs: Any
+) -> list[Any]:
+    """Up to ``limit`` persons this caller may see, and one more if there is one.
+
+    Staff see everyone (the persons shown are logged as one read); the public only council
+    members who sat in a council body, never staff.
+    """
+    staff = access.holds(actor, "person.read")
+    if not staff:
+        kwargs["is_staff"] = None
+    rows = repository.page_persons(
         connection,
-        runtime.chain_key,
-        actor=actor,
-        now=runtime.now(),
-        action="person.read",
-        entity_type="person",
-        entity_id=person_ids[0] if len(person_ids) == 1 else None,
-        context={"purpose": purpose, "count": len(person_ids)},
-        persons=person_ids,
+        public_kinds=None if staff else PUBLIC_COMMITTEE_KINDS,
+        limit=limit + 1,
+        **kwargs,
     )
+    shown = [r.id for r in rows[:limit]]
+    if staff and shown:
+        log_read(runtime, actor, "person", None, persons=shown, purpose="Personenliste")
+    return rows
+
+
+def _is_public(connection: Connection, row: Any) -> bool:
+    memberships = repository.memberships_of_person(connection, row.id, PUBLIC_COMMITTEE_KINDS)
+    return person_is_public(row, bool(memberships))

@@ -81,8 +81,8 @@ def test_the_shipped_definitions_pass() -> None:
 
     assert code == 0, err
     assert err == ""
-    assert "„massnahme“ Version 1 in Ordnung" in out
-    assert "„vorlage“ Version 1 in Ordnung" in out
+    assert "„massnahme“ Version 2 in Ordnung" in out
+    assert "„vorlage“ Version 2 in Ordnung" in out
 
 
 def test_without_arguments_the_definitions_folder_is_checked() -> None:
@@ -546,8 +546,9 @@ def test_a_folder_with_two_broken_files_reports_the_problems_of_both(tmp_path: P
     measures = replace_once(MASSNAHME, "roles: [verwaltungsleitung]", "roles: [ob]")
     papers = replace_once(
         VORLAGE,
-        "    target: entscheidung\n    roles: [sitzungsdienst]\n    guards: [abstimmung_abgelehnt]",
-        "    target: entscheidungen\n    roles: [sitzungsdienst]\n"
+        "    target: entscheidung\n    roles: [sitzungsdienst]\n    by_vote: true\n"
+        "    guards: [abstimmung_abgelehnt]",
+        "    target: entscheidungen\n    roles: [sitzungsdienst]\n    by_vote: true\n"
         "    guards: [abstimmung_abgelehnt]",
     )
     measures_path = write(tmp_path, "massnahme.yaml", measures)

@@ -28,8 +28,9 @@ from service.config import get_settings
 from service.demo import data
 from service.lifecycle.repository import history_of
 from service.measures.service import fire, get_measure
-from service.papers.service import VoteRequest, get_paper, record_vote
+from service.papers.service import get_paper
 from service.papers.service import history as paper_history
+from service.papers.votes import VoteRequest, record_vote
 from service.runtime import Runtime
 from service.statements.repository import statements_of
 from tests import factories as make

@@ -17,6 +17,8 @@ GONE = [
     ("service.outbox.service", "status_counts"),  # nothing showed the counts
     ("service.outbox.repository", "counts"),
     ("service.auth.tokens", "actor_for_token"),  # session_for_token(...).actor
+    ("service.access", "may_read_person"),  # people.service.read_person decides
+    ("service.committees.service", "meeting_on"),  # nothing looked a meeting up by its start
 ]
 
 

@@ -55,6 +55,7 @@ from service.outbox.service import NotRetryable
 from service.programmes.service import StaleProgramme
 from service.web.problems import explain
 from workflow.errors import (
+    DecidedByVote,
     DefinitionError,
     EventOption,
     FieldProblem,
@@ -76,6 +77,9 @@ EXAMPLES: dict[type[WorkflowError], Callable[[], WorkflowError]] = {
     WorkflowError: WorkflowError,
     DefinitionError: lambda: DefinitionError([Problem("massnahme.yaml", 3, "Zustand fehlt")]),
     NotAllowed: lambda: NotAllowed("fliegen", "entwurf", [EventOption("einreichen", "Einreichen")]),
+    DecidedByVote: lambda: DecidedByVote(
+        "beschliessen", "entscheidung", [EventOption("vertagen", "Vertagen")]
+    ),
     Forbidden: lambda: Forbidden("finanzieren", frozenset({"ag_mitglied"}), frozenset({"x"})),
     GuardFailed: lambda: GuardFailed("x", [GuardFailure("analyse", "Die Analyse fehlt.")]),
     MissingData: lambda: MissingData("finanzieren", [FIELD]),

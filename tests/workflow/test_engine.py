@@ -39,6 +39,8 @@ REGISTRY = load_registry([DEFINITIONS])
 MASSNAHME = REGISTRY.latest("massnahme")
 VORLAGE = REGISTRY.latest("vorlage")
 ENGINES = {"massnahme": MASSNAHME, "vorlage": VORLAGE}
+# Events a recorded vote decides: the tests fire them as the vote's recording does.
+VOTED = {t.event for e in ENGINES.values() for t in e.spec.transitions if t.by_vote}
 
 # A Wednesday in March, no holiday near: every test fires at this fixed moment.
 NOW = datetime(2025, 3, 12, 9, 30, tzinfo=BERLIN)
@@ -211,7 +213,13 @@ def test_every_transition_fires_from_each_source_with_each_role_it_names(case: C
     expected_target = EXPECTED_TARGETS[case.definition][(case.source, t.event)]
 
     result = engine.fire(
-        subject, t.event, {case.role}, prepared.data, now=NOW, comment=prepared.comment
+        subject,
+        t.event,
+        {case.role},
+        prepared.data,
+        now=NOW,
+        comment=prepared.comment,
+        by_vote=t.by_vote,
     )
 
     assert subject.state == expected_target
@@ -297,7 +305,9 @@ def test_the_seed_measure_runs_from_draft_to_completion() -> None:
     ]
     path = [subject.state]
     for event, roles, data, comment in steps:
-        MASSNAHME.fire(subject, event, roles, data, now=NOW, comment=comment)
+        MASSNAHME.fire(
+            subject, event, roles, data, now=NOW, comment=comment, by_vote=event in VOTED
+        )
         path.append(subject.state)
 
     assert path == [
@@ -570,6 +580,7 @@ def test_each_guard_of_a_transition_blocks_it_alone_when_it_fails(
             data,
             now=NOW,
             comment=prepared.comment,
+            by_vote=transition.by_vote,
         )
 
     assert [f.guard for f in caught.value.failures] == [guard_name]
@@ -814,7 +825,12 @@ def test_invalid_values_are_rejected_with_the_field_and_the_reason(
 
     with pytest.raises(InvalidData) as caught:
         MASSNAHME.fire(
-            subject, event, {ROLE_OF[event]}, {**VALID_DATA[event], name: value}, now=NOW
+            subject,
+            event,
+            {ROLE_OF[event]},
+            {**VALID_DATA[event], name: value},
+            now=NOW,
+            by_vote=event in VOTED,
         )
 
     [problem] = caught.value.problems
@@ -985,6 +1001,7 @@ def test_a_decision_starts_budget_planning_in_three_months() -> None:
         {"sitzungsdienst"},
         {"abstimmungsergebnis": "angenommen", "beschlussnummer": "VII/0680/24"},
         now=datetime(2024, 2, 28, 18, 0, tzinfo=BERLIN),
+        by_vote=True,
     )
 
     assert result.deadline is not None

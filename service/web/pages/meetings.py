@@ -1,4 +1,9 @@
-"""``/sitzungen``: meetings for the Sitzungsdienst – agenda, attendance and votes."""
+"""``/sitzungen``: meetings for the Sitzungsdienst – agenda, attendance and votes.
+
+The pages read and write through the meetings and votes services, as the API does: a
+refused form answers with the API's status for the same request and shows itself again with
+the German message and what was typed.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,13 @@ from fastapi.responses import Response
 
 from service.access import holds
 from service.api.deps import MAX_ID
-from service.committees import service as committees
+from service.committees import attendance, meetings, reading
 from service.papers import service as papers
+from service.papers import votes
 from service.web import council
 from service.web.forms import PostedForm, posted_count, posted_date, posted_id
 from service.web.problems import explain
-from service.web.rendering import page_router, redirect, render, require, runtime_of
+from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
 from workflow.calendar import BERLIN, to_utc
 
 router = page_router()
@@ -27,6 +33,21 @@ DONE = {
     "abstimmung": "Die Abstimmung wurde erfasst; die Vorlage und ihre Maßnahmen sind "
     "weitergegangen.",
 }
+# The services name the inputs as the API does; the forms name them in German.
+MEETING_FIELDS = {"committee_id": "gremium", "location": "ort"}
+AGENDA_FIELDS = {"number": "nummer", "title": "titel"}
+VOTE_FIELDS = {
+    "yes": "ja",
+    "no": "nein",
+    "abstain": "enthaltung",
+    "present": "anwesend",
+    "resolution_number": "beschlussnummer",
+}
+COUNTS = (("ja", "Ja"), ("nein", "Nein"), ("enthaltung", "Enthaltungen"), ("anwesend", "Anwesende"))
+
+
+def _renamed(fields: dict[str, str], names: dict[str, str]) -> dict[str, str]:
+    return {names.get(k, k): v for k, v in fields.items()}
 
 
 # --- list and new meeting ------------------------------------------------------------------
@@ -37,7 +58,7 @@ def _list(request: Request, status: int = 200, **context: Any) -> Response:
     actor = require(request, "meeting.read_internal")
     managing = holds(actor, "meeting.manage")
     with runtime.read() as connection:
-        rows = council.meetings_list(connection)
+        rows = council.meetings_list(connection, actor)
         choices = council.committee_choices(connection) if managing else []
     now = runtime.now()
     return render(
@@ -64,7 +85,7 @@ def list_meetings(request: Request, erledigt: str | None = None) -> Response:
 @router.post("/sitzungen/neu")
 def create_meeting(request: Request, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "meeting.manage")
+    actor = signed_in(request)
     problems: dict[str, str] = {}
     committee_id = posted_id(form.get("gremium"))
     if committee_id is None:
@@ -77,9 +98,6 @@ def create_meeting(request: Request, form: PostedForm) -> Response:
         starts = time(hour, minute)
     except ValueError:
         problems["uhrzeit"] = "Bitte die Uhrzeit angeben, z. B. 17:00."
-    location = form.get("ort", "").strip()
-    if len(location) > 200:
-        problems["ort"] = "Der Ort darf höchstens 200 Zeichen lang sein."
     if problems:
         return _list(
             request,
@@ -91,19 +109,25 @@ def create_meeting(request: Request, form: PostedForm) -> Response:
     assert day is not None and committee_id is not None
     try:
         with runtime.write() as connection:
-            meeting_id = committees.new_meeting(
+            meeting_id = meetings.new_meeting(
                 runtime,
                 connection,
                 actor,
                 committee_id=committee_id,
                 starts_at=to_utc(datetime.combine(day, starts, tzinfo=BERLIN)),
-                location=location or None,
+                location=form.get("ort", "").strip() or None,
             )
     except Exception as exc:
         explained = explain(exc)
         if explained is None:
             raise
-        return _list(request, explained.status, typed=form, error=explained.headline)
+        return _list(
+            request,
+            explained.status,
+            typed=form,
+            problems=_renamed(explained.fields, MEETING_FIELDS),
+            error=explained.headline,
+        )
     return redirect(f"/sitzungen/{meeting_id}?erledigt=angelegt")
 
 
@@ -124,8 +148,12 @@ def show_meeting(
 ) -> Response:
     runtime = runtime_of(request)
     actor = require(request, "meeting.read_internal")
+    managing = holds(actor, "meeting.manage")
     with runtime.read() as connection:
-        data = council.load_meeting(runtime, connection, meeting_id)
+        data = reading.read_meeting(
+            runtime, connection, actor, meeting_id, with_agenda=True, with_attendance=True
+        )
+        choices = papers.open_papers(runtime, connection, council.LIST_LIMIT) if managing else []
     return render(
         request,
         "meeting.html",
@@ -133,7 +161,8 @@ def show_meeting(
         title=f"Sitzung {data.meeting.committee_short_name} am {data.day:%d.%m.%Y}",
         data=data,
         s=data.meeting,
-        managing=holds(actor, "meeting.manage"),
+        papers=choices,
+        managing=managing,
         recording=holds(actor, "vote.record"),
         public_items=[i for i in data.agenda if i.public],
         closed_items=[i for i in data.agenda if not i.public],
@@ -154,7 +183,12 @@ def show(request: Request, meeting_id: MeetingId, erledigt: str | None = None) -
 
 
 def _failed(
-    request: Request, meeting_id: int, exc: Exception, form_name: str, typed: dict[str, str]
+    request: Request,
+    meeting_id: int,
+    exc: Exception,
+    form_name: str,
+    typed: dict[str, str],
+    names: dict[str, str],
 ) -> Response:
     explained = explain(exc)
     if explained is None:
@@ -165,7 +199,7 @@ def _failed(
         explained.status,
         error=explained.headline,
         problems=explained.reasons,
-        field_problems=explained.fields,
+        field_problems=_renamed(explained.fields, names),
         open_form=form_name,
         typed=typed,
     )
@@ -174,64 +208,28 @@ def _failed(
 @router.post("/sitzungen/{meeting_id}/tagesordnung")
 def add_agenda_item(request: Request, meeting_id: MeetingId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "meeting.manage")
-    number, title = form.get("nummer", "").strip(), form.get("titel", "").strip()
-    paper_id = posted_id(form.get("vorlage"))
-    problems: dict[str, str] = {}
-    if not number or len(number) > 20:
-        problems["nummer"] = "Bitte eine Nummer mit höchstens 20 Zeichen angeben, z. B. Ö 3."
-    if len(title) > 500:
-        problems["titel"] = "Der Titel darf höchstens 500 Zeichen lang sein."
-    if problems:
-        return show_meeting(
-            request,
-            meeting_id,
-            422,
-            error="Der Punkt wurde nicht aufgenommen. Bitte die markierten Angaben prüfen.",
-            field_problems=problems,
-            open_form="tagesordnung",
-            typed=form,
-        )
+    actor = signed_in(request)
     try:
         with runtime.write() as connection:
-            if not title and paper_id is not None:
-                paper = papers.get_paper(connection, paper_id)
-                title = f"{paper.reference} {paper.title}"[:500]
-            if not title:
-                raise _MissingTitle()
-            committees.add_agenda_item(
+            meetings.add_agenda_item(
                 runtime,
                 connection,
                 actor,
                 meeting_id,
-                number=number,
-                title=title,
+                number=form.get("nummer", "").strip(),
+                title=form.get("titel", "").strip() or None,
                 public=form.get("oeffentlich") != "nein",
-                paper_id=paper_id,
+                paper_id=posted_id(form.get("vorlage")),
             )
-    except _MissingTitle:
-        return show_meeting(
-            request,
-            meeting_id,
-            422,
-            error="Der Punkt wurde nicht aufgenommen. Bitte die markierten Angaben prüfen.",
-            field_problems={"titel": "Bitte einen Titel angeben oder eine Vorlage wählen."},
-            open_form="tagesordnung",
-            typed=form,
-        )
     except Exception as exc:
-        return _failed(request, meeting_id, exc, "tagesordnung", form)
+        return _failed(request, meeting_id, exc, "tagesordnung", form, AGENDA_FIELDS)
     return redirect(f"/sitzungen/{meeting_id}?erledigt=tagesordnung#tagesordnung")
-
-
-class _MissingTitle(Exception):
-    pass
 
 
 @router.post("/sitzungen/{meeting_id}/anwesenheit")
 def record_attendance(request: Request, meeting_id: MeetingId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "meeting.manage")
+    actor = signed_in(request)
     entries: list[tuple[int, str]] = []
     for key, value in form.items():
         person_id = posted_id(key.removeprefix("status_")) if key.startswith("status_") else None
@@ -239,61 +237,25 @@ def record_attendance(request: Request, meeting_id: MeetingId, form: PostedForm)
             entries.append((person_id, value))
     try:
         with runtime.write() as connection:
-            committees.record_attendance(runtime, connection, actor, meeting_id, entries)
+            attendance.record_attendance(runtime, connection, actor, meeting_id, entries)
     except Exception as exc:
-        return _failed(request, meeting_id, exc, "anwesenheit", form)
+        return _failed(request, meeting_id, exc, "anwesenheit", form, {})
     return redirect(f"/sitzungen/{meeting_id}?erledigt=anwesenheit#anwesenheit")
 
 
 @router.post("/sitzungen/{meeting_id}/abstimmung")
 def record_vote(request: Request, meeting_id: MeetingId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "vote.record")
+    actor = signed_in(request)
     item_id = posted_id(form.get("top"))
     form_name = f"abstimmung-{item_id}"
-    unanimous = form.get("art") == "einstimmig"
     problems: dict[str, str] = {}
     counts: dict[str, int | None] = {}
-    for name, label in (("ja", "Ja"), ("nein", "Nein"), ("enthaltung", "Enthaltungen")):
+    for name, label in COUNTS:
         raw = form.get(name, "").strip()
         counts[name] = posted_count(raw)
         if raw and counts[name] is None:
             problems[name] = f"{label}: bitte eine ganze Zahl ab 0."
-        elif not unanimous and counts[name] is None:
-            problems[name] = f"{label}: bitte die Zahl angeben (oder „einstimmig“ wählen)."
-    with runtime.read() as connection:
-        data = council.load_meeting(runtime, connection, meeting_id)
-    item = next((i for i in data.agenda if i.id == item_id), None)
-    paper = data.open_votes.get(item_id or 0)
-    if item is None or paper is None:
-        return show_meeting(
-            request,
-            meeting_id,
-            409,
-            error="Zu diesem Tagesordnungspunkt ist keine Abstimmung offen; vielleicht hat "
-            "sie jemand anderes schon erfasst.",
-        )
-    present_ids = tuple(a.person_id for a in data.attendance if a.voting and a.status == "anwesend")
-    present: int | None = None
-    if not data.recorded:
-        raw = form.get("anwesend", "").strip()
-        present = posted_count(raw)
-        if raw and present is None:
-            problems["anwesend"] = "Anwesende: bitte eine ganze Zahl ab 0."
-        elif present is None and not unanimous:
-            problems["anwesend"] = (
-                "Bitte die Zahl der anwesenden Stimmberechtigten angeben oder vorher die "
-                "Anwesenheit erfassen."
-            )
-    biased = tuple(
-        person_id
-        for key in form
-        if key.startswith("befangen_")
-        and (person_id := posted_id(key.removeprefix("befangen_"))) is not None
-    )
-    resolution = form.get("beschlussnummer", "").strip()
-    if len(resolution) > 50:
-        problems["beschlussnummer"] = "Die Beschlussnummer darf höchstens 50 Zeichen lang sein."
     if problems:
         return show_meeting(
             request,
@@ -304,24 +266,25 @@ def record_vote(request: Request, meeting_id: MeetingId, form: PostedForm) -> Re
             open_form=form_name,
             typed=form,
         )
-    request_data = papers.VoteRequest(
-        committee_slug=None,
-        consultation_id=item.consultation_id,
-        held_on=data.day,
-        present=present if not data.recorded else None,
-        yes=None if unanimous else counts["ja"],
-        no=None if unanimous else counts["nein"],
-        abstain=None if unanimous else counts["enthaltung"],
-        unanimous=unanimous,
-        biased_person_ids=biased,
-        present_person_ids=present_ids if data.recorded else (),
-        resolution_number=resolution or None,
+    vote = votes.AgendaVote(
+        yes=counts["ja"],
+        no=counts["nein"],
+        abstain=counts["enthaltung"],
+        unanimous=form.get("art") == "einstimmig",
+        present=counts["anwesend"],
+        biased_person_ids=tuple(
+            person_id
+            for key in form
+            if key.startswith("befangen_")
+            and (person_id := posted_id(key.removeprefix("befangen_"))) is not None
+        ),
+        resolution_number=form.get("beschlussnummer", "").strip() or None,
         comment=form.get("kommentar", "").strip() or None,
         version=posted_id(form.get("version")),
     )
     try:
         with runtime.write() as connection:
-            papers.record_vote(runtime, connection, actor, paper.id, request_data)
+            votes.record_agenda_vote(runtime, connection, actor, meeting_id, item_id or 0, vote)
     except Exception as exc:
-        return _failed(request, meeting_id, exc, form_name, form)
+        return _failed(request, meeting_id, exc, form_name, form, VOTE_FIELDS)
     return redirect(f"/sitzungen/{meeting_id}?erledigt=abstimmung#tagesordnung")

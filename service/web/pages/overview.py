@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from service.access import holds
 from service.api.deps import MAX_ID
 from service.measures import service as measures
-from service.web import public
+from service.web.pages.public import render_start
 from service.web.rendering import actor_of, page_router, render, runtime_of
 
 router = page_router()
@@ -36,16 +36,7 @@ def start(
     actor = actor_of(request)
     runtime = runtime_of(request)
     if actor is None or not holds(actor, "measure.read_internal"):
-        with runtime.read() as connection:
-            return render(
-                request,
-                "public_start.html",
-                title="Startseite",
-                papers=public.public_papers(connection),
-                measures=public.public_measures(connection),
-                states=runtime.registry.latest("massnahme").spec.states,
-                paper_states=runtime.registry.latest("vorlage").spec.states,
-            )
+        return render_start(request, "Startseite")
     spec = runtime.registry.latest("massnahme").spec
     filters = measures.OverviewFilters(
         programme_id=_id(arbeitspapier),

@@ -1,4 +1,9 @@
-"""``/vorlagen``: Vorlagen with their Beratungsfolge, carried measures, votes and steps."""
+"""``/vorlagen``: Vorlagen with their Beratungsfolge, carried measures, votes and steps.
+
+The pages read and write through the papers service, as the API does: a refused form
+answers with the API's status for the same request and shows itself again with the German
+message and what was typed.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,21 @@ from typing import Annotated, Any
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
 
-from service.access import holds, may_attach, may_see_paper
+from service.access import holds, may_attach
 from service.api.deps import MAX_ID
-from service.papers import service as papers
+from service.attachments import service as attachments
+from service.papers import carrying, consultations, reading, service
 from service.web import council
 from service.web.forms import PostedForm, inputs_for, posted_date, posted_id, shown
 from service.web.problems import explain
-from service.web.rendering import PageError, page_router, redirect, render, require, runtime_of
+from service.web.rendering import (
+    page_router,
+    redirect,
+    render,
+    require,
+    runtime_of,
+    signed_in,
+)
 from workflow.calendar import to_local
 
 router = page_router()
@@ -26,15 +39,8 @@ DONE = {
     "anlage": "Die Anlage wurde gespeichert.",
     "anlage_geloescht": "Die Anlage wurde gelöscht.",
 }
-TEXT_LIMITS = {
-    "reference": ("Drucksachennummer", 50),
-    "title": ("Titel", 500),
-    "dezernat": ("Dezernat", 100),
-    "file_number": ("Aktenzeichen", 100),
-    "competence": ("Zuständigkeit", 200),
-    "resolution_proposal": ("Beschlussvorschlag", 20_000),
-    "reasoning": ("Begründung", 50_000),
-}
+# The service names the inputs as the API does; the forms name them in German.
+PLANNING_FIELDS = {"committee_id": "gremium", "role": "rolle", "meeting_id": "sitzung"}
 
 
 # --- list and new paper --------------------------------------------------------------------
@@ -49,7 +55,7 @@ def list_papers(
     spec = runtime.registry.latest("vorlage").spec
     state = zustand if zustand in spec.states else None
     with runtime.read() as connection:
-        rows = council.papers_list(connection, state)
+        rows = reading.newest_papers(connection, actor, state=state, limit=council.LIST_LIMIT)
     return render(
         request,
         "papers.html",
@@ -82,44 +88,27 @@ def new_paper_form(request: Request) -> Response:
 @router.post("/vorlagen/neu")
 def create_paper(request: Request, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "paper.create")
-    values: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    for name, (label, limit) in TEXT_LIMITS.items():
-        text = form.get(name, "").strip()
-        if len(text) > limit:
-            problems[name] = f"{label}: höchstens {limit} Zeichen."
-        values[name] = text or None
-    for name, label in (
-        ("reference", "eine Drucksachennummer, z. B. VII/0712/26"),
-        ("title", "einen Titel"),
-    ):
-        if not values[name]:
-            problems[name] = f"Bitte {label} angeben."
+    actor = signed_in(request)
+    values: dict[str, Any] = {
+        name: form.get(name, "").strip() or None for name in service.PAPER_TEXTS
+    }
     values["public"] = form.get("public") == "ja"
-    if problems:
-        return _new_form(
-            request,
-            422,
-            values=form,
-            problems=problems,
-            error="Die Vorlage wurde nicht angelegt. Bitte die markierten Angaben prüfen.",
-        )
     try:
         with runtime.write() as connection:
-            values["body_id"] = papers.current_body(runtime, connection)
-            paper_id = papers.create_paper(runtime, connection, actor, **values)
+            paper_id = service.new_paper(runtime, connection, actor, **values)
     except Exception as exc:
         explained = explain(exc)
         if explained is None:
             raise
-        field = "reference" if "Drucksachennummer" in explained.headline else ""
+        problems = dict(explained.fields)
+        if "Drucksachennummer" in explained.headline:
+            problems["reference"] = explained.headline
         return _new_form(
             request,
             explained.status,
             values=form,
-            problems={field: explained.headline} if field else {},
-            error=explained.headline,
+            problems=problems,
+            error="Die Vorlage wurde nicht angelegt. " + explained.headline,
         )
     return redirect(f"/vorlagen/{paper_id}?erledigt=angelegt")
 
@@ -144,34 +133,34 @@ def show_paper(
     runtime = runtime_of(request)
     actor = require(request, "paper.read_internal")
     with runtime.read() as connection:
-        data = council.load_paper(runtime, connection, paper_id, actor)
-        if not may_see_paper(actor, data.paper):
-            raise PageError(404, "Nicht gefunden", "Diese Vorlage gibt es nicht.")
-        planning = (
-            holds(actor, "paper.plan_consultations")
-            and not data.spec.states[data.paper.state].final
-        )
+        data = reading.read_paper(runtime, connection, actor, paper_id, with_history=True)
+        paper = data.paper
+        planning = holds(actor, "paper.plan_consultations") and not service.is_final(runtime, paper)
         committees = council.committee_choices(connection) if planning else []
-        meetings = council.meeting_choices(connection, runtime.now()) if planning else []
+        meetings = council.meeting_choices(connection, actor, runtime.now()) if planning else []
+        carriable = (
+            carrying.carriable_measures(runtime, connection, paper)
+            if holds(actor, "paper.carry_measures")
+            else []
+        )
+        files = attachments.list_of(connection, "paper", paper_id)
     spec = data.spec
-    # Steps a vote decides are recorded as an Abstimmung in the meeting, not fired here.
     steps = [
-        (event, inputs_for(spec.fields, event.requires, event.optional))
-        for event in data.allowed
-        if council.VOTE_FIELD not in event.requires
+        (event, inputs_for(spec.fields, event.requires, event.optional)) for event in data.allowed
     ]
     return render(
         request,
         "paper.html",
         status=status,
-        title=f"Vorlage {data.paper.reference}",
+        title=f"Vorlage {paper.reference}",
         data=data,
-        p=data.paper,
+        p=paper,
         spec=spec,
         steps=steps,
         role_labels=council.ROLE_LABELS,
         measure_states=runtime.registry.latest("massnahme").spec.states,
-        may_carry=holds(actor, "paper.carry_measures") and bool(data.carriable),
+        may_carry=bool(carriable),
+        carriable=carriable,
         planning=planning,
         committees=committees,
         meetings=meetings,
@@ -184,9 +173,9 @@ def show_paper(
         prefix=FIELD_PREFIX,
         shown=shown,
         to_local=to_local,
-        attachments=data.attachments,
+        attachments=files,
         attachment_base=f"/vorlagen/{paper_id}/anlagen",
-        may_attach=may_attach(actor, "paper", data.paper),
+        may_attach=may_attach(actor, "paper", paper),
         may_delete_attachment=holds(actor, "attachment.delete"),
         attachment_error=attachment_error,
     )
@@ -208,18 +197,24 @@ def show(
 
 
 def _failed(
-    request: Request, paper_id: int, exc: Exception, form_name: str, typed: dict[str, str]
+    request: Request,
+    paper_id: int,
+    exc: Exception,
+    form_name: str,
+    typed: dict[str, str],
+    names: dict[str, str] | None = None,
 ) -> Response:
     explained = explain(exc)
     if explained is None:
         raise exc
+    names = names or {}
     return show_paper(
         request,
         paper_id,
         explained.status,
         error=explained.headline,
         problems=explained.reasons,
-        field_problems=explained.fields,
+        field_problems={names.get(k, k): v for k, v in explained.fields.items()},
         open_form=form_name,
         typed=typed,
     )
@@ -228,7 +223,7 @@ def _failed(
 @router.post("/vorlagen/{paper_id}/massnahmen")
 def carry_measure(request: Request, paper_id: PaperId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "paper.carry_measures")
+    actor = signed_in(request)
     measure_id = posted_id(form.get("massnahme"))
     if measure_id is None:
         return show_paper(
@@ -241,24 +236,20 @@ def carry_measure(request: Request, paper_id: PaperId, form: PostedForm) -> Resp
         )
     try:
         with runtime.write() as connection:
-            papers.attach_measures(runtime, connection, actor, paper_id, [measure_id])
+            carrying.attach_measures(runtime, connection, actor, paper_id, [measure_id])
     except Exception as exc:
-        return _failed(request, paper_id, exc, "massnahme", form)
+        return _failed(request, paper_id, exc, "massnahme", form, {"measure_ids": "massnahme"})
     return redirect(f"/vorlagen/{paper_id}?erledigt=massnahme")
 
 
 @router.post("/vorlagen/{paper_id}/beratungsfolge")
 def plan_consultation(request: Request, paper_id: PaperId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "paper.plan_consultations")
+    actor = signed_in(request)
     problems: dict[str, str] = {}
     committee_id = posted_id(form.get("gremium"))
     if committee_id is None:
         problems["gremium"] = "Bitte ein Gremium wählen."
-    role = form.get("rolle", "")
-    if role not in council.ROLE_LABELS:
-        problems["rolle"] = "Bitte Vorberatung oder Entscheidung wählen."
-    meeting_id = posted_id(form.get("sitzung"))
     planned_on = posted_date(form.get("datum"))
     if form.get("datum", "").strip() and planned_on is None:
         problems["datum"] = "Bitte ein Datum wie 16.09.2026 angeben."
@@ -275,25 +266,25 @@ def plan_consultation(request: Request, paper_id: PaperId, form: PostedForm) -> 
     assert committee_id is not None
     try:
         with runtime.write() as connection:
-            papers.plan_consultation(
+            consultations.plan_consultation(
                 runtime,
                 connection,
                 actor,
                 paper_id,
                 committee_id=committee_id,
-                role=role,
-                meeting_id=meeting_id,
+                role=form.get("rolle", ""),
+                meeting_id=posted_id(form.get("sitzung")),
                 planned_on=planned_on,
             )
     except Exception as exc:
-        return _failed(request, paper_id, exc, "beratung", form)
+        return _failed(request, paper_id, exc, "beratung", form, PLANNING_FIELDS)
     return redirect(f"/vorlagen/{paper_id}?erledigt=beratung")
 
 
 @router.post("/vorlagen/{paper_id}/schritte")
 def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "paper.read_internal")
+    actor = signed_in(request)
     event = form.get("ereignis", "")
     data = {
         key.removeprefix(FIELD_PREFIX): value
@@ -301,16 +292,9 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
         if key.startswith(FIELD_PREFIX) and value.strip()
     }
     typed = {**data, "kommentar": form.get("kommentar", "")}
-    spec = runtime.registry.latest("vorlage").spec
-    if any(t.event == event and council.VOTE_FIELD in t.requires for t in spec.transitions):
-        raise PageError(
-            409,
-            "Abstimmung erforderlich",
-            "Dieser Schritt folgt aus einer Abstimmung; bitte erfassen Sie sie in der Sitzung.",
-        )
     try:
         with runtime.write() as connection:
-            papers.fire(
+            service.fire(
                 runtime,
                 connection,
                 actor,

@@ -1,4 +1,9 @@
-"""``/oeffentlich``: what everyone may read, signed in or not."""
+"""``/oeffentlich``: what everyone may read, signed in or not.
+
+Every read here asks the services as the public (no actor), so a page cannot show a
+non-public item or a staff name even to a signed-in visitor: what it shows is exactly what
+the API answers an anonymous caller.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +13,43 @@ from fastapi import Path, Request
 from fastapi.responses import Response
 
 from service.api.deps import MAX_ID
-from service.web import public
+from service.measures import public as measures
+from service.measures import service as measure_service
+from service.papers import reading
+from service.web.council import ROLE_LABELS
 from service.web.rendering import page_router, render, runtime_of
 
 router = page_router()
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-ROLE_LABELS = {"vorberatung": "Vorberatung", "entscheidung": "Entscheidung"}
+
+
+def render_start(request: Request, title: str) -> Response:
+    """The public start page: public papers and public measures."""
+    runtime = runtime_of(request)
+    with runtime.read() as connection:
+        papers = reading.newest_papers(connection, None)
+        rows = measures.public_measures(connection)
+    return render(
+        request,
+        "public_start.html",
+        title=title,
+        papers=papers,
+        measures=rows,
+        states=runtime.registry.latest("massnahme").spec.states,
+        paper_states=runtime.registry.latest("vorlage").spec.states,
+    )
 
 
 @router.get("/oeffentlich")
 def public_start(request: Request) -> Response:
-    runtime = runtime_of(request)
-    with runtime.read() as connection:
-        return render(
-            request,
-            "public_start.html",
-            title="Öffentliche Vorlagen und Maßnahmen",
-            papers=public.public_papers(connection),
-            measures=public.public_measures(connection),
-            states=runtime.registry.latest("massnahme").spec.states,
-            paper_states=runtime.registry.latest("vorlage").spec.states,
-        )
+    return render_start(request, "Öffentliche Vorlagen und Maßnahmen")
 
 
 @router.get("/oeffentlich/vorlagen/{paper_id}")
 def public_paper(request: Request, paper_id: Id) -> Response:
     runtime = runtime_of(request)
     with runtime.read() as connection:
-        data = public.public_paper(connection, paper_id)
+        data = reading.read_paper(runtime, connection, None, paper_id)
     return render(
         request,
         "public_paper.html",
@@ -44,23 +58,21 @@ def public_paper(request: Request, paper_id: Id) -> Response:
         data=data,
         role_labels=ROLE_LABELS,
         states=runtime.registry.latest("massnahme").spec.states,
-        paper_states=runtime.registry.engine(
-            data.paper.definition_name, data.paper.definition_version
-        ).spec.states,
+        paper_states=data.spec.states,
     )
 
 
 @router.get("/oeffentlich/massnahmen/{measure_id}")
 def public_measure(request: Request, measure_id: Id) -> Response:
     runtime = runtime_of(request)
-    with runtime.read() as connection:
-        row, steps, programme = public.public_measure(connection, measure_id)
+    view = measure_service.read_measure(runtime, None, measure_id)
+    row = view.measure
     return render(
         request,
         "public_measure.html",
         title=f"{row.code} {row.title}",
         m=row,
-        steps=steps,
-        programme=programme,
-        states=runtime.registry.engine(row.definition_name, row.definition_version).spec.states,
+        steps=view.history,
+        programme_title=view.programme.title if view.programme else None,
+        states=view.spec.states,
     )

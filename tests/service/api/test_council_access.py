@@ -22,8 +22,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.actor import SYSTEM
+from service.committees import meetings
 from service.committees import service as committees
-from service.papers.service import consultations_of
+from service.papers.consultations import consultations_of
 from service.people.service import find_person
 from service.runtime import Runtime
 from tests import factories as make
@@ -93,10 +94,10 @@ def _committee(rt: Runtime, public: bool) -> dict[str, Any]:
         kind = "ausschuss" if public else "ag"
         cid = make.committee(rt, c, members=0, kind=kind)
         person = make.person(rt, c, is_staff=not public)
-        mid = committees.add_membership(
+        mid = committees.insert_membership(
             rt, c, SYSTEM, person_id=person, committee_id=cid, valid_from=date(2024, 1, 1)
         )
-        meeting = committees.create_meeting(
+        meeting = meetings.insert_meeting(
             rt, c, SYSTEM, committee_id=cid, starts_at=datetime(2026, 9, 10, 15, tzinfo=UTC)
         )
     return {"committee": cid, "membership": mid, "meeting": meeting, "person": person}

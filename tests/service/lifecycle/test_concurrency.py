@@ -165,7 +165,17 @@ def test_four_writers_never_fork_the_chain(runtime: Runtime, leitung: Actor) -> 
         ]
         for measure_id in (m for ids in owned for m in ids):
             for role, event, data in TO_UMSETZUNG:
-                fire(runtime, c, team[role], measure_id, event, data=data)
+                # The committee's steps come as the cascade of a recorded vote brings them.
+                runtime.lifecycle.fire(
+                    c,
+                    "measure",
+                    measure_id,
+                    event,
+                    actor=team[role],
+                    now=runtime.now(),
+                    data=data,
+                    by_vote=role == "sitzungsdienst",
+                )
     events_before = audit_count(runtime)
     start_version = 1 + len(TO_UMSETZUNG)
     barrier = threading.Barrier(THREADS)

@@ -11,7 +11,8 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from service.actor import SYSTEM
-from service.committees.service import add_membership, create_meeting
+from service.committees.meetings import insert_meeting
+from service.committees.service import insert_membership
 from service.measures.models import Measure
 from service.runtime import Runtime
 from service.scheduler import half_year, reviews
@@ -26,7 +27,7 @@ def committee_of(rt: Runtime, slug: str, kind: str, *people: int) -> int:
     with rt.write() as c:
         committee_id = factories.committee(rt, c, members=0, slug=slug, kind=kind)
         for person in people:
-            add_membership(
+            insert_membership(
                 rt, c, SYSTEM, person_id=person, committee_id=committee_id, voting_right=True
             )
     return committee_id
@@ -87,7 +88,7 @@ def test_those_silent_since_the_round_opened_are_reminded_before_the_fva(rt: Run
     measure_id = factories.measure(rt, responsible_person_id=people["responsible"])
     with rt.write() as c:
         c.execute(update(measures).where(measures.c.id == measure_id).values(state="umsetzung"))
-        create_meeting(
+        insert_meeting(
             rt, c, SYSTEM, committee_id=fva, starts_at=local(2024, 9, 18, 17, 0), location="Rathaus"
         )
 

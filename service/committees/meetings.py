@@ -1,0 +1,183 @@
+"""Meetings (Sitzungen): planning one and its agenda.
+
+Who attended is in ``attendance``, what a caller reads of a meeting in ``reading``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service import access, texts
+from service.actor import Actor
+from service.committees import repository
+from service.committees.service import get_committee_or_none, invalid
+from service.errors import Conflict, NotFound
+from service.records import create_row, update_audited
+from service.runtime import Runtime
+from service.texts import TextRule
+
+MEETING_TEXTS = {"location": TextRule("Ort", 200)}
+AGENDA_TEXTS = {
+    "number": TextRule("Nummer", 20, required="Bitte eine Nummer angeben, z. B. Ö 3."),
+    "title": TextRule(
+        "Gegenstand", 500, required="Bitte einen Titel angeben oder eine Vorlage wählen."
+    ),
+}
+
+
+def insert_meeting(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
+    """Stores a meeting as given; checks nothing."""
+    return create_row(runtime, connection, actor, repository.meetings, "meeting", values)
+
+
+def new_meeting(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    *,
+    committee_id: int,
+    starts_at: datetime,
+    location: str | None = None,
+) -> int:
+    access.require(actor, "meeting.manage")
+    texts.check("sitzung", MEETING_TEXTS, {"location": location})
+    if get_committee_or_none(connection, committee_id) is None:
+        raise invalid("committee_id", "Gremium", f"Gremium {committee_id} gibt es nicht.")
+    return insert_meeting(
+        runtime,
+        connection,
+        actor,
+        committee_id=committee_id,
+        starts_at=starts_at,
+        location=location,
+    )
+
+
+def get_meeting_or_none(connection: Connection, meeting_id: int) -> Any:
+    return repository.meeting(connection, meeting_id)
+
+
+def get_meeting(connection: Connection, meeting_id: int) -> Any:
+    row = repository.meeting(connection, meeting_id)
+    if row is None:
+        raise NotFound("Sitzung", meeting_id)
+    return row
+
+
+def visible_meeting(connection: Connection, actor: Actor | None, meeting_id: int) -> Any:
+    """The meeting, if this caller may see it; one they may not see does not exist for them."""
+    row = get_meeting(connection, meeting_id)
+    if not access.may_see_meeting(actor, row.committee_kind):
+        raise NotFound("Sitzung", meeting_id)
+    return row
+
+
+def page_meetings(connection: Connection, actor: Actor | None, **kwargs: Any) -> list[Any]:
+    """A page of the meetings this caller may see (the public: of council bodies only)."""
+    internal = access.holds(actor, "meeting.read_internal")
+    kinds = None if internal else access.PUBLIC_COMMITTEE_KINDS
+    return repository.page_meetings(connection, kinds=kinds, **kwargs)
+
+
+def edit_meeting(
+    runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int, **values: Any
+) -> None:
+    access.require(actor, "meeting.manage")
+    get_meeting(connection, meeting_id)
+    texts.check("sitzung", MEETING_TEXTS, values)
+    update_audited(
+        connection,
+        runtime.chain_key,
+        repository.meetings,
+        meeting_id,
+        values,
+        actor=actor,
+        now=runtime.now(),
+        entity_type="meeting",
+    )
+
+
+# --- agenda --------------------------------------------------------------------------------
+
+
+def add_agenda_item(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    meeting_id: int,
+    *,
+    number: str,
+    title: str | None,
+    public: bool,
+    paper_id: int | None = None,
+    position: int | None = None,
+) -> int:
+    """A Tagesordnungspunkt; one that treats a paper schedules the paper's open step here.
+
+    Without a title it takes the paper's. A non-public paper belongs to the non-public
+    part: the public agenda would otherwise announce what the council keeps confidential.
+    """
+    access.require(actor, "meeting.manage")
+    meeting = get_meeting(connection, meeting_id)
+    if paper_id is not None:
+        paper = repository.paper_heading(connection, paper_id)
+        if paper is None:
+            raise invalid("paper_id", "Vorlage", f"Vorlage {paper_id} gibt es nicht.")
+        if public and not paper.public:
+            raise invalid(
+                "public",
+                "öffentlich",
+                "Eine nicht öffentliche Vorlage gehört in den nicht öffentlichen Teil.",
+            )
+        title = title or f"{paper.reference} {paper.title}"[:500]
+    texts.check("tagesordnung", AGENDA_TEXTS, {"number": number, "title": title})
+    if position is None:
+        position = repository.next_agenda_position(connection, meeting_id)
+    elif repository.agenda_position_taken(connection, meeting_id, position):
+        raise Conflict(
+            "position-vergeben",
+            "Position vergeben",
+            f"Die Tagesordnung hat schon einen Punkt an Position {position}.",
+        )
+    item_id = create_row(
+        runtime,
+        connection,
+        actor,
+        repository.agenda_items,
+        "agenda_item",
+        {
+            "meeting_id": meeting_id,
+            "position": position,
+            "number": number,
+            "title": title,
+            "public": public,
+            "paper_id": paper_id,
+        },
+    )
+    if paper_id is not None:
+        step = repository.unscheduled_consultation(connection, paper_id, meeting.committee_id)
+        if step is not None:
+            update_audited(
+                connection,
+                runtime.chain_key,
+                repository.consultations,
+                step.id,
+                {"meeting_id": meeting_id},
+                actor=actor,
+                now=runtime.now(),
+                entity_type="consultation",
+            )
+    return item_id
+
+
+def agenda(connection: Connection, meeting_id: int, *, public_only: bool) -> list[Any]:
+    """The items with the paper each treats and the result of its step here, if any."""
+    return repository.agenda_of(connection, meeting_id, public_only=public_only)
+
+
+def mark_invited(connection: Connection, meeting_id: int, now: datetime) -> None:
+    """When the invitations went out; ``invitations.send_invitation`` audits it."""
+    repository.set_invitation_sent(connection, meeting_id, now)

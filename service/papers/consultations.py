@@ -1,0 +1,96 @@
+"""The Beratungsfolge: which committee advises on a paper or decides it, in which order."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service import access
+from service.actor import Actor
+from service.committees import meetings
+from service.committees import service as committees
+from service.errors import Conflict
+from service.papers import repository
+from service.papers.service import invalid, is_final, visible_paper
+from service.records import create_row
+from service.runtime import Runtime
+from workflow.calendar import to_local
+
+ROLES = ("vorberatung", "entscheidung")
+
+
+def insert_consultation(
+    runtime: Runtime, connection: Connection, actor: Actor, **values: Any
+) -> int:
+    """Stores a step of the Beratungsfolge as given; checks nothing."""
+    return create_row(runtime, connection, actor, repository.consultations, "consultation", values)
+
+
+def plan_consultation(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    paper_id: int,
+    *,
+    committee_id: int,
+    role: str,
+    meeting_id: int | None = None,
+    position: int | None = None,
+    planned_on: date | None = None,
+) -> int:
+    """Adds a step to the Beratungsfolge; a decided paper's Beratungsfolge is history."""
+    access.require(actor, "paper.plan_consultations")
+    paper = visible_paper(connection, actor, paper_id)
+    if is_final(runtime, paper):
+        raise Conflict(
+            "vorlage-abgeschlossen",
+            "Vorlage abgeschlossen",
+            f"Die Vorlage {paper.reference} ist abgeschlossen; ihre Beratungsfolge "
+            "lässt sich nicht mehr ändern.",
+        )
+    if role not in ROLES:
+        raise invalid("role", "Rolle", "Bitte Vorberatung oder Entscheidung wählen.")
+    committee = committees.get_committee_or_none(connection, committee_id)
+    if committee is None:
+        raise invalid("committee_id", "Gremium", f"Gremium {committee_id} gibt es nicht.")
+    if meeting_id is not None:
+        meeting = meetings.get_meeting_or_none(connection, meeting_id)
+        if meeting is None or meeting.committee_id != committee_id:
+            raise invalid(
+                "meeting_id",
+                "Sitzung",
+                f"Sitzung {meeting_id} ist keine Sitzung des Gremiums {committee.short_name}.",
+            )
+        if planned_on is None:
+            planned_on = to_local(meeting.starts_at).date()
+    if position is None:
+        position = repository.next_position(connection, paper_id)
+    elif repository.position_taken(connection, paper_id, position):
+        raise Conflict(
+            "position-vergeben",
+            "Position vergeben",
+            f"Die Beratungsfolge der Vorlage {paper.reference} hat schon einen Schritt "
+            f"an Position {position}.",
+        )
+    return insert_consultation(
+        runtime,
+        connection,
+        actor,
+        paper_id=paper_id,
+        position=position,
+        committee_id=committee_id,
+        meeting_id=meeting_id,
+        role=role,
+        planned_on=planned_on,
+    )
+
+
+def consultations_of(connection: Connection, paper_id: int) -> list[Any]:
+    return repository.consultations_of(connection, paper_id)
+
+
+def consultation(connection: Connection, paper_id: int, consultation_id: int) -> Any:
+    """A step of this paper's Beratungsfolge, with its committee's names."""
+    return next(c for c in consultations_of(connection, paper_id) if c.id == consultation_id)

@@ -1,0 +1,152 @@
+"""Reading papers: one view for the API, the staff page and the public page alike.
+
+The view holds what this caller may see, nothing more: the public sees public papers,
+public votes, public measures and council members; staff see everything, and a read
+that shows them what the public would not see is logged (``paper.read``) before it is
+returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from service import access
+from service.actor import Actor
+from service.audit.service import log_read
+from service.auth.service import usernames
+from service.committees import service as committees
+from service.keyset import Sort
+from service.lifecycle import repository as lifecycle_repository
+from service.papers import repository
+from service.papers.service import allowed_events, page_papers, visible_paper
+from service.people.service import display_name
+from service.runtime import Runtime
+from workflow.engine import AvailableEvent
+from workflow.spec import WorkflowSpec
+
+
+@dataclass(frozen=True)
+class Participant:
+    person_id: int
+    name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class VoteView:
+    """A vote as this caller may see it: its row (read through, ``v.outcome``), who recorded
+    it (a user name, for staff only) and the persons named at it whom the caller may see."""
+
+    row: Any
+    recorded_by: str | None
+    participants: list[Participant]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.row, name)
+
+
+@dataclass(frozen=True)
+class PaperView:
+    paper: Any
+    spec: WorkflowSpec
+    consultations: list[Any] = field(default_factory=list)
+    votes: list[VoteView] = field(default_factory=list)
+    measures: list[Any] = field(default_factory=list)
+    allowed: list[AvailableEvent] = field(default_factory=list)
+    history: list[Any] = field(default_factory=list)
+    history_users: dict[int | None, str] = field(default_factory=dict)
+
+    @property
+    def shows_more_than_public(self) -> bool:
+        return (
+            not self.paper.public
+            or any(not v.public for v in self.votes)
+            or any(not m.public for m in self.measures)
+        )
+
+
+def read_paper(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor | None,
+    paper_id: int,
+    *,
+    with_details: bool = True,
+    with_history: bool = False,
+) -> PaperView:
+    """The paper as this caller may see it, with the parts asked for; the read is logged
+    when it shows non-public content (one ``paper.read`` event, committed first)."""
+    row = visible_paper(connection, actor, paper_id)
+    view = paper_view(runtime, connection, actor, row, with_details, with_history)
+    if view.shows_more_than_public:
+        persons = [p.person_id for v in view.votes for p in v.participants]
+        log_read(runtime, actor, "paper", paper_id, persons=persons)
+    return view
+
+
+def paper_view(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor | None,
+    row: Any,
+    with_details: bool = True,
+    with_history: bool = False,
+) -> PaperView:
+    """What ``read_paper`` returns, unlogged: for the answer to a write of this caller."""
+    spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
+    if not with_details:
+        return PaperView(row, spec, **_history(connection, actor, row.id, with_history))
+    carried = repository.measures_of(connection, row.id)
+    return PaperView(
+        paper=row,
+        spec=spec,
+        consultations=repository.consultations_of(connection, row.id),
+        votes=votes_of(connection, actor, row.id),
+        measures=[m for m in carried if m.public or access.holds(actor, "measure.read_internal")],
+        allowed=allowed_events(runtime, connection, actor, row),
+        **_history(connection, actor, row.id, with_history),
+    )
+
+
+def _history(
+    connection: Connection, actor: Actor | None, paper_id: int, wanted: bool
+) -> dict[str, Any]:
+    if not wanted:
+        return {}
+    entries = lifecycle_repository.history_of(connection, "paper", paper_id)
+    staff = access.holds(actor, "paper.read_internal")
+    names = usernames(connection, {e.actor_user_id for e in entries}) if staff else {}
+    return {"history": entries, "history_users": names}
+
+
+def votes_of(connection: Connection, actor: Actor | None, paper_id: int) -> list[VoteView]:
+    """The votes this caller may see, with the persons named at each they may see."""
+    rows = [v for v in repository.votes_of(connection, paper_id) if access.may_see_vote(actor, v)]
+    staff = access.holds(actor, "paper.read_internal")
+    people = repository.participants_of(connection, [v.id for v in rows])
+    public_people = committees.in_public_committee(connection, [p.id for p in people])
+    named: dict[int, list[Participant]] = {}
+    for p in people:
+        if staff or access.person_is_public(p, p.id in public_people):
+            named.setdefault(p.vote_id, []).append(Participant(p.id, display_name(p), p.status))
+    names = usernames(connection, {v.recorded_by for v in rows}) if staff else {}
+    return [VoteView(v, names.get(v.recorded_by), named.get(v.id, [])) for v in rows]
+
+
+def newest_papers(
+    connection: Connection, actor: Actor | None, *, state: str | None = None, limit: int = 200
+) -> list[Any]:
+    """The newest papers this caller may see, for a page that lists them all."""
+    return page_papers(
+        connection,
+        actor,
+        state=state,
+        reference=None,
+        committee_id=None,
+        sort=Sort("id", descending=True),
+        after=None,
+        limit=limit,
+    )
