@@ -2,9 +2,9 @@
 
 Figures:
 - ``audit_query_actor_*`` / ``audit_query_entity_*``: the first page of 50 of a search by
-  actor and 30-day range, and by entity, through ``service.audit.query.page`` (which also
-  reads the page's detail and person rows and puts readable values in place of digests),
-  beside the same three SQL statements run with the plain driver; p50 and p95 of 300
+  actor and 30-day range, and by entity, through ``service.audit.repository.search.page``
+  (which also reads the page's detail and person rows and puts readable values in place of
+  digests), beside the same three SQL statements run with the plain driver; p50 and p95 of 300
   searches each.
 - ``audit_verify_*``: ``verify_chain`` over the whole chain beside a tight loop with the
   plain driver that reads the same columns and recomputes every hash and link (PostgreSQL
@@ -32,7 +32,8 @@ import psycopg
 from sqlalchemy import create_engine, text
 
 from service.audit.chain import EventDraft, seal
-from service.audit.query import Filters, page
+from service.audit.repository.search import page
+from service.audit.search import Filters
 from service.audit.verify import verify_chain
 from service.config import Settings
 from service.db import make_engine

@@ -8,6 +8,7 @@ German text a user can act on. Unexpected errors answer 500 with no trace of the
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -19,11 +20,16 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
+from service.api.logged_reads import ReadLogging, api_routes, logs_reads
 from service.errors import ServiceError
 from workflow.errors import WorkflowError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("ratsflow.api")
+READ_NOT_LOGGED = (
+    "Der Zugriff konnte nicht protokolliert werden; deshalb wird nichts gezeigt. "
+    "`Retry-After` nennt die Sekunden bis zu einem neuen Versuch."
+)
 
 
 class Problem(BaseModel):
@@ -67,6 +73,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         415: "Dateityp nicht zulässig.",
         422: "Eingaben oder Voraussetzungen nicht erfüllt.",
         429: "Zu viele Anfragen; `Retry-After` nennt die Wartezeit in Sekunden.",
+        503: READ_NOT_LOGGED,
     }
     return {
         s: {"model": Problem, "description": text[s], "content": {PROBLEM_MEDIA_TYPE: {}}}
@@ -103,12 +110,14 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 def _document_problems(app: FastAPI) -> None:
-    """Declares in the OpenAPI document what every operation can answer besides its own list.
+    """Declares in the OpenAPI document what operations can answer besides their own list.
 
     FastAPI declares its 422 as ``application/json`` with its own schema, but the handler
     below answers ``application/problem+json``; and a body that cannot be parsed at all is
     a 400 before validation starts. Both hold for every operation, so they are added here
-    once instead of in each route.
+    once instead of in each route. So is the 503 of a read whose access event could not be
+    written (``ReadNotLogged``), on every operation that can log a read: found from the
+    code (``service.api.logged_reads``), since the routes of every domain can start to.
     """
     produce = app.openapi
 
@@ -130,12 +139,34 @@ def _document_problems(app: FastAPI) -> None:
                 for status, text in declared:
                     entry = answers.setdefault(status, {"description": text})
                     entry["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+        for operation in reads_logged(app, document):
+            operation["responses"]["503"] = {
+                "description": READ_NOT_LOGGED,
+                "headers": {
+                    "Retry-After": {
+                        "description": "Sekunden bis zu einem neuen Versuch.",
+                        "schema": {"type": "integer"},
+                    }
+                },
+                "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}},
+            }
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
         app.openapi_schema = document
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def reads_logged(app: FastAPI, document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The operations of ``document`` that can log a read, and so answer 503."""
+    finder = ReadLogging()
+    for route in api_routes(app):
+        if route.include_in_schema and logs_reads(route, finder):
+            for method in sorted(route.methods or ()):
+                operation = document["paths"].get(route.path_format, {}).get(method.lower())
+                if operation is not None:
+                    yield operation
 
 
 def _drop_null(parameter: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from service import access
 from service.actor import SYSTEM, Actor
 from service.attachments import repository
 from service.attachments.detect import detect
+from service.audit.repository import lock_chain
 from service.audit.service import log_read, record
 from service.errors import AccessDenied, NotFound
 from service.measures import service as measures
@@ -167,10 +168,14 @@ def remove(
     owner_id: int,
     attachment_id: int,
 ) -> None:
-    """Deletes the file for good (its bytes may be personal data); the audit keeps its hash."""
+    """Deletes the file for good (its bytes may be personal data); the audit keeps its hash.
+
+    The chain lock comes before the row is touched, as for every audited write.
+    """
     visible_owner(connection, actor, owner_type, owner_id)
     if actor != SYSTEM and not access.holds(actor, "attachment.delete"):
         raise AccessDenied("Anlagen löschen dürfen AG-Leitung und Sitzungsdienst.")
+    lock_chain(connection, runtime.chain_key)
     row = _described(connection, owner_type, owner_id, attachment_id)
     repository.delete(connection, attachment_id)
     record(

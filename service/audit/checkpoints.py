@@ -16,15 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import rfc8785
-from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from service.audit import repository, signing
 from service.audit.chain import format_ts
-from service.audit.models import AuditCheckpoint
+from service.audit.repository import checkpoints as signed_heads
 from service.runtime import Runtime
 
-checkpoints = AuditCheckpoint.__table__  # type: ignore[attr-defined]
 FILE_FORMAT = "ratsflow-audit-checkpoints"
 
 
@@ -108,8 +106,8 @@ def write_checkpoint(runtime: Runtime, now: datetime) -> list[Checkpoint]:
             checkpoint = Checkpoint(
                 **{**unsigned.as_dict(), "signature": signing.sign(key, unsigned.message())}
             )
-            connection.execute(
-                insert(checkpoints),
+            signed_heads.insert_checkpoint(
+                connection,
                 {
                     "chain_key": chain_key,
                     "seq": head.seq,
@@ -126,27 +124,17 @@ def write_checkpoint(runtime: Runtime, now: datetime) -> list[Checkpoint]:
 
 
 def stored(connection: Connection, chain_key: str | None = None) -> list[Checkpoint]:
-    query = select(checkpoints).order_by(checkpoints.c.chain_key, checkpoints.c.seq)
-    if chain_key is not None:
-        query = query.where(checkpoints.c.chain_key == chain_key)
-    return [_from_row(row) for row in connection.execute(query)]
+    return [_from_row(row) for row in signed_heads.checkpoint_rows(connection, chain_key)]
 
 
 def latest(connection: Connection, chain_key: str) -> Checkpoint | None:
-    row = connection.execute(
-        select(checkpoints)
-        .where(checkpoints.c.chain_key == chain_key)
-        .order_by(checkpoints.c.seq.desc(), checkpoints.c.id.desc())
-        .limit(1)
-    ).first()
+    row = signed_heads.latest_row(connection, chain_key)
     return _from_row(row) if row else None
 
 
 def anchor(connection: Connection, chain_key: str, seq: int) -> Checkpoint | None:
     """A signed checkpoint at ``seq``: where verification starts after retention."""
-    for row in connection.execute(
-        select(checkpoints).where(checkpoints.c.chain_key == chain_key, checkpoints.c.seq == seq)
-    ):
+    for row in signed_heads.rows_at(connection, chain_key, seq):
         checkpoint = _from_row(row)
         if checkpoint.signed():
             return checkpoint

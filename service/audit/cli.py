@@ -67,7 +67,7 @@ def _filters(
     until: str | None,
     text: str | None,
 ) -> Any:
-    from service.audit.query import Filters
+    from service.audit.search import Filters
     from service.auth.service import actor_for
 
     actor_id = None

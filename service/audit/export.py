@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
-from service.audit.query import FoundEvent
+from service.audit.search import FoundEvent
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 CSV_COLUMNS = [

@@ -4,6 +4,12 @@ from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 from service.columns import utc_field
 
+# Actions that only read: their events are "zugriff" for retention (service.audit.retention).
+QUERY = "audit.query"
+EXPORT = "audit.export"
+DISCLOSURE = "audit.disclosure"
+READ_SUFFIX = ".read"
+
 
 class AuditEvent(SQLModel, table=True):
     """A Protokolleintrag; append-only (database triggers refuse UPDATE and DELETE).

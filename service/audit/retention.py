@@ -3,45 +3,26 @@
 Periods are per kind of event (``RATSFLOW_AUDIT_RETENTION_DAYS``; reasons in the README).
 Only a prefix of the chain that ends at a signed checkpoint is ever removed, and that
 checkpoint stays: the first remaining event links to it, so what remains still verifies.
-Runs on the owner connection, the only role allowed to delete audit rows; the append-only
-triggers are set aside inside the same transaction, so no other session ever sees them off.
+Runs on the owner connection, the only role allowed to delete audit rows (SQL in
+``repository.retention``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.engine import Connection
 
 from service.actor import SYSTEM
 from service.audit import repository
 from service.audit.checkpoints import stored
-from service.audit.service import DISCLOSURE, EXPORT, QUERY, READ_SUFFIX, record
+from service.audit.repository import retention as segments
+from service.audit.service import record
 from service.config import Settings
 
-events = repository.events
-details = repository.details
-event_persons = repository.event_persons
-
-# Kinds of events and the actions they cover; every other action is a change ("aenderung").
+# Kinds of events (``repository.retention.kind_of_action``); every other action is a change.
 KINDS = ("zugriff", "anmeldung", "aenderung")
-AUDIT_TABLES = ("audit_events", "audit_event_persons", "audit_details")
-
-kind_of_action = case(
-    (
-        or_(
-            events.c.action.like(f"%{READ_SUFFIX}"),
-            events.c.action.in_([QUERY, EXPORT, DISCLOSURE]),
-        ),
-        "zugriff",
-    ),
-    (events.c.action.like("auth.%"), "anmeldung"),
-    else_="aenderung",
-)
 
 
 @dataclass
@@ -69,13 +50,7 @@ def plan(connection: Connection, chain_key: str, days: dict[str, int], now: date
     """The longest removable prefix: up to the last checkpoint before any unexpired event."""
     limit: int | None = None
     for kind, kept in days.items():
-        young = connection.execute(
-            select(func.min(events.c.seq)).where(
-                events.c.chain_key == chain_key,
-                kind_of_action == kind,
-                events.c.ts >= now - timedelta(days=kept),
-            )
-        ).scalar()
+        young = segments.first_seq_since(connection, chain_key, kind, now - timedelta(days=kept))
         if young is not None:
             limit = young - 1 if limit is None else min(limit, young - 1)
     head = repository.head(connection, chain_key)
@@ -91,39 +66,31 @@ def plan(connection: Connection, chain_key: str, days: dict[str, int], now: date
     ]
     if not closing:
         return Removal(chain_key, None)
-    removal = Removal(chain_key, max(closing))
-    for kind, count in connection.execute(
-        select(kind_of_action, func.count())
-        .where(events.c.chain_key == chain_key, events.c.seq <= removal.up_to_seq)
-        .group_by(kind_of_action)
-    ):
-        removal.removed[kind] = count
-    return removal
+    up_to_seq = max(closing)
+    return Removal(chain_key, up_to_seq, segments.counts_up_to(connection, chain_key, up_to_seq))
 
 
 def apply_retention(
     settings: Settings, connection: Connection, now: datetime, *, dry_run: bool = False
 ) -> list[Removal]:
-    """On the owner connection; writes one ``audit.retention`` event per chain it shortens."""
+    """On the owner connection; writes one ``audit.retention`` event per chain it shortens.
+
+    Every chain's lock comes first, in one order, before a row or a table is touched: the
+    removal sets the audit tables' triggers aside (PostgreSQL: a table lock until commit),
+    and a writer holding its chain lock while waiting for that table would otherwise wait
+    for retention while retention waits for its chain.
+    """
     days = retention_days(settings)
-    removals = [plan(connection, key, days, now) for key in repository.chain_keys(connection)]
+    keys = repository.chain_keys(connection)
     if dry_run:
-        return removals
+        return [plan(connection, key, days, now) for key in keys]
+    for key in keys:
+        repository.lock_chain(connection, key)
+    removals = [plan(connection, key, days, now) for key in keys]
     for removal in removals:
         if removal.up_to_seq is None or not removal.total:
             continue
-        doomed = select(events.c.id).where(
-            events.c.chain_key == removal.chain_key, events.c.seq <= removal.up_to_seq
-        )
-        with _triggers_set_aside(connection):
-            connection.execute(delete(details).where(details.c.event_id.in_(doomed)))
-            connection.execute(delete(event_persons).where(event_persons.c.event_id.in_(doomed)))
-            connection.execute(
-                delete(events).where(
-                    events.c.chain_key == removal.chain_key,
-                    events.c.seq <= removal.up_to_seq,
-                )
-            )
+        segments.remove_up_to(connection, removal.chain_key, removal.up_to_seq)
         record(
             connection,
             removal.chain_key,
@@ -135,27 +102,3 @@ def apply_retention(
             context={"up_to_seq": removal.up_to_seq, **removal.removed},
         )
     return removals
-
-
-@contextmanager
-def _triggers_set_aside(connection: Connection) -> Iterator[None]:
-    if connection.dialect.name == "postgresql":
-        # Only the table owner may do this; DDL is transactional, so the triggers are off
-        # for this transaction alone (others wait on the table lock).
-        for table in AUDIT_TABLES:
-            connection.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-        yield
-        for table in AUDIT_TABLES:
-            connection.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        return
-    # SQLite: drop the refusing triggers and put back exactly what was there.
-    saved = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-        "AND tbl_name IN ('audit_events', 'audit_event_persons', 'audit_details') "
-        "AND sql LIKE '%DELETE%'"
-    ).all()
-    for name, _ in saved:
-        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    yield
-    for _, sql in saved:
-        connection.exec_driver_sql(sql)

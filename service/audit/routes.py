@@ -20,13 +20,13 @@ from service.api.deps import MAX_ID, CurrentActor, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.audit import trail
 from service.audit.export import FORMATS
-from service.audit.query import Filters, FoundEvent
 from service.audit.schemas import (
     AuditEventOut,
     AuditPage,
     ChainVerification,
     VerificationReport,
 )
+from service.audit.search import Filters, FoundEvent
 from service.errors import AccessDenied
 from workflow.calendar import BERLIN
 

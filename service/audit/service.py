@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.actor import Actor
 from service.audit import repository
 from service.audit.chain import EventDraft, SealedEvent
+from service.audit.models import READ_SUFFIX
 from service.errors import ReadNotLogged
 
 if TYPE_CHECKING:
@@ -72,13 +73,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
-
-
-# Actions that only read: their events are "zugriff" for retention (service.audit.retention).
-QUERY = "audit.query"
-EXPORT = "audit.export"
-DISCLOSURE = "audit.disclosure"
-READ_SUFFIX = ".read"
 
 
 def record_access(

@@ -16,11 +16,13 @@ from sqlalchemy.engine import Connection
 from service import keyset
 from service.access import holds
 from service.actor import Actor
-from service.audit import checkpoints, export, query, repository
+from service.audit import checkpoints, export, repository
 from service.audit.checkpoints import Checkpoint, Contradiction
 from service.audit.disclosure import disclosure
-from service.audit.query import Filters, FoundEvent, Position
-from service.audit.service import DISCLOSURE, EXPORT, QUERY, record_query
+from service.audit.models import DISCLOSURE, EXPORT, QUERY
+from service.audit.repository.search import page as search_page
+from service.audit.search import Filters, FoundEvent, Position
+from service.audit.service import record_query
 from service.audit.verify import Verification, verify_chain
 from service.errors import AccessDenied
 from service.runtime import Runtime
@@ -56,9 +58,29 @@ def search(
     limit: int = 50,
 ) -> list[FoundEvent]:
     require_reader(actor)
-    found = query.page(connection, filters, after, limit)
+    page = search_page(connection, filters, after, limit)
     record_query(runtime, connection, actor, QUERY, purpose, filters.given())
-    return found
+    return page
+
+
+def walk(
+    connection_for_batch: Any,
+    filters: Filters,
+    after: Position | None = None,
+    batch: int = 1000,
+) -> Iterator[FoundEvent]:
+    """Every matching event, newest first, one short read transaction per batch.
+
+    ``connection_for_batch`` is a context manager factory (``runtime.read``): a stream that
+    a slow client reads for minutes holds no transaction open in between.
+    """
+    while True:
+        with connection_for_batch() as connection:
+            page = search_page(connection, filters, after, batch)
+        yield from page
+        if len(page) < batch:
+            return
+        after = Position(page[-1].ts, page[-1].id)
 
 
 def start_export(
@@ -71,7 +93,7 @@ def start_export(
             runtime, connection, actor, EXPORT, purpose, {**filters.given(), "format": kind}
         )
         own = repository.event_at(connection, runtime.chain_key, sealed.seq)
-    return export.stream(kind, query.walk(runtime.read, filters, Position(own.ts, own.id)))
+    return export.stream(kind, walk(runtime.read, filters, Position(own.ts, own.id)))
 
 
 def disclose(

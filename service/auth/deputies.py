@@ -14,49 +14,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import ColumnElement
 
 from service.access import holds
 from service.actor import SYSTEM, Actor
-from service.audit.service import created, record
+from service.auth import repository
 from service.auth.errors import InvalidDeputy
-from service.auth.models import Deputyship, User
 from service.errors import AccessDenied, NotFound
+from service.records import insert_audited, update_audited
 from service.runtime import Runtime
 from workflow.calendar import to_local
-
-deputyships = Deputyship.__table__  # type: ignore[attr-defined]
-users = User.__table__  # type: ignore[attr-defined]
 
 
 def local_today(now: datetime) -> date:
     return to_local(now).date()
 
 
-def _current(today: date) -> ColumnElement[bool]:
-    return and_(
-        deputyships.c.withdrawn_at.is_(None),
-        deputyships.c.starts_on <= today,
-        deputyships.c.ends_on >= today,
-    )
-
-
 def acts_for(connection: Connection, user_id: int, now: datetime) -> frozenset[int]:
     """Persons of active users who named this user their deputy for a period covering now."""
-    absent = users.alias("absent")
-    rows = connection.execute(
-        select(absent.c.person_id)
-        .select_from(deputyships.join(absent, absent.c.id == deputyships.c.user_id))
-        .where(
-            deputyships.c.deputy_user_id == user_id,
-            _current(local_today(now)),
-            absent.c.active.is_(True),
-            absent.c.person_id.is_not(None),
-        )
-    )
-    return frozenset(int(row.person_id) for row in rows)
+    return repository.persons_stood_in_for(connection, user_id, local_today(now))
 
 
 @dataclass(frozen=True)
@@ -73,31 +49,12 @@ def recipients_for(connection: Connection, person_id: int, now: datetime) -> lis
     Reminders address persons (a deadline's responsible person), so the scheduler asks by
     person; a deputy without a linked person has no address and is left out.
     """
-    absent = users.alias("absent")
-    deputy = users.alias("deputy")
-    rows = connection.execute(
-        select(deputy.c.person_id)
-        .select_from(
-            deputyships.join(absent, absent.c.id == deputyships.c.user_id).join(
-                deputy, deputy.c.id == deputyships.c.deputy_user_id
-            )
-        )
-        .where(
-            absent.c.person_id == person_id,
-            absent.c.active.is_(True),
-            deputy.c.active.is_(True),
-            deputy.c.person_id.is_not(None),
-            deputy.c.person_id != person_id,
-            _current(local_today(now)),
-        )
-        .order_by(deputyships.c.starts_on, deputyships.c.id)
-    )
     result = [Recipient(person_id)]
     seen = {person_id}
-    for row in rows:
-        if row.person_id not in seen:
-            seen.add(row.person_id)
-            result.append(Recipient(int(row.person_id), on_behalf_of=person_id))
+    for deputy in repository.deputy_persons(connection, person_id, local_today(now)):
+        if deputy not in seen:
+            seen.add(deputy)
+            result.append(Recipient(deputy, on_behalf_of=person_id))
     return result
 
 
@@ -120,9 +77,7 @@ def name_deputy(
     ends_on: date,
 ) -> int:
     _require_for(actor, user_id)
-    absent = connection.execute(
-        select(users.c.id, users.c.person_id, users.c.active).where(users.c.id == user_id)
-    ).first()
+    absent = repository.absent_user(connection, user_id)
     if absent is None:
         raise NotFound("Benutzer", user_id)
     if absent.person_id is None:
@@ -131,9 +86,7 @@ def name_deputy(
             "niemanden, für den sie handeln könnte.",
             field="deputy_username",
         )
-    deputy = connection.execute(
-        select(users.c.id, users.c.active).where(users.c.username == deputy_username)
-    ).first()
+    deputy = repository.deputy_named(connection, deputy_username)
     if deputy is None or not deputy.active:
         raise InvalidDeputy(
             f"„{deputy_username}“ ist kein aktiver Benutzer.", field="deputy_username"
@@ -154,40 +107,21 @@ def name_deputy(
         "ends_on": ends_on,
         "created_at": now,
     }
-    row_id = int(
-        connection.execute(deputyships.insert().returning(deputyships.c.id), values).scalar_one()
-    )
-    record(
+    return insert_audited(
         connection,
         runtime.chain_key,
+        repository.deputyships,
+        values,
         actor=actor,
         now=now,
-        action="deputyship.create",
         entity_type="deputyship",
-        entity_id=row_id,
-        changes=created(values),
         persons=[absent.person_id],
     )
-    return row_id
 
 
 def deputyships_of(connection: Connection, user_id: int) -> list[Any]:
     """Every deputyship this user named and has not withdrawn, earliest first."""
-    deputy = users.alias("deputy")
-    return list(
-        connection.execute(
-            select(
-                deputyships.c.id,
-                deputyships.c.deputy_user_id,
-                deputy.c.username.label("deputy_username"),
-                deputyships.c.starts_on,
-                deputyships.c.ends_on,
-            )
-            .select_from(deputyships.join(deputy, deputy.c.id == deputyships.c.deputy_user_id))
-            .where(deputyships.c.user_id == user_id, deputyships.c.withdrawn_at.is_(None))
-            .order_by(deputyships.c.starts_on, deputyships.c.id)
-        )
-    )
+    return repository.deputyships_of(connection, user_id)
 
 
 def withdraw(
@@ -196,27 +130,19 @@ def withdraw(
     """Ends a deputyship at once; the row stays, so the record of who stood in remains."""
     _require_for(actor, user_id)
     now = runtime.now()
-    changed = connection.execute(
-        update(deputyships)
-        .where(
-            deputyships.c.id == deputyship_id,
-            deputyships.c.user_id == user_id,
-            deputyships.c.withdrawn_at.is_(None),
-        )
-        .values(withdrawn_at=now)
-        .returning(deputyships.c.id)
-    ).first()
-    if changed is None:
-        raise NotFound("Vertretung", deputyship_id)
-    person_id = connection.execute(select(users.c.person_id).where(users.c.id == user_id)).scalar()
-    record(
+    withdrawn = update_audited(
         connection,
         runtime.chain_key,
+        repository.deputyships,
+        deputyship_id,
+        {"withdrawn_at": now},
         actor=actor,
         now=now,
-        action="deputyship.withdraw",
         entity_type="deputyship",
-        entity_id=deputyship_id,
-        changes={"withdrawn_at": (None, str(now))},
-        persons=[person_id],
+        condition=repository.still_named_by(user_id),
+        persons=[repository.person_of(connection, user_id)],
+        action="deputyship.withdraw",
+        audited={"withdrawn_at": (None, str(now))},
     )
+    if not withdrawn:
+        raise NotFound("Vertretung", deputyship_id)

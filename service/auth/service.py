@@ -12,14 +12,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from service.access import holds
 from service.actor import SYSTEM, Actor
 from service.audit.service import log_read
-from service.auth import tokens
+from service.auth import repository, tokens
 from service.auth.deputies import acts_for
 from service.auth.errors import (
     AccountConflict,
@@ -27,26 +26,11 @@ from service.auth.errors import (
     PasswordRejected,
     UnknownRole,
 )
-from service.auth.models import User
 from service.auth.password_policy import check_policy
 from service.errors import AccessDenied, NotFound, ServiceError
-from service.people.models import Person
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
 from workflow.spec import KNOWN_ROLES
-
-users = User.__table__  # type: ignore[attr-defined]
-persons = Person.__table__  # type: ignore[attr-defined]
-
-PUBLIC_COLUMNS = (
-    users.c.id,
-    users.c.username,
-    users.c.person_id,
-    users.c.roles,
-    users.c.active,
-    users.c.must_change_password,
-    users.c.created_at,
-)
 
 
 def _known_roles(roles: list[str]) -> list[str]:
@@ -76,12 +60,9 @@ def create_user(
 ) -> int:
     _require_manager(actor)
     clean_roles = _known_roles(roles)
-    if connection.execute(select(users.c.id).where(users.c.username == username)).first():
+    if repository.user_id_named(connection, username) is not None:
         raise DuplicateUser(username)
-    if (
-        person_id is not None
-        and not connection.execute(select(persons.c.id).where(persons.c.id == person_id)).first()
-    ):
+    if person_id is not None and not repository.person_exists(connection, person_id):
         raise ServiceError(f"Die Person {person_id} gibt es nicht.", field="person_id")
     now = runtime.now()
     values: dict[str, Any] = {
@@ -105,7 +86,7 @@ def create_user(
             return insert_audited(
                 connection,
                 runtime.chain_key,
-                users,
+                repository.users,
                 values,
                 actor=actor,
                 now=now,
@@ -120,11 +101,7 @@ def create_user(
 
 def actor_for(connection: Connection, username: str, now: datetime | None = None) -> Actor:
     """The actor of an active user; with ``now``, including whom they stand in for."""
-    row = connection.execute(
-        select(users.c.id, users.c.person_id, users.c.roles, users.c.active).where(
-            users.c.username == username
-        )
-    ).first()
+    row = repository.login_named(connection, username)
     if row is None or not row.active:
         raise NotFound("Benutzer", username)
     deputising = acts_for(connection, row.id, now) if now is not None else frozenset()
@@ -135,27 +112,15 @@ def usernames(connection: Connection, user_ids: set[int | None]) -> dict[int | N
     ids = [i for i in user_ids if i is not None]
     if not ids:
         return {}
-    rows = connection.execute(select(users.c.id, users.c.username).where(users.c.id.in_(ids)))
-    return {row.id: row.username for row in rows}
-
-
-def page_users(
-    connection: Connection, *, after_id: int | None, limit: int, active: bool | None = None
-) -> list[Any]:
-    query = select(*PUBLIC_COLUMNS).order_by(users.c.id).limit(limit)
-    if after_id is not None:
-        query = query.where(users.c.id > after_id)
-    if active is not None:
-        query = query.where(users.c.active.is_(active))
-    return list(connection.execute(query))
+    return repository.usernames(connection, ids)
 
 
 def all_users(connection: Connection) -> list[Any]:
-    return list(connection.execute(select(*PUBLIC_COLUMNS).order_by(users.c.username)))
+    return repository.all_users(connection)
 
 
 def get_user(connection: Connection, user_id: int) -> Any:
-    row = connection.execute(select(*PUBLIC_COLUMNS).where(users.c.id == user_id)).first()
+    row = repository.user(connection, user_id)
     if row is None:
         raise NotFound("Benutzer", user_id)
     return row
@@ -173,7 +138,7 @@ def read_users(
     (``user.read``) naming the persons behind the logins shown."""
     _require_manager(actor)
     with runtime.read() as connection:
-        rows = page_users(connection, after_id=after_id, limit=limit + 1, active=active)
+        rows = repository.page_users(connection, after_id=after_id, limit=limit + 1, active=active)
     _log_users(runtime, actor, rows[:limit])
     return rows[:limit], len(rows) > limit
 
@@ -197,10 +162,10 @@ def read_user(runtime: Runtime, actor: Actor, user_id: int) -> Any:
 
 
 def user_id_by_name(connection: Connection, username: str) -> int:
-    found = connection.execute(select(users.c.id).where(users.c.username == username)).scalar()
+    found = repository.user_id_named(connection, username)
     if found is None:
         raise NotFound("Benutzer", f"„{username}“")
-    return int(found)
+    return found
 
 
 def _change(
@@ -216,7 +181,7 @@ def _change(
     update_audited(
         connection,
         runtime.chain_key,
-        users,
+        repository.users,
         user.id,
         values,
         actor=actor,

@@ -19,14 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from service.auth.models import LoginThrottle
-
-throttles = LoginThrottle.__table__  # type: ignore[attr-defined]
+from service.auth import repository
 
 
 @dataclass(frozen=True)
@@ -70,11 +65,7 @@ def _digest(rule: Rule, value: str) -> str:
 
 def retry_after(connection: Connection, keys: Sequence[Key], now: datetime) -> int | None:
     """Whole seconds until every lock on these keys has run out, or None when none holds."""
-    until: datetime | None = connection.execute(
-        select(func.max(throttles.c.locked_until)).where(
-            throttles.c.key.in_([k.digest for k in keys]), throttles.c.locked_until > now
-        )
-    ).scalar()
+    until: datetime | None = repository.locked_until(connection, [k.digest for k in keys], now)
     if until is None:
         return None
     return max(1, math.ceil((until - now).total_seconds()))
@@ -82,40 +73,16 @@ def retry_after(connection: Connection, keys: Sequence[Key], now: datetime) -> i
 
 def record_failure(connection: Connection, keys: Sequence[Key], now: datetime) -> None:
     for key in keys:
-        _count(connection, key, now)
+        failures = repository.count_failure(
+            connection, key.digest, key.rule.scope, now, key.rule.forget_after
+        )
+        lock = key.rule.lock_for(failures)
+        if lock is not None:
+            repository.lock_key(connection, key.digest, now + lock)
     # Keep the table as small as the recent past: every mistyped name would stay otherwise.
     oldest = now - max(k.rule.forget_after for k in keys)
-    connection.execute(
-        delete(throttles).where(
-            throttles.c.last_failure_at < oldest,
-            (throttles.c.locked_until.is_(None)) | (throttles.c.locked_until < now),
-        )
-    )
-
-
-def _count(connection: Connection, key: Key, now: datetime) -> None:
-    """Counts one failure atomically (an upsert), so concurrent failures all count."""
-    build = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    stale = throttles.c.last_failure_at < now - key.rule.forget_after
-    statement = (
-        build(throttles)
-        .values(key=key.digest, scope=key.rule.scope, failures=1, last_failure_at=now)
-        .on_conflict_do_update(
-            index_elements=[throttles.c.key],
-            set_={
-                "failures": case((stale, 1), else_=throttles.c.failures + 1),
-                "last_failure_at": now,
-            },
-        )
-        .returning(throttles.c.failures)
-    )
-    failures = connection.execute(statement).scalar_one()
-    lock = key.rule.lock_for(failures)
-    if lock is not None:
-        connection.execute(
-            update(throttles).where(throttles.c.key == key.digest).values(locked_until=now + lock)
-        )
+    repository.forget_failures_before(connection, oldest, now)
 
 
 def clear(connection: Connection, key: Key) -> None:
-    connection.execute(delete(throttles).where(throttles.c.key == key.digest))
+    repository.clear_key(connection, key.digest)

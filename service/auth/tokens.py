@@ -13,15 +13,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from pwdlib import PasswordHash
-from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
+from service.auth import repository
 from service.auth.deputies import acts_for
-from service.auth.models import ApiToken, User
 
-users = User.__table__  # type: ignore[attr-defined]
-tokens = ApiToken.__table__  # type: ignore[attr-defined]
 TOKEN_LIFETIME = timedelta(hours=8)
 
 
@@ -52,11 +49,7 @@ class Credentials:
 
 
 def credentials(connection: Connection, username: str) -> Credentials | None:
-    row = connection.execute(
-        select(
-            users.c.id, users.c.password_hash, users.c.active, users.c.must_change_password
-        ).where(users.c.username == username)
-    ).first()
+    row = repository.credentials(connection, username)
     if row is None:
         return None
     return Credentials(row.id, row.password_hash, row.active, row.must_change_password)
@@ -73,15 +66,7 @@ def verify(found: Credentials | None, password: str) -> bool:
 def issue_token(connection: Connection, user_id: int, now: datetime) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
     expires = now + TOKEN_LIFETIME
-    connection.execute(
-        insert(tokens),
-        {
-            "user_id": user_id,
-            "token_hash": token_digest(token),
-            "created_at": now,
-            "expires_at": expires,
-        },
-    )
+    repository.insert_token(connection, user_id, token_digest(token), now, expires)
     return token, expires
 
 
@@ -96,22 +81,7 @@ class Session:
 
 def session_for_token(connection: Connection, token: str, now: datetime) -> Session | None:
     digest = token_digest(token)
-    row = connection.execute(
-        select(
-            users.c.id,
-            users.c.person_id,
-            users.c.roles,
-            users.c.username,
-            users.c.must_change_password,
-        )
-        .join(tokens, tokens.c.user_id == users.c.id)
-        .where(
-            tokens.c.token_hash == digest,
-            tokens.c.revoked_at.is_(None),
-            tokens.c.expires_at > now,
-            users.c.active.is_(True),
-        )
-    ).first()
+    row = repository.session_login(connection, digest, now)
     if row is None:
         return None
     actor = Actor(
@@ -125,14 +95,11 @@ def session_for_token(connection: Connection, token: str, now: datetime) -> Sess
 
 
 def revoke_by_digest(connection: Connection, digest: str, now: datetime) -> None:
-    connection.execute(update(tokens).where(tokens.c.token_hash == digest).values(revoked_at=now))
+    repository.revoke_token(connection, digest, now)
 
 
 def revoke_all(
     connection: Connection, user_id: int, now: datetime, *, keep_digest: str | None = None
 ) -> None:
     """Revokes every live token of a user (but the one the caller is using, if named)."""
-    condition = (tokens.c.user_id == user_id) & tokens.c.revoked_at.is_(None)
-    if keep_digest is not None:
-        condition &= tokens.c.token_hash != keep_digest
-    connection.execute(update(tokens).where(condition).values(revoked_at=now))
+    repository.revoke_tokens_of(connection, user_id, now, keep_digest=keep_digest)

@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
+from service.audit.repository import lock_chain
 from service.audit.service import record
-from service.definitions.models import StoredDefinition
+from service.definitions import repository
 from workflow.errors import DefinitionError, Problem
 from workflow.loader import content_hash, definition_files, parse_text
 from workflow.registry import Registry, cascade_problems
-
-table = StoredDefinition.__table__  # type: ignore[attr-defined]
 
 
 def store_files(
@@ -44,13 +42,12 @@ def store_files(
     if problems:
         raise DefinitionError(problems)
     results = []
+    # The chain lock first, as for every audited write; it also lets a second loader of the
+    # same version wait and then find it stored instead of failing on the unique index.
+    lock_chain(connection, chain_key)
     for path, text, spec in loaded:
         digest = content_hash(text)
-        existing = connection.execute(
-            select(table.c.content_hash).where(
-                table.c.name == spec.name, table.c.version == spec.version
-            )
-        ).scalar()
+        existing = repository.stored_hash(connection, spec.name, spec.version)
         if existing == digest:
             results.append((spec.name, spec.version, False))
             continue
@@ -66,16 +63,9 @@ def store_files(
                     )
                 ]
             )
-        definition_id = connection.execute(
-            insert(table).returning(table.c.id),
-            {
-                "name": spec.name,
-                "version": spec.version,
-                "content_hash": digest,
-                "content": text,
-                "loaded_at": now,
-            },
-        ).scalar_one()
+        definition_id = repository.insert_definition(
+            connection, spec.name, spec.version, digest, text, now
+        )
         record(
             connection,
             chain_key,
@@ -92,22 +82,12 @@ def store_files(
 
 def build_registry(connection: Connection) -> Registry:
     registry = Registry()
-    rows = connection.execute(
-        select(table.c.name, table.c.version, table.c.content).order_by(
-            table.c.name, table.c.version
-        )
-    )
-    for row in rows:
+    for row in repository.texts(connection):
         registry.register(parse_text(row.content, f"<{row.name} v{row.version}>"))
     return registry
 
 
 def stored_versions(connection: Connection) -> list[tuple[str, int, str, datetime]]:
     return [
-        (r.name, r.version, r.content_hash, r.loaded_at)
-        for r in connection.execute(
-            select(table.c.name, table.c.version, table.c.content_hash, table.c.loaded_at).order_by(
-                table.c.name, table.c.version
-            )
-        )
+        (r.name, r.version, r.content_hash, r.loaded_at) for r in repository.versions(connection)
     ]

@@ -16,14 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import rfc8785
-from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from service.errors import ServiceError
-from service.idempotency.models import IdempotencyKey
-
-keys = IdempotencyKey.__table__  # type: ignore[attr-defined]
+from service.idempotency import repository
 
 
 class KeyReused(ServiceError):
@@ -73,15 +70,15 @@ def claim(
     Raises ``KeyReused`` when the key was used for a different request.
     """
     digest = request_hash(method, path, payload)
-    found = _find(connection, user_id, key)
+    found = repository.find(connection, user_id, key)
     if found is not None and found.created_at <= now - ttl:
-        connection.execute(delete(keys).where(keys.c.id == found.id))
+        repository.delete_key(connection, found.id)
         found = None
     if found is None:
         try:
             with connection.begin_nested():
-                row_id = connection.execute(
-                    insert(keys).returning(keys.c.id),
+                row_id = repository.insert_key(
+                    connection,
                     {
                         "key": key,
                         "user_id": user_id,
@@ -90,11 +87,11 @@ def claim(
                         "request_hash": digest,
                         "created_at": now,
                     },
-                ).scalar_one()
-            return Claim(int(row_id))
+                )
+            return Claim(row_id)
         except IntegrityError:
             # A concurrent request with this key committed first: its answer is ours.
-            found = _find(connection, user_id, key)
+            found = repository.find(connection, user_id, key)
             if found is None:  # pragma: no cover - it committed, so it is visible now
                 raise
     if found.request_hash != digest:
@@ -103,18 +100,9 @@ def claim(
 
 
 def remember(connection: Connection, claimed: Claim, status: int, body: str) -> None:
-    connection.execute(
-        update(keys).where(keys.c.id == claimed.row_id).values(status=status, response_body=body)
-    )
+    repository.store_answer(connection, claimed.row_id, status, body)
 
 
 def purge_expired(connection: Connection, now: datetime, ttl: timedelta) -> int:
     """Forgets answers older than ``ttl``; for the scheduler's daily housekeeping."""
-    result = connection.execute(delete(keys).where(keys.c.created_at <= now - ttl))
-    return int(result.rowcount or 0)
-
-
-def _find(connection: Connection, user_id: int, key: str) -> Any:
-    return connection.execute(
-        select(keys).where(keys.c.user_id == user_id, keys.c.key == key)
-    ).first()
+    return repository.delete_created_before(connection, now - ttl)

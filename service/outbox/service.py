@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from service.access import PERMISSIONS, holds
 from service.actor import SYSTEM, Actor
+from service.audit.repository import lock_chain
 from service.audit.service import log_read, record
 from service.errors import AccessDenied, NotFound, ServiceError
 from service.outbox import repository
@@ -135,8 +136,12 @@ class NotRetryable(ServiceError):
 def retry(
     connection: Connection, chain_key: str, message_id: int, actor: Actor, now: datetime
 ) -> Any:
-    """Puts a dead letter back in the queue; the next dispatch sends it (same Message-ID)."""
+    """Puts a dead letter back in the queue; the next dispatch sends it (same Message-ID).
+
+    The chain lock comes before the row is touched, as for every audited write.
+    """
     _require(actor, "outbox.retry")
+    lock_chain(connection, chain_key)
     row = repository.requeue(connection, message_id, now)
     if row is None:
         existing = repository.get(connection, message_id)

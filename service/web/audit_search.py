@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.engine import Connection
 
-from service.audit.query import Filters, FoundEvent
+from service.audit.search import Filters, FoundEvent
 from service.auth.service import user_id_by_name
 from service.errors import NotFound
 from service.web.forms import posted_date, posted_id

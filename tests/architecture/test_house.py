@@ -29,17 +29,6 @@ SQL_OUTSIDE_REPOSITORIES_ALLOWED = {
     "service/scheduler/lock.py",
 }
 SQL_OUTSIDE_STILL_TO_MEND = {
-    "service/audit/checkpoints.py",
-    "service/audit/disclosure.py",
-    "service/audit/query.py",
-    "service/audit/retention.py",
-    "service/auth/deputies.py",
-    "service/auth/service.py",
-    "service/auth/throttle.py",
-    "service/auth/tokens.py",
-    "service/bodies/service.py",
-    "service/definitions/service.py",
-    "service/idempotency/service.py",
     "service/people/erasure.py",
 }
 
@@ -55,13 +44,17 @@ def test_web_pages_run_no_sql() -> None:
     assert offenders == SQL_STILL_TO_MEND
 
 
+def _is_repository(path: Path) -> bool:
+    """A domain's ``repository.py``, or a module of its ``repository`` package when one
+    module would grow too long (the audit trail's)."""
+    return path.name == "repository.py" or "repository" in path.relative_to(SERVICE).parts[:-1]
+
+
 def test_sql_runs_only_in_repositories() -> None:
     offenders = {
         _relative(p)
         for p in SERVICE.rglob("*.py")
-        if "migrations" not in p.parts
-        and p.name != "repository.py"
-        and ".execute(" in p.read_text()
+        if "migrations" not in p.parts and not _is_repository(p) and ".execute(" in p.read_text()
     }
     assert offenders - SQL_OUTSIDE_REPOSITORIES_ALLOWED == SQL_OUTSIDE_STILL_TO_MEND
 

@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from service.audit.models import AuditEvent
+from service.db import READ_ONLY
 from service.demo.service import DEMO_PASSWORD
 from service.main import create_app
 from service.measures.service import get_measure, list_measures
@@ -155,3 +156,33 @@ def test_every_write_is_committed_before_its_success_answer_starts(
     assert len(answered) == 5 * ROUNDS
     unseen = [s for s in answered if not s.visible]
     assert unseen == [], f"{len(unseen)} Antworten vor dem Commit, z. B. {unseen[:3]}"
+
+
+def test_a_write_whose_commit_fails_answers_an_error_and_changes_nothing(
+    runtime: Runtime,
+) -> None:
+    """The commit is refused at the last moment (as a serialization failure or a full disk
+    would): the client must learn that the write failed, and the measure must not exist."""
+    failing = {"on": False}
+
+    def refuse_commit(connection: Any) -> None:
+        # Only the write's commit: reading the caller's token commits a read transaction.
+        if failing["on"] and not connection.get_execution_options().get(READ_ONLY):
+            raise RuntimeError("commit refused by the test")
+
+    event.listen(runtime.engine, "commit", refuse_commit)
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as client:
+        auth = _api_login(client, "ag.leitung")
+        with runtime.read() as connection:
+            programme = get_measure(connection, 1).programme_id
+        failing["on"] = True
+        answer = client.post(
+            f"{API}/measures",
+            json={"programme_id": programme, "code": "RAW-X", "title": "Nie gespeichert"},
+            headers=auth,
+        )
+        failing["on"] = False
+    assert answer.status_code >= 500, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    with runtime.read() as connection:
+        assert "RAW-X" not in {r.code for r in list_measures(connection)}

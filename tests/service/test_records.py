@@ -7,19 +7,15 @@ helper holding the row then wait for each other, and PostgreSQL ends one as a de
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 
 from service.actor import SYSTEM
-from service.audit.query import Filters, FoundEvent, page
-from service.audit.repository import lock_chain
-from service.audit.verify import verify_chain
+from service.audit.repository.search import page
+from service.audit.search import Filters, FoundEvent
 from service.auth.service import deactivate
 from service.committees.service import edit_committee
 from service.people.models import Person
@@ -27,10 +23,9 @@ from service.people.service import edit_person
 from service.records import update_audited
 from service.runtime import Runtime
 from tests import factories as make
+from tests.service.chain_first import row_is_free, while_chain_held
 
 persons = Person.__table__  # type: ignore[attr-defined]
-
-LOCK_STATEMENT = "pg_advisory_xact_lock"
 
 
 def _events_of(runtime: Runtime, entity_type: str, entity_id: int) -> list[FoundEvent]:
@@ -72,18 +67,6 @@ def _committee_edit(runtime: Runtime) -> tuple[str, int, Callable[[], None]]:
     return "committees", committee_id, act
 
 
-def _row_is_free(runtime: Runtime, table: str, row_id: int) -> bool:
-    """Whether another transaction can lock the row at once (it is not waited for)."""
-    with runtime.engine.connect() as probe, probe.begin():
-        try:
-            probe.execute(
-                text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE NOWAIT"), {"id": row_id}
-            )
-        except OperationalError:
-            return False
-    return True
-
-
 @pytest.mark.parametrize(
     "edit", [_user_edit, _person_edit, _committee_edit], ids=["user", "person", "committee"]
 )
@@ -93,36 +76,10 @@ def test_an_audited_edit_waits_for_the_chain_lock_before_it_touches_the_row(
     runtime: Runtime, edit: Callable[[Runtime], tuple[str, int, Callable[[], None]]]
 ) -> None:
     table, row_id, act = edit(runtime)
-    asks_for_chain = threading.Event()
-    writer: dict[str, Any] = {}
-
-    def spy(_c: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-        if LOCK_STATEMENT in statement and threading.current_thread() is writer.get("thread"):
-            asks_for_chain.set()
-
-    def run() -> None:
-        try:
-            act()
-        except BaseException as exc:  # reported below, in the test's thread
-            writer["error"] = exc
-
-    event.listen(runtime.engine, "before_cursor_execute", spy)
-    try:
-        with runtime.write() as holder:
-            lock_chain(holder, runtime.chain_key)  # another writer holds the chain
-            thread = threading.Thread(target=run)
-            writer["thread"] = thread
-            thread.start()
-            assert asks_for_chain.wait(timeout=10), "the edit never asked for the chain lock"
-            # While it waits for the chain, the edit must hold no lock on its row.
-            assert _row_is_free(runtime, table, row_id), "the row was locked before the chain"
-        thread.join(timeout=10)
-        assert not thread.is_alive(), "the edit hangs after the chain lock was released"
-    finally:
-        event.remove(runtime.engine, "before_cursor_execute", spy)
-    assert "error" not in writer, writer.get("error")
-    with runtime.read() as c:
-        assert verify_chain(c, runtime.chain_key).intact
+    # While it waits for the chain, the edit must hold no lock on its row.
+    waiting = while_chain_held(runtime, act, lambda: row_is_free(runtime, table, row_id))
+    assert waiting.probe, "the row was locked before the chain"
+    assert waiting.changes == []
 
 
 def _edit_person(runtime: Runtime, person_id: int, values: dict[str, Any], **more: Any) -> bool:

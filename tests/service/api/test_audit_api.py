@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import or_, select, update
 
 from service.audit.models import AuditEvent, AuditEventPerson
-from service.audit.query import ERASED
+from service.audit.search import ERASED
 from service.auth.models import User
 from service.committees.models import Membership
 from service.demo.data import STAFF

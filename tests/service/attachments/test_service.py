@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.actor import SYSTEM
-from service.attachments.service import remove, upload
+from service.attachments.service import list_of, remove, upload
 from service.auth.service import actor_for
 from service.errors import AccessDenied
 from service.main import create_app
@@ -23,6 +23,7 @@ from service.papers.service import paper_by_reference
 from service.runtime import Runtime
 from tests import factories
 from tests.service.api.test_measures_api import assert_problem, login
+from tests.service.chain_first import row_is_free, while_chain_held
 from tests.service.reads import audit_fails, reads
 from tests.service.web.conftest import signed_in
 
@@ -154,3 +155,21 @@ def test_the_service_itself_refuses_a_file_on_someone_elses_measure_to_an_ag_mem
         upload(demo, member, "measure", internal.measure_id, "Notiz.pdf", PDF)
     with pytest.raises(AccessDenied), demo.write() as c:
         remove(demo, c, member, "measure", internal.measure_id, internal.attachment_id)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.mark.postgres
+def test_removing_an_attachment_waits_for_the_chain_lock_before_it_touches_the_row(
+    demo: Runtime, internal: Internal
+) -> None:
+    def act() -> None:
+        with demo.write() as c:
+            remove(demo, c, SYSTEM, "measure", internal.measure_id, internal.attachment_id)
+
+    waiting = while_chain_held(
+        demo, act, lambda: row_is_free(demo, "attachments", internal.attachment_id)
+    )
+    assert waiting.changes == []
+    assert waiting.probe, "the attachment was deleted before the chain lock"
+    with demo.read() as c:
+        assert list_of(c, "measure", internal.measure_id) == []

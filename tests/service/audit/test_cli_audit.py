@@ -11,7 +11,7 @@ from click.testing import Result
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from service.audit.query import ERASED
+from service.audit.search import ERASED
 from service.cli import app
 from service.config import get_settings
 from service.measures.service import fire

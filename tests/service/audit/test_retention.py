@@ -18,6 +18,7 @@ from service.measures.service import fire
 from service.runtime import Runtime
 from tests import factories as make
 from tests.conftest import FakeClock
+from tests.service.chain_first import table_is_free, while_chain_held
 
 events = AuditEvent.__table__  # type: ignore[attr-defined]
 details = AuditDetail.__table__  # type: ignore[attr-defined]
@@ -139,3 +140,19 @@ def test_an_unknown_kind_of_event_is_refused(keyed: Runtime, clock: FakeClock) -
     keyed.settings = keyed.settings.model_copy(update={"audit_retention_days": {"lesen": 3}})
     with pytest.raises(ValueError, match="unbekannte Art lesen"):
         retain(keyed, clock)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.mark.postgres
+def test_retention_waits_for_the_chain_lock_before_it_touches_the_trail(
+    aged: tuple[Runtime, int, Path], clock: FakeClock
+) -> None:
+    runtime, closed_at, _ = aged
+    # Setting the triggers aside locks the audit tables until commit: a writer holding the
+    # chain would wait for them while retention waits for the chain.
+    waiting = while_chain_held(
+        runtime, lambda: retain(runtime, clock), lambda: table_is_free(runtime, "audit_events")
+    )
+    assert waiting.changes == []
+    assert waiting.probe, "the audit tables were locked before the chain"
+    assert seqs(runtime)[0] == closed_at + 1

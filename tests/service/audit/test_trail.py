@@ -8,7 +8,7 @@ import pytest
 
 from service.actor import Actor
 from service.audit import trail
-from service.audit.query import Filters
+from service.audit.search import Filters
 from service.errors import AccessDenied, ReadNotLogged
 from service.runtime import Runtime
 from tests import factories as make

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from service.audit.models import AuditDetail, AuditEvent
-from service.auth import tokens
+from service.auth import repository, tokens
 from service.cli import app
 from service.config import get_settings
 from service.demo import data
@@ -86,7 +86,7 @@ def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(
 
 def _users(runtime: Runtime) -> int:
     with runtime.read() as c:
-        return int(c.execute(select(func.count()).select_from(tokens.users)).scalar_one())
+        return int(c.execute(select(func.count()).select_from(repository.users)).scalar_one())
 
 
 def test_user_add_explains_every_refusal_in_german_and_adds_nothing(

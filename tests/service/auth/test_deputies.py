@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+import pytest
+
 from service import access
 from service.actor import SYSTEM, Actor
 from service.auth import deputies, service, tokens
@@ -20,6 +22,7 @@ from service.measures.service import fire, get_measure
 from service.runtime import Runtime
 from tests import factories
 from tests.conftest import FakeClock
+from tests.service.chain_first import row_is_free, while_chain_held
 from workflow.calendar import local_day_at
 
 FIRST, LAST = date(2024, 3, 4), date(2024, 3, 6)
@@ -147,3 +150,43 @@ def test_recipients_are_the_person_and_every_current_deputy_with_an_address(
     stranger = factories.person(runtime)
     with runtime.read() as c:
         assert recipients_for(c, stranger, runtime.now()) == [Recipient(stranger)]
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.mark.postgres
+def test_naming_a_deputy_waits_for_the_chain_lock_before_it_writes(
+    runtime: Runtime, clock: FakeClock
+) -> None:
+    clock.now = local_day_at(FIRST, time(12, 0))
+    absent = factories.user(runtime, "ag_mitglied")
+    deputy = factories.user(runtime, "ag_leitung")
+    # The new row's reference to the absent login locks that login's row (KEY SHARE).
+    waiting = while_chain_held(
+        runtime,
+        lambda: _name(runtime, absent, deputy, FIRST, LAST),
+        lambda: row_is_free(runtime, "users", absent.user_id or 0),
+    )
+    assert waiting.changes == []
+    assert waiting.probe, "the deputyship was written before the chain lock"
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.mark.postgres
+def test_withdrawing_a_deputyship_waits_for_the_chain_lock_before_it_touches_the_row(
+    runtime: Runtime, clock: FakeClock
+) -> None:
+    clock.now = local_day_at(FIRST, time(12, 0))
+    absent = factories.user(runtime, "ag_mitglied")
+    deputyship = _name(runtime, absent, factories.user(runtime, "ag_leitung"), FIRST, LAST)
+
+    def withdraw() -> None:
+        with runtime.write() as c:
+            deputies.withdraw(
+                runtime, c, absent, user_id=absent.user_id or 0, deputyship_id=deputyship
+            )
+
+    waiting = while_chain_held(
+        runtime, withdraw, lambda: row_is_free(runtime, "deputyships", deputyship)
+    )
+    assert waiting.changes == []
+    assert waiting.probe, "the deputyship was locked before the chain"

@@ -13,15 +13,18 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from service.actor import SYSTEM
 from service.auth.service import actor_for
 from service.cli import app as cli
 from service.config import get_settings
 from service.main import create_app
 from service.outbox.repository import outbox
+from service.outbox.service import retry
 from service.runtime import Runtime
 from tests import factories
 from tests.conftest import CHAIN_KEY
 from tests.service.api.test_measures_api import assert_problem, login
+from tests.service.chain_first import row_is_free, while_chain_held
 from tests.service.reads import audit_fails, reads
 
 ADDRESS = "ilse.irrlauf@aschersleben.example"
@@ -95,3 +98,22 @@ def test_the_command_line_outbox_list_is_logged_as_the_system(
     assert ADDRESS in result.output
     [read] = reads(demo, "outbox.read")
     assert read.actor_id is None and read.persons == {recipient}
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.mark.postgres
+def test_resending_a_dead_letter_waits_for_the_chain_lock_before_it_touches_the_row(
+    demo: Runtime, recipient: int
+) -> None:
+    with demo.read() as c:
+        message_id = (
+            c.execute(outbox.select().where(outbox.c.recipient_person_id == recipient)).one().id
+        )
+
+    def act() -> None:
+        with demo.write() as c:
+            retry(c, demo.chain_key, message_id, SYSTEM, demo.now())
+
+    waiting = while_chain_held(demo, act, lambda: row_is_free(demo, "outbox", message_id))
+    assert waiting.changes == []
+    assert waiting.probe, "the message was requeued before the chain lock"

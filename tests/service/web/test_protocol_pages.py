@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
-from service.audit.query import Filters, page
+from service.audit.repository.search import page
+from service.audit.search import Filters
 from service.measures import service as measures
 from service.runtime import Runtime
 from tests.service.web.conftest import browser, post_form, signed_in

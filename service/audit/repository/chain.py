@@ -1,4 +1,4 @@
-"""Statement-level SQL for the audit chain: append under a chain lock, read in order."""
+"""The chain's SQL: append under a chain lock, read in order; the rows verification walks."""
 
 from __future__ import annotations
 
@@ -152,7 +152,12 @@ def detail_rows_between(
 
 
 def chain_keys(connection: Connection) -> list[str]:
-    return list(connection.execute(select(events.c.chain_key).distinct()).scalars())
+    """Every chain, in one order: whoever locks several chains locks them in this order."""
+    return list(
+        connection.execute(
+            select(events.c.chain_key).distinct().order_by(events.c.chain_key)
+        ).scalars()
+    )
 
 
 def person_of_user(connection: Connection, user_id: int) -> int | None:

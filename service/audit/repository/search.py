@@ -1,82 +1,25 @@
-"""Searching the trail: filters, newest first, keyset pages; readable values beside digests.
+"""The trail's search: filters, newest first, keyset pages; readable values beside digests.
 
 The order is ``(ts, id)`` descending, so a page is found by an index range scan on
 ``(actor_id, ts)``, ``(entity_type, entity_id, ts)`` or ``ts`` and page 20 costs what page 1
-costs. Exports walk the same pages in batches, which keeps their memory constant.
+costs. Exports walk the same pages in batches (``service.audit.trail``), which keeps their
+memory constant.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
-from service.audit.chain import DIGEST_PREFIX
-from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
+from service.audit.repository.chain import details, event_persons, events
+from service.audit.search import Filters, FoundEvent, Position, reveal
 from service.auth.models import User
 
-events = AuditEvent.__table__  # type: ignore[attr-defined]
-details = AuditDetail.__table__  # type: ignore[attr-defined]
-event_persons = AuditEventPerson.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]
-
-ERASED = "[gelöscht]"
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the Datenschutzbeauftragte asks for; every field narrows, none is required."""
-
-    actor_id: int | None = None
-    person_id: int | None = None
-    entity_type: str | None = None
-    entity_id: int | None = None
-    action: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    text: str | None = None
-
-    def given(self) -> dict[str, Any]:
-        """The filters as stated, for the query's own audit event."""
-        return {
-            k: (v.isoformat() if isinstance(v, datetime) else v)
-            for k, v in asdict(self).items()
-            if v is not None
-        }
-
-
-@dataclass(frozen=True)
-class Position:
-    """Keyset position: the last event of the previous page."""
-
-    ts: datetime
-    id: int
-
-
-@dataclass(frozen=True)
-class FoundEvent:
-    id: int
-    chain_key: str
-    seq: int
-    ts: datetime
-    actor_id: int | None
-    actor: str | None
-    role: str | None
-    action: str
-    entity_type: str
-    entity_id: int | None
-    persons: list[int]
-    changes: dict[str, Any]
-    context: dict[str, Any]
-    comment: str | None
-    request_id: str | None
-    hash: str
 
 
 def _escape_like(text: str) -> str:
@@ -144,26 +87,6 @@ def page(
     return readable(connection, rows)
 
 
-def walk(
-    connection_for_batch: Any,
-    filters: Filters,
-    after: Position | None = None,
-    batch: int = 1000,
-) -> Iterator[FoundEvent]:
-    """Every matching event, newest first, one short read transaction per batch.
-
-    ``connection_for_batch`` is a context manager factory (``runtime.read``): a stream that
-    a slow client reads for minutes holds no transaction open in between.
-    """
-    while True:
-        with connection_for_batch() as connection:
-            found = page(connection, filters, after, batch)
-        yield from found
-        if len(found) < batch:
-            return
-        after = Position(found[-1].ts, found[-1].id)
-
-
 def readable(connection: Connection, rows: list[Any]) -> list[FoundEvent]:
     """Events with every digest replaced by its readable value, or ``[gelöscht]``."""
     ids = [row[0] for row in rows]
@@ -199,11 +122,11 @@ def readable(connection: Connection, rows: list[Any]) -> list[FoundEvent]:
         known = values.get(event_id)
         if known:  # only events with detail rows hold digests to put readable values in
             changes = {
-                key: [_reveal(v, f"changes.{key}.{i}", known) for i, v in enumerate(pair)]
+                key: [reveal(v, f"changes.{key}.{i}", known) for i, v in enumerate(pair)]
                 for key, pair in changes.items()
             }
-            context = {key: _reveal(v, f"context.{key}", known) for key, v in context.items()}
-            comment = _reveal(comment, "comment", known)
+            context = {key: reveal(v, f"context.{key}", known) for key, v in context.items()}
+            comment = reveal(comment, "comment", known)
         found.append(
             FoundEvent(
                 event_id,
@@ -225,19 +148,3 @@ def readable(connection: Connection, rows: list[Any]) -> list[FoundEvent]:
             )
         )
     return found
-
-
-def _reveal(value: Any, path: str, known: dict[str, str | None]) -> Any:
-    if not (isinstance(value, str) and value.startswith(DIGEST_PREFIX)):
-        return value
-    if path not in known:
-        return value
-    text = known[path]
-    if text is None:
-        return ERASED
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        return text
-    # Structured values were stored as canonical JSON; plain strings as themselves.
-    return parsed if isinstance(parsed, dict | list) else text

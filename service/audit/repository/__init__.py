@@ -1,0 +1,44 @@
+"""The audit trail's SQL, one module per job; nothing outside this package queries its tables.
+
+- ``chain``: append an event under the chain lock, read a chain in order (verification);
+  its functions are this package's public surface, since every domain that writes events
+  takes the chain lock through them.
+- ``search``: the Datenschutzbeauftragte's keyset search.
+- ``disclosure``: what is held about one person (DSGVO Art. 15), across the domains' tables.
+- ``checkpoints``: the signed heads of the chains.
+- ``retention``: removing expired segments, on the owner connection.
+"""
+
+from service.audit.repository.chain import (
+    append,
+    chain_keys,
+    chain_lock_key,
+    chain_rows,
+    detail_rows_between,
+    details,
+    event_at,
+    event_persons,
+    events,
+    first_seq,
+    head,
+    lock_chain,
+    person_of_user,
+    previous_hash,
+)
+
+__all__ = [
+    "append",
+    "chain_keys",
+    "chain_lock_key",
+    "chain_rows",
+    "detail_rows_between",
+    "details",
+    "event_at",
+    "event_persons",
+    "events",
+    "first_seq",
+    "head",
+    "lock_chain",
+    "person_of_user",
+    "previous_hash",
+]

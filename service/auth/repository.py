@@ -1,0 +1,290 @@
+"""The logins' tables: users, deputyships, bearer tokens and the login throttle.
+
+Statement-level SQL only; who may do what, and the audit of every change, stay in the
+services (``service.auth.service``, ``deputies``, ``tokens``, ``throttle``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
+from service.people.models import Person
+
+users = User.__table__  # type: ignore[attr-defined]
+persons = Person.__table__  # type: ignore[attr-defined]
+deputyships = Deputyship.__table__  # type: ignore[attr-defined]
+tokens = ApiToken.__table__  # type: ignore[attr-defined]
+throttles = LoginThrottle.__table__  # type: ignore[attr-defined]
+
+# What a login looks like to anyone but itself: never its password hash.
+PUBLIC_COLUMNS = (
+    users.c.id,
+    users.c.username,
+    users.c.person_id,
+    users.c.roles,
+    users.c.active,
+    users.c.must_change_password,
+    users.c.created_at,
+)
+
+
+# Users ------------------------------------------------------------------------------------
+
+
+def user_id_named(connection: Connection, username: str) -> int | None:
+    found = connection.execute(select(users.c.id).where(users.c.username == username)).scalar()
+    return None if found is None else int(found)
+
+
+def person_exists(connection: Connection, person_id: int) -> bool:
+    return (
+        connection.execute(select(persons.c.id).where(persons.c.id == person_id)).first()
+        is not None
+    )
+
+
+def login_named(connection: Connection, username: str) -> Any:
+    """Id, person, roles and whether active, of the login with this name (or None)."""
+    return connection.execute(
+        select(users.c.id, users.c.person_id, users.c.roles, users.c.active).where(
+            users.c.username == username
+        )
+    ).first()
+
+
+def user(connection: Connection, user_id: int) -> Any:
+    """One login's public columns, or None."""
+    return connection.execute(select(*PUBLIC_COLUMNS).where(users.c.id == user_id)).first()
+
+
+def person_of(connection: Connection, user_id: int) -> int | None:
+    found = connection.execute(select(users.c.person_id).where(users.c.id == user_id)).scalar()
+    return None if found is None else int(found)
+
+
+def usernames(connection: Connection, user_ids: list[int]) -> dict[int | None, str]:
+    rows = connection.execute(select(users.c.id, users.c.username).where(users.c.id.in_(user_ids)))
+    return {row.id: row.username for row in rows}
+
+
+def page_users(
+    connection: Connection, *, after_id: int | None, limit: int, active: bool | None = None
+) -> list[Any]:
+    query = select(*PUBLIC_COLUMNS).order_by(users.c.id).limit(limit)
+    if after_id is not None:
+        query = query.where(users.c.id > after_id)
+    if active is not None:
+        query = query.where(users.c.active.is_(active))
+    return list(connection.execute(query))
+
+
+def all_users(connection: Connection) -> list[Any]:
+    return list(connection.execute(select(*PUBLIC_COLUMNS).order_by(users.c.username)))
+
+
+def credentials(connection: Connection, username: str) -> Any:
+    """Id, password hash, active and must-change flag of the login with this name, or None."""
+    return connection.execute(
+        select(
+            users.c.id, users.c.password_hash, users.c.active, users.c.must_change_password
+        ).where(users.c.username == username)
+    ).first()
+
+
+# Deputyships ------------------------------------------------------------------------------
+
+
+def _current(today: date) -> ColumnElement[bool]:
+    return and_(
+        deputyships.c.withdrawn_at.is_(None),
+        deputyships.c.starts_on <= today,
+        deputyships.c.ends_on >= today,
+    )
+
+
+def persons_stood_in_for(connection: Connection, user_id: int, today: date) -> frozenset[int]:
+    """Persons of active users who named this user their deputy for a period covering today."""
+    absent = users.alias("absent")
+    rows = connection.execute(
+        select(absent.c.person_id)
+        .select_from(deputyships.join(absent, absent.c.id == deputyships.c.user_id))
+        .where(
+            deputyships.c.deputy_user_id == user_id,
+            _current(today),
+            absent.c.active.is_(True),
+            absent.c.person_id.is_not(None),
+        )
+    )
+    return frozenset(int(row.person_id) for row in rows)
+
+
+def deputy_persons(connection: Connection, person_id: int, today: date) -> list[int]:
+    """Persons of the active deputies standing in today for any active login of this person,
+    earliest deputyship first (repeats possible); deputies without a person are left out."""
+    absent = users.alias("absent")
+    deputy = users.alias("deputy")
+    rows = connection.execute(
+        select(deputy.c.person_id)
+        .select_from(
+            deputyships.join(absent, absent.c.id == deputyships.c.user_id).join(
+                deputy, deputy.c.id == deputyships.c.deputy_user_id
+            )
+        )
+        .where(
+            absent.c.person_id == person_id,
+            absent.c.active.is_(True),
+            deputy.c.active.is_(True),
+            deputy.c.person_id.is_not(None),
+            deputy.c.person_id != person_id,
+            _current(today),
+        )
+        .order_by(deputyships.c.starts_on, deputyships.c.id)
+    )
+    return [int(row.person_id) for row in rows]
+
+
+def absent_user(connection: Connection, user_id: int) -> Any:
+    """Id, person and whether active, of the login that names a deputy (or None)."""
+    return connection.execute(
+        select(users.c.id, users.c.person_id, users.c.active).where(users.c.id == user_id)
+    ).first()
+
+
+def deputy_named(connection: Connection, username: str) -> Any:
+    """Id and whether active, of the login named as deputy (or None)."""
+    return connection.execute(
+        select(users.c.id, users.c.active).where(users.c.username == username)
+    ).first()
+
+
+def deputyships_of(connection: Connection, user_id: int) -> list[Any]:
+    """Every deputyship this user named and has not withdrawn, earliest first."""
+    deputy = users.alias("deputy")
+    return list(
+        connection.execute(
+            select(
+                deputyships.c.id,
+                deputyships.c.deputy_user_id,
+                deputy.c.username.label("deputy_username"),
+                deputyships.c.starts_on,
+                deputyships.c.ends_on,
+            )
+            .select_from(deputyships.join(deputy, deputy.c.id == deputyships.c.deputy_user_id))
+            .where(deputyships.c.user_id == user_id, deputyships.c.withdrawn_at.is_(None))
+            .order_by(deputyships.c.starts_on, deputyships.c.id)
+        )
+    )
+
+
+def still_named_by(user_id: int) -> ColumnElement[bool]:
+    """The condition under which a deputyship may be withdrawn: named by this user and not
+    withdrawn yet (for ``service.records.update_audited``)."""
+    return and_(deputyships.c.user_id == user_id, deputyships.c.withdrawn_at.is_(None))
+
+
+# Tokens -----------------------------------------------------------------------------------
+
+
+def insert_token(
+    connection: Connection, user_id: int, digest: str, now: datetime, expires: datetime
+) -> None:
+    connection.execute(
+        insert(tokens),
+        {"user_id": user_id, "token_hash": digest, "created_at": now, "expires_at": expires},
+    )
+
+
+def session_login(connection: Connection, digest: str, now: datetime) -> Any:
+    """The active login a live token belongs to (id, person, roles, name, must-change flag)."""
+    return connection.execute(
+        select(
+            users.c.id,
+            users.c.person_id,
+            users.c.roles,
+            users.c.username,
+            users.c.must_change_password,
+        )
+        .join(tokens, tokens.c.user_id == users.c.id)
+        .where(
+            tokens.c.token_hash == digest,
+            tokens.c.revoked_at.is_(None),
+            tokens.c.expires_at > now,
+            users.c.active.is_(True),
+        )
+    ).first()
+
+
+def revoke_token(connection: Connection, digest: str, now: datetime) -> None:
+    connection.execute(update(tokens).where(tokens.c.token_hash == digest).values(revoked_at=now))
+
+
+def revoke_tokens_of(
+    connection: Connection, user_id: int, now: datetime, *, keep_digest: str | None = None
+) -> None:
+    condition = (tokens.c.user_id == user_id) & tokens.c.revoked_at.is_(None)
+    if keep_digest is not None:
+        condition &= tokens.c.token_hash != keep_digest
+    connection.execute(update(tokens).where(condition).values(revoked_at=now))
+
+
+# Login throttle ---------------------------------------------------------------------------
+
+
+def locked_until(connection: Connection, digests: Iterable[str], now: datetime) -> Any:
+    """The latest lock still running on any of these keys, or None."""
+    return connection.execute(
+        select(func.max(throttles.c.locked_until)).where(
+            throttles.c.key.in_(list(digests)), throttles.c.locked_until > now
+        )
+    ).scalar()
+
+
+def count_failure(
+    connection: Connection, digest: str, scope: str, now: datetime, forget_after: timedelta
+) -> int:
+    """Counts one failure atomically (an upsert), so concurrent failures all count; a count
+    quiet for ``forget_after`` starts afresh. Returns the failures in a row."""
+    build = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    stale = throttles.c.last_failure_at < now - forget_after
+    statement = (
+        build(throttles)
+        .values(key=digest, scope=scope, failures=1, last_failure_at=now)
+        .on_conflict_do_update(
+            index_elements=[throttles.c.key],
+            set_={
+                "failures": case((stale, 1), else_=throttles.c.failures + 1),
+                "last_failure_at": now,
+            },
+        )
+        .returning(throttles.c.failures)
+    )
+    return int(connection.execute(statement).scalar_one())
+
+
+def lock_key(connection: Connection, digest: str, until: datetime) -> None:
+    connection.execute(
+        update(throttles).where(throttles.c.key == digest).values(locked_until=until)
+    )
+
+
+def forget_failures_before(connection: Connection, oldest: datetime, now: datetime) -> None:
+    """Drops counters quiet since before ``oldest`` whose lock (if any) has run out."""
+    connection.execute(
+        delete(throttles).where(
+            throttles.c.last_failure_at < oldest,
+            (throttles.c.locked_until.is_(None)) | (throttles.c.locked_until < now),
+        )
+    )
+
+
+def clear_key(connection: Connection, digest: str) -> None:
+    connection.execute(delete(throttles).where(throttles.c.key == digest))
