@@ -14,8 +14,9 @@ login per role, so that the whole matrix stays fast. A write whose success chang
 next caller meets gets a fresh item per call (``fresh``).
 
 ``test_every_endpoint_has_exactly_one_matrix_table`` ties this table to the two others
-(measures in ``resources/test_authorisation_matrix.py``, council in
-``test_council_access.py``): an endpoint in ``/openapi.json`` without a row fails the build.
+(measures in ``test_authorisation_matrix_measures.py``, council in
+``test_authorisation_matrix_council.py``): an endpoint in ``/openapi.json`` without a row
+fails the build.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ from service.outbox.repository import outbox
 from service.outbox.service import Mail, enqueue
 from service.runtime import Runtime
 from tests import factories as make
-from tests.service.api import test_council_access as council_matrix
-from tests.service.api.resources import test_authorisation_matrix as measure_matrix
+from tests.service.api import test_authorisation_matrix_council as council_matrix
+from tests.service.api import test_authorisation_matrix_measures as measure_matrix
 from tests.service.council_support import API, USERS, audit_count, login
 
 ROLES: tuple[str | None, ...] = (*USERS, None)  # None: anonymous

@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 
 from service.audit.verify import verify_chain
 from service.demo.service import DEMO_PASSWORD
-from service.main import create_app
 from service.runtime import Runtime
 from tests.conftest import DEMO_NOW
 from tests.service.api_calls import API, assert_problem, login, measure_ids, snapshot
@@ -473,13 +472,3 @@ def test_script_and_sql_looking_text_is_stored_and_returned_verbatim(
     assert len(client.get(f"{API}/measures", headers=lead).json()["items"]) == 9
     with demo.read() as c:
         assert verify_chain(c, demo.chain_key).intact
-
-
-def test_unknown_addresses_and_methods_answer_in_german(runtime: Runtime) -> None:
-    client = TestClient(create_app(runtime), raise_server_exceptions=False)
-    assert_problem(client.get(f"{API}/gibt-es-nicht"), 404, "nicht-gefunden")
-    assert_problem(client.delete(f"{API}/measures/1"), 405, "methode-nicht-erlaubt")
-    assert_problem(client.get(f"{API}/definitions/unbekannt"), 404, "nicht-gefunden")
-    assert_problem(client.get(f"{API}/measures/eins"), 422, "eingabe-ungueltig")
-    definition = client.get(f"{API}/definitions/massnahme").json()
-    assert {"entwurf", "haushaltsplanung"} <= {s["name"] for s in definition["states"]}

@@ -10,8 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from service import access
-from service.actor import SYSTEM, Actor
+from service.actor import SYSTEM
 from service.audit.models import AuditEvent
 from service.audit.verify import verify_chain
 from service.budget.service import insert_line
@@ -149,19 +148,6 @@ def test_an_ag_member_drafts_and_reports_only_on_own_measures(
     }
     refused = client.post(f"{API}/measures/{ids['M-05']}/transitions", json=body, headers=member)
     assert "verantwortlich" in assert_problem(refused, 403, "rolle-fehlt")["detail"]
-
-
-def test_a_deputy_acts_for_the_person_they_stand_in_for() -> None:
-    measure = type("M", (), {"responsible_person_id": 7, "public": False})()
-    member = Actor(user_id=2, person_id=3, roles=frozenset({"ag_mitglied"}))
-    deputy = Actor(
-        user_id=2, person_id=3, roles=frozenset({"ag_mitglied"}), acts_for=frozenset({7})
-    )
-    assert not access.may_edit_measure(member, measure)
-    assert access.transition_roles(member, measure) == frozenset()
-    assert access.may_edit_measure(deputy, measure)
-    assert access.transition_roles(deputy, measure) == frozenset({"ag_mitglied"})
-    assert not access.may_see(None, measure)
 
 
 def test_filters_overdue_and_needs_statement_find_the_right_demo_measures(

@@ -1,5 +1,5 @@
-"""The authorisation matrix: every endpoint × every role (and anonymous) × own/foreign ×
-public/non-public measure, each asserting the exact status code.
+"""The authorisation matrix of the measure side: every endpoint × every role (and
+anonymous) × own/foreign × public/non-public measure, each asserting the exact status code.
 
 ``ENDPOINTS`` is the one table the cases are generated from. It is written from the roles in
 DESIGN.md, not read from ``service.access``, so a wrong entry there fails here. "Own" and
@@ -35,10 +35,25 @@ from service.milestones.service import insert_milestone
 from service.programmes import routes as programme_routes
 from service.runtime import Runtime
 from service.statements import routes as statement_routes
-from tests.service.api.resources.conftest import USERS
 from tests.service.api_calls import login
 
 API = "/api/v1"
+
+# One demo user per role; "anonym" sends no token.
+USERS = {
+    "anonym": None,
+    "ag_leitung": "ag.leitung",
+    "ag_mitglied": "ag.mitglied",
+    "sitzungsdienst": "sitzungsdienst",
+    "kaemmerei": "kaemmerei",
+    "datenschutz": "datenschutz",
+    "informationssicherheit": "informationssicherheit",
+    "personalrat": "personalrat",
+    "verwaltungsleitung": "dezernent",
+    "admin": "admin",
+    "revision": "revision",
+}
+
 ROLES = list(USERS)
 STAFF = set(ROLES) - {"anonym"}
 ITEMS = {  # name -> (demo code, own for ag.mitglied, public)
