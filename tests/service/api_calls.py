@@ -2,13 +2,14 @@
 
 A bearer token for a demo user; what every error answer must be (RFC 9457
 ``application/problem+json`` with a German ``detail`` and no trace of the code behind it);
-and a snapshot of what a refused request must leave as it was.
+a snapshot of what a refused request must leave as it was; and a measure's transition.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
@@ -76,3 +77,15 @@ def snapshot(runtime: Runtime) -> Snapshot:
         events = c.execute(select(func.count()).select_from(audit_events)).scalar_one()
         steps = c.execute(select(func.count()).select_from(history_entries)).scalar_one()
     return Snapshot(rows, events, steps)
+
+
+def fire(
+    client: TestClient,
+    auth: dict[str, str] | None,
+    measure_id: int,
+    event: str,
+    version: int,
+    **extra: Any,
+) -> httpx.Response:
+    body = {"event": event, "version": version, **extra}
+    return client.post(f"{API}/measures/{measure_id}/transitions", json=body, headers=auth or {})

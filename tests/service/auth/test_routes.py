@@ -21,12 +21,17 @@ from service.demo.service import DEMO_PASSWORD, load_demo
 from service.main import create_app
 from service.runtime import Runtime
 from tests.conftest import DEMO_NOW, FakeClock
-from tests.service.api_calls import API, assert_problem, login
+from tests.service.api_calls import API, assert_problem, fire, login, measure_ids, snapshot
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 audit_details = AuditDetail.__table__  # type: ignore[attr-defined]
 NEW_PASSWORD = "Rathaus-Markt-2026"
 TEMPORARY = "vorlaeufig-1234"
+
+
+@pytest.fixture
+def on_demo_city() -> bool:
+    return True
 
 
 @pytest.fixture
@@ -59,6 +64,59 @@ def bearer(response: httpx.Response) -> dict[str, str]:
 def user_id(client: TestClient, admin: dict[str, str], username: str) -> int:
     page = client.get(f"{API}/users", headers=admin, params={"limit": 200}).json()
     return next(u["id"] for u in page["items"] if u["username"] == username)
+
+
+# --- logging in and out --------------------------------------------------------------------
+
+
+def test_wrong_user_and_wrong_password_look_alike_and_logout_revokes(
+    client: TestClient, demo: Runtime
+) -> None:
+    before = snapshot(demo)
+    answers = [
+        client.post(f"{API}/auth/token", data={"username": username, "password": password})
+        for username, password in (
+            ("ag.leitung", "falsch"),
+            ("niemand", DEMO_PASSWORD),
+            ("niemand", "falsch"),
+        )
+    ]
+    for answer in answers:
+        assert_problem(answer, 401, "nicht-angemeldet")
+        assert answer.headers["www-authenticate"] == "Bearer"
+    assert answers[0].json() == answers[1].json() == answers[2].json()
+    assert answers[0].json()["detail"] == "Benutzername oder Passwort ist falsch."
+
+    nul = client.post(f"{API}/auth/token", data={"username": "ag\x00leitung", "password": "x"})
+    assert nul.status_code in (401, 422)  # SQLite finds no such user, PostgreSQL refuses NUL
+    assert_problem(nul, nul.status_code)
+
+    missing = client.post(f"{API}/auth/token", data={"username": "ag.leitung"})
+    assert assert_problem(missing, 422, "eingabe-ungueltig")["fields"][0]["field"] == "password"
+
+    ids = measure_ids(demo)
+    for headers in ({}, {"Authorization": "Bearer erfunden"}):
+        response = fire(client, headers, ids["M-09"], "einreichen", 1)
+        assert_problem(response, 401, "nicht-angemeldet")
+        assert response.headers["www-authenticate"] == "Bearer"
+    assert_problem(client.get(f"{API}/measures", headers={"Authorization": "Bearer x"}), 401)
+    assert snapshot(demo) == before
+
+    auth = login(client, "ag.leitung")
+    detail = client.get(f"{API}/measures/{ids['M-09']}", headers=auth)
+    assert detail.status_code == 200
+    assert detail.json()["allowed_transitions"]
+
+    assert client.post(f"{API}/auth/logout", headers=auth).status_code == 204
+    revoked = client.get(f"{API}/measures/{ids['M-09']}", headers=auth)
+    assert_problem(revoked, 401, "nicht-angemeldet")
+    assert revoked.headers["www-authenticate"] == "Bearer"
+    assert_problem(fire(client, auth, ids["M-09"], "einreichen", 1), 401, "nicht-angemeldet")
+    assert_problem(client.post(f"{API}/auth/logout", headers=auth), 401, "nicht-angemeldet")
+    assert_problem(client.post(f"{API}/auth/logout"), 401, "nicht-angemeldet")
+    # Another session of the same user is not affected by the logout.
+    other = login(client, "ag.leitung")
+    assert client.get(f"{API}/measures/{ids['M-09']}", headers=other).status_code == 200
 
 
 # --- throttling ----------------------------------------------------------------------------
