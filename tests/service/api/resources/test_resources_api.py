@@ -15,13 +15,7 @@ from service.audit.verify import verify_chain
 from service.budget.service import insert_line
 from service.measures.models import BudgetLine
 from service.runtime import Runtime
-from tests.service.api_calls import (
-    API,
-    assert_problem,
-    login,
-    measure_ids,
-    snapshot,
-)
+from tests.service.api_calls import API, assert_problem, login, measure_ids, snapshot
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
@@ -72,30 +66,3 @@ def test_budget_import_with_one_bad_row_among_50_changes_nothing(
         count = select(func.count()).where(audit_events.c.action == "budget_line.update")
         assert c.execute(count).scalar_one() == 50
         assert verify_chain(c, demo.chain_key).intact
-
-
-def test_programmes_are_edited_with_their_version(client: TestClient, demo: Runtime) -> None:
-    lead = login(client, "ag.leitung")
-    read = client.get(f"{API}/programmes/1")
-    assert read.json()["owner_name"] is None  # no staff names for the public
-    version = read.json()["version"]
-    assert read.headers["etag"] == f'"{version}"'
-    edited = client.patch(
-        f"{API}/programmes/1", json={"version": version, "review_cycle": "P3M"}, headers=lead
-    )
-    assert edited.status_code == 200, edited.text
-    assert edited.json()["review_cycle"] == "P3M"
-    assert edited.json()["owner_name"] == "Thomas Behrendt"
-    assert edited.json()["version"] != version
-    before = snapshot(demo)
-    stale = client.patch(
-        f"{API}/programmes/1", json={"version": version, "title": "Alt"}, headers=lead
-    )
-    assert_problem(stale, 409, "veraltete-version")
-    bad_cycle = client.patch(
-        f"{API}/programmes/1",
-        json={"review_cycle": "halbjährlich"},
-        headers={**lead, "If-Match": "*"},
-    )
-    assert assert_problem(bad_cycle, 422)["fields"][0]["field"] == "review_cycle"
-    assert snapshot(demo) == before

@@ -1,0 +1,35 @@
+"""Arbeitspapiere (programmes) through the API, edited with their version (ETag/If-Match)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from service.runtime import Runtime
+from tests.service.api_calls import API, assert_problem, login, snapshot
+
+
+def test_programmes_are_edited_with_their_version(client: TestClient, demo: Runtime) -> None:
+    lead = login(client, "ag.leitung")
+    read = client.get(f"{API}/programmes/1")
+    assert read.json()["owner_name"] is None  # no staff names for the public
+    version = read.json()["version"]
+    assert read.headers["etag"] == f'"{version}"'
+    edited = client.patch(
+        f"{API}/programmes/1", json={"version": version, "review_cycle": "P3M"}, headers=lead
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["review_cycle"] == "P3M"
+    assert edited.json()["owner_name"] == "Thomas Behrendt"
+    assert edited.json()["version"] != version
+    before = snapshot(demo)
+    stale = client.patch(
+        f"{API}/programmes/1", json={"version": version, "title": "Alt"}, headers=lead
+    )
+    assert_problem(stale, 409, "veraltete-version")
+    bad_cycle = client.patch(
+        f"{API}/programmes/1",
+        json={"review_cycle": "halbjährlich"},
+        headers={**lead, "If-Match": "*"},
+    )
+    assert assert_problem(bad_cycle, 422)["fields"][0]["field"] == "review_cycle"
+    assert snapshot(demo) == before
