@@ -1,4 +1,4 @@
-"""Behaviour of the measure-side resources on the demo city, on SQLite and PostgreSQL."""
+"""Budget lines through the API: the Kämmerei's import of spent amounts is all or nothing."""
 
 from __future__ import annotations
 
