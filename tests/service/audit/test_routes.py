@@ -49,6 +49,11 @@ ENDPOINTS = [
 
 
 @pytest.fixture
+def on_demo_city() -> bool:
+    return True
+
+
+@pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
         yield test_client
