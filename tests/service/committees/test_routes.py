@@ -1,4 +1,4 @@
-"""Committees, memberships, meetings and persons through HTTP on the demo city."""
+"""Committees, memberships and meetings through HTTP on the demo city."""
 
 from __future__ import annotations
 
