@@ -1,30 +1,42 @@
-"""Reading the internal Sachstandsbericht is a logged read, through every door.
+"""The Sachstandsbericht from the reports service, on the demo city (both backends).
 
-The internal variant names non-public measures and the persons responsible for them: the
-API (JSON and PDF), the web page and its PDF and the command line all call the same
-service read, which commits one ``status_report.read`` before the report is shown, and
-shows nothing (503) when that cannot be written. The public variant is not logged.
+Reading the internal variant is a logged read, through every door. It names non-public
+measures and the persons responsible for them: the API (JSON and PDF), the web page and its
+PDF and the command line all call the same service read, which commits one
+``status_report.read`` before the report is shown, and shows nothing (503) when that cannot
+be written. The public variant is not logged.
+
+What the report holds: the clock stands at 01.09.2026, 10:00; the 2025 measures went into
+implementation on 14.10.2024 with target 31.12.2026, so 85 % of their time has passed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from service.actor import SYSTEM
 from service.auth.service import actor_for
 from service.cli import app as cli
 from service.config import get_settings
 from service.main import create_app
-from service.measures.service import list_measures
+from service.measures.service import fire, list_measures
+from service.reports.period import InvalidPeriod
+from service.reports.schemas import ReportMeasure, SachstandReport
+from service.reports.service import read_sachstand
 from service.runtime import Runtime
-from tests.conftest import CHAIN_KEY
+from tests.conftest import CHAIN_KEY, FakeClock
 from tests.service.api_calls import login
 from tests.service.browser import signed_in
 from tests.service.reads import audit_fails, reads
+from workflow.traffic_light import TrafficLightRules
 
 READER = "kaemmerei"
 API = "/api/v1/reports/sachstand?period=2024-H1"
@@ -118,3 +130,163 @@ def test_the_command_line_logs_the_internal_sachstand_as_the_system(
     assert internal.exit_code == 0 and public.exit_code == 0, internal.output
     [read] = reads(demo, "status_report.read")
     assert read.actor_id is None and read.persons
+
+
+# --- what the report holds ------------------------------------------------------------------
+
+
+OPEN = ["M-01", "M-02", "M-04", "M-05", "M-06", "M-07", "M-08", "M-09"]
+
+
+def report(runtime: Runtime, period: str, **kwargs: object) -> SachstandReport:
+    return read_sachstand(runtime, SYSTEM, period, **kwargs)  # type: ignore[arg-type]
+
+
+def measures(result: SachstandReport) -> dict[str, ReportMeasure]:
+    return {m.code: m for p in result.programmes for m in p.measures}
+
+
+def ids(runtime: Runtime) -> dict[str, int]:
+    with runtime.read() as c:
+        return {r.code: r.id for r in list_measures(c)}
+
+
+def act(runtime: Runtime, username: str, code: str, event: str, **kwargs: object) -> None:
+    with runtime.write() as c:
+        fire(runtime, c, actor_for(c, username), ids(runtime)[code], event, **kwargs)  # type: ignore[arg-type]
+
+
+def test_every_open_measure_is_reported_with_state_progress_light_and_budget(
+    runtime: Runtime,
+) -> None:
+    result = report(runtime, "2024-H1")
+
+    assert (result.period_start.isoformat(), result.period_end.isoformat()) == (
+        "2024-01-01",
+        "2024-06-30",
+    )
+    assert result.as_of.isoformat() == "2026-09-01"
+    assert result.body == "Stadt Aschersleben"
+    [programme] = result.programmes
+    assert programme.paper_reference == "VII/0680/24"
+    by_code = measures(result)
+    assert list(by_code) == OPEN  # M-03 is abgeschlossen
+    assert {c: m.light for c, m in by_code.items()} == {
+        "M-01": "gelb",  # 45 % after 85 % of the time
+        "M-02": "gruen",  # 80 %: 5 points behind
+        "M-04": "gelb",
+        "M-05": "gelb",  # 60 %: 25 points behind
+        "M-06": "gelb",
+        "M-07": "gruen",  # in Haushaltsplanung, no target date
+        "M-08": "gruen",
+        "M-09": "gruen",
+    }
+    e_akte = by_code["M-01"]
+    assert (e_akte.state, e_akte.state_label, e_akte.progress) == ("umsetzung", "Umsetzung", 45)
+    assert e_akte.start_date.isoformat() == "2024-10-14"  # type: ignore[union-attr]
+    assert e_akte.target_date.isoformat() == "2026-12-31"  # type: ignore[union-attr]
+    assert e_akte.expected_progress == 85
+    assert e_akte.light_reasons == [
+        "Der Fortschritt (45 %) liegt 40 Prozentpunkte hinter der verstrichenen Zeit (85 % "
+        "der Zeit von 14.10.2024 bis 31.12.2026)."
+    ]
+    assert e_akte.budget is not None
+    assert (e_akte.budget.planned, e_akte.budget.spent, e_akte.budget.spent_percent) == (
+        Decimal("211000.00"),
+        Decimal("94950.00"),
+        45,
+    )
+    assert e_akte.responsible == "Thomas Behrendt (Leiter Amt 21)"
+    assert [(c.key, c.count) for c in result.lights] == [("rot", 0), ("gelb", 4), ("gruen", 4)]
+    states = {c.key: c.count for c in result.states}
+    assert states["umsetzung"] == 6 and states["entwurf"] == 1 and states["zurueckgestellt"] == 0
+    assert result.rules.text[0].startswith("Rot: Das Zieldatum ist überschritten")
+
+
+def test_public_variant_leaves_out_non_public_measures_and_every_name(runtime: Runtime) -> None:
+    result = report(runtime, "2024-H1", audience="public")
+
+    by_code = measures(result)
+    assert "M-06" not in by_code  # IT-Sicherheitskonzept is not public
+    assert list(by_code) == [c for c in OPEN if c != "M-06"]
+    assert all(m.responsible is None for m in by_code.values())
+    text = result.model_dump_json()
+    assert "Behrendt" not in text and "Grundschutz" not in text
+
+
+def test_a_measure_stopped_in_the_period_is_red_with_its_reason(
+    runtime: Runtime, clock: FakeClock
+) -> None:
+    act(runtime, "ob", "M-05", "stoppen", data={"grund": "Anbieter hat den Vertrag gekündigt."})
+
+    stopped = measures(report(runtime, "2026-H2"))["M-05"]
+    assert (stopped.state, stopped.light) == ("gestoppt", "rot")
+    assert stopped.light_reasons == ["Die Maßnahme ist im Zustand „Gestoppt“."]
+    assert [(d.event, d.text) for d in stopped.delay_reasons] == [
+        ("stoppen", "Anbieter hat den Vertrag gekündigt.")
+    ]
+    # Stopped after the end of the first half-year, and long over by the next one.
+    assert "M-05" not in measures(report(runtime, "2026-H1"))
+    clock.advance(timedelta(days=200))
+    assert "M-05" not in measures(report(runtime, "2027-H1"))
+
+
+def test_deferred_measure_is_red_and_keeps_the_reason_it_was_deferred(
+    runtime: Runtime, clock: FakeClock
+) -> None:
+    act(
+        runtime,
+        "kaemmerei",
+        "M-07",
+        "nicht_finanzieren",
+        data={"wiedervorlage_am": "2027-03-01"},
+        comment="Haushaltssperre 2027.",
+    )
+    clock.advance(timedelta(days=150))  # 2027: the deferral happened in the previous period
+
+    deferred = measures(report(runtime, "2027-H1"))["M-07"]
+    assert deferred.light == "rot"
+    assert [(d.on.isoformat(), d.text) for d in deferred.delay_reasons] == [
+        ("2026-09-01", "Haushaltssperre 2027.")
+    ]
+
+
+def test_a_reported_delay_reason_is_listed_in_its_period_only(
+    runtime: Runtime, clock: FakeClock
+) -> None:
+    act(
+        runtime,
+        "ag.leitung",
+        "M-04",
+        "fortschritt_melden",
+        data={"fortschritt": 35, "verzoegerungsgrund": "Schnittstelle des Landes fehlt."},
+    )
+
+    late = measures(report(runtime, "2026-H2"))["M-04"]
+    assert [d.text for d in late.delay_reasons] == ["Schnittstelle des Landes fehlt."]
+    assert late.progress == 35
+    assert measures(report(runtime, "2026-H1"))["M-04"].delay_reasons == []
+
+
+def test_configured_rules_change_the_lights_and_the_printed_rules(runtime: Runtime) -> None:
+    lenient = TrafficLightRules(lag_points=70)
+
+    result = report(runtime, "2026-H1", rules=lenient)
+
+    assert all(m.light == "gruen" for m in measures(result).values())
+    assert "mehr als 70 Prozentpunkte" in result.rules.text[1]
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("2024-H3", "„2024-H3“ ist kein Berichtszeitraum"),
+        ("2024/1", "erwartet wird Jahr und Halbjahr, z. B. 2024-H1"),
+        ("2027-H1", "Der Berichtszeitraum 2027-H1 hat noch nicht begonnen (Beginn 01.01.2027)."),
+    ],
+)
+def test_a_period_that_names_no_half_year_is_refused_in_german(
+    runtime: Runtime, period: str, message: str
+) -> None:
+    with pytest.raises(InvalidPeriod, match=re.escape(message)):
+        report(runtime, period)
