@@ -1,5 +1,5 @@
-"""Verwaltung and Meine Vertretung, and the temporary password that opens only the
-password change (demo city, both backends)."""
+"""Verwaltung, and the temporary password that opens only the password change (demo city,
+both backends)."""
 
 from __future__ import annotations
 
@@ -82,26 +82,3 @@ def test_an_admin_changes_roles_deactivates_and_resets_a_password(demo: Runtime)
     self_url = f"/verwaltung/benutzer/{own_id.group(1)}"
     refused = post_form(admin, self_url, f"{self_url}/deaktivieren", {})
     assert refused.status_code == 409 and "eigenes Konto" in refused.text
-
-
-def test_every_user_names_and_ends_their_own_deputy(demo: Runtime) -> None:
-    lead = signed_in(demo, "ag.leitung")
-    page = "/konto/vertretung"
-    backwards = post_form(
-        lead, page, page, {"vertretung": "ag.mitglied", "von": "2026-09-20", "bis": "2026-09-10"}
-    )
-    assert backwards.status_code == 422
-    assert "Das Ende liegt vor dem Beginn." in backwards.text
-    assert 'value="2026-09-20"' in backwards.text
-    named = post_form(
-        lead, page, page, {"vertretung": "ag.mitglied", "von": "2026-09-01", "bis": "2026-09-10"}
-    )
-    assert named.status_code == 303
-    assert (
-        "Thomas Behrendt" in signed_in(demo, "ag.mitglied").get(page).text
-    )  # whom she stands in for
-    listing = lead.get(page).text
-    withdraw = re.search(r'action="(/konto/vertretung/\d+/beenden)"', listing)
-    assert withdraw
-    assert post_form(lead, page, withdraw.group(1), {}).status_code == 303
-    assert "Keine Vertretung eingetragen." in lead.get(page).text
