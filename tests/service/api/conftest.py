@@ -1,5 +1,5 @@
-"""API tests run on the demo city: each test gets its own copy of it (see ``tests/conftest.py``),
-with the clock at 01.09.2026, 10:00."""
+"""Tests of the API kits and of the authorisation matrix run on the demo city: each test gets
+its own copy of it (see ``tests/conftest.py``), with the clock at 01.09.2026, 10:00."""
 
 import pytest
 
