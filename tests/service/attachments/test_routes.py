@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
@@ -23,7 +22,6 @@ from service.attachments.routes import content_disposition
 from service.audit.models import AuditEvent
 from service.auth.service import actor_for
 from service.demo.working_paper import working_paper_pdf
-from service.main import create_app
 from service.papers.service import paper_by_reference
 from service.runtime import Runtime
 from tests.service.api_calls import API, assert_problem, login, measure_ids, snapshot
@@ -36,17 +34,6 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
 # The start of a Windows program: "MZ" header and the DOS stub's famous sentence.
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 EXE += b"This program cannot be run in DOS mode.\r\r\n$" + b"\x00" * 200
-
-
-@pytest.fixture
-def demo(runtime: Runtime) -> Runtime:
-    return runtime
-
-
-@pytest.fixture
-def client(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def paper_id(runtime: Runtime) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +21,6 @@ from service.audit.search import ERASED
 from service.auth.models import User
 from service.committees.models import Membership
 from service.demo.data import STAFF
-from service.main import create_app
 from service.measures.models import Measure
 from service.people.models import Person
 from service.runtime import Runtime
@@ -51,12 +49,6 @@ ENDPOINTS = [
 @pytest.fixture
 def on_demo_city() -> bool:
     return True
-
-
-@pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ account and per address can be told apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import httpx
@@ -17,10 +16,9 @@ from sqlalchemy import select
 
 from service.audit.models import AuditDetail, AuditEvent
 from service.audit.verify import verify_chain
-from service.demo.service import DEMO_PASSWORD, load_demo
-from service.main import create_app
+from service.demo.service import DEMO_PASSWORD
 from service.runtime import Runtime
-from tests.conftest import DEMO_NOW, FakeClock
+from tests.conftest import FakeClock
 from tests.service.api_calls import API, assert_problem, fire, login, measure_ids, snapshot
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -32,19 +30,6 @@ TEMPORARY = "vorlaeufig-1234"
 @pytest.fixture
 def on_demo_city() -> bool:
     return True
-
-
-@pytest.fixture
-def demo(runtime: Runtime, clock: FakeClock) -> Runtime:
-    assert clock.now == DEMO_NOW
-    assert not load_demo(runtime).loaded
-    return runtime
-
-
-@pytest.fixture
-def client(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def from_address(client: TestClient, host: str) -> TestClient:

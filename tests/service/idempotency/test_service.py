@@ -7,18 +7,15 @@ first answer and the measure must move once, even when both copies arrive at the
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from service.api.idempotency import REPLAYED
 from service.idempotency import service as idempotency
 from service.idempotency.models import IdempotencyKey
-from service.main import create_app
 from service.runtime import Runtime
 from tests.conftest import FakeClock
 from tests.service.api_calls import (
@@ -30,17 +27,6 @@ from tests.service.api_calls import (
 )
 
 keys = IdempotencyKey.__table__  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def demo(runtime: Runtime) -> Runtime:
-    return runtime
-
-
-@pytest.fixture
-def client(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def submit(client: TestClient, auth: dict[str, str], measure_id: int, key: str) -> httpx.Response:

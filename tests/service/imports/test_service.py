@@ -7,7 +7,6 @@ stays exactly as it was; a dry run checks without writing. On the demo city, bot
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from typer.testing import CliRunner
 
 from service.cli import app as cli
 from service.config import get_settings
-from service.main import create_app
 from service.measures.repository import measures as measures_table
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY
@@ -27,17 +25,6 @@ from tests.service.api_calls import API, assert_problem, login, snapshot
 
 HEADER = "Kennung;Titel;Beschreibung;Verantwortlich;Öffentlich;Kosten einmalig;Kosten laufend;"
 HEADER += "Nutzen;personenbezogen;sicherheitsrelevant;personalwirksam;Zieldatum"
-
-
-@pytest.fixture
-def demo(runtime: Runtime) -> Runtime:
-    return runtime
-
-
-@pytest.fixture
-def client(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def csv_rows(count: int, bad: dict[int, str] | None = None) -> bytes:

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 
 from service.demo.service import DEMO_PASSWORD
-from service.main import create_app
 from service.outbox.repository import outbox
 from service.outbox.service import Mail, enqueue
 from service.runtime import Runtime
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def _login(client: TestClient, username: str) -> dict[str, str]:

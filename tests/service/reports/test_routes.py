@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
-from service.demo.service import load_demo
-from service.main import create_app
-from service.runtime import Runtime
 from tests.service.api_calls import assert_problem, login
 
 URL = "/api/v1/reports/sachstand"
 OPEN = ["M-01", "M-02", "M-04", "M-05", "M-06", "M-07", "M-08", "M-09"]
-
-
-@pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    assert not load_demo(runtime).loaded, "die Demo sollte schon geladen sein"
-    with TestClient(create_app(runtime), raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 def codes(body: dict) -> list[str]:
