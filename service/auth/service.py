@@ -126,6 +126,12 @@ def get_user(connection: Connection, user_id: int) -> Any:
     return row
 
 
+def pseudonymise_logins_of(connection: Connection, person_id: int) -> int:
+    """The erasure of a person (Art. 17): their logins keep only an id, lose their password
+    and tokens and are locked. How many logins there were."""
+    return len(repository.pseudonymise_logins_of(connection, person_id))
+
+
 def _log_users(runtime: Runtime, actor: Actor, rows: list[Any]) -> None:
     if rows:
         log_read(runtime, actor, "user", None, persons=[r.person_id for r in rows])
