@@ -22,6 +22,7 @@ from service.auth.service import actor_for, create_user
 from service.bodies.models import Body
 from service.committees.service import insert_committee, insert_membership
 from service.measures.service import insert_measure
+from service.outbox.service import Mail, enqueue
 from service.papers.carrying import insert_carried
 from service.papers.consultations import insert_consultation
 from service.papers.service import insert_paper
@@ -85,6 +86,28 @@ def person(
         }
         values.setdefault("body_id", body(runtime, c))
         return insert_person(runtime, c, actor, **values)
+
+
+def reminder(runtime: Runtime, connection: Connection | None = None, *, email: str) -> int:
+    """A reminder about M-07 in the outbox, to a new person with ``email``: the person."""
+    with _tx(runtime, connection) as c:
+        person_id = person(runtime, c, email=email)
+        mail = Mail(
+            reminder_key=f"measure:1/frist:1/vorher-7/person:{person_id}",
+            kind="wiedervorlage",
+            recipient_email=email,
+            recipient_person_id=person_id,
+            subject="Wiedervorlage fällig: M-07",
+            context={
+                "anrede": "Guten Tag,",
+                "vertretung": None,
+                "gegenstand": "die Maßnahme M-07",
+                "faellig": runtime.now(),
+                "link": "https://example.invalid/massnahmen/7",
+            },
+        )
+        enqueue(c, mail, runtime.settings.mail, runtime.now())
+        return person_id
 
 
 def user(

@@ -1,7 +1,8 @@
 """Which API operations can answer 503 because the access event of a read was not written.
 
-A logged read commits its access event through ``service.audit.service.log_read``, which
-raises ``ReadNotLogged`` (503) when it cannot. The operations that can answer so are found
+A logged read commits its access event through ``service.audit.service.log_read``, a use
+of the audit trail (search, export, disclosure) through ``record_query``; both raise
+``ReadNotLogged`` (503) when they cannot. The operations that can answer so are found
 from the code, not listed by hand: from each route's endpoint and dependencies, every
 function of ``service`` that the code names is followed (``module.name`` looked up in that
 module, names imported inside a function, closures, the methods of classes it uses) until
@@ -23,7 +24,7 @@ from typing import Any
 import fastapi.routing
 from fastapi.routing import APIRoute
 
-from service.audit.service import log_read
+from service.audit.service import log_read, record_query
 
 PACKAGE = "service"
 
@@ -124,10 +125,10 @@ def _named(function: FunctionType) -> Iterator[FunctionType]:
 
 
 class ReadLogging:
-    """Answers, for any callable of ``service``, whether it can reach ``target``."""
+    """Answers, for any callable of ``service``, whether it can reach one of ``targets``."""
 
-    def __init__(self, target: Callable[..., Any] = log_read) -> None:
-        self.target = target
+    def __init__(self, targets: tuple[Callable[..., Any], ...] = (log_read, record_query)) -> None:
+        self.targets = targets
         self.unreachable: set[CodeType] = set()
 
     def reaches(self, start: Callable[..., Any]) -> bool:
@@ -138,14 +139,14 @@ class ReadLogging:
         todo = [first]
         while todo:
             function = todo.pop()
-            if function is self.target:
+            if function in self.targets:
                 return True
             code = function.__code__
             if code in seen or code in self.unreachable:
                 continue
             seen.add(code)
             todo.extend(_named(function))
-        # Nothing walked from here reaches the target, whoever asks next.
+        # Nothing walked from here reaches a target, whoever asks next.
         self.unreachable |= seen
         return False
 

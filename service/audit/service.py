@@ -155,21 +155,29 @@ def record_query(
     entity_id: int | None = None,
     persons: Iterable[int | None] = (),
 ) -> SealedEvent:
-    """A query of the trail is itself written to the trail, with its stated purpose."""
+    """A query of the trail is itself written to the trail, with its stated purpose.
+
+    It is an access like any logged read: when it cannot be written, nothing found is shown
+    (``ReadNotLogged``, 503) and the caller's transaction rolls back.
+    """
     affected = [*persons]
     if isinstance(stated.get("actor_id"), int):
         affected.append(repository.person_of_user(connection, stated["actor_id"]))
     if isinstance(stated.get("person_id"), int):
         affected.append(stated["person_id"])
-    return record(
-        connection,
-        runtime.chain_key,
-        actor=actor,
-        now=runtime.now(),
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        context=stated,
-        persons=affected,
-        comment=purpose,
-    )
+    try:
+        return record(
+            connection,
+            runtime.chain_key,
+            actor=actor,
+            now=runtime.now(),
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            context=stated,
+            persons=affected,
+            comment=purpose,
+        )
+    except SQLAlchemyError as exc:
+        log.error("Abfrage des Protokolls (%s) nicht protokolliert: %s", action, exc)
+        raise ReadNotLogged() from exc

@@ -13,6 +13,8 @@ from service.audit.models import AuditEvent, AuditEventPerson
 from service.runtime import Runtime
 
 events = AuditEvent.__table__  # type: ignore[attr-defined]
+# The trail's own uses that show its contents: accesses like the ``*.read`` events.
+TRAIL_ACCESSES = ("audit.query", "audit.export", "audit.disclosure")
 event_persons = AuditEventPerson.__table__  # type: ignore[attr-defined]
 
 
@@ -38,6 +40,24 @@ def reads(runtime: Runtime, action: str) -> list[Read]:
             ).scalars()
             found.append(Read(row.actor_id, row.entity_id, frozenset(persons)))
     return found
+
+
+@dataclass(frozen=True)
+class Access:
+    action: str
+    entity_id: int | None
+    actor_id: int | None
+
+
+def accesses(runtime: Runtime) -> list[Access]:
+    """Every access event so far (each ``*.read`` and the trail's own queries), in order."""
+    with runtime.read() as c:
+        rows = c.execute(
+            select(events.c.action, events.c.entity_id, events.c.actor_id)
+            .where(events.c.action.endswith(".read") | events.c.action.in_(TRAIL_ACCESSES))
+            .order_by(events.c.seq)
+        ).all()
+    return [Access(r.action, r.entity_id, r.actor_id) for r in rows]
 
 
 def audit_fails(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from service.actor import SYSTEM
+from service.actor import SYSTEM, Actor
 from service.audit.repository.search import page
 from service.audit.search import Filters, FoundEvent
 from service.auth.service import deactivate
@@ -25,6 +25,8 @@ from service.runtime import Runtime
 from tests import factories as make
 from tests.service.chain_first import row_is_free, while_chain_held
 
+# The edits check who asks (since the council's services do): the Sitzungsdienst may make both.
+SITZUNGSDIENST = Actor(user_id=None, person_id=None, roles=frozenset({"sitzungsdienst"}))
 persons = Person.__table__  # type: ignore[attr-defined]
 
 
@@ -52,7 +54,7 @@ def _person_edit(runtime: Runtime) -> tuple[str, int, Callable[[], None]]:
 
     def act() -> None:
         with runtime.write() as c:
-            edit_person(runtime, c, SYSTEM, person_id, function="Amtsleitung")
+            edit_person(runtime, c, SITZUNGSDIENST, person_id, function="Amtsleitung")
 
     return "persons", person_id, act
 
@@ -62,7 +64,7 @@ def _committee_edit(runtime: Runtime) -> tuple[str, int, Callable[[], None]]:
 
     def act() -> None:
         with runtime.write() as c:
-            edit_committee(runtime, c, SYSTEM, committee_id, name="Umbenannt")
+            edit_committee(runtime, c, SITZUNGSDIENST, committee_id, name="Umbenannt")
 
     return "committees", committee_id, act
 

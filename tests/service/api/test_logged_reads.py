@@ -30,8 +30,8 @@ from tests.service.api.test_measures_api import API, login
 from tests.service.reads import audit_fails
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-# Between them they see every internal item, every login and the outbox.
-READERS = ("admin", "ag.leitung", "sitzungsdienst")
+# Between them they see every internal item, every login, the outbox and the audit trail.
+READERS = ("admin", "ag.leitung", "sitzungsdienst", "datenschutz")
 PARAMETER = re.compile(r"\{(\w+)\}")
 
 # Logged reads of the demo city that the sweep must meet (a sample, not the list: the
@@ -43,6 +43,8 @@ LOGGED = {
     f"{API}/measures/{{item_id}}/attachments",
     f"{API}/measures/{{item_id}}/attachments/{{attachment_id}}",
     f"{API}/outbox",
+    f"{API}/audit/events",
+    f"{API}/audit/persons/{{person_id}}/disclosure",
 }
 # Reads that log nothing. ``/users/me`` calls ``service.get_user`` beside a route of that
 # name that does log (``GET /users/{user_id}``): a name is looked up where the code says.

@@ -9,9 +9,10 @@ import pytest
 from service.actor import Actor
 from service.audit import trail
 from service.audit.search import Filters
-from service.errors import AccessDenied
+from service.errors import AccessDenied, ReadNotLogged
 from service.runtime import Runtime
 from tests import factories as make
+from tests.service.reads import audit_fails
 
 USES: dict[str, Callable[[Runtime, Actor, int], object]] = {
     "search": lambda rt, a, _: _in_write(
@@ -46,3 +47,16 @@ def test_the_dsb_and_the_revision_search_the_trail(runtime: Runtime, role: str) 
     found = _in_write(runtime, lambda c: trail.search(runtime, c, reader, Filters(), "Prüfung"))
 
     assert isinstance(found, list)
+
+
+@pytest.mark.parametrize("use", USES)
+def test_a_use_of_the_trail_that_cannot_be_logged_shows_nothing_503(
+    runtime: Runtime, use: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the query's own event failing gave a 500, not the 503 of every read."""
+    person = make.person(runtime)
+    reader = make.user(runtime, "datenschutz")
+    audit_fails(monkeypatch)
+
+    with pytest.raises(ReadNotLogged):
+        USES[use](runtime, reader, person)

@@ -19,7 +19,7 @@ from service.cli import app as cli
 from service.config import get_settings
 from service.main import create_app
 from service.outbox.repository import outbox
-from service.outbox.service import Mail, enqueue, retry
+from service.outbox.service import retry
 from service.runtime import Runtime
 from tests import factories
 from tests.conftest import CHAIN_KEY
@@ -34,22 +34,7 @@ ADDRESS = "ilse.irrlauf@aschersleben.example"
 def recipient(demo: Runtime) -> int:
     """A person whose reminder could not be delivered (a dead letter in the outbox)."""
     with demo.write() as c:
-        person_id = factories.person(demo, c, email=ADDRESS)
-        mail = Mail(
-            reminder_key=f"measure:1/frist:1/vorher-7/person:{person_id}",
-            kind="wiedervorlage",
-            recipient_email=ADDRESS,
-            recipient_person_id=person_id,
-            subject="Wiedervorlage fällig: M-07",
-            context={
-                "anrede": "Guten Tag,",
-                "vertretung": None,
-                "gegenstand": "die Maßnahme M-07",
-                "faellig": demo.now(),
-                "link": "https://example.invalid/massnahmen/7",
-            },
-        )
-        enqueue(c, mail, demo.settings.mail, demo.now())
+        person_id = factories.reminder(demo, c, email=ADDRESS)
         c.execute(
             outbox.update()
             .where(outbox.c.recipient_person_id == person_id)
