@@ -6,7 +6,7 @@ import string
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Connection
@@ -31,6 +31,10 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 # Ids are INTEGER columns (int4 on PostgreSQL): a larger number can name no row, and binding
 # it fails in the driver (SQLite: OverflowError, PostgreSQL: "integer out of range").
 MAX_ID = 2**31 - 1
+
+# The paging parameters of every keyset list: how many rows, and where the last page ended.
+Limit = Annotated[int, Query(ge=1, le=200)]
+Cursor = Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")]
 
 
 def _session(runtime: Runtime, token: str) -> Session:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from service import access, keyset
 from service.actor import Actor
-from service.api.deps import MAX_ID, CurrentActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, CurrentActor, Cursor, Limit, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.auth import deputies, service
 from service.auth.password_policy import check_policy
@@ -159,8 +159,8 @@ def list_users(
     runtime: RuntimeDep,
     admin: Admin,
     active: Annotated[bool | None, Query(description="Nur aktive oder nur deaktivierte.")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> UserPage:
     after = keyset.decode(cursor, BY_ID, int)
     rows, more = service.read_users(

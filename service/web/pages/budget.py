@@ -113,18 +113,8 @@ def create_line(request: Request, form: PostedForm) -> Response:
                     {"fiscal_year": year, "product_account": account or None, **values},
                 )
         except Exception as exc:
-            explained = explain(exc)
-            if explained is None:
-                raise
-            return _page(
-                request,
-                year,
-                explained.status,
-                error=explained.headline,
-                problems=explained.reasons,
-                field_problems=_form_fields(explained.fields),
-                typed=form,
-            )
+            status, again = _form_again(exc, form)
+            return _page(request, year, status, **again)
         return redirect(f"/haushalt?jahr={year}&erledigt=angelegt")
     return _page(
         request,
@@ -185,26 +175,25 @@ def edit_line(request: Request, line_id: LineId, form: PostedForm) -> Response:
             budget.update_line(runtime, connection, actor, line_id, values)
             year = budget.get_line(connection, line_id).fiscal_year
     except Exception as exc:
-        explained = explain(exc)
-        if explained is None:
-            raise
-        return _line_page(
-            request,
-            line_id,
-            explained.status,
-            error=explained.headline,
-            problems=explained.reasons,
-            field_problems=_form_fields(explained.fields),
-            typed=form,
-        )
+        status, again = _form_again(exc, form)
+        return _line_page(request, line_id, status, **again)
     return redirect(f"/haushalt?jahr={year}&erledigt=geaendert")
 
 
-def _form_fields(fields: dict[str, str]) -> dict[str, str]:
-    """The service's problems by the form's inputs."""
+def _form_again(exc: Exception, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """A refusal of the service as the form shows it again: its status, the reasons, each
+    by the form's input it belongs to, and what was typed. Anything else is raised."""
+    explained = explain(exc)
+    if explained is None:
+        raise exc
     inputs = {column: name for name, (column, _, _) in reading.AMOUNTS.items()}
     inputs["product_account"] = "konto"
-    return {inputs.get(name, name): message for name, message in fields.items()}
+    return explained.status, {
+        "error": explained.headline,
+        "problems": explained.reasons,
+        "field_problems": {inputs.get(k, k): v for k, v in explained.fields.items()},
+        "typed": form,
+    }
 
 
 @router.post("/haushalt/import")
