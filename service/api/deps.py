@@ -11,10 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Connection
 
+from service import access
 from service.actor import Actor
 from service.auth.errors import NotSignedIn, PasswordChangeRequired
 from service.auth.tokens import Session, session_for_token
-from service.errors import AccessDenied
 from service.runtime import Runtime
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -104,10 +104,12 @@ ReadDep = Annotated[Connection, Depends(read_connection)]
 WriteDep = Annotated[Connection, Depends(write_connection, scope="function")]
 
 
-def require_role(*roles: str) -> Callable[[Actor], Actor]:
+def permitted(permission: str) -> Callable[[Actor], Actor]:
+    """A route's permission as a dependency (401 without a token, 403 without the role),
+    refused in the words the service uses for it (``service.access``)."""
+
     def check(actor: CurrentActor) -> Actor:
-        if not actor.roles & set(roles):
-            raise AccessDenied(f"Dafür ist eine dieser Rollen nötig: {', '.join(roles)}.")
+        access.require(actor, permission)
         return actor
 
     return check

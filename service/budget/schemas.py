@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.measures.schemas import BudgetLineOut, NoNul
+from service.api.payloads import NoNul
+from service.measures.schemas import BudgetLineOut
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, examples=["12500.00"])]
 Year = Annotated[int, Field(ge=1990, le=2100, examples=[2025])]

@@ -11,8 +11,17 @@ from sqlalchemy.engine import Connection
 
 from service import keyset
 from service.actor import Actor
-from service.api.council import patch_values, permitted
-from service.api.deps import MAX_ID, Cursor, Limit, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import (
+    MAX_ID,
+    Cursor,
+    Limit,
+    MaybeActor,
+    ReadDep,
+    RuntimeDep,
+    WriteDep,
+    permitted,
+)
+from service.api.payloads import patch_values
 from service.api.problems import responses
 from service.committees import attendance, meetings, reading, service
 from service.committees.answers import (

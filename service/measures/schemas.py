@@ -9,6 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from service.api.payloads import NoNul, refuse_nul
+
 
 class AllowedTransition(BaseModel):
     event: str = Field(examples=["an_fva_uebergeben"])
@@ -91,16 +93,6 @@ class MeasurePage(BaseModel):
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class TransitionRequest(BaseModel):
     event: str = Field(examples=["einreichen"], description="Name des Ereignisses.")
     version: int = Field(examples=[1], description="Version, die der Aufrufer zuletzt gelesen hat.")
@@ -110,10 +102,7 @@ class TransitionRequest(BaseModel):
     @field_validator("comment", "data")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        # PostgreSQL cannot store NUL in text and SQLite would: refuse it on both alike.
-        if _has_nul(value):
-            raise PydanticCustomError("nul_character", "Text enthält ein Nullzeichen")
-        return value
+        return refuse_nul(value)
 
 
 class DeadlineOut(BaseModel):
@@ -142,17 +131,6 @@ class HistoryItem(BaseModel):
     role: str | None
     comment: str | None
     data: dict[str, Any]
-
-
-class NoNul(BaseModel):
-    """Refuses NUL in any text member: PostgreSQL cannot store it, SQLite would."""
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise PydanticCustomError("nul_character", "Text enthält ein Nullzeichen")
-        return value
 
 
 class MeasureCreate(NoNul):

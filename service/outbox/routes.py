@@ -6,16 +6,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from service.access import PERMISSIONS
 from service.actor import Actor
-from service.api.deps import MAX_ID, Limit, RuntimeDep, WriteDep, require_role
+from service.api.deps import MAX_ID, Limit, RuntimeDep, WriteDep, permitted
 from service.api.problems import responses
 from service.outbox import service
 from service.outbox.schemas import OutboxItem, OutboxPage
 
 router = APIRouter(prefix="/api/v1/outbox", tags=["Postausgang"])
-Reader = Annotated[Actor, Depends(require_role(*sorted(PERMISSIONS["outbox.read"])))]
-Retrier = Annotated[Actor, Depends(require_role(*sorted(PERMISSIONS["outbox.retry"])))]
+Reader = Annotated[Actor, Depends(permitted("outbox.read"))]
+Retrier = Annotated[Actor, Depends(permitted("outbox.retry"))]
 Status = Literal["pending", "sending", "sent", "failed"]
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.engine import Connection
 
 from service import keyset
 from service.actor import Actor
-from service.api.council import permitted
 from service.api.deps import (
     MAX_ID,
     CurrentActor,
@@ -20,6 +19,7 @@ from service.api.deps import (
     ReadDep,
     RuntimeDep,
     WriteDep,
+    permitted,
 )
 from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.problems import responses

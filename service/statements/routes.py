@@ -9,8 +9,9 @@ from fastapi import APIRouter, Path, Response
 from pydantic import ConfigDict, Field
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
+from service.api.payloads import NoNul
 from service.api.problems import responses
-from service.measures.schemas import NoNul, StatementOut, statement_out
+from service.measures.schemas import StatementOut, statement_out
 from service.statements import service
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Stellungnahmen"])
