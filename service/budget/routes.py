@@ -14,11 +14,11 @@ from service.budget import service
 from service.budget.schemas import (
     BudgetLineCreate,
     BudgetLineListItem,
+    BudgetLineOut,
     BudgetLinePage,
     BudgetLineUpdate,
     ImportResult,
 )
-from service.measures.schemas import BudgetLineOut
 
 router = APIRouter(prefix="/api/v1", tags=["Haushaltsansätze"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]

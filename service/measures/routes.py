@@ -22,23 +22,23 @@ from service.api.deps import (
 )
 from service.api.problems import responses
 from service.api.transitions import TransitionAsked, history_out
+from service.budget.schemas import BudgetLineOut
 from service.measures import export, service
 from service.measures.schemas import (
     AllowedTransition,
-    BudgetLineOut,
     HistoryItem,
     MeasureCreate,
     MeasureDetail,
     MeasurePage,
     MeasureSummary,
     MeasureUpdate,
-    MilestoneOut,
     OpenDeadline,
     SortKey,
     TransitionResponse,
-    statement_out,
 )
+from service.milestones.schemas import MilestoneOut
 from service.runtime import Runtime
+from service.statements.schemas import statement_out
 from workflow.calendar import to_local
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])

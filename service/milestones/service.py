@@ -15,8 +15,8 @@ from service import access, texts
 from service.actor import Actor
 from service.errors import NotFound
 from service.measures import service as measures
-from service.measures.models import Milestone
 from service.milestones import repository
+from service.milestones.models import Milestone
 from service.records import create_row, update_audited
 from service.runtime import Runtime
 from service.texts import TextRule

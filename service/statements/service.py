@@ -17,10 +17,10 @@ from service.actor import Actor
 from service.errors import NotFound
 from service.measures import rules
 from service.measures import service as measures
-from service.measures.models import Statement
 from service.records import insert_audited
 from service.runtime import Runtime
 from service.statements import repository
+from service.statements.models import Statement
 from service.texts import TextRule
 from workflow.calendar import to_local
 from workflow.errors import FieldProblem
