@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from service.access import holds
 from service.api.deps import MAX_ID
 from service.budget import service as budget
-from service.web import budget_form as reading
+from service.web import budget_form
 from service.web.forms import PostedForm, posted_count, posted_id, posted_text
 from service.web.problems import explain
 from service.web.rendering import (
@@ -31,7 +31,9 @@ Year = Annotated[int | None, Query(ge=1990, le=2100)]
 
 
 def _may_change(actor: Any) -> dict[str, bool]:
-    return {name: holds(actor, permission) for name, (_, _, permission) in reading.AMOUNTS.items()}
+    return {
+        name: holds(actor, permission) for name, (_, _, permission) in budget_form.AMOUNTS.items()
+    }
 
 
 def _page(request: Request, year: int | None, status: int = 200, **context: Any) -> Response:
@@ -49,11 +51,11 @@ def _page(request: Request, year: int | None, status: int = 200, **context: Any)
         year=year,
         years=sorted({*range(this_year - 3, this_year + 3), year}),
         rows=rows,
-        totals=reading.totals(rows),
+        totals=budget_form.totals(rows),
         may_plan=holds(actor, "budget.plan"),
         may_import=holds(actor, "budget.spend"),
         may_change=_may_change(actor),
-        amounts=reading.AMOUNTS,
+        amounts=budget_form.AMOUNTS,
         measures=data.measures,
         error=context.get("error"),
         problems=context.get("problems", []),
@@ -78,10 +80,10 @@ def _amounts(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    for name, (column, label, _) in reading.AMOUNTS.items():
+    for name, (column, label, _) in budget_form.AMOUNTS.items():
         if name not in form or not allowed[name]:
             continue
-        amount, problem = reading.money(label, form.get(name))
+        amount, problem = budget_form.money(label, form.get(name))
         if problem:
             problems[name] = problem
         else:
@@ -138,7 +140,7 @@ def _line_page(request: Request, line_id: int, status: int = 200, **context: Any
         title=f"Haushaltsansatz {measure.code} {line.fiscal_year}",
         line=line,
         measure=measure,
-        amounts=reading.AMOUNTS,
+        amounts=budget_form.AMOUNTS,
         may_change=_may_change(actor),
         error=context.get("error"),
         problems=context.get("problems", []),
@@ -186,7 +188,7 @@ def _form_again(exc: Exception, form: dict[str, str]) -> tuple[int, dict[str, An
     explained = explain(exc)
     if explained is None:
         raise exc
-    inputs = {column: name for name, (column, _, _) in reading.AMOUNTS.items()}
+    inputs = {column: name for name, (column, _, _) in budget_form.AMOUNTS.items()}
     inputs["product_account"] = "konto"
     return explained.status, {
         "error": explained.headline,
