@@ -41,7 +41,9 @@ def new_measure(
     typed = {"code": code, "title": title, "description": description}
     problems = texts.problems(rules.MEASURE_TEXTS, typed) + problems
     if programme_id is None:
-        problems.insert(0, FieldProblem("programme_id", "Arbeitspapier", "fehlt."))
+        problems.insert(
+            0, FieldProblem("programme_id", "Arbeitspapier", "Bitte ein Arbeitspapier wählen.")
+        )
     rules.raise_problems(problems)
     assert programme_id is not None
     responsible = responsible_person_id if responsible_person_id is not None else actor.person_id
