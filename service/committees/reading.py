@@ -20,15 +20,12 @@ from service.audit.service import log_read
 from service.committees import repository
 from service.committees.attendance import AttendanceEntry, attendance_list
 from service.committees.meetings import agenda, page_meetings, visible_meeting
-from service.committees.service import voting_member_ids
+from service.committees.service import CHOICES_LIMIT, voting_member_ids
 from service.keyset import After, Sort
 from service.papers.service import open_papers
 from service.people.service import display_name
 from service.runtime import Runtime
 from workflow.calendar import to_local
-
-# The most rows a page's list or a form's choice shows.
-CHOICES_LIMIT = 200
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ COMMITTEE_TEXTS = {
     "short_name": TextRule("Kurzname", 50, required="Bitte einen Kurznamen angeben."),
 }
 MEMBERSHIP_TEXTS = {"role": TextRule("Funktion", 50, required="Bitte eine Funktion angeben.")}
+# The most a form offers to choose from (committees, meetings, papers).
+CHOICES_LIMIT = 200
 
 
 def insert_committee(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
@@ -72,10 +74,10 @@ def page_committees(connection: Connection, **kwargs: Any) -> list[Any]:
     return repository.page_committees(connection, **kwargs)
 
 
-def committee_choices(connection: Connection, limit: int = 200) -> list[Any]:
+def committee_choices(connection: Connection) -> list[Any]:
     """Every committee by name, for a form's choice (every committee's name is public)."""
     return page_committees(
-        connection, kinds=None, kind=None, sort=Sort("name"), after=None, limit=limit
+        connection, kinds=None, kind=None, sort=Sort("name"), after=None, limit=CHOICES_LIMIT
     )
 
 

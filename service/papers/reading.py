@@ -30,9 +30,6 @@ from service.runtime import Runtime
 from workflow.engine import AvailableEvent
 from workflow.spec import WorkflowSpec
 
-# The most rows a page's list or a form's choice shows.
-CHOICES_LIMIT = 200
-
 
 @dataclass(frozen=True)
 class Participant:
@@ -67,9 +64,8 @@ class PaperChoices:
     @property
     def shows_more_than_public(self) -> bool:
         """Sessions of internal working groups and non-public measures are not public."""
-        return any(not access.committee_is_public(m.committee_kind) for m in self.meetings) or any(
-            not m.public for m in self.carriable
-        )
+        internal = [m for m in self.meetings if not access.committee_is_public(m.committee_kind)]
+        return bool(internal) or any(not m.public for m in self.carriable)
 
 
 @dataclass(frozen=True)
@@ -165,7 +161,7 @@ def _upcoming_meetings(connection: Connection, actor: Actor | None, since: datet
         starts_before=None,
         sort=Sort("starts_at"),
         after=None,
-        limit=CHOICES_LIMIT,
+        limit=committees.CHOICES_LIMIT,
     )
 
 
@@ -230,7 +226,7 @@ def newest_papers(
     actor: Actor | None,
     *,
     state: str | None = None,
-    limit: int = CHOICES_LIMIT,
+    limit: int = 200,
 ) -> list[Any]:
     """The newest papers this caller may see, for a page that lists them all (logged as
     ``read_papers`` logs)."""
