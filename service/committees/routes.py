@@ -11,8 +11,17 @@ from sqlalchemy.engine import Connection
 
 from service import keyset
 from service.actor import Actor
-from service.api.council import patch_values, permitted
-from service.api.deps import MAX_ID, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import (
+    MAX_ID,
+    Cursor,
+    Limit,
+    MaybeActor,
+    ReadDep,
+    RuntimeDep,
+    WriteDep,
+    permitted,
+)
+from service.api.payloads import patch_values
 from service.api.problems import responses
 from service.committees import attendance, meetings, reading, service
 from service.committees.answers import (
@@ -50,8 +59,6 @@ MeetingId = Annotated[int, Path(ge=1, le=MAX_ID)]
 MembershipId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CommitteeManager = Annotated[Actor, Depends(permitted("committee.manage"))]
 MeetingManager = Annotated[Actor, Depends(permitted("meeting.manage"))]
-Limit = Annotated[int, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")]
 
 
 @router.get(

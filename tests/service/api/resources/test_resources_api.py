@@ -14,8 +14,8 @@ from service import access
 from service.actor import SYSTEM, Actor
 from service.audit.models import AuditEvent
 from service.audit.verify import verify_chain
+from service.budget.models import BudgetLine
 from service.budget.service import insert_line
-from service.measures.models import BudgetLine
 from service.runtime import Runtime
 from tests.service.api.test_measures_api import (
     API,
