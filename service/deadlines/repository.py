@@ -149,6 +149,7 @@ def open_of_papers(connection: Connection, until: datetime, limit: int) -> list[
                 papers.c.id.label("paper_id"),
                 papers.c.reference,
                 papers.c.title,
+                papers.c.public,
             )
             .join(papers, papers.c.id == deadlines.c.entity_id)
             .where(

@@ -64,7 +64,8 @@ def _written(runtime: Runtime, connection: Connection, actor: Actor, paper_id: i
 @router.get(
     "",
     summary="Vorlagen auflisten",
-    description="Ohne Anmeldung nur öffentliche Vorlagen. Sortierung `id`, `reference` oder "
+    description="Ohne Anmeldung nur öffentliche Vorlagen; eine Seite, die eine nicht "
+    "öffentliche Vorlage nennt, wird protokolliert. Sortierung `id`, `reference` oder "
     "`created_at`, absteigend mit vorangestelltem `-`.",
     response_model=PaperPage,
     responses=responses(401, 422),
@@ -87,7 +88,8 @@ def list_papers(
     cursor: Cursor = None,
 ) -> PaperPage:
     order = keyset.parse_sort(sort, SORTS)
-    rows = service.page_papers(
+    rows = reading.read_papers(
+        runtime,
         connection,
         actor,
         state=state,
@@ -95,7 +97,7 @@ def list_papers(
         committee_id=committee_id,
         sort=order,
         after=keyset.decode(cursor, order, SORT_TYPES[order.key]),
-        limit=limit + 1,
+        limit=limit,
     )
     return PaperPage(
         items=[summary_out(runtime, r) for r in rows[:limit]],
