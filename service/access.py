@@ -110,6 +110,10 @@ _PERMISSION_TEXT = {
     "committee.manage": "Gremien und ihre Mitglieder pflegen",
     "meeting.manage": "Sitzungen, Tagesordnung und Anwesenheit pflegen",
     "person.manage": "Personen anlegen und ändern",
+    "outbox.read": "den Postausgang einsehen",
+    "outbox.retry": "E-Mails erneut senden",
+    "user.manage": "Benutzer verwalten",
+    "user.self": "ein eigenes Konto verwalten",
 }
 
 
@@ -126,7 +130,8 @@ def require(actor: Actor, permission: str) -> None:
 
 def _denied(permission: str) -> str:
     roles = ", ".join(sorted(PERMISSIONS[permission]))
-    return f"{_PERMISSION_TEXT[permission]} dürfen nur diese Rollen: {roles}."
+    what = _PERMISSION_TEXT[permission]
+    return f"{what[0].upper()}{what[1:]} dürfen nur diese Rollen: {roles}."
 
 
 def is_system(actor: Actor | None) -> bool:

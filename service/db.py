@@ -3,11 +3,12 @@
 SQLite gets WAL, a busy timeout and ``BEGIN IMMEDIATE`` for writing transactions: a deferred
 ``BEGIN`` would take the write lock only at the first write and then fail with "database is
 locked" under concurrent writers. Read-only work asks for a plain deferred transaction.
+After an erasure the files are cleaned of what deleted rows left in them (VACUUM).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -93,3 +94,25 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
         connection = connection.execution_options(**{READ_ONLY: True})
         with connection.begin():
             yield connection
+
+
+def reclaim_free_space(engine: Engine, tables: Iterable[str]) -> None:
+    """Overwrites what deleted or updated rows of ``tables`` left behind in the database's
+    files (SQLite: the whole file). Runs outside any transaction: VACUUM refuses one."""
+    raw = engine.raw_connection()
+    try:
+        driver: Any = raw.driver_connection
+        if engine.dialect.name == "sqlite":
+            # secure_delete (set on every connection) zeroes freed cells; VACUUM rebuilds
+            # the file and the WAL checkpoint removes old page images from the log.
+            driver.execute("PRAGMA secure_delete=ON")
+            driver.execute("VACUUM")
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            driver.autocommit = True
+            # FULL rewrites each table into new files, so dead row versions are gone.
+            for table in tables:
+                driver.execute(f"VACUUM (FULL, ANALYZE) {table}")
+            driver.autocommit = False
+    finally:
+        raw.close()

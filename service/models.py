@@ -4,16 +4,20 @@ from service.attachments.models import Attachment
 from service.audit.models import AuditCheckpoint, AuditDetail, AuditEvent, AuditEventPerson
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
 from service.bodies.models import Body
+from service.budget.models import BudgetLine
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
 from service.deadlines.models import Deadline
 from service.definitions.models import StoredDefinition
 from service.idempotency.models import IdempotencyKey
 from service.lifecycle.models import HistoryEntry
-from service.measures.models import BudgetLine, Measure, Milestone, Programme, Statement
+from service.measures.models import Measure
+from service.milestones.models import Milestone
 from service.outbox.models import OutboxMessage
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
 from service.people.models import Person
+from service.programmes.models import Programme
 from service.scheduler.models import JobPeriod, StatusUpdateRound
+from service.statements.models import Statement
 
 __all__ = [
     "AgendaItem",

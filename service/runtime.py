@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from service.config import Settings, get_settings
 from service.db import make_engine, read_transaction, write_transaction
-from service.definitions.service import build_registry
+from service.definitions.registry import build_registry
 from service.lifecycle.service import Lifecycle
 from workflow.registry import Registry
 

@@ -2,8 +2,9 @@
 
 PostgreSQL cannot store NUL in text and SQLite would; the other C0 and C1 control
 characters are invisible on a page and in a PDF yet change what a search or a digest
-finds. So every door gets the same answer from the service: a single line holds none of
-them, a multi-line text keeps only tab and its line breaks.
+finds, break CSV exports and mails, or fake line breaks in a title. So every door gets the
+same answer from the service, in the same words for every domain: a single line holds none
+of them, a multi-line text keeps only tab and its line breaks.
 """
 
 from __future__ import annotations
@@ -13,11 +14,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workflow.engine import COMMENT_FIELD
 from workflow.errors import FieldProblem, InvalidData
+from workflow.spec import FieldSpec
 
 _SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-STEP_VALUE_LIMIT = 10_000
+
+# A value given for a definition's field (a step's data, an editable field), and a step's
+# comment: what the API's transition body allows for the comment.
+FIELD_LIMIT = 10_000
+COMMENT_LIMIT = 10_000
+# The definitions' text fields that are typed in several lines (the web draws a textarea
+# for them); every other field's text is a single line.
+MULTILINE_FIELDS = frozenset({"nutzen", "abschlussvermerk", "grund", "verzoegerungsgrund"})
 
 
 @dataclass(frozen=True)
@@ -28,40 +38,65 @@ class TextRule:
     required: str | None = None  # the message when it is missing, e.g. "Bitte … angeben."
 
 
-def check(what: str, rules: Mapping[str, TextRule], values: Mapping[str, object]) -> None:
-    """Refuses the given texts with every problem at once (422); stores nothing itself.
+def control_problem(text: str, *, multiline: bool) -> str | None:
+    """Why ``text`` cannot be stored as typed, or None."""
+    if multiline and _MULTI_LINE.search(text):
+        return "darf keine Steuerzeichen außer Tabulator und Zeilenumbruch enthalten."
+    if not multiline and _SINGLE_LINE.search(text):
+        return "darf keine Steuerzeichen (auch keinen Zeilenumbruch oder Tabulator) enthalten."
+    return None
+
+
+def problem(rule: TextRule, text: object) -> str | None:
+    """Why ``text`` does not keep ``rule``, or None. A value that is no text is left to the
+    schema or the field's type; an empty one is a problem only where the text is required."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return rule.required
+    if not isinstance(text, str):
+        return None
+    if message := control_problem(text, multiline=rule.multiline):
+        return message
+    if len(text) > rule.limit:
+        return f"höchstens {rule.limit} Zeichen."
+    return None
+
+
+def problems(rules: Mapping[str, TextRule], values: Mapping[str, object]) -> list[FieldProblem]:
+    """Every problem of the given texts, named with its input.
 
     Only the names in ``values`` are checked, so a partial update checks what it changes.
     The texts are taken as given: a form trims what was typed before it asks.
     """
-    problems: list[FieldProblem] = []
+    found: list[FieldProblem] = []
     for name, rule in rules.items():
-        if name not in values:
-            continue
-        text = values[name]
-        if not isinstance(text, str) or not text.strip():
-            if rule.required:
-                problems.append(FieldProblem(name, rule.label, rule.required))
-        elif (_MULTI_LINE if rule.multiline else _SINGLE_LINE).search(text):
-            allowed = " (erlaubt sind Tabulator und Zeilenumbruch)" if rule.multiline else ""
-            problems.append(FieldProblem(name, rule.label, f"enthält Steuerzeichen{allowed}."))
-        elif len(text) > rule.limit:
-            problems.append(FieldProblem(name, rule.label, f"höchstens {rule.limit} Zeichen."))
-    if problems:
-        raise InvalidData(what, problems)
+        if name in values and (message := problem(rule, values[name])):
+            found.append(FieldProblem(name, rule.label, message))
+    return found
+
+
+def check(what: str, rules: Mapping[str, TextRule], values: Mapping[str, object]) -> None:
+    """Refuses with every problem at once (422), so a form can mark each faulty input."""
+    if found := problems(rules, values):
+        raise InvalidData(what, found)
+
+
+def field_rule(field: FieldSpec) -> TextRule:
+    """The rule for text given for a field of a definition."""
+    return TextRule(field.label, FIELD_LIMIT, multiline=field.name in MULTILINE_FIELDS)
 
 
 def check_step(
-    event: str, fields: Mapping[str, Any], data: Mapping[str, object] | None, comment: str | None
+    event: str, fields: Mapping[str, FieldSpec], data: Mapping[str, Any] | None, comment: object
 ) -> None:
-    """The typed values of a step: each a single line, the comment of as many as it needs."""
+    """The typed values of a step of a measure or a paper, and its comment (several lines).
+
+    A name the definition does not know is checked as a single line; the engine refuses
+    it afterwards, and what it says about the text is said first.
+    """
     given = dict(data or {})
     rules = {
-        name: TextRule(fields[name].label if name in fields else name, STEP_VALUE_LIMIT)
+        name: field_rule(fields[name]) if name in fields else TextRule(name, FIELD_LIMIT)
         for name in given
     }
-    rules["comment"] = TextRule("Kommentar", STEP_VALUE_LIMIT, multiline=True)
-    values = {name: value for name, value in given.items() if isinstance(value, str)}
-    if comment is not None:
-        values["comment"] = comment
-    check(event, rules, values)
+    rules[COMMENT_FIELD] = TextRule("Kommentar", COMMENT_LIMIT, multiline=True)
+    check(event, rules, {**given, COMMENT_FIELD: comment})

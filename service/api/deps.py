@@ -6,15 +6,15 @@ import string
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.engine import Connection
 
+from service import access
 from service.actor import Actor
 from service.auth.errors import NotSignedIn, PasswordChangeRequired
 from service.auth.tokens import Session, session_for_token
-from service.errors import AccessDenied
 from service.runtime import Runtime
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -31,6 +31,10 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 # Ids are INTEGER columns (int4 on PostgreSQL): a larger number can name no row, and binding
 # it fails in the driver (SQLite: OverflowError, PostgreSQL: "integer out of range").
 MAX_ID = 2**31 - 1
+
+# The paging parameters of every keyset list: how many rows, and where the last page ended.
+Limit = Annotated[int, Query(ge=1, le=200)]
+Cursor = Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")]
 
 
 def _session(runtime: Runtime, token: str) -> Session:
@@ -100,10 +104,12 @@ ReadDep = Annotated[Connection, Depends(read_connection)]
 WriteDep = Annotated[Connection, Depends(write_connection, scope="function")]
 
 
-def require_role(*roles: str) -> Callable[[Actor], Actor]:
+def permitted(permission: str) -> Callable[[Actor], Actor]:
+    """A route's permission as a dependency (401 without a token, 403 without the role),
+    refused in the words the service uses for it (``service.access``)."""
+
     def check(actor: CurrentActor) -> Actor:
-        if not actor.roles & set(roles):
-            raise AccessDenied(f"Dafür ist eine dieser Rollen nötig: {', '.join(roles)}.")
+        access.require(actor, permission)
         return actor
 
     return check

@@ -1,4 +1,5 @@
-"""One shape for ``POST …/{id}/transitions``, whatever kind of item moves (measure, paper).
+"""One shape for ``POST …/{id}/transitions`` and the history it leaves, whatever kind of
+item moves (measure, paper).
 
 The request is read once by ``asked_transition``: the body, ``If-Match`` merged into the
 expected version, and ``Idempotency-Key``. ``answer`` fires through the domain's service and
@@ -9,7 +10,7 @@ first answer without acting again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
@@ -20,7 +21,12 @@ from service.actor import Actor
 from service.api.deps import IfMatch, expected_version
 from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.lifecycle.service import Transitioned
-from service.measures.schemas import DeadlineOut, TransitionRequest, TransitionResponse
+from service.measures.schemas import (
+    DeadlineOut,
+    HistoryItem,
+    TransitionRequest,
+    TransitionResponse,
+)
 from service.runtime import Runtime
 
 
@@ -117,3 +123,22 @@ def transition_response(done: Transitioned) -> TransitionResponse:
         else None,
         carried_measure_ids=[c.entity_id for c in done.carried],
     )
+
+
+def history_out(entries: Iterable[Any], users: Mapping[int | None, str]) -> list[HistoryItem]:
+    """The steps an item took, each with the name of who took it where ``users`` has it
+    (the public gets none)."""
+    return [
+        HistoryItem(
+            at=e.at,
+            event=e.event,
+            label=e.label,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            actor=users.get(e.actor_user_id),
+            role=e.actor_role,
+            comment=e.comment,
+            data=dict(e.data or {}),
+        )
+        for e in entries
+    ]

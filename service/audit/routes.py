@@ -16,7 +16,7 @@ from fastapi.responses import StreamingResponse
 
 from service.access import holds
 from service.actor import Actor
-from service.api.deps import MAX_ID, CurrentActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, CurrentActor, Cursor, Limit, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.audit import trail
 from service.audit.export import FORMATS
@@ -95,23 +95,7 @@ FiltersDep = Annotated[Filters, Depends(filters)]
 
 
 def _out(event: FoundEvent) -> AuditEventOut:
-    return AuditEventOut(
-        seq=event.seq,
-        chain_key=event.chain_key,
-        ts=event.ts,
-        actor_id=event.actor_id,
-        actor=event.actor,
-        role=event.role,
-        action=event.action,
-        entity_type=event.entity_type,
-        entity_id=event.entity_id,
-        persons=event.persons,
-        changes=event.changes,
-        context=event.context,
-        comment=event.comment,
-        request_id=event.request_id,
-        hash=event.hash,
-    )
+    return AuditEventOut.model_validate(event, from_attributes=True)
 
 
 @router.get(
@@ -128,8 +112,8 @@ def search_events(
     actor: AuditReader,
     purpose: Purpose,
     chosen: FiltersDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> AuditPage:
     after = trail.search_position(cursor)
     found = trail.search(runtime, connection, actor, chosen, purpose, after, limit + 1)

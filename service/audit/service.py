@@ -14,6 +14,7 @@ from service.actor import Actor
 from service.audit import repository
 from service.audit.chain import EventDraft, SealedEvent
 from service.audit.models import READ_SUFFIX
+from service.audit.repository.erasure import clear_values_of
 from service.errors import ReadNotLogged
 
 if TYPE_CHECKING:
@@ -58,6 +59,12 @@ def record(
             comment_person_id=actor.person_id,
         ),
     )
+
+
+def erase_values_of(connection: Connection, person_id: int, now: datetime) -> int:
+    """Clears every readable value of the person beside the chain, with its salt; on the
+    owner connection, since detail rows refuse every other change. How many were cleared."""
+    return clear_values_of(connection, person_id, now)
 
 
 def created(values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

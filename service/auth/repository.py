@@ -100,6 +100,23 @@ def credentials(connection: Connection, username: str) -> Any:
     ).first()
 
 
+def pseudonymise_logins_of(connection: Connection, person_id: int) -> list[int]:
+    """Renames, locks and strips the password of every login of the person, and deletes
+    their tokens (erasure, Art. 17); the ids of those logins."""
+    user_ids = list(
+        connection.execute(select(users.c.id).where(users.c.person_id == person_id)).scalars()
+    )
+    for user_id in user_ids:
+        connection.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(username=f"geloescht-{user_id}", password_hash=None, active=False)
+        )
+    if user_ids:
+        connection.execute(delete(tokens).where(tokens.c.user_id.in_(user_ids)))
+    return user_ids
+
+
 # Deputyships ------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from service.access import holds
+from service.access import require
 from service.actor import SYSTEM, Actor
 from service.audit.service import log_read
 from service.auth import repository, tokens
@@ -27,7 +27,7 @@ from service.auth.errors import (
     UnknownRole,
 )
 from service.auth.password_policy import check_policy
-from service.errors import AccessDenied, NotFound, ServiceError
+from service.errors import NotFound, ServiceError
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
 from workflow.spec import KNOWN_ROLES
@@ -43,8 +43,8 @@ def _known_roles(roles: list[str]) -> list[str]:
 
 def _require_manager(actor: Actor) -> None:
     # The console's operator (SYSTEM) holds the database anyway.
-    if actor != SYSTEM and not holds(actor, "user.manage"):
-        raise AccessDenied("Dafür fehlt die Berechtigung „Benutzer verwalten“.")
+    if actor != SYSTEM:
+        require(actor, "user.manage")
 
 
 def create_user(
@@ -124,6 +124,12 @@ def get_user(connection: Connection, user_id: int) -> Any:
     if row is None:
         raise NotFound("Benutzer", user_id)
     return row
+
+
+def pseudonymise_logins_of(connection: Connection, person_id: int) -> int:
+    """The erasure of a person (Art. 17): their logins keep only an id, lose their password
+    and tokens and are locked. How many logins there were."""
+    return len(repository.pseudonymise_logins_of(connection, person_id))
 
 
 def _log_users(runtime: Runtime, actor: Actor, rows: list[Any]) -> None:

@@ -3,14 +3,13 @@ deputies (``/me``). Who may call what comes from ``service.access.PERMISSIONS``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from service import access, keyset
+from service import keyset
 from service.actor import Actor
-from service.api.deps import MAX_ID, CurrentActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, Cursor, Limit, ReadDep, RuntimeDep, WriteDep, permitted
 from service.api.problems import responses
 from service.auth import deputies, service
 from service.auth.password_policy import check_policy
@@ -25,25 +24,12 @@ from service.auth.schemas import (
     UserPage,
 )
 from service.auth.tokens import hash_password
-from service.errors import AccessDenied
 from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/users", tags=["Benutzer"])
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 DeputyshipId = Annotated[int, Path(ge=1, le=MAX_ID)]
 BY_ID = keyset.Sort("id")
-LABELS = {"user.manage": "Benutzer verwalten", "user.self": "eigenes Konto verwalten"}
-
-
-def permitted(permission: str) -> Callable[[Actor], Actor]:
-    def check(actor: CurrentActor) -> Actor:
-        if not access.holds(actor, permission):
-            raise AccessDenied(f"Dafür fehlt die Berechtigung „{LABELS[permission]}“.")
-        return actor
-
-    return check
-
-
 Admin = Annotated[Actor, Depends(permitted("user.manage"))]
 Self = Annotated[Actor, Depends(permitted("user.self"))]
 
@@ -159,8 +145,8 @@ def list_users(
     runtime: RuntimeDep,
     admin: Admin,
     active: Annotated[bool | None, Query(description="Nur aktive oder nur deaktivierte.")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> UserPage:
     after = keyset.decode(cursor, BY_ID, int)
     rows, more = service.read_users(

@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from service.budget.models import BudgetLine
 from service.keyset import After
-from service.measures.models import BudgetLine, Measure
+from service.measures.models import Measure
 
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]

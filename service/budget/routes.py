@@ -7,18 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, UploadFile
 
 from service import keyset
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
+from service.api.deps import MAX_ID, CurrentActor, Cursor, Limit, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
 from service.api.uploads import TooLarge
 from service.budget import service
 from service.budget.schemas import (
     BudgetLineCreate,
     BudgetLineListItem,
+    BudgetLineOut,
     BudgetLinePage,
     BudgetLineUpdate,
     ImportResult,
 )
-from service.measures.schemas import BudgetLineOut
 
 router = APIRouter(prefix="/api/v1", tags=["Haushaltsansätze"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -75,8 +75,8 @@ def list_lines(
         int | None, Query(ge=1990, le=2100, description="Haushaltsjahr.")
     ] = None,
     measure_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> BudgetLinePage:
     rows = service.read_lines(
         runtime,

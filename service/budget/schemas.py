@@ -7,10 +7,21 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.measures.schemas import BudgetLineOut, NoNul
+from service.api.payloads import NoNul
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, examples=["12500.00"])]
 Year = Annotated[int, Field(ge=1990, le=2100, examples=[2025])]
+
+
+class BudgetLineOut(BaseModel):
+    id: int
+    measure_id: int
+    fiscal_year: int = Field(examples=[2025])
+    product_account: str | None = Field(examples=["11.1.04 / 783100"])
+    one_off_planned: Decimal | None = Field(description="Geplante einmalige Kosten (EUR).")
+    recurring_planned: Decimal | None = Field(description="Geplante laufende Kosten (EUR).")
+    approved: Decimal | None = Field(description="Bewilligt (EUR).")
+    spent: Decimal | None = Field(description="Verausgabt (EUR).")
 
 
 class BudgetLineCreate(NoNul):

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import access
+from service import access, texts
 from service.actor import Actor
 from service.budget import csv_import, repository
 from service.errors import NotFound
@@ -23,11 +23,13 @@ from service.measures import rules
 from service.measures import service as measures
 from service.records import create_row, update_audited
 from service.runtime import Runtime
+from service.texts import TextRule
 from workflow.errors import FieldProblem
 
 budget_lines = repository.budget_lines
 YEAR_PAGE = 500
 ACCOUNT_LENGTH = 50
+TEXTS = {"product_account": TextRule("Produkt/Konto", ACCOUNT_LENGTH)}
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
@@ -118,16 +120,7 @@ def read_line(runtime: Runtime, actor: Actor | None, line_id: int) -> tuple[Any,
 
 
 def _check(values: Mapping[str, Any]) -> None:
-    problems = rules.text_problems(
-        [
-            rules.Text(
-                "product_account",
-                "Produkt/Konto",
-                values.get("product_account"),
-                max_length=ACCOUNT_LENGTH,
-            )
-        ]
-    )
+    problems = texts.problems(TEXTS, values)
     year = values.get("fiscal_year")
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         problems.append(

@@ -1,14 +1,15 @@
-"""Reading a meeting: one view for the API and the Sitzungsdienst's page alike.
+"""Reading meetings: one view for the API and the Sitzungsdienst's pages alike.
 
-A meeting of a council body is public, except the items of its non-public part; a meeting
-of an internal working group is not public at all. A read of either is logged
-(``meeting.read``) before it is shown.
+A meeting of a council body is public, except the items of its non-public part and the
+staff attending; a meeting of an internal working group is not public at all. A read that
+shows any of it is logged (``meeting.read``) before it is shown: of one meeting, or of a
+list that names a meeting of an internal working group.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -18,8 +19,10 @@ from service.actor import Actor
 from service.audit.service import log_read
 from service.committees import repository
 from service.committees.attendance import AttendanceEntry, attendance_list
-from service.committees.meetings import agenda, visible_meeting
-from service.committees.service import voting_member_ids
+from service.committees.meetings import agenda, page_meetings, visible_meeting
+from service.committees.service import CHOICES_LIMIT, voting_member_ids
+from service.keyset import After, Sort
+from service.papers.service import open_papers
 from service.people.service import display_name
 from service.runtime import Runtime
 from workflow.calendar import to_local
@@ -48,6 +51,7 @@ class Attendee:
     status: str | None
     member: bool
     voting: bool
+    public: bool  # a council member of a council body; staff never are
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,16 @@ class MeetingView:
     attendance: list[Attendee]
     recorded: bool
     voting_members: int
+    papers: list[Any] = field(default_factory=list)  # what an agenda item could treat
+
+    @property
+    def shows_more_than_public(self) -> bool:
+        return (
+            not self.public
+            or any(not item.public for item in self.agenda)
+            or any(not a.public for a in self.attendance)
+            or any(not p.public for p in self.papers)
+        )
 
 
 def read_meeting(
@@ -69,17 +83,21 @@ def read_meeting(
     *,
     with_agenda: bool = True,
     with_attendance: bool = False,
+    with_paper_choices: bool = False,
 ) -> MeetingView:
-    """The meeting as this caller may see it: the parts asked for.
+    """The meeting as this caller may see it: the parts asked for (``with_paper_choices``:
+    the papers an agenda item could treat, for a caller who plans the meeting).
 
     Staff see the non-public part and everyone attending; the public sees council bodies'
-    public parts and their council members. A read of a non-public meeting or of a
-    non-public part is logged (``meeting.read``, naming the persons shown) before it is
-    returned.
+    public parts and their council members. A read that shows a non-public meeting, its
+    non-public part, staff attending or a non-public paper to choose is logged once
+    (``meeting.read``, naming the persons shown) before it is returned.
     """
     meeting = visible_meeting(connection, actor, meeting_id)
     view = meeting_view(connection, actor, meeting, with_agenda, with_attendance)
-    if not view.public or any(not item.public for item in view.agenda):
+    if with_paper_choices and access.holds(actor, "meeting.manage"):
+        view = replace(view, papers=open_papers(runtime, connection, CHOICES_LIMIT))
+    if view.shows_more_than_public:
         log_read(
             runtime, actor, "meeting", meeting_id, persons=[a.person_id for a in view.attendance]
         )
@@ -132,7 +150,8 @@ def _attendees(
 ) -> list[Attendee]:
     people = repository.persons_by_id(connection, [e.person_id for e in entries])
     staff = access.holds(actor, "person.read")
-    public_people = set() if staff else _in_public_committee(connection, list(people))
+    public_people = _in_public_committee(connection, list(people))
+    public = {p: access.person_is_public(people[p], p in public_people) for p in people}
     return [
         Attendee(
             e.person_id,
@@ -140,11 +159,43 @@ def _attendees(
             e.status,
             e.member,
             e.person_id in voting,
+            public[e.person_id],
         )
         for e in entries
-        if staff or access.person_is_public(people[e.person_id], e.person_id in public_people)
+        if staff or public[e.person_id]
     ]
 
 
 def _in_public_committee(connection: Connection, person_ids: list[int]) -> set[int]:
     return repository.in_public_committee(connection, person_ids, access.PUBLIC_COMMITTEE_KINDS)
+
+
+def read_meetings(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor | None,
+    *,
+    committee_id: int | None,
+    starts_from: datetime | None,
+    starts_before: datetime | None,
+    sort: Sort,
+    after: After | None,
+    limit: int,
+) -> list[Any]:
+    """A page of the meetings this caller may see, with one row more than shown when another
+    page follows. A page that names a meeting of an internal working group is logged
+    (``meeting.read``, no single meeting) before it is returned; one of council bodies'
+    meetings only is not: they are public."""
+    rows = page_meetings(
+        connection,
+        actor,
+        committee_id=committee_id,
+        starts_from=starts_from,
+        starts_before=starts_before,
+        sort=sort,
+        after=after,
+        limit=limit + 1,
+    )
+    if any(not access.committee_is_public(r.committee_kind) for r in rows[:limit]):
+        log_read(runtime, actor, "meeting", None)
+    return rows

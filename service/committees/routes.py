@@ -11,8 +11,17 @@ from sqlalchemy.engine import Connection
 
 from service import keyset
 from service.actor import Actor
-from service.api.council import patch_values, permitted
-from service.api.deps import MAX_ID, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import (
+    MAX_ID,
+    Cursor,
+    Limit,
+    MaybeActor,
+    ReadDep,
+    RuntimeDep,
+    WriteDep,
+    permitted,
+)
+from service.api.payloads import patch_values
 from service.api.problems import responses
 from service.committees import attendance, meetings, reading, service
 from service.committees.answers import (
@@ -50,8 +59,6 @@ MeetingId = Annotated[int, Path(ge=1, le=MAX_ID)]
 MembershipId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CommitteeManager = Annotated[Actor, Depends(permitted("committee.manage"))]
 MeetingManager = Annotated[Actor, Depends(permitted("meeting.manage"))]
-Limit = Annotated[int, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")]
 
 
 @router.get(
@@ -134,7 +141,8 @@ def edit_committee(
     "/{committee_id}/memberships",
     summary="Mitgliedschaften eines Gremiums",
     description="Öffentlich nur für Gremien des Rates und nur Ratsmitglieder, keine "
-    "Beschäftigten der Verwaltung; `active_on` zeigt die Besetzung an einem Tag.",
+    "Beschäftigten der Verwaltung (ein Abruf, der solche zeigt, wird protokolliert); "
+    "`active_on` zeigt die Besetzung an einem Tag.",
     response_model=MembershipPage,
     responses=responses(401, 404, 422),
 )
@@ -217,12 +225,14 @@ def _written(connection: Connection, actor: Actor, meeting_id: int) -> MeetingDe
 @meetings_router.get(
     "",
     summary="Sitzungen auflisten",
-    description="Ohne Anmeldung nur Sitzungen der Gremien des Rates. Sortierung `starts_at` "
+    description="Ohne Anmeldung nur Sitzungen der Gremien des Rates; eine Seite, die eine "
+    "Sitzung einer internen Arbeitsgruppe nennt, wird protokolliert. Sortierung `starts_at` "
     "(Vorgabe) oder `id`, absteigend mit `-`.",
     response_model=MeetingPage,
     responses=responses(401, 422),
 )
 def list_meetings(
+    runtime: RuntimeDep,
     connection: ReadDep,
     actor: MaybeActor,
     committee_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -233,7 +243,8 @@ def list_meetings(
     cursor: Cursor = None,
 ) -> MeetingPage:
     order = keyset.parse_sort(sort, ("starts_at", "id"))
-    rows = meetings.page_meetings(
+    rows = reading.read_meetings(
+        runtime,
         connection,
         actor,
         committee_id=committee_id,
@@ -241,7 +252,7 @@ def list_meetings(
         starts_before=_aware(starts_before, "starts_before"),
         sort=order,
         after=keyset.decode(cursor, order, datetime if order.key == "starts_at" else int),
-        limit=limit + 1,
+        limit=limit,
     )
     return MeetingPage(
         items=[meeting_summary(r) for r in rows[:limit]],
@@ -328,7 +339,7 @@ def add_agenda_item(
     summary="Anwesenheitsliste",
     description="Jedes Mitglied am Sitzungstag mit `anwesend`, `entschuldigt` oder "
     "`abwesend` (`null`, solange keine Liste erfasst ist). Ohne Anmeldung nur Ratsmitglieder "
-    "öffentlicher Gremien.",
+    "öffentlicher Gremien; ein Abruf, der mehr zeigt, wird protokolliert.",
     response_model=AttendanceList,
     responses=responses(401, 404),
 )

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from service.api.council import Text
+from service.api.payloads import Text
 
 CommitteeKind = Literal["ag", "gemeinsame_beratung", "ausschuss", "rat"]
 Id = Field(ge=1, le=2**31 - 1)

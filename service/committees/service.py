@@ -20,6 +20,7 @@ from service.auth.errors import NotSignedIn
 from service.bodies.service import current_body_id
 from service.committees import repository
 from service.errors import Conflict, NotFound
+from service.keyset import Sort
 from service.records import create_row, update_audited
 from service.runtime import Runtime
 from service.texts import TextRule
@@ -31,6 +32,8 @@ COMMITTEE_TEXTS = {
     "short_name": TextRule("Kurzname", 50, required="Bitte einen Kurznamen angeben."),
 }
 MEMBERSHIP_TEXTS = {"role": TextRule("Funktion", 50, required="Bitte eine Funktion angeben.")}
+# The most a form offers to choose from (committees, meetings, papers).
+CHOICES_LIMIT = 200
 
 
 def insert_committee(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
@@ -69,6 +72,13 @@ def get_committee(connection: Connection, committee_id: int) -> Any:
 
 def page_committees(connection: Connection, **kwargs: Any) -> list[Any]:
     return repository.page_committees(connection, **kwargs)
+
+
+def committee_choices(connection: Connection) -> list[Any]:
+    """Every committee by name, for a form's choice (every committee's name is public)."""
+    return page_committees(
+        connection, kinds=None, kind=None, sort=Sort("name"), after=None, limit=CHOICES_LIMIT
+    )
 
 
 def voting_members(connection: Connection, committee_id: int, on: date) -> int:
@@ -204,9 +214,10 @@ def read_memberships(
 ) -> list[Any]:
     """The members as this caller may see them: up to ``limit`` and one more, if there is.
 
-    Members of council bodies are public figures, except staff; members of internal working
-    groups are staff, so their list is personal data of a non-public body: only for staff,
-    and each read is logged (``committee.read``, naming the members shown).
+    Members of council bodies are public figures, except staff (the Oberbürgermeister in a
+    committee); members of internal working groups are staff, so their list is personal
+    data of a non-public body: only for staff. A read that shows a member the public would
+    not see is logged (``committee.read``, naming the members shown).
     """
     committee = get_committee(connection, committee_id)
     if not access.may_see_committee_internals(actor, committee):
@@ -222,9 +233,10 @@ def read_memberships(
         after_id=after_id,
         limit=limit + 1,
     )
-    if not access.committee_is_public(committee.kind):
-        shown = [r.person_id for r in rows[:limit]]
-        log_read(runtime, actor, "committee", committee_id, persons=shown)
+    public = access.committee_is_public(committee.kind)
+    shown = rows[:limit]
+    if not public or any(not access.person_is_public(r, public) for r in shown):
+        log_read(runtime, actor, "committee", committee_id, persons=[r.person_id for r in shown])
     return rows
 
 

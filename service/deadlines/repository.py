@@ -10,9 +10,10 @@ from sqlalchemy import Table, false, select, true, update
 from sqlalchemy.engine import Connection
 
 from service.deadlines.models import Deadline
-from service.measures.models import Measure, Programme
+from service.measures.models import Measure
 from service.papers.models import Paper
 from service.people.models import Person
+from service.programmes.models import Programme
 
 deadlines: Table = Deadline.__table__  # type: ignore[attr-defined]
 measures: Table = Measure.__table__  # type: ignore[attr-defined]
@@ -148,6 +149,7 @@ def open_of_papers(connection: Connection, until: datetime, limit: int) -> list[
                 papers.c.id.label("paper_id"),
                 papers.c.reference,
                 papers.c.title,
+                papers.c.public,
             )
             .join(papers, papers.c.id == deadlines.c.entity_id)
             .where(

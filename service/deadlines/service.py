@@ -3,8 +3,8 @@
 The sweep (``service.scheduler.deadline_sweep``) reads and plans deadlines here inside its
 own transaction. ``read_deadlines`` is the overview the ``/fristen`` page shows: open
 deadlines of measures and papers, grouped by responsible person and by Arbeitspapier. It
-names non-public measures and who is responsible for them, so when it shows one, the read
-is logged (``deadline.read``) before it is returned.
+names non-public measures and papers and who is responsible for the measures, so when it
+shows one, the read is logged (``deadline.read``) before it is returned.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def read_deadlines(
             paper_rows = repository.open_of_papers(connection, until, LIMIT)
     measure_due = [_due(r, now, _responsible(r)) for r in rows[:LIMIT]]
     hidden = [d.row for d in measure_due if not d.row.public]
-    if hidden:
+    if hidden or any(not r.public for r in paper_rows):
         log_read(
             runtime, actor, "deadline", None, persons=[r.responsible_person_id for r in hidden]
         )

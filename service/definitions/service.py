@@ -17,7 +17,7 @@ from service.audit.service import record
 from service.definitions import repository
 from workflow.errors import DefinitionError, Problem
 from workflow.loader import content_hash, definition_files, parse_text
-from workflow.registry import Registry, cascade_problems
+from workflow.registry import cascade_problems
 
 
 def store_files(
@@ -78,13 +78,6 @@ def store_files(
         )
         results.append((spec.name, spec.version, True))
     return results
-
-
-def build_registry(connection: Connection) -> Registry:
-    registry = Registry()
-    for row in repository.texts(connection):
-        registry.register(parse_text(row.content, f"<{row.name} v{row.version}>"))
-    return registry
 
 
 def stored_versions(connection: Connection) -> list[tuple[str, int, str, datetime]]:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from service.measures.rules import control_problem
+from service import texts
+from service.measures.rules import MEASURE_TEXTS
+from service.texts import TextRule
 from workflow.spec import FieldSpec, WorkflowSpec
 from workflow.values import ValueProblem, normalize
 
@@ -29,7 +31,6 @@ _FIELD_ALIASES = {
     "personenbezogen": ("personenbezogene daten",),
     "personalwirksam": ("personalrat", "verändert arbeitsweise"),
 }
-_MAX = {"code": 30, "title": 500}
 _BOOLEAN = FieldSpec("public", "Öffentlich", "boolean")
 
 
@@ -108,11 +109,13 @@ def parse_row(
     for index, (target, text) in mapped.items():
         raw = cells[index] if index < len(cells) else None
         if isinstance(raw, str):
-            multiline = target == "description" or target.startswith("field:")
-            if problem := control_problem(raw, multiline=multiline):
+            # Checked as the form and the API check it; blanks around a cell do not count.
+            rule = _text_rule(target, spec)
+            problem = texts.control_problem(raw, multiline=rule.multiline)
+            raw = raw.strip() or None
+            if problem := problem or (raw and texts.problem(rule, raw)):
                 errors.append(RowError(number, text, problem.removesuffix(".")))
                 continue
-            raw = raw.strip() or None
         if raw is None:
             continue
         if target.startswith("field:"):
@@ -127,11 +130,7 @@ def parse_row(
             except ValueProblem as exc:
                 errors.append(RowError(number, text, f"{exc} (gelesen: „{raw}“)"))
         else:
-            text_value = _text(raw)
-            limit = _MAX.get(target)
-            if limit is not None and len(text_value) > limit:
-                errors.append(RowError(number, text, f"höchstens {limit} Zeichen"))
-            values[target] = text_value
+            values[target] = _text(raw)
     for target, label in (("code", "Kennung"), ("title", "Titel")):
         if target not in values and not any(e.column == header_of.get(target) for e in errors):
             errors.append(RowError(number, header_of.get(target, label), "Pflichtangabe fehlt"))
@@ -153,6 +152,12 @@ def parse_row(
         ),
         [],
     )
+
+
+def _text_rule(target: str, spec: WorkflowSpec) -> TextRule:
+    if target.startswith("field:"):
+        return texts.field_rule(spec.fields[target.removeprefix("field:")])
+    return MEASURE_TEXTS.get(target) or TextRule(target, texts.FIELD_LIMIT)
 
 
 def _plain(raw: Any) -> Any:

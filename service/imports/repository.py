@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from service.auth.models import User
-from service.measures.models import Measure, Programme
+from service.measures.models import Measure
 from service.people.models import Person
+from service.programmes.models import Programme
 
 users = User.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]

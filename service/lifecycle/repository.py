@@ -10,8 +10,9 @@ from sqlalchemy.engine import Connection
 
 from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
-from service.measures.models import Measure, Statement
+from service.measures.models import Measure
 from service.papers.models import Paper, PaperMeasure
+from service.statements.models import Statement
 
 measures: Table = Measure.__table__  # type: ignore[attr-defined]
 papers: Table = Paper.__table__  # type: ignore[attr-defined]

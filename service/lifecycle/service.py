@@ -1,6 +1,7 @@
 """The one transition path: every state change of a measure or paper goes through ``fire``.
 
-In one transaction: read the item with its version, let the engine decide, update the row
+In one transaction: read the item with its version, check what was typed for the step
+(``service.texts``), let the engine decide, update the row
 only if the version is still the same, close and start deadlines, write the history entry
 and the audit event. The caller owns the transaction, so a vote on a paper can apply to all
 measures it carries at once, or to none.
@@ -15,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import access
+from service import access, texts
 from service.actor import Actor
 from service.audit import repository as audit
 from service.audit.chain import EventDraft
@@ -68,9 +69,11 @@ class Lifecycle:
         row = repository.load_item(connection, entity_type, entity_id)
         if row is None:
             raise NotFound(ENTITY_LABELS[entity_type], entity_id)
+        engine = self.registry.engine(row.definition_name, row.definition_version)
+        # What was typed is judged first, the same for every door and kind of item.
+        texts.check_step(event, engine.spec.fields, data, comment)
         if expected_version is not None and row.version != expected_version:
             raise StaleVersion(entity_type, entity_id, expected_version)
-        engine = self.registry.engine(row.definition_name, row.definition_version)
         transition = engine.spec.transition(row.state, event)
         if (
             not by_vote

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import access
+from service import access, texts
 from service.actor import Actor
 from service.measures import rules
 from service.measures.models import Measure
@@ -39,9 +39,11 @@ def new_measure(
     """
     clean, problems = rules.editable_fields(runtime.registry.latest("massnahme"), fields or {})
     typed = {"code": code, "title": title, "description": description}
-    problems = rules.text_problems(rules.measure_texts(typed)) + problems
+    problems = texts.problems(rules.MEASURE_TEXTS, typed) + problems
     if programme_id is None:
-        problems.insert(0, FieldProblem("programme_id", "Arbeitspapier", "fehlt."))
+        problems.insert(
+            0, FieldProblem("programme_id", "Arbeitspapier", "Bitte ein Arbeitspapier wählen.")
+        )
     rules.raise_problems(problems)
     assert programme_id is not None
     responsible = responsible_person_id if responsible_person_id is not None else actor.person_id

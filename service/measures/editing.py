@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import access
+from service import access, texts
 from service.actor import Actor
 from service.measures import rules
 from service.measures.models import Measure
@@ -38,7 +38,7 @@ def update_measure(
     engine = runtime.registry.engine(row.definition_name, row.definition_version)
     values = {k: changes[k] for k in EDITABLE_COLUMNS if k in changes}
     fields, problems = rules.editable_fields(engine, changes.get("fields") or {})
-    rules.raise_problems(rules.text_problems(rules.measure_texts(values)) + problems)
+    rules.raise_problems(texts.problems(rules.MEASURE_TEXTS, values) + problems)
     access.require_edit_measure(actor, row)
     responsible = values.get("responsible_person_id", row.responsible_person_id)
     if responsible != row.responsible_person_id:

@@ -13,9 +13,7 @@ from service.actor import Actor
 from service.errors import AccessDenied, NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
-from service.measures import rules
 from service.runtime import Runtime
-from workflow.engine import COMMENT_FIELD
 from workflow.errors import Forbidden
 
 
@@ -37,9 +35,6 @@ def fire_by_user(
     if row is None:
         raise NotFound("Maßnahme", measure_id)
     access.require_visible(actor, row, "Maßnahme", measure_id)
-    spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
-    typed = rules.Text(COMMENT_FIELD, "Kommentar", comment, multiline=True)
-    rules.raise_problems(rules.data_problems(spec, data or {}) + rules.text_problems([typed]))
     acting = replace(actor, roles=access.transition_roles(actor, row))
     try:
         return fire(

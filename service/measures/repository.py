@@ -19,9 +19,11 @@ from sqlalchemy.engine import Connection
 from service import keyset
 from service.deadlines.models import Deadline
 from service.keyset import After
-from service.measures.models import Measure, Programme, Statement
+from service.measures.models import Measure
 from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
+from service.programmes.models import Programme
+from service.statements.models import Statement
 
 measures = Measure.__table__  # type: ignore[attr-defined]
 programmes = Programme.__table__  # type: ignore[attr-defined]

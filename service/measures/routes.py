@@ -12,31 +12,33 @@ from service import keyset
 from service.api.deps import (
     MAX_ID,
     CurrentActor,
+    Cursor,
     IfMatch,
+    Limit,
     MaybeActor,
     RuntimeDep,
     WriteDep,
     expected_version,
 )
 from service.api.problems import responses
-from service.api.transitions import TransitionAsked
+from service.api.transitions import TransitionAsked, history_out
+from service.budget.schemas import BudgetLineOut
 from service.measures import export, service
 from service.measures.schemas import (
     AllowedTransition,
-    BudgetLineOut,
     HistoryItem,
     MeasureCreate,
     MeasureDetail,
     MeasurePage,
     MeasureSummary,
     MeasureUpdate,
-    MilestoneOut,
     OpenDeadline,
     SortKey,
     TransitionResponse,
-    statement_out,
 )
+from service.milestones.schemas import MilestoneOut
 from service.runtime import Runtime
+from service.statements.schemas import statement_out
 from workflow.calendar import to_local
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
@@ -101,8 +103,8 @@ def list_measures(
     actor: MaybeActor,
     f: FilterDep,
     sort: SortDep = "id",
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> MeasurePage:
     order = keyset.parse_sort(sort, tuple(SORT_TYPES))
     after = keyset.decode(cursor, order, SORT_TYPES[order.key])
@@ -293,17 +295,4 @@ def measure_history(
     measure_id: MeasureId, runtime: RuntimeDep, actor: MaybeActor
 ) -> list[HistoryItem]:
     read = service.read_history(runtime, actor, measure_id)
-    return [
-        HistoryItem(
-            at=e.at,
-            event=e.event,
-            label=e.label,
-            from_state=e.from_state,
-            to_state=e.to_state,
-            actor=read.users.get(e.actor_user_id),
-            role=e.actor_role,
-            comment=e.comment,
-            data=dict(e.data or {}),
-        )
-        for e in read.entries
-    ]
+    return history_out(read.entries, read.users)

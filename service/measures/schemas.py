@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
+
+from service.api.payloads import NoNul, refuse_nul
+from service.budget.schemas import BudgetLineOut
+from service.milestones.schemas import MilestoneOut
+from service.statements.schemas import StatementOut
 
 
 class AllowedTransition(BaseModel):
@@ -31,36 +35,6 @@ class MeasureSummary(BaseModel):
     public: bool
     responsible_person_id: int | None = None
     updated_at: datetime | None = None
-
-
-class StatementOut(BaseModel):
-    id: int
-    kind: Literal["datenschutz", "informationssicherheit", "personalrat"]
-    kind_label: str = Field(examples=["Datenschutzbeauftragte"])
-    outcome: Literal["zustimmend", "mit_auflagen", "ablehnend"]
-    given_on: date
-    text: str | None
-    author: str | None = Field(description="Verfasser; für die Öffentlichkeit ausgeblendet.")
-    created_at: datetime
-
-
-class BudgetLineOut(BaseModel):
-    id: int
-    measure_id: int
-    fiscal_year: int = Field(examples=[2025])
-    product_account: str | None = Field(examples=["11.1.04 / 783100"])
-    one_off_planned: Decimal | None = Field(description="Geplante einmalige Kosten (EUR).")
-    recurring_planned: Decimal | None = Field(description="Geplante laufende Kosten (EUR).")
-    approved: Decimal | None = Field(description="Bewilligt (EUR).")
-    spent: Decimal | None = Field(description="Verausgabt (EUR).")
-
-
-class MilestoneOut(BaseModel):
-    id: int
-    measure_id: int
-    title: str = Field(examples=["Pilot im Amt 21"])
-    due_on: date | None
-    done_on: date | None
 
 
 class OpenDeadline(BaseModel):
@@ -91,16 +65,6 @@ class MeasurePage(BaseModel):
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class TransitionRequest(BaseModel):
     event: str = Field(examples=["einreichen"], description="Name des Ereignisses.")
     version: int = Field(examples=[1], description="Version, die der Aufrufer zuletzt gelesen hat.")
@@ -110,10 +74,7 @@ class TransitionRequest(BaseModel):
     @field_validator("comment", "data")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        # PostgreSQL cannot store NUL in text and SQLite would: refuse it on both alike.
-        if _has_nul(value):
-            raise PydanticCustomError("nul_character", "Text enthält ein Nullzeichen")
-        return value
+        return refuse_nul(value)
 
 
 class DeadlineOut(BaseModel):
@@ -142,17 +103,6 @@ class HistoryItem(BaseModel):
     role: str | None
     comment: str | None
     data: dict[str, Any]
-
-
-class NoNul(BaseModel):
-    """Refuses NUL in any text member: PostgreSQL cannot store it, SQLite would."""
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise PydanticCustomError("nul_character", "Text enthält ein Nullzeichen")
-        return value
 
 
 class MeasureCreate(NoNul):
@@ -207,24 +157,3 @@ class MeasureUpdate(NoNul):
 SortKey = Literal[
     "id", "-id", "code", "-code", "title", "-title", "state", "-state", "updated_at", "-updated_at"
 ]
-
-
-STATEMENT_KIND_LABELS = {
-    "datenschutz": "Datenschutzbeauftragte",
-    "informationssicherheit": "Informationssicherheitsbeauftragte",
-    "personalrat": "Personalrat",
-}
-
-
-def statement_out(row: Any, author: str | None) -> StatementOut:
-    """A statement with its author's name, which the service gives to staff only."""
-    return StatementOut(
-        id=row.id,
-        kind=row.kind,
-        kind_label=STATEMENT_KIND_LABELS.get(row.kind, row.kind),
-        outcome=row.outcome,
-        given_on=row.given_on,
-        text=row.text,
-        author=author,
-        created_at=row.created_at,
-    )

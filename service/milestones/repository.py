@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from service.measures.models import Milestone
+from service.milestones.models import Milestone
 
 milestones = Milestone.__table__  # type: ignore[attr-defined]
 

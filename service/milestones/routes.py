@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
-from pydantic import ConfigDict, Field
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
-from service.measures.schemas import MilestoneOut, NoNul
 from service.milestones import service
+from service.milestones.schemas import MilestoneCreate, MilestoneOut, MilestoneUpdate
 
 router = APIRouter(prefix="/api/v1", tags=["Meilensteine"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-class MilestoneCreate(NoNul):
-    model_config = ConfigDict(extra="forbid")
-
-    title: str = Field(min_length=1, max_length=300, examples=["Rollout Bürgeramt"])
-    due_on: date | None = Field(default=None, examples=["2026-06-30"])
-    done_on: date | None = None
-
-
-class MilestoneUpdate(NoNul):
-    model_config = ConfigDict(extra="forbid")
-
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    due_on: date | None = None
-    done_on: date | None = Field(default=None, description="Erledigt am; `null` setzt zurück.")
 
 
 @router.get(

@@ -11,18 +11,19 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import access
+from service import access, texts
 from service.actor import Actor
 from service.errors import NotFound
-from service.measures import rules
 from service.measures import service as measures
-from service.measures.models import Milestone
 from service.milestones import repository
+from service.milestones.models import Milestone
 from service.records import create_row, update_audited
 from service.runtime import Runtime
+from service.texts import TextRule
 
 milestones = Milestone.__table__  # type: ignore[attr-defined]
 TITLE_LENGTH = 300
+TEXTS = {"title": TextRule("Titel", TITLE_LENGTH, required="Bitte einen Titel angeben.")}
 
 
 def read_milestones(runtime: Runtime, actor: Actor | None, measure_id: int) -> list[Any]:
@@ -39,15 +40,11 @@ def get_milestone(connection: Connection, milestone_id: int) -> Any:
     return row
 
 
-def _check_title(title: Any) -> None:
-    rules.check_texts(rules.Text("title", "Titel", title, required=True, max_length=TITLE_LENGTH))
-
-
 def new_milestone(
     runtime: Runtime, connection: Connection, actor: Actor, measure_id: int, **values: Any
 ) -> int:
     measure = measures.visible_measure(connection, actor, measure_id)
-    _check_title(values.get("title"))
+    texts.check("meilenstein", TEXTS, {"title": values.get("title")})
     access.require_edit_milestones(actor, measure)
     return insert_milestone(runtime, connection, actor, measure_id=measure_id, **values)
 
@@ -61,8 +58,7 @@ def update_milestone(
 ) -> None:
     milestone = get_milestone(connection, milestone_id)
     measure = measures.visible_measure(connection, actor, milestone.measure_id)
-    if "title" in changes:
-        _check_title(changes["title"])
+    texts.check("meilenstein", TEXTS, changes)
     access.require_edit_milestones(actor, measure)
     if not changes:
         return

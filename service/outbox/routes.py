@@ -6,37 +6,21 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from service.access import PERMISSIONS
 from service.actor import Actor
-from service.api.deps import MAX_ID, RuntimeDep, WriteDep, require_role
+from service.api.deps import MAX_ID, Limit, RuntimeDep, WriteDep, permitted
 from service.api.problems import responses
 from service.outbox import service
 from service.outbox.schemas import OutboxItem, OutboxPage
 
 router = APIRouter(prefix="/api/v1/outbox", tags=["Postausgang"])
-Reader = Annotated[Actor, Depends(require_role(*sorted(PERMISSIONS["outbox.read"])))]
-Retrier = Annotated[Actor, Depends(require_role(*sorted(PERMISSIONS["outbox.retry"])))]
+Reader = Annotated[Actor, Depends(permitted("outbox.read"))]
+Retrier = Annotated[Actor, Depends(permitted("outbox.retry"))]
 Status = Literal["pending", "sending", "sent", "failed"]
 
 
 def _item(row: Any) -> OutboxItem:
-    return OutboxItem(
-        id=row.id,
-        kind=row.kind,
-        reminder_key=row.reminder_key,
-        message_id=row.message_id,
-        recipient_email=row.recipient_email,
-        subject=row.subject,
-        status=row.status,
-        status_label=service.STATUS_LABELS.get(row.status, row.status),
-        attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at,
-        last_error=row.last_error,
-        entity_type=row.entity_type,
-        entity_id=row.entity_id,
-        created_at=row.created_at,
-        sent_at=row.sent_at,
-    )
+    label = service.STATUS_LABELS.get(row.status, row.status)
+    return OutboxItem.model_validate({**row._mapping, "status_label": label})
 
 
 @router.get(
@@ -51,7 +35,7 @@ def list_outbox(
     runtime: RuntimeDep,
     actor: Reader,
     status: Annotated[Status | None, Query(description="Nur dieser Zustand.")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Limit = 50,
     cursor: Annotated[int | None, Query(ge=0, le=MAX_ID, description="`next_cursor`.")] = None,
 ) -> OutboxPage:
     page = service.read_messages(runtime, actor, [status] if status else None, cursor, limit)

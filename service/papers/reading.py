@@ -3,12 +3,13 @@
 The view holds what this caller may see, nothing more: the public sees public papers,
 public votes, public measures and council members; staff see everything, and a read
 that shows them what the public would not see is logged (``paper.read``) before it is
-returned.
+returned: one paper (with what its page offers to choose), or a list that names one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -17,11 +18,13 @@ from service import access
 from service.actor import Actor
 from service.audit.service import log_read
 from service.auth.service import usernames
+from service.committees import meetings
 from service.committees import service as committees
-from service.keyset import Sort
+from service.keyset import After, Sort
 from service.lifecycle import repository as lifecycle_repository
 from service.papers import repository
-from service.papers.service import allowed_events, page_papers, visible_paper
+from service.papers.carrying import carriable_measures
+from service.papers.service import allowed_events, is_final, page_papers, visible_paper
 from service.people.service import display_name
 from service.runtime import Runtime
 from workflow.engine import AvailableEvent
@@ -49,6 +52,23 @@ class VoteView:
 
 
 @dataclass(frozen=True)
+class PaperChoices:
+    """What the caller's forms on the paper offer: committees and meetings to plan a step of
+    the Beratungsfolge for (``planning``), measures the draft could still carry."""
+
+    planning: bool = False
+    committees: list[Any] = field(default_factory=list)
+    meetings: list[Any] = field(default_factory=list)
+    carriable: list[Any] = field(default_factory=list)
+
+    @property
+    def shows_more_than_public(self) -> bool:
+        """Sessions of internal working groups and non-public measures are not public."""
+        internal = [m for m in self.meetings if not access.committee_is_public(m.committee_kind)]
+        return bool(internal) or any(not m.public for m in self.carriable)
+
+
+@dataclass(frozen=True)
 class PaperView:
     paper: Any
     spec: WorkflowSpec
@@ -58,6 +78,7 @@ class PaperView:
     allowed: list[AvailableEvent] = field(default_factory=list)
     history: list[Any] = field(default_factory=list)
     history_users: dict[int | None, str] = field(default_factory=dict)
+    choices: PaperChoices = field(default_factory=PaperChoices)
 
     @property
     def shows_more_than_public(self) -> bool:
@@ -65,6 +86,7 @@ class PaperView:
             not self.paper.public
             or any(not v.public for v in self.votes)
             or any(not m.public for m in self.measures)
+            or self.choices.shows_more_than_public
         )
 
 
@@ -76,11 +98,15 @@ def read_paper(
     *,
     with_details: bool = True,
     with_history: bool = False,
+    with_choices: bool = False,
 ) -> PaperView:
-    """The paper as this caller may see it, with the parts asked for; the read is logged
-    when it shows non-public content (one ``paper.read`` event, committed first)."""
+    """The paper as this caller may see it, with the parts asked for (``with_choices``: what
+    its page offers this caller to choose); the read is logged when it shows non-public
+    content, choices included (one ``paper.read`` event, committed first)."""
     row = visible_paper(connection, actor, paper_id)
     view = paper_view(runtime, connection, actor, row, with_details, with_history)
+    if with_choices:
+        view = replace(view, choices=paper_choices(runtime, connection, actor, row))
     if view.shows_more_than_public:
         persons = [p.person_id for v in view.votes for p in v.participants]
         log_read(runtime, actor, "paper", paper_id, persons=persons)
@@ -111,6 +137,34 @@ def paper_view(
     )
 
 
+def paper_choices(
+    runtime: Runtime, connection: Connection, actor: Actor | None, row: Any
+) -> PaperChoices:
+    """The choices of the forms this caller may use on the paper (none for the others)."""
+    planning = access.holds(actor, "paper.plan_consultations") and not is_final(runtime, row)
+    carrying = access.holds(actor, "paper.carry_measures")
+    return PaperChoices(
+        planning=planning,
+        committees=committees.committee_choices(connection) if planning else [],
+        meetings=_upcoming_meetings(connection, actor, runtime.now()) if planning else [],
+        carriable=carriable_measures(runtime, connection, row) if carrying else [],
+    )
+
+
+def _upcoming_meetings(connection: Connection, actor: Actor | None, since: datetime) -> list[Any]:
+    """Meetings a step of the Beratungsfolge can be planned for: from today on."""
+    return meetings.page_meetings(
+        connection,
+        actor,
+        committee_id=None,
+        starts_from=since,
+        starts_before=None,
+        sort=Sort("starts_at"),
+        after=None,
+        limit=committees.CHOICES_LIMIT,
+    )
+
+
 def _history(
     connection: Connection, actor: Actor | None, paper_id: int, wanted: bool
 ) -> dict[str, Any]:
@@ -136,11 +190,48 @@ def votes_of(connection: Connection, actor: Actor | None, paper_id: int) -> list
     return [VoteView(v, names.get(v.recorded_by), named.get(v.id, [])) for v in rows]
 
 
-def newest_papers(
-    connection: Connection, actor: Actor | None, *, state: str | None = None, limit: int = 200
+def read_papers(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor | None,
+    *,
+    state: str | None,
+    reference: str | None,
+    committee_id: int | None,
+    sort: Sort,
+    after: After | None,
+    limit: int,
 ) -> list[Any]:
-    """The newest papers this caller may see, for a page that lists them all."""
-    return page_papers(
+    """A page of the papers this caller may see, with one row more than shown when another
+    page follows. A page that names a non-public paper is logged (``paper.read``, no single
+    paper) before it is returned; one of public papers only is not, whoever reads it."""
+    rows = page_papers(
+        connection,
+        actor,
+        state=state,
+        reference=reference,
+        committee_id=committee_id,
+        sort=sort,
+        after=after,
+        limit=limit + 1,
+    )
+    if any(not r.public for r in rows[:limit]):
+        log_read(runtime, actor, "paper", None)
+    return rows
+
+
+def newest_papers(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor | None,
+    *,
+    state: str | None = None,
+    limit: int = 200,
+) -> list[Any]:
+    """The newest papers this caller may see, for a page that lists them all (logged as
+    ``read_papers`` logs)."""
+    rows = read_papers(
+        runtime,
         connection,
         actor,
         state=state,
@@ -150,3 +241,4 @@ def newest_papers(
         after=None,
         limit=limit,
     )
+    return rows[:limit]

@@ -228,7 +228,9 @@ def carriable_measures(
 ) -> list[Any]:
     """Measures in one of ``states`` the paper does not carry yet, by code."""
     query = (
-        select(measures.c.id, measures.c.code, measures.c.title, measures.c.state)
+        select(
+            measures.c.id, measures.c.code, measures.c.title, measures.c.state, measures.c.public
+        )
         .where(
             measures.c.state.in_(states),
             ~exists().where(

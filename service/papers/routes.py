@@ -10,11 +10,20 @@ from sqlalchemy.engine import Connection
 
 from service import keyset
 from service.actor import Actor
-from service.api.council import permitted
-from service.api.deps import MAX_ID, CurrentActor, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import (
+    MAX_ID,
+    CurrentActor,
+    Cursor,
+    Limit,
+    MaybeActor,
+    ReadDep,
+    RuntimeDep,
+    WriteDep,
+    permitted,
+)
 from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.problems import responses
-from service.api.transitions import TransitionAsked
+from service.api.transitions import TransitionAsked, history_out
 from service.lifecycle.service import Transitioned
 from service.measures.schemas import (
     HistoryItem,
@@ -55,7 +64,8 @@ def _written(runtime: Runtime, connection: Connection, actor: Actor, paper_id: i
 @router.get(
     "",
     summary="Vorlagen auflisten",
-    description="Ohne Anmeldung nur öffentliche Vorlagen. Sortierung `id`, `reference` oder "
+    description="Ohne Anmeldung nur öffentliche Vorlagen; eine Seite, die eine nicht "
+    "öffentliche Vorlage nennt, wird protokolliert. Sortierung `id`, `reference` oder "
     "`created_at`, absteigend mit vorangestelltem `-`.",
     response_model=PaperPage,
     responses=responses(401, 422),
@@ -74,11 +84,12 @@ def list_papers(
         Query(ge=1, le=MAX_ID, description="Nur Vorlagen mit Beratung in diesem Gremium."),
     ] = None,
     sort: Annotated[str, Query(examples=["-reference"])] = "id",
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> PaperPage:
     order = keyset.parse_sort(sort, SORTS)
-    rows = service.page_papers(
+    rows = reading.read_papers(
+        runtime,
         connection,
         actor,
         state=state,
@@ -86,7 +97,7 @@ def list_papers(
         committee_id=committee_id,
         sort=order,
         after=keyset.decode(cursor, order, SORT_TYPES[order.key]),
-        limit=limit + 1,
+        limit=limit,
     )
     return PaperPage(
         items=[summary_out(runtime, r) for r in rows[:limit]],
@@ -141,20 +152,7 @@ def paper_history(
     view = reading.read_paper(
         runtime, connection, actor, paper_id, with_details=False, with_history=True
     )
-    return [
-        HistoryItem(
-            at=e.at,
-            event=e.event,
-            label=e.label,
-            from_state=e.from_state,
-            to_state=e.to_state,
-            actor=view.history_users.get(e.actor_user_id),
-            role=e.actor_role,
-            comment=e.comment,
-            data=dict(e.data or {}),
-        )
-        for e in view.history
-    ]
+    return history_out(view.history, view.history_users)
 
 
 @router.post(

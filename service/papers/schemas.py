@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.council import Text
+from service.api.payloads import Text
 from service.measures.schemas import AllowedTransition
 
 ConsultationRole = Literal["vorberatung", "entscheidung"]

@@ -30,7 +30,7 @@ from workflow.votes import InvalidVote, VoteInput, VoteResult, evaluate
 
 VOTE_TEXTS = {
     "resolution_number": TextRule("Beschlussnummer", 50),
-    "comment": TextRule("Kommentar", 10_000, multiline=True),
+    "comment": TextRule("Kommentar", texts.COMMENT_LIMIT, multiline=True),
 }
 
 

@@ -11,22 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from service import db
 from service.actor import SYSTEM, Actor
-from service.audit.models import AuditDetail
-from service.audit.service import record
-from service.auth.models import ApiToken, User
+from service.audit.service import erase_values_of, record
+from service.auth.service import pseudonymise_logins_of
 from service.errors import NotFound
-from service.people.models import Person
-
-persons = Person.__table__  # type: ignore[attr-defined]
-users = User.__table__  # type: ignore[attr-defined]
-api_tokens = ApiToken.__table__  # type: ignore[attr-defined]
-details = AuditDetail.__table__  # type: ignore[attr-defined]
+from service.people import repository
 
 # Tables whose old row versions may still hold erased values (PostgreSQL VACUUM FULL).
 _TOUCHED = ("persons", "users", "api_tokens", "audit_details")
@@ -47,30 +41,10 @@ def erase_person(
     actor: Actor = SYSTEM,
 ) -> Erasure:
     """On the owner connection (detail rows refuse every other change)."""
-    if connection.execute(select(persons.c.id).where(persons.c.id == person_id)).first() is None:
+    if not repository.erase(connection, person_id, now):
         raise NotFound("Person", person_id)
-    connection.execute(
-        update(persons)
-        .where(persons.c.id == person_id)
-        .values(given_name=None, family_name=None, title=None, function=None, email=None)
-        .values(erased_at=now)
-    )
-    user_ids = list(
-        connection.execute(select(users.c.id).where(users.c.person_id == person_id)).scalars()
-    )
-    for user_id in user_ids:
-        connection.execute(
-            update(users)
-            .where(users.c.id == user_id)
-            .values(username=f"geloescht-{user_id}", password_hash=None, active=False)
-        )
-    if user_ids:
-        connection.execute(delete(api_tokens).where(api_tokens.c.user_id.in_(user_ids)))
-    cleared = connection.execute(
-        update(details)
-        .where(details.c.person_id == person_id, details.c.value.is_not(None))
-        .values(value=None, salt=None, erased_at=now)
-    ).rowcount
+    logins = pseudonymise_logins_of(connection, person_id)
+    cleared = erase_values_of(connection, person_id, now)
     record(
         connection,
         chain_key,
@@ -80,28 +54,11 @@ def erase_person(
         entity_type="person",
         entity_id=person_id,
         persons=[person_id],
-        context={"users": len(user_ids), "details": cleared},
+        context={"users": logins, "details": cleared},
     )
-    return Erasure(person_id, len(user_ids), cleared)
+    return Erasure(person_id, logins, cleared)
 
 
 def clean_storage(engine: Engine) -> None:
     """Overwrites what erasure left in free space; run after the erasure has committed."""
-    # The driver's own connection, outside any transaction: VACUUM refuses to run in one.
-    raw = engine.raw_connection()
-    try:
-        driver: Any = raw.driver_connection
-        if engine.dialect.name == "sqlite":
-            # secure_delete (set on every connection) zeroes freed cells; VACUUM rebuilds
-            # the file and the WAL checkpoint removes old page images from the log.
-            driver.execute("PRAGMA secure_delete=ON")
-            driver.execute("VACUUM")
-            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        else:
-            driver.autocommit = True
-            # FULL rewrites each table into new files, so dead row versions are gone.
-            for table in _TOUCHED:
-                driver.execute(f"VACUUM (FULL, ANALYZE) {table}")
-            driver.autocommit = False
-    finally:
-        raw.close()
+    db.reclaim_free_space(engine, _TOUCHED)

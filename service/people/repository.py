@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.engine import Connection
 
 from service.committees.models import Committee, Membership
@@ -20,6 +21,18 @@ SORT = {"id": persons.c.id, "family_name": func.coalesce(persons.c.family_name, 
 
 def person(connection: Connection, person_id: int) -> Any:
     return connection.execute(select(persons).where(persons.c.id == person_id)).first()
+
+
+def erase(connection: Connection, person_id: int, now: datetime) -> bool:
+    """Empties the person's identifying columns and marks the record erased; False when
+    there is no such person."""
+    erased = connection.execute(
+        update(persons)
+        .where(persons.c.id == person_id)
+        .values(given_name=None, family_name=None, title=None, function=None, email=None)
+        .values(erased_at=now)
+    )
+    return erased.rowcount == 1
 
 
 def page_persons(

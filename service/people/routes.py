@@ -15,8 +15,17 @@ from fastapi import APIRouter, Depends, Path, Query, status
 
 from service import keyset
 from service.actor import Actor
-from service.api.council import patch_values, permitted
-from service.api.deps import MAX_ID, MaybeActor, ReadDep, RuntimeDep, WriteDep
+from service.api.deps import (
+    MAX_ID,
+    Cursor,
+    Limit,
+    MaybeActor,
+    ReadDep,
+    RuntimeDep,
+    WriteDep,
+    permitted,
+)
+from service.api.payloads import patch_values
 from service.api.problems import responses
 from service.people import service
 from service.people.schemas import (
@@ -82,8 +91,8 @@ def list_persons(
     committee_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     is_staff: Annotated[bool | None, Query(description="Nur für Angemeldete wirksam.")] = None,
     sort: Annotated[str, Query(examples=["family_name"])] = "family_name",
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> PersonPage:
     order = keyset.parse_sort(sort, ("family_name", "id"))
     rows = service.read_persons(

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.council import Text
+from service.api.payloads import Text
 
 
 class PersonCreate(BaseModel):

@@ -9,9 +9,9 @@ from sqlalchemy.engine import Connection
 
 from service.bodies.models import Body
 from service.keyset import After
-from service.measures.models import Programme
 from service.papers.models import Paper
 from service.people.models import Person
+from service.programmes.models import Programme
 
 programmes = Programme.__table__  # type: ignore[attr-defined]
 bodies = Body.__table__  # type: ignore[attr-defined]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Response
 from fastapi.exceptions import RequestValidationError
 
 from service import keyset
 from service.api.deps import (
     MAX_ID,
     CurrentActor,
+    Cursor,
+    Limit,
     MaybeActor,
     RuntimeDep,
     WriteDep,
@@ -35,16 +37,8 @@ def _out(view: service.ProgrammeView, response: Response | None = None) -> Progr
     row = view.row
     if response is not None:
         response.headers["ETag"] = f'"{view.version}"'
-    return ProgrammeOut(
-        id=row.id,
-        title=row.title,
-        description=row.description,
-        owner_person_id=row.owner_person_id,
-        owner_name=view.owner_name,
-        paper_id=row.paper_id,
-        review_cycle=row.review_cycle,
-        created_at=row.created_at,
-        version=view.version,
+    return ProgrammeOut.model_validate(
+        {**row._mapping, "owner_name": view.owner_name, "version": view.version}
     )
 
 
@@ -57,8 +51,8 @@ def _out(view: service.ProgrammeView, response: Response | None = None) -> Progr
 def list_programmes(
     runtime: RuntimeDep,
     actor: MaybeActor,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> ProgrammePage:
     views = service.read_programmes(runtime, actor, keyset.decode(cursor, BY_ID, int), limit)
     return ProgrammePage(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.measures.schemas import NoNul
+from service.api.payloads import NoNul
 
 DURATION = r"^P(\d+[YMWD])+$"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import access
+from service import access, texts
 from service.actor import Actor
 from service.audit.repository import lock_chain
 from service.errors import NotFound, ServiceError
@@ -25,11 +25,16 @@ from service.measures import service as measures
 from service.programmes import repository
 from service.records import create_row, update_audited
 from service.runtime import Runtime
+from service.texts import TextRule
 from workflow.errors import FieldProblem, StaleVersion
 
 programmes = repository.programmes
 EDITABLE = ("title", "description", "owner_person_id", "paper_id", "review_cycle")
 _LABELS = {"owner_person_id": "Verantwortliche Person", "paper_id": "Vorlage"}
+TEXTS = {
+    "title": TextRule("Titel", rules.TITLE_LENGTH, required="Bitte einen Titel angeben."),
+    "description": TextRule("Beschreibung", rules.LONG_TEXT_LENGTH, multiline=True),
+}
 
 
 class StaleProgramme(StaleVersion, ServiceError):
@@ -91,22 +96,6 @@ def read_programmes(
         return _views(connection, actor, repository.page(connection, after, limit + 1))
 
 
-def _check(values: Mapping[str, Any]) -> None:
-    title, description = values.get("title"), values.get("description")
-    rules.check_texts(
-        rules.Text(
-            "title", "Titel", title, required="title" in values, max_length=rules.TITLE_LENGTH
-        ),
-        rules.Text(
-            "description",
-            "Beschreibung",
-            description,
-            multiline=True,
-            max_length=rules.LONG_TEXT_LENGTH,
-        ),
-    )
-
-
 def _check_references(connection: Connection, values: Mapping[str, Any]) -> None:
     rules.raise_problems(
         [
@@ -122,7 +111,7 @@ def create(
     runtime: Runtime, connection: Connection, actor: Actor, values: Mapping[str, Any]
 ) -> int:
     given = dict(values)
-    _check(given)
+    texts.check("arbeitspapier", TEXTS, given)
     access.require(actor, "programme.create")
     if given.get("owner_person_id") is None:
         given["owner_person_id"] = actor.person_id
@@ -142,7 +131,7 @@ def update(
     *,
     version: str | None,
 ) -> None:
-    _check(changes)
+    texts.check("arbeitspapier", TEXTS, changes)
     access.require(actor, "programme.edit")
     lock_chain(connection, runtime.chain_key)  # before the row lock, as on every write path
     row = get(connection, programme_id, lock=True)

@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from service.bodies.models import Body
+from service.budget.models import BudgetLine
 from service.lifecycle.models import HistoryEntry
-from service.measures.models import BudgetLine, Measure, Programme
+from service.measures.models import Measure
 from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
+from service.programmes.models import Programme
 
 bodies = Body.__table__  # type: ignore[attr-defined]
 history = HistoryEntry.__table__  # type: ignore[attr-defined]

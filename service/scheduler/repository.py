@@ -13,10 +13,12 @@ from sqlalchemy.engine import Connection
 from service.auth.models import User
 from service.committees.models import Committee, Meeting, Membership
 from service.lifecycle.models import HistoryEntry
-from service.measures.models import Measure, Programme, Statement
+from service.measures.models import Measure
 from service.papers.models import Paper
 from service.people.models import Person
+from service.programmes.models import Programme
 from service.scheduler.models import JobPeriod, StatusUpdateRound
+from service.statements.models import Statement
 
 measures: Table = Measure.__table__  # type: ignore[attr-defined]
 papers: Table = Paper.__table__  # type: ignore[attr-defined]

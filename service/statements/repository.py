@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from service.measures.models import Statement
+from service.statements.models import Statement
 
 statements = Statement.__table__  # type: ignore[attr-defined]
 

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
-from pydantic import ConfigDict, Field
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import responses
-from service.measures.schemas import NoNul, StatementOut, statement_out
 from service.statements import service
+from service.statements.schemas import StatementCreate, StatementOut, statement_out
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Stellungnahmen"])
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-class StatementCreate(NoNul):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Literal["datenschutz", "informationssicherheit", "personalrat"] | None = Field(
-        default=None,
-        description="Art der Stellungnahme; ohne Angabe die Rolle des Verfassers (nötig nur, "
-        "wer mehrere dieser Rollen hat).",
-    )
-    outcome: Literal["zustimmend", "mit_auflagen", "ablehnend"] = Field(examples=["mit_auflagen"])
-    given_on: date = Field(examples=["2024-01-15"], description="Datum der Stellungnahme.")
-    text: str | None = Field(
-        default=None,
-        max_length=20_000,
-        examples=["Zustimmung unter Auflagen: Löschkonzept vorlegen."],
-    )
 
 
 @router.post(

@@ -12,20 +12,22 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import access
+from service import access, texts
 from service.actor import Actor
 from service.errors import NotFound
 from service.measures import rules
 from service.measures import service as measures
-from service.measures.models import Statement
 from service.records import insert_audited
 from service.runtime import Runtime
 from service.statements import repository
+from service.statements.models import Statement
+from service.texts import TextRule
 from workflow.calendar import to_local
 from workflow.errors import FieldProblem
 
 statements = Statement.__table__  # type: ignore[attr-defined]
 OUTCOMES = ("zustimmend", "mit_auflagen", "ablehnend")
+TEXTS = {"text": TextRule("Text", rules.LONG_TEXT_LENGTH, multiline=True)}
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,7 @@ def give_statement(
 ) -> int:
     """A Stellungnahme of the caller's own kind on a measure that is not yet ended."""
     row = measures.visible_measure(connection, actor, measure_id)
-    problems = rules.text_problems(
-        [rules.Text("text", "Text", text, multiline=True, max_length=rules.LONG_TEXT_LENGTH)]
-    )
+    problems = texts.problems(TEXTS, {"text": text})
     if outcome not in OUTCOMES:
         problems.append(
             FieldProblem("outcome", "Ergebnis", "zustimmend, mit Auflagen oder ablehnend.")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from service.texts import MULTILINE_FIELDS
 from service.web import sessions
 from service.web.rendering import PageError, runtime_of
 from workflow.spec import FieldSpec
@@ -48,9 +49,6 @@ class Input:
     hint: str = ""
 
 
-_LONG_TEXT = {"nutzen", "abschlussvermerk", "grund", "verzoegerungsgrund"}
-
-
 def input_for(spec: FieldSpec, required: bool) -> Input:
     match spec.type:
         case "date":
@@ -72,7 +70,8 @@ def input_for(spec: FieldSpec, required: bool) -> Input:
         case "choice":
             options = (("", "– bitte wählen –"), *((o, o) for o in spec.options))
             return Input(spec.name, spec.label, "select", required, options)
-    kind = "textarea" if spec.name in _LONG_TEXT else "text"
+    # A textarea exactly where the service accepts line breaks.
+    kind = "textarea" if spec.name in MULTILINE_FIELDS else "text"
     return Input(spec.name, spec.label, kind, required)
 
 

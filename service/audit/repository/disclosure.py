@@ -16,9 +16,11 @@ from sqlalchemy.engine import Connection
 from service.audit.repository.chain import details, event_persons, events
 from service.auth.models import Deputyship, User
 from service.committees.models import Attendance, Committee, Meeting, Membership
-from service.measures.models import Measure, Programme, Statement
+from service.measures.models import Measure
 from service.papers.models import Vote, VoteParticipant
 from service.people.models import Person
+from service.programmes.models import Programme
+from service.statements.models import Statement
 
 persons = Person.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]

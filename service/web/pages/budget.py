@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from service.access import holds
 from service.api.deps import MAX_ID
 from service.budget import service as budget
-from service.web import budget_form as reading
+from service.web import budget_form
 from service.web.forms import PostedForm, posted_count, posted_id, posted_text
 from service.web.problems import explain
 from service.web.rendering import (
@@ -31,7 +31,9 @@ Year = Annotated[int | None, Query(ge=1990, le=2100)]
 
 
 def _may_change(actor: Any) -> dict[str, bool]:
-    return {name: holds(actor, permission) for name, (_, _, permission) in reading.AMOUNTS.items()}
+    return {
+        name: holds(actor, permission) for name, (_, _, permission) in budget_form.AMOUNTS.items()
+    }
 
 
 def _page(request: Request, year: int | None, status: int = 200, **context: Any) -> Response:
@@ -49,11 +51,11 @@ def _page(request: Request, year: int | None, status: int = 200, **context: Any)
         year=year,
         years=sorted({*range(this_year - 3, this_year + 3), year}),
         rows=rows,
-        totals=reading.totals(rows),
+        totals=budget_form.totals(rows),
         may_plan=holds(actor, "budget.plan"),
         may_import=holds(actor, "budget.spend"),
         may_change=_may_change(actor),
-        amounts=reading.AMOUNTS,
+        amounts=budget_form.AMOUNTS,
         measures=data.measures,
         error=context.get("error"),
         problems=context.get("problems", []),
@@ -78,10 +80,10 @@ def _amounts(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    for name, (column, label, _) in reading.AMOUNTS.items():
+    for name, (column, label, _) in budget_form.AMOUNTS.items():
         if name not in form or not allowed[name]:
             continue
-        amount, problem = reading.money(label, form.get(name))
+        amount, problem = budget_form.money(label, form.get(name))
         if problem:
             problems[name] = problem
         else:
@@ -113,18 +115,8 @@ def create_line(request: Request, form: PostedForm) -> Response:
                     {"fiscal_year": year, "product_account": account or None, **values},
                 )
         except Exception as exc:
-            explained = explain(exc)
-            if explained is None:
-                raise
-            return _page(
-                request,
-                year,
-                explained.status,
-                error=explained.headline,
-                problems=explained.reasons,
-                field_problems=_form_fields(explained.fields),
-                typed=form,
-            )
+            status, again = _form_again(exc, form)
+            return _page(request, year, status, **again)
         return redirect(f"/haushalt?jahr={year}&erledigt=angelegt")
     return _page(
         request,
@@ -148,7 +140,7 @@ def _line_page(request: Request, line_id: int, status: int = 200, **context: Any
         title=f"Haushaltsansatz {measure.code} {line.fiscal_year}",
         line=line,
         measure=measure,
-        amounts=reading.AMOUNTS,
+        amounts=budget_form.AMOUNTS,
         may_change=_may_change(actor),
         error=context.get("error"),
         problems=context.get("problems", []),
@@ -185,26 +177,25 @@ def edit_line(request: Request, line_id: LineId, form: PostedForm) -> Response:
             budget.update_line(runtime, connection, actor, line_id, values)
             year = budget.get_line(connection, line_id).fiscal_year
     except Exception as exc:
-        explained = explain(exc)
-        if explained is None:
-            raise
-        return _line_page(
-            request,
-            line_id,
-            explained.status,
-            error=explained.headline,
-            problems=explained.reasons,
-            field_problems=_form_fields(explained.fields),
-            typed=form,
-        )
+        status, again = _form_again(exc, form)
+        return _line_page(request, line_id, status, **again)
     return redirect(f"/haushalt?jahr={year}&erledigt=geaendert")
 
 
-def _form_fields(fields: dict[str, str]) -> dict[str, str]:
-    """The service's problems by the form's inputs."""
-    inputs = {column: name for name, (column, _, _) in reading.AMOUNTS.items()}
+def _form_again(exc: Exception, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """A refusal of the service as the form shows it again: its status, the reasons, each
+    by the form's input it belongs to, and what was typed. Anything else is raised."""
+    explained = explain(exc)
+    if explained is None:
+        raise exc
+    inputs = {column: name for name, (column, _, _) in budget_form.AMOUNTS.items()}
     inputs["product_account"] = "konto"
-    return {inputs.get(name, name): message for name, message in fields.items()}
+    return explained.status, {
+        "error": explained.headline,
+        "problems": explained.reasons,
+        "field_problems": {inputs.get(k, k): v for k, v in explained.fields.items()},
+        "typed": form,
+    }
 
 
 @router.post("/haushalt/import")

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from service.access import holds
 from service.api.deps import MAX_ID
 from service.committees import attendance, meetings, reading
-from service.papers import service as papers
+from service.committees import service as committees
 from service.papers import votes
 from service.web import council
 from service.web.forms import PostedForm, posted_count, posted_date, posted_id
@@ -58,8 +58,8 @@ def _list(request: Request, status: int = 200, **context: Any) -> Response:
     actor = require(request, "meeting.read_internal")
     managing = holds(actor, "meeting.manage")
     with runtime.read() as connection:
-        rows = council.meetings_list(connection, actor)
-        choices = council.committee_choices(connection) if managing else []
+        rows = council.meetings_list(runtime, connection, actor)
+        choices = committees.committee_choices(connection) if managing else []
     now = runtime.now()
     return render(
         request,
@@ -151,9 +151,14 @@ def show_meeting(
     managing = holds(actor, "meeting.manage")
     with runtime.read() as connection:
         data = reading.read_meeting(
-            runtime, connection, actor, meeting_id, with_agenda=True, with_attendance=True
+            runtime,
+            connection,
+            actor,
+            meeting_id,
+            with_agenda=True,
+            with_attendance=True,
+            with_paper_choices=True,
         )
-        choices = papers.open_papers(runtime, connection, council.LIST_LIMIT) if managing else []
     return render(
         request,
         "meeting.html",
@@ -161,7 +166,7 @@ def show_meeting(
         title=f"Sitzung {data.meeting.committee_short_name} am {data.day:%d.%m.%Y}",
         data=data,
         s=data.meeting,
-        papers=choices,
+        papers=data.papers,
         managing=managing,
         recording=holds(actor, "vote.record"),
         public_items=[i for i in data.agenda if i.public],

@@ -55,7 +55,9 @@ def list_papers(
     spec = runtime.registry.latest("vorlage").spec
     state = zustand if zustand in spec.states else None
     with runtime.read() as connection:
-        rows = reading.newest_papers(connection, actor, state=state, limit=council.LIST_LIMIT)
+        rows = reading.newest_papers(
+            runtime, connection, actor, state=state, limit=council.LIST_LIMIT
+        )
     return render(
         request,
         "papers.html",
@@ -133,18 +135,11 @@ def show_paper(
     runtime = runtime_of(request)
     actor = require(request, "paper.read_internal")
     with runtime.read() as connection:
-        data = reading.read_paper(runtime, connection, actor, paper_id, with_history=True)
-        paper = data.paper
-        planning = holds(actor, "paper.plan_consultations") and not service.is_final(runtime, paper)
-        committees = council.committee_choices(connection) if planning else []
-        meetings = council.meeting_choices(connection, actor, runtime.now()) if planning else []
-        carriable = (
-            carrying.carriable_measures(runtime, connection, paper)
-            if holds(actor, "paper.carry_measures")
-            else []
+        data = reading.read_paper(
+            runtime, connection, actor, paper_id, with_history=True, with_choices=True
         )
         files = attachments.list_of(connection, "paper", paper_id)
-    spec = data.spec
+    paper, spec, choices = data.paper, data.spec, data.choices
     steps = [
         (event, inputs_for(spec.fields, event.requires, event.optional)) for event in data.allowed
     ]
@@ -159,11 +154,11 @@ def show_paper(
         steps=steps,
         role_labels=council.ROLE_LABELS,
         measure_states=runtime.registry.latest("massnahme").spec.states,
-        may_carry=bool(carriable),
-        carriable=carriable,
-        planning=planning,
-        committees=committees,
-        meetings=meetings,
+        may_carry=bool(choices.carriable),
+        carriable=choices.carriable,
+        planning=choices.planning,
+        committees=choices.committees,
+        meetings=choices.meetings,
         error=error,
         problems=problems or [],
         field_problems=field_problems or {},

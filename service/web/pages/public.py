@@ -27,7 +27,7 @@ def render_start(request: Request, title: str) -> Response:
     """The public start page: public papers and public measures."""
     runtime = runtime_of(request)
     with runtime.read() as connection:
-        papers = reading.newest_papers(connection, None)
+        papers = reading.newest_papers(runtime, connection, None)
         rows = measures.public_measures(connection)
     return render(
         request,

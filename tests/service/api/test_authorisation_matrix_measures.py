@@ -27,10 +27,12 @@ from sqlalchemy import func, select, update
 from service.actor import SYSTEM
 from service.audit.models import AuditEvent
 from service.budget import routes as budget_routes
+from service.budget.models import BudgetLine
 from service.measures import routes as measure_routes
-from service.measures.models import BudgetLine, Measure, Milestone
+from service.measures.models import Measure
 from service.measures.service import list_measures
 from service.milestones import routes as milestone_routes
+from service.milestones.models import Milestone
 from service.milestones.service import insert_milestone
 from service.programmes import routes as programme_routes
 from service.runtime import Runtime

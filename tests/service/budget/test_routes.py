@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from service.actor import SYSTEM
 from service.audit.models import AuditEvent
 from service.audit.verify import verify_chain
+from service.budget.models import BudgetLine
 from service.budget.service import insert_line
-from service.measures.models import BudgetLine
 from service.runtime import Runtime
 from tests.service.api_calls import API, assert_problem, login, measure_ids, snapshot
 

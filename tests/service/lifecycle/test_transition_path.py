@@ -371,6 +371,32 @@ def test_bad_input_raises_its_typed_error_and_changes_nothing(
     assert (row.state, row.version) == ("ag_pruefung", 2)
 
 
+@pytest.mark.parametrize(
+    "comment", ["Stand\x07", "x" * 10_001], ids=["control character", "too long"]
+)
+def test_a_step_of_a_measure_and_of_a_paper_refuse_the_same_typed_text_alike(
+    runtime: Runtime, team: Team, comment: str
+) -> None:
+    """Regression: the step services checked typed text each in their own way (a measure's
+    comment had no limit outside the API, a paper's did), the system path not at all; now
+    the one transition path checks it, the same for both kinds."""
+    measure_id, paper_id = make.measure(runtime), make.paper(runtime)
+    before = read_snapshot(runtime)
+    refusals = []
+    for kind, item, event, data in (
+        ("measure", measure_id, "einreichen", {}),
+        ("paper", paper_id, "in_vorberatung_geben", {"sitzung_am": "2024-02-21"}),
+    ):
+        with pytest.raises(InvalidData) as raised, runtime.write() as c:
+            runtime.lifecycle.fire(
+                c, kind, item, event, actor=team.leitung, now=runtime.now(), data=data,
+                comment=comment,
+            )  # fmt: skip
+        refusals.append([(p.field, p.label, p.message) for p in raised.value.problems])
+    assert refusals[0] == refusals[1] and refusals[0][0][:2] == ("kommentar", "Kommentar")
+    assert read_snapshot(runtime) == before
+
+
 def test_the_conditional_update_has_the_last_word(
     runtime: Runtime, team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -334,6 +334,26 @@ def test_control_characters_in_typed_text_are_refused_alike(demo: Runtime, api: 
     same_verdict(demo, "erledigt", *multiline)
 
 
+def test_a_step_comment_or_value_over_its_limit_is_refused_alike(
+    demo: Runtime, api: TestClient
+) -> None:
+    """Regression: the web form took a measure step's comment of any length (only the API's
+    body had a limit), and both doors took step values of any length."""
+    lead = Doors(demo, api, "ag.leitung")
+    m01 = ids(demo)["M-01"]
+    long = "x" * 10_001
+    for data, comment in (
+        ({"fortschritt": "50"}, long),
+        ({"fortschritt": "50", "verzoegerungsgrund": long}, None),
+    ):
+        step = _step(
+            lead, m01, "fortschritt_melden", version_of=lambda: version(demo, m01), data=data,
+            comment=comment,
+        )  # fmt: skip
+        _, page = same_verdict(demo, 422, *step)
+        assert "höchstens 10000 Zeichen." in page.text
+
+
 # --- stale version ----------------------------------------------------------------------------
 
 

@@ -355,15 +355,16 @@ def test_a_non_public_meeting_is_hidden_from_the_public_and_its_reads_are_logged
     doors: Callable[[str | None], Doors], demo: Runtime
 ) -> None:
     office, anonymous = doors("sitzungsdienst"), doors(None)
-    created = {
-        slug: office.call(
+    # A council body of council members only: the FVA's page would show the OB (staff).
+    council = make.committee(demo, members=3)
+    internal, public = (
+        office.call(
             "POST",
             "/meetings",
-            {"committee_id": committee_id(demo, slug), "starts_at": "2026-09-30T15:00:00+02:00"},
+            {"committee_id": committee, "starts_at": "2026-09-30T15:00:00+02:00"},
         ).json()["id"]
-        for slug in ("ag-digitalisierung", "fva")
-    }
-    internal, public = created["ag-digitalisierung"], created["fva"]
+        for committee in (committee_id(demo, "ag-digitalisierung"), council)
+    )
     user = actor(demo, "sitzungsdienst").user_id
 
     assert anonymous.call("GET", f"/meetings/{internal}").status_code == 404

@@ -312,6 +312,7 @@ def test_a_measure_that_cannot_follow_blocks_the_vote_by_name_and_nothing_change
 def test_the_beratungsfolge_and_the_version_guard_the_vote(council: Council, demo: Runtime) -> None:
     paper = paper_in_fva(council, ready_measures(demo, 1))
     counted = {"held_on": "2026-09-16", "present": 9, "yes": 9, "no": 0, "abstain": 0}
+    members = council.members("fva")[:8]  # a logged read (the OB is among them): not after
     before = (audit_count(demo), vote_count(demo))
     too_early = council.post(
         f"/papers/{paper['id']}/votes",
@@ -330,7 +331,7 @@ def test_the_beratungsfolge_and_the_version_guard_the_vote(council: Council, dem
             "consultation_id": paper["fva"],
             "version": paper["version"],
             "present": None,
-            "present_person_ids": [*council.members("fva")[:8], 999_999],
+            "present_person_ids": [*members, 999_999],
         },
     )
     assert assert_problem(stranger, 422, "abstimmung-ungueltig")["fields"][0]["field"] == (

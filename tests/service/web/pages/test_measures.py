@@ -141,7 +141,7 @@ def test_a_new_measure_is_created_from_the_form_and_bad_input_is_kept(demo: Runt
         {"kennung": "M-10", "titel": "", "feld_kosten_einmalig": "zehn Euro"},
     )
     assert bad.status_code == 422
-    assert "Titel: fehlt." in bad.text
+    assert "Titel: Bitte einen Titel angeben." in bad.text
     assert "Einmalige Kosten (EUR): erwartet einen Betrag" in bad.text
     assert 'value="zehn Euro"' in bad.text and 'value="M-10"' in bad.text
 

@@ -1,0 +1,33 @@
+"""What the API says about Meilensteine, and what it takes to set one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.api.payloads import NoNul
+
+
+class MilestoneOut(BaseModel):
+    id: int
+    measure_id: int
+    title: str = Field(examples=["Pilot im Amt 21"])
+    due_on: date | None
+    done_on: date | None
+
+
+class MilestoneCreate(NoNul):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300, examples=["Rollout Bürgeramt"])
+    due_on: date | None = Field(default=None, examples=["2026-06-30"])
+    done_on: date | None = None
+
+
+class MilestoneUpdate(NoNul):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    due_on: date | None = None
+    done_on: date | None = Field(default=None, description="Erledigt am; `null` setzt zurück.")
