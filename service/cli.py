@@ -14,6 +14,7 @@ import typer
 
 from service.audit.cli import register as register_audit
 from service.auth.cli import user_app
+from service.bodies.cli import body_app
 from service.cli_support import fail, open_runtime, user_errors
 from service.config import get_settings
 from service.imports.cli import import_app
@@ -34,6 +35,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(measure_app, name="measure")
 app.add_typer(user_app, name="user")
+app.add_typer(body_app, name="body")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
 register_scheduler(app)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -29,11 +29,26 @@ _OS_REASONS = {
 }
 
 
-def open_runtime() -> Runtime:
-    """The runtime of the configured database (``RATSFLOW_DATABASE_URL``)."""
+BODY_OPTION: Any = typer.Option(
+    None, "--body", help="Körperschaft (Kennung); ohne: die eigene der Installation."
+)
+
+
+def open_runtime(body: str | None = None) -> Runtime:
+    """The runtime of the configured database (``RATSFLOW_DATABASE_URL``); with ``body``,
+    the view of that body (``--body SLUG``), which must exist."""
+    from service.errors import NotFound
     from service.runtime import Runtime
 
-    return Runtime.from_settings()
+    runtime = Runtime.from_settings()
+    if body is None:
+        return runtime
+    view = runtime.for_body(body)
+    try:
+        view.body  # noqa: B018  (reads the body, so a wrong slug fails here)
+    except NotFound:
+        raise fail(f"Die Körperschaft „{body}“ gibt es nicht (ratsflow body list).") from None
+    return view
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

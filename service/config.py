@@ -17,7 +17,9 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'ratsflow.db'}"
     definitions_dir: Path = PROJECT_ROOT / "definitions"
+    # The deployment's own body: its slug keys the audit chain; created on first start.
     chain_key: str = "aschersleben"
+    body_name: str = "Stadt Aschersleben"
     audit_salt: str = "ratsflow-demo-salt-bitte-ersetzen"
     base_url: str = "http://127.0.0.1:8000"
     max_upload_bytes: int = 20 * 1024 * 1024

@@ -14,6 +14,7 @@ from service.attachments.routes import router as attachments_router
 from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
 from service.auth.user_routes import router as users_router
+from service.bodies.addressing import BodyAddressing
 from service.budget.routes import router as budget_router
 from service.committees.routes import meetings_router
 from service.committees.routes import router as committees_router
@@ -58,6 +59,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
+    app.add_middleware(BodyAddressing)
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(measures_router)

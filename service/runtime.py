@@ -15,6 +15,8 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from service.bodies import service as bodies
+from service.bodies.settings import BodyProfile
 from service.config import Settings, get_settings
 from service.db import make_engine, read_transaction, write_transaction
 from service.definitions.registry import build_registry
@@ -30,9 +32,14 @@ def system_clock() -> datetime:
 
 @dataclass
 class Runtime:
+    """A process's runtime acts for the deployment's own body (``settings.chain_key``);
+    ``for_body`` gives the view of another body, sharing engine, clock and definitions."""
+
     settings: Settings
     engine: Engine
     clock: Clock = field(default=system_clock)
+    body_slug: str | None = None
+    root: Runtime | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_settings(
@@ -43,19 +50,47 @@ class Runtime:
 
     @property
     def chain_key(self) -> str:
-        return self.settings.chain_key
+        """The body's slug, which keys its audit chain and its chain lock."""
+        return self.body_slug or self.settings.chain_key
 
     def now(self) -> datetime:
-        return self.clock()
+        # A body's view asks the root, so a test that sets the clock sets it for all.
+        return (self.root or self).clock()
+
+    def for_body(self, slug: str) -> Runtime:
+        root = self.root or self
+        if slug == root.settings.chain_key:
+            return root
+        views: dict[str, Runtime] = root.__dict__.setdefault("_body_views", {})
+        if slug not in views:
+            views[slug] = Runtime(root.settings, root.engine, root.clock, slug, root)
+        return views[slug]
+
+    @cached_property
+    def body(self) -> BodyProfile:
+        """The body this runtime acts for (read once; ``forget_body`` after changing it)."""
+        with self.read() as connection:
+            return bodies.profile(connection, self.chain_key)
+
+    @property
+    def body_id(self) -> int:
+        return self.body.id
+
+    def forget_body(self) -> None:
+        self.__dict__.pop("body", None)
 
     @cached_property
     def registry(self) -> Registry:
+        if self.root is not None:
+            return self.root.registry
         with self.read() as connection:
             return build_registry(connection)
 
     def reload_registry(self) -> None:
-        self.__dict__.pop("registry", None)
-        self.__dict__.pop("lifecycle", None)
+        root = self.root or self
+        for view in [root, *root.__dict__.get("_body_views", {}).values()]:
+            view.__dict__.pop("registry", None)
+            view.__dict__.pop("lifecycle", None)
 
     @cached_property
     def lifecycle(self) -> Lifecycle:

@@ -106,7 +106,7 @@ def reminder(runtime: Runtime, connection: Connection | None = None, *, email: s
                 "link": "https://example.invalid/massnahmen/7",
             },
         )
-        enqueue(c, mail, runtime.settings.mail, runtime.now())
+        enqueue(runtime, c, mail)
         return person_id
 
 

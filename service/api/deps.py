@@ -15,14 +15,15 @@ from service import access
 from service.actor import Actor
 from service.auth.errors import NotSignedIn, PasswordChangeRequired
 from service.auth.tokens import Session, session_for_token
+from service.bodies.addressing import body_runtime
 from service.runtime import Runtime
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+    """The runtime of the body the request addresses (``service.bodies.addressing``)."""
+    return body_runtime(request.app.state.runtime, request.scope)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -39,7 +40,7 @@ Cursor = Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite
 
 def _session(runtime: Runtime, token: str) -> Session:
     with runtime.read() as connection:
-        session = session_for_token(connection, token, runtime.now())
+        session = session_for_token(connection, token, runtime.now(), runtime.body_id)
     if session is None:
         raise NotSignedIn("Das Token ist ungültig oder abgelaufen.")
     return session

@@ -17,6 +17,7 @@ class Attachment(SQLModel, table=True):
     __table_args__ = (Index("ix_attachments_owner", "owner_type", "owner_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
     owner_type: str = Field(max_length=30)  # measure, paper
     owner_id: int
     filename: str = Field(max_length=255)

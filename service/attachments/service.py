@@ -25,6 +25,7 @@ from service.attachments import repository
 from service.attachments.detect import detect
 from service.audit.repository import lock_chain
 from service.audit.service import log_read, record
+from service.bodies.service import current_body_id
 from service.errors import AccessDenied, NotFound
 from service.measures import service as measures
 from service.papers import service as papers
@@ -106,11 +107,12 @@ def attach(
         "uploaded_by": actor.user_id,
         "uploaded_at": runtime.now(),
     }
+    body_id = current_body_id(connection, runtime.chain_key)
     attachment_id = insert_audited(
         connection,
         runtime.chain_key,
         repository.attachments,
-        {**values, "content": content},
+        {**values, "body_id": body_id, "content": content},
         actor=actor,
         now=runtime.now(),
         entity_type="attachment",

@@ -77,17 +77,20 @@ def _from_row(row: Any) -> Checkpoint:
     )
 
 
-def write_checkpoint(runtime: Runtime, now: datetime) -> list[Checkpoint]:
-    """Signs the head of every chain that moved since its last checkpoint.
+def write_checkpoint(runtime: Runtime, now: datetime, only: str | None = None) -> list[Checkpoint]:
+    """Signs the head of every chain (or the chain ``only``) that moved since its last
+    checkpoint, each with its body's own key.
 
     For ``ratsflow audit checkpoint`` and the scheduler's periodic job; idempotent when
     nothing was written in between.
     """
-    key = signing.load_key(runtime.settings)
-    public = signing.public_hex(key)
     made: list[Checkpoint] = []
     with runtime.write() as connection:
         for chain_key in repository.chain_keys(connection):
+            if only is not None and chain_key != only:
+                continue
+            key = signing.load_key(runtime.settings, chain_key)
+            public = signing.public_hex(key)
             repository.lock_chain(connection, chain_key)
             head = repository.head(connection, chain_key)
             last = latest(connection, chain_key)

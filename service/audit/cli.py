@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from service.cli_support import fail, open_runtime, user_errors, write_failed
+from service.cli_support import BODY_OPTION, fail, open_runtime, user_errors, write_failed
 
 app = typer.Typer(no_args_is_help=True, help="Protokoll (Audit-Trail) durchsuchen und prüfen.")
 person_app = typer.Typer(no_args_is_help=True, help="Personen (Löschung nach Art. 17 DSGVO).")
@@ -212,17 +212,27 @@ def verify(
     checkpoint: Path | None = typer.Option(
         None, "--checkpoint", help="Prüfpunkt-Datei (ratsflow audit checkpoint --output)."
     ),
+    body: str | None = BODY_OPTION,
 ) -> None:
-    """Prüft die Hash-Kette (und gegen Prüfpunkte); nennt die erste fehlerhafte Laufnummer."""
+    """Prüft die Hash-Kette (und gegen Prüfpunkte); nennt die erste fehlerhafte Laufnummer.
+
+    Ohne --body jede Kette der Installation, mit --body nur die der Körperschaft."""
     from service.audit import trail
     from service.audit.checkpoints import read_file
 
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     broken = False
     with user_errors():
         external = read_file(checkpoint) if checkpoint else None
         with runtime.read() as connection:
-            reports = trail.verify_all(connection, runtime.chain_key, from_seq, to_seq, external)
+            reports = trail.verify_all(
+                connection,
+                runtime.chain_key,
+                from_seq,
+                to_seq,
+                external,
+                only=runtime.chain_key if body else None,
+            )
     for report in reports:
         result = report.verification
         against = (
@@ -248,19 +258,21 @@ def verify(
 @app.command("checkpoint")
 def checkpoint(
     output: Path | None = typer.Option(None, "--output", help="Prüfpunkt-Datei schreiben."),
+    body: str | None = BODY_OPTION,
 ) -> None:
-    """Signiert den Kopf jeder Kette und schreibt alle Prüfpunkte in eine Datei."""
+    """Signiert den Kopf jeder Kette (mit --body: der einen) und schreibt die Prüfpunkte in
+    eine Datei."""
     from service.audit.checkpoints import stored, write_checkpoint, write_file
     from service.audit.signing import SigningKeyMissing
 
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         try:
-            made = write_checkpoint(runtime, runtime.now())
+            made = write_checkpoint(runtime, runtime.now(), runtime.chain_key if body else None)
         except SigningKeyMissing as exc:
             raise fail(str(exc)) from None
         with runtime.read() as connection:
-            everything = stored(connection)
+            everything = stored(connection, runtime.chain_key if body else None)
     for c in made:
         typer.echo(f"Prüfpunkt „{c.chain}“ bei Laufnummer {c.seq} signiert ({c.hash[:16]}…).")
     if not made:

@@ -198,7 +198,9 @@ def verify(
     from_seq: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ID)] = None,
     to_seq: Annotated[int | None, Query(alias="to", ge=1, le=MAX_ID)] = None,
 ) -> VerificationReport:
-    reports = trail.verify_all(connection, runtime.chain_key, from_seq, to_seq)
+    reports = trail.verify_all(
+        connection, runtime.chain_key, from_seq, to_seq, only=runtime.chain_key
+    )
     chains = [
         ChainVerification(
             chain_key=r.chain_key,

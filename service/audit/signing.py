@@ -26,20 +26,27 @@ class SigningKeyMissing(ValueError):
     pass
 
 
-def key_path(settings: Settings) -> Path:
+def key_path(settings: Settings, chain_key: str | None = None) -> Path:
+    """The key of a body's chain: the configured one for the deployment's own body, a file
+    beside it named after the body for every other (``audit-signing-<slug>.key``), so
+    that each body's checkpoints are signed by a key of its own."""
     if settings.audit_signing_key is not None:
-        return settings.audit_signing_key
-    if not is_sqlite(settings.database_url):
+        own = settings.audit_signing_key
+    elif not is_sqlite(settings.database_url):
         raise SigningKeyMissing(
             "RATSFLOW_AUDIT_SIGNING_KEY ist nicht gesetzt: auf PostgreSQL muss der "
             "Signaturschlüssel für Prüfpunkte ausdrücklich angegeben werden."
         )
-    database = settings.database_url.removeprefix("sqlite:///")
-    return Path(database).with_name("audit-signing.key")
+    else:
+        database = settings.database_url.removeprefix("sqlite:///")
+        own = Path(database).with_name("audit-signing.key")
+    if chain_key is None or chain_key == settings.chain_key:
+        return own
+    return own.with_name(f"{own.stem}-{chain_key}{own.suffix}")
 
 
-def load_key(settings: Settings) -> Ed25519PrivateKey:
-    path = key_path(settings)
+def load_key(settings: Settings, chain_key: str | None = None) -> Ed25519PrivateKey:
+    path = key_path(settings, chain_key)
     if not path.exists():
         if settings.audit_signing_key is not None and not is_sqlite(settings.database_url):
             raise SigningKeyMissing(f"{path}: Signaturschlüssel nicht gefunden.")

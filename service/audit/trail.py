@@ -128,6 +128,7 @@ def verify_all(
     from_seq: int | None = None,
     to_seq: int | None = None,
     external: list[Checkpoint] | None = None,
+    only: str | None = None,
 ) -> list[ChainReport]:
     """Each chain by itself, then against the stored and the given signed checkpoints.
 
@@ -135,7 +136,8 @@ def verify_all(
     by itself, and only a checkpoint shows it.
     """
     reports = []
-    for key in repository.chain_keys(connection) or [default_chain]:
+    keys = [only] if only is not None else repository.chain_keys(connection) or [default_chain]
+    for key in keys:
         result = verify_chain(connection, key, from_seq, to_seq)
         anchors = [c for c in checkpoints.stored(connection, key) if c.signed()]
         anchors += [c for c in external or [] if c.chain == key]

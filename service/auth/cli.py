@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from service.cli_support import fail, open_runtime, user_errors
+from service.cli_support import BODY_OPTION, fail, open_runtime, user_errors
 
 user_app = typer.Typer(no_args_is_help=True, help="Benutzer anlegen, deaktivieren, auflisten.")
 
@@ -34,15 +34,18 @@ def add(
     username: str = typer.Argument(..., help="Anmeldename, z. B. k.meier."),
     roles: list[str] = typer.Option(..., "--role", help="Rolle (mehrfach möglich)."),
     person_id: int | None = typer.Option(None, "--person-id", help="Verknüpfte Person."),
+    body: str | None = BODY_OPTION,
 ) -> None:
-    """Legt einen Benutzer mit dauerhaftem Passwort an (von der Standardeingabe)."""
+    """Legt einen Benutzer mit dauerhaftem Passwort an (von der Standardeingabe).
+
+    Mit mehreren Körperschaften nennt --body die, zu der der Benutzer gehört."""
     from service.actor import SYSTEM
     from service.auth.password_policy import check_policy
     from service.auth.service import create_user
     from service.auth.tokens import hash_password
 
     password = _read_password()
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         check_policy(password, username)
         with runtime.write() as connection:

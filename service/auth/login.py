@@ -28,7 +28,9 @@ def login(runtime: Runtime, username: str, password: str, address: str) -> Issue
     keys = throttle.keys_for(username, address)
     with runtime.read() as connection:
         wait = throttle.retry_after(connection, keys, now)
-        found = None if wait is not None else tokens.credentials(connection, username)
+        found = (
+            None if wait is not None else tokens.credentials(connection, username, runtime.body_id)
+        )
     if wait is not None:
         # Checked before the password: while locked, even the right password is refused,
         # else the lock-out would not slow guessing down at all.

@@ -17,6 +17,7 @@ class User(SQLModel, table=True):
     __tablename__ = "users"
 
     id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
     username: str = Field(unique=True, max_length=100)
     person_id: int | None = Field(default=None, foreign_key="persons.id", index=True)
     roles: list[str] = json_field(list)

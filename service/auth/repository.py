@@ -45,17 +45,15 @@ def user_id_named(connection: Connection, username: str) -> int | None:
     return None if found is None else int(found)
 
 
-def person_exists(connection: Connection, person_id: int) -> bool:
-    return (
-        connection.execute(select(persons.c.id).where(persons.c.id == person_id)).first()
-        is not None
-    )
+def person_exists(connection: Connection, person_id: int, body_id: int) -> bool:
+    found = select(persons.c.id).where(persons.c.id == person_id, persons.c.body_id == body_id)
+    return connection.execute(found).first() is not None
 
 
 def login_named(connection: Connection, username: str) -> Any:
     """Id, person, roles and whether active, of the login with this name (or None)."""
     return connection.execute(
-        select(users.c.id, users.c.person_id, users.c.roles, users.c.active).where(
+        select(users.c.id, users.c.body_id, users.c.person_id, users.c.roles, users.c.active).where(
             users.c.username == username
         )
     ).first()
@@ -91,12 +89,13 @@ def all_users(connection: Connection) -> list[Any]:
     return list(connection.execute(select(*PUBLIC_COLUMNS).order_by(users.c.username)))
 
 
-def credentials(connection: Connection, username: str) -> Any:
-    """Id, password hash, active and must-change flag of the login with this name, or None."""
+def credentials(connection: Connection, username: str, body_id: int) -> Any:
+    """Id, password hash, active and must-change flag of the body's login with this name,
+    or None."""
     return connection.execute(
         select(
             users.c.id, users.c.password_hash, users.c.active, users.c.must_change_password
-        ).where(users.c.username == username)
+        ).where(users.c.username == username, users.c.body_id == body_id)
     ).first()
 
 
@@ -225,6 +224,7 @@ def session_login(connection: Connection, digest: str, now: datetime) -> Any:
     return connection.execute(
         select(
             users.c.id,
+            users.c.body_id,
             users.c.person_id,
             users.c.roles,
             users.c.username,

@@ -27,6 +27,7 @@ from service.auth.errors import (
     UnknownRole,
 )
 from service.auth.password_policy import check_policy
+from service.bodies.service import current_body_id
 from service.errors import NotFound, ServiceError
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
@@ -62,10 +63,12 @@ def create_user(
     clean_roles = _known_roles(roles)
     if repository.user_id_named(connection, username) is not None:
         raise DuplicateUser(username)
-    if person_id is not None and not repository.person_exists(connection, person_id):
+    body_id = current_body_id(connection, runtime.chain_key)
+    if person_id is not None and not repository.person_exists(connection, person_id, body_id):
         raise ServiceError(f"Die Person {person_id} gibt es nicht.", field="person_id")
     now = runtime.now()
     values: dict[str, Any] = {
+        "body_id": body_id,
         "username": username,
         "roles": clean_roles,
         "person_id": person_id,
@@ -105,7 +108,14 @@ def actor_for(connection: Connection, username: str, now: datetime | None = None
     if row is None or not row.active:
         raise NotFound("Benutzer", username)
     deputising = acts_for(connection, row.id, now) if now is not None else frozenset()
-    return Actor(row.id, row.person_id, frozenset(row.roles), username, acts_for=deputising)
+    return Actor(
+        row.id,
+        row.person_id,
+        frozenset(row.roles),
+        username,
+        acts_for=deputising,
+        body_id=row.body_id,
+    )
 
 
 def usernames(connection: Connection, user_ids: set[int | None]) -> dict[int | None, str]:
@@ -275,7 +285,7 @@ def change_password(
     assert user_id is not None
     with runtime.read() as connection:
         user = get_user(connection, user_id)
-        found = tokens.credentials(connection, user.username)
+        found = tokens.credentials(connection, user.username, runtime.body_id)
     if not tokens.verify(found, old_password):
         raise PasswordRejected("Das bisherige Passwort stimmt nicht.", field="old_password")
     check_policy(new_password, user.username, field="new_password")

@@ -48,8 +48,8 @@ class Credentials:
     must_change_password: bool
 
 
-def credentials(connection: Connection, username: str) -> Credentials | None:
-    row = repository.credentials(connection, username)
+def credentials(connection: Connection, username: str, body_id: int) -> Credentials | None:
+    row = repository.credentials(connection, username, body_id)
     if row is None:
         return None
     return Credentials(row.id, row.password_hash, row.active, row.must_change_password)
@@ -79,10 +79,14 @@ class Session:
     must_change_password: bool
 
 
-def session_for_token(connection: Connection, token: str, now: datetime) -> Session | None:
+def session_for_token(
+    connection: Connection, token: str, now: datetime, body_id: int
+) -> Session | None:
+    """The session of a live token of a user of this body; another body's token is no
+    token here (401), so an address never reaches another body's data."""
     digest = token_digest(token)
     row = repository.session_login(connection, digest, now)
-    if row is None:
+    if row is None or row.body_id != body_id:
         return None
     actor = Actor(
         row.id,
@@ -90,6 +94,7 @@ def session_for_token(connection: Connection, token: str, now: datetime) -> Sess
         frozenset(row.roles),
         row.username,
         acts_for=acts_for(connection, row.id, now),
+        body_id=row.body_id,
     )
     return Session(actor, digest, bool(row.must_change_password))
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from service import access, texts
 from service.actor import Actor
+from service.bodies.service import current_body_id
 from service.committees import repository
 from service.committees.service import get_committee_or_none, invalid
 from service.errors import Conflict, NotFound
@@ -30,6 +31,7 @@ AGENDA_TEXTS = {
 
 def insert_meeting(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     """Stores a meeting as given; checks nothing."""
+    values.setdefault("body_id", current_body_id(connection, runtime.chain_key))
     return create_row(runtime, connection, actor, repository.meetings, "meeting", values)
 
 

@@ -10,10 +10,11 @@ class Committee(SQLModel, table=True):
     """A Gremium (OParl: Organization) with its own vote rules from the Geschäftsordnung."""
 
     __tablename__ = "committees"
+    __table_args__ = (UniqueConstraint("body_id", "slug", name="uq_committees_body_id_slug"),)
 
     id: int | None = Field(default=None, primary_key=True)
     body_id: int = Field(foreign_key="bodies.id", index=True)
-    slug: str = Field(unique=True, max_length=64)
+    slug: str = Field(max_length=64)
     name: str = Field(max_length=200)
     short_name: str = Field(max_length=50)
     kind: str = Field(max_length=30)  # ag, gemeinsame_beratung, ausschuss, rat
@@ -39,6 +40,7 @@ class Meeting(SQLModel, table=True):
     __tablename__ = "meetings"
 
     id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
     committee_id: int = Field(foreign_key="committees.id", index=True)
     starts_at: datetime = utc_field(index=True)
     location: str | None = Field(default=None, max_length=200)

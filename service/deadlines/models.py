@@ -22,6 +22,7 @@ class Deadline(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
     entity_type: str = Field(max_length=30)
     entity_id: int
     name: str = Field(max_length=50)

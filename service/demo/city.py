@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from service.actor import SYSTEM
 from service.auth.service import create_user
 from service.auth.tokens import hash_password
-from service.bodies.service import create_body
+from service.bodies.service import take_for_city
 from service.committees import service as committees
 from service.demo import data
 from service.demo.clock import SteppedClock, at
@@ -31,7 +31,7 @@ class City:
 def load_city(rt: Runtime, clock: SteppedClock, c: Connection) -> City:
     """The city as it stood when the AG was founded (01.09.2022)."""
     clock.set(at("2022-09-01", 9))
-    city = City(create_body(c, rt.chain_key, "Stadt Aschersleben"))
+    city = City(take_for_city(c, rt.chain_key, "Stadt Aschersleben"))
     password_hash = hash_password(DEMO_PASSWORD)
     for p in [*data.STAFF, *data.COUNCIL]:
         city.person[p.key] = insert_person(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.bodies.service import any_body
+from service.bodies.service import in_use
 from service.demo import data
 from service.demo.city import DEMO_PASSWORD, load_city
 from service.demo.clock import SteppedClock
@@ -33,7 +33,7 @@ def load_demo(runtime: Runtime, first_start: bool = False, city_only: bool = Fal
     ``city_only`` loads the city without its history: persons, logins, committees and
     memberships, so that the paper can be replayed from the start (through the API, say)."""
     with runtime.read() as connection:
-        has_body = any_body(connection)
+        has_body = in_use(connection, runtime.chain_key)
         has_paper = paper_by_reference(connection, str(data.PAPER["reference"])) is not None
     if has_paper or ((first_start or city_only) and has_body):
         return DemoResult(False, "Demodaten sind bereits geladen.", _user_list())

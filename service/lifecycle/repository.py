@@ -27,6 +27,7 @@ ITEM_TABLES: dict[str, Table] = {"measure": measures, "paper": papers}
 def _item_select(table: Table) -> Any:
     columns = [
         table.c.id,
+        table.c.body_id,
         table.c.state,
         table.c.version,
         table.c.definition_name,
@@ -119,6 +120,7 @@ def close_deadlines(
 
 def insert_deadline(
     connection: Connection,
+    body_id: int,
     entity_type: str,
     entity_id: int,
     name: str,
@@ -129,6 +131,7 @@ def insert_deadline(
     connection.execute(
         _INSERT_DEADLINE,
         {
+            "body_id": body_id,
             "entity_type": entity_type,
             "entity_id": entity_id,
             "name": name,

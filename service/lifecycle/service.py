@@ -20,6 +20,7 @@ from service import access, texts
 from service.actor import Actor
 from service.audit import repository as audit
 from service.audit.chain import EventDraft
+from service.bodies.service import current_body_id
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
 from workflow.engine import AvailableEvent, FireResult, Subject
@@ -44,6 +45,13 @@ class Lifecycle:
     def __init__(self, registry: Registry, chain_key: str) -> None:
         self.registry = registry
         self.chain_key = chain_key
+        self._body_id: int | None = None
+
+    def _body(self, connection: Connection) -> int:
+        # Read in the caller's transaction, so a body created in it is found.
+        if self._body_id is None:
+            self._body_id = current_body_id(connection, self.chain_key)
+        return self._body_id
 
     def fire(
         self,
@@ -67,7 +75,8 @@ class Lifecycle:
         # then waited for the chain would deadlock with it (PostgreSQL; SQLite: no-op).
         audit.lock_chain(connection, self.chain_key)
         row = repository.load_item(connection, entity_type, entity_id)
-        if row is None:
+        if row is None or row.body_id != self._body(connection):
+            # Another body's item does not exist for this one (the same 404 as a wrong id).
             raise NotFound(ENTITY_LABELS[entity_type], entity_id)
         engine = self.registry.engine(row.definition_name, row.definition_version)
         # What was typed is judged first, the same for every door and kind of item.
@@ -111,7 +120,7 @@ class Lifecycle:
             raise StaleVersion(entity_type, entity_id, row.version)
         assert transition is not None
         role = min(actor.roles & transition.roles)
-        self._deadlines(connection, entity_type, entity_id, result, now)
+        self._deadlines(connection, row.body_id, entity_type, entity_id, result, now)
         repository.insert_history(
             connection,
             entity_type=entity_type,
@@ -279,7 +288,12 @@ class Lifecycle:
 
     @staticmethod
     def _deadlines(
-        connection: Connection, entity_type: str, entity_id: int, result: FireResult, now: datetime
+        connection: Connection,
+        body_id: int,
+        entity_type: str,
+        entity_id: int,
+        result: FireResult,
+        now: datetime,
     ) -> None:
         reflexive = result.source == result.target
         if not reflexive:
@@ -291,6 +305,7 @@ class Lifecycle:
         if result.deadline is not None:
             repository.insert_deadline(
                 connection,
+                body_id,
                 entity_type,
                 entity_id,
                 result.deadline.name,

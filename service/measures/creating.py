@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from service import access, texts
 from service.actor import Actor
+from service.bodies.service import current_body_id
 from service.measures import rules
 from service.measures.models import Measure
 from service.records import insert_audited
@@ -92,6 +93,7 @@ def insert_measure(
     }
     now = runtime.now()
     row = {
+        "body_id": current_body_id(connection, runtime.chain_key),
         "programme_id": programme_id,
         "code": code,
         "title": title,

@@ -12,6 +12,7 @@ class Measure(SQLModel, table=True):
     __tablename__ = "measures"
 
     id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
     programme_id: int = Field(foreign_key="programmes.id", index=True)
     code: str = Field(max_length=30)
     title: str = Field(max_length=500)

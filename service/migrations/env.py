@@ -1,6 +1,7 @@
 """Alembic environment: the schema is ``SQLModel.metadata``; the URL comes from the config."""
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import service.models  # noqa: F401  (registers every table)
@@ -19,8 +20,28 @@ def run_migrations() -> None:
         return
     engine = make_engine(url)
     with engine.connect() as connection:
-        _run(connection)
+        if connection.dialect.name == "sqlite":
+            _run_without_foreign_keys(connection)
+        else:
+            _run(connection)
     engine.dispose()
+
+
+def _run_without_foreign_keys(connection: Connection) -> None:
+    """SQLite changes a column by rebuilding its table (batch mode); with foreign keys on,
+    dropping the old copy of a table others reference would fail. The pragma works only
+    outside a transaction, so it is set on the driver's connection before the first BEGIN,
+    and what the rebuilt tables hold is checked before they are used again."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _run(connection)
+        broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"Fremdschlüssel nach der Migration verletzt: {broken[:5]}")
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
 
 
 def _run(connection: object) -> None:

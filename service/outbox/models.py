@@ -22,6 +22,7 @@ class OutboxMessage(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", index=True)
     reminder_key: str = Field(max_length=300)
     kind: str = Field(max_length=50)
     entity_type: str | None = Field(default=None, max_length=30)

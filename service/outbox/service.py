@@ -22,6 +22,7 @@ from service.access import PERMISSIONS, holds
 from service.actor import SYSTEM, Actor
 from service.audit.repository import lock_chain
 from service.audit.service import log_read, record
+from service.bodies.service import current_body_id
 from service.errors import AccessDenied, NotFound, ServiceError
 from service.outbox import repository
 from service.outbox.rendering import render
@@ -59,12 +60,16 @@ def message_id_for(reminder_key: str, settings: MailSettings) -> str:
     return f"<{digest}@{domain}>"
 
 
-def enqueue(connection: Connection, mail: Mail, settings: MailSettings, now: datetime) -> bool:
-    """Adds the e-mail unless its reminder key is already there; True when it is new."""
+def enqueue(runtime: Runtime, connection: Connection, mail: Mail) -> bool:
+    """Adds the e-mail of the runtime's body unless its reminder key is already there; True
+    when it is new."""
     text, html = render(mail.kind, {"betreff": mail.subject, **mail.context})
+    settings = runtime.settings.mail
+    now = runtime.now()
     return repository.insert_once(
         connection,
         {
+            "body_id": current_body_id(connection, runtime.chain_key),
             "reminder_key": mail.reminder_key,
             "kind": mail.kind,
             "entity_type": mail.entity_type,

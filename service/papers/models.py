@@ -10,10 +10,11 @@ class Paper(SQLModel, table=True):
     """A Vorlage (OParl: Paper); its lifecycle is the ``vorlage`` workflow."""
 
     __tablename__ = "papers"
+    __table_args__ = (UniqueConstraint("body_id", "reference", name="uq_papers_body_id_reference"),)
 
     id: int | None = Field(default=None, primary_key=True)
     body_id: int = Field(foreign_key="bodies.id", index=True)
-    reference: str = Field(unique=True, max_length=50)
+    reference: str = Field(max_length=50)
     title: str = Field(max_length=500)
     dezernat: str | None = Field(default=None, max_length=100)
     file_number: str | None = Field(default=None, max_length=100)

@@ -56,5 +56,5 @@ def notify(
             entity_id=entity[1] if entity else None,
             ics=ics,
         )
-        written += enqueue(connection, mail, runtime.settings.mail, now)
+        written += enqueue(runtime, connection, mail)
     return written

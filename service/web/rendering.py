@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 
 from service.access import holds
 from service.actor import Actor
+from service.bodies.addressing import body_runtime
 from service.errors import NotFound
 from service.runtime import Runtime
 from service.web import formatting, nav, sessions
@@ -75,8 +76,8 @@ class LoginRequired(Exception):
 
 
 def runtime_of(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+    """The runtime of the body the request addresses (``service.bodies.addressing``)."""
+    return body_runtime(request.app.state.runtime, request.scope)
 
 
 def actor_of(request: Request) -> Actor | None:

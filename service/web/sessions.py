@@ -68,7 +68,7 @@ def current_session(runtime: Runtime, request: Request) -> tokens.Session | None
     session = None
     if token:
         with runtime.read() as connection:
-            session = tokens.session_for_token(connection, token, runtime.now())
+            session = tokens.session_for_token(connection, token, runtime.now(), runtime.body_id)
     request.state.web_session = session
     return session
 

@@ -101,5 +101,5 @@ def protocol_verify(request: Request, posted: PostedForm) -> Response:
     runtime = runtime_of(request)
     require(request, PERMISSION)
     with runtime.read() as connection:
-        chains = trail.verify_all(connection, runtime.chain_key)
+        chains = trail.verify_all(connection, runtime.chain_key, only=runtime.chain_key)
     return _page(request, SearchForm(), None, chains=chains)

@@ -259,7 +259,7 @@ def _dead_letter(world: World, case: str) -> dict[str, Any]:
     )
     rt = world.runtime
     with rt.write() as c:
-        enqueue(c, mail, rt.settings.mail, rt.now())
+        enqueue(rt, c, mail)
         message = c.execute(
             update(outbox)
             .where(outbox.c.reminder_key == key)

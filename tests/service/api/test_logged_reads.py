@@ -80,6 +80,7 @@ def internal(runtime: Runtime) -> Internal:
         person = factories.person(runtime, c, email="ilse.intern@aschersleben.example")
         measure_id = factories.measure(runtime, c, public=False, responsible_person_id=person)
         enqueue(
+            runtime,
             c,
             Mail(
                 reminder_key=f"test/person:{person}",
@@ -95,8 +96,6 @@ def internal(runtime: Runtime) -> Internal:
                     "link": "https://example.invalid/massnahmen/1",
                 },
             ),
-            runtime.settings.mail,
-            runtime.now(),
         )
         member = actor_for(c, "ag.mitglied")
     attachment = upload(runtime, SYSTEM, "measure", measure_id, "Vermerk.pdf", PDF)

@@ -63,7 +63,7 @@ def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(
     assert added.exit_code == 0, added.output
     assert "Benutzer „k.meier“ angelegt" in added.stdout
     with cli_runtime.read() as c:
-        found = tokens.credentials(c, "k.meier")
+        found = tokens.credentials(c, "k.meier", cli_runtime.body_id)
         assert tokens.verify(found, PASSWORD)
         assert not tokens.verify(found, PASSWORD + "x")
         assert found is not None and not found.must_change_password
@@ -80,7 +80,7 @@ def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(
     off = ratsflow("user", "deactivate", "k.meier")
     assert off.exit_code == 0 and "deaktiviert" in off.stdout
     with cli_runtime.read() as c:
-        assert not tokens.verify(tokens.credentials(c, "k.meier"), PASSWORD)
+        assert not tokens.verify(tokens.credentials(c, "k.meier", cli_runtime.body_id), PASSWORD)
     assert "deaktiviert" in ratsflow("user", "list").stdout
 
 

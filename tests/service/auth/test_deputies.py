@@ -45,7 +45,7 @@ def _token_actor(runtime: Runtime, user: Actor) -> Actor:
     with runtime.write() as c:
         token, _ = tokens.issue_token(c, user.user_id or 0, runtime.now())
     with runtime.read() as c:
-        session = tokens.session_for_token(c, token, runtime.now())
+        session = tokens.session_for_token(c, token, runtime.now(), runtime.body_id)
     assert session is not None
     return session.actor
 

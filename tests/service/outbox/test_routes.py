@@ -35,7 +35,7 @@ def _dead_letter(runtime: Runtime) -> int:
         },
     )
     with runtime.write() as c:
-        enqueue(c, mail, runtime.settings.mail, runtime.now())
+        enqueue(runtime, c, mail)
         c.execute(outbox.update().values(status="failed", last_error="SMTP 550: unbekannt"))
         return int(c.execute(outbox.select()).first().id)  # type: ignore[union-attr]
 

@@ -38,7 +38,7 @@ def _mail(key: str) -> Mail:
 def _enqueue(rt: Runtime, *keys: str) -> None:
     with rt.write() as c:
         for key in keys:
-            enqueue(c, _mail(key), rt.settings.mail, rt.now())
+            enqueue(rt, c, _mail(key))
 
 
 def test_a_german_mail_in_text_and_html_with_a_stable_message_id(rt: Runtime, inbox: Inbox) -> None:

@@ -63,7 +63,7 @@ def test_signing_in_sets_an_httponly_lax_cookie_and_logout_ends_the_session(
     logout = client.post("/logout", data={"csrf_token": csrf_of(page)})
     assert logout.status_code == 303
     with demo.read() as connection:
-        assert tokens.session_for_token(connection, token, demo.now()) is None
+        assert tokens.session_for_token(connection, token, demo.now(), demo.body_id) is None
     stolen = browser(demo)
     stolen.cookies.set("ratsflow_sitzung", token)
     assert "Übersicht der Maßnahmen" not in stolen.get("/").text

@@ -1,0 +1,78 @@
+"""What a body sets for itself, held in ``bodies.settings``: every value is optional and,
+where a body leaves it out, the deployment's setting from the environment holds. So a
+single-body deployment configured by environment variables behaves as before, and a
+hosting provider sets each city's texts, sender and thresholds per body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LANDS = {
+    "BB": "Brandenburg",
+    "BE": "Berlin",
+    "BW": "Baden-Württemberg",
+    "BY": "Bayern",
+    "HB": "Bremen",
+    "HE": "Hessen",
+    "HH": "Hamburg",
+    "MV": "Mecklenburg-Vorpommern",
+    "NI": "Niedersachsen",
+    "NW": "Nordrhein-Westfalen",
+    "RP": "Rheinland-Pfalz",
+    "SH": "Schleswig-Holstein",
+    "SL": "Saarland",
+    "SN": "Sachsen",
+    "ST": "Sachsen-Anhalt",
+    "TH": "Thüringen",
+}
+
+
+class BodySettings(BaseModel):
+    """A body's own settings; None: the deployment's value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site_name: str | None = Field(default=None, max_length=200)
+    mail_sender: str | None = Field(default=None, max_length=254)
+    imprint_text: str | None = None
+    privacy_text: str | None = None
+    accessibility_text: str | None = None
+    # Thresholds of the Beschlusskontrolle's traffic light (service.reports.config).
+    red_states: list[str] | None = None
+    lag_points: int | None = Field(default=None, ge=0, le=100)
+    near_days: int | None = Field(default=None, ge=0)
+    near_min_progress: int | None = Field(default=None, ge=0, le=100)
+
+    def given(self, *names: str) -> dict[str, Any]:
+        """The values this body sets among ``names`` (for overlaying deployment settings)."""
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+@dataclass(frozen=True)
+class BodyProfile:
+    """A body as a unit of work sees it."""
+
+    id: int
+    slug: str
+    name: str
+    land: str
+    host: str | None
+    settings: BodySettings
+
+    @classmethod
+    def of(cls, row: Any) -> BodyProfile:
+        return cls(
+            row.id,
+            row.slug,
+            row.name,
+            row.land,
+            row.host,
+            BodySettings.model_validate(row.settings or {}),
+        )
+
+    @property
+    def land_name(self) -> str:
+        return LANDS.get(self.land, self.land)
