@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from service.columns import json_field, utc_field
 
@@ -15,10 +15,11 @@ class User(SQLModel, table=True):
     """
 
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("body_id", "username", name="uq_users_body_id_username"),)
 
     id: int | None = Field(default=None, primary_key=True)
     body_id: int = Field(foreign_key="bodies.id", index=True)
-    username: str = Field(unique=True, max_length=100)
+    username: str = Field(max_length=100)
     person_id: int | None = Field(default=None, foreign_key="persons.id", index=True)
     roles: list[str] = json_field(list)
     password_hash: str | None = Field(default=None, max_length=255)

@@ -30,8 +30,9 @@ THROUGH_PARENT = {
     "meetings": "SELECT body_id FROM committees WHERE committees.id = meetings.committee_id",
     "users": "SELECT body_id FROM persons WHERE persons.id = users.person_id",
 }
-# Unique within a body: another city may have its own Stadtrat and its own VII/0001/24.
-PER_BODY_UNIQUE = {"committees": "slug", "papers": "reference"}
+# Unique within a body: another city may have its own Stadtrat, its own VII/0001/24 and
+# its own login "sitzungsdienst" (a login is found by name within the addressed body).
+PER_BODY_UNIQUE = {"committees": "slug", "papers": "reference", "users": "username"}
 NAMING = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
 
 
