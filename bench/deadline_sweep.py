@@ -18,7 +18,7 @@ from bench import Figure, best_per_op
 from service.bootstrap import prepare_database
 from service.config import Settings
 from service.db import make_engine
-from service.models import Body, Deadline, Measure, OutboxMessage, Person, Programme, User
+from service.models import Deadline, Measure, OutboxMessage, Person, Programme, User
 from service.runtime import Runtime
 from service.scheduler.deadline_sweep import sweep
 
@@ -34,17 +34,20 @@ def _setup(url: str, count: int) -> Runtime:
     runtime = Runtime(Settings(database_url=url), make_engine(url), lambda: NOW)
     prepare_database(runtime)
     with runtime.write() as c:
-        body = c.execute(
-            insert(Body.__table__).returning(Body.__table__.c.id),  # type: ignore[attr-defined]
-            {"slug": "bench", "name": "Bench"},
-        ).scalar_one()
+        body = runtime.body_id  # the deployment's own body, made by prepare_database
         person = c.execute(
             insert(Person.__table__).returning(Person.__table__.c.id),  # type: ignore[attr-defined]
             {"body_id": body, "given_name": "Bea", "family_name": "Bench", "email": "b@x.example"},
         ).scalar_one()
         c.execute(
             insert(User.__table__),  # type: ignore[attr-defined]
-            {"username": "lead", "roles": ["ag_leitung"], "person_id": person, "created_at": NOW},
+            {
+                "body_id": body,
+                "username": "lead",
+                "roles": ["ag_leitung"],
+                "person_id": person,
+                "created_at": NOW,
+            },
         )
         programme = c.execute(
             insert(Programme.__table__).returning(Programme.__table__.c.id),  # type: ignore[attr-defined]
@@ -56,6 +59,7 @@ def _setup(url: str, count: int) -> Runtime:
                 insert(Measure.__table__).returning(Measure.__table__.c.id),  # type: ignore[attr-defined]
                 [
                     {
+                        "body_id": body,
                         "programme_id": programme,
                         "code": f"B-{i}",
                         "title": f"Bench {i}",
@@ -76,6 +80,7 @@ def _setup(url: str, count: int) -> Runtime:
                 insert(deadlines),
                 [
                     {
+                        "body_id": body,
                         "entity_type": "measure",
                         "entity_id": measure_id,
                         "name": "ag_pruefung",

@@ -24,7 +24,7 @@ from service.bootstrap import prepare_database
 from service.config import Settings
 from service.db import make_engine
 from service.main import create_app
-from service.models import Body, Deadline, Measure, Person, Programme, User
+from service.models import Deadline, Measure, Person, Programme, User
 from service.runtime import Runtime
 from service.web.sessions import session_cookie_name
 
@@ -43,10 +43,7 @@ def _setup(url: str, count: int) -> Runtime:
     prepare_database(runtime)
     states = list(runtime.registry.latest("massnahme").spec.states)
     with runtime.write() as c:
-        body = c.execute(
-            insert(_table(Body)).returning(_table(Body).c.id),  # type: ignore[attr-defined]
-            {"slug": "bench", "name": "Bench"},
-        ).scalar_one()
+        body = runtime.body_id  # the deployment's own body, made by prepare_database
         people = [
             c.execute(
                 insert(_table(Person)).returning(_table(Person).c.id),  # type: ignore[attr-defined]
@@ -66,6 +63,7 @@ def _setup(url: str, count: int) -> Runtime:
         c.execute(
             insert(_table(User)),
             {
+                "body_id": body,
                 "username": "bench",
                 "roles": ["ag_leitung"],
                 "person_id": people[0],
@@ -76,6 +74,7 @@ def _setup(url: str, count: int) -> Runtime:
             insert(_table(Measure)),
             [
                 {
+                    "body_id": body,
                     "programme_id": programme,
                     "code": f"B-{i:05d}",
                     "title": f"Maßnahme {i}",
@@ -96,6 +95,7 @@ def _setup(url: str, count: int) -> Runtime:
             insert(_table(Deadline)),
             [
                 {
+                    "body_id": body,
                     "entity_type": "measure",
                     "entity_id": i + 1,
                     "name": "ag_pruefung",

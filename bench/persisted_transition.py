@@ -27,7 +27,7 @@ from service.actor import Actor
 from service.bootstrap import prepare_database
 from service.config import Settings
 from service.db import make_engine
-from service.models import Body, Measure, Programme, User
+from service.models import Measure, Programme, User
 from service.runtime import Runtime
 
 GOAL = 3.0
@@ -41,22 +41,25 @@ def _setup(url: str, count: int) -> Runtime:
     runtime = Runtime(settings, make_engine(url), lambda: clock_now[0])
     prepare_database(runtime)
     with runtime.write() as c:
-        body = c.execute(
-            insert(Body.__table__).returning(Body.__table__.c.id),  # type: ignore[attr-defined]
-            {"slug": "bench", "name": "Bench"},
-        ).scalar_one()
+        body = runtime.body_id  # the deployment's own body, made by prepare_database
         programme = c.execute(
             insert(Programme.__table__).returning(Programme.__table__.c.id),  # type: ignore[attr-defined]
             {"body_id": body, "title": "Bench", "review_cycle": "P6M", "created_at": START},
         ).scalar_one()
         c.execute(
             insert(User.__table__),  # type: ignore[attr-defined]
-            {"username": "bench", "roles": ["sitzungsdienst"], "created_at": START},
+            {
+                "body_id": body,
+                "username": "bench",
+                "roles": ["sitzungsdienst"],
+                "created_at": START,
+            },
         )
         c.execute(
             insert(Measure.__table__),  # type: ignore[attr-defined]
             [
                 {
+                    "body_id": body,
                     "programme_id": programme,
                     "code": f"B-{i}",
                     "title": f"Bench {i}",
