@@ -1,7 +1,8 @@
-"""The install is pinned: every package comes from ``requirements/lock.txt`` with an exact
-version and its hashes, so two installs a week apart run the same FastAPI, Starlette and
-SQLAlchemy. ``make lock`` and ``make upgrade-deps`` write the lock; these tests say when it
-no longer covers ``pyproject.toml`` or when the running environment was not installed from it.
+"""The install is pinned: every package comes from ``requirements/lock.txt`` (pip and
+setuptools from ``requirements/tools.txt``) with an exact version and its hashes, so two
+installs a week apart run the same FastAPI, Starlette and SQLAlchemy. ``make lock`` and
+``make upgrade-deps`` write both; these tests say when they no longer cover
+``pyproject.toml`` or when the running environment was not installed from them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCK = ROOT / "requirements" / "lock.txt"
+LOCKS = (ROOT / "requirements" / "tools.txt", ROOT / "requirements" / "lock.txt")
 TOOLS = ROOT / "requirements" / "tools.in"
 
 
@@ -25,10 +26,10 @@ def _logical_lines(text: str) -> list[str]:
 
 
 def _locked() -> dict[str, tuple[str, list[str]]]:
-    """Name -> (pinned version, hashes); an entry not pinned with ``==`` keeps its specifier
-    as the version so the test below names it."""
+    """Name -> (pinned version, hashes) over both files; an entry not pinned with ``==``
+    keeps its specifier as the version so the test below names it."""
     entries: dict[str, tuple[str, list[str]]] = {}
-    for line in _logical_lines(LOCK.read_text()):
+    for line in _logical_lines("".join(lock.read_text() for lock in LOCKS)):
         requirement, *options = line.split()
         name, _, version = requirement.partition("==")
         hashes = [o.removeprefix("--hash=") for o in options if o.startswith("--hash=sha256:")]
