@@ -3,20 +3,44 @@ VENV      := .venv
 PY        := $(VENV)/bin/python
 BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
+PIP       := $(PY) -m pip -q --disable-pip-version-check
+TOOLS     := requirements/tools.txt
+LOCK      := requirements/lock.txt
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
 export RATSFLOW_DATABASE_URL ?= sqlite:///$(CURDIR)/var/ratsflow.db
 
-.PHONY: install run test lint bench clean postgres
+.PHONY: install lock upgrade-deps run test lint bench clean postgres
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/ensure-system-packages
+# Exact versions with hashes from the lock, so two installs a week apart get the same
+# FastAPI, Starlette and SQLAlchemy. The locked pip comes first (the venv's own is older and
+# slower); the lock is complete, so pip resolves nothing (--no-deps) and `pip check` fails
+# the install when the set does not fit. The project itself comes last, built by the locked
+# setuptools.
+$(STAMP): pyproject.toml $(TOOLS) $(LOCK) scripts/ensure-system-packages
 	bash scripts/ensure-system-packages
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --no-deps --require-hashes -r $(TOOLS)
+	$(PIP) install --no-deps --require-hashes -r $(LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
+	$(PIP) check
 	touch $(STAMP)
+
+# pip-tools is needed only here, so it is no dependency of the project.
+# `make lock` adds what pyproject.toml newly names and keeps every other pin;
+# `make upgrade-deps` moves every pin to the newest release; both reinstall from the result.
+# Neither waits for `install`: after a new name in pyproject.toml that would fail `pip check`.
+COMPILE = CUSTOM_COMPILE_COMMAND="make lock (keeps pins) or make upgrade-deps" \
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(filter upgrade-deps,$@),--upgrade)
+lock upgrade-deps:
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install pip-tools
+	$(COMPILE) -o $(TOOLS) requirements/tools.in
+	$(COMPILE) --extra dev -c $(TOOLS) -o $(LOCK) pyproject.toml
+	$(MAKE) install
 
 run: install
 	@mkdir -p var
