@@ -18,7 +18,7 @@ def add(
 ) -> None:
     """Legt eine Körperschaft mit eigener Protokollkette und eigenem Signaturschlüssel an."""
     from service.audit.signing import SigningKeyMissing
-    from service.bodies.service import add_body
+    from service.bodies.admin import add_body
 
     runtime = open_runtime()
     with user_errors():
@@ -34,7 +34,7 @@ def add(
 @body_app.command("list")
 def list_bodies() -> None:
     """Listet die Körperschaften der Installation."""
-    from service.bodies.service import read_bodies
+    from service.bodies.admin import read_bodies
 
     with user_errors():
         rows = read_bodies(open_runtime())

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from service.actor import SYSTEM
-from service.audit import signing
-from service.audit.service import created, record
 from service.bodies import repository
 from service.bodies.settings import LANDS, BodyProfile, BodySettings
 from service.errors import Conflict, NotFound, ServiceError
-
-if TYPE_CHECKING:
-    from service.runtime import Runtime
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
@@ -115,41 +107,3 @@ def in_use(connection: Connection, slug: str) -> bool:
     """Whether the body already holds a city (then no demo city joins it)."""
     found = repository.body_id_by_slug(connection, slug)
     return found is not None and repository.holds_rows(connection, found)
-
-
-@dataclass(frozen=True)
-class AddedBody:
-    slug: str
-    name: str
-    land: str
-    key_path: Path
-
-
-def add_body(
-    runtime: Runtime, slug: str, name: str, *, land: str = "ST", host: str | None = None
-) -> AddedBody:
-    """A new body with its own audit chain (its first event records the body) and its own
-    checkpoint signing key, created beside the deployment's key."""
-    with runtime.write() as connection:
-        body_id = create_body(connection, slug, name, land=land, host=host)
-        view = runtime.for_body(slug)
-        record(
-            connection,
-            slug,
-            actor=SYSTEM,
-            now=runtime.now(),
-            action="body.create",
-            entity_type="body",
-            entity_id=body_id,
-            changes=created({"slug": slug, "name": name, "land": land, "host": host}),
-        )
-        key = signing.key_path(runtime.settings, slug)
-        if not key.exists():
-            signing.create_key(key)
-    view.forget_body()
-    return AddedBody(slug, name.strip(), land, key)
-
-
-def read_bodies(runtime: Runtime) -> list[BodyProfile]:
-    with runtime.read() as connection:
-        return all_profiles(connection)

@@ -1,0 +1,55 @@
+"""The operator's use cases for bodies: adding one (with its chain and key), listing them.
+
+Apart from ``service.bodies.service``, which the runtime itself reads bodies through:
+adding a body writes the audit trail, which builds on the runtime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.actor import SYSTEM
+from service.audit import signing
+from service.audit.service import created, record
+from service.bodies.service import all_profiles, create_body
+from service.bodies.settings import BodyProfile
+from service.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class AddedBody:
+    slug: str
+    name: str
+    land: str
+    key_path: Path
+
+
+def add_body(
+    runtime: Runtime, slug: str, name: str, *, land: str = "ST", host: str | None = None
+) -> AddedBody:
+    """A new body with its own audit chain (its first event records the body) and its own
+    checkpoint signing key, created beside the deployment's key."""
+    with runtime.write() as connection:
+        body_id = create_body(connection, slug, name, land=land, host=host)
+        view = runtime.for_body(slug)
+        record(
+            connection,
+            slug,
+            actor=SYSTEM,
+            now=runtime.now(),
+            action="body.create",
+            entity_type="body",
+            entity_id=body_id,
+            changes=created({"slug": slug, "name": name, "land": land, "host": host}),
+        )
+        key = signing.key_path(runtime.settings, slug)
+        if not key.exists():
+            signing.create_key(key)
+    view.forget_body()
+    return AddedBody(slug, name.strip(), land, key)
+
+
+def read_bodies(runtime: Runtime) -> list[BodyProfile]:
+    with runtime.read() as connection:
+        return all_profiles(connection)
