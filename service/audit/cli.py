@@ -325,6 +325,7 @@ def retention(
 def erase(
     person_id: int = typer.Argument(..., metavar="PERSON_ID"),
     yes: bool = typer.Option(False, "--yes", help="Ohne Rückfrage."),
+    body: str | None = BODY_OPTION,
 ) -> None:
     """Löscht die identifizierenden Daten einer Person und bereinigt den Speicher."""
     from service.audit.owner import owner_transaction, owner_url
@@ -337,7 +338,7 @@ def erase(
             "Protokoll-Klartexte)?",
             abort=True,
         )
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         with owner_transaction(runtime.settings) as connection:
             done = erase_person(connection, runtime.chain_key, person_id, runtime.now())
