@@ -36,6 +36,7 @@ def test_two_scheduler_processes_deliver_2000_reminders_exactly_once(
             insert(measures).returning(measures.c.id),
             [
                 {
+                    "body_id": rt.body_id,
                     "programme_id": programme,
                     "code": f"B-{i}",
                     "title": f"Maßnahme {i}",
@@ -52,6 +53,7 @@ def test_two_scheduler_processes_deliver_2000_reminders_exactly_once(
             insert(deadlines),
             [
                 {
+                    "body_id": rt.body_id,
                     "entity_type": "measure",
                     "entity_id": measure_id,
                     "name": "ag_pruefung",
