@@ -219,7 +219,7 @@ def measure_fire(
         values[key.strip()] = value
     runtime = open_runtime()
     with user_errors(), runtime.write() as connection:
-        actor = actor_for(connection, as_user, runtime.now())
+        actor = actor_for(connection, as_user, runtime.now(), body=runtime.chain_key)
         done = fire_by_user(
             runtime,
             connection,

@@ -124,7 +124,7 @@ def user(
             person_id = person(runtime, c)
         name = username or unique("user")
         create_user(runtime, c, SYSTEM, username=name, roles=list(roles), person_id=person_id)
-        return actor_for(c, name)
+        return actor_for(c, name, body=runtime.chain_key)
 
 
 def committee(

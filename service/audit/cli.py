@@ -44,11 +44,11 @@ def _moment(value: str | None, option: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
 
 
-def _reader(connection: Any, username: str) -> Any:
+def _reader(connection: Any, username: str, body: str) -> Any:
     from service.access import holds
     from service.auth.service import actor_for
 
-    actor = actor_for(connection, username)
+    actor = actor_for(connection, username, body=body)
     if not holds(actor, "audit.read"):
         raise fail(
             f"„{username}“ darf das Protokoll nicht lesen: nur die Rollen datenschutz und "
@@ -59,6 +59,7 @@ def _reader(connection: Any, username: str) -> Any:
 
 def _filters(
     connection: Any,
+    body: str,
     actor: str | None,
     person: int | None,
     entity: str | None,
@@ -72,7 +73,9 @@ def _filters(
 
     actor_id = None
     if actor is not None:
-        actor_id = int(actor) if actor.isdigit() else actor_for(connection, actor).user_id
+        actor_id = (
+            int(actor) if actor.isdigit() else actor_for(connection, actor, body=body).user_id
+        )
     entity_type, entity_id = None, None
     if entity:
         entity_type, _, number = entity.partition(":")
@@ -113,16 +116,19 @@ def search(
     text: str | None = TEXT,
     limit: int = typer.Option(50, "--limit", min=1, max=10000, help="Höchstens so viele."),
     as_json: bool = typer.Option(False, "--json", help="Als JSON-Liste."),
+    body: str | None = BODY_OPTION,
 ) -> None:
     """Durchsucht das Protokoll, neueste Einträge zuerst; die Suche wird protokolliert."""
     from service.audit import trail
     from service.audit.export import as_dict
     from workflow.calendar import to_local
 
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors(), runtime.write() as connection:
-        reader = _reader(connection, as_user)
-        chosen = _filters(connection, actor, person, entity, action, since, until, text)
+        reader = _reader(connection, as_user, runtime.chain_key)
+        chosen = _filters(
+            connection, runtime.chain_key, actor, person, entity, action, since, until, text
+        )
         found = trail.search(runtime, connection, reader, chosen, purpose, None, limit)
     if as_json:
         typer.echo(json.dumps([as_dict(e) for e in found], ensure_ascii=False, indent=2))
@@ -152,17 +158,20 @@ def export(
     since: str | None = SINCE,
     until: str | None = UNTIL,
     text: str | None = TEXT,
+    body: str | None = BODY_OPTION,
 ) -> None:
     """Exportiert alle Treffer als CSV oder JSON, als Datenstrom; der Export wird protokolliert."""
     from service.audit import trail
 
     if kind not in ("csv", "json"):
         raise fail(f"--format „{kind}“: erwartet csv oder json.", 2)
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         with runtime.read() as connection:
-            reader = _reader(connection, as_user)
-            chosen = _filters(connection, actor, person, entity, action, since, until, text)
+            reader = _reader(connection, as_user, runtime.chain_key)
+            chosen = _filters(
+                connection, runtime.chain_key, actor, person, entity, action, since, until, text
+            )
         chunks = trail.start_export(runtime, reader, chosen, purpose, kind)
         target = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
@@ -182,15 +191,16 @@ def disclosure(
     purpose: str = PURPOSE,
     kind: str = typer.Option("json", "--format", help="json oder pdf."),
     output: Path = typer.Option(..., "--output", help="Zieldatei."),
+    body: str | None = BODY_OPTION,
 ) -> None:
     """Auskunft nach Art. 15 DSGVO: alles über eine Person, als JSON oder PDF."""
     from service.audit import trail
 
     if kind not in ("json", "pdf"):
         raise fail(f"--format „{kind}“: erwartet json oder pdf.", 2)
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors(), runtime.write() as connection:
-        reader = _reader(connection, as_user)
+        reader = _reader(connection, as_user, runtime.chain_key)
         data = trail.disclose(runtime, connection, reader, person_id, purpose)
     if kind == "pdf":
         from service.audit.pdf import disclosure_pdf
@@ -315,6 +325,7 @@ def retention(
 def erase(
     person_id: int = typer.Argument(..., metavar="PERSON_ID"),
     yes: bool = typer.Option(False, "--yes", help="Ohne Rückfrage."),
+    body: str | None = BODY_OPTION,
 ) -> None:
     """Löscht die identifizierenden Daten einer Person und bereinigt den Speicher."""
     from service.audit.owner import owner_transaction, owner_url
@@ -327,7 +338,7 @@ def erase(
             "Protokoll-Klartexte)?",
             abort=True,
         )
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         with owner_transaction(runtime.settings) as connection:
             done = erase_person(connection, runtime.chain_key, person_id, runtime.now())

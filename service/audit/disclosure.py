@@ -36,8 +36,12 @@ def _shown(rows: list[Any]) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in row.items()} for row in rows]
 
 
-def disclosure(connection: Connection, person_id: int, now: datetime) -> dict[str, Any]:
-    person = held.person(connection, person_id)
+def disclosure(
+    connection: Connection, chain_key: str, person_id: int, now: datetime
+) -> dict[str, Any]:
+    """What the body holds about one of its persons; a person of another body is as
+    unknown as a wrong id, and only the body's own chain is searched for events."""
+    person = held.person(connection, person_id, chain_key)
     if person is None:
         raise NotFound("Person", person_id)
     logins = _shown(held.logins(connection, person_id))
@@ -53,12 +57,19 @@ def disclosure(connection: Connection, person_id: int, now: datetime) -> dict[st
         "stellungnahmen": _shown(held.statements_of(connection, person_id)),
         "anwesenheiten": _shown(held.attendance_of(connection, person_id)),
         "abstimmungen": _shown(held.votes_of(connection, person_id)),
-        "protokolleintraege": events_of(connection, person_id, user_ids),
+        "protokolleintraege": events_of(connection, chain_key, person_id, user_ids),
     }
 
 
-def events_of(connection: Connection, person_id: int, user_ids: list[int]) -> list[dict[str, Any]]:
-    rows = held.events_of(connection, person_id, user_ids)
+def holds_person(connection: Connection, chain_key: str, person_id: int) -> bool:
+    """Whether the person belongs to the body whose slug is ``chain_key``."""
+    return held.person(connection, person_id, chain_key) is not None
+
+
+def events_of(
+    connection: Connection, chain_key: str, person_id: int, user_ids: list[int]
+) -> list[dict[str, Any]]:
+    rows = held.events_of(connection, chain_key, person_id, user_ids)
     own, involved = held.own_values(connection, [row.id for row in rows], person_id)
     return [_cut_down(row, own.get(row.id, {}), person_id, user_ids, involved) for row in rows]
 

@@ -219,15 +219,15 @@ def verify(
 @router.get(
     "/checkpoints",
     summary="Signierte Prüfpunkte als Datei",
-    description="Zum Aufbewahren außerhalb der Datenbank; `ratsflow audit verify "
-    "--checkpoint DATEI` prüft dagegen.",
+    description="Die Prüfpunkte der Kette dieser Körperschaft, zum Aufbewahren außerhalb der "
+    "Datenbank; `ratsflow audit verify --checkpoint DATEI` prüft dagegen.",
     responses=responses(401, 403),
 )
-def checkpoint_file(connection: ReadDep, actor: AuditReader) -> Response:
+def checkpoint_file(runtime: RuntimeDep, connection: ReadDep, actor: AuditReader) -> Response:
     from service.audit.checkpoints import file_document, stored
 
     return Response(
-        json.dumps(file_document(stored(connection)), indent=2),
+        json.dumps(file_document(stored(connection, runtime.chain_key)), indent=2),
         media_type="application/json",
         headers={"Content-Disposition": 'attachment; filename="protokoll-pruefpunkte.json"'},
     )

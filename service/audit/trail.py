@@ -58,13 +58,14 @@ def search(
     limit: int = 50,
 ) -> list[FoundEvent]:
     require_reader(actor)
-    page = search_page(connection, filters, after, limit)
+    page = search_page(connection, runtime.chain_key, filters, after, limit)
     record_query(runtime, connection, actor, QUERY, purpose, filters.given())
     return page
 
 
 def walk(
     connection_for_batch: Any,
+    chain_key: str,
     filters: Filters,
     after: Position | None = None,
     batch: int = 1000,
@@ -76,7 +77,7 @@ def walk(
     """
     while True:
         with connection_for_batch() as connection:
-            page = search_page(connection, filters, after, batch)
+            page = search_page(connection, chain_key, filters, after, batch)
         yield from page
         if len(page) < batch:
             return
@@ -93,14 +94,16 @@ def start_export(
             runtime, connection, actor, EXPORT, purpose, {**filters.given(), "format": kind}
         )
         own = repository.event_at(connection, runtime.chain_key, sealed.seq)
-    return export.stream(kind, walk(runtime.read, filters, Position(own.ts, own.id)))
+    return export.stream(
+        kind, walk(runtime.read, runtime.chain_key, filters, Position(own.ts, own.id))
+    )
 
 
 def disclose(
     runtime: Runtime, connection: Connection, actor: Actor, person_id: int, purpose: str
 ) -> dict[str, Any]:
     require_reader(actor)
-    data = disclosure(connection, person_id, runtime.now())
+    data = disclosure(connection, runtime.chain_key, person_id, runtime.now())
     record_query(
         runtime,
         connection,

@@ -62,26 +62,32 @@ def add(
 
 
 @user_app.command("deactivate")
-def deactivate(username: str = typer.Argument(..., help="Anmeldename.")) -> None:
-    """Deaktiviert einen Benutzer; seine Tokens werden sofort ungültig."""
+def deactivate(
+    username: str = typer.Argument(..., help="Anmeldename."),
+    body: str | None = BODY_OPTION,
+) -> None:
+    """Deaktiviert einen Benutzer der Körperschaft; seine Tokens werden sofort ungültig."""
     from service.actor import SYSTEM
     from service.auth import service
 
-    runtime = open_runtime()
-    with user_errors(), runtime.write() as connection:
-        user_id = service.user_id_by_name(connection, username)
-        service.deactivate(runtime, connection, SYSTEM, user_id)
+    runtime = open_runtime(body)
+    with user_errors():
+        body_id = runtime.body_id
+        with runtime.write() as connection:
+            user_id = service.user_id_by_name(connection, username, body_id)
+            service.deactivate(runtime, connection, SYSTEM, user_id)
     typer.echo(f"Benutzer „{username}“ ist deaktiviert.")
 
 
 @user_app.command("list")
-def list_users() -> None:
-    """Listet alle Benutzer mit Rollen und Zustand (der Abruf wird protokolliert)."""
+def list_users(body: str | None = BODY_OPTION) -> None:
+    """Listet alle Benutzer der Körperschaft mit Rollen und Zustand (der Abruf wird
+    protokolliert)."""
     from service.actor import SYSTEM
     from service.auth import service
 
     with user_errors():
-        rows = service.read_all_users(open_runtime(), SYSTEM)
+        rows = service.read_all_users(open_runtime(body), SYSTEM)
     for row in rows:
         state = "aktiv" if row.active else "deaktiviert"
         if row.active and row.must_change_password:

@@ -20,6 +20,7 @@ from service.access import holds
 from service.actor import SYSTEM, Actor
 from service.auth import repository
 from service.auth.errors import InvalidDeputy
+from service.bodies.service import current_body_id
 from service.errors import AccessDenied, NotFound
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
@@ -77,7 +78,8 @@ def name_deputy(
     ends_on: date,
 ) -> int:
     _require_for(actor, user_id)
-    absent = repository.absent_user(connection, user_id)
+    body_id = current_body_id(connection, runtime.chain_key)
+    absent = repository.absent_user(connection, user_id, body_id)
     if absent is None:
         raise NotFound("Benutzer", user_id)
     if absent.person_id is None:
@@ -86,7 +88,8 @@ def name_deputy(
             "niemanden, für den sie handeln könnte.",
             field="deputy_username",
         )
-    deputy = repository.deputy_named(connection, deputy_username)
+    # A deputy of another body is no user here: named by name, it is simply unknown.
+    deputy = repository.deputy_named(connection, deputy_username, body_id)
     if deputy is None or not deputy.active:
         raise InvalidDeputy(
             f"„{deputy_username}“ ist kein aktiver Benutzer.", field="deputy_username"
@@ -129,6 +132,11 @@ def withdraw(
 ) -> None:
     """Ends a deputyship at once; the row stays, so the record of who stood in remains."""
     _require_for(actor, user_id)
+    if (
+        repository.absent_user(connection, user_id, current_body_id(connection, runtime.chain_key))
+        is None
+    ):
+        raise NotFound("Vertretung", deputyship_id)
     now = runtime.now()
     withdrawn = update_audited(
         connection,

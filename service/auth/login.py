@@ -25,7 +25,7 @@ class Issued:
 
 def login(runtime: Runtime, username: str, password: str, address: str) -> Issued:
     now = runtime.now()
-    keys = throttle.keys_for(username, address)
+    keys = throttle.keys_for(username, address, runtime.chain_key)
     with runtime.read() as connection:
         wait = throttle.retry_after(connection, keys, now)
         found = (

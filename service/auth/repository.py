@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
+from service.bodies.models import Body
 from service.people.models import Person
 
 users = User.__table__  # type: ignore[attr-defined]
@@ -24,6 +25,7 @@ persons = Person.__table__  # type: ignore[attr-defined]
 deputyships = Deputyship.__table__  # type: ignore[attr-defined]
 tokens = ApiToken.__table__  # type: ignore[attr-defined]
 throttles = LoginThrottle.__table__  # type: ignore[attr-defined]
+bodies = Body.__table__  # type: ignore[attr-defined]
 
 # What a login looks like to anyone but itself: never its password hash.
 PUBLIC_COLUMNS = (
@@ -40,8 +42,10 @@ PUBLIC_COLUMNS = (
 # Users ------------------------------------------------------------------------------------
 
 
-def user_id_named(connection: Connection, username: str) -> int | None:
-    found = connection.execute(select(users.c.id).where(users.c.username == username)).scalar()
+def user_id_named(connection: Connection, username: str, body_id: int) -> int | None:
+    found = connection.execute(
+        select(users.c.id).where(users.c.username == username, users.c.body_id == body_id)
+    ).scalar()
     return None if found is None else int(found)
 
 
@@ -50,18 +54,21 @@ def person_exists(connection: Connection, person_id: int, body_id: int) -> bool:
     return connection.execute(found).first() is not None
 
 
-def login_named(connection: Connection, username: str) -> Any:
-    """Id, person, roles and whether active, of the login with this name (or None)."""
+def login_named(connection: Connection, username: str, body_slug: str) -> Any:
+    """Id, person, roles and whether active, of the login with this name in the body with
+    this slug (or None)."""
     return connection.execute(
-        select(users.c.id, users.c.body_id, users.c.person_id, users.c.roles, users.c.active).where(
-            users.c.username == username
-        )
+        select(users.c.id, users.c.body_id, users.c.person_id, users.c.roles, users.c.active)
+        .join(bodies, bodies.c.id == users.c.body_id)
+        .where(users.c.username == username, bodies.c.slug == body_slug)
     ).first()
 
 
-def user(connection: Connection, user_id: int) -> Any:
-    """One login's public columns, or None."""
-    return connection.execute(select(*PUBLIC_COLUMNS).where(users.c.id == user_id)).first()
+def user(connection: Connection, user_id: int, body_id: int) -> Any:
+    """One login's public columns, or None (also for a login of another body)."""
+    return connection.execute(
+        select(*PUBLIC_COLUMNS).where(users.c.id == user_id, users.c.body_id == body_id)
+    ).first()
 
 
 def person_of(connection: Connection, user_id: int) -> int | None:
@@ -75,9 +82,16 @@ def usernames(connection: Connection, user_ids: list[int]) -> dict[int | None, s
 
 
 def page_users(
-    connection: Connection, *, after_id: int | None, limit: int, active: bool | None = None
+    connection: Connection,
+    body_id: int,
+    *,
+    after_id: int | None,
+    limit: int,
+    active: bool | None = None,
 ) -> list[Any]:
-    query = select(*PUBLIC_COLUMNS).order_by(users.c.id).limit(limit)
+    query = (
+        select(*PUBLIC_COLUMNS).where(users.c.body_id == body_id).order_by(users.c.id).limit(limit)
+    )
     if after_id is not None:
         query = query.where(users.c.id > after_id)
     if active is not None:
@@ -85,8 +99,12 @@ def page_users(
     return list(connection.execute(query))
 
 
-def all_users(connection: Connection) -> list[Any]:
-    return list(connection.execute(select(*PUBLIC_COLUMNS).order_by(users.c.username)))
+def all_users(connection: Connection, body_id: int) -> list[Any]:
+    return list(
+        connection.execute(
+            select(*PUBLIC_COLUMNS).where(users.c.body_id == body_id).order_by(users.c.username)
+        )
+    )
 
 
 def credentials(connection: Connection, username: str, body_id: int) -> Any:
@@ -168,17 +186,21 @@ def deputy_persons(connection: Connection, person_id: int, today: date) -> list[
     return [int(row.person_id) for row in rows]
 
 
-def absent_user(connection: Connection, user_id: int) -> Any:
-    """Id, person and whether active, of the login that names a deputy (or None)."""
+def absent_user(connection: Connection, user_id: int, body_id: int) -> Any:
+    """Id, person and whether active, of the body's login that names a deputy (or None)."""
     return connection.execute(
-        select(users.c.id, users.c.person_id, users.c.active).where(users.c.id == user_id)
+        select(users.c.id, users.c.person_id, users.c.active).where(
+            users.c.id == user_id, users.c.body_id == body_id
+        )
     ).first()
 
 
-def deputy_named(connection: Connection, username: str) -> Any:
-    """Id and whether active, of the login named as deputy (or None)."""
+def deputy_named(connection: Connection, username: str, body_id: int) -> Any:
+    """Id and whether active, of the body's login named as deputy (or None)."""
     return connection.execute(
-        select(users.c.id, users.c.active).where(users.c.username == username)
+        select(users.c.id, users.c.active).where(
+            users.c.username == username, users.c.body_id == body_id
+        )
     ).first()
 
 

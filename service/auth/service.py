@@ -28,6 +28,7 @@ from service.auth.errors import (
 )
 from service.auth.password_policy import check_policy
 from service.bodies.service import current_body_id
+from service.config import get_settings
 from service.errors import NotFound, ServiceError
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
@@ -40,6 +41,11 @@ def _known_roles(roles: list[str]) -> list[str]:
         if role not in KNOWN_ROLES or role == "public":
             raise UnknownRole(role)
     return sorted(set(roles))
+
+
+def _body_id(runtime: Runtime, connection: Connection) -> int:
+    # Inside a write: the body may have been created in this very transaction.
+    return current_body_id(connection, runtime.chain_key)
 
 
 def _require_manager(actor: Actor) -> None:
@@ -61,9 +67,9 @@ def create_user(
 ) -> int:
     _require_manager(actor)
     clean_roles = _known_roles(roles)
-    if repository.user_id_named(connection, username) is not None:
-        raise DuplicateUser(username)
     body_id = current_body_id(connection, runtime.chain_key)
+    if repository.user_id_named(connection, username, body_id) is not None:
+        raise DuplicateUser(username)
     if person_id is not None and not repository.person_exists(connection, person_id, body_id):
         raise ServiceError(f"Die Person {person_id} gibt es nicht.", field="person_id")
     now = runtime.now()
@@ -102,9 +108,17 @@ def create_user(
         raise DuplicateUser(username) from None
 
 
-def actor_for(connection: Connection, username: str, now: datetime | None = None) -> Actor:
-    """The actor of an active user; with ``now``, including whom they stand in for."""
-    row = repository.login_named(connection, username)
+def actor_for(
+    connection: Connection,
+    username: str,
+    now: datetime | None = None,
+    *,
+    body: str | None = None,
+) -> Actor:
+    """The actor of an active user of the body with slug ``body`` (a runtime's
+    ``chain_key``; None: the deployment's own body); with ``now``, including whom they
+    stand in for. Login names are unique only within a body."""
+    row = repository.login_named(connection, username, body or get_settings().chain_key)
     if row is None or not row.active:
         raise NotFound("Benutzer", username)
     deputising = acts_for(connection, row.id, now) if now is not None else frozenset()
@@ -125,12 +139,13 @@ def usernames(connection: Connection, user_ids: set[int | None]) -> dict[int | N
     return repository.usernames(connection, ids)
 
 
-def all_users(connection: Connection) -> list[Any]:
-    return repository.all_users(connection)
+def all_users(connection: Connection, body_id: int) -> list[Any]:
+    return repository.all_users(connection, body_id)
 
 
-def get_user(connection: Connection, user_id: int) -> Any:
-    row = repository.user(connection, user_id)
+def get_user(connection: Connection, user_id: int, body_id: int) -> Any:
+    """A login of the body; another body's login is as unknown as a wrong id (404)."""
+    row = repository.user(connection, user_id, body_id)
     if row is None:
         raise NotFound("Benutzer", user_id)
     return row
@@ -154,7 +169,9 @@ def read_users(
     (``user.read``) naming the persons behind the logins shown."""
     _require_manager(actor)
     with runtime.read() as connection:
-        rows = repository.page_users(connection, after_id=after_id, limit=limit + 1, active=active)
+        rows = repository.page_users(
+            connection, runtime.body_id, after_id=after_id, limit=limit + 1, active=active
+        )
     _log_users(runtime, actor, rows[:limit])
     return rows[:limit], len(rows) > limit
 
@@ -163,7 +180,7 @@ def read_all_users(runtime: Runtime, actor: Actor) -> list[Any]:
     """Every login by name, for the Verwaltung page and ``ratsflow user list``; logged."""
     _require_manager(actor)
     with runtime.read() as connection:
-        rows = all_users(connection)
+        rows = all_users(connection, runtime.body_id)
     _log_users(runtime, actor, rows)
     return rows
 
@@ -172,13 +189,13 @@ def read_user(runtime: Runtime, actor: Actor, user_id: int) -> Any:
     """One login as an admin sees it; a logged read (``user.read`` of that user)."""
     _require_manager(actor)
     with runtime.read() as connection:
-        row = get_user(connection, user_id)
+        row = get_user(connection, user_id, runtime.body_id)
     log_read(runtime, actor, "user", user_id)
     return row
 
 
-def user_id_by_name(connection: Connection, username: str) -> int:
-    found = repository.user_id_named(connection, username)
+def user_id_by_name(connection: Connection, username: str, body_id: int) -> int:
+    found = repository.user_id_named(connection, username, body_id)
     if found is None:
         raise NotFound("Benutzer", f"„{username}“")
     return found
@@ -214,22 +231,22 @@ def _change(
 def deactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
     """Ends the login at once: its tokens are revoked; history and name stay."""
     _require_manager(actor)
-    user = get_user(connection, user_id)
+    user = get_user(connection, user_id, _body_id(runtime, connection))
     if user_id == actor.user_id:
         raise AccountConflict("Sie können Ihr eigenes Konto nicht deaktivieren.")
     if user.active:
         _change(runtime, connection, actor, user, "user.deactivate", {"active": False})
         tokens.revoke_all(connection, user_id, runtime.now())
-    return get_user(connection, user_id)
+    return get_user(connection, user_id, _body_id(runtime, connection))
 
 
 def reactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
     """The login works again with its old password; tokens revoked before stay revoked."""
     _require_manager(actor)
-    user = get_user(connection, user_id)
+    user = get_user(connection, user_id, _body_id(runtime, connection))
     if not user.active:
         _change(runtime, connection, actor, user, "user.reactivate", {"active": True})
-    return get_user(connection, user_id)
+    return get_user(connection, user_id, _body_id(runtime, connection))
 
 
 def set_roles(
@@ -237,7 +254,7 @@ def set_roles(
 ) -> Any:
     _require_manager(actor)
     clean = _known_roles(roles)
-    user = get_user(connection, user_id)
+    user = get_user(connection, user_id, _body_id(runtime, connection))
     if user_id == actor.user_id and "admin" in user.roles and "admin" not in clean:
         raise AccountConflict(
             "Sie können sich die Rolle admin nicht selbst entziehen; "
@@ -245,7 +262,7 @@ def set_roles(
         )
     if sorted(user.roles) != clean:
         _change(runtime, connection, actor, user, "user.set_roles", {"roles": clean})
-    return get_user(connection, user_id)
+    return get_user(connection, user_id, _body_id(runtime, connection))
 
 
 def set_temporary_password(
@@ -256,7 +273,7 @@ def set_temporary_password(
     Every token of the user is revoked: a reset usually means the old password is gone.
     """
     _require_manager(actor)
-    user = get_user(connection, user_id)
+    user = get_user(connection, user_id, _body_id(runtime, connection))
     check_policy(password, user.username)
     _change(
         runtime,
@@ -284,7 +301,7 @@ def change_password(
     user_id = session.actor.user_id
     assert user_id is not None
     with runtime.read() as connection:
-        user = get_user(connection, user_id)
+        user = get_user(connection, user_id, _body_id(runtime, connection))
         found = tokens.credentials(connection, user.username, runtime.body_id)
     if not tokens.verify(found, old_password):
         raise PasswordRejected("Das bisherige Passwort stimmt nicht.", field="old_password")
@@ -295,7 +312,7 @@ def change_password(
         )
     new_hash = tokens.hash_password(new_password)
     with runtime.write() as connection:
-        user = get_user(connection, user_id)
+        user = get_user(connection, user_id, _body_id(runtime, connection))
         _change(
             runtime,
             connection,

@@ -52,9 +52,12 @@ class Key:
     digest: str
 
 
-def keys_for(username: str, address: str) -> tuple[Key, Key]:
+def keys_for(username: str, address: str, body: str) -> tuple[Key, Key]:
+    """The account's key names the body (its slug): a login name is unique only within a
+    body, and guessing at one city must not lock the same name at another. The address's
+    key does not: one client guessing at several cities is one client guessing."""
     return (
-        Key(ACCOUNT, _digest(ACCOUNT, username.casefold())),
+        Key(ACCOUNT, _digest(ACCOUNT, f"{body}\x00{username.casefold()}")),
         Key(ADDRESS, _digest(ADDRESS, address)),
     )
 

@@ -64,7 +64,7 @@ def _deputyship_out(row: Any, runtime: Runtime) -> DeputyshipOut:
 @router.get("/me", summary="Eigenes Konto", response_model=Me, responses=responses(401, 403))
 def me(runtime: RuntimeDep, connection: ReadDep, actor: Self) -> Me:
     assert actor.user_id is not None
-    row = service.get_user(connection, actor.user_id)
+    row = service.get_user(connection, actor.user_id, runtime.body_id)
     own = deputies.deputyships_of(connection, actor.user_id)
     return Me(
         **_user_out(row).model_dump(),
@@ -186,7 +186,7 @@ def create_user(
         must_change_password=password_hash is not None,
     )
     response.headers["Location"] = f"{router.prefix}/{user_id}"
-    return _user_out(service.get_user(connection, user_id))
+    return _user_out(service.get_user(connection, user_id, runtime.body_id))
 
 
 @router.get(

@@ -28,7 +28,7 @@ from service.statements import service as statements
 
 def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) -> None:
     def user(name: str) -> Actor:
-        return actor_for(c, name)
+        return actor_for(c, name, body=rt.chain_key)
 
     lead, member, dsb = user("ag.leitung"), user("ag.mitglied"), user("datenschutz")
     session, treasury = user("sitzungsdienst"), user("kaemmerei")

@@ -32,7 +32,7 @@ def import_measures_command(
     runtime = open_runtime()
     transaction = runtime.read() if dry_run else runtime.write()
     with user_errors(), transaction as connection:
-        actor = actor_for(connection, as_user) if as_user else SYSTEM
+        actor = actor_for(connection, as_user, body=runtime.chain_key) if as_user else SYSTEM
         try:
             report = import_measures(
                 runtime,

@@ -118,7 +118,9 @@ def send_invitation(
     if late:
         office = recipients.describe(
             connection,
-            recipients.role_holders(connection, runtime.settings.schedule.paper_reminder_role),
+            recipients.role_holders(
+                connection, runtime.settings.schedule.paper_reminder_role, runtime.body_id
+            ),
         )
         notify(
             runtime,

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from service.outbox import repository
 from service.outbox.mailer import PermanentFailure, SmtpSession, TemporaryFailure, build_message
+from service.outbox.service import senders
 from service.outbox.settings import MailSettings
 from service.runtime import Runtime
 
@@ -67,24 +68,32 @@ def dispatch_batch(runtime: Runtime, checkpoint: CheckPoint = _no_check) -> Disp
     lease = now + timedelta(seconds=settings.mail_claim_lease_seconds)
     with runtime.write() as connection:
         claimed = repository.claim(connection, now, lease, token, settings.mail_batch_size)
+        # One batch holds every body's due mail; each goes out from its own body's address.
+        sender_of = senders(connection, settings) if claimed else {}
     result = DispatchResult()
     if not claimed:
         return result
     checkpoint("after_claim")
     with SmtpSession(settings) as session:
         for row in claimed:
-            outcome = _send_one(runtime, session, row, token, checkpoint)
+            sender = sender_of.get(row.body_id)
+            outcome = _send_one(runtime, session, row, sender, token, checkpoint)
             setattr(result, outcome, getattr(result, outcome) + 1)
     return result
 
 
 def _send_one(
-    runtime: Runtime, session: SmtpSession, row: object, token: str, checkpoint: CheckPoint
+    runtime: Runtime,
+    session: SmtpSession,
+    row: object,
+    sender: str | None,
+    token: str,
+    checkpoint: CheckPoint,
 ) -> str:
     settings = runtime.settings.mail
     now = runtime.now()
     try:
-        session.send(build_message(row, settings, now))
+        session.send(build_message(row, settings, now, sender))
     except TemporaryFailure as exc:
         attempts = int(row.attempts)  # type: ignore[attr-defined]
         permanent = attempts >= settings.mail_max_attempts

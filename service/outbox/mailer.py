@@ -26,9 +26,12 @@ class PermanentFailure(Exception):
     pass
 
 
-def build_message(row: Any, settings: MailSettings, now: datetime) -> EmailMessage:
+def build_message(
+    row: Any, settings: MailSettings, now: datetime, sender: str | None = None
+) -> EmailMessage:
+    """The e-mail of an outbox row, from ``sender`` (its body's address) or the deployment's."""
     message = EmailMessage()
-    message["From"] = settings.mail_sender
+    message["From"] = sender or settings.mail_sender
     message["To"] = row.recipient_email
     message["Subject"] = row.subject
     message["Date"] = format_datetime(now)

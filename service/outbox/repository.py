@@ -87,23 +87,29 @@ def settle(connection: Connection, message_id: int, token: str, **values: Any) -
     return result.rowcount == 1
 
 
-def requeue(connection: Connection, message_id: int, now: datetime) -> Any:
+def requeue(connection: Connection, message_id: int, body_id: int, now: datetime) -> Any:
     return connection.execute(
         update(outbox)
-        .where(outbox.c.id == message_id, outbox.c.status == "failed")
+        .where(outbox.c.id == message_id, outbox.c.body_id == body_id, outbox.c.status == "failed")
         .values(status="pending", attempts=0, next_attempt_at=now, last_error=None)
         .returning(*outbox.c)
     ).first()
 
 
-def get(connection: Connection, message_id: int) -> Any:
-    return connection.execute(select(outbox).where(outbox.c.id == message_id)).first()
+def get(connection: Connection, message_id: int, body_id: int) -> Any:
+    return connection.execute(
+        select(outbox).where(outbox.c.id == message_id, outbox.c.body_id == body_id)
+    ).first()
 
 
 def page(
-    connection: Connection, statuses: Sequence[str] | None, after_id: int | None, limit: int
+    connection: Connection,
+    body_id: int,
+    statuses: Sequence[str] | None,
+    after_id: int | None,
+    limit: int,
 ) -> list[Any]:
-    query = select(outbox).order_by(outbox.c.id).limit(limit)
+    query = select(outbox).where(outbox.c.body_id == body_id).order_by(outbox.c.id).limit(limit)
     if statuses:
         query = query.where(outbox.c.status.in_(statuses))
     if after_id is not None:

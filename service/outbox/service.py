@@ -22,7 +22,7 @@ from service.access import PERMISSIONS, holds
 from service.actor import SYSTEM, Actor
 from service.audit.repository import lock_chain
 from service.audit.service import log_read, record
-from service.bodies.service import current_body_id
+from service.bodies.service import all_profiles, current_body_id
 from service.errors import AccessDenied, NotFound, ServiceError
 from service.outbox import repository
 from service.outbox.rendering import render
@@ -89,6 +89,11 @@ def enqueue(runtime: Runtime, connection: Connection, mail: Mail) -> bool:
     )
 
 
+def senders(connection: Connection, settings: MailSettings) -> dict[int, str]:
+    """Each body's From address: its own (``BodySettings.mail_sender``) or the deployment's."""
+    return {p.id: p.settings.mail_sender or settings.mail_sender for p in all_profiles(connection)}
+
+
 @dataclass(frozen=True)
 class MessagePage:
     rows: list[Any]
@@ -109,14 +114,14 @@ def read_messages(
     after_id: int | None = None,
     limit: int = 100,
 ) -> MessagePage:
-    """A page of the outbox, oldest first, for the API and the command line.
+    """A page of the body's outbox, oldest first, for the API and the command line.
 
     Each row names its recipient's e-mail address: the read is logged (``outbox.read``,
     naming the recipients shown) before the page is returned.
     """
     _require(actor, "outbox.read")
     with runtime.read() as connection:
-        rows = repository.page(connection, statuses, after_id, limit + 1)
+        rows = repository.page(connection, runtime.body_id, statuses, after_id, limit + 1)
     shown = rows[:limit]
     if shown:
         recipients = sorted({r.recipient_person_id for r in shown if r.recipient_person_id})
@@ -141,15 +146,17 @@ class NotRetryable(ServiceError):
 def retry(
     connection: Connection, chain_key: str, message_id: int, actor: Actor, now: datetime
 ) -> Any:
-    """Puts a dead letter back in the queue; the next dispatch sends it (same Message-ID).
+    """Puts a dead letter of the body back in the queue; the next dispatch sends it (same
+    Message-ID). Another body's message is as unknown as a wrong id.
 
     The chain lock comes before the row is touched, as for every audited write.
     """
     _require(actor, "outbox.retry")
     lock_chain(connection, chain_key)
-    row = repository.requeue(connection, message_id, now)
+    body_id = current_body_id(connection, chain_key)
+    row = repository.requeue(connection, message_id, body_id, now)
     if row is None:
-        existing = repository.get(connection, message_id)
+        existing = repository.get(connection, message_id, body_id)
         if existing is None:
             raise NotFound("Nachricht", message_id)
         raise NotRetryable(message_id, existing.status)

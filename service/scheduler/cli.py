@@ -7,7 +7,7 @@ import threading
 
 import typer
 
-from service.cli_support import fail, open_runtime, user_errors
+from service.cli_support import BODY_OPTION, fail, open_runtime, user_errors
 
 scheduler_app = typer.Typer(
     help="Zeitplan: Fristen, Erinnerungen, Sachstand und Überprüfungen als eigener Prozess.",
@@ -79,15 +79,17 @@ def outbox_list(
     failed: bool = typer.Option(False, "--failed", help="Nur endgültig fehlgeschlagene."),
     status: str | None = typer.Option(None, "--status", help="pending, sending, sent, failed."),
     limit: int = typer.Option(100, "--limit", help="Höchstens so viele Zeilen."),
+    body: str | None = BODY_OPTION,
 ) -> None:
-    """Listet den Postausgang: Nummer, Zustand, Versuche, Empfänger, Betreff, letzter Fehler."""
+    """Listet den Postausgang der Körperschaft: Nummer, Zustand, Versuche, Empfänger,
+    Betreff, letzter Fehler."""
     from service.actor import SYSTEM
     from service.outbox.service import STATUS_LABELS, read_messages
     from workflow.calendar import to_local
 
     statuses = ["failed"] if failed else ([status] if status else None)
     with user_errors():
-        rows = read_messages(open_runtime(), SYSTEM, statuses, None, limit).rows
+        rows = read_messages(open_runtime(body), SYSTEM, statuses, None, limit).rows
     if not rows:
         typer.echo("Keine Nachrichten.")
     for r in rows:
@@ -101,12 +103,14 @@ def outbox_list(
 
 
 @outbox_app.command("retry")
-def outbox_retry(message_id: int = typer.Argument(..., metavar="ID")) -> None:
+def outbox_retry(
+    message_id: int = typer.Argument(..., metavar="ID"), body: str | None = BODY_OPTION
+) -> None:
     """Stellt eine fehlgeschlagene Nachricht erneut in den Versand (gleiche Message-ID)."""
     from service.actor import SYSTEM
     from service.outbox.service import retry
 
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors(), runtime.write() as connection:
         retry(connection, runtime.chain_key, message_id, SYSTEM, runtime.now())
     typer.echo(f"Nachricht {message_id} wird beim nächsten Versandlauf erneut gesendet.")

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from service.bodies.service import all_profiles
 from service.deadlines import service as deadlines
 from service.runtime import Runtime
 from service.scheduler import recipients
@@ -32,16 +33,19 @@ ESCALATION_LABELS = {
 
 
 def sweep(runtime: Runtime, now: datetime) -> int:
-    """Plans new deadlines and writes every due reminder; returns how many rows are new."""
+    """Plans new deadlines and writes every due reminder, of every body; returns how many
+    rows are new. Each reminder is written in the view of its item's body: it goes to that
+    body's people, from that body's outbox."""
     written = 0
     while True:
         with runtime.write() as connection:
+            views = {p.id: runtime.for_body(p.slug) for p in all_profiles(connection)}
             fresh = deadlines.unplanned(connection, BATCH)
             for row in fresh:
                 _plan(runtime, connection, row)
             due = deadlines.reminder_due(connection, now, BATCH)
             for row in due:
-                written += _remind(runtime, connection, row, now)
+                written += _remind(runtime, connection, row, now, views)
         if len(fresh) < BATCH and len(due) < BATCH:
             return written
 
@@ -53,7 +57,13 @@ def _plan(runtime: Runtime, connection: Connection, row: Any) -> None:
     deadlines.plan_reminders(connection, row.id, first)
 
 
-def _remind(runtime: Runtime, connection: Connection, row: Any, now: datetime) -> int:
+def _remind(
+    runtime: Runtime,
+    connection: Connection,
+    row: Any,
+    now: datetime,
+    views: dict[int, Runtime],
+) -> int:
     if not row.open:
         deadlines.plan_reminders(connection, row.id, None)
         return 0
@@ -61,8 +71,9 @@ def _remind(runtime: Runtime, connection: Connection, row: Any, now: datetime) -
     written = 0
     item = scheduler.reminded_item(connection, row.entity_type, row.entity_id)
     if item is not None:
+        view = views.get(item.body_id, runtime)
         for stage in due_now(timed, row.next_reminder_at, now, row.due_at):
-            written += _send_stage(runtime, connection, row, item, stage, now)
+            written += _send_stage(view, connection, row, item, stage, now)
     deadlines.plan_reminders(connection, row.id, next_moment(timed, now))
     return written
 
@@ -84,8 +95,10 @@ def _audience(
             if row.entity_type == "paper"
             else settings.escalation_roles[0]
         )
-        return recipients.describe(connection, recipients.role_holders(connection, role))
-    return recipients.describe(connection, recipients.role_holders(connection, who))
+        return recipients.describe(
+            connection, recipients.role_holders(connection, role, item.body_id)
+        )
+    return recipients.describe(connection, recipients.role_holders(connection, who, item.body_id))
 
 
 def _send_stage(

@@ -39,7 +39,7 @@ def open_round(runtime: Runtime, now: datetime) -> int:
             runtime, connection, period, due_on, settings.half_year_fva_committee, now
         )
         written = 0
-        for m in scheduler.measures_in(connection, settings.half_year_states):
+        for m in scheduler.measures_in(connection, runtime.body_id, settings.half_year_states):
             if m.responsible_person_id is None:
                 continue
             written += notify(
@@ -68,14 +68,14 @@ def remind_before_fva(runtime: Runtime, now: datetime) -> int:
     written = 0
     with runtime.write() as connection:
         fva_slug = settings.half_year_fva_committee
-        for round_, meeting in scheduler.rounds_before_fva(connection, fva_slug):
+        for round_, meeting in scheduler.rounds_before_fva(connection, fva_slug, runtime.body_id):
             if meeting is None or meeting.starts_at <= now:
                 continue
             today = to_local(now).date()
             meeting_day = to_local(meeting.starts_at).date()
             if today < meeting_day - timedelta(days=settings.half_year_fva_reminder_days):
                 continue
-            for m in scheduler.measures_in(connection, settings.half_year_states):
+            for m in scheduler.measures_in(connection, runtime.body_id, settings.half_year_states):
                 reported = scheduler.last_progress_report(connection, m.id)
                 if m.responsible_person_id is None or (
                     reported is not None and reported >= round_.opened_at

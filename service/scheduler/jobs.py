@@ -7,11 +7,13 @@ continuous jobs (interval) look at the database each time and need no record.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from service.audit.checkpoints import write_checkpoint
+from service.bodies.service import read_bodies
 from service.outbox.dispatcher import dispatch
 from service.runtime import Runtime
 from service.scheduler import half_year, housekeeping, reviews
@@ -19,6 +21,7 @@ from service.scheduler.deadline_sweep import sweep
 from service.scheduler.settings import ScheduleSettings
 
 JobFunction = Callable[[Runtime, datetime], object]
+log = logging.getLogger("ratsflow.scheduler")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,31 @@ def dispatch_job(runtime: Runtime, now: datetime) -> object:
     return dispatch(runtime)
 
 
+def each_body(job: Callable[[Runtime, datetime], int]) -> JobFunction:
+    """The job run for every body in its own view (its measures, people, outbox and chain).
+
+    One body's failure does not keep the others from their turn; it is raised after all had
+    theirs, so the period stays owed and the next start repeats it (the writes are
+    idempotent: outbox keys, ON CONFLICT)."""
+
+    def run(runtime: Runtime, now: datetime) -> int:
+        failure: Exception | None = None
+        written = 0
+        for profile in read_bodies(runtime):
+            try:
+                written += job(runtime.for_body(profile.slug), now)
+            except Exception as exc:
+                log.exception("Auftrag für %s fehlgeschlagen", profile.slug)
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+        return written
+
+    run.__name__ = run.__qualname__ = getattr(job, "__name__", "job")
+    run.__doc__ = job.__doc__
+    return run
+
+
 def job_specs(settings: ScheduleSettings) -> list[JobSpec]:
     return [
         JobSpec("deadline_sweep", "Fristen prüfen", sweep, seconds=settings.sweep_seconds),
@@ -47,28 +75,31 @@ def job_specs(settings: ScheduleSettings) -> list[JobSpec]:
         JobSpec(
             "half_year_round",
             "Sachstand-Abfrage zum Halbjahr",
-            half_year.open_round,
+            each_body(half_year.open_round),
             cron=settings.half_year_cron,
         ),
         JobSpec(
             "half_year_fva_reminder",
             "Sachstand-Erinnerung vor dem FVA",
-            half_year.remind_before_fva,
+            each_body(half_year.remind_before_fva),
             cron=settings.daily_cron,
         ),
         JobSpec(
-            "ag_agenda", "Tagesordnung der AG", reviews.ag_agenda, cron=settings.ag_agenda_cron
+            "ag_agenda",
+            "Tagesordnung der AG",
+            each_body(reviews.ag_agenda),
+            cron=settings.ag_agenda_cron,
         ),
         JobSpec(
             "joint_session",
             "Gemeinsame AG-Beratung",
-            reviews.joint_session,
+            each_body(reviews.joint_session),
             cron=settings.joint_session_cron,
         ),
         JobSpec(
             "programme_review",
             "Überprüfung der Arbeitspapiere",
-            reviews.programme_review,
+            each_body(reviews.programme_review),
             cron=settings.programme_review_cron,
         ),
         JobSpec(

@@ -26,9 +26,9 @@ class Recipient:
     on_behalf_of: str | None = None
 
 
-def role_holders(connection: Connection, role: str) -> list[int]:
-    """Persons behind the active users holding ``role``."""
-    return repository.role_holders(connection, role)
+def role_holders(connection: Connection, role: str, body_id: int) -> list[int]:
+    """Persons behind the body's active users holding ``role``."""
+    return repository.role_holders(connection, role, body_id)
 
 
 def describe(

@@ -51,17 +51,20 @@ def measure(connection: Connection, measure_id: int) -> Any:
             measures.c.responsible_person_id,
             measures.c.fields,
             measures.c.created_at,
+            measures.c.body_id,
         ).where(measures.c.id == measure_id)
     ).first()
 
 
 def paper(connection: Connection, paper_id: int) -> Any:
     return connection.execute(
-        select(papers.c.id, papers.c.reference, papers.c.title).where(papers.c.id == paper_id)
+        select(papers.c.id, papers.c.reference, papers.c.title, papers.c.body_id).where(
+            papers.c.id == paper_id
+        )
     ).first()
 
 
-def measures_in(connection: Connection, states: Sequence[str]) -> list[Any]:
+def measures_in(connection: Connection, body_id: int, states: Sequence[str]) -> list[Any]:
     return list(
         connection.execute(
             select(
@@ -73,7 +76,7 @@ def measures_in(connection: Connection, states: Sequence[str]) -> list[Any]:
                 measures.c.fields,
                 measures.c.created_at,
             )
-            .where(measures.c.state.in_(states))
+            .where(measures.c.body_id == body_id, measures.c.state.in_(states))
             .order_by(measures.c.code, measures.c.id)
         )
     )
@@ -104,8 +107,12 @@ def last_progress_report(connection: Connection, measure_id: int) -> datetime | 
     return value
 
 
-def programmes_all(connection: Connection) -> list[Any]:
-    return list(connection.execute(select(programmes).order_by(programmes.c.id)))
+def programmes_all(connection: Connection, body_id: int) -> list[Any]:
+    return list(
+        connection.execute(
+            select(programmes).where(programmes.c.body_id == body_id).order_by(programmes.c.id)
+        )
+    )
 
 
 def programme_counts(
@@ -128,11 +135,15 @@ def programme_counts(
 # --- recipients ----------------------------------------------------------------------------
 
 
-def role_holders(connection: Connection, role: str) -> list[int]:
-    """Persons behind the active users holding ``role`` (roles are a short JSON list)."""
+def role_holders(connection: Connection, role: str, body_id: int) -> list[int]:
+    """Persons behind the body's active users holding ``role`` (roles are a short JSON list)."""
     rows = connection.execute(
         select(users.c.person_id, users.c.roles).where(
-            and_(users.c.active.is_(True), users.c.person_id.is_not(None))
+            and_(
+                users.c.body_id == body_id,
+                users.c.active.is_(True),
+                users.c.person_id.is_not(None),
+            )
         )
     )
     return sorted({int(r.person_id) for r in rows if role in (r.roles or [])})
@@ -149,8 +160,10 @@ def persons_not_erased(connection: Connection, person_ids: Sequence[int]) -> lis
 # --- committees and meetings ---------------------------------------------------------------
 
 
-def committee_by_slug(connection: Connection, slug: str) -> Any:
-    return connection.execute(select(committees).where(committees.c.slug == slug)).first()
+def committee_by_slug(connection: Connection, slug: str, body_id: int) -> Any:
+    return connection.execute(
+        select(committees).where(committees.c.slug == slug, committees.c.body_id == body_id)
+    ).first()
 
 
 def committee_members(connection: Connection, committee_id: int, on: date) -> list[int]:

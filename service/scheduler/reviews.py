@@ -40,14 +40,17 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
     if ((week - settings.ag_cycle_anchor).days // 7) % max(settings.ag_cycle_days // 7, 1):
         return 0
     with runtime.write() as connection:
-        committee = scheduler.committee(connection, settings.ag_committee)
+        committee = scheduler.committee(connection, settings.ag_committee, runtime.body_id)
         if committee is None:
             return 0
-        review = [_entry(runtime, m) for m in scheduler.measures_in(connection, ["ag_pruefung"])]
+        review = [
+            _entry(runtime, m)
+            for m in scheduler.measures_in(connection, runtime.body_id, ["ag_pruefung"])
+        ]
         since = now - timedelta(days=settings.ag_cycle_days)
         drafts = [
             _entry(runtime, m)
-            for m in scheduler.measures_in(connection, ["entwurf"])
+            for m in scheduler.measures_in(connection, runtime.body_id, ["entwurf"])
             if m.created_at >= since
         ]
         overdue = []
@@ -55,11 +58,15 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
             if d.entity_type != "measure" or d.name == "wiedervorlage":
                 continue
             m = scheduler.measure(connection, d.entity_id)
+            if m is None or m.body_id != runtime.body_id:
+                continue
             overdue.append(_entry(runtime, m, f"{d.label}, fällig {to_local(d.due_at):%d.%m.%Y}"))
         horizon = now + timedelta(days=settings.ag_cycle_days)
         returning = []
         for d in deadlines.open_named_due_before(connection, "wiedervorlage", horizon):
             m = scheduler.measure(connection, d.entity_id)
+            if m is None or m.body_id != runtime.body_id:
+                continue
             returning.append(_entry(runtime, m, f"Wiedervorlage am {to_local(d.due_at):%d.%m.%Y}"))
         people = recipients.describe(
             connection, scheduler.committee_members(connection, committee.id, today)
@@ -85,7 +92,7 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
 
 def missing_statements(runtime: Runtime, connection: Any) -> dict[str, list[dict[str, Any]]]:
     """Measures before the FVA whose flags call for a statement that is not there yet."""
-    missing = scheduler.missing_statements(connection, BEFORE_FVA, STATEMENT_FLAGS)
+    missing = scheduler.missing_statements(connection, runtime.body_id, BEFORE_FVA, STATEMENT_FLAGS)
     return {kind: [_entry(runtime, m) for m in rows] for kind, rows in missing.items()}
 
 
@@ -95,7 +102,7 @@ def joint_session(runtime: Runtime, now: datetime) -> int:
     local = to_local(now)
     quarter = (local.month - 1) // 3 + 1
     with runtime.write() as connection:
-        committee = scheduler.committee(connection, settings.joint_committee)
+        committee = scheduler.committee(connection, settings.joint_committee, runtime.body_id)
         if committee is None:
             return 0
         missing = missing_statements(runtime, connection)
@@ -125,7 +132,7 @@ def programme_review(runtime: Runtime, now: datetime) -> int:
         if state.final
     ]
     with runtime.write() as connection:
-        for p, open_, done in scheduler.programmes_with_counts(connection, final):
+        for p, open_, done in scheduler.programmes_with_counts(connection, runtime.body_id, final):
             months = max(Duration.parse(p.review_cycle or "P6M").months, 1)
             start = to_local(p.created_at)
             elapsed = (local.year - start.year) * 12 + local.month - start.month

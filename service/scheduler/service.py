@@ -42,6 +42,8 @@ class RemindedItem:
     subject: str
     gegenstand: str
     responsible: int | None
+    # The item's body: its reminders go to that body's people, from that body's outbox.
+    body_id: int
 
 
 def reminded_item(connection: Connection, entity_type: str, entity_id: int) -> RemindedItem | None:
@@ -55,6 +57,7 @@ def reminded_item(connection: Connection, entity_type: str, entity_id: int) -> R
             m.code,
             f"die Maßnahme {m.code} „{m.title}“",
             m.responsible_person_id,
+            m.body_id,
         )
     p = repository.paper(connection, entity_id)
     if p is None:
@@ -64,6 +67,7 @@ def reminded_item(connection: Connection, entity_type: str, entity_id: int) -> R
         f"Vorlage {p.reference}",
         f"die Vorlage {p.reference} „{p.title}“",
         None,
+        p.body_id,
     )
 
 
@@ -71,17 +75,17 @@ def measure(connection: Connection, measure_id: int) -> Any:
     return repository.measure(connection, measure_id)
 
 
-def measures_in(connection: Connection, states: Sequence[str]) -> list[Any]:
-    """Measures in any of ``states``, by code."""
-    return repository.measures_in(connection, states)
+def measures_in(connection: Connection, body_id: int, states: Sequence[str]) -> list[Any]:
+    """The body's measures in any of ``states``, by code."""
+    return repository.measures_in(connection, body_id, states)
 
 
 def missing_statements(
-    connection: Connection, states: Sequence[str], flags: Mapping[str, str]
+    connection: Connection, body_id: int, states: Sequence[str], flags: Mapping[str, str]
 ) -> dict[str, list[Any]]:
-    """Per statement kind, the measures in ``states`` whose flag (``flags[kind]``) calls for
-    that statement while none of that kind was given yet."""
-    pending = repository.measures_in(connection, states)
+    """Per statement kind, the body's measures in ``states`` whose flag (``flags[kind]``)
+    calls for that statement while none of that kind was given yet."""
+    pending = repository.measures_in(connection, body_id, states)
     given = repository.statement_kinds(connection, [m.id for m in pending])
     return {
         kind: [m for m in pending if (m.fields or {}).get(flag) and kind not in given[m.id]]
@@ -94,21 +98,21 @@ def last_progress_report(connection: Connection, measure_id: int) -> datetime | 
 
 
 def programmes_with_counts(
-    connection: Connection, final: Sequence[str]
+    connection: Connection, body_id: int, final: Sequence[str]
 ) -> list[tuple[Any, int, int]]:
-    """Every programme with its numbers of open and of completed measures."""
+    """Every programme of the body with its numbers of open and of completed measures."""
     return [
         (p, *repository.programme_counts(connection, p.id, final))
-        for p in repository.programmes_all(connection)
+        for p in repository.programmes_all(connection, body_id)
     ]
 
 
 # --- committees ----------------------------------------------------------------------------
 
 
-def committee(connection: Connection, slug: str) -> Any:
-    """The committee with this slug (configured per job), or None."""
-    return repository.committee_by_slug(connection, slug)
+def committee(connection: Connection, slug: str, body_id: int) -> Any:
+    """The body's committee with this slug (configured per job), or None."""
+    return repository.committee_by_slug(connection, slug, body_id)
 
 
 def committee_members(connection: Connection, committee_id: int, on: date) -> list[int]:
@@ -130,7 +134,7 @@ def open_status_round(
 
     Opening it again (a repeated or caught-up run) changes nothing and writes no event.
     """
-    fva = repository.committee_by_slug(connection, fva_slug)
+    fva = repository.committee_by_slug(connection, fva_slug, runtime.body_id)
     meeting = repository.next_meeting(connection, fva.id, now) if fva else None
     values = {
         "period": period,
@@ -152,13 +156,13 @@ def open_status_round(
     return repository.get_round(connection, period)
 
 
-def rounds_before_fva(connection: Connection, fva_slug: str) -> list[tuple[Any, Any]]:
+def rounds_before_fva(connection: Connection, fva_slug: str, body_id: int) -> list[tuple[Any, Any]]:
     """Rounds whose FVA reminder is still to send, each with its FVA meeting (or None).
 
     A round opened before the FVA had its next meeting planned takes the first meeting
     after its opening as soon as there is one.
     """
-    fva = repository.committee_by_slug(connection, fva_slug)
+    fva = repository.committee_by_slug(connection, fva_slug, body_id)
     found = []
     for round_ in repository.unreminded_rounds(connection):
         meeting = None

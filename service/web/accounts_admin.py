@@ -27,8 +27,8 @@ def people(connection: Connection) -> dict[int, str]:
     return dict(measures.responsible_choices(connection))
 
 
-def active_usernames(connection: Connection) -> list[str]:
-    return [u.username for u in users.all_users(connection) if u.active]
+def active_usernames(connection: Connection, body_id: int) -> list[str]:
+    return [u.username for u in users.all_users(connection, body_id) if u.active]
 
 
 def person_label(names: dict[int, str], row: Any) -> str:

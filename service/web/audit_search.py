@@ -80,14 +80,14 @@ def _day_start(text: str, later: int = 0) -> datetime | None:
     return datetime.combine(day + timedelta(days=later), time(0), tzinfo=BERLIN)
 
 
-def _user_id(connection: Connection, username: str) -> int | None:
+def _user_id(connection: Connection, username: str, body_id: int) -> int | None:
     try:
-        return user_id_by_name(connection, username)
+        return user_id_by_name(connection, username, body_id)
     except NotFound:
         return None
 
 
-def read(connection: Connection, form: SearchForm) -> Reading:
+def read(connection: Connection, form: SearchForm, body_id: int) -> Reading:
     problems: dict[str, str] = {}
     purpose = form.zweck
     if len(purpose) < 3:
@@ -103,7 +103,7 @@ def read(connection: Connection, form: SearchForm) -> Reading:
     person_id = posted_id(form.person)
     if form.person and person_id is None:
         problems["person"] = "Bitte eine ganze Zahl ab 1 angeben."
-    actor_id = _user_id(connection, form.benutzer) if form.benutzer else None
+    actor_id = _user_id(connection, form.benutzer, body_id) if form.benutzer else None
     if form.benutzer and actor_id is None:
         problems["benutzer"] = "Einen Benutzer mit diesem Namen gibt es nicht."
     since, until = _day_start(form.von), _day_start(form.bis, later=1)

@@ -33,7 +33,9 @@ persons = Person.__table__  # type: ignore[attr-defined]
 def _events_of(runtime: Runtime, entity_type: str, entity_id: int) -> list[FoundEvent]:
     """The entity's audit events, oldest first."""
     with runtime.read() as c:
-        found = page(c, Filters(entity_type=entity_type, entity_id=entity_id), None, 100)
+        found = page(
+            c, runtime.chain_key, Filters(entity_type=entity_type, entity_id=entity_id), None, 100
+        )
     return found[::-1]
 
 

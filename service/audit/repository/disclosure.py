@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from service.audit.repository.chain import details, event_persons, events
 from service.auth.models import Deputyship, User
+from service.bodies.models import Body
 from service.committees.models import Attendance, Committee, Meeting, Membership
 from service.measures.models import Measure
 from service.papers.models import Vote, VoteParticipant
@@ -23,6 +24,7 @@ from service.programmes.models import Programme
 from service.statements.models import Statement
 
 persons = Person.__table__  # type: ignore[attr-defined]
+bodies = Body.__table__  # type: ignore[attr-defined]
 users = User.__table__  # type: ignore[attr-defined]
 deputyships = Deputyship.__table__  # type: ignore[attr-defined]
 memberships = Membership.__table__  # type: ignore[attr-defined]
@@ -43,8 +45,13 @@ def _rows(connection: Connection, query: Any) -> list[RowMapping]:
     return list(connection.execute(query).mappings())
 
 
-def person(connection: Connection, person_id: int) -> RowMapping | None:
-    found = _rows(connection, select(persons).where(persons.c.id == person_id))
+def person(connection: Connection, person_id: int, chain_key: str) -> RowMapping | None:
+    """The person, if of the body whose slug is ``chain_key``."""
+    of_body = select(bodies.c.id).where(bodies.c.slug == chain_key).scalar_subquery()
+    found = _rows(
+        connection,
+        select(persons).where(persons.c.id == person_id, persons.c.body_id == of_body),
+    )
     return found[0] if found else None
 
 
@@ -168,14 +175,21 @@ def votes_of(connection: Connection, person_id: int) -> list[RowMapping]:
     )
 
 
-def events_of(connection: Connection, person_id: int, user_ids: list[int]) -> list[Any]:
-    """Events that affected the person or in which one of their logins acted, in order."""
+def events_of(
+    connection: Connection, chain_key: str, person_id: int, user_ids: list[int]
+) -> list[Any]:
+    """Events of the body's chain that affected the person or in which one of their logins
+    acted, in order."""
     affected = exists().where(
         event_persons.c.event_id == events.c.id, event_persons.c.person_id == person_id
     )
     condition = or_(affected, events.c.actor_id.in_(user_ids)) if user_ids else affected
     return list(
-        connection.execute(select(events).where(condition).order_by(events.c.ts, events.c.id))
+        connection.execute(
+            select(events)
+            .where(events.c.chain_key == chain_key, condition)
+            .order_by(events.c.ts, events.c.id)
+        )
     )
 
 

@@ -65,7 +65,11 @@ _PERSONS = (
 def _statement(shape: frozenset[str], paged: bool) -> Select[Any]:
     """One statement per combination of filters, built once: SQLAlchemy then finds its
     compiled form in the cache instead of building and compiling a query per page."""
-    query = select(events, users.c.username).outerjoin(users, users.c.id == events.c.actor_id)
+    query = (
+        select(events, users.c.username)
+        .outerjoin(users, users.c.id == events.c.actor_id)
+        .where(events.c.chain_key == bindparam("chain_key"))
+    )
     for name in sorted(shape):
         query = query.where(_CONDITIONS[name])
     if paged:
@@ -74,8 +78,9 @@ def _statement(shape: frozenset[str], paged: bool) -> Select[Any]:
 
 
 def page(
-    connection: Connection, filters: Filters, after: Position | None, limit: int
+    connection: Connection, chain_key: str, filters: Filters, after: Position | None, limit: int
 ) -> list[FoundEvent]:
+    """A page of one body's chain: a body's readers see no other body's events."""
     params: dict[str, Any] = {k: v for k, v in vars(filters).items() if v is not None}
     if "text" in params:
         params["text"] = f"%{_escape_like(params['text'].lower())}%"
@@ -83,6 +88,7 @@ def page(
     if after is not None:
         params["after_ts"], params["after_id"] = after.ts, after.id
     shape = frozenset(params) - {"limit", "after_ts", "after_id"}
+    params["chain_key"] = chain_key
     rows = list(connection.execute(_statement(shape, after is not None), params))
     return readable(connection, rows)
 

@@ -86,7 +86,7 @@ def _password_page(request: Request, status: int = 200, **context: object) -> Re
     runtime = runtime_of(request)
     actor = signed_in(request)
     with runtime.read() as connection:
-        must_change = get_user(connection, actor.user_id or 0).must_change_password
+        must_change = get_user(connection, actor.user_id or 0, runtime.body_id).must_change_password
     values = {"error": None, "problems": [], "success": None, **context}
     return render(
         request,

@@ -36,7 +36,7 @@ def _page(request: Request, form: SearchForm, after: str | None, **context: Any)
     position = None
     if form.asked:
         with runtime.read() as connection:
-            reading = audit_search.read(connection, form)
+            reading = audit_search.read(connection, form, runtime.body_id)
     if reading.filters is not None:
         try:
             position = trail.search_position(after)
@@ -80,7 +80,7 @@ def protocol_export(request: Request) -> Response:
     actor = require(request, PERMISSION)
     form = _form(request)
     with runtime.read() as connection:
-        reading = audit_search.read(connection, form)
+        reading = audit_search.read(connection, form, runtime.body_id)
     if reading.filters is None:
         return redirect(f"/protokoll?{form.query()}")
     chunks = trail.start_export(runtime, actor, reading.filters, form.zweck, "csv")

@@ -137,7 +137,8 @@ def _world(runtime: Runtime) -> World:
     today = deputies.local_today(runtime.now())
     with runtime.write() as c:
         world.user_ids = {
-            role: accounts.user_id_by_name(c, username) for role, username in USERS.items()
+            role: accounts.user_id_by_name(c, username, runtime.body_id)
+            for role, username in USERS.items()
         }
         codes = {row.code: row.id for row in list_measures(c)}
         for case, (code, public) in MEASURE_CASES.items():

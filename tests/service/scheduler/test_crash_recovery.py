@@ -44,7 +44,7 @@ def _overdue_deadlines(rt: Runtime, responsible: int, count: int) -> None:
             c.execute(
                 insert(deadlines),
                 {
-                    "body_id": rt.body_id,
+                    "body_id": factories.body(rt, c),
                     "entity_type": "measure",
                     "entity_id": measure_id,
                     "name": "ag_pruefung",

@@ -22,7 +22,13 @@ def _m01(runtime: Runtime) -> int:
 
 def _trail_queries(runtime: Runtime, action: str) -> list[tuple[str | None, dict[str, object]]]:
     with runtime.read() as connection:
-        found = page(connection, Filters(entity_type="audit_trail", action=action), None, 100)
+        found = page(
+            connection,
+            runtime.chain_key,
+            Filters(entity_type="audit_trail", action=action),
+            None,
+            100,
+        )
     return [(e.comment, e.context) for e in found]
 
 
