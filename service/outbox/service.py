@@ -60,12 +60,14 @@ def message_id_for(reminder_key: str, settings: MailSettings) -> str:
     return f"<{digest}@{domain}>"
 
 
-def enqueue(runtime: Runtime, connection: Connection, mail: Mail) -> bool:
+def enqueue(
+    runtime: Runtime, connection: Connection, mail: Mail, now: datetime | None = None
+) -> bool:
     """Adds the e-mail of the runtime's body unless its reminder key is already there; True
-    when it is new."""
+    when it is new. ``now``: the moment a job runs for, when it is not the clock's."""
     text, html = render(mail.kind, {"betreff": mail.subject, **mail.context})
     settings = runtime.settings.mail
-    now = runtime.now()
+    now = now or runtime.now()
     return repository.insert_once(
         connection,
         {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service.audit.checkpoints import write_checkpoint
-from service.bodies.service import read_bodies
+from service.bodies.admin import read_bodies
 from service.outbox.dispatcher import dispatch
 from service.runtime import Runtime
 from service.scheduler import half_year, housekeeping, reviews

@@ -56,5 +56,5 @@ def notify(
             entity_id=entity[1] if entity else None,
             ics=ics,
         )
-        written += enqueue(runtime, connection, mail)
+        written += enqueue(runtime, connection, mail, now)
     return written
