@@ -26,7 +26,7 @@ from service.budget import service as budget
 from service.budget.service import insert_line
 from service.deadlines.models import Deadline
 from service.deadlines.service import read_deadlines
-from service.errors import NotFound
+from service.errors import NotFound, RowsRejected
 from service.imports.service import ProgrammeUnclear, import_measures
 from service.main import create_app
 from service.measures import service as measures
@@ -334,3 +334,35 @@ def test_the_services_find_no_id_of_the_neighbour(demo: Runtime, neighbour: Neig
     ):
         with demo.write() as c, pytest.raises(NotFound):
             write(c)
+
+
+def test_the_kaemmerei_books_spent_amounts_on_its_own_bodys_lines_only(
+    demo: Runtime, neighbour: Neighbour
+) -> None:
+    csv = "Maßnahme;Haushaltsjahr;Verausgabt\nNB-1;2026;5,00\n".encode()
+    kaemmerei = factories.user(demo, "kaemmerei")
+    with demo.write() as c, pytest.raises(RowsRejected, match="NB-1"):
+        budget.import_spent(demo, c, kaemmerei, csv)
+    other = neighbour.runtime
+    booker = factories.user(other, "kaemmerei")
+    with other.write() as c:
+        assert budget.import_spent(other, c, booker, csv) == (1, 1, 0)
+
+
+def test_an_attachment_of_the_neighbours_paper_is_not_found(
+    demo: Runtime, neighbour: Neighbour
+) -> None:
+    other = neighbour.runtime
+    with other.write() as c:
+        paper = factories.paper(other, c, title=f"{MARK}: Vorlage")
+        attached = attachments.attach(
+            other, c, SYSTEM, "paper", paper, filename="v.txt", content=b"Vorlage"
+        )
+    actor = factories.user(demo, "sitzungsdienst")
+    for read in (
+        lambda: attachments.list_attachments(demo, actor, "paper", paper),
+        lambda: attachments.read_attachment(demo, actor, "paper", paper, attached.id),
+    ):
+        with pytest.raises(NotFound):
+            read()
+    assert attachments.read_attachment(other, SYSTEM, "paper", paper, attached.id).content
