@@ -25,19 +25,22 @@ DESCRIBED = (
 )
 
 
-def _of(owner_type: str, owner_id: int, attachment_id: int) -> tuple[Any, ...]:
+def _of(body_id: int, owner_type: str, owner_id: int, attachment_id: int) -> tuple[Any, ...]:
     return (
         attachments.c.id == attachment_id,
+        attachments.c.body_id == body_id,
         attachments.c.owner_type == owner_type,
         attachments.c.owner_id == owner_id,
     )
 
 
-def described(connection: Connection, owner_type: str, owner_id: int, attachment_id: int) -> Any:
-    """One attachment of this owner without its bytes, or None."""
+def described(
+    connection: Connection, body_id: int, owner_type: str, owner_id: int, attachment_id: int
+) -> Any:
+    """One attachment of this owner in the body without its bytes, or None."""
     columns = [attachments.c[name] for name in DESCRIBED]
     return connection.execute(
-        select(*columns).where(*_of(owner_type, owner_id, attachment_id))
+        select(*columns).where(*_of(body_id, owner_type, owner_id, attachment_id))
     ).first()
 
 
@@ -52,15 +55,17 @@ def of_owner(connection: Connection, owner_type: str, owner_id: int) -> list[Any
     )
 
 
-def content(connection: Connection, owner_type: str, owner_id: int, attachment_id: int) -> Any:
-    """Name, type, hash and bytes of one attachment of this owner, or None."""
+def content(
+    connection: Connection, body_id: int, owner_type: str, owner_id: int, attachment_id: int
+) -> Any:
+    """Name, type, hash and bytes of one attachment of this owner in the body, or None."""
     return connection.execute(
         select(
             attachments.c.filename,
             attachments.c.content_type,
             attachments.c.sha256,
             attachments.c.content,
-        ).where(*_of(owner_type, owner_id, attachment_id))
+        ).where(*_of(body_id, owner_type, owner_id, attachment_id))
     ).first()
 
 

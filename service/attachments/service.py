@@ -44,18 +44,22 @@ class Download:
     content: bytes
 
 
-def owner(connection: Connection, owner_type: str, owner_id: int) -> Any:
-    """The paper or measure an attachment belongs to (``NotFound`` if it does not exist)."""
+def owner(connection: Connection, owner_type: str, owner_id: int, body_id: int) -> Any:
+    """The body's paper or measure an attachment belongs to (``NotFound`` if it does not
+    exist or is another body's)."""
     if owner_type == "measure":
-        return measures.get_measure(connection, owner_id)
-    return papers.get_paper(connection, owner_id)
+        return measures.get_measure(connection, owner_id, body_id)
+    item = papers.get_paper(connection, owner_id)
+    if item.body_id != body_id:
+        raise NotFound(OWNER_LABELS[owner_type], owner_id)
+    return item
 
 
 def visible_owner(
-    connection: Connection, actor: Actor | None, owner_type: str, owner_id: int
+    runtime: Runtime, connection: Connection, actor: Actor | None, owner_type: str, owner_id: int
 ) -> Any:
-    """The owner if ``actor`` may see it; one it may not see looks like a missing one."""
-    item = owner(connection, owner_type, owner_id)
+    """The owner if it is the body's and ``actor`` may see it; else it looks missing."""
+    item = owner(connection, owner_type, owner_id, measures.body_of(runtime, connection))
     if actor != SYSTEM and not access.may_see(actor, item):
         raise NotFound(OWNER_LABELS[owner_type], owner_id)
     return item
@@ -78,7 +82,7 @@ def _require_attach(actor: Actor, owner_type: str, item: Any) -> None:
 def check_upload(runtime: Runtime, actor: Actor, owner_type: str, owner_id: int) -> None:
     """Who may upload, settled before a byte of the (possibly large) body is read."""
     with runtime.read() as connection:
-        item = visible_owner(connection, actor, owner_type, owner_id)
+        item = visible_owner(runtime, connection, actor, owner_type, owner_id)
     _require_attach(actor, owner_type, item)
 
 
@@ -93,7 +97,7 @@ def attach(
     content: bytes,
 ) -> Any:
     """Stores a file for an item the actor may attach to; its type is judged by content."""
-    item = visible_owner(connection, actor, owner_type, owner_id)
+    item = visible_owner(runtime, connection, actor, owner_type, owner_id)
     _require_attach(actor, owner_type, item)
     name = clean_filename(filename)
     kind = detect(name, content)
@@ -118,7 +122,7 @@ def attach(
         entity_type="attachment",
         audited_values=values,
     )
-    return _described(connection, owner_type, owner_id, attachment_id)
+    return _described(connection, body_id, owner_type, owner_id, attachment_id)
 
 
 def upload(
@@ -141,7 +145,7 @@ def list_attachments(
 ) -> list[Any]:
     """The attachments of an item the actor may see; of a non-public item, logged."""
     with runtime.read() as connection:
-        item = visible_owner(connection, actor, owner_type, owner_id)
+        item = visible_owner(runtime, connection, actor, owner_type, owner_id)
         rows = repository.of_owner(connection, owner_type, owner_id)
     if not item.public:
         log_read(runtime, actor, owner_type, owner_id, persons=_persons(owner_type, item))
@@ -153,8 +157,8 @@ def read_attachment(
 ) -> Download:
     """One file of an item the actor may see; a file of a non-public item is logged."""
     with runtime.read() as connection:
-        item = visible_owner(connection, actor, owner_type, owner_id)
-        row = repository.content(connection, owner_type, owner_id, attachment_id)
+        item = visible_owner(runtime, connection, actor, owner_type, owner_id)
+        row = repository.content(connection, item.body_id, owner_type, owner_id, attachment_id)
     if row is None:
         raise NotFound("Anlage", attachment_id)
     if not item.public:
@@ -174,11 +178,11 @@ def remove(
 
     The chain lock comes before the row is touched, as for every audited write.
     """
-    visible_owner(connection, actor, owner_type, owner_id)
+    item = visible_owner(runtime, connection, actor, owner_type, owner_id)
     if actor != SYSTEM and not access.holds(actor, "attachment.delete"):
         raise AccessDenied("Anlagen löschen dürfen AG-Leitung und Sitzungsdienst.")
     lock_chain(connection, runtime.chain_key)
-    row = _described(connection, owner_type, owner_id, attachment_id)
+    row = _described(connection, item.body_id, owner_type, owner_id, attachment_id)
     repository.delete(connection, attachment_id)
     record(
         connection,
@@ -200,8 +204,10 @@ def _persons(owner_type: str, item: Any) -> list[int | None]:
     return [item.responsible_person_id] if owner_type == "measure" else []
 
 
-def _described(connection: Connection, owner_type: str, owner_id: int, attachment_id: int) -> Any:
-    row = repository.described(connection, owner_type, owner_id, attachment_id)
+def _described(
+    connection: Connection, body_id: int, owner_type: str, owner_id: int, attachment_id: int
+) -> Any:
+    row = repository.described(connection, body_id, owner_type, owner_id, attachment_id)
     if row is None:
         raise NotFound("Anlage", attachment_id)
     return row

@@ -51,8 +51,9 @@ def _reader(text: str) -> Any:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def parse(connection: Connection, content: bytes) -> list[SpentRow]:
-    """The rows to book, or ``RowsRejected`` naming every defective row."""
+def parse(connection: Connection, content: bytes, body_id: int) -> list[SpentRow]:
+    """The rows to book, or ``RowsRejected`` naming every defective row; codes name the
+    body's measures only."""
     reader = _reader(decode(content))
     header = next(reader, None)
     if header is None:
@@ -74,14 +75,16 @@ def parse(connection: Connection, content: bytes) -> list[SpentRow]:
         records.append((reader.line_num, values))
     if not records:
         raise RowsRejected([RowProblem(2, "Datei", "Die Datei enthält keine Datenzeilen.")])
-    return _match(connection, records)
+    return _match(connection, records, body_id)
 
 
-def _match(connection: Connection, records: Iterable[tuple[int, dict[str, str]]]) -> list[SpentRow]:
+def _match(
+    connection: Connection, records: Iterable[tuple[int, dict[str, str]]], body_id: int
+) -> list[SpentRow]:
     records = list(records)
     codes = {values[CODE] for _, values in records if values[CODE]}
-    known = repository.measures_by_code(connection, codes)
-    lines = repository.lines_for_import(connection, codes)
+    known = repository.measures_by_code(connection, codes, body_id)
+    lines = repository.lines_for_import(connection, codes, body_id)
     problems: list[RowProblem] = []
     result: list[SpentRow] = []
     seen: dict[int, int] = {}

@@ -15,8 +15,14 @@ budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
 
 
-def get_line(connection: Connection, line_id: int) -> Any:
-    return connection.execute(select(budget_lines).where(budget_lines.c.id == line_id)).first()
+def get_line(connection: Connection, line_id: int, body_id: int | None) -> Any:
+    """The line if its measure is the body's (None: of any body)."""
+    query = select(budget_lines).where(budget_lines.c.id == line_id)
+    if body_id is not None:
+        query = query.join(measures, measures.c.id == budget_lines.c.measure_id).where(
+            measures.c.body_id == body_id
+        )
+    return connection.execute(query).first()
 
 
 def lines_of_measure(connection: Connection, measure_id: int) -> list[Any]:
@@ -32,6 +38,7 @@ def lines_of_measure(connection: Connection, measure_id: int) -> list[Any]:
 def page(
     connection: Connection,
     *,
+    body_id: int,
     public_only: bool,
     fiscal_year: int | None,
     measure_id: int | None,
@@ -45,6 +52,7 @@ def page(
         measures.c.public.label("public"),
         measures.c.responsible_person_id,
     ).join(measures, measures.c.id == budget_lines.c.measure_id)
+    query = query.where(measures.c.body_id == body_id)
     if public_only:
         query = query.where(measures.c.public.is_(True))
     if fiscal_year is not None:
@@ -56,26 +64,28 @@ def page(
     return list(connection.execute(query.order_by(budget_lines.c.id).limit(limit)))
 
 
-def lines_for_import(connection: Connection, codes: set[str]) -> list[Any]:
-    """Every line of the measures named in an import, with the measure's code."""
+def lines_for_import(connection: Connection, codes: set[str], body_id: int) -> list[Any]:
+    """Every line of the body's measures named in an import, with the measure's code."""
     if not codes:
         return []
     return list(
         connection.execute(
             select(budget_lines, measures.c.code.label("measure_code"))
             .join(measures, measures.c.id == budget_lines.c.measure_id)
-            .where(measures.c.code.in_(sorted(codes)))
+            .where(measures.c.code.in_(sorted(codes)), measures.c.body_id == body_id)
             .order_by(budget_lines.c.id)
         )
     )
 
 
-def measures_by_code(connection: Connection, codes: set[str]) -> dict[str, list[int]]:
+def measures_by_code(connection: Connection, codes: set[str], body_id: int) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     if not codes:
         return found
     rows = connection.execute(
-        select(measures.c.id, measures.c.code).where(measures.c.code.in_(sorted(codes)))
+        select(measures.c.id, measures.c.code).where(
+            measures.c.code.in_(sorted(codes)), measures.c.body_id == body_id
+        )
     )
     for row in rows:
         found.setdefault(row.code, []).append(row.id)

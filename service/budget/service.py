@@ -33,8 +33,9 @@ TEXTS = {"product_account": TextRule("Produkt/Konto", ACCOUNT_LENGTH)}
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
-def get_line(connection: Connection, line_id: int) -> Any:
-    row = repository.get_line(connection, line_id)
+def get_line(connection: Connection, line_id: int, body_id: int | None = None) -> Any:
+    """The line; one of another body's measure than ``body_id`` is not found."""
+    row = repository.get_line(connection, line_id, body_id)
     if row is None:
         raise NotFound("Haushaltsansatz", line_id)
     return row
@@ -64,6 +65,7 @@ def read_lines(
     with runtime.read() as connection:
         rows = repository.page(
             connection,
+            body_id=runtime.body_id,
             public_only=access.public_only(actor),
             fiscal_year=fiscal_year,
             measure_id=measure_id,
@@ -90,6 +92,7 @@ def read_year(runtime: Runtime, actor: Actor, year: int) -> BudgetYear:
         while True:
             page = repository.page(
                 connection,
+                body_id=runtime.body_id,
                 public_only=public_only,
                 fiscal_year=year,
                 measure_id=None,
@@ -102,7 +105,11 @@ def read_year(runtime: Runtime, actor: Actor, year: int) -> BudgetYear:
             after = After(page[-1].id, page[-1].id)
         choices = []
         if access.holds(actor, "budget.plan"):
-            choices = [m for m in measures.list_measures(connection) if m.public or not public_only]
+            choices = [
+                m
+                for m in measures.list_measures(connection, runtime.body_id)
+                if m.public or not public_only
+            ]
     measures.log_list_read(runtime, actor, [*lines, *choices])
     return BudgetYear(sorted(lines, key=lambda r: (r.measure_code, r.id)), choices)
 
@@ -110,8 +117,8 @@ def read_year(runtime: Runtime, actor: Actor, year: int) -> BudgetYear:
 def read_line(runtime: Runtime, actor: Actor | None, line_id: int) -> tuple[Any, Any]:
     """One line and its measure."""
     with runtime.read() as connection:
-        line = get_line(connection, line_id)
-        measure = measures.visible_measure(connection, actor, line.measure_id)
+        line = get_line(connection, line_id, runtime.body_id)
+        measure = measures.visible_measure(runtime, connection, actor, line.measure_id)
     measures.log_measure_read(runtime, actor, measure)
     return line, measure
 
@@ -136,7 +143,7 @@ def new_line(
     measure_id: int,
     values: Mapping[str, Any],
 ) -> int:
-    measures.visible_measure(connection, actor, measure_id)
+    measures.visible_measure(runtime, connection, actor, measure_id)
     given = {k: v for k, v in values.items() if v is not None}
     _check(given)
     access.require_budget_fields(actor, set(given))
@@ -150,8 +157,8 @@ def update_line(
     line_id: int,
     changes: Mapping[str, Any],
 ) -> None:
-    line = get_line(connection, line_id)
-    measures.visible_measure(connection, actor, line.measure_id)
+    line = get_line(connection, line_id, measures.body_of(runtime, connection))
+    measures.visible_measure(runtime, connection, actor, line.measure_id)
     _check(changes)
     access.require_budget_fields(actor, set(changes))
     changed = {k: v for k, v in changes.items() if getattr(line, k) != v}
@@ -176,10 +183,11 @@ def import_spent(
     """Books the spent amounts of a CSV file: (rows, updated, unchanged). Every row is
     checked first; all of them are written, in the caller's transaction, or none."""
     access.require(actor, "budget.spend")
-    rows = csv_import.parse(connection, content)
+    body_id = measures.body_of(runtime, connection)
+    rows = csv_import.parse(connection, content, body_id)
     updated = unchanged = 0
     for row in rows:
-        line = get_line(connection, row.line_id)
+        line = get_line(connection, row.line_id, body_id)
         if line.spent == row.spent:
             unchanged += 1
             continue

@@ -97,13 +97,14 @@ def open_named_due_before(connection: Connection, name: str, until: datetime) ->
 
 def open_of_measures(
     connection: Connection,
+    body_id: int,
     until: datetime,
     limit: int,
     *,
     person_id: int | None,
     programme_id: int | None,
 ) -> list[Any]:
-    """Open deadlines of measures due before ``until``, with measure, programme and the
+    """Open deadlines of the body's measures due before ``until``, with measure, programme and the
     responsible person's name parts (``person_*``)."""
     query = (
         select(
@@ -128,6 +129,8 @@ def open_of_measures(
             deadlines.c.open.is_(True),
             deadlines.c.entity_type == "measure",
             deadlines.c.due_at < until,
+            deadlines.c.body_id == body_id,
+            measures.c.body_id == body_id,
         )
         .order_by(deadlines.c.due_at, deadlines.c.id)
         .limit(limit)
@@ -139,7 +142,7 @@ def open_of_measures(
     return list(connection.execute(query))
 
 
-def open_of_papers(connection: Connection, until: datetime, limit: int) -> list[Any]:
+def open_of_papers(connection: Connection, body_id: int, until: datetime, limit: int) -> list[Any]:
     return list(
         connection.execute(
             select(
@@ -156,6 +159,8 @@ def open_of_papers(connection: Connection, until: datetime, limit: int) -> list[
                 deadlines.c.open.is_(True),
                 deadlines.c.entity_type == "paper",
                 deadlines.c.due_at < until,
+                deadlines.c.body_id == body_id,
+                papers.c.body_id == body_id,
             )
             .order_by(deadlines.c.due_at, deadlines.c.id)
             .limit(limit)

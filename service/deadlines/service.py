@@ -97,19 +97,24 @@ def read_deadlines(
     overdue_only: bool,
     horizon: timedelta = SOON,
 ) -> Deadlines:
-    """Open deadlines overdue or due within ``horizon``, for staff; papers' deadlines only
-    when no person or programme is chosen."""
+    """Open deadlines of the body overdue or due within ``horizon``, for staff; papers'
+    deadlines only when no person or programme is chosen."""
     if actor != SYSTEM and not holds(actor, "measure.read_internal"):
         raise AccessDenied("Die Fristenübersicht sehen nur Beschäftigte der Verwaltung.")
     now = runtime.now()
     until = now if overdue_only else now + horizon
     with runtime.read() as connection:
         rows = repository.open_of_measures(
-            connection, until, LIMIT + 1, person_id=person_id, programme_id=programme_id
+            connection,
+            runtime.body_id,
+            until,
+            LIMIT + 1,
+            person_id=person_id,
+            programme_id=programme_id,
         )
         paper_rows = []
         if person_id is None and programme_id is None:
-            paper_rows = repository.open_of_papers(connection, until, LIMIT)
+            paper_rows = repository.open_of_papers(connection, runtime.body_id, until, LIMIT)
     measure_due = [_due(r, now, _responsible(r)) for r in rows[:LIMIT]]
     hidden = [d.row for d in measure_due if not d.row.public]
     if hidden or any(not r.public for r in paper_rows):

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from service.cli_support import BODY_OPTION
+
 import_app = typer.Typer(no_args_is_help=True, help="Daten aus Dateien übernehmen.")
 
 
@@ -19,6 +21,7 @@ def import_measures_command(
     as_user: str | None = typer.Option(
         None, "--as", help="Benutzername, unter dem importiert wird (sonst „System“)."
     ),
+    body: str | None = BODY_OPTION,
 ) -> None:
     """Importiert Maßnahmen; ist eine Zeile fehlerhaft, wird nichts gespeichert."""
     from service.actor import SYSTEM
@@ -29,7 +32,7 @@ def import_measures_command(
     if not file.is_file():
         typer.echo(f"{file}: Datei nicht gefunden.", err=True)
         raise typer.Exit(2)
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     transaction = runtime.read() if dry_run else runtime.write()
     with user_errors(), transaction as connection:
         actor = actor_for(connection, as_user, body=runtime.chain_key) if as_user else SYSTEM

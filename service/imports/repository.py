@@ -18,9 +18,9 @@ measures = Measure.__table__  # type: ignore[attr-defined]
 programmes = Programme.__table__  # type: ignore[attr-defined]
 
 
-def programmes_by_id(connection: Connection) -> list[Any]:
-    query = select(programmes.c.id, programmes.c.title).order_by(programmes.c.id)
-    return list(connection.execute(query))
+def programmes_by_id(connection: Connection, body_id: int) -> list[Any]:
+    query = select(programmes.c.id, programmes.c.title).where(programmes.c.body_id == body_id)
+    return list(connection.execute(query.order_by(programmes.c.id)))
 
 
 def codes_of(connection: Connection, programme_id: int) -> set[str]:
@@ -28,16 +28,19 @@ def codes_of(connection: Connection, programme_id: int) -> set[str]:
     return set(connection.execute(query).scalars())
 
 
-def person_of_login(connection: Connection, username: str) -> int | None:
+def person_of_login(connection: Connection, username: str, body_id: int) -> int | None:
     query = select(users.c.person_id).where(
-        users.c.username == username, users.c.person_id.is_not(None)
+        users.c.username == username, users.c.person_id.is_not(None), users.c.body_id == body_id
     )
     found = connection.execute(query).scalar()
     return None if found is None else int(found)
 
 
-def persons_named(connection: Connection, full_name: str) -> list[int]:
-    """Persons (not erased) whose "Vorname Nachname" is ``full_name``, ignoring case."""
+def persons_named(connection: Connection, full_name: str, body_id: int) -> list[int]:
+    """Persons of the body (not erased) whose "Vorname Nachname" is ``full_name``, ignoring
+    case."""
     name = func.lower(persons.c.given_name + " " + persons.c.family_name)
-    query = select(persons.c.id).where(name == full_name.lower(), persons.c.erased_at.is_(None))
+    query = select(persons.c.id).where(
+        name == full_name.lower(), persons.c.erased_at.is_(None), persons.c.body_id == body_id
+    )
     return [int(i) for i in connection.execute(query).scalars()]

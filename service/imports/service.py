@@ -84,7 +84,8 @@ def import_measures(
     dry_run: bool = False,
 ) -> ImportReport:
     require_importer(actor)
-    programme_id = resolve_programme(connection, programme)
+    body_id = measures.body_of(runtime, connection)
+    programme_id = resolve_programme(connection, programme, body_id)
     spec = runtime.registry.latest("massnahme").spec
     table = read_table(filename, content)
     mapped, errors = map_headers(table.headers, spec)
@@ -95,7 +96,7 @@ def import_measures(
             errors.extend(row_errors)
             if row is not None:
                 parsed.append(row)
-        errors.extend(_check_against_database(connection, programme_id, parsed))
+        errors.extend(_check_against_database(connection, body_id, programme_id, parsed))
     if errors:
         raise ImportFailed(filename, sorted(errors, key=lambda e: e.row))
     if dry_run:
@@ -142,9 +143,10 @@ def import_measures(
     return ImportReport(filename, programme_id, False, created)
 
 
-def resolve_programme(connection: Connection, programme: str | None) -> int:
-    """An Arbeitspapier by id or exact title; without one, the only one there is."""
-    rows = repository.programmes_by_id(connection)
+def resolve_programme(connection: Connection, programme: str | None, body_id: int) -> int:
+    """An Arbeitspapier of the body by id or exact title; without one, the only one there is
+    (another body's are not named, as if they did not exist)."""
+    rows = repository.programmes_by_id(connection, body_id)
     if programme is not None and programme.strip():
         wanted = programme.strip()
         for row in rows:
@@ -165,7 +167,7 @@ def _listed(rows: list[Any]) -> str:
 
 
 def _check_against_database(
-    connection: Connection, programme_id: int, rows: list[MeasureRow]
+    connection: Connection, body_id: int, programme_id: int, rows: list[MeasureRow]
 ) -> list[RowError]:
     errors: list[RowError] = []
     taken = repository.codes_of(connection, programme_id)
@@ -184,7 +186,7 @@ def _check_against_database(
         else:
             first_row[row.code] = row.row
         if row.responsible is not None:
-            person_id = _person(connection, row.responsible)
+            person_id = _person(connection, row.responsible, body_id)
             if person_id is None:
                 errors.append(
                     RowError(
@@ -198,9 +200,9 @@ def _check_against_database(
     return errors
 
 
-def _person(connection: Connection, who: str) -> int | None:
-    by_login = repository.person_of_login(connection, who)
+def _person(connection: Connection, who: str, body_id: int) -> int | None:
+    by_login = repository.person_of_login(connection, who, body_id)
     if by_login is not None:
         return by_login
-    found = repository.persons_named(connection, who)
+    found = repository.persons_named(connection, who, body_id)
     return found[0] if len(found) == 1 else None

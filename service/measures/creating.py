@@ -52,6 +52,7 @@ def new_measure(
     rules.raise_problems(
         rules.reference_problems(
             connection,
+            body_id=current_body_id(connection, runtime.chain_key),
             programme_id=programme_id,
             code=code,
             responsible_person_id=responsible,

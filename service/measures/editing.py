@@ -11,7 +11,7 @@ from service import access, texts
 from service.actor import Actor
 from service.measures import rules
 from service.measures.models import Measure
-from service.measures.reading import get_measure
+from service.measures.reading import body_of, get_measure
 from service.records import update_audited
 from service.runtime import Runtime
 from workflow.errors import StaleVersion
@@ -34,7 +34,8 @@ def update_measure(
     The UPDATE is conditional on the version the caller read, so a concurrent edit or
     transition makes this one fail with 409 instead of being overwritten.
     """
-    row = get_measure(connection, measure_id)
+    body_id = body_of(runtime, connection)
+    row = get_measure(connection, measure_id, body_id)
     engine = runtime.registry.engine(row.definition_name, row.definition_version)
     values = {k: changes[k] for k in EDITABLE_COLUMNS if k in changes}
     fields, problems = rules.editable_fields(engine, changes.get("fields") or {})
@@ -50,6 +51,7 @@ def update_measure(
         rules.raise_problems(
             rules.reference_problems(
                 connection,
+                body_id=body_id,
                 programme_id=row.programme_id,
                 code=values.get("code"),
                 responsible_person_id=values.get("responsible_person_id"),

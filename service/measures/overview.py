@@ -116,6 +116,7 @@ def read_overview(
     now = runtime.now()
     f = MeasureFilter(
         public_only=access.public_only(actor),
+        body_id=runtime.body_id,
         programme_id=filters.programme_id,
         responsible_person_id=filters.responsible_person_id,
         overdue=filters.overdue or None,
@@ -139,7 +140,7 @@ def read_overview(
             limit=PAGE_SIZE,
         )
         *board_rows, rows = _rows(connection, actor, [*board_raw, page_raw], spec, now)
-        programmes, people = filter_choices(connection)
+        programmes, people = filter_choices(connection, runtime.body_id)
     log_list_read(runtime, actor, [r for shown in (*board_rows, rows) for r in shown])
     board = dict(zip(shown_states, board_rows, strict=True))
     return Overview(counts, board, rows, total, page, pages, programmes, people)
@@ -190,19 +191,24 @@ def _rows(
 # --- the choices of forms and filters ---------------------------------------------------------
 
 
-def filter_choices(connection: Connection) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Programmes, and the persons responsible for at least one measure."""
-    people = [(p.id, display_name(p)) for p in repository.responsible_persons(connection)]
-    return programme_choices(connection), people
+def filter_choices(
+    connection: Connection, body_id: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The body's programmes, and the persons responsible for at least one of its measures."""
+    people = [(p.id, display_name(p)) for p in repository.responsible_persons(connection, body_id)]
+    return programme_choices(connection, body_id), people
 
 
-def programme_choices(connection: Connection) -> list[tuple[int, str]]:
-    return [(r.id, r.title) for r in repository.programme_titles(connection)]
+def programme_choices(connection: Connection, body_id: int) -> list[tuple[int, str]]:
+    return [(r.id, r.title) for r in repository.programme_titles(connection, body_id)]
 
 
-def responsible_choices(connection: Connection) -> list[tuple[int, str]]:
-    """Staff who can be made responsible for a measure, with their function."""
+def responsible_choices(
+    connection: Connection, body_id: int | None = None
+) -> list[tuple[int, str]]:
+    """Staff of the body who can be made responsible for a measure, with their function
+    (without a body: staff of every body, for a caller that scopes otherwise)."""
     return [
         (p.id, f"{display_name(p)} ({p.function})" if p.function else display_name(p))
-        for p in repository.staff_persons(connection)
+        for p in repository.staff_persons(connection, body_id)
     ]

@@ -11,5 +11,5 @@ from sqlalchemy.engine import Connection
 from service.measures import repository
 
 
-def public_measures(connection: Connection, limit: int = 200) -> list[Any]:
-    return repository.public_page(connection, limit)
+def public_measures(connection: Connection, body_id: int, limit: int = 200) -> list[Any]:
+    return repository.public_page(connection, body_id, limit)

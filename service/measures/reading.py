@@ -20,6 +20,7 @@ from service import access
 from service.actor import Actor
 from service.audit.service import log_read
 from service.auth.service import usernames
+from service.bodies.service import current_body_id
 from service.budget import repository as budget_repository
 from service.errors import NotFound
 from service.keyset import After
@@ -38,16 +39,27 @@ T = TypeVar("T")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def get_measure(connection: Connection, measure_id: int) -> Any:
-    """The row, for any caller: use cases check access on it, reads use ``visible_measure``."""
-    row = repository.measure(connection, measure_id)
+def body_of(runtime: Runtime, connection: Connection) -> int:
+    """The id of the body the runtime acts for, read in the caller's transaction (a write's
+    own transaction may just have created the body)."""
+    return current_body_id(connection, runtime.chain_key)
+
+
+def get_measure(connection: Connection, measure_id: int, body_id: int | None = None) -> Any:
+    """The row, for any caller: use cases check access on it, reads use ``visible_measure``.
+    A measure of another body than ``body_id`` is not found, like a missing one; without
+    ``body_id`` (the system's own work, tests) any body's measure is found."""
+    row = repository.measure(connection, measure_id, body_id)
     if row is None:
         raise NotFound("Maßnahme", measure_id)
     return row
 
 
-def visible_measure(connection: Connection, actor: Actor | None, measure_id: int) -> Any:
-    row = get_measure(connection, measure_id)
+def visible_measure(
+    runtime: Runtime, connection: Connection, actor: Actor | None, measure_id: int
+) -> Any:
+    """The measure of the runtime's body if ``actor`` may see it; else ``NotFound``."""
+    row = get_measure(connection, measure_id, body_of(runtime, connection))
     access.require_visible(actor, row, "Maßnahme", measure_id)
     return row
 
@@ -89,7 +101,7 @@ def read_part(
     """A part of one measure (its statements, milestones, budget lines...), read and logged
     like the measure: ``load`` returns the part and the persons whose data it shows."""
     with runtime.read() as connection:
-        row = visible_measure(connection, actor, measure_id)
+        row = visible_measure(runtime, connection, actor, measure_id)
         part, persons = load(connection, row)
     log_measure_read(runtime, actor, row, persons)
     return part
@@ -142,7 +154,7 @@ def read_measure(runtime: Runtime, actor: Actor | None, measure_id: int) -> Meas
 def _view(
     runtime: Runtime, connection: Connection, actor: Actor | None, measure_id: int
 ) -> MeasureView:
-    row = visible_measure(connection, actor, measure_id)
+    row = visible_measure(runtime, connection, actor, measure_id)
     statements = statements_repository.statements_of(connection, measure_id)
     names = names_of(
         connection, actor, {row.responsible_person_id, *(s.author_person_id for s in statements)}
@@ -215,6 +227,7 @@ def read_page(
     more than shown when another page follows (``keyset.next_cursor``)."""
     f = replace(f, public_only=access.public_only(actor))
     with runtime.read() as connection:
+        f = replace(f, body_id=body_of(runtime, connection))
         rows = repository.page(
             connection, f, sort=sort, after=after, limit=limit + 1, now=runtime.now()
         )
@@ -225,6 +238,7 @@ def read_page(
 def page_measures(
     connection: Connection,
     *,
+    body_id: int,
     public_only: bool,
     state: str | None,
     programme_id: int | None,
@@ -235,6 +249,7 @@ def page_measures(
     """Keyset paging by id for another domain's page, which checks and logs the caller."""
     f = MeasureFilter(
         public_only=public_only,
+        body_id=body_id,
         state=state,
         programme_id=programme_id,
         responsible_person_id=responsible_person_id,
@@ -243,9 +258,10 @@ def page_measures(
     return repository.page(connection, f, sort="id", after=after, limit=limit, now=_EPOCH)
 
 
-def list_measures(connection: Connection) -> list[Any]:
-    """Every measure, unchecked and in id order (for the system's own work and tests)."""
-    return repository.all_measures(connection)
+def list_measures(connection: Connection, body_id: int | None = None) -> list[Any]:
+    """Every measure of the body (without one: of every body), unchecked and in id order
+    (for the system's own work and tests)."""
+    return repository.all_measures(connection, body_id)
 
 
 @dataclass(frozen=True)
@@ -261,7 +277,7 @@ def export_measures(
 ) -> Export:
     """The whole list for a file. Logged before the first row is sent when it holds a
     non-public measure, since the file is already on its way when the rows are read."""
-    f = replace(f, public_only=access.public_only(actor))
+    f = replace(f, public_only=access.public_only(actor), body_id=runtime.body_id)
     if not f.public_only and actor is not None:
         with runtime.read() as connection:
             internal = repository.internal_responsibles(connection, f, runtime.now())

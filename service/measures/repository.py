@@ -52,11 +52,13 @@ STATEMENT_FOR_FLAG = {
 
 @dataclass(frozen=True)
 class MeasureFilter:
-    """What a list asks for. ``public_only`` is set by the service from the caller, never
-    by a door; ``statement_states`` narrows ``needs_statement`` to the states in which a
-    missing statement still blocks a step (the Übersicht)."""
+    """What a list asks for. ``public_only`` and ``body_id`` are set by the service from the
+    caller and the addressed body, never by a door (no body: no row); ``statement_states``
+    narrows ``needs_statement`` to the states in which a missing statement still blocks a
+    step (the Übersicht)."""
 
     public_only: bool = True
+    body_id: int | None = None
     state: str | None = None
     programme_id: int | None = None
     responsible_person_id: int | None = None
@@ -90,7 +92,7 @@ def overdue(now: datetime) -> ColumnElement[bool]:
 
 
 def _where(f: MeasureFilter, now: datetime) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [measures.c.body_id == f.body_id]
     if f.public_only:
         conditions.append(measures.c.public.is_(True))
     if f.state:
@@ -180,8 +182,12 @@ def internal_responsibles(connection: Connection, f: MeasureFilter, now: datetim
     return list(connection.execute(query).scalars())
 
 
-def all_measures(connection: Connection) -> list[Any]:
-    return list(connection.execute(select(*SUMMARY_COLUMNS).order_by(measures.c.id)))
+def all_measures(connection: Connection, body_id: int | None) -> list[Any]:
+    """Every measure of the body (None: of every body, for the system's own work)."""
+    query = select(*SUMMARY_COLUMNS)
+    if body_id is not None:
+        query = query.where(measures.c.body_id == body_id)
+    return list(connection.execute(query.order_by(measures.c.id)))
 
 
 # --- the Übersicht -----------------------------------------------------------------------------
@@ -276,8 +282,12 @@ def statement_kinds(connection: Connection, ids: list[int]) -> dict[int, set[str
 # --- one measure's parts ----------------------------------------------------------------------
 
 
-def measure(connection: Connection, measure_id: int) -> Any:
-    return connection.execute(select(measures).where(measures.c.id == measure_id)).first()
+def measure(connection: Connection, measure_id: int, body_id: int | None) -> Any:
+    """The measure if it is the body's (None: of any body, for the system's own work)."""
+    query = select(measures).where(measures.c.id == measure_id)
+    if body_id is not None:
+        query = query.where(measures.c.body_id == body_id)
+    return connection.execute(query).first()
 
 
 def programme_of(connection: Connection, programme_id: int) -> Any:
@@ -317,27 +327,24 @@ def persons_by_id(connection: Connection, ids: set[int | None]) -> list[Any]:
     return list(connection.execute(query.where(persons.c.id.in_(wanted))))
 
 
-def staff_persons(connection: Connection) -> list[Any]:
+def staff_persons(connection: Connection, body_id: int | None) -> list[Any]:
     """Staff who can be made responsible for a measure (erased persons never)."""
     query = (
-        select(
-            persons.c.id,
-            persons.c.title,
-            persons.c.given_name,
-            persons.c.family_name,
-            persons.c.function,
-        )
+        select(persons.c.id, persons.c.title, persons.c.given_name, persons.c.family_name)
+        .add_columns(persons.c.function)
         .where(persons.c.is_staff.is_(True), persons.c.erased_at.is_(None))
         .order_by(persons.c.family_name, persons.c.given_name)
     )
+    if body_id is not None:
+        query = query.where(persons.c.body_id == body_id)
     return list(connection.execute(query))
 
 
-def responsible_persons(connection: Connection) -> list[Any]:
-    """The persons responsible for at least one measure."""
+def responsible_persons(connection: Connection, body_id: int) -> list[Any]:
+    """The persons responsible for at least one measure of the body."""
     responsible = (
         select(measures.c.responsible_person_id)
-        .where(measures.c.responsible_person_id.is_not(None))
+        .where(measures.c.responsible_person_id.is_not(None), measures.c.body_id == body_id)
         .distinct()
         .scalar_subquery()
     )
@@ -349,19 +356,23 @@ def responsible_persons(connection: Connection) -> list[Any]:
     return list(connection.execute(query))
 
 
-def programme_titles(connection: Connection) -> list[Any]:
-    query = select(programmes.c.id, programmes.c.title).order_by(programmes.c.title)
-    return list(connection.execute(query))
+def programme_titles(connection: Connection, body_id: int) -> list[Any]:
+    query = select(programmes.c.id, programmes.c.title).where(programmes.c.body_id == body_id)
+    return list(connection.execute(query.order_by(programmes.c.title)))
 
 
-def programme_exists(connection: Connection, programme_id: int) -> bool:
-    found = connection.execute(select(programmes.c.id).where(programmes.c.id == programme_id))
-    return found.first() is not None
+def programme_exists(connection: Connection, programme_id: int, body_id: int) -> bool:
+    query = select(programmes.c.id).where(
+        programmes.c.id == programme_id, programmes.c.body_id == body_id
+    )
+    return connection.execute(query).first() is not None
 
 
-def person_may_be_responsible(connection: Connection, person_id: int) -> bool:
-    """The person exists and was not erased."""
-    query = select(persons.c.id).where(persons.c.id == person_id, persons.c.erased_at.is_(None))
+def person_may_be_responsible(connection: Connection, person_id: int, body_id: int) -> bool:
+    """The person exists in the body and was not erased."""
+    query = select(persons.c.id).where(
+        persons.c.id == person_id, persons.c.body_id == body_id, persons.c.erased_at.is_(None)
+    )
     return connection.execute(query).first() is not None
 
 
@@ -374,17 +385,13 @@ def code_taken(connection: Connection, programme_id: int, code: str, but: int | 
     return connection.execute(query.limit(1)).first() is not None
 
 
-def public_page(connection: Connection, limit: int) -> list[Any]:
-    """Public measures by code, with what the public table shows (state and progress)."""
+def public_page(connection: Connection, body_id: int, limit: int) -> list[Any]:
+    """Public measures of the body by code, with their state and progress."""
     query = (
         select(
-            measures.c.id,
-            measures.c.code,
-            measures.c.title,
-            measures.c.state,
-            measures.c.fields,
+            measures.c.id, measures.c.code, measures.c.title, measures.c.state, measures.c.fields
         )
-        .where(measures.c.public.is_(True))
+        .where(measures.c.public.is_(True), measures.c.body_id == body_id)
         .order_by(measures.c.code, measures.c.id)
         .limit(limit)
     )

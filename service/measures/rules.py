@@ -59,14 +59,16 @@ def editable_fields(
 def reference_problems(
     connection: Connection,
     *,
+    body_id: int,
     programme_id: int,
     code: str | None,
     responsible_person_id: int | None,
     measure_id: int | None,
 ) -> list[FieldProblem]:
-    """The Arbeitspapier and the person exist, and the Kennung is free in the Arbeitspapier."""
+    """The Arbeitspapier and the person exist in the body (another body's look missing), and
+    the Kennung is free in the Arbeitspapier."""
     problems: list[FieldProblem] = []
-    if not repository.programme_exists(connection, programme_id):
+    if not repository.programme_exists(connection, programme_id, body_id):
         problems.append(
             FieldProblem("programme_id", "Arbeitspapier", f"{programme_id} gibt es nicht.")
         )
@@ -75,7 +77,7 @@ def reference_problems(
             FieldProblem("code", "Kennung", f"„{code}“ ist in diesem Arbeitspapier vergeben.")
         )
     if responsible_person_id is not None and not repository.person_may_be_responsible(
-        connection, responsible_person_id
+        connection, responsible_person_id, body_id
     ):
         problems.append(
             FieldProblem(

@@ -33,8 +33,9 @@ def read_milestones(runtime: Runtime, actor: Actor | None, measure_id: int) -> l
     return measures.read_part(runtime, actor, measure_id, load)
 
 
-def get_milestone(connection: Connection, milestone_id: int) -> Any:
-    row = repository.milestone(connection, milestone_id)
+def get_milestone(connection: Connection, milestone_id: int, body_id: int | None = None) -> Any:
+    """The milestone; one of another body's measure than ``body_id`` is not found."""
+    row = repository.milestone(connection, milestone_id, body_id)
     if row is None:
         raise NotFound("Meilenstein", milestone_id)
     return row
@@ -43,7 +44,7 @@ def get_milestone(connection: Connection, milestone_id: int) -> Any:
 def new_milestone(
     runtime: Runtime, connection: Connection, actor: Actor, measure_id: int, **values: Any
 ) -> int:
-    measure = measures.visible_measure(connection, actor, measure_id)
+    measure = measures.visible_measure(runtime, connection, actor, measure_id)
     texts.check("meilenstein", TEXTS, {"title": values.get("title")})
     access.require_edit_milestones(actor, measure)
     return insert_milestone(runtime, connection, actor, measure_id=measure_id, **values)
@@ -56,8 +57,8 @@ def update_milestone(
     milestone_id: int,
     changes: Mapping[str, Any],
 ) -> None:
-    milestone = get_milestone(connection, milestone_id)
-    measure = measures.visible_measure(connection, actor, milestone.measure_id)
+    milestone = get_milestone(connection, milestone_id, measures.body_of(runtime, connection))
+    measure = measures.visible_measure(runtime, connection, actor, milestone.measure_id)
     texts.check("meilenstein", TEXTS, changes)
     access.require_edit_milestones(actor, measure)
     if not changes:

@@ -20,24 +20,30 @@ persons = Person.__table__  # type: ignore[attr-defined]
 REFERENCED: dict[str, Table] = {"owner_person_id": persons, "paper_id": papers}
 
 
-def programme(connection: Connection, programme_id: int, *, lock: bool = False) -> Any:
+def programme(
+    connection: Connection, programme_id: int, body_id: int | None, *, lock: bool = False
+) -> Any:
+    """The programme if it is the body's (None: of any body)."""
     query = select(programmes).where(programmes.c.id == programme_id)
+    if body_id is not None:
+        query = query.where(programmes.c.body_id == body_id)
     if lock:
         query = query.with_for_update()
     return connection.execute(query).first()
 
 
-def page(connection: Connection, after: After | None, limit: int) -> list[Any]:
-    query = select(programmes)
+def page(connection: Connection, body_id: int, after: After | None, limit: int) -> list[Any]:
+    query = select(programmes).where(programmes.c.body_id == body_id)
     if after is not None:
         query = query.where(programmes.c.id > after.id)
     return list(connection.execute(query.order_by(programmes.c.id).limit(limit)))
 
 
-def exists(connection: Connection, column: str, key: int) -> bool:
-    """Whether the row a programme's ``column`` names exists (a person, a paper)."""
+def exists(connection: Connection, column: str, key: int, body_id: int) -> bool:
+    """Whether the row a programme's ``column`` names exists in the body (a person, a paper)."""
     table = REFERENCED[column]
-    return connection.execute(select(table.c.id).where(table.c.id == key)).first() is not None
+    query = select(table.c.id).where(table.c.id == key, table.c.body_id == body_id)
+    return connection.execute(query).first() is not None
 
 
 def body_id(connection: Connection, chain_key: str) -> int | None:

@@ -65,8 +65,11 @@ def version_of(row: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def get(connection: Connection, programme_id: int, *, lock: bool = False) -> Any:
-    row = repository.programme(connection, programme_id, lock=lock)
+def get(
+    connection: Connection, programme_id: int, body_id: int | None = None, *, lock: bool = False
+) -> Any:
+    """The programme; one of another body than ``body_id`` is not found, like a missing one."""
+    row = repository.programme(connection, programme_id, body_id, lock=lock)
     if row is None:
         raise NotFound("Arbeitspapier", programme_id)
     return row
@@ -80,7 +83,7 @@ def _views(connection: Connection, actor: Actor | None, rows: list[Any]) -> list
 
 def read_programme(runtime: Runtime, actor: Actor | None, programme_id: int) -> ProgrammeView:
     with runtime.read() as connection:
-        return _views(connection, actor, [get(connection, programme_id)])[0]
+        return _views(connection, actor, [get(connection, programme_id, runtime.body_id)])[0]
 
 
 def written_programme(connection: Connection, actor: Actor, programme_id: int) -> ProgrammeView:
@@ -93,16 +96,18 @@ def read_programmes(
 ) -> list[ProgrammeView]:
     """A page of programmes, with one more when another page follows."""
     with runtime.read() as connection:
-        return _views(connection, actor, repository.page(connection, after, limit + 1))
+        rows = repository.page(connection, runtime.body_id, after, limit + 1)
+        return _views(connection, actor, rows)
 
 
-def _check_references(connection: Connection, values: Mapping[str, Any]) -> None:
+def _check_references(connection: Connection, values: Mapping[str, Any], body_id: int) -> None:
+    """The person and the paper named exist in the body (another body's look missing)."""
     rules.raise_problems(
         [
             FieldProblem(name, label, f"{values[name]} gibt es nicht.")
             for name, label in _LABELS.items()
             if values.get(name) is not None
-            and not repository.exists(connection, name, values[name])
+            and not repository.exists(connection, name, values[name], body_id)
         ]
     )
 
@@ -115,10 +120,10 @@ def create(
     access.require(actor, "programme.create")
     if given.get("owner_person_id") is None:
         given["owner_person_id"] = actor.person_id
-    _check_references(connection, given)
     body = repository.body_id(connection, runtime.chain_key)
     if body is None:
         raise NotFound("Körperschaft", runtime.chain_key)
+    _check_references(connection, given, body)
     return insert_programme(runtime, connection, actor, body_id=body, **given)
 
 
@@ -134,10 +139,11 @@ def update(
     texts.check("arbeitspapier", TEXTS, changes)
     access.require(actor, "programme.edit")
     lock_chain(connection, runtime.chain_key)  # before the row lock, as on every write path
-    row = get(connection, programme_id, lock=True)
+    body_id = measures.body_of(runtime, connection)
+    row = get(connection, programme_id, body_id, lock=True)
     if version is not None and version != version_of(row):
         raise StaleProgramme(programme_id)
-    _check_references(connection, changes)
+    _check_references(connection, changes, body_id)
     values = {k: v for k, v in changes.items() if k in EDITABLE}
     if not values:
         return

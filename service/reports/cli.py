@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from service.cli_support import fail, open_runtime, user_errors, write_failed
+from service.cli_support import BODY_OPTION, fail, open_runtime, user_errors, write_failed
 
 report_app = typer.Typer(no_args_is_help=True, help="Berichte erzeugen.")
 
@@ -24,6 +24,7 @@ def sachstand_command(
     public: bool = typer.Option(
         False, "--public", help="Öffentliche Fassung: ohne nicht öffentliche Maßnahmen und Namen."
     ),
+    body: str | None = BODY_OPTION,
 ) -> None:
     """Sachstandsbericht eines Halbjahres aus den aktuellen Daten (die interne Fassung wird
     protokolliert)."""
@@ -36,7 +37,7 @@ def sachstand_command(
         raise fail(f"--format „{output_format}“: erlaubt sind html, pdf oder json.")
     if output_format == "pdf" and output is None:
         raise fail("Ein PDF braucht eine Zieldatei: --output DATEI.pdf")
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         try:
             report = read_sachstand(runtime, SYSTEM, period, "public" if public else "internal")

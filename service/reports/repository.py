@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from service.bodies.models import Body
 from service.budget.models import BudgetLine
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
@@ -16,7 +15,6 @@ from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
 from service.programmes.models import Programme
 
-bodies = Body.__table__  # type: ignore[attr-defined]
 history = HistoryEntry.__table__  # type: ignore[attr-defined]
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
@@ -26,18 +24,21 @@ paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
 
 
-def _reported(closed_states: Collection[str], public_only: bool) -> Any:
-    query = select(measures.c.id).where(measures.c.state.not_in(list(closed_states)))
+def _reported(body_id: int, closed_states: Collection[str], public_only: bool) -> Any:
+    """The ids of the body's measures the report shows."""
+    query = select(measures.c.id).where(
+        measures.c.body_id == body_id, measures.c.state.not_in(list(closed_states))
+    )
     if public_only:
         query = query.where(measures.c.public.is_(True))
     return query
 
 
 def reported_measures(
-    connection: Connection, closed_states: Collection[str], public_only: bool
+    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
 ) -> list[Any]:
     """Every measure not in ``closed_states`` (final states that never show in the report)."""
-    ids = _reported(closed_states, public_only)
+    ids = _reported(body_id, closed_states, public_only)
     return list(
         connection.execute(
             select(
@@ -59,9 +60,9 @@ def reported_measures(
 
 
 def history_of_reported(
-    connection: Connection, closed_states: Collection[str], public_only: bool
+    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
 ) -> list[Any]:
-    ids = _reported(closed_states, public_only)
+    ids = _reported(body_id, closed_states, public_only)
     return list(
         connection.execute(
             select(
@@ -81,9 +82,9 @@ def history_of_reported(
 
 
 def budgets_of_reported(
-    connection: Connection, closed_states: Collection[str], public_only: bool
+    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
 ) -> list[Any]:
-    ids = _reported(closed_states, public_only)
+    ids = _reported(body_id, closed_states, public_only)
     return list(
         connection.execute(
             select(
@@ -99,7 +100,7 @@ def budgets_of_reported(
     )
 
 
-def programmes_with_papers(connection: Connection) -> list[Any]:
+def programmes_with_papers(connection: Connection, body_id: int) -> list[Any]:
     return list(
         connection.execute(
             select(
@@ -109,6 +110,7 @@ def programmes_with_papers(connection: Connection) -> list[Any]:
                 papers.c.reference.label("paper_reference"),
             )
             .select_from(programmes.outerjoin(papers, papers.c.id == programmes.c.paper_id))
+            .where(programmes.c.body_id == body_id)
             .order_by(programmes.c.id)
         )
     )
@@ -130,18 +132,14 @@ def persons_by_id(connection: Connection, ids: Collection[int]) -> dict[int, Any
     return {r.id: r for r in rows}
 
 
-def body_names(connection: Connection) -> dict[int, str]:
-    return {r.id: r.name for r in connection.execute(select(bodies.c.id, bodies.c.name))}
-
-
 def paper_references_of_reported(
-    connection: Connection, closed_states: Collection[str], public_only: bool
+    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
 ) -> list[Any]:
     """(measure id, paper reference) for the papers that carry the reported measures."""
     query = (
         select(paper_measures.c.measure_id, papers.c.reference)
         .select_from(paper_measures.join(papers, papers.c.id == paper_measures.c.paper_id))
-        .where(paper_measures.c.measure_id.in_(_reported(closed_states, public_only)))
+        .where(paper_measures.c.measure_id.in_(_reported(body_id, closed_states, public_only)))
         .order_by(papers.c.reference)
     )
     if public_only:

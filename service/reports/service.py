@@ -81,7 +81,7 @@ def _compose(
             f"Der Berichtszeitraum {parsed.key} hat noch nicht begonnen "
             f"(Beginn {parsed.start:%d.%m.%Y})."
         )
-    rules = rules or get_report_settings().rules()
+    rules = rules or body_rules(runtime)
     data = load(runtime, connection, audience == "public", rules)
     report = build_report(
         data,
@@ -99,17 +99,17 @@ def load(
     runtime: Runtime, connection: Connection, public_only: bool, rules: TrafficLightRules
 ) -> ReportData:
     closed = closed_states([s for s in runtime.registry.specs() if s.name == "massnahme"], rules)
-    rows = repository.reported_measures(connection, closed, public_only)
+    body = runtime.body
+    reported = (body.id, closed, public_only)
+    rows = repository.reported_measures(connection, *reported)
     history: dict[int, list[Any]] = defaultdict(list)
-    for entry in repository.history_of_reported(connection, closed, public_only):
+    for entry in repository.history_of_reported(connection, *reported):
         history[entry.entity_id].append(entry)
-    budgets = {
-        b.measure_id: b for b in repository.budgets_of_reported(connection, closed, public_only)
-    }
+    budgets = {b.measure_id: b for b in repository.budgets_of_reported(connection, *reported)}
     references: dict[int, list[str]] = defaultdict(list)
-    for ref in repository.paper_references_of_reported(connection, closed, public_only):
+    for ref in repository.paper_references_of_reported(connection, *reported):
         references[ref.measure_id].append(ref.reference)
-    programmes = repository.programmes_with_papers(connection)
+    programmes = repository.programmes_with_papers(connection, body.id)
     persons = (
         {}
         if public_only
@@ -117,8 +117,6 @@ def load(
             connection, {r.responsible_person_id for r in rows if r.responsible_person_id}
         )
     )
-    bodies = repository.body_names(connection)
-    body_ids = {p.body_id for p in programmes}
     return ReportData(
         programmes=programmes,
         measures=rows,
@@ -126,5 +124,13 @@ def load(
         budgets=budgets,
         persons=persons,
         paper_references=references,
-        body=bodies[next(iter(body_ids))] if len(body_ids) == 1 else None,
+        body=body.name,
     )
+
+
+def body_rules(runtime: Runtime) -> TrafficLightRules:
+    """The deployment's traffic-light rules, with the thresholds the body sets for itself."""
+    thresholds = runtime.body.settings.given(
+        "red_states", "lag_points", "near_days", "near_min_progress"
+    )
+    return get_report_settings().model_copy(update=thresholds).rules()

@@ -59,7 +59,7 @@ def give_statement(
     text: str | None,
 ) -> int:
     """A Stellungnahme of the caller's own kind on a measure that is not yet ended."""
-    row = measures.visible_measure(connection, actor, measure_id)
+    row = measures.visible_measure(runtime, connection, actor, measure_id)
     problems = texts.problems(TEXTS, {"text": text})
     if outcome not in OUTCOMES:
         problems.append(

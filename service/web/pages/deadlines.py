@@ -32,8 +32,8 @@ def deadlines_page(
         runtime, actor, person_id=person_id, programme_id=programme_id, overdue_only=overdue_only
     )
     with runtime.read() as connection:
-        people = measures.responsible_choices(connection)
-        programmes = measures.programme_choices(connection)
+        people = measures.responsible_choices(connection, runtime.body_id)
+        programmes = measures.programme_choices(connection, runtime.body_id)
     return render(
         request,
         "deadlines.html",

@@ -57,8 +57,8 @@ def _new_form(request: Request, actor: Actor, status: int = 200, **context: Any)
     runtime = runtime_of(request)
     spec = runtime.registry.latest("massnahme").spec
     with runtime.read() as connection:
-        programmes = measures.programme_choices(connection)
-        people = measures.responsible_choices(connection)
+        programmes = measures.programme_choices(connection, runtime.body_id)
+        people = measures.responsible_choices(connection, runtime.body_id)
     values: dict[str, str] = {
         "verantwortlich": str(actor.person_id or ""),
         "oeffentlich": "ja",

@@ -28,7 +28,7 @@ def render_start(request: Request, title: str) -> Response:
     runtime = runtime_of(request)
     with runtime.read() as connection:
         papers = reading.newest_papers(runtime, connection, None)
-        rows = measures.public_measures(connection)
+        rows = measures.public_measures(connection, runtime.body_id)
     return render(
         request,
         "public_start.html",
