@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from service.api import problems
-from service.api.deps import RuntimeDep
 from service.attachments.routes import router as attachments_router
 from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
@@ -89,7 +88,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         tags=["Betrieb"],
         responses={503: {"description": "Nicht bereit."}},
     )
-    def readyz(rt: RuntimeDep) -> JSONResponse:
+    def readyz(request: Request) -> JSONResponse:
+        # The deployment's readiness, not a body's: no body is looked up (by host) here.
+        rt: Runtime = request.app.state.runtime
         try:
             current = is_current(rt.engine)  # connects: an unreachable database fails here
         except Exception:

@@ -47,11 +47,10 @@ class BodyAddressing:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        root: Runtime = scope["app"].state.runtime
-        path = scope.get("path", "")
-        matched = PREFIX.match(path)
+        matched = PREFIX.match(scope.get("path", ""))
         if matched:
             slug = matched.group(1)
+            root: Runtime = scope["app"].state.runtime
             if not self._known(root, slug):
                 await _not_found(send, slug)
                 return
