@@ -98,7 +98,7 @@ def remind_before_fva(runtime: Runtime, now: datetime) -> int:
                     now=now,
                     entity=("measure", m.id),
                 )
-            scheduler.mark_fva_reminded(connection, round_.period, now)
+            scheduler.mark_fva_reminded(connection, runtime.body_id, round_.period, now)
     return written
 
 

@@ -24,6 +24,7 @@ class StatusUpdateRound(SQLModel, table=True):
 
     __tablename__ = "status_update_rounds"
 
+    body_id: int = Field(foreign_key="bodies.id", primary_key=True)
     period: str = Field(primary_key=True, max_length=7)  # 2024-H1
     opened_at: datetime = utc_field()
     update_due_on: date

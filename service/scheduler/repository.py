@@ -215,23 +215,31 @@ def open_round(connection: Connection, values: dict[str, Any]) -> bool:
     statement = (
         insert(rounds)
         .values(values)
-        .on_conflict_do_nothing(index_elements=["period"])
+        .on_conflict_do_nothing(index_elements=["body_id", "period"])
         .returning(rounds.c.period)
     )
     return connection.execute(statement).first() is not None
 
 
-def get_round(connection: Connection, period: str) -> Any:
-    return connection.execute(select(rounds).where(rounds.c.period == period)).first()
+def get_round(connection: Connection, body_id: int, period: str) -> Any:
+    return connection.execute(
+        select(rounds).where(rounds.c.body_id == body_id, rounds.c.period == period)
+    ).first()
 
 
-def unreminded_rounds(connection: Connection) -> list[Any]:
+def unreminded_rounds(connection: Connection, body_id: int) -> list[Any]:
     return list(
         connection.execute(
-            select(rounds).where(rounds.c.fva_reminded_at.is_(None)).order_by(rounds.c.period)
+            select(rounds)
+            .where(rounds.c.body_id == body_id, rounds.c.fva_reminded_at.is_(None))
+            .order_by(rounds.c.period)
         )
     )
 
 
-def update_round(connection: Connection, period: str, **values: Any) -> None:
-    connection.execute(update(rounds).where(rounds.c.period == period).values(**values))
+def update_round(connection: Connection, body_id: int, period: str, **values: Any) -> None:
+    connection.execute(
+        update(rounds)
+        .where(rounds.c.body_id == body_id, rounds.c.period == period)
+        .values(**values)
+    )

@@ -137,6 +137,7 @@ def open_status_round(
     fva = repository.committee_by_slug(connection, fva_slug, runtime.body_id)
     meeting = repository.next_meeting(connection, fva.id, now) if fva else None
     values = {
+        "body_id": runtime.body_id,
         "period": period,
         "opened_at": now,
         "update_due_on": due_on,
@@ -151,9 +152,11 @@ def open_status_round(
             action="status_round.open",
             entity_type="status_round",
             entity_id=None,
-            changes={k: (None, str(v)) for k, v in values.items() if v is not None},
+            changes={
+                k: (None, str(v)) for k, v in values.items() if v is not None and k != "body_id"
+            },
         )
-    return repository.get_round(connection, period)
+    return repository.get_round(connection, runtime.body_id, period)
 
 
 def rounds_before_fva(connection: Connection, fva_slug: str, body_id: int) -> list[tuple[Any, Any]]:
@@ -164,17 +167,19 @@ def rounds_before_fva(connection: Connection, fva_slug: str, body_id: int) -> li
     """
     fva = repository.committee_by_slug(connection, fva_slug, body_id)
     found = []
-    for round_ in repository.unreminded_rounds(connection):
+    for round_ in repository.unreminded_rounds(connection, body_id):
         meeting = None
         if round_.fva_meeting_id is not None:
             meeting = repository.meeting(connection, round_.fva_meeting_id)
         elif fva is not None:
             meeting = repository.next_meeting(connection, fva.id, round_.opened_at)
             if meeting is not None:
-                repository.update_round(connection, round_.period, fva_meeting_id=meeting.id)
+                repository.update_round(
+                    connection, body_id, round_.period, fva_meeting_id=meeting.id
+                )
         found.append((round_, meeting))
     return found
 
 
-def mark_fva_reminded(connection: Connection, period: str, now: datetime) -> None:
-    repository.update_round(connection, period, fva_reminded_at=now)
+def mark_fva_reminded(connection: Connection, body_id: int, period: str, now: datetime) -> None:
+    repository.update_round(connection, body_id, period, fva_reminded_at=now)
