@@ -19,7 +19,9 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import SYSTEM, Actor
 from service.audit.service import record
+from service.bodies.service import current_body_id
 from service.committees import meetings
+from service.people.service import persons_in_body
 from service.runtime import Runtime
 from service.scheduler import recipients
 from service.scheduler.links import item_link
@@ -80,7 +82,8 @@ def send_invitation(
     if actor != SYSTEM:
         access.require(actor, "meeting.manage")
     now = runtime.now()
-    meeting = meetings.get_meeting(connection, meeting_id)
+    body_id = current_body_id(connection, runtime.chain_key)
+    meeting = meetings.get_meeting(connection, body_id, meeting_id)
     items = meetings.agenda(connection, meeting_id, public_only=False)
     day = to_local(meeting.starts_at).date()
     days = runtime.settings.schedule.ladungsfrist_days
@@ -116,10 +119,10 @@ def send_invitation(
         )
     late_papers = tuple(i.paper_reference for i in items if i.paper_reference)
     if late:
-        office = recipients.describe(
-            connection,
-            recipients.role_holders(connection, runtime.settings.schedule.paper_reminder_role),
-        )
+        # Only the meeting's body's Sitzungsdienst: another city's has no business with it.
+        holders = recipients.role_holders(connection, runtime.settings.schedule.paper_reminder_role)
+        mine = persons_in_body(connection, body_id, holders)
+        office = recipients.describe(connection, [p for p in holders if p in mine])
         notify(
             runtime,
             connection,
