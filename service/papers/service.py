@@ -166,8 +166,9 @@ def fire(
     )
 
 
-def history(runtime: Runtime, connection: Connection, paper_id: int) -> list[Any]:
-    get_paper(connection, paper_id, body_of(runtime, connection))
+def history(connection: Connection, paper_id: int, body_id: int | None = None) -> list[Any]:
+    """The paper's steps; with ``body_id`` another body's paper is as missing as a wrong id."""
+    get_paper(connection, paper_id, body_id)
     return lifecycle_repository.history_of(connection, "paper", paper_id)
 
 
