@@ -47,10 +47,10 @@ def membership_out(row: Any) -> MembershipOut:
 
 
 def written_membership(
-    connection: Connection, committee_id: int, membership_id: int
+    connection: Connection, body_id: int, committee_id: int, membership_id: int
 ) -> MembershipOut:
-    row = service.get_membership(connection, committee_id, membership_id)
-    person = service.persons_by_id(connection, [row.person_id])[row.person_id]
+    row = service.get_membership(connection, body_id, committee_id, membership_id)
+    person = service.persons_by_id(connection, body_id, [row.person_id])[row.person_id]
     return MembershipOut(
         id=row.id,
         committee_id=row.committee_id,

@@ -14,7 +14,7 @@ from service.actor import Actor
 from service.audit.service import record
 from service.committees import repository
 from service.committees.meetings import get_meeting
-from service.committees.service import invalid, voting_member_ids
+from service.committees.service import body_of, invalid, voting_member_ids
 from service.runtime import Runtime
 from workflow.calendar import to_local
 
@@ -81,7 +81,8 @@ def record_attendance(
 ) -> None:
     """Replaces the meeting's attendance list as a whole (the Sitzungsdienst's sheet)."""
     access.require(actor, "meeting.manage")
-    meeting = get_meeting(connection, meeting_id)
+    body_id = body_of(runtime, connection)
+    meeting = get_meeting(connection, body_id, meeting_id)
     people = [p for p, _ in entries]
     duplicates = sorted({p for p in people if people.count(p) > 1})
     if duplicates:
@@ -90,7 +91,9 @@ def record_attendance(
             "Anwesenheit",
             f"Diese Personen stehen mehrfach in der Liste: {', '.join(map(str, duplicates))}.",
         )
-    unknown = [p for p in people if p not in repository.persons_by_id(connection, people)]
+    # Another body's person is as unknown here as a wrong id.
+    known = repository.persons_by_id(connection, body_id, people)
+    unknown = [p for p in people if p not in known]
     if unknown:
         raise invalid(
             "entries",

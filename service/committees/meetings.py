@@ -14,7 +14,7 @@ from service import access, texts
 from service.actor import Actor
 from service.bodies.service import current_body_id
 from service.committees import repository
-from service.committees.service import get_committee_or_none, invalid
+from service.committees.service import body_of, get_committee_or_none, invalid
 from service.errors import Conflict, NotFound
 from service.records import create_row, update_audited
 from service.runtime import Runtime
@@ -46,49 +46,58 @@ def new_meeting(
 ) -> int:
     access.require(actor, "meeting.manage")
     texts.check("sitzung", MEETING_TEXTS, {"location": location})
-    if get_committee_or_none(connection, committee_id) is None:
+    body_id = body_of(runtime, connection)
+    if get_committee_or_none(connection, body_id, committee_id) is None:
         raise invalid("committee_id", "Gremium", f"Gremium {committee_id} gibt es nicht.")
     return insert_meeting(
         runtime,
         connection,
         actor,
+        body_id=body_id,
         committee_id=committee_id,
         starts_at=starts_at,
         location=location,
     )
 
 
-def get_meeting_or_none(connection: Connection, meeting_id: int) -> Any:
-    return repository.meeting(connection, meeting_id)
+def get_meeting_or_none(connection: Connection, body_id: int, meeting_id: int) -> Any:
+    return repository.meeting(connection, body_id, meeting_id)
 
 
-def get_meeting(connection: Connection, meeting_id: int) -> Any:
-    row = repository.meeting(connection, meeting_id)
+def get_meeting(connection: Connection, body_id: int, meeting_id: int) -> Any:
+    """The body's meeting; another body's is as missing as a wrong id."""
+    row = repository.meeting(connection, body_id, meeting_id)
     if row is None:
         raise NotFound("Sitzung", meeting_id)
     return row
 
 
-def visible_meeting(connection: Connection, actor: Actor | None, meeting_id: int) -> Any:
-    """The meeting, if this caller may see it; one they may not see does not exist for them."""
-    row = get_meeting(connection, meeting_id)
+def visible_meeting(
+    runtime: Runtime, connection: Connection, actor: Actor | None, meeting_id: int
+) -> Any:
+    """The meeting, if this caller may see it; one they may not see (another body's among
+    them) does not exist for them."""
+    row = get_meeting(connection, body_of(runtime, connection), meeting_id)
     if not access.may_see_meeting(actor, row.committee_kind):
         raise NotFound("Sitzung", meeting_id)
     return row
 
 
-def page_meetings(connection: Connection, actor: Actor | None, **kwargs: Any) -> list[Any]:
-    """A page of the meetings this caller may see (the public: of council bodies only)."""
+def page_meetings(
+    runtime: Runtime, connection: Connection, actor: Actor | None, **kwargs: Any
+) -> list[Any]:
+    """A page of the body's meetings this caller may see (the public: of council bodies
+    only)."""
     internal = access.holds(actor, "meeting.read_internal")
     kinds = None if internal else access.PUBLIC_COMMITTEE_KINDS
-    return repository.page_meetings(connection, kinds=kinds, **kwargs)
+    return repository.page_meetings(connection, body_of(runtime, connection), kinds=kinds, **kwargs)
 
 
 def edit_meeting(
     runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int, **values: Any
 ) -> None:
     access.require(actor, "meeting.manage")
-    get_meeting(connection, meeting_id)
+    get_meeting(connection, body_of(runtime, connection), meeting_id)
     texts.check("sitzung", MEETING_TEXTS, values)
     update_audited(
         connection,
@@ -123,9 +132,11 @@ def add_agenda_item(
     part: the public agenda would otherwise announce what the council keeps confidential.
     """
     access.require(actor, "meeting.manage")
-    meeting = get_meeting(connection, meeting_id)
+    body_id = body_of(runtime, connection)
+    meeting = get_meeting(connection, body_id, meeting_id)
     if paper_id is not None:
-        paper = repository.paper_heading(connection, paper_id)
+        # Another body's paper is refused as a wrong id is.
+        paper = repository.paper_heading(connection, body_id, paper_id)
         if paper is None:
             raise invalid("paper_id", "Vorlage", f"Vorlage {paper_id} gibt es nicht.")
         if public and not paper.public:

@@ -93,7 +93,7 @@ def read_meeting(
     non-public part, staff attending or a non-public paper to choose is logged once
     (``meeting.read``, naming the persons shown) before it is returned.
     """
-    meeting = visible_meeting(connection, actor, meeting_id)
+    meeting = visible_meeting(runtime, connection, actor, meeting_id)
     view = meeting_view(connection, actor, meeting, with_agenda, with_attendance)
     if with_paper_choices and access.holds(actor, "meeting.manage"):
         view = replace(view, papers=open_papers(runtime, connection, CHOICES_LIMIT))
@@ -123,7 +123,7 @@ def meeting_view(
         day=day,
         public=access.committee_is_public(meeting.committee_kind),
         agenda=items,
-        attendance=_attendees(connection, actor, entries, voting),
+        attendance=_attendees(connection, actor, meeting.body_id, entries, voting),
         recorded=any(e.status is not None for e in entries),
         voting_members=len(voting),
     )
@@ -146,9 +146,13 @@ def _agenda_entry(row: Any, staff: bool) -> AgendaEntry:
 
 
 def _attendees(
-    connection: Connection, actor: Actor | None, entries: list[AttendanceEntry], voting: set[int]
+    connection: Connection,
+    actor: Actor | None,
+    body_id: int,
+    entries: list[AttendanceEntry],
+    voting: set[int],
 ) -> list[Attendee]:
-    people = repository.persons_by_id(connection, [e.person_id for e in entries])
+    people = repository.persons_by_id(connection, body_id, [e.person_id for e in entries])
     staff = access.holds(actor, "person.read")
     public_people = _in_public_committee(connection, list(people))
     public = {p: access.person_is_public(people[p], p in public_people) for p in people}
@@ -187,6 +191,7 @@ def read_meetings(
     (``meeting.read``, no single meeting) before it is returned; one of council bodies'
     meetings only is not: they are public."""
     rows = page_meetings(
+        runtime,
         connection,
         actor,
         committee_id=committee_id,

@@ -33,23 +33,26 @@ def _active_on(on: date) -> Any:
     )
 
 
-def committee(connection: Connection, committee_id: int) -> Any:
-    return connection.execute(select(committees).where(committees.c.id == committee_id)).first()
-
-
-def committee_by_slug(connection: Connection, slug: str) -> Any:
-    return connection.execute(select(committees).where(committees.c.slug == slug)).first()
-
-
-def slug_taken(connection: Connection, slug: str) -> bool:
-    return (
-        connection.execute(select(committees.c.id).where(committees.c.slug == slug)).first()
-        is not None
+def committee(connection: Connection, body_id: int, committee_id: int) -> Any:
+    query = select(committees).where(
+        committees.c.id == committee_id, committees.c.body_id == body_id
     )
+    return connection.execute(query).first()
+
+
+def committee_by_slug(connection: Connection, body_id: int, slug: str) -> Any:
+    """Slugs are unique per body."""
+    query = select(committees).where(committees.c.slug == slug, committees.c.body_id == body_id)
+    return connection.execute(query).first()
+
+
+def slug_taken(connection: Connection, body_id: int, slug: str) -> bool:
+    return committee_by_slug(connection, body_id, slug) is not None
 
 
 def page_committees(
     connection: Connection,
+    body_id: int,
     *,
     kinds: frozenset[str] | None,
     kind: str | None,
@@ -57,7 +60,7 @@ def page_committees(
     after: After | None,
     limit: int,
 ) -> list[Any]:
-    query = select(committees)
+    query = select(committees).where(committees.c.body_id == body_id)
     if kinds is not None:
         query = query.where(committees.c.kind.in_(sorted(kinds)))
     if kind:
@@ -127,7 +130,7 @@ def member_ids(connection: Connection, committee_id: int, on: date) -> list[int]
     return list(dict.fromkeys(connection.execute(query).scalars()))
 
 
-def meeting(connection: Connection, meeting_id: int) -> Any:
+def meeting(connection: Connection, body_id: int, meeting_id: int) -> Any:
     query = (
         select(
             meetings,
@@ -136,13 +139,14 @@ def meeting(connection: Connection, meeting_id: int) -> Any:
             committees.c.kind.label("committee_kind"),
         )
         .join(committees, committees.c.id == meetings.c.committee_id)
-        .where(meetings.c.id == meeting_id)
+        .where(meetings.c.id == meeting_id, meetings.c.body_id == body_id)
     )
     return connection.execute(query).first()
 
 
 def page_meetings(
     connection: Connection,
+    body_id: int,
     *,
     kinds: frozenset[str] | None,
     committee_id: int | None,
@@ -158,6 +162,7 @@ def page_meetings(
         committees.c.short_name.label("committee_short_name"),
         committees.c.kind.label("committee_kind"),
     ).join(committees, committees.c.id == meetings.c.committee_id)
+    query = query.where(meetings.c.body_id == body_id)
     if kinds is not None:
         query = query.where(committees.c.kind.in_(sorted(kinds)))
     if committee_id is not None:
@@ -232,10 +237,11 @@ def replace_attendance(connection: Connection, meeting_id: int, rows: list[dict[
         connection.execute(attendance.insert(), rows)
 
 
-def persons_by_id(connection: Connection, person_ids: list[int]) -> dict[int, Any]:
+def persons_by_id(connection: Connection, body_id: int, person_ids: list[int]) -> dict[int, Any]:
+    """Those of the persons that belong to the body (another body's is nobody here)."""
     if not person_ids:
         return {}
-    query = select(persons).where(persons.c.id.in_(person_ids))
+    query = select(persons).where(persons.c.id.in_(person_ids), persons.c.body_id == body_id)
     return {row.id: row for row in connection.execute(query)}
 
 
@@ -253,10 +259,11 @@ def in_public_committee(
     return set(connection.execute(query).scalars())
 
 
-def paper_heading(connection: Connection, paper_id: int) -> Any:
-    """What an agenda item needs of the paper it treats; None when there is no such paper."""
+def paper_heading(connection: Connection, body_id: int, paper_id: int) -> Any:
+    """What an agenda item needs of the paper it treats; None when the body has no such
+    paper."""
     query = select(papers.c.public, papers.c.reference, papers.c.title).where(
-        papers.c.id == paper_id
+        papers.c.id == paper_id, papers.c.body_id == body_id
     )
     return connection.execute(query).first()
 

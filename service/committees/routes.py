@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, status
 from fastapi.exceptions import RequestValidationError
@@ -50,6 +50,7 @@ from service.committees.schemas import (
     MembershipOut,
     MembershipPage,
 )
+from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/committees", tags=["Gremien"])
 meetings_router = APIRouter(prefix="/api/v1/meetings", tags=["Sitzungen"])
@@ -69,6 +70,7 @@ MeetingManager = Annotated[Actor, Depends(permitted("meeting.manage"))]
     responses=responses(401, 422),
 )
 def list_committees(
+    runtime: RuntimeDep,
     connection: ReadDep,
     actor: MaybeActor,
     kind: Annotated[str | None, Query(max_length=30)] = None,
@@ -79,6 +81,7 @@ def list_committees(
     order = keyset.parse_sort(sort, ("id", "name"))
     rows = service.page_committees(
         connection,
+        service.body_of(runtime, connection),
         kinds=None,
         kind=kind,
         sort=order,
@@ -102,7 +105,7 @@ def create_committee(
     body: CommitteeCreate, runtime: RuntimeDep, connection: WriteDep, actor: CommitteeManager
 ) -> CommitteeOut:
     committee_id = service.new_committee(runtime, connection, actor, **body.model_dump())
-    return committee_out(service.get_committee(connection, committee_id))
+    return committee_out(_committee(runtime, connection, committee_id))
 
 
 @router.get(
@@ -112,10 +115,14 @@ def create_committee(
     responses=responses(401, 404),
 )
 def get_committee(
-    committee_id: CommitteeId, connection: ReadDep, actor: MaybeActor
+    committee_id: CommitteeId, runtime: RuntimeDep, connection: ReadDep, actor: MaybeActor
 ) -> CommitteeOut:
     # Every committee's name is public (a paper names its AG); its members may not be.
-    return committee_out(service.get_committee(connection, committee_id))
+    return committee_out(_committee(runtime, connection, committee_id))
+
+
+def _committee(runtime: Runtime, connection: Connection, committee_id: int) -> Any:
+    return service.get_committee(connection, service.body_of(runtime, connection), committee_id)
 
 
 @router.patch(
@@ -134,7 +141,7 @@ def edit_committee(
 ) -> CommitteeOut:
     values = patch_values(body, {"name", "short_name", "vote_rules"})
     service.edit_committee(runtime, connection, actor, committee_id, **values)
-    return committee_out(service.get_committee(connection, committee_id))
+    return committee_out(_committee(runtime, connection, committee_id))
 
 
 @router.get(
@@ -189,7 +196,8 @@ def add_membership(
     membership_id = service.new_membership(
         runtime, connection, actor, committee_id, **body.model_dump()
     )
-    return written_membership(connection, committee_id, membership_id)
+    body_id = service.body_of(runtime, connection)
+    return written_membership(connection, body_id, committee_id, membership_id)
 
 
 @router.post(
@@ -210,15 +218,18 @@ def end_membership(
     service.end_membership(
         runtime, connection, actor, committee_id, membership_id, body.valid_until
     )
-    return written_membership(connection, committee_id, membership_id)
+    body_id = service.body_of(runtime, connection)
+    return written_membership(connection, body_id, committee_id, membership_id)
 
 
 # --- meetings ------------------------------------------------------------------------------
 
 
-def _written(connection: Connection, actor: Actor, meeting_id: int) -> MeetingDetail:
+def _written(
+    runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int
+) -> MeetingDetail:
     """The meeting as its writer sees it now, inside the write (whose audit event suffices)."""
-    meeting = meetings.get_meeting(connection, meeting_id)
+    meeting = meetings.get_meeting(connection, service.body_of(runtime, connection), meeting_id)
     return meeting_detail(reading.meeting_view(connection, actor, meeting))
 
 
@@ -279,7 +290,7 @@ def create_meeting(
     body: MeetingCreate, runtime: RuntimeDep, connection: WriteDep, actor: MeetingManager
 ) -> MeetingDetail:
     meeting_id = meetings.new_meeting(runtime, connection, actor, **body.model_dump())
-    return _written(connection, actor, meeting_id)
+    return _written(runtime, connection, actor, meeting_id)
 
 
 @meetings_router.get(
@@ -310,7 +321,7 @@ def edit_meeting(
 ) -> MeetingDetail:
     values = patch_values(body, {"starts_at"})
     meetings.edit_meeting(runtime, connection, actor, meeting_id, **values)
-    return _written(connection, actor, meeting_id)
+    return _written(runtime, connection, actor, meeting_id)
 
 
 @meetings_router.post(
@@ -331,7 +342,9 @@ def add_agenda_item(
     actor: MeetingManager,
 ) -> AgendaItemOut:
     item_id = meetings.add_agenda_item(runtime, connection, actor, meeting_id, **body.model_dump())
-    return next(a for a in _written(connection, actor, meeting_id).agenda if a.id == item_id)
+    return next(
+        a for a in _written(runtime, connection, actor, meeting_id).agenda if a.id == item_id
+    )
 
 
 @meetings_router.get(
@@ -368,5 +381,5 @@ def put_attendance(
 ) -> AttendanceList:
     entries = [(e.person_id, e.status) for e in body.entries]
     attendance.record_attendance(runtime, connection, actor, meeting_id, entries)
-    meeting = meetings.get_meeting(connection, meeting_id)
+    meeting = meetings.get_meeting(connection, service.body_of(runtime, connection), meeting_id)
     return attendance_out(reading.meeting_view(connection, actor, meeting, False, True))

@@ -54,30 +54,44 @@ def insert_membership(runtime: Runtime, connection: Connection, actor: Actor, **
     )
 
 
-def committee_by_slug(connection: Connection, slug: str) -> Any:
-    return repository.committee_by_slug(connection, slug)
+def body_of(runtime: Runtime, connection: Connection) -> int:
+    """The runtime's body, read in the caller's transaction (so one created in it counts)."""
+    return current_body_id(connection, runtime.chain_key)
 
 
-def get_committee_or_none(connection: Connection, committee_id: int) -> Any:
-    return repository.committee(connection, committee_id)
+def committee_by_slug(connection: Connection, body_id: int, slug: str) -> Any:
+    """The body's committee with this slug (slugs are unique per body)."""
+    return repository.committee_by_slug(connection, body_id, slug)
 
 
-def get_committee(connection: Connection, committee_id: int) -> Any:
-    """Every committee's name is public (a paper names its AG); its members may not be."""
-    row = repository.committee(connection, committee_id)
+def get_committee_or_none(connection: Connection, body_id: int, committee_id: int) -> Any:
+    return repository.committee(connection, body_id, committee_id)
+
+
+def get_committee(connection: Connection, body_id: int, committee_id: int) -> Any:
+    """Every committee's name is public (a paper names its AG); its members may not be.
+    Another body's committee is as missing as a wrong id."""
+    row = repository.committee(connection, body_id, committee_id)
     if row is None:
         raise NotFound("Gremium", committee_id)
     return row
 
 
-def page_committees(connection: Connection, **kwargs: Any) -> list[Any]:
-    return repository.page_committees(connection, **kwargs)
+def page_committees(connection: Connection, body_id: int, **kwargs: Any) -> list[Any]:
+    return repository.page_committees(connection, body_id, **kwargs)
 
 
-def committee_choices(connection: Connection) -> list[Any]:
-    """Every committee by name, for a form's choice (every committee's name is public)."""
+def committee_choices(runtime: Runtime, connection: Connection) -> list[Any]:
+    """Every committee of the body by name, for a form's choice (every committee's name is
+    public)."""
     return page_committees(
-        connection, kinds=None, kind=None, sort=Sort("name"), after=None, limit=CHOICES_LIMIT
+        connection,
+        body_of(runtime, connection),
+        kinds=None,
+        kind=None,
+        sort=Sort("name"),
+        after=None,
+        limit=CHOICES_LIMIT,
     )
 
 
@@ -108,14 +122,15 @@ def _check_rules(rules: dict[str, Any]) -> None:
 def new_committee(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     access.require(actor, "committee.manage")
     texts.check("gremium", COMMITTEE_TEXTS, values)
-    if repository.slug_taken(connection, values["slug"]):
+    body_id = body_of(runtime, connection)
+    if repository.slug_taken(connection, body_id, values["slug"]):
         raise Conflict(
             "kurzname-vergeben",
             "Kennung vergeben",
             f"Die Kennung „{values['slug']}“ hat schon ein anderes Gremium.",
         )
     _check_rules(values.get("vote_rules") or {})
-    values["body_id"] = current_body_id(connection, runtime.chain_key)
+    values["body_id"] = body_id
     return insert_committee(runtime, connection, actor, **values)
 
 
@@ -123,7 +138,7 @@ def edit_committee(
     runtime: Runtime, connection: Connection, actor: Actor, committee_id: int, **values: Any
 ) -> None:
     access.require(actor, "committee.manage")
-    get_committee(connection, committee_id)
+    get_committee(connection, body_of(runtime, connection), committee_id)
     texts.check("gremium", COMMITTEE_TEXTS, values)
     if "vote_rules" in values:
         _check_rules(values["vote_rules"] or {})
@@ -155,16 +170,21 @@ def new_membership(
     runtime: Runtime, connection: Connection, actor: Actor, committee_id: int, **values: Any
 ) -> int:
     access.require(actor, "committee.manage")
-    get_committee(connection, committee_id)
+    body_id = body_of(runtime, connection)
+    get_committee(connection, body_id, committee_id)
     texts.check("gremium", MEMBERSHIP_TEXTS, values)
     person_id = values["person_id"]
-    if not repository.persons_by_id(connection, [person_id]):
+    if not repository.persons_by_id(connection, body_id, [person_id]):
         raise invalid("person_id", "Person", f"Person {person_id} gibt es nicht.")
     _check_term(values.get("valid_from"), values.get("valid_until"))
     return insert_membership(runtime, connection, actor, committee_id=committee_id, **values)
 
 
-def get_membership(connection: Connection, committee_id: int, membership_id: int) -> Any:
+def get_membership(
+    connection: Connection, body_id: int, committee_id: int, membership_id: int
+) -> Any:
+    """A membership of the body's committee; another body's committee has none here."""
+    get_committee(connection, body_id, committee_id)
     row = repository.membership(connection, membership_id)
     if row is None or row.committee_id != committee_id:
         raise NotFound("Mitgliedschaft", membership_id)
@@ -180,7 +200,8 @@ def end_membership(
     valid_until: date,
 ) -> Any:
     access.require(actor, "committee.manage")
-    row = get_membership(connection, committee_id, membership_id)
+    body_id = body_of(runtime, connection)
+    row = get_membership(connection, body_id, committee_id, membership_id)
     if row.valid_until is not None:
         raise Conflict(
             "mitgliedschaft-beendet",
@@ -199,7 +220,7 @@ def end_membership(
         entity_type="membership",
         persons=[row.person_id],
     )
-    return get_membership(connection, committee_id, membership_id)
+    return get_membership(connection, body_id, committee_id, membership_id)
 
 
 def read_memberships(
@@ -219,7 +240,7 @@ def read_memberships(
     data of a non-public body: only for staff. A read that shows a member the public would
     not see is logged (``committee.read``, naming the members shown).
     """
-    committee = get_committee(connection, committee_id)
+    committee = get_committee(connection, body_of(runtime, connection), committee_id)
     if not access.may_see_committee_internals(actor, committee):
         if actor is None:
             raise NotSignedIn("Die Mitglieder dieses Gremiums sind nur angemeldet sichtbar.")
@@ -240,8 +261,8 @@ def read_memberships(
     return rows
 
 
-def persons_by_id(connection: Connection, person_ids: list[int]) -> dict[int, Any]:
-    return repository.persons_by_id(connection, person_ids)
+def persons_by_id(connection: Connection, body_id: int, person_ids: list[int]) -> dict[int, Any]:
+    return repository.persons_by_id(connection, body_id, person_ids)
 
 
 def in_public_committee(connection: Connection, person_ids: list[int]) -> set[int]:

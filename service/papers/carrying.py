@@ -12,7 +12,7 @@ from service.audit.service import record
 from service.errors import Conflict
 from service.lifecycle import repository as lifecycle_repository
 from service.papers import repository
-from service.papers.service import invalid, visible_paper
+from service.papers.service import body_of, invalid, visible_paper
 from service.runtime import Runtime
 
 # What a new paper usually carries: measures still before the committees.
@@ -46,7 +46,7 @@ def attach_measures(
     added later would be decided without having been put before them.
     """
     access.require(actor, "paper.carry_measures")
-    paper = visible_paper(connection, actor, paper_id)
+    paper = visible_paper(runtime, connection, actor, paper_id)
     spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
     if paper.state != spec.initial:
         raise Conflict(
@@ -56,7 +56,9 @@ def attach_measures(
             "Maßnahmen lassen sich nur im Entwurf hinzufügen.",
         )
     wanted = list(dict.fromkeys(measure_ids))
-    found = {row.id: row for row in repository.measures_by_id(connection, wanted)}
+    # Another body's measure is refused as a wrong id is: it does not exist here.
+    body_id = body_of(runtime, connection)
+    found = {row.id: row for row in repository.measures_by_id(connection, body_id, wanted)}
     unknown = [m for m in wanted if m not in found]
     if unknown:
         names = ", ".join(str(m) for m in unknown)
@@ -86,4 +88,6 @@ def carriable_measures(runtime: Runtime, connection: Connection, paper: Any) -> 
     spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
     if paper.state != spec.initial:
         return []
-    return repository.carriable_measures(connection, paper.id, CARRIABLE_STATES, CARRIABLE_LIMIT)
+    return repository.carriable_measures(
+        connection, paper.body_id, paper.id, CARRIABLE_STATES, CARRIABLE_LIMIT
+    )

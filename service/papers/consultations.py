@@ -42,7 +42,7 @@ def plan_consultation(
 ) -> int:
     """Adds a step to the Beratungsfolge; a decided paper's Beratungsfolge is history."""
     access.require(actor, "paper.plan_consultations")
-    paper = visible_paper(connection, actor, paper_id)
+    paper = visible_paper(runtime, connection, actor, paper_id)
     if is_final(runtime, paper):
         raise Conflict(
             "vorlage-abgeschlossen",
@@ -52,11 +52,12 @@ def plan_consultation(
         )
     if role not in ROLES:
         raise invalid("role", "Rolle", "Bitte Vorberatung oder Entscheidung wählen.")
-    committee = committees.get_committee_or_none(connection, committee_id)
+    # The committee and the meeting must be the paper's body's: another's is a wrong id.
+    committee = committees.get_committee_or_none(connection, paper.body_id, committee_id)
     if committee is None:
         raise invalid("committee_id", "Gremium", f"Gremium {committee_id} gibt es nicht.")
     if meeting_id is not None:
-        meeting = meetings.get_meeting_or_none(connection, meeting_id)
+        meeting = meetings.get_meeting_or_none(connection, paper.body_id, meeting_id)
         if meeting is None or meeting.committee_id != committee_id:
             raise invalid(
                 "meeting_id",

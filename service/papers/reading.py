@@ -9,7 +9,6 @@ returned: one paper (with what its page offers to choose), or a list that names 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -103,7 +102,7 @@ def read_paper(
     """The paper as this caller may see it, with the parts asked for (``with_choices``: what
     its page offers this caller to choose); the read is logged when it shows non-public
     content, choices included (one ``paper.read`` event, committed first)."""
-    row = visible_paper(connection, actor, paper_id)
+    row = visible_paper(runtime, connection, actor, paper_id)
     view = paper_view(runtime, connection, actor, row, with_details, with_history)
     if with_choices:
         view = replace(view, choices=paper_choices(runtime, connection, actor, row))
@@ -145,19 +144,20 @@ def paper_choices(
     carrying = access.holds(actor, "paper.carry_measures")
     return PaperChoices(
         planning=planning,
-        committees=committees.committee_choices(connection) if planning else [],
-        meetings=_upcoming_meetings(connection, actor, runtime.now()) if planning else [],
+        committees=committees.committee_choices(runtime, connection) if planning else [],
+        meetings=_upcoming_meetings(runtime, connection, actor) if planning else [],
         carriable=carriable_measures(runtime, connection, row) if carrying else [],
     )
 
 
-def _upcoming_meetings(connection: Connection, actor: Actor | None, since: datetime) -> list[Any]:
+def _upcoming_meetings(runtime: Runtime, connection: Connection, actor: Actor | None) -> list[Any]:
     """Meetings a step of the Beratungsfolge can be planned for: from today on."""
     return meetings.page_meetings(
+        runtime,
         connection,
         actor,
         committee_id=None,
-        starts_from=since,
+        starts_from=runtime.now(),
         starts_before=None,
         sort=Sort("starts_at"),
         after=None,
@@ -206,6 +206,7 @@ def read_papers(
     page follows. A page that names a non-public paper is logged (``paper.read``, no single
     paper) before it is returned; one of public papers only is not, whoever reads it."""
     rows = page_papers(
+        runtime,
         connection,
         actor,
         state=state,

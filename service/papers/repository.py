@@ -33,6 +33,7 @@ SORT_COLUMNS = {
 
 def page_papers(
     connection: Connection,
+    body_id: int,
     *,
     public_only: bool,
     state: str | None,
@@ -42,7 +43,7 @@ def page_papers(
     after: After | None,
     limit: int,
 ) -> list[Any]:
-    query = select(papers)
+    query = select(papers).where(papers.c.body_id == body_id)
     if public_only:
         query = query.where(papers.c.public.is_(True))
     if state:
@@ -61,21 +62,30 @@ def page_papers(
     )
 
 
-def paper(connection: Connection, paper_id: int) -> Any:
-    return connection.execute(select(papers).where(papers.c.id == paper_id)).first()
+def paper(connection: Connection, paper_id: int, body_id: int | None) -> Any:
+    """The paper; with ``body_id`` only if it belongs to that body."""
+    query = select(papers).where(papers.c.id == paper_id)
+    if body_id is not None:
+        query = query.where(papers.c.body_id == body_id)
+    return connection.execute(query).first()
 
 
-def paper_by_reference(connection: Connection, reference: str) -> Any:
-    return connection.execute(select(papers).where(papers.c.reference == reference)).first()
+def paper_by_reference(connection: Connection, reference: str, body_id: int | None) -> Any:
+    """References are unique per body; without ``body_id`` the first body's paper."""
+    query = select(papers).where(papers.c.reference == reference)
+    if body_id is not None:
+        query = query.where(papers.c.body_id == body_id)
+    return connection.execute(query.order_by(papers.c.id).limit(1)).first()
 
 
-def newest_papers(connection: Connection, limit: int) -> list[Any]:
-    return list(connection.execute(select(papers).order_by(papers.c.id.desc()).limit(limit)))
+def newest_papers(connection: Connection, body_id: int, limit: int) -> list[Any]:
+    query = select(papers).where(papers.c.body_id == body_id)
+    return list(connection.execute(query.order_by(papers.c.id.desc()).limit(limit)))
 
 
-def reference_taken(connection: Connection, reference: str) -> bool:
-    found = connection.execute(select(papers.c.id).where(papers.c.reference == reference))
-    return found.first() is not None
+def reference_taken(connection: Connection, body_id: int, reference: str) -> bool:
+    query = select(papers.c.id).where(papers.c.body_id == body_id, papers.c.reference == reference)
+    return connection.execute(query).first() is not None
 
 
 def consultations_of(connection: Connection, paper_id: int) -> list[Any]:
@@ -205,9 +215,10 @@ def measures_of(connection: Connection, paper_id: int) -> list[Any]:
     return list(connection.execute(query))
 
 
-def measures_by_id(connection: Connection, measure_ids: list[int]) -> list[Any]:
+def measures_by_id(connection: Connection, body_id: int, measure_ids: list[int]) -> list[Any]:
+    """Those of the measures that belong to the body (another body's is no measure here)."""
     query = select(measures.c.id, measures.c.code, measures.c.state).where(
-        measures.c.id.in_(measure_ids)
+        measures.c.id.in_(measure_ids), measures.c.body_id == body_id
     )
     return list(connection.execute(query))
 
@@ -224,14 +235,15 @@ def insert_carried(connection: Connection, paper_id: int, measure_ids: list[int]
 
 
 def carriable_measures(
-    connection: Connection, paper_id: int, states: tuple[str, ...], limit: int
+    connection: Connection, body_id: int, paper_id: int, states: tuple[str, ...], limit: int
 ) -> list[Any]:
-    """Measures in one of ``states`` the paper does not carry yet, by code."""
+    """The body's measures in one of ``states`` the paper does not carry yet, by code."""
     query = (
         select(
             measures.c.id, measures.c.code, measures.c.title, measures.c.state, measures.c.public
         )
         .where(
+            measures.c.body_id == body_id,
             measures.c.state.in_(states),
             ~exists().where(
                 paper_measures.c.paper_id == paper_id,

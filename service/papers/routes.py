@@ -57,7 +57,7 @@ SORT_TYPES: dict[str, type] = {"id": int, "reference": str, "created_at": dateti
 
 def _written(runtime: Runtime, connection: Connection, actor: Actor, paper_id: int) -> PaperDetail:
     """The paper as its writer sees it now, inside the write (whose audit event suffices)."""
-    row = service.get_paper(connection, paper_id)
+    row = service.get_paper(connection, paper_id, service.body_of(runtime, connection))
     return detail_out(runtime, reading.paper_view(runtime, connection, actor, row))
 
 
@@ -209,7 +209,7 @@ def fire_transition(
     connection: WriteDep,
     actor: CurrentActor,
 ) -> Response:
-    service.visible_paper(connection, actor, paper_id)
+    service.visible_paper(runtime, connection, actor, paper_id)
     return asked.answer(service.fire, runtime, connection, actor, paper_id)
 
 

@@ -68,33 +68,46 @@ def new_paper(runtime: Runtime, connection: Connection, actor: Actor, **values: 
     access.require(actor, "paper.create")
     texts.check("vorlage", PAPER_TEXTS, values)
     reference = values["reference"]
-    if repository.reference_taken(connection, reference):
+    body_id = current_body_id(connection, runtime.chain_key)
+    if repository.reference_taken(connection, body_id, reference):
         raise Conflict(
             "drucksachennummer-vergeben",
             "Drucksachennummer vergeben",
             f"Die Drucksachennummer „{reference}“ ist bereits vergeben.",
         )
-    values["body_id"] = current_body_id(connection, runtime.chain_key)
+    values["body_id"] = body_id
     return insert_paper(runtime, connection, actor, **values)
 
 
-def get_paper(connection: Connection, paper_id: int) -> Any:
-    row = repository.paper(connection, paper_id)
+def body_of(runtime: Runtime, connection: Connection) -> int:
+    """The runtime's body, read in the caller's transaction (so one created in it counts)."""
+    return current_body_id(connection, runtime.chain_key)
+
+
+def get_paper(connection: Connection, paper_id: int, body_id: int | None = None) -> Any:
+    """The paper; with ``body_id`` another body's paper is as missing as a wrong id.
+
+    Without ``body_id`` (a caller that checks the body itself) any body's paper."""
+    row = repository.paper(connection, paper_id, body_id)
     if row is None:
         raise NotFound("Vorlage", paper_id)
     return row
 
 
-def visible_paper(connection: Connection, actor: Actor | None, paper_id: int) -> Any:
-    """The paper, if this caller may see it; one they may not see does not exist for them."""
-    row = get_paper(connection, paper_id)
+def visible_paper(
+    runtime: Runtime, connection: Connection, actor: Actor | None, paper_id: int
+) -> Any:
+    """The paper, if this caller may see it; one they may not see (another body's among
+    them) does not exist for them."""
+    row = get_paper(connection, paper_id, body_of(runtime, connection))
     if not access.may_see_paper(actor, row):
         raise NotFound("Vorlage", paper_id)
     return row
 
 
-def paper_by_reference(connection: Connection, reference: str) -> Any:
-    return repository.paper_by_reference(connection, reference)
+def paper_by_reference(connection: Connection, reference: str, body_id: int | None = None) -> Any:
+    """The paper with this Drucksachennummer in the body (references are unique per body)."""
+    return repository.paper_by_reference(connection, reference, body_id)
 
 
 def is_final(runtime: Runtime, paper: Any) -> bool:
@@ -138,7 +151,7 @@ def fire(
 
     A step a vote decides is refused here (409): it follows from ``votes.record_vote``.
     """
-    visible_paper(connection, actor, paper_id)
+    visible_paper(runtime, connection, actor, paper_id)
     return runtime.lifecycle.fire(
         connection,
         "paper",
@@ -153,18 +166,24 @@ def fire(
     )
 
 
-def history(connection: Connection, paper_id: int) -> list[Any]:
-    get_paper(connection, paper_id)
+def history(connection: Connection, paper_id: int, body_id: int | None = None) -> list[Any]:
+    """The paper's steps; with ``body_id`` another body's paper is as missing as a wrong id."""
+    get_paper(connection, paper_id, body_id)
     return lifecycle_repository.history_of(connection, "paper", paper_id)
 
 
-def page_papers(connection: Connection, actor: Actor | None, **kwargs: Any) -> list[Any]:
-    """A page of the papers this caller may see (the public: public papers only)."""
+def page_papers(
+    runtime: Runtime, connection: Connection, actor: Actor | None, **kwargs: Any
+) -> list[Any]:
+    """A page of the body's papers this caller may see (the public: public papers only)."""
     public_only = not access.holds(actor, "paper.read_internal")
-    return repository.page_papers(connection, public_only=public_only, **kwargs)
+    return repository.page_papers(
+        connection, body_of(runtime, connection), public_only=public_only, **kwargs
+    )
 
 
 def open_papers(runtime: Runtime, connection: Connection, limit: int) -> list[Any]:
-    """Papers still before the committees, newest first: what an agenda item can treat."""
-    rows = repository.newest_papers(connection, limit)
+    """The body's papers still before the committees, newest first: what an agenda item can
+    treat."""
+    rows = repository.newest_papers(connection, body_of(runtime, connection), limit)
     return [p for p in rows if not is_final(runtime, p)]

@@ -20,7 +20,7 @@ from service.committees import service as committees
 from service.errors import Conflict, NotFound, NotQuorate
 from service.lifecycle.service import Transitioned
 from service.papers import repository
-from service.papers.service import visible_paper
+from service.papers.service import body_of, visible_paper
 from service.records import insert_audited
 from service.runtime import Runtime
 from service.texts import TextRule
@@ -76,7 +76,7 @@ def record_vote(
     an earlier one has not (the Stadtrat decides after the FVA advised).
     """
     access.require(actor, "vote.record")
-    paper = visible_paper(connection, actor, paper_id)
+    paper = visible_paper(runtime, connection, actor, paper_id)
     texts.check(
         "abstimmung",
         VOTE_TEXTS,
@@ -182,9 +182,13 @@ def _vote_target(connection: Connection, paper: Any, request: VoteRequest) -> tu
                 f"Zu diesem Beratungsschritt der Vorlage {paper.reference} ist schon ein "
                 f"Ergebnis erfasst ({consultation.result}).",
             )
-        committee = committees.get_committee_or_none(connection, consultation.committee_id)
+        committee = committees.get_committee_or_none(
+            connection, paper.body_id, consultation.committee_id
+        )
     else:
-        committee = committees.committee_by_slug(connection, request.committee_slug or "")
+        committee = committees.committee_by_slug(
+            connection, paper.body_id, request.committee_slug or ""
+        )
         if committee is None:
             raise NotFound("Gremium", request.committee_slug)
         consultation = repository.open_consultation(connection, paper.id, committee.id)
@@ -268,7 +272,7 @@ def record_agenda_vote(
     voting members present is asked, except for a unanimous vote (the quorum is stated).
     """
     access.require(actor, "vote.record")
-    meeting = meetings.get_meeting(connection, meeting_id)
+    meeting = meetings.get_meeting(connection, body_of(runtime, connection), meeting_id)
     items = meetings.agenda(connection, meeting_id, public_only=False)
     item = next((i for i in items if i.id == agenda_item_id), None)
     if item is None or item.consultation_id is None or item.consultation_result is not None:

@@ -17,9 +17,9 @@ from sqlalchemy.engine import Connection
 
 from service import db
 from service.actor import SYSTEM, Actor
-from service.audit.disclosure import holds_person
 from service.audit.service import erase_values_of, record
 from service.auth.service import pseudonymise_logins_of
+from service.bodies.service import current_body_id
 from service.errors import NotFound
 from service.people import repository
 
@@ -41,11 +41,9 @@ def erase_person(
     now: datetime,
     actor: Actor = SYSTEM,
 ) -> Erasure:
-    """On the owner connection (detail rows refuse every other change). A person of
-    another body than ``chain_key``'s is as unknown as a wrong id."""
-    if not holds_person(connection, chain_key, person_id):
-        raise NotFound("Person", person_id)
-    if not repository.erase(connection, person_id, now):
+    """On the owner connection (detail rows refuse every other change); only a person of
+    the body whose chain ``chain_key`` names: another body's is as missing as a wrong id."""
+    if not repository.erase(connection, current_body_id(connection, chain_key), person_id, now):
         raise NotFound("Person", person_id)
     logins = pseudonymise_logins_of(connection, person_id)
     cleared = erase_values_of(connection, person_id, now)

@@ -19,16 +19,24 @@ committees = Committee.__table__  # type: ignore[attr-defined]
 SORT = {"id": persons.c.id, "family_name": func.coalesce(persons.c.family_name, "")}
 
 
-def person(connection: Connection, person_id: int) -> Any:
-    return connection.execute(select(persons).where(persons.c.id == person_id)).first()
+def person(connection: Connection, body_id: int, person_id: int) -> Any:
+    query = select(persons).where(persons.c.id == person_id, persons.c.body_id == body_id)
+    return connection.execute(query).first()
 
 
-def erase(connection: Connection, person_id: int, now: datetime) -> bool:
+def in_body(connection: Connection, body_id: int, person_ids: list[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    query = select(persons.c.id).where(persons.c.id.in_(person_ids), persons.c.body_id == body_id)
+    return set(connection.execute(query).scalars())
+
+
+def erase(connection: Connection, body_id: int, person_id: int, now: datetime) -> bool:
     """Empties the person's identifying columns and marks the record erased; False when
-    there is no such person."""
+    the body has no such person."""
     erased = connection.execute(
         update(persons)
-        .where(persons.c.id == person_id)
+        .where(persons.c.id == person_id, persons.c.body_id == body_id)
         .values(given_name=None, family_name=None, title=None, function=None, email=None)
         .values(erased_at=now)
     )
@@ -37,6 +45,7 @@ def erase(connection: Connection, person_id: int, now: datetime) -> bool:
 
 def page_persons(
     connection: Connection,
+    body_id: int,
     *,
     public_kinds: frozenset[str] | None,
     committee_id: int | None,
@@ -46,7 +55,7 @@ def page_persons(
     limit: int,
 ) -> list[Any]:
     """With ``public_kinds`` only council members who sat in a council body, never staff."""
-    query = select(persons).where(persons.c.erased_at.is_(None))
+    query = select(persons).where(persons.c.body_id == body_id, persons.c.erased_at.is_(None))
     if public_kinds is not None:
         query = query.where(
             persons.c.is_staff.is_(False),

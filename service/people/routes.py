@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, status
+from sqlalchemy.engine import Connection
 
 from service import keyset
 from service.actor import Actor
@@ -36,6 +37,7 @@ from service.people.schemas import (
     PersonSummary,
     PersonUpdate,
 )
+from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/persons", tags=["Personen"])
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -51,6 +53,10 @@ def _summary(row: Any) -> PersonSummary:
         family_name=row.family_name,
         function=row.function,
     )
+
+
+def _person(runtime: Runtime, connection: Connection, person_id: int) -> Any:
+    return service.get_person(connection, service.body_of(runtime, connection), person_id)
 
 
 def _detail(view: service.PersonView) -> PersonDetail:
@@ -125,9 +131,7 @@ def create_person(
     body: PersonCreate, runtime: RuntimeDep, connection: WriteDep, actor: PersonManager
 ) -> PersonDetail:
     person_id = service.new_person(runtime, connection, actor, **body.model_dump())
-    return _detail(
-        service.person_view(connection, actor, service.get_person(connection, person_id))
-    )
+    return _detail(service.person_view(connection, actor, _person(runtime, connection, person_id)))
 
 
 @router.get(
@@ -159,6 +163,4 @@ def edit_person(
 ) -> PersonDetail:
     values = patch_values(body, {"family_name", "is_staff"})
     service.edit_person(runtime, connection, actor, person_id, **values)
-    return _detail(
-        service.person_view(connection, actor, service.get_person(connection, person_id))
-    )
+    return _detail(service.person_view(connection, actor, _person(runtime, connection, person_id)))

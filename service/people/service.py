@@ -60,17 +60,28 @@ def find_person(connection: Connection, body_id: int, given: str, family: str) -
     return repository.person_named(connection, body_id, given, family)
 
 
-def get_person(connection: Connection, person_id: int) -> Any:
-    row = repository.person(connection, person_id)
+def body_of(runtime: Runtime, connection: Connection) -> int:
+    """The runtime's body, read in the caller's transaction (so one created in it counts)."""
+    return current_body_id(connection, runtime.chain_key)
+
+
+def get_person(connection: Connection, body_id: int, person_id: int) -> Any:
+    """The body's person; another body's is as missing as a wrong id."""
+    row = repository.person(connection, body_id, person_id)
     if row is None:
         raise NotFound("Person", person_id)
     return row
 
 
+def persons_in_body(connection: Connection, body_id: int, person_ids: list[int]) -> set[int]:
+    """Which of these persons belong to the body."""
+    return repository.in_body(connection, body_id, person_ids)
+
+
 def new_person(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     access.require(actor, "person.manage")
     texts.check("person", PERSON_TEXTS, values)
-    values["body_id"] = current_body_id(connection, runtime.chain_key)
+    values["body_id"] = body_of(runtime, connection)
     return insert_person(runtime, connection, actor, **values)
 
 
@@ -78,7 +89,7 @@ def edit_person(
     runtime: Runtime, connection: Connection, actor: Actor, person_id: int, **values: Any
 ) -> None:
     access.require(actor, "person.manage")
-    row = get_person(connection, person_id)
+    row = get_person(connection, body_of(runtime, connection), person_id)
     if row.erased_at is not None:
         raise Conflict(
             "person-geloescht",
@@ -118,9 +129,10 @@ def read_person(
     runtime: Runtime, connection: Connection, actor: Actor | None, person_id: int
 ) -> PersonView:
     """A person's record: staff see all of it (logged); the public only a council member's
-    public part, and for anyone else the same 401 whether or not the person exists."""
+    public part, and for anyone else the same 401 whether or not the person exists (or
+    belongs to another body, which counts as not existing)."""
     staff = access.holds(actor, "person.read")
-    row = repository.person(connection, person_id)
+    row = repository.person(connection, body_of(runtime, connection), person_id)
     if staff and row is None:
         raise NotFound("Person", person_id)
     if not staff and (row is None or not _is_public(connection, row)):
@@ -144,6 +156,7 @@ def read_persons(
         kwargs["is_staff"] = None
     rows = repository.page_persons(
         connection,
+        body_of(runtime, connection),
         public_kinds=None if staff else PUBLIC_COMMITTEE_KINDS,
         limit=limit + 1,
         **kwargs,

@@ -72,7 +72,7 @@ def audit_count(runtime: Runtime) -> int:
 
 def committee_id(runtime: Runtime, slug: str) -> int:
     with runtime.read() as c:
-        return int(committee_by_slug(c, slug).id)
+        return int(committee_by_slug(c, runtime.body_id, slug).id)
 
 
 def actor(runtime: Runtime, username: str) -> Any:

@@ -59,7 +59,7 @@ def _list(request: Request, status: int = 200, **context: Any) -> Response:
     managing = holds(actor, "meeting.manage")
     with runtime.read() as connection:
         rows = council.meetings_list(runtime, connection, actor)
-        choices = committees.committee_choices(connection) if managing else []
+        choices = committees.committee_choices(runtime, connection) if managing else []
     now = runtime.now()
     return render(
         request,

@@ -132,4 +132,4 @@ def test_invitations_are_the_sitzungsdienst_s_to_send(demo: Runtime, client: Tes
         sent = send_invitation(demo, c, actor(demo, "sitzungsdienst"), meeting)
     assert sent.invited == 11 and not sent.late
     with demo.read() as c:
-        assert meetings.get_meeting(c, meeting).invitation_sent_at == demo.now()
+        assert meetings.get_meeting(c, demo.body_id, meeting).invitation_sent_at == demo.now()
