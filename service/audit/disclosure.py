@@ -61,11 +61,6 @@ def disclosure(
     }
 
 
-def holds_person(connection: Connection, chain_key: str, person_id: int) -> bool:
-    """Whether the person belongs to the body whose slug is ``chain_key``."""
-    return held.person(connection, person_id, chain_key) is not None
-
-
 def events_of(
     connection: Connection, chain_key: str, person_id: int, user_ids: list[int]
 ) -> list[dict[str, Any]]:
