@@ -203,11 +203,8 @@ def programme_choices(connection: Connection, body_id: int) -> list[tuple[int, s
     return [(r.id, r.title) for r in repository.programme_titles(connection, body_id)]
 
 
-def responsible_choices(
-    connection: Connection, body_id: int | None = None
-) -> list[tuple[int, str]]:
-    """Staff of the body who can be made responsible for a measure, with their function
-    (without a body: staff of every body, for a caller that scopes otherwise)."""
+def responsible_choices(connection: Connection, body_id: int) -> list[tuple[int, str]]:
+    """Staff of the body who can be made responsible for a measure, with their function."""
     return [
         (p.id, f"{display_name(p)} ({p.function})" if p.function else display_name(p))
         for p in repository.staff_persons(connection, body_id)

@@ -327,16 +327,18 @@ def persons_by_id(connection: Connection, ids: set[int | None]) -> list[Any]:
     return list(connection.execute(query.where(persons.c.id.in_(wanted))))
 
 
-def staff_persons(connection: Connection, body_id: int | None) -> list[Any]:
-    """Staff who can be made responsible for a measure (erased persons never)."""
+def staff_persons(connection: Connection, body_id: int) -> list[Any]:
+    """The body's staff who can be made responsible for a measure (erased persons never)."""
     query = (
         select(persons.c.id, persons.c.title, persons.c.given_name, persons.c.family_name)
         .add_columns(persons.c.function)
-        .where(persons.c.is_staff.is_(True), persons.c.erased_at.is_(None))
+        .where(
+            persons.c.body_id == body_id,
+            persons.c.is_staff.is_(True),
+            persons.c.erased_at.is_(None),
+        )
         .order_by(persons.c.family_name, persons.c.given_name)
     )
-    if body_id is not None:
-        query = query.where(persons.c.body_id == body_id)
     return list(connection.execute(query))
 
 

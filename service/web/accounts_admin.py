@@ -23,8 +23,8 @@ ROLE_LABELS = {
 }
 
 
-def people(connection: Connection) -> dict[int, str]:
-    return dict(measures.responsible_choices(connection))
+def people(connection: Connection, body_id: int) -> dict[int, str]:
+    return dict(measures.responsible_choices(connection, body_id))
 
 
 def active_usernames(connection: Connection, body_id: int) -> list[str]:

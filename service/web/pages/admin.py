@@ -39,7 +39,7 @@ def _overview(request: Request, status: int = 200, **context: Any) -> Response:
     actor = require(request, "user.manage")
     rows = users.read_all_users(runtime, actor)
     with runtime.read() as connection:
-        names = accounts_admin.people(connection)
+        names = accounts_admin.people(connection, runtime.body_id)
         versions = stored_versions(connection)
     return render(
         request,
@@ -120,7 +120,7 @@ def _user_page(request: Request, user_id: int, status: int = 200, **context: Any
     actor = require(request, "user.manage")
     user = users.read_user(runtime, actor, user_id)
     with runtime.read() as connection:
-        names = accounts_admin.people(connection)
+        names = accounts_admin.people(connection, runtime.body_id)
         mine = deputies.deputyships_of(connection, user_id)
         candidates = [
             u
