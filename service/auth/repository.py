@@ -40,8 +40,11 @@ PUBLIC_COLUMNS = (
 # Users ------------------------------------------------------------------------------------
 
 
-def user_id_named(connection: Connection, username: str) -> int | None:
-    found = connection.execute(select(users.c.id).where(users.c.username == username)).scalar()
+def user_id_named(connection: Connection, username: str, body_id: int | None = None) -> int | None:
+    named = select(users.c.id).where(users.c.username == username)
+    if body_id is not None:
+        named = named.where(users.c.body_id == body_id)
+    found = connection.execute(named).scalar()
     return None if found is None else int(found)
 
 

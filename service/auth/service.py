@@ -61,9 +61,9 @@ def create_user(
 ) -> int:
     _require_manager(actor)
     clean_roles = _known_roles(roles)
-    if repository.user_id_named(connection, username) is not None:
-        raise DuplicateUser(username)
     body_id = current_body_id(connection, runtime.chain_key)
+    if repository.user_id_named(connection, username, body_id) is not None:
+        raise DuplicateUser(username)
     if person_id is not None and not repository.person_exists(connection, person_id, body_id):
         raise ServiceError(f"Die Person {person_id} gibt es nicht.", field="person_id")
     now = runtime.now()
