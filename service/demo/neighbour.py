@@ -72,7 +72,7 @@ MEASURES = (
         "Einladungen, Vorlagen und Niederschriften nur noch elektronisch; Tablets für die "
         "Mitglieder des Stadtrates.",
         "haupt",
-        {"kosten_einmalig": 14_000, "kosten_laufend": 2_500, "nutzen": "Druck und Boten entfallen."},
+        {"kosten_einmalig": 14_000, "kosten_laufend": 2_500, "nutzen": "Kein Druck, kein Bote."},
     ),
     (
         "H-02",
