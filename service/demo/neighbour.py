@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -65,7 +66,8 @@ COUNCIL = (
     ("Petra", "Nitsche"),
     ("Ulf", "Schrader"),
 )
-MEASURES = (
+# Code, title, description, responsible (staff key), fields of the definition.
+MEASURES: tuple[tuple[str, str, str, str, dict[str, Any]], ...] = (
     (
         "H-01",
         "Digitale Sitzungsunterlagen für den Stadtrat",
