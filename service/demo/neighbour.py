@@ -33,6 +33,12 @@ SLUG = "hecklingen"
 NAME = "Stadt Hecklingen"
 LAND = "ST"
 ADDRESS = f"/b/{SLUG}/"
+# What Hecklingen sets for itself (service.bodies.settings); the rest is the deployment's.
+SETTINGS = {
+    "site_name": "ratsflow – Stadt Hecklingen",
+    "mail_sender": "ratsflow <ratsflow@hecklingen.example>",
+    "imprint_text": "Stadt Hecklingen, Hermann-Danz-Straße 52, 39444 Hecklingen (Demo).",
+}
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,7 @@ def load_neighbour(runtime: Runtime, city_only: bool = False) -> NeighbourResult
     clock.set(at("2022-09-01", 9))
     if SLUG not in known:
         # Its own chain (beginning with body.create) and its own signing key.
-        bodies.add_body(replay, SLUG, NAME, land=LAND)
+        bodies.add_body(replay, SLUG, NAME, land=LAND, settings=SETTINGS)
     with replay.write() as connection:
         people, users = _city(replay, connection)
         if not city_only:
