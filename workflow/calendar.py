@@ -1,4 +1,5 @@
-"""Working days and deadlines as people in Sachsen-Anhalt count them.
+"""Working days and deadlines as people in a German Land count them (Sachsen-Anhalt unless
+said).
 
 Deadlines are stored in UTC but meant in local wall time: "in six weeks at 07:00" must still
 be 07:00 after a change to or from summer time, and a due date on a weekend or a public
