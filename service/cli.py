@@ -79,17 +79,33 @@ def demo_load(
         "--city-only",
         help="Nur Stadt, Personen, Anmeldungen und Gremien, ohne Vorlage und Maßnahmen.",
     ),
+    with_neighbour: bool = typer.Option(
+        False,
+        "--with-neighbour",
+        help="Dazu die Nachbarstadt Hecklingen als zweite Körperschaft (unter /b/hecklingen/).",
+    ),
 ) -> None:
     """Lädt die Stadt Aschersleben mit der Vorlage VII/0680/24 (idempotent)."""
+    from service.demo.neighbour import load_neighbour
     from service.demo.service import DEMO_PASSWORD, load_demo
 
+    runtime = open_runtime()
     with user_errors():
-        result = load_demo(open_runtime(), first_start=first_start, city_only=city_only)
+        result = load_demo(runtime, first_start=first_start, city_only=city_only)
     typer.echo(result.message)
     if result.users:
         typer.echo(f"Demo-Benutzer (eine Rolle je Benutzer), Passwort für alle: {DEMO_PASSWORD}")
         for username, who, roles in result.users:
             typer.echo(f"  {username:<24} {', '.join(roles):<24} {who}")
+    if not with_neighbour:
+        return
+    with user_errors():
+        neighbour = load_neighbour(runtime, city_only=city_only)
+    typer.echo(neighbour.message)
+    address = runtime.settings.base_url.rstrip("/") + neighbour.address
+    typer.echo(f"Benutzer der Nachbarstadt, Anmeldung unter {address}, Passwort: {DEMO_PASSWORD}")
+    for username, who, roles in neighbour.users:
+        typer.echo(f"  {username:<24} {', '.join(roles):<24} {who}")
 
 
 @definitions_app.command("check")

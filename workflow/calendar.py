@@ -1,4 +1,5 @@
-"""Working days and deadlines as people in Sachsen-Anhalt count them.
+"""Working days and deadlines as people in a German Land count them (Sachsen-Anhalt unless
+said).
 
 Deadlines are stored in UTC but meant in local wall time: "in six weeks at 07:00" must still
 be 07:00 after a change to or from summer time, and a due date on a weekend or a public
@@ -32,36 +33,42 @@ _DURATION = re.compile(
 )
 
 
+# Public holidays differ by Land (Fronleichnam in Bayern, not in Sachsen-Anhalt; the
+# Reformationstag the other way round until 2018): each body names its Land (ISO 3166-2
+# subdivision code) and passes it in. Sachsen-Anhalt, the first city's, when none is given.
+DEFAULT_LAND = "ST"
+
+
 @lru_cache(maxsize=256)
-def _holidays(year: int) -> Mapping[date, str]:
+def _holidays(year: int, land: str = DEFAULT_LAND) -> Mapping[date, str]:
     """Builds one year once; the package's objects are slow to build and mutable, so a
     read-only copy is cached instead of the object itself."""
-    days = holidays.country_holidays("DE", subdiv="ST", years=year, language="de")
+    days = holidays.country_holidays("DE", subdiv=land, years=year, language="de")
     return MappingProxyType(dict(days))
 
 
-def holiday_name(day: date) -> str | None:
-    """German name of the public holiday in Sachsen-Anhalt on ``day``, for explaining a move."""
-    return _holidays(day.year).get(day)
+def holiday_name(day: date, land: str = DEFAULT_LAND) -> str | None:
+    """German name of the public holiday in the Land on ``day``, for explaining a move."""
+    return _holidays(day.year, land).get(day)
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < _SATURDAY and day not in _holidays(day.year)
+def is_working_day(day: date, land: str = DEFAULT_LAND) -> bool:
+    return day.weekday() < _SATURDAY and day not in _holidays(day.year, land)
 
 
-def next_working_day(day: date) -> date:
-    while not is_working_day(day):
+def next_working_day(day: date, land: str = DEFAULT_LAND) -> date:
+    while not is_working_day(day, land):
         day += _ONE_DAY
     return day
 
 
-def previous_working_day(day: date) -> date:
-    while not is_working_day(day):
+def previous_working_day(day: date, land: str = DEFAULT_LAND) -> date:
+    while not is_working_day(day, land):
         day -= _ONE_DAY
     return day
 
 
-def add_working_days(day: date, n: int) -> date:
+def add_working_days(day: date, n: int, land: str = DEFAULT_LAND) -> date:
     """Counts ``n`` working days after ``day`` (before it for negative ``n``).
 
     ``day`` itself is never counted, so ``n == 0`` returns it unchanged even on a holiday:
@@ -71,7 +78,7 @@ def add_working_days(day: date, n: int) -> date:
     remaining = abs(n)
     while remaining:
         day += step
-        if is_working_day(day):
+        if is_working_day(day, land):
             remaining -= 1
     return day
 
@@ -142,19 +149,22 @@ def to_utc(moment: datetime) -> datetime:
 
 
 def due_at(
-    start: datetime, duration: Duration, roll: Literal["forward", "backward"] = "forward"
+    start: datetime,
+    duration: Duration,
+    roll: Literal["forward", "backward"] = "forward",
+    land: str = DEFAULT_LAND,
 ) -> datetime:
     """When a deadline of ``duration`` after ``start`` falls due, in UTC.
 
     A due date on a weekend or holiday moves forward to the next working day; deadlines that
     must be met *before* an event (the Ladungsfrist: papers out 7 days before the meeting)
     roll backward instead, so that moving them never shortens the time the members get.
-    The local time of day is kept.
+    The local time of day is kept. Holidays are those of ``land``.
     """
     local = to_local(duration.add_to(start))
     day = local.date()
-    if not is_working_day(day):
-        day = next_working_day(day) if roll == "forward" else previous_working_day(day)
+    if not is_working_day(day, land):
+        day = next_working_day(day, land) if roll == "forward" else previous_working_day(day, land)
         local = _attach_local(datetime.combine(day, local.time()), fold=local.fold)
     return local.astimezone(UTC)
 

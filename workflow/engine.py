@@ -17,7 +17,7 @@ from typing import Any
 
 from transitions import Machine
 
-from workflow.calendar import due_at, local_day_at, to_utc
+from workflow.calendar import DEFAULT_LAND, due_at, local_day_at, to_utc
 from workflow.errors import (
     DecidedByVote,
     EventOption,
@@ -155,11 +155,13 @@ class Engine:
         comment: str | None = None,
         *,
         by_vote: bool = False,
+        land: str = DEFAULT_LAND,
     ) -> FireResult:
         """Checks state, roles, vote, data and guards (in that order), then moves the subject.
 
         ``by_vote`` says the event comes from a recorded vote; an event the definition
-        declares ``by_vote`` is refused without it.
+        declares ``by_vote`` is refused without it. A deadline the step starts skips the
+        holidays of ``land`` (the body's Land).
         """
         if now is None or now.tzinfo is None:
             raise ValueError("now must be an aware datetime")
@@ -182,7 +184,7 @@ class Engine:
         ]
         if failures:
             raise GuardFailed(event, failures)
-        deadline = self._deadline(transition.deadline, context, now)
+        deadline = self._deadline(transition.deadline, context, now, land)
         self.machine.events[event].trigger(subject)
         subject.fields = {**subject.fields, **changes}
         return FireResult(
@@ -252,16 +254,17 @@ class Engine:
 
     @staticmethod
     def _deadline(
-        spec: DeadlineSpec | None, context: GuardContext, now: datetime
+        spec: DeadlineSpec | None, context: GuardContext, now: datetime, land: str
     ) -> DeadlineStart | None:
         if spec is None:
             return None
         if spec.after is not None:
-            return DeadlineStart(spec.name, spec.label, due_at(to_utc(now), spec.after, spec.roll))
+            due = due_at(to_utc(now), spec.after, spec.roll, land)
+            return DeadlineStart(spec.name, spec.label, due)
         assert spec.field is not None
         raw = context.value(spec.field)
         if raw is None:
             return None
         day = datetime.fromisoformat(str(raw)).date()
         start = local_day_at(day, time(0, 0))
-        return DeadlineStart(spec.name, spec.label, due_at(start, spec.offset, spec.roll))
+        return DeadlineStart(spec.name, spec.label, due_at(start, spec.offset, spec.roll, land))

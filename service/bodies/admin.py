@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from service.actor import SYSTEM
 from service.audit import signing
@@ -26,12 +27,18 @@ class AddedBody:
 
 
 def add_body(
-    runtime: Runtime, slug: str, name: str, *, land: str = "ST", host: str | None = None
+    runtime: Runtime,
+    slug: str,
+    name: str,
+    *,
+    land: str = "ST",
+    host: str | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> AddedBody:
     """A new body with its own audit chain (its first event records the body) and its own
     checkpoint signing key, created beside the deployment's key."""
     with runtime.write() as connection:
-        body_id = create_body(connection, slug, name, land=land, host=host)
+        body_id = create_body(connection, slug, name, land=land, host=host, settings=settings)
         view = runtime.for_body(slug)
         record(
             connection,

@@ -19,14 +19,14 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import SYSTEM, Actor
 from service.audit.service import record
-from service.bodies.service import current_body_id
+from service.bodies.service import current_body_id, profile
 from service.committees import meetings
 from service.runtime import Runtime
 from service.scheduler import recipients
 from service.scheduler.links import item_link
 from service.scheduler.notify import notify
 from service.scheduler.service import committee_members
-from workflow.calendar import Duration, due_at, local_day_at, to_local
+from workflow.calendar import DEFAULT_LAND, Duration, due_at, local_day_at, to_local
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,11 @@ class InvitationResult:
     late_papers: tuple[str, ...]
 
 
-def send_by(meeting_start: datetime, days: int) -> datetime:
+def send_by(meeting_start: datetime, days: int, land: str = DEFAULT_LAND) -> datetime:
     """The last moment to send: the end of the day ``days`` before the meeting, moved back
-    to a working day."""
+    to a working day (of the body's Land)."""
     day = local_day_at(to_local(meeting_start).date(), time(0, 0))
-    last_day = to_local(due_at(day, Duration(days=-days), roll="backward")).date()
+    last_day = to_local(due_at(day, Duration(days=-days), roll="backward", land=land)).date()
     return local_day_at(last_day + timedelta(days=1), time(0, 0))
 
 
@@ -86,7 +86,7 @@ def send_invitation(
     items = meetings.agenda(connection, meeting_id, public_only=False)
     day = to_local(meeting.starts_at).date()
     days = runtime.settings.schedule.ladungsfrist_days
-    limit = send_by(meeting.starts_at, days)
+    limit = send_by(meeting.starts_at, days, profile(connection, runtime.chain_key).land)
     late = now >= limit
     link = item_link(runtime.settings.base_url, "meeting", meeting_id)
     context = {

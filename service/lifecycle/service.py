@@ -20,7 +20,7 @@ from service import access, texts
 from service.actor import Actor
 from service.audit import repository as audit
 from service.audit.chain import EventDraft
-from service.bodies.service import current_body_id
+from service.bodies.service import current_body_id, profile
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
 from workflow.engine import AvailableEvent, FireResult, Subject
@@ -42,10 +42,17 @@ class Transitioned:
 
 
 class Lifecycle:
-    def __init__(self, registry: Registry, chain_key: str) -> None:
+    def __init__(self, registry: Registry, chain_key: str, land: str | None = None) -> None:
         self.registry = registry
         self.chain_key = chain_key
         self._body_id: int | None = None
+        # The Land whose holidays deadlines skip; None: the body's, read on first use.
+        self._land = land
+
+    def land(self, connection: Connection) -> str:
+        if self._land is None:
+            self._land = profile(connection, self.chain_key).land
+        return self._land
 
     def _body(self, connection: Connection) -> int:
         # Read in the caller's transaction, so a body created in it is found.
@@ -106,7 +113,16 @@ class Lifecycle:
                 for s in repository.load_statements(connection, entity_id)
             )
         subject = Subject(row.state, dict(row.fields or {}), statements)
-        result = engine.fire(subject, event, actor.roles, data, now, comment, by_vote=by_vote)
+        result = engine.fire(
+            subject,
+            event,
+            actor.roles,
+            data,
+            now,
+            comment,
+            by_vote=by_vote,
+            land=self.land(connection),
+        )
         before_fields = row.fields or {}
         if not repository.update_item(
             connection,

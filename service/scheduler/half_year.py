@@ -33,7 +33,8 @@ def open_round(runtime: Runtime, now: datetime) -> int:
     """Opens the past half-year's round and asks for updates; returns the e-mails written."""
     settings = runtime.settings.schedule
     period = past_half_year(now)
-    due_on = next_working_day(to_local(now).date() + timedelta(days=settings.half_year_update_days))
+    day = to_local(now).date() + timedelta(days=settings.half_year_update_days)
+    due_on = next_working_day(day, runtime.body.land)
     with runtime.write() as connection:
         round_ = scheduler.open_status_round(
             runtime, connection, period, due_on, settings.half_year_fva_committee, now

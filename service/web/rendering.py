@@ -28,7 +28,7 @@ from service.bodies.addressing import body_runtime
 from service.errors import NotFound
 from service.runtime import Runtime
 from service.web import formatting, nav, sessions
-from service.web.config import get_web_settings
+from service.web.config import site_settings
 from service.web.problems import explain
 from workflow.errors import WorkflowError
 from workflow.registry import UnknownDefinition
@@ -98,6 +98,20 @@ def require(request: Request, permission: str) -> Actor:
     return actor
 
 
+def root_path(request: Request) -> str:
+    """The prefix of the addressed body (``/b/<slug>``), "" when none is named: templates
+    put it before every absolute path, so links and forms stay inside the body."""
+    return str(request.scope.get("root_path", ""))
+
+
+def inner_path(request: Request) -> str:
+    """The path below the body's prefix: what routes, menus and ``weiter`` compare."""
+    path, prefix = request.url.path, root_path(request)
+    if prefix and path.startswith(prefix):
+        return path[len(prefix) :] or "/"
+    return path
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     runtime = runtime_of(request)
     actor = actor_of(request)
@@ -107,8 +121,9 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "csrf_field": sessions.CSRF_FIELD,
         "csrf_token": sessions.csrf_token(runtime, request),
         "nav": nav.items_for(actor),
-        "site": get_web_settings(),
-        "current_path": request.url.path,
+        "site": site_settings(runtime),
+        "root": root_path(request),
+        "current_path": inner_path(request),
         **context,
     }
     response = templates.TemplateResponse(request, template, page, status_code=status)
@@ -120,8 +135,19 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 
 def redirect(url: str) -> RedirectResponse:
-    """After a successful POST: 303, so that reloading the next page posts nothing again."""
+    """After a successful POST: 303, so that reloading the next page posts nothing again.
+
+    ``url`` is a path of the site as if it served one body; ``PageRoute`` puts the
+    addressed body's prefix before it."""
     return RedirectResponse(url, status_code=303)
+
+
+def _inside_body(request: Request, response: Response) -> Response:
+    prefix = root_path(request)
+    location = response.headers.get("location", "")
+    if prefix and location.startswith("/") and not location.startswith(("//", prefix + "/")):
+        response.headers["location"] = prefix + location
+    return response
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
@@ -154,7 +180,7 @@ _OPEN_WITH_TEMPORARY_PASSWORD = (
 
 def _must_change_password(request: Request) -> bool:
     """A temporary password (set by an admin) opens no page but the password change."""
-    if request.url.path.startswith(_OPEN_WITH_TEMPORARY_PASSWORD):
+    if inner_path(request).startswith(_OPEN_WITH_TEMPORARY_PASSWORD):
         return False
     session = sessions.current_session(runtime_of(request), request)
     return session is not None and session.must_change_password
@@ -165,13 +191,17 @@ class PageRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
+            response = await answer(request)
+            return _inside_body(request, response) if response.status_code == 303 else response
+
+        async def answer(request: Request) -> Response:
             try:
                 # The session lookup reads the database: off the event loop.
                 if await run_in_threadpool(_must_change_password, request):
                     return redirect(PASSWORD_PAGE)
                 return await handler(request)
             except LoginRequired:
-                target = request.url.path
+                target = inner_path(request)
                 if request.url.query:
                     target += "?" + request.url.query
                 return redirect(f"/login?weiter={quote(target, safe='')}")

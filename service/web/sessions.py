@@ -33,14 +33,23 @@ def _secure(runtime: Runtime) -> bool:
     return runtime.settings.base_url.startswith("https://")
 
 
+def _of_body(runtime: Runtime) -> str:
+    # Bodies under /b/<slug>/ share one host and so the browser's cookies: each body has its
+    # own cookie (all at path "/", which ``__Host-`` requires), so signing in to one body
+    # does not sign out of another. The deployment's own body keeps the name it had.
+    return "" if runtime.root is None else f"-{runtime.chain_key}"
+
+
 def session_cookie_name(runtime: Runtime) -> str:
     # ``__Host-`` forbids a Domain attribute, so a sibling subdomain cannot plant the cookie;
     # browsers accept the prefix only with Secure, hence only behind HTTPS.
-    return "__Host-ratsflow_sitzung" if _secure(runtime) else "ratsflow_sitzung"
+    name = "__Host-ratsflow_sitzung" if _secure(runtime) else "ratsflow_sitzung"
+    return name + _of_body(runtime)
 
 
 def pre_session_cookie_name(runtime: Runtime) -> str:
-    return "__Host-ratsflow_vorab" if _secure(runtime) else "ratsflow_vorab"
+    name = "__Host-ratsflow_vorab" if _secure(runtime) else "ratsflow_vorab"
+    return name + _of_body(runtime)
 
 
 def _set_cookie(runtime: Runtime, response: Response, name: str, value: str) -> None:

@@ -316,3 +316,19 @@ def test_adding_working_days_lands_on_a_working_day(day: date, n: int) -> None:
         assert (result > day) is (n > 0)
     else:
         assert result == day
+
+
+def test_the_land_decides_which_days_are_holidays() -> None:
+    fronleichnam = date(2025, 6, 19)  # a Thursday: a holiday in Bayern, not in Sachsen-Anhalt
+    assert is_working_day(fronleichnam)
+    assert is_working_day(fronleichnam, "ST")
+    assert not is_working_day(fronleichnam, "BY")
+    assert holiday_name(fronleichnam, "BY") == "Fronleichnam"
+    assert next_working_day(fronleichnam, "BY") == date(2025, 6, 20)
+    assert add_working_days(date(2025, 6, 18), 1, "BY") == date(2025, 6, 20)
+    assert add_working_days(date(2025, 6, 18), 1, "ST") == fronleichnam
+    # Six weeks after 08.05.2025 fall on Fronleichnam: Bayern counts to the Friday.
+    start = berlin(2025, 5, 8, 10)
+    assert due_at(start, Duration.parse("P6W")) == berlin(2025, 6, 19, 10)
+    assert due_at(start, Duration.parse("P6W"), land="BY") == berlin(2025, 6, 20, 10)
+    assert due_at(start, Duration.parse("P6W"), "backward", "BY") == berlin(2025, 6, 18, 10)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import FileResponse, Response
 
-from service.web.config import get_web_settings
-from service.web.rendering import STATIC_DIR, page_router, render
+from service.web.config import site_settings
+from service.web.rendering import STATIC_DIR, page_router, render, runtime_of
 
 router = page_router()
 # Served by name from a fixed list: nothing a request says can reach another file.
@@ -30,14 +30,15 @@ def _legal(request: Request, title: str, text: str) -> Response:
 
 @router.get("/impressum")
 def imprint(request: Request) -> Response:
-    return _legal(request, "Impressum", get_web_settings().imprint_text)
+    return _legal(request, "Impressum", site_settings(runtime_of(request)).imprint_text)
 
 
 @router.get("/datenschutz")
 def privacy(request: Request) -> Response:
-    return _legal(request, "Datenschutzerklärung", get_web_settings().privacy_text)
+    return _legal(request, "Datenschutzerklärung", site_settings(runtime_of(request)).privacy_text)
 
 
 @router.get("/barrierefreiheit")
 def accessibility(request: Request) -> Response:
-    return _legal(request, "Erklärung zur Barrierefreiheit", get_web_settings().accessibility_text)
+    text = site_settings(runtime_of(request)).accessibility_text
+    return _legal(request, "Erklärung zur Barrierefreiheit", text)

@@ -17,6 +17,8 @@ def test_the_legal_pages_show_the_configured_texts(
     try:
         page = anonymous.get("/impressum").text
     finally:
+        # Unset before clearing: the pages fetched below would cache the patched text.
+        monkeypatch.delenv("RATSFLOW_IMPRINT_TEXT")
         get_web_settings.cache_clear()
     assert "<p>Stadt Aschersleben</p>" in page and "<p>Markt 1</p>" in page
     for path in ("/datenschutz", "/barrierefreiheit"):
