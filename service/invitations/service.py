@@ -23,7 +23,7 @@ from service.bodies.service import current_body_id, profile
 from service.committees import meetings
 from service.runtime import Runtime
 from service.scheduler import recipients
-from service.scheduler.links import item_link
+from service.scheduler.links import body_url, item_link
 from service.scheduler.notify import notify
 from service.scheduler.service import committee_members
 from workflow.calendar import DEFAULT_LAND, Duration, due_at, local_day_at, to_local
@@ -62,7 +62,7 @@ def calendar_entry(meeting: Any, runtime: Runtime, attendee: str) -> str:
     )
     event.add("summary", f"Sitzung {meeting.committee_name}")
     event.add("location", vText(meeting.location or "wird mitgeteilt"))
-    event.add("url", item_link(settings.base_url, "meeting", meeting.id))
+    event.add("url", item_link(body_url(runtime), "meeting", meeting.id))
     organizer = vCalAddress(f"mailto:{parseaddr(settings.mail.mail_sender)[1]}")
     organizer.params["cn"] = vText("Sitzungsdienst")
     event["organizer"] = organizer
@@ -88,7 +88,7 @@ def send_invitation(
     days = runtime.settings.schedule.ladungsfrist_days
     limit = send_by(meeting.starts_at, days, profile(connection, runtime.chain_key).land)
     late = now >= limit
-    link = item_link(runtime.settings.base_url, "meeting", meeting_id)
+    link = item_link(body_url(runtime), "meeting", meeting_id)
     context = {
         "gremium": meeting.committee_name,
         "beginn": meeting.starts_at,

@@ -18,7 +18,7 @@ from service.deadlines import service as deadlines
 from service.runtime import Runtime
 from service.scheduler import recipients
 from service.scheduler import service as scheduler
-from service.scheduler.links import item_link
+from service.scheduler.links import body_url, item_link
 from service.scheduler.notify import notify
 from service.scheduler.reminders import RESPONSIBLE, Stage, due_now, next_moment, schedule
 from service.scheduler.service import RemindedItem
@@ -134,7 +134,7 @@ def _send_stage(
         "tage": days,
         "zustaendig": responsible,
         "stufe": ESCALATION_LABELS.get(stage.audience[0], stage.audience[0]),
-        "link": item_link(runtime.settings.base_url, row.entity_type, row.entity_id),
+        "link": item_link(body_url(runtime), row.entity_type, row.entity_id),
     }
     return notify(
         runtime,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from service.runtime import Runtime
 from service.scheduler import recipients
 from service.scheduler import service as scheduler
-from service.scheduler.links import item_link
+from service.scheduler.links import body_url, item_link
 from service.scheduler.notify import notify
 from workflow.calendar import next_working_day, to_local
 
@@ -55,7 +55,7 @@ def open_round(runtime: Runtime, now: datetime) -> int:
                     "gegenstand": f"der Maßnahme {m.code} „{m.title}“",
                     "zustand": _state_label(runtime, m.state),
                     "bis": round_.update_due_on,
-                    "link": item_link(runtime.settings.base_url, "measure", m.id),
+                    "link": item_link(body_url(runtime), "measure", m.id),
                 },
                 now=now,
                 entity=("measure", m.id),
@@ -94,7 +94,7 @@ def remind_before_fva(runtime: Runtime, now: datetime) -> int:
                         "gegenstand": f"der Maßnahme {m.code} „{m.title}“",
                         "sitzung": meeting.starts_at,
                         "bis": min(round_.update_due_on, meeting_day - timedelta(days=1)),
-                        "link": item_link(runtime.settings.base_url, "measure", m.id),
+                        "link": item_link(body_url(runtime), "measure", m.id),
                     },
                     now=now,
                     entity=("measure", m.id),

@@ -9,7 +9,7 @@ from service.deadlines import service as deadlines
 from service.runtime import Runtime
 from service.scheduler import recipients
 from service.scheduler import service as scheduler
-from service.scheduler.links import item_link
+from service.scheduler.links import body_url, item_link
 from service.scheduler.notify import notify
 from workflow.calendar import Duration, to_local
 
@@ -27,7 +27,7 @@ def _entry(runtime: Runtime, m: Any, note: str | None = None) -> dict[str, Any]:
         "code": m.code,
         "titel": m.title,
         "hinweis": note,
-        "link": item_link(runtime.settings.base_url, "measure", m.id),
+        "link": item_link(body_url(runtime), "measure", m.id),
     }
 
 
@@ -153,7 +153,7 @@ def programme_review(runtime: Runtime, now: datetime) -> int:
                     "zyklus": _cycle_label(months),
                     "offen": open_,
                     "abgeschlossen": done,
-                    "link": item_link(runtime.settings.base_url, "programme", p.id),
+                    "link": item_link(body_url(runtime), "programme", p.id),
                 },
                 now=now,
                 entity=("programme", p.id),

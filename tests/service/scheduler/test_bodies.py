@@ -39,10 +39,12 @@ def test_the_sweep_reminds_each_bodys_people_about_its_own_deadlines(rt: Runtime
             (people["lead"], "frist_eskalation"),
             (people["dezernent"], "frist_eskalation"),
         ]
-    assert all(f"/massnahmen/{our_measure}" in r.body_text for r in sent if r.body_id == rt.body_id)
-    assert all(
-        f"/massnahmen/{their_measure}" in r.body_text for r in sent if r.body_id == other.body_id
-    )
+    # Each link leads to the item at its body's address.
+    base = rt.settings.base_url.rstrip("/")
+    ours_link = f"{base}/massnahmen/{our_measure}"
+    theirs_link = f"{base}/b/{NEIGHBOUR}/massnahmen/{their_measure}"
+    assert all(ours_link in r.body_text for r in sent if r.body_id == rt.body_id)
+    assert all(theirs_link in r.body_text for r in sent if r.body_id == other.body_id)
 
 
 def test_a_periodic_job_runs_in_every_bodys_view(rt: Runtime) -> None:
