@@ -1,12 +1,15 @@
-"""``ratsflow body``: the Körperschaften of a deployment (the operator adds them)."""
+"""``ratsflow body``: the Körperschaften of a deployment (the operator adds and changes them)."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 import typer
 
 from service.cli_support import fail, open_runtime, user_errors
 
-body_app = typer.Typer(no_args_is_help=True, help="Körperschaften anlegen und auflisten.")
+body_app = typer.Typer(no_args_is_help=True, help="Körperschaften anlegen, ändern, auflisten.")
 
 
 @body_app.command("add")
@@ -41,3 +44,44 @@ def list_bodies() -> None:
     for body in rows:
         host = f"  Host {body.host}" if body.host else ""
         typer.echo(f"{body.slug:<24} {body.name:<40} {body.land_name}{host}")
+
+
+@body_app.command("set")
+def set_(
+    slug: str = typer.Argument(..., help="Kennung der Körperschaft."),
+    name: str | None = typer.Option(None, "--name", help="Neuer Name."),
+    land: str | None = typer.Option(None, "--land", help="Land für die Feiertage."),
+    host: str | None = typer.Option(None, "--host", help="Eigener Hostname (leer: keiner)."),
+    settings: list[str] = typer.Option(
+        [],
+        "--setting",
+        help="SCHLÜSSEL=WERT, z. B. mail_sender='Stadt X <post@x.de>' oder lag_points=20; "
+        "SCHLÜSSEL= (leer) nimmt wieder die Vorgabe der Installation.",
+    ),
+) -> None:
+    """Ändert Name, Land, Host oder Einstellungen einer Körperschaft (protokolliert).
+
+    Laufende Dienste lesen die Körperschaft einmal: nach dem Ändern neu starten."""
+    from service.bodies.admin import change_body
+
+    given: dict[str, Any] = {}
+    for item in settings:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise fail(f"„{item}“: bitte als SCHLÜSSEL=WERT angeben.")
+        given[key.strip()] = _value(raw)
+    with user_errors():
+        changed = change_body(open_runtime(), slug, name=name, land=land, host=host, settings=given)
+    typer.echo(f"Körperschaft „{changed.name}“ ({changed.slug}) geändert.")
+    for key, value in changed.settings.model_dump(exclude_none=True).items():
+        typer.echo(f"  {key} = {value}")
+
+
+def _value(raw: str) -> Any:
+    """A number or a JSON list as typed; any other text as it is; nothing: the default."""
+    if raw == "":
+        return None
+    try:
+        return json.loads(raw) if raw[0] in "[0123456789" else raw
+    except json.JSONDecodeError:
+        return raw

@@ -14,6 +14,7 @@ from service.bodies.settings import LANDS, BodyProfile, BodySettings
 from service.errors import Conflict, NotFound, ServiceError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 def current_body_id(connection: Connection, chain_key: str) -> int:
@@ -59,21 +60,7 @@ def create_body(
             f"Die Kennung „{slug}“ ist ungültig: 2 bis 63 Zeichen, Kleinbuchstaben, Ziffern und "
             "Bindestrich, am Anfang kein Bindestrich."
         )
-    if not name.strip() or any(ord(ch) < 32 for ch in name):
-        raise ServiceError("Bitte einen Namen ohne Steuerzeichen angeben.")
-    if land not in LANDS:
-        raise ServiceError(f"Unbekanntes Land „{land}“; möglich: {', '.join(sorted(LANDS))}.")
-    try:
-        checked = BodySettings.model_validate(settings or {})
-    except ValidationError as exc:
-        raise ServiceError(f"Ungültige Einstellungen: {exc.errors()[0]['msg']}") from None
-    values = {
-        "slug": slug,
-        "name": name.strip(),
-        "land": land,
-        "host": host,
-        "settings": checked.model_dump(exclude_none=True),
-    }
+    values = {"slug": slug, **checked_values(name=name, land=land, host=host, settings=settings)}
     try:
         with connection.begin_nested():
             return repository.insert_body(connection, values)
@@ -83,6 +70,30 @@ def create_body(
             "Körperschaft vorhanden",
             f"Eine Körperschaft „{slug}“ (oder mit diesem Host) gibt es schon.",
         ) from None
+
+
+def checked_values(
+    *, name: str, land: str, host: str | None, settings: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A body's name, Land, host and settings as they may be stored, or a German refusal."""
+    if not name.strip() or any(ord(ch) < 32 for ch in name):
+        raise ServiceError("Bitte einen Namen ohne Steuerzeichen angeben.")
+    if land not in LANDS:
+        raise ServiceError(f"Unbekanntes Land „{land}“; möglich: {', '.join(sorted(LANDS))}.")
+    if host is not None and not HOST.match(host):
+        raise ServiceError(f"„{host}“ ist kein Hostname (z. B. rat.hecklingen.de).")
+    try:
+        checked = BodySettings.model_validate(settings or {})
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise ServiceError(f"Ungültige Einstellung {where}: {problem['msg']}") from None
+    return {
+        "name": name.strip(),
+        "land": land,
+        "host": host,
+        "settings": checked.model_dump(exclude_none=True),
+    }
 
 
 def ensure_body(connection: Connection, slug: str, name: str) -> int:

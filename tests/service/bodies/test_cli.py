@@ -1,0 +1,120 @@
+"""``ratsflow body`` and the ``--body`` options against a real database, on both backends:
+the operator adds a body (its chain starts, its key is made), changes its settings (checked,
+audited), adds a login to it, and verifies and signs that body's chain alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from service.audit.models import AuditEvent
+from service.auth import tokens
+from service.cli import app
+from service.config import get_settings
+from service.runtime import Runtime
+from tests.conftest import CHAIN_KEY
+
+PASSWORD = "Marktplatz-Hecklingen-1"
+events = AuditEvent.__table__  # type: ignore[attr-defined]
+_FAST = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+
+
+@pytest.fixture
+def operator(
+    runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Runtime]:
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", runtime.settings.database_url)
+    monkeypatch.setenv("RATSFLOW_CHAIN_KEY", CHAIN_KEY)
+    monkeypatch.setenv("RATSFLOW_AUDIT_SIGNING_KEY", str(tmp_path / "keys" / "audit.key"))
+    monkeypatch.setattr(tokens, "hasher", lambda: _FAST)
+    get_settings.cache_clear()
+    try:
+        yield runtime
+    finally:
+        get_settings.cache_clear()
+
+
+def ratsflow(*args: str, input: str | None = None) -> Result:
+    result = CliRunner().invoke(app, list(args), input=input)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_an_operator_adds_a_body_with_its_own_chain_key_and_login(
+    operator: Runtime, tmp_path: Path
+) -> None:
+    added = ratsflow("body", "add", "hecklingen", "Stadt Hecklingen", "--land", "ST")
+    assert added.exit_code == 0, added.output
+    assert "/b/hecklingen/" in added.output
+    assert (tmp_path / "keys" / "audit-hecklingen.key").exists()
+    listed = ratsflow("body", "list")
+    assert "hecklingen" in listed.output and "Sachsen-Anhalt" in listed.output
+
+    user = ratsflow(
+        "user", "add", "ag.leitung", "--role", "ag_leitung", "--body", "hecklingen",
+        input=PASSWORD + "\n",
+    )  # fmt: skip
+    assert user.exit_code == 0, user.output
+    hecklingen = operator.for_body("hecklingen")
+    with hecklingen.read() as c:
+        assert tokens.credentials(c, "ag.leitung", hecklingen.body_id) is not None
+    with operator.read() as c:
+        assert tokens.credentials(c, "ag.leitung", operator.body_id) is None
+
+    verified = ratsflow("audit", "verify", "--body", "hecklingen")
+    assert verified.exit_code == 0, verified.output
+    assert "„hecklingen“ intakt" in verified.output and CHAIN_KEY not in verified.output
+    signed = ratsflow("audit", "checkpoint", "--body", "hecklingen")
+    assert signed.exit_code == 0, signed.output
+    assert "„hecklingen“" in signed.output and CHAIN_KEY not in signed.output
+
+
+def test_an_unknown_body_and_a_wrong_land_are_refused_in_german(operator: Runtime) -> None:
+    unknown = ratsflow("audit", "verify", "--body", "gibtsnicht")
+    assert unknown.exit_code == 1
+    assert "Körperschaft „gibtsnicht“ gibt es nicht" in unknown.output
+    wrong = ratsflow("body", "add", "nirgendwo", "Nirgendwo", "--land", "XX")
+    assert wrong.exit_code == 1
+    assert "Unbekanntes Land „XX“" in wrong.output
+    bad = ratsflow("body", "add", "-x", "Name")
+    assert bad.exit_code != 0
+
+
+def test_a_bodys_settings_are_checked_changed_and_audited(operator: Runtime) -> None:
+    assert ratsflow("body", "add", "hecklingen", "Stadt Hecklingen").exit_code == 0
+    changed = ratsflow(
+        "body", "set", "hecklingen", "--land", "NI",
+        "--setting", "mail_sender=Stadt Hecklingen <post@hecklingen.example>",
+        "--setting", "lag_points=20",
+    )  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    hecklingen = operator.for_body("hecklingen")
+    hecklingen.forget_body()
+    assert hecklingen.body.land == "NI"
+    assert hecklingen.body.settings.mail_sender == "Stadt Hecklingen <post@hecklingen.example>"
+    assert hecklingen.body.settings.lag_points == 20
+
+    refused = ratsflow("body", "set", "hecklingen", "--setting", "lag_points=500")
+    assert refused.exit_code == 1
+    assert "Ungültige Einstellung lag_points" in refused.output
+    unknown = ratsflow("body", "set", "hecklingen", "--setting", "farbe=blau")
+    assert unknown.exit_code == 1 and "farbe" in unknown.output
+
+    back = ratsflow("body", "set", "hecklingen", "--setting", "lag_points=")
+    assert back.exit_code == 0, back.output
+    hecklingen.forget_body()
+    assert hecklingen.body.settings.lag_points is None
+    verified = ratsflow("audit", "verify", "--body", "hecklingen")
+    assert verified.exit_code == 0, verified.output
+    with hecklingen.read() as c:
+        actions = list(
+            c.execute(select(events.c.action).where(events.c.chain_key == "hecklingen")).scalars()
+        )
+    assert actions.count("body.update") == 2
