@@ -291,6 +291,7 @@ ROUTES: dict[str, Logged | Unlogged] = {
     "/redoc": Unlogged("the API's documentation page"),
     "/healthz": Unlogged("a sign of life"),
     "/readyz": Unlogged("database reachable and migrations current"),
+    "/koerperschaften": Unlogged("the bodies' names and public addresses"),
     # --- accounts --------------------------------------------------------------------------
     "/api/v1/users/me": Unlogged("the caller's own account"),
     "/api/v1/users/me/deputies": Unlogged("the caller's own deputies"),

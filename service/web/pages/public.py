@@ -13,6 +13,7 @@ from fastapi import Path, Request
 from fastapi.responses import Response
 
 from service.api.deps import MAX_ID
+from service.bodies import service as bodies
 from service.measures import public as measures
 from service.measures import service as measure_service
 from service.papers import reading
@@ -29,12 +30,14 @@ def render_start(request: Request, title: str) -> Response:
     with runtime.read() as connection:
         papers = reading.newest_papers(runtime, connection, None)
         rows = measures.public_measures(connection, runtime.body_id)
+        several = bodies.several(connection)
     return render(
         request,
         "public_start.html",
         title=title,
         papers=papers,
         measures=rows,
+        several_bodies=several,
         states=runtime.registry.latest("massnahme").spec.states,
         paper_states=runtime.registry.latest("vorlage").spec.states,
     )
@@ -43,6 +46,25 @@ def render_start(request: Request, title: str) -> Response:
 @router.get("/oeffentlich")
 def public_start(request: Request) -> Response:
     return render_start(request, "Öffentliche Vorlagen und Maßnahmen")
+
+
+@router.get("/koerperschaften")
+def public_bodies(request: Request) -> Response:
+    """Every body the deployment serves, each with the address of its public pages."""
+    runtime = runtime_of(request)
+    own = runtime.settings.chain_key
+    with runtime.read() as connection:
+        listed = bodies.all_profiles(connection)
+    entries = [
+        (
+            b,
+            "/oeffentlich"
+            if b.slug == own
+            else (f"//{b.host}/oeffentlich" if b.host else f"/b/{b.slug}/oeffentlich"),
+        )
+        for b in listed
+    ]
+    return render(request, "bodies.html", title="Körperschaften", entries=entries)
 
 
 @router.get("/oeffentlich/vorlagen/{paper_id}")

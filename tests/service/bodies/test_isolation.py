@@ -56,7 +56,14 @@ QUERIES = {
     "/protokoll": f"?zweck={PURPOSE}",
     "/protokoll/export.csv": f"?zweck={PURPOSE}",
 }
-NOT_ABOUT_B = {"/static/{name}", "/definitionen/{name}", f"{API}/definitions/{{name}}"}
+# Not about a body's data: files, the shared definitions, and the deployment's public list
+# of its bodies (names and addresses, which every body's public pages link to).
+NOT_ABOUT_B = {
+    "/static/{name}",
+    "/definitionen/{name}",
+    f"{API}/definitions/{{name}}",
+    "/koerperschaften",
+}
 
 
 @pytest.fixture
