@@ -26,7 +26,7 @@ engine = create_engine(URL, pool_size=20, max_overflow=30)
 app = FastAPI()
 _P = "?" if DIALECT == "sqlite" else "%s"
 _TOKEN = (
-    "SELECT users.id, users.person_id, users.roles, users.username FROM users "
+    "SELECT users.id, users.body_id, users.person_id, users.roles, users.username FROM users "
     "JOIN api_tokens ON api_tokens.user_id = users.id "
     f"WHERE api_tokens.token_hash = {_P} AND api_tokens.revoked_at IS NULL "
     f"AND api_tokens.expires_at > {_P} AND users.active"

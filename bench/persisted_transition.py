@@ -90,7 +90,7 @@ def _ours(runtime: Runtime, ids: list[int]) -> float:
 
 
 _SELECT = (
-    "SELECT id, state, version, definition_name, definition_version, fields, title, "
+    "SELECT id, body_id, state, version, definition_name, definition_version, fields, title, "
     "responsible_person_id, code FROM measures WHERE id = {p}"
 )
 _UPDATE = (
@@ -102,8 +102,8 @@ _CLOSE = (
     "entity_id = {p} AND open = {t} AND name = {p}"
 )
 _DEADLINE = (
-    "INSERT INTO deadlines (entity_type, entity_id, name, label, due_at, open, created_at) "
-    "VALUES ({p}, {p}, {p}, {p}, {p}, {t}, {p})"
+    "INSERT INTO deadlines (body_id, entity_type, entity_id, name, label, due_at, open, "
+    "created_at) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {t}, {p})"
 )
 _HISTORY = (
     "INSERT INTO history_entries (entity_type, entity_id, at, event, label, from_state, "
@@ -135,13 +135,14 @@ def _floor_step(
     row = fetch_one(_sql(_SELECT, dialect), (measure_id,))
     assert row is not None
     fields = json.dumps({"sitzung_am": "2024-03-20"})
-    execute(_sql(_UPDATE, dialect), ("fva_beratung", fields, ts, measure_id, row[2]))
+    body_id, version = row[1], row[3]
+    execute(_sql(_UPDATE, dialect), ("fva_beratung", fields, ts, measure_id, version))
     execute(_sql(_CLOSE, dialect), (ts, "measure", measure_id, "ladungsfrist"))
     due = datetime(2024, 3, 12, 23, 0, tzinfo=UTC)
     due_value: object = due.replace(tzinfo=None).isoformat(" ") if dialect == "sqlite" else due
     execute(
         _sql(_DEADLINE, dialect),
-        ("measure", measure_id, "ladungsfrist", "Ladungsfrist", due_value, ts),
+        (body_id, "measure", measure_id, "ladungsfrist", "Ladungsfrist", due_value, ts),
     )
     execute(
         _sql(_HISTORY, dialect),
@@ -176,7 +177,7 @@ def _floor_step(
         "changes": {
             "sitzung_am": [None, "2024-03-20"],
             "state": ["fva_beratung"] * 2,
-            "version": [row[2], int(row[2]) + 1],
+            "version": [version, int(version) + 1],
         },  # type: ignore[call-overload]
         "context": {"deadline": "ladungsfrist", "due_at": due.isoformat(), "event": "vertagen"},
         "comment": None,
