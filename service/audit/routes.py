@@ -208,6 +208,7 @@ def verify(
             reason=r.verification.reason,
             last_seq=r.verification.last_seq,
             checkpoints_checked=r.checkpoints_checked,
+            cleared_seqs=list(r.verification.cleared),
         )
         for r in reports
     ]

@@ -153,7 +153,13 @@ def verify_all(
         anchors = list({c.signature: c for c in anchors}.values())  # the file repeats the table
         contradiction = checkpoints.check_against(connection, key, anchors)
         if contradiction is not None and _checkpoint_tells_more(result, contradiction):
-            result = Verification(key, result.checked, contradiction.first, contradiction.reason)
+            result = Verification(
+                key,
+                result.checked,
+                contradiction.first,
+                contradiction.reason,
+                cleared=result.cleared,
+            )
         reports.append(ChainReport(key, result, len(anchors)))
     return reports
 

@@ -6,12 +6,11 @@ text verbatim.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from service.csv_export import rows_csv, text
-from service.csv_export import moment as local_moment
+from service.csv_export import moment, rows_csv, text
 from workflow.spec import StateSpec
 
 HEADERS = [
@@ -41,10 +40,6 @@ def day(value: Any) -> str:
         return ""
     parsed = value if isinstance(value, date) else date.fromisoformat(str(value))
     return parsed.strftime("%d.%m.%Y")
-
-
-def moment(value: datetime) -> str:
-    return local_moment(value)
 
 
 def measures_csv(
