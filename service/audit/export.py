@@ -1,37 +1,39 @@
-"""Streaming exports of a search as CSV or JSON: one event at a time, constant memory."""
+"""Streaming exports of a search as CSV or JSON: one event at a time, constant memory.
+
+The CSV is for German Excel like every export of ratsflow (``service.csv_export``): UTF-8
+with BOM, ``;``, every field quoted, formulas guarded, German headers and local time. A
+comment ``x;=1+1`` thus stays one cell of text. JSON keeps the machine form (UTC, ids).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
 from service.audit.search import FoundEvent
+from service.csv_export import moment, rows_csv, text
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-CSV_COLUMNS = [
-    "seq",
-    "chain_key",
-    "ts",
-    "actor_id",
-    "actor",
-    "role",
-    "action",
-    "entity_type",
-    "entity_id",
-    "persons",
-    "comment",
-    "changes",
-    "context",
-    "request_id",
-    "hash",
-]
-# A cell starting with one of these runs as a formula when the file is opened in a
-# spreadsheet (CSV injection); a leading apostrophe keeps it text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Field of an event and its column in German.
+CSV_COLUMNS = {
+    "seq": "Laufnummer",
+    "chain_key": "Kette",
+    "ts": "Zeit (Europe/Berlin)",
+    "actor_id": "Benutzer-Nr.",
+    "actor": "Benutzer",
+    "role": "Rolle",
+    "action": "Aktion",
+    "entity_type": "Objektart",
+    "entity_id": "Objekt-Nr.",
+    "persons": "Betroffene Personen (Nr.)",
+    "comment": "Kommentar oder Zweck",
+    "changes": "Änderungen",
+    "context": "Kontext",
+    "request_id": "Anfrage-ID",
+    "hash": "Hash",
+}
 
 
 def as_dict(event: FoundEvent) -> dict[str, Any]:
@@ -47,28 +49,18 @@ def _cell(value: Any) -> str:
     if isinstance(value, list) and all(isinstance(v, int) for v in value):
         return " ".join(str(v) for v in value)
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return str(value)
+        return text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return text(str(value))
+
+
+def _row(event: FoundEvent) -> list[str]:
+    data = asdict(event)
+    data["ts"] = moment(event.ts, seconds=True)
+    return [_cell(data[column]) for column in CSV_COLUMNS]
 
 
 def csv_lines(found: Iterable[FoundEvent]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + flush()  # the BOM lets spreadsheet programs read UTF-8 umlauts
-    for event in found:
-        data = as_dict(event)
-        writer.writerow([_cell(data[column]) for column in CSV_COLUMNS])
-        yield flush()
+    return rows_csv(list(CSV_COLUMNS.values()), (_row(e) for e in found), chunk=100)
 
 
 def json_chunks(found: Iterable[FoundEvent]) -> Iterator[str]:

@@ -9,6 +9,9 @@ QUERY = "audit.query"
 EXPORT = "audit.export"
 DISCLOSURE = "audit.disclosure"
 READ_SUFFIX = ".read"
+# What erasure of a person records (service.people.erasure): the one reason a detail's value
+# may be empty, and only for that person's details in events before it.
+ERASE = "person.erase"
 
 
 class AuditEvent(SQLModel, table=True):

@@ -43,10 +43,8 @@ AuditReader = Annotated[Actor, Depends(audit_reader)]
 Purpose = Annotated[
     str,
     Query(
-        min_length=3,
-        max_length=500,
-        pattern=r"\S",
-        description="Zweck der Abfrage (Pflicht); wird mit der Abfrage protokolliert.",
+        description="Zweck der Abfrage (Pflicht, mindestens drei Buchstaben oder Ziffern, "
+        "höchstens 500 Zeichen, keine Steuerzeichen); wird mit der Abfrage protokolliert.",
         examples=["Auskunftsersuchen Az. 2026-17"],
     ),
 ]
@@ -210,6 +208,7 @@ def verify(
             reason=r.verification.reason,
             last_seq=r.verification.last_seq,
             checkpoints_checked=r.checkpoints_checked,
+            cleared_seqs=list(r.verification.cleared),
         )
         for r in reports
     ]

@@ -39,6 +39,11 @@ class ChainVerification(BaseModel):
     reason: str | None
     last_seq: int | None
     checkpoints_checked: int = Field(description="Signierte Prüfpunkte, gegen die geprüft wurde.")
+    cleared_seqs: list[int] = Field(
+        default_factory=list,
+        description="Laufnummern mit geleerten Detailwerten ohne folgende Löschung der Person "
+        "(`person.erase`): jede ist ein Bruch.",
+    )
 
 
 class VerificationReport(BaseModel):

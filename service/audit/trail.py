@@ -20,6 +20,7 @@ from service.audit import checkpoints, export, repository
 from service.audit.checkpoints import Checkpoint, Contradiction
 from service.audit.disclosure import disclosure
 from service.audit.models import DISCLOSURE, EXPORT, QUERY
+from service.audit.purpose import check_purpose
 from service.audit.repository.search import page as search_page
 from service.audit.search import Filters, FoundEvent, Position
 from service.audit.service import record_query
@@ -58,6 +59,7 @@ def search(
     limit: int = 50,
 ) -> list[FoundEvent]:
     require_reader(actor)
+    check_purpose(purpose, QUERY)
     page = search_page(connection, runtime.chain_key, filters, after, limit)
     record_query(runtime, connection, actor, QUERY, purpose, filters.given())
     return page
@@ -89,6 +91,7 @@ def start_export(
 ) -> Iterator[str]:
     """Records the export (committed), then streams everything older than that record."""
     require_reader(actor)
+    check_purpose(purpose, EXPORT)
     with runtime.write() as connection:
         sealed = record_query(
             runtime, connection, actor, EXPORT, purpose, {**filters.given(), "format": kind}
@@ -103,6 +106,7 @@ def disclose(
     runtime: Runtime, connection: Connection, actor: Actor, person_id: int, purpose: str
 ) -> dict[str, Any]:
     require_reader(actor)
+    check_purpose(purpose, DISCLOSURE)
     data = disclosure(connection, runtime.chain_key, person_id, runtime.now())
     record_query(
         runtime,
@@ -149,7 +153,13 @@ def verify_all(
         anchors = list({c.signature: c for c in anchors}.values())  # the file repeats the table
         contradiction = checkpoints.check_against(connection, key, anchors)
         if contradiction is not None and _checkpoint_tells_more(result, contradiction):
-            result = Verification(key, result.checked, contradiction.first, contradiction.reason)
+            result = Verification(
+                key,
+                result.checked,
+                contradiction.first,
+                contradiction.reason,
+                cleared=result.cleared,
+            )
         reports.append(ChainReport(key, result, len(anchors)))
     return reports
 

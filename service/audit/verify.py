@@ -22,6 +22,8 @@ class Verification:
     reason: str | None = None
     last_seq: int | None = None
     last_hash: str | None = None
+    # Laufnummern whose detail values were cleared without an erasure of their person.
+    cleared: tuple[int, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -37,8 +39,22 @@ def verify_chain(
     """Walks the chain in order; every event must hash to itself and link to its forerunner.
 
     The indexed columns must agree with the hashed text, and every readable detail value
-    must match its digest, so a change anywhere is caught; erased details are skipped.
+    must match its digest, so a change anywhere is caught. An empty detail is accepted only
+    where a ``person.erase`` of its person follows its event in the chain (erasure clears
+    what was written before it); every other cleared value is reported by its Laufnummer.
     """
+    erased = repository.erasures(connection, chain_key)
+    cleared = tuple(
+        sorted(
+            {
+                seq
+                for seq, _, person in repository.cleared_details(
+                    connection, chain_key, from_seq, to_seq
+                )
+                if not _erased(erased, person, seq)
+            }
+        )
+    )
     start = repository.first_seq(connection, chain_key) or 1
     expected_seq = max(from_seq or start, start)
     prev = _start_hash(connection, chain_key, expected_seq, start)
@@ -50,10 +66,10 @@ def verify_chain(
     def fail(seq: int, reason: str) -> Verification:
         # Detail rows are checked per batch: a changed detail of an earlier event in the
         # batch is the first bad one, even when a later event fails on its own.
-        earlier = _check_details(connection, batch)
+        earlier = _check_details(connection, batch, erased, cleared)
         if earlier is not None:
             seq, reason = earlier
-        return Verification(chain_key, checked, seq, reason)
+        return Verification(chain_key, checked, seq, reason, cleared=cleared)
 
     if prev is None:
         if expected_seq == start:
@@ -91,7 +107,7 @@ def verify_chain(
                 return fail(seq, "Spalten des Eintrags weichen vom gehashten Inhalt ab.")
         batch.append((event_id, seq, payload))
         if len(batch) >= _BATCH:
-            bad = _check_details(connection, batch)
+            bad = _check_details(connection, batch, erased, cleared)
             if bad is not None:
                 return fail(*bad)
             batch.clear()
@@ -99,11 +115,11 @@ def verify_chain(
         last_hash = own
         expected_seq += 1
         checked += 1
-    bad = _check_details(connection, batch)
+    bad = _check_details(connection, batch, erased, cleared)
     if bad is not None:
         return fail(*bad)
     last_seq = expected_seq - 1 if checked else None
-    return Verification(chain_key, checked, None, None, last_seq, last_hash)
+    return Verification(chain_key, checked, None, None, last_seq, last_hash, cleared)
 
 
 def _start_hash(connection: Connection, chain_key: str, seq: int, first: int) -> str | None:
@@ -175,8 +191,24 @@ def _agrees(row: Any, chain_key: str, prev: str) -> bool:
     return persons_start > 0 and payload.endswith(entity, 0, persons_start)
 
 
+def _erased(erased: dict[int, int], person_id: int | None, seq: int) -> bool:
+    """Whether an erasure of ``person_id`` follows event ``seq`` and so may have cleared it."""
+    return person_id is not None and erased.get(person_id, 0) > seq
+
+
+def _cleared_reason(path: str, cleared: tuple[int, ...]) -> str:
+    listed = ", ".join(str(seq) for seq in cleared[:50]) + (" …" if len(cleared) > 50 else "")
+    return (
+        f"Detailwert „{path}“ wurde geleert, ohne dass die Person danach gelöscht wurde "
+        f"(kein „person.erase“). Geleerte Werte ohne Löschung in Laufnummer {listed}."
+    )
+
+
 def _check_details(
-    connection: Connection, batch: list[tuple[int, int, str]]
+    connection: Connection,
+    batch: list[tuple[int, int, str]],
+    erased: dict[int, int],
+    cleared: tuple[int, ...],
 ) -> tuple[int, str] | None:
     if not batch:
         return None
@@ -186,7 +218,9 @@ def _check_details(
         document = json.loads(payload) if found else {}
         for detail in found:
             if detail.value is None:
-                continue  # erased: the digest stays, the value is gone by design
+                if _erased(erased, detail.person_id, seq):
+                    continue  # erased: the digest stays, the value is gone by design
+                return seq, _cleared_reason(detail.path, cleared or (seq,))
             try:
                 expected = digest_at(document, detail.path)
             except (KeyError, IndexError, ValueError, TypeError):

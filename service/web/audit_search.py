@@ -1,7 +1,8 @@
 """The Datenschutz page's search form: typed values in, the trail's ``Filters`` out.
 
 The form keeps what was typed as text, so a mistake is shown next to the field and the
-page can offer the same search again as a "weitere" link and as a CSV export.
+page can offer the same search again, as posted forms: "weitere Einträge" and the CSV
+export carry the search in hidden fields with the page's CSRF token.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import json
 from dataclasses import dataclass, field, fields
 from datetime import datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from sqlalchemy.engine import Connection
 
+from service.audit.purpose import purpose_problem
 from service.audit.search import Filters, FoundEvent
 from service.auth.service import user_id_by_name
 from service.errors import NotFound
@@ -55,10 +56,9 @@ class SearchForm:
     def of(cls, values: dict[str, str | None]) -> SearchForm:
         return cls(**{f.name: (values.get(f.name) or "").strip()[:500] for f in fields(cls)})
 
-    def query(self, **extra: str) -> str:
-        """The same search as a query string, for the next page and the export."""
-        given = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
-        return urlencode({**given, **extra})
+    def given(self) -> dict[str, str]:
+        """The fields typed, for the hidden inputs of the next page's and the export's form."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
     @property
     def asked(self) -> bool:
@@ -89,12 +89,8 @@ def _user_id(connection: Connection, username: str, body_id: int) -> int | None:
 
 def read(connection: Connection, form: SearchForm, body_id: int) -> Reading:
     problems: dict[str, str] = {}
-    purpose = form.zweck
-    if len(purpose) < 3:
-        problems["zweck"] = (
-            "Bitte geben Sie den Zweck der Abfrage an (mindestens 3 Zeichen); er wird mit "
-            "der Abfrage protokolliert."
-        )
+    if message := purpose_problem(form.zweck):
+        problems["zweck"] = message
     if form.objektart and form.objektart not in _ENTITY_LABELS:
         problems["objektart"] = "Diese Objektart gibt es nicht."
     entity_id = posted_id(form.nummer)

@@ -653,18 +653,18 @@ ROUTES: dict[str, Logged | Unlogged] = {
         _text(DEPUTY),
         entity=lambda w: w.deputised,
     ),
-    "/protokoll": Logged(
-        "audit.query",
-        "datenschutz",
-        lambda w: f"/protokoll?zweck={PURPOSE}&objektart=measure&nummer={w.m06}",
-        _text("fortschritt"),
-        public=lambda w: "/protokoll",  # the form alone: no purpose, no search, no event
+    # The search and the export are POST forms with the CSRF token; a GET with a purpose (a
+    # link from another site) searches nothing and records nothing. Their logged reads are
+    # in tests/service/audit/test_security.py and tests/service/web/pages/test_protocol.py.
+    "/protokoll": Unlogged(
+        "the empty search form: searching is a POST",
+        f"/protokoll?zweck={PURPOSE}&objektart=measure",
+        reader="datenschutz",
     ),
-    "/protokoll/export.csv": Logged(
-        "audit.export",
-        "datenschutz",
-        lambda w: f"/protokoll/export.csv?zweck={PURPOSE}&objektart=measure",
-        _text("measure.transition"),
+    "/protokoll/export.csv": Unlogged(
+        "the empty search form with a hint: exporting is a POST",
+        f"/protokoll/export.csv?zweck={PURPOSE}&objektart=measure",
+        reader="datenschutz",
     ),
 }
 

@@ -6,11 +6,11 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from service.audit.chain import GENESIS, EventDraft, SealedEvent, seal
-from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
+from service.audit.models import ERASE, AuditDetail, AuditEvent, AuditEventPerson
 
 events = AuditEvent.__table__  # type: ignore[attr-defined]
 details = AuditDetail.__table__  # type: ignore[attr-defined]
@@ -143,12 +143,47 @@ def detail_rows_between(
     low, high = min(first_id, last_id), max(first_id, last_id)
     found: dict[int, list[Any]] = {}
     for row in connection.execute(
-        select(details.c.event_id, details.c.path, details.c.value, details.c.salt).where(
-            details.c.event_id.between(low, high)
-        )
+        select(
+            details.c.event_id, details.c.path, details.c.person_id, details.c.value, details.c.salt
+        ).where(details.c.event_id.between(low, high))
     ):
         found.setdefault(row.event_id, []).append(row)
     return found
+
+
+def erasures(connection: Connection, chain_key: str) -> dict[int, int]:
+    """Each person a ``person.erase`` event of the chain names, with its last such seq."""
+    rows = connection.execute(
+        select(events.c.entity_id, func.max(events.c.seq))
+        .where(
+            events.c.chain_key == chain_key,
+            events.c.action == ERASE,
+            events.c.entity_type == "person",
+            events.c.entity_id.is_not(None),
+        )
+        .group_by(events.c.entity_id)
+    )
+    return {int(person): int(seq) for person, seq in rows}
+
+
+def cleared_details(
+    connection: Connection, chain_key: str, from_seq: int | None, to_seq: int | None
+) -> list[tuple[int, str, int | None]]:
+    """``(seq, path, person_id)`` of every detail of the chain whose value is gone."""
+    query = (
+        select(events.c.seq, details.c.path, details.c.person_id)
+        .join(events, events.c.id == details.c.event_id)
+        .where(
+            events.c.chain_key == chain_key,
+            details.c.value.is_(None),
+        )
+        .order_by(events.c.seq, details.c.path)
+    )
+    if from_seq is not None:
+        query = query.where(events.c.seq >= from_seq)
+    if to_seq is not None:
+        query = query.where(events.c.seq <= to_seq)
+    return [(int(seq), str(path), person) for seq, path, person in connection.execute(query)]
 
 
 def chain_keys(connection: Connection) -> list[str]:

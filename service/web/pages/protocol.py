@@ -3,13 +3,18 @@
 ``/datenschutz`` is the public Datenschutzerklärung, so the room lives here. Searching and
 exporting go through the same services as ``/api/v1/audit``: each one states a purpose and
 is written to the trail with it. A form without a purpose searches nothing and logs nothing.
+
+Search, next page and export are POST forms with the CSRF token: a link from another site
+(``GET /protokoll?zweck=…``) would otherwise record a search under the DSB's name with the
+link's purpose. A GET shows the empty form, and when it carries a search, a hint why none
+ran; it reads nothing and records nothing.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 
 from service.audit import trail
@@ -17,26 +22,34 @@ from service.audit.export import FORMATS
 from service.web import audit_search
 from service.web.audit_search import PAGE_SIZE, SearchForm
 from service.web.forms import PostedForm
-from service.web.rendering import page_router, redirect, render, require, runtime_of
+from service.web.rendering import page_router, render, require, runtime_of
 from workflow.errors import InvalidData
 
 router = page_router()
 PERMISSION = "audit.read"
-Text = Annotated[str | None, Query(max_length=500)]
+LINK_HINT = (
+    "Über einen Link oder eine aufgerufene Adresse wird nicht gesucht und nichts exportiert. "
+    "Bitte geben Sie Zweck und Filter hier ein und starten Sie die Suche mit „Suchen“."
+)
 
 
-def _form(request: Request) -> SearchForm:
-    return SearchForm.of(dict(request.query_params))
-
-
-def _page(request: Request, form: SearchForm, after: str | None, **context: Any) -> Response:
+def _page(
+    request: Request,
+    form: SearchForm,
+    after: str | None = None,
+    *,
+    search: bool = False,
+    **context: Any,
+) -> Response:
     runtime = runtime_of(request)
     actor = require(request, PERMISSION)
     reading, rows, more, status = audit_search.Reading(), [], None, 200
     position = None
-    if form.asked:
+    if search:
         with runtime.read() as connection:
             reading = audit_search.read(connection, form, runtime.body_id)
+        if reading.problems:
+            status = 422
     if reading.filters is not None:
         try:
             position = trail.search_position(after)
@@ -51,7 +64,7 @@ def _page(request: Request, form: SearchForm, after: str | None, **context: Any)
             )
         if len(found) > PAGE_SIZE:
             found = found[:PAGE_SIZE]
-            more = form.query(nach=trail.search_cursor(found[-1]))
+            more = trail.search_cursor(found[-1])
         rows = [audit_search.row(e) for e in found]
     return render(
         request,
@@ -63,26 +76,42 @@ def _page(request: Request, form: SearchForm, after: str | None, **context: Any)
         problems=reading.problems,
         rows=rows,
         more=more,
-        export=form.query() if reading.filters is not None else None,
+        given=form.given() if reading.filters is not None else {},
         entity_types=audit_search.ENTITY_TYPES,
         chains=context.get("chains"),
+        hint=context.get("hint"),
     )
 
 
+def _hint_for(request: Request) -> str | None:
+    return LINK_HINT if request.query_params else None
+
+
 @router.get("/protokoll")
-def protocol_page(request: Request, nach: Text = None) -> Response:
-    return _page(request, _form(request), nach)
+def protocol_page(request: Request) -> Response:
+    return _page(request, SearchForm(), hint=_hint_for(request))
+
+
+@router.post("/protokoll")
+def protocol_search(request: Request, posted: PostedForm) -> Response:
+    return _page(request, SearchForm.of(dict(posted)), posted.get("nach") or None, search=True)
 
 
 @router.get("/protokoll/export.csv")
-def protocol_export(request: Request) -> Response:
+def protocol_export_link(request: Request) -> Response:
+    """A bookmarked or linked export: the form and the hint, no file and no record."""
+    return _page(request, SearchForm(), hint=_hint_for(request) or LINK_HINT)
+
+
+@router.post("/protokoll/export.csv")
+def protocol_export(request: Request, posted: PostedForm) -> Response:
     runtime = runtime_of(request)
     actor = require(request, PERMISSION)
-    form = _form(request)
+    form = SearchForm.of(dict(posted))
     with runtime.read() as connection:
         reading = audit_search.read(connection, form, runtime.body_id)
     if reading.filters is None:
-        return redirect(f"/protokoll?{form.query()}")
+        return _page(request, form, search=True)
     chunks = trail.start_export(runtime, actor, reading.filters, form.zweck, "csv")
     stamp = runtime.now().strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(
@@ -102,4 +131,4 @@ def protocol_verify(request: Request, posted: PostedForm) -> Response:
     require(request, PERMISSION)
     with runtime.read() as connection:
         chains = trail.verify_all(connection, runtime.chain_key, only=runtime.chain_key)
-    return _page(request, SearchForm(), None, chains=chains)
+    return _page(request, SearchForm(), chains=chains)

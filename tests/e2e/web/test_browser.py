@@ -290,10 +290,10 @@ def _dsb_searches_the_trail_and_exports_csv(dsb: Page, measure_url: str) -> None
     assert_accessible(dsb)
     screenshot(dsb, "datenschutz", full_page=True)
     with dsb.expect_download() as download:
-        dsb.get_by_role("link", name="Als CSV exportieren").click()
+        dsb.get_by_role("button", name="Als CSV exportieren").click()
     with open(download.value.path(), encoding="utf-8-sig") as exported:
         text = exported.read()
-    assert text.startswith("seq,chain_key,ts,") and "Digitale Bauakte" in text
+    assert text.startswith('"Laufnummer";"Kette";"Zeit') and "Digitale Bauakte" in text
 
 
 def _public_sees_the_paper_but_not_the_measure(visitor: Page, paper_url: str) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
 from service.audit.verify import Verification, verify_chain
 from service.measures.service import fire
+from service.people.erasure import erase_person
 from service.runtime import Runtime
 from tests import factories as make
 from tests.conftest import FakeClock
@@ -370,11 +371,7 @@ def test_erasing_a_persons_details_keeps_the_chain_intact(
     runtime: Runtime, chain: Chain, erika: Erika, clock: FakeClock
 ) -> None:
     with runtime.write() as c:
-        erased = c.execute(
-            update(details)
-            .where(details.c.person_id == erika.person_id)
-            .values(value=None, salt=None, erased_at=clock.now)
-        ).rowcount
+        erased = erase_person(c, runtime.chain_key, erika.person_id, clock.now).details
     assert erased >= 4
     result = verify(runtime)
     assert result.intact, result.reason
@@ -384,16 +381,25 @@ def test_erasing_a_persons_details_keeps_the_chain_intact(
     assert not any(secret in value for value in values for secret in ERIKA)
 
 
-def test_an_erased_value_cannot_come_back(runtime: Runtime, chain: Chain) -> None:
+def test_an_erased_value_cannot_come_back(runtime: Runtime, chain: Chain, clock: FakeClock) -> None:
     """Writing a guessed value back into an erased row (without its salt) is caught."""
     with runtime.read() as c:
         event_id = event_row(c, chain.submitted)["id"]
+        author = c.execute(
+            select(details.c.person_id).where(
+                details.c.event_id == event_id, details.c.path == "comment"
+            )
+        ).scalar_one()
     with runtime.write() as c:
         c.execute(
             update(details)
             .where(details.c.event_id == event_id, details.c.path == "comment")
             .values(value=None, salt=None)
         )
+    # Cleared by hand, without an erasure of its author: a break at its Laufnummer.
+    assert verify(runtime).first_bad_seq == chain.submitted
+    with runtime.write() as c:
+        erase_person(c, runtime.chain_key, author, clock.now)
     assert verify(runtime).intact
     # The database refuses it; only an attacker who drops the trigger gets that far.
     with pytest.raises(DBAPIError, match="nur das Löschen"), runtime.write() as c:

@@ -149,7 +149,7 @@ def test_search_export_checkpoint_and_verify_from_the_command_line(
         str(target),
     )
     lines = target.read_text(encoding="utf-8").lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("seq,chain_key,ts") and len(lines) == 2
+    assert lines[0].startswith('"Laufnummer";"Kette";"Zeit') and len(lines) == 2
 
     checkpoints = tmp_path / "pruefpunkte.json"
     made = ok("audit", "checkpoint", "--output", str(checkpoints))

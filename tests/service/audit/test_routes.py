@@ -225,10 +225,10 @@ def test_exports_stream_what_the_search_finds(client: TestClient, dsb: dict[str,
         headers=dsb,
     )
     assert as_csv.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(as_csv.text.lstrip("\ufeff"))))
-    assert [int(r["seq"]) for r in rows] == [e["seq"] for e in found]
-    commented = next(r for r in rows if r["comment"])
-    assert commented["comment"] == next(e["comment"] for e in found if e["comment"])
+    rows = list(csv.DictReader(io.StringIO(as_csv.text.lstrip("\ufeff")), delimiter=";"))
+    assert [int(r["Laufnummer"]) for r in rows] == [e["seq"] for e in found]
+    commented = next(r for r in rows if r["Kommentar oder Zweck"])
+    assert commented["Kommentar oder Zweck"] == next(e["comment"] for e in found if e["comment"])
 
 
 # --- reads of personal data --------------------------------------------------------------------

@@ -10,7 +10,7 @@ from service.audit.repository.search import page
 from service.audit.search import Filters
 from service.measures import service as measures
 from service.runtime import Runtime
-from tests.service.browser import browser, post_form, signed_in
+from tests.service.browser import browser, csrf_of, post_form, signed_in
 
 PURPOSE = "Auskunftsersuchen Az. 2026-17"
 
@@ -38,8 +38,11 @@ def test_the_dsb_searches_a_measure_with_a_purpose_and_the_query_is_in_the_trail
     m01 = _m01(demo)
     dsb = signed_in(demo, "datenschutz")
     assert 'href="/protokoll"' in dsb.get("/").text  # the room is in the navigation
-    answer = dsb.get(
-        "/protokoll", params={"zweck": PURPOSE, "objektart": "measure", "nummer": str(m01)}
+    answer = post_form(
+        dsb,
+        "/protokoll",
+        "/protokoll",
+        {"zweck": PURPOSE, "objektart": "measure", "nummer": str(m01)},
     )
     assert answer.status_code == 200
     table = answer.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
@@ -53,8 +56,8 @@ def test_the_dsb_searches_a_measure_with_a_purpose_and_the_query_is_in_the_trail
 
 def test_without_a_purpose_nothing_is_searched_and_nothing_logged(demo: Runtime) -> None:
     dsb = signed_in(demo, "datenschutz")
-    answer = dsb.get("/protokoll", params={"objektart": "measure", "nummer": "1"})
-    assert answer.status_code == 200
+    answer = post_form(dsb, "/protokoll", "/protokoll", {"objektart": "measure", "nummer": "1"})
+    assert answer.status_code == 422
     assert "Bitte geben Sie den Zweck der Abfrage an" in answer.text
     assert "<tbody>" not in answer.text and "Als CSV exportieren" not in answer.text
     blank = dsb.get("/protokoll")
@@ -65,9 +68,12 @@ def test_without_a_purpose_nothing_is_searched_and_nothing_logged(demo: Runtime)
 def test_only_the_dsb_and_the_revision_open_the_room(demo: Runtime) -> None:
     admin = signed_in(demo, "admin")
     assert 'href="/protokoll"' not in admin.get("/").text
-    refused = admin.get("/protokoll", params={"zweck": PURPOSE})
+    refused = admin.get("/protokoll")
     assert refused.status_code == 403 and "Keine Berechtigung" in refused.text
-    assert admin.get("/protokoll/export.csv", params={"zweck": PURPOSE}).status_code == 403
+    token = csrf_of(admin.get("/"))
+    for action in ("/protokoll", "/protokoll/export.csv"):
+        posted = admin.post(action, data={"zweck": PURPOSE, "csrf_token": token})
+        assert posted.status_code == 403
     assert signed_in(demo, "revision").get("/protokoll").status_code == 200
     anonymous = browser(demo).get("/protokoll")
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
@@ -78,28 +84,28 @@ def test_the_csv_export_holds_the_measures_events_and_is_logged(demo: Runtime) -
     m01 = _m01(demo)
     dsb = signed_in(demo, "datenschutz")
     query = {"zweck": "Prüfung M-01", "objektart": "measure", "nummer": str(m01)}
-    answer = dsb.get("/protokoll/export.csv", params=query)
+    answer = post_form(dsb, "/protokoll", "/protokoll/export.csv", query)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))
-    assert rows and {r["entity_type"] for r in rows} == {"measure"}
-    assert {r["entity_id"] for r in rows} == {str(m01)}
-    assert "measure.create" in {r["action"] for r in rows}
+    rows = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff")), delimiter=";"))
+    assert rows and {r["Objektart"] for r in rows} == {"measure"}
+    assert {r["Objekt-Nr."] for r in rows} == {str(m01)}
+    assert "measure.create" in {r["Aktion"] for r in rows}
     assert _trail_queries(demo, "audit.export") == [
         ("Prüfung M-01", {"entity_type": "measure", "entity_id": m01, "format": "csv"})
     ]
-    missing = dsb.get("/protokoll/export.csv", params={"objektart": "measure"})
-    assert missing.status_code == 303 and _trail_queries(demo, "audit.export") != []
+    missing = post_form(dsb, "/protokoll", "/protokoll/export.csv", {"objektart": "measure"})
+    assert missing.status_code == 422 and "Bitte geben Sie den Zweck" in missing.text
     assert len(_trail_queries(demo, "audit.export")) == 1
 
 
 def test_the_next_page_link_continues_where_the_first_page_ended(demo: Runtime) -> None:
     dsb = signed_in(demo, "datenschutz")
-    first = dsb.get("/protokoll", params={"zweck": PURPOSE})
+    first = post_form(dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE})
     assert "weitere Einträge" in first.text
-    link = first.text.split('<a href="/protokoll?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-    second = dsb.get(f"/protokoll?{link}")
+    cursor = first.text.split('name="nach" value="', 1)[1].split('"', 1)[0]
+    second = post_form(dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE, "nach": cursor})
     assert second.status_code == 200
     seqs = [
         [int(cell.split("<td>", 1)[1].split("</td>", 1)[0]) for cell in p.split("<tr>")[2:]]
@@ -122,7 +128,7 @@ def test_a_bad_cursor_gets_the_same_422_as_in_the_api_and_searches_nothing(
     demo: Runtime,
 ) -> None:
     dsb = signed_in(demo, "datenschutz")
-    answer = dsb.get("/protokoll", params={"zweck": PURPOSE, "nach": "kaputt"})
+    answer = post_form(dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE, "nach": "kaputt"})
     assert answer.status_code == 422
     assert "unbekannte Seite" in answer.text and "<tbody>" not in answer.text
     assert _trail_queries(demo, "audit.query") == []
