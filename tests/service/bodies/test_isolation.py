@@ -40,7 +40,7 @@ from service.outbox.service import Mail, enqueue
 from service.runtime import Runtime
 from tests import factories
 from tests.service.api_calls import login
-from tests.service.browser import signed_in
+from tests.service.browser import post_form, signed_in
 
 NEIGHBOUR = "nachbarstadt"
 LEITUNG = "nachbar.leitung"
@@ -270,6 +270,20 @@ def test_no_role_of_one_body_sees_anything_of_another(demo: Runtime, neighbour: 
     assert leaks == [], "\n".join(leaks)
     # A role that could read such an item of its own body is told B's id does not exist.
     assert sorted(set(with_ids) - answered_404.keys()) == []
+
+
+def test_the_datenschutz_search_and_export_of_one_body_find_nothing_of_another(
+    demo: Runtime, neighbour: Neighbour
+) -> None:
+    """The web's search and export are POST forms; B's events (its chain) stay out of them."""
+    for username in ("datenschutz", "revision"):
+        web = signed_in(demo, username)
+        for action in ("/protokoll", "/protokoll/export.csv"):
+            answer = post_form(web, "/protokoll", action, {"zweck": PURPOSE})
+            assert answer.status_code == 200, (username, action, answer.text[:300])
+            assert not MARKER.search(answer.text), (username, action)
+        found = post_form(web, "/protokoll", "/protokoll", {"zweck": PURPOSE})
+        assert "<tbody>" in found.text  # A's own events are found: the search did run
 
 
 def test_the_other_body_sees_its_own_at_its_address(neighbour: Neighbour, demo: Runtime) -> None:
