@@ -66,6 +66,28 @@ def claim(
     return sorted(rows, key=lambda r: r.id)
 
 
+def give_up(connection: Connection, now: datetime, max_attempts: int) -> list[tuple[int, int]]:
+    """Turns every due message already claimed ``max_attempts`` times into a dead letter
+    (id and attempts of each): its sending was begun that often without an outcome, e.g.
+    because it took the process down each time, and one more claim would do the same."""
+    statement = (
+        update(outbox)
+        .where(
+            outbox.c.status.in_(DUE_STATUSES),
+            outbox.c.next_attempt_at <= now,
+            outbox.c.attempts >= max_attempts,
+        )
+        .values(
+            status="failed",
+            claim_token=None,
+            last_error=f"Nach {max_attempts} Versuchen ohne Ergebnis aufgegeben "
+            "(Versand jeweils abgebrochen).",
+        )
+        .returning(outbox.c.id, outbox.c.attempts)
+    )
+    return [(int(r.id), int(r.attempts)) for r in connection.execute(statement)]
+
+
 def release_claims(connection: Connection, now: datetime) -> int:
     """Hands every claimed message back: run by a scheduler that has just been elected, when
     any claim still standing belongs to a process that is gone."""
