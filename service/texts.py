@@ -4,7 +4,9 @@ PostgreSQL cannot store NUL in text and SQLite would; the other C0 and C1 contro
 characters are invisible on a page and in a PDF yet change what a search or a digest
 finds, break CSV exports and mails, or fake line breaks in a title. So every door gets the
 same answer from the service, in the same words for every domain: a single line holds none
-of them, a multi-line text keeps only tab and its line breaks.
+of them, a multi-line text keeps only tab and its line breaks. A single line also refuses
+the Unicode line and paragraph separators: Python's e-mail library splits a header on them
+as on CR/LF, so a committee's name with one used to make its invitation unsendable.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from workflow.engine import COMMENT_FIELD
 from workflow.errors import FieldProblem, InvalidData
 from workflow.spec import FieldSpec
 
-_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # A value given for a definition's field (a step's data, an editable field), and a step's

@@ -2,6 +2,11 @@
 
 Each message is settled in its own short transaction right after the server answered, so
 the window in which a crash can cause a second delivery is one message wide.
+
+What goes wrong with one message stays with it: a message that cannot be built or sent
+for a reason of its own (a refused header, a 5xx) becomes a dead letter and the batch goes
+on. A message whose sending never came to an outcome (the process died while sending it,
+again and again) is claimed at most ``mail_max_attempts`` times, then becomes a dead letter.
 """
 
 from __future__ import annotations
@@ -11,9 +16,16 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from service.outbox import repository
-from service.outbox.mailer import PermanentFailure, SmtpSession, TemporaryFailure, build_message
+from service.outbox.mailer import (
+    MESSAGE_ERRORS,
+    PermanentFailure,
+    SmtpSession,
+    TemporaryFailure,
+    build_message,
+)
 from service.outbox.service import senders
 from service.outbox.settings import MailSettings
 from service.runtime import Runtime
@@ -67,6 +79,10 @@ def dispatch_batch(runtime: Runtime, checkpoint: CheckPoint = _no_check) -> Disp
     now = runtime.now()
     lease = now + timedelta(seconds=settings.mail_claim_lease_seconds)
     with runtime.write() as connection:
+        for message_id, attempts in repository.give_up(connection, now, settings.mail_max_attempts):
+            log.error(
+                "Nachricht %s: nach %s Versuchen ohne Ergebnis aufgegeben", message_id, attempts
+            )
         claimed = repository.claim(connection, now, lease, token, settings.mail_batch_size)
         # One batch holds every body's due mail; each goes out from its own body's address.
         sender_of = senders(connection, settings) if claimed else {}
@@ -85,7 +101,7 @@ def dispatch_batch(runtime: Runtime, checkpoint: CheckPoint = _no_check) -> Disp
 def _send_one(
     runtime: Runtime,
     session: SmtpSession,
-    row: object,
+    row: Any,
     sender: str | None,
     token: str,
     checkpoint: CheckPoint,
@@ -93,41 +109,55 @@ def _send_one(
     settings = runtime.settings.mail
     now = runtime.now()
     try:
-        session.send(build_message(row, settings, now, sender))
+        message = build_message(row, settings, now, sender)
+    except MESSAGE_ERRORS as exc:
+        return _dead_letter(runtime, row, token, f"Nachricht nicht erstellbar: {exc}")
+    try:
+        session.send(message)
     except TemporaryFailure as exc:
-        attempts = int(row.attempts)  # type: ignore[attr-defined]
+        attempts = int(row.attempts)
         permanent = attempts >= settings.mail_max_attempts
         with runtime.write() as connection:
             repository.settle(
                 connection,
-                row.id,  # type: ignore[attr-defined]
+                row.id,
                 token,
                 status="failed" if permanent else "pending",
                 next_attempt_at=now + backoff(settings, attempts),
                 last_error=f"{exc} (Versuch {attempts})",
             )
-        log.warning("Nachricht %s: vorübergehender Fehler: %s", row.id, exc)  # type: ignore[attr-defined]
+        log.warning("Nachricht %s: vorübergehender Fehler: %s", row.id, exc)
         return "failed" if permanent else "retrying"
     except PermanentFailure as exc:
-        with runtime.write() as connection:
-            repository.settle(
-                connection,
-                row.id,  # type: ignore[attr-defined]
-                token,
-                status="failed",
-                next_attempt_at=now,
-                last_error=str(exc),
-            )
-        log.error("Nachricht %s: endgültig abgelehnt: %s", row.id, exc)  # type: ignore[attr-defined]
-        return "failed"
+        return _dead_letter(runtime, row, token, str(exc))
+    except Exception as exc:
+        # Nothing else known is this message's fault, yet holding the rest of the batch for
+        # it would repeat at every run: it waits for a person, the batch goes on.
+        session.drop()
+        log.exception("Nachricht %s: unerwarteter Fehler beim Versand", row.id)
+        return _dead_letter(runtime, row, token, f"Unerwarteter Fehler: {type(exc).__name__}")
     checkpoint("after_smtp_accept")
     with runtime.write() as connection:
         repository.settle(
             connection,
-            row.id,  # type: ignore[attr-defined]
+            row.id,
             token,
             status="sent",
             sent_at=now,
             last_error=None,
         )
     return "sent"
+
+
+def _dead_letter(runtime: Runtime, row: Any, token: str, reason: str) -> str:
+    with runtime.write() as connection:
+        repository.settle(
+            connection,
+            row.id,
+            token,
+            status="failed",
+            next_attempt_at=runtime.now(),
+            last_error=reason,
+        )
+    log.error("Nachricht %s: endgültig abgelehnt: %s", row.id, reason)
+    return "failed"

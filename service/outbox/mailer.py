@@ -2,11 +2,15 @@
 
 A 4xx reply, a refused or dropped connection and a timeout are temporary: the message is
 tried again later. A 5xx reply for the message itself is permanent: it goes to the dead
-letters, where a person looks at it (``ratsflow outbox list --failed``).
+letters, where a person looks at it (``ratsflow outbox list --failed``). So is a message
+that cannot be built or written at all (a header the e-mail library refuses, an address the
+server cannot take): trying it again would fail the same way.
 """
 
 from __future__ import annotations
 
+import email.errors
+import re
 import smtplib
 import ssl
 from datetime import datetime
@@ -26,19 +30,37 @@ class PermanentFailure(Exception):
     pass
 
 
+# Everything str.splitlines() breaks at: the e-mail library refuses a header holding any of
+# them (ValueError), and a CR/LF that got through would start a header of its own (Bcc:).
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# What a message's own data may make the e-mail library raise, while building or writing it.
+MESSAGE_ERRORS = (ValueError, TypeError, LookupError, email.errors.MessageError)
+
+
+def one_line(value: str) -> str:
+    """A header value built from data (a subject naming a committee, a sender's name) on one
+    line: a line break typed before the texts were checked becomes a space."""
+    return _LINE_BREAKS.sub(" ", value).strip()
+
+
 def build_message(
     row: Any, settings: MailSettings, now: datetime, sender: str | None = None
 ) -> EmailMessage:
-    """The e-mail of an outbox row, from ``sender`` (its body's address) or the deployment's."""
+    """The e-mail of an outbox row, from ``sender`` (its body's address) or the deployment's.
+
+    Raises one of ``MESSAGE_ERRORS`` for a message that cannot be built. The recipient's
+    address is taken as it is: one with a line break is refused, not repaired into another
+    address.
+    """
     message = EmailMessage()
-    message["From"] = sender or settings.mail_sender
+    message["From"] = one_line(sender or settings.mail_sender)
     message["To"] = row.recipient_email
-    message["Subject"] = row.subject
+    message["Subject"] = one_line(row.subject)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = row.message_id
     # Tells auto-responders and ticket systems not to answer a machine.
     message["Auto-Submitted"] = "auto-generated"
-    message["X-Ratsflow-Key"] = row.reminder_key
+    message["X-Ratsflow-Key"] = one_line(row.reminder_key)
     message.set_content(row.body_text)
     message.add_alternative(row.body_html, subtype="html")
     if row.ics:
@@ -106,22 +128,33 @@ class SmtpSession:
             if self.smtp is None:
                 self.smtp = self._connect()
             self.smtp.send_message(message)
+        except smtplib.SMTPNotSupportedError as exc:
+            # E.g. an address outside ASCII and a server without SMTPUTF8: this message's
+            # fault, the next one may go.
+            self.drop()
+            raise PermanentFailure(f"Vom SMTP-Server nicht unterstützt: {exc}") from None
+        except MESSAGE_ERRORS as exc:
+            # Writing the message failed, perhaps half-way through the conversation: start
+            # the next message on a fresh connection.
+            self.drop()
+            raise PermanentFailure(f"Nachricht nicht sendbar: {exc}") from None
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise _classify(code, text) from None
         except smtplib.SMTPAuthenticationError as exc:
             # Wrong credentials are our configuration, not this message's fault: keep trying.
-            self._drop()
+            self.drop()
             raise TemporaryFailure(f"SMTP-Anmeldung abgelehnt ({exc.smtp_code})") from None
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code in (421,):
-                self._drop()
+                self.drop()
             raise _classify(exc.smtp_code, exc.smtp_error) from None
         except (smtplib.SMTPException, OSError) as exc:
-            self._drop()
+            self.drop()
             raise TemporaryFailure(f"SMTP-Server nicht erreichbar: {exc}") from None
 
-    def _drop(self) -> None:
+    def drop(self) -> None:
+        """Closes the connection without a goodbye; the next message opens a new one."""
         if self.smtp is not None:
             self.smtp.close()
             self.smtp = None

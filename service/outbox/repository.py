@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -66,6 +66,28 @@ def claim(
     return sorted(rows, key=lambda r: r.id)
 
 
+def give_up(connection: Connection, now: datetime, max_attempts: int) -> list[tuple[int, int]]:
+    """Turns every due message already claimed ``max_attempts`` times into a dead letter
+    (id and attempts of each): its sending was begun that often without an outcome, e.g.
+    because it took the process down each time, and one more claim would do the same."""
+    statement = (
+        update(outbox)
+        .where(
+            outbox.c.status.in_(DUE_STATUSES),
+            outbox.c.next_attempt_at <= now,
+            outbox.c.attempts >= max_attempts,
+        )
+        .values(
+            status="failed",
+            claim_token=None,
+            last_error=f"Nach {max_attempts} Versuchen ohne Ergebnis aufgegeben "
+            "(Versand jeweils abgebrochen).",
+        )
+        .returning(outbox.c.id, outbox.c.attempts)
+    )
+    return [(int(r.id), int(r.attempts)) for r in connection.execute(statement)]
+
+
 def release_claims(connection: Connection, now: datetime) -> int:
     """Hands every claimed message back: run by a scheduler that has just been elected, when
     any claim still standing belongs to a process that is gone."""
@@ -115,3 +137,50 @@ def page(
     if after_id is not None:
         query = query.where(outbox.c.id > after_id)
     return list(connection.execute(query))
+
+
+UNSENT = ("pending", "sending", "failed")
+_TEXTS = ("recipient_email", "subject", "body_text", "body_html", "ics", "last_error")
+
+
+def erase_recipient(connection: Connection, body_id: int, person_id: int, placeholder: str) -> int:
+    """The erasure of a person (Art. 17) in the body's outbox: every message to them not
+    sent goes; of one sent, only that it was sent stays (address, subject, texts and
+    calendar entry become ``placeholder``). How many messages there were."""
+    mine = and_(outbox.c.body_id == body_id, outbox.c.recipient_person_id == person_id)
+    deleted = connection.execute(delete(outbox).where(mine, outbox.c.status.in_(UNSENT)))
+    emptied = connection.execute(
+        update(outbox)
+        .where(mine)
+        .values(
+            recipient_email=placeholder,
+            subject=placeholder,
+            body_text=placeholder,
+            body_html=placeholder,
+            ics=None,
+            last_error=None,
+        )
+    )
+    return int(deleted.rowcount or 0) + int(emptied.rowcount or 0)
+
+
+def replace_everywhere(
+    connection: Connection, body_id: int, needles: Sequence[str], placeholder: str
+) -> int:
+    """Replaces each of ``needles`` (in the given order) by ``placeholder`` in every text of
+    the body's messages to others, e.g. a deputy's reminder naming whom they stand in for.
+    How many messages named one of them."""
+    if not needles:
+        return 0
+    columns = [outbox.c[name] for name in _TEXTS]
+    naming = or_(*(column.contains(n, autoescape=True) for column in columns for n in needles))
+    values: dict[str, Any] = {}
+    for column in columns:
+        replaced: Any = column
+        for needle in needles:
+            replaced = func.replace(replaced, needle, placeholder)
+        values[column.name] = replaced
+    result = connection.execute(
+        update(outbox).where(outbox.c.body_id == body_id, naming).values(values)
+    )
+    return int(result.rowcount or 0)

@@ -5,13 +5,28 @@ value beside the audit chain that belongs to them (with its salt) cleared: the c
 only ids and salted digests, so it still verifies, and without the salt a digest can no
 longer be linked to the erased value. Then the storage is cleaned, because a deleted value
 otherwise lingers in free pages (SQLite) or dead tuples (PostgreSQL) of the database file.
+
+Wherever else the name or address was written, it goes too:
+- Outbox: a message to the person that was not sent (waiting, being sent, or a dead letter)
+  is deleted: nobody should send it any more, and a resend by hand could reach nobody. Of
+  a sent one only the row stays, to count what went out; its address, subject, texts and
+  calendar entry become "[gelöscht]". In messages to others (a deputy's reminder names whom
+  they stand in for) the name and address are replaced by "[gelöscht]".
+- Idempotency answers: those kept for the person's logins are deleted, and so is any answer
+  of the body naming the person (e.g. to the request that created them); a retry of such a
+  request after the erasure is checked anew instead of answered from memory.
+- Logins are pseudonymised and their tokens, which are the web sessions too, deleted
+  (service.auth); deputyships name logins by id only and stay on record.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from markupsafe import escape
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
@@ -21,10 +36,13 @@ from service.audit.service import erase_values_of, record
 from service.auth.service import pseudonymise_logins_of
 from service.bodies.service import current_body_id
 from service.errors import NotFound
+from service.idempotency import repository as idempotency
+from service.outbox import repository as outbox
 from service.people import repository
 
 # Tables whose old row versions may still hold erased values (PostgreSQL VACUUM FULL).
-_TOUCHED = ("persons", "users", "api_tokens", "audit_details")
+_TOUCHED = ("persons", "users", "api_tokens", "audit_details", "outbox", "idempotency_keys")
+ERASED = "[gelöscht]"
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,29 @@ class Erasure:
     person_id: int
     users: int
     details: int
+    messages: int = 0
+    answers: int = 0
+
+
+def _longest_first(texts: list[str | None]) -> list[str]:
+    # Longest first: "Dr. Erika Mustermann" goes whole before "Erika Mustermann" is looked for.
+    return sorted({t for t in texts if t}, key=lambda t: (-len(t), t))
+
+
+def _written(row: Any) -> list[str]:
+    """The person's name and address as the mails wrote them (plain and in HTML)."""
+    full = " ".join(p for p in (row.title, row.given_name, row.family_name) if p)
+    short = " ".join(p for p in (row.given_name, row.family_name) if p)
+    plain = [full, short, row.email]
+    return _longest_first(plain + [str(escape(t)) for t in plain if t])
+
+
+def _in_answers(row: Any) -> list[str]:
+    """What marks an answer (JSON) naming the person: the family name or the address, as
+    written with and without escapes."""
+    plain = [row.family_name, row.email]
+    quoted = [json.dumps(t, ensure_ascii=a)[1:-1] for t in plain if t for a in (True, False)]
+    return _longest_first(plain + quoted)
 
 
 def erase_person(
@@ -43,9 +84,14 @@ def erase_person(
 ) -> Erasure:
     """On the owner connection (detail rows refuse every other change); only a person of
     the body whose chain ``chain_key`` names: another body's is as missing as a wrong id."""
-    if not repository.erase(connection, current_body_id(connection, chain_key), person_id, now):
+    body_id = current_body_id(connection, chain_key)
+    before = repository.person(connection, body_id, person_id)
+    if before is None or not repository.erase(connection, body_id, person_id, now):
         raise NotFound("Person", person_id)
+    answers = idempotency.delete_of_person(connection, body_id, person_id, _in_answers(before))
     logins = pseudonymise_logins_of(connection, person_id)
+    messages = outbox.erase_recipient(connection, body_id, person_id, ERASED)
+    messages += outbox.replace_everywhere(connection, body_id, _written(before), ERASED)
     cleared = erase_values_of(connection, person_id, now)
     record(
         connection,
@@ -56,9 +102,9 @@ def erase_person(
         entity_type="person",
         entity_id=person_id,
         persons=[person_id],
-        context={"users": logins, "details": cleared},
+        context={"users": logins, "details": cleared, "messages": messages, "answers": answers},
     )
-    return Erasure(person_id, logins, cleared)
+    return Erasure(person_id, logins, cleared, messages, answers)
 
 
 def clean_storage(engine: Engine) -> None:

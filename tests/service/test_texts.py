@@ -16,7 +16,7 @@ def test_control_characters_are_refused_in_every_text(character: str) -> None:
     assert control_problem(f"a{character}b", multiline=True)
 
 
-@pytest.mark.parametrize("character", ["\t", "\n", "\r"])
+@pytest.mark.parametrize("character", ["\t", "\n", "\r", "\u2028", "\u2029"])
 def test_tabs_and_line_breaks_are_kept_in_texts_of_several_lines_only(character: str) -> None:
     assert control_problem(f"a{character}b", multiline=True) is None
     assert control_problem(f"a{character}b", multiline=False)
