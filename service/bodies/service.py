@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from service.bodies import repository
 from service.bodies.settings import LANDS, BodyProfile, BodySettings
 from service.errors import Conflict, NotFound, ServiceError
+from service.texts import control_problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -76,7 +77,7 @@ def checked_values(
     *, name: str, land: str, host: str | None, settings: dict[str, Any] | None
 ) -> dict[str, Any]:
     """A body's name, Land, host and settings as they may be stored, or a German refusal."""
-    if not name.strip() or any(ord(ch) < 32 for ch in name):
+    if not name.strip() or control_problem(name, multiline=False):
         raise ServiceError("Bitte einen Namen ohne Steuerzeichen angeben.")
     if land not in LANDS:
         raise ServiceError(f"Unbekanntes Land „{land}“; möglich: {', '.join(sorted(LANDS))}.")

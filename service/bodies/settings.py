@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from service.texts import control_problem
 
 LANDS = {
     "BB": "Brandenburg",
@@ -45,6 +47,14 @@ class BodySettings(BaseModel):
     lag_points: int | None = Field(default=None, ge=0, le=100)
     near_days: int | None = Field(default=None, ge=0)
     near_min_progress: int | None = Field(default=None, ge=0, le=100)
+
+    @field_validator("site_name", "mail_sender")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        # Both end up in headers (the mail's From, the page's title): one line only.
+        if value is not None and (message := control_problem(value, multiline=False)):
+            raise ValueError(message)
+        return value
 
     def given(self, *names: str) -> dict[str, Any]:
         """The values this body sets among ``names`` (for overlaying deployment settings)."""

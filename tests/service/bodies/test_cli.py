@@ -104,6 +104,10 @@ def test_a_bodys_settings_are_checked_changed_and_audited(operator: Runtime) -> 
     refused = ratsflow("body", "set", "hecklingen", "--setting", "lag_points=500")
     assert refused.exit_code == 1
     assert "Ungültige Einstellung lag_points" in refused.output
+    broken = ratsflow(
+        "body", "set", "hecklingen", "--setting", "mail_sender=a@b.de\u2028Bcc: x@y.de"
+    )
+    assert broken.exit_code == 1 and "mail_sender" in broken.output
     unknown = ratsflow("body", "set", "hecklingen", "--setting", "farbe=blau")
     assert unknown.exit_code == 1 and "farbe" in unknown.output
 
