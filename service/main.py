@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from service.api import problems
+from service.api.headers import SecurityHeaders
+from service.api.limits import BodyLimits
 from service.attachments.routes import router as attachments_router
 from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
@@ -58,7 +60,11 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
+    # Outermost last: the body's prefix is known before the body's size is judged, and
+    # every answer, a refusal included, gets the security headers.
+    app.add_middleware(BodyLimits)
     app.add_middleware(BodyAddressing)
+    app.add_middleware(SecurityHeaders)
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(measures_router)
