@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.api.limits import inner_path
+
 ALWAYS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"))
 NO_STORE = (b"cache-control", b"no-store")
 SIGN_IN_PATHS = frozenset({"/login", "/logout", "/konto/passwort"})
 
 
 def never_stored(scope: Any) -> bool:
-    path: str = scope.get("path", "")
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root) :]
+    path = inner_path(scope)
     return path.startswith("/api/") or path in SIGN_IN_PATHS
 
 

@@ -15,14 +15,15 @@ answers problem+json, the web a short German page.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from starlette.routing import Match
-
 from service.api.uploads import FORM_OVERHEAD, megabytes
+from service.bodies.addressing import PREFIX
 
-# The routes that take one uploaded file, by method and path template; a guard test checks
-# that each still exists, so a renamed route cannot silently fall back to the small limit.
+# The routes that take one uploaded file, by method and path template (below a body's
+# prefix); a test posts a large file to each, so a renamed route cannot silently fall back
+# to the small limit.
 UPLOAD_ROUTES = frozenset(
     {
         ("POST", "/api/v1/measures/{item_id}/attachments"),
@@ -34,34 +35,38 @@ UPLOAD_ROUTES = frozenset(
     }
 )
 _NO_BODY = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "TRACE"})
+_UPLOAD_PATTERNS = [
+    (method, re.compile("^" + re.sub(r"\\{\w+\\}", "[^/]+", re.escape(path)) + "/?$"))
+    for method, path in sorted(UPLOAD_ROUTES)
+]
 
 
-def is_upload_route(app: Any, scope: Any) -> bool:
-    """Whether the request reaches one of ``UPLOAD_ROUTES`` (matched like the router does)."""
-    for route in getattr(app, "routes", ()):
-        path = getattr(route, "path", None)
-        if path is None:
-            continue
-        match, _ = route.matches(scope)
-        if match == Match.FULL:
-            return (scope["method"], path) in UPLOAD_ROUTES
-    return False
+def is_upload_route(scope: Any) -> bool:
+    path = inner_path(scope)
+    return any(scope["method"] == m and p.match(path) for m, p in _UPLOAD_PATTERNS)
+
+
+def inner_path(scope: Any) -> str:
+    """The path below the addressed body's prefix (``/b/<slug>``), as the router sees it,
+    whether or not ``BodyAddressing`` has set the prefix as the root path yet."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        return path[len(root) :]
+    prefixed = PREFIX.match(path)
+    return (prefixed.group(2) or "/") if prefixed else path
 
 
 def limit_for(app: Any, scope: Any) -> tuple[int, int, bool]:
     """(bytes the body may have, the size named to the user, whether a file is expected)."""
     settings = app.state.runtime.settings
-    if is_upload_route(app, scope):
+    if is_upload_route(scope):
         return settings.max_upload_bytes + FORM_OVERHEAD, settings.max_upload_bytes, True
     return settings.max_body_bytes, settings.max_body_bytes, False
 
 
 def _is_api(scope: Any) -> bool:
-    path: str = scope.get("path", "")
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root) :]
-    return path.startswith("/api/")
+    return inner_path(scope).startswith("/api/")
 
 
 def too_large_answer(
@@ -71,7 +76,12 @@ def too_large_answer(
     detail = f"{what} ist zu groß. Erlaubt sind höchstens {megabytes(named)}."
     if _is_api(scope):
         body = json.dumps(
-            {"type": "/probleme/zu-gross", "title": "Anfrage zu groß", "status": 413, "detail": detail},
+            {
+                "type": "/probleme/zu-gross",
+                "title": "Anfrage zu groß",
+                "status": 413,
+                "detail": detail,
+            },
             ensure_ascii=False,
         ).encode()
         media = b"application/problem+json"
@@ -82,11 +92,9 @@ def too_large_answer(
             f"<p>{detail} Bitte eine kleinere Datei wählen.</p></body></html>"
         ).encode()
         media = b"text/html; charset=utf-8"
-    headers = [
-        (b"content-type", media),
-        (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-    ]
+    # No ``Connection: close``: the server then drops the rest of the body unread while
+    # the client, which sends all of it before it reads an answer, can still read the 413.
+    headers = [(b"content-type", media), (b"content-length", str(len(body)).encode())]
     return 413, headers, body
 
 
@@ -95,7 +103,7 @@ class BodyLimits:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["method"] in _NO_BODY and not _declared(scope):
+        if scope["type"] != "http" or (scope["method"] in _NO_BODY and not _declared(scope)):
             await self.app(scope, receive, send)
             return
         limit, named, upload = limit_for(scope["app"], scope)
