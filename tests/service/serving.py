@@ -51,12 +51,14 @@ class Server:
 
 
 @contextmanager
-def serving(env: dict[str, str], log: Path, *extra: str) -> Iterator[Server]:
-    """``ratsflow serve`` on a free loopback port, until it answers ``/readyz``."""
+def serving(
+    env: dict[str, str], log: Path, *extra: str, host: str = "127.0.0.1"
+) -> Iterator[Server]:
+    """``ratsflow serve`` on a free port, until it answers ``/readyz`` on loopback."""
     port = free_port()
     with log.open("w") as out:
         process = subprocess.Popen(
-            [RATSFLOW, "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
+            [RATSFLOW, "serve", "--host", host, "--port", str(port), *extra],
             env=env,
             cwd=ROOT,
             stdout=out,
