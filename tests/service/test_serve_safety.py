@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from service.auth.repository import users
@@ -26,6 +27,7 @@ from service.safety.service import (
     is_loopback,
     reasons_against,
 )
+from tests.service.api_calls import API, login
 from tests.service.serving import environment, free_port, ratsflow, serving
 
 
@@ -94,3 +96,35 @@ def test_a_changed_or_deactivated_demo_login_is_no_reason(demo: Runtime) -> None
     named = demo_logins(demo)
     assert "aschersleben/sitzungsdienst" in named
     assert "aschersleben/ag.leitung" not in named and "aschersleben/ob" not in named
+
+
+def test_answers_carry_nosniff_and_no_store(client: TestClient) -> None:
+    """On today's main API answers carry neither ``nosniff`` nor ``no-store``."""
+    lead = login(client, "ag.leitung")
+    for answer in (
+        client.get(f"{API}/measures", headers=lead),
+        client.get(f"{API}/measures/999999", headers=lead),  # a problem, too
+        client.post(f"{API}/auth/token", data={"username": "x", "password": "y"}),
+        client.get("/login"),
+    ):
+        assert answer.headers["x-content-type-options"] == "nosniff", answer.url
+        assert answer.headers["referrer-policy"] == "same-origin", answer.url
+        assert "no-store" in answer.headers["cache-control"], answer.url
+    page = client.get("/")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "same-origin"
+    prefixed = client.get("/b/aschersleben/api/v1/measures", headers=lead)
+    assert prefixed.headers["cache-control"] == "no-store"
+
+
+def test_docs_load_no_foreign_script(client: TestClient) -> None:
+    """On today's main ``/docs`` loads Swagger UI from cdn.jsdelivr.net, ``/redoc`` ReDoc."""
+    for url in ("/docs", "/redoc"):
+        answer = client.get(url)
+        assert answer.status_code == 200
+        html = answer.text
+        assert "<script" not in html.lower() and "http://" not in html and "https://" not in html
+        assert "default-src 'none'" in answer.headers["content-security-policy"]
+        assert "<code>GET /api/v1/measures</code>" in html
+        assert 'href="openapi.json"' in html
+    assert client.get("/openapi.json").json()["info"]["title"] == "ratsflow"
