@@ -46,12 +46,32 @@ register_audit(app)
 def serve(
     host: str = typer.Option("127.0.0.1", help="Adresse, an der der Dienst lauscht."),
     port: int = typer.Option(8000, help="Port, an dem der Dienst lauscht."),
+    unsafe: bool = typer.Option(
+        False,
+        "--unsafe",
+        help="Auf einer öffentlichen Adresse trotz der Bedenken starten (nur zum Ausprobieren).",
+    ),
 ) -> None:
-    """Startet API, Webseiten und Scheduler."""
+    """Startet API, Webseiten und Scheduler.
+
+    Auf einer Adresse außer localhost startet der Dienst nicht, solange Demo-Passwörter,
+    http, fehlender SMTP-Server oder Signaturschlüssel (auf PostgreSQL: die Eigentümer-URL)
+    ihn angreifbar machen; ``--unsafe`` startet trotzdem, mit denselben Warnungen."""
     import uvicorn
 
     from service.main import create_app
+    from service.safety.service import reasons_against
 
+    with user_errors():
+        reasons = reasons_against(open_runtime(), host)
+    if reasons:
+        verdict = "startet trotzdem (--unsafe)" if unsafe else "startet nicht"
+        typer.echo(f"ratsflow {verdict} auf der öffentlichen Adresse {host}:", err=True)
+        for reason in reasons:
+            typer.echo(f"  - {reason}", err=True)
+        if not unsafe:
+            typer.echo("Zum Ausprobieren trotzdem: ratsflow serve --unsafe", err=True)
+            raise typer.Exit(2)
     typer.echo(f"ratsflow läuft auf http://{host}:{port}")
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     audit_salt: str = "ratsflow-demo-salt-bitte-ersetzen"
     base_url: str = "http://127.0.0.1:8000"
     max_upload_bytes: int = 20 * 1024 * 1024
+    # JSON and forms without a file; routes that take a file allow max_upload_bytes.
+    max_body_bytes: int = 1024 * 1024
     idempotency_ttl_hours: int = 24
     mail: MailSettings = Field(default_factory=MailSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

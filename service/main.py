@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from service.api import problems
+from service.api import docs_page, problems
+from service.api.headers import SecurityHeaders
+from service.api.limits import BodyLimits
 from service.attachments.routes import router as attachments_router
 from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
@@ -54,11 +56,24 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         if scheduler is not None:
             scheduler.stop()
 
-    app = FastAPI(title="ratsflow", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="ratsflow",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        # FastAPI's pages load scripts from a CDN; ratsflow's own page loads nothing.
+        docs_url=None,
+        redoc_url=None,
+    )
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
+    docs_page.install(app)
+    # Outermost last: the body's prefix is known before the body's size is judged, and
+    # every answer, a refusal included, gets the security headers.
+    app.add_middleware(BodyLimits)
     app.add_middleware(BodyAddressing)
+    app.add_middleware(SecurityHeaders)
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(measures_router)

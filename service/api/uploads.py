@@ -44,7 +44,7 @@ class TooLarge(ServiceError):
     title = "Anfrage zu groß"
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"Die Datei ist zu groß. Erlaubt sind höchstens {_megabytes(limit)}.")
+        super().__init__(f"Die Datei ist zu groß. Erlaubt sind höchstens {megabytes(limit)}.")
 
 
 class BadUpload(ServiceError):
@@ -62,8 +62,10 @@ class Upload:
     content: bytes
 
 
-def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):.0f} MB".replace(".", ",")
+def megabytes(limit: int) -> str:
+    if limit < 1024 * 1024:
+        return f"{limit / 1024:.0f} KB"
+    return f"{limit / (1024 * 1024):.0f} MB"
 
 
 async def limited(stream: AsyncIterator[bytes], limit: int) -> AsyncGenerator[bytes, None]:

@@ -1,8 +1,11 @@
 """What a file is, judged by its content (magic numbers via ``filetype``), not by its name.
 
-The name still matters in one way: a name that promises another type than the content has
-(a program renamed to ``.pdf``) is refused, so that nobody downloads something other than
-what the list shows.
+The name must fit the content: each allowed type has its own list of endings, and a name
+with any other ending is refused (415) rather than renamed, so the uploader learns that
+the file is not what its name says. That covers a program renamed to ``.pdf`` as much as
+harmless text named ``.hta``, ``.bat``, ``.ps1``, ``.html``, ``.svg`` or ``.exe``, which a
+browser or Windows would open as something that runs. A name without an ending gets the
+type's own ending (``Protokoll`` with PDF content is stored as ``Protokoll.pdf``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ ALLOWED: dict[str, tuple[str, frozenset[str]]] = {
     "text/csv": ("CSV-Tabelle", frozenset({".csv"})),
     "text/plain": ("Text", frozenset({".txt"})),
 }
-_PROMISED = {ending: kind for kind, (_, endings) in ALLOWED.items() for ending in endings}
 _CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r", "\f"}
 
 
@@ -67,15 +69,24 @@ def detect(filename: str, content: bytes) -> Detected:
     if detected not in ALLOWED:
         shown = f"{detected} (.{kind.extension})" if kind is not None else detected
         raise UnsupportedType(filename, detected, f"Der Inhalt ist {shown}.")
-    promised = _PROMISED.get(ending)
-    if promised is not None and promised != detected:
+    label, endings = ALLOWED[detected]
+    if ending and ending not in endings:
         raise UnsupportedType(
             filename,
             detected,
-            f"Die Endung {ending} passt nicht zum Inhalt; erkannt wurde "
-            f"{ALLOWED[detected][0]} ({detected}).",
+            f"Die Endung {ending} passt nicht zum Inhalt; erkannt wurde {label} ({detected}), "
+            f"dafür sind die Endungen {', '.join(sorted(endings))} erlaubt.",
         )
-    return Detected(detected, ALLOWED[detected][0])
+    return Detected(detected, label)
+
+
+def fitting_name(filename: str, content_type: str) -> str:
+    """``filename`` with an ending of its type: as it is if it has one, else with the type's
+    first ending added (also for a name stored before endings were checked)."""
+    endings = ALLOWED[content_type][1] if content_type in ALLOWED else frozenset()
+    if PurePosixPath(filename.lower()).suffix in endings or not endings:
+        return filename
+    return filename + min(endings, key=lambda e: (len(e), e))
 
 
 def _text_or_binary(content: bytes) -> str:

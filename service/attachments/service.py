@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import SYSTEM, Actor
 from service.attachments import repository
-from service.attachments.detect import detect
+from service.attachments.detect import detect, fitting_name
 from service.audit.repository import lock_chain
 from service.audit.service import log_read, record
 from service.bodies.service import current_body_id
@@ -33,7 +34,10 @@ from service.records import insert_audited
 from service.runtime import Runtime
 
 OWNER_LABELS = {"measure": "Maßnahme", "paper": "Vorlage"}
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\\\]")
+# Control, format (bidi overrides U+202A-202E and isolates U+2066-2069, zero-width
+# characters), surrogate, private-use and line/paragraph separator characters: none is
+# visible in a name, and bidi ones make ``rechnung\u202egpj.hta`` look like ``...ath.jpg``.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,10 @@ def visible_owner(
 
 
 def clean_filename(name: str) -> str:
-    """The last path component, without control characters; what a browser would save."""
-    base = re.split(r"[/\\\\]", name)[-1]
-    base = _UNSAFE.sub("", base).strip().strip(".")
+    """The last path component, without invisible characters; what a browser would save."""
+    base = re.split(r"[/\\]", unicodedata.normalize("NFC", name))[-1]
+    base = "".join(c for c in base if unicodedata.category(c) not in _INVISIBLE)
+    base = base.strip().strip(".").strip()
     return base[-255:] or "anlage"
 
 
@@ -101,6 +106,7 @@ def attach(
     _require_attach(actor, owner_type, item)
     name = clean_filename(filename)
     kind = detect(name, content)
+    name = fitting_name(name, kind.content_type)
     values = {
         "owner_type": owner_type,
         "owner_id": owner_id,
@@ -163,7 +169,9 @@ def read_attachment(
         raise NotFound("Anlage", attachment_id)
     if not item.public:
         log_read(runtime, actor, "attachment", attachment_id, persons=_persons(owner_type, item))
-    return Download(row.filename, row.content_type, row.sha256, bytes(row.content))
+    # Cleaned again: a name stored before names were cleaned leaves as a safe one.
+    name = fitting_name(clean_filename(row.filename), row.content_type)
+    return Download(name, row.content_type, row.sha256, bytes(row.content))
 
 
 def remove(

@@ -27,12 +27,14 @@ def import_measures_command(
     from service.actor import SYSTEM
     from service.auth.service import actor_for
     from service.cli_support import open_runtime, user_errors
-    from service.imports.service import ImportFailed, import_measures
+    from service.imports.service import ImportFailed, import_measures, read_import
 
     if not file.is_file():
         typer.echo(f"{file}: Datei nicht gefunden.", err=True)
         raise typer.Exit(2)
     runtime = open_runtime(body)
+    with user_errors():
+        source = read_import(file.name, file.read_bytes())  # before the write lock
     transaction = runtime.read() if dry_run else runtime.write()
     with user_errors(), transaction as connection:
         actor = actor_for(connection, as_user, body=runtime.chain_key) if as_user else SYSTEM
@@ -41,8 +43,7 @@ def import_measures_command(
                 runtime,
                 connection,
                 actor,
-                filename=file.name,
-                content=file.read_bytes(),
+                source=source,
                 programme=programme,
                 dry_run=dry_run,
             )

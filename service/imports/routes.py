@@ -12,7 +12,13 @@ from service.api.deps import CurrentActor, RuntimeDep
 from service.api.problems import responses
 from service.api.uploads import UPLOAD_BODY, read_upload
 from service.imports.schemas import ImportedMeasure, ImportResult
-from service.imports.service import ImportReport, import_measures, require_importer
+from service.imports.service import (
+    ImportFile,
+    ImportReport,
+    import_measures,
+    read_import,
+    require_importer,
+)
 from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
@@ -21,21 +27,14 @@ router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
 def _run(
     runtime: Runtime,
     actor: Actor,
-    filename: str,
-    content: bytes,
+    source: ImportFile,
     programme: str | None,
     dry_run: bool,
 ) -> ImportReport:
     transaction = runtime.read() if dry_run else runtime.write()
     with transaction as connection:
         return import_measures(
-            runtime,
-            connection,
-            actor,
-            filename=filename,
-            content=content,
-            programme=programme,
-            dry_run=dry_run,
+            runtime, connection, actor, source=source, programme=programme, dry_run=dry_run
         )
 
 
@@ -46,7 +45,8 @@ def _run(
     "Titel, Beschreibung, Verantwortlich (Benutzername oder „Vorname Nachname“), "
     "Öffentlich (ja/nein), Kosten einmalig, Kosten laufend, Nutzen, personenbezogen, "
     "sicherheitsrelevant, personalwirksam, Zieldatum. Jede Zeile wird geprüft; ist eine "
-    "fehlerhaft, wird nichts gespeichert und 422 nennt jede Zeile mit Spalte und Grund.",
+    "fehlerhaft, wird nichts gespeichert und 422 nennt jede Zeile mit Spalte und Grund. "
+    "Höchstens 10.000 Zeilen und 50 Spalten; eine Excel-Datei entpackt höchstens 50 MB.",
     response_model=ImportResult,
     responses=responses(401, 403, 413, 422),
     openapi_extra=UPLOAD_BODY,
@@ -63,9 +63,9 @@ async def import_measures_route(
 ) -> ImportResult:
     require_importer(actor)
     upload = await read_upload(request, runtime.settings.max_upload_bytes)
-    report = await run_in_threadpool(
-        _run, runtime, actor, upload.filename or "Upload", upload.content, programme, dry_run
-    )
+    # Read (and refused when too large) before the write transaction, never inside it.
+    source = await run_in_threadpool(read_import, upload.filename or "Upload", upload.content)
+    report = await run_in_threadpool(_run, runtime, actor, source, programme, dry_run)
     return ImportResult(
         filename=report.filename,
         programme_id=report.programme_id,

@@ -1,7 +1,9 @@
 """Importing measures from CSV or Excel: every row checked first, then all kept or none.
 
-Validation and creation run in one write transaction, so the codes and persons checked are
-still true when the rows are written; each measure is inserted through the one insert path
+The file is read first, outside any transaction (``read_import``: bounded in rows, columns
+and unpacked size), so parsing it never holds the write lock. Validation against the
+database and creation then run in one write transaction, so the codes and persons checked
+are still true when the rows are written; each measure is inserted through the one insert path
 (``measures.service.insert_measure``) with its own audit event, plus one event for the
 import itself. A dry run checks the same and writes nothing.
 """
@@ -20,7 +22,7 @@ from service.audit.service import record
 from service.errors import ServiceError
 from service.imports import repository
 from service.imports.measures import MeasureRow, RowError, map_headers, parse_row
-from service.imports.reading import read_table
+from service.imports.reading import Table, read_table
 from service.measures import service as measures
 from service.runtime import Runtime
 
@@ -59,6 +61,20 @@ class ImportedRow:
 
 
 @dataclass(frozen=True)
+class ImportFile:
+    """An uploaded table, read and within the limits; what ``import_measures`` takes."""
+
+    filename: str
+    sha256: str
+    table: Table
+
+
+def read_import(filename: str, content: bytes) -> ImportFile:
+    """Reads the table of a file; call it before a transaction is opened."""
+    return ImportFile(filename, hashlib.sha256(content).hexdigest(), read_table(filename, content))
+
+
+@dataclass(frozen=True)
 class ImportReport:
     filename: str
     programme_id: int
@@ -78,8 +94,7 @@ def import_measures(
     connection: Connection,
     actor: Actor,
     *,
-    filename: str,
-    content: bytes,
+    source: ImportFile,
     programme: str | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
@@ -87,7 +102,7 @@ def import_measures(
     body_id = measures.body_of(runtime, connection)
     programme_id = resolve_programme(connection, programme, body_id)
     spec = runtime.registry.latest("massnahme").spec
-    table = read_table(filename, content)
+    filename, table = source.filename, source.table
     mapped, errors = map_headers(table.headers, spec)
     parsed: list[MeasureRow] = []
     if not errors:
@@ -137,7 +152,7 @@ def import_measures(
         context={
             "rows": len(created),
             "measure_id": [r.id for r in created],
-            "sha256": hashlib.sha256(content).hexdigest(),
+            "sha256": source.sha256,
         },
     )
     return ImportReport(filename, programme_id, False, created)

@@ -49,7 +49,7 @@ from service.errors import (
 )
 from service.idempotency.service import KeyReused
 from service.imports.measures import RowError
-from service.imports.reading import Unreadable
+from service.imports.reading import TableTooLarge, Unreadable
 from service.imports.service import ImportFailed, ProgrammeUnclear
 from service.outbox.service import NotRetryable
 from service.programmes.service import StaleProgramme
@@ -111,6 +111,7 @@ EXAMPLES: dict[type[WorkflowError], Callable[[], WorkflowError]] = {
     UnsupportedType: lambda: UnsupportedType("a.exe", "application/x-dosexec", "Programm."),
     KeyReused: lambda: KeyReused("schluessel-1"),
     Unreadable: lambda: Unreadable("a.csv", "kein Text"),
+    TableTooLarge: lambda: TableTooLarge("a.xlsx", "höchstens 50 Spalten."),
     ImportFailed: lambda: ImportFailed("a.csv", [RowError(2, "Titel", "fehlt")]),
     ProgrammeUnclear: lambda: ProgrammeUnclear("Arbeitspapier „X“ nicht gefunden."),
     StaleProgramme: lambda: StaleProgramme(3),

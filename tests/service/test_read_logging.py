@@ -287,7 +287,6 @@ ROUTES: dict[str, Logged | Unlogged] = {
     # --- the API's description and the operation checks -------------------------------------
     "/openapi.json": Unlogged("the API's description"),
     "/docs": Unlogged("the API's documentation page"),
-    "/docs/oauth2-redirect": Unlogged("part of the documentation page"),
     "/redoc": Unlogged("the API's documentation page"),
     "/healthz": Unlogged("a sign of life"),
     "/readyz": Unlogged("database reachable and migrations current"),

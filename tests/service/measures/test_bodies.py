@@ -27,7 +27,7 @@ from service.budget.service import insert_line
 from service.deadlines.models import Deadline
 from service.deadlines.service import read_deadlines
 from service.errors import NotFound, RowsRejected
-from service.imports.service import ProgrammeUnclear, import_measures
+from service.imports.service import ProgrammeUnclear, import_measures, read_import
 from service.main import create_app
 from service.measures import service as measures
 from service.milestones.service import insert_milestone, update_milestone
@@ -281,14 +281,13 @@ def test_an_import_names_only_the_bodys_programmes_and_persons(
             demo,
             c,
             SYSTEM,
-            filename="a.csv",
-            content=own.format(who="").encode(),
+            source=read_import("a.csv", own.format(who="").encode()),
             programme=str(neighbour.programme),
         )
     other = neighbour.runtime
     with other.write() as c:
         report = import_measures(
-            other, c, SYSTEM, filename="b.csv", content=own.format(who="").encode()
+            other, c, SYSTEM, source=read_import("b.csv", own.format(who="").encode())
         )
     assert report.programme_id == neighbour.programme
     with other.read() as c:
@@ -299,8 +298,9 @@ def test_an_import_names_only_the_bodys_programmes_and_persons(
             other,
             c,
             SYSTEM,
-            filename="c.csv",
-            content=own.replace("M-01", "NB-9").format(who="ag.leitung").encode(),
+            source=read_import(
+                "c.csv", own.replace("M-01", "NB-9").format(who="ag.leitung").encode()
+            ),
             dry_run=True,
         )
 
