@@ -1,4 +1,4 @@
-"""``ratsflow user``: add, deactivate and list logins from the command line.
+"""``ratsflow user``: add, set roles of, deactivate and list logins from the command line.
 
 Changes are made as the system (no login) and audited like any other. A password comes from
 standard input when that is not a terminal (scripts, ``echo … |``), else it is asked twice
@@ -14,7 +14,9 @@ import typer
 
 from service.cli_support import BODY_OPTION, fail, open_runtime, user_errors
 
-user_app = typer.Typer(no_args_is_help=True, help="Benutzer anlegen, deaktivieren, auflisten.")
+user_app = typer.Typer(
+    no_args_is_help=True, help="Benutzer anlegen, Rollen setzen, deaktivieren, auflisten."
+)
 
 
 def _read_password() -> str:
@@ -61,6 +63,26 @@ def add(
     typer.echo(f"Benutzer „{username}“ angelegt (Nr. {user_id}, Rollen: {', '.join(roles)}).")
 
 
+@user_app.command("roles")
+def set_roles(
+    username: str = typer.Argument(..., help="Anmeldename."),
+    roles: list[str] = typer.Option(..., "--role", help="Rolle (mehrfach möglich)."),
+    body: str | None = BODY_OPTION,
+) -> None:
+    """Ersetzt die Rollen eines Benutzers. admin zusammen mit datenschutz oder revision
+    wird abgelehnt (Funktionstrennung)."""
+    from service.actor import SYSTEM
+    from service.auth import service
+
+    runtime = open_runtime(body)
+    with user_errors():
+        body_id = runtime.body_id
+        with runtime.write() as connection:
+            user_id = service.user_id_by_name(connection, username, body_id)
+            row = service.set_roles(runtime, connection, SYSTEM, user_id, roles)
+    typer.echo(f"Rollen von „{username}“: {', '.join(row.roles)}.")
+
+
 @user_app.command("deactivate")
 def deactivate(
     username: str = typer.Argument(..., help="Anmeldename."),
@@ -93,4 +115,7 @@ def list_users(body: str | None = BODY_OPTION) -> None:
         if row.active and row.must_change_password:
             state = "aktiv, Passwort vorläufig"
         person = f"Person {row.person_id}" if row.person_id else "ohne Person"
-        typer.echo(f"{row.username:<24} {', '.join(row.roles):<30} {state:<26} {person}")
+        line = f"{row.username:<24} {', '.join(row.roles):<30} {state:<26} {person}"
+        if service.duties_combined(row.roles):
+            line += "  (Funktionstrennung: admin mit datenschutz/revision)"
+        typer.echo(line)

@@ -86,6 +86,34 @@ class AccountConflict(ServiceError):
     title = "Änderung nicht möglich"
 
 
+class OwnRoles(AccountConflict):
+    """Nobody changes their own roles: one administrator cannot widen their own rights."""
+
+    slug = "eigene-rollen"
+    title = "Eigene Rollen nicht änderbar"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Sie können Ihre eigenen Rollen nicht ändern; das muss ein anderer Administrator tun.",
+            field="roles",
+        )
+
+
+class DutiesNotSeparated(AccountConflict):
+    """``admin`` together with a role that controls the administration on one account."""
+
+    slug = "funktionstrennung"
+    title = "Funktionstrennung verletzt"
+
+    def __init__(self, controlling: list[str]) -> None:
+        super().__init__(
+            f"Die Rolle admin darf nicht mit {' oder '.join(controlling)} auf demselben Konto "
+            "liegen: Wer die Konten verwaltet, darf nicht zugleich das Protokoll kontrollieren "
+            "(Funktionstrennung). Bitte dafür ein eigenes Konto anlegen.",
+            field="roles",
+        )
+
+
 class InvalidDeputy(ServiceError):
     slug = "vertretung-ungueltig"
     title = "Vertretung ungültig"

@@ -61,8 +61,10 @@ class Deputyship(SQLModel, table=True):
 class LoginThrottle(SQLModel, table=True):
     """Recent failed logins of one account name or one client address.
 
-    ``key`` is a SHA-256 of scope and value: neither the names people mistype (sometimes a
-    password typed into the wrong field) nor client addresses are kept readable.
+    ``key`` is an HMAC-SHA-256 of scope and value under the deployment's secret
+    (``RATSFLOW_AUDIT_SALT``): neither the names people mistype (sometimes a password typed
+    into the wrong field) nor client addresses are kept readable, nor found by hashing a
+    list of names.
     """
 
     __tablename__ = "login_throttles"

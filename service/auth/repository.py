@@ -268,11 +268,12 @@ def revoke_token(connection: Connection, digest: str, now: datetime) -> None:
 
 def revoke_tokens_of(
     connection: Connection, user_id: int, now: datetime, *, keep_digest: str | None = None
-) -> None:
+) -> int:
+    """Revokes the user's live tokens; how many there were."""
     condition = (tokens.c.user_id == user_id) & tokens.c.revoked_at.is_(None)
     if keep_digest is not None:
         condition &= tokens.c.token_hash != keep_digest
-    connection.execute(update(tokens).where(condition).values(revoked_at=now))
+    return connection.execute(update(tokens).where(condition).values(revoked_at=now)).rowcount
 
 
 # Login throttle ---------------------------------------------------------------------------

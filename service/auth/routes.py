@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Request
 
 from service.api.deps import CurrentSession, RuntimeDep, WriteDep
 from service.api.problems import responses
-from service.auth import tokens
 from service.auth.login import login as password_login
+from service.auth.login import sign_out
 from service.auth.schemas import PasswordChange, TokenResponse
 from service.auth.service import change_password as change_own_password
 
@@ -50,16 +50,23 @@ def login(
     "/logout", summary="Abmelden (Token widerrufen)", status_code=204, responses=responses(401)
 )
 def logout(runtime: RuntimeDep, connection: WriteDep, session: CurrentSession) -> None:
-    tokens.revoke_by_digest(connection, session.token_digest, runtime.now())
+    sign_out(runtime, connection, session, "api")
 
 
 @router.post(
     "/password",
     summary="Eigenes Passwort ändern",
     description="Für jeden angemeldeten Benutzer, auch mit vorläufigem Passwort. Andere "
-    "Sitzungen des Benutzers enden, die aktuelle bleibt gültig.",
+    "Sitzungen des Benutzers enden, die aktuelle bleibt gültig. Ein falsches bisheriges "
+    "Passwort zählt wie eine fehlgeschlagene Anmeldung: nach wiederholten Fehlern antwortet "
+    "der Dienst eine Zeit lang mit 429 und `Retry-After`. Leicht zu erratende neue "
+    "Passwörter werden mit einem Hinweis abgelehnt (422).",
     status_code=204,
-    responses=responses(401, 422),
+    responses=responses(401, 422, 429),
 )
-def change_password(runtime: RuntimeDep, session: CurrentSession, body: PasswordChange) -> None:
-    change_own_password(runtime, session, body.old_password, body.new_password)
+def change_password(
+    request: Request, runtime: RuntimeDep, session: CurrentSession, body: PasswordChange
+) -> None:
+    change_own_password(
+        runtime, session, body.old_password, body.new_password, client_address(request)
+    )

@@ -18,11 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from service.access import require
 from service.actor import SYSTEM, Actor
 from service.audit.service import log_read
-from service.auth import repository, tokens
+from service.auth import login, repository, tokens, trail
 from service.auth.deputies import acts_for
 from service.auth.errors import (
     AccountConflict,
     DuplicateUser,
+    DutiesNotSeparated,
+    OwnRoles,
     PasswordRejected,
     UnknownRole,
 )
@@ -41,6 +43,21 @@ def _known_roles(roles: list[str]) -> list[str]:
         if role not in KNOWN_ROLES or role == "public":
             raise UnknownRole(role)
     return sorted(set(roles))
+
+
+# Roles that control the administrators (the audit trail, the accounts): never on an
+# account that also holds ``admin``, else one person administers and checks themselves.
+CONTROLLING = ("datenschutz", "revision")
+
+
+def duties_combined(roles: list[str]) -> bool:
+    """Whether an account holds ``admin`` and a controlling role (one made before the rule)."""
+    return "admin" in roles and any(r in roles for r in CONTROLLING)
+
+
+def _separated(roles: list[str]) -> None:
+    if duties_combined(roles):
+        raise DutiesNotSeparated([r for r in CONTROLLING if r in roles])
 
 
 def _body_id(runtime: Runtime, connection: Connection) -> int:
@@ -67,6 +84,7 @@ def create_user(
 ) -> int:
     _require_manager(actor)
     clean_roles = _known_roles(roles)
+    _separated(clean_roles)
     body_id = current_body_id(connection, runtime.chain_key)
     if repository.user_id_named(connection, username, body_id) is not None:
         raise DuplicateUser(username)
@@ -236,7 +254,8 @@ def deactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: 
         raise AccountConflict("Sie können Ihr eigenes Konto nicht deaktivieren.")
     if user.active:
         _change(runtime, connection, actor, user, "user.deactivate", {"active": False})
-        tokens.revoke_all(connection, user_id, runtime.now())
+        revoked = tokens.revoke_all(connection, user_id, runtime.now())
+        trail.tokens_revoked(runtime, connection, actor, user_id, revoked, "deaktiviert")
     return get_user(connection, user_id, _body_id(runtime, connection))
 
 
@@ -252,14 +271,19 @@ def reactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: 
 def set_roles(
     runtime: Runtime, connection: Connection, actor: Actor, user_id: int, roles: list[str]
 ) -> Any:
+    """The user's roles, replaced; nobody's own (409), and never ``admin`` together with a
+    controlling role (409, separation of duties).
+
+    Accounts that already combine them (made before the rule) keep their roles until
+    someone sets them: the check is on every change, and a change that leaves them combined,
+    even one that only repeats them, is refused, so the way out is to drop one side.
+    """
     _require_manager(actor)
     clean = _known_roles(roles)
     user = get_user(connection, user_id, _body_id(runtime, connection))
-    if user_id == actor.user_id and "admin" in user.roles and "admin" not in clean:
-        raise AccountConflict(
-            "Sie können sich die Rolle admin nicht selbst entziehen; "
-            "das muss ein anderer Administrator tun."
-        )
+    if user_id == actor.user_id:
+        raise OwnRoles()
+    _separated(clean)
     if sorted(user.roles) != clean:
         _change(runtime, connection, actor, user, "user.set_roles", {"roles": clean})
     return get_user(connection, user_id, _body_id(runtime, connection))
@@ -284,7 +308,8 @@ def set_temporary_password(
         {"password_hash": tokens.hash_password(password), "must_change_password": True},
         audited={"must_change_password": (user.must_change_password, True)},
     )
-    tokens.revoke_all(connection, user_id, runtime.now())
+    revoked = tokens.revoke_all(connection, user_id, runtime.now())
+    trail.tokens_revoked(runtime, connection, actor, user_id, revoked, "vorlaeufiges_passwort")
 
 
 def change_password(
@@ -292,18 +317,26 @@ def change_password(
     session: tokens.Session,
     old_password: str,
     new_password: str,
+    address: str,
 ) -> None:
     """The user's own new password; other sessions of the user end, this one goes on.
 
-    Verifying the old password runs outside any transaction (argon2 takes a quarter
-    second; SQLite would hold its write lock for it).
+    Throttled like the login, on the same counters (name and client ``address``): a wrong
+    old password is a guess at the same secret, so it counts as a failed login, and while
+    locked even the right one is refused (429). Verifying the old password runs outside any
+    transaction (argon2 takes a quarter second; SQLite would hold its write lock for it).
     """
     user_id = session.actor.user_id
     assert user_id is not None
     with runtime.read() as connection:
         user = get_user(connection, user_id, _body_id(runtime, connection))
+    keys = login.keys(runtime, user.username, address)
+    login.wait_for(runtime, keys)
+    with runtime.read() as connection:
         found = tokens.credentials(connection, user.username, runtime.body_id)
     if not tokens.verify(found, old_password):
+        with runtime.write() as connection:
+            login.count_failure(runtime, connection, keys, user.username, user_id, "passwort")
         raise PasswordRejected("Das bisherige Passwort stimmt nicht.", field="old_password")
     check_policy(new_password, user.username, field="new_password")
     if new_password == old_password:
@@ -318,8 +351,11 @@ def change_password(
             connection,
             session.actor,
             user,
-            "user.change_password",
+            trail.PASSWORD_CHANGED,
             {"password_hash": new_hash, "must_change_password": False},
             audited={"must_change_password": (user.must_change_password, False)},
         )
-        tokens.revoke_all(connection, user_id, runtime.now(), keep_digest=session.token_digest)
+        login.forget_failures(connection, keys)
+        now = runtime.now()
+        revoked = tokens.revoke_all(connection, user_id, now, keep_digest=session.token_digest)
+        trail.tokens_revoked(runtime, connection, session.actor, user_id, revoked, "passwort")

@@ -9,11 +9,16 @@ never a delay: a sleeping worker would let an attacker tie up the server cheaply
 Names are counted whether or not the account exists, so that the lock-out itself tells
 nobody which logins exist. A successful login clears its account's counter, not its
 address's: one valid password must not reset an address that is guessing at others.
+
+Keys are HMAC-SHA-256 under the deployment's secret (``RATSFLOW_AUDIT_SALT``), not plain
+hashes: a typed name is often a real name or a password typed into the wrong field, and a
+plain SHA-256 of it is undone by trying a list of names.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,18 +57,20 @@ class Key:
     digest: str
 
 
-def keys_for(username: str, address: str, body: str) -> tuple[Key, Key]:
+def keys_for(username: str, address: str, body: str, secret: str) -> tuple[Key, Key]:
     """The account's key names the body (its slug): a login name is unique only within a
     body, and guessing at one city must not lock the same name at another. The address's
     key does not: one client guessing at several cities is one client guessing."""
     return (
-        Key(ACCOUNT, _digest(ACCOUNT, f"{body}\x00{username.casefold()}")),
-        Key(ADDRESS, _digest(ADDRESS, address)),
+        Key(ACCOUNT, salted(secret, ACCOUNT.scope, f"{body}\x00{username.casefold()}")),
+        Key(ADDRESS, salted(secret, ADDRESS.scope, address)),
     )
 
 
-def _digest(rule: Rule, value: str) -> str:
-    return hashlib.sha256(f"{rule.scope}\x00{value}".encode()).hexdigest()
+def salted(secret: str, scope: str, value: str) -> str:
+    """The keyed digest of a value that must not be kept readable (64 hex characters)."""
+    message = f"{scope}\x00{value}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def retry_after(connection: Connection, keys: Sequence[Key], now: datetime) -> int | None:
@@ -74,7 +81,11 @@ def retry_after(connection: Connection, keys: Sequence[Key], now: datetime) -> i
     return max(1, math.ceil((until - now).total_seconds()))
 
 
-def record_failure(connection: Connection, keys: Sequence[Key], now: datetime) -> None:
+def record_failure(
+    connection: Connection, keys: Sequence[Key], now: datetime
+) -> dict[str, datetime]:
+    """Counts a failure on every key; the scopes this failure locked, with the lock's end."""
+    locked: dict[str, datetime] = {}
     for key in keys:
         failures = repository.count_failure(
             connection, key.digest, key.rule.scope, now, key.rule.forget_after
@@ -82,9 +93,11 @@ def record_failure(connection: Connection, keys: Sequence[Key], now: datetime) -
         lock = key.rule.lock_for(failures)
         if lock is not None:
             repository.lock_key(connection, key.digest, now + lock)
+            locked[key.rule.scope] = now + lock
     # Keep the table as small as the recent past: every mistyped name would stay otherwise.
     oldest = now - max(k.rule.forget_after for k in keys)
     repository.forget_failures_before(connection, oldest, now)
+    return locked
 
 
 def clear(connection: Connection, key: Key) -> None:

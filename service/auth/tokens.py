@@ -105,6 +105,7 @@ def revoke_by_digest(connection: Connection, digest: str, now: datetime) -> None
 
 def revoke_all(
     connection: Connection, user_id: int, now: datetime, *, keep_digest: str | None = None
-) -> None:
-    """Revokes every live token of a user (but the one the caller is using, if named)."""
-    repository.revoke_tokens_of(connection, user_id, now, keep_digest=keep_digest)
+) -> int:
+    """Revokes every live token of a user (but the one the caller is using, if named);
+    how many were revoked (``trail.tokens_revoked`` records them)."""
+    return repository.revoke_tokens_of(connection, user_id, now, keep_digest=keep_digest)

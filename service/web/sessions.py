@@ -18,7 +18,6 @@ import hmac
 import secrets
 
 from fastapi import Request, Response
-from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.auth import tokens
@@ -94,12 +93,8 @@ def begin_session(runtime: Runtime, response: Response, token: str) -> None:
     response.delete_cookie(pre_session_cookie_name(runtime), path="/")
 
 
-def end_session(
-    runtime: Runtime, connection: Connection, request: Request, response: Response
-) -> None:
-    token = session_token(runtime, request)
-    if token:
-        tokens.revoke_by_digest(connection, tokens.token_digest(token), runtime.now())
+def end_session(runtime: Runtime, response: Response) -> None:
+    """The browser forgets its cookie; the token itself is revoked by ``login.sign_out``."""
     response.delete_cookie(session_cookie_name(runtime), path="/")
 
 

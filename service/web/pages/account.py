@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from service.auth.errors import LoginFailed, LoginThrottled, PasswordRejected
 from service.auth.login import login as login_with_password
+from service.auth.login import sign_out
 from service.auth.password_policy import MIN_LENGTH
 from service.auth.service import change_password as change_own_password
 from service.auth.service import get_user
@@ -55,7 +56,7 @@ def login(request: Request, form: PostedForm) -> Response:
     try:
         if not username:
             raise LoginFailed()
-        issued = login_with_password(runtime, username, password, address)
+        issued = login_with_password(runtime, username, password, address, how="web")
     except (LoginFailed, LoginThrottled) as exc:
         # One answer for an unknown user and a wrong password; a lock-out says how long.
         throttled = isinstance(exc, LoginThrottled)
@@ -77,8 +78,11 @@ def login(request: Request, form: PostedForm) -> Response:
 def logout(request: Request, form: PostedForm) -> Response:
     runtime = runtime_of(request)
     response = redirect("/")
-    with runtime.write() as connection:
-        sessions.end_session(runtime, connection, request, response)
+    session = sessions.current_session(runtime, request)
+    if session is not None:
+        with runtime.write() as connection:
+            sign_out(runtime, connection, session, "web")
+    sessions.end_session(runtime, response)
     return response
 
 
@@ -119,10 +123,13 @@ def change_password(request: Request, form: PostedForm) -> Response:
         )
     session = sessions.current_session(runtime, request)
     assert session is not None  # signed_in() above answered otherwise
+    address = request.client.host if request.client else "unbekannt"
     try:
-        change_own_password(runtime, session, current, new)
-    except PasswordRejected as exc:
-        return _password_page(
-            request, 422, error="Das Passwort wurde nicht geändert.", problems=[exc.detail]
+        change_own_password(runtime, session, current, new, address)
+    except (PasswordRejected, LoginThrottled) as exc:
+        response = _password_page(
+            request, exc.status, error="Das Passwort wurde nicht geändert.", problems=[exc.detail]
         )
+        response.headers.update(exc.headers or {})
+        return response
     return _password_page(request, success="Ihr Passwort wurde geändert.")

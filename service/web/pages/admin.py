@@ -75,6 +75,7 @@ def create_user(request: Request, form: PostedForm) -> Response:
     password = form.get("passwort", "")
     roles = _roles(form)
     problems: dict[str, str] = {}
+    status = 422
     if not username or len(username) > 100 or any(c.isspace() for c in username):
         problems["benutzername"] = (
             "Bitte einen Benutzernamen ohne Leerzeichen angeben (höchstens 100 Zeichen)."
@@ -99,16 +100,17 @@ def create_user(request: Request, form: PostedForm) -> Response:
             explained = explain(exc)
             if explained is None:
                 raise
-            field = {"password": "passwort", "person_id": "person"}.get(
+            field = {"password": "passwort", "person_id": "person", "roles": "rollen"}.get(
                 getattr(exc, "field", None) or "", "benutzername"
             )
             problems[field] = explained.headline
+            status = explained.status
         else:
             return redirect(f"/verwaltung/benutzer/{user_id}?erledigt=angelegt")
     typed = {k: v for k, v in form.items() if k != "passwort"}
     return _overview(
         request,
-        422,
+        status,
         error="Der Benutzer wurde nicht angelegt.",
         problems=problems,
         typed=typed,

@@ -100,6 +100,9 @@ def test_user_add_explains_every_refusal_in_german_and_adds_nothing(
         (("a.d", "--role", "admin"), "", "Kein Passwort auf der Standardeingabe"),
         (("a.e", "--role", "admin"), "kurz\n", "mindestens 10 Zeichen"),
         (("a.f", "--role", "admin", "--person-id", "4711"), PASSWORD, "Person 4711 gibt es nicht"),
+        (("a.g", "--role", "admin"), "1234567890\n", "zu leicht zu erraten"),
+        (("a.h", "--role", "admin", "--role", "revision"), PASSWORD, "Funktionstrennung"),
+        (("a.i", "--role", "datenschutz", "--role", "admin"), PASSWORD, "Funktionstrennung"),
     ]
     for args, stdin, message in cases:
         result = ratsflow("user", "add", *args, input=stdin)
@@ -110,6 +113,26 @@ def test_user_add_explains_every_refusal_in_german_and_adds_nothing(
     missing = ratsflow("user", "deactivate", "niemand")
     assert missing.exit_code == 1
     assert "Benutzer „niemand“ wurde nicht gefunden." in missing.stderr
+
+
+def test_user_roles_keeps_admin_apart_from_datenschutz_and_revision(
+    cli_runtime: Runtime,
+) -> None:
+    """Issue 13, item 1 at the CLI: before, there was no ``user roles`` and nothing refused
+    ``admin`` with ``revision``; ``user list`` marks an account that combines them."""
+    assert ratsflow("user", "add", "k.pruef", "--role", "revision", input=PASSWORD).exit_code == 0
+    refused = ratsflow("user", "roles", "k.pruef", "--role", "revision", "--role", "admin")
+    assert refused.exit_code == 1 and "Funktionstrennung" in refused.stderr
+    done = ratsflow("user", "roles", "k.pruef", "--role", "revision", "--role", "kaemmerei")
+    assert done.exit_code == 0 and "kaemmerei, revision" in done.output
+    with cli_runtime.write() as c:  # an account made before the rule
+        c.execute(
+            repository.users.update()
+            .where(repository.users.c.username == "k.pruef")
+            .values(roles=["admin", "revision"])
+        )
+    listed = ratsflow("user", "list").output
+    assert "k.pruef" in listed and "Funktionstrennung" in listed
 
 
 def test_the_demo_has_one_login_per_role() -> None:

@@ -85,7 +85,11 @@ def test_wrong_user_and_wrong_password_look_alike_and_logout_revokes(
         assert_problem(response, 401, "nicht-angemeldet")
         assert response.headers["www-authenticate"] == "Bearer"
     assert_problem(client.get(f"{API}/measures", headers={"Authorization": "Bearer x"}), 401)
+    # Nothing changed but the sign-in trail (which snapshot leaves out): one
+    # auth.login_failed per refused password.
     assert snapshot(demo) == before
+    traced = [a for a in _actions(demo) if a.startswith("auth.")]
+    assert len(traced) >= 3 and set(traced) == {"auth.login_failed"}
 
     auth = login(client, "ag.leitung")
     detail = client.get(f"{API}/measures/{ids['M-09']}", headers=auth)
@@ -293,7 +297,7 @@ def test_a_temporary_password_opens_only_the_password_change(
 
     _assert_no_password_in_audit(demo, TEMPORARY, NEW_PASSWORD, "kurz")
     actions = _actions(demo)
-    assert "user.set_temporary_password" in actions and "user.change_password" in actions
+    assert "user.set_temporary_password" in actions and "auth.password_changed" in actions
 
 
 def test_everyone_can_change_their_password_and_other_sessions_end(
@@ -464,7 +468,8 @@ def test_deputies_are_named_checked_and_withdrawn(client: TestClient, demo: Runt
     assert_problem(client.delete(f"{url}/{made['id']}", headers=member), 404)
     assert client.get(url, headers=member).json() == []
     assert client.get(f"{API}/users/me", headers=lead).json()["acts_for"] == []
-    assert _actions(demo)[-2:] == ["deputyship.create", "deputyship.withdraw"]
+    changes = [a for a in _actions(demo) if not a.startswith("auth.")]
+    assert changes[-2:] == ["deputyship.create", "deputyship.withdraw"]
 
 
 # --- helpers -------------------------------------------------------------------------------

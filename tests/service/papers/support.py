@@ -43,9 +43,13 @@ def trace(runtime: Runtime, paper_id: int, measure_ids: list[int]) -> Trace:
         return Trace(
             states=tuple((r.state, r.version) for r in rows),
             history=c.execute(select(func.count()).select_from(history)).scalar_one(),
-            # Reads are logged too; what must not change are the events that record changes.
+            # Reads and sign-ins are logged too; what must not change are the events that
+            # record changes.
             audit_events=c.execute(
-                select(func.count()).where(audit_events.c.action.not_like("%.read"))
+                select(func.count()).where(
+                    audit_events.c.action.not_like("%.read"),
+                    audit_events.c.action.not_like("auth.%"),
+                )
             ).scalar_one(),
             votes=c.execute(select(func.count()).select_from(votes)).scalar_one(),
         )
