@@ -12,11 +12,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from service.auth import tokens
+from service.config import get_settings
 from service.demo.service import load_demo
 from service.main import create_app
 from service.runtime import Runtime
-from tests.conftest import DEMO_NOW, FakeClock
+from tests.conftest import CHAIN_KEY, DEMO_NOW, FakeClock
 from tests.service.browser import browser
+from tests.service.cli_calls import FAST_HASHER
 
 
 @pytest.fixture
@@ -38,3 +41,16 @@ def anonymous(demo: Runtime) -> Iterator[TestClient]:
     """The web, as a visitor who has not signed in."""
     with browser(demo) as web:
         yield web
+
+
+@pytest.fixture
+def cli_runtime(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
+    """The commands read ``RATSFLOW_DATABASE_URL`` like in production: the test's database."""
+    monkeypatch.setenv("RATSFLOW_DATABASE_URL", runtime.settings.database_url)
+    monkeypatch.setenv("RATSFLOW_CHAIN_KEY", CHAIN_KEY)
+    monkeypatch.setattr(tokens, "hasher", lambda: FAST_HASHER)
+    get_settings.cache_clear()
+    try:
+        yield runtime
+    finally:
+        get_settings.cache_clear()

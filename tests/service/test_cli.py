@@ -12,12 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
 
-from service.cli import app
 from service.config import get_settings
 from tests.conftest import CHAIN_KEY
+from tests.service.cli_calls import ok, ratsflow
 
 
 @pytest.fixture
@@ -36,17 +34,6 @@ def cli_database(
         yield url
     finally:
         get_settings.cache_clear()
-
-
-def ratsflow(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
-
-
-def ok(*args: str) -> Result:
-    result = ratsflow(*args)
-    assert result.exit_code == 0, (args, result.output, result.exception)
-    assert "Traceback" not in result.output
-    return result
 
 
 def test_upgrade_demo_list_fire_history_verify(cli_database: str) -> None:

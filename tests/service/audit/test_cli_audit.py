@@ -7,30 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from sqlalchemy import create_engine, text
-from typer.testing import CliRunner
 
 from service.audit.search import ERASED
-from service.cli import app
 from service.config import get_settings
 from service.measures.service import fire
 from service.runtime import Runtime
 from tests import factories as make
 from tests.conftest import CHAIN_KEY
+from tests.service.cli_calls import ok, ratsflow
 
 ERIKA = ("Erika", "Mustermann", "erika.mustermann@aschersleben.de", "emustermann")
-
-
-def ratsflow(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
-
-
-def ok(*args: str) -> Result:
-    result = ratsflow(*args)
-    assert result.exit_code == 0, (args, result.output, result.exception)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

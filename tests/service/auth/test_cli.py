@@ -6,45 +6,16 @@ scripted case (``echo … | ratsflow user add``) the password is read from.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from click.testing import Result
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from service.audit.models import AuditDetail, AuditEvent
 from service.auth import repository, tokens
-from service.cli import app
-from service.config import get_settings
 from service.demo import data
 from service.runtime import Runtime
-from tests.conftest import CHAIN_KEY
+from tests.service.cli_calls import ratsflow
 from workflow.spec import KNOWN_ROLES
 
 PASSWORD = "Marktplatz-Aschersleben-1"
-_FAST = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
-
-
-@pytest.fixture
-def cli_runtime(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
-    """The commands read ``RATSFLOW_DATABASE_URL`` like in production: the test's database."""
-    monkeypatch.setenv("RATSFLOW_DATABASE_URL", runtime.settings.database_url)
-    monkeypatch.setenv("RATSFLOW_CHAIN_KEY", CHAIN_KEY)
-    monkeypatch.setattr(tokens, "hasher", lambda: _FAST)
-    get_settings.cache_clear()
-    try:
-        yield runtime
-    finally:
-        get_settings.cache_clear()
-
-
-def ratsflow(*args: str, input: str | None = None) -> Result:
-    result = CliRunner().invoke(app, list(args), input=input)
-    assert "Traceback" not in result.output
-    return result
 
 
 def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(

@@ -4,47 +4,27 @@ audited), adds a login to it, and verifies and signs that body's chain alone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import select
-from typer.testing import CliRunner
 
 from service.audit.models import AuditEvent
 from service.auth import tokens
-from service.cli import app
 from service.config import get_settings
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY
+from tests.service.cli_calls import ratsflow
 
 PASSWORD = "Marktplatz-Hecklingen-1"
 events = AuditEvent.__table__  # type: ignore[attr-defined]
-_FAST = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
 
 
 @pytest.fixture
-def operator(
-    runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Runtime]:
-    monkeypatch.setenv("RATSFLOW_DATABASE_URL", runtime.settings.database_url)
-    monkeypatch.setenv("RATSFLOW_CHAIN_KEY", CHAIN_KEY)
+def operator(cli_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Runtime:
     monkeypatch.setenv("RATSFLOW_AUDIT_SIGNING_KEY", str(tmp_path / "keys" / "audit.key"))
-    monkeypatch.setattr(tokens, "hasher", lambda: _FAST)
     get_settings.cache_clear()
-    try:
-        yield runtime
-    finally:
-        get_settings.cache_clear()
-
-
-def ratsflow(*args: str, input: str | None = None) -> Result:
-    result = CliRunner().invoke(app, list(args), input=input)
-    assert "Traceback" not in result.output
-    return result
+    return cli_runtime
 
 
 def test_an_operator_adds_a_body_with_its_own_chain_key_and_login(

@@ -13,13 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
 
-from service.cli import app
 from service.config import get_settings
 from service.demo import data
 from tests.conftest import CHAIN_KEY
+from tests.service.cli_calls import ratsflow
 
 OPEN = [m for m in data.MEASURES if not m.finished] + [data.DRAFT]
 
@@ -33,10 +31,6 @@ def demo_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
         yield database_url
     finally:
         get_settings.cache_clear()
-
-
-def ratsflow(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
 
 
 def pdf_text(path: Path) -> str:
