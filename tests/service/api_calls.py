@@ -92,3 +92,13 @@ def fire(
 ) -> httpx.Response:
     body = {"event": event, "version": version, **extra}
     return client.post(f"{API}/measures/{measure_id}/transitions", json=body, headers=auth or {})
+
+
+def from_address(client: TestClient, host: str) -> TestClient:
+    """Another client on the same app, calling from ``host``."""
+    return TestClient(client.app, raise_server_exceptions=False, client=(host, 40000))
+
+
+def attempt(client: TestClient, username: str, password: str) -> httpx.Response:
+    """A sign-in at the API with a password, right or wrong."""
+    return client.post(f"{API}/auth/token", data={"username": username, "password": password})

@@ -19,7 +19,16 @@ from service.audit.verify import verify_chain
 from service.demo.service import DEMO_PASSWORD
 from service.runtime import Runtime
 from tests.conftest import FakeClock
-from tests.service.api_calls import API, assert_problem, fire, login, measure_ids, snapshot
+from tests.service.api_calls import (
+    API,
+    assert_problem,
+    attempt,
+    fire,
+    from_address,
+    login,
+    measure_ids,
+    snapshot,
+)
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 audit_details = AuditDetail.__table__  # type: ignore[attr-defined]
@@ -30,15 +39,6 @@ TEMPORARY = "vorlaeufig-1234"
 @pytest.fixture
 def on_demo_city() -> bool:
     return True
-
-
-def from_address(client: TestClient, host: str) -> TestClient:
-    """Another client on the same app, calling from ``host``."""
-    return TestClient(client.app, raise_server_exceptions=False, client=(host, 40000))
-
-
-def attempt(client: TestClient, username: str, password: str) -> httpx.Response:
-    return client.post(f"{API}/auth/token", data={"username": username, "password": password})
 
 
 def bearer(response: httpx.Response) -> dict[str, str]:

@@ -25,7 +25,7 @@ from service.auth.models import LoginThrottle
 from service.demo.service import DEMO_PASSWORD
 from service.runtime import Runtime
 from tests.conftest import FakeClock
-from tests.service.api_calls import API, assert_problem, login
+from tests.service.api_calls import API, assert_problem, attempt, from_address, login
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 audit_details = AuditDetail.__table__  # type: ignore[attr-defined]
@@ -36,14 +36,6 @@ STRONG = "Leuchtturm-Kaffee-Regen-7"
 @pytest.fixture
 def on_demo_city() -> bool:
     return True
-
-
-def from_address(client: TestClient, host: str) -> TestClient:
-    return TestClient(client.app, raise_server_exceptions=False, client=(host, 40000))
-
-
-def attempt(client: TestClient, username: str, password: str) -> httpx.Response:
-    return client.post(f"{API}/auth/token", data={"username": username, "password": password})
 
 
 def user_id(client: TestClient, admin: dict[str, str], username: str) -> int:
