@@ -8,7 +8,7 @@ claimed again when the lease lapsed and crashed again, without end.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -22,7 +22,7 @@ from service.outbox.service import Mail, enqueue
 from service.runtime import Runtime
 from tests import factories
 from tests.service.scheduler.conftest import Inbox
-from tests.service.scheduler.helpers import rows
+from tests.service.scheduler.helpers import reminder_mail, rows
 
 POISON = "Gremium\r\nBcc: x@example.org"
 
@@ -30,24 +30,6 @@ POISON = "Gremium\r\nBcc: x@example.org"
 @pytest.fixture
 def on_demo_city() -> bool:
     return False
-
-
-def _mail(key: str, *, to: str = "julia@aschersleben.example", subject: str = "Erinnerung") -> Mail:
-    return Mail(
-        reminder_key=key,
-        kind="frist_erinnerung",
-        recipient_email=to,
-        subject=subject,
-        context={
-            "anrede": "Guten Tag Julia Neumann,",
-            "vertretung": None,
-            "frist": "Prüfung in der AG abschließen",
-            "gegenstand": "die Maßnahme M-01 „Einführung der E-Akte“",
-            "faellig": datetime(2024, 2, 19, 8, 0, tzinfo=UTC),
-            "tage": 7,
-            "link": "https://ratsflow.aschersleben.example/massnahmen/1",
-        },
-    )
 
 
 def _enqueue(rt: Runtime, *mails: Mail) -> None:
@@ -65,8 +47,8 @@ def test_a_refused_header_does_not_hold_up_the_batch(rt: Runtime, inbox: Inbox) 
     the poison is a dead letter with its reason, and the next run has nothing left to do."""
     _enqueue(
         rt,
-        _mail("poison", to=f"a@example.org\r\nBcc: {'x@example.org'}"),
-        _mail("healthy"),
+        reminder_mail("poison", to=f"a@example.org\r\nBcc: {'x@example.org'}"),
+        reminder_mail("healthy"),
     )
     result = dispatch_batch(rt)
     assert (result.sent, result.failed) == (1, 1)
@@ -120,7 +102,7 @@ def test_every_line_break_the_mail_library_knows_is_taken_out_of_the_subject(
     inbox: Inbox,
     separator: str,
 ) -> None:
-    _enqueue(rt, _mail("k1", subject=f"Einladung: Gremium{separator}X"))
+    _enqueue(rt, reminder_mail("k1", subject=f"Einladung: Gremium{separator}X"))
     assert dispatch(rt).sent == 1
     assert inbox.messages[0]["Subject"] == "Einladung: Gremium X"
 
@@ -138,7 +120,7 @@ def test_an_unexpected_error_of_one_message_does_not_stop_the_batch(
         send(session, message)  # type: ignore[arg-type]
 
     monkeypatch.setattr(SmtpSession, "send", failing_once)
-    _enqueue(rt, _mail("first"), _mail("second"))
+    _enqueue(rt, reminder_mail("first"), reminder_mail("second"))
     assert dispatch_batch(rt).sent == 1
     assert _status(rt) == {"first": "failed", "second": "sent"}
     assert "RuntimeError" in next(r for r in rows(rt) if r.reminder_key == "first").last_error
@@ -159,14 +141,14 @@ def test_a_message_claimed_too_often_becomes_a_dead_letter(rt: Runtime, inbox: I
     claimed every ten minutes, for ever). A message due later is not held up by it."""
     rt.settings.mail.mail_max_attempts = 3
     lease = timedelta(seconds=rt.settings.mail.mail_claim_lease_seconds)
-    _enqueue(rt, _mail("deadly"))
+    _enqueue(rt, reminder_mail("deadly"))
     for attempt in (1, 2, 3):
         with pytest.raises(Died):
             dispatch_batch(rt, _die)
         [row] = rows(rt)
         assert (row.status, row.attempts) == ("sending", attempt)
         rt.clock.advance(lease)  # type: ignore[attr-defined]
-    _enqueue(rt, _mail("later"))
+    _enqueue(rt, reminder_mail("later"))
     result = dispatch_batch(rt)
     assert (result.sent, result.failed) == (1, 0)
     assert _status(rt) == {"deadly": "failed", "later": "sent"}

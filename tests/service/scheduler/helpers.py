@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from service.measures.service import fire
 from service.outbox.models import OutboxMessage
+from service.outbox.service import Mail
 from service.runtime import Runtime
 from tests import factories
 
@@ -52,3 +53,27 @@ def submitted_measure(runtime: Runtime, responsible: int, at: datetime) -> int:
 def rows(runtime: Runtime) -> list[Any]:
     with runtime.read() as c:
         return list(c.execute(select(outbox).order_by(outbox.c.id)))
+
+
+def reminder_mail(
+    key: str,
+    *,
+    to: str = "julia@aschersleben.example",
+    subject: str = "Erinnerung: Prüfung in der AG abschließen – M-01 bis 19.02.2024",
+) -> Mail:
+    """A deadline reminder about M-01 as the sweep writes it, under ``key``."""
+    return Mail(
+        reminder_key=key,
+        kind="frist_erinnerung",
+        recipient_email=to,
+        subject=subject,
+        context={
+            "anrede": "Guten Tag Julia Neumann,",
+            "vertretung": None,
+            "frist": "Prüfung in der AG abschließen",
+            "gegenstand": "die Maßnahme M-01 „Einführung der E-Akte“",
+            "faellig": datetime(2024, 2, 19, 8, 0, tzinfo=UTC),
+            "tage": 7,
+            "link": "https://ratsflow.aschersleben.example/massnahmen/1",
+        },
+    )

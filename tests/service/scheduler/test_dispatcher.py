@@ -11,34 +11,16 @@ from service.actor import SYSTEM
 from service.cli import app
 from service.config import get_settings
 from service.outbox.dispatcher import dispatch
-from service.outbox.service import Mail, NotRetryable, enqueue, message_id_for, retry
+from service.outbox.service import NotRetryable, enqueue, message_id_for, retry
 from service.runtime import Runtime
 from tests.service.scheduler.conftest import Inbox
-from tests.service.scheduler.helpers import rows
-
-
-def _mail(key: str) -> Mail:
-    return Mail(
-        reminder_key=key,
-        kind="frist_erinnerung",
-        recipient_email="julia@aschersleben.example",
-        subject="Erinnerung: Prüfung in der AG abschließen – M-01 bis 19.02.2024",
-        context={
-            "anrede": "Guten Tag Julia Neumann,",
-            "vertretung": None,
-            "frist": "Prüfung in der AG abschließen",
-            "gegenstand": "die Maßnahme M-01 „Einführung der E-Akte“",
-            "faellig": datetime(2024, 2, 19, 8, 0, tzinfo=UTC),
-            "tage": 7,
-            "link": "https://ratsflow.aschersleben.example/massnahmen/1",
-        },
-    )
+from tests.service.scheduler.helpers import reminder_mail, rows
 
 
 def _enqueue(rt: Runtime, *keys: str) -> None:
     with rt.write() as c:
         for key in keys:
-            enqueue(rt, c, _mail(key))
+            enqueue(rt, c, reminder_mail(key))
 
 
 def test_a_german_mail_in_text_and_html_with_a_stable_message_id(rt: Runtime, inbox: Inbox) -> None:
