@@ -14,11 +14,6 @@ the public paper with its votes.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,58 +23,20 @@ import httpx
 import pytest
 
 from service.demo.service import DEMO_PASSWORD
-
-RATSFLOW = str(Path(sys.executable).parent / "ratsflow")
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.service.serving import environment, ratsflow, serving
 
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[httpx.Client]:
-    env = {
-        **os.environ,
-        "RATSFLOW_DATABASE_URL": database_url,
-        "RATSFLOW_CHAIN_KEY": "aschersleben",
-        "RATSFLOW_SCHEDULER": "off",
-    }
+    env = environment(database_url)
     for command in (["db", "upgrade"], ["demo", "load", "--city-only"]):
-        done = subprocess.run(
-            [RATSFLOW, *command], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
-        )
+        done = ratsflow(env, *command)
         assert done.returncode == 0, done.stdout + done.stderr
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [RATSFLOW, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, (tmp_path / "server.log").read_text()
-            assert time.monotonic() < deadline, "ratsflow serve wurde nicht bereit"
-            time.sleep(0.1)  # polling a starting process, not timing a result
-        with httpx.Client(base_url=f"{base}/api/v1", timeout=30) as client:
-            yield client
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with (
+        serving(env, tmp_path / "server.log") as running,
+        httpx.Client(base_url=f"{running.base}/api/v1", timeout=30) as client,
+    ):
+        yield client
 
 
 def login(client: httpx.Client, username: str) -> dict[str, str]:
