@@ -24,19 +24,23 @@ SCOPE_KEY = "ratsflow.body"
 def body_runtime(root: Runtime, scope: Any) -> Runtime:
     """The runtime of the body the request addresses (the root's when none is named).
 
-    The host name is looked up here, on the first use of the database in a request, and
-    remembered per host: a body given a host while the service runs is found after a
-    restart."""
+    The registered host names are read once per process (a handful of rows), so a request
+    with an unknown Host header costs no query and leaves nothing behind: a body given a
+    host while the service runs is found after a restart."""
     slug = scope.get(SCOPE_KEY)
     if slug is None:
         host = _host(scope)
-        known: dict[str, str | None] = root.__dict__.setdefault("_host_bodies", {})
-        if host is not None and host not in known:
-            with root.read() as connection:
-                found = bodies.profile_by_host(connection, host)
-            known[host] = found.slug if found else None
-        slug = known.get(host) if host is not None else None
+        slug = _registered_hosts(root).get(host) if host is not None else None
     return root.for_body(slug) if slug else root
+
+
+def _registered_hosts(root: Runtime) -> dict[str, str]:
+    hosts: dict[str, str] | None = root.__dict__.get("_host_bodies")
+    if hosts is None:
+        with root.read() as connection:
+            hosts = {b.host: b.slug for b in bodies.all_profiles(connection) if b.host}
+        root.__dict__["_host_bodies"] = hosts
+    return hosts
 
 
 class BodyAddressing:
@@ -59,10 +63,15 @@ class BodyAddressing:
         await self.app(scope, receive, send)
 
     def _known(self, root: Runtime, slug: str) -> bool:
-        try:
-            root.for_body(slug).body  # noqa: B018  (reads and caches the body)
-        except NotFound:
-            return False
+        # Asked before a view is made: a path naming no body leaves nothing behind (the
+        # views of existing bodies are kept; an unknown slug costs one indexed query).
+        if slug == root.settings.chain_key or slug in root.__dict__.get("_body_views", {}):
+            return True
+        with root.read() as connection:
+            try:
+                bodies.profile(connection, slug)
+            except NotFound:
+                return False
         return True
 
 
