@@ -76,6 +76,11 @@ class Runtime:
     def body_id(self) -> int:
         return self.body.id
 
+    def body_id_in(self, connection: Connection) -> int:
+        """The body's id read in the caller's transaction: a write's own transaction may just
+        have created the body, which ``body_id`` (its own read) would not yet see."""
+        return bodies.current_body_id(connection, self.chain_key)
+
     def forget_body(self) -> None:
         self.__dict__.pop("body", None)
 

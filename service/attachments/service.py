@@ -26,7 +26,6 @@ from service.attachments import repository
 from service.attachments.detect import detect, fitting_name
 from service.audit.repository import lock_chain
 from service.audit.service import log_read, record
-from service.bodies.service import current_body_id
 from service.errors import AccessDenied, NotFound
 from service.measures import service as measures
 from service.papers import service as papers
@@ -63,7 +62,7 @@ def visible_owner(
     runtime: Runtime, connection: Connection, actor: Actor | None, owner_type: str, owner_id: int
 ) -> Any:
     """The owner if it is the body's and ``actor`` may see it; else it looks missing."""
-    item = owner(connection, owner_type, owner_id, measures.body_of(runtime, connection))
+    item = owner(connection, owner_type, owner_id, runtime.body_id_in(connection))
     if actor != SYSTEM and not access.may_see(actor, item):
         raise NotFound(OWNER_LABELS[owner_type], owner_id)
     return item
@@ -117,7 +116,7 @@ def attach(
         "uploaded_by": actor.user_id,
         "uploaded_at": runtime.now(),
     }
-    body_id = current_body_id(connection, runtime.chain_key)
+    body_id = runtime.body_id_in(connection)
     attachment_id = insert_audited(
         connection,
         runtime.chain_key,

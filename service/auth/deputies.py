@@ -20,7 +20,6 @@ from service.access import holds
 from service.actor import SYSTEM, Actor
 from service.auth import repository
 from service.auth.errors import InvalidDeputy
-from service.bodies.service import current_body_id
 from service.errors import AccessDenied, NotFound
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
@@ -78,7 +77,7 @@ def name_deputy(
     ends_on: date,
 ) -> int:
     _require_for(actor, user_id)
-    body_id = current_body_id(connection, runtime.chain_key)
+    body_id = runtime.body_id_in(connection)
     absent = repository.absent_user(connection, user_id, body_id)
     if absent is None:
         raise NotFound("Benutzer", user_id)
@@ -132,10 +131,7 @@ def withdraw(
 ) -> None:
     """Ends a deputyship at once; the row stays, so the record of who stood in remains."""
     _require_for(actor, user_id)
-    if (
-        repository.absent_user(connection, user_id, current_body_id(connection, runtime.chain_key))
-        is None
-    ):
+    if repository.absent_user(connection, user_id, runtime.body_id_in(connection)) is None:
         raise NotFound("Vertretung", deputyship_id)
     now = runtime.now()
     withdrawn = update_audited(

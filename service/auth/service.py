@@ -29,7 +29,6 @@ from service.auth.errors import (
     UnknownRole,
 )
 from service.auth.password_policy import check_policy
-from service.bodies.service import current_body_id
 from service.config import get_settings
 from service.errors import NotFound, ServiceError
 from service.records import insert_audited, update_audited
@@ -62,7 +61,7 @@ def _separated(roles: list[str]) -> None:
 
 def _body_id(runtime: Runtime, connection: Connection) -> int:
     # Inside a write: the body may have been created in this very transaction.
-    return current_body_id(connection, runtime.chain_key)
+    return runtime.body_id_in(connection)
 
 
 def _require_manager(actor: Actor) -> None:
@@ -85,7 +84,7 @@ def create_user(
     _require_manager(actor)
     clean_roles = _known_roles(roles)
     _separated(clean_roles)
-    body_id = current_body_id(connection, runtime.chain_key)
+    body_id = runtime.body_id_in(connection)
     if repository.user_id_named(connection, username, body_id) is not None:
         raise DuplicateUser(username)
     if person_id is not None and not repository.person_exists(connection, person_id, body_id):

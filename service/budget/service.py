@@ -157,7 +157,7 @@ def update_line(
     line_id: int,
     changes: Mapping[str, Any],
 ) -> None:
-    line = get_line(connection, line_id, measures.body_of(runtime, connection))
+    line = get_line(connection, line_id, runtime.body_id_in(connection))
     measures.visible_measure(runtime, connection, actor, line.measure_id)
     _check(changes)
     access.require_budget_fields(actor, set(changes))
@@ -183,7 +183,7 @@ def import_spent(
     """Books the spent amounts of a CSV file: (rows, updated, unchanged). Every row is
     checked first; all of them are written, in the caller's transaction, or none."""
     access.require(actor, "budget.spend")
-    body_id = measures.body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     rows = csv_import.parse(connection, content, body_id)
     updated = unchanged = 0
     for row in rows:

@@ -14,7 +14,7 @@ from service.actor import Actor
 from service.audit.service import record
 from service.committees import repository
 from service.committees.meetings import get_meeting
-from service.committees.service import body_of, invalid, voting_member_ids
+from service.committees.service import invalid, voting_member_ids
 from service.runtime import Runtime
 from workflow.calendar import to_local
 
@@ -81,7 +81,7 @@ def record_attendance(
 ) -> None:
     """Replaces the meeting's attendance list as a whole (the Sitzungsdienst's sheet)."""
     access.require(actor, "meeting.manage")
-    body_id = body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     meeting = get_meeting(connection, body_id, meeting_id)
     people = [p for p, _ in entries]
     duplicates = sorted({p for p in people if people.count(p) > 1})

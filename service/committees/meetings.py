@@ -12,9 +12,8 @@ from sqlalchemy.engine import Connection
 
 from service import access, texts
 from service.actor import Actor
-from service.bodies.service import current_body_id
 from service.committees import repository
-from service.committees.service import body_of, get_committee_or_none, invalid
+from service.committees.service import get_committee_or_none, invalid
 from service.errors import Conflict, NotFound
 from service.records import create_row, update_audited
 from service.runtime import Runtime
@@ -31,7 +30,7 @@ AGENDA_TEXTS = {
 
 def insert_meeting(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     """Stores a meeting as given; checks nothing."""
-    values.setdefault("body_id", current_body_id(connection, runtime.chain_key))
+    values.setdefault("body_id", runtime.body_id_in(connection))
     return create_row(runtime, connection, actor, repository.meetings, "meeting", values)
 
 
@@ -46,7 +45,7 @@ def new_meeting(
 ) -> int:
     access.require(actor, "meeting.manage")
     texts.check("sitzung", MEETING_TEXTS, {"location": location})
-    body_id = body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     if get_committee_or_none(connection, body_id, committee_id) is None:
         raise invalid("committee_id", "Gremium", f"Gremium {committee_id} gibt es nicht.")
     return insert_meeting(
@@ -77,7 +76,7 @@ def visible_meeting(
 ) -> Any:
     """The meeting, if this caller may see it; one they may not see (another body's among
     them) does not exist for them."""
-    row = get_meeting(connection, body_of(runtime, connection), meeting_id)
+    row = get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     if not access.may_see_meeting(actor, row.committee_kind):
         raise NotFound("Sitzung", meeting_id)
     return row
@@ -90,14 +89,16 @@ def page_meetings(
     only)."""
     internal = access.holds(actor, "meeting.read_internal")
     kinds = None if internal else access.PUBLIC_COMMITTEE_KINDS
-    return repository.page_meetings(connection, body_of(runtime, connection), kinds=kinds, **kwargs)
+    return repository.page_meetings(
+        connection, runtime.body_id_in(connection), kinds=kinds, **kwargs
+    )
 
 
 def edit_meeting(
     runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int, **values: Any
 ) -> None:
     access.require(actor, "meeting.manage")
-    get_meeting(connection, body_of(runtime, connection), meeting_id)
+    get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     texts.check("sitzung", MEETING_TEXTS, values)
     update_audited(
         connection,
@@ -132,7 +133,7 @@ def add_agenda_item(
     part: the public agenda would otherwise announce what the council keeps confidential.
     """
     access.require(actor, "meeting.manage")
-    body_id = body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     meeting = get_meeting(connection, body_id, meeting_id)
     if paper_id is not None:
         # Another body's paper is refused as a wrong id is.

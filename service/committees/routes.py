@@ -81,7 +81,7 @@ def list_committees(
     order = keyset.parse_sort(sort, ("id", "name"))
     rows = service.page_committees(
         connection,
-        service.body_of(runtime, connection),
+        runtime.body_id_in(connection),
         kinds=None,
         kind=kind,
         sort=order,
@@ -122,7 +122,7 @@ def get_committee(
 
 
 def _committee(runtime: Runtime, connection: Connection, committee_id: int) -> Any:
-    return service.get_committee(connection, service.body_of(runtime, connection), committee_id)
+    return service.get_committee(connection, runtime.body_id_in(connection), committee_id)
 
 
 @router.patch(
@@ -196,7 +196,7 @@ def add_membership(
     membership_id = service.new_membership(
         runtime, connection, actor, committee_id, **body.model_dump()
     )
-    body_id = service.body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     return written_membership(connection, body_id, committee_id, membership_id)
 
 
@@ -218,7 +218,7 @@ def end_membership(
     service.end_membership(
         runtime, connection, actor, committee_id, membership_id, body.valid_until
     )
-    body_id = service.body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     return written_membership(connection, body_id, committee_id, membership_id)
 
 
@@ -229,7 +229,7 @@ def _written(
     runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int
 ) -> MeetingDetail:
     """The meeting as its writer sees it now, inside the write (whose audit event suffices)."""
-    meeting = meetings.get_meeting(connection, service.body_of(runtime, connection), meeting_id)
+    meeting = meetings.get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     return meeting_detail(reading.meeting_view(connection, actor, meeting))
 
 
@@ -381,5 +381,5 @@ def put_attendance(
 ) -> AttendanceList:
     entries = [(e.person_id, e.status) for e in body.entries]
     attendance.record_attendance(runtime, connection, actor, meeting_id, entries)
-    meeting = meetings.get_meeting(connection, service.body_of(runtime, connection), meeting_id)
+    meeting = meetings.get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     return attendance_out(reading.meeting_view(connection, actor, meeting, False, True))

@@ -17,7 +17,6 @@ from service.access import PUBLIC_COMMITTEE_KINDS
 from service.actor import Actor
 from service.audit.service import log_read
 from service.auth.errors import NotSignedIn
-from service.bodies.service import current_body_id
 from service.committees import repository
 from service.errors import Conflict, NotFound
 from service.keyset import Sort
@@ -54,11 +53,6 @@ def insert_membership(runtime: Runtime, connection: Connection, actor: Actor, **
     )
 
 
-def body_of(runtime: Runtime, connection: Connection) -> int:
-    """The runtime's body, read in the caller's transaction (so one created in it counts)."""
-    return current_body_id(connection, runtime.chain_key)
-
-
 def committee_by_slug(connection: Connection, body_id: int, slug: str) -> Any:
     """The body's committee with this slug (slugs are unique per body)."""
     return repository.committee_by_slug(connection, body_id, slug)
@@ -86,7 +80,7 @@ def committee_choices(runtime: Runtime, connection: Connection) -> list[Any]:
     public)."""
     return page_committees(
         connection,
-        body_of(runtime, connection),
+        runtime.body_id_in(connection),
         kinds=None,
         kind=None,
         sort=Sort("name"),
@@ -122,7 +116,7 @@ def _check_rules(rules: dict[str, Any]) -> None:
 def new_committee(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     access.require(actor, "committee.manage")
     texts.check("gremium", COMMITTEE_TEXTS, values)
-    body_id = body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     if repository.slug_taken(connection, body_id, values["slug"]):
         raise Conflict(
             "kurzname-vergeben",
@@ -138,7 +132,7 @@ def edit_committee(
     runtime: Runtime, connection: Connection, actor: Actor, committee_id: int, **values: Any
 ) -> None:
     access.require(actor, "committee.manage")
-    get_committee(connection, body_of(runtime, connection), committee_id)
+    get_committee(connection, runtime.body_id_in(connection), committee_id)
     texts.check("gremium", COMMITTEE_TEXTS, values)
     if "vote_rules" in values:
         _check_rules(values["vote_rules"] or {})
@@ -170,7 +164,7 @@ def new_membership(
     runtime: Runtime, connection: Connection, actor: Actor, committee_id: int, **values: Any
 ) -> int:
     access.require(actor, "committee.manage")
-    body_id = body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     get_committee(connection, body_id, committee_id)
     texts.check("gremium", MEMBERSHIP_TEXTS, values)
     person_id = values["person_id"]
@@ -200,7 +194,7 @@ def end_membership(
     valid_until: date,
 ) -> Any:
     access.require(actor, "committee.manage")
-    body_id = body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     row = get_membership(connection, body_id, committee_id, membership_id)
     if row.valid_until is not None:
         raise Conflict(
@@ -240,7 +234,7 @@ def read_memberships(
     data of a non-public body: only for staff. A read that shows a member the public would
     not see is logged (``committee.read``, naming the members shown).
     """
-    committee = get_committee(connection, body_of(runtime, connection), committee_id)
+    committee = get_committee(connection, runtime.body_id_in(connection), committee_id)
     if not access.may_see_committee_internals(actor, committee):
         if actor is None:
             raise NotSignedIn("Die Mitglieder dieses Gremiums sind nur angemeldet sichtbar.")

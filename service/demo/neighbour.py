@@ -152,7 +152,7 @@ def user_list() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 
 
 def _city(rt: Runtime, c: Connection) -> tuple[dict[str, int], dict[str, Actor]]:
-    body_id = bodies.current_body_id(c, rt.chain_key)
+    body_id = rt.body_id_in(c)
     password_hash = hash_password(DEMO_PASSWORD)
     people: dict[str, int] = {}
     users: dict[str, Actor] = {}
@@ -234,7 +234,7 @@ def _history(
         rt,
         c,
         lead,
-        body_id=bodies.current_body_id(c, rt.chain_key),
+        body_id=rt.body_id_in(c),
         title="Digitale Verwaltung Hecklingen",
         description="Erste Schritte der Stadt Hecklingen zur digitalen Verwaltung.",
         owner_person_id=people["haupt"],

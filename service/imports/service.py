@@ -99,7 +99,7 @@ def import_measures(
     dry_run: bool = False,
 ) -> ImportReport:
     require_importer(actor)
-    body_id = measures.body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     programme_id = resolve_programme(connection, programme, body_id)
     spec = runtime.registry.latest("massnahme").spec
     filename, table = source.filename, source.table

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import SYSTEM, Actor
 from service.audit.service import record
-from service.bodies.service import current_body_id, profile
+from service.bodies.service import profile
 from service.committees import meetings
 from service.runtime import Runtime
 from service.scheduler import recipients
@@ -81,7 +81,7 @@ def send_invitation(
     if actor != SYSTEM:
         access.require(actor, "meeting.manage")
     now = runtime.now()
-    body_id = current_body_id(connection, runtime.chain_key)
+    body_id = runtime.body_id_in(connection)
     meeting = meetings.get_meeting(connection, body_id, meeting_id)
     items = meetings.agenda(connection, meeting_id, public_only=False)
     day = to_local(meeting.starts_at).date()

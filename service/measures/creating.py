@@ -9,7 +9,6 @@ from sqlalchemy.engine import Connection
 
 from service import access, texts
 from service.actor import Actor
-from service.bodies.service import current_body_id
 from service.measures import rules
 from service.measures.models import Measure
 from service.records import insert_audited
@@ -52,7 +51,7 @@ def new_measure(
     rules.raise_problems(
         rules.reference_problems(
             connection,
-            body_id=current_body_id(connection, runtime.chain_key),
+            body_id=runtime.body_id_in(connection),
             programme_id=programme_id,
             code=code,
             responsible_person_id=responsible,
@@ -94,7 +93,7 @@ def insert_measure(
     }
     now = runtime.now()
     row = {
-        "body_id": current_body_id(connection, runtime.chain_key),
+        "body_id": runtime.body_id_in(connection),
         "programme_id": programme_id,
         "code": code,
         "title": title,

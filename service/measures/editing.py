@@ -11,7 +11,7 @@ from service import access, texts
 from service.actor import Actor
 from service.measures import rules
 from service.measures.models import Measure
-from service.measures.reading import body_of, get_measure
+from service.measures.reading import get_measure
 from service.records import update_audited
 from service.runtime import Runtime
 from workflow.errors import StaleVersion
@@ -34,7 +34,7 @@ def update_measure(
     The UPDATE is conditional on the version the caller read, so a concurrent edit or
     transition makes this one fail with 409 instead of being overwritten.
     """
-    body_id = body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     row = get_measure(connection, measure_id, body_id)
     engine = runtime.registry.engine(row.definition_name, row.definition_version)
     values = {k: changes[k] for k in EDITABLE_COLUMNS if k in changes}

@@ -10,7 +10,6 @@ from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import Actor
-from service.bodies.service import current_body_id
 from service.errors import AccessDenied, NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
@@ -33,7 +32,7 @@ def fire_by_user(
     """A step a user takes: the definition names the roles, ``access`` the own-item rule (an
     AG member acts only on measures they are responsible for or deputise for)."""
     row = lifecycle_repository.load_item(connection, "measure", measure_id)
-    if row is None or row.body_id != current_body_id(connection, runtime.chain_key):
+    if row is None or row.body_id != runtime.body_id_in(connection):
         raise NotFound("Maßnahme", measure_id)
     access.require_visible(actor, row, "Maßnahme", measure_id)
     acting = replace(actor, roles=access.transition_roles(actor, row))

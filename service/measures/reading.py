@@ -20,7 +20,6 @@ from service import access
 from service.actor import Actor
 from service.audit.service import log_read
 from service.auth.service import usernames
-from service.bodies.service import current_body_id
 from service.budget import repository as budget_repository
 from service.errors import NotFound
 from service.keyset import After
@@ -39,12 +38,6 @@ T = TypeVar("T")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def body_of(runtime: Runtime, connection: Connection) -> int:
-    """The id of the body the runtime acts for, read in the caller's transaction (a write's
-    own transaction may just have created the body)."""
-    return current_body_id(connection, runtime.chain_key)
-
-
 def get_measure(connection: Connection, measure_id: int, body_id: int | None = None) -> Any:
     """The row, for any caller: use cases check access on it, reads use ``visible_measure``.
     A measure of another body than ``body_id`` is not found, like a missing one; without
@@ -59,7 +52,7 @@ def visible_measure(
     runtime: Runtime, connection: Connection, actor: Actor | None, measure_id: int
 ) -> Any:
     """The measure of the runtime's body if ``actor`` may see it; else ``NotFound``."""
-    row = get_measure(connection, measure_id, body_of(runtime, connection))
+    row = get_measure(connection, measure_id, runtime.body_id_in(connection))
     access.require_visible(actor, row, "Maßnahme", measure_id)
     return row
 
@@ -227,7 +220,7 @@ def read_page(
     more than shown when another page follows (``keyset.next_cursor``)."""
     f = replace(f, public_only=access.public_only(actor))
     with runtime.read() as connection:
-        f = replace(f, body_id=body_of(runtime, connection))
+        f = replace(f, body_id=runtime.body_id_in(connection))
         rows = repository.page(
             connection, f, sort=sort, after=after, limit=limit + 1, now=runtime.now()
         )

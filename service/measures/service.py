@@ -24,7 +24,6 @@ from service.measures.overview import (
 )
 from service.measures.reading import (
     MeasureView,
-    body_of,
     export_measures,
     get_measure,
     list_measures,
@@ -49,7 +48,6 @@ __all__ = [
     "MeasureFilter",
     "MeasureView",
     "OverviewFilters",
-    "body_of",
     "export_measures",
     "fire",
     "fire_by_user",

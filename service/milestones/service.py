@@ -57,7 +57,7 @@ def update_milestone(
     milestone_id: int,
     changes: Mapping[str, Any],
 ) -> None:
-    milestone = get_milestone(connection, milestone_id, measures.body_of(runtime, connection))
+    milestone = get_milestone(connection, milestone_id, runtime.body_id_in(connection))
     measure = measures.visible_measure(runtime, connection, actor, milestone.measure_id)
     texts.check("meilenstein", TEXTS, changes)
     access.require_edit_milestones(actor, measure)

@@ -71,7 +71,7 @@ def enqueue(
     return repository.insert_once(
         connection,
         {
-            "body_id": current_body_id(connection, runtime.chain_key),
+            "body_id": runtime.body_id_in(connection),
             "reminder_key": mail.reminder_key,
             "kind": mail.kind,
             "entity_type": mail.entity_type,

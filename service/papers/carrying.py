@@ -12,7 +12,7 @@ from service.audit.service import record
 from service.errors import Conflict
 from service.lifecycle import repository as lifecycle_repository
 from service.papers import repository
-from service.papers.service import body_of, invalid, visible_paper
+from service.papers.service import invalid, visible_paper
 from service.runtime import Runtime
 
 # What a new paper usually carries: measures still before the committees.
@@ -57,7 +57,7 @@ def attach_measures(
         )
     wanted = list(dict.fromkeys(measure_ids))
     # Another body's measure is refused as a wrong id is: it does not exist here.
-    body_id = body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     found = {row.id: row for row in repository.measures_by_id(connection, body_id, wanted)}
     unknown = [m for m in wanted if m not in found]
     if unknown:

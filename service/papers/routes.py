@@ -57,7 +57,7 @@ SORT_TYPES: dict[str, type] = {"id": int, "reference": str, "created_at": dateti
 
 def _written(runtime: Runtime, connection: Connection, actor: Actor, paper_id: int) -> PaperDetail:
     """The paper as its writer sees it now, inside the write (whose audit event suffices)."""
-    row = service.get_paper(connection, paper_id, service.body_of(runtime, connection))
+    row = service.get_paper(connection, paper_id, runtime.body_id_in(connection))
     return detail_out(runtime, reading.paper_view(runtime, connection, actor, row))
 
 

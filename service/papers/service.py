@@ -14,7 +14,6 @@ from sqlalchemy.engine import Connection
 
 from service import access, texts
 from service.actor import Actor
-from service.bodies.service import current_body_id
 from service.errors import Conflict, NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
@@ -68,7 +67,7 @@ def new_paper(runtime: Runtime, connection: Connection, actor: Actor, **values: 
     access.require(actor, "paper.create")
     texts.check("vorlage", PAPER_TEXTS, values)
     reference = values["reference"]
-    body_id = current_body_id(connection, runtime.chain_key)
+    body_id = runtime.body_id_in(connection)
     if repository.reference_taken(connection, body_id, reference):
         raise Conflict(
             "drucksachennummer-vergeben",
@@ -77,11 +76,6 @@ def new_paper(runtime: Runtime, connection: Connection, actor: Actor, **values: 
         )
     values["body_id"] = body_id
     return insert_paper(runtime, connection, actor, **values)
-
-
-def body_of(runtime: Runtime, connection: Connection) -> int:
-    """The runtime's body, read in the caller's transaction (so one created in it counts)."""
-    return current_body_id(connection, runtime.chain_key)
 
 
 def get_paper(connection: Connection, paper_id: int, body_id: int | None = None) -> Any:
@@ -99,7 +93,7 @@ def visible_paper(
 ) -> Any:
     """The paper, if this caller may see it; one they may not see (another body's among
     them) does not exist for them."""
-    row = get_paper(connection, paper_id, body_of(runtime, connection))
+    row = get_paper(connection, paper_id, runtime.body_id_in(connection))
     if not access.may_see_paper(actor, row):
         raise NotFound("Vorlage", paper_id)
     return row
@@ -178,12 +172,12 @@ def page_papers(
     """A page of the body's papers this caller may see (the public: public papers only)."""
     public_only = not access.holds(actor, "paper.read_internal")
     return repository.page_papers(
-        connection, body_of(runtime, connection), public_only=public_only, **kwargs
+        connection, runtime.body_id_in(connection), public_only=public_only, **kwargs
     )
 
 
 def open_papers(runtime: Runtime, connection: Connection, limit: int) -> list[Any]:
     """The body's papers still before the committees, newest first: what an agenda item can
     treat."""
-    rows = repository.newest_papers(connection, body_of(runtime, connection), limit)
+    rows = repository.newest_papers(connection, runtime.body_id_in(connection), limit)
     return [p for p in rows if not is_final(runtime, p)]

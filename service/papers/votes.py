@@ -20,7 +20,7 @@ from service.committees import service as committees
 from service.errors import Conflict, NotFound, NotQuorate
 from service.lifecycle.service import Transitioned
 from service.papers import repository
-from service.papers.service import body_of, visible_paper
+from service.papers.service import visible_paper
 from service.records import insert_audited
 from service.runtime import Runtime
 from service.texts import TextRule
@@ -272,7 +272,7 @@ def record_agenda_vote(
     voting members present is asked, except for a unanimous vote (the quorum is stated).
     """
     access.require(actor, "vote.record")
-    meeting = meetings.get_meeting(connection, body_of(runtime, connection), meeting_id)
+    meeting = meetings.get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     items = meetings.agenda(connection, meeting_id, public_only=False)
     item = next((i for i in items if i.id == agenda_item_id), None)
     if item is None or item.consultation_id is None or item.consultation_result is not None:

@@ -56,7 +56,7 @@ def _summary(row: Any) -> PersonSummary:
 
 
 def _person(runtime: Runtime, connection: Connection, person_id: int) -> Any:
-    return service.get_person(connection, service.body_of(runtime, connection), person_id)
+    return service.get_person(connection, runtime.body_id_in(connection), person_id)
 
 
 def _detail(view: service.PersonView) -> PersonDetail:

@@ -20,7 +20,6 @@ from service.access import PUBLIC_COMMITTEE_KINDS, person_is_public
 from service.actor import Actor
 from service.audit.service import log_read
 from service.auth.errors import NotSignedIn
-from service.bodies.service import current_body_id
 from service.errors import Conflict, NotFound
 from service.people import repository
 from service.records import insert_audited, update_audited
@@ -60,11 +59,6 @@ def find_person(connection: Connection, body_id: int, given: str, family: str) -
     return repository.person_named(connection, body_id, given, family)
 
 
-def body_of(runtime: Runtime, connection: Connection) -> int:
-    """The runtime's body, read in the caller's transaction (so one created in it counts)."""
-    return current_body_id(connection, runtime.chain_key)
-
-
 def get_person(connection: Connection, body_id: int, person_id: int) -> Any:
     """The body's person; another body's is as missing as a wrong id."""
     row = repository.person(connection, body_id, person_id)
@@ -81,7 +75,7 @@ def persons_in_body(connection: Connection, body_id: int, person_ids: list[int])
 def new_person(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     access.require(actor, "person.manage")
     texts.check("person", PERSON_TEXTS, values)
-    values["body_id"] = body_of(runtime, connection)
+    values["body_id"] = runtime.body_id_in(connection)
     return insert_person(runtime, connection, actor, **values)
 
 
@@ -89,7 +83,7 @@ def edit_person(
     runtime: Runtime, connection: Connection, actor: Actor, person_id: int, **values: Any
 ) -> None:
     access.require(actor, "person.manage")
-    row = get_person(connection, body_of(runtime, connection), person_id)
+    row = get_person(connection, runtime.body_id_in(connection), person_id)
     if row.erased_at is not None:
         raise Conflict(
             "person-geloescht",
@@ -132,7 +126,7 @@ def read_person(
     public part, and for anyone else the same 401 whether or not the person exists (or
     belongs to another body, which counts as not existing)."""
     staff = access.holds(actor, "person.read")
-    row = repository.person(connection, body_of(runtime, connection), person_id)
+    row = repository.person(connection, runtime.body_id_in(connection), person_id)
     if staff and row is None:
         raise NotFound("Person", person_id)
     if not staff and (row is None or not _is_public(connection, row)):
@@ -156,7 +150,7 @@ def read_persons(
         kwargs["is_staff"] = None
     rows = repository.page_persons(
         connection,
-        body_of(runtime, connection),
+        runtime.body_id_in(connection),
         public_kinds=None if staff else PUBLIC_COMMITTEE_KINDS,
         limit=limit + 1,
         **kwargs,

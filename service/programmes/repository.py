@@ -44,9 +44,3 @@ def exists(connection: Connection, column: str, key: int, body_id: int) -> bool:
     table = REFERENCED[column]
     query = select(table.c.id).where(table.c.id == key, table.c.body_id == body_id)
     return connection.execute(query).first() is not None
-
-
-def body_id(connection: Connection, chain_key: str) -> int | None:
-    """The body (Körperschaft) of this installation: the one its audit chain is named for."""
-    query = select(bodies.c.id).order_by((bodies.c.slug != chain_key), bodies.c.id).limit(1)
-    return connection.execute(query).scalar()

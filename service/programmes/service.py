@@ -120,9 +120,7 @@ def create(
     access.require(actor, "programme.create")
     if given.get("owner_person_id") is None:
         given["owner_person_id"] = actor.person_id
-    body = repository.body_id(connection, runtime.chain_key)
-    if body is None:
-        raise NotFound("Körperschaft", runtime.chain_key)
+    body = runtime.body_id_in(connection)
     _check_references(connection, given, body)
     return insert_programme(runtime, connection, actor, body_id=body, **given)
 
@@ -139,7 +137,7 @@ def update(
     texts.check("arbeitspapier", TEXTS, changes)
     access.require(actor, "programme.edit")
     lock_chain(connection, runtime.chain_key)  # before the row lock, as on every write path
-    body_id = measures.body_of(runtime, connection)
+    body_id = runtime.body_id_in(connection)
     row = get(connection, programme_id, body_id, lock=True)
     if version is not None and version != version_of(row):
         raise StaleProgramme(programme_id)
