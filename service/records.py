@@ -23,6 +23,12 @@ from service.audit.service import created, record
 from service.runtime import Runtime
 
 
+def hold_chain(connection: Connection, chain_key: str) -> None:
+    """For a use case of several steps (a job's round of mails, say): the chain lock before
+    its first change, as the helpers below take it."""
+    lock_chain(connection, chain_key)
+
+
 def insert_audited(
     connection: Connection,
     chain_key: str,

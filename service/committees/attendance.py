@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import Actor
+from service.audit.repository import lock_chain
 from service.audit.service import record
 from service.committees import repository
 from service.committees.meetings import get_meeting
@@ -81,6 +82,8 @@ def record_attendance(
 ) -> None:
     """Replaces the meeting's attendance list as a whole (the Sitzungsdienst's sheet)."""
     access.require(actor, "meeting.manage")
+    # The chain lock before the first change: see service.records.
+    lock_chain(connection, runtime.chain_key)
     body_id = runtime.body_id_in(connection)
     meeting = get_meeting(connection, body_id, meeting_id)
     people = [p for p, _ in entries]

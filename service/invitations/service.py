@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import SYSTEM, Actor
+from service.audit.repository import lock_chain
 from service.audit.service import record
 from service.bodies.service import profile
 from service.committees import meetings
@@ -80,6 +81,8 @@ def send_invitation(
     """Invites every member of the meeting's day; the Sitzungsdienst's job (or the console's)."""
     if actor != SYSTEM:
         access.require(actor, "meeting.manage")
+    # The chain lock before the first change: see service.records.
+    lock_chain(connection, runtime.chain_key)
     now = runtime.now()
     body_id = runtime.body_id_in(connection)
     meeting = meetings.get_meeting(connection, body_id, meeting_id)

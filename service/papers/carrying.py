@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import Actor
+from service.audit.repository import lock_chain
 from service.audit.service import record
 from service.errors import Conflict
 from service.lifecycle import repository as lifecycle_repository
@@ -46,6 +47,8 @@ def attach_measures(
     added later would be decided without having been put before them.
     """
     access.require(actor, "paper.carry_measures")
+    # The chain lock before the first change: see service.records.
+    lock_chain(connection, runtime.chain_key)
     paper = visible_paper(runtime, connection, actor, paper_id)
     spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
     if paper.state != spec.initial:

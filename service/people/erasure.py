@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 
 from service import db
 from service.actor import SYSTEM, Actor
+from service.audit.repository import lock_chain
 from service.audit.service import erase_values_of, record
 from service.auth.service import pseudonymise_logins_of
 from service.bodies.service import current_body_id
@@ -84,6 +85,8 @@ def erase_person(
 ) -> Erasure:
     """On the owner connection (detail rows refuse every other change); only a person of
     the body whose chain ``chain_key`` names: another body's is as missing as a wrong id."""
+    # The chain lock before the first change: see service.records.
+    lock_chain(connection, chain_key)
     body_id = current_body_id(connection, chain_key)
     before = repository.person(connection, body_id, person_id)
     if before is None or not repository.erase(connection, body_id, person_id, now):

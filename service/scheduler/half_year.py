@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from service.records import hold_chain
 from service.runtime import Runtime
 from service.scheduler import recipients
 from service.scheduler import service as scheduler
@@ -36,6 +37,8 @@ def open_round(runtime: Runtime, now: datetime) -> int:
     day = to_local(now).date() + timedelta(days=settings.half_year_update_days)
     due_on = next_working_day(day, runtime.body.land)
     with runtime.write() as connection:
+        # The chain lock before the first change: see service.records.
+        hold_chain(connection, runtime.chain_key)
         round_ = scheduler.open_status_round(
             runtime, connection, period, due_on, settings.half_year_fva_committee, now
         )
@@ -68,6 +71,7 @@ def remind_before_fva(runtime: Runtime, now: datetime) -> int:
     settings = runtime.settings.schedule
     written = 0
     with runtime.write() as connection:
+        hold_chain(connection, runtime.chain_key)
         fva_slug = settings.half_year_fva_committee
         for round_, meeting in scheduler.rounds_before_fva(connection, fva_slug, runtime.body_id):
             if meeting is None or meeting.starts_at <= now:
