@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from service.api import docs_page, problems
+from service.api import contract, docs_page, problems
 from service.api.headers import SecurityHeaders
 from service.api.limits import BodyLimits
+from service.api.methods import NamedPathMethods
 from service.attachments.routes import router as attachments_router
 from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
@@ -64,6 +65,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         # FastAPI's pages load scripts from a CDN; ratsflow's own page loads nothing.
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=contract.operation_id,
     )
     if runtime is not None:
         app.state.runtime = runtime
@@ -71,6 +73,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     docs_page.install(app)
     # Outermost last: the body's prefix is known before the body's size is judged, and
     # every answer, a refusal included, gets the security headers.
+    app.add_middleware(NamedPathMethods)
     app.add_middleware(BodyLimits)
     app.add_middleware(BodyAddressing)
     app.add_middleware(SecurityHeaders)

@@ -41,11 +41,14 @@ def _operation(method: str, path: str, operation: dict[str, Any]) -> str:
 
 def page(app: FastAPI) -> str:
     spec = app.openapi()
+    # Tags are ASCII names for generated clients; the page shows their German labels.
+    labels = {t["name"]: t.get("x-displayName", t["name"]) for t in spec.get("tags", [])}
     by_tag: dict[str, list[str]] = {}
     for path, item in spec.get("paths", {}).items():
         for method in METHODS:
             if method in item:
-                tag = (item[method].get("tags") or ["Allgemein"])[0]
+                name = (item[method].get("tags") or ["Allgemein"])[0]
+                tag = labels.get(name, name)
                 by_tag.setdefault(tag, []).append(_operation(method, path, item[method]))
     info = spec.get("info", {})
     contents = "".join(

@@ -8,45 +8,22 @@ German text a user can act on. Unexpected errors answer 500 with no trace of the
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
-from service.api.logged_reads import ReadLogging, api_routes, logs_reads
+from service.api import contract
+from service.api.contract import PROBLEM_MEDIA_TYPE, READ_NOT_LOGGED
 from service.errors import ServiceError
 from workflow.errors import WorkflowError
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("ratsflow.api")
-READ_NOT_LOGGED = (
-    "Der Zugriff konnte nicht protokolliert werden; deshalb wird nichts gezeigt. "
-    "`Retry-After` nennt die Sekunden bis zu einem neuen Versuch."
-)
-
-
-class Problem(BaseModel):
-    """Problem details (RFC 9457) with ratsflow's extension members."""
-
-    type: str = Field(examples=["/probleme/ungueltiger-uebergang"])
-    title: str = Field(examples=["Übergang nicht möglich"])
-    status: int = Field(examples=[409])
-    detail: str = Field(examples=["„abschliessen“ ist im Zustand „entwurf“ nicht möglich."])
-    instance: str | None = None
-    allowed: list[dict[str, str]] | None = None
-    failures: list[dict[str, str]] | None = None
-    fields: list[dict[str, str]] | None = None
-    blocked: list[dict[str, Any]] | None = None
-    rows: list[dict[str, Any]] | None = None
-    detected_type: str | None = None
-    quorum: dict[str, int] | None = None
 
 
 def problem(
@@ -75,10 +52,8 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         429: "Zu viele Anfragen; `Retry-After` nennt die Wartezeit in Sekunden.",
         503: READ_NOT_LOGGED,
     }
-    return {
-        s: {"model": Problem, "description": text[s], "content": {PROBLEM_MEDIA_TYPE: {}}}
-        for s in statuses
-    }
+    # The media type, schema and headers of each are added by service.api.contract.
+    return {s: {"description": text[s]} for s in statuses}
 
 
 def known_problem(exc: WorkflowError) -> JSONResponse:
@@ -109,82 +84,6 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _document_problems(app: FastAPI) -> None:
-    """Declares in the OpenAPI document what operations can answer besides their own list.
-
-    FastAPI declares its 422 as ``application/json`` with its own schema, but the handler
-    below answers ``application/problem+json``; and a body that cannot be parsed at all is
-    a 400 before validation starts. Both hold for every operation, so they are added here
-    once instead of in each route. So is the 503 of a read whose access event could not be
-    written (``ReadNotLogged``), on every operation that can log a read: found from the
-    code (``service.api.logged_reads``), since the routes of every domain can start to.
-    """
-    produce = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        document = produce()
-        problem_ref = {"$ref": "#/components/schemas/Problem"}
-        schemas = document.setdefault("components", {}).setdefault("schemas", {})
-        schemas.setdefault("Problem", Problem.model_json_schema(ref_template="{model}"))
-        for operations in document.get("paths", {}).values():
-            for operation in operations.values():
-                for parameter in operation.get("parameters", []):
-                    _drop_null(parameter)
-                answers = operation.setdefault("responses", {})
-                declared = [("422", "Eingaben ungültig oder Voraussetzungen nicht erfüllt.")]
-                if "requestBody" in operation:
-                    declared.append(("400", "Der Inhalt der Anfrage ist nicht lesbar."))
-                for status, text in declared:
-                    entry = answers.setdefault(status, {"description": text})
-                    entry["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
-        for operation in reads_logged(app, document):
-            operation["responses"]["503"] = {
-                "description": READ_NOT_LOGGED,
-                "headers": {
-                    "Retry-After": {
-                        "description": "Sekunden bis zu einem neuen Versuch.",
-                        "schema": {"type": "integer"},
-                    }
-                },
-                "content": {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}},
-            }
-        schemas.pop("HTTPValidationError", None)
-        schemas.pop("ValidationError", None)
-        app.openapi_schema = document
-        return document
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
-def reads_logged(app: FastAPI, document: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The operations of ``document`` that can log a read, and so answer 503."""
-    finder = ReadLogging()
-    for route in api_routes(app):
-        if route.include_in_schema and logs_reads(route, finder):
-            for method in sorted(route.methods or ()):
-                operation = document["paths"].get(route.path_format, {}).get(method.lower())
-                if operation is not None:
-                    yield operation
-
-
-def _drop_null(parameter: dict[str, Any]) -> None:
-    """An optional header or query parameter is absent, never null: HTTP has no null.
-
-    FastAPI writes ``str | None`` as ``anyOf: [string, null]``, which tells clients (and
-    generated tests) that the text "null" would be a fine header value.
-    """
-    schema = parameter.get("schema", {})
-    variants = schema.get("anyOf")
-    if not variants:
-        return
-    kept = [v for v in variants if v.get("type") != "null"]
-    if len(kept) == 1 and len(kept) < len(variants):
-        del schema["anyOf"]
-        schema.update(kept[0])
-
-
 def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
     """Every method any route offers for this path.
 
@@ -199,8 +98,13 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
     return sorted(methods)
 
 
+def method_not_allowed(allowed: list[str]) -> JSONResponse:
+    slug, title, detail = _STATUS_TEXT[405]
+    return problem(405, slug, title, detail, headers={"Allow": ", ".join(allowed)})
+
+
 def install(app: FastAPI) -> None:
-    _document_problems(app)
+    contract.install(app)
 
     @app.exception_handler(WorkflowError)
     async def _known(_: Request, exc: WorkflowError) -> JSONResponse:
@@ -236,11 +140,10 @@ def install(app: FastAPI) -> None:
         slug, title, default = _STATUS_TEXT.get(
             exc.status_code, ("fehler", "Fehler", "Die Anfrage konnte nicht bearbeitet werden.")
         )
-        detail = exc.detail if isinstance(exc.detail, str) and _is_german(exc.detail) else default
-        headers = dict(exc.headers or {})
         if exc.status_code == 405:
-            headers["Allow"] = ", ".join(_allowed_methods(app, request))
-        return problem(exc.status_code, slug, title, detail, headers=headers)
+            return method_not_allowed(_allowed_methods(app, request))
+        detail = exc.detail if isinstance(exc.detail, str) and _is_german(exc.detail) else default
+        return problem(exc.status_code, slug, title, detail, headers=dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

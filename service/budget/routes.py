@@ -17,7 +17,7 @@ from service.budget.schemas import (
     BudgetLineOut,
     BudgetLinePage,
     BudgetLineUpdate,
-    ImportResult,
+    SpentImportResult,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["Haushaltsansätze"])
@@ -118,16 +118,16 @@ def edit_line(
     "`;` oder `,` als Trennzeichen, UTF-8 oder Windows-1252. Alles oder nichts: bei einem "
     "Fehler wird nichts übernommen, und die Antwort (422) nennt jede fehlerhafte Zeile mit "
     "Spalte.",
-    response_model=ImportResult,
+    response_model=SpentImportResult,
     responses=responses(401, 403, 413, 422),
 )
 def import_spent(
     file: UploadFile, runtime: RuntimeDep, connection: WriteDep, actor: CurrentActor
-) -> ImportResult:
+) -> SpentImportResult:
     # A plain def: FastAPI runs it in a worker thread, so the blocking read and the database
     # work never stall the event loop.
     content = file.file.read(MAX_IMPORT_BYTES + 1)
     if len(content) > MAX_IMPORT_BYTES:
         raise TooLarge(MAX_IMPORT_BYTES)
     rows, updated, unchanged = service.import_spent(runtime, connection, actor, content)
-    return ImportResult(rows=rows, updated=updated, unchanged=unchanged)
+    return SpentImportResult(rows=rows, updated=updated, unchanged=unchanged)

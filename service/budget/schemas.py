@@ -60,7 +60,7 @@ class BudgetLinePage(BaseModel):
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
 
-class ImportResult(BaseModel):
+class SpentImportResult(BaseModel):
     rows: int = Field(description="Gelesene Datenzeilen.")
     updated: int = Field(description="Haushaltsansätze mit geändertem Betrag.")
     unchanged: int = Field(description="Zeilen, deren Betrag schon eingetragen war.")

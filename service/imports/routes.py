@@ -11,7 +11,7 @@ from service.actor import Actor
 from service.api.deps import CurrentActor, RuntimeDep
 from service.api.problems import responses
 from service.api.uploads import UPLOAD_BODY, read_upload
-from service.imports.schemas import ImportedMeasure, ImportResult
+from service.imports.schemas import ImportedMeasure, MeasureImportResult
 from service.imports.service import (
     ImportFile,
     ImportReport,
@@ -47,7 +47,7 @@ def _run(
     "sicherheitsrelevant, personalwirksam, Zieldatum. Jede Zeile wird geprüft; ist eine "
     "fehlerhaft, wird nichts gespeichert und 422 nennt jede Zeile mit Spalte und Grund. "
     "Höchstens 10.000 Zeilen und 50 Spalten; eine Excel-Datei entpackt höchstens 50 MB.",
-    response_model=ImportResult,
+    response_model=MeasureImportResult,
     responses=responses(401, 403, 413, 422),
     openapi_extra=UPLOAD_BODY,
 )
@@ -60,13 +60,13 @@ async def import_measures_route(
         str | None,
         Query(max_length=500, description="Arbeitspapier: Nummer oder genauer Titel."),
     ] = None,
-) -> ImportResult:
+) -> MeasureImportResult:
     require_importer(actor)
     upload = await read_upload(request, runtime.settings.max_upload_bytes)
     # Read (and refused when too large) before the write transaction, never inside it.
     source = await run_in_threadpool(read_import, upload.filename or "Upload", upload.content)
     report = await run_in_threadpool(_run, runtime, actor, source, programme, dry_run)
-    return ImportResult(
+    return MeasureImportResult(
         filename=report.filename,
         programme_id=report.programme_id,
         dry_run=report.dry_run,

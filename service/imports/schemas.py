@@ -10,7 +10,7 @@ class ImportedMeasure(BaseModel):
     id: int | None = Field(description="Neue Maßnahme; bei `dry_run` leer.")
 
 
-class ImportResult(BaseModel):
+class MeasureImportResult(BaseModel):
     filename: str
     programme_id: int
     dry_run: bool

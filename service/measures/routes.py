@@ -275,7 +275,7 @@ def edit_measure(
     response_model=TransitionResponse,
     responses=responses(401, 403, 404, 409, 422),
 )
-def fire_transition(
+def fire_measure_transition(
     measure_id: MeasureId,
     asked: TransitionAsked,
     runtime: RuntimeDep,

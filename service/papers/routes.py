@@ -202,7 +202,7 @@ def carry_measures(
     response_model=TransitionResponse,
     responses=responses(401, 403, 404, 409, 422),
 )
-def fire_transition(
+def fire_paper_transition(
     paper_id: PaperId,
     asked: TransitionAsked,
     runtime: RuntimeDep,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from service.access import holds
 from service.actor import Actor
 from service.api.deps import CurrentActor, RuntimeDep
-from service.api.problems import PROBLEM_MEDIA_TYPE, Problem, problem, responses
+from service.api.problems import problem, responses
 from service.errors import AccessDenied
 from service.reports.period import InvalidPeriod
 from service.reports.render import MEDIA_TYPES, Format, render
@@ -69,11 +69,7 @@ _CONTENT: dict[int | str, dict[str, Any]] = {
             "application/pdf": {"schema": {"type": "string", "format": "binary"}},
         },
     },
-    406: {
-        "model": Problem,
-        "description": "Keines der im Kopf `Accept` genannten Formate ist lieferbar.",
-        "content": {PROBLEM_MEDIA_TYPE: {}},
-    },
+    406: {"description": "Keines der im Kopf `Accept` genannten Formate ist lieferbar."},
 }
 
 

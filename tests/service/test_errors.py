@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
 
+import jsonschema_rs
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -21,7 +22,7 @@ import service
 import service.cli
 import service.main
 import workflow
-from service.api import problems
+from service.api import contract, problems
 from service.api.uploads import BadUpload, TooLarge
 from service.attachments.detect import UnsupportedType
 from service.auth.errors import (
@@ -180,7 +181,9 @@ def test_the_api_and_the_web_answer_each_error_with_the_same_status(
         exc.title,
         exc.detail,
     )
-    assert {k: v for k, v in body.items() if k not in problems.Problem.model_fields} == {}
+    # Every member is one the contract declares, of the declared type.
+    assert set(body) <= set(contract.PROBLEM_SCHEMA["properties"])
+    jsonschema_rs.validate(contract.PROBLEM_SCHEMA, body)
     explained = explain(exc)
     if explained is None:
         assert exc.status == 404  # the web's "Nicht gefunden" page
