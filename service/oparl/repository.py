@@ -213,3 +213,8 @@ def agenda_at(connection: Connection, meeting_id: int, position: int) -> Any:
         agenda_items.c.meeting_id == meeting_id, agenda_items.c.position == position
     )
     return connection.execute(query).first()
+
+
+def sources_of(connection: Connection, body_id: int) -> list[Any]:
+    query = select(sources).where(sources.c.body_id == body_id).order_by(sources.c.id)
+    return list(connection.execute(query))
