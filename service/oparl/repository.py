@@ -157,15 +157,6 @@ def record_by_key(connection: Connection, body_id: int, entity_type: str, key: s
     return connection.execute(query.order_by(records.c.id)).first()
 
 
-def record_of(connection: Connection, body_id: int, entity_type: str, entity_id: int) -> Any:
-    query = select(records).where(
-        records.c.body_id == body_id,
-        records.c.entity_type == entity_type,
-        records.c.entity_id == entity_id,
-    )
-    return connection.execute(query).first()
-
-
 def row(connection: Connection, entity_type: str, entity_id: int) -> Any:
     table = TABLES[entity_type]
     return connection.execute(select(table).where(table.c.id == entity_id)).first()
@@ -204,13 +195,6 @@ def paper_by_reference(connection: Connection, body_id: int, reference: str) -> 
 def consultation_at(connection: Connection, paper_id: int, position: int) -> Any:
     query = select(consultations).where(
         consultations.c.paper_id == paper_id, consultations.c.position == position
-    )
-    return connection.execute(query).first()
-
-
-def agenda_at(connection: Connection, meeting_id: int, position: int) -> Any:
-    query = select(agenda_items).where(
-        agenda_items.c.meeting_id == meeting_id, agenda_items.c.position == position
     )
     return connection.execute(query).first()
 
