@@ -87,6 +87,14 @@ class _Run:
     source_key: str
     report: ImportReport
     since: datetime | None
+    # Objects that could not be taken over in this run: asked for and reported once only.
+    failed: set[str] = field(default_factory=set)
+
+    def skip(self, oparl_id: str, reason: str) -> None:
+        key = external_key(oparl_id)
+        if key not in self.failed:
+            self.failed.add(key)
+            self.report.skipped.append(reason)
 
 
 def import_system(
@@ -195,7 +203,7 @@ def _import(run: _Run, c: Connection, kind: str, item: dict[str, Any]) -> int | 
         return _deleted(run, c, kind, item)
     handler = _HANDLERS.get(kind)
     if handler is None:  # agenda items come with their meeting, nothing else fetches them
-        run.report.skipped.append(f"{LABELS[kind]} {item['id']}: nur mit der Sitzung übernommen")
+        run.skip(item["id"], f"{LABELS[kind]} {item['id']}: nur mit der Sitzung übernommen")
         return None
     return handler(run, c, item)
 
@@ -208,8 +216,9 @@ def _deleted(run: _Run, c: Connection, kind: str, item: dict[str, Any]) -> int |
         # Depublished at the source: the paper stays (measures may hang on it), non-public.
         _upsert(run, c, "paper", item["id"], {"public": False})
     else:
-        run.report.skipped.append(
-            f"{LABELS[kind]} {item['id']}: in der Quelle gelöscht; in ratsflow bleibt sie stehen"
+        run.skip(
+            item["id"],
+            f"{LABELS[kind]} {item['id']}: in der Quelle gelöscht; in ratsflow bleibt sie stehen",
         )
     return int(record.entity_id)
 
@@ -221,9 +230,11 @@ def _resolve(run: _Run, c: Connection, kind: str, url: Any) -> int | None:
     record = repository.record_by_key(c, run.runtime.body_id_in(c), kind, external_key(url))
     if record is not None:
         return int(record.entity_id)
+    if external_key(url) in run.failed:
+        return None
     document = run.remote.get(url)
     if document is None:
-        run.report.skipped.append(f"{LABELS[kind]} {url}: antwortet 404 (nicht gefunden)")
+        run.skip(url, f"{LABELS[kind]} {url}: antwortet 404 (nicht gefunden)")
         return None
     return _import(run, c, kind, document)
 
@@ -299,7 +310,7 @@ def _organization(run: _Run, c: Connection, item: dict[str, Any]) -> int | None:
     name = _text(item.get("name")) or _text(item.get("shortName"))
     if kind is None or name is None:
         reason = "kein Gremium" if kind is None else "ohne Namen"
-        run.report.skipped.append(f"Gremium {item['id']}: {reason}")
+        run.skip(item["id"], f"Gremium {item['id']}: {reason}")
         return None
     short = (_text(item.get("shortName")) or name)[:50]
     body_id = run.runtime.body_id_in(c)
@@ -318,7 +329,7 @@ def _person(run: _Run, c: Connection, item: dict[str, Any]) -> int | None:
     if given is None and family is None:
         name = _text(item.get("name"))
         if name is None:
-            run.report.skipped.append(f"Person {item['id']}: ohne Namen")
+            run.skip(item["id"], f"Person {item['id']}: ohne Namen")
             return None
         given, _, family = name.rpartition(" ")
         given = given or None
@@ -342,7 +353,8 @@ def _membership(run: _Run, c: Connection, item: dict[str, Any]) -> int | None:
     committee_id = _resolve(run, c, "organization", item.get("organization"))
     person_id = _resolve(run, c, "person", item.get("person"))
     if committee_id is None or person_id is None:
-        run.report.skipped.append(f"Mitgliedschaft {item['id']}: Gremium oder Person fehlt")
+        missing = "Gremium" if committee_id is None else "Person"
+        run.skip(item["id"], f"Mitgliedschaft {item['id']}: {missing} nicht übernommen")
         return None
     return _upsert(
         run,
@@ -366,7 +378,7 @@ def _meeting(run: _Run, c: Connection, item: dict[str, Any]) -> int | None:
     committee_id = _resolve(run, c, "organization", organizations[0]) if organizations else None
     if starts_at is None or committee_id is None:
         reason = "ohne Beginn" if starts_at is None else "ohne bekanntes Gremium"
-        run.report.skipped.append(f"Sitzung {item['id']}: {reason}")
+        run.skip(item["id"], f"Sitzung {item['id']}: {reason}")
         return None
     location = item.get("location")
     place = None
@@ -408,13 +420,14 @@ def _paper(run: _Run, c: Connection, item: dict[str, Any]) -> int | None:
     reference = _text(item.get("reference"))
     title = _text(item.get("name"))
     if reference is None or title is None:
-        run.report.skipped.append(f"Vorlage {item['id']}: ohne Drucksachennummer oder Titel")
+        run.skip(item["id"], f"Vorlage {item['id']}: ohne Drucksachennummer oder Titel")
         return None
     body_id = run.runtime.body_id_in(c)
     known = repository.record_by_key(c, body_id, "paper", external_key(item["id"]))
     if known is None and repository.paper_by_reference(c, body_id, reference) is not None:
-        run.report.skipped.append(
-            f"Vorlage {reference}: gibt es in ratsflow bereits; sie wird nicht überschrieben"
+        run.skip(
+            item["id"],
+            f"Vorlage {reference}: gibt es in ratsflow bereits; sie wird nicht überschrieben",
         )
         return None
     paper_id = _upsert(
@@ -441,7 +454,7 @@ def _consultation(
     organizations = item.get("organization") or []
     committee_id = _resolve(run, c, "organization", organizations[0]) if organizations else None
     if committee_id is None:
-        run.report.skipped.append(f"Beratung {item['id']}: ohne bekanntes Gremium")
+        run.skip(item["id"], f"Beratung {item['id']}: ohne bekanntes Gremium")
         return
     meeting_id = _resolve(run, c, "meeting", item.get("meeting"))
     role = (
@@ -453,7 +466,7 @@ def _consultation(
     if repository.record_by_key(c, body_id, "consultation", external_key(item["id"])) is None:
         taken = repository.consultation_at(c, paper_id, position)
         if taken is not None:
-            run.report.skipped.append(f"Beratung {item['id']}: Position {position} ist belegt")
+            run.skip(item["id"], f"Beratung {item['id']}: Position {position} ist belegt")
             return
     _upsert(
         run,
