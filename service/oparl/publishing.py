@@ -44,10 +44,11 @@ from service.oparl.objects import (
     roman,
 )
 from service.people.service import display_name
-from service.reports.service import body_rules
+from service.reports.builder import build_report
+from service.reports.period import period_of
+from service.reports.service import body_rules, load
 from service.runtime import Runtime
 from workflow.calendar import to_local
-from workflow.traffic_light import MeasureStatus, assess
 
 # Objects are built against this placeholder and the request's address is put in on the
 # way out, so a fingerprint does not change with the host name a client used.
@@ -328,10 +329,22 @@ def _sha512(content: bytes) -> str:
 def _beschlusskontrolle(
     runtime: Runtime, connection: Connection, paper_ids: list[int]
 ) -> dict[int, dict[str, Any]]:
-    """The vendor extension of each paper: its public measures with state, traffic light and
-    the Beschlussnummer of the public vote that decided them."""
+    """The vendor extension of each paper: its public measures with state, the traffic light
+    the public Sachstandsbericht would give them today (open measures only, as there), and
+    the Beschlussnummer of the public vote that decided the paper."""
     rules = body_rules(runtime)
-    today = to_local(runtime.now()).date()
+    now = runtime.now()
+    today = to_local(now).date()
+    report = build_report(
+        load(runtime, connection, True, rules),
+        period=period_of(today),
+        as_of=today,
+        generated_at=now,
+        audience="public",
+        rules=rules,
+        spec_of=lambda name, version: runtime.registry.engine(name, version).spec,
+    )
+    lights = {m.id: m.light_label for p in report.programmes for m in p.measures}
     numbers: dict[int, str] = {}
     for v in repository.public_votes_of(connection, paper_ids):
         if v.resolution_number:
@@ -339,28 +352,14 @@ def _beschlusskontrolle(
     out: dict[int, dict[str, Any]] = {}
     for m in repository.public_measures_of(connection, paper_ids):
         spec = runtime.registry.engine(m.definition_name, m.definition_version).spec
-        label = spec.states[m.state].label
-        fields = dict(m.fields or {})
-        target = fields.get("zieldatum")
-        progress = fields.get("fortschritt")
-        status = MeasureStatus(
-            m.state,
-            int(progress)
-            if isinstance(progress, int | float | str) and str(progress).isdigit()
-            else None,
-            None,
-            datetime.fromisoformat(target).date() if isinstance(target, str) else None,
-            label,
-        )
-        light = assess(status, today, rules).light
         entry = out.setdefault(m.paper_id, {"ratsflow:measure": []})
         entry["ratsflow:measure"].append(
             compact(
                 {
                     "code": m.code,
                     "name": m.title,
-                    "state": label,
-                    "trafficLight": light.label,
+                    "state": spec.states[m.state].label,
+                    "trafficLight": lights.get(m.id),
                     "resolutionNumber": numbers.get(m.paper_id),
                 }
             )
