@@ -25,6 +25,8 @@ from service.imports.routes import router as imports_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
 from service.milestones.routes import router as milestones_router
+from service.oparl.routes import OparlCors
+from service.oparl.routes import router as oparl_router
 from service.outbox.routes import router as outbox_router
 from service.papers.routes import router as papers_router
 from service.people.routes import router as persons_router
@@ -74,6 +76,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     # Outermost last: the body's prefix is known before the body's size is judged, and
     # every answer, a refusal included, gets the security headers.
     app.add_middleware(NamedPathMethods)
+    app.add_middleware(OparlCors)
     app.add_middleware(BodyLimits)
     app.add_middleware(BodyAddressing)
     app.add_middleware(SecurityHeaders)
@@ -95,6 +98,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(outbox_router)
     app.include_router(web_router)
     app.include_router(audit_router)
+    app.include_router(oparl_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

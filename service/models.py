@@ -12,6 +12,7 @@ from service.idempotency.models import IdempotencyKey
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
 from service.milestones.models import Milestone
+from service.oparl.models import OparlRecord, OparlSource
 from service.outbox.models import OutboxMessage
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
 from service.people.models import Person
@@ -42,6 +43,8 @@ __all__ = [
     "Meeting",
     "Membership",
     "Milestone",
+    "OparlRecord",
+    "OparlSource",
     "OutboxMessage",
     "Paper",
     "PaperMeasure",

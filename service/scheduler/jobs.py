@@ -14,6 +14,7 @@ from datetime import datetime
 
 from service.audit.checkpoints import write_checkpoint
 from service.bodies.admin import read_bodies
+from service.oparl.importing import import_known_sources
 from service.outbox.dispatcher import dispatch
 from service.runtime import Runtime
 from service.scheduler import half_year, housekeeping, reviews
@@ -112,6 +113,12 @@ def job_specs(settings: ScheduleSettings) -> list[JobSpec]:
             "idempotency_purge",
             "Abgelaufene Idempotenz-Schlüssel löschen",
             housekeeping.purge_idempotency_keys,
+            cron=settings.daily_cron,
+        ),
+        JobSpec(
+            "oparl_import",
+            "OParl-Import aus dem RIS",
+            each_body(import_known_sources),
             cron=settings.daily_cron,
         ),
     ]
