@@ -326,6 +326,13 @@ ROUTES: dict[str, Logged | Unlogged] = {
         _text("M-06"),
         public=lambda w: f"{API}/measures/export.csv?state=entwurf",
     ),
+    "/api/v1/measures/export": Logged(
+        "measure.read",
+        "ag.leitung",
+        lambda w: f"{API}/measures/export?format=csv",
+        _text("M-06"),
+        public=lambda w: f"{API}/measures/export?format=csv&state=entwurf",
+    ),
     "/api/v1/measures/{measure_id}": Logged(
         "measure.read",
         "ag.leitung",
