@@ -648,6 +648,13 @@ ROUTES: dict[str, Logged | Unlogged] = {
         _text("%PDF"),
         public=lambda w: f"/sachstand/{PERIOD}.pdf?fassung=oeffentlich",
     ),
+    "/sachstand/{zeitraum}.xlsx": Logged(
+        "status_report.read",
+        "dezernent",
+        lambda w: f"/sachstand/{PERIOD}.xlsx",
+        _text("PK"),
+        public=lambda w: f"/sachstand/{PERIOD}.xlsx?fassung=oeffentlich",
+    ),
     # --- web: administration and the audit trail -------------------------------------------
     "/verwaltung": Logged(
         "user.read", "admin", lambda w: "/verwaltung", _text("informationssicherheit")
@@ -670,6 +677,11 @@ ROUTES: dict[str, Logged | Unlogged] = {
     "/protokoll/export.csv": Unlogged(
         "the empty search form with a hint: exporting is a POST",
         f"/protokoll/export.csv?zweck={PURPOSE}&objektart=measure",
+        reader="datenschutz",
+    ),
+    "/protokoll/export.xlsx": Unlogged(
+        "the empty search form with a hint: exporting is a POST",
+        f"/protokoll/export.xlsx?zweck={PURPOSE}&objektart=measure",
         reader="datenschutz",
     ),
 }
