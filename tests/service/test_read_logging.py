@@ -283,7 +283,17 @@ class Unlogged:
 M06_TITLE = _text("IT-Sicherheitskonzept")
 
 
-ROUTES: dict[str, Logged | Unlogged] = {
+@dataclass(frozen=True)
+class FeedToken:
+    """A calendar feed: its secret token in the URL is the credential, so the same URL
+    shows the same to whoever holds it and no anonymous request tells the cases apart.
+    ``tests/service/calendar`` checks that a fetch showing non-public content is one
+    access event and a public one none."""
+
+    reason: str
+
+
+ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
     # --- the API's description and the operation checks -------------------------------------
     "/openapi.json": Unlogged("the API's description"),
     "/docs": Unlogged("the API's documentation page"),
@@ -411,6 +421,12 @@ ROUTES: dict[str, Logged | Unlogged] = {
         M06_TITLE,
         public=lambda w: f"{API}/reports/sachstand?period={PERIOD}&audience=public",
     ),
+    # --- calendar feeds --------------------------------------------------------------------
+    "/api/v1/calendar/committees/{committee_id}.ics": FeedToken(
+        "a council body's sessions for everyone; a working group's with a feed token"
+    ),
+    "/api/v1/calendar/feeds/{token}.ics": FeedToken("a person's own feed behind its token"),
+    "/api/v1/calendar/me": Unlogged("whether the caller has a feed address"),
     # --- papers ----------------------------------------------------------------------------
     "/api/v1/papers": Logged(
         "paper.read",
