@@ -552,6 +552,7 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
     "/login": Unlogged("the sign-in form"),
     "/konto/passwort": Unlogged("the caller's own password form"),
     "/konto/vertretung": Unlogged("the caller's own deputies, and colleagues' user names"),
+    "/konto/kalender": Unlogged("whether the caller has a calendar feed address"),
     "/oeffentlich": Unlogged("public papers and measures, read as the public"),
     "/oeffentlich/vorlagen/{paper_id}": Unlogged(
         "a public paper, read as the public", url=f"/oeffentlich/vorlagen/{DEMO_PAPER}"
