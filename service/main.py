@@ -18,6 +18,7 @@ from service.auth.routes import router as auth_router
 from service.auth.user_routes import router as users_router
 from service.bodies.addressing import BodyAddressing
 from service.budget.routes import router as budget_router
+from service.calendar.routes import router as calendar_router
 from service.committees.routes import meetings_router
 from service.committees.routes import router as committees_router
 from service.definitions.routes import router as definitions_router
@@ -94,6 +95,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(papers_router)
     app.include_router(committees_router)
     app.include_router(meetings_router)
+    app.include_router(calendar_router)
     app.include_router(persons_router)
     app.include_router(outbox_router)
     app.include_router(web_router)

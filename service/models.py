@@ -5,6 +5,7 @@ from service.audit.models import AuditCheckpoint, AuditDetail, AuditEvent, Audit
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
 from service.bodies.models import Body
 from service.budget.models import BudgetLine
+from service.calendar.models import CalendarFeed
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
 from service.deadlines.models import Deadline
 from service.definitions.models import StoredDefinition
@@ -31,6 +32,7 @@ __all__ = [
     "AuditEventPerson",
     "Body",
     "BudgetLine",
+    "CalendarFeed",
     "Committee",
     "Consultation",
     "Deadline",

@@ -176,6 +176,7 @@ def export(
         target = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
             for chunk in chunks:
+                assert isinstance(chunk, str)  # csv and json, checked above
                 target.write(chunk)
         finally:
             if output:

@@ -125,12 +125,12 @@ def search_events(
 
 @router.get(
     "/events/export",
-    summary="Protokoll exportieren (CSV oder JSON)",
+    summary="Protokoll exportieren (CSV, JSON oder Excel)",
     description="Alle Treffer der Suche als Datenstrom, neueste zuerst; der Export wird mit "
     "seinem Zweck protokolliert, bevor das erste Byte gesendet wird.",
     responses={
         **responses(401, 403, 422),
-        200: {"content": {"text/csv": {}, "application/json": {}}},
+        200: {"content": {"text/csv": {}, "application/json": {}, FORMATS["xlsx"]: {}}},
     },
     response_class=StreamingResponse,
 )
@@ -139,7 +139,9 @@ def export_events(
     actor: AuditReader,
     purpose: Purpose,
     chosen: FiltersDep,
-    format: Annotated[Literal["csv", "json"], Query(description="csv oder json")] = "csv",
+    format: Annotated[
+        Literal["csv", "json", "xlsx"], Query(description="csv, json oder xlsx")
+    ] = "csv",
 ) -> StreamingResponse:
     chunks = trail.start_export(runtime, actor, chosen, purpose, format)
     stamp = runtime.now().strftime("%Y%m%d-%H%M%S")

@@ -88,7 +88,7 @@ def walk(
 
 def start_export(
     runtime: Runtime, actor: Actor, filters: Filters, purpose: str, kind: str
-) -> Iterator[str]:
+) -> Iterator[str] | Iterator[bytes]:
     """Records the export (committed), then streams everything older than that record."""
     require_reader(actor)
     check_purpose(purpose, EXPORT)

@@ -78,6 +78,8 @@ def meeting_detail(view: reading.MeetingView) -> MeetingDetail:
     return MeetingDetail(
         **meeting_summary(view.meeting).model_dump(),
         invitation_sent_at=view.meeting.invitation_sent_at,
+        cancelled_at=view.meeting.cancelled_at,
+        cancel_reason=view.meeting.cancel_reason,
         agenda=[
             AgendaItemOut(
                 id=a.id,

@@ -18,8 +18,12 @@ from service.errors import Conflict, NotFound
 from service.records import create_row, update_audited
 from service.runtime import Runtime
 from service.texts import TextRule
+from workflow.calendar import to_local
 
 MEETING_TEXTS = {"location": TextRule("Ort", 200)}
+CANCEL_TEXTS = {"cancel_reason": TextRule("Grund der Absage", 500)}
+# What a calendar shows of a meeting: changing one of them raises its sequence.
+CALENDAR_FIELDS = ("starts_at", "location")
 AGENDA_TEXTS = {
     "number": TextRule("Nummer", 20, required="Bitte eine Nummer angeben, z. B. Ö 3."),
     "title": TextRule(
@@ -98,8 +102,11 @@ def edit_meeting(
     runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int, **values: Any
 ) -> None:
     access.require(actor, "meeting.manage")
-    get_meeting(connection, runtime.body_id_in(connection), meeting_id)
+    row = get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     texts.check("sitzung", MEETING_TEXTS, values)
+    if any(values[k] != getattr(row, k) for k in CALENDAR_FIELDS if k in values):
+        # A subscribed calendar replaces its copy only when the sequence grows.
+        values = {**values, "sequence": row.sequence + 1}
     update_audited(
         connection,
         runtime.chain_key,
@@ -109,6 +116,43 @@ def edit_meeting(
         actor=actor,
         now=runtime.now(),
         entity_type="meeting",
+    )
+
+
+def cancel_meeting(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    meeting_id: int,
+    *,
+    reason: str | None = None,
+) -> None:
+    """Calls a session off: it stays on record (and in calendars, as cancelled), and its
+    papers' steps stay planned here until the Sitzungsdienst moves them."""
+    access.require(actor, "meeting.manage")
+    row = get_meeting(connection, runtime.body_id_in(connection), meeting_id)
+    texts.check("sitzung", CANCEL_TEXTS, {"cancel_reason": reason})
+    if row.cancelled_at is not None:
+        raise Conflict(
+            "sitzung-abgesagt",
+            "Sitzung bereits abgesagt",
+            f"Die Sitzung wurde am {to_local(row.cancelled_at):%d.%m.%Y} abgesagt.",
+        )
+    update_audited(
+        connection,
+        runtime.chain_key,
+        repository.meetings,
+        meeting_id,
+        {
+            "cancelled_at": runtime.now(),
+            "cancel_reason": reason,
+            "sequence": row.sequence + 1,
+        },
+        actor=actor,
+        now=runtime.now(),
+        entity_type="meeting",
+        before=row,
+        action="meeting.cancel",
     )
 
 

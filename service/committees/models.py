@@ -45,6 +45,10 @@ class Meeting(SQLModel, table=True):
     starts_at: datetime = utc_field(index=True)
     location: str | None = Field(default=None, max_length=200)
     invitation_sent_at: datetime | None = utc_field(nullable=True)
+    # Raised with every change a subscribed calendar must pick up (RFC 5545 SEQUENCE).
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    cancelled_at: datetime | None = utc_field(nullable=True)
+    cancel_reason: str | None = Field(default=None, max_length=500)
 
 
 class AgendaItem(SQLModel, table=True):

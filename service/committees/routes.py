@@ -41,6 +41,7 @@ from service.committees.schemas import (
     CommitteeOut,
     CommitteePage,
     CommitteeUpdate,
+    MeetingCancel,
     MeetingCreate,
     MeetingDetail,
     MeetingPage,
@@ -321,6 +322,25 @@ def edit_meeting(
 ) -> MeetingDetail:
     values = patch_values(body, {"starts_at"})
     meetings.edit_meeting(runtime, connection, actor, meeting_id, **values)
+    return _written(runtime, connection, actor, meeting_id)
+
+
+@meetings_router.post(
+    "/{meeting_id}/cancel",
+    summary="Sitzung absagen",
+    description="Die Sitzung bleibt erhalten und erscheint in abonnierten Kalendern als "
+    "abgesagt (STATUS:CANCELLED); eine schon abgesagte Sitzung antwortet 409.",
+    response_model=MeetingDetail,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def cancel_meeting(
+    meeting_id: MeetingId,
+    body: MeetingCancel,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: MeetingManager,
+) -> MeetingDetail:
+    meetings.cancel_meeting(runtime, connection, actor, meeting_id, reason=body.reason)
     return _written(runtime, connection, actor, meeting_id)
 
 

@@ -114,6 +114,14 @@ class MeetingUpdate(BaseModel):
     location: Text | None = Field(default=None, max_length=200)
 
 
+class MeetingCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text | None = Field(
+        default=None, max_length=500, examples=["Beschlussunfähigkeit absehbar"]
+    )
+
+
 class AgendaItemCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -146,6 +154,8 @@ class MeetingSummary(BaseModel):
 
 class MeetingDetail(MeetingSummary):
     invitation_sent_at: datetime | None
+    cancelled_at: datetime | None = Field(description="Wann die Sitzung abgesagt wurde.")
+    cancel_reason: str | None = Field(description="Grund der Absage.")
     agenda: list[AgendaItemOut] = Field(
         description="Ohne Anmeldung nur der öffentliche Teil; der nicht öffentliche fehlt ganz."
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
 from service import keyset
+from service.actor import Actor
 from service.api.deps import (
     MAX_ID,
     CurrentActor,
@@ -39,6 +40,7 @@ from service.measures.schemas import (
 from service.milestones.schemas import MilestoneOut
 from service.runtime import Runtime
 from service.statements.schemas import statement_out
+from service.xlsx_export import MEDIA_TYPE, attachment
 from workflow.calendar import to_local
 
 router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
@@ -133,24 +135,58 @@ def list_measures(
     "/export.csv",
     summary="Maßnahmenliste als CSV",
     description="Dieselben Filter und dieselbe Sortierung wie die Liste, alle Seiten in einer "
-    "Datei: UTF-8 mit BOM und `;` als Trennzeichen, damit Excel sie direkt öffnet.",
+    "Datei: UTF-8 mit BOM und `;` als Trennzeichen, damit Excel sie direkt öffnet. "
+    "Gleichwertig zu `/export?format=csv`.",
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/csv": {}}, "description": "CSV-Datei."},
         **responses(401, 422),
     },
 )
-def export_measures(
+def export_measures_csv(
     runtime: RuntimeDep, actor: MaybeActor, f: FilterDep, sort: SortDep = "id"
-) -> StreamingResponse:
+) -> Response:
+    return _export(runtime, actor, f, sort, "csv")
+
+
+@router.get(
+    "/export",
+    summary="Maßnahmenliste als CSV oder Excel",
+    description="Dieselben Filter und dieselbe Sortierung wie die Liste, alle Seiten in einer "
+    "Datei. `format=csv`: UTF-8 mit BOM und `;`; `format=xlsx`: Excel-Arbeitsmappe mit "
+    "Datumswerten und Beträgen als Zahlen, fixierter Kopfzeile und Filter.",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/csv": {}, MEDIA_TYPE: {}}, "description": "Die Datei."},
+        **responses(401, 422),
+    },
+)
+def export_measures(
+    runtime: RuntimeDep,
+    actor: MaybeActor,
+    f: FilterDep,
+    sort: SortDep = "id",
+    format: Annotated[Literal["csv", "xlsx"], Query(description="csv oder xlsx")] = "csv",
+) -> Response:
+    return _export(runtime, actor, f, sort, format)
+
+
+def _export(
+    runtime: Runtime, actor: Actor | None, f: service.MeasureFilter, sort: str, kind: str
+) -> Response:
     labels = runtime.registry.latest("massnahme").spec.states
     rows = service.export_measures(runtime, actor, f, sort)
-    body = export.measures_csv(rows.rows, labels, with_names=rows.with_names)
-    filename = f"massnahmen-{to_local(runtime.now()).date().isoformat()}.csv"
+    filename = f"massnahmen-{to_local(runtime.now()).date().isoformat()}.{kind}"
+    if kind == "xlsx":
+        return Response(
+            export.measures_xlsx(rows.rows, labels, with_names=rows.with_names),
+            media_type=MEDIA_TYPE,
+            headers=attachment(filename),
+        )
     return StreamingResponse(
-        body,
+        export.measures_csv(rows.rows, labels, with_names=rows.with_names),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers=attachment(filename),
     )
 
 

@@ -11,13 +11,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from service.reports import charts
 from service.reports.schemas import ReportMeasure, SachstandReport
+from service.reports.xlsx import render_xlsx
+from service.xlsx_export import MEDIA_TYPE
 from workflow.calendar import to_local
 
-Format = Literal["json", "html", "pdf"]
+Format = Literal["json", "html", "pdf", "xlsx"]
 MEDIA_TYPES: dict[str, str] = {
     "json": "application/json",
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
+    "xlsx": MEDIA_TYPE,
 }
 AUDIENCE_LABELS = {"internal": "Interne Fassung", "public": "Öffentliche Fassung"}
 
@@ -86,6 +89,8 @@ def render_pdf(report: SachstandReport) -> bytes:
 def render(report: SachstandReport, fmt: Format) -> bytes:
     if fmt == "pdf":
         return render_pdf(report)
+    if fmt == "xlsx":
+        return render_xlsx(report)
     if fmt == "html":
         return render_html(report).encode()
     return render_json(report)

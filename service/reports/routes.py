@@ -15,6 +15,7 @@ from service.reports.period import InvalidPeriod
 from service.reports.render import MEDIA_TYPES, Format, render
 from service.reports.schemas import Audience, SachstandReport
 from service.reports.service import read_sachstand
+from service.xlsx_export import MEDIA_TYPE, attachment
 
 router = APIRouter(prefix="/api/v1/reports", tags=["Berichte"])
 
@@ -22,6 +23,7 @@ _BY_MEDIA_TYPE: dict[str, Format] = {
     "application/json": "json",
     "text/html": "html",
     "application/pdf": "pdf",
+    MEDIA_TYPE: "xlsx",
 }
 
 
@@ -62,11 +64,13 @@ def negotiate(accept: str | None) -> Format | None:
 
 _CONTENT: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "Der Bericht: JSON (Vorgabe), HTML oder PDF, gewählt mit `format` "
-        "oder dem Kopf `Accept`.",
+        "description": "Der Bericht: JSON (Vorgabe), HTML, PDF oder Excel (die "
+        "Beschlusskontrolle, eine Zeile je Maßnahme), gewählt mit `format` oder dem Kopf "
+        "`Accept`.",
         "content": {
             "text/html": {"schema": {"type": "string"}},
             "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
         },
     },
     406: {"description": "Keines der im Kopf `Accept` genannten Formate ist lieferbar."},
@@ -91,7 +95,7 @@ def get_sachstand(
         str, Query(description="Halbjahr wie 2024-H1 oder 2024-H2.", examples=["2024-H1"])
     ],
     output_format: Annotated[
-        Literal["json", "html", "pdf"] | None,
+        Literal["json", "html", "pdf", "xlsx"] | None,
         Query(alias="format", description="Vorrang vor dem Kopf `Accept`."),
     ] = None,
     audience: Annotated[
@@ -105,7 +109,8 @@ def get_sachstand(
             406,
             "format-nicht-lieferbar",
             "Format nicht lieferbar",
-            "Der Bericht ist als application/json, text/html oder application/pdf lieferbar.",
+            "Der Bericht ist als application/json, text/html, application/pdf oder als "
+            "Excel-Arbeitsmappe lieferbar.",
         )
     try:
         report = read_sachstand(runtime, actor, period, audience)
@@ -114,4 +119,6 @@ def get_sachstand(
     headers = {"Vary": "Accept"}
     if chosen == "pdf":
         headers["Content-Disposition"] = f'inline; filename="sachstandsbericht-{report.period}.pdf"'
+    if chosen == "xlsx":
+        headers.update(attachment(f"beschlusskontrolle-{report.period}.xlsx"))
     return Response(render(report, chosen), media_type=MEDIA_TYPES[chosen], headers=headers)

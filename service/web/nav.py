@@ -30,6 +30,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Datenschutz", "/protokoll", "audit.read"),
     NavItem("Verwaltung", "/verwaltung", "user.manage"),
     NavItem("Meine Vertretung", "/konto/vertretung", "user.self"),
+    NavItem("Mein Kalender", "/konto/kalender", "user.self"),
     NavItem("Ablauf", "/definitionen/massnahme"),
     NavItem("Öffentliche Ansicht", "/oeffentlich"),
 )

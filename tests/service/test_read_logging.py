@@ -283,7 +283,17 @@ class Unlogged:
 M06_TITLE = _text("IT-Sicherheitskonzept")
 
 
-ROUTES: dict[str, Logged | Unlogged] = {
+@dataclass(frozen=True)
+class FeedToken:
+    """A calendar feed: its secret token in the URL is the credential, so the same URL
+    shows the same to whoever holds it and no anonymous request tells the cases apart.
+    ``tests/service/calendar`` checks that a fetch showing non-public content is one
+    access event and a public one none."""
+
+    reason: str
+
+
+ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
     # --- the API's description and the operation checks -------------------------------------
     "/openapi.json": Unlogged("the API's description"),
     "/docs": Unlogged("the API's documentation page"),
@@ -325,6 +335,13 @@ ROUTES: dict[str, Logged | Unlogged] = {
         lambda w: f"{API}/measures/export.csv",
         _text("M-06"),
         public=lambda w: f"{API}/measures/export.csv?state=entwurf",
+    ),
+    "/api/v1/measures/export": Logged(
+        "measure.read",
+        "ag.leitung",
+        lambda w: f"{API}/measures/export?format=csv",
+        _text("M-06"),
+        public=lambda w: f"{API}/measures/export?format=csv&state=entwurf",
     ),
     "/api/v1/measures/{measure_id}": Logged(
         "measure.read",
@@ -404,6 +421,12 @@ ROUTES: dict[str, Logged | Unlogged] = {
         M06_TITLE,
         public=lambda w: f"{API}/reports/sachstand?period={PERIOD}&audience=public",
     ),
+    # --- calendar feeds --------------------------------------------------------------------
+    "/api/v1/calendar/committees/{committee_id}.ics": FeedToken(
+        "a council body's sessions for everyone; a working group's with a feed token"
+    ),
+    "/api/v1/calendar/feeds/{token}.ics": FeedToken("a person's own feed behind its token"),
+    "/api/v1/calendar/me": Unlogged("whether the caller has a feed address"),
     # --- papers ----------------------------------------------------------------------------
     "/api/v1/papers": Logged(
         "paper.read",
@@ -529,6 +552,7 @@ ROUTES: dict[str, Logged | Unlogged] = {
     "/login": Unlogged("the sign-in form"),
     "/konto/passwort": Unlogged("the caller's own password form"),
     "/konto/vertretung": Unlogged("the caller's own deputies, and colleagues' user names"),
+    "/konto/kalender": Unlogged("whether the caller has a calendar feed address"),
     "/oeffentlich": Unlogged("public papers and measures, read as the public"),
     "/oeffentlich/vorlagen/{paper_id}": Unlogged(
         "a public paper, read as the public", url=f"/oeffentlich/vorlagen/{DEMO_PAPER}"
@@ -641,6 +665,13 @@ ROUTES: dict[str, Logged | Unlogged] = {
         _text("%PDF"),
         public=lambda w: f"/sachstand/{PERIOD}.pdf?fassung=oeffentlich",
     ),
+    "/sachstand/{zeitraum}.xlsx": Logged(
+        "status_report.read",
+        "dezernent",
+        lambda w: f"/sachstand/{PERIOD}.xlsx",
+        _text("PK"),
+        public=lambda w: f"/sachstand/{PERIOD}.xlsx?fassung=oeffentlich",
+    ),
     # --- web: administration and the audit trail -------------------------------------------
     "/verwaltung": Logged(
         "user.read", "admin", lambda w: "/verwaltung", _text("informationssicherheit")
@@ -663,6 +694,11 @@ ROUTES: dict[str, Logged | Unlogged] = {
     "/protokoll/export.csv": Unlogged(
         "the empty search form with a hint: exporting is a POST",
         f"/protokoll/export.csv?zweck={PURPOSE}&objektart=measure",
+        reader="datenschutz",
+    ),
+    "/protokoll/export.xlsx": Unlogged(
+        "the empty search form with a hint: exporting is a POST",
+        f"/protokoll/export.xlsx?zweck={PURPOSE}&objektart=measure",
         reader="datenschutz",
     ),
 }

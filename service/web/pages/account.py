@@ -1,4 +1,4 @@
-"""Anmeldung, Abmeldung and Passwort ändern."""
+"""Anmeldung, Abmeldung, Passwort ändern and the own calendar feed (Mein Kalender)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from service.auth.login import sign_out
 from service.auth.password_policy import MIN_LENGTH
 from service.auth.service import change_password as change_own_password
 from service.auth.service import get_user
+from service.calendar import service as calendars
 from service.web import sessions
 from service.web.forms import PostedForm
 from service.web.rendering import (
     page_router,
     redirect,
     render,
+    require,
     runtime_of,
     signed_in,
 )
@@ -133,3 +135,49 @@ def change_password(request: Request, form: PostedForm) -> Response:
         response.headers.update(exc.headers or {})
         return response
     return _password_page(request, success="Ihr Passwort wurde geändert.")
+
+
+# --- Mein Kalender: the secret feed address ------------------------------------------------
+
+
+def _calendar_page(
+    request: Request, new_url: str | None = None, success: str | None = None
+) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "user.self")
+    with runtime.read() as connection:
+        since = calendars.feed_since(connection, actor)
+    return render(
+        request,
+        "calendar_feed.html",
+        title="Mein Kalender",
+        since=since,
+        new_url=new_url,
+        success=success,
+    )
+
+
+@router.get("/konto/kalender")
+def calendar_page(request: Request) -> Response:
+    return _calendar_page(request)
+
+
+@router.post("/konto/kalender/neu")
+def new_calendar_feed(request: Request, form: PostedForm) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "user.self")
+    with runtime.write() as connection:
+        issued = calendars.issue_feed(runtime, connection, actor)
+    # The address is shown on this answer only: the database keeps its digest.
+    return _calendar_page(request, new_url=issued.url)
+
+
+@router.post("/konto/kalender/widerrufen")
+def revoke_calendar_feed(request: Request, form: PostedForm) -> Response:
+    runtime = runtime_of(request)
+    actor = require(request, "user.self")
+    with runtime.write() as connection:
+        calendars.revoke_feed(runtime, connection, actor)
+    return _calendar_page(
+        request, success="Die Kalender-Adresse ist widerrufen; sie liefert keine Termine mehr."
+    )

@@ -32,6 +32,7 @@ DONE = {
     "anwesenheit": "Die Anwesenheit wurde gespeichert.",
     "abstimmung": "Die Abstimmung wurde erfasst; die Vorlage und ihre Maßnahmen sind "
     "weitergegangen.",
+    "abgesagt": "Die Sitzung wurde abgesagt; abonnierte Kalender zeigen sie als abgesagt.",
 }
 # The services name the inputs as the API does; the forms name them in German.
 MEETING_FIELDS = {"committee_id": "gremium", "location": "ort"}
@@ -229,6 +230,20 @@ def add_agenda_item(request: Request, meeting_id: MeetingId, form: PostedForm) -
     except Exception as exc:
         return _failed(request, meeting_id, exc, "tagesordnung", form, AGENDA_FIELDS)
     return redirect(f"/sitzungen/{meeting_id}?erledigt=tagesordnung#tagesordnung")
+
+
+@router.post("/sitzungen/{meeting_id}/absage")
+def cancel_meeting(request: Request, meeting_id: MeetingId, form: PostedForm) -> Response:
+    runtime = runtime_of(request)
+    actor = signed_in(request)
+    try:
+        with runtime.write() as connection:
+            meetings.cancel_meeting(
+                runtime, connection, actor, meeting_id, reason=form.get("grund", "").strip() or None
+            )
+    except Exception as exc:
+        return _failed(request, meeting_id, exc, "absage", form, {"cancel_reason": "grund"})
+    return redirect(f"/sitzungen/{meeting_id}?erledigt=abgesagt")
 
 
 @router.post("/sitzungen/{meeting_id}/anwesenheit")

@@ -98,6 +98,7 @@ def protocol_search(request: Request, posted: PostedForm) -> Response:
 
 
 @router.get("/protokoll/export.csv")
+@router.get("/protokoll/export.xlsx")
 def protocol_export_link(request: Request) -> Response:
     """A bookmarked or linked export: the form and the hint, no file and no record."""
     return _page(request, SearchForm(), hint=_hint_for(request) or LINK_HINT)
@@ -105,6 +106,15 @@ def protocol_export_link(request: Request) -> Response:
 
 @router.post("/protokoll/export.csv")
 def protocol_export(request: Request, posted: PostedForm) -> Response:
+    return _export(request, posted, "csv")
+
+
+@router.post("/protokoll/export.xlsx")
+def protocol_export_xlsx(request: Request, posted: PostedForm) -> Response:
+    return _export(request, posted, "xlsx")
+
+
+def _export(request: Request, posted: PostedForm, kind: str) -> Response:
     runtime = runtime_of(request)
     actor = require(request, PERMISSION)
     form = SearchForm.of(dict(posted))
@@ -112,13 +122,13 @@ def protocol_export(request: Request, posted: PostedForm) -> Response:
         reading = audit_search.read(connection, form, runtime.body_id)
     if reading.filters is None:
         return _page(request, form, search=True)
-    chunks = trail.start_export(runtime, actor, reading.filters, form.zweck, "csv")
+    chunks = trail.start_export(runtime, actor, reading.filters, form.zweck, kind)
     stamp = runtime.now().strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(
         chunks,
-        media_type=FORMATS["csv"],
+        media_type=FORMATS[kind],
         headers={
-            "Content-Disposition": f'attachment; filename="protokoll-{stamp}.csv"',
+            "Content-Disposition": f'attachment; filename="protokoll-{stamp}.{kind}"',
             "Cache-Control": "no-store",
         },
     )

@@ -9,7 +9,8 @@ from fastapi.responses import Response
 
 from service.reports import charts
 from service.reports.period import InvalidPeriod, Period, parse_period, period_of
-from service.reports.render import needs_attention, render_pdf
+from service.reports.render import MEDIA_TYPES, Format, needs_attention
+from service.reports.render import render as render_file
 from service.reports.schemas import Audience
 from service.reports.service import read_sachstand
 from service.web.rendering import PageError, page_router, render, runtime_of, signed_in
@@ -68,17 +69,32 @@ def report_pdf(
     zeitraum: Annotated[str, Path(max_length=20)],
     fassung: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
+    return _download(request, zeitraum, fassung, "pdf")
+
+
+@router.get("/sachstand/{zeitraum}.xlsx")
+def report_xlsx(
+    request: Request,
+    zeitraum: Annotated[str, Path(max_length=20)],
+    fassung: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """The Beschlusskontrolle of the half-year as an Excel sheet."""
+    return _download(request, zeitraum, fassung, "xlsx")
+
+
+def _download(request: Request, zeitraum: str, fassung: str | None, kind: Format) -> Response:
     actor = signed_in(request)
     audience = AUDIENCES.get(fassung or "intern", "internal")
     try:
         report = read_sachstand(runtime_of(request), actor, zeitraum, audience)
     except InvalidPeriod as exc:
         raise PageError(422, "Berichtszeitraum ungültig", str(exc)) from None
+    name = "sachstand" if kind == "pdf" else "beschlusskontrolle"
     return Response(
-        render_pdf(report),
-        media_type="application/pdf",
+        render_file(report, kind),
+        media_type=MEDIA_TYPES[kind],
         headers={
-            "Content-Disposition": f'attachment; filename="sachstand-{report.period}.pdf"',
+            "Content-Disposition": f'attachment; filename="{name}-{report.period}.{kind}"',
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         },

@@ -64,6 +64,8 @@ NOT_ABOUT_B = {
     "/definitionen/{name}",
     f"{API}/definitions/{{name}}",
     "/koerperschaften",
+    # Named by a secret token, not an id; tests/service/calendar tries B's token at A.
+    f"{API}/calendar/feeds/{{token}}.ics",
 }
 
 

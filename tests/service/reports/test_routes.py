@@ -117,11 +117,16 @@ def test_an_accept_header_naming_nothing_we_serve_is_406(client: TestClient) -> 
     assert_problem(response, 406, "format-nicht-lieferbar")
 
 
-def test_openapi_declares_json_html_and_pdf(client: TestClient) -> None:
+def test_openapi_declares_json_html_pdf_and_xlsx(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"][URL]["get"]
 
     content = operation["responses"]["200"]["content"]
-    assert set(content) == {"application/json", "text/html", "application/pdf"}
+    assert set(content) == {
+        "application/json",
+        "text/html",
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
     assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/SachstandReport"}
     assert {"401", "403", "406", "422"} <= set(operation["responses"])
     assert [p["name"] for p in operation["parameters"]] == ["period", "format", "audience"]
