@@ -36,6 +36,7 @@ from service.reports.routes import router as reports_router
 from service.runtime import Runtime
 from service.scheduler.runner import start_embedded
 from service.statements.routes import router as statements_router
+from service.web import not_found
 from service.web import router as web_router
 
 DESCRIPTION = """
@@ -73,6 +74,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     if runtime is not None:
         app.state.runtime = runtime
     problems.install(app)
+    not_found.install(app)
     docs_page.install(app)
     # Outermost last: the body's prefix is known before the body's size is judged, and
     # every answer, a refusal included, gets the security headers.

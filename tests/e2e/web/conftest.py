@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -82,9 +83,9 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def _context(chromium: Browser, base_url: str) -> BrowserContext:
+def new_context(chromium: Browser, base_url: str, **options: Any) -> BrowserContext:
     context = chromium.new_context(
-        base_url=base_url, locale="de-DE", viewport={"width": 1280, "height": 900}
+        base_url=base_url, locale="de-DE", viewport={"width": 1280, "height": 900}, **options
     )
     context.set_default_timeout(5000)
     # axe-core (bundled in the package) on every page of this context, without a download.
@@ -94,7 +95,7 @@ def _context(chromium: Browser, base_url: str) -> BrowserContext:
 
 @pytest.fixture
 def page(chromium: Browser, base_url: str) -> Iterator[Page]:
-    context = _context(chromium, base_url)
+    context = new_context(chromium, base_url)
     try:
         yield context.new_page()
     finally:
@@ -107,7 +108,7 @@ def browser_for(chromium: Browser, base_url: str) -> Iterator[Callable[[], Page]
     contexts: list[BrowserContext] = []
 
     def open_page() -> Page:
-        contexts.append(_context(chromium, base_url))
+        contexts.append(new_context(chromium, base_url))
         return contexts[-1].new_page()
 
     try:
