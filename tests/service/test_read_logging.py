@@ -421,6 +421,17 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         M06_TITLE,
         public=lambda w: f"{API}/reports/sachstand?period={PERIOD}&audience=public",
     ),
+    # --- OParl: public data only (tests/service/oparl proves nothing else is reachable) -----
+    "/oparl/v1/system": Unlogged("OParl: the system object"),
+    "/oparl/v1/body": Unlogged("OParl: the public bodies"),
+    "/oparl/v1/body/{body_id}/{prop}": Unlogged(
+        "OParl: a body's public list", "/oparl/v1/body/1/paper"
+    ),
+    "/oparl/v1/{entity_type}/{entity_id}": Unlogged("OParl: a public object", "/oparl/v1/paper/1"),
+    "/oparl/v1/file/{file_id}/access": Unlogged("OParl: a public file", "/oparl/v1/file/1/access"),
+    "/oparl/v1/file/{file_id}/download": Unlogged(
+        "OParl: a public file", "/oparl/v1/file/1/download"
+    ),
     # --- calendar feeds --------------------------------------------------------------------
     "/api/v1/calendar/committees/{committee_id}.ics": FeedToken(
         "a council body's sessions for everyone; a working group's with a feed token"

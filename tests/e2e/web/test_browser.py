@@ -94,7 +94,7 @@ def _ag_lead_creates_a_measure_and_is_stopped(page: Page) -> str:
     expect(page.get_by_role("status")).to_have_text("Die Maßnahme wurde angelegt.")
     measure_url = page.url.split("?")[0]
     expect(page.locator(".state-tag")).to_have_text("Entwurf")
-    costs = page.get_by_role("region", name="Aufwand und Nutzen")
+    costs = page.get_by_role("region", name="Aufwand und Nutzen", exact=True)
     expect(costs).to_contain_text("48.000,00 €")
     expect(costs).to_contain_text("6.500,00 €")
     assert_accessible(page)
@@ -141,7 +141,7 @@ def _dsb_gives_the_statement(dsb: Page, measure_url: str) -> None:
     assert_accessible(dsb)
     _submit_by_keyboard(dsb, "form[action$='/stellungnahmen'] button[type=submit]")
     expect(dsb.get_by_role("status")).to_have_text("Die Stellungnahme wurde gespeichert.")
-    statements = dsb.get_by_role("region", name="Stellungnahmen")
+    statements = dsb.get_by_role("region", name="Stellungnahmen", exact=True)
     expect(statements).to_contain_text("mit Auflagen")
     expect(statements).to_contain_text("Petra Vogel")
     screenshot(dsb, "stellungnahme", full_page=True)
@@ -160,7 +160,9 @@ def _office_prepares_the_paper(office: Page, measure_url: str) -> str:
     measure_id = measure_url.rsplit("/", 1)[1]
     office.get_by_label("Maßnahme hinzufügen").select_option(measure_id)
     office.get_by_role("button", name="Maßnahme hinzufügen").click()
-    expect(office.get_by_role("region", name="Getragene Maßnahmen")).to_contain_text("M-10")
+    expect(office.get_by_role("region", name="Getragene Maßnahmen", exact=True)).to_contain_text(
+        "M-10"
+    )
 
     for committee, day in (
         ("Finanz- und Verwaltungsausschuss", "2026-09-16"),
@@ -207,7 +209,7 @@ def _ag_lead_submits_the_paper(lead: Page, paper_url: str, measure_url: str) -> 
 def _office_records_the_votes(office: Page, paper_url: str) -> None:
     for link, vote in (("FVA", "9/0/0"), ("SR", "einstimmig")):
         office.goto(paper_url)
-        office.get_by_role("region", name="Beratungsfolge").get_by_role("link").nth(
+        office.get_by_role("region", name="Beratungsfolge", exact=True).get_by_role("link").nth(
             0 if link == "FVA" else 1
         ).click()
         office.locator("#tagesordnung-neu summary").click()
@@ -239,7 +241,7 @@ def _office_records_the_votes(office: Page, paper_url: str) -> None:
         expect(office.get_by_role("status")).to_contain_text("Die Abstimmung wurde erfasst")
     office.goto(paper_url)
     expect(office.locator(".state-tag")).to_have_text("Beschlossen")
-    votes = office.get_by_role("region", name="Abstimmungen").first
+    votes = office.get_by_role("region", name="Abstimmungen", exact=True).first
     expect(votes).to_contain_text("9 ja / 0 nein / 0 Enthaltung")
     expect(votes).to_contain_text("einstimmig, ohne Stimmenzahlen")
     assert_accessible(office)
@@ -267,9 +269,9 @@ def _kaemmerei_plans_the_budget(treasury: Page, measure_url: str) -> None:
     treasury.get_by_label("Bewilligt (EUR)").fill("54.500,00")
     _submit_by_keyboard(treasury, "#neuer-ansatz button[type=submit]")
     expect(treasury.get_by_role("status")).to_have_text("Der Haushaltsansatz wurde angelegt.")
-    expect(treasury.get_by_role("region", name="Haushaltsansätze 2027").first).to_contain_text(
-        "54.500,00 €"
-    )
+    expect(
+        treasury.get_by_role("region", name="Haushaltsansätze 2027", exact=True).first
+    ).to_contain_text("54.500,00 €")
     assert_accessible(treasury)
     screenshot(treasury, "haushalt", full_page=True)
 
@@ -284,7 +286,7 @@ def _dsb_searches_the_trail_and_exports_csv(dsb: Page, measure_url: str) -> None
     dsb.get_by_label("Objektart").select_option(label="Maßnahme")
     dsb.get_by_label("Nummer").fill(measure_url.rsplit("/", 1)[1])
     dsb.get_by_role("button", name="Suchen").click()
-    events = dsb.get_by_role("region", name="Protokolleinträge")
+    events = dsb.get_by_role("region", name="Protokolleinträge", exact=True)
     expect(events).to_contain_text("measure.create")
     expect(events).to_contain_text("Digitale Bauakte")
     assert_accessible(dsb)
