@@ -12,11 +12,13 @@ for the operations of every domain, so that a route declares only its own facts:
 - response headers the server sends are declared: ``WWW-Authenticate`` on a 401,
   ``Retry-After`` on a 429 and 503, ``Location`` on a 201, ``ETag`` on an answer that
   carries a ``version``, ``Idempotent-Replayed`` where an ``Idempotency-Key`` is taken;
-- an optional header or query parameter is absent, never null.
+- an optional header or query parameter is absent, never null;
+- a create links to the read, edit and delete of what it created.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -143,6 +145,7 @@ _HEADERS = {
     ),
 }
 
+_PARAMETER = re.compile(r"\{([^}]+)\}")
 _ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-"})
 
 
@@ -188,6 +191,7 @@ def _correct(app: FastAPI, document: dict[str, Any]) -> None:
     for method, operation in _reads_logged(app, document):
         operation["responses"]["503"] = {"description": READ_NOT_LOGGED}
         _declare_answers(method, operation, schemas)
+    _link_created_items(document, schemas)
     document["tags"] = [
         {"name": tag_name(label), "description": label, "x-displayName": label}
         for label in sorted(labels)
@@ -229,11 +233,48 @@ def _declare_answers(method: str, operation: dict[str, Any], schemas: dict[str, 
             declared.setdefault(name, {"description": description, "schema": schema})
 
 
-def _carries_version(answer: dict[str, Any], schemas: dict[str, Any]) -> bool:
+def _link_created_items(document: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """Links from a create (201 with an ``id``) to the read, edit and delete of that item, so
+    that clients and stateful tests can follow them (``/measures`` -> ``/measures/{id}``)."""
+    paths = document.get("paths", {})
+    for path, item in paths.items():
+        created = item.get("post", {}).get("responses", {}).get("201")
+        if created is None or not _has_member(created, schemas, "id"):
+            continue
+        for other, operations in paths.items():
+            parameter = _single_parameter_below(path, other)
+            if parameter is None:
+                continue
+            links = created.setdefault("links", {})
+            # The parent's parameters (``item_id`` of /measures/{item_id}/attachments) as sent.
+            given = {name: f"$request.path.{name}" for name in _PARAMETER.findall(path)}
+            for method in ("get", "patch", "delete"):
+                if method in operations:
+                    target = operations[method]["operationId"]
+                    links[target] = {
+                        "operationId": target,
+                        "parameters": {**given, parameter: "$response.body#/id"},
+                    }
+
+
+def _single_parameter_below(path: str, other: str) -> str | None:
+    """``measure_id`` for ``/measures`` and ``/measures/{measure_id}``, else None."""
+    prefix = path.rstrip("/") + "/{"
+    if not other.startswith(prefix) or not other.endswith("}"):
+        return None
+    name = other[len(prefix) : -1]
+    return name if "/" not in name and "{" not in name else None
+
+
+def _has_member(answer: dict[str, Any], schemas: dict[str, Any], name: str) -> bool:
     schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
     ref = schema.get("$ref", "")
     target = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref else schema
-    return "version" in target.get("properties", {})
+    return name in target.get("properties", {})
+
+
+def _carries_version(answer: dict[str, Any], schemas: dict[str, Any]) -> bool:
+    return _has_member(answer, schemas, "version")
 
 
 def _reads_logged(app: FastAPI, document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

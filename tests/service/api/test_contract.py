@@ -108,3 +108,20 @@ def test_a_method_the_path_lacks_answers_405_not_422(
         answer = client.request(method, f"{API}{path}")
     assert_problem(answer, 405)
     assert answer.headers["Allow"] == allow
+
+
+def test_a_create_links_to_the_read_and_edit_of_what_it_created(
+    document: dict[str, Any],
+) -> None:
+    created = document["paths"]["/api/v1/measures"]["post"]["responses"]["201"]["links"]
+    assert created["get_measure"] == {
+        "operationId": "get_measure",
+        "parameters": {"measure_id": "$response.body#/id"},
+    }
+    assert "edit_measure" in created
+    uploaded = document["paths"]["/api/v1/measures/{item_id}/attachments"]["post"]
+    link = uploaded["responses"]["201"]["links"]["download_measure_attachment"]
+    assert link["parameters"] == {
+        "item_id": "$request.path.item_id",
+        "attachment_id": "$response.body#/id",
+    }

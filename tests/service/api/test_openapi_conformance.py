@@ -25,6 +25,7 @@ from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY, DEMO_NOW, FakeClock
 
 EXAMPLES_PER_OPERATION = 10
+STATEFUL_SEQUENCES = 30
 # What is asserted: no 5xx, and status, content type, headers and body as declared. Left out
 # are the checks that a schema-valid request must succeed and a schema-violating one must
 # fail: a wrong old password or an unknown deputy is schema-valid and rightly a 422, and
@@ -94,3 +95,29 @@ def test_every_operation_answers_the_ag_lead_as_declared(
     signed_in = case.path != "/api/v1/auth/logout"
     headers = {"Authorization": f"Bearer {ag_lead_token}"} if signed_in else {}
     case.call_and_validate(headers=headers, excluded_checks=NOT_ASSERTED)
+
+
+def test_linked_sequences_of_calls_answer_as_declared(ag_lead_token: str) -> None:
+    """The stateful phase: sequences that follow the document's links (create, then read,
+    edit, delete what was created) as the AG lead, checked like the single calls."""
+
+    class SignedIn(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+            if case.path == "/api/v1/auth/logout":
+                return {}
+            return {"headers": {"Authorization": f"Bearer {ag_lead_token}"}}
+
+        def validate_response(
+            self, response: object, case: schemathesis.Case, **kwargs: object
+        ) -> None:
+            case.validate_response(response, excluded_checks=NOT_ASSERTED)
+
+    SignedIn.run(
+        settings=settings(
+            max_examples=STATEFUL_SEQUENCES,
+            stateful_step_count=5,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+    )
