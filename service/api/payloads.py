@@ -1,16 +1,24 @@
-"""What the API's request bodies share: text without NUL, and the members a PATCH sent.
+"""What the API's request bodies share: JSON types as stated, text without NUL, and the
+members a PATCH sent.
 
-PostgreSQL cannot store NUL in text and SQLite would, so a body holding one is refused
-alike on both (422 ``nul_character``) before it reaches a service; what else a text may
-hold the service judges (``service.texts``), for the web forms too.
+A body is read as its schema says, not as pydantic's lax mode would guess: a date or a time
+is an ISO 8601 text (``0`` is not 01.01.1970), a boolean is ``true`` or ``false`` (not ``0``
+or ``"yes"``), a whole number is a JSON number (not ``"3"`` or ``3.0``). PostgreSQL cannot
+store NUL in text and SQLite would, so a body holding one is refused alike on both (422
+``nul_character``) before it reaches a service; what else a text may hold the service
+judges (``service.texts``), for the web forms too.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import types
+import typing
+from datetime import date, datetime
+from functools import cache
+from typing import Annotated, Any, Union
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -34,8 +42,50 @@ def refuse_nul(value: Any) -> Any:
 Text = Annotated[str, AfterValidator(refuse_nul)]
 
 
-class NoNul(BaseModel):
-    """Refuses NUL in any member."""
+# JSON type a member's declared Python type must arrive as, with the error it gets.
+_JSON_TYPES: tuple[tuple[type, tuple[type, ...], str, str], ...] = (
+    (bool, (bool,), "bool_type", "erwartet wahr oder falsch"),
+    (int, (int,), "int_type", "erwartet eine ganze Zahl"),
+    (datetime, (str,), "iso_datetime_text", "erwartet Datum und Uhrzeit als Text (ISO 8601)"),
+    (date, (str,), "iso_date_text", "erwartet ein Datum als Text (JJJJ-MM-TT)"),
+)
+
+
+def _declared(annotation: Any) -> Any:
+    """The type under ``Annotated`` and ``X | None``, or None when it is a choice of types."""
+    while typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        kept = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _declared(kept[0]) if len(kept) == 1 else None
+    return annotation
+
+
+@cache
+def _expected(model: type[BaseModel], name: str) -> tuple[tuple[type, ...], str, str] | None:
+    declared = _declared(model.model_fields[name].annotation)
+    for python, json, kind, message in _JSON_TYPES:
+        # bool is an int in Python; it is checked first and never taken for a whole number.
+        if isinstance(declared, type) and issubclass(declared, python):
+            return json, kind, message
+    return None
+
+
+class Payload(BaseModel):
+    """A request body: unknown members refused, each member of its stated JSON type."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_type(cls, value: Any, info: ValidationInfo) -> Any:
+        expected = _expected(cls, info.field_name) if info.field_name else None
+        if value is None or expected is None:
+            return value
+        json, kind, message = expected
+        if not isinstance(value, json) or (json == (int,) and isinstance(value, bool)):
+            raise PydanticCustomError(kind, message)
+        return value
 
     @field_validator("*")
     @classmethod

@@ -191,6 +191,8 @@ def _german_validation(error: dict[str, Any]) -> str:
         "less_than_equal": "Wert zu groß",
         "date_from_datetime_parsing": "erwartet ein Datum",
         "date_parsing": "erwartet ein Datum",
+        "iso_date_text": "erwartet ein Datum als Text (JJJJ-MM-TT)",
+        "iso_datetime_text": "erwartet Datum und Uhrzeit als Text (ISO 8601)",
         "enum": "unzulässiger Wert",
         "etag_parsing": ETAG_EXPECTED,
         "string_pattern_mismatch": "hat nicht das erwartete Format",

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.payloads import Payload
 from service.auth.password_policy import MAX_LENGTH, MIN_LENGTH
 
 USERNAME = r"^[A-Za-z0-9][A-Za-z0-9._@-]*$"
@@ -22,7 +23,7 @@ class TokenResponse(BaseModel):
     )
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Payload):
     model_config = ConfigDict(extra="forbid")
 
     old_password: str = Field(max_length=MAX_LENGTH)
@@ -47,7 +48,7 @@ class UserPage(BaseModel):
     next_cursor: str | None = Field(description="Für die nächste Seite; `null` am Ende.")
 
 
-class UserCreate(BaseModel):
+class UserCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=2, max_length=100, pattern=USERNAME, examples=["k.meier"])
@@ -61,19 +62,19 @@ class UserCreate(BaseModel):
     )
 
 
-class RolesUpdate(BaseModel):
+class RolesUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     roles: list[str] = Field(min_length=1, max_length=20, examples=[["ag_leitung"]])
 
 
-class TemporaryPassword(BaseModel):
+class TemporaryPassword(Payload):
     model_config = ConfigDict(extra="forbid")
 
     password: str = Field(max_length=MAX_LENGTH)
 
 
-class DeputyshipCreate(BaseModel):
+class DeputyshipCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     deputy_username: str = Field(min_length=1, max_length=100, examples=["k.meier"])

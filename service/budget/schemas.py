@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.payloads import NoNul
+from service.api.payloads import Payload
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, examples=["12500.00"])]
 Year = Annotated[int, Field(ge=1990, le=2100, examples=[2025])]
@@ -24,7 +24,7 @@ class BudgetLineOut(BaseModel):
     spent: Decimal | None = Field(description="Verausgabt (EUR).")
 
 
-class BudgetLineCreate(NoNul):
+class BudgetLineCreate(Payload):
     """Planned amounts: AG-Leitung or Kämmerei; approved and spent amounts: Kämmerei only."""
 
     model_config = ConfigDict(extra="forbid")
@@ -37,7 +37,7 @@ class BudgetLineCreate(NoNul):
     spent: Amount | None = None
 
 
-class BudgetLineUpdate(NoNul):
+class BudgetLineUpdate(Payload):
     """Only the members sent are changed; each amount needs its role (see create)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -7,13 +7,13 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from service.api.payloads import Text
+from service.api.payloads import Payload, Text
 
 CommitteeKind = Literal["ag", "gemeinsame_beratung", "ausschuss", "rat"]
 Id = Field(ge=1, le=2**31 - 1)
 
 
-class VoteRulesIn(BaseModel):
+class VoteRulesIn(Payload):
     model_config = ConfigDict(extra="forbid")
 
     quorum_numerator: int = Field(default=1, ge=0, le=100)
@@ -22,7 +22,7 @@ class VoteRulesIn(BaseModel):
     abstentions_count: bool = False
 
 
-class CommitteeCreate(BaseModel):
+class CommitteeCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     slug: str = Field(
@@ -42,7 +42,7 @@ class CommitteeCreate(BaseModel):
     )
 
 
-class CommitteeUpdate(BaseModel):
+class CommitteeUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     name: Text | None = Field(default=None, min_length=1, max_length=200)
@@ -67,7 +67,7 @@ class CommitteePage(BaseModel):
     next_cursor: str | None
 
 
-class MembershipCreate(BaseModel):
+class MembershipCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     person_id: int = Id
@@ -77,7 +77,7 @@ class MembershipCreate(BaseModel):
     valid_until: date | None = None
 
 
-class MembershipEnd(BaseModel):
+class MembershipEnd(Payload):
     model_config = ConfigDict(extra="forbid")
 
     valid_until: date = Field(description="Letzter Tag der Mitgliedschaft.")
@@ -99,7 +99,7 @@ class MembershipPage(BaseModel):
     next_cursor: str | None
 
 
-class MeetingCreate(BaseModel):
+class MeetingCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     committee_id: int = Id
@@ -107,14 +107,14 @@ class MeetingCreate(BaseModel):
     location: Text | None = Field(default=None, max_length=200, examples=["Rathaus, Ratssaal"])
 
 
-class MeetingUpdate(BaseModel):
+class MeetingUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     starts_at: AwareDatetime | None = None
     location: Text | None = Field(default=None, max_length=200)
 
 
-class MeetingCancel(BaseModel):
+class MeetingCancel(Payload):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text | None = Field(
@@ -122,7 +122,7 @@ class MeetingCancel(BaseModel):
     )
 
 
-class AgendaItemCreate(BaseModel):
+class AgendaItemCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     number: Text = Field(min_length=1, max_length=20, examples=["Ö 5"])
@@ -169,14 +169,14 @@ class MeetingPage(BaseModel):
 AttendanceStatus = Literal["anwesend", "entschuldigt", "abwesend"]
 
 
-class AttendanceEntryIn(BaseModel):
+class AttendanceEntryIn(Payload):
     model_config = ConfigDict(extra="forbid")
 
     person_id: int = Id
     status: AttendanceStatus
 
 
-class AttendanceIn(BaseModel):
+class AttendanceIn(Payload):
     model_config = ConfigDict(extra="forbid")
 
     entries: list[AttendanceEntryIn] = Field(

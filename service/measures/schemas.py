@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from service.api.payloads import NoNul, refuse_nul
+from service.api.payloads import Payload, refuse_nul
 from service.budget.schemas import BudgetLineOut
 from service.milestones.schemas import MilestoneOut
 from service.statements.schemas import StatementOut
@@ -65,7 +65,7 @@ class MeasurePage(BaseModel):
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
 
-class TransitionRequest(BaseModel):
+class TransitionRequest(Payload):
     event: str = Field(examples=["einreichen"], description="Name des Ereignisses.")
     version: int = Field(examples=[1], description="Version, die der Aufrufer zuletzt gelesen hat.")
     comment: str | None = Field(default=None, max_length=10_000)
@@ -105,7 +105,7 @@ class HistoryItem(BaseModel):
     data: dict[str, Any]
 
 
-class MeasureCreate(NoNul):
+class MeasureCreate(Payload):
     """A new measure; it starts in the initial state of the newest ``massnahme`` version."""
 
     model_config = ConfigDict(extra="forbid")
@@ -130,7 +130,7 @@ class MeasureCreate(NoNul):
     )
 
 
-class MeasureUpdate(NoNul):
+class MeasureUpdate(Payload):
     """Only the members sent are changed; ``null`` in ``fields`` clears a field."""
 
     model_config = ConfigDict(extra="forbid")

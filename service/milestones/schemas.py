@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.payloads import NoNul
+from service.api.payloads import Payload
 
 
 class MilestoneOut(BaseModel):
@@ -17,7 +17,7 @@ class MilestoneOut(BaseModel):
     done_on: date | None
 
 
-class MilestoneCreate(NoNul):
+class MilestoneCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=300, examples=["Rollout Bürgeramt"])
@@ -25,7 +25,7 @@ class MilestoneCreate(NoNul):
     done_on: date | None = None
 
 
-class MilestoneUpdate(NoNul):
+class MilestoneUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(default=None, min_length=1, max_length=300)

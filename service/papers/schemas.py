@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.payloads import Text
+from service.api.payloads import Payload, Text
 from service.measures.schemas import AllowedTransition
 
 ConsultationRole = Literal["vorberatung", "entscheidung"]
@@ -15,7 +15,7 @@ ConsultationRole = Literal["vorberatung", "entscheidung"]
 RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
-class PaperCreate(BaseModel):
+class PaperCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     reference: Text = Field(min_length=1, max_length=50, examples=["VII/0680/24"])
@@ -53,7 +53,7 @@ class PaperPage(BaseModel):
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
 
-class ConsultationCreate(BaseModel):
+class ConsultationCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     committee_id: int = Field(ge=1, le=2**31 - 1)
@@ -139,7 +139,7 @@ class PaperDetail(PaperSummary):
     updated_at: datetime
 
 
-class CarryRequest(BaseModel):
+class CarryRequest(Payload):
     model_config = ConfigDict(extra="forbid")
 
     measure_ids: list[RowId] = Field(min_length=1, max_length=500, examples=[[1, 2]])
@@ -149,7 +149,7 @@ class CarryResponse(BaseModel):
     measure_ids: list[int] = Field(description="Alle Maßnahmen, die die Vorlage nun trägt.")
 
 
-class VoteCreate(BaseModel):
+class VoteCreate(Payload):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

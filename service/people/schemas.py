@@ -6,10 +6,10 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.payloads import Text
+from service.api.payloads import Payload, Text
 
 
-class PersonCreate(BaseModel):
+class PersonCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     given_name: Text | None = Field(default=None, max_length=100, examples=["Karin"])
@@ -24,7 +24,7 @@ class PersonCreate(BaseModel):
     )
 
 
-class PersonUpdate(BaseModel):
+class PersonUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     given_name: Text | None = Field(default=None, max_length=100)

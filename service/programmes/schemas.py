@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.payloads import NoNul
+from service.api.payloads import Payload
 
 DURATION = r"^P(\d+[YMWD])+$"
 
@@ -36,7 +36,7 @@ class ProgrammePage(BaseModel):
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
 
-class ProgrammeCreate(NoNul):
+class ProgrammeCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=500, examples=["Arbeitspapier Eigenbetriebe"])
@@ -48,7 +48,7 @@ class ProgrammeCreate(NoNul):
     review_cycle: str = Field(default="P6M", pattern=DURATION, max_length=20)
 
 
-class ProgrammeUpdate(NoNul):
+class ProgrammeUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     version: str | None = Field(default=None, max_length=64, description="Oder Kopf `If-Match`.")

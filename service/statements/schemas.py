@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.payloads import NoNul
+from service.api.payloads import Payload
 
 
 class StatementOut(BaseModel):
@@ -21,7 +21,7 @@ class StatementOut(BaseModel):
     created_at: datetime
 
 
-class StatementCreate(NoNul):
+class StatementCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["datenschutz", "informationssicherheit", "personalrat"] | None = Field(
