@@ -109,8 +109,11 @@ class Filters:
         return True
 
     def query(self) -> dict[str, str]:
+        # As the client wrote them: converting a time near the year 9999 could overflow.
         return {
-            name: moment(value) for name, value in vars(self).items() if isinstance(value, datetime)
+            name: value.isoformat()
+            for name, value in vars(self).items()
+            if isinstance(value, datetime)
         }
 
 

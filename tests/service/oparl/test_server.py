@@ -127,3 +127,15 @@ def test_a_depublished_paper_is_listed_as_deleted_to_a_syncing_client(
     assert gone.status_code == 200
     assert gone.json()["deleted"] is True
     assert gone.json()["created"] == before[0]["created"]
+
+
+def test_filters_at_the_edge_of_time_answer_an_empty_page_not_an_error(client: TestClient) -> None:
+    body = client.get("/oparl/v1/body").json()["data"][0]
+    answer = client.get(
+        body["paper"], params={"created_since": "9999-12-31T23:59:59-12:00", "limit": 100000}
+    )
+    assert answer.status_code == 200
+    assert answer.json()["data"] == []
+    assert "created_since=9999-12-31T23%3A59%3A59-12%3A00" in answer.json()["links"]["self"]
+    assert client.get("/oparl/v1/meeting/999999").status_code == 404
+    assert client.get("/oparl/v1/meeting/999999").headers["access-control-allow-origin"] == "*"
