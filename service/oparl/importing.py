@@ -107,6 +107,19 @@ def import_system(
 ) -> ImportReport:
     """Imports one body of the remote system; see the module's text for what and how."""
     remote = Remote(system_url, http)
+    try:
+        return _run(runtime, remote, system_url, remote_body, since)
+    finally:
+        remote.close()
+
+
+def _run(
+    runtime: Runtime,
+    remote: Remote,
+    system_url: str,
+    remote_body: str | None,
+    since: datetime | None,
+) -> ImportReport:
     report = ImportReport()
     started = runtime.now()
     try:

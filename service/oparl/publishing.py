@@ -91,6 +91,8 @@ class Filters:
     created_until: datetime | None = None
     modified_since: datetime | None = None
     modified_until: datetime | None = None
+    # ``omit_internal=true``: the client syncs and leaves out the internal lists (OParl 1.1).
+    omit_internal: bool = False
 
     def admits(self, record: Any) -> bool:
         if record.deleted and self.modified_since is None:
@@ -518,13 +520,18 @@ def body_list(
     data = []
     for key in chunk:
         if key in snap.objects:
-            data.append(_render(snap, records, key, urls))
+            data.append(_render(snap, records, key, urls, omit=filters.omit_internal))
         else:
             r = records[key]
             data.append(deleted(urls, key[0], key[1], r.created, r.modified))
 
     def link(number: int) -> str:
-        query = {**filters.query(), **({"limit": str(limit)} if limit else {}), "page": str(number)}
+        query = {
+            **filters.query(),
+            **({"omit_internal": "true"} if filters.omit_internal else {}),
+            **({"limit": str(limit)} if limit else {}),
+            "page": str(number),
+        }
         return f"{urls.body_list(body_id, prop)}?{urlencode(query)}"
 
     links = {"first": link(1), "self": link(page), "last": link(total_pages)}
@@ -553,13 +560,28 @@ def published_file(runtime: Runtime, file_id: int) -> Any:
         return repository.file_content(connection, runtime.body_id_in(connection), file_id)
 
 
-def _render(snap: Snapshot, records: Mapping[Key, Any], key: Key, urls: Urls) -> dict[str, Any]:
+# The embedded lists a client may ask to be left out (``omit_internal``), of those we embed.
+_INTERNAL = frozenset(
+    {
+        ("body", "legislativeTerm"),
+        ("person", "membership"),
+        ("meeting", "agendaItem"),
+        ("paper", "auxiliaryFile"),
+    }
+)
+
+
+def _render(
+    snap: Snapshot, records: Mapping[Key, Any], key: Key, urls: Urls, *, omit: bool = False
+) -> dict[str, Any]:
     values = dict(snap.objects[key])
     record = records.get(key)
     if record is not None:
         values["created"] = moment(record.created) if record.created else None
         values["modified"] = moment(record.modified) if record.modified else None
     for prop, children in snap.embeds.get(key, {}).items():
+        if omit and (key[0], prop) in _INTERNAL:
+            continue
         rendered = [_render(snap, records, child, urls) for child in children]
         many = EMBEDS[key[0]][prop][1]
         values[prop] = rendered if many else rendered[0]

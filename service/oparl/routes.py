@@ -95,10 +95,15 @@ def body_list(
     modified_since: Since = None,
     modified_until: Since = None,
     limit: Annotated[int | None, Query(ge=1)] = None,
+    omit_internal: bool = False,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> JSONResponse:
     filters = publishing.Filters(
-        _aware(created_since), _aware(created_until), _aware(modified_since), _aware(modified_until)
+        _aware(created_since),
+        _aware(created_until),
+        _aware(modified_since),
+        _aware(modified_until),
+        omit_internal,
     )
     return _json(publishing.body_list(runtime, _urls(request), body_id, prop, filters, page, limit))
 

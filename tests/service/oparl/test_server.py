@@ -139,3 +139,14 @@ def test_filters_at_the_edge_of_time_answer_an_empty_page_not_an_error(client: T
     assert "created_since=9999-12-31T23%3A59%3A59-12%3A00" in answer.json()["links"]["self"]
     assert client.get("/oparl/v1/meeting/999999").status_code == 404
     assert client.get("/oparl/v1/meeting/999999").headers["access-control-allow-origin"] == "*"
+
+
+def test_omit_internal_leaves_out_the_embedded_lists_and_stays_in_every_link(
+    agenda: Runtime, client: TestClient
+) -> None:
+    body = client.get("/oparl/v1/body").json()["data"][0]
+    full = client.get(body["meeting"]).json()["data"]
+    assert any("agendaItem" in m for m in full)
+    lean = client.get(body["meeting"], params={"omit_internal": "true", "limit": 1}).json()
+    assert all("agendaItem" not in m for m in lean["data"])
+    assert "omit_internal=true" in lean["links"]["next"]
