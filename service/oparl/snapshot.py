@@ -138,6 +138,12 @@ def build(runtime: Runtime, connection: Connection) -> Snapshot:
     }
     now = runtime.now()
     names = {c.id: c.name for c in committees}
+    # The result of a public vote on the item's paper in its meeting, as ratsflow words it.
+    results = {
+        (v.paper_id, v.meeting_id): v.explanation
+        for v in repository.public_votes_of(connection, paper_ids)
+        if v.meeting_id is not None
+    }
     for a in agenda:
         snap.add(
             ("agendaitem", a.id),
@@ -150,6 +156,7 @@ def build(runtime: Runtime, connection: Connection) -> Snapshot:
                 "consultation": urls.of("consultation", consultation_of[a.id])
                 if a.id in consultation_of
                 else None,
+                "result": results.get((a.paper_id, a.meeting_id)),
             },
         )
     for m in meetings:

@@ -50,6 +50,8 @@ def test_every_answer_from_the_system_on_follows_the_oparl_schemas(
         "Location",
     }
     assert result.pages > len(result.lists)  # some lists took several pages
+    treated = [o for o in result.seen.values() if o.get("consultation") and o.get("order")]
+    assert treated and all(isinstance(o["result"], str) for o in treated)
 
 
 def test_the_public_working_paper_is_a_file_with_checksum_and_download(client: TestClient) -> None:
