@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from service.api.deps import RuntimeDep
+from service.api.limits import inner_path
 from service.api.problems import responses
 from service.attachments.detect import ALLOWED
 from service.attachments.routes import content_disposition
@@ -42,7 +43,7 @@ class OparlCors:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or "/oparl/" not in scope.get("path", ""):
+        if scope["type"] != "http" or not inner_path(scope).startswith("/oparl/"):
             await self.app(scope, receive, send)
             return
 
