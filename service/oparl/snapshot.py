@@ -197,6 +197,8 @@ def build(runtime: Runtime, connection: Connection) -> Snapshot:
             },
         )
     for f in repository.paper_files(connection, body_id, paper_ids):
+        if not f.content:
+            continue  # imported metadata without bytes: nothing to serve at an accessUrl
         snap.add(
             ("file", f.id),
             {
