@@ -29,7 +29,12 @@ class Remote:
         self.system_url = system_url
         self.scheme = urlsplit(system_url).scheme
         self.host = urlsplit(system_url).netloc
+        self.owned = http is None
         self.http = http or httpx.Client(timeout=30, follow_redirects=True)
+
+    def close(self) -> None:
+        if self.owned:
+            self.http.close()
 
     def _address(self, url: str) -> str:
         parts = urlsplit(url)

@@ -17,14 +17,13 @@ stamp the same object twice.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy.engine import Connection
 
-from service import access
 from service.audit.repository import lock_chain
 from service.errors import NotFound, ServiceError
 from service.oparl import repository
@@ -36,53 +35,16 @@ from service.oparl.objects import (
     Key,
     Urls,
     compact,
-    day,
     deleted,
     fingerprint,
     head,
     moment,
-    roman,
 )
-from service.people.service import display_name
-from service.reports.builder import build_report
-from service.reports.period import period_of
-from service.reports.service import body_rules, load
+from service.oparl.snapshot import BASE, Snapshot, build
 from service.runtime import Runtime
-from workflow.calendar import to_local
 
-# Objects are built against this placeholder and the request's address is put in on the
-# way out, so a fingerprint does not change with the host name a client used.
-_BASE = "urn:ratsflow:oparl/"
-_PLACEHOLDER = Urls(_BASE)
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-_COMMITTEE_CLASS = {"rat": "Rat", "ausschuss": "Ausschuss"}
-_ROLES = {"entscheidung": "Entscheidung", "vorberatung": "Vorberatung"}
-
-
-@dataclass
-class Snapshot:
-    """Everything the server would publish now, flat, with the embedding named apart."""
-
-    objects: dict[Key, dict[str, Any]] = field(default_factory=dict)
-    embeds: dict[Key, dict[str, list[Key]]] = field(default_factory=dict)
-    born: dict[Key, datetime] = field(default_factory=dict)  # a row's own creation time
-
-    def add(self, key: Key, values: dict[str, Any], born: datetime | None = None) -> None:
-        self.objects[key] = compact({**head(_PLACEHOLDER, *key), **values})
-        if born is not None:
-            self.born[key] = born
-
-    def embed(self, parent: Key, prop: str, child: Key) -> None:
-        if child in self.objects:
-            self.embeds.setdefault(parent, {}).setdefault(prop, []).append(child)
-
-    def content(self, key: Key) -> dict[str, Any]:
-        """The object with what it embeds, without stamps: what its fingerprint covers."""
-        values = dict(self.objects[key])
-        for prop, children in self.embeds.get(key, {}).items():
-            values[prop] = [self.content(child) for child in children]
-        return values
 
 
 @dataclass(frozen=True)
@@ -91,6 +53,8 @@ class Filters:
     created_until: datetime | None = None
     modified_since: datetime | None = None
     modified_until: datetime | None = None
+    # ``omit_internal=true``: the client syncs and leaves out the internal lists (OParl 1.1).
+    omit_internal: bool = False
 
     def admits(self, record: Any) -> bool:
         if record.deleted and self.modified_since is None:
@@ -109,264 +73,12 @@ class Filters:
         return True
 
     def query(self) -> dict[str, str]:
+        # As the client wrote them: converting a time near the year 9999 could overflow.
         return {
-            name: moment(value) for name, value in vars(self).items() if isinstance(value, datetime)
+            name: value.isoformat()
+            for name, value in vars(self).items()
+            if isinstance(value, datetime)
         }
-
-
-# --- building what is published ------------------------------------------------------------
-
-
-def build(runtime: Runtime, connection: Connection) -> Snapshot:
-    body_id = runtime.body_id_in(connection)
-    urls = _PLACEHOLDER
-    snap = Snapshot()
-    body_key: Key = ("body", body_id)
-    body_url = urls.of(*body_key)
-
-    committees = repository.council_committees(connection, body_id, access.PUBLIC_COMMITTEE_KINDS)
-    committee_ids = [c.id for c in committees]
-    memberships = repository.memberships_in(connection, committee_ids)
-    people = {
-        p.id: p
-        for p in repository.persons_in(connection, body_id, [m.person_id for m in memberships])
-        if access.person_is_public(p, True)
-    }
-    memberships = [m for m in memberships if m.person_id in people]
-    for m in memberships:
-        snap.add(
-            ("membership", m.id),
-            {
-                "person": urls.of("person", m.person_id),
-                "organization": urls.of("organization", m.committee_id),
-                "role": m.role.capitalize() if m.role else None,
-                "votingRight": m.voting_right,
-                "startDate": day(m.valid_from),
-                "endDate": day(m.valid_until),
-            },
-        )
-    for p in people.values():
-        snap.add(
-            ("person", p.id),
-            {
-                "body": body_url,
-                "name": display_name(p),
-                "familyName": p.family_name,
-                "givenName": p.given_name,
-                "title": [p.title] if p.title else None,
-            },
-        )
-        for m in memberships:
-            if m.person_id == p.id:
-                snap.embed(("person", p.id), "membership", ("membership", m.id))
-    for c in committees:
-        snap.add(
-            ("organization", c.id),
-            {
-                "body": body_url,
-                "name": c.name,
-                "shortName": c.short_name,
-                "organizationType": "Gremium",
-                "classification": _COMMITTEE_CLASS.get(c.kind),
-                "membership": [
-                    urls.of("membership", m.id) for m in memberships if m.committee_id == c.id
-                ],
-            },
-        )
-
-    meetings = repository.meetings_of(connection, body_id, committee_ids)
-    meeting_ids = {m.id for m in meetings}
-    agenda = repository.public_agenda_of(connection, sorted(meeting_ids))
-    papers = repository.public_papers(connection, body_id)
-    paper_ids = [p.id for p in papers]
-    consultations = [
-        c
-        for c in repository.consultations_of(connection, paper_ids)
-        if c.committee_id in committee_ids
-    ]
-    # The agenda item that treats a paper's step: same paper, same meeting.
-    item_of = {(a.paper_id, a.meeting_id): a.id for a in agenda if a.paper_id is not None}
-    consultation_of = {
-        item_of[(c.paper_id, c.meeting_id)]: c.id
-        for c in consultations
-        if (c.paper_id, c.meeting_id) in item_of
-    }
-    now = runtime.now()
-    names = {c.id: c.name for c in committees}
-    for a in agenda:
-        snap.add(
-            ("agendaitem", a.id),
-            {
-                "meeting": urls.of("meeting", a.meeting_id),
-                "number": a.number,
-                "order": a.position,
-                "name": a.title,
-                "public": True,
-                "consultation": urls.of("consultation", consultation_of[a.id])
-                if a.id in consultation_of
-                else None,
-            },
-        )
-    for m in meetings:
-        if m.location:
-            snap.add(
-                ("location", m.id),
-                {"description": m.location, "meetings": [urls.of("meeting", m.id)]},
-            )
-        local = to_local(m.starts_at)
-        snap.add(
-            ("meeting", m.id),
-            {
-                "name": f"{names[m.committee_id]}, Sitzung am {local:%d.%m.%Y}",
-                "meetingState": "durchgeführt" if m.starts_at <= now else "terminiert",
-                "cancelled": False,
-                "start": moment(m.starts_at),
-                "organization": [urls.of("organization", m.committee_id)],
-            },
-        )
-        snap.embed(("meeting", m.id), "location", ("location", m.id))
-        for a in agenda:
-            if a.meeting_id == m.id:
-                snap.embed(("meeting", m.id), "agendaItem", ("agendaitem", a.id))
-
-    for c in consultations:
-        item = item_of.get((c.paper_id, c.meeting_id))
-        snap.add(
-            ("consultation", c.id),
-            {
-                "paper": urls.of("paper", c.paper_id),
-                "meeting": urls.of("meeting", c.meeting_id)
-                if c.meeting_id in meeting_ids
-                else None,
-                "agendaItem": urls.of("agendaitem", item) if item else None,
-                "organization": [urls.of("organization", c.committee_id)],
-                "authoritative": c.role == "entscheidung",
-                "role": _ROLES.get(c.role, c.role),
-            },
-        )
-    for f in repository.paper_files(connection, body_id, paper_ids):
-        snap.add(
-            ("file", f.id),
-            {
-                "name": f.filename,
-                "fileName": f.filename,
-                "mimeType": f.content_type,
-                "date": day(to_local(f.uploaded_at).date()),
-                "size": f.size,
-                "sha512Checksum": _sha512(f.content),
-                "accessUrl": urls.file_access(f.id),
-                "downloadUrl": urls.file_download(f.id),
-                "paper": [urls.of("paper", f.owner_id)],
-            },
-            born=f.uploaded_at,
-        )
-    files_of: dict[int, list[int]] = {}
-    for key in snap.objects:
-        if key[0] == "file":
-            owner = int(snap.objects[key]["paper"][0].rsplit("/", 1)[1])
-            files_of.setdefault(owner, []).append(key[1])
-    extension = _beschlusskontrolle(runtime, connection, paper_ids)
-    terms: set[int] = set()
-    for p in papers:
-        snap.add(
-            ("paper", p.id),
-            {
-                "body": body_url,
-                "name": p.title,
-                "reference": p.reference,
-                "date": day(to_local(p.created_at).date()),
-                "paperType": "Vorlage",
-                **extension.get(p.id, {}),
-            },
-            born=p.created_at,
-        )
-        for c in consultations:
-            if c.paper_id == p.id:
-                snap.embed(("paper", p.id), "consultation", ("consultation", c.id))
-        for file_id in files_of.get(p.id, []):
-            snap.embed(("paper", p.id), "auxiliaryFile", ("file", file_id))
-        number = roman(p.reference.split("/", 1)[0]) if "/" in p.reference else None
-        if number:
-            terms.add(number)
-    for number in sorted(terms):
-        snap.add(
-            ("legislativeterm", number),
-            {"body": body_url, "name": f"Wahlperiode {_roman_text(number, papers)}"},
-        )
-    profile = runtime.body
-    snap.add(
-        body_key,
-        {
-            "system": urls.system(),
-            "name": profile.name,
-            "shortName": profile.slug,
-            "mainOrganization": next(
-                (urls.of("organization", c.id) for c in committees if c.kind == "rat"), None
-            ),
-            **{prop: urls.body_list(body_id, prop) for prop in BODY_LISTS},
-            "legislativeTerm": [],
-        },
-    )
-    for number in sorted(terms):
-        snap.embed(body_key, "legislativeTerm", ("legislativeterm", number))
-    return snap
-
-
-def _roman_text(number: int, papers: list[Any]) -> str:
-    for p in papers:
-        prefix = p.reference.split("/", 1)[0]
-        if roman(prefix) == number:
-            return str(prefix)
-    return str(number)
-
-
-def _sha512(content: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha512(content).hexdigest()
-
-
-def _beschlusskontrolle(
-    runtime: Runtime, connection: Connection, paper_ids: list[int]
-) -> dict[int, dict[str, Any]]:
-    """The vendor extension of each paper: its public measures with state, the traffic light
-    the public Sachstandsbericht would give them today (open measures only, as there), and
-    the Beschlussnummer of the public vote that decided the paper."""
-    rules = body_rules(runtime)
-    now = runtime.now()
-    today = to_local(now).date()
-    report = build_report(
-        load(runtime, connection, True, rules),
-        period=period_of(today),
-        as_of=today,
-        generated_at=now,
-        audience="public",
-        rules=rules,
-        spec_of=lambda name, version: runtime.registry.engine(name, version).spec,
-    )
-    lights = {m.id: m.light_label for p in report.programmes for m in p.measures}
-    numbers: dict[int, str] = {}
-    for v in repository.public_votes_of(connection, paper_ids):
-        if v.resolution_number:
-            numbers[v.paper_id] = v.resolution_number  # the latest decision counts
-    out: dict[int, dict[str, Any]] = {}
-    for m in repository.public_measures_of(connection, paper_ids):
-        spec = runtime.registry.engine(m.definition_name, m.definition_version).spec
-        entry = out.setdefault(m.paper_id, {"ratsflow:measure": []})
-        entry["ratsflow:measure"].append(
-            compact(
-                {
-                    "code": m.code,
-                    "name": m.title,
-                    "state": spec.states[m.state].label,
-                    "trafficLight": lights.get(m.id),
-                    "resolutionNumber": numbers.get(m.paper_id),
-                }
-            )
-        )
-    for paper_id, number in numbers.items():
-        out.setdefault(paper_id, {})["ratsflow:resolutionNumber"] = number
-    return out
 
 
 # --- stamps --------------------------------------------------------------------------------
@@ -515,13 +227,18 @@ def body_list(
     data = []
     for key in chunk:
         if key in snap.objects:
-            data.append(_render(snap, records, key, urls))
+            data.append(_render(snap, records, key, urls, omit=filters.omit_internal))
         else:
             r = records[key]
             data.append(deleted(urls, key[0], key[1], r.created, r.modified))
 
     def link(number: int) -> str:
-        query = {**filters.query(), **({"limit": str(limit)} if limit else {}), "page": str(number)}
+        query = {
+            **filters.query(),
+            **({"omit_internal": "true"} if filters.omit_internal else {}),
+            **({"limit": str(limit)} if limit else {}),
+            "page": str(number),
+        }
         return f"{urls.body_list(body_id, prop)}?{urlencode(query)}"
 
     links = {"first": link(1), "self": link(page), "last": link(total_pages)}
@@ -550,13 +267,28 @@ def published_file(runtime: Runtime, file_id: int) -> Any:
         return repository.file_content(connection, runtime.body_id_in(connection), file_id)
 
 
-def _render(snap: Snapshot, records: Mapping[Key, Any], key: Key, urls: Urls) -> dict[str, Any]:
+# The embedded lists a client may ask to be left out (``omit_internal``), of those we embed.
+_INTERNAL = frozenset(
+    {
+        ("body", "legislativeTerm"),
+        ("person", "membership"),
+        ("meeting", "agendaItem"),
+        ("paper", "auxiliaryFile"),
+    }
+)
+
+
+def _render(
+    snap: Snapshot, records: Mapping[Key, Any], key: Key, urls: Urls, *, omit: bool = False
+) -> dict[str, Any]:
     values = dict(snap.objects[key])
     record = records.get(key)
     if record is not None:
         values["created"] = moment(record.created) if record.created else None
         values["modified"] = moment(record.modified) if record.modified else None
     for prop, children in snap.embeds.get(key, {}).items():
+        if omit and (key[0], prop) in _INTERNAL:
+            continue
         rendered = [_render(snap, records, child, urls) for child in children]
         many = EMBEDS[key[0]][prop][1]
         values[prop] = rendered if many else rendered[0]
@@ -568,8 +300,8 @@ def _render(snap: Snapshot, records: Mapping[Key, Any], key: Key, urls: Urls) ->
 
 
 def _addressed(value: Any, urls: Urls) -> Any:
-    if isinstance(value, str) and value.startswith(_BASE):
-        return urls.base + value[len(_BASE) :]
+    if isinstance(value, str) and value.startswith(BASE):
+        return urls.base + value[len(BASE) :]
     if isinstance(value, list):
         return [_addressed(v, urls) for v in value]
     if isinstance(value, dict):

@@ -13,12 +13,24 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from service.api.deps import RuntimeDep
+from service.api.limits import inner_path
+from service.api.problems import responses
+from service.attachments.detect import ALLOWED
 from service.attachments.routes import content_disposition
 from service.oparl import publishing
 from service.oparl.objects import Urls
 from workflow.calendar import BERLIN
 
 router = APIRouter(prefix="/oparl/v1", tags=["OParl"])
+
+_FILE = {
+    200: {
+        "description": "Die Datei.",
+        "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ALLOWED},
+    },
+    **responses(404),
+}
+_OBJECT = {200: {"description": "Ein OParl-Objekt (JSON)."}, **responses(404)}
 
 Since = Annotated[datetime | None, Query(description="Vollständige Zeitangabe (ISO 8601).")]
 
@@ -31,7 +43,7 @@ class OparlCors:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or "/oparl/" not in scope.get("path", ""):
+        if scope["type"] != "http" or not inner_path(scope).startswith("/oparl/"):
             await self.app(scope, receive, send)
             return
 
@@ -69,7 +81,11 @@ def bodies(request: Request, runtime: RuntimeDep) -> JSONResponse:
     return _json(publishing.bodies(runtime, _urls(request)))
 
 
-@router.get("/body/{body_id}/{prop}", summary="OParl: externe Liste einer Körperschaft")
+@router.get(
+    "/body/{body_id}/{prop}",
+    summary="OParl: externe Liste einer Körperschaft",
+    responses={**_OBJECT, **responses(404, 422)},
+)
 def body_list(
     request: Request,
     runtime: RuntimeDep,
@@ -80,21 +96,36 @@ def body_list(
     modified_since: Since = None,
     modified_until: Since = None,
     limit: Annotated[int | None, Query(ge=1)] = None,
+    omit_internal: bool = False,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> JSONResponse:
     filters = publishing.Filters(
-        _aware(created_since), _aware(created_until), _aware(modified_since), _aware(modified_until)
+        _aware(created_since),
+        _aware(created_until),
+        _aware(modified_since),
+        _aware(modified_until),
+        omit_internal,
     )
     return _json(publishing.body_list(runtime, _urls(request), body_id, prop, filters, page, limit))
 
 
-@router.get("/file/{file_id}/access", summary="OParl: Datei anzeigen")
+@router.get(
+    "/file/{file_id}/access",
+    summary="OParl: Datei anzeigen",
+    response_class=Response,
+    responses=_FILE,
+)
 def file_access(runtime: RuntimeDep, file_id: int) -> Response:
     row = publishing.published_file(runtime, file_id)
     return Response(row.content, media_type=row.content_type)
 
 
-@router.get("/file/{file_id}/download", summary="OParl: Datei herunterladen")
+@router.get(
+    "/file/{file_id}/download",
+    summary="OParl: Datei herunterladen",
+    response_class=Response,
+    responses=_FILE,
+)
 def file_download(runtime: RuntimeDep, file_id: int) -> Response:
     row = publishing.published_file(runtime, file_id)
     return Response(
@@ -104,6 +135,6 @@ def file_download(runtime: RuntimeDep, file_id: int) -> Response:
     )
 
 
-@router.get("/{entity_type}/{entity_id}", summary="OParl: ein Objekt")
+@router.get("/{entity_type}/{entity_id}", summary="OParl: ein Objekt", responses=_OBJECT)
 def one(request: Request, runtime: RuntimeDep, entity_type: str, entity_id: int) -> JSONResponse:
     return _json(publishing.one(runtime, _urls(request), entity_type, entity_id))

@@ -33,6 +33,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from service.actor import SYSTEM
+from service.attachments.models import Attachment
 from service.attachments.service import attach
 from service.auth import deputies
 from service.auth import service as accounts
@@ -42,6 +43,7 @@ from service.measures.models import Measure
 from service.measures.service import list_measures
 from service.outbox.repository import outbox
 from service.outbox.service import Mail, enqueue
+from service.papers.models import Paper
 from service.runtime import Runtime
 from tests import factories as make
 from tests.service.api import test_authorisation_matrix_council as council_matrix
@@ -336,6 +338,25 @@ def _credentials(call: Call) -> dict[str, str]:
     return {"grant_type": "password", "username": username, "password": DEMO_PASSWORD}
 
 
+def _oparl(world: World, case: str) -> dict[str, Any]:
+    """The demo's public paper and its public working paper (a File)."""
+    runtime = world.runtime
+    with runtime.read() as c:
+        paper = c.execute(select(Paper.id).where(Paper.reference == "VII/0680/24")).scalar_one()
+        file_id = c.execute(
+            select(Attachment.id).where(
+                Attachment.owner_type == "paper", Attachment.owner_id == paper
+            )
+        ).scalar_one()
+    return {
+        "body_id": runtime.body_id,
+        "prop": "paper",
+        "entity_type": "paper",
+        "entity_id": paper,
+        "file_id": file_id,
+    }
+
+
 ROOMS: dict[str, list[Row]] = {
     # Signing in, out, and one's own password. The password change comes last: it leaves the
     # demo password behind, and later logins of the same users would fail.
@@ -572,6 +593,15 @@ ROOMS: dict[str, list[Row]] = {
         ),
         Row("healthz", "GET", "/healthz", everyone()),
         Row("readyz", "GET", "/readyz", everyone()),
+    ],
+    # OParl publishes public data only, the same to everybody (docs/oparl.md).
+    "oparl": [
+        Row("oparl.system", "GET", "/oparl/v1/system", everyone()),
+        Row("oparl.bodies", "GET", "/oparl/v1/body", everyone()),
+        Row("oparl.list", "GET", "/oparl/v1/body/{body_id}/{prop}", everyone(), setup=_oparl),
+        Row("oparl.one", "GET", "/oparl/v1/{entity_type}/{entity_id}", everyone(), setup=_oparl),
+        Row("oparl.access", "GET", "/oparl/v1/file/{file_id}/access", everyone(), setup=_oparl),
+        Row("oparl.download", "GET", "/oparl/v1/file/{file_id}/download", everyone(), setup=_oparl),
     ],
 }
 TABLE = [row for rows in ROOMS.values() for row in rows]

@@ -88,3 +88,17 @@ def test_the_own_oparl_server_imported_into_an_empty_database_reproduces_the_pub
     ) == [(0,)]
     assert rows(second, "select count(*) from persons where is_staff") == [(0,)]
     assert rows(second, "select count(*) from measures") == [(0,)]
+
+
+def test_imported_files_without_bytes_are_not_published_again(
+    demo: Runtime, second: Runtime
+) -> None:
+    with TestClient(create_app(demo)) as http:
+        import_system(second, "http://testserver/oparl/v1/system", http=http)
+    assert rows(second, "select count(*) from attachments where owner_type = 'paper'") == [(1,)]
+    with TestClient(create_app(second)) as client:
+        body = client.get("/oparl/v1/body").json()["data"][0]
+        assert client.get(body["file"]).json()["data"] == []
+        paper = client.get(body["paper"]).json()["data"][0]
+    assert paper["reference"] == "VII/0680/24"
+    assert "auxiliaryFile" not in paper

@@ -50,6 +50,8 @@ def test_every_answer_from_the_system_on_follows_the_oparl_schemas(
         "Location",
     }
     assert result.pages > len(result.lists)  # some lists took several pages
+    treated = [o for o in result.seen.values() if o.get("consultation") and o.get("order")]
+    assert treated and all(isinstance(o["result"], str) for o in treated)
 
 
 def test_the_public_working_paper_is_a_file_with_checksum_and_download(client: TestClient) -> None:
@@ -127,3 +129,26 @@ def test_a_depublished_paper_is_listed_as_deleted_to_a_syncing_client(
     assert gone.status_code == 200
     assert gone.json()["deleted"] is True
     assert gone.json()["created"] == before[0]["created"]
+
+
+def test_filters_at_the_edge_of_time_answer_an_empty_page_not_an_error(client: TestClient) -> None:
+    body = client.get("/oparl/v1/body").json()["data"][0]
+    answer = client.get(
+        body["paper"], params={"created_since": "9999-12-31T23:59:59-12:00", "limit": 100000}
+    )
+    assert answer.status_code == 200
+    assert answer.json()["data"] == []
+    assert "created_since=9999-12-31T23%3A59%3A59-12%3A00" in answer.json()["links"]["self"]
+    assert client.get("/oparl/v1/meeting/999999").status_code == 404
+    assert client.get("/oparl/v1/meeting/999999").headers["access-control-allow-origin"] == "*"
+
+
+def test_omit_internal_leaves_out_the_embedded_lists_and_stays_in_every_link(
+    agenda: Runtime, client: TestClient
+) -> None:
+    body = client.get("/oparl/v1/body").json()["data"][0]
+    full = client.get(body["meeting"]).json()["data"]
+    assert any("agendaItem" in m for m in full)
+    lean = client.get(body["meeting"], params={"omit_internal": "true", "limit": 1}).json()
+    assert all("agendaItem" not in m for m in lean["data"])
+    assert "omit_internal=true" in lean["links"]["next"]
