@@ -71,6 +71,7 @@ def meeting_summary(row: Any) -> MeetingSummary:
         starts_at=row.starts_at,
         location=row.location,
         public=access.committee_is_public(row.committee_kind),
+        cancelled_at=row.cancelled_at,
     )
 
 
@@ -78,7 +79,6 @@ def meeting_detail(view: reading.MeetingView) -> MeetingDetail:
     return MeetingDetail(
         **meeting_summary(view.meeting).model_dump(),
         invitation_sent_at=view.meeting.invitation_sent_at,
-        cancelled_at=view.meeting.cancelled_at,
         cancel_reason=view.meeting.cancel_reason,
         agenda=[
             AgendaItemOut(
