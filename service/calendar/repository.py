@@ -14,6 +14,7 @@ from service.calendar.models import CalendarFeed
 from service.committees.models import Committee, Meeting, Membership
 from service.deadlines.models import Deadline
 from service.measures.models import Measure
+from service.measures.repository import STATEMENT_FOR_FLAG as STATEMENT_FOR_FLAG  # for service
 from service.statements.models import Statement
 
 feeds: Table = CalendarFeed.__table__  # type: ignore[attr-defined]

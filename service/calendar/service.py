@@ -30,8 +30,7 @@ from service.auth.tokens import token_digest
 from service.calendar import ical, repository
 from service.committees import meetings as committee_meetings
 from service.errors import NotFound
-from service.measures.overview import STATEMENT_LABELS, statement_states
-from service.measures.repository import STATEMENT_FOR_FLAG
+from service.measures.service import STATEMENT_LABELS, statement_states
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
 from service.scheduler.links import body_url, item_link
@@ -120,7 +119,7 @@ def _feed_actor(runtime: Runtime, connection: Connection, token: str) -> Actor:
     """The login a feed token stands for, in this body; anything else is a missing feed."""
     row = repository.feed_login(connection, token_digest(token))
     if row is None or row.body_id != runtime.body_id_in(connection):
-        raise NotFound("Kalender", "")
+        raise NotFound("Kalender", "unter dieser Adresse")
     return Actor(
         row.id,
         row.person_id,
@@ -239,7 +238,7 @@ def _statement_requests(
     spec = runtime.registry.latest("massnahme").spec
     states = tuple(sorted(statement_states(spec)))
     base = body_url(runtime)
-    for flag, kind in STATEMENT_FOR_FLAG.items():
+    for flag, kind in repository.STATEMENT_FOR_FLAG.items():
         if kind not in actor.roles:
             continue
         rows = repository.statement_requests(

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service import access
-from service.committees import reading, service
+from service.actor import Actor
+from service.committees import meetings, reading, service
 from service.committees.schemas import (
     AgendaItemOut,
     AttendanceList,
@@ -18,6 +19,7 @@ from service.committees.schemas import (
     MembershipOut,
 )
 from service.people.service import display_name
+from service.runtime import Runtime
 
 
 def committee_out(row: Any) -> CommitteeOut:
@@ -71,6 +73,7 @@ def meeting_summary(row: Any) -> MeetingSummary:
         starts_at=row.starts_at,
         location=row.location,
         public=access.committee_is_public(row.committee_kind),
+        cancelled_at=row.cancelled_at,
     )
 
 
@@ -78,7 +81,6 @@ def meeting_detail(view: reading.MeetingView) -> MeetingDetail:
     return MeetingDetail(
         **meeting_summary(view.meeting).model_dump(),
         invitation_sent_at=view.meeting.invitation_sent_at,
-        cancelled_at=view.meeting.cancelled_at,
         cancel_reason=view.meeting.cancel_reason,
         agenda=[
             AgendaItemOut(
@@ -102,3 +104,11 @@ def attendance_out(view: reading.MeetingView) -> AttendanceList:
         for a in view.attendance
     ]
     return AttendanceList(meeting_id=view.meeting.id, recorded=view.recorded, items=items)
+
+
+def written_meeting(
+    runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int
+) -> MeetingDetail:
+    """The meeting as its writer sees it now, inside the write (whose audit event suffices)."""
+    meeting = meetings.get_meeting(connection, runtime.body_id_in(connection), meeting_id)
+    return meeting_detail(reading.meeting_view(connection, actor, meeting))

@@ -30,6 +30,7 @@ from service.committees.answers import (
     meeting_detail,
     meeting_summary,
     membership_out,
+    written_meeting,
     written_membership,
 )
 from service.committees.schemas import (
@@ -226,14 +227,6 @@ def end_membership(
 # --- meetings ------------------------------------------------------------------------------
 
 
-def _written(
-    runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int
-) -> MeetingDetail:
-    """The meeting as its writer sees it now, inside the write (whose audit event suffices)."""
-    meeting = meetings.get_meeting(connection, runtime.body_id_in(connection), meeting_id)
-    return meeting_detail(reading.meeting_view(connection, actor, meeting))
-
-
 @meetings_router.get(
     "",
     summary="Sitzungen auflisten",
@@ -291,7 +284,7 @@ def create_meeting(
     body: MeetingCreate, runtime: RuntimeDep, connection: WriteDep, actor: MeetingManager
 ) -> MeetingDetail:
     meeting_id = meetings.new_meeting(runtime, connection, actor, **body.model_dump())
-    return _written(runtime, connection, actor, meeting_id)
+    return written_meeting(runtime, connection, actor, meeting_id)
 
 
 @meetings_router.get(
@@ -322,7 +315,7 @@ def edit_meeting(
 ) -> MeetingDetail:
     values = patch_values(body, {"starts_at"})
     meetings.edit_meeting(runtime, connection, actor, meeting_id, **values)
-    return _written(runtime, connection, actor, meeting_id)
+    return written_meeting(runtime, connection, actor, meeting_id)
 
 
 @meetings_router.post(
@@ -341,7 +334,7 @@ def cancel_meeting(
     actor: MeetingManager,
 ) -> MeetingDetail:
     meetings.cancel_meeting(runtime, connection, actor, meeting_id, reason=body.reason)
-    return _written(runtime, connection, actor, meeting_id)
+    return written_meeting(runtime, connection, actor, meeting_id)
 
 
 @meetings_router.post(
@@ -363,7 +356,7 @@ def add_agenda_item(
 ) -> AgendaItemOut:
     item_id = meetings.add_agenda_item(runtime, connection, actor, meeting_id, **body.model_dump())
     return next(
-        a for a in _written(runtime, connection, actor, meeting_id).agenda if a.id == item_id
+        a for a in written_meeting(runtime, connection, actor, meeting_id).agenda if a.id == item_id
     )
 
 

@@ -150,11 +150,11 @@ class MeetingSummary(BaseModel):
     starts_at: datetime
     location: str | None
     public: bool = Field(description="Sitzung eines öffentlichen Gremiums.")
+    cancelled_at: datetime | None = Field(description="Wann die Sitzung abgesagt wurde.")
 
 
 class MeetingDetail(MeetingSummary):
     invitation_sent_at: datetime | None
-    cancelled_at: datetime | None = Field(description="Wann die Sitzung abgesagt wurde.")
     cancel_reason: str | None = Field(description="Grund der Absage.")
     agenda: list[AgendaItemOut] = Field(
         description="Ohne Anmeldung nur der öffentliche Teil; der nicht öffentliche fehlt ganz."

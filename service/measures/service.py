@@ -21,6 +21,7 @@ from service.measures.overview import (
     programme_choices,
     read_overview,
     responsible_choices,
+    statement_states,
 )
 from service.measures.reading import (
     MeasureView,
@@ -67,6 +68,7 @@ __all__ = [
     "read_part",
     "require_open",
     "responsible_choices",
+    "statement_states",
     "update_measure",
     "visible_measure",
     "written_measure",

@@ -356,6 +356,7 @@ def test_an_anonymous_visitor_sees_the_public_paper_and_no_non_public_measure(
         ),
         ("admin", "/verwaltung", "Verwaltung", "verwaltung"),
         ("ag.mitglied", "/konto/vertretung", "Meine Vertretung", "vertretung"),
+        ("ag.leitung", "/konto/kalender", "Mein Kalender", None),
         ("sitzungsdienst", "/vorlagen", "Vorlagen", None),
         ("sitzungsdienst", "/sitzungen", "Sitzungen", None),
     ],

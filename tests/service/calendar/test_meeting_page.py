@@ -40,6 +40,10 @@ def test_the_sitzungsdienst_cancels_a_session_on_its_page(
     assert str(event["STATUS"]) == "CANCELLED"
     assert str(event["SUMMARY"]) == "Abgesagt: Sitzung Finanz- und Verwaltungsausschuss"
     assert "Erkrankung" in str(event["DESCRIPTION"])
+    listed = office.get("/sitzungen").text
+    assert f'href="/sitzungen/{meeting}"' in listed and "(abgesagt)" in listed
+    summary = client.get(f"{API}/meetings", params={"limit": 200}).json()["items"]
+    assert next(m for m in summary if m["id"] == meeting)["cancelled_at"] is not None
 
 
 def test_staff_without_the_sitzungsdienst_role_cannot_cancel(
