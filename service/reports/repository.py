@@ -1,16 +1,23 @@
-"""The queries behind the Sachstandsbericht: a handful of set-wise reads, none per measure."""
+"""The queries behind the Sachstandsbericht: a handful of set-wise reads, none per measure.
+
+A report is rebuilt as of its Stichtag, so every read is bounded by ``until`` (the first
+moment after the Stichtag): what was created or happened later does not exist for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from service.budget.models import BudgetLine
+from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
+from service.milestones.models import Milestone
 from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
 from service.programmes.models import Programme
@@ -22,23 +29,33 @@ programmes = Programme.__table__  # type: ignore[attr-defined]
 papers = Paper.__table__  # type: ignore[attr-defined]
 paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
+deadlines = Deadline.__table__  # type: ignore[attr-defined]
+milestones = Milestone.__table__  # type: ignore[attr-defined]
 
 
-def _reported(body_id: int, closed_states: Collection[str], public_only: bool) -> Any:
-    """The ids of the body's measures the report shows."""
+def _reported(
+    body_id: int, until: datetime, public_only: bool, programme_id: int | None = None
+) -> Any:
+    """The ids of the body's measures that existed before ``until`` (the builder decides
+    from their history which of them the report shows)."""
     query = select(measures.c.id).where(
-        measures.c.body_id == body_id, measures.c.state.not_in(list(closed_states))
+        measures.c.body_id == body_id, measures.c.created_at < until
     )
     if public_only:
         query = query.where(measures.c.public.is_(True))
+    if programme_id is not None:
+        query = query.where(measures.c.programme_id == programme_id)
     return query
 
 
 def reported_measures(
-    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
 ) -> list[Any]:
-    """Every measure not in ``closed_states`` (final states that never show in the report)."""
-    ids = _reported(body_id, closed_states, public_only)
+    ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
             select(
@@ -60,9 +77,15 @@ def reported_measures(
 
 
 def history_of_reported(
-    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
 ) -> list[Any]:
-    ids = _reported(body_id, closed_states, public_only)
+    """Every step of the reported measures, by date: also the later ones, which tell the
+    builder which values were not yet recorded on the Stichtag."""
+    ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
             select(
@@ -76,15 +99,20 @@ def history_of_reported(
                 history.c.data,
             )
             .where(history.c.entity_type == "measure", history.c.entity_id.in_(ids))
-            .order_by(history.c.entity_id, history.c.id)
+            .order_by(history.c.entity_id, history.c.at, history.c.id)
         )
     )
 
 
 def budgets_of_reported(
-    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
 ) -> list[Any]:
-    ids = _reported(body_id, closed_states, public_only)
+    """Today's sums of the Haushaltsansätze (they keep no history of their amounts)."""
+    ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
             select(
@@ -100,18 +128,62 @@ def budgets_of_reported(
     )
 
 
-def programmes_with_papers(connection: Connection, body_id: int) -> list[Any]:
+def programmes_with_papers(
+    connection: Connection, body_id: int, until: datetime, programme_id: int | None = None
+) -> list[Any]:
+    query = select(
+        programmes.c.id,
+        programmes.c.title,
+        programmes.c.body_id,
+        papers.c.reference.label("paper_reference"),
+    ).select_from(programmes.outerjoin(papers, papers.c.id == programmes.c.paper_id))
+    query = query.where(programmes.c.body_id == body_id, programmes.c.created_at < until)
+    if programme_id is not None:
+        query = query.where(programmes.c.id == programme_id)
+    return list(connection.execute(query.order_by(programmes.c.id)))
+
+
+def open_deadlines_of_reported(
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
+) -> list[Any]:
+    """The measures' deadlines that were started before ``until`` and still open then."""
+    ids = _reported(body_id, until, public_only, programme_id)
+    return list(
+        connection.execute(
+            select(deadlines.c.entity_id, deadlines.c.label, deadlines.c.due_at)
+            .where(
+                deadlines.c.entity_type == "measure",
+                deadlines.c.entity_id.in_(ids),
+                deadlines.c.created_at < until,
+                (deadlines.c.closed_at.is_(None)) | (deadlines.c.closed_at >= until),
+            )
+            .order_by(deadlines.c.entity_id, deadlines.c.due_at, deadlines.c.id)
+        )
+    )
+
+
+def milestones_of_reported(
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
+) -> list[Any]:
+    ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
             select(
-                programmes.c.id,
-                programmes.c.title,
-                programmes.c.body_id,
-                papers.c.reference.label("paper_reference"),
+                milestones.c.measure_id,
+                milestones.c.title,
+                milestones.c.due_on,
+                milestones.c.done_on,
             )
-            .select_from(programmes.outerjoin(papers, papers.c.id == programmes.c.paper_id))
-            .where(programmes.c.body_id == body_id)
-            .order_by(programmes.c.id)
+            .where(milestones.c.measure_id.in_(ids), milestones.c.due_on.is_not(None))
+            .order_by(milestones.c.measure_id, milestones.c.due_on, milestones.c.id)
         )
     )
 
@@ -133,13 +205,20 @@ def persons_by_id(connection: Connection, ids: Collection[int]) -> dict[int, Any
 
 
 def paper_references_of_reported(
-    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
 ) -> list[Any]:
     """(measure id, paper reference) for the papers that carry the reported measures."""
     query = (
         select(paper_measures.c.measure_id, papers.c.reference)
         .select_from(paper_measures.join(papers, papers.c.id == paper_measures.c.paper_id))
-        .where(paper_measures.c.measure_id.in_(_reported(body_id, closed_states, public_only)))
+        .where(
+            paper_measures.c.measure_id.in_(_reported(body_id, until, public_only, programme_id)),
+            papers.c.created_at < until,
+        )
         .order_by(papers.c.reference)
     )
     if public_only:

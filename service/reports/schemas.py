@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -42,19 +42,42 @@ class ReportMeasure(BaseModel):
     )
     start_date: date | None = Field(description="Beginn der Umsetzung.")
     target_date: date | None
-    light: LightValue
-    light_label: str = Field(examples=["Gelb"])
+    light: LightValue | None = Field(
+        description="Ohne Ampel (null), solange über die Maßnahme nicht beschlossen ist."
+    )
+    light_label: str | None = Field(examples=["Gelb"])
     light_reasons: list[str]
     delay_reasons: list[DelayReason]
     budget: Budget | None
-    responsible: str | None = Field(description="Verantwortliche Person; öffentlich ausgeblendet.")
+    responsible: str | None = Field(
+        description="Verantwortlich (im ausgegebenen Bericht das Amt oder die Funktion, "
+        "nie ein Name); öffentlich ausgeblendet."
+    )
+
+
+class DoneMeasure(BaseModel):
+    """A measure that reached a final state within the period (erledigt)."""
+
+    id: int
+    code: str
+    title: str
+    state: str = Field(examples=["abgeschlossen"])
+    state_label: str = Field(examples=["Abgeschlossen"])
+    public: bool
+    on: date = Field(description="Tag, an dem die Maßnahme beendet wurde.")
+    note: str | None = Field(description="Abschlussvermerk oder Begründung.")
+    responsible: str | None
 
 
 class ReportProgramme(BaseModel):
     id: int
     title: str
     paper_reference: str | None = Field(examples=["VII/0680/24"])
-    measures: list[ReportMeasure]
+    measures: list[ReportMeasure] = Field(description="Beschlossene, offene Maßnahmen.")
+    undecided: list[ReportMeasure] = Field(
+        description="Noch nicht beschlossene Maßnahmen, ohne Ampel."
+    )
+    done: list[DoneMeasure] = Field(description="Im Berichtszeitraum erledigt.")
     budget: Budget | None
 
 
@@ -69,6 +92,8 @@ class RulesOut(BaseModel):
     lag_points: int
     near_days: int
     near_min_progress: int
+    overdue_red_days: int
+    undecided_states: list[str]
     text: list[str] = Field(description="Die Regeln, wie der Bericht sie abdruckt.")
 
 
@@ -77,12 +102,16 @@ class SachstandReport(BaseModel):
     period_label: str = Field(examples=["1. Halbjahr 2024"])
     period_start: date
     period_end: date
-    as_of: date = Field(description="Stichtag: Tag, an dem der Bericht erstellt wurde.")
-    generated_at: datetime
+    as_of: date = Field(
+        description="Stichtag: letzter Tag des Berichtszeitraums, für einen laufenden "
+        "Zeitraum heute. Der Bericht zeigt den Stand dieses Tages."
+    )
     audience: Audience
     body: str | None = Field(examples=["Stadt Aschersleben"])
     rules: RulesOut
-    measure_count: int
+    measure_count: int = Field(description="Beschlossene, offene Maßnahmen (mit Ampel).")
+    undecided_count: int
+    done_count: int
     lights: list[Count]
     states: list[Count]
     programmes: list[ReportProgramme]
