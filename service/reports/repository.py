@@ -21,6 +21,7 @@ from service.milestones.models import Milestone
 from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
 from service.programmes.models import Programme
+from service.reports.models import IssuedReport
 
 history = HistoryEntry.__table__  # type: ignore[attr-defined]
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
@@ -224,3 +225,65 @@ def paper_references_of_reported(
     if public_only:
         query = query.where(papers.c.public.is_(True))
     return list(connection.execute(query))
+
+
+issued_reports = IssuedReport.__table__  # type: ignore[attr-defined]
+# Everything of an issued report but its files, for lists and look-ups.
+ISSUED_COLUMNS = [c for c in issued_reports.c if c.name not in ("json_content", "pdf_content")]
+
+
+def issued(connection: Connection, body_id: int, issued_id: int) -> Any:
+    return connection.execute(
+        select(*ISSUED_COLUMNS, programmes.c.title.label("programme_title"))
+        .select_from(
+            issued_reports.outerjoin(programmes, programmes.c.id == issued_reports.c.programme_id)
+        )
+        .where(issued_reports.c.id == issued_id, issued_reports.c.body_id == body_id)
+    ).first()
+
+
+def issued_page(connection: Connection, body_id: int, public_only: bool, limit: int) -> list[Any]:
+    """The newest issued reports first."""
+    query = (
+        select(*ISSUED_COLUMNS, programmes.c.title.label("programme_title"))
+        .select_from(
+            issued_reports.outerjoin(programmes, programmes.c.id == issued_reports.c.programme_id)
+        )
+        .where(issued_reports.c.body_id == body_id)
+    )
+    if public_only:
+        query = query.where(issued_reports.c.audience == "public")
+    return list(connection.execute(query.order_by(issued_reports.c.id.desc()).limit(limit)))
+
+
+def issued_file(connection: Connection, body_id: int, issued_id: int, column: str) -> Any:
+    """One stored file of an issued report (``json_content`` or ``pdf_content``)."""
+    return connection.execute(
+        select(issued_reports.c[column]).where(
+            issued_reports.c.id == issued_id, issued_reports.c.body_id == body_id
+        )
+    ).scalar_one_or_none()
+
+
+def issued_by_sha256(connection: Connection, body_id: int, digest: str) -> Any:
+    """The first report issued with this PDF or JSON digest, and which of the two it is."""
+    digests = ((issued_reports.c.pdf_sha256, "pdf"), (issued_reports.c.json_sha256, "json"))
+    for column, kind in digests:
+        row = connection.execute(
+            select(issued_reports.c.id)
+            .where(issued_reports.c.body_id == body_id, column == digest)
+            .order_by(issued_reports.c.id)
+            .limit(1)
+        ).first()
+        if row is not None:
+            return row.id, kind
+    return None
+
+
+def noted_in(connection: Connection, body_id: int, period: str) -> Any:
+    """The first day the FVA took note of a report issued for ``period`` (None: not yet)."""
+    return connection.execute(
+        select(func.min(issued_reports.c.noted_on)).where(
+            issued_reports.c.body_id == body_id, issued_reports.c.period == period
+        )
+    ).scalar_one_or_none()

@@ -157,3 +157,11 @@ def body_rules(runtime: Runtime) -> TrafficLightRules:
         "red_states", "lag_points", "near_days", "near_min_progress"
     )
     return get_report_settings().model_copy(update=thresholds).rules()
+
+
+def taken_note(connection: Connection, period: str, body_id: int) -> date | None:
+    """The session day on which the FVA took note of a report issued for ``period``
+    (``2024-H1``) in the body; None while it has not. The half-yearly duty to inform the
+    FVA is met on that day, not when the report is issued."""
+    noted: date | None = repository.noted_in(connection, body_id, period)
+    return noted
