@@ -46,10 +46,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "programme.edit": frozenset({"ag_leitung"}),
     # reports: the Sachstandsbericht (its public variant too: staff decide what to publish)
     "report.read": STAFF,
-    # issued reports: frozen for the FVA, read by its members too; the FVA's Kenntnisnahme
-    # is recorded by the Sitzungsdienst
+    # issued reports: frozen for the FVA (the internal variant for staff, the public one for
+    # everyone); the FVA's Kenntnisnahme is recorded by the Sitzungsdienst
     "report.issue": frozenset({"ag_leitung", "sitzungsdienst"}),
-    "report.read_issued": STAFF | {"ratsmitglied"},
+    "report.read_issued": STAFF,
     "report.take_note": frozenset({"sitzungsdienst"}),
     # outbox: the mails ratsflow sends, and resending dead letters
     "outbox.read": frozenset({"admin", "sitzungsdienst"}),

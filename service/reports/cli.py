@@ -87,27 +87,21 @@ def issue_command(
     from service.actor import SYSTEM
     from service.auth.service import actor_for
     from service.reports.issuing import issue_report, issued_file, read_issued, title
-    from service.reports.period import InvalidPeriod
 
     if output_format not in ("pdf", "json"):
         raise fail(f"--format „{output_format}“: erlaubt sind pdf oder json.")
     runtime = open_runtime(body)
     with user_errors():
-        try:
-            with runtime.write() as connection:
-                actor = (
-                    actor_for(connection, as_user, body=runtime.chain_key) if as_user else SYSTEM
-                )
-                issued_id = issue_report(
-                    runtime,
-                    connection,
-                    actor,
-                    period,
-                    programme_id=programme,
-                    audience="public" if public else "internal",
-                )
-        except InvalidPeriod as exc:
-            raise fail(f"--period: {exc}") from None
+        with runtime.write() as connection:
+            actor = actor_for(connection, as_user, body=runtime.chain_key) if as_user else SYSTEM
+            issued_id = issue_report(
+                runtime,
+                connection,
+                actor,
+                period,
+                programme_id=programme,
+                audience="public" if public else "internal",
+            )
         row = read_issued(runtime, SYSTEM, issued_id)
         file = issued_file(runtime, SYSTEM, issued_id, output_format)  # type: ignore[arg-type]
     try:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from service import access
@@ -31,6 +30,7 @@ from service.papers import service as papers
 from service.programmes import service as programmes
 from service.records import insert_audited, update_audited
 from service.reports import repository
+from service.reports.period import InvalidPeriod
 from service.reports.render import AUDIENCE_LABELS, de_datetime, render_json, render_pdf
 from service.reports.schemas import Audience
 from service.reports.service import compose
@@ -104,7 +104,10 @@ def issue_report(
             "Ein Sachstandsbericht wird dem Finanz- und Verwaltungsausschuss zur Kenntnis "
             "gegeben; für diese Körperschaft ist kein Gremium mit dem Kürzel „fva“ angelegt.",
         )
-    report, _ = compose(runtime, connection, period, audience, None, programme_id, names=False)
+    try:
+        report, _ = compose(runtime, connection, period, audience, None, programme_id, names=False)
+    except InvalidPeriod as exc:
+        raise papers.invalid("period", "Berichtszeitraum", str(exc)) from None
     now = runtime.now()
     as_json = render_json(report)
     as_pdf = render_pdf(report, issued=f"{de_datetime(now)}, {AUDIENCE_LABELS[audience]}")
@@ -165,11 +168,7 @@ def issue_report(
         filename=f"sachstandsbericht-{report.period}-nr-{issued_id}.pdf",
         content=as_pdf,
     )
-    connection.execute(
-        update(repository.issued_reports)
-        .where(repository.issued_reports.c.id == issued_id)
-        .values(paper_id=paper_id, consultation_id=consultation_id)
-    )
+    repository.link_paper(connection, issued_id, paper_id, consultation_id)
     return issued_id
 
 
@@ -189,6 +188,11 @@ def list_issued(runtime: Runtime, actor: Actor | None, limit: int = 200) -> list
     everything = actor == SYSTEM or access.holds(actor, "report.read_issued")
     with runtime.read() as connection:
         return repository.issued_page(connection, runtime.body_id, not everything, limit)
+
+
+def written(runtime: Runtime, connection: Connection, issued_id: int) -> Any:
+    """The issued report as the caller just wrote it, in the write's transaction."""
+    return _get(connection, runtime.body_id_in(connection), issued_id, SYSTEM)
 
 
 def read_issued(runtime: Runtime, actor: Actor | None, issued_id: int) -> Any:

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from service.budget.models import BudgetLine
@@ -287,3 +287,12 @@ def noted_in(connection: Connection, body_id: int, period: str) -> Any:
             issued_reports.c.body_id == body_id, issued_reports.c.period == period
         )
     ).scalar_one_or_none()
+
+
+def link_paper(connection: Connection, issued_id: int, paper_id: int, consultation_id: int) -> None:
+    """The Informationsvorlage an issued report went to the FVA with (set once, at issue)."""
+    connection.execute(
+        update(issued_reports)
+        .where(issued_reports.c.id == issued_id)
+        .values(paper_id=paper_id, consultation_id=consultation_id)
+    )

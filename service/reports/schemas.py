@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Audience = Literal["internal", "public"]
 LightValue = Literal["rot", "gelb", "gruen"]
@@ -115,3 +115,39 @@ class SachstandReport(BaseModel):
     lights: list[Count]
     states: list[Count]
     programmes: list[ReportProgramme]
+
+
+class IssueRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    period: str = Field(max_length=20, examples=["2024-H2"])
+    programme_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="Nur dieses Arbeitspapier; sonst alle."
+    )
+    audience: Audience = "internal"
+
+
+class TakenNoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date = Field(description="Sitzungstag, an dem der FVA den Bericht zur Kenntnis nahm.")
+
+
+class IssuedReportOut(BaseModel):
+    """An issued report: what it covers, when it was issued and the digests of its files."""
+
+    id: int = Field(description="Nummer des ausgegebenen Berichts.")
+    title: str = Field(examples=["Sachstandsbericht 2. Halbjahr 2024"])
+    period: str
+    programme_id: int | None
+    programme_title: str | None
+    audience: Audience
+    as_of: date = Field(description="Stichtag.")
+    issued_at: datetime
+    issuer_role: str | None = Field(description="Rolle, die den Bericht ausgegeben hat.")
+    json_sha256: str
+    pdf_sha256: str
+    paper_id: int | None = Field(description="Informationsvorlage für den FVA.")
+    noted_on: date | None = Field(description="Tag der Kenntnisnahme durch den FVA.")
+    pdf_url: str
+    json_url: str
