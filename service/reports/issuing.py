@@ -246,7 +246,7 @@ def record_taken_note(
         raise Conflict(
             "bereits-zur-kenntnis-genommen",
             "Bereits zur Kenntnis genommen",
-            f"Der Finanz- und Verwaltungsausschuss hat den Bericht Nr. {issued_id} am "
+            f"Der Finanz- und Verwaltungsausschuss hat den Bericht Nr. {issued_id} bereits am "
             f"{row.noted_on:%d.%m.%Y} zur Kenntnis genommen.",
         )
     now = runtime.now()
