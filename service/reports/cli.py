@@ -110,7 +110,7 @@ def issue_command(
         raise write_failed(output, exc) from None
     digest = row.pdf_sha256 if output_format == "pdf" else row.json_sha256
     typer.echo(
-        f"{title(row)} ausgegeben als Nr. {row.id}, Stichtag {row.as_of:%d.%m.%Y}; "
+        f"{title(row)} ausgegeben als Nr. {row.number}, Stichtag {row.as_of:%d.%m.%Y}; "
         f"Informationsvorlage für den Finanz- und Verwaltungsausschuss zur Kenntnisnahme "
         f"angelegt. {output_format.upper()} geschrieben nach {output} (SHA-256 {digest})."
     )
@@ -147,7 +147,7 @@ def verify_command(
         else ""
     )
     typer.echo(
-        f"{file} ist unverändert das {found.kind.upper()} des ausgegebenen Berichts Nr. {row.id}: "
-        f"{issued_title(row)}, Stichtag {row.as_of:%d.%m.%Y}, ausgegeben am "
+        f"{file} ist unverändert das {found.kind.upper()} des ausgegebenen Berichts "
+        f"Nr. {row.number}: {issued_title(row)}, Stichtag {row.as_of:%d.%m.%Y}, ausgegeben am "
         f"{to_local(row.issued_at):%d.%m.%Y um %H:%M} Uhr.{noted}"
     )

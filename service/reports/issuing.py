@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import SYSTEM, Actor
 from service.attachments import service as attachments
+from service.audit.repository import lock_chain
 from service.audit.service import log_read
 from service.committees import service as committees
 from service.errors import Conflict, NotFound
@@ -73,7 +74,7 @@ def title(row: Any) -> str:
 
 
 def filename(row: Any, kind: FileFormat) -> str:
-    return f"sachstandsbericht-{row.period}-nr-{row.id}.{kind}"
+    return f"sachstandsbericht-{row.period}-nr-{row.number}.{kind}"
 
 
 def issue_report(
@@ -109,10 +110,15 @@ def issue_report(
     except InvalidPeriod as exc:
         raise papers.invalid("period", "Berichtszeitraum", str(exc)) from None
     now = runtime.now()
+    lock_chain(connection, runtime.chain_key)  # serialises the body's numbers
+    number = repository.next_number(connection, body_id)
     as_json = render_json(report)
-    as_pdf = render_pdf(report, issued=f"{de_datetime(now)}, {AUDIENCE_LABELS[audience]}")
+    as_pdf = render_pdf(
+        report, issued=f"Nr. {number}, {de_datetime(now)}, {AUDIENCE_LABELS[audience]}"
+    )
     facts = {
         "body_id": body_id,
+        "number": number,
         "period": report.period,
         "programme_id": programme_id,
         "audience": audience,
@@ -141,7 +147,7 @@ def issue_report(
         connection,
         actor,
         body_id=body_id,
-        reference=f"SB/{issued_id:04d}/{to_local(now):%y}",
+        reference=f"SB/{number:04d}/{to_local(now):%y}",
         title=f"Informationsvorlage: {subject}",
         public=audience == "public",
         resolution_proposal=f"Der Finanz- und Verwaltungsausschuss nimmt den {subject} "
@@ -165,7 +171,7 @@ def issue_report(
         SYSTEM,
         "paper",
         paper_id,
-        filename=f"sachstandsbericht-{report.period}-nr-{issued_id}.pdf",
+        filename=f"sachstandsbericht-{report.period}-nr-{number}.pdf",
         content=as_pdf,
     )
     repository.link_paper(connection, issued_id, paper_id, consultation_id)
@@ -208,7 +214,7 @@ def issued_file(
         row = _get(connection, runtime.body_id, issued_id, actor)
         content = repository.issued_file(connection, runtime.body_id, issued_id, _COLUMNS[kind])
     if row.audience != "public":
-        log_read(runtime, actor, ENTITY, issued_id, purpose=f"{title(row)}, Nr. {row.id}")
+        log_read(runtime, actor, ENTITY, issued_id, purpose=f"{title(row)}, Nr. {row.number}")
     data = content.encode() if isinstance(content, str) else bytes(content)
     return IssuedFile(filename(row, kind), MEDIA_TYPES[kind], data)
 
@@ -246,7 +252,7 @@ def record_taken_note(
         raise Conflict(
             "bereits-zur-kenntnis-genommen",
             "Bereits zur Kenntnis genommen",
-            f"Der Finanz- und Verwaltungsausschuss hat den Bericht Nr. {issued_id} bereits am "
+            f"Der Finanz- und Verwaltungsausschuss hat den Bericht Nr. {row.number} bereits am "
             f"{row.noted_on:%d.%m.%Y} zur Kenntnis genommen.",
         )
     now = runtime.now()

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import Column, LargeBinary, Text
-from sqlmodel import Field, Index, SQLModel
+from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 from service.columns import utc_field
 
@@ -17,6 +17,7 @@ class IssuedReport(SQLModel, table=True):
 
     __tablename__ = "issued_reports"
     __table_args__ = (
+        UniqueConstraint("body_id", "number", name="uq_issued_reports_body_id_number"),
         Index("ix_issued_reports_body_period", "body_id", "period"),
         Index("ix_issued_reports_pdf_sha256", "pdf_sha256"),
         Index("ix_issued_reports_json_sha256", "json_sha256"),
@@ -24,6 +25,7 @@ class IssuedReport(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     body_id: int = Field(foreign_key="bodies.id")
+    number: int  # the body's own count, printed on the report (Nr. 1, 2, ...)
     period: str = Field(max_length=7)
     programme_id: int | None = Field(default=None, foreign_key="programmes.id")
     audience: str = Field(max_length=20)

@@ -296,3 +296,11 @@ def link_paper(connection: Connection, issued_id: int, paper_id: int, consultati
         .where(issued_reports.c.id == issued_id)
         .values(paper_id=paper_id, consultation_id=consultation_id)
     )
+
+
+def next_number(connection: Connection, body_id: int) -> int:
+    """The number the body's next issued report gets (the caller holds the chain lock)."""
+    last = connection.execute(
+        select(func.max(issued_reports.c.number)).where(issued_reports.c.body_id == body_id)
+    ).scalar_one_or_none()
+    return int(last or 0) + 1

@@ -136,7 +136,8 @@ class TakenNoteRequest(BaseModel):
 class IssuedReportOut(BaseModel):
     """An issued report: what it covers, when it was issued and the digests of its files."""
 
-    id: int = Field(description="Nummer des ausgegebenen Berichts.")
+    id: int
+    number: int = Field(description="Nummer des ausgegebenen Berichts in der Körperschaft.")
     title: str = Field(examples=["Sachstandsbericht 2. Halbjahr 2024"])
     period: str
     programme_id: int | None

@@ -27,6 +27,7 @@ def upgrade() -> None:
         "issued_reports",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("body_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("period", sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
         sa.Column("programme_id", sa.Integer(), nullable=True),
         sa.Column("audience", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -48,6 +49,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["paper_id"], ["papers.id"]),
         sa.ForeignKeyConstraint(["consultation_id"], ["consultations.id"]),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("body_id", "number", name="uq_issued_reports_body_id_number"),
     )
     with op.batch_alter_table("issued_reports", schema=None) as batch_op:
         batch_op.create_index("ix_issued_reports_body_period", ["body_id", "period"])

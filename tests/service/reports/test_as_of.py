@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -122,6 +123,7 @@ def test_an_issued_report_is_verified_and_a_changed_copy_refused(
     assert "Sachstandsbericht 2. Halbjahr 2024 ausgegeben als Nr. 1" in issued.output
     text = pdf_text(pdf)
     assert "Stichtag 31.12.2024" in text and "Im Berichtszeitraum erledigt" in text
+    assert re.search(r"Nr\. 1, \d\d\.\d\d\.\d{4}", text)  # the issue: number and day
     # An issued report names the Amt or role, never a member of staff.
     assert "Leiter Amt 21" in text and "Behrendt" not in text
 
