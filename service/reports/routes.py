@@ -90,8 +90,10 @@ _CONTENT: dict[int | str, dict[str, Any]] = {
     summary="Sachstandsbericht für ein Halbjahr",
     description="Jede offene Maßnahme je Arbeitspapier mit Zustand, Fortschritt, Zieldatum, "
     "Ampel (Regeln im Bericht abgedruckt), Verzögerungsgründen und Haushalt, berechnet aus "
-    "den aktuellen Daten. `audience=public` lässt nicht öffentliche Maßnahmen und Namen von "
-    "Beschäftigten weg. Jeder Abruf der internen Fassung wird protokolliert.",
+    "dem Verlauf zum Stichtag (letzter Tag des Halbjahres, für das laufende heute). "
+    "`programme_id` beschränkt ihn auf ein Arbeitspapier. `audience=public` lässt nicht "
+    "öffentliche Maßnahmen und Namen von Beschäftigten weg. Jeder Abruf der internen "
+    "Fassung wird protokolliert.",
     response_model=SachstandReport,
     responses={**_CONTENT, **responses(401, 403, 422)},
     dependencies=[Depends(report_reader)],
@@ -109,6 +111,10 @@ def get_sachstand(
     audience: Annotated[
         Audience, Query(description="internal: interne Fassung; public: öffentliche Fassung.")
     ] = "internal",
+    programme_id: Annotated[
+        int | None,
+        Query(ge=1, le=MAX_ID, description="Nur dieses Arbeitspapier; ohne Angabe alle."),
+    ] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     chosen = output_format or negotiate(accept)
@@ -120,7 +126,7 @@ def get_sachstand(
             "Der Bericht ist als application/json, text/html oder application/pdf lieferbar.",
         )
     try:
-        report = read_sachstand(runtime, actor, period, audience)
+        report = read_sachstand(runtime, actor, period, audience, programme_id=programme_id)
     except InvalidPeriod as exc:
         return problem(422, "berichtszeitraum-ungueltig", "Berichtszeitraum ungültig", str(exc))
     headers = {"Vary": "Accept"}

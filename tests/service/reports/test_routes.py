@@ -76,6 +76,15 @@ def test_pdf_by_accept_header_and_format_overrides_accept(client: TestClient) ->
     assert json_anyway.headers["content-type"] == "application/json"
 
 
+def test_the_report_of_one_programme_holds_only_its_measures(client: TestClient) -> None:
+    auth = login(client, "kaemmerei")
+    one = client.get(URL, params={"period": NOW, "programme_id": 1}, headers=auth)
+    other = client.get(URL, params={"period": NOW, "programme_id": 99}, headers=auth)
+
+    assert one.status_code == 200 and codes(one.json()) == OPEN
+    assert other.status_code == 200 and other.json()["programmes"] == []
+
+
 def test_public_variant_omits_the_non_public_measure_and_staff_names(
     client: TestClient,
 ) -> None:
@@ -125,4 +134,9 @@ def test_openapi_declares_json_html_and_pdf(client: TestClient) -> None:
     assert set(content) == {"application/json", "text/html", "application/pdf"}
     assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/SachstandReport"}
     assert {"401", "403", "406", "422"} <= set(operation["responses"])
-    assert [p["name"] for p in operation["parameters"]] == ["period", "format", "audience"]
+    assert [p["name"] for p in operation["parameters"]] == [
+        "period",
+        "format",
+        "audience",
+        "programme_id",
+    ]
