@@ -46,6 +46,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "programme.edit": frozenset({"ag_leitung"}),
     # reports: the Sachstandsbericht (its public variant too: staff decide what to publish)
     "report.read": STAFF,
+    # issued reports: frozen for the FVA (the internal variant for staff, the public one for
+    # everyone); the FVA's Kenntnisnahme is recorded by the Sitzungsdienst
+    "report.issue": frozenset({"ag_leitung", "sitzungsdienst"}),
+    "report.read_issued": STAFF,
+    "report.take_note": frozenset({"sitzungsdienst"}),
     # outbox: the mails ratsflow sends, and resending dead letters
     "outbox.read": frozenset({"admin", "sitzungsdienst"}),
     "outbox.retry": frozenset({"admin", "sitzungsdienst"}),
@@ -98,6 +103,8 @@ _PERMISSION_TEXT = {
     "milestone.edit": "Meilensteine pflegen",
     "programme.create": "Arbeitspapiere anlegen",
     "programme.edit": "Arbeitspapiere bearbeiten",
+    "report.issue": "Sachstandsberichte ausgeben",
+    "report.take_note": "die Kenntnisnahme eines Berichts erfassen",
     "statement.create": "Stellungnahmen abgeben",
     "budget.approve": "bewilligte Beträge eintragen",
     "budget.plan": "Haushaltsansätze planen",

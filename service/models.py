@@ -18,6 +18,7 @@ from service.outbox.models import OutboxMessage
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
 from service.people.models import Person
 from service.programmes.models import Programme
+from service.reports.models import IssuedReport
 from service.scheduler.models import JobPeriod, StatusUpdateRound
 from service.statements.models import Statement
 
@@ -39,6 +40,7 @@ __all__ = [
     "Deputyship",
     "HistoryEntry",
     "IdempotencyKey",
+    "IssuedReport",
     "JobPeriod",
     "LoginThrottle",
     "Measure",

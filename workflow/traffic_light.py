@@ -5,6 +5,11 @@ report, so that a reader of the FVA papers can check each light by hand. ``asses
 returns the German reasons alongside the colour: the report shows why a measure is red or
 yellow, not just that it is.
 
+Facts, not impressions: an overdue deadline (Frist) or milestone counts as much as a
+passed target date, and a measure the council has not decided yet gets no colour at all (the
+report lists it apart), since a light on a mere proposal would say nothing about the
+administration's work.
+
 Time is passed in as ``today`` (a local calendar day); nothing here reads the clock.
 """
 
@@ -35,17 +40,25 @@ _LABELS = {Light.RED: "Rot", Light.YELLOW: "Gelb", Light.GREEN: "Grün"}
 _SEVERITY = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 
 
+# States before the council's decision: a measure in one of them gets no colour.
+UNDECIDED_STATES = frozenset({"entwurf", "ag_pruefung", "fva_beratung", "stadtrat_beschluss"})
+
+
 @dataclass(frozen=True)
 class TrafficLightRules:
-    """Red when the target date has passed or the measure is in one of ``red_states``;
-    yellow when progress lags the elapsed share of the time from start to target date by
-    more than ``lag_points`` percentage points, or the target date is less than
-    ``near_days`` days away with progress under ``near_min_progress`` %; green otherwise."""
+    """No colour in one of ``undecided_states``. Red when the target date has passed, the
+    measure is in one of ``red_states``, or a deadline or milestone is more than
+    ``overdue_red_days`` days overdue; yellow when a deadline or milestone is overdue at
+    all, progress lags the elapsed share of the time from start to target date by more
+    than ``lag_points`` percentage points, or the target date is less than ``near_days``
+    days away with progress under ``near_min_progress`` %; green otherwise."""
 
     red_states: frozenset[str] = frozenset({"gestoppt", "zurueckgestellt"})
     lag_points: int = 15
     near_days: int = 30
     near_min_progress: int = 80
+    overdue_red_days: int = 30
+    undecided_states: frozenset[str] = UNDECIDED_STATES
 
     def __post_init__(self) -> None:
         if not 0 <= self.lag_points <= 100:
@@ -63,6 +76,22 @@ class TrafficLightRules:
                 f"Der Mindestfortschritt kurz vor dem Zieldatum muss zwischen 0 und 100 % "
                 f"liegen (angegeben: {self.near_min_progress})."
             )
+        if self.overdue_red_days < 0:
+            raise ValueError(
+                f"Die Tage, ab denen eine überfällige Frist rot macht, dürfen nicht negativ "
+                f"sein (angegeben: {self.overdue_red_days})."
+            )
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A deadline or milestone that was due before the day judged and is still open.
+
+    ``kind`` is the German word the reason names (Frist, Meilenstein)."""
+
+    kind: str
+    label: str
+    due: date
 
 
 @dataclass(frozen=True)
@@ -75,12 +104,19 @@ class MeasureStatus:
     start: date | None = None
     target: date | None = None
     state_label: str | None = None
+    overdue: tuple[Overdue, ...] = ()
 
 
 @dataclass(frozen=True)
 class Assessment:
-    light: Light
+    """``light`` is None for a measure not yet decided: it is listed apart, uncoloured."""
+
+    light: Light | None
     reasons: tuple[str, ...] = ()
+
+
+def is_decided(state: str, rules: TrafficLightRules) -> bool:
+    return state not in rules.undecided_states
 
 
 def expected_progress(start: date, target: date, today: date) -> float:
@@ -93,6 +129,8 @@ def expected_progress(start: date, target: date, today: date) -> float:
 
 
 def assess(status: MeasureStatus, today: date, rules: TrafficLightRules) -> Assessment:
+    if not is_decided(status.state, rules):
+        return Assessment(None, ("Über die Maßnahme ist noch nicht beschlossen.",))
     red: list[str] = []
     if status.state in rules.red_states:
         red.append(f"Die Maßnahme ist im Zustand „{status.state_label or status.state}“.")
@@ -101,11 +139,20 @@ def assess(status: MeasureStatus, today: date, rules: TrafficLightRules) -> Asse
         red.append(
             f"Das Zieldatum {status.target:%d.%m.%Y} ist seit {_days_dative(days)} überschritten."
         )
+    yellow: list[str] = []
+    for item in sorted(status.overdue, key=lambda o: (o.due, o.label)):
+        if today <= item.due:
+            continue
+        days = (today - item.due).days
+        reason = (
+            f"{item.kind} „{item.label}“ (fällig {item.due:%d.%m.%Y}) ist seit "
+            f"{_days_dative(days)} überfällig."
+        )
+        (red if days > rules.overdue_red_days else yellow).append(reason)
     if red:
         return Assessment(Light.RED, tuple(red))
 
     progress = status.progress or 0
-    yellow: list[str] = []
     if status.start is not None and status.target is not None:
         total = (status.target - status.start).days
         elapsed = min(max((today - status.start).days, 0), max(total, 0))
@@ -137,15 +184,25 @@ def describe(rules: TrafficLightRules, state_labels: Mapping[str, str]) -> tuple
         f"„{state_labels.get(s, s)}“"
         for s in sorted(rules.red_states, key=lambda s: state_labels.get(s, s))
     )
-    red = "Rot: Das Zieldatum ist überschritten"
+    undecided = " oder ".join(
+        f"„{state_labels.get(s, s)}“"
+        for s in sorted(rules.undecided_states, key=lambda s: state_labels.get(s, s))
+    )
+    red = (
+        "Rot: Das Zieldatum ist überschritten, eine Frist oder ein Meilenstein ist seit mehr "
+        f"als {_days_dative(rules.overdue_red_days)} überfällig"
+    )
     red += f", oder die Maßnahme ist im Zustand {states}." if states else "."
     return (
         red,
-        f"Gelb: Der Fortschritt liegt mehr als {rules.lag_points} Prozentpunkte hinter dem "
+        "Gelb: Eine Frist oder ein Meilenstein ist überfällig, der Fortschritt liegt mehr als "
+        f"{rules.lag_points} Prozentpunkte hinter dem "
         "Anteil der Zeit, die vom Beginn der Umsetzung bis zum Zieldatum verstrichen ist, "
         f"oder das Zieldatum ist weniger als {_days_accusative(rules.near_days)} entfernt und der "
         f"Fortschritt liegt unter {rules.near_min_progress} %.",
         "Grün: in allen anderen Fällen.",
+        "Ohne Ampel: Maßnahmen, über die noch nicht beschlossen ist (Zustand "
+        f"{undecided}); sie werden gesondert aufgeführt.",
     )
 
 

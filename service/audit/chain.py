@@ -88,6 +88,13 @@ PLAIN_KEYS = frozenset(
         "definition_name",
         "definition_version",
         "username",
+        # issued reports (service.reports.issuing): the digests of the issued files stand
+        # readable in the hashed text, so the chain itself proves which files were issued
+        "period",
+        "as_of",
+        "audience",
+        "json_sha256",
+        "pdf_sha256",
     }
 )
 

@@ -1,8 +1,12 @@
-"""The Beratungsfolge: which committee advises on a paper or decides it, in which order."""
+"""The Beratungsfolge: which committee advises on a paper, decides it, or takes note of it.
+
+Kenntnisnahme is the step of an Informationsvorlage (an issued Sachstandsbericht): the
+committee takes no vote; the Sitzungsdienst records the session day on which it took note.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -14,11 +18,18 @@ from service.committees import service as committees
 from service.errors import Conflict
 from service.papers import repository
 from service.papers.service import invalid, is_final, visible_paper
-from service.records import create_row
+from service.records import create_row, update_audited
 from service.runtime import Runtime
 from workflow.calendar import to_local
 
-ROLES = ("vorberatung", "entscheidung")
+ROLES = ("vorberatung", "entscheidung", "kenntnisnahme")
+ROLE_LABELS = {
+    "vorberatung": "Vorberatung",
+    "entscheidung": "Entscheidung",
+    "kenntnisnahme": "Kenntnisnahme",
+}
+# The result a Kenntnisnahme records instead of a vote's outcome.
+TAKEN_NOTE = "zur_kenntnis_genommen"
 
 
 def insert_consultation(
@@ -51,7 +62,7 @@ def plan_consultation(
             "lässt sich nicht mehr ändern.",
         )
     if role not in ROLES:
-        raise invalid("role", "Rolle", "Bitte Vorberatung oder Entscheidung wählen.")
+        raise invalid("role", "Rolle", "Bitte Vorberatung, Entscheidung oder Kenntnisnahme wählen.")
     # The committee and the meeting must be the paper's body's: another's is a wrong id.
     committee = committees.get_committee_or_none(connection, paper.body_id, committee_id)
     if committee is None:
@@ -95,3 +106,32 @@ def consultations_of(connection: Connection, paper_id: int) -> list[Any]:
 def consultation(connection: Connection, paper_id: int, consultation_id: int) -> Any:
     """A step of this paper's Beratungsfolge, with its committee's names."""
     return next(c for c in consultations_of(connection, paper_id) if c.id == consultation_id)
+
+
+def record_taken_note(
+    connection: Connection,
+    chain_key: str,
+    actor: Actor,
+    consultation_id: int,
+    *,
+    now: datetime,
+) -> None:
+    """Marks a Kenntnisnahme step as done, audited; its caller checked who may and when."""
+    step = repository.consultation(connection, consultation_id)
+    if step is None or step.role != "kenntnisnahme":
+        raise Conflict(
+            "keine-kenntnisnahme",
+            "Keine Kenntnisnahme",
+            f"Schritt {consultation_id} der Beratungsfolge ist keine Kenntnisnahme.",
+        )
+    update_audited(
+        connection,
+        chain_key,
+        repository.consultations,
+        consultation_id,
+        {"result": TAKEN_NOTE},
+        before=step,
+        actor=actor,
+        now=now,
+        entity_type="consultation",
+    )

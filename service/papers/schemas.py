@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from service.api.payloads import Payload, Text
 from service.measures.schemas import AllowedTransition
 
-ConsultationRole = Literal["vorberatung", "entscheidung"]
+ConsultationRole = Literal["vorberatung", "entscheidung", "kenntnisnahme"]
 # Ids are INTEGER columns: a larger number names no row and would overflow the driver.
 RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -58,7 +58,8 @@ class ConsultationCreate(Payload):
 
     committee_id: int = Field(ge=1, le=2**31 - 1)
     role: ConsultationRole = Field(
-        description="`vorberatung` (beratend) oder `entscheidung` (entscheidend)."
+        description="`vorberatung` (beratend), `entscheidung` (entscheidend) oder "
+        "`kenntnisnahme` (ohne Abstimmung, für Informationsvorlagen)."
     )
     meeting_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     position: int | None = Field(

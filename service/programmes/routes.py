@@ -115,9 +115,11 @@ def edit_programme(
     elif version is None:
         error = {"type": "missing", "loc": ("body", "version"), "input": None}
         raise RequestValidationError([error])
-    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    changes = body.model_dump(exclude_unset=True, exclude={"version", "comment"})
     for required in ("title", "review_cycle"):
         if required in changes and changes[required] is None:
             del changes[required]
-    service.update(runtime, connection, actor, programme_id, changes, version=version)
+    service.update(
+        runtime, connection, actor, programme_id, changes, version=version, comment=body.comment
+    )
     return _out(service.written_programme(connection, actor, programme_id), response)

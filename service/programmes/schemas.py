@@ -57,3 +57,8 @@ class ProgrammeUpdate(Payload):
     owner_person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     paper_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     review_cycle: str | None = Field(default=None, pattern=DURATION, max_length=20)
+    comment: str | None = Field(
+        default=None,
+        max_length=20_000,
+        description="Ergebnis der Überprüfung; steht mit den Änderungen im Verlauf.",
+    )

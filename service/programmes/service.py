@@ -3,12 +3,17 @@
 The ``programmes`` table has no version column, so a programme's version is a digest of its
 editable values: a PATCH names the digest it read, and the row is locked (``FOR UPDATE``;
 SQLite's single writer already is) while the digest is compared and the row updated.
+
+Every update is a review of the paper (the council asked for regular reviews): besides the
+audit event it leaves a history entry (Verlauf) with what changed, who and when, and the
+review's note, which whoever sees the programme sees.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +23,10 @@ from sqlalchemy.engine import Connection
 from service import access, texts
 from service.actor import Actor
 from service.audit.repository import lock_chain
+from service.auth.service import usernames
 from service.errors import NotFound, ServiceError
 from service.keyset import After
+from service.lifecycle import repository as lifecycle_repository
 from service.measures import rules
 from service.measures import service as measures
 from service.programmes import repository
@@ -31,9 +38,20 @@ from workflow.errors import FieldProblem, StaleVersion
 programmes = repository.programmes
 EDITABLE = ("title", "description", "owner_person_id", "paper_id", "review_cycle")
 _LABELS = {"owner_person_id": "Verantwortliche Person", "paper_id": "Vorlage"}
+FIELD_LABELS = {
+    "title": "Titel",
+    "description": "Beschreibung",
+    "owner_person_id": "Verantwortliche Person",
+    "paper_id": "Vorlage",
+    "review_cycle": "Überprüfungszyklus",
+}
+CYCLE = re.compile(r"P(\d+[YMWD])+")
+REVIEW_EVENT = "ueberarbeiten"
+REVIEW_LABEL = "Arbeitspapier überprüft und überarbeitet"
 TEXTS = {
     "title": TextRule("Titel", rules.TITLE_LENGTH, required="Bitte einen Titel angeben."),
     "description": TextRule("Beschreibung", rules.LONG_TEXT_LENGTH, multiline=True),
+    "comment": TextRule("Ergebnis der Überprüfung", rules.LONG_TEXT_LENGTH, multiline=True),
 }
 
 
@@ -101,15 +119,24 @@ def read_programmes(
 
 
 def _check_references(connection: Connection, values: Mapping[str, Any], body_id: int) -> None:
-    """The person and the paper named exist in the body (another body's look missing)."""
-    rules.raise_problems(
-        [
-            FieldProblem(name, label, f"{values[name]} gibt es nicht.")
-            for name, label in _LABELS.items()
-            if values.get(name) is not None
-            and not repository.exists(connection, name, values[name], body_id)
-        ]
-    )
+    """The person and the paper named exist in the body (another body's look missing), and
+    the review cycle is a duration (every door, not only the API's schema, asks this)."""
+    problems = [
+        FieldProblem(name, label, f"{values[name]} gibt es nicht.")
+        for name, label in _LABELS.items()
+        if values.get(name) is not None
+        and not repository.exists(connection, name, values[name], body_id)
+    ]
+    cycle = values.get("review_cycle")
+    if cycle is not None and not CYCLE.fullmatch(str(cycle)):
+        problems.append(
+            FieldProblem(
+                "review_cycle",
+                "Überprüfungszyklus",
+                f"„{cycle}“ ist kein Zeitraum; bitte z. B. P6M (alle 6 Monate) oder P1Y angeben.",
+            )
+        )
+    rules.raise_problems(problems)
 
 
 def create(
@@ -133,8 +160,10 @@ def update(
     changes: Mapping[str, Any],
     *,
     version: str | None,
+    comment: str | None = None,
 ) -> None:
-    texts.check("arbeitspapier", TEXTS, changes)
+    """Changes what ``changes`` names; ``comment`` is the review's note (why, what found)."""
+    texts.check("arbeitspapier", TEXTS, {**changes, "comment": comment})
     access.require(actor, "programme.edit")
     lock_chain(connection, runtime.chain_key)  # before the row lock, as on every write path
     body_id = runtime.body_id_in(connection)
@@ -142,7 +171,24 @@ def update(
     if version is not None and version != version_of(row):
         raise StaleProgramme(programme_id)
     _check_references(connection, changes, body_id)
-    values = {k: v for k, v in changes.items() if k in EDITABLE}
+    values = {k: v for k, v in changes.items() if k in EDITABLE and v != getattr(row, k)}
+    if not values and not comment:
+        return
+    now = runtime.now()
+    lifecycle_repository.insert_history(
+        connection,
+        entity_type="programme",
+        entity_id=programme_id,
+        at=now,
+        event=REVIEW_EVENT,
+        label=REVIEW_LABEL,
+        from_state="",
+        to_state="",
+        actor_user_id=actor.user_id,
+        actor_role=min(actor.roles & access.PERMISSIONS["programme.edit"], default=None),
+        comment=comment,
+        data={k: getattr(row, k) for k in values} | {f"neu.{k}": v for k, v in values.items()},
+    )
     if not values:
         return
     update_audited(
@@ -153,7 +199,7 @@ def update(
         values,
         before=row,
         actor=actor,
-        now=runtime.now(),
+        now=now,
         entity_type="programme",
         persons=[row.owner_person_id, values.get("owner_person_id")],
     )
@@ -171,3 +217,37 @@ def insert_programme(runtime: Runtime, connection: Connection, actor: Actor, **v
         values,
         persons=[values.get("owner_person_id")],
     )
+
+
+@dataclass(frozen=True)
+class Review:
+    """One update of a programme as its history shows it: when, by whom, what changed."""
+
+    at: Any
+    who: str | None
+    role: str | None
+    comment: str | None
+    changes: list[tuple[str, Any, Any]]
+
+
+def read_reviews(runtime: Runtime, actor: Actor | None, programme_id: int) -> list[Review]:
+    """The programme's reviews, newest first; staff see who made them, the public the role."""
+    with runtime.read() as connection:
+        get(connection, programme_id, runtime.body_id)
+        entries = lifecycle_repository.history_of(connection, "programme", programme_id)
+        staff = access.holds(actor, "measure.read_internal")
+        names = usernames(connection, {e.actor_user_id for e in entries}) if staff else {}
+    reviews = []
+    for entry in reversed(entries):
+        data = dict(entry.data or {})
+        changes = [
+            (FIELD_LABELS.get(name, name), data.get(name), data[f"neu.{name}"])
+            for name in EDITABLE
+            if f"neu.{name}" in data
+        ]
+        reviews.append(
+            Review(
+                entry.at, names.get(entry.actor_user_id), entry.actor_role, entry.comment, changes
+            )
+        )
+    return reviews

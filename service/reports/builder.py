@@ -1,8 +1,14 @@
 """The Sachstandsbericht built from loaded rows: pure, so every door renders the same report.
 
-``build_report`` takes rows, the period, the day and the rules and returns the report model;
-``service.reports.service`` loads the rows and is the one place that reads the database, and
-tests build reports from hand-made rows.
+``build_report`` takes rows, the period, the Stichtag and the rules and returns the report
+model; ``service.reports.service`` loads the rows and is the one place that reads the
+database, and tests build reports from hand-made rows.
+
+The report is rebuilt as of its Stichtag from each measure's history: the state is the one
+its last step before then led to, and the values a step records (progress, target date) are
+the last ones recorded by then. Values no step has ever recorded are taken as they are today;
+edits outside the workflow are in the audit trail, not in the history, so they count from
+the moment the report is built.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +27,7 @@ from service.reports.schemas import (
     Budget,
     Count,
     DelayReason,
+    DoneMeasure,
     ReportMeasure,
     ReportProgramme,
     RulesOut,
@@ -31,10 +38,12 @@ from workflow.spec import WorkflowSpec
 from workflow.traffic_light import (
     Light,
     MeasureStatus,
+    Overdue,
     TrafficLightRules,
     assess,
     describe,
     expected_progress,
+    is_decided,
 )
 
 # The state whose entry starts the clock of the "progress lags time" rule.
@@ -67,12 +76,10 @@ class ReportData:
     persons: Mapping[int, Any] = field(default_factory=dict)
     paper_references: Mapping[int, Sequence[str]] = field(default_factory=dict)
     body: str | None = None
-
-
-def closed_states(specs: Sequence[WorkflowSpec], rules: TrafficLightRules) -> set[str]:
-    """Final states that never appear; a red final state (gestoppt) may, if recent."""
-    finals = {s.name for spec in specs for s in spec.states.values() if s.final}
-    return finals - rules.red_states
+    deadlines: Mapping[int, Sequence[Any]] = field(default_factory=dict)
+    milestones: Mapping[int, Sequence[Any]] = field(default_factory=dict)
+    # Issued reports name the Amt or role of the responsible person, never the person.
+    names: bool = True
 
 
 def build_report(
@@ -80,13 +87,14 @@ def build_report(
     *,
     period: Period,
     as_of: date,
-    generated_at: datetime,
     audience: Audience,
     rules: TrafficLightRules,
     spec_of: SpecOf,
 ) -> SachstandReport:
     public = audience == "public"
     by_programme: dict[int, list[ReportMeasure]] = defaultdict(list)
+    undecided: dict[int, list[ReportMeasure]] = defaultdict(list)
+    done: dict[int, list[DoneMeasure]] = defaultdict(list)
     references: dict[int, list[str]] = defaultdict(list)
     labels: dict[str, str] = {}
     state_order: list[str] = []
@@ -94,17 +102,23 @@ def build_report(
         if public and not row.public:
             continue
         spec = spec_of(row.definition_name, row.definition_version)
-        for name, state in spec.states.items():
-            labels.setdefault(name, state.label)
-            if not state.final and name not in state_order:
+        for name, state_spec in spec.states.items():
+            labels.setdefault(name, state_spec.label)
+            if not state_spec.final and name not in state_order:
                 state_order.append(name)
-        steps = data.history.get(row.id, ())
-        if spec.states[row.state].final and not (
-            row.state in rules.red_states and _ended_in(steps, row.state, period, as_of)
-        ):
-            continue
-        measure = _measure(row, spec, steps, data, period, as_of, rules, public)
-        by_programme[row.programme_id].append(measure)
+        steps = [s for s in data.history.get(row.id, ()) if _day(s.at) <= as_of]
+        state: str = steps[-1].to_state if steps else spec.initial
+        if spec.states[state].final:
+            if not _ended_in(steps, state, period, as_of):
+                continue
+            if state not in rules.red_states:
+                done[row.programme_id].append(_done(row, spec, state, steps, data, public))
+                continue
+        measure = _measure(row, spec, state, steps, data, period, as_of, rules, public)
+        if measure.light is None:
+            undecided[row.programme_id].append(measure)
+        else:
+            by_programme[row.programme_id].append(measure)
         for reference in data.paper_references.get(row.id, ()):
             if reference not in references[row.programme_id]:
                 references[row.programme_id].append(reference)
@@ -115,12 +129,15 @@ def build_report(
             title=p.title,
             paper_reference=p.paper_reference or ", ".join(references[p.id]) or None,
             measures=by_programme[p.id],
+            undecided=undecided[p.id],
+            done=done[p.id],
             budget=_sum_budgets([m.budget for m in by_programme[p.id]]),
         )
         for p in data.programmes
     ]
     reported = [m for p in programmes for m in p.measures]
     states = {m.state for m in reported}
+    state_order = [s for s in state_order if is_decided(s, rules)]
     state_order += sorted(states - set(state_order))
     return SachstandReport(
         period=period.key,
@@ -128,7 +145,6 @@ def build_report(
         period_start=period.start,
         period_end=period.end,
         as_of=as_of,
-        generated_at=generated_at,
         audience=audience,
         body=data.body,
         rules=RulesOut(
@@ -136,9 +152,13 @@ def build_report(
             lag_points=rules.lag_points,
             near_days=rules.near_days,
             near_min_progress=rules.near_min_progress,
+            overdue_red_days=rules.overdue_red_days,
+            undecided_states=sorted(rules.undecided_states),
             text=list(describe(rules, labels)),
         ),
         measure_count=len(reported),
+        undecided_count=sum(len(p.undecided) for p in programmes),
+        done_count=sum(len(p.done) for p in programmes),
         lights=[
             Count(key=light.value, label=light.label, count=sum(m.light == light for m in reported))
             for light in _LIGHT_ORDER
@@ -155,9 +175,49 @@ def build_report(
     )
 
 
+def fields_as_of(row: Any, steps: Sequence[Any], later: Sequence[Any]) -> dict[str, Any]:
+    """The measure's values as of the last of ``steps``: what a step recorded by then,
+    nothing for what only ``later`` steps recorded, and today's value for the rest."""
+    fields = dict(row.fields or {})
+    for step in later:
+        for name in step.data or {}:
+            fields.pop(name, None)
+    for step in steps:
+        fields.update(step.data or {})
+    return fields
+
+
+def _done(
+    row: Any, spec: WorkflowSpec, state: str, steps: Sequence[Any], data: ReportData, public: bool
+) -> DoneMeasure:
+    entered = _entered(steps, state)
+    return DoneMeasure(
+        id=row.id,
+        code=row.code,
+        title=row.title,
+        state=state,
+        state_label=spec.states[state].label,
+        public=row.public,
+        on=_day(entered.at),
+        note=_reason_text(entered.comment, dict(entered.data or {}), default=None),
+        responsible=None if public else _person(data.persons.get(row.responsible_person_id), data),
+    )
+
+
+def _overdue(row: Any, data: ReportData, as_of: date) -> tuple[Overdue, ...]:
+    deadlines = (Overdue("Frist", d.label, _day(d.due_at)) for d in data.deadlines.get(row.id, ()))
+    milestones = (
+        Overdue("Meilenstein", m.title, m.due_on)
+        for m in data.milestones.get(row.id, ())
+        if m.done_on is None or m.done_on > as_of
+    )
+    return tuple(o for o in (*deadlines, *milestones) if o.due < as_of)
+
+
 def _measure(
     row: Any,
     spec: WorkflowSpec,
+    state: str,
     steps: Sequence[Any],
     data: ReportData,
     period: Period,
@@ -165,7 +225,8 @@ def _measure(
     rules: TrafficLightRules,
     public: bool,
 ) -> ReportMeasure:
-    fields = dict(row.fields or {})
+    later = data.history.get(row.id, ())[len(steps) :]
+    fields = fields_as_of(row, steps, later)
     progress = _int(fields.get("fortschritt"))
     target = _date(fields.get("zieldatum"))
     start = next(
@@ -176,13 +237,14 @@ def _measure(
         ),
         None,
     )
-    label = spec.states[row.state].label
-    assessment = assess(MeasureStatus(row.state, progress, start, target, label), as_of, rules)
+    label = spec.states[state].label
+    status = MeasureStatus(state, progress, start, target, label, _overdue(row, data, as_of))
+    assessment = assess(status, as_of, rules)
     return ReportMeasure(
         id=row.id,
         code=row.code,
         title=row.title,
-        state=row.state,
+        state=state,
         state_label=label,
         public=row.public,
         progress=progress,
@@ -191,12 +253,13 @@ def _measure(
         else None,
         start_date=start,
         target_date=target,
-        light=assessment.light.value,
-        light_label=assessment.light.label,
-        light_reasons=list(assessment.reasons),
-        delay_reasons=_delay_reasons(steps, row.state, period, as_of),
-        budget=_budget(data.budgets.get(row.id)),
-        responsible=None if public else _person(data.persons.get(row.responsible_person_id)),
+        light=None if assessment.light is None else assessment.light.value,
+        light_label=None if assessment.light is None else assessment.light.label,
+        light_reasons=list(assessment.reasons) if assessment.light is not None else [],
+        delay_reasons=_delay_reasons(steps, state, period, as_of),
+        # Haushaltsansätze keep no history: shown from the day the measure was funded.
+        budget=_budget(data.budgets.get(row.id)) if start is not None else None,
+        responsible=None if public else _person(data.persons.get(row.responsible_person_id), data),
     )
 
 
@@ -217,22 +280,29 @@ def _delay_reasons(
                     on=_day(step.at),
                     event=step.event,
                     label=step.label,
-                    text=_reason_text(step.comment, data),
+                    text=_reason_text(step.comment, data) or "ohne Begründung",
                 )
             )
     return reasons
 
 
-def _reason_text(comment: str | None, data: Mapping[str, Any]) -> str:
+def _reason_text(
+    comment: str | None, data: Mapping[str, Any], default: str | None = "ohne Begründung"
+) -> str | None:
     parts = [
         text
-        for text in (comment, data.get("grund"), data.get("verzoegerungsgrund"))
+        for text in (
+            comment,
+            data.get("grund"),
+            data.get("verzoegerungsgrund"),
+            data.get("abschlussvermerk"),
+        )
         if isinstance(text, str) and text.strip()
     ]
     meeting = _date(data.get("sitzung_am"))
     if meeting is not None:
         parts.append(f"Neuer Sitzungstermin: {meeting:%d.%m.%Y}.")
-    return " – ".join(dict.fromkeys(parts)) or "ohne Begründung"
+    return " – ".join(dict.fromkeys(parts)) or default
 
 
 def _entered(steps: Sequence[Any], state: str) -> Any:
@@ -276,16 +346,18 @@ def _sum_budgets(budgets: Sequence[Budget | None]) -> Budget | None:
     )
 
 
-def _person(row: Any) -> str | None:
+def _person(row: Any, data: ReportData) -> str | None:
     if row is None:
         return None
+    if not data.names:
+        return row.function or None
     if row.erased_at is not None:
         return "(gelöscht)"
     name = display_name(row)
     return f"{name} ({row.function})" if row.function else name
 
 
-def _day(moment: datetime) -> date:
+def _day(moment: Any) -> date:
     return to_local(moment).date()
 
 

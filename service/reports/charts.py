@@ -84,7 +84,7 @@ def progress_per_measure(measures: Sequence[ReportMeasure], width: int = 640) ->
         if bar:
             body.append(
                 f'<rect x="{label_width}" y="{y + 3}" width="{bar:.1f}" height="13" '
-                f'fill="{LIGHT_COLOURS[m.light]}"/>'
+                f'fill="{LIGHT_COLOURS.get(m.light or "", _BAR)}"/>'
             )
         if m.expected_progress is not None:
             x = label_width + span * m.expected_progress / 100

@@ -1,4 +1,5 @@
-"""``ratsflow report``: render a report from current data into a file (or to the terminal)."""
+"""``ratsflow report``: render a report into a file (or to the terminal), issue it to the
+FVA, and verify that a file is an issued report."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from pathlib import Path
 
 import typer
 
-from service.cli_support import BODY_OPTION, fail, open_runtime, user_errors, write_failed
+from service.cli_support import (
+    BODY_OPTION,
+    fail,
+    open_runtime,
+    os_reason,
+    user_errors,
+    write_failed,
+)
 
 report_app = typer.Typer(no_args_is_help=True, help="Berichte erzeugen.")
 
@@ -55,4 +63,91 @@ def sachstand_command(
     typer.echo(
         f"Sachstandsbericht {report.period_label} ({report.measure_count} Maßnahmen) "
         f"geschrieben nach {output}."
+    )
+
+
+@report_app.command("issue")
+def issue_command(
+    period: str = typer.Option(..., "--period", help="Halbjahr wie 2024-H1 oder 2024-H2."),
+    output: Path = typer.Option(..., "--output", help="Zieldatei des ausgegebenen Berichts."),
+    output_format: str = typer.Option("pdf", "--format", help="pdf oder json."),
+    programme: int | None = typer.Option(
+        None, "--programme", help="Nur dieses Arbeitspapier (Nummer); ohne Angabe alle."
+    ),
+    public: bool = typer.Option(
+        False, "--public", help="Öffentliche Fassung: ohne nicht öffentliche Maßnahmen."
+    ),
+    as_user: str | None = typer.Option(
+        None, "--as", help="Benutzername, unter dem ausgegeben wird (sonst „System“)."
+    ),
+    body: str | None = BODY_OPTION,
+) -> None:
+    """Gibt den Sachstandsbericht eines Halbjahres aus: friert ihn ein, speichert JSON und PDF
+    mit ihrer Prüfsumme im Protokoll und legt die Informationsvorlage für den FVA an."""
+    from service.actor import SYSTEM
+    from service.auth.service import actor_for
+    from service.reports.issuing import issue_report, issued_file, read_issued, title
+
+    if output_format not in ("pdf", "json"):
+        raise fail(f"--format „{output_format}“: erlaubt sind pdf oder json.")
+    runtime = open_runtime(body)
+    with user_errors():
+        with runtime.write() as connection:
+            actor = actor_for(connection, as_user, body=runtime.chain_key) if as_user else SYSTEM
+            issued_id = issue_report(
+                runtime,
+                connection,
+                actor,
+                period,
+                programme_id=programme,
+                audience="public" if public else "internal",
+            )
+        row = read_issued(runtime, SYSTEM, issued_id)
+        file = issued_file(runtime, SYSTEM, issued_id, output_format)  # type: ignore[arg-type]
+    try:
+        output.write_bytes(file.content)
+    except OSError as exc:
+        raise write_failed(output, exc) from None
+    digest = row.pdf_sha256 if output_format == "pdf" else row.json_sha256
+    typer.echo(
+        f"{title(row)} ausgegeben als Nr. {row.number}, Stichtag {row.as_of:%d.%m.%Y}; "
+        f"Informationsvorlage für den Finanz- und Verwaltungsausschuss zur Kenntnisnahme "
+        f"angelegt. {output_format.upper()} geschrieben nach {output} (SHA-256 {digest})."
+    )
+
+
+@report_app.command("verify")
+def verify_command(
+    file: Path = typer.Argument(..., help="PDF- oder JSON-Datei eines ausgegebenen Berichts."),
+    body: str | None = BODY_OPTION,
+) -> None:
+    """Prüft, ob eine Datei ein unverändert ausgegebener Bericht ist, und sagt welcher."""
+    from service.reports.issuing import title as issued_title
+    from service.reports.issuing import verify
+    from workflow.calendar import to_local
+
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        raise fail(f"{file}: kann nicht gelesen werden ({os_reason(exc)}).") from None
+    runtime = open_runtime(body)
+    with user_errors():
+        found = verify(runtime, content)
+    if found is None:
+        raise fail(
+            f"{file} ist kein ausgegebener Bericht: Keine ausgegebene Datei hat diese Prüfsumme "
+            "(SHA-256). Ist sie verändert worden, stimmt sie mit keinem ausgegebenen Bericht "
+            "mehr überein."
+        )
+    row = found.row
+    noted = (
+        f" Der Finanz- und Verwaltungsausschuss hat ihn am {row.noted_on:%d.%m.%Y} zur "
+        "Kenntnis genommen."
+        if row.noted_on
+        else ""
+    )
+    typer.echo(
+        f"{file} ist unverändert das {found.kind.upper()} des ausgegebenen Berichts "
+        f"Nr. {row.number}: {issued_title(row)}, Stichtag {row.as_of:%d.%m.%Y}, ausgegeben am "
+        f"{to_local(row.issued_at):%d.%m.%Y um %H:%M} Uhr.{noted}"
     )

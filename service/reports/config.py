@@ -27,6 +27,9 @@ class ReportSettings(BaseSettings):
     )
     near_days: int = Field(default=30, description="Gelb, wenn das Zieldatum näher ist ...")
     near_min_progress: int = Field(default=80, description="... und der Fortschritt darunter.")
+    overdue_red_days: int = Field(
+        default=30, description="Rot, wenn eine Frist oder ein Meilenstein länger überfällig ist."
+    )
 
     @model_validator(mode="after")
     def _rules_are_possible(self) -> ReportSettings:
@@ -39,6 +42,7 @@ class ReportSettings(BaseSettings):
             lag_points=self.lag_points,
             near_days=self.near_days,
             near_min_progress=self.near_min_progress,
+            overdue_red_days=self.overdue_red_days,
         )
 
 

@@ -55,20 +55,22 @@ def needs_attention(report: SachstandReport) -> list[ReportMeasure]:
     """Red and yellow measures, red first, for the overview on the first page."""
     order = {"rot": 0, "gelb": 1}
     flagged = [m for p in report.programmes for m in p.measures if m.light in order]
-    return sorted(flagged, key=lambda m: order[m.light])
+    return sorted(flagged, key=lambda m: order.get(m.light or "", 2))
 
 
 def render_json(report: SachstandReport) -> bytes:
     return report.model_dump_json(indent=2).encode()
 
 
-def render_html(report: SachstandReport) -> str:
+def render_html(report: SachstandReport, issued: str | None = None) -> str:
+    """``issued``: the line naming the issue (number, day), printed in an issued report."""
     return (
         _environment()
         .get_template("sachstand.html")
         .render(
             report=report,
             audience_label=AUDIENCE_LABELS[report.audience],
+            issued=issued,
             attention=needs_attention(report),
             state_chart=charts.state_distribution(report.states),
             progress_charts={
@@ -78,11 +80,11 @@ def render_html(report: SachstandReport) -> str:
     )
 
 
-def render_pdf(report: SachstandReport) -> bytes:
+def render_pdf(report: SachstandReport, issued: str | None = None) -> bytes:
     # Imported here: WeasyPrint loads Pango and its fonts, which only PDF requests need.
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=render_html(report)).write_pdf()
+    pdf: bytes = HTML(string=render_html(report, issued)).write_pdf()
     return pdf
 
 

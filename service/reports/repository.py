@@ -1,19 +1,27 @@
-"""The queries behind the Sachstandsbericht: a handful of set-wise reads, none per measure."""
+"""The queries behind the Sachstandsbericht: a handful of set-wise reads, none per measure.
+
+A report is rebuilt as of its Stichtag, so every read is bounded by ``until`` (the first
+moment after the Stichtag): what was created or happened later does not exist for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from service.budget.models import BudgetLine
+from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
+from service.milestones.models import Milestone
 from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
 from service.programmes.models import Programme
+from service.reports.models import IssuedReport
 
 history = HistoryEntry.__table__  # type: ignore[attr-defined]
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
@@ -22,23 +30,33 @@ programmes = Programme.__table__  # type: ignore[attr-defined]
 papers = Paper.__table__  # type: ignore[attr-defined]
 paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
+deadlines = Deadline.__table__  # type: ignore[attr-defined]
+milestones = Milestone.__table__  # type: ignore[attr-defined]
 
 
-def _reported(body_id: int, closed_states: Collection[str], public_only: bool) -> Any:
-    """The ids of the body's measures the report shows."""
+def _reported(
+    body_id: int, until: datetime, public_only: bool, programme_id: int | None = None
+) -> Any:
+    """The ids of the body's measures that existed before ``until`` (the builder decides
+    from their history which of them the report shows)."""
     query = select(measures.c.id).where(
-        measures.c.body_id == body_id, measures.c.state.not_in(list(closed_states))
+        measures.c.body_id == body_id, measures.c.created_at < until
     )
     if public_only:
         query = query.where(measures.c.public.is_(True))
+    if programme_id is not None:
+        query = query.where(measures.c.programme_id == programme_id)
     return query
 
 
 def reported_measures(
-    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
 ) -> list[Any]:
-    """Every measure not in ``closed_states`` (final states that never show in the report)."""
-    ids = _reported(body_id, closed_states, public_only)
+    ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
             select(
@@ -60,9 +78,15 @@ def reported_measures(
 
 
 def history_of_reported(
-    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
 ) -> list[Any]:
-    ids = _reported(body_id, closed_states, public_only)
+    """Every step of the reported measures, by date: also the later ones, which tell the
+    builder which values were not yet recorded on the Stichtag."""
+    ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
             select(
@@ -76,15 +100,20 @@ def history_of_reported(
                 history.c.data,
             )
             .where(history.c.entity_type == "measure", history.c.entity_id.in_(ids))
-            .order_by(history.c.entity_id, history.c.id)
+            .order_by(history.c.entity_id, history.c.at, history.c.id)
         )
     )
 
 
 def budgets_of_reported(
-    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
 ) -> list[Any]:
-    ids = _reported(body_id, closed_states, public_only)
+    """Today's sums of the Haushaltsansätze (they keep no history of their amounts)."""
+    ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
             select(
@@ -100,18 +129,62 @@ def budgets_of_reported(
     )
 
 
-def programmes_with_papers(connection: Connection, body_id: int) -> list[Any]:
+def programmes_with_papers(
+    connection: Connection, body_id: int, until: datetime, programme_id: int | None = None
+) -> list[Any]:
+    query = select(
+        programmes.c.id,
+        programmes.c.title,
+        programmes.c.body_id,
+        papers.c.reference.label("paper_reference"),
+    ).select_from(programmes.outerjoin(papers, papers.c.id == programmes.c.paper_id))
+    query = query.where(programmes.c.body_id == body_id, programmes.c.created_at < until)
+    if programme_id is not None:
+        query = query.where(programmes.c.id == programme_id)
+    return list(connection.execute(query.order_by(programmes.c.id)))
+
+
+def open_deadlines_of_reported(
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
+) -> list[Any]:
+    """The measures' deadlines that were started before ``until`` and still open then."""
+    ids = _reported(body_id, until, public_only, programme_id)
+    return list(
+        connection.execute(
+            select(deadlines.c.entity_id, deadlines.c.label, deadlines.c.due_at)
+            .where(
+                deadlines.c.entity_type == "measure",
+                deadlines.c.entity_id.in_(ids),
+                deadlines.c.created_at < until,
+                (deadlines.c.closed_at.is_(None)) | (deadlines.c.closed_at >= until),
+            )
+            .order_by(deadlines.c.entity_id, deadlines.c.due_at, deadlines.c.id)
+        )
+    )
+
+
+def milestones_of_reported(
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
+) -> list[Any]:
+    ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
             select(
-                programmes.c.id,
-                programmes.c.title,
-                programmes.c.body_id,
-                papers.c.reference.label("paper_reference"),
+                milestones.c.measure_id,
+                milestones.c.title,
+                milestones.c.due_on,
+                milestones.c.done_on,
             )
-            .select_from(programmes.outerjoin(papers, papers.c.id == programmes.c.paper_id))
-            .where(programmes.c.body_id == body_id)
-            .order_by(programmes.c.id)
+            .where(milestones.c.measure_id.in_(ids), milestones.c.due_on.is_not(None))
+            .order_by(milestones.c.measure_id, milestones.c.due_on, milestones.c.id)
         )
     )
 
@@ -133,15 +206,101 @@ def persons_by_id(connection: Connection, ids: Collection[int]) -> dict[int, Any
 
 
 def paper_references_of_reported(
-    connection: Connection, body_id: int, closed_states: Collection[str], public_only: bool
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
 ) -> list[Any]:
     """(measure id, paper reference) for the papers that carry the reported measures."""
     query = (
         select(paper_measures.c.measure_id, papers.c.reference)
         .select_from(paper_measures.join(papers, papers.c.id == paper_measures.c.paper_id))
-        .where(paper_measures.c.measure_id.in_(_reported(body_id, closed_states, public_only)))
+        .where(
+            paper_measures.c.measure_id.in_(_reported(body_id, until, public_only, programme_id)),
+            papers.c.created_at < until,
+        )
         .order_by(papers.c.reference)
     )
     if public_only:
         query = query.where(papers.c.public.is_(True))
     return list(connection.execute(query))
+
+
+issued_reports = IssuedReport.__table__  # type: ignore[attr-defined]
+# Everything of an issued report but its files, for lists and look-ups.
+ISSUED_COLUMNS = [c for c in issued_reports.c if c.name not in ("json_content", "pdf_content")]
+
+
+def issued(connection: Connection, body_id: int, issued_id: int) -> Any:
+    return connection.execute(
+        select(*ISSUED_COLUMNS, programmes.c.title.label("programme_title"))
+        .select_from(
+            issued_reports.outerjoin(programmes, programmes.c.id == issued_reports.c.programme_id)
+        )
+        .where(issued_reports.c.id == issued_id, issued_reports.c.body_id == body_id)
+    ).first()
+
+
+def issued_page(connection: Connection, body_id: int, public_only: bool, limit: int) -> list[Any]:
+    """The newest issued reports first."""
+    query = (
+        select(*ISSUED_COLUMNS, programmes.c.title.label("programme_title"))
+        .select_from(
+            issued_reports.outerjoin(programmes, programmes.c.id == issued_reports.c.programme_id)
+        )
+        .where(issued_reports.c.body_id == body_id)
+    )
+    if public_only:
+        query = query.where(issued_reports.c.audience == "public")
+    return list(connection.execute(query.order_by(issued_reports.c.id.desc()).limit(limit)))
+
+
+def issued_file(connection: Connection, body_id: int, issued_id: int, column: str) -> Any:
+    """One stored file of an issued report (``json_content`` or ``pdf_content``)."""
+    return connection.execute(
+        select(issued_reports.c[column]).where(
+            issued_reports.c.id == issued_id, issued_reports.c.body_id == body_id
+        )
+    ).scalar_one_or_none()
+
+
+def issued_by_sha256(connection: Connection, body_id: int, digest: str) -> Any:
+    """The first report issued with this PDF or JSON digest, and which of the two it is."""
+    digests = ((issued_reports.c.pdf_sha256, "pdf"), (issued_reports.c.json_sha256, "json"))
+    for column, kind in digests:
+        row = connection.execute(
+            select(issued_reports.c.id)
+            .where(issued_reports.c.body_id == body_id, column == digest)
+            .order_by(issued_reports.c.id)
+            .limit(1)
+        ).first()
+        if row is not None:
+            return row.id, kind
+    return None
+
+
+def noted_in(connection: Connection, body_id: int, period: str) -> Any:
+    """The first day the FVA took note of a report issued for ``period`` (None: not yet)."""
+    return connection.execute(
+        select(func.min(issued_reports.c.noted_on)).where(
+            issued_reports.c.body_id == body_id, issued_reports.c.period == period
+        )
+    ).scalar_one_or_none()
+
+
+def link_paper(connection: Connection, issued_id: int, paper_id: int, consultation_id: int) -> None:
+    """The Informationsvorlage an issued report went to the FVA with (set once, at issue)."""
+    connection.execute(
+        update(issued_reports)
+        .where(issued_reports.c.id == issued_id)
+        .values(paper_id=paper_id, consultation_id=consultation_id)
+    )
+
+
+def next_number(connection: Connection, body_id: int) -> int:
+    """The number the body's next issued report gets (the caller holds the chain lock)."""
+    last = connection.execute(
+        select(func.max(issued_reports.c.number)).where(issued_reports.c.body_id == body_id)
+    ).scalar_one_or_none()
+    return int(last or 0) + 1

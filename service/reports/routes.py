@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from service.access import holds
 from service.actor import Actor
-from service.api.deps import CurrentActor, RuntimeDep
+from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import problem, responses
 from service.errors import AccessDenied
+from service.reports import issuing
 from service.reports.period import InvalidPeriod
 from service.reports.render import MEDIA_TYPES, Format, render
-from service.reports.schemas import Audience, SachstandReport
+from service.reports.schemas import (
+    Audience,
+    IssuedReportOut,
+    IssueRequest,
+    SachstandReport,
+    TakenNoteRequest,
+)
 from service.reports.service import read_sachstand
 from service.xlsx_export import MEDIA_TYPE, attachment
 
 router = APIRouter(prefix="/api/v1/reports", tags=["Berichte"])
+IssuedId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 _BY_MEDIA_TYPE: dict[str, Format] = {
     "application/json": "json",
@@ -82,8 +90,10 @@ _CONTENT: dict[int | str, dict[str, Any]] = {
     summary="Sachstandsbericht für ein Halbjahr",
     description="Jede offene Maßnahme je Arbeitspapier mit Zustand, Fortschritt, Zieldatum, "
     "Ampel (Regeln im Bericht abgedruckt), Verzögerungsgründen und Haushalt, berechnet aus "
-    "den aktuellen Daten. `audience=public` lässt nicht öffentliche Maßnahmen und Namen von "
-    "Beschäftigten weg. Jeder Abruf der internen Fassung wird protokolliert.",
+    "dem Verlauf zum Stichtag (letzter Tag des Halbjahres, für das laufende heute). "
+    "`programme_id` beschränkt ihn auf ein Arbeitspapier. `audience=public` lässt nicht "
+    "öffentliche Maßnahmen und Namen von Beschäftigten weg. Jeder Abruf der internen "
+    "Fassung wird protokolliert.",
     response_model=SachstandReport,
     responses={**_CONTENT, **responses(401, 403, 422)},
     dependencies=[Depends(report_reader)],
@@ -101,6 +111,10 @@ def get_sachstand(
     audience: Annotated[
         Audience, Query(description="internal: interne Fassung; public: öffentliche Fassung.")
     ] = "internal",
+    programme_id: Annotated[
+        int | None,
+        Query(ge=1, le=MAX_ID, description="Nur dieses Arbeitspapier; ohne Angabe alle."),
+    ] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     chosen = output_format or negotiate(accept)
@@ -113,7 +127,7 @@ def get_sachstand(
             "Excel-Arbeitsmappe lieferbar.",
         )
     try:
-        report = read_sachstand(runtime, actor, period, audience)
+        report = read_sachstand(runtime, actor, period, audience, programme_id=programme_id)
     except InvalidPeriod as exc:
         return problem(422, "berichtszeitraum-ungueltig", "Berichtszeitraum ungültig", str(exc))
     headers = {"Vary": "Accept"}
@@ -122,3 +136,115 @@ def get_sachstand(
     if chosen == "xlsx":
         headers.update(attachment(f"beschlusskontrolle-{report.period}.xlsx"))
     return Response(render(report, chosen), media_type=MEDIA_TYPES[chosen], headers=headers)
+
+
+def _issued_out(row: Any) -> IssuedReportOut:
+    url = f"{router.prefix}/issued/{row.id}/file"
+    return IssuedReportOut.model_validate(
+        {
+            **row._mapping,
+            "title": issuing.title(row),
+            "pdf_url": f"{url}?format=pdf",
+            "json_url": f"{url}?format=json",
+        }
+    )
+
+
+@router.get(
+    "/issued",
+    summary="Ausgegebene Berichte auflisten",
+    description="Die neuesten zuerst. Die interne Fassung sehen Beschäftigte und "
+    "Ratsmitglieder, die öffentliche jeder.",
+    response_model=list[IssuedReportOut],
+)
+def list_issued(runtime: RuntimeDep, actor: MaybeActor) -> list[IssuedReportOut]:
+    return [_issued_out(r) for r in issuing.list_issued(runtime, actor)]
+
+
+@router.post(
+    "/issued",
+    summary="Sachstandsbericht ausgeben",
+    description="Friert den Bericht des Halbjahres ein (Stichtag: letzter Tag des "
+    "Zeitraums), speichert JSON und PDF, schreibt ihre SHA-256 ins Protokoll und legt die "
+    "Informationsvorlage für den FVA zur Kenntnisnahme an.",
+    status_code=201,
+    response_model=IssuedReportOut,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def issue(
+    body: IssueRequest,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: CurrentActor,
+    response: Response,
+) -> IssuedReportOut:
+    issued_id = issuing.issue_report(
+        runtime,
+        connection,
+        actor,
+        body.period,
+        programme_id=body.programme_id,
+        audience=body.audience,
+    )
+    response.headers["Location"] = f"{router.prefix}/issued/{issued_id}"
+    return _issued_out(issuing.written(runtime, connection, issued_id))
+
+
+@router.get(
+    "/issued/{issued_id}",
+    summary="Ausgegebenen Bericht lesen",
+    response_model=IssuedReportOut,
+    responses=responses(404),
+)
+def get_issued(issued_id: IssuedId, runtime: RuntimeDep, actor: MaybeActor) -> IssuedReportOut:
+    return _issued_out(issuing.read_issued(runtime, actor, issued_id))
+
+
+@router.get(
+    "/issued/{issued_id}/file",
+    summary="Datei eines ausgegebenen Berichts",
+    description="Genau die ausgegebene Datei (PDF oder JSON); ihre SHA-256 steht im Protokoll.",
+    responses={
+        200: {
+            "description": "Die Datei.",
+            "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        },
+        **responses(404),
+    },
+    response_class=Response,
+)
+def download_issued(
+    issued_id: IssuedId,
+    runtime: RuntimeDep,
+    actor: MaybeActor,
+    file_format: Annotated[Literal["pdf", "json"], Query(alias="format")] = "pdf",
+) -> Response:
+    file = issuing.issued_file(runtime, actor, issued_id, file_format)
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.filename}"'},
+    )
+
+
+@router.post(
+    "/issued/{issued_id}/kenntnisnahme",
+    summary="Kenntnisnahme durch den FVA erfassen",
+    description="Der Sitzungsdienst erfasst den Sitzungstag, an dem der Finanz- und "
+    "Verwaltungsausschuss den Bericht zur Kenntnis nahm; erst damit ist die halbjährliche "
+    "Information erfüllt.",
+    response_model=IssuedReportOut,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def take_note(
+    issued_id: IssuedId,
+    body: TakenNoteRequest,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: CurrentActor,
+) -> IssuedReportOut:
+    issuing.record_taken_note(runtime, connection, actor, issued_id, body.on)
+    return _issued_out(issuing.written(runtime, connection, issued_id))

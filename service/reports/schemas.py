@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Audience = Literal["internal", "public"]
 LightValue = Literal["rot", "gelb", "gruen"]
@@ -42,19 +42,42 @@ class ReportMeasure(BaseModel):
     )
     start_date: date | None = Field(description="Beginn der Umsetzung.")
     target_date: date | None
-    light: LightValue
-    light_label: str = Field(examples=["Gelb"])
+    light: LightValue | None = Field(
+        description="Ohne Ampel (null), solange über die Maßnahme nicht beschlossen ist."
+    )
+    light_label: str | None = Field(examples=["Gelb"])
     light_reasons: list[str]
     delay_reasons: list[DelayReason]
     budget: Budget | None
-    responsible: str | None = Field(description="Verantwortliche Person; öffentlich ausgeblendet.")
+    responsible: str | None = Field(
+        description="Verantwortlich (im ausgegebenen Bericht das Amt oder die Funktion, "
+        "nie ein Name); öffentlich ausgeblendet."
+    )
+
+
+class DoneMeasure(BaseModel):
+    """A measure that reached a final state within the period (erledigt)."""
+
+    id: int
+    code: str
+    title: str
+    state: str = Field(examples=["abgeschlossen"])
+    state_label: str = Field(examples=["Abgeschlossen"])
+    public: bool
+    on: date = Field(description="Tag, an dem die Maßnahme beendet wurde.")
+    note: str | None = Field(description="Abschlussvermerk oder Begründung.")
+    responsible: str | None
 
 
 class ReportProgramme(BaseModel):
     id: int
     title: str
     paper_reference: str | None = Field(examples=["VII/0680/24"])
-    measures: list[ReportMeasure]
+    measures: list[ReportMeasure] = Field(description="Beschlossene, offene Maßnahmen.")
+    undecided: list[ReportMeasure] = Field(
+        description="Noch nicht beschlossene Maßnahmen, ohne Ampel."
+    )
+    done: list[DoneMeasure] = Field(description="Im Berichtszeitraum erledigt.")
     budget: Budget | None
 
 
@@ -69,6 +92,8 @@ class RulesOut(BaseModel):
     lag_points: int
     near_days: int
     near_min_progress: int
+    overdue_red_days: int
+    undecided_states: list[str]
     text: list[str] = Field(description="Die Regeln, wie der Bericht sie abdruckt.")
 
 
@@ -77,12 +102,53 @@ class SachstandReport(BaseModel):
     period_label: str = Field(examples=["1. Halbjahr 2024"])
     period_start: date
     period_end: date
-    as_of: date = Field(description="Stichtag: Tag, an dem der Bericht erstellt wurde.")
-    generated_at: datetime
+    as_of: date = Field(
+        description="Stichtag: letzter Tag des Berichtszeitraums, für einen laufenden "
+        "Zeitraum heute. Der Bericht zeigt den Stand dieses Tages."
+    )
     audience: Audience
     body: str | None = Field(examples=["Stadt Aschersleben"])
     rules: RulesOut
-    measure_count: int
+    measure_count: int = Field(description="Beschlossene, offene Maßnahmen (mit Ampel).")
+    undecided_count: int
+    done_count: int
     lights: list[Count]
     states: list[Count]
     programmes: list[ReportProgramme]
+
+
+class IssueRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    period: str = Field(max_length=20, examples=["2024-H2"])
+    programme_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="Nur dieses Arbeitspapier; sonst alle."
+    )
+    audience: Audience = "internal"
+
+
+class TakenNoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: date = Field(description="Sitzungstag, an dem der FVA den Bericht zur Kenntnis nahm.")
+
+
+class IssuedReportOut(BaseModel):
+    """An issued report: what it covers, when it was issued and the digests of its files."""
+
+    id: int
+    number: int = Field(description="Nummer des ausgegebenen Berichts in der Körperschaft.")
+    title: str = Field(examples=["Sachstandsbericht 2. Halbjahr 2024"])
+    period: str
+    programme_id: int | None
+    programme_title: str | None
+    audience: Audience
+    as_of: date = Field(description="Stichtag.")
+    issued_at: datetime
+    issuer_role: str | None = Field(description="Rolle, die den Bericht ausgegeben hat.")
+    json_sha256: str
+    pdf_sha256: str
+    paper_id: int | None = Field(description="Informationsvorlage für den FVA.")
+    noted_on: date | None = Field(description="Tag der Kenntnisnahme durch den FVA.")
+    pdf_url: str
+    json_url: str

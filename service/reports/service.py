@@ -1,4 +1,4 @@
-"""The Sachstandsbericht: loads current data once and builds the report from it.
+"""The Sachstandsbericht: loads the data as of the Stichtag once and builds the report.
 
 ``read_sachstand`` is the use case every door calls (API, web page and PDF, command line):
 it checks that the reader may read reports, loads, builds, and logs the read of the
@@ -9,6 +9,7 @@ variant holds only what anyone may see and is not logged.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -18,12 +19,12 @@ from service.actor import SYSTEM, Actor
 from service.audit.service import log_read
 from service.errors import AccessDenied
 from service.reports import repository
-from service.reports.builder import ReportData, build_report, closed_states
+from service.reports.builder import ReportData, build_report
 from service.reports.config import get_report_settings
-from service.reports.period import InvalidPeriod, parse_period
+from service.reports.period import InvalidPeriod, Period, parse_period
 from service.reports.schemas import Audience, SachstandReport
 from service.runtime import Runtime
-from workflow.calendar import to_local
+from workflow.calendar import local_day_at, to_local
 from workflow.traffic_light import TrafficLightRules
 
 READ_ENTITY = "status_report"
@@ -35,6 +36,7 @@ def read_sachstand(
     period: str,
     audience: Audience = "internal",
     rules: TrafficLightRules | None = None,
+    programme_id: int | None = None,
 ) -> SachstandReport:
     """The report for ``period`` as a reader receives it; staff only (and the console).
     ``rules`` default to the configured traffic-light rules.
@@ -46,7 +48,7 @@ def read_sachstand(
     if actor != SYSTEM and not holds(actor, "report.read"):
         raise AccessDenied("Berichte dürfen nur Beschäftigte der Verwaltung lesen.")
     with runtime.read() as connection:
-        report, data = _compose(runtime, connection, period, audience, rules)
+        report, data = compose(runtime, connection, period, audience, rules, programme_id)
     if audience == "internal":
         log_read(
             runtime,
@@ -59,35 +61,42 @@ def read_sachstand(
     return report
 
 
-def _compose(
+def stichtag(period: Period, today: date) -> date:
+    """The day a report shows: the period's last day, or today while the period runs."""
+    if period.start > today:
+        raise InvalidPeriod(
+            f"Der Berichtszeitraum {period.key} hat noch nicht begonnen "
+            f"(Beginn {period.start:%d.%m.%Y})."
+        )
+    return min(period.end, today)
+
+
+def end_of(day: date) -> datetime:
+    """The first moment after ``day`` in Aschersleben: what happened before it counts."""
+    return local_day_at(day + timedelta(days=1), time(0, 0))
+
+
+def compose(
     runtime: Runtime,
     connection: Connection,
     period: str,
     audience: Audience,
     rules: TrafficLightRules | None,
+    programme_id: int | None = None,
+    *,
+    names: bool = True,
 ) -> tuple[SachstandReport, ReportData]:
-    """The report for ``period`` (e.g. ``2024-H1``) from the data as it is now, and the rows
-    it was built from.
-
-    The traffic lights are judged on the day of rendering (the Stichtag), because progress,
-    target dates and budgets are today's; the period names the half-year reported on and
-    bounds the delay reasons listed and the stopped measures shown.
-    """
+    """The report for ``period`` (e.g. ``2024-H1``) as of its Stichtag, and the rows it was
+    built from. Built later from the same history, it is the same report: nothing in it
+    depends on the moment it is built, only on the Stichtag."""
     parsed = parse_period(period)
-    generated_at = runtime.now()
-    as_of = to_local(generated_at).date()
-    if parsed.start > as_of:
-        raise InvalidPeriod(
-            f"Der Berichtszeitraum {parsed.key} hat noch nicht begonnen "
-            f"(Beginn {parsed.start:%d.%m.%Y})."
-        )
+    as_of = stichtag(parsed, to_local(runtime.now()).date())
     rules = rules or body_rules(runtime)
-    data = load(runtime, connection, audience == "public", rules)
+    data = load(runtime, connection, audience == "public", end_of(as_of), programme_id, names=names)
     report = build_report(
         data,
         period=parsed,
         as_of=as_of,
-        generated_at=generated_at,
         audience=audience,
         rules=rules,
         spec_of=lambda name, version: runtime.registry.engine(name, version).spec,
@@ -96,11 +105,16 @@ def _compose(
 
 
 def load(
-    runtime: Runtime, connection: Connection, public_only: bool, rules: TrafficLightRules
+    runtime: Runtime,
+    connection: Connection,
+    public_only: bool,
+    until: datetime,
+    programme_id: int | None = None,
+    *,
+    names: bool = True,
 ) -> ReportData:
-    closed = closed_states([s for s in runtime.registry.specs() if s.name == "massnahme"], rules)
     body = runtime.body
-    reported = (body.id, closed, public_only)
+    reported = (body.id, until, public_only, programme_id)
     rows = repository.reported_measures(connection, *reported)
     history: dict[int, list[Any]] = defaultdict(list)
     for entry in repository.history_of_reported(connection, *reported):
@@ -109,7 +123,13 @@ def load(
     references: dict[int, list[str]] = defaultdict(list)
     for ref in repository.paper_references_of_reported(connection, *reported):
         references[ref.measure_id].append(ref.reference)
-    programmes = repository.programmes_with_papers(connection, body.id)
+    deadlines: dict[int, list[Any]] = defaultdict(list)
+    for deadline in repository.open_deadlines_of_reported(connection, *reported):
+        deadlines[deadline.entity_id].append(deadline)
+    milestones: dict[int, list[Any]] = defaultdict(list)
+    for milestone in repository.milestones_of_reported(connection, *reported):
+        milestones[milestone.measure_id].append(milestone)
+    programmes = repository.programmes_with_papers(connection, body.id, until, programme_id)
     persons = (
         {}
         if public_only
@@ -125,6 +145,9 @@ def load(
         persons=persons,
         paper_references=references,
         body=body.name,
+        deadlines=deadlines,
+        milestones=milestones,
+        names=names,
     )
 
 
@@ -134,3 +157,11 @@ def body_rules(runtime: Runtime) -> TrafficLightRules:
         "red_states", "lag_points", "near_days", "near_min_progress"
     )
     return get_report_settings().model_copy(update=thresholds).rules()
+
+
+def taken_note(connection: Connection, period: str, body_id: int) -> date | None:
+    """The session day on which the FVA took note of a report issued for ``period``
+    (``2024-H1``) in the body; None while it has not. The half-yearly duty to inform the
+    FVA is met on that day, not when the report is issued."""
+    noted: date | None = repository.noted_in(connection, body_id, period)
+    return noted

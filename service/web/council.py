@@ -11,7 +11,11 @@ from service.committees import reading
 from service.keyset import Sort
 from service.runtime import Runtime
 
-ROLE_LABELS = {"vorberatung": "Vorberatung", "entscheidung": "Entscheidung"}
+ROLE_LABELS = {
+    "vorberatung": "Vorberatung",
+    "entscheidung": "Entscheidung",
+    "kenntnisnahme": "Kenntnisnahme",
+}
 ATTENDANCE_LABELS = {"anwesend": "anwesend", "entschuldigt": "entschuldigt", "abwesend": "abwesend"}
 LIST_LIMIT = 200
 

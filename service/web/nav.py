@@ -21,12 +21,14 @@ class NavItem:
 
 STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Übersicht", "/"),
+    NavItem("Arbeitspapiere", "/arbeitspapiere"),
     NavItem("Neue Maßnahme", "/massnahmen/neu", "measure.create"),
     NavItem("Vorlagen", "/vorlagen", "paper.read_internal"),
     NavItem("Sitzungen", "/sitzungen", "meeting.read_internal"),
     NavItem("Haushalt", "/haushalt", "measure.read_internal"),
     NavItem("Fristen", "/fristen", "measure.read_internal"),
     NavItem("Sachstandsbericht", "/sachstand", "report.read"),
+    NavItem("Ausgegebene Berichte", "/berichte", "report.read_issued"),
     NavItem("Datenschutz", "/protokoll", "audit.read"),
     NavItem("Verwaltung", "/verwaltung", "user.manage"),
     NavItem("Meine Vertretung", "/konto/vertretung", "user.self"),

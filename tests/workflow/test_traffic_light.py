@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from workflow.traffic_light import (
     Light,
     MeasureStatus,
+    Overdue,
     TrafficLightRules,
     assess,
     describe,
@@ -83,7 +84,6 @@ TARGET = date(2025, 6, 30)
             Light.YELLOW,
         ),
         # green
-        ("Entwurf ohne Zieldatum", MeasureStatus("entwurf"), Light.GREEN),
         ("im Plan", MeasureStatus("umsetzung", 60, START, TARGET), Light.GREEN),
     ],
 )
@@ -116,7 +116,7 @@ def test_reasons_say_why_in_german() -> None:
         "Das Zieldatum 01.07.2024 ist in 1 Tag erreicht, der Fortschritt liegt bei 10 % "
         "(unter 80 %).",
     )
-    assert assess(MeasureStatus("entwurf"), TODAY, RULES).reasons == ()
+    assert assess(MeasureStatus("umsetzung", 60, START, TARGET), TODAY, RULES).reasons == ()
 
 
 def test_configured_thresholds_change_the_light_and_the_printed_rules() -> None:
@@ -127,7 +127,8 @@ def test_configured_thresholds_change_the_light_and_the_printed_rules() -> None:
 
     printed = describe(strict, {"gestoppt": "Gestoppt", "zurueckgestellt": "Zurückgestellt"})
     assert printed[0] == (
-        "Rot: Das Zieldatum ist überschritten, oder die Maßnahme ist im Zustand „Gestoppt“ "
+        "Rot: Das Zieldatum ist überschritten, eine Frist oder ein Meilenstein ist seit mehr "
+        "als 30 Tagen überfällig, oder die Maßnahme ist im Zustand „Gestoppt“ "
         "oder „Zurückgestellt“."
     )
     assert "mehr als 5 Prozentpunkte" in printed[1]
@@ -138,7 +139,13 @@ def test_configured_thresholds_change_the_light_and_the_printed_rules() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"lag_points": -1}, {"lag_points": 101}, {"near_days": -1}, {"near_min_progress": 101}],
+    [
+        {"lag_points": -1},
+        {"lag_points": 101},
+        {"near_days": -1},
+        {"near_min_progress": 101},
+        {"overdue_red_days": -1},
+    ],
 )
 def test_impossible_thresholds_are_refused_in_german(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError, match="angegeben"):
@@ -146,9 +153,7 @@ def test_impossible_thresholds_are_refused_in_german(kwargs: dict[str, int]) -> 
 
 
 days = st.integers(min_value=-800, max_value=800)
-states = st.sampled_from(
-    ["entwurf", "haushaltsplanung", "umsetzung", "zurueckgestellt", "gestoppt"]
-)
+states = st.sampled_from(["haushaltsplanung", "umsetzung", "zurueckgestellt", "gestoppt"])
 
 
 @st.composite
@@ -178,3 +183,53 @@ def test_red_exactly_when_stopped_deferred_or_late_and_never_without_a_reason(
     late = status.target is not None and status.target < TODAY
     assert (result.light == Light.RED) == (status.state in RULES.red_states or late)
     assert bool(result.reasons) == (result.light != Light.GREEN)
+
+
+def frist(days_overdue: int, label: str = "Im Haushalt einplanen") -> Overdue:
+    return Overdue("Frist", label, TODAY - timedelta(days=days_overdue))
+
+
+def test_369_days_overdue_is_green() -> None:
+    """Regression (issue 14): a deadline 369 days overdue left the measure green."""
+    status = MeasureStatus("haushaltsplanung", overdue=(frist(369),))
+    result = assess(status, TODAY, RULES)
+    assert result.light == Light.RED
+    assert result.reasons == (
+        "Frist „Im Haushalt einplanen“ (fällig 27.06.2023) ist seit 369 Tagen überfällig.",
+    )
+
+
+def test_drafts_are_green() -> None:
+    """Regression (issue 14): drafts were green; measures not yet decided get no colour."""
+    for state in ("entwurf", "ag_pruefung", "fva_beratung", "stadtrat_beschluss"):
+        late = MeasureStatus(state, 0, None, TODAY - timedelta(days=400), overdue=(frist(90),))
+        result = assess(late, TODAY, RULES)
+        assert result.light is None, state
+        assert result.reasons == ("Über die Maßnahme ist noch nicht beschlossen.",)
+
+
+def test_overdue_milestones_change_nothing() -> None:
+    """Regression (issue 14): an overdue milestone makes yellow, then red after 30 days."""
+    on_plan = MeasureStatus("umsetzung", 60, START, TARGET)
+    assert assess(on_plan, TODAY, RULES).light == Light.GREEN
+
+    def with_milestone(days: int) -> MeasureStatus:
+        milestone = Overdue("Meilenstein", "Pilot im Amt 21", TODAY - timedelta(days=days))
+        return MeasureStatus("umsetzung", 60, START, TARGET, overdue=(milestone,))
+
+    assert assess(with_milestone(0), TODAY, RULES).light == Light.GREEN  # due today
+    assert assess(with_milestone(1), TODAY, RULES).reasons == (
+        "Meilenstein „Pilot im Amt 21“ (fällig 29.06.2024) ist seit 1 Tag überfällig.",
+    )
+    assert assess(with_milestone(30), TODAY, RULES).light == Light.YELLOW
+    assert assess(with_milestone(31), TODAY, RULES).light == Light.RED
+
+
+def test_the_overdue_threshold_is_configured_and_printed() -> None:
+    patient = TrafficLightRules(overdue_red_days=400)
+    assert assess(MeasureStatus("umsetzung", overdue=(frist(369),)), TODAY, patient).light == (
+        Light.YELLOW
+    )
+    printed = describe(patient, {"entwurf": "Entwurf"})
+    assert "seit mehr als 400 Tagen überfällig" in printed[0]
+    assert printed[3].startswith("Ohne Ampel: Maßnahmen, über die noch nicht beschlossen ist")

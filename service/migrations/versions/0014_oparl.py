@@ -1,7 +1,7 @@
 """OParl bookkeeping: created/modified/deleted of published objects, remote ids of imports
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-06 05:00:00
 
 No existing table gets a column: what OParl needs about a row (its stamps for the server,
@@ -17,7 +17,7 @@ from alembic import op
 import service.db
 
 revision: str = "0014"
-down_revision: str | None = "0011"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

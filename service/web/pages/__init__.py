@@ -14,6 +14,7 @@ from service.web.pages import (
     meetings,
     overview,
     papers,
+    programmes,
     protocol,
     public,
     reports,
@@ -35,6 +36,7 @@ router.include_router(attachments.router)
 router.include_router(budget.router)
 router.include_router(deadlines.router)
 router.include_router(reports.router)
+router.include_router(programmes.router)
 router.include_router(admin.router)
 router.include_router(deputies.router)
 router.include_router(protocol.router)

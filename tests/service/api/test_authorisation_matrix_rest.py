@@ -44,6 +44,7 @@ from service.measures.service import list_measures
 from service.outbox.repository import outbox
 from service.outbox.service import Mail, enqueue
 from service.papers.models import Paper
+from service.reports.issuing import issue_report
 from service.runtime import Runtime
 from tests import factories as make
 from tests.service.api import test_authorisation_matrix_council as council_matrix
@@ -287,6 +288,14 @@ class Call:
     role: str | None
     case: str
     ids: dict[str, Any]
+
+
+def _issued(world: World, case: str) -> dict[str, Any]:
+    """A Sachstandsbericht issued by the console, in the case's variant."""
+    rt = world.runtime
+    with rt.write() as c:
+        issued_id = issue_report(rt, c, SYSTEM, "2024-H2", audience=case)  # type: ignore[arg-type]
+    return {"issued_id": issued_id}
 
 
 @dataclass(frozen=True)
@@ -573,6 +582,43 @@ ROOMS: dict[str, list[Row]] = {
             staff(),
             cases=("internal", "public"),
             params=lambda call: {"period": "2026-H1", "audience": call.case},
+        ),
+        # Issued reports: the AG lead and the Sitzungsdienst issue, staff read the internal
+        # variant and everyone the public one; only the Sitzungsdienst records the FVA's
+        # Kenntnisnahme.
+        Row("reports.issued", "GET", "/api/v1/reports/issued", everyone()),
+        Row(
+            "reports.issue",
+            "POST",
+            "/api/v1/reports/issued",
+            writers(LEAD_AND_SESSION, 201),
+            json=lambda call: {"period": "2024-H2"},
+        ),
+        Row(
+            "reports.issued.get",
+            "GET",
+            "/api/v1/reports/issued/{issued_id}",
+            readers_of_item(),
+            setup=_issued,
+            cases=("internal", "public"),
+        ),
+        Row(
+            "reports.issued.file",
+            "GET",
+            "/api/v1/reports/issued/{issued_id}/file",
+            readers_of_item(),
+            setup=_issued,
+            cases=("internal", "public"),
+        ),
+        Row(
+            "reports.issued.taken_note",
+            "POST",
+            "/api/v1/reports/issued/{issued_id}/kenntnisnahme",
+            writers(frozenset({"sitzungsdienst"}), 200),
+            setup=_issued,
+            cases=("internal",),
+            json=lambda call: {"on": str(call.world.runtime.now().date())},
+            fresh=True,
         ),
         Row("outbox.list", "GET", "/api/v1/outbox", writers(MAILERS, 200)),
         Row(

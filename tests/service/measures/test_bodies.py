@@ -200,7 +200,7 @@ def test_lists_export_report_overview_and_deadlines_of_the_demo_city_hold_nothin
         "/measures/export.csv",
         "/programmes?limit=200",
         "/budget-lines?limit=200",
-        "/reports/sachstand?period=2026-H1&format=json",
+        "/reports/sachstand?period=2026-H2&format=json",
         "/reports/sachstand?period=2026-H1&format=html",
     ):
         answer = app.get(API + path, headers=lead)
@@ -246,7 +246,7 @@ def test_the_neighbours_user_sees_the_neighbours_data_at_its_address(
         f"{api}/milestones/{n.milestone}", json={"title": "Erledigt"}, headers=n.auth
     )
     assert edited.status_code == 200, edited.text
-    report = app.get(f"{api}/reports/sachstand?period=2026-H1&format=json", headers=n.auth)
+    report = app.get(f"{api}/reports/sachstand?period=2026-H2&format=json", headers=n.auth)
     assert report.status_code == 200, report.text
     assert report.json()["body"] == "Stadt Nachbarstadt"
     assert "NB-1" in report.text and "M-01" not in report.text

@@ -50,7 +50,6 @@ def build(data: ReportData, period: str = "2025-H1") -> Any:
         data,
         period=Period(int(year), int(half)),
         as_of=AS_OF,
-        generated_at=datetime(2025, 3, 1, 8, tzinfo=UTC),
         audience="internal",
         rules=TrafficLightRules(),
         spec_of=lambda name, version: SPEC,
@@ -95,18 +94,17 @@ def test_old_deferral_still_explains_a_deferred_measure_and_erased_names_stay_er
 
     [programme] = report.programmes
     assert programme.paper_reference == "VII/0001/23"
-    [deferred] = programme.measures  # a finished measure never appears
+    [deferred] = programme.measures
+    [(done)] = programme.done  # finished in the period: listed as erledigt, uncoloured
+    assert (done.code, done.state_label, done.on) == ("M-2", "Abgeschlossen", date(2025, 1, 10))
+    assert build(data, "2024-H2").programmes[0].done == []  # not yet finished then
     assert deferred.light == "rot"
     assert [(d.on, d.text) for d in deferred.delay_reasons] == [
         (date(2023, 10, 2), "Keine Mittel 2024.")
     ]
     assert deferred.responsible == "(gelöscht)"
-    assert deferred.budget is not None
-    assert (deferred.budget.planned, deferred.budget.spent, deferred.budget.spent_percent) == (
-        Decimal(1000),
-        Decimal(0),
-        0,
-    )
+    # Never funded: Haushaltsansätze keep no history, so one shows from the funding on.
+    assert deferred.budget is None
 
 
 def test_a_vertagung_without_comment_names_the_new_meeting() -> None:
@@ -126,6 +124,50 @@ def test_a_vertagung_without_comment_names_the_new_meeting() -> None:
         },
     )
 
-    [m] = build(data).programmes[0].measures
+    [programme] = build(data).programmes
+    assert programme.measures == []  # not yet decided: listed apart, without a light
+    [m] = programme.undecided
+    assert (m.light, m.light_label) == (None, None)
     assert [d.text for d in m.delay_reasons] == ["Neuer Sitzungstermin: 09.04.2025."]
-    assert build(data, "2024-H2").programmes[0].measures[0].delay_reasons == []
+
+
+def test_state_and_values_are_those_of_the_stichtag() -> None:
+    """Steps after the Stichtag do not count; values only they recorded are unknown then."""
+    data = ReportData(
+        programmes=[SimpleNamespace(id=1, title="Arbeitspapier", paper_reference=None)],
+        measures=[measure(1, "M-1", "abgeschlossen", fortschritt=100, zieldatum="2026-12-31")],
+        history={
+            1: [
+                step("2024-02-28", "beschliessen", "stadtrat_beschluss", "haushaltsplanung"),
+                step(
+                    "2024-10-14",
+                    "finanzieren",
+                    "haushaltsplanung",
+                    "umsetzung",
+                    zieldatum="2025-12-31",
+                ),
+                step("2025-02-01", "fortschritt_melden", "umsetzung", "umsetzung", fortschritt=40),
+                step("2025-06-01", "fortschritt_melden", "umsetzung", "umsetzung", fortschritt=100),
+                step("2025-06-20", "abschliessen", "umsetzung", "abgeschlossen"),
+            ]
+        },
+    )
+
+    [m] = build(data).programmes[0].measures  # as of 01.03.2025
+    assert (m.state, m.progress, m.target_date) == ("umsetzung", 40, date(2025, 12, 31))
+    assert m.start_date == date(2024, 10, 14)
+
+    def as_of(day: date) -> Any:
+        return build_report(
+            data,
+            period=Period(2024, 2),
+            as_of=day,
+            audience="internal",
+            rules=TrafficLightRules(),
+            spec_of=lambda name, version: SPEC,
+        ).programmes[0]
+
+    early = as_of(date(2024, 6, 30))
+    assert [(x.state, x.progress, x.target_date) for x in early.measures] == [
+        ("haushaltsplanung", None, None)
+    ]

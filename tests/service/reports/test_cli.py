@@ -48,22 +48,22 @@ def test_pdf_opens_names_every_open_measure_and_states_the_rules(
     target = tmp_path / "sachstand.pdf"
 
     result = ratsflow(
-        "report", "sachstand", "--period", "2024-H1", "--format", "pdf", "--output", str(target)
+        "report", "sachstand", "--period", "2026-H2", "--format", "pdf", "--output", str(target)
     )
 
     assert result.exit_code == 0, result.output
     assert f"geschrieben nach {target}" in result.output
     assert target.read_bytes().startswith(b"%PDF-")
     text = pdf_text(target)
-    assert "Sachstandsbericht 1. Halbjahr 2024" in text
-    assert "01.01.2024 – 30.06.2024" in text
+    assert "Sachstandsbericht 2. Halbjahr 2026" in text
+    assert "01.07.2026 – 31.12.2026" in text
     for measure in OPEN:
         assert measure.code in text
         assert " ".join(measure.title.split()) in text, measure.title
-    assert "M-03" not in text  # abgeschlossen
-    assert "Rot: Das Zieldatum ist überschritten, oder die Maßnahme ist im Zustand" in text
+    assert "M-03" not in text  # finished in 2024
+    assert "Rot: Das Zieldatum ist überschritten, eine Frist oder ein Meilenstein ist seit" in text
     assert "„Gestoppt“ oder „Zurückgestellt“" in text
-    assert "Gelb: Der Fortschritt liegt mehr als 15 Prozentpunkte hinter" in text
+    assert "Gelb: Eine Frist oder ein Meilenstein ist überfällig, der Fortschritt" in text
     assert "weniger als 30 Tage entfernt und der Fortschritt liegt unter 80 %" in text
     assert "Grün: in allen anderen Fällen." in text
     assert "Verantwortlich: Thomas Behrendt" in text

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from tests.service.api_calls import assert_problem, login
 
 URL = "/api/v1/reports/sachstand"
-OPEN = ["M-01", "M-02", "M-04", "M-05", "M-06", "M-07", "M-08", "M-09"]
+OPEN = ["M-01", "M-02", "M-04", "M-05", "M-06", "M-07", "M-08"]  # decided, open on 01.09.2026
+NOW = "2026-H2"
 
 
 def codes(body: dict) -> list[str]:
@@ -24,13 +25,13 @@ def test_anonymous_callers_must_sign_in(client: TestClient) -> None:
 
 @pytest.mark.parametrize("username", ["ag.mitglied", "kaemmerei", "personalrat"])
 def test_staff_get_json_by_default(client: TestClient, username: str) -> None:
-    response = client.get(URL, params={"period": "2024-H1"}, headers=login(client, username))
+    response = client.get(URL, params={"period": NOW}, headers=login(client, username))
 
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert body["period"] == "2024-H1"
-    assert body["period_label"] == "1. Halbjahr 2024"
+    assert body["period"] == NOW
+    assert body["period_label"] == "2. Halbjahr 2026"
     assert codes(body) == OPEN
     assert body["rules"]["text"][2] == "Grün: in allen anderen Fällen."
 
@@ -39,9 +40,9 @@ def test_html_by_format_or_accept_header_is_german_with_inline_charts(
     client: TestClient,
 ) -> None:
     auth = login(client, "sitzungsdienst")
-    by_query = client.get(URL, params={"period": "2024-H1", "format": "html"}, headers=auth)
+    by_query = client.get(URL, params={"period": NOW, "format": "html"}, headers=auth)
     by_accept = client.get(
-        URL, params={"period": "2024-H1"}, headers={**auth, "Accept": "text/html,*/*;q=0.8"}
+        URL, params={"period": NOW}, headers={**auth, "Accept": "text/html,*/*;q=0.8"}
     )
 
     for response in (by_query, by_accept):
@@ -49,7 +50,7 @@ def test_html_by_format_or_accept_header_is_german_with_inline_charts(
         assert response.headers["content-type"] == "text/html; charset=utf-8"
         html = response.text
         assert '<html lang="de">' in html
-        assert "<h1>Sachstandsbericht 1. Halbjahr 2024</h1>" in html
+        assert "<h1>Sachstandsbericht 2. Halbjahr 2026</h1>" in html
         assert html.count("<svg") == 2 and "<script" not in html
         assert "Ampelregeln" in html
         for code in OPEN:
@@ -73,6 +74,15 @@ def test_pdf_by_accept_header_and_format_overrides_accept(client: TestClient) ->
     assert pdf.content.startswith(b"%PDF-")
     assert 'filename="sachstandsbericht-2024-H1.pdf"' in pdf.headers["content-disposition"]
     assert json_anyway.headers["content-type"] == "application/json"
+
+
+def test_the_report_of_one_programme_holds_only_its_measures(client: TestClient) -> None:
+    auth = login(client, "kaemmerei")
+    one = client.get(URL, params={"period": NOW, "programme_id": 1}, headers=auth)
+    other = client.get(URL, params={"period": NOW, "programme_id": 99}, headers=auth)
+
+    assert one.status_code == 200 and codes(one.json()) == OPEN
+    assert other.status_code == 200 and other.json()["programmes"] == []
 
 
 def test_public_variant_omits_the_non_public_measure_and_staff_names(
@@ -129,4 +139,9 @@ def test_openapi_declares_json_html_pdf_and_xlsx(client: TestClient) -> None:
     }
     assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/SachstandReport"}
     assert {"401", "403", "406", "422"} <= set(operation["responses"])
-    assert [p["name"] for p in operation["parameters"]] == ["period", "format", "audience"]
+    assert [p["name"] for p in operation["parameters"]] == [
+        "period",
+        "format",
+        "audience",
+        "programme_id",
+    ]

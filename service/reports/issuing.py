@@ -1,0 +1,273 @@
+"""Issued Sachstandsberichte: frozen for the FVA, verifiable by anyone who holds a copy.
+
+Issuing builds the report as of its Stichtag, renders JSON and PDF once and keeps both
+with their SHA-256; the audit event of the issue carries both digests, so the chain itself
+proves which files were issued and when. An Informationsvorlage for the FVA carries the
+PDF as its Anlage with a Kenntnisnahme step; the Sitzungsdienst records the session day on
+which the FVA took note, and only then is the half-yearly duty met (``taken_note``).
+
+An issued report names the Amt or role of whoever is responsible, never a person, so that
+erasing a person never has to touch a file whose digest sits in the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy.engine import Connection
+
+from service import access
+from service.actor import SYSTEM, Actor
+from service.attachments import service as attachments
+from service.audit.repository import lock_chain
+from service.audit.service import log_read
+from service.committees import service as committees
+from service.errors import Conflict, NotFound
+from service.papers import consultations
+from service.papers import service as papers
+from service.programmes import service as programmes
+from service.records import insert_audited, update_audited
+from service.reports import repository
+from service.reports.period import InvalidPeriod
+from service.reports.render import AUDIENCE_LABELS, de_datetime, render_json, render_pdf
+from service.reports.schemas import Audience
+from service.reports.service import compose
+from service.runtime import Runtime
+from workflow.calendar import to_local
+
+FileFormat = Literal["pdf", "json"]
+ENTITY = "issued_report"
+LABEL = "Ausgegebener Bericht"
+FVA = "fva"
+_COLUMNS = {"pdf": "pdf_content", "json": "json_content"}
+MEDIA_TYPES = {"pdf": "application/pdf", "json": "application/json"}
+
+
+@dataclass(frozen=True)
+class IssuedFile:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A file recognised as an issued report: which one, and which of its two files."""
+
+    row: Any
+    kind: FileFormat
+    sha256: str
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def title(row: Any) -> str:
+    """``Sachstandsbericht 1. Halbjahr 2024`` and the programme, if it covers only one."""
+    year, half = row.period.split("-H")
+    text = f"Sachstandsbericht {half}. Halbjahr {year}"
+    return f"{text} – {row.programme_title}" if row.programme_title else text
+
+
+def filename(row: Any, kind: FileFormat) -> str:
+    return f"sachstandsbericht-{row.period}-nr-{row.number}.{kind}"
+
+
+def issue_report(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    period: str,
+    *,
+    programme_id: int | None = None,
+    audience: Audience = "internal",
+) -> int:
+    """Freezes the report of ``period`` (of one programme, or all) and returns its number.
+
+    Rendering the PDF happens inside the write: the issue, its files, the audit event with
+    their digests and the Informationsvorlage commit together or not at all.
+    """
+    if actor != SYSTEM:
+        access.require(actor, "report.issue")
+    body_id = runtime.body_id_in(connection)
+    programme = None
+    if programme_id is not None:
+        programme = programmes.get(connection, programme_id, body_id)
+    fva = committees.committee_by_slug(connection, body_id, FVA)
+    if fva is None:
+        raise Conflict(
+            "kein-fva",
+            "Kein Finanz- und Verwaltungsausschuss",
+            "Ein Sachstandsbericht wird dem Finanz- und Verwaltungsausschuss zur Kenntnis "
+            "gegeben; für diese Körperschaft ist kein Gremium mit dem Kürzel „fva“ angelegt.",
+        )
+    try:
+        report, _ = compose(runtime, connection, period, audience, None, programme_id, names=False)
+    except InvalidPeriod as exc:
+        raise papers.invalid("period", "Berichtszeitraum", str(exc)) from None
+    now = runtime.now()
+    lock_chain(connection, runtime.chain_key)  # serialises the body's numbers
+    number = repository.next_number(connection, body_id)
+    as_json = render_json(report)
+    as_pdf = render_pdf(
+        report, issued=f"Nr. {number}, {de_datetime(now)}, {AUDIENCE_LABELS[audience]}"
+    )
+    facts = {
+        "body_id": body_id,
+        "number": number,
+        "period": report.period,
+        "programme_id": programme_id,
+        "audience": audience,
+        "as_of": report.as_of,
+        "issued_at": now,
+        "issued_by": actor.user_id,
+        "issuer_role": min(actor.roles) if actor.roles else None,
+        "json_sha256": sha256(as_json),
+        "pdf_sha256": sha256(as_pdf),
+    }
+    issued_id = insert_audited(
+        connection,
+        runtime.chain_key,
+        repository.issued_reports,
+        {**facts, "json_content": as_json.decode(), "pdf_content": as_pdf},
+        actor=actor,
+        now=now,
+        entity_type=ENTITY,
+        audited_values=facts,
+    )
+    subject = f"Sachstandsbericht {report.period_label}"
+    if programme is not None:
+        subject += f" – {programme.title}"
+    paper_id = papers.insert_paper(
+        runtime,
+        connection,
+        actor,
+        body_id=body_id,
+        reference=f"SB/{number:04d}/{to_local(now):%y}",
+        title=f"Informationsvorlage: {subject}",
+        public=audience == "public",
+        resolution_proposal=f"Der Finanz- und Verwaltungsausschuss nimmt den {subject} "
+        f"(Stichtag {report.as_of:%d.%m.%Y}) zur Kenntnis.",
+        reasoning="Der Stadtrat hat beschlossen, dass die Verwaltung halbjährlich über den "
+        "Umsetzungsstand informiert. Der Bericht ist als Anlage beigefügt; seine Prüfsumme "
+        "(SHA-256) ist im Protokoll festgehalten.",
+    )
+    consultation_id = consultations.insert_consultation(
+        runtime,
+        connection,
+        actor,
+        paper_id=paper_id,
+        position=1,
+        committee_id=fva.id,
+        role="kenntnisnahme",
+    )
+    attachments.attach(
+        runtime,
+        connection,
+        SYSTEM,
+        "paper",
+        paper_id,
+        filename=f"sachstandsbericht-{report.period}-nr-{number}.pdf",
+        content=as_pdf,
+    )
+    repository.link_paper(connection, issued_id, paper_id, consultation_id)
+    return issued_id
+
+
+def _may_read(actor: Actor | None, row: Any) -> bool:
+    return row.audience == "public" or actor == SYSTEM or access.holds(actor, "report.read_issued")
+
+
+def _get(connection: Connection, body_id: int, issued_id: int, actor: Actor | None) -> Any:
+    row = repository.issued(connection, body_id, issued_id)
+    if row is None or not _may_read(actor, row):
+        raise NotFound(LABEL, issued_id)
+    return row
+
+
+def list_issued(runtime: Runtime, actor: Actor | None, limit: int = 200) -> list[Any]:
+    """The issued reports the caller may read, newest first (the public: public ones)."""
+    everything = actor == SYSTEM or access.holds(actor, "report.read_issued")
+    with runtime.read() as connection:
+        return repository.issued_page(connection, runtime.body_id, not everything, limit)
+
+
+def written(runtime: Runtime, connection: Connection, issued_id: int) -> Any:
+    """The issued report as the caller just wrote it, in the write's transaction."""
+    return _get(connection, runtime.body_id_in(connection), issued_id, SYSTEM)
+
+
+def read_issued(runtime: Runtime, actor: Actor | None, issued_id: int) -> Any:
+    with runtime.read() as connection:
+        return _get(connection, runtime.body_id, issued_id, actor)
+
+
+def issued_file(
+    runtime: Runtime, actor: Actor | None, issued_id: int, kind: FileFormat
+) -> IssuedFile:
+    """A stored file exactly as issued; reading an internal one is logged first."""
+    with runtime.read() as connection:
+        row = _get(connection, runtime.body_id, issued_id, actor)
+        content = repository.issued_file(connection, runtime.body_id, issued_id, _COLUMNS[kind])
+    if row.audience != "public":
+        log_read(runtime, actor, ENTITY, issued_id, purpose=f"{title(row)}, Nr. {row.number}")
+    data = content.encode() if isinstance(content, str) else bytes(content)
+    return IssuedFile(filename(row, kind), MEDIA_TYPES[kind], data)
+
+
+def verify(runtime: Runtime, content: bytes) -> Verified | None:
+    """The issued report this file is, by its SHA-256; None for any other file (a changed
+    byte gives another digest). Says only what an issued report's own first page says."""
+    digest = sha256(content)
+    with runtime.read() as connection:
+        found = repository.issued_by_sha256(connection, runtime.body_id, digest)
+        if found is None:
+            return None
+        issued_id, kind = found
+        return Verified(repository.issued(connection, runtime.body_id, issued_id), kind, digest)
+
+
+def record_taken_note(
+    runtime: Runtime, connection: Connection, actor: Actor, issued_id: int, on: date
+) -> None:
+    """The FVA took note of the issued report at its session on ``on`` (Kenntnisnahme)."""
+    if actor != SYSTEM:
+        access.require(actor, "report.take_note")
+    body_id = runtime.body_id_in(connection)
+    row = _get(connection, body_id, issued_id, actor)
+    today = to_local(runtime.now()).date()
+    issued_on = to_local(row.issued_at).date()
+    if not issued_on <= on <= today:
+        raise papers.invalid(
+            "on",
+            "Sitzungstag",
+            f"Der Sitzungstag muss zwischen der Ausgabe ({issued_on:%d.%m.%Y}) und heute "
+            f"({today:%d.%m.%Y}) liegen.",
+        )
+    if row.noted_on is not None:
+        raise Conflict(
+            "bereits-zur-kenntnis-genommen",
+            "Bereits zur Kenntnis genommen",
+            f"Der Finanz- und Verwaltungsausschuss hat den Bericht Nr. {row.number} bereits am "
+            f"{row.noted_on:%d.%m.%Y} zur Kenntnis genommen.",
+        )
+    now = runtime.now()
+    update_audited(
+        connection,
+        runtime.chain_key,
+        repository.issued_reports,
+        issued_id,
+        {"noted_on": on, "noted_at": now},
+        actor=actor,
+        now=now,
+        entity_type=ENTITY,
+        action=f"{ENTITY}.taken_note",
+    )
+    if row.consultation_id is not None:
+        consultations.record_taken_note(
+            connection, runtime.chain_key, actor, row.consultation_id, now=now
+        )
