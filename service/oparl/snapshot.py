@@ -25,9 +25,8 @@ from service.oparl.objects import (
     roman,
 )
 from service.people.service import display_name
-from service.reports.builder import build_report
 from service.reports.period import period_of
-from service.reports.service import body_rules, load
+from service.reports.service import body_rules, compose
 from service.runtime import Runtime
 from workflow.calendar import to_local
 
@@ -286,18 +285,8 @@ def _beschlusskontrolle(
     """The vendor extension of each paper: its public measures with state, the traffic light
     the public Sachstandsbericht would give them today (open measures only, as there), and
     the Beschlussnummer of the public vote that decided the paper."""
-    rules = body_rules(runtime)
-    now = runtime.now()
-    today = to_local(now).date()
-    report = build_report(
-        load(runtime, connection, True, rules),
-        period=period_of(today),
-        as_of=today,
-        generated_at=now,
-        audience="public",
-        rules=rules,
-        spec_of=lambda name, version: runtime.registry.engine(name, version).spec,
-    )
+    today = to_local(runtime.now()).date()
+    report, _ = compose(runtime, connection, period_of(today).key, "public", body_rules(runtime))
     lights = {m.id: m.light_label for p in report.programmes for m in p.measures}
     numbers: dict[int, str] = {}
     for v in repository.public_votes_of(connection, paper_ids):
