@@ -60,7 +60,8 @@ def serve(
     import uvicorn
 
     from service.main import create_app
-    from service.safety.service import reasons_against
+    from service.outbox.settings import local_mailbox
+    from service.safety.service import is_loopback, reasons_against
 
     with user_errors():
         reasons = reasons_against(open_runtime(), host)
@@ -72,6 +73,15 @@ def serve(
         if not unsafe:
             typer.echo("Zum Ausprobieren trotzdem: ratsflow serve --unsafe", err=True)
             raise typer.Exit(2)
+    settings = get_settings()
+    mailbox = local_mailbox(settings.mail, loopback=is_loopback(host))
+    if mailbox is not None:
+        # The cached settings are the ones the app's runtime and its scheduler start with.
+        settings.mail = settings.mail.model_copy(update={"mail_folder": str(mailbox)})
+        typer.echo(
+            f"E-Mails werden nicht versandt, sondern als .eml-Dateien im Ordner {mailbox} "
+            "abgelegt (kein SMTP-Server eingerichtet, RATSFLOW_SMTP_HOST)."
+        )
     typer.echo(f"ratsflow läuft auf http://{host}:{port}")
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
