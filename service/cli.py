@@ -62,7 +62,8 @@ def serve(
     import uvicorn
 
     from service.main import create_app
-    from service.safety.service import reasons_against
+    from service.outbox.settings import local_mailbox
+    from service.safety.service import is_loopback, reasons_against
 
     with user_errors():
         reasons = reasons_against(open_runtime(), host)
@@ -74,6 +75,15 @@ def serve(
         if not unsafe:
             typer.echo("Zum Ausprobieren trotzdem: ratsflow serve --unsafe", err=True)
             raise typer.Exit(2)
+    settings = get_settings()
+    mailbox = local_mailbox(settings.mail, loopback=is_loopback(host))
+    if mailbox is not None:
+        # The cached settings are the ones the app's runtime and its scheduler start with.
+        settings.mail = settings.mail.model_copy(update={"mail_folder": str(mailbox)})
+        typer.echo(
+            f"E-Mails werden nicht versandt, sondern als .eml-Dateien im Ordner {mailbox} "
+            "abgelegt (kein SMTP-Server eingerichtet, RATSFLOW_SMTP_HOST)."
+        )
     typer.echo(f"ratsflow läuft auf http://{host}:{port}")
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
@@ -109,24 +119,61 @@ def demo_load(
 ) -> None:
     """Lädt die Stadt Aschersleben mit der Vorlage VII/0680/24 (idempotent)."""
     from service.demo.neighbour import load_neighbour
-    from service.demo.service import DEMO_PASSWORD, load_demo
+    from service.demo.service import load_demo
 
     runtime = open_runtime()
     with user_errors():
         result = load_demo(runtime, first_start=first_start, city_only=city_only)
-    typer.echo(result.message)
-    if result.users:
-        typer.echo(f"Demo-Benutzer (eine Rolle je Benutzer), Passwort für alle: {DEMO_PASSWORD}")
-        for username, who, roles in result.users:
-            typer.echo(f"  {username:<24} {', '.join(roles):<24} {who}")
+    _say_demo_users(result.message, result.users)
     if not with_neighbour:
         return
     with user_errors():
         neighbour = load_neighbour(runtime, city_only=city_only)
     typer.echo(neighbour.message)
-    address = runtime.settings.base_url.rstrip("/") + neighbour.address
+    _say_neighbour(runtime.settings.base_url, neighbour.users)
+
+
+@demo_app.command("reset")
+def demo_reset(
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Auch zurücksetzen, wenn die Datenbank mehr als die Demodaten enthält.",
+    ),
+) -> None:
+    """Löscht alle Daten und lädt die Demo neu, wie beim ersten Start.
+
+    Verweigert das auf einer Datenbank, die mehr als die Demo enthält (etwa eine weitere
+    Körperschaft oder keine Demo-Anmeldungen), außer mit --force."""
+    from service.demo.neighbour import user_list
+    from service.demo.reset import reset_demo
+
+    runtime = open_runtime()
+    with user_errors():
+        result, with_neighbour = reset_demo(runtime, force=force)
+    typer.echo("Alle Daten gelöscht.")
+    _say_demo_users(result.message, result.users)
+    if with_neighbour:
+        _say_neighbour(runtime.settings.base_url, user_list())
+
+
+def _say_demo_users(message: str, users: tuple[tuple[str, str, tuple[str, ...]], ...]) -> None:
+    from service.demo.service import DEMO_PASSWORD
+
+    typer.echo(message)
+    if users:
+        typer.echo(f"Demo-Benutzer (eine Rolle je Benutzer), Passwort für alle: {DEMO_PASSWORD}")
+        for username, who, roles in users:
+            typer.echo(f"  {username:<24} {', '.join(roles):<24} {who}")
+
+
+def _say_neighbour(base_url: str, users: tuple[tuple[str, str, tuple[str, ...]], ...]) -> None:
+    from service.demo.neighbour import ADDRESS
+    from service.demo.service import DEMO_PASSWORD
+
+    address = base_url.rstrip("/") + ADDRESS
     typer.echo(f"Benutzer der Nachbarstadt, Anmeldung unter {address}, Passwort: {DEMO_PASSWORD}")
-    for username, who, roles in neighbour.users:
+    for username, who, roles in users:
         typer.echo(f"  {username:<24} {', '.join(roles):<24} {who}")
 
 

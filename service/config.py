@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     admin_database_url: str | None = None
     # Ed25519 key that signs audit checkpoints; unset on SQLite: var/audit-signing.key.
     audit_signing_key: Path | None = None
-    # Days an audit event is kept, per kind (service.audit.retention.KINDS; README).
+    # Days an audit event is kept, per kind (service.audit.retention.KINDS; docs/protokoll.md).
     audit_retention_days: dict[str, int] = {"zugriff": 730, "anmeldung": 365, "aenderung": 3650}
 
 

@@ -1,9 +1,9 @@
 """The owner connection: migrations, retention and erasure, never the running application.
 
 On PostgreSQL the application connects as a role that may only INSERT and SELECT on the
-audit tables (README, "Rollen auf PostgreSQL"); removing or erasing audit data needs the
-owner, named by ``RATSFLOW_ADMIN_DATABASE_URL``. When that is unset the application's URL
-does both, which is the embedded default and is said aloud once per command.
+audit tables (docs/protokoll.md, "Schreibschutz in der Datenbank"); removing or erasing
+audit data needs the owner, named by ``RATSFLOW_ADMIN_DATABASE_URL``. When that is unset
+the application's URL does both, which is the embedded default and is said aloud once per command.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from service.db import is_sqlite, make_engine, write_transaction
 OWNER_URL_MISSING = (
     "Warnung: RATSFLOW_ADMIN_DATABASE_URL ist nicht gesetzt; die Anwendungs-Verbindung "
     "(RATSFLOW_DATABASE_URL) wird auch als Eigentümer benutzt. Auf PostgreSQL sollte die "
-    "Anwendung eine Rolle ohne UPDATE/DELETE auf den Protokolltabellen haben (README)."
+    "Anwendung eine Rolle ohne UPDATE/DELETE auf den Protokolltabellen haben "
+    "(docs/protokoll.md)."
 )
 
 
@@ -49,8 +50,8 @@ AUDIT_TABLES = ("audit_events", "audit_event_persons", "audit_details", "audit_c
 def app_role_grants(role: str, database: str) -> list[str]:
     """The grants of the application role, run by the owner after ``db upgrade``.
 
-    The same statements stand in the README; a test runs them and proves that the role can
-    write and read the trail but neither change nor delete it.
+    The same statements stand in docs/protokoll.md; a test runs them and proves that the
+    role can write and read the trail but neither change nor delete it.
     """
     audit = ", ".join(AUDIT_TABLES)
     return [

@@ -1,10 +1,10 @@
 """Retention: removing whole segments of the chain whose every event has expired.
 
-Periods are per kind of event (``RATSFLOW_AUDIT_RETENTION_DAYS``; reasons in the README).
-Only a prefix of the chain that ends at a signed checkpoint is ever removed, and that
-checkpoint stays: the first remaining event links to it, so what remains still verifies.
-Runs on the owner connection, the only role allowed to delete audit rows (SQL in
-``repository.retention``).
+Periods are per kind of event (``RATSFLOW_AUDIT_RETENTION_DAYS``; reasons in
+docs/protokoll.md). Only a prefix of the chain that ends at a signed checkpoint is ever
+removed, and that checkpoint stays: the first remaining event links to it, so what
+remains still verifies. Runs on the owner connection, the only role allowed to delete
+audit rows (SQL in ``repository.retention``).
 """
 
 from __future__ import annotations

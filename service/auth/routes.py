@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["Anmeldung"])
 
 def client_address(request: Request) -> str:
     # Behind a reverse proxy this is the proxy unless uvicorn runs with --proxy-headers
-    # and --forwarded-allow-ips naming it (see README, Konten und Anmeldung).
+    # and --forwarded-allow-ips naming it (see docs/konten.md).
     return request.client.host if request.client else "unbekannt"
 
 

@@ -21,10 +21,11 @@ from typing import Any
 from service.outbox import repository
 from service.outbox.mailer import (
     MESSAGE_ERRORS,
+    MailSession,
     PermanentFailure,
-    SmtpSession,
     TemporaryFailure,
     build_message,
+    open_session,
 )
 from service.outbox.service import senders
 from service.outbox.settings import MailSettings
@@ -90,7 +91,7 @@ def dispatch_batch(runtime: Runtime, checkpoint: CheckPoint = _no_check) -> Disp
     if not claimed:
         return result
     checkpoint("after_claim")
-    with SmtpSession(settings) as session:
+    with open_session(settings) as session:
         for row in claimed:
             sender = sender_of.get(row.body_id)
             outcome = _send_one(runtime, session, row, sender, token, checkpoint)
@@ -100,7 +101,7 @@ def dispatch_batch(runtime: Runtime, checkpoint: CheckPoint = _no_check) -> Disp
 
 def _send_one(
     runtime: Runtime,
-    session: SmtpSession,
+    session: MailSession,
     row: Any,
     sender: str | None,
     token: str,

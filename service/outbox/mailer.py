@@ -1,5 +1,9 @@
 """SMTP delivery with smtplib: one connection per batch, failures sorted into two kinds.
 
+Without an SMTP server (``mail_folder`` set, as ``ratsflow serve`` does on a loopback
+address without RATSFLOW_SMTP_HOST) messages go to a local mailbox folder instead, one
+``.eml`` file each, which any mail program opens.
+
 A 4xx reply, a refused or dropped connection and a timeout are temporary: the message is
 tried again later. A 5xx reply for the message itself is permanent: it goes to the dead
 letters, where a person looks at it (``ratsflow outbox list --failed``). So is a message
@@ -10,12 +14,14 @@ server cannot take): trying it again would fail the same way.
 from __future__ import annotations
 
 import email.errors
+import os
 import re
 import smtplib
 import ssl
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -158,3 +164,51 @@ class SmtpSession:
         if self.smtp is not None:
             self.smtp.close()
             self.smtp = None
+
+
+class MailboxSession:
+    """Writes each message to ``<folder>/<Message-ID>.eml``: sending a message again (same
+    Message-ID) replaces its file, as a mail server would drop the duplicate."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __enter__(self) -> MailboxSession:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    def send(self, message: EmailMessage) -> None:
+        name = re.sub(r"[^A-Za-z0-9.@_-]+", "_", str(message["Message-ID"]).strip("<> "))
+        target = self.folder / f"{name}.eml"
+        partial = target.with_suffix(".eml.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(message.as_bytes())
+            os.replace(partial, target)  # a reader never sees half a message
+        except MESSAGE_ERRORS as exc:
+            raise PermanentFailure(f"Nachricht nicht sendbar: {exc}") from None
+        except OSError as exc:
+            raise TemporaryFailure(f"Postfachordner nicht beschreibbar: {exc}") from None
+
+    def drop(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+MailSession = SmtpSession | MailboxSession
+
+
+def open_session(settings: MailSettings) -> MailSession:
+    """The folder when one is set, otherwise the SMTP server."""
+    if settings.mail_folder:
+        return MailboxSession(Path(settings.mail_folder))
+    return SmtpSession(settings)
