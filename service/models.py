@@ -12,12 +12,13 @@ from service.idempotency.models import IdempotencyKey
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
 from service.milestones.models import Milestone
+from service.obligations.models import Fulfilment, Obligation
 from service.outbox.models import OutboxMessage
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
 from service.people.models import Person
 from service.programmes.models import Programme
 from service.scheduler.models import JobPeriod, StatusUpdateRound
-from service.statements.models import Statement
+from service.statements.models import Condition, Statement, StatementRequest, Weighing
 
 __all__ = [
     "AgendaItem",
@@ -31,9 +32,11 @@ __all__ = [
     "Body",
     "BudgetLine",
     "Committee",
+    "Condition",
     "Consultation",
     "Deadline",
     "Deputyship",
+    "Fulfilment",
     "HistoryEntry",
     "IdempotencyKey",
     "JobPeriod",
@@ -42,15 +45,18 @@ __all__ = [
     "Meeting",
     "Membership",
     "Milestone",
+    "Obligation",
     "OutboxMessage",
     "Paper",
     "PaperMeasure",
     "Person",
     "Programme",
     "Statement",
+    "StatementRequest",
     "StatusUpdateRound",
     "StoredDefinition",
     "User",
     "Vote",
     "VoteParticipant",
+    "Weighing",
 ]
