@@ -23,9 +23,14 @@ def obligation(connection: Connection, obligation_id: int, body_id: int) -> Any:
     ).first()
 
 
-def obligations_of(connection: Connection, body_id: int, paper_id: int | None) -> list[Any]:
-    """The body's obligations (of one paper, if given) with their paper's reference, title
-    and publicity; open ones first, by due date."""
+def obligations_of(
+    connection: Connection,
+    body_id: int,
+    paper_id: int | None = None,
+    obligation_id: int | None = None,
+) -> list[Any]:
+    """The body's obligations (of one paper, or one by id) with their paper's reference,
+    title and publicity; open ones first, by due date."""
     query = (
         select(
             obligations,
@@ -39,6 +44,8 @@ def obligations_of(connection: Connection, body_id: int, paper_id: int | None) -
     )
     if paper_id is not None:
         query = query.where(obligations.c.paper_id == paper_id)
+    if obligation_id is not None:
+        query = query.where(obligations.c.id == obligation_id)
     return list(connection.execute(query))
 
 

@@ -101,22 +101,57 @@ def read_obligations(
     """The body's obligations (of one paper) with their fulfilments: duties of a public
     paper for everyone, of a non-public one for staff; who recorded a fulfilment for staff.
     Showing a non-public paper's duties is logged as a read of that paper."""
-    now = runtime.now()
     with runtime.read() as connection:
         if paper_id is not None:
             papers.visible_paper(runtime, connection, actor, paper_id)
-        rows = [
-            r
-            for r in repository.obligations_of(connection, runtime.body_id, paper_id)
-            if r.paper_public or access.may_read_internal(actor)
-        ]
-        done = repository.fulfilments_of(connection, [r.id for r in rows])
-        names = measures.names_of(
-            connection, actor, {f.recorded_by_person_id for f in done} - {None}
+        found = _load(runtime, connection, actor, paper_id=paper_id)
+    _log(runtime, actor, found)
+    return found
+
+
+def read_obligation(runtime: Runtime, actor: Actor | None, obligation_id: int) -> Obligations:
+    """One obligation (as ``read_obligations``); one the caller may not see is not found."""
+    with runtime.read() as connection:
+        found = _load(runtime, connection, actor, obligation_id=obligation_id)
+    _log(runtime, actor, found)
+    return found
+
+
+def written_obligation(
+    runtime: Runtime, connection: Connection, actor: Actor, obligation_id: int
+) -> Obligations:
+    """The obligation as the caller just wrote it, in the write's transaction (not logged
+    as a read: the write is in the audit trail)."""
+    return _load(runtime, connection, actor, obligation_id=obligation_id)
+
+
+def obligations_of_paper(
+    runtime: Runtime, connection: Connection, actor: Actor | None, paper_id: int
+) -> Obligations:
+    """The duties of a paper the caller has read (and whose read logs what it shows)."""
+    return _load(runtime, connection, actor, paper_id=paper_id)
+
+
+def _load(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor | None,
+    *,
+    paper_id: int | None = None,
+    obligation_id: int | None = None,
+) -> Obligations:
+    rows = [
+        r
+        for r in repository.obligations_of(
+            connection, runtime.body_id_in(connection), paper_id, obligation_id
         )
-    if any(not r.paper_public for r in rows):
-        log_read(runtime, actor, "paper", paper_id)
-    today = to_local(now).date()
+        if r.paper_public or access.may_read_internal(actor)
+    ]
+    if obligation_id is not None and not rows:
+        raise NotFound("Pflicht", obligation_id)
+    done = repository.fulfilments_of(connection, [r.id for r in rows])
+    names = measures.names_of(connection, actor, {f.recorded_by_person_id for f in done} - {None})
+    today = to_local(runtime.now()).date()
     return Obligations(
         items=[
             ObligationView(
@@ -129,6 +164,11 @@ def read_obligations(
         ],
         people=names,
     )
+
+
+def _log(runtime: Runtime, actor: Actor | None, found: Obligations) -> None:
+    for paper_id in sorted({o.row.paper_id for o in found.items if not o.row.paper_public}):
+        log_read(runtime, actor, "paper", paper_id)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -210,6 +250,15 @@ def insert_obligation(
     )
     _start_deadline(connection, body_id, obligation_id, title, due_on, now)
     return obligation_id
+
+
+def paper_of(runtime: Runtime, connection: Connection, actor: Actor, obligation_id: int) -> int:
+    """The paper an obligation belongs to (for a page to return to); hidden like the paper."""
+    row = repository.obligation(connection, obligation_id, runtime.body_id_in(connection))
+    if row is None:
+        raise NotFound("Pflicht", obligation_id)
+    papers.visible_paper(runtime, connection, actor, row.paper_id)
+    return int(row.paper_id)
 
 
 def fulfil_obligation(

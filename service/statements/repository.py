@@ -76,3 +76,23 @@ def conditions_of(connection: Connection, measure_id: int) -> list[Any]:
 
 def condition(connection: Connection, condition_id: int) -> Any:
     return connection.execute(select(conditions).where(conditions.c.id == condition_id)).first()
+
+
+def weighings_with_statements(connection: Connection, measure_ids: Sequence[int]) -> list[Any]:
+    """Abwägungen with the kind and date of the statement they weigh, by measure."""
+    if not measure_ids:
+        return []
+    query = (
+        select(
+            weighings.c.id,
+            weighings.c.measure_id,
+            weighings.c.reason,
+            weighings.c.decided_at,
+            statements.c.kind,
+            statements.c.given_on,
+        )
+        .join(statements, statements.c.id == weighings.c.statement_id)
+        .where(weighings.c.measure_id.in_(measure_ids))
+        .order_by(weighings.c.measure_id, weighings.c.id)
+    )
+    return list(connection.execute(query))

@@ -59,3 +59,12 @@ def statement_tasks(connection: Connection, measure_id: int, names: Names) -> St
         conditions=conds,
         people=named,
     )
+
+
+def weighings_of_measures(connection: Connection, measure_ids: list[int]) -> dict[int, list[Any]]:
+    """The Abwägungen of these measures (with the statement's kind and date), by measure:
+    what a paper carrying them shows its committee."""
+    found: dict[int, list[Any]] = {}
+    for row in repository.weighings_with_statements(connection, measure_ids):
+        found.setdefault(row.measure_id, []).append(row)
+    return found

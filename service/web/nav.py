@@ -26,6 +26,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Sitzungen", "/sitzungen", "meeting.read_internal"),
     NavItem("Haushalt", "/haushalt", "measure.read_internal"),
     NavItem("Fristen", "/fristen", "measure.read_internal"),
+    NavItem("Pflichten", "/pflichten", "measure.read_internal"),
     NavItem("Sachstandsbericht", "/sachstand", "report.read"),
     NavItem("Datenschutz", "/protokoll", "audit.read"),
     NavItem("Verwaltung", "/verwaltung", "user.manage"),
