@@ -103,6 +103,6 @@ def _refused(request: Request, measure_id: int, exc: Exception, form: dict[str, 
         request,
         measure_id,
         explained.status,
-        statement_error=" ".join([explained.headline, *explained.reasons]),
+        task_error=" ".join([explained.headline, *explained.reasons]),
         statement_typed=dict(form),
     )

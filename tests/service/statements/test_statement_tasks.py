@@ -96,9 +96,9 @@ def test_entering_ag_review_requests_the_dsb_statement_with_a_deadline_and_remin
     assert len(later) == 1
 
 
-def test_ablehnend_blocks_the_fva_step_until_the_verwaltungsleitung_weighs_it(
-    api: TestClient, demo: Runtime
-) -> None:
+def test_ablehnend_satisfies_the_guard(api: TestClient, demo: Runtime) -> None:
+    """Regression (issue 14): a DSB statement "ablehnend" let the measure go to the FVA. It
+    blocks now, until the Verwaltungsleitung records a reasoned Abwägung."""
     m09 = _submitted_m09(api, demo)
     assert _statement(api, m09, "ablehnend", text="Rechtsgrundlage fehlt.").status_code == 201
     lead = login(api, "ag.leitung")
@@ -200,6 +200,11 @@ def test_the_measure_page_shows_requests_abwaegung_and_auflagen(
     statement_id = api.get(
         f"{API}/measures/{m09}/statements", headers=login(api, "ag.leitung")
     ).json()[0]["id"]
+    empty = post_form(
+        dezernent, url, f"{url}/stellungnahmen/{statement_id}/abwaegung", {"begruendung": " "}
+    )
+    assert empty.status_code == 422
+    assert "Bitte die Abwägung begründen." in empty.text
     saved = post_form(
         dezernent,
         url,
