@@ -55,7 +55,8 @@ def read_statements(runtime: Runtime, actor: Actor | None, measure_id: int) -> S
 
     def load(connection: Connection, _row: Any) -> tuple[StatementsView, list[int]]:
         view = tasks_of(connection, actor, measure_id)
-        return view, [s.author_person_id for s in view.statements]
+        # Authors, and who weighed or marked an Auflage fulfilled: every person it names.
+        return view, [s.author_person_id for s in view.statements] + list(view.people)
 
     return measures.read_part(runtime, actor, measure_id, load)
 
@@ -66,11 +67,6 @@ def tasks_of(connection: Connection, actor: Actor | None, measure_id: int) -> St
     return statement_tasks(
         connection, measure_id, lambda ids: measures.names_of(connection, actor, ids)
     )
-
-
-def weighings_of(connection: Connection, measure_ids: Sequence[int]) -> dict[int, Any]:
-    """The Abwägungen recorded for these measures, by statement (for the paper page)."""
-    return {w.statement_id: w for w in repository.weighings_of(connection, measure_ids)}
 
 
 def give_statement(

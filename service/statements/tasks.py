@@ -30,17 +30,6 @@ class StatementsView:
     def conditions_of(self, statement_id: int) -> list[Any]:
         return [c for c in self.conditions if c.statement_id == statement_id]
 
-    @property
-    def open_conditions(self) -> list[Any]:
-        return [c for c in self.conditions if c.fulfilled_at is None]
-
-    @property
-    def blocking(self) -> list[Any]:
-        """ "Ablehnend" statements the Verwaltungsleitung has not weighed yet."""
-        return [
-            s for s in self.statements if s.outcome == "ablehnend" and s.id not in self.weighings
-        ]
-
 
 def statement_tasks(connection: Connection, measure_id: int, names: Names) -> StatementsView:
     """``names`` gives display names of persons to callers who may see them (staff)."""
