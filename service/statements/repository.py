@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from service.statements.models import Condition, Statement, StatementRequest, Weighing
@@ -43,8 +43,8 @@ def requests_of(connection: Connection, measure_id: int) -> list[Any]:
     return list(connection.execute(query.order_by(requests.c.id)))
 
 
-def request(connection: Connection, request_id: int) -> Any:
-    return connection.execute(select(requests).where(requests.c.id == request_id)).first()
+def insert_request(connection: Connection, values: dict[str, Any]) -> int:
+    return int(connection.execute(insert(requests).returning(requests.c.id), values).scalar_one())
 
 
 def close_request(

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
@@ -81,9 +80,7 @@ def sync(
             "requested_at": now,
             "due_at": due,
         }
-        request_id = connection.execute(
-            insert(repository.requests).returning(repository.requests.c.id), values
-        ).scalar_one()
+        request_id = repository.insert_request(connection, values)
         deadlines.start(
             connection,
             body_id,
