@@ -254,11 +254,16 @@ def insert_obligation(
 
 def paper_of(runtime: Runtime, connection: Connection, actor: Actor, obligation_id: int) -> int:
     """The paper an obligation belongs to (for a page to return to); hidden like the paper."""
+    return int(_visible(runtime, connection, actor, obligation_id).paper_id)
+
+
+def _visible(runtime: Runtime, connection: Connection, actor: Actor, obligation_id: int) -> Any:
+    """The body's obligation if the caller may see its paper; else not found, like a wrong id."""
     row = repository.obligation(connection, obligation_id, runtime.body_id_in(connection))
     if row is None:
         raise NotFound("Pflicht", obligation_id)
     papers.visible_paper(runtime, connection, actor, row.paper_id)
-    return int(row.paper_id)
+    return row
 
 
 def fulfil_obligation(
@@ -282,10 +287,7 @@ def fulfil_obligation(
             FieldProblem("fulfilled_on", "Erfüllt am", "darf nicht in der Zukunft liegen.")
         )
     rules.raise_problems(problems)
-    row = repository.obligation(connection, obligation_id, runtime.body_id_in(connection))
-    if row is None:
-        raise NotFound("Pflicht", obligation_id)
-    papers.visible_paper(runtime, connection, actor, row.paper_id)
+    row = _visible(runtime, connection, actor, obligation_id)
     return record_fulfilment(
         runtime,
         connection,
