@@ -157,11 +157,10 @@ class Lifecycle:
         assert transition is not None
         role = min(actor.roles & transition.roles)
         self._deadlines(connection, row.body_id, entity_type, entity_id, result, now)
+        requested: dict[str, list[str]] = {}
         if entity_type == "measure" and result.source != result.target:
-            statement_requests.sync(
+            requested = statement_requests.sync(
                 connection,
-                self.chain_key,
-                actor=actor,
                 body_id=row.body_id,
                 measure_id=entity_id,
                 spec=engine.spec,
@@ -198,6 +197,8 @@ class Lifecycle:
         if result.deadline is not None:
             context["deadline"] = result.deadline.name
             context["due_at"] = result.deadline.due_at.isoformat()
+        if requested:
+            context["statement_requests"] = requested
         responsible = getattr(row, "responsible_person_id", None)
         sealed = audit.append(
             connection,

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
-from service.audit.service import created, record
+from service.audit.service import record
 from service.deadlines import repository as deadlines
 from service.statements import repository
 from workflow.calendar import Duration, due_at
@@ -49,9 +49,7 @@ def needed_kinds(spec: WorkflowSpec, state: str, fields: Mapping[str, Any]) -> l
 
 def sync(
     connection: Connection,
-    chain_key: str,
     *,
-    actor: Actor,
     body_id: int,
     measure_id: int,
     spec: WorkflowSpec,
@@ -60,47 +58,46 @@ def sync(
     now: datetime,
     period: str,
     land: str,
-) -> None:
+) -> dict[str, list[str]]:
     """Opens a request for each statement the new state needs and nobody gave yet; closes
-    the requests the new state no longer needs. The caller holds the chain lock."""
+    the requests the new state no longer needs. Returns the kinds opened and closed: the
+    transition's own audit event records them (they are part of that step)."""
     needed = needed_kinds(spec, state, fields)
     open_ = {r.kind: r for r in repository.open_requests(connection, measure_id)}
+    closed = []
     for kind, row in open_.items():
         if kind not in needed:
-            _close(connection, chain_key, actor, row, now, None)
+            repository.close_request(connection, row.id, now, None)
+            deadlines.close_of(connection, ENTITY, row.id, now)
+            closed.append(kind)
     given = {s.kind for s in repository.statements_of(connection, measure_id)}
+    opened = []
     for kind in needed:
         if kind in open_ or kind in given:
             continue
         due = due_at(now, Duration.parse(period), land=land)
-        values = {
-            "body_id": body_id,
-            "measure_id": measure_id,
-            "kind": kind,
-            "requested_at": now,
-            "due_at": due,
-        }
-        request_id = repository.insert_request(connection, values)
+        request_id = repository.insert_request(
+            connection,
+            {
+                "body_id": body_id,
+                "measure_id": measure_id,
+                "kind": kind,
+                "requested_at": now,
+                "due_at": due,
+            },
+        )
         deadlines.start(
             connection,
             body_id,
             ENTITY,
-            int(request_id),
+            request_id,
             DEADLINE,
             f"Stellungnahme {KIND_LABELS[kind]} abgeben",
             due,
             now,
         )
-        record(
-            connection,
-            chain_key,
-            actor=actor,
-            now=now,
-            action=f"{ENTITY}.create",
-            entity_type=ENTITY,
-            entity_id=int(request_id),
-            changes=created({k: v for k, v in values.items() if k != "body_id"}),
-        )
+        opened.append(kind)
+    return {k: v for k, v in (("opened", opened), ("closed", closed)) if v}
 
 
 def answer(
