@@ -56,6 +56,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "outbox.retry": frozenset({"admin", "sitzungsdienst"}),
     # statements: the kind of a statement is the role of its author
     "statement.create": frozenset({"datenschutz", "informationssicherheit", "personalrat"}),
+    # the DSB and ISB advise, the administration decides: the Abwägung after "ablehnend"
+    "statement.weigh": frozenset({"verwaltungsleitung"}),
+    # an Auflage is fulfilled by the AG (which carries the measure out); the statement's
+    # author may confirm it too
+    "condition.fulfil": frozenset(
+        {"ag_leitung", "datenschutz", "informationssicherheit", "personalrat"}
+    ),
+    # obligations from a resolution (Pflichten aus dem Beschluss)
+    "obligation.manage": frozenset({"sitzungsdienst", "verwaltungsleitung"}),
+    "obligation.fulfil": frozenset(
+        {"ag_leitung", "kaemmerei", "sitzungsdienst", "verwaltungsleitung"}
+    ),
     # budget lines: the AG plans costs, the Kämmerei approves and books what was spent
     "budget.approve": frozenset({"kaemmerei"}),
     "budget.plan": frozenset({"ag_leitung", "kaemmerei"}),
@@ -93,6 +105,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # editing as for firing the transitions the definitions grant them.
 OWN_ITEMS_ONLY = frozenset({"ag_mitglied"})
 
+# German names of the roles, for every page, mail and message that names one.
+ROLE_LABELS = {
+    "ag_leitung": "AG-Leitung",
+    "ag_mitglied": "AG-Mitglied",
+    "sitzungsdienst": "Sitzungsdienst",
+    "kaemmerei": "Kämmerei",
+    "datenschutz": "Datenschutzbeauftragte/r",
+    "informationssicherheit": "Informationssicherheitsbeauftragte/r",
+    "personalrat": "Personalrat",
+    "verwaltungsleitung": "Verwaltungsleitung (OB, Dezernenten)",
+    "admin": "Administration",
+    "revision": "Revision (Rechnungsprüfung)",
+}
+
 # A statement's kind is its author's role.
 STATEMENT_KINDS = ("datenschutz", "informationssicherheit", "personalrat")
 
@@ -106,6 +132,10 @@ _PERMISSION_TEXT = {
     "report.issue": "Sachstandsberichte ausgeben",
     "report.take_note": "die Kenntnisnahme eines Berichts erfassen",
     "statement.create": "Stellungnahmen abgeben",
+    "statement.weigh": "die Abwägung nach einer ablehnenden Stellungnahme erfassen",
+    "condition.fulfil": "Auflagen als erfüllt vermerken",
+    "obligation.manage": "Pflichten aus einem Beschluss anlegen",
+    "obligation.fulfil": "die Erfüllung einer Pflicht aus einem Beschluss vermerken",
     "budget.approve": "bewilligte Beträge eintragen",
     "budget.plan": "Haushaltsansätze planen",
     "budget.spend": "verausgabte Beträge eintragen",

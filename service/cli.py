@@ -18,6 +18,7 @@ from service.bodies.cli import body_app
 from service.cli_support import fail, open_runtime, user_errors
 from service.config import get_settings
 from service.imports.cli import import_app
+from service.obligations.cli import obligation_app
 from service.oparl.cli import oparl_app
 from service.reports.cli import report_app
 from service.scheduler.cli import register as register_scheduler
@@ -37,6 +38,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(measure_app, name="measure")
 app.add_typer(user_app, name="user")
 app.add_typer(body_app, name="body")
+app.add_typer(obligation_app, name="obligation")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
 app.add_typer(oparl_app, name="oparl")

@@ -26,6 +26,7 @@ from service.imports.routes import router as imports_router
 from service.measures.routes import router as measures_router
 from service.migrate import is_current
 from service.milestones.routes import router as milestones_router
+from service.obligations.routes import router as obligations_router
 from service.oparl.routes import OparlCors
 from service.oparl.routes import router as oparl_router
 from service.outbox.routes import router as outbox_router
@@ -89,6 +90,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(definitions_router)
     app.include_router(programmes_router)
     app.include_router(statements_router)
+    app.include_router(obligations_router)
     app.include_router(milestones_router)
     app.include_router(budget_router)
     app.include_router(attachments_router)

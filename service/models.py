@@ -13,6 +13,7 @@ from service.idempotency.models import IdempotencyKey
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
 from service.milestones.models import Milestone
+from service.obligations.models import Fulfilment, Obligation
 from service.oparl.models import OparlRecord, OparlSource
 from service.outbox.models import OutboxMessage
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
@@ -20,7 +21,7 @@ from service.people.models import Person
 from service.programmes.models import Programme
 from service.reports.models import IssuedReport
 from service.scheduler.models import JobPeriod, StatusUpdateRound
-from service.statements.models import Statement
+from service.statements.models import Condition, Statement, StatementRequest, Weighing
 
 __all__ = [
     "AgendaItem",
@@ -35,9 +36,11 @@ __all__ = [
     "BudgetLine",
     "CalendarFeed",
     "Committee",
+    "Condition",
     "Consultation",
     "Deadline",
     "Deputyship",
+    "Fulfilment",
     "HistoryEntry",
     "IdempotencyKey",
     "IssuedReport",
@@ -47,6 +50,7 @@ __all__ = [
     "Meeting",
     "Membership",
     "Milestone",
+    "Obligation",
     "OparlRecord",
     "OparlSource",
     "OutboxMessage",
@@ -55,9 +59,11 @@ __all__ = [
     "Person",
     "Programme",
     "Statement",
+    "StatementRequest",
     "StatusUpdateRound",
     "StoredDefinition",
     "User",
     "Vote",
     "VoteParticipant",
+    "Weighing",
 ]

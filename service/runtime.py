@@ -99,7 +99,11 @@ class Runtime:
 
     @cached_property
     def lifecycle(self) -> Lifecycle:
-        return Lifecycle(self.registry, self.chain_key)
+        return Lifecycle(
+            self.registry,
+            self.chain_key,
+            statement_period=self.settings.schedule.statement_request_period,
+        )
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -43,9 +43,12 @@ class Subject:
     state: str
     fields: Mapping[str, Any] = field(default_factory=dict)
     statements: tuple[Statement, ...] = ()
+    open_conditions: tuple[str, ...] = ()
 
     def view(self) -> ItemView:
-        return ItemView(self.state, MappingProxyType(dict(self.fields)), self.statements)
+        return ItemView(
+            self.state, MappingProxyType(dict(self.fields)), self.statements, self.open_conditions
+        )
 
 
 @dataclass(frozen=True)

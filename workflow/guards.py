@@ -28,6 +28,9 @@ class Statement:
     author_id: int
     given_on: date
     outcome: StatementOutcome
+    # The Verwaltungsleitung recorded a reasoned decision to proceed despite "ablehnend"
+    # (Abwägung): the DSB and ISB advise, the administration decides.
+    weighed: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,17 @@ class ItemView:
     state: str
     fields: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     statements: tuple[Statement, ...] = ()
+    # Conditions (Auflagen) of statements "mit Auflagen" not yet marked fulfilled.
+    open_conditions: tuple[str, ...] = ()
 
     def has_statement(self, kind: StatementKind) -> bool:
         return any(s.kind == kind for s in self.statements)
+
+    def latest_statement(self, kind: StatementKind) -> Statement | None:
+        """The statement of this kind that counts: the latest given (a later one replaces an
+        earlier, e.g. after the measure was reworked)."""
+        given = [s for s in self.statements if s.kind == kind]
+        return max(given, key=lambda s: s.given_on) if given else None
 
 
 @dataclass(frozen=True)
@@ -106,11 +117,27 @@ def _analysis_complete(ctx: GuardContext) -> str | None:
     return None
 
 
+# Which statement each statement guard asks for, and the item field that calls for it: the
+# service opens a statement request for them when a measure enters the guarded step's state.
+STATEMENT_GUARDS: dict[str, tuple[StatementKind, str]] = {}
+
+
 def _statement_guard(name: str, flag: str, kind: StatementKind, who: str, why: str) -> None:
+    STATEMENT_GUARDS[name] = (kind, flag)
+
     @guard(name, f"Stellungnahme {who} liegt vor, falls {why}.", needs=(flag,))
     def _check(ctx: GuardContext) -> str | None:
-        if ctx.value(flag) and not ctx.item.has_statement(kind):
+        if not ctx.value(flag):
+            return None
+        latest = ctx.item.latest_statement(kind)
+        if latest is None:
             return f"Stellungnahme {who} fehlt ({why})."
+        if latest.outcome == "ablehnend" and not latest.weighed:
+            return (
+                f"Die Stellungnahme {who} vom {latest.given_on:%d.%m.%Y} ist ablehnend; "
+                "weiter geht es erst, wenn die Verwaltungsleitung eine begründete Abwägung "
+                "erfasst hat."
+            )
         return None
 
 
@@ -170,6 +197,19 @@ def _progress_complete(ctx: GuardContext) -> str | None:
     progress = ctx.value("fortschritt") or 0
     if int(progress) < 100:
         return f"Abschluss erst bei 100 % Fortschritt möglich (derzeit {int(progress)} %)."
+    return None
+
+
+@guard("auflagen_erfuellt", "Alle Auflagen aus Stellungnahmen sind erfüllt.")
+def _conditions_fulfilled(ctx: GuardContext) -> str | None:
+    open_ = ctx.item.open_conditions
+    if open_:
+        listed = "; ".join(f"„{text}“" for text in open_[:3])
+        more = f" und {len(open_) - 3} weitere" if len(open_) > 3 else ""
+        return (
+            f"Abschluss erst möglich, wenn alle Auflagen aus den Stellungnahmen erfüllt sind "
+            f"(offen: {listed}{more})."
+        )
     return None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, false, select, true, update
+from sqlalchemy import Table, false, insert, select, true, update
 from sqlalchemy.engine import Connection
 
 from service.deadlines.models import Deadline
@@ -165,4 +165,43 @@ def open_of_papers(connection: Connection, body_id: int, until: datetime, limit:
             .order_by(deadlines.c.due_at, deadlines.c.id)
             .limit(limit)
         )
+    )
+
+
+# --- deadlines of statement requests and obligations ---------------------------------------
+
+
+def start(
+    connection: Connection,
+    body_id: int,
+    entity_type: str,
+    entity_id: int,
+    name: str,
+    label: str,
+    due_at: datetime,
+    now: datetime,
+) -> None:
+    connection.execute(
+        insert(deadlines).values(
+            body_id=body_id,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            name=name,
+            label=label,
+            due_at=due_at,
+            open=True,
+            created_at=now,
+        )
+    )
+
+
+def close_of(connection: Connection, entity_type: str, entity_id: int, now: datetime) -> None:
+    connection.execute(
+        update(deadlines)
+        .where(
+            deadlines.c.entity_type == entity_type,
+            deadlines.c.entity_id == entity_id,
+            deadlines.c.open.is_(True),
+        )
+        .values(open=False, closed_at=now)
     )

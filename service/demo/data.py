@@ -324,3 +324,54 @@ PAPER = {
         "Aufwand-Nutzen-Analyse unterzogen werden."
     ),
 }
+
+
+@dataclass(frozen=True)
+class DemoObligation:
+    """A duty the Stadtrat's resolution of VII/0680/24 imposes (see the Vorlage's text)."""
+
+    key: str
+    title: str
+    description: str
+    role: str
+    due_on: str
+    every_months: int | None
+
+
+OBLIGATIONS = [
+    DemoObligation(
+        "sachstand",
+        "Halbjährliche Information des FVA zum Sachstand",
+        "„Halbjährlich informiert die Verwaltung über den Umsetzungsstand.“ Erfüllt mit der "
+        "Kenntnisnahme der Informationsvorlage (Sachstandsbericht) im FVA.",
+        "ag_leitung",
+        "2024-09-30",
+        6,
+    ),
+    DemoObligation(
+        "haushalt",
+        "Notwendige Haushaltsmittel in der Haushaltsplanung berücksichtigen",
+        "„Notwendige Haushaltsmittel sind in der Haushaltsplanung zu berücksichtigen.“ "
+        "Anmeldung der Ansätze zum Haushalt des Folgejahres.",
+        "kaemmerei",
+        "2024-09-30",
+        12,
+    ),
+    DemoObligation(
+        "gesondertes-papier",
+        "Gesondertes Papier für Eigenbetriebe, AKA und Stadtwerke erstellen",
+        "„Für die Leistungen der Eigenbetriebe, der AKA und der Stadtwerke soll ein "
+        "gesondertes Papier erstellt werden.“",
+        "ag_leitung",
+        "2024-12-31",
+        None,
+    ),
+    DemoObligation(
+        "ueberpruefung",
+        "Arbeitspapier auf Zielerreichung überprüfen und fortschreiben",
+        "„Regelmäßig wird das Papier bzgl. der Zielerreichung überprüft und ggf. aktualisiert.“",
+        "ag_leitung",
+        "2024-08-31",
+        6,
+    ),
+]

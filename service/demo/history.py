@@ -19,6 +19,7 @@ from service.demo.clock import SteppedClock, at
 from service.demo.working_paper import FILENAME, working_paper_pdf
 from service.measures import service as measures
 from service.milestones import service as milestones
+from service.obligations import service as obligations
 from service.papers import carrying, consultations, votes
 from service.papers import service as papers
 from service.programmes import service as programmes
@@ -80,6 +81,7 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
                 outcome=outcome,
                 given_on=date(2024, 1, 15),
                 text=_STATEMENT_TEXT[outcome],
+                conditions=_CONDITIONS.get(outcome, ()),
             )
 
     clock.set(at("2024-01-29"))
@@ -145,6 +147,20 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
             comment="Einstimmig bestätigt.",
         ),
     )
+    duties = {}
+    for i, duty in enumerate(data.OBLIGATIONS):
+        clock.set(at("2024-02-29").replace(minute=i))
+        duties[duty.key] = obligations.insert_obligation(
+            rt,
+            c,
+            session,
+            paper_id=paper,
+            title=duty.title,
+            description=duty.description,
+            responsible_role=duty.role,
+            due_on=date.fromisoformat(duty.due_on),
+            every_months=duty.every_months,
+        )
 
     for i, m in enumerate(data.MEASURES):
         when = "2024-04-15" if m.budget_year == 2024 else "2024-10-14"
@@ -217,6 +233,14 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
                     "vollständig elektronisch verarbeitet."
                 },
             )
+    clock.set(at("2024-10-14", 12))
+    obligations.fulfil_obligation(
+        rt,
+        c,
+        treasury,
+        duties["haushalt"],
+        reference="Haushaltsansätze 2025 für M-01, M-02, M-04, M-05, M-06 und M-08 angemeldet",
+    )
     clock.set(at("2025-09-01"))
     measures.fire(
         rt,
@@ -225,6 +249,13 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
         ids["M-07"],
         "erneut_planen",
         comment="Wiedervorlage: für den Haushalt 2026 angemeldet.",
+    )
+    obligations.fulfil_obligation(
+        rt,
+        c,
+        treasury,
+        duties["haushalt"],
+        reference="Haushaltsplanung 2026: M-07 erneut angemeldet",
     )
     clock.set(datetime.now(UTC))
     draft = data.DRAFT
@@ -245,6 +276,9 @@ _STATEMENT_TEXT = {
     "zustimmend": "Keine Bedenken.",
     "mit_auflagen": "Zustimmung unter Auflagen: Verarbeitungsverzeichnis und Löschkonzept "
     "vorlegen.",
+}
+_CONDITIONS = {
+    "mit_auflagen": ("Verarbeitungsverzeichnis vorlegen", "Löschkonzept vorlegen"),
 }
 _REPORT_DAYS = {
     2024: ("2024-06-03", "2024-09-02", "2024-11-04"),

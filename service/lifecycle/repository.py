@@ -12,11 +12,13 @@ from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
 from service.papers.models import Paper, PaperMeasure
-from service.statements.models import Statement
+from service.statements.models import Condition, Statement, Weighing
 
 measures: Table = Measure.__table__  # type: ignore[attr-defined]
 papers: Table = Paper.__table__  # type: ignore[attr-defined]
 statements: Table = Statement.__table__  # type: ignore[attr-defined]
+weighings: Table = Weighing.__table__  # type: ignore[attr-defined]
+conditions: Table = Condition.__table__  # type: ignore[attr-defined]
 deadlines: Table = Deadline.__table__  # type: ignore[attr-defined]
 history: Table = HistoryEntry.__table__  # type: ignore[attr-defined]
 paper_measures: Table = PaperMeasure.__table__  # type: ignore[attr-defined]
@@ -55,9 +57,23 @@ def _item_update(table: Table) -> Any:
 
 _SELECTS = {name: _item_select(table) for name, table in ITEM_TABLES.items()}
 _UPDATES = {name: _item_update(table) for name, table in ITEM_TABLES.items()}
-_STATEMENTS = select(
-    statements.c.kind, statements.c.author_person_id, statements.c.given_on, statements.c.outcome
-).where(statements.c.measure_id == bindparam("id"))
+_STATEMENTS = (
+    select(
+        statements.c.kind,
+        statements.c.author_person_id,
+        statements.c.given_on,
+        statements.c.outcome,
+        weighings.c.id.is_not(None).label("weighed"),
+    )
+    .outerjoin(weighings, weighings.c.statement_id == statements.c.id)
+    .where(statements.c.measure_id == bindparam("id"))
+    .order_by(statements.c.given_on, statements.c.id)
+)
+_OPEN_CONDITIONS = (
+    select(conditions.c.text)
+    .where(conditions.c.measure_id == bindparam("id"), conditions.c.fulfilled_at.is_(None))
+    .order_by(conditions.c.id)
+)
 _CLOSE_ALL = (
     update(deadlines)
     .where(
@@ -83,6 +99,10 @@ def load_item(connection: Connection, entity_type: str, entity_id: int) -> Any:
 
 def load_statements(connection: Connection, measure_id: int) -> list[Any]:
     return list(connection.execute(_STATEMENTS, {"id": measure_id}))
+
+
+def load_open_conditions(connection: Connection, measure_id: int) -> list[str]:
+    return [r.text for r in connection.execute(_OPEN_CONDITIONS, {"id": measure_id})]
 
 
 def update_item(

@@ -23,6 +23,7 @@ from service.audit.chain import EventDraft
 from service.bodies.service import current_body_id, profile
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
+from service.statements import requests as statement_requests
 from workflow.engine import AvailableEvent, FireResult, Subject
 from workflow.errors import DecidedByVote, EventOption, StaleVersion, WorkflowError
 from workflow.guards import Statement
@@ -41,10 +42,33 @@ class Transitioned:
     carried: tuple[Transitioned, ...] = ()
 
 
+def _guarded_subject(connection: Connection, row: Any) -> Subject:
+    """A measure as its guards see it: with its statements (and whether the Verwaltungsleitung
+    weighed an "ablehnend" one) and the Auflagen still open."""
+    statements = tuple(
+        Statement(s.kind, s.author_person_id, s.given_on, s.outcome, bool(s.weighed))
+        for s in repository.load_statements(connection, row.id)
+    )
+    return Subject(
+        row.state,
+        dict(row.fields or {}),
+        statements,
+        tuple(repository.load_open_conditions(connection, row.id)),
+    )
+
+
 class Lifecycle:
-    def __init__(self, registry: Registry, chain_key: str, land: str | None = None) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        chain_key: str,
+        land: str | None = None,
+        statement_period: str = "P3W",
+    ) -> None:
         self.registry = registry
         self.chain_key = chain_key
+        # How long the DSB, ISB or Personalrat have for a requested statement.
+        self.statement_period = statement_period
         self._body_id: int | None = None
         # The Land whose holidays deadlines skip; None: the body's, read on first use.
         self._land = land
@@ -106,13 +130,9 @@ class Lifecycle:
                 if actor.roles & t.roles and not self.decided_by_vote(row, t.event)
             ]
             raise DecidedByVote(event, row.state, options)
-        statements: tuple[Statement, ...] = ()
+        subject = Subject(row.state, dict(row.fields or {}))
         if entity_type == "measure" and transition is not None and transition.guards:
-            statements = tuple(
-                Statement(s.kind, s.author_person_id, s.given_on, s.outcome)
-                for s in repository.load_statements(connection, entity_id)
-            )
-        subject = Subject(row.state, dict(row.fields or {}), statements)
+            subject = _guarded_subject(connection, row)
         result = engine.fire(
             subject,
             event,
@@ -137,6 +157,19 @@ class Lifecycle:
         assert transition is not None
         role = min(actor.roles & transition.roles)
         self._deadlines(connection, row.body_id, entity_type, entity_id, result, now)
+        requested: dict[str, list[str]] = {}
+        if entity_type == "measure" and result.source != result.target:
+            requested = statement_requests.sync(
+                connection,
+                body_id=row.body_id,
+                measure_id=entity_id,
+                spec=engine.spec,
+                state=result.target,
+                fields=subject.fields,
+                now=now,
+                period=self.statement_period,
+                land=self.land(connection),
+            )
         repository.insert_history(
             connection,
             entity_type=entity_type,
@@ -164,6 +197,8 @@ class Lifecycle:
         if result.deadline is not None:
             context["deadline"] = result.deadline.name
             context["due_at"] = result.deadline.due_at.isoformat()
+        if requested:
+            context["statement_requests"] = requested
         responsible = getattr(row, "responsible_person_id", None)
         sealed = audit.append(
             connection,
@@ -218,15 +253,11 @@ class Lifecycle:
             return []
         engine = self.registry.engine(row.definition_name, row.definition_version)
         roles = actor.roles
-        statements: tuple[Statement, ...] = ()
+        subject = Subject(row.state, dict(row.fields or {}))
         if entity_type == "measure":
             roles = access.transition_roles(actor, row)
             if any(t.guards for t in engine.spec.events_from(row.state)):
-                statements = tuple(
-                    Statement(s.kind, s.author_person_id, s.given_on, s.outcome)
-                    for s in repository.load_statements(connection, row.id)
-                )
-        subject = Subject(row.state, dict(row.fields or {}), statements)
+                subject = _guarded_subject(connection, row)
         return [
             a
             for a in engine.allowed_events(subject, roles, now)

@@ -30,6 +30,7 @@ from service.milestones import repository as milestones_repository
 from service.people.service import display_name
 from service.runtime import Runtime
 from service.statements import repository as statements_repository
+from service.statements.tasks import StatementsView, statement_tasks
 from workflow.engine import AvailableEvent
 from workflow.spec import WorkflowSpec
 
@@ -120,6 +121,8 @@ class MeasureView:
     history: list[Any]
     history_users: dict[int | None, str]
     papers: list[Any] = field(default_factory=list)
+    # Statement requests, Abwägungen and Auflagen (``service.statements.tasks``).
+    statement_tasks: StatementsView | None = None
 
     @property
     def open_deadlines(self) -> list[Any]:
@@ -177,6 +180,9 @@ def _view(
             for p in repository.papers_of(connection, measure_id)
             if access.may_see_paper(actor, p)
         ],
+        statement_tasks=statement_tasks(
+            connection, measure_id, lambda ids: names_of(connection, actor, ids)
+        ),
     )
 
 

@@ -246,9 +246,7 @@ def _detail(runtime: Runtime, view: service.MeasureView, response: Response) -> 
         ],
         created_at=row.created_at,
         updated_at=row.updated_at,
-        statements=[
-            statement_out(s, view.authors.get(s.author_person_id)) for s in view.statements
-        ],
+        statements=[statement_out(s, view.authors) for s in view.statements],
         budget_lines=[
             BudgetLineOut.model_validate(b, from_attributes=True) for b in view.budget_lines
         ],

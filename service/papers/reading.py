@@ -21,11 +21,13 @@ from service.committees import meetings
 from service.committees import service as committees
 from service.keyset import After, Sort
 from service.lifecycle import repository as lifecycle_repository
+from service.obligations.service import Obligations, obligations_of_paper
 from service.papers import repository
 from service.papers.carrying import carriable_measures
 from service.papers.service import allowed_events, is_final, page_papers, visible_paper
 from service.people.service import display_name
 from service.runtime import Runtime
+from service.statements.tasks import weighings_of_measures
 from workflow.engine import AvailableEvent
 from workflow.spec import WorkflowSpec
 
@@ -78,6 +80,10 @@ class PaperView:
     history: list[Any] = field(default_factory=list)
     history_users: dict[int | None, str] = field(default_factory=dict)
     choices: PaperChoices = field(default_factory=PaperChoices)
+    # Pflichten aus dem Beschluss, and the Abwägungen of the Verwaltungsleitung on carried
+    # measures (by measure id): what the committee must know about the statements.
+    obligations: Obligations | None = None
+    weighings: dict[int, list[Any]] = field(default_factory=dict)
 
     @property
     def shows_more_than_public(self) -> bool:
@@ -125,13 +131,16 @@ def paper_view(
     if not with_details:
         return PaperView(row, spec, **_history(connection, actor, row.id, with_history))
     carried = repository.measures_of(connection, row.id)
+    shown = [m for m in carried if m.public or access.holds(actor, "measure.read_internal")]
     return PaperView(
         paper=row,
         spec=spec,
         consultations=repository.consultations_of(connection, row.id),
         votes=votes_of(connection, actor, row.id),
-        measures=[m for m in carried if m.public or access.holds(actor, "measure.read_internal")],
+        measures=shown,
         allowed=allowed_events(runtime, connection, actor, row),
+        obligations=obligations_of_paper(runtime, connection, actor, row.id),
+        weighings=weighings_of_measures(connection, [m.id for m in shown]),
         **_history(connection, actor, row.id, with_history),
     )
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from service.access import ROLE_LABELS
 from service.bodies.service import all_profiles
 from service.deadlines import service as deadlines
 from service.runtime import Runtime
@@ -90,7 +91,7 @@ def _audience(
     if who == RESPONSIBLE:
         if item.responsible is not None:
             return recipients.resolve(connection, item.responsible, now)
-        role = (
+        role = item.role or (
             settings.paper_reminder_role
             if row.entity_type == "paper"
             else settings.escalation_roles[0]
@@ -125,6 +126,8 @@ def _send_stage(
     if item.responsible is not None:
         named = recipients.describe(connection, [item.responsible])
         responsible = named[0].name if named else responsible
+    elif item.role is not None:
+        responsible = ROLE_LABELS.get(item.role, item.role)
     elif row.entity_type == "paper":
         responsible = ESCALATION_LABELS.get(runtime.settings.schedule.paper_reminder_role, "")
     context = {
@@ -134,7 +137,7 @@ def _send_stage(
         "tage": days,
         "zustaendig": responsible,
         "stufe": ESCALATION_LABELS.get(stage.audience[0], stage.audience[0]),
-        "link": item_link(body_url(runtime), row.entity_type, row.entity_id),
+        "link": item_link(body_url(runtime), *(item.link or (row.entity_type, row.entity_id))),
     }
     return notify(
         runtime,

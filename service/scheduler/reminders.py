@@ -14,6 +14,8 @@ from service.scheduler.settings import ScheduleSettings
 from workflow.calendar import local_day_at, to_local
 
 RESPONSIBLE = "responsible"
+# The deadline of an obligation from a resolution (``service.obligations``).
+OBLIGATION_DEADLINE = "pflicht"
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,15 @@ def stages(settings: ScheduleSettings, deadline_name: str) -> list[Stage]:
         # A deferred measure comes back on its review date: to whoever must decide on it.
         lead = settings.escalation_roles[0] if settings.escalation_roles else RESPONSIBLE
         result.append(Stage("wiedervorlage", 0, (RESPONSIBLE, lead), "wiedervorlage"))
+    # The resolution's own duties escalate to the Verwaltungsleitung, not to the AG lead.
+    roles = (
+        settings.obligation_escalation_roles
+        if deadline_name == OBLIGATION_DEADLINE
+        else settings.escalation_roles
+    )
     result += [
         Stage(f"eskalation-{days}", days, (role,), "frist_eskalation")
-        for days, role in zip(
-            settings.escalation_days_after, settings.escalation_roles, strict=False
-        )
+        for days, role in zip(settings.escalation_days_after, roles, strict=False)
     ]
     return result
 

@@ -14,16 +14,19 @@ from service.auth.models import User
 from service.committees.models import Committee, Meeting, Membership
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
+from service.obligations.models import Obligation
 from service.papers.models import Paper
 from service.people.models import Person
 from service.programmes.models import Programme
 from service.scheduler.models import JobPeriod, StatusUpdateRound
-from service.statements.models import Statement
+from service.statements.models import Statement, StatementRequest
 
 measures: Table = Measure.__table__  # type: ignore[attr-defined]
 papers: Table = Paper.__table__  # type: ignore[attr-defined]
 programmes: Table = Programme.__table__  # type: ignore[attr-defined]
 statements: Table = Statement.__table__  # type: ignore[attr-defined]
+statement_requests: Table = StatementRequest.__table__  # type: ignore[attr-defined]
+obligations: Table = Obligation.__table__  # type: ignore[attr-defined]
 committees: Table = Committee.__table__  # type: ignore[attr-defined]
 memberships: Table = Membership.__table__  # type: ignore[attr-defined]
 meetings: Table = Meeting.__table__  # type: ignore[attr-defined]
@@ -61,6 +64,38 @@ def paper(connection: Connection, paper_id: int) -> Any:
         select(papers.c.id, papers.c.reference, papers.c.title, papers.c.body_id).where(
             papers.c.id == paper_id
         )
+    ).first()
+
+
+def statement_request(connection: Connection, request_id: int) -> Any:
+    """A statement request with its measure's code and title."""
+    return connection.execute(
+        select(
+            statement_requests.c.id,
+            statement_requests.c.kind,
+            statement_requests.c.body_id,
+            measures.c.id.label("measure_id"),
+            measures.c.code,
+            measures.c.title,
+        )
+        .join(measures, measures.c.id == statement_requests.c.measure_id)
+        .where(statement_requests.c.id == request_id)
+    ).first()
+
+
+def obligation(connection: Connection, obligation_id: int) -> Any:
+    """An obligation with its paper's reference."""
+    return connection.execute(
+        select(
+            obligations.c.id,
+            obligations.c.title,
+            obligations.c.responsible_role,
+            obligations.c.body_id,
+            papers.c.id.label("paper_id"),
+            papers.c.reference,
+        )
+        .join(papers, papers.c.id == obligations.c.paper_id)
+        .where(obligations.c.id == obligation_id)
     ).first()
 
 

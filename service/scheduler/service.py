@@ -36,7 +36,7 @@ def record_period(connection: Connection, job_id: str, period: datetime, now: da
 
 @dataclass(frozen=True)
 class RemindedItem:
-    """A measure or paper as a reminder names it."""
+    """A measure, paper, statement request or obligation as a reminder names it."""
 
     title: str
     subject: str
@@ -44,10 +44,41 @@ class RemindedItem:
     responsible: int | None
     # The item's body: its reminders go to that body's people, from that body's outbox.
     body_id: int
+    # Who acts on it when no person is responsible: a statement request goes to the
+    # requested role, an obligation to the role that fulfils it.
+    role: str | None = None
+    # The page the mail links to, when it is not the item's own (a request: its measure).
+    link: tuple[str, int] | None = None
 
 
 def reminded_item(connection: Connection, entity_type: str, entity_id: int) -> RemindedItem | None:
-    """The measure or paper a deadline belongs to; None if it is gone."""
+    """The item a deadline belongs to; None if it is gone."""
+    if entity_type == "statement_request":
+        r = repository.statement_request(connection, entity_id)
+        if r is None:
+            return None
+        return RemindedItem(
+            f"{r.code} {r.title}",
+            r.code,
+            f"die Maßnahme {r.code} „{r.title}“",
+            None,
+            r.body_id,
+            role=r.kind,
+            link=("measure", r.measure_id),
+        )
+    if entity_type == "obligation":
+        o = repository.obligation(connection, entity_id)
+        if o is None:
+            return None
+        return RemindedItem(
+            f"{o.title} ({o.reference})",
+            f"Pflicht aus {o.reference}",
+            f"die Pflicht aus dem Beschluss {o.reference}: {o.title}",
+            None,
+            o.body_id,
+            role=o.responsible_role,
+            link=("paper", o.paper_id),
+        )
     if entity_type == "measure":
         m = repository.measure(connection, entity_id)
         if m is None:

@@ -33,6 +33,11 @@ class ScheduleSettings(BaseSettings):
     escalation_roles: list[str] = ["ag_leitung", "verwaltungsleitung"]
     # Papers have no responsible person: their deadlines (Ladungsfrist) go to this role.
     paper_reminder_role: str = "sitzungsdienst"
+    # A statement asked of the DSB, ISB or Personalrat on entering AG review is due after
+    # this ISO 8601 duration (moved to the next working day).
+    statement_request_period: str = "P3W"
+    # Obligations from a resolution escalate, when overdue, to these roles (days as above).
+    obligation_escalation_roles: list[str] = ["verwaltungsleitung"]
 
     # Half-yearly Sachstand: ask for updates, then remind before the FVA meeting.
     half_year_cron: str = "0 7 1 1,7 *"

@@ -9,19 +9,6 @@ from sqlalchemy.engine import Connection
 from service.auth import service as users
 from service.measures import service as measures
 
-ROLE_LABELS = {
-    "ag_leitung": "AG-Leitung",
-    "ag_mitglied": "AG-Mitglied",
-    "sitzungsdienst": "Sitzungsdienst",
-    "kaemmerei": "Kämmerei",
-    "datenschutz": "Datenschutzbeauftragte/r",
-    "informationssicherheit": "Informationssicherheitsbeauftragte/r",
-    "personalrat": "Personalrat",
-    "verwaltungsleitung": "Verwaltungsleitung (OB, Dezernenten)",
-    "admin": "Administration",
-    "revision": "Revision (Rechnungsprüfung)",
-}
-
 
 def people(connection: Connection, body_id: int) -> dict[int, str]:
     return dict(measures.responsible_choices(connection, body_id))

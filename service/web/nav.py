@@ -27,6 +27,7 @@ STAFF_NAV: tuple[NavItem, ...] = (
     NavItem("Sitzungen", "/sitzungen", "meeting.read_internal"),
     NavItem("Haushalt", "/haushalt", "measure.read_internal"),
     NavItem("Fristen", "/fristen", "measure.read_internal"),
+    NavItem("Pflichten", "/pflichten", "measure.read_internal"),
     NavItem("Sachstandsbericht", "/sachstand", "report.read"),
     NavItem("Ausgegebene Berichte", "/berichte", "report.read_issued"),
     NavItem("Datenschutz", "/protokoll", "audit.read"),

@@ -81,7 +81,7 @@ def test_the_shipped_definitions_pass() -> None:
 
     assert code == 0, err
     assert err == ""
-    assert "„massnahme“ Version 2 in Ordnung" in out
+    assert "„massnahme“ Version 3 in Ordnung" in out
     assert "„vorlage“ Version 2 in Ordnung" in out
 
 
@@ -187,8 +187,8 @@ def test_a_duplicate_key_is_reported_at_the_second_occurrence(tmp_path: Path) ->
     ("old", "new", "guard"),
     [
         (
-            "guards: [fortschritt_vollstaendig]",
-            "guards: [fortschritt_komplett]",
+            "guards: [fortschritt_vollstaendig, auflagen_erfuellt]",
+            "guards: [fortschritt_komplett, auflagen_erfuellt]",
             "fortschritt_komplett",
         ),
         (
@@ -518,7 +518,11 @@ def test_a_missing_path_is_named_and_fails(tmp_path: Path) -> None:
 
 def test_every_problem_of_a_file_is_reported_not_just_the_first(tmp_path: Path) -> None:
     broken = replace_once(MASSNAHME, "roles: [verwaltungsleitung]", "roles: [ob]")
-    broken = replace_once(broken, "guards: [fortschritt_vollstaendig]", "guards: [fertig]")
+    broken = replace_once(
+        broken,
+        "guards: [fortschritt_vollstaendig, auflagen_erfuellt]",
+        "guards: [fertig, auflagen_erfuellt]",
+    )
     broken = replace_once(
         broken, "  gestoppt: {label: Gestoppt, final: true}\n", "  gestoppt: {label: Gestoppt}\n"
     )
@@ -531,7 +535,7 @@ def test_every_problem_of_a_file_is_reported_not_just_the_first(tmp_path: Path) 
     assert [line for line, _ in found] == sorted(
         [
             line_of(broken, "roles: [ob]"),
-            line_of(broken, "guards: [fertig]"),
+            line_of(broken, "guards: [fertig, auflagen_erfuellt]"),
             line_of(broken, "gestoppt: {label: Gestoppt}"),
         ]
     )

@@ -147,7 +147,12 @@ def test_the_seed_paper_replayed_over_http_leaves_its_measures_in_budget_plannin
     ok(
         api.post(
             f"/measures/{measures['M-01']}/statements",
-            json={"outcome": "mit_auflagen", "given_on": today.isoformat(), "text": "Mit AVV."},
+            json={
+                "outcome": "mit_auflagen",
+                "given_on": today.isoformat(),
+                "text": "Mit AVV.",
+                "conditions": ["Auftragsverarbeitungsvertrag schließen"],
+            },
             headers=dsb,
         ),
         201,

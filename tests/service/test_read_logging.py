@@ -36,6 +36,7 @@ from service.committees.meetings import add_agenda_item, new_meeting
 from service.main import create_app
 from service.measures.service import fire, list_measures
 from service.milestones.service import insert_milestone
+from service.obligations.service import insert_obligation
 from service.papers.service import fire as fire_paper
 from service.runtime import Runtime
 from tests import factories
@@ -48,6 +49,7 @@ API = "/api/v1"
 PERIOD = "2026-H1"  # the half-year before the demo's today (01.09.2026)
 PURPOSE = "Auskunftsersuchen Az. 2026-17"
 SECRET_PAPER = "Personalentwicklungskonzept Verwaltung 2027"
+SECRET_DUTY = "Personalrat zum Konzept anhören"
 SECRET_FILE = "Schutzbedarf nicht öffentlich"
 PUBLIC_FILE = "Pressemitteilung zur E-Akte"
 DEPUTY = "personalrat"  # named deputy of the user an admin reads
@@ -112,6 +114,23 @@ class World:
     @cached_property
     def hidden_paper(self) -> int:
         return factories.paper(self.runtime, public=False, title=SECRET_PAPER)
+
+    @cached_property
+    def hidden_duty(self) -> int:
+        """A duty from the non-public paper's resolution."""
+        paper_id = self.hidden_paper  # made in a transaction of its own, before this one
+        with self.runtime.write() as c:
+            return insert_obligation(
+                self.runtime,
+                c,
+                SYSTEM,
+                paper_id=paper_id,
+                title=SECRET_DUTY,
+                description=None,
+                responsible_role="ag_leitung",
+                due_on=date(2026, 12, 1),
+                every_months=None,
+            )
 
     @cached_property
     def plain_paper(self) -> int:
@@ -366,6 +385,39 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         _text("Stefan Brandt"),
         entity=lambda w: w.m06,
         public=lambda w: f"{API}/measures/{w.m01}/statements",
+    ),
+    "/api/v1/measures/{measure_id}/statement-requests": Logged(
+        "measure.read",
+        "ag.leitung",
+        lambda w: f"{API}/measures/{w.m06}/statement-requests",
+        _text("informationssicherheit"),
+        entity=lambda w: w.m06,
+        public=lambda w: f"{API}/measures/{w.m01}/statement-requests",
+    ),
+    "/api/v1/obligations": Logged(
+        "paper.read",
+        "sitzungsdienst",
+        lambda w: f"{API}/obligations",
+        _text(SECRET_DUTY),
+        entity=lambda w: w.hidden_paper,
+        needs=("hidden_duty",),
+    ),
+    "/api/v1/obligations/{obligation_id}": Logged(
+        "paper.read",
+        "sitzungsdienst",
+        lambda w: f"{API}/obligations/{w.hidden_duty}",
+        _text(SECRET_DUTY),
+        entity=lambda w: w.hidden_paper,
+        public=lambda w: f"{API}/obligations/1",
+    ),
+    "/api/v1/papers/{paper_id}/obligations": Logged(
+        "paper.read",
+        "sitzungsdienst",
+        lambda w: f"{API}/papers/{w.hidden_paper}/obligations",
+        _text(SECRET_DUTY),
+        entity=lambda w: w.hidden_paper,
+        public=lambda w: f"{API}/papers/{DEMO_PAPER}/obligations",
+        needs=("hidden_duty",),
     ),
     "/api/v1/measures/{measure_id}/milestones": Logged(
         "measure.read",
@@ -654,6 +706,14 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         M06_TITLE,
         entity=lambda w: w.m06,
         public=lambda w: f"/haushalt/ansaetze/{w.line(w.m01)}",
+    ),
+    "/pflichten": Logged(
+        "paper.read",
+        "sitzungsdienst",
+        lambda w: "/pflichten",
+        _text(SECRET_DUTY),
+        entity=lambda w: w.hidden_paper,
+        needs=("hidden_duty",),
     ),
     "/fristen": Logged(
         "deadline.read",

@@ -49,7 +49,10 @@ DSB = Statement("datenschutz", author_id=7, given_on=date(2025, 2, 3), outcome="
 ISB = Statement(
     "informationssicherheit", author_id=8, given_on=date(2025, 2, 4), outcome="mit_auflagen"
 )
-PR = Statement("personalrat", author_id=9, given_on=date(2025, 2, 5), outcome="ablehnend")
+# Ablehnend, but weighed: the Verwaltungsleitung decided to proceed (Abwägung).
+PR = Statement(
+    "personalrat", author_id=9, given_on=date(2025, 2, 5), outcome="ablehnend", weighed=True
+)
 
 COMPLETE_ANALYSIS: Mapping[str, Any] = {
     "kosten_einmalig": "12500.00",
@@ -88,6 +91,7 @@ SATISFY: Mapping[str, Setup] = {
     "abstimmung_abgelehnt": Setup({"abstimmungsergebnis": "abgelehnt"}),
     "fortschritt_vollstaendig": Setup({"fortschritt": 100}),
     "wiedervorlage_in_zukunft": Setup({"wiedervorlage_am": "01.09.2025"}),
+    "auflagen_erfuellt": Setup(),
 }
 
 MASSNAHME_TARGETS: Mapping[tuple[str, str], str] = {
@@ -337,6 +341,7 @@ class GuardCase:
     statements: tuple[Statement, ...] = ()
     # None: the guard holds; otherwise fragments its German message must contain.
     message: tuple[str, ...] | None = None
+    open_conditions: tuple[str, ...] = ()
 
 
 GUARD_CASES = [
@@ -384,18 +389,51 @@ GUARD_CASES = [
     ),
     GuardCase(
         "dsb_stellungnahme_bei_personenbezug",
-        "holds_even_when_the_dsb_statement_rejects",
-        fields={"personenbezogen": True},
-        statements=(Statement("datenschutz", 7, date(2025, 1, 2), "ablehnend"),),
-    ),
-    GuardCase(
-        "dsb_stellungnahme_bei_personenbezug",
         "fails_with_personal_data_and_no_statement",
         fields={"personenbezogen": True},
         message=(
             "Stellungnahme der/des Datenschutzbeauftragten fehlt",
             "die Maßnahme berührt personenbezogene Daten",
         ),
+    ),
+    # Regression (issue 14): "ablehnend satisfies the guard". The DSB advises, the
+    # administration decides: a rejecting statement blocks until the Verwaltungsleitung
+    # records its Abwägung.
+    GuardCase(
+        "dsb_stellungnahme_bei_personenbezug",
+        "ablehnend_satisfies_the_guard",
+        fields={"personenbezogen": True},
+        statements=(Statement("datenschutz", 7, date(2025, 1, 2), "ablehnend"),),
+        message=(
+            "Stellungnahme der/des Datenschutzbeauftragten vom 02.01.2025 ist ablehnend",
+            "Abwägung",
+            "Verwaltungsleitung",
+        ),
+    ),
+    GuardCase(
+        "dsb_stellungnahme_bei_personenbezug",
+        "holds_when_the_verwaltungsleitung_weighed_the_rejection",
+        fields={"personenbezogen": True},
+        statements=(Statement("datenschutz", 7, date(2025, 1, 2), "ablehnend", weighed=True),),
+    ),
+    GuardCase(
+        "dsb_stellungnahme_bei_personenbezug",
+        "a_later_statement_replaces_an_earlier_rejection",
+        fields={"personenbezogen": True},
+        statements=(
+            Statement("datenschutz", 7, date(2025, 1, 2), "ablehnend"),
+            Statement("datenschutz", 7, date(2025, 2, 2), "zustimmend"),
+        ),
+    ),
+    GuardCase(
+        "auflagen_erfuellt",
+        "holds_when_no_condition_is_open",
+    ),
+    GuardCase(
+        "auflagen_erfuellt",
+        "fails_while_a_condition_is_open",
+        open_conditions=("Löschkonzept vorlegen",),
+        message=("Auflagen", "„Löschkonzept vorlegen“"),
     ),
     GuardCase(
         "dsb_stellungnahme_bei_personenbezug",
@@ -501,7 +539,9 @@ GUARD_CASES = [
 
 @pytest.mark.parametrize("case", GUARD_CASES, ids=[f"{c.guard}-{c.name}" for c in GUARD_CASES])
 def test_each_guard_holds_or_fails_with_its_german_message(case: GuardCase) -> None:
-    view = ItemView("ag_pruefung", MappingProxyType(dict(case.fields)), case.statements)
+    view = ItemView(
+        "ag_pruefung", MappingProxyType(dict(case.fields)), case.statements, case.open_conditions
+    )
     context = GuardContext(view, MappingProxyType(dict(case.data)), NOW)
 
     message = GUARDS[case.guard].check(context)
@@ -569,7 +609,7 @@ def test_each_guard_of_a_transition_blocks_it_alone_when_it_fails(
             data[name] = value
         else:
             fields[name] = value
-    subject = Subject(source, fields, statements + failing.statements)
+    subject = Subject(source, fields, statements + failing.statements, failing.open_conditions)
     before = snapshot(subject)
 
     with pytest.raises(GuardFailed) as caught:

@@ -12,6 +12,7 @@ from service.web.pages import (
     deputies,
     measures,
     meetings,
+    obligations,
     overview,
     papers,
     programmes,
@@ -35,6 +36,7 @@ router.include_router(statements.router)
 router.include_router(attachments.router)
 router.include_router(budget.router)
 router.include_router(deadlines.router)
+router.include_router(obligations.router)
 router.include_router(reports.router)
 router.include_router(programmes.router)
 router.include_router(admin.router)

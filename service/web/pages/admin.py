@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import Path, Request
 from fastapi.responses import Response
 
+from service.access import ROLE_LABELS
 from service.api.deps import MAX_ID
 from service.auth import deputies
 from service.auth import service as users
@@ -48,7 +49,7 @@ def _overview(request: Request, status: int = 200, **context: Any) -> Response:
         title="Verwaltung",
         users=rows,
         names=names,
-        role_labels=accounts_admin.ROLE_LABELS,
+        role_labels=ROLE_LABELS,
         versions=versions,
         loaded={(s.name, s.version) for s in runtime.registry.specs()},
         error=context.get("error"),
@@ -64,7 +65,7 @@ def overview(request: Request, erledigt: str | None = None) -> Response:
 
 
 def _roles(form: dict[str, str]) -> list[str]:
-    return [role for role in accounts_admin.ROLE_LABELS if form.get(f"rolle_{role}")]
+    return [role for role in ROLE_LABELS if form.get(f"rolle_{role}")]
 
 
 @router.post("/verwaltung/benutzer")
@@ -136,7 +137,7 @@ def _user_page(request: Request, user_id: int, status: int = 200, **context: Any
         title=f"Benutzer {user.username}",
         user=user,
         person=accounts_admin.person_label(names, user),
-        role_labels=accounts_admin.ROLE_LABELS,
+        role_labels=ROLE_LABELS,
         deputyships=mine,
         candidates=candidates,
         action=f"/verwaltung/benutzer/{user_id}/vertretung",

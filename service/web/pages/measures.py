@@ -32,6 +32,8 @@ FIELD_PREFIX = "feld_"
 COMMENT = "kommentar"
 SAVED = {
     "stellungnahme": "Die Stellungnahme wurde gespeichert.",
+    "abwaegung": "Die Abwägung wurde gespeichert.",
+    "auflage": "Die Auflage ist als erfüllt vermerkt.",
     "anlage": "Die Anlage wurde gespeichert.",
     "anlage_geloescht": "Die Anlage wurde gelöscht.",
 }
@@ -143,6 +145,7 @@ def show_page(
     statement_error: str | None = None,
     statement_typed: dict[str, str] | None = None,
     attachment_error: str | None = None,
+    task_error: str | None = None,
 ) -> Response:
     """The Maßnahme page; a failed form elsewhere on it passes its message and input."""
     runtime = runtime_of(request)
@@ -195,6 +198,10 @@ def show_page(
         else [],
         statement_error=statement_error,
         statement_typed=statement_typed or {"datum": f"{to_local(runtime.now()).date()}"},
+        tasks=page.statement_tasks,
+        may_weigh=holds(actor, "statement.weigh"),
+        task_error=task_error,
+        may_fulfil=holds(actor, "condition.fulfil"),
         attachments=files,
         attachment_base=f"/massnahmen/{measure_id}/anlagen",
         may_attach=may_attach(actor, "measure", page.measure),

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from service.access import holds, may_attach
 from service.api.deps import MAX_ID
 from service.attachments import service as attachments
+from service.measures.service import STATEMENT_LABELS
 from service.papers import carrying, consultations, reading, service
 from service.web import council
 from service.web.forms import PostedForm, inputs_for, posted_date, posted_id, shown
@@ -38,6 +39,7 @@ DONE = {
     "beratung": "Der Schritt wurde in die Beratungsfolge aufgenommen.",
     "anlage": "Die Anlage wurde gespeichert.",
     "anlage_geloescht": "Die Anlage wurde gelöscht.",
+    "pflicht": "Die Erfüllung der Pflicht ist vermerkt.",
 }
 # The service names the inputs as the API does; the forms name them in German.
 PLANNING_FIELDS = {"committee_id": "gremium", "role": "rolle", "meeting_id": "sitzung"}
@@ -173,6 +175,8 @@ def show_paper(
         may_attach=may_attach(actor, "paper", paper),
         may_delete_attachment=holds(actor, "attachment.delete"),
         attachment_error=attachment_error,
+        may_fulfil=holds(actor, "obligation.fulfil"),
+        statement_labels=STATEMENT_LABELS,
     )
 
 

@@ -16,6 +16,7 @@ from service.web.rendering import page_router, redirect, runtime_of, signed_in
 
 router = page_router()
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/massnahmen/{measure_id}/stellungnahmen")
@@ -36,6 +37,7 @@ def give_statement(request: Request, measure_id: MeasureId, form: PostedForm) ->
                     outcome=form.get("ergebnis", ""),
                     given_on=given_on,
                     text=posted_text(form.get("text"), lines=True) or None,
+                    conditions=posted_text(form.get("auflagen"), lines=True).splitlines(),
                 )
         except Exception as exc:
             explained = explain(exc)
@@ -48,4 +50,59 @@ def give_statement(request: Request, measure_id: MeasureId, form: PostedForm) ->
             )
     return show_page(
         request, measure_id, status, statement_error=problem, statement_typed=dict(form)
+    )
+
+
+@router.post("/massnahmen/{measure_id}/stellungnahmen/{statement_id}/abwaegung")
+def weigh_statement(
+    request: Request, measure_id: MeasureId, statement_id: ItemId, form: PostedForm
+) -> Response:
+    runtime = runtime_of(request)
+    actor = signed_in(request)
+    try:
+        with runtime.write() as connection:
+            statements.weigh_statement(
+                runtime,
+                connection,
+                actor,
+                measure_id,
+                statement_id,
+                reason=posted_text(form.get("begruendung"), lines=True),
+            )
+    except Exception as exc:
+        return _refused(request, measure_id, exc, form)
+    return redirect(f"/massnahmen/{measure_id}?gespeichert=abwaegung#stellungnahmen-titel")
+
+
+@router.post("/massnahmen/{measure_id}/auflagen/{condition_id}/erfuellt")
+def fulfil_condition(
+    request: Request, measure_id: MeasureId, condition_id: ItemId, form: PostedForm
+) -> Response:
+    runtime = runtime_of(request)
+    actor = signed_in(request)
+    try:
+        with runtime.write() as connection:
+            statements.fulfil_condition(
+                runtime,
+                connection,
+                actor,
+                measure_id,
+                condition_id,
+                note=posted_text(form.get("vermerk"), lines=True) or None,
+            )
+    except Exception as exc:
+        return _refused(request, measure_id, exc, form)
+    return redirect(f"/massnahmen/{measure_id}?gespeichert=auflage#stellungnahmen-titel")
+
+
+def _refused(request: Request, measure_id: int, exc: Exception, form: dict[str, str]) -> Response:
+    explained = explain(exc)
+    if explained is None:
+        raise exc
+    return show_page(
+        request,
+        measure_id,
+        explained.status,
+        task_error=" ".join([explained.headline, *explained.reasons]),
+        statement_typed=dict(form),
     )

@@ -138,6 +138,7 @@ def _dsb_gives_the_statement(dsb: Page, measure_url: str) -> None:
     form = dsb.locator("form[action$='/stellungnahmen']")
     form.get_by_label("Ergebnis").select_option("mit_auflagen")
     form.get_by_label("Text").fill("Zustimmung unter Auflagen: Löschkonzept vorlegen.")
+    form.get_by_label("Auflagen (bei „mit Auflagen“: eine je Zeile)").fill("Löschkonzept vorlegen")
     assert_accessible(dsb)
     _submit_by_keyboard(dsb, "form[action$='/stellungnahmen'] button[type=submit]")
     expect(dsb.get_by_role("status")).to_have_text("Die Stellungnahme wurde gespeichert.")

@@ -17,6 +17,7 @@ import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from sqlalchemy import func, select, update
 
 from service.actor import SYSTEM
 from service.audit.models import AuditEvent
+from service.auth.service import actor_for
 from service.budget import routes as budget_routes
 from service.budget.models import BudgetLine
 from service.measures import routes as measure_routes
@@ -37,6 +39,8 @@ from service.milestones.service import insert_milestone
 from service.programmes import routes as programme_routes
 from service.runtime import Runtime
 from service.statements import routes as statement_routes
+from service.statements.models import Condition
+from service.statements.service import insert_statement
 from tests.service.api_calls import login
 
 API = "/api/v1"
@@ -67,6 +71,7 @@ ITEMS = {  # name -> (demo code, own for ag.mitglied, public)
 measures = Measure.__table__  # type: ignore[attr-defined]
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
 milestones = Milestone.__table__  # type: ignore[attr-defined]
+conditions = Condition.__table__  # type: ignore[attr-defined]
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
@@ -78,6 +83,8 @@ class World:
     measure: dict[str, int] = field(default_factory=dict)
     milestone: dict[str, int] = field(default_factory=dict)
     budget_line: dict[str, int] = field(default_factory=dict)
+    # An "ablehnend" DSB statement on each measure (for the Abwägung).
+    rejection: dict[str, int] = field(default_factory=dict)
     counter: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     def version(self, item: str) -> int:
@@ -146,11 +153,30 @@ LEAD = frozenset({"ag_leitung"})
 MEMBER = frozenset({"ag_mitglied"})
 STATEMENTS = frozenset({"datenschutz", "informationssicherheit", "personalrat"})
 
+
+def _fulfil(w: World, item: str) -> Request:
+    """The first open Auflage of the item's measure (each success uses one up)."""
+    condition = -5
+    if w.runtime is not None:
+        with w.runtime.read() as c:
+            condition = c.execute(
+                select(func.min(conditions.c.id)).where(
+                    conditions.c.measure_id == w.measure[item], conditions.c.fulfilled_at.is_(None)
+                )
+            ).scalar_one()
+    return Request(
+        "POST", f"{API}/measures/{w.measure[item]}/conditions/{condition}/fulfilment", json={}
+    )
+
+
 ENDPOINTS = [
     # reading one measure and its parts
     Endpoint("measure.get", _r("GET", API + "/measures/{m}"), reads=True),
     Endpoint("measure.history", _r("GET", API + "/measures/{m}/history"), reads=True),
     Endpoint("statements.list", _r("GET", API + "/measures/{m}/statements"), reads=True),
+    Endpoint(
+        "statements.requests", _r("GET", API + "/measures/{m}/statement-requests"), reads=True
+    ),
     Endpoint("milestones.list", _r("GET", API + "/measures/{m}/milestones"), reads=True),
     Endpoint("budget.list", _r("GET", API + "/measures/{m}/budget-lines"), reads=True),
     # lists, not about one item
@@ -186,6 +212,17 @@ ENDPOINTS = [
         ok=201,
         roles=STATEMENTS,
     ),
+    Endpoint(
+        "statement.weigh",
+        lambda w, item: Request(
+            "POST",
+            f"{API}/measures/{w.measure[item]}/statements/{w.rejection[item]}/weighing",
+            json={"reason": "Der Nutzen überwiegt."},
+        ),
+        ok=201,
+        roles=frozenset({"verwaltungsleitung"}),
+    ),
+    Endpoint("condition.fulfil", _fulfil, roles=LEAD | STATEMENTS),
     Endpoint(
         "milestone.create",
         _r("POST", API + "/measures/{m}/milestones", json={"title": "Abnahme"}),
@@ -283,6 +320,27 @@ def _world(runtime: Runtime) -> World:
             world.budget_line[item] = c.execute(
                 select(budget_lines.c.id).where(budget_lines.c.measure_id == measure_id)
             ).scalar_one()
+            dsb = actor_for(c, "datenschutz", body=runtime.chain_key)
+            world.rejection[item] = insert_statement(
+                runtime,
+                c,
+                dsb,
+                measure_id=measure_id,
+                kind="datenschutz",
+                outcome="ablehnend",
+                given_on=date(2026, 8, 31),
+            )
+            # One Auflage for each role that might succeed in marking one fulfilled.
+            insert_statement(
+                runtime,
+                c,
+                dsb,
+                measure_id=measure_id,
+                kind="datenschutz",
+                outcome="mit_auflagen",
+                given_on=date(2026, 8, 31),
+                conditions=[f"Auflage {n}" for n in range(len(ROLES))],
+            )
     return world
 
 
@@ -329,6 +387,7 @@ def _templates() -> list[Request]:
     fake.measure = {item: -1 for item in ITEMS}
     fake.milestone = {item: -2 for item in ITEMS}
     fake.budget_line = {item: -3 for item in ITEMS}
+    fake.rejection = {item: -4 for item in ITEMS}
     fake.version = lambda item: 1  # type: ignore[method-assign]
     out = []
     for endpoint in ENDPOINTS:
@@ -340,6 +399,8 @@ def _templates() -> list[Request]:
             request.path.replace("/-1", "/" + names["m"])
             .replace("/-2", "/{milestone_id}")
             .replace("/-3", "/{line_id}")
+            .replace("/-4", "/{statement_id}")
+            .replace("/-5", "/{condition_id}")
             .replace("/programmes/1", "/programmes/{programme_id}")
         )
         out.append(Request(request.method, path))

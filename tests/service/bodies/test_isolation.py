@@ -36,6 +36,7 @@ from service.demo import data
 from service.demo.service import DEMO_PASSWORD
 from service.main import create_app
 from service.milestones.service import insert_milestone
+from service.obligations.service import insert_obligation
 from service.outbox.service import Mail, enqueue
 from service.runtime import Runtime
 from tests import factories
@@ -151,6 +152,17 @@ def neighbour(demo: Runtime) -> Neighbour:
             measure_ids=[public, secret],
             consultations=[(committee, "entscheidung")],
         )
+        duty = insert_obligation(
+            other,
+            c,
+            SYSTEM,
+            paper_id=paper,
+            title="Nachbar-Pflicht aus dem Beschluss",
+            description=None,
+            responsible_role="sitzungsdienst",
+            due_on=date(2026, 10, 1),
+            every_months=6,
+        )
         leading = Actor(lead_id, lead_person, frozenset({"ag_leitung"}), "nb", body_id=None)
         other.lifecycle.fire(c, "measure", secret, "einreichen", actor=leading, now=other.now())
         enqueue(
@@ -185,6 +197,7 @@ def neighbour(demo: Runtime) -> Neighbour:
             "attachment": attachment.id,
             "milestone": milestone,
             "line": line,
+            "obligation": duty,
         },
     )
 
@@ -211,6 +224,7 @@ def _id_for(path: str, param: str, ids: dict[str, int]) -> str:
         "programme_id": ids["programme"],
         "attachment_id": ids["attachment"],
         "line_id": ids["line"],
+        "obligation_id": ids["obligation"],
         "item_id": ids["paper"] if on_papers else ids["measure"],
         "owner_id": ids["paper"] if on_papers else ids["measure"],
         "zeitraum": "2026-H2",

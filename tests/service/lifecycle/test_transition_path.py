@@ -630,7 +630,7 @@ def test_a_stored_version_never_changes(runtime: Runtime, tmp_path: Path) -> Non
     before = read_snapshot(runtime)
     with pytest.raises(DefinitionError) as raised, runtime.write() as c:
         store_files(c, runtime.chain_key, [changed], SYSTEM, runtime.now())
-    assert "Version 2 ist bereits mit anderem Inhalt" in raised.value.detail
+    assert "Version 3 ist bereits mit anderem Inhalt" in raised.value.detail
     assert raised.value.problems[0].file == str(changed)
     assert read_snapshot(runtime) == before
 
@@ -640,7 +640,7 @@ def test_a_stored_version_never_changes(runtime: Runtime, tmp_path: Path) -> Non
             c, runtime.chain_key, [PROJECT_ROOT / "definitions"], SYSTEM, runtime.now()
         )
     assert {(name, version, new) for name, version, new in again} == {
-        ("massnahme", 2, False),
+        ("massnahme", 3, False),
         ("vorlage", 2, False),
     }
 
@@ -651,12 +651,12 @@ def test_each_item_keeps_the_definition_version_it_started_with(
     old = make.measure(runtime)
     v2 = tmp_path / "massnahme.yaml"
     v2.write_text(
-        massnahme_text(**{"version: 2": "version: 3", "after: P6W}": "after: P4W}"}),
+        massnahme_text(**{"version: 3": "version: 4", "after: P6W}": "after: P4W}"}),
         encoding="utf-8",
     )
     with runtime.write() as c:
         assert store_files(c, runtime.chain_key, [v2], SYSTEM, runtime.now()) == [
-            ("massnahme", 3, True)
+            ("massnahme", 4, True)
         ]
     runtime.reload_registry()
     new = make.measure(runtime)
@@ -664,11 +664,11 @@ def test_each_item_keeps_the_definition_version_it_started_with(
     step(runtime, team.mitglied, new, "einreichen")
 
     with runtime.read() as c:
-        assert get_measure(c, old).definition_version == 2
-        assert get_measure(c, new).definition_version == 3
+        assert get_measure(c, old).definition_version == 3
+        assert get_measure(c, new).definition_version == 4
     (old_frist,) = deadlines_of(runtime, "measure", old)
     (new_frist,) = deadlines_of(runtime, "measure", new)
     assert old_frist.due_at == START + timedelta(weeks=6)
     assert new_frist.due_at == START + timedelta(weeks=4)
     load_events = audit_rows(runtime, action="definition.load")
-    assert [json.loads(e.payload)["context"]["version"] for e in load_events] == [2, 2, 3]
+    assert [json.loads(e.payload)["context"]["version"] for e in load_events] == [3, 2, 4]

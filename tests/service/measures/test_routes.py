@@ -551,7 +551,12 @@ def test_filters_overdue_and_needs_statement_find_the_right_demo_measures(
     dsb = login(client, "datenschutz")
     given = client.post(
         f"{API}/measures/{m09}/statements",
-        json={"outcome": "mit_auflagen", "given_on": "2026-08-31", "text": EVIL},
+        json={
+            "outcome": "mit_auflagen",
+            "given_on": "2026-08-31",
+            "text": EVIL,
+            "conditions": ["Löschkonzept vorlegen"],
+        },
         headers=dsb,
     )
     assert given.status_code == 201, given.text

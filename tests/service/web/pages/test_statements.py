@@ -41,6 +41,21 @@ def test_a_dsb_statement_and_attachments_on_the_measure_page(demo: Runtime) -> N
         f"{url}/stellungnahmen",
         {"ergebnis": "mit_auflagen", "datum": "01.09.2026", "text": "Löschkonzept"},
     )
+    # Regression (issue 14): "mit Auflagen records nothing". Without a condition there is
+    # nothing to fulfil later, so the form asks for them.
+    assert given.status_code == 422
+    assert "jede Auflage einzeln" in given.text
+    given = post_form(
+        dsb,
+        url,
+        f"{url}/stellungnahmen",
+        {
+            "ergebnis": "mit_auflagen",
+            "datum": "01.09.2026",
+            "text": "Löschkonzept",
+            "auflagen": "Löschkonzept vorlegen\nVerarbeitungsverzeichnis ergänzen\n",
+        },
+    )
     assert given.status_code == 303
     lead = signed_in(demo, "ag.leitung")
     assert "Stellungnahme der/des Datenschutzbeauftragten fehlt" not in lead.get(url).text
