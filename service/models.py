@@ -3,6 +3,7 @@
 from service.attachments.models import Attachment
 from service.audit.models import AuditCheckpoint, AuditDetail, AuditEvent, AuditEventPerson
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
+from service.baseline.models import Baseline
 from service.bodies.models import Body
 from service.budget.models import BudgetLine
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
@@ -28,6 +29,7 @@ __all__ = [
     "AuditDetail",
     "AuditEvent",
     "AuditEventPerson",
+    "Baseline",
     "Body",
     "BudgetLine",
     "Committee",

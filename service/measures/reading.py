@@ -20,6 +20,8 @@ from service import access
 from service.actor import Actor
 from service.audit.service import log_read
 from service.auth.service import usernames
+from service.baseline import service as baseline
+from service.baseline.service import BaselineView
 from service.budget import repository as budget_repository
 from service.errors import NotFound
 from service.keyset import After
@@ -120,6 +122,8 @@ class MeasureView:
     history: list[Any]
     history_users: dict[int | None, str]
     papers: list[Any] = field(default_factory=list)
+    # What the council decided and the Abweichungen from it (None: not decided yet).
+    baseline: BaselineView | None = None
 
     @property
     def open_deadlines(self) -> list[Any]:
@@ -177,6 +181,7 @@ def _view(
             for p in repository.papers_of(connection, measure_id)
             if access.may_see_paper(actor, p)
         ],
+        baseline=baseline.deviation(connection, measure_id),
     )
 
 

@@ -163,8 +163,8 @@ def _office_prepares_the_paper(office: Page, measure_url: str) -> str:
     expect(office.get_by_role("region", name="Getragene Maßnahmen")).to_contain_text("M-10")
 
     for committee, day in (
-        ("Finanz- und Verwaltungsausschuss", "2026-09-16"),
-        ("Stadtrat", "2026-09-23"),
+        ("Finanz- und Verwaltungsausschuss", "2026-08-26"),
+        ("Stadtrat", "2026-08-31"),
     ):
         office.goto("/sitzungen")
         office.locator("#neue-sitzung summary").click()
@@ -175,8 +175,8 @@ def _office_prepares_the_paper(office: Page, measure_url: str) -> str:
     assert_accessible(office)
 
     for committee, role, meeting in (
-        ("Finanz- und Verwaltungsausschuss", "vorberatung", "FVA, 16.09.2026"),
-        ("Stadtrat", "entscheidung", "SR, 23.09.2026"),
+        ("Finanz- und Verwaltungsausschuss", "vorberatung", "FVA, 26.08.2026"),
+        ("Stadtrat", "entscheidung", "SR, 31.08.2026"),
     ):
         office.goto(paper_url)
         office.locator("#beratung-planen summary").click()
@@ -192,7 +192,7 @@ def _ag_lead_submits_the_paper(lead: Page, paper_url: str, measure_url: str) -> 
     lead.goto(paper_url)
     step = lead.locator("#schritt-in_vorberatung_geben")
     step.locator("summary").click()
-    step.get_by_label("Sitzungstermin").fill("2026-09-16")
+    step.get_by_label("Sitzungstermin").fill("2026-08-26")
     assert_accessible(lead)
     _submit_by_keyboard(lead, "#schritt-in_vorberatung_geben button[type=submit]")
     expect(lead.locator(".state-tag")).to_have_text(
