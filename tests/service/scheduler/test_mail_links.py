@@ -47,7 +47,7 @@ def _ids(demo: Runtime) -> dict[str, int]:
             committee_id=committee_id(demo, "fva"),
             starts_at=datetime(2026, 9, 16, 15, tzinfo=UTC),
         )
-        programme = measures.programme_choices(c, demo.body_id)[0].id
+        programme = measures.programme_choices(c, demo.body_id)[0][0]
     return {
         "measure": codes["M-01"],
         "deferred": codes["M-07"],
@@ -167,7 +167,9 @@ def test_every_link_in_every_mail_answers_its_recipient(demo: Runtime) -> None:
 
     base = body_url(demo)
     for kind, (username, context) in sorted(contexts.items()):
-        text, html = render(kind, {"anrede": "Guten Tag,", "vertretung": None, **context})
+        text, html = render(
+            kind, {"betreff": kind, "anrede": "Guten Tag,", "vertretung": None, **context}
+        )
         links = set(URL.findall(text)) | set(URL.findall(html.replace("&amp;", "&")))
         assert links, f"{kind}: no link"
         reader = signed_in(demo, username)
