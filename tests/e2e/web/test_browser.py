@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from service.demo.service import DEMO_PASSWORD
+from tests.conftest import DEMO_NOW, FakeClock
 from tests.e2e.web.conftest import assert_accessible, screenshot, tab_to
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +36,7 @@ def _sign_in_by_keyboard(page: Page, username: str) -> None:
 
 
 def test_the_issues_story_from_a_new_measure_to_the_public_paper(
-    page: Page, browser_for: Callable[[], Page]
+    page: Page, browser_for: Callable[[], Page], server_clock: FakeClock
 ) -> None:
     """The AG lead is stopped by the missing DSB statement, the DSB gives it, a paper carries
     the measure through FVA (9/0/0) and Stadtrat (einstimmig), the Kämmerei plans the
@@ -46,10 +48,16 @@ def test_the_issues_story_from_a_new_measure_to_the_public_paper(
     _sign_in(office, "sitzungsdienst")
     paper_url = _office_prepares_the_paper(office, measure_url)
     _ag_lead_submits_the_paper(page, paper_url, measure_url)
-    _office_records_the_votes(office, paper_url)
-    _kaemmerei_plans_the_budget(browser_for(), measure_url)
-    _dsb_searches_the_trail_and_exports_csv(browser_for(), measure_url)
-    _public_sees_the_paper_but_not_the_measure(browser_for(), paper_url)
+    # Votes are recorded after their sessions (a vote dated in the future is refused).
+    server_clock.now = datetime(2026, 9, 23, 18, tzinfo=UTC)
+    try:
+        _sign_in(office, "sitzungsdienst")  # three weeks on, the session has expired
+        _office_records_the_votes(office, paper_url)
+        _kaemmerei_plans_the_budget(browser_for(), measure_url)
+        _dsb_searches_the_trail_and_exports_csv(browser_for(), measure_url)
+        _public_sees_the_paper_but_not_the_measure(browser_for(), paper_url)
+    finally:
+        server_clock.now = DEMO_NOW
 
 
 def _sign_in(page: Page, username: str) -> None:
@@ -163,8 +171,8 @@ def _office_prepares_the_paper(office: Page, measure_url: str) -> str:
     expect(office.get_by_role("region", name="Getragene Maßnahmen")).to_contain_text("M-10")
 
     for committee, day in (
-        ("Finanz- und Verwaltungsausschuss", "2026-08-26"),
-        ("Stadtrat", "2026-08-31"),
+        ("Finanz- und Verwaltungsausschuss", "2026-09-16"),
+        ("Stadtrat", "2026-09-23"),
     ):
         office.goto("/sitzungen")
         office.locator("#neue-sitzung summary").click()
@@ -175,8 +183,8 @@ def _office_prepares_the_paper(office: Page, measure_url: str) -> str:
     assert_accessible(office)
 
     for committee, role, meeting in (
-        ("Finanz- und Verwaltungsausschuss", "vorberatung", "FVA, 26.08.2026"),
-        ("Stadtrat", "entscheidung", "SR, 31.08.2026"),
+        ("Finanz- und Verwaltungsausschuss", "vorberatung", "FVA, 16.09.2026"),
+        ("Stadtrat", "entscheidung", "SR, 23.09.2026"),
     ):
         office.goto(paper_url)
         office.locator("#beratung-planen summary").click()
@@ -192,7 +200,7 @@ def _ag_lead_submits_the_paper(lead: Page, paper_url: str, measure_url: str) -> 
     lead.goto(paper_url)
     step = lead.locator("#schritt-in_vorberatung_geben")
     step.locator("summary").click()
-    step.get_by_label("Sitzungstermin").fill("2026-08-26")
+    step.get_by_label("Sitzungstermin").fill("2026-09-16")
     assert_accessible(lead)
     _submit_by_keyboard(lead, "#schritt-in_vorberatung_geben button[type=submit]")
     expect(lead.locator(".state-tag")).to_have_text(
