@@ -27,14 +27,6 @@ def current(connection: Connection, measure_id: int) -> Any:
     ).first()
 
 
-def all_of(connection: Connection, measure_id: int) -> list[Any]:
-    return list(
-        connection.execute(
-            select(baselines).where(baselines.c.measure_id == measure_id).order_by(baselines.c.id)
-        )
-    )
-
-
 def referenced_measures(connection: Connection, paper_id: int) -> list[int]:
     return list(
         connection.execute(
