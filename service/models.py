@@ -3,6 +3,7 @@
 from service.attachments.models import Attachment
 from service.audit.models import AuditCheckpoint, AuditDetail, AuditEvent, AuditEventPerson
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
+from service.baseline.models import Baseline
 from service.bodies.models import Body
 from service.budget.models import BudgetLine
 from service.calendar.models import CalendarFeed
@@ -32,6 +33,7 @@ __all__ = [
     "AuditDetail",
     "AuditEvent",
     "AuditEventPerson",
+    "Baseline",
     "Body",
     "BudgetLine",
     "CalendarFeed",

@@ -103,6 +103,7 @@ def update_audited(
     subject_person_id: int | None = None,
     action: str | None = None,
     audited: Mapping[str, tuple[Any, Any]] | None = None,
+    comment: str | None = None,
 ) -> bool:
     """Updates one row and records what changed, before and after, in one transaction.
 
@@ -111,7 +112,7 @@ def update_audited(
     matched no row, so that the database, not a read in Python, decides who won a race
     (False, too, when the row does not exist). ``action`` names the event (default
     ``<entity_type>.update``); ``audited`` replaces the recorded changes when a written value
-    must not enter the trail (a password hash).
+    must not enter the trail (a password hash); ``comment`` says why (a stated reason).
     """
     lock_chain(connection, chain_key)
     if before is None:
@@ -149,6 +150,7 @@ def update_audited(
         changes=changes,
         persons=persons,
         subject_person_id=subject_person_id,
+        comment=comment,
     )
     return True
 

@@ -131,6 +131,7 @@ def history_out(entries: Iterable[Any], users: Mapping[int | None, str]) -> list
     return [
         HistoryItem(
             at=e.at,
+            recorded_at=e.recorded_at,
             event=e.event,
             label=e.label,
             from_state=e.from_state,

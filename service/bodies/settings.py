@@ -47,6 +47,15 @@ class BodySettings(BaseModel):
     lag_points: int | None = Field(default=None, ge=0, le=100)
     near_days: int | None = Field(default=None, ge=0)
     near_min_progress: int | None = Field(default=None, ge=0, le=100)
+    # The budget calendar (service.deadlines.budget_calendar): the day, "TT.MM", by which
+    # measures are registered for the following year's Haushalt, and the years of the
+    # Finanzplanung after the budget year.
+    budget_registration_day: str | None = Field(default=None, pattern=r"^\d{2}\.\d{2}$")
+    financial_plan_years: int | None = Field(default=None, ge=0, le=10)
+    # When a change of a decided measure needs an Änderungsbeschluss (service.baseline).
+    baseline_cost_percent: int | None = Field(default=None, ge=0, le=1000)
+    baseline_cost_absolute: int | None = Field(default=None, ge=0)
+    baseline_target_months: int | None = Field(default=None, ge=0, le=120)
 
     @field_validator("site_name", "mail_sender")
     @classmethod

@@ -41,6 +41,17 @@ def get_line(connection: Connection, line_id: int, body_id: int | None = None) -
     return row
 
 
+def line_of_year(connection: Connection, measure_id: int, year: int) -> Any:
+    """The measure's line of a Haushaltsjahr (the one its budget step planned)."""
+    line = next(
+        (r for r in repository.lines_of_measure(connection, measure_id) if r.fiscal_year == year),
+        None,
+    )
+    if line is None:
+        raise NotFound("Haushaltsansatz", f"{year}")
+    return line
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy.engine import Connection
 
@@ -126,6 +125,6 @@ def _committee(
             committee_id=committee_id,
             role="vorsitz" if key in ("amt21", "ob") else "mitglied",
             voting_right=voting,
-            valid_from=date(2022, 9, 1),
+            valid_from=data.JOINED.get(key, data.AG_FOUNDED),
         )
     return committee_id

@@ -7,6 +7,7 @@ are invented, the measures are typical of such a paper.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -102,6 +103,9 @@ STAFF = [
 ]
 
 AG_MEMBERS = ["amt21", "edv", "org1", "org2", "edv2", "presse", "digi", "dez1"]
+# The AG was founded on 01.09.2022; the Vorlage names who joined later ("seit August 2023").
+AG_FOUNDED = date(2022, 9, 1)
+JOINED = {"dez1": date(2023, 8, 1)}
 JOINT_EXTRA = ["ob", "dsb", "isb", "pr"]
 
 _COUNCIL_NAMES = [
@@ -304,6 +308,12 @@ DRAFT = DemoMeasure(
     {"nutzen": "Entlastung der Telefonzentrale.", "personenbezogen": True},
 )
 
+RESOLUTION = (
+    "Der Stadtrat beschließt das in der Anlage aufgeführte Arbeitspapier zur "
+    "Digitalisierung in der Stadtverwaltung. Halbjährlich informiert die Verwaltung über "
+    "den Umsetzungsstand. Notwendige Haushaltsmittel sind in der Haushaltsplanung zu "
+    "berücksichtigen."
+)
 PAPER = {
     "reference": "VII/0680/24",
     "title": "Arbeitspapier zur weiteren Digitalisierung der Verwaltung",
@@ -311,12 +321,10 @@ PAPER = {
     "file_number": "D I/mi-au",
     "public": True,
     "competence": "§ 45 Abs. 1 KVG LSA",
-    "resolution_proposal": (
-        "Der Stadtrat beschließt das in der Anlage aufgeführte Arbeitspapier zur "
-        "Digitalisierung in der Stadtverwaltung. Halbjährlich informiert die Verwaltung über "
-        "den Umsetzungsstand. Notwendige Haushaltsmittel sind in der Haushaltsplanung zu "
-        "berücksichtigen."
-    ),
+    "competence_law": "KVG LSA",
+    "competence_paragraph": "45",
+    "competence_section": "1",
+    "resolution_proposal": RESOLUTION,
     "reasoning": (
         "Die Digitalisierung von Verwaltungsleistungen wird seit Jahren stark thematisiert. "
         "Damit verbundene Erwartungen müssen realistisch eingeordnet werden in das, was die "

@@ -145,6 +145,7 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
             unanimous=True,
             resolution_number="SR/0456/24",
             comment="Einstimmig bestätigt.",
+            decision_text=data.RESOLUTION,
         ),
     )
     duties = {}
@@ -192,17 +193,16 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
                 "zieldatum": f"{m.budget_year + 1}-12-31",
             },
         )
-        budget.insert_line(
+        # The step planned the Haushaltsansatz; the Kämmerei approves and books on it.
+        budget.update_line(
             rt,
             c,
             treasury,
-            measure_id=ids[m.code],
-            fiscal_year=m.budget_year,
-            product_account="11.1.04 / 783100",
-            one_off_planned=once,
-            recurring_planned=yearly,
-            approved=once + yearly,
-            spent=(once + yearly) * Decimal(m.progress or 0) / 100,
+            budget.line_of_year(c, ids[m.code], m.budget_year).id,
+            {
+                "approved": once + yearly,
+                "spent": (once + yearly) * Decimal(m.progress or 0) / 100,
+            },
         )
         for title, due, done in m.milestones:
             milestones.insert_milestone(

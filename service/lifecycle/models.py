@@ -19,7 +19,10 @@ class HistoryEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entity_type: str = Field(max_length=30)
     entity_id: int
+    # When the step took effect: a decision on its session's day, anything else when typed.
     at: datetime = utc_field()
+    # When it was typed in; differs from ``at`` for a vote recorded after its session.
+    recorded_at: datetime | None = utc_field(nullable=True)
     event: str = Field(max_length=50)
     label: str = Field(max_length=300)
     from_state: str = Field(max_length=50)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
-from service.papers.models import Paper, PaperMeasure
+from service.papers.models import AMENDMENT_KIND, Paper, PaperMeasure
 from service.statements.models import Condition, Statement, Weighing
 
 measures: Table = Measure.__table__  # type: ignore[attr-defined]
@@ -86,9 +86,11 @@ _CLOSE_ALL = (
 _CLOSE_NAMED = _CLOSE_ALL.where(deadlines.c.name == bindparam("b_name"))
 _INSERT_DEADLINE = insert(deadlines)
 _INSERT_HISTORY = insert(history)
+# An Änderungsvorlage references its measures but carries none: its decision moves no state.
 _CARRIED = (
     select(paper_measures.c.measure_id)
-    .where(paper_measures.c.paper_id == bindparam("paper_id"))
+    .join(papers, papers.c.id == paper_measures.c.paper_id)
+    .where(paper_measures.c.paper_id == bindparam("paper_id"), papers.c.kind != AMENDMENT_KIND)
     .order_by(paper_measures.c.measure_id)
 )
 

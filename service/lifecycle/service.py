@@ -10,7 +10,7 @@ measures it carries at once, or to none.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from service.actor import Actor
 from service.audit import repository as audit
 from service.audit.chain import EventDraft
 from service.bodies.service import current_body_id, profile
+from service.deadlines import budget_calendar
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
 from service.statements import requests as statement_requests
@@ -98,9 +99,19 @@ class Lifecycle:
         comment: str | None = None,
         request_id: str | None = None,
         by_vote: bool = False,
+        at: datetime | None = None,
+        note: Mapping[str, Any] | None = None,
     ) -> Transitioned:
         """``by_vote``: the event comes from a recorded vote (``papers.votes``) or the
-        cascade it starts; an event decided by vote is refused without it."""
+        cascade it starts; an event decided by vote is refused without it.
+
+        ``at``: when the step took effect, if not ``now`` (a decision takes effect on its
+        session's day, however late it is typed in). The history entry is dated on it and
+        keeps ``now`` as ``recorded_at``; the deadlines the step starts count from it; the
+        audit event is sealed ``now`` and names ``at``. ``note``: what the history entry
+        shows beside the item's fields (the Beschlusstext of the decision).
+        """
+        effective = now if at is None else at
         # The chain lock comes before any row lock: a paper's decision holds it while it
         # updates every carried measure, so a step that locked a measure's row first and
         # then waited for the chain would deadlock with it (PostgreSQL; SQLite: no-op).
@@ -138,11 +149,18 @@ class Lifecycle:
             event,
             actor.roles,
             data,
-            now,
+            effective,
             comment,
             by_vote=by_vote,
             land=self.land(connection),
         )
+        if result.deadline is not None and result.deadline.name == budget_calendar.DEADLINE:
+            due = budget_calendar.registration_due(
+                effective,
+                profile(connection, self.chain_key).settings,
+                self.land(connection),
+            )
+            result = replace(result, deadline=replace(result.deadline, due_at=due))
         before_fields = row.fields or {}
         if not repository.update_item(
             connection,
@@ -156,7 +174,7 @@ class Lifecycle:
             raise StaleVersion(entity_type, entity_id, row.version)
         assert transition is not None
         role = min(actor.roles & transition.roles)
-        self._deadlines(connection, row.body_id, entity_type, entity_id, result, now)
+        self._deadlines(connection, row.body_id, entity_type, entity_id, result, effective)
         requested: dict[str, list[str]] = {}
         if entity_type == "measure" and result.source != result.target:
             requested = statement_requests.sync(
@@ -174,7 +192,8 @@ class Lifecycle:
             connection,
             entity_type=entity_type,
             entity_id=entity_id,
-            at=now,
+            at=effective,
+            recorded_at=now,
             event=event,
             label=result.label,
             from_state=result.source,
@@ -182,7 +201,7 @@ class Lifecycle:
             actor_user_id=actor.user_id,
             actor_role=role,
             comment=result.comment,
-            data=dict(result.changes),
+            data={**result.changes, **(note or {})},
         )
         changes: dict[str, tuple[Any, Any]] = {
             "state": (result.source, result.target),
@@ -194,6 +213,8 @@ class Lifecycle:
             if before_fields.get(name) != value
         )
         context: dict[str, Any] = {"event": event}
+        if effective != now:
+            context["at"] = effective.isoformat()
         if result.deadline is not None:
             context["deadline"] = result.deadline.name
             context["due_at"] = result.deadline.due_at.isoformat()
@@ -229,6 +250,8 @@ class Lifecycle:
                 now=now,
                 request_id=request_id,
                 by_vote=by_vote,
+                at=at,
+                note=note,
             )
         return Transitioned(entity_type, entity_id, row.version + 1, result, sealed.seq, carried)
 
@@ -274,6 +297,8 @@ class Lifecycle:
         now: datetime,
         request_id: str | None,
         by_vote: bool,
+        at: datetime | None,
+        note: Mapping[str, Any] | None,
     ) -> tuple[Transitioned, ...]:
         """Applies the paper's decision to every measure it carries, or raises for all."""
         assert paper_result.cascade is not None
@@ -301,6 +326,8 @@ class Lifecycle:
                         comment=paper_result.comment,
                         request_id=request_id,
                         by_vote=by_vote,
+                        at=at,
+                        note=note,
                     )
                 )
             except WorkflowError as exc:

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from service import access, texts
 from service.actor import Actor
+from service.baseline import service as baseline
 from service.measures import rules
 from service.measures.models import Measure
 from service.measures.reading import get_measure
@@ -61,6 +62,10 @@ def update_measure(
     if fields:
         merged = {**(row.fields or {}), **fields}
         values["fields"] = {k: v for k, v in merged.items() if v is not None}
+    amendment = changes.get("amendment") or None
+    amended = baseline.check_change(
+        runtime, connection, actor, row, values.get("fields", row.fields or {}), amendment
+    )
     now = runtime.now()
     values |= {"version": row.version + 1, "updated_at": now}
     if not update_audited(
@@ -77,4 +82,6 @@ def update_measure(
         persons=[row.responsible_person_id, responsible],
     ):
         raise StaleVersion("measure", measure_id, row.version)
+    if amended and amendment is not None:
+        baseline.record_amendment(runtime, connection, actor, measure_id, amendment)
     return int(row.version) + 1

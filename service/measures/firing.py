@@ -10,6 +10,8 @@ from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import Actor
+from service.baseline import service as baseline
+from service.budget import planning
 from service.errors import AccessDenied, NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
@@ -36,6 +38,10 @@ def fire_by_user(
         raise NotFound("Maßnahme", measure_id)
     access.require_visible(actor, row, "Maßnahme", measure_id)
     acting = replace(actor, roles=access.transition_roles(actor, row))
+    if data and baseline.TARGET_FIELD in data:
+        # A step may move the target date (a progress report); the decision binds it too.
+        changed = {**(row.fields or {}), baseline.TARGET_FIELD: data[baseline.TARGET_FIELD]}
+        baseline.check_change(runtime, connection, actor, row, changed, None)
     try:
         return fire(
             runtime,
@@ -63,7 +69,7 @@ def fire(
     asks for goes through ``fire_by_user``, whose keywords (``version``, ``data``,
     ``comment``, ``request_id``) ``step`` takes.
     """
-    return runtime.lifecycle.fire(
+    done = runtime.lifecycle.fire(
         connection,
         "measure",
         measure_id,
@@ -73,3 +79,6 @@ def fire(
         expected_version=step.pop("version", None),
         **step,
     )
+    if event == planning.FUNDING_EVENT:
+        planning.plan_from_decision(runtime, connection, actor, measure_id, done.result.changes)
+    return done

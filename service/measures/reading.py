@@ -20,6 +20,8 @@ from service import access
 from service.actor import Actor
 from service.audit.service import log_read
 from service.auth.service import usernames
+from service.baseline import service as baseline
+from service.baseline.service import BaselineView
 from service.budget import repository as budget_repository
 from service.errors import NotFound
 from service.keyset import After
@@ -123,6 +125,8 @@ class MeasureView:
     papers: list[Any] = field(default_factory=list)
     # Statement requests, Abwägungen and Auflagen (``service.statements.tasks``).
     statement_tasks: StatementsView | None = None
+    # What the council decided and the Abweichungen from it (None: not decided yet).
+    baseline: BaselineView | None = None
 
     @property
     def open_deadlines(self) -> list[Any]:
@@ -183,6 +187,7 @@ def _view(
         statement_tasks=statement_tasks(
             connection, measure_id, lambda ids: names_of(connection, actor, ids)
         ),
+        baseline=baseline.deviation(connection, measure_id),
     )
 
 

@@ -23,10 +23,13 @@ from service.api.deps import (
 )
 from service.api.problems import responses
 from service.api.transitions import TransitionAsked, history_out
+from service.baseline.service import BaselineView
 from service.budget.schemas import BudgetLineOut
 from service.measures import export, service
 from service.measures.schemas import (
     AllowedTransition,
+    BaselineOut,
+    DeviationOut,
     HistoryItem,
     MeasureCreate,
     MeasureDetail,
@@ -255,6 +258,24 @@ def _detail(runtime: Runtime, view: service.MeasureView, response: Response) -> 
             OpenDeadline(name=d.name, label=d.label, due_at=d.due_at, overdue=d.due_at < now)
             for d in view.open_deadlines
         ],
+        baseline=_baseline(view.baseline),
+    )
+
+
+def _baseline(view: BaselineView | None) -> BaselineOut | None:
+    if view is None:
+        return None
+    base = view.values
+    return BaselineOut(
+        resolution_number=view.resolution_number,
+        decided_on=view.decided_on,
+        paper_id=view.paper_id,
+        title=base.title,
+        description=base.description,
+        one_off_cost=base.one_off_cost,
+        recurring_cost=base.recurring_cost,
+        target_date=base.target_date,
+        deviations=[DeviationOut(**vars(d)) for d in view.deviations],
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -44,6 +45,30 @@ class OpenDeadline(BaseModel):
     overdue: bool
 
 
+class DeviationOut(BaseModel):
+    field: str = Field(examples=["kosten_einmalig"])
+    label: str = Field(examples=["Einmalige Kosten"])
+    decided: Any
+    current: Any
+    text: str = Field(description="Die Abweichung vom Beschluss, wie sie eine Person liest.")
+
+
+class BaselineOut(BaseModel):
+    """What the council decided (frozen at its decision or an Änderungsbeschluss)."""
+
+    resolution_number: str | None = Field(examples=["SR/0456/24"])
+    decided_on: date
+    paper_id: int
+    title: str
+    description: str | None
+    one_off_cost: Decimal | None
+    recurring_cost: Decimal | None
+    target_date: date | None
+    deviations: list[DeviationOut] = Field(
+        description="Abweichungen vom Beschluss (leer: wie beschlossen)."
+    )
+
+
 class MeasureDetail(MeasureSummary):
     description: str | None
     responsible_person_name: str | None = Field(
@@ -58,6 +83,9 @@ class MeasureDetail(MeasureSummary):
     budget_lines: list[BudgetLineOut] = Field(default_factory=list)
     milestones: list[MilestoneOut] = Field(default_factory=list)
     open_deadlines: list[OpenDeadline] = Field(default_factory=list)
+    baseline: BaselineOut | None = Field(
+        default=None, description="Der Beschluss, an den die Maßnahme gebunden ist."
+    )
 
 
 class MeasurePage(BaseModel):
@@ -94,7 +122,12 @@ class TransitionResponse(BaseModel):
 
 
 class HistoryItem(BaseModel):
-    at: datetime
+    at: datetime = Field(
+        description="Wann der Schritt wirksam wurde; ein Beschluss am Tag seiner Sitzung."
+    )
+    recorded_at: datetime | None = Field(
+        default=None, description="Wann der Schritt erfasst wurde (bei Beschlüssen oft später)."
+    )
     event: str
     label: str
     from_state: str
@@ -144,6 +177,12 @@ class MeasureUpdate(Payload):
     responsible_person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     public: bool | None = None
     fields: dict[str, Any] | None = Field(default=None, examples=[{"kosten_laufend": 2400}])
+    amendment: str | None = Field(
+        default=None,
+        max_length=50,
+        description="Drucksachennummer der beschlossenen Änderungsvorlage, auf die sich eine "
+        "Änderung über die Schwelle hinaus stützt (Änderungsbeschluss).",
+    )
 
     @field_validator("code", "title", "description", "public")
     @classmethod

@@ -8,6 +8,7 @@ from service.measures.schemas import AllowedTransition
 from service.papers import reading
 from service.papers.schemas import (
     CarriedMeasure,
+    CompetenceReference,
     ConsultationOut,
     PaperDetail,
     PaperSummary,
@@ -62,6 +63,14 @@ def detail_out(runtime: Runtime, view: reading.PaperView) -> PaperDetail:
         file_number=row.file_number,
         resolution_proposal=row.resolution_proposal,
         competence=row.competence,
+        competence_reference=CompetenceReference(
+            law=row.competence_law,
+            paragraph=row.competence_paragraph,
+            section=row.competence_section,
+        )
+        if row.competence_law and row.competence_paragraph
+        else None,
+        kind=row.kind,
         reasoning=row.reasoning,
         definition=row.definition_name,
         definition_version=row.definition_version,

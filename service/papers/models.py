@@ -5,6 +5,10 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from service.columns import json_field, utc_field
 
+# A paper that references measures without carrying them: its decision moves none of them,
+# it replaces their baseline (``service.baseline``).
+AMENDMENT_KIND = "aenderungsvorlage"
+
 
 class Paper(SQLModel, table=True):
     """A Vorlage (OParl: Paper); its lifecycle is the ``vorlage`` workflow."""
@@ -21,6 +25,12 @@ class Paper(SQLModel, table=True):
     public: bool = True
     resolution_proposal: str | None = None
     competence: str | None = Field(default=None, max_length=200)
+    # The same Zuständigkeit as a structured reference (§ 45 Abs. 1 KVG LSA).
+    competence_law: str | None = Field(default=None, max_length=50)
+    competence_paragraph: str | None = Field(default=None, max_length=20)
+    competence_section: str | None = Field(default=None, max_length=20)
+    # beschlussvorlage carries measures; aenderungsvorlage replaces their baseline.
+    kind: str = Field(default="beschlussvorlage", max_length=30)
     reasoning: str | None = None
     state: str = Field(max_length=50, index=True)
     version: int = 1
@@ -78,6 +88,8 @@ class Vote(SQLModel, table=True):
     outcome: str = Field(max_length=30)
     explanation: str
     resolution_number: str | None = Field(default=None, max_length=50)
+    # The wording adopted (Beschlusstext), as the minutes give it.
+    decision_text: str | None = None
     public: bool = True
     recorded_at: datetime = utc_field()
     recorded_by: int | None = Field(default=None, foreign_key="users.id")

@@ -280,3 +280,7 @@ def set_consultation_result(connection: Connection, consultation_id: int, outcom
     connection.execute(
         consultations.update().where(consultations.c.id == consultation_id).values(result=outcome)
     )
+
+
+def vote(connection: Connection, vote_id: int) -> Any:
+    return connection.execute(select(votes).where(votes.c.id == vote_id)).first()

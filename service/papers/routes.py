@@ -29,7 +29,7 @@ from service.measures.schemas import (
     HistoryItem,
     TransitionResponse,
 )
-from service.papers import carrying, consultations, reading, service, votes
+from service.papers import carrying, consultations, corrections, reading, service, votes
 from service.papers.answers import consultation_out, detail_out, summary_out, vote_out
 from service.papers.schemas import (
     CarryRequest,
@@ -40,7 +40,9 @@ from service.papers.schemas import (
     PaperDetail,
     PaperPage,
     StepOut,
+    VoteCorrectionIn,
     VoteCreate,
+    VoteOut,
     VoteResponse,
 )
 from service.runtime import Runtime
@@ -115,7 +117,10 @@ def list_papers(
 def create_paper(
     body: PaperCreate, runtime: RuntimeDep, connection: WriteDep, actor: PaperCreator
 ) -> PaperDetail:
-    paper_id = service.new_paper(runtime, connection, actor, **body.model_dump())
+    values = body.model_dump(exclude={"competence_reference"})
+    if body.competence_reference is not None:
+        values |= service.competence_columns(body.competence_reference.model_dump())
+    paper_id = service.new_paper(runtime, connection, actor, **values)
     return _written(runtime, connection, actor, paper_id)
 
 
@@ -264,6 +269,7 @@ def record_vote(
                 comment=body.comment,
                 version=body.version,
                 consultation_id=body.consultation_id,
+                decision_text=body.decision_text,
             ),
         )
         shown = reading.votes_of(connection, actor, paper_id)
@@ -284,3 +290,33 @@ def record_vote(
         act=act,
         status_code=status.HTTP_201_CREATED,
     )
+
+
+@router.patch(
+    "/{paper_id}/votes/{vote_id}",
+    summary="Abstimmung berichtigen",
+    description="Berichtigt die Zahlen oder den Beschlusstext einer erfassten Abstimmung, "
+    "mit Begründung; die Berichtigung steht im Verlauf der Vorlage und im Protokoll. Eine "
+    "Berichtigung, die das Ergebnis umkehren würde, wird abgelehnt (409 "
+    "`berichtigung-aendert-ergebnis`): dafür muss das Gremium neu beschließen.",
+    response_model=VoteOut,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def correct_vote(
+    paper_id: PaperId,
+    vote_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: VoteCorrectionIn,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: VoteRecorder,
+) -> VoteOut:
+    corrections.correct_vote(
+        runtime,
+        connection,
+        actor,
+        paper_id,
+        vote_id,
+        corrections.VoteCorrection(**body.model_dump()),
+    )
+    shown = reading.votes_of(connection, actor, paper_id)
+    return vote_out(next(v for v in shown if v.id == vote_id))

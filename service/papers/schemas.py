@@ -15,6 +15,19 @@ ConsultationRole = Literal["vorberatung", "entscheidung", "kenntnisnahme"]
 RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
+PaperKind = Literal["beschlussvorlage", "aenderungsvorlage"]
+
+
+class CompetenceReference(Payload):
+    """Where the Zuständigkeit is written, e.g. § 45 Abs. 1 KVG LSA."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    law: Text = Field(min_length=1, max_length=50, examples=["KVG LSA"])
+    paragraph: Text = Field(min_length=1, max_length=20, examples=["45"])
+    section: Text | None = Field(default=None, max_length=20, examples=["1"])
+
+
 class PaperCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
@@ -36,6 +49,16 @@ class PaperCreate(Payload):
         default=None, max_length=200, description="Zuständigkeit", examples=["§ 45 Abs. 1 KVG LSA"]
     )
     reasoning: Text | None = Field(default=None, max_length=50_000, description="Begründung")
+    competence_reference: CompetenceReference | None = Field(
+        default=None,
+        description="Die Zuständigkeit als Verweis (Gesetz, Paragraph, Absatz); ohne Angabe "
+        "aus `competence` gelesen, wo sie die Form „§ 45 Abs. 1 KVG LSA“ hat.",
+    )
+    kind: PaperKind = Field(
+        default="beschlussvorlage",
+        description="`aenderungsvorlage`: nennt Maßnahmen, ohne sie zu tragen; ihr Beschluss "
+        "ändert keinen Zustand, er ersetzt die Beschlussgrundlage (Änderungsbeschluss).",
+    )
 
 
 class PaperSummary(BaseModel):
@@ -106,6 +129,7 @@ class VoteOut(BaseModel):
     outcome: str = Field(examples=["angenommen"])
     explanation: str
     resolution_number: str | None
+    decision_text: str | None = Field(description="Beschlusstext: der beschlossene Wortlaut.")
     public: bool
     participants: list[ParticipantOut] = Field(
         description="Namentlich erfasste Anwesende und Befangene; die Öffentlichkeit sieht "
@@ -128,6 +152,8 @@ class PaperDetail(PaperSummary):
     file_number: str | None
     resolution_proposal: str | None
     competence: str | None
+    competence_reference: CompetenceReference | None
+    kind: PaperKind
     reasoning: str | None
     definition: str
     definition_version: int
@@ -198,6 +224,26 @@ class VoteCreate(Payload):
         default=None, max_length=50, description="Beschlussnummer", examples=["SR/0456/24"]
     )
     comment: Text | None = Field(default=None, max_length=10_000)
+    decision_text: Text | None = Field(
+        default=None,
+        max_length=10_000,
+        description="Beschlusstext: der beschlossene Wortlaut, wie ihn die Niederschrift gibt.",
+    )
+
+
+class VoteCorrectionIn(BaseModel):
+    """Only the members sent are corrected; the reason is required."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(
+        min_length=1, max_length=10_000, examples=["Laut Niederschrift 8 Ja-Stimmen, nicht 9."]
+    )
+    present: int | None = Field(default=None, ge=0, le=10_000)
+    yes: int | None = Field(default=None, ge=0, le=10_000)
+    no: int | None = Field(default=None, ge=0, le=10_000)
+    abstain: int | None = Field(default=None, ge=0, le=10_000)
+    decision_text: Text | None = Field(default=None, max_length=10_000)
 
 
 class StepOut(BaseModel):

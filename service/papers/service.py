@@ -8,6 +8,7 @@ The Beratungsfolge lives in ``consultations``, carried measures in ``carrying``,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -18,12 +19,14 @@ from service.errors import Conflict, NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
 from service.papers import repository
+from service.papers.models import AMENDMENT_KIND
 from service.records import insert_audited
 from service.runtime import Runtime
 from service.texts import TextRule
 from workflow.engine import AvailableEvent
 from workflow.errors import FieldProblem, InvalidData
 
+PAPER_KINDS = {"beschlussvorlage": "Beschlussvorlage", AMENDMENT_KIND: "Änderungsvorlage"}
 PAPER_TEXTS = {
     "reference": TextRule(
         "Drucksachennummer", 50, required="Bitte eine Drucksachennummer angeben, z. B. VII/0712/26."
@@ -62,10 +65,50 @@ def insert_paper(runtime: Runtime, connection: Connection, actor: Actor, **value
     )
 
 
+# "§ 45 Abs. 1 KVG LSA", "§ 44 Abs. 3 Nr. 2 KVG LSA", "§ 45 KVG LSA"
+_COMPETENCE = re.compile(
+    r"^\s*§+\s*(?P<paragraph>\d+[a-z]?)\s*(?:Abs\.\s*(?P<section>\d+[a-z]?))?"
+    r"(?:\s*(?:Nr|S|Satz)\.?\s*\d+[a-z]?)*\s+(?P<law>\S.*?)\s*$"
+)
+
+
+def competence_columns(reference: dict[str, Any]) -> dict[str, Any]:
+    """The structured Zuständigkeit (law, paragraph, section) as the paper's columns."""
+    return {
+        "competence_law": reference.get("law"),
+        "competence_paragraph": reference.get("paragraph"),
+        "competence_section": reference.get("section"),
+    }
+
+
+def parse_competence(text: str | None) -> dict[str, Any]:
+    """The reference a Zuständigkeit written as usual names; none for other wordings."""
+    match = _COMPETENCE.match(text or "")
+    return competence_columns(match.groupdict()) if match else {}
+
+
+def competence_text(values: dict[str, Any]) -> str | None:
+    law, paragraph = values.get("competence_law"), values.get("competence_paragraph")
+    if not law or not paragraph:
+        return None
+    section = values.get("competence_section")
+    return f"§ {paragraph}{f' Abs. {section}' if section else ''} {law}"
+
+
 def new_paper(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
-    """A new Vorlage of this city; its Drucksachennummer is unique."""
+    """A new Vorlage of this city; its Drucksachennummer is unique.
+
+    The Zuständigkeit is kept as text and as a reference: either is read from the other
+    where only one is given.
+    """
     access.require(actor, "paper.create")
     texts.check("vorlage", PAPER_TEXTS, values)
+    if values.get("kind", "beschlussvorlage") not in PAPER_KINDS:
+        raise invalid("kind", "Art der Vorlage", f"erlaubt sind: {', '.join(PAPER_KINDS)}.")
+    if values.get("competence_law") is None:
+        values |= parse_competence(values.get("competence"))
+    elif not values.get("competence"):
+        values["competence"] = competence_text(values)
     reference = values["reference"]
     body_id = runtime.body_id_in(connection)
     if repository.reference_taken(connection, body_id, reference):

@@ -8,13 +8,14 @@ cascade carries them to every measure the paper carries, or to none.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from service import access, texts
 from service.actor import Actor
+from service.baseline import service as baseline
 from service.committees import attendance, meetings
 from service.committees import service as committees
 from service.errors import Conflict, NotFound, NotQuorate
@@ -24,6 +25,7 @@ from service.papers.service import visible_paper
 from service.records import insert_audited
 from service.runtime import Runtime
 from service.texts import TextRule
+from workflow.calendar import local_day_at, to_local
 from workflow.engine import Subject
 from workflow.errors import EventOption, NotAllowed
 from workflow.votes import InvalidVote, VoteInput, VoteResult, evaluate
@@ -31,7 +33,10 @@ from workflow.votes import InvalidVote, VoteInput, VoteResult, evaluate
 VOTE_TEXTS = {
     "resolution_number": TextRule("Beschlussnummer", 50),
     "comment": TextRule("Kommentar", texts.COMMENT_LIMIT, multiline=True),
+    "decision_text": TextRule("Beschlusstext", texts.COMMENT_LIMIT, multiline=True),
 }
+# A session without a meeting on record is taken to have decided at noon of its day.
+SESSION_TIME = time(12, 0)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class VoteRequest:
     comment: str | None = None
     version: int | None = None
     consultation_id: int | None = None
+    decision_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,21 @@ def record_vote(
     texts.check(
         "abstimmung",
         VOTE_TEXTS,
-        {"resolution_number": request.resolution_number, "comment": request.comment},
+        {
+            "resolution_number": request.resolution_number,
+            "comment": request.comment,
+            "decision_text": request.decision_text,
+        },
     )
+    now = runtime.now()
+    today = to_local(now).date()
+    if request.held_on > today:
+        raise InvalidVote(
+            "held_on",
+            f"Die Sitzung am {request.held_on:%d.%m.%Y} hat noch nicht stattgefunden; eine "
+            f"Abstimmung lässt sich erst nach der Sitzung erfassen (heute ist der "
+            f"{today:%d.%m.%Y}).",
+        )
     committee, consultation = _vote_target(connection, paper, request)
     members = committees.voting_members(connection, committee.id, request.held_on)
     _check_persons(connection, committee, request)
@@ -102,9 +121,9 @@ def record_vote(
     )
     if not result.quorate:
         raise NotQuorate(result.explanation, members, present, result.required_present)
-    now = runtime.now()
     consultation_id = consultation.id if consultation is not None else None
     meeting_id = consultation.meeting_id if consultation is not None else None
+    decided_at = _session_moment(connection, paper.body_id, meeting_id, request.held_on, now)
     public = bool(paper.public) and not (
         meeting_id is not None
         and repository.treated_in_closed_session(connection, paper_id, meeting_id)
@@ -126,6 +145,7 @@ def record_vote(
         "outcome": result.outcome,
         "explanation": result.explanation,
         "resolution_number": request.resolution_number,
+        "decision_text": request.decision_text,
         "public": public,
         "recorded_at": now,
         "recorded_by": actor.user_id,
@@ -153,7 +173,7 @@ def record_vote(
         connection,
         "paper",
         paper_id,
-        _event_for_outcome(runtime, paper, result.outcome, now),
+        _event_for_outcome(runtime, paper, result.outcome, decided_at),
         actor=actor,
         now=now,
         expected_version=request.version,
@@ -161,8 +181,37 @@ def record_vote(
         comment=request.comment,
         request_id=request_id,
         by_vote=True,
+        at=decided_at,
+        note={NOTE_TEXT: request.decision_text} if request.decision_text else None,
+    )
+    baseline.on_decision(
+        runtime,
+        connection,
+        actor,
+        paper,
+        paper_target=transition.result.target,
+        carried={c.entity_id: c.result.event for c in transition.carried},
+        decided_on=request.held_on,
+        resolution_number=request.resolution_number,
     )
     return VoteRecorded(vote_id, result, transition)
+
+
+# The key under which a history entry shows the Beschlusstext.
+NOTE_TEXT = "beschlusstext"
+
+
+def _session_moment(
+    connection: Connection, body_id: int, meeting_id: int | None, held_on: date, now: datetime
+) -> datetime:
+    """When the decision took effect: the meeting's start if it met that day, else noon of
+    the session day; never later than now (a vote typed in during its session)."""
+    moment = local_day_at(held_on, SESSION_TIME)
+    if meeting_id is not None:
+        starts_at = meetings.get_meeting(connection, body_id, meeting_id).starts_at
+        if to_local(starts_at).date() == held_on:
+            moment = starts_at
+    return min(moment, now)
 
 
 def _vote_target(connection: Connection, paper: Any, request: VoteRequest) -> tuple[Any, Any]:
@@ -256,6 +305,7 @@ class AgendaVote:
     resolution_number: str | None
     comment: str | None
     version: int | None
+    decision_text: str | None = None
 
 
 def record_agenda_vote(
@@ -303,5 +353,6 @@ def record_agenda_vote(
         resolution_number=vote.resolution_number,
         comment=vote.comment,
         version=vote.version,
+        decision_text=vote.decision_text,
     )
     return record_vote(runtime, connection, actor, item.paper_id, request)

@@ -115,7 +115,10 @@ def _send_stage(
         for r in _audience(runtime, connection, row, item, who, now):
             people.setdefault(r.person_id, r)
     due_day = row.due_at
-    days = abs(stage.days)
+    # The days between today and the due date, as they are when the mail goes out: a
+    # deadline started late (a decision replayed long after its session) or a scheduler
+    # that was down may send a stage days after its moment.
+    days = abs((to_local(row.due_at).date() - to_local(now).date()).days)
     if stage.kind == "frist_erinnerung":
         subject = f"Erinnerung: {row.label} – {item.subject} bis {_day(due_day)}"
     elif stage.kind == "wiedervorlage":

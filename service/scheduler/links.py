@@ -6,11 +6,15 @@ from urllib.parse import urlsplit
 
 from service.runtime import Runtime
 
+# Where a mail about an Arbeitspapier sends its reader. There is no page of one programme
+# yet; the Beschlusskontrolle of its measures' deadlines is the page that shows it. Switch to
+# "/arbeitspapiere/{id}" once that page exists (a test requests every link of every mail).
+PROGRAMME_PAGE = "/fristen?arbeitspapier={id}&sicht=arbeitspapier"
 PATHS = {
     "measure": "/massnahmen/{id}",
     "paper": "/vorlagen/{id}",
     "meeting": "/sitzungen/{id}",
-    "programme": "/arbeitspapiere/{id}",
+    "programme": PROGRAMME_PAGE,
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from service.deadlines import service as deadlines
 from service.runtime import Runtime
-from service.scheduler import recipients
+from service.scheduler import cycles, recipients
 from service.scheduler import service as scheduler
 from service.scheduler.links import body_url, item_link
 from service.scheduler.notify import notify
@@ -32,22 +32,24 @@ def _entry(runtime: Runtime, m: Any, note: str | None = None) -> dict[str, Any]:
 
 
 def ag_agenda(runtime: Runtime, now: datetime) -> int:
-    """In each AG week (every ``ag_cycle_days`` from the anchor), mails the members an agenda:
-    measures in AG review, overdue deadlines, new drafts, deferred measures coming back."""
+    """In each AG week (the committee's ``meeting_cycle``, counted from the anchor), mails
+    the members an agenda: measures in AG review, overdue deadlines, new drafts, deferred
+    measures coming back."""
     settings = runtime.settings.schedule
     today = to_local(now).date()
     week = today - timedelta(days=today.weekday())
-    if ((week - settings.ag_cycle_anchor).days // 7) % max(settings.ag_cycle_days // 7, 1):
-        return 0
     with runtime.write() as connection:
         committee = scheduler.committee(connection, settings.ag_committee, runtime.body_id)
-        if committee is None:
+        if committee is None or not cycles.is_cycle_week(
+            week, settings.ag_cycle_anchor, committee.meeting_cycle
+        ):
             return 0
+        cycle = timedelta(weeks=cycles.cycle_weeks(committee.meeting_cycle))
         review = [
             _entry(runtime, m)
             for m in scheduler.measures_in(connection, runtime.body_id, ["ag_pruefung"])
         ]
-        since = now - timedelta(days=settings.ag_cycle_days)
+        since = now - cycle
         drafts = [
             _entry(runtime, m)
             for m in scheduler.measures_in(connection, runtime.body_id, ["entwurf"])
@@ -61,7 +63,7 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
             if m is None or m.body_id != runtime.body_id:
                 continue
             overdue.append(_entry(runtime, m, f"{d.label}, fällig {to_local(d.due_at):%d.%m.%Y}"))
-        horizon = now + timedelta(days=settings.ag_cycle_days)
+        horizon = now + cycle
         returning = []
         for d in deadlines.open_named_due_before(connection, "wiedervorlage", horizon):
             m = scheduler.measure(connection, d.entity_id)
@@ -97,14 +99,15 @@ def missing_statements(runtime: Runtime, connection: Any) -> dict[str, list[dict
 
 
 def joint_session(runtime: Runtime, now: datetime) -> int:
-    """Quarterly: reminds the joint session's members which statements are still missing."""
+    """At the start of each of its cycles (``meeting_cycle``, e.g. quarterly), reminds the
+    joint session's members which statements are still missing."""
     settings = runtime.settings.schedule
     local = to_local(now)
-    quarter = (local.month - 1) // 3 + 1
     with runtime.write() as connection:
         committee = scheduler.committee(connection, settings.joint_committee, runtime.body_id)
-        if committee is None:
+        if committee is None or not cycles.is_cycle_month(local.month, committee.meeting_cycle):
             return 0
+        period = cycles.period_label(local.month, local.year, committee.meeting_cycle)
         missing = missing_statements(runtime, connection)
         people = recipients.describe(
             connection, scheduler.committee_members(connection, committee.id, local.date())
@@ -113,11 +116,10 @@ def joint_session(runtime: Runtime, now: datetime) -> int:
             runtime,
             connection,
             people,
-            key=f"gemeinsame-beratung:{local.year}-Q{quarter}",
+            key=f"gemeinsame-beratung:{local.year}-M{local.month:02d}",
             kind="gemeinsame_beratung",
-            subject=f"Gemeinsame AG-Beratung {quarter}. Quartal {local.year}: "
-            "offene Stellungnahmen",
-            context={"quartal": f"{quarter}. Quartal {local.year}", **missing},
+            subject=f"Gemeinsame AG-Beratung {period}: offene Stellungnahmen",
+            context={"quartal": period, **missing},
             now=now,
         )
 

@@ -47,13 +47,13 @@ class ScheduleSettings(BaseSettings):
     half_year_fva_reminder_days: int = 7
     daily_cron: str = "0 7 * * *"
 
-    # Review cycles.
+    # Review cycles. How often the AG and the joint session meet is each committee's own
+    # ``meeting_cycle`` (service.scheduler.cycles); the jobs look weekly and monthly whether
+    # a cycle begins. The AG's weeks are counted from this Monday.
     ag_agenda_cron: str = "0 7 * * 1"
     ag_committee: str = "ag-digitalisierung"
-    # The AG meets every 14 days counted from this Monday; the agenda goes out in its week.
     ag_cycle_anchor: date = date(2022, 9, 5)
-    ag_cycle_days: int = 14
-    joint_session_cron: str = "0 7 1 1,4,7,10 *"
+    joint_session_cron: str = "0 7 1 * *"
     joint_committee: str = "gemeinsame-ag-beratung"
     programme_review_cron: str = "0 7 1 * *"
 

@@ -50,6 +50,15 @@ _environment.filters.update(
     money_de=formatting.money_de,
     size_de=formatting.size_de,
 )
+# What a history entry records beside the item's fields (a decision's Beschlusstext, the
+# counts of a corrected vote), by key.
+_environment.globals["history_labels"] = {
+    "beschlusstext": "Beschlusstext",
+    "anwesend": "Anwesend",
+    "ja": "Ja",
+    "nein": "Nein",
+    "enthaltung": "Enthaltung",
+}
 templates = Jinja2Templates(env=_environment)
 
 # Pages are built from the server's data alone: no inline script or style, no framing.

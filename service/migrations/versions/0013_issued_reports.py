@@ -1,7 +1,7 @@
 """issued Sachstandsberichte: frozen JSON and PDF with their SHA-256
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06 05:00:00
 
 The consultation role Kenntnisnahme needs no change: ``consultations.role`` is a plain
@@ -17,7 +17,7 @@ from alembic import op
 import service.db
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

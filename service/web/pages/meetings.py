@@ -43,6 +43,7 @@ VOTE_FIELDS = {
     "abstain": "enthaltung",
     "present": "anwesend",
     "resolution_number": "beschlussnummer",
+    "decision_text": "beschlusstext",
 }
 COUNTS = (("ja", "Ja"), ("nein", "Nein"), ("enthaltung", "Enthaltungen"), ("anwesend", "Anwesende"))
 
@@ -301,6 +302,7 @@ def record_vote(request: Request, meeting_id: MeetingId, form: PostedForm) -> Re
         resolution_number=form.get("beschlussnummer", "").strip() or None,
         comment=form.get("kommentar", "").strip() or None,
         version=posted_id(form.get("version")),
+        decision_text=form.get("beschlusstext", "").strip() or None,
     )
     try:
         with runtime.write() as connection:

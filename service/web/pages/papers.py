@@ -16,9 +16,16 @@ from service.access import holds, may_attach
 from service.api.deps import MAX_ID
 from service.attachments import service as attachments
 from service.measures.service import STATEMENT_LABELS
-from service.papers import carrying, consultations, reading, service
+from service.papers import carrying, consultations, corrections, reading, service
 from service.web import council
-from service.web.forms import PostedForm, inputs_for, posted_date, posted_id, shown
+from service.web.forms import (
+    PostedForm,
+    inputs_for,
+    posted_count,
+    posted_date,
+    posted_id,
+    shown,
+)
 from service.web.problems import explain
 from service.web.rendering import (
     page_router,
@@ -40,6 +47,15 @@ DONE = {
     "anlage": "Die Anlage wurde gespeichert.",
     "anlage_geloescht": "Die Anlage wurde gelöscht.",
     "pflicht": "Die Erfüllung der Pflicht ist vermerkt.",
+    "berichtigt": "Die Abstimmung wurde berichtigt; die Berichtigung steht im Verlauf.",
+}
+CORRECTION_FIELDS = {
+    "yes": "ja",
+    "no": "nein",
+    "abstain": "enthaltung",
+    "present": "anwesend",
+    "decision_text": "beschlusstext",
+    "reason": "begruendung",
 }
 # The service names the inputs as the API does; the forms name them in German.
 PLANNING_FIELDS = {"committee_id": "gremium", "role": "rolle", "meeting_id": "sitzung"}
@@ -174,6 +190,7 @@ def show_paper(
         attachment_base=f"/vorlagen/{paper_id}/anlagen",
         may_attach=may_attach(actor, "paper", paper),
         may_delete_attachment=holds(actor, "attachment.delete"),
+        may_correct_votes=holds(actor, "vote.record"),
         attachment_error=attachment_error,
         may_fulfil=holds(actor, "obligation.fulfil"),
         statement_labels=STATEMENT_LABELS,
@@ -306,3 +323,44 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
     except Exception as exc:
         return _failed(request, paper_id, exc, "schritt-" + event, typed)
     return redirect(f"/vorlagen/{paper_id}?erledigt={event}")
+
+
+@router.post("/vorlagen/{paper_id}/abstimmungen/{vote_id}/berichtigung")
+def correct_vote(
+    request: Request,
+    paper_id: PaperId,
+    vote_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    form: PostedForm,
+) -> Response:
+    runtime = runtime_of(request)
+    actor = signed_in(request)
+    form_name = f"berichtigung-{vote_id}"
+    counts: dict[str, int | None] = {}
+    problems: dict[str, str] = {}
+    for column in ("yes", "no", "abstain", "present"):
+        name = CORRECTION_FIELDS[column]
+        raw = form.get(name, "").strip()
+        counts[column] = posted_count(raw)
+        if raw and counts[column] is None:
+            problems[name] = "Bitte eine ganze Zahl ab 0."
+    if problems:
+        return show_paper(
+            request,
+            paper_id,
+            422,
+            error="Die Abstimmung wurde nicht berichtigt. Bitte die markierten Angaben prüfen.",
+            field_problems=problems,
+            open_form=form_name,
+            typed=form,
+        )
+    correction = corrections.VoteCorrection(
+        reason=form.get("begruendung", "").strip(),
+        decision_text=form.get("beschlusstext", "").strip() or None,
+        **counts,
+    )
+    try:
+        with runtime.write() as connection:
+            corrections.correct_vote(runtime, connection, actor, paper_id, vote_id, correction)
+    except Exception as exc:
+        return _failed(request, paper_id, exc, form_name, form, CORRECTION_FIELDS)
+    return redirect(f"/vorlagen/{paper_id}?erledigt=berichtigt#abstimmungen-titel")

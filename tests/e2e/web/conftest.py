@@ -42,15 +42,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def server_clock() -> FakeClock:
+    """The served app's clock: a story that waits for its sessions moves it and puts it back."""
+    return FakeClock(DEMO_NOW)
+
+
+@pytest.fixture(scope="session")
 def base_url(
     _demo_sqlite_template: Path,
     tmp_path_factory: pytest.TempPathFactory,
+    server_clock: FakeClock,
 ) -> Iterator[str]:
     path = tmp_path_factory.mktemp("e2e-web") / "ratsflow.db"
     shutil.copyfile(_demo_sqlite_template, path)
     url = f"sqlite:///{path}"
     runtime = Runtime(
-        Settings(database_url=url, chain_key=CHAIN_KEY), make_engine(url), FakeClock(DEMO_NOW)
+        Settings(database_url=url, chain_key=CHAIN_KEY), make_engine(url), server_clock
     )
     port = _free_port()
     server = uvicorn.Server(

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from service.demo.service import DEMO_PASSWORD
+from tests.conftest import DEMO_NOW, FakeClock
 from tests.e2e.web.conftest import assert_accessible, screenshot, tab_to
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +36,7 @@ def _sign_in_by_keyboard(page: Page, username: str) -> None:
 
 
 def test_the_issues_story_from_a_new_measure_to_the_public_paper(
-    page: Page, browser_for: Callable[[], Page]
+    page: Page, browser_for: Callable[[], Page], server_clock: FakeClock
 ) -> None:
     """The AG lead is stopped by the missing DSB statement, the DSB gives it, a paper carries
     the measure through FVA (9/0/0) and Stadtrat (einstimmig), the Kämmerei plans the
@@ -46,10 +48,16 @@ def test_the_issues_story_from_a_new_measure_to_the_public_paper(
     _sign_in(office, "sitzungsdienst")
     paper_url = _office_prepares_the_paper(office, measure_url)
     _ag_lead_submits_the_paper(page, paper_url, measure_url)
-    _office_records_the_votes(office, paper_url)
-    _kaemmerei_plans_the_budget(browser_for(), measure_url)
-    _dsb_searches_the_trail_and_exports_csv(browser_for(), measure_url)
-    _public_sees_the_paper_but_not_the_measure(browser_for(), paper_url)
+    # Votes are recorded after their sessions (a vote dated in the future is refused).
+    server_clock.now = datetime(2026, 9, 23, 18, tzinfo=UTC)
+    try:
+        _sign_in(office, "sitzungsdienst")  # three weeks on, the session has expired
+        _office_records_the_votes(office, paper_url)
+        _kaemmerei_plans_the_budget(browser_for(), measure_url)
+        _dsb_searches_the_trail_and_exports_csv(browser_for(), measure_url)
+        _public_sees_the_paper_but_not_the_measure(browser_for(), paper_url)
+    finally:
+        server_clock.now = DEMO_NOW
 
 
 def _sign_in(page: Page, username: str) -> None:

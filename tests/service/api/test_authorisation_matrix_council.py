@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from service.actor import SYSTEM
 from service.committees import meetings
 from service.committees import service as committees
+from service.papers import votes
 from service.papers.consultations import consultations_of
 from service.people.service import find_person
 from service.runtime import Runtime
@@ -78,11 +79,29 @@ def _paper_in_committee(rt: Runtime, public: bool) -> dict[str, Any]:
             "in_vorberatung_geben",
             actor=actor(rt, "ag.leitung"),
             now=rt.now(),
-            data={"sitzung_am": "2026-09-10"},
+            data={"sitzung_am": "2026-08-26"},
         )
     with rt.read() as c:
         step = consultations_of(c, paper_id)[0].id
     return {"paper": paper_id, "consultation": step, "version": 2}
+
+
+def _paper_voted(rt: Runtime, public: bool) -> dict[str, Any]:
+    ids = _paper_in_committee(rt, public)
+    with rt.write() as c:
+        recorded = votes.record_vote(
+            rt,
+            c,
+            actor(rt, "sitzungsdienst"),
+            ids["paper"],
+            votes.VoteRequest(
+                committee_slug=None,
+                consultation_id=ids["consultation"],
+                held_on=date(2026, 8, 26),
+                unanimous=True,
+            ),
+        )
+    return {**ids, "vote": recorded.vote_id}
 
 
 def _committee(rt: Runtime, public: bool) -> dict[str, Any]:
@@ -94,7 +113,7 @@ def _committee(rt: Runtime, public: bool) -> dict[str, Any]:
             rt, c, SYSTEM, person_id=person, committee_id=cid, valid_from=date(2024, 1, 1)
         )
         meeting = meetings.insert_meeting(
-            rt, c, SYSTEM, committee_id=cid, starts_at=datetime(2026, 9, 10, 15, tzinfo=UTC)
+            rt, c, SYSTEM, committee_id=cid, starts_at=datetime(2026, 8, 26, 15, tzinfo=UTC)
         )
     return {"committee": cid, "membership": mid, "meeting": meeting, "person": person}
 
@@ -176,7 +195,7 @@ TABLE = [
         writers(SESSION, 201),
         lambda ids, public: {
             "consultation_id": ids["consultation"],
-            "held_on": "2026-09-10",
+            "held_on": "2026-08-26",
             "version": ids["version"],
             "present": 9,
             "yes": 9,
@@ -184,6 +203,14 @@ TABLE = [
             "abstain": 0,
         },
         fresh=True,
+    ),
+    Row(
+        "papers.votes.correct",
+        "PATCH",
+        "/papers/{paper}/votes/{vote}",
+        _paper_voted,
+        writers(SESSION, 200),
+        lambda ids, public: {"reason": "Laut Niederschrift.", "decision_text": "Beschlossen."},
     ),
     # committees and memberships
     Row("committees.list", "GET", "/committees", _committee, everyone()),

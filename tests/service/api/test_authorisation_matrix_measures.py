@@ -317,8 +317,12 @@ def _world(runtime: Runtime) -> World:
             world.milestone[item] = insert_milestone(
                 runtime, c, SYSTEM, measure_id=measure_id, title=f"Meilenstein {code}"
             )
+            # The line of the budget year (the Finanzplanung's years follow it).
             world.budget_line[item] = c.execute(
-                select(budget_lines.c.id).where(budget_lines.c.measure_id == measure_id)
+                select(budget_lines.c.id)
+                .where(budget_lines.c.measure_id == measure_id)
+                .order_by(budget_lines.c.fiscal_year)
+                .limit(1)
             ).scalar_one()
             dsb = actor_for(c, "datenschutz", body=runtime.chain_key)
             world.rejection[item] = insert_statement(

@@ -39,6 +39,10 @@ def test_budget_import_with_one_bad_row_among_50_changes_nothing(
     bad[27] = "M-01;2056;zwölf Euro"  # line 28 of the file, the header being line 1
     kaemmerei = login(client, "kaemmerei")
     before_spent, before = _spent(demo), snapshot(demo)
+    count = select(func.count()).where(audit_events.c.action == "budget_line.update")
+    with demo.read() as c:
+        # The demo's Kämmerei booked on the lines its budget steps planned.
+        updated_before = c.execute(count).scalar_one()
 
     def upload(text: str) -> Any:
         files = {"file": ("ausgaben.csv", io.BytesIO(text.encode()), "text/csv")}
@@ -63,6 +67,5 @@ def test_budget_import_with_one_bad_row_among_50_changes_nothing(
         Decimal(f"{year - 2000}.50") for year in range(2030, 2080)
     ]
     with demo.read() as c:
-        count = select(func.count()).where(audit_events.c.action == "budget_line.update")
-        assert c.execute(count).scalar_one() == 50
+        assert c.execute(count).scalar_one() - updated_before == 50
         assert verify_chain(c, demo.chain_key).intact

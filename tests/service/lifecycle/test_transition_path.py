@@ -563,11 +563,12 @@ def test_a_paper_vote_advances_every_carried_measure_in_one_transaction(
                     )
                 )
             ]
+        # A decision is dated on its session: without a meeting on record, noon of its day.
         assert steps == [
             ("einreichen", team.mitglied.user_id, START),
             ("an_fva_uebergeben", team.leitung.user_id, berlin(2024, 2, 1, 10)),
-            ("fva_empfehlen", team.sitzungsdienst.user_id, berlin(2024, 2, 21, 19)),
-            ("beschliessen", team.sitzungsdienst.user_id, berlin(2024, 2, 28, 18)),
+            ("fva_empfehlen", team.sitzungsdienst.user_id, berlin(2024, 2, 21, 12)),
+            ("beschliessen", team.sitzungsdienst.user_id, berlin(2024, 2, 28, 12)),
         ]
 
 
@@ -606,7 +607,7 @@ def test_a_vote_that_one_measure_cannot_follow_records_nothing(
             c,
             team.sitzungsdienst,
             vorlage.paper_id,
-            VoteRequest("fva", date(2024, 2, 21), present=9, yes=9, no=0, abstain=0),
+            VoteRequest("fva", START.date(), present=9, yes=9, no=0, abstain=0),
         )
     assert [b.entity_id for b in raised.value.blocked] == [sent_back]
     assert read_snapshot(runtime) == before  # not even the vote itself

@@ -91,7 +91,7 @@ def paper_in_fva(client: TestClient, runtime: Runtime, public: bool = True) -> P
     assert carried.status_code == 200, carried.text
     sent = client.post(
         f"{API}/papers/{paper['id']}/transitions",
-        json={"event": "in_vorberatung_geben", "version": 1, "data": {"sitzung_am": "2026-09-16"}},
+        json={"event": "in_vorberatung_geben", "version": 1, "data": {"sitzung_am": "2026-08-26"}},
         headers=lead,
     )
     assert sent.status_code == 200, sent.text
@@ -107,7 +107,7 @@ def vote_in_fva(client: TestClient, runtime: Runtime, paper: PaperInCouncil) -> 
         f"{API}/papers/{paper.id}/votes",
         json={
             "consultation_id": paper.fva_step,
-            "held_on": "2026-09-16",
+            "held_on": "2026-08-26",
             "version": version,
             "unanimous": True,
         },
@@ -157,7 +157,7 @@ def paper_on_agenda(client: TestClient, runtime: Runtime) -> AgendaVote:
         f"{API}/meetings",
         json={
             "committee_id": committee_id(runtime, "fva"),
-            "starts_at": "2026-09-16T17:00:00+02:00",
+            "starts_at": "2026-08-26T17:00:00+02:00",
         },
         headers=office,
     )

@@ -200,7 +200,7 @@ def test_a_vote_by_a_role_that_may_not_record_one_is_refused_alike(
             f"/papers/{paper.id}/votes",
             {
                 "consultation_id": paper.fva_step,
-                "held_on": "2026-09-16",
+                "held_on": "2026-08-26",
                 "version": version_of(demo, "paper", paper.id),
                 "unanimous": True,
             },
@@ -302,7 +302,7 @@ def test_a_step_whose_cascade_a_measure_blocks_is_refused_alike(
     draft = make.measure(demo, code=make.unique("D-"))  # still a draft: it cannot follow
     steps = [(committee_id(demo, "fva"), "vorberatung")]
     paper_id = make.paper(demo, consultations=steps, measure_ids=[draft])
-    step = {"sitzung_am": "2026-09-16"}
+    step = {"sitzung_am": "2026-08-26"}
 
     by_api, by_form = refused_alike(
         demo,
@@ -317,7 +317,7 @@ def test_a_step_whose_cascade_a_measure_blocks_is_refused_alike(
         lambda: lead.form(
             f"/vorlagen/{paper_id}",
             f"/vorlagen/{paper_id}/schritte",
-            {"ereignis": "in_vorberatung_geben", "version": "1", "feld_sitzung_am": "2026-09-16"},
+            {"ereignis": "in_vorberatung_geben", "version": "1", "feld_sitzung_am": "2026-08-26"},
         ),
     )
     assert by_api.json()["type"] == "/probleme/massnahmen-blockieren"

@@ -110,7 +110,7 @@ def paper_in_fva(council: Council, measures: list[int], public: bool = True) -> 
     assert carried.json()["measure_ids"] == sorted(measures)
     sent = council.post(
         f"/papers/{paper['id']}/transitions",
-        {"event": "in_vorberatung_geben", "version": 1, "data": {"sitzung_am": "2026-09-16"}},
+        {"event": "in_vorberatung_geben", "version": 1, "data": {"sitzung_am": "2026-08-26"}},
         council.lead,
     )
     assert sent.status_code == 200, sent.text
@@ -124,7 +124,7 @@ def test_replay_fva_advises_stadtrat_decides_and_carried_measures_follow(
     measures = ready_measures(demo, 2)
     fva_meeting = council.post(
         "/meetings",
-        {"committee_id": committee_id(demo, "fva"), "starts_at": "2026-09-16T17:00:00+02:00"},
+        {"committee_id": committee_id(demo, "fva"), "starts_at": "2026-08-26T17:00:00+02:00"},
     ).json()
     paper = paper_in_fva(council, measures)
     assert measure_states(demo, measures) == ["fva_beratung"] * 2
@@ -148,7 +148,7 @@ def test_replay_fva_advises_stadtrat_decides_and_carried_measures_follow(
         f"/papers/{paper['id']}/votes",
         {
             "consultation_id": paper["fva"],
-            "held_on": "2026-09-16",
+            "held_on": "2026-08-26",
             "version": paper["version"],
             "yes": 9,
             "no": 0,
@@ -170,7 +170,7 @@ def test_replay_fva_advises_stadtrat_decides_and_carried_measures_follow(
         f"/papers/{paper['id']}/votes",
         {
             "consultation_id": paper["rat"],
-            "held_on": "2026-09-23",
+            "held_on": "2026-08-31",
             "version": body["paper"]["version"],
             "unanimous": True,
             "resolution_number": "SR/0815/26",
@@ -223,7 +223,7 @@ def test_a_vote_retried_with_the_same_idempotency_key_is_recorded_once(
     paper = paper_in_fva(council, measures)
     body = {
         "consultation_id": paper["fva"],
-        "held_on": "2026-09-16",
+        "held_on": "2026-08-26",
         "version": paper["version"],
         "yes": 9,
         "no": 0,
@@ -231,7 +231,7 @@ def test_a_vote_retried_with_the_same_idempotency_key_is_recorded_once(
         "present_person_ids": council.members("fva")[:9],
         "resolution_number": "FVA/0043/26",
     }
-    retry = {**council.session, "Idempotency-Key": "fva-2026-09-16-top-4"}
+    retry = {**council.session, "Idempotency-Key": "fva-2026-08-26-top-4"}
     votes_before = vote_count(demo)
     first = council.client.post(f"{API}/papers/{paper['id']}/votes", json=body, headers=retry)
     second = council.client.post(f"{API}/papers/{paper['id']}/votes", json=body, headers=retry)
@@ -253,7 +253,7 @@ def test_a_vote_without_quorum_explains_the_quorum_and_changes_nothing(
         f"/papers/{paper['id']}/votes",
         {
             "consultation_id": paper["fva"],
-            "held_on": "2026-09-16",
+            "held_on": "2026-08-26",
             "version": paper["version"],
             "present": 5,
             "yes": 5,
@@ -291,7 +291,7 @@ def test_a_measure_that_cannot_follow_blocks_the_vote_by_name_and_nothing_change
         f"/papers/{paper['id']}/votes",
         {
             "consultation_id": paper["fva"],
-            "held_on": "2026-09-16",
+            "held_on": "2026-08-26",
             "version": paper["version"],
             "present": 9,
             "yes": 9,
@@ -311,7 +311,7 @@ def test_a_measure_that_cannot_follow_blocks_the_vote_by_name_and_nothing_change
 
 def test_the_beratungsfolge_and_the_version_guard_the_vote(council: Council, demo: Runtime) -> None:
     paper = paper_in_fva(council, ready_measures(demo, 1))
-    counted = {"held_on": "2026-09-16", "present": 9, "yes": 9, "no": 0, "abstain": 0}
+    counted = {"held_on": "2026-08-26", "present": 9, "yes": 9, "no": 0, "abstain": 0}
     members = council.members("fva")[:8]  # a logged read (the OB is among them): not after
     before = (audit_count(demo), vote_count(demo))
     too_early = council.post(

@@ -140,7 +140,7 @@ def test_a_paper_on_the_version_before_by_vote_is_decided_only_by_vote_too(
     paper_id = make.paper(demo, consultations=steps, definition_version=1)
     with demo.write() as c:
         papers.fire(
-            demo, c, lead, paper_id, "in_vorberatung_geben", data={"sitzung_am": "2026-09-16"}
+            demo, c, lead, paper_id, "in_vorberatung_geben", data={"sitzung_am": "2026-08-26"}
         )
 
     with pytest.raises(NotAllowed) as refused, demo.write() as c:
@@ -160,6 +160,6 @@ def test_a_paper_on_the_version_before_by_vote_is_decided_only_by_vote_too(
             c,
             office,
             paper_id,
-            votes.VoteRequest(committee_slug="fva", held_on=date(2026, 9, 16), unanimous=True),
+            votes.VoteRequest(committee_slug="fva", held_on=date(2026, 8, 26), unanimous=True),
         )
     assert recorded.transition.result.event == "empfehlen"

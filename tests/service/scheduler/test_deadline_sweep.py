@@ -144,3 +144,14 @@ def test_a_0700_reminder_stays_at_0700_local_across_the_clock_changes(rt: Runtim
         (7, 5),  # CEST
         (7, 6),  # CET
     ]
+
+
+def test_reminder_for_a_deadline_due_a_year_ago_says_one_day_overdue(rt: Runtime) -> None:
+    """The escalation tells the real number of days: a deadline due on 19.02.2024, first
+    swept on 22.02.2025 (a decision typed in late, a scheduler long down), is 369 days
+    overdue, not "1 Tag"."""
+    people = city(rt)
+    submitted_measure(rt, people["responsible"], local(2024, 1, 8, 9, 0))
+    assert sweep(rt, local(2025, 2, 22, 7, 0)) == 2
+    texts = [r.body_text for r in rows(rt) if r.kind == "frist_eskalation"]
+    assert texts and all("(369 Tage überfällig)" in t for t in texts)

@@ -29,7 +29,10 @@ def test_the_kaemmerei_sees_a_years_lines_edits_its_amounts_and_imports_spent_am
     treasury = signed_in(demo, "kaemmerei")
     year = treasury.get("/haushalt?jahr=2025").text
     table = year.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert ">M-04</a>" in table and ">M-03</a>" not in table  # M-03 was budgeted in 2024
+    assert ">M-04</a>" in table
+    # M-03 was budgeted in 2024: 2025 holds only its recurring costs (Finanzplanung).
+    m03 = table.split(">M-03</a>", 1)[1].split("</tr>", 1)[0]
+    assert re.findall(r'<td class="number">([^<]*)</td>', m03)[:2] == ["–", "4.000,00 €"]
     assert "Summe" in year
     line = re.search(r'href="/haushalt/ansaetze/(\d+)" aria-label="Ansatz M-04', year)
     assert line

@@ -98,8 +98,8 @@ def test_a_paper_goes_through_fva_and_stadtrat_by_forms_alone(demo: Runtime) -> 
     assert carried.status_code == 303
     assert "M-09" in lead.get(page_url).text
 
-    fva = _new_meeting(office, "Finanz- und Verwaltungsausschuss", "2026-09-16")
-    council = _new_meeting(office, "Stadtrat", "2026-09-23")
+    fva = _new_meeting(office, "Finanz- und Verwaltungsausschuss", "2026-08-26")
+    council = _new_meeting(office, "Stadtrat", "2026-08-31")
     for name, role, meeting in (
         ("Finanz- und Verwaltungsausschuss", "vorberatung", fva),
         ("Stadtrat", "entscheidung", council),
@@ -116,7 +116,7 @@ def test_a_paper_goes_through_fva_and_stadtrat_by_forms_alone(demo: Runtime) -> 
         )
         assert planned.status_code == 303, planned.text
 
-    step = {"ereignis": "in_vorberatung_geben", "version": "1", "feld_sitzung_am": "2026-09-16"}
+    step = {"ereignis": "in_vorberatung_geben", "version": "1", "feld_sitzung_am": "2026-08-26"}
     blocked = post_form(lead, page_url, f"{page_url}/schritte", step)
     assert blocked.status_code == 409
     assert "Es blockieren" in blocked.text
