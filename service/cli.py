@@ -27,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 definitions_app = typer.Typer(no_args_is_help=True, help="Ablaufdefinitionen prüfen und laden.")
-db_app = typer.Typer(no_args_is_help=True, help="Datenbank einrichten.")
+db_app = typer.Typer(no_args_is_help=True, help="Datenbank einrichten, sichern, wiederherstellen.")
 demo_app = typer.Typer(no_args_is_help=True, help="Demodaten der Stadt Aschersleben.")
 measure_app = typer.Typer(no_args_is_help=True, help="Maßnahmen anzeigen und fortschreiben.")
 app.add_typer(definitions_app, name="definitions")
@@ -87,6 +87,38 @@ def db_upgrade() -> None:
         state = "neu geladen" if new else "bereits vorhanden"
         typer.echo(f"Definition „{name}“ Version {version}: {state}.")
     typer.echo("Datenbank ist auf dem neuesten Stand.")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Path = typer.Argument(..., help="Zieldatei der Sicherung."),
+    force: bool = typer.Option(False, "--force", help="Eine bestehende Datei überschreiben."),
+) -> None:
+    """Sichert die ganze Datenbank in eine Datei (SQLite: Online-Backup; PostgreSQL:
+    pg_dump -Fc). Signaturschlüssel und Löschregister gehören getrennt gesichert."""
+    from service.ops.backup import backup
+
+    with user_errors():
+        backup(get_settings(), file, force=force)
+    typer.echo(f"Sicherung geschrieben: {file}.")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Path = typer.Argument(..., help="Die Sicherung (ratsflow db backup)."),
+    force: bool = typer.Option(False, "--force", help="Eine Datenbank mit Inhalt ersetzen."),
+) -> None:
+    """Stellt eine Sicherung in die konfigurierte, leere Datenbank her und löscht danach
+    erneut jede Person, die das Löschregister nennt. Den Dienst vorher anhalten."""
+    from service.ops.backup import restore
+    from service.runtime import system_clock
+
+    with user_errors():
+        done = restore(get_settings(), file, system_clock(), force=force)
+    typer.echo(f"Sicherung wiederhergestellt: {file}.")
+    for body, person_id in done.erased_again:
+        typer.echo(f"Person {person_id} ({body}) laut Löschregister erneut gelöscht.")
+    typer.echo("Zur Kontrolle: ratsflow audit verify")
 
 
 @demo_app.command("load")

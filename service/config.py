@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     admin_database_url: str | None = None
     # Ed25519 key that signs audit checkpoints; unset on SQLite: var/audit-signing.key.
     audit_signing_key: Path | None = None
+    # Every person erase, kept outside the database; unset: beside the signing key.
+    erasure_register: Path | None = None
+    # pg_dump/pg_restore; unset: /usr/lib/postgresql/<server major>/bin, else the PATH.
+    pg_bin_dir: Path | None = None
     # Days an audit event is kept, per kind (service.audit.retention.KINDS; README).
     audit_retention_days: dict[str, int] = {"zugriff": 730, "anmeldung": 365, "aenderung": 3650}
 
