@@ -46,6 +46,9 @@ register_audit(app)
 def serve(
     host: str = typer.Option("127.0.0.1", help="Adresse, an der der Dienst lauscht."),
     port: int = typer.Option(8000, help="Port, an dem der Dienst lauscht."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Prozesse für Anfragen (PostgreSQL; Kennzahlen gemeinsam)."
+    ),
     unsafe: bool = typer.Option(
         False,
         "--unsafe",
@@ -59,11 +62,14 @@ def serve(
     ihn angreifbar machen; ``--unsafe`` startet trotzdem, mit denselben Warnungen."""
     import uvicorn
 
-    from service.main import create_app
+    from service.ops.logs import configure
+    from service.ops.serving import prepare_workers
     from service.safety.service import reasons_against
 
     with user_errors():
-        reasons = reasons_against(open_runtime(), host)
+        runtime = open_runtime()
+        reasons = reasons_against(runtime, host)
+        prepare_workers(runtime.settings, workers)
     if reasons:
         verdict = "startet trotzdem (--unsafe)" if unsafe else "startet nicht"
         typer.echo(f"ratsflow {verdict} auf der öffentlichen Adresse {host}:", err=True)
@@ -72,8 +78,19 @@ def serve(
         if not unsafe:
             typer.echo("Zum Ausprobieren trotzdem: ratsflow serve --unsafe", err=True)
             raise typer.Exit(2)
+    configure(runtime.settings.log_format)
     typer.echo(f"ratsflow läuft auf http://{host}:{port}")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    # Our own line per request replaces uvicorn's, which would log paths with their query
+    # (a searched name); log_config=None keeps the handler configured above.
+    uvicorn.run(
+        "service.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_config=None,
+    )
 
 
 @db_app.command("upgrade")

@@ -16,7 +16,7 @@ from service.outbox.models import OutboxMessage
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
 from service.people.models import Person
 from service.programmes.models import Programme
-from service.scheduler.models import JobPeriod, StatusUpdateRound
+from service.scheduler.models import JobPeriod, JobRun, StatusUpdateRound
 from service.statements.models import Statement
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "HistoryEntry",
     "IdempotencyKey",
     "JobPeriod",
+    "JobRun",
     "LoginThrottle",
     "Measure",
     "Meeting",

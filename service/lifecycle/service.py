@@ -23,6 +23,7 @@ from service.audit.chain import EventDraft
 from service.bodies.service import current_body_id, profile
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
+from service.ops.counters import count_transition
 from workflow.engine import AvailableEvent, FireResult, Subject
 from workflow.errors import DecidedByVote, EventOption, StaleVersion, WorkflowError
 from workflow.guards import Statement
@@ -184,6 +185,7 @@ class Lifecycle:
             ),
             locked=True,
         )
+        count_transition(connection, row.definition_name, event)
         carried: tuple[Transitioned, ...] = ()
         if entity_type == "paper" and result.cascade is not None:
             carried = self._carry(
