@@ -24,12 +24,15 @@ UNMATCHED = "unmatched"
 HEADER = b"x-request-id"
 
 
+def _template(route: Any) -> str | None:
+    return getattr(route, "path_format", None) or getattr(route, "path", None)
+
+
 async def note_route(request: Request) -> None:
     """An app-wide dependency: the matched route's template, for the line and the metrics
-    (the middleware outside the body's prefix sees a copy of the scope, not the route)."""
-    route = request.scope.get("route")
-    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    (under a body's prefix the middleware sees a copy of the scope, not the route)."""
     info = request_context.current()
+    template = _template(request.scope.get("route"))
     if info is not None and template:
         info.route = template
 
@@ -61,7 +64,8 @@ class Observing:
         finally:
             request_context.end(token)
             elapsed = time.perf_counter() - started
-            route = info.route or UNMATCHED
+            # A mount (static files) has no dependencies, but the router noted it here.
+            route = info.route or _template(scope.get("route")) or UNMATCHED
             REQUESTS.labels(scope["method"], route, str(status)).inc()
             LATENCY.labels(scope["method"], route).observe(elapsed)
             log.info(

@@ -112,3 +112,20 @@ def test_a_mail_server_that_is_down_is_logged_once_and_counted_every_time(
     assert len(lines) == 2, lines
     assert lines[0].startswith("Mailserver nimmt keine Nachrichten an")
     assert lines[1] == "Mailserver nimmt wieder Nachrichten an."
+
+
+def test_a_path_that_matches_no_route_is_counted_without_its_path(client: TestClient) -> None:
+    admin = login(client, "admin")
+    before = scrape(client, admin)
+    assert client.get("/personen/Mustermann").status_code == 404
+
+    after = client.get("/metrics", headers=admin).text
+    assert "Mustermann" not in after
+    grew = value(
+        scrape(client, admin),
+        "ratsflow_http_requests_total",
+        method="GET",
+        route="unmatched",
+        status="404",
+    ) - value(before, "ratsflow_http_requests_total", method="GET", route="unmatched", status="404")
+    assert grew == 1
