@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from service.ops.logs import JsonFormatter
+from service.config import Settings
+from service.ops.logs import JsonFormatter, configure
 from service.runtime import Runtime
 from tests.service.api_calls import API, fire, login, measure_ids
 
@@ -126,3 +127,24 @@ def test_every_answer_has_its_own_request_id(client: TestClient, demo: Runtime) 
     first, second = client.get("/healthz"), fire(client, None, 1, "einreichen", 1)
 
     assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+
+
+def test_ratsflow_log_format_json_switches_every_line_to_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RATSFLOW_LOG_FORMAT", "json")
+    root = logging.getLogger()
+    kept = (list(root.handlers), root.level)
+    stream = io.StringIO()
+    try:
+        configure(Settings().log_format, stream)
+        logging.getLogger("ratsflow.scheduler").info("Scheduler aktiv (Sperre erhalten).")
+    finally:
+        root.handlers[:] = kept[0]
+        root.setLevel(kept[1])
+
+    [line] = lines(stream)
+    assert (line["logger"], line["message"]) == (
+        "ratsflow.scheduler",
+        "Scheduler aktiv (Sperre erhalten).",
+    )
