@@ -117,7 +117,13 @@ def exposition(runtime: Runtime) -> bytes:
 
 def read_metrics(runtime: Runtime, actor: Actor | None, *, from_loopback: bool) -> bytes:
     """For a scraper on the same machine or an admin; anyone else finds nothing (404), a
-    signed-in user without the role is told why not (403)."""
+    signed-in user without the role is told why not (403).
+
+    The figures are the installation's, all bodies together: so only at the deployment's
+    own address, never under another body's (``/b/<slug>/metrics``), whose admin would
+    otherwise learn how busy the other cities are."""
+    if runtime.chain_key != runtime.settings.chain_key:
+        raise NotFound("Seite", "/metrics")
     if actor is not None:
         access.require(actor, "ops.metrics")
     elif not from_loopback:

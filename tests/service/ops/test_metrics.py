@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from service.audit import signing
 from service.audit.checkpoints import write_checkpoint
+from service.auth.tokens import issue_token
 from service.outbox.server_state import SERVER
 from service.runtime import Runtime
 from service.scheduler.runner import SchedulerRunner
@@ -129,3 +130,18 @@ def test_a_path_that_matches_no_route_is_counted_without_its_path(client: TestCl
         status="404",
     ) - value(before, "ratsflow_http_requests_total", method="GET", route="unmatched", status="404")
     assert grew == 1
+
+
+def test_another_bodys_admin_finds_no_metrics_at_its_address(
+    client: TestClient, demo: Runtime
+) -> None:
+    other = demo.for_body("nachbarstadt")
+    with other.write() as c:
+        make.body(other, c, name="Gemeinde Nachbarstadt")
+        admin = make.user(other, "admin", connection=c)
+        token, _ = issue_token(c, admin.user_id or 0, demo.now())
+
+    answered = client.get("/b/nachbarstadt/metrics", headers={"Authorization": f"Bearer {token}"})
+
+    assert_problem(answered, 404)
+    assert from_address(client, "127.0.0.1").get("/b/nachbarstadt/metrics").status_code == 404
