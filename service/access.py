@@ -99,6 +99,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # --- end council -------------------------------------------------------------------------
     # audit trail: the Datenschutzbeauftragte and the auditor; never admin or the OB
     "audit.read": frozenset({"datenschutz", "revision"}),
+    # operation: /metrics (counts and ages, no contents)
+    "ops.metrics": frozenset({"admin"}),
 }
 
 # Roles that act only on items their holder is responsible for (or deputises for): for
@@ -151,6 +153,7 @@ _PERMISSION_TEXT = {
     "outbox.retry": "E-Mails erneut senden",
     "user.manage": "Benutzer verwalten",
     "user.self": "ein eigenes Konto verwalten",
+    "ops.metrics": "die Betriebskennzahlen (/metrics) lesen",
 }
 
 

@@ -7,6 +7,7 @@ non-zero exit code; a user never sees a traceback (``service.cli_support``).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -29,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 definitions_app = typer.Typer(no_args_is_help=True, help="Ablaufdefinitionen prüfen und laden.")
-db_app = typer.Typer(no_args_is_help=True, help="Datenbank einrichten.")
+db_app = typer.Typer(no_args_is_help=True, help="Datenbank einrichten, sichern, wiederherstellen.")
 demo_app = typer.Typer(no_args_is_help=True, help="Demodaten der Stadt Aschersleben.")
 measure_app = typer.Typer(no_args_is_help=True, help="Maßnahmen anzeigen und fortschreiben.")
 app.add_typer(definitions_app, name="definitions")
@@ -50,6 +51,9 @@ register_audit(app)
 def serve(
     host: str = typer.Option("127.0.0.1", help="Adresse, an der der Dienst lauscht."),
     port: int = typer.Option(8000, help="Port, an dem der Dienst lauscht."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Prozesse für Anfragen (PostgreSQL; Kennzahlen gemeinsam)."
+    ),
     unsafe: bool = typer.Option(
         False,
         "--unsafe",
@@ -63,12 +67,15 @@ def serve(
     ihn angreifbar machen; ``--unsafe`` startet trotzdem, mit denselben Warnungen."""
     import uvicorn
 
-    from service.main import create_app
+    from service.ops.logs import configure
+    from service.ops.serving import prepare_workers
     from service.outbox.settings import local_mailbox
     from service.safety.service import is_loopback, reasons_against
 
     with user_errors():
-        reasons = reasons_against(open_runtime(), host)
+        runtime = open_runtime()
+        reasons = reasons_against(runtime, host)
+        prepare_workers(runtime.settings, workers)
     if reasons:
         verdict = "startet trotzdem (--unsafe)" if unsafe else "startet nicht"
         typer.echo(f"ratsflow {verdict} auf der öffentlichen Adresse {host}:", err=True)
@@ -82,12 +89,24 @@ def serve(
     if mailbox is not None:
         # The cached settings are the ones the app's runtime and its scheduler start with.
         settings.mail = settings.mail.model_copy(update={"mail_folder": str(mailbox)})
+        os.environ["RATSFLOW_MAIL_FOLDER"] = str(mailbox)  # for worker processes too
         typer.echo(
             f"E-Mails werden nicht versandt, sondern als .eml-Dateien im Ordner {mailbox} "
             "abgelegt (kein SMTP-Server eingerichtet, RATSFLOW_SMTP_HOST)."
         )
+    configure(runtime.settings.log_format)
     typer.echo(f"ratsflow läuft auf http://{host}:{port}")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    # Our own line per request replaces uvicorn's, which would log paths with their query
+    # (a searched name); log_config=None keeps the handler configured above.
+    uvicorn.run(
+        "service.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_config=None,
+    )
 
 
 @db_app.command("upgrade")
@@ -101,6 +120,38 @@ def db_upgrade() -> None:
         state = "neu geladen" if new else "bereits vorhanden"
         typer.echo(f"Definition „{name}“ Version {version}: {state}.")
     typer.echo("Datenbank ist auf dem neuesten Stand.")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Path = typer.Argument(..., help="Zieldatei der Sicherung."),
+    force: bool = typer.Option(False, "--force", help="Eine bestehende Datei überschreiben."),
+) -> None:
+    """Sichert die ganze Datenbank in eine Datei (SQLite: Online-Backup; PostgreSQL:
+    pg_dump -Fc). Signaturschlüssel und Löschregister gehören getrennt gesichert."""
+    from service.ops.backup import backup
+
+    with user_errors():
+        backup(get_settings(), file, force=force)
+    typer.echo(f"Sicherung geschrieben: {file}.")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Path = typer.Argument(..., help="Die Sicherung (ratsflow db backup)."),
+    force: bool = typer.Option(False, "--force", help="Eine Datenbank mit Inhalt ersetzen."),
+) -> None:
+    """Stellt eine Sicherung in die konfigurierte, leere Datenbank her und löscht danach
+    erneut jede Person, die das Löschregister nennt. Den Dienst vorher anhalten."""
+    from service.ops.backup import restore
+    from service.runtime import system_clock
+
+    with user_errors():
+        done = restore(get_settings(), file, system_clock(), force=force)
+    typer.echo(f"Sicherung wiederhergestellt: {file}.")
+    for body, person_id in done.erased_again:
+        typer.echo(f"Person {person_id} ({body}) laut Löschregister erneut gelöscht.")
+    typer.echo("Zur Kontrolle: ratsflow audit verify")
 
 
 @demo_app.command("load")

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,12 @@ class Settings(BaseSettings):
     admin_database_url: str | None = None
     # Ed25519 key that signs audit checkpoints; unset on SQLite: var/audit-signing.key.
     audit_signing_key: Path | None = None
+    # Every person erase, kept outside the database; unset: beside the signing key.
+    erasure_register: Path | None = None
+    # "json": one JSON object per log line, for a log collector (service.ops.logs).
+    log_format: Literal["text", "json"] = "text"
+    # pg_dump/pg_restore; unset: /usr/lib/postgresql/<server major>/bin, else the PATH.
+    pg_bin_dir: Path | None = None
     # Days an audit event is kept, per kind (service.audit.retention.KINDS; docs/protokoll.md).
     audit_retention_days: dict[str, int] = {"zugriff": 730, "anmeldung": 365, "aenderung": 3650}
 

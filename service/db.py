@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
@@ -116,3 +116,14 @@ def reclaim_free_space(engine: Engine, tables: Iterable[str]) -> None:
             driver.autocommit = False
     finally:
         raw.close()
+
+
+def postgres_major(url: str) -> int:
+    """The PostgreSQL server's major version (its pg_dump must be at least as new)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            number = connection.execute(text("SHOW server_version_num")).scalar_one()
+    finally:
+        engine.dispose()
+    return int(number) // 10000

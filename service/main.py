@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from service.api import contract, docs_page, problems
 from service.api.headers import SecurityHeaders
 from service.api.limits import BodyLimits
 from service.api.methods import NamedPathMethods
+from service.api.metrics import router as metrics_router
+from service.api.observing import Observing, note_route
 from service.attachments.routes import router as attachments_router
 from service.audit.routes import router as audit_router
 from service.auth.routes import router as auth_router
@@ -71,6 +73,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=contract.operation_id,
+        dependencies=[Depends(note_route)],
     )
     if runtime is not None:
         app.state.runtime = runtime
@@ -84,6 +87,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(BodyLimits)
     app.add_middleware(BodyAddressing)
     app.add_middleware(SecurityHeaders)
+    # Outermost of all: a refusal too gets its request id, log line and count.
+    app.add_middleware(Observing)
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(measures_router)
@@ -105,6 +110,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(web_router)
     app.include_router(audit_router)
     app.include_router(oparl_router)
+    app.include_router(metrics_router)
 
     @app.get("/healthz", summary="Lebenszeichen des Dienstes", tags=["Betrieb"])
     def healthz() -> dict[str, str]:

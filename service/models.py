@@ -21,7 +21,7 @@ from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteP
 from service.people.models import Person
 from service.programmes.models import Programme
 from service.reports.models import IssuedReport
-from service.scheduler.models import JobPeriod, StatusUpdateRound
+from service.scheduler.models import JobPeriod, JobRun, StatusUpdateRound
 from service.statements.models import Condition, Statement, StatementRequest, Weighing
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "IdempotencyKey",
     "IssuedReport",
     "JobPeriod",
+    "JobRun",
     "LoginThrottle",
     "Measure",
     "Meeting",

@@ -331,6 +331,7 @@ def erase(
     """Löscht die identifizierenden Daten einer Person und bereinigt den Speicher."""
     from service.audit.owner import owner_transaction, owner_url
     from service.db import make_engine
+    from service.ops.erasure_register import register_path
     from service.people.erasure import clean_storage, erase_person
 
     if not yes:
@@ -342,7 +343,13 @@ def erase(
     runtime = open_runtime(body)
     with user_errors():
         with owner_transaction(runtime.settings) as connection:
-            done = erase_person(connection, runtime.chain_key, person_id, runtime.now())
+            done = erase_person(
+                connection,
+                runtime.chain_key,
+                person_id,
+                runtime.now(),
+                register=register_path(runtime.settings),
+            )
         engine = make_engine(owner_url(runtime.settings, warn=False))
         try:
             clean_storage(engine)

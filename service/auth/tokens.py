@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from service.actor import Actor
 from service.auth import repository
 from service.auth.deputies import acts_for
+from service.request_context import note_actor
 
 TOKEN_LIFETIME = timedelta(hours=8)
 
@@ -96,6 +97,7 @@ def session_for_token(
         acts_for=acts_for(connection, row.id, now),
         body_id=row.body_id,
     )
+    note_actor(row.id)  # the request's log line names who sent it (by id)
     return Session(actor, digest, bool(row.must_change_password))
 
 

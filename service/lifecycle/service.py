@@ -24,6 +24,7 @@ from service.bodies.service import current_body_id, profile
 from service.deadlines import budget_calendar
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
+from service.ops.counters import count_transition
 from service.statements import requests as statement_requests
 from workflow.engine import AvailableEvent, FireResult, Subject
 from workflow.errors import DecidedByVote, EventOption, StaleVersion, WorkflowError
@@ -240,6 +241,7 @@ class Lifecycle:
             ),
             locked=True,
         )
+        count_transition(connection, row.definition_name, event)
         carried: tuple[Transitioned, ...] = ()
         if entity_type == "paper" and result.cascade is not None:
             carried = self._carry(

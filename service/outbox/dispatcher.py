@@ -27,6 +27,7 @@ from service.outbox.mailer import (
     build_message,
     open_session,
 )
+from service.outbox.server_state import SERVER
 from service.outbox.service import senders
 from service.outbox.settings import MailSettings
 from service.runtime import Runtime
@@ -127,7 +128,7 @@ def _send_one(
                 next_attempt_at=now + backoff(settings, attempts),
                 last_error=f"{exc} (Versuch {attempts})",
             )
-        log.warning("Nachricht %s: vorübergehender Fehler: %s", row.id, exc)
+        SERVER.failed("temporary", exc)
         return "failed" if permanent else "retrying"
     except PermanentFailure as exc:
         return _dead_letter(runtime, row, token, str(exc))
@@ -137,6 +138,7 @@ def _send_one(
         session.drop()
         log.exception("Nachricht %s: unerwarteter Fehler beim Versand", row.id)
         return _dead_letter(runtime, row, token, f"Unerwarteter Fehler: {type(exc).__name__}")
+    SERVER.accepted()
     checkpoint("after_smtp_accept")
     with runtime.write() as connection:
         repository.settle(
@@ -151,6 +153,7 @@ def _send_one(
 
 
 def _dead_letter(runtime: Runtime, row: Any, token: str, reason: str) -> str:
+    SERVER.failed("permanent", reason)
     with runtime.write() as connection:
         repository.settle(
             connection,

@@ -184,3 +184,20 @@ def replace_everywhere(
         update(outbox).where(outbox.c.body_id == body_id, naming).values(values)
     )
     return int(result.rowcount or 0)
+
+
+def unsent_counts(connection: Connection) -> dict[str, int]:
+    """Messages not yet sent, by where they stand: ``pending`` (never tried), ``failed``
+    (tried, waiting for the next attempt), ``sending`` (claimed) and ``dead`` (given up).
+    Sent messages are not counted: the status index skips them."""
+    retried = and_(outbox.c.status == "pending", outbox.c.attempts > 0)
+    rows = connection.execute(
+        select(outbox.c.status, retried.label("retried"), func.count())
+        .where(outbox.c.status != "sent")
+        .group_by(outbox.c.status, retried)
+    )
+    counts = {"pending": 0, "failed": 0, "sending": 0, "dead": 0}
+    for status, was_retried, count in rows:
+        state = {"failed": "dead"}.get(status, "failed" if was_retried else status)
+        counts[state] = counts.get(state, 0) + count
+    return counts

@@ -174,3 +174,8 @@ def retry(
         persons=[row.recipient_person_id],
     )
     return row
+
+
+def unsent_counts(connection: Connection) -> dict[str, int]:
+    """The whole installation's unsent mail by state, for monitoring (no contents)."""
+    return repository.unsent_counts(connection)

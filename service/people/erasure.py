@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
@@ -38,6 +39,7 @@ from service.auth.service import pseudonymise_logins_of
 from service.bodies.service import current_body_id
 from service.errors import NotFound
 from service.idempotency import repository as idempotency
+from service.ops import erasure_register
 from service.outbox import repository as outbox
 from service.people import repository
 
@@ -82,9 +84,14 @@ def erase_person(
     person_id: int,
     now: datetime,
     actor: Actor = SYSTEM,
+    *,
+    register: Path | None = None,
 ) -> Erasure:
     """On the owner connection (detail rows refuse every other change); only a person of
-    the body whose chain ``chain_key`` names: another body's is as missing as a wrong id."""
+    the body whose chain ``chain_key`` names: another body's is as missing as a wrong id.
+
+    ``register``: the erasure register (``service.ops.erasure_register``), written before
+    the caller commits, so that a restore of an older backup erases the person again."""
     # The chain lock before the first change: see service.records.
     lock_chain(connection, chain_key)
     body_id = current_body_id(connection, chain_key)
@@ -96,7 +103,7 @@ def erase_person(
     messages = outbox.erase_recipient(connection, body_id, person_id, ERASED)
     messages += outbox.replace_everywhere(connection, body_id, _written(before), ERASED)
     cleared = erase_values_of(connection, person_id, now)
-    record(
+    sealed = record(
         connection,
         chain_key,
         actor=actor,
@@ -107,7 +114,20 @@ def erase_person(
         persons=[person_id],
         context={"users": logins, "details": cleared, "messages": messages, "answers": answers},
     )
+    if register is not None:
+        erasure_register.append(register, chain_key, person_id, now, sealed.seq)
     return Erasure(person_id, logins, cleared, messages, answers)
+
+
+def erase_again(connection: Connection, chain_key: str, person_id: int, now: datetime) -> bool:
+    """After a restore: erases a person the register names whom the restored database
+    still holds unerased; False when already erased or not there at all."""
+    body_id = current_body_id(connection, chain_key)
+    row = repository.person(connection, body_id, person_id)
+    if row is None or row.erased_at is not None:
+        return False
+    erase_person(connection, chain_key, person_id, now)
+    return True
 
 
 def clean_storage(engine: Engine) -> None:

@@ -30,10 +30,12 @@ def scheduler_main(ctx: typer.Context) -> None:
     """Startet den Scheduler; auf PostgreSQL wartet ein zweiter Prozess als Bereitschaft."""
     if ctx.invoked_subcommand is not None:
         return
+    from service.ops.logs import configure
     from service.scheduler.runner import SchedulerRunner
 
     with user_errors():
         runtime = open_runtime()
+        configure(runtime.settings.log_format)
         stop = threading.Event()
         runner = SchedulerRunner(runtime, on_state=lambda m: typer.echo(m))
         for sig in (signal.SIGTERM, signal.SIGINT):

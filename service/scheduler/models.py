@@ -30,3 +30,18 @@ class StatusUpdateRound(SQLModel, table=True):
     update_due_on: date
     fva_meeting_id: int | None = Field(default=None, foreign_key="meetings.id")
     fva_reminded_at: datetime | None = utc_field(nullable=True)
+
+
+class JobRun(SQLModel, table=True):
+    """When each job last ended well or badly, for ``/metrics`` in any process.
+
+    The scheduler may run in a process of its own, so its state is kept where every web
+    worker can read it. The row ``scheduler`` is the elected scheduler's heartbeat: written
+    at every election tick while it leads.
+    """
+
+    __tablename__ = "job_runs"
+
+    job_id: str = Field(primary_key=True, max_length=50)
+    succeeded_at: datetime | None = utc_field(nullable=True)
+    failed_at: datetime | None = utc_field(nullable=True)

@@ -18,7 +18,7 @@ from service.obligations.models import Obligation
 from service.papers.models import Paper
 from service.people.models import Person
 from service.programmes.models import Programme
-from service.scheduler.models import JobPeriod, StatusUpdateRound
+from service.scheduler.models import JobPeriod, JobRun, StatusUpdateRound
 from service.statements.models import Statement, StatementRequest
 
 measures: Table = Measure.__table__  # type: ignore[attr-defined]
@@ -32,6 +32,7 @@ memberships: Table = Membership.__table__  # type: ignore[attr-defined]
 meetings: Table = Meeting.__table__  # type: ignore[attr-defined]
 history: Table = HistoryEntry.__table__  # type: ignore[attr-defined]
 job_periods: Table = JobPeriod.__table__  # type: ignore[attr-defined]
+job_runs: Table = JobRun.__table__  # type: ignore[attr-defined]
 rounds: Table = StatusUpdateRound.__table__  # type: ignore[attr-defined]
 users: Table = User.__table__  # type: ignore[attr-defined]
 persons: Table = Person.__table__  # type: ignore[attr-defined]
@@ -278,3 +279,18 @@ def update_round(connection: Connection, body_id: int, period: str, **values: An
         .where(rounds.c.body_id == body_id, rounds.c.period == period)
         .values(**values)
     )
+
+
+# --- job runs (monitoring) -----------------------------------------------------------------
+
+
+def record_run(connection: Connection, job_id: str, now: datetime, *, succeeded: bool) -> None:
+    column = "succeeded_at" if succeeded else "failed_at"
+    insert = _insert(connection)
+    statement = insert(job_runs).values(job_id=job_id, **{column: now})
+    statement = statement.on_conflict_do_update(index_elements=["job_id"], set_={column: now})
+    connection.execute(statement)
+
+
+def job_run_rows(connection: Connection) -> list[Any]:
+    return list(connection.execute(select(job_runs).order_by(job_runs.c.job_id)))

@@ -24,6 +24,7 @@ from service.scheduler import periods
 from service.scheduler.deadline_sweep import sweep
 from service.scheduler.jobs import JobSpec, job_specs
 from service.scheduler.lock import SchedulerLock, lock_for
+from service.scheduler.service import HEARTBEAT, record_run
 from workflow.calendar import BERLIN
 
 log = logging.getLogger("ratsflow.scheduler")
@@ -86,6 +87,8 @@ class SchedulerRunner:
             except Exception:
                 log.exception("Wahl des Schedulers fehlgeschlagen; neuer Versuch folgt")
                 self._step_down()
+            if self.leading:
+                self._record(HEARTBEAT, succeeded=True)
             self._stop.wait(self.settings.election_seconds)
 
     def _lead(self) -> None:
@@ -148,6 +151,16 @@ class SchedulerRunner:
                 spec.function(self.runtime, now)
         except Exception:
             log.exception("Auftrag %s fehlgeschlagen", job_id)
+            self._record(job_id, succeeded=False)
+        else:
+            self._record(job_id, succeeded=True)
+
+    def _record(self, job_id: str, *, succeeded: bool) -> None:
+        # For /metrics; monitoring that fails must not fail the job (nor hide its outcome).
+        try:
+            record_run(self.runtime, job_id, succeeded=succeeded)
+        except Exception:
+            log.exception("Lauf von %s nicht vermerkt", job_id)
 
 
 def start_embedded(runtime: Runtime) -> SchedulerRunner | None:

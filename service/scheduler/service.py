@@ -31,6 +31,20 @@ def record_period(connection: Connection, job_id: str, period: datetime, now: da
     repository.record_period(connection, job_id, period, now)
 
 
+HEARTBEAT = "scheduler"  # the job_runs row the elected scheduler writes at every tick
+
+
+def record_run(runtime: Runtime, job_id: str, *, succeeded: bool) -> None:
+    """When a job ended, well or badly (``HEARTBEAT``: the scheduler is alive and leads)."""
+    with runtime.write() as connection:
+        repository.record_run(connection, job_id, runtime.now(), succeeded=succeeded)
+
+
+def job_runs(connection: Connection) -> list[Any]:
+    """Every job's last success and failure (``job_id``, ``succeeded_at``, ``failed_at``)."""
+    return repository.job_run_rows(connection)
+
+
 # --- items the reminders name --------------------------------------------------------------
 
 

@@ -297,6 +297,8 @@ class Unlogged:
     reason: str
     url: str | None = None
     reader: str = "ag.leitung"
+    # Signs in with a bearer token although the path is outside /api (``/metrics``).
+    by_token: bool = False
 
 
 M06_TITLE = _text("IT-Sicherheitskonzept")
@@ -319,6 +321,9 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
     "/redoc": Unlogged("the API's documentation page"),
     "/healthz": Unlogged("a sign of life"),
     "/readyz": Unlogged("database reachable and migrations current"),
+    "/metrics": Unlogged(
+        "counts and ages of the installation, no contents", reader="admin", by_token=True
+    ),
     "/koerperschaften": Unlogged("the bodies' names and public addresses"),
     # --- accounts --------------------------------------------------------------------------
     "/api/v1/users/me": Unlogged("the caller's own account"),
@@ -869,7 +874,7 @@ def test_routes_without_non_public_content_log_no_access(world: World) -> None:
     before = accesses(runtime)
     for path, case in ROUTES.items():
         if isinstance(case, Unlogged):
-            api = path.startswith(API)
+            api = path.startswith(API) or case.by_token
             if (case.reader, api) not in readers:
                 readers[case.reader, api] = Reader(runtime, case.reader, api)
             answer = readers[case.reader, api].get(case.url or path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from service.audit.chain import GENESIS, EventDraft, SealedEvent, seal
 from service.audit.models import ERASE, AuditDetail, AuditEvent, AuditEventPerson
+from service.request_context import current_request_id
 
 events = AuditEvent.__table__  # type: ignore[attr-defined]
 details = AuditDetail.__table__  # type: ignore[attr-defined]
@@ -37,7 +39,12 @@ def lock_chain(connection: Connection, chain_key: str) -> None:
 def append(
     connection: Connection, chain_key: str, draft: EventDraft, *, locked: bool = False
 ) -> SealedEvent:
-    """``locked``: the caller already holds the chain lock in this transaction."""
+    """``locked``: the caller already holds the chain lock in this transaction.
+
+    An event written while serving a request carries its id (``X-Request-ID``) in the hashed
+    text, so a log line leads to its events and the id cannot be changed afterwards."""
+    if draft.request_id is None and (request_id := current_request_id()) is not None:
+        draft = replace(draft, request_id=request_id)
     if not locked:
         lock_chain(connection, chain_key)
     last = connection.execute(_LAST_SQL, {"chain": chain_key}).first()

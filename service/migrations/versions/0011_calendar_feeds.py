@@ -1,7 +1,7 @@
 """calendar feeds and cancelled meetings
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 05:00:00
 
 A person's calendar feed is reached by a secret URL; like an API token only the SHA-256 of
@@ -19,7 +19,7 @@ from alembic import op
 import service.db
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

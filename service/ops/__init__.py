@@ -1,0 +1,1 @@
+"""Operating an installation: backup, restore, and the erasure register beside the key."""

@@ -1,0 +1,182 @@
+"""Upgrading a database that holds years of data, not only an empty one.
+
+``upgrade/at_0001.sql`` holds a small city as migration 0001 stored it (made by
+``upgrade/make_fixture_0001.py``). The test loads it, upgrades one revision at a time and
+runs that revision's check, then verifies the audit chain at the head. A new migration adds
+its step to ``STEPS``: the test fails while one is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from service.audit.trail import verify_all
+from service.db import make_engine
+from service.migrate import alembic_config
+
+FIXTURE = Path(__file__).resolve().parent / "upgrade" / "at_0001.sql"
+CHAIN = "aschersleben"
+
+Check = Callable[[Connection], None]
+
+
+def _columns(connection: Connection, table: str) -> set[str]:
+    return {c["name"] for c in inspect(connection).get_columns(table)}
+
+
+def _one(connection: Connection, sql: str) -> object:
+    return connection.execute(text(sql)).scalar_one()
+
+
+def _empty_table(name: str) -> Check:
+    def check(connection: Connection) -> None:
+        assert _one(connection, f"SELECT count(*) FROM {name}") == 0
+
+    return check
+
+
+def at_0001(c: Connection) -> None:
+    assert _one(c, "SELECT count(*) FROM persons") == 2
+    assert _one(c, "SELECT count(*) FROM measures") == 2
+    assert _one(c, "SELECT count(*) FROM audit_events") == 7
+
+
+def at_0002(c: Connection) -> None:
+    # From here on the trail is append-only in the database itself.
+    with pytest.raises(DBAPIError), c.begin_nested():
+        c.execute(text("UPDATE audit_events SET action = 'x' WHERE seq = 1"))
+
+
+def at_0004(c: Connection) -> None:
+    assert _one(c, "SELECT count(*) FROM deputyships") == 0
+    assert _one(c, "SELECT username FROM users WHERE id = 1") == "ag.leitung"
+
+
+def at_0008(c: Connection) -> None:
+    # Rows that did not name their body get the deployment's, through their parent.
+    for table in ("measures", "users", "deadlines"):
+        assert _one(c, f"SELECT count(*) FROM {table} WHERE body_id = 1") >= 1, table
+        assert _one(c, f"SELECT count(*) FROM {table} WHERE body_id IS NULL") == 0, table
+    assert _one(c, "SELECT land FROM bodies WHERE id = 1") == "ST"
+
+
+def at_0009(c: Connection) -> None:
+    assert "body_id" in _columns(c, "status_update_rounds")
+
+
+def at_0012(c: Connection) -> None:
+    # Steps recorded before decisions were dated on their session were entered when done.
+    assert _one(c, "SELECT count(*) FROM history_entries") >= 1
+    assert _one(c, "SELECT count(*) FROM history_entries WHERE recorded_at <> at") == 0
+    assert _one(c, "SELECT count(*) FROM history_entries WHERE recorded_at IS NULL") == 0
+    assert _one(c, "SELECT count(*) FROM measure_baselines") == 0
+
+
+STEPS: list[tuple[str, Check]] = [
+    ("0001", at_0001),
+    ("0002", at_0002),
+    ("0003", _empty_table("api_tokens")),
+    ("0004", at_0004),
+    ("0005", _empty_table("attachments")),
+    ("0006", _empty_table("outbox")),
+    ("0007", _empty_table("audit_checkpoints")),
+    ("0008", at_0008),
+    ("0009", at_0009),
+    ("0010", _empty_table("job_runs")),
+    ("0011", _empty_table("calendar_feeds")),
+    ("0012", at_0012),
+    ("0013", _empty_table("issued_reports")),
+    ("0014", _empty_table("oparl_records")),
+    ("0015", _empty_table("obligations")),
+]
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'alt.db'}"
+        return
+    postgres = request.getfixturevalue("_postgres")
+    name = postgres.create(f"ratsflow_upgrade_{uuid.uuid4().hex}")
+    try:
+        yield postgres.url(name)
+    finally:
+        postgres.release(name)
+
+
+def load_fixture(engine: Engine) -> None:
+    statements = [
+        line
+        for line in FIXTURE.read_text(encoding="utf-8").splitlines()
+        if line.startswith("INSERT")
+    ]
+    with engine.begin() as c:
+        if c.dialect.name == "postgresql":
+            c.exec_driver_sql("SET TIME ZONE 'UTC'")
+        for statement in statements:
+            c.exec_driver_sql(statement.replace("%", "%%"))
+        if c.dialect.name == "postgresql":
+            # Rows came with their ids: the sequences must go on after them.
+            for table in inspect(c).get_table_names():
+                if "id" in _columns(c, table):
+                    c.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT max(id) FROM {table}))"
+                        )
+                    )
+
+
+def test_every_migration_has_its_step() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    revisions = [r.revision for r in reversed(list(scripts.walk_revisions()))]
+
+    assert [revision for revision, _ in STEPS] == revisions
+
+
+def test_a_database_of_migration_0001_upgrades_to_the_head_with_its_data(empty_url: str) -> None:
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_url)
+    try:
+        load_fixture(engine)
+        for revision, check in STEPS:
+            command.upgrade(config, revision)
+            with engine.connect() as c:
+                check(c)
+        with engine.connect() as c:
+            erika = c.execute(text("SELECT family_name, email FROM persons WHERE id = 1")).one()
+            measure = c.execute(
+                text("SELECT state, version, fields, updated_at FROM measures WHERE code = 'M-01'")
+            ).one()
+            comment = _one(c, "SELECT comment FROM history_entries WHERE entity_id = 1")
+            reports = verify_all(c, CHAIN)
+    finally:
+        engine.dispose()
+    assert tuple(erika) == ("Mustermann", "erika.mustermann@aschersleben.example")
+    fields = measure.fields if isinstance(measure.fields, dict) else json.loads(measure.fields)
+    assert (measure.state, measure.version, fields["kosten_einmalig"]) == ("ag_pruefung", 2, 12000)
+    updated = measure.updated_at
+    if isinstance(updated, str):
+        updated = datetime.fromisoformat(updated)
+    assert updated.replace(tzinfo=updated.tzinfo or UTC) == datetime(2024, 1, 10, 8, 0, tzinfo=UTC)
+    assert comment == "Bitte prüfen, Unterlagen folgen."
+    [report] = reports
+    assert report.verification.intact, report.verification.reason
+    assert report.verification.checked == 7
