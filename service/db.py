@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
@@ -127,3 +127,27 @@ def postgres_major(url: str) -> int:
     finally:
         engine.dispose()
     return int(number) // 10000
+
+
+# The functions of the audit trail's triggers, which outlive their tables on PostgreSQL.
+_OWN_FUNCTIONS = text(
+    "SELECT p.oid::regprocedure::text FROM pg_proc p "
+    "JOIN pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE n.nspname = current_schema() AND p.proname LIKE 'ratsflow%'"
+)
+
+
+def drop_everything(url: str) -> None:
+    """Drops every table of the database and the functions of its audit triggers (which
+    outlive their tables on PostgreSQL); ``url`` must be the owner's."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            tables = MetaData()
+            tables.reflect(connection)
+            tables.drop_all(connection)
+            if not is_sqlite(url):
+                for function in connection.execute(_OWN_FUNCTIONS).scalars().all():
+                    connection.execute(text(f"DROP FUNCTION {function} CASCADE"))
+    finally:
+        engine.dispose()

@@ -11,12 +11,10 @@ is left alone unless the caller insists (``force``).
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData, text
-
 from service.audit.owner import owner_url
 from service.bodies import service as bodies
 from service.bootstrap import prepare_database
-from service.db import is_sqlite, make_engine
+from service.db import drop_everything
 from service.demo import data, neighbour
 from service.demo.service import DemoResult, load_demo
 from service.errors import Conflict
@@ -60,32 +58,10 @@ def reset_demo(runtime: Runtime, force: bool = False) -> tuple[DemoResult, bool]
     with runtime.read() as connection:
         had_neighbour = bodies.in_use(connection, neighbour.SLUG)
     runtime.engine.dispose()  # no pooled connection keeps a table open while it is dropped
-    _drop_everything(owner_url(runtime.settings))
+    drop_everything(owner_url(runtime.settings))
     runtime.forget_body()
     prepare_database(runtime)
     result = load_demo(runtime)
     if had_neighbour:
         neighbour.load_neighbour(runtime)
     return result, had_neighbour
-
-
-# The functions of the audit trail's triggers, which outlive their tables on PostgreSQL.
-_OWN_FUNCTIONS = text(
-    "SELECT p.oid::regprocedure::text FROM pg_proc p "
-    "JOIN pg_namespace n ON n.oid = p.pronamespace "
-    "WHERE n.nspname = current_schema() AND p.proname LIKE 'ratsflow%'"
-)
-
-
-def _drop_everything(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            tables = MetaData()
-            tables.reflect(connection)
-            tables.drop_all(connection)
-            if not is_sqlite(url):
-                for function in connection.execute(_OWN_FUNCTIONS).scalars().all():
-                    connection.execute(text(f"DROP FUNCTION {function} CASCADE"))
-    finally:
-        engine.dispose()

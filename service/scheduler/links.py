@@ -6,15 +6,12 @@ from urllib.parse import urlsplit
 
 from service.runtime import Runtime
 
-# Where a mail about an Arbeitspapier sends its reader. There is no page of one programme
-# yet; the Beschlusskontrolle of its measures' deadlines is the page that shows it. Switch to
-# "/arbeitspapiere/{id}" once that page exists (a test requests every link of every mail).
-PROGRAMME_PAGE = "/fristen?arbeitspapier={id}&sicht=arbeitspapier"
+# A test requests every link of every mail as its recipient (tests/service/scheduler).
 PATHS = {
     "measure": "/massnahmen/{id}",
     "paper": "/vorlagen/{id}",
     "meeting": "/sitzungen/{id}",
-    "programme": PROGRAMME_PAGE,
+    "programme": "/arbeitspapiere/{id}",
 }
 
 

@@ -153,6 +153,20 @@ TABLE = [
     Row("papers.list", "GET", "/papers", _paper, everyone()),
     Row("papers.get", "GET", "/papers/{paper}", _paper, public_or_staff()),
     Row("papers.history", "GET", "/papers/{paper}/history", _paper, public_or_staff()),
+    Row("papers.obligations", "GET", "/papers/{paper}/obligations", _paper, public_or_staff()),
+    Row(
+        "papers.obligations_create",
+        "POST",
+        "/papers/{paper}/obligations",
+        _paper,
+        writers(frozenset({"sitzungsdienst", "verwaltungsleitung"}), 201),
+        lambda ids, public: {
+            "title": "Halbjährliche Information des FVA",
+            "responsible_role": "ag_leitung",
+            "due_on": "2026-09-30",
+            "every_months": 6,
+        },
+    ),
     Row(
         "papers.create",
         "POST",
@@ -288,6 +302,14 @@ TABLE = [
         _committee,
         writers(SESSION, 200),
         lambda ids, public: {"location": "Bestehornhaus"},
+    ),
+    Row(
+        "meetings.cancel",
+        "POST",
+        "/meetings/{meeting}/cancel",
+        _committee,
+        writers(SESSION, 200),
+        lambda ids, public: {"reason": "Beschlussunfähigkeit absehbar"},
     ),
     Row(
         "meetings.agenda_items",

@@ -182,6 +182,12 @@ ENDPOINTS = [
     # lists, not about one item
     Endpoint("measures.list", _r("GET", API + "/measures"), reads=True, item=False),
     Endpoint("measures.export", _r("GET", API + "/measures/export.csv"), reads=True, item=False),
+    Endpoint(
+        "measures.export_xlsx",
+        _r("GET", API + "/measures/export?format=xlsx"),
+        reads=True,
+        item=False,
+    ),
     Endpoint("programmes.list", _r("GET", API + "/programmes"), reads=True, item=False),
     Endpoint("programmes.get", _r("GET", API + "/programmes/1"), reads=True, item=False),
     Endpoint(

@@ -41,6 +41,7 @@ from service.demo.service import DEMO_PASSWORD
 from service.main import create_app
 from service.measures.models import Measure
 from service.measures.service import list_measures
+from service.obligations.models import Obligation
 from service.outbox.repository import outbox
 from service.outbox.service import Mail, enqueue
 from service.papers.models import Paper
@@ -347,6 +348,22 @@ def _credentials(call: Call) -> dict[str, str]:
     return {"grant_type": "password", "username": username, "password": DEMO_PASSWORD}
 
 
+def _obligation(world: World, case: str) -> dict[str, Any]:
+    """A recurring duty of the demo's resolution: fulfilling it moves it on, never ends it."""
+    with world.runtime.read() as c:
+        found = (
+            c.execute(
+                select(Obligation.id)
+                .where(Obligation.every_months.is_not(None))
+                .order_by(Obligation.id)
+            )
+            .scalars()
+            .first()
+        )
+    assert found is not None
+    return {"obligation_id": found}
+
+
 def _oparl(world: World, case: str) -> dict[str, Any]:
     """The demo's public paper and its public working paper (a File)."""
     runtime = world.runtime
@@ -639,6 +656,50 @@ ROOMS: dict[str, list[Row]] = {
         ),
         Row("healthz", "GET", "/healthz", everyone()),
         Row("readyz", "GET", "/readyz", everyone()),
+    ],
+    # Pflichten aus dem Beschluss: readers of the paper read them; the roles that carry a
+    # duty out record its fulfilment (docs/pflichten-und-stellungnahmen.md).
+    "obligations": [
+        Row("obligations.list", "GET", "/api/v1/obligations", everyone()),
+        Row(
+            "obligations.get",
+            "GET",
+            "/api/v1/obligations/{obligation_id}",
+            everyone(),
+            setup=_obligation,
+        ),
+        Row(
+            "obligations.fulfil",
+            "POST",
+            "/api/v1/obligations/{obligation_id}/fulfilments",
+            writers(
+                frozenset({"ag_leitung", "kaemmerei", "sitzungsdienst", "verwaltungsleitung"}), 201
+            ),
+            setup=_obligation,
+            json=lambda call: {"reference": "Kenntnisnahme im FVA"},
+        ),
+    ],
+    # Calendar feeds: a council body's sessions for everyone; a person's own feed address
+    # for the signed-in person. The personal feed's token is its credential: an unknown one
+    # is not found for anybody (tests/service/calendar reads real ones).
+    "calendar": [
+        Row(
+            "calendar.committee",
+            "GET",
+            "/api/v1/calendar/committees/{committee_id}.ics",
+            everyone(),
+            setup=lambda world, case: {"committee_id": 3},  # the FVA, a council body
+        ),
+        Row(
+            "calendar.feed",
+            "GET",
+            "/api/v1/calendar/feeds/{token}.ics",
+            everyone(404),
+            setup=lambda world, case: {"token": "k" * 43},
+        ),
+        Row("calendar.me", "GET", "/api/v1/calendar/me", staff()),
+        Row("calendar.new", "POST", "/api/v1/calendar/me", staff(201)),
+        Row("calendar.revoke", "DELETE", "/api/v1/calendar/me", staff(204)),
     ],
     # OParl publishes public data only, the same to everybody (docs/oparl.md).
     "oparl": [

@@ -1,7 +1,7 @@
 """The diagram of a definition reads: no label covers another, every edge has runs of its
 own, and every state's name fits its box.
 
-Text is measured the way the layout measures it (``diagram.text_width``: an upper bound
+Text is measured the way the layout measures it (``diagram_shapes.text_width``: an upper bound
 for the stylesheet's DejaVu Sans), so the test fails when the layout's own estimate says
 two labels touch.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from service.web import diagram
+from service.web import diagram, diagram_shapes
 from workflow.registry import load_registry
 from workflow.spec import WorkflowSpec
 
@@ -35,7 +35,7 @@ def _overlap(a: Rect, b: Rect) -> bool:
 
 def _text_box(text: ET.Element) -> Rect:
     size = float(text.attrib["font-size"])
-    width = diagram.text_width(text.text or "", size)
+    width = diagram_shapes.text_width(text.text or "", size)
     x, y = float(text.attrib["x"]), float(text.attrib["y"])
     assert text.attrib["text-anchor"] == "middle"
     return (x - width / 2, y - 0.8 * size, x + width / 2, y + 0.25 * size)
