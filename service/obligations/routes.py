@@ -11,8 +11,8 @@ from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, Write
 from service.api.problems import responses
 from service.obligations import service
 from service.obligations.schemas import (
-    FulfilmentCreate,
     ObligationCreate,
+    ObligationFulfilmentCreate,
     ObligationOut,
     obligation_out,
 )
@@ -94,7 +94,7 @@ def get_obligation(obligation_id: ItemId, runtime: RuntimeDep, actor: MaybeActor
 )
 def fulfil_obligation(
     obligation_id: ItemId,
-    body: FulfilmentCreate,
+    body: ObligationFulfilmentCreate,
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,

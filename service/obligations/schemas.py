@@ -50,7 +50,7 @@ class ObligationCreate(Payload):
     every_months: int | None = Field(default=None, ge=1, le=60, examples=[6])
 
 
-class FulfilmentCreate(Payload):
+class ObligationFulfilmentCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     reference: str = Field(

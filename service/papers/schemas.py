@@ -231,7 +231,7 @@ class VoteCreate(Payload):
     )
 
 
-class VoteCorrectionIn(BaseModel):
+class VoteCorrectionIn(Payload):
     """Only the members sent are corrected; the reason is required."""
 
     model_config = ConfigDict(extra="forbid")

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.payloads import Payload
+
 Audience = Literal["internal", "public"]
 LightValue = Literal["rot", "gelb", "gruen"]
 
@@ -117,7 +119,7 @@ class SachstandReport(BaseModel):
     programmes: list[ReportProgramme]
 
 
-class IssueRequest(BaseModel):
+class IssueRequest(Payload):
     model_config = ConfigDict(extra="forbid")
 
     period: str = Field(max_length=20, examples=["2024-H2"])
@@ -127,7 +129,7 @@ class IssueRequest(BaseModel):
     audience: Audience = "internal"
 
 
-class TakenNoteRequest(BaseModel):
+class TakenNoteRequest(Payload):
     model_config = ConfigDict(extra="forbid")
 
     on: date = Field(description="Sitzungstag, an dem der FVA den Bericht zur Kenntnis nahm.")

@@ -11,8 +11,8 @@ from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, Write
 from service.api.problems import responses
 from service.statements import service
 from service.statements.schemas import (
+    ConditionFulfilmentCreate,
     ConditionOut,
-    FulfilmentCreate,
     StatementCreate,
     StatementOut,
     StatementRequestOut,
@@ -124,7 +124,7 @@ def weigh_statement(
 def fulfil_condition(
     measure_id: MeasureId,
     condition_id: ItemId,
-    body: FulfilmentCreate,
+    body: ConditionFulfilmentCreate,
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,

@@ -92,7 +92,7 @@ class WeighingCreate(Payload):
     )
 
 
-class FulfilmentCreate(Payload):
+class ConditionFulfilmentCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     note: str | None = Field(

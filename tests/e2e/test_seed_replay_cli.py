@@ -174,8 +174,9 @@ def test_the_seed_leaves_a_complete_history_and_an_intact_chain(
         assert get_paper(c, paper_id).state == "beschlossen"
         assert [(h.event, h.actor_user_id, h.at) for h in paper_history(c, paper_id)] == [
             ("in_vorberatung_geben", lead.user_id, at("2024-02-01")),
-            ("empfehlen", session.user_id, at("2024-02-21", 18)),
-            ("beschliessen", session.user_id, at("2024-02-28", 19)),
+            # Decisions are dated on their session (noon, no meeting linked), not on entry.
+            ("empfehlen", session.user_id, at("2024-02-21", 12)),
+            ("beschliessen", session.user_id, at("2024-02-28", 12)),
         ]
         for m in data.MEASURES:
             measure_id = ids[m.code]
@@ -193,10 +194,10 @@ def test_the_seed_leaves_a_complete_history_and_an_intact_chain(
                 ("an_fva_uebergeben", "ag_pruefung", "fva_beratung", lead.user_id, "ag_leitung",
                  at("2024-02-01"), None, {}),
                 ("fva_empfehlen", "fva_beratung", "stadtrat_beschluss", session.user_id,
-                 "sitzungsdienst", at("2024-02-21", 18), None,
+                 "sitzungsdienst", at("2024-02-21", 12), None,
                  {"abstimmungsergebnis": "angenommen", "beschlussnummer": "FVA/0123/24"}),
                 ("beschliessen", "stadtrat_beschluss", "haushaltsplanung", session.user_id,
-                 "sitzungsdienst", at("2024-02-28", 19), "Einstimmig bestätigt.",
+                 "sitzungsdienst", at("2024-02-28", 12), "Einstimmig bestätigt.",
                  {"abstimmungsergebnis": "angenommen", "beschlussnummer": "SR/0456/24"}),
             ], m.code  # fmt: skip
         assert verify_chain(c, runtime.chain_key).intact
@@ -211,9 +212,9 @@ def test_the_seed_leaves_a_complete_history_and_an_intact_chain(
             "[ag.mitglied, ag_mitglied]",
             "01.02.2024 10:00  ag_pruefung → fva_beratung  Dem Finanz- und Verwaltungsausschuss "
             "zur Vorberatung vorlegen  [ag.leitung, ag_leitung]",
-            "21.02.2024 18:00  fva_beratung → stadtrat_beschluss  Vorberatung – Empfehlung zur "
+            "21.02.2024 12:00  fva_beratung → stadtrat_beschluss  Vorberatung – Empfehlung zur "
             "Annahme  [sitzungsdienst, sitzungsdienst]",
-            "28.02.2024 19:00  stadtrat_beschluss → haushaltsplanung  Beschluss des Stadtrats  "
+            "28.02.2024 12:00  stadtrat_beschluss → haushaltsplanung  Beschluss des Stadtrats  "
             "[sitzungsdienst, sitzungsdienst]",
             "    „Einstimmig bestätigt.“",
         ]

@@ -39,7 +39,7 @@ def cli_database(
 def test_upgrade_demo_list_fire_history_verify(cli_database: str) -> None:
     upgraded = ok("db", "upgrade")
     assert "Datenbank ist auf dem neuesten Stand." in upgraded.stdout
-    assert "Definition „massnahme“ Version 2" in upgraded.stdout
+    assert "Definition „massnahme“ Version 3" in upgraded.stdout
 
     first = ok("demo", "load")
     assert "Demodaten der Stadt Aschersleben geladen." in first.stdout

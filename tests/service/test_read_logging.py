@@ -38,6 +38,7 @@ from service.measures.service import fire, list_measures
 from service.milestones.service import insert_milestone
 from service.obligations.service import insert_obligation
 from service.papers.service import fire as fire_paper
+from service.reports.issuing import issue_report
 from service.runtime import Runtime
 from tests import factories
 from tests.conftest import FakeClock
@@ -75,6 +76,12 @@ class World:
     def __init__(self, runtime: Runtime, moving: FakeClock) -> None:
         self.runtime = runtime
         self.clock = moving
+
+    @cached_property
+    def issued(self) -> int:
+        """An issued internal Sachstandsbericht (the demo has none yet)."""
+        with self.runtime.write() as c:
+            return issue_report(self.runtime, c, SYSTEM, PERIOD)
 
     @cached_property
     def measures(self) -> dict[str, int]:
@@ -299,6 +306,7 @@ class Unlogged:
     reader: str = "ag.leitung"
     # Signs in with a bearer token although the path is outside /api (``/metrics``).
     by_token: bool = False
+    needs: tuple[str, ...] = ()  # what the demo lacks, made before the request
 
 
 M06_TITLE = _text("IT-Sicherheitskonzept")
@@ -468,6 +476,19 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         "a workflow definition", url=f"{API}/definitions/massnahme"
     ),
     "/api/v1/programmes": Unlogged("programmes are public; staff see their owners' names"),
+    "/api/v1/reports/issued": Unlogged("issued reports by number, period and date, no content"),
+    "/api/v1/reports/issued/{issued_id}": Unlogged(
+        "one issued report's number, period, digests and dates, no content",
+        url=f"{API}/reports/issued/1",
+        needs=("issued",),
+    ),
+    "/api/v1/reports/issued/{issued_id}/file": Logged(
+        "issued_report.read",
+        "ag.leitung",
+        lambda w: f"{API}/reports/issued/{w.issued}/file?format=json",
+        _text("M-06"),
+        entity=lambda w: w.issued,
+    ),
     "/api/v1/programmes/{programme_id}": Unlogged(
         "a programme is public; staff see its owner's name", url=f"{API}/programmes/1"
     ),
@@ -748,6 +769,20 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         _text("PK"),
         public=lambda w: f"/sachstand/{PERIOD}.xlsx?fassung=oeffentlich",
     ),
+    "/berichte": Unlogged("issued reports by number, period and date, no content"),
+    "/berichte/{issued_id}.{endung}": Logged(
+        "issued_report.read",
+        "dezernent",
+        lambda w: f"/berichte/{w.issued}.json",
+        _text("M-06"),
+        entity=lambda w: w.issued,
+    ),
+    "/arbeitspapiere": Unlogged("programmes are public; staff see their owners' names"),
+    "/arbeitspapiere/neu": Unlogged("an empty form"),
+    "/arbeitspapiere/{programme_id}": Unlogged(
+        "a programme is public; staff see its owner's name and its reviews",
+        url="/arbeitspapiere/1",
+    ),
     # --- web: administration and the audit trail -------------------------------------------
     "/verwaltung": Logged(
         "user.read", "admin", lambda w: "/verwaltung", _text("informationssicherheit")
@@ -871,6 +906,9 @@ def test_each_read_of_non_public_content_is_one_access_event(
 def test_routes_without_non_public_content_log_no_access(world: World) -> None:
     runtime = world.runtime
     readers: dict[tuple[str, bool], Reader] = {}
+    for case in ROUTES.values():
+        for name in case.needs if isinstance(case, Unlogged) else ():
+            getattr(world, name)
     before = accesses(runtime)
     for path, case in ROUTES.items():
         if isinstance(case, Unlogged):

@@ -370,12 +370,13 @@ def test_an_anonymous_visitor_sees_the_public_paper_and_no_non_public_measure(
         ("sitzungsdienst", "/sitzungen", "Sitzungen", None),
     ],
 )
-def test_each_room_is_accessible_and_reachable_from_the_navigation(
+def test_each_room_is_accessible_and_reachable_from_the_navigation_or_the_account_links(
     page: Page, username: str, path: str, heading: str, shot: str | None
 ) -> None:
     _sign_in(page, username)
     link = path.split("?")[0]
-    tab_to(page, f"nav[aria-label=Hauptnavigation] a[href='{link}']")
+    # The rooms are in the main navigation, the own account's pages beside the name.
+    tab_to(page, f"nav[aria-label=Hauptnavigation] a[href='{link}'], header .user a[href='{link}']")
     page.keyboard.press("Enter")
     if "?" in path:
         page.goto(path)

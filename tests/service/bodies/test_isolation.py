@@ -38,6 +38,7 @@ from service.main import create_app
 from service.milestones.service import insert_milestone
 from service.obligations.service import insert_obligation
 from service.outbox.service import Mail, enqueue
+from service.reports.issuing import issue_report
 from service.runtime import Runtime
 from tests import factories
 from tests.service.api_calls import login
@@ -67,6 +68,12 @@ NOT_ABOUT_B = {
     "/koerperschaften",
     # Named by a secret token, not an id; tests/service/calendar tries B's token at A.
     f"{API}/calendar/feeds/{{token}}.ics",
+    # OParl names objects by type and id of its own kind; tests/service/oparl/test_bodies.py
+    # asks A's server for each of B's objects.
+    "/oparl/v1/body/{body_id}/{prop}",
+    "/oparl/v1/{entity_type}/{entity_id}",
+    "/oparl/v1/file/{file_id}/access",
+    "/oparl/v1/file/{file_id}/download",
 }
 
 
@@ -183,6 +190,10 @@ def neighbour(demo: Runtime) -> Neighbour:
                 },
             ),
         )
+    with other.write() as c:
+        # The neighbour's own FVA receives its issued Sachstandsbericht.
+        factories.committee(other, c, slug="fva", members=3)
+        issued = issue_report(other, c, SYSTEM, "2026-H1", audience="public")
     return Neighbour(
         other,
         {
@@ -198,6 +209,7 @@ def neighbour(demo: Runtime) -> Neighbour:
             "milestone": milestone,
             "line": line,
             "obligation": duty,
+            "issued": issued,
         },
     )
 
@@ -225,6 +237,8 @@ def _id_for(path: str, param: str, ids: dict[str, int]) -> str:
         "attachment_id": ids["attachment"],
         "line_id": ids["line"],
         "obligation_id": ids["obligation"],
+        "issued_id": ids["issued"],
+        "endung": "pdf",
         "item_id": ids["paper"] if on_papers else ids["measure"],
         "owner_id": ids["paper"] if on_papers else ids["measure"],
         "zeitraum": "2026-H2",
