@@ -344,6 +344,7 @@ class DemoObligation:
     role: str
     due_on: str
     every_months: int | None
+    fulfilled_by: str | None = None
 
 
 OBLIGATIONS = [
@@ -355,6 +356,7 @@ OBLIGATIONS = [
         "ag_leitung",
         "2024-09-30",
         6,
+        "kenntnisnahme_sachstand",
     ),
     DemoObligation(
         "haushalt",

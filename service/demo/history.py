@@ -161,6 +161,7 @@ def replay_history(rt: Runtime, clock: SteppedClock, c: Connection, city: City) 
             responsible_role=duty.role,
             due_on=date.fromisoformat(duty.due_on),
             every_months=duty.every_months,
+            fulfilled_by=duty.fulfilled_by,
         )
 
     for i, m in enumerate(data.MEASURES):

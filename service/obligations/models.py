@@ -4,6 +4,10 @@ from sqlmodel import Field, SQLModel
 
 from service.columns import utc_field
 
+# Events that meet an obligation where they happen (``Obligation.fulfilled_by``).
+KENNTNISNAHME_SACHSTAND = "kenntnisnahme_sachstand"
+FULFILLED_BY = {KENNTNISNAHME_SACHSTAND: "Kenntnisnahme des Sachstandsberichts im FVA"}
+
 
 class Obligation(SQLModel, table=True):
     """A duty the resolution of a paper imposes (Pflicht aus dem Beschluss), such as the
@@ -23,6 +27,9 @@ class Obligation(SQLModel, table=True):
     due_on: date
     # Months between two fulfilments (6: half-yearly, 12: each budget); None: once.
     every_months: int | None = None
+    # What meets it on its own, recorded where it happens: "kenntnisnahme_sachstand" (the
+    # FVA took note of an issued Sachstandsbericht); None: a person records the fulfilment.
+    fulfilled_by: str | None = Field(default=None, max_length=50)
     open: bool = True
     created_at: datetime = utc_field()
 

@@ -49,6 +49,20 @@ def obligations_of(
     return list(connection.execute(query))
 
 
+def open_fulfilled_by(connection: Connection, body_id: int, fulfilled_by: str) -> list[Any]:
+    """The body's open obligations that ``fulfilled_by`` meets, earliest due first."""
+    query = (
+        select(obligations)
+        .where(
+            obligations.c.body_id == body_id,
+            obligations.c.fulfilled_by == fulfilled_by,
+            obligations.c.open.is_(True),
+        )
+        .order_by(obligations.c.due_on, obligations.c.id)
+    )
+    return list(connection.execute(query))
+
+
 def fulfilments_of(connection: Connection, obligation_ids: list[int]) -> list[Any]:
     if not obligation_ids:
         return []

@@ -34,6 +34,10 @@ class ObligationOut(BaseModel):
     due_on: date = Field(description="Nächste Fälligkeit (bei erfüllten einmaligen die letzte).")
     every_months: int | None = Field(description="Rhythmus in Monaten; leer: einmalig.")
     rhythm: str = Field(examples=["halbjährlich"])
+    fulfilled_by: str | None = Field(
+        description="Was die Pflicht von selbst erfüllt (kenntnisnahme_sachstand); leer: "
+        "eine Person vermerkt die Erfüllung."
+    )
     open: bool
     overdue: bool
     days_until_due: int = Field(description="Negativ: seit so vielen Tagen überfällig.")
@@ -48,6 +52,11 @@ class ObligationCreate(Payload):
     responsible_role: DutyRole = Field(description="Die Rolle, die die Pflicht erfüllt.")
     due_on: date = Field(examples=["2024-09-30"])
     every_months: int | None = Field(default=None, ge=1, le=60, examples=[6])
+    fulfilled_by: Literal["kenntnisnahme_sachstand"] | None = Field(
+        default=None,
+        description="Was die Pflicht von selbst erfüllt: die Kenntnisnahme eines ausgegebenen "
+        "Sachstandsberichts im FVA.",
+    )
 
 
 class ObligationFulfilmentCreate(Payload):
@@ -75,6 +84,7 @@ def obligation_out(view: ObligationView, people: dict[int, str]) -> ObligationOu
         due_on=row.due_on,
         every_months=row.every_months,
         rhythm=view.rhythm,
+        fulfilled_by=row.fulfilled_by,
         open=row.open,
         overdue=view.overdue,
         days_until_due=view.days,

@@ -30,7 +30,7 @@ from service.errors import Conflict, NotFound
 from service.measures import rules
 from service.measures import service as measures
 from service.obligations import repository
-from service.obligations.models import Fulfilment, Obligation
+from service.obligations.models import FULFILLED_BY, Fulfilment, Obligation
 from service.papers import service as papers
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
@@ -185,6 +185,7 @@ def new_obligation(
     responsible_role: str,
     due_on: date,
     every_months: int | None,
+    fulfilled_by: str | None = None,
 ) -> int:
     """A duty of a decided paper, with its first due date and rhythm."""
     access.require(actor, "obligation.manage")
@@ -198,6 +199,8 @@ def new_obligation(
                 "eine dieser Rollen: " + ", ".join(ROLE_LABELS[r] for r in DUTY_ROLES) + ".",
             )
         )
+    if fulfilled_by not in (None, *FULFILLED_BY):
+        problems.append(FieldProblem("fulfilled_by", "Erfüllt durch", "unbekannter Anlass."))
     if every_months is not None and not 1 <= every_months <= 60:
         problems.append(FieldProblem("every_months", "Rhythmus", "1 bis 60 Monate."))
     rules.raise_problems(problems)
@@ -211,6 +214,7 @@ def new_obligation(
         responsible_role=responsible_role,
         due_on=due_on,
         every_months=every_months,
+        fulfilled_by=fulfilled_by,
     )
 
 
@@ -225,6 +229,7 @@ def insert_obligation(
     responsible_role: str,
     due_on: date,
     every_months: int | None,
+    fulfilled_by: str | None = None,
 ) -> int:
     """Inserts an obligation with its deadline, audited; checks nothing (demo, tests)."""
     now = runtime.now()
@@ -241,6 +246,7 @@ def insert_obligation(
             "responsible_role": responsible_role,
             "due_on": due_on,
             "every_months": every_months,
+            "fulfilled_by": fulfilled_by,
             "open": True,
             "created_at": now,
         },

@@ -26,6 +26,7 @@ from service.audit.repository import lock_chain
 from service.audit.service import log_read
 from service.committees import service as committees
 from service.errors import Conflict, NotFound
+from service.obligations import automatic as obligations
 from service.papers import consultations
 from service.papers import service as papers
 from service.programmes import service as programmes
@@ -271,3 +272,12 @@ def record_taken_note(
         consultations.record_taken_note(
             connection, runtime.chain_key, actor, row.consultation_id, now=now
         )
+    # Only the FVA's Kenntnisnahme meets the resolution's half-yearly information duty.
+    obligations.fulfil_by(
+        runtime,
+        connection,
+        actor,
+        obligations.KENNTNISNAHME_SACHSTAND,
+        reference=f"{title(row)}, Nr. {row.number}: Kenntnisnahme im FVA am {on:%d.%m.%Y}",
+        fulfilled_on=on,
+    )

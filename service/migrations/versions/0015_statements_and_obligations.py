@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("responsible_role", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("every_months", sa.Integer(), nullable=True),
+        sa.Column("fulfilled_by", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=True),
         sa.Column("open", sa.Boolean(), nullable=False),
         sa.Column("created_at", service.db.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

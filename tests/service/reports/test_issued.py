@@ -63,6 +63,8 @@ def test_only_the_fvas_kenntnisnahme_meets_the_half_yearly_duty(
     issued = issue(client, period="2024-H2")
     with demo.read() as c:
         assert taken_note(c, "2024-H2", demo.body_id) is None
+    before = _half_yearly_duty(client)
+    assert before["fulfilments"] == []  # issuing alone meets nothing
 
     noted = client.post(
         f"{URL}/{issued['id']}/kenntnisnahme",
@@ -77,12 +79,24 @@ def test_only_the_fvas_kenntnisnahme_meets_the_half_yearly_duty(
         assert taken_note(c, "2024-H1", demo.body_id) is None
         [step] = consultations.consultations_of(c, issued["paper_id"])
     assert step.result == "zur_kenntnis_genommen"
+    # The resolution's half-yearly information is met by this Kenntnisnahme, and moves on.
+    after = _half_yearly_duty(client)
+    [met] = after["fulfilments"]
+    assert met["fulfilled_on"] == "2026-09-01"
+    assert "Nr. 1: Kenntnisnahme im FVA am 01.09.2026" in met["reference"]
+    assert (before["due_on"], after["due_on"]) == ("2024-09-30", "2025-03-30")
     again = client.post(
         f"{URL}/{issued['id']}/kenntnisnahme",
         json={"on": "2026-09-01"},
         headers=login(client, "sitzungsdienst"),
     )
     assert_problem(again, 409, "bereits-zur-kenntnis-genommen")
+
+
+def _half_yearly_duty(client: TestClient) -> dict:
+    duties = client.get("/api/v1/obligations", headers=login(client, "ag.leitung")).json()
+    [duty] = [d for d in duties if d["fulfilled_by"] == "kenntnisnahme_sachstand"]
+    return duty
 
 
 def test_issuing_and_noting_are_refused_in_german(client: TestClient, demo: Runtime) -> None:
