@@ -61,6 +61,53 @@ def _declared(annotation: Any) -> Any:
     return annotation
 
 
+def _admits_none(annotation: Any) -> bool:
+    while typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if annotation is Any or annotation is type(None):
+        return True
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        return any(_admits_none(a) for a in typing.get_args(annotation))
+    return False
+
+
+class OmitOnly:
+    """Marks a PATCH member that may be left out (kept as it is) but never sent as null:
+    ``code: Annotated[str | None, OMIT_ONLY] = None``."""
+
+
+OMIT_ONLY = OmitOnly()
+
+
+def _omit_only(model: type[BaseModel]) -> list[str]:
+    return [
+        field.alias or name
+        for name, field in model.model_fields.items()
+        if any(isinstance(m, OmitOnly) for m in field.metadata)
+    ]
+
+
+@cache
+def _nullable(model: type[BaseModel], name: str) -> bool:
+    if (model.model_fields[name].alias or name) in _omit_only(model):
+        return False
+    return _admits_none(model.model_fields[name].annotation)
+
+
+def _not_null_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """The schema states an omit-only member as its type alone: no null variant and no
+    ``default: null`` that the server would refuse."""
+    for name in _omit_only(model):
+        member = schema.get("properties", {}).get(name, {})
+        variants = [v for v in member.pop("anyOf", []) if v.get("type") != "null"]
+        if len(variants) == 1:
+            member.update(variants[0])
+        elif variants:
+            member["anyOf"] = variants
+        if member.get("default", 0) is None:
+            del member["default"]
+
+
 @cache
 def _expected(model: type[BaseModel], name: str) -> tuple[tuple[type, ...], str, str] | None:
     declared = _declared(model.model_fields[name].annotation)
@@ -72,14 +119,19 @@ def _expected(model: type[BaseModel], name: str) -> tuple[tuple[type, ...], str,
 
 
 class Payload(BaseModel):
-    """A request body: unknown members refused, each member of its stated JSON type."""
+    """A request body: unknown members refused, each member of its stated JSON type; a
+    member whose type has no ``None`` may be left out (PATCH: kept as it is) but is never
+    ``null``, and the schema says so."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_not_null_in_schema)
 
     @field_validator("*", mode="before")
     @classmethod
     def _json_type(cls, value: Any, info: ValidationInfo) -> Any:
-        expected = _expected(cls, info.field_name) if info.field_name else None
+        name = info.field_name
+        if value is None and name is not None and not _nullable(cls, name):
+            raise PydanticCustomError("not_null", "darf nicht null sein; zum Beibehalten weglassen")
+        expected = _expected(cls, name) if name else None
         if value is None or expected is None:
             return value
         json, kind, message = expected

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,8 +18,18 @@ from service.audit.models import READ_SUFFIX
 from service.audit.repository.erasure import clear_values_of
 from service.errors import ReadNotLogged
 
-if TYPE_CHECKING:
-    from service.runtime import Runtime
+
+class Runtime(Protocol):
+    """What the trail needs of a process's runtime (``service.runtime.Runtime``): its chain,
+    its clock and a write transaction. Named here, so the trail sits below the runtime."""
+
+    @property
+    def chain_key(self) -> str: ...
+
+    def now(self) -> datetime: ...
+
+    def write(self) -> AbstractContextManager[Connection]: ...
+
 
 log = logging.getLogger("ratsflow.audit")
 

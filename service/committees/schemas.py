@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from service.api.payloads import Payload, Text
+from service.api.payloads import OMIT_ONLY, Payload, Text
 
 CommitteeKind = Literal["ag", "gemeinsame_beratung", "ausschuss", "rat"]
 Id = Field(ge=1, le=2**31 - 1)
@@ -45,9 +45,9 @@ class CommitteeCreate(Payload):
 class CommitteeUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    name: Text | None = Field(default=None, min_length=1, max_length=200)
-    short_name: Text | None = Field(default=None, min_length=1, max_length=50)
-    vote_rules: VoteRulesIn | None = None
+    name: Annotated[Text | None, OMIT_ONLY] = Field(default=None, min_length=1, max_length=200)
+    short_name: Annotated[Text | None, OMIT_ONLY] = Field(default=None, min_length=1, max_length=50)
+    vote_rules: Annotated[VoteRulesIn | None, OMIT_ONLY] = None
     meeting_cycle: str | None = Field(default=None, max_length=20, pattern=r"^P[0-9WDMY]+$")
 
 
@@ -110,7 +110,7 @@ class MeetingCreate(Payload):
 class MeetingUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: AwareDatetime | None = None
+    starts_at: Annotated[AwareDatetime | None, OMIT_ONLY] = None
     location: Text | None = Field(default=None, max_length=200)
 
 

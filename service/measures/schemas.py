@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
 
-from service.api.payloads import Payload, refuse_nul
+from service.api.payloads import OMIT_ONLY, Payload, refuse_nul
 from service.budget.schemas import BudgetLineOut
 from service.milestones.schemas import MilestoneOut
 from service.statements.schemas import StatementOut
@@ -171,11 +170,11 @@ class MeasureUpdate(Payload):
     version: int | None = Field(
         default=None, description="Zuletzt gelesene Version (oder Kopf `If-Match`)."
     )
-    code: str | None = Field(default=None, min_length=1, max_length=30)
-    title: str | None = Field(default=None, min_length=1, max_length=500)
-    description: str | None = Field(default=None, max_length=20_000)
+    code: Annotated[str | None, OMIT_ONLY] = Field(default=None, min_length=1, max_length=30)
+    title: Annotated[str | None, OMIT_ONLY] = Field(default=None, min_length=1, max_length=500)
+    description: Annotated[str | None, OMIT_ONLY] = Field(default=None, max_length=20_000)
     responsible_person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    public: bool | None = None
+    public: Annotated[bool | None, OMIT_ONLY] = None
     fields: dict[str, Any] | None = Field(default=None, examples=[{"kosten_laufend": 2400}])
     amendment: str | None = Field(
         default=None,
@@ -183,14 +182,6 @@ class MeasureUpdate(Payload):
         description="Drucksachennummer der beschlossenen Änderungsvorlage, auf die sich eine "
         "Änderung über die Schwelle hinaus stützt (Änderungsbeschluss).",
     )
-
-    @field_validator("code", "title", "description", "public")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        # Runs only for members actually sent: leaving one out keeps it, null cannot clear it.
-        if value is None:
-            raise PydanticCustomError("not_null", "darf nicht null sein; zum Beibehalten weglassen")
-        return value
 
 
 SortKey = Literal[

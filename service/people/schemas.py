@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.payloads import Payload, Text
+from service.api.payloads import OMIT_ONLY, Payload, Text
 
 
 class PersonCreate(Payload):
@@ -28,11 +29,13 @@ class PersonUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     given_name: Text | None = Field(default=None, max_length=100)
-    family_name: Text | None = Field(default=None, min_length=1, max_length=100)
+    family_name: Annotated[Text | None, OMIT_ONLY] = Field(
+        default=None, min_length=1, max_length=100
+    )
     title: Text | None = Field(default=None, max_length=50)
     function: Text | None = Field(default=None, max_length=200)
     email: Text | None = Field(default=None, max_length=254)
-    is_staff: bool | None = None
+    is_staff: Annotated[bool | None, OMIT_ONLY] = None
 
 
 class PersonMembership(BaseModel):

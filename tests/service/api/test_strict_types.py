@@ -89,3 +89,31 @@ def test_every_json_request_body_is_a_payload() -> None:
     json_bodies = {m for m in seen if not m.__module__.startswith("fastapi")}
     assert json_bodies
     assert sorted(m.__name__ for m in json_bodies if not issubclass(m, Payload)) == []
+
+
+def test_a_member_that_cannot_be_null_is_not_nullable_in_the_contract(
+    client: TestClient, demo: Runtime, lead: dict[str, str]
+) -> None:
+    """Regression: PATCH members the spec marked nullable (code, public, is_staff, ...)
+    answered 422 to null; now the spec states them as their type alone, and null is
+    refused with a message that says to leave the member out."""
+    schemas = create_app().openapi()["components"]["schemas"]
+    for model, member in (
+        ("MeasureUpdate", "code"),
+        ("MeasureUpdate", "public"),
+        ("PersonUpdate", "is_staff"),
+        ("PersonUpdate", "family_name"),
+        ("MeetingUpdate", "starts_at"),
+        ("CommitteeUpdate", "vote_rules"),
+    ):
+        declared = schemas[model]["properties"][member]
+        assert "anyOf" not in declared and "default" not in declared, (model, member)
+    assert {"type": "null"} in schemas["PersonUpdate"]["properties"]["given_name"]["anyOf"]
+
+    url = f"{API}/measures/{measure_ids(demo)['M-09']}"
+    refused = client.patch(url, json={"public": None, "version": 1}, headers=lead)
+    assert assert_problem(refused, 422)["fields"][0] == {
+        "field": "public",
+        "label": "public",
+        "message": "darf nicht null sein; zum Beibehalten weglassen",
+    }
