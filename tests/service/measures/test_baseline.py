@@ -20,7 +20,8 @@ from service.bodies.settings import BodySettings
 from service.measures import service as measures
 from service.runtime import Runtime
 from tests.service.browser import signed_in
-from tests.service.council_support import API, assert_problem, committee_id, login
+from tests.service.council_support import API, assert_problem, login
+from tests.service.papers.support import send_to_fva
 
 DECIDED = Decimal("185000.00")
 
@@ -44,38 +45,18 @@ def _edit(client: TestClient, measure_id: int, headers: dict[str, str], **body: 
 
 def _adopted_amendment(client: TestClient, runtime: Runtime, measure_id: int) -> str:
     """An Änderungsvorlage naming M-01, recommended by the FVA and adopted by the Stadtrat."""
-    office, lead = login(client, "sitzungsdienst"), login(client, "ag.leitung")
+    office = login(client, "sitzungsdienst")
     reference = "VII/0815/26"
-    paper = client.post(
-        f"{API}/papers",
-        json={
-            "reference": reference,
-            "title": "Änderung: E-Akte, Mehrkosten der Migration",
-            "kind": "aenderungsvorlage",
-        },
-        headers=office,
-    ).json()
-    steps = [
-        client.post(
-            f"{API}/papers/{paper['id']}/consultations",
-            json={"committee_id": committee_id(runtime, slug), "role": role},
-            headers=office,
-        ).json()["id"]
-        for slug, role in (("fva", "vorberatung"), ("stadtrat", "entscheidung"))
-    ]
-    named = client.post(
-        f"{API}/papers/{paper['id']}/measures", json={"measure_ids": [measure_id]}, headers=lead
-    )
-    assert named.status_code == 200, named.text
-    sent = client.post(
-        f"{API}/papers/{paper['id']}/transitions",
-        json={"event": "in_vorberatung_geben", "version": 1, "data": {"sitzung_am": "2026-08-26"}},
-        headers=lead,
-    )
-    assert sent.status_code == 200, sent.text
+    body = {
+        "reference": reference,
+        "title": "Änderung: E-Akte, Mehrkosten der Migration",
+        "kind": "aenderungsvorlage",
+    }
+    paper = send_to_fva(client, runtime, body, measure_id)
+    steps = [paper.fva_step, paper.council_step]
     for step, day, version in ((steps[0], "2026-08-26", 2), (steps[1], "2026-09-01", 3)):
         voted = client.post(
-            f"{API}/papers/{paper['id']}/votes",
+            f"{API}/papers/{paper.id}/votes",
             json={
                 "consultation_id": step,
                 "held_on": day,

@@ -73,9 +73,16 @@ def ready_measure(runtime: Runtime, public: bool = True) -> int:
 
 def paper_in_fva(client: TestClient, runtime: Runtime, public: bool = True) -> PaperInCouncil:
     """A new paper carrying one measure, planned for FVA then Stadtrat, now at the FVA."""
-    office, lead = login(client, "sitzungsdienst"), login(client, "ag.leitung")
-    measure_id = ready_measure(runtime, public)
     body = {"reference": make.unique("VII/"), "title": "Eigenbetriebe", "public": public}
+    return send_to_fva(client, runtime, body, ready_measure(runtime, public))
+
+
+def send_to_fva(
+    client: TestClient, runtime: Runtime, body: dict[str, Any], measure_id: int
+) -> PaperInCouncil:
+    """The paper ``body`` describes, carrying the measure, planned for FVA then Stadtrat
+    and sent to the FVA (its session on 26.08.2026)."""
+    office, lead = login(client, "sitzungsdienst"), login(client, "ag.leitung")
     paper = client.post(f"{API}/papers", json=body, headers=office).json()
     steps = [
         client.post(
