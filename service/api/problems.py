@@ -20,6 +20,7 @@ from starlette.routing import Match, Route
 
 from service.api import contract
 from service.api.contract import PROBLEM_MEDIA_TYPE, READ_NOT_LOGGED
+from service.api.money import MONEY_MESSAGE
 from service.errors import ServiceError
 from workflow.errors import WorkflowError
 
@@ -173,6 +174,9 @@ def _german_validation(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     if kind == "string_pattern_mismatch" and tuple(error.get("loc", ())) == ("header", "if-match"):
         return ETAG_EXPECTED
+    if kind in ("literal_error", "enum") and "expected" in error.get("ctx", {}):
+        allowed = str(error["ctx"]["expected"]).replace(" or ", ", ")
+        return f"unzulässiger Wert; möglich sind: {allowed}"
     return {
         "missing": "Pflichtangabe fehlt",
         "json_invalid": "kein gültiges JSON",
@@ -199,4 +203,5 @@ def _german_validation(error: dict[str, Any]) -> str:
         "literal_error": "unzulässiger Wert",
         "nul_character": "Text enthält ein Nullzeichen",
         "not_null": "darf nicht null sein; zum Beibehalten weglassen",
+        "money_text": MONEY_MESSAGE,
     }.get(kind, "ungültiger Wert")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.money import Money, MoneyIn
 from service.api.payloads import Payload
 
-Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, examples=["12500.00"])]
+Amount = MoneyIn
 Year = Annotated[int, Field(ge=1990, le=2100, examples=[2025])]
 
 
@@ -18,10 +18,10 @@ class BudgetLineOut(BaseModel):
     measure_id: int
     fiscal_year: int = Field(examples=[2025])
     product_account: str | None = Field(examples=["11.1.04 / 783100"])
-    one_off_planned: Decimal | None = Field(description="Geplante einmalige Kosten (EUR).")
-    recurring_planned: Decimal | None = Field(description="Geplante laufende Kosten (EUR).")
-    approved: Decimal | None = Field(description="Bewilligt (EUR).")
-    spent: Decimal | None = Field(description="Verausgabt (EUR).")
+    one_off_planned: Money | None = Field(description="Geplante einmalige Kosten (EUR).")
+    recurring_planned: Money | None = Field(description="Geplante laufende Kosten (EUR).")
+    approved: Money | None = Field(description="Bewilligt (EUR).")
+    spent: Money | None = Field(description="Verausgabt (EUR).")
 
 
 class BudgetLineCreate(Payload):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.api.money import Money
 from service.api.payloads import OMIT_ONLY, Payload, refuse_nul
 from service.budget.schemas import BudgetLineOut
 from service.milestones.schemas import MilestoneOut
@@ -60,8 +60,8 @@ class BaselineOut(BaseModel):
     paper_id: int
     title: str
     description: str | None
-    one_off_cost: Decimal | None
-    recurring_cost: Decimal | None
+    one_off_cost: Money | None
+    recurring_cost: Money | None
     target_date: date | None
     deviations: list[DeviationOut] = Field(
         description="Abweichungen vom Beschluss (leer: wie beschlossen)."

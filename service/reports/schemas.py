@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.money import Money
 from service.api.payloads import Payload
 
 Audience = Literal["internal", "public"]
@@ -24,9 +24,9 @@ class DelayReason(BaseModel):
 class Budget(BaseModel):
     """Sums over the measure's Haushaltsansätze, in EUR."""
 
-    planned: Decimal = Field(description="Einmalig und laufend veranschlagt.")
-    approved: Decimal | None
-    spent: Decimal
+    planned: Money = Field(description="Einmalig und laufend veranschlagt.")
+    approved: Money | None
+    spent: Money
     spent_percent: int | None = Field(description="Verausgabt in % des Veranschlagten.")
 
 
