@@ -23,6 +23,9 @@ from sqlalchemy import ColumnElement, Select, and_, or_
 from workflow.errors import FieldProblem, InvalidData
 
 MAX_ID = 2**31 - 1
+# What the API states of a cursor: URL-safe Base64 (what it holds only the server reads).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+={0,2}$"
+UNKNOWN_PAGE = "unbekannte Seite; bitte `next_cursor` unverändert übergeben"
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,11 @@ def decode(cursor: str | None, sort: Sort, kind: type) -> After | None:
     except InvalidData:
         raise
     except (ValueError, KeyError, TypeError, binascii.Error, OverflowError):
-        raise _invalid(
-            "cursor", "unbekannte Seite; bitte `next_cursor` unverändert übergeben"
-        ) from None
+        raise _invalid("cursor", UNKNOWN_PAGE) from None
     out_of_range = kind is int and not 0 <= value <= MAX_ID
     naive = kind is datetime and not value.tzinfo
     if not 0 <= row_id <= MAX_ID or out_of_range or naive:
-        raise _invalid("cursor", "unbekannte Seite; bitte `next_cursor` unverändert übergeben")
+        raise _invalid("cursor", UNKNOWN_PAGE)
     return After(value, row_id)
 
 

@@ -16,6 +16,7 @@ from service.actor import Actor
 from service.auth.errors import NotSignedIn, PasswordChangeRequired
 from service.auth.tokens import Session, session_for_token
 from service.bodies.addressing import body_runtime
+from service.keyset import CURSOR_PATTERN
 from service.runtime import Runtime
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -35,7 +36,14 @@ MAX_ID = 2**31 - 1
 
 # The paging parameters of every keyset list: how many rows, and where the last page ended.
 Limit = Annotated[int, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(description="Aus `next_cursor` der Vorseite.")]
+Cursor = Annotated[
+    str | None,
+    Query(
+        description="Aus `next_cursor` der Vorseite, unverändert.",
+        pattern=CURSOR_PATTERN,
+        max_length=8192,
+    ),
+]
 
 
 def _session(runtime: Runtime, token: str) -> Session:

@@ -22,6 +22,8 @@ from service.api import contract
 from service.api.contract import PROBLEM_MEDIA_TYPE, READ_NOT_LOGGED
 from service.api.money import MONEY_MESSAGE
 from service.errors import ServiceError
+from service.keyset import CURSOR_PATTERN, UNKNOWN_PAGE
+from service.reports.period import NOT_A_PERIOD, PERIOD_PATTERN
 from workflow.errors import WorkflowError
 
 log = logging.getLogger("ratsflow.api")
@@ -168,12 +170,18 @@ def _is_german(text: str) -> bool:
 
 
 ETAG_EXPECTED = 'erwartet genau ein ETag wie "3" (aus dem Kopf ETag) oder *'
+# A pattern the schema states, in the words a person understands.
+_PATTERN_TEXTS = {CURSOR_PATTERN: UNKNOWN_PAGE, PERIOD_PATTERN: NOT_A_PERIOD}
 
 
 def _german_validation(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     if kind == "string_pattern_mismatch" and tuple(error.get("loc", ())) == ("header", "if-match"):
         return ETAG_EXPECTED
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") in _PATTERN_TEXTS:
+        return _PATTERN_TEXTS[error["ctx"]["pattern"]]
+    if kind == "string_too_short" and "min_length" in error.get("ctx", {}):
+        return f"Text zu kurz (mindestens {error['ctx']['min_length']} Zeichen)"
     if kind in ("literal_error", "enum") and "expected" in error.get("ctx", {}):
         allowed = str(error["ctx"]["expected"]).replace(" or ", ", ")
         return f"unzulässiger Wert; möglich sind: {allowed}"
@@ -191,6 +199,8 @@ def _german_validation(error: dict[str, Any]) -> str:
         "extra_forbidden": "unbekanntes Feld",
         "string_too_long": "Text zu lang",
         "string_too_short": "Text zu kurz",
+        "too_short": "zu wenige Einträge",
+        "too_long": "zu viele Einträge",
         "greater_than_equal": "Wert zu klein",
         "less_than_equal": "Wert zu groß",
         "date_from_datetime_parsing": "erwartet ein Datum",

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.api.payloads import Payload
 from service.auth.password_policy import MAX_LENGTH, MIN_LENGTH
+from workflow.spec import KNOWN_ROLES
 
 USERNAME = r"^[A-Za-z0-9][A-Za-z0-9._@-]*$"
+# The rules ``password_policy.check_policy`` applies to every new password; the length is
+# stated in the schema, the rest (guessability) only the server can judge.
+NEW_PASSWORD = (
+    f"Mindestens {MIN_LENGTH}, höchstens {MAX_LENGTH} Zeichen; nicht der Benutzername, nicht "
+    "ein Zeichen wiederholt und nicht leicht zu erraten (häufige Passwörter, einzelne Wörter, "
+    "Tastaturmuster, Folgen, Daten): dann 422 mit einem Hinweis."
+)
+# A role a login can hold (``public`` is everyone's without one); the service refuses others.
+Role = Annotated[str, Field(json_schema_extra={"enum": sorted(KNOWN_ROLES - {"public"})})]
+Roles = Annotated[list[Role], Field(min_length=1, max_length=20, examples=[["ag_mitglied"]])]
 
 
 class TokenResponse(BaseModel):
@@ -28,8 +40,7 @@ class PasswordChange(Payload):
 
     old_password: str = Field(max_length=MAX_LENGTH)
     new_password: str = Field(
-        max_length=MAX_LENGTH,
-        description=f"Mindestens {MIN_LENGTH} Zeichen, nicht der Benutzername.",
+        min_length=MIN_LENGTH, max_length=MAX_LENGTH, description=NEW_PASSWORD
     )
 
 
@@ -52,26 +63,27 @@ class UserCreate(Payload):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=2, max_length=100, pattern=USERNAME, examples=["k.meier"])
-    roles: list[str] = Field(min_length=1, max_length=20, examples=[["ag_mitglied"]])
+    roles: Roles
     person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     temporary_password: str | None = Field(
         default=None,
+        min_length=MIN_LENGTH,
         max_length=MAX_LENGTH,
         description="Vorläufiges Passwort; ohne Angabe kann sich der Benutzer erst "
-        "anmelden, wenn ein Administrator eines setzt.",
+        "anmelden, wenn ein Administrator eines setzt. " + NEW_PASSWORD,
     )
 
 
 class RolesUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    roles: list[str] = Field(min_length=1, max_length=20, examples=[["ag_leitung"]])
+    roles: Roles
 
 
 class TemporaryPassword(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    password: str = Field(max_length=MAX_LENGTH)
+    password: str = Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH, description=NEW_PASSWORD)
 
 
 class DeputyshipCreate(Payload):

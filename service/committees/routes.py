@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, status
 from fastapi.exceptions import RequestValidationError
@@ -55,6 +55,8 @@ from service.committees.schemas import (
 from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/committees", tags=["Gremien"])
+CommitteeSort = Literal["id", "-id", "name", "-name"]
+MeetingSort = Literal["starts_at", "-starts_at", "id", "-id"]
 meetings_router = APIRouter(prefix="/api/v1/meetings", tags=["Sitzungen"])
 
 CommitteeId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -76,7 +78,7 @@ def list_committees(
     connection: ReadDep,
     actor: MaybeActor,
     kind: Annotated[str | None, Query(max_length=30)] = None,
-    sort: Annotated[str, Query(examples=["name"])] = "id",
+    sort: Annotated[CommitteeSort, Query(examples=["name"])] = "id",
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> CommitteePage:
@@ -243,7 +245,7 @@ def list_meetings(
     committee_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     starts_from: Annotated[datetime | None, Query(description="Beginn ab (mit Zeitzone).")] = None,
     starts_before: Annotated[datetime | None, Query(description="Beginn vor.")] = None,
-    sort: Annotated[str, Query(examples=["-starts_at"])] = "starts_at",
+    sort: Annotated[MeetingSort, Query(examples=["-starts_at"])] = "starts_at",
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> MeetingPage:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from sqlalchemy.engine import Connection
@@ -54,6 +54,7 @@ Carrier = Annotated[Actor, Depends(permitted("paper.carry_measures"))]
 Planner = Annotated[Actor, Depends(permitted("paper.plan_consultations"))]
 VoteRecorder = Annotated[Actor, Depends(permitted("vote.record"))]
 SORTS = ("id", "reference", "created_at")
+PaperSort = Literal["id", "-id", "reference", "-reference", "created_at", "-created_at"]
 SORT_TYPES: dict[str, type] = {"id": int, "reference": str, "created_at": datetime}
 
 
@@ -85,7 +86,7 @@ def list_papers(
         int | None,
         Query(ge=1, le=MAX_ID, description="Nur Vorlagen mit Beratung in diesem Gremium."),
     ] = None,
-    sort: Annotated[str, Query(examples=["-reference"])] = "id",
+    sort: Annotated[PaperSort, Query(examples=["-reference"])] = "id",
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> PaperPage:

@@ -9,7 +9,7 @@ about who works in the administration.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, status
 from sqlalchemy.engine import Connection
@@ -40,6 +40,7 @@ from service.people.schemas import (
 from service.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/persons", tags=["Personen"])
+PersonSort = Literal["family_name", "-family_name", "id", "-id"]
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PersonManager = Annotated[Actor, Depends(permitted("person.manage"))]
 
@@ -96,7 +97,7 @@ def list_persons(
     actor: MaybeActor,
     committee_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     is_staff: Annotated[bool | None, Query(description="Nur für Angemeldete wirksam.")] = None,
-    sort: Annotated[str, Query(examples=["family_name"])] = "family_name",
+    sort: Annotated[PersonSort, Query(examples=["family_name"])] = "family_name",
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> PersonPage:

@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 _PATTERN = re.compile(r"([0-9]{4})-H([12])")
+# What the API states (a year from 2000 on, as ``parse_period`` requires), for its schema.
+PERIOD_PATTERN = r"^(2[0-9]{3}|[3-9][0-9]{3})-H[12]$"
+NOT_A_PERIOD = (
+    "kein Berichtszeitraum: erwartet wird Jahr (ab 2000) und Halbjahr, z. B. 2024-H1 "
+    "(Januar bis Juni) oder 2024-H2 (Juli bis Dezember)"
+)
 
 
 class InvalidPeriod(ValueError):

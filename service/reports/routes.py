@@ -12,7 +12,7 @@ from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, Write
 from service.api.problems import problem, responses
 from service.errors import AccessDenied
 from service.reports import issuing
-from service.reports.period import InvalidPeriod
+from service.reports.period import PERIOD_PATTERN, InvalidPeriod
 from service.reports.render import MEDIA_TYPES, Format, render
 from service.reports.schemas import (
     Audience,
@@ -102,7 +102,12 @@ def get_sachstand(
     runtime: RuntimeDep,
     actor: CurrentActor,
     period: Annotated[
-        str, Query(description="Halbjahr wie 2024-H1 oder 2024-H2.", examples=["2024-H1"])
+        str,
+        Query(
+            description="Halbjahr wie 2024-H1 oder 2024-H2 (ab 2000).",
+            examples=["2024-H1"],
+            pattern=PERIOD_PATTERN,
+        ),
     ],
     output_format: Annotated[
         Literal["json", "html", "pdf", "xlsx"] | None,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from service.api.money import Money
 from service.api.payloads import Payload
+from service.reports.period import PERIOD_PATTERN
 
 Audience = Literal["internal", "public"]
 LightValue = Literal["rot", "gelb", "gruen"]
@@ -122,7 +123,7 @@ class SachstandReport(BaseModel):
 class IssueRequest(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    period: str = Field(max_length=20, examples=["2024-H2"])
+    period: str = Field(pattern=PERIOD_PATTERN, examples=["2024-H2"])
     programme_id: int | None = Field(
         default=None, ge=1, le=2**31 - 1, description="Nur dieses Arbeitspapier; sonst alle."
     )
