@@ -17,4 +17,5 @@ class Programme(SQLModel, table=True):
     owner_person_id: int | None = Field(default=None, foreign_key="persons.id")
     paper_id: int | None = Field(default=None, foreign_key="papers.id")
     review_cycle: str = Field(default="P6M", max_length=20)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = utc_field()

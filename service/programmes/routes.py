@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Path, Response
 
 from service import keyset
 from service.api.deps import (
     MAX_ID,
     CurrentActor,
     Cursor,
+    IfMatch,
     Limit,
     MaybeActor,
     RuntimeDep,
     WriteDep,
-    if_match_tag,
+    expected_version,
 )
 from service.api.problems import responses
 from service.programmes import service
@@ -30,7 +30,6 @@ from service.programmes.schemas import (
 router = APIRouter(prefix="/api/v1/programmes", tags=["Arbeitspapiere"])
 ProgrammeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 BY_ID = keyset.Sort("id")
-HEX_DIGITS = "0123456789abcdef"  # a version is the start of a SHA-256 digest
 
 
 def _out(view: service.ProgrammeView, response: Response | None = None) -> ProgrammeOut:
@@ -107,14 +106,9 @@ def edit_programme(
     connection: WriteDep,
     actor: CurrentActor,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> ProgrammeOut:
-    version = body.version
-    if if_match:
-        version = if_match_tag(if_match, HEX_DIGITS) or version
-    elif version is None:
-        error = {"type": "missing", "loc": ("body", "version"), "input": None}
-        raise RequestValidationError([error])
+    version = expected_version(if_match, body.version, required=True)
     changes = body.model_dump(exclude_unset=True, exclude={"version", "comment"})
     for required in ("title", "review_cycle"):
         if required in changes and changes[required] is None:

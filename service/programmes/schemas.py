@@ -24,10 +24,10 @@ class ProgrammeOut(BaseModel):
     )
     review_cycle: str = Field(examples=["P6M"], description="Überprüfungszyklus (ISO 8601).")
     created_at: datetime
-    version: str = Field(
-        examples=["3f2a9c01d4e5b6a7"],
-        description="Versionskennung (auch als `ETag`); beim Ändern als `version` oder "
-        "`If-Match` zurückgeben.",
+    version: int = Field(
+        examples=[3],
+        description="Version (auch als `ETag`); beim Ändern als `version` oder `If-Match` "
+        "zurückgeben.",
     )
 
 
@@ -51,7 +51,13 @@ class ProgrammeCreate(Payload):
 class ProgrammeUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    version: str | None = Field(default=None, max_length=64, description="Oder Kopf `If-Match`.")
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        examples=[3],
+        description="Zuletzt gelesene Version; nötig, außer der Kopf `If-Match` nennt sie.",
+    )
     title: str | None = Field(default=None, min_length=1, max_length=500)
     description: str | None = Field(default=None, max_length=20_000)
     owner_person_id: int | None = Field(default=None, ge=1, le=2**31 - 1)

@@ -1,8 +1,7 @@
 """Programmes (Arbeitspapiere): listed for everyone, kept by the AG lead.
 
-The ``programmes`` table has no version column, so a programme's version is a digest of its
-editable values: a PATCH names the digest it read, and the row is locked (``FOR UPDATE``;
-SQLite's single writer already is) while the digest is compared and the row updated.
+A programme has a version number like a measure: a PATCH names the version it read, and the
+UPDATE that counts it up matches only that version, so the database decides a race (409).
 
 Every update is a review of the paper (the council asked for regular reviews): besides the
 audit event it leaves a history entry (Verlauf) with what changed, who and when, and the
@@ -11,8 +10,6 @@ review's note, which whoever sees the programme sees.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,7 +21,7 @@ from service import access, texts
 from service.actor import Actor
 from service.audit.repository import lock_chain
 from service.auth.service import usernames
-from service.errors import NotFound, ServiceError
+from service.errors import NotFound
 from service.keyset import After
 from service.lifecycle import repository as lifecycle_repository
 from service.measures import rules
@@ -55,32 +52,18 @@ TEXTS = {
 }
 
 
-class StaleProgramme(StaleVersion, ServiceError):
-    """A stale version, though a programme's version is a digest, not a number to name."""
-
-    def __init__(self, programme_id: int) -> None:
-        ServiceError.__init__(
-            self,
-            "Das Arbeitspapier wurde inzwischen geändert. Bitte neu laden und erneut versuchen.",
-        )
-        self.entity, self.entity_id, self.expected = "programme", programme_id, 0
-
-
 @dataclass(frozen=True)
 class ProgrammeView:
     row: Any
     owner_name: str | None
-    version: str
+
+    @property
+    def version(self) -> int:
+        return int(self.row.version)
 
     @property
     def id(self) -> int:
         return int(self.row.id)
-
-
-def version_of(row: Any) -> str:
-    values = {name: getattr(row, name) for name in EDITABLE}
-    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def get(
@@ -96,7 +79,7 @@ def get(
 def _views(connection: Connection, actor: Actor | None, rows: list[Any]) -> list[ProgrammeView]:
     """Programmes with their owner's name (for staff) and version."""
     names = measures.names_of(connection, actor, {r.owner_person_id for r in rows})
-    return [ProgrammeView(r, names.get(r.owner_person_id), version_of(r)) for r in rows]
+    return [ProgrammeView(r, names.get(r.owner_person_id)) for r in rows]
 
 
 def read_programme(runtime: Runtime, actor: Actor | None, programme_id: int) -> ProgrammeView:
@@ -159,17 +142,22 @@ def update(
     programme_id: int,
     changes: Mapping[str, Any],
     *,
-    version: str | None,
+    version: int | None,
     comment: str | None = None,
 ) -> None:
-    """Changes what ``changes`` names; ``comment`` is the review's note (why, what found)."""
+    """Changes what ``changes`` names; ``comment`` is the review's note (why, what found).
+
+    ``version`` is the one the caller read (None: whichever is current); an edit that
+    changes a value counts it up, a review with a note alone leaves it.
+    """
     texts.check("arbeitspapier", TEXTS, {**changes, "comment": comment})
     access.require(actor, "programme.edit")
     lock_chain(connection, runtime.chain_key)  # before the row lock, as on every write path
     body_id = runtime.body_id_in(connection)
     row = get(connection, programme_id, body_id, lock=True)
-    if version is not None and version != version_of(row):
-        raise StaleProgramme(programme_id)
+    seen = row.version if version is None else version
+    if seen != row.version:
+        raise StaleVersion("programme", programme_id, seen)
     _check_references(connection, changes, body_id)
     values = {k: v for k, v in changes.items() if k in EDITABLE and v != getattr(row, k)}
     if not values and not comment:
@@ -191,18 +179,21 @@ def update(
     )
     if not values:
         return
-    update_audited(
+    written = update_audited(
         connection,
         runtime.chain_key,
         programmes,
         programme_id,
-        values,
+        {**values, "version": seen + 1},
         before=row,
+        condition=programmes.c.version == seen,
         actor=actor,
         now=now,
         entity_type="programme",
         persons=[row.owner_person_id, values.get("owner_person_id")],
     )
+    if not written:
+        raise StaleVersion("programme", programme_id, seen)
 
 
 def insert_programme(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:

@@ -83,6 +83,11 @@ def at_0012(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM measure_baselines") == 0
 
 
+def at_0016(c: Connection) -> None:
+    # Every programme starts at version 1, a number like every other versioned item's.
+    assert _one(c, "SELECT version FROM programmes WHERE id = 1") == 1
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -99,6 +104,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0013", _empty_table("issued_reports")),
     ("0014", _empty_table("oparl_records")),
     ("0015", _empty_table("obligations")),
+    ("0016", at_0016),
 ]
 
 

@@ -155,6 +155,7 @@ def review(request: Request, programme_id: ProgrammeId, form: PostedForm) -> Res
     actor = signed_in(request)
     changes = {k: v for k, v in _values(form).items() if k == "description" or v is not None}
     comment = form.get("comment", "").strip() or None
+    seen = form.get("version", "")
     try:
         with runtime.write() as connection:
             service.update(
@@ -163,7 +164,7 @@ def review(request: Request, programme_id: ProgrammeId, form: PostedForm) -> Res
                 actor,
                 programme_id,
                 changes,
-                version=form.get("version") or None,
+                version=int(seen) if seen.isdigit() and len(seen) <= 9 else None,
                 comment=comment,
             )
     except Exception as exc:

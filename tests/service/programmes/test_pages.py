@@ -16,7 +16,7 @@ TITLE = "Arbeitspapier zur weiteren Digitalisierung der Verwaltung"
 
 
 def version_on(page: str) -> str:
-    found = re.search(r'name="version" value="([0-9a-f]+)"', page)
+    found = re.search(r'name="version" value="([0-9]+)"', page)
     assert found is not None
     return found.group(1)
 

@@ -20,12 +20,20 @@ def test_programmes_are_edited_with_their_version(client: TestClient, demo: Runt
     assert edited.status_code == 200, edited.text
     assert edited.json()["review_cycle"] == "P3M"
     assert edited.json()["owner_name"] == "Thomas Behrendt"
-    assert edited.json()["version"] != version
+    assert edited.json()["version"] == version + 1
+    assert edited.headers["etag"] == f'"{version + 1}"'
     before = snapshot(demo)
     stale = client.patch(
         f"{API}/programmes/1", json={"version": version, "title": "Alt"}, headers=lead
     )
-    assert_problem(stale, 409, "veraltete-version")
+    problem = assert_problem(stale, 409, "veraltete-version")
+    assert f"erwartete Version {version}" in problem["detail"]
+    stale_header = client.patch(
+        f"{API}/programmes/1", json={"title": "Alt"}, headers={**lead, "If-Match": f'"{version}"'}
+    )
+    assert_problem(stale_header, 409, "veraltete-version")
+    without = client.patch(f"{API}/programmes/1", json={"title": "Alt"}, headers=lead)
+    assert assert_problem(without, 422)["fields"][0]["field"] == "version"
     bad_cycle = client.patch(
         f"{API}/programmes/1",
         json={"review_cycle": "halbjährlich"},
@@ -33,3 +41,10 @@ def test_programmes_are_edited_with_their_version(client: TestClient, demo: Runt
     )
     assert assert_problem(bad_cycle, 422)["fields"][0]["field"] == "review_cycle"
     assert snapshot(demo) == before
+
+
+def test_a_programmes_version_is_an_integer_like_every_other(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["ProgrammeOut"]["properties"]["version"]["type"] == "integer"
+    assert schemas["ProgrammeUpdate"]["properties"]["version"]["anyOf"][0]["type"] == "integer"
+    assert client.get(f"{API}/programmes/1").json()["version"] == 1
