@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from service.api.answers import Answer
 
 
-class AttachmentOut(BaseModel):
+class AttachmentOut(Answer):
     id: int
     filename: str = Field(examples=["Vorlage-VII-0680-24.pdf"])
     content_type: str = Field(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from service.api.answers import Answer
 
 
-class AuditEventOut(BaseModel):
+class AuditEventOut(Answer):
     seq: int
     chain_key: str
     ts: datetime
@@ -26,12 +28,12 @@ class AuditEventOut(BaseModel):
     hash: str
 
 
-class AuditPage(BaseModel):
+class AuditPage(Answer):
     items: list[AuditEventOut]
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` senden.")
 
 
-class ChainVerification(BaseModel):
+class ChainVerification(Answer):
     chain_key: str
     intact: bool
     checked: int = Field(description="Geprüfte Einträge.")
@@ -46,6 +48,6 @@ class ChainVerification(BaseModel):
     )
 
 
-class VerificationReport(BaseModel):
+class VerificationReport(Answer):
     intact: bool
     chains: list[ChainVerification]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.payloads import Payload
 from service.auth.password_policy import MAX_LENGTH, MIN_LENGTH
 from workflow.spec import KNOWN_ROLES
@@ -24,7 +25,7 @@ Role = Annotated[str, Field(json_schema_extra={"enum": sorted(KNOWN_ROLES - {"pu
 Roles = Annotated[list[Role], Field(min_length=1, max_length=20, examples=[["ag_mitglied"]])]
 
 
-class TokenResponse(BaseModel):
+class TokenResponse(Answer):
     access_token: str
     token_type: str = Field(default="bearer", examples=["bearer"])
     expires_in: int = Field(description="Gültigkeit in Sekunden.", examples=[28800])
@@ -44,7 +45,7 @@ class PasswordChange(Payload):
     )
 
 
-class UserOut(BaseModel):
+class UserOut(Answer):
     id: int
     username: str = Field(examples=["ag.leitung"])
     person_id: int | None
@@ -54,7 +55,7 @@ class UserOut(BaseModel):
     created_at: datetime
 
 
-class UserPage(BaseModel):
+class UserPage(Answer):
     items: list[UserOut]
     next_cursor: str | None = Field(description="Für die nächste Seite; `null` am Ende.")
 
@@ -94,7 +95,7 @@ class DeputyshipCreate(Payload):
     ends_on: date = Field(description="Letzter Tag der Vertretung, einschließlich.")
 
 
-class DeputyshipOut(BaseModel):
+class DeputyshipOut(Answer):
     id: int
     deputy_user_id: int
     deputy_username: str

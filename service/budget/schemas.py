@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.money import Money, MoneyIn
 from service.api.payloads import Payload
 
@@ -13,7 +14,7 @@ Amount = MoneyIn
 Year = Annotated[int, Field(ge=1990, le=2100, examples=[2025])]
 
 
-class BudgetLineOut(BaseModel):
+class BudgetLineOut(Answer):
     id: int
     measure_id: int
     fiscal_year: int = Field(examples=[2025])
@@ -55,12 +56,12 @@ class BudgetLineListItem(BudgetLineOut):
     measure_title: str
 
 
-class BudgetLinePage(BaseModel):
+class BudgetLinePage(Answer):
     items: list[BudgetLineListItem]
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
 
-class SpentImportResult(BaseModel):
+class SpentImportResult(Answer):
     rows: int = Field(description="Gelesene Datenzeilen.")
     updated: int = Field(description="Haushaltsansätze mit geändertem Betrag.")
     unchanged: int = Field(description="Zeilen, deren Betrag schon eingetragen war.")

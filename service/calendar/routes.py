@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from service.actor import Actor
+from service.api.answers import Answer
 from service.api.deps import MAX_ID, ReadDep, RuntimeDep, WriteDep, permitted
 from service.api.problems import responses
 from service.calendar import ical, service
@@ -24,12 +25,12 @@ _ICS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class FeedOut(BaseModel):
+class FeedOut(Answer):
     url: str = Field(description="Die geheime Abonnement-Adresse; sie wird nur jetzt gezeigt.")
     created_at: datetime
 
 
-class FeedState(BaseModel):
+class FeedState(Answer):
     active: bool
     created_at: datetime | None
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.payloads import OMIT_ONLY, Payload, Text
 
 CommitteeKind = Literal["ag", "gemeinsame_beratung", "ausschuss", "rat"]
@@ -51,7 +52,7 @@ class CommitteeUpdate(Payload):
     meeting_cycle: str | None = Field(default=None, max_length=20, pattern=r"^P[0-9WDMY]+$")
 
 
-class CommitteeOut(BaseModel):
+class CommitteeOut(Answer):
     id: int
     slug: str
     name: str
@@ -62,7 +63,7 @@ class CommitteeOut(BaseModel):
     meeting_cycle: str | None
 
 
-class CommitteePage(BaseModel):
+class CommitteePage(Answer):
     items: list[CommitteeOut]
     next_cursor: str | None
 
@@ -83,7 +84,7 @@ class MembershipEnd(Payload):
     valid_until: date = Field(description="Letzter Tag der Mitgliedschaft.")
 
 
-class MembershipOut(BaseModel):
+class MembershipOut(Answer):
     id: int
     committee_id: int
     person_id: int
@@ -94,7 +95,7 @@ class MembershipOut(BaseModel):
     valid_until: date | None
 
 
-class MembershipPage(BaseModel):
+class MembershipPage(Answer):
     items: list[MembershipOut]
     next_cursor: str | None
 
@@ -132,7 +133,7 @@ class AgendaItemCreate(Payload):
     position: int | None = Field(default=None, ge=1, le=1000)
 
 
-class AgendaItemOut(BaseModel):
+class AgendaItemOut(Answer):
     id: int
     position: int
     number: str
@@ -143,7 +144,7 @@ class AgendaItemOut(BaseModel):
     consultation_id: int | None = Field(description="Beratungsschritt der Vorlage (OParl).")
 
 
-class MeetingSummary(BaseModel):
+class MeetingSummary(Answer):
     id: int
     committee_id: int
     committee_name: str
@@ -161,7 +162,7 @@ class MeetingDetail(MeetingSummary):
     )
 
 
-class MeetingPage(BaseModel):
+class MeetingPage(Answer):
     items: list[MeetingSummary]
     next_cursor: str | None
 
@@ -185,14 +186,14 @@ class AttendanceIn(Payload):
     )
 
 
-class AttendanceOut(BaseModel):
+class AttendanceOut(Answer):
     person_id: int
     name: str
     member: bool = Field(description="Mitglied des Gremiums am Sitzungstag (sonst Gast).")
     status: AttendanceStatus | None = Field(description="`null`: noch nicht erfasst.")
 
 
-class AttendanceList(BaseModel):
+class AttendanceList(Answer):
     meeting_id: int
     recorded: bool
     items: list[AttendanceOut]

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
+from service.api.answers import Answer
 from service.api.deps import RuntimeDep
 from service.api.problems import responses
 
 router = APIRouter(prefix="/api/v1/definitions", tags=["Ablaufdefinitionen"])
 
 
-class StateOut(BaseModel):
+class StateOut(Answer):
     name: str
     label: str
     final: bool
     initial: bool
 
 
-class TransitionOut(BaseModel):
+class TransitionOut(Answer):
     event: str
     label: str
     sources: list[str]
@@ -30,7 +30,7 @@ class TransitionOut(BaseModel):
     deadline: str | None
 
 
-class DefinitionOut(BaseModel):
+class DefinitionOut(Answer):
     name: str
     version: int
     label: str

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from service.api.answers import Answer
 
 
-class ImportedMeasure(BaseModel):
+class ImportedMeasure(Answer):
     row: int = Field(description="Zeile in der Datei (Kopfzeile = 1).")
     code: str
     title: str
     id: int | None = Field(description="Neue Maßnahme; bei `dry_run` leer.")
 
 
-class MeasureImportResult(BaseModel):
+class MeasureImportResult(Answer):
     filename: str
     programme_id: int
     dry_run: bool

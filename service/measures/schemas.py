@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from service.api.answers import Answer
 from service.api.money import Money
 from service.api.payloads import OMIT_ONLY, Payload, refuse_nul
 from service.budget.schemas import BudgetLineOut
@@ -14,7 +15,7 @@ from service.milestones.schemas import MilestoneOut
 from service.statements.schemas import StatementOut
 
 
-class AllowedTransition(BaseModel):
+class AllowedTransition(Answer):
     event: str = Field(examples=["an_fva_uebergeben"])
     label: str = Field(examples=["Dem Finanz- und Verwaltungsausschuss zur Vorberatung vorlegen"])
     target: str
@@ -24,7 +25,7 @@ class AllowedTransition(BaseModel):
     blocked_by: list[str] = Field(description="Bedingungen, die derzeit noch nicht erfüllt sind.")
 
 
-class MeasureSummary(BaseModel):
+class MeasureSummary(Answer):
     id: int
     code: str = Field(examples=["M-01"])
     title: str = Field(examples=["Einführung der E-Akte"])
@@ -37,14 +38,14 @@ class MeasureSummary(BaseModel):
     updated_at: datetime | None = None
 
 
-class OpenDeadline(BaseModel):
+class OpenDeadline(Answer):
     name: str
     label: str
     due_at: datetime
     overdue: bool
 
 
-class DeviationOut(BaseModel):
+class DeviationOut(Answer):
     field: str = Field(examples=["kosten_einmalig"])
     label: str = Field(examples=["Einmalige Kosten"])
     decided: Any
@@ -52,7 +53,7 @@ class DeviationOut(BaseModel):
     text: str = Field(description="Die Abweichung vom Beschluss, wie sie eine Person liest.")
 
 
-class BaselineOut(BaseModel):
+class BaselineOut(Answer):
     """What the council decided (frozen at its decision or an Änderungsbeschluss)."""
 
     resolution_number: str | None = Field(examples=["SR/0456/24"])
@@ -87,7 +88,7 @@ class MeasureDetail(MeasureSummary):
     )
 
 
-class MeasurePage(BaseModel):
+class MeasurePage(Answer):
     items: list[MeasureSummary]
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
@@ -104,13 +105,13 @@ class TransitionRequest(Payload):
         return refuse_nul(value)
 
 
-class DeadlineOut(BaseModel):
+class DeadlineOut(Answer):
     name: str
     label: str
     due_at: datetime
 
 
-class TransitionResponse(BaseModel):
+class TransitionResponse(Answer):
     id: int
     event: str
     from_state: str
@@ -120,7 +121,7 @@ class TransitionResponse(BaseModel):
     carried_measure_ids: list[int] = Field(default_factory=list)
 
 
-class HistoryItem(BaseModel):
+class HistoryItem(Answer):
     at: datetime = Field(
         description="Wann der Schritt wirksam wurde; ein Beschluss am Tag seiner Sitzung."
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.payloads import Payload
 
 
-class MilestoneOut(BaseModel):
+class MilestoneOut(Answer):
     id: int
     measure_id: int
     title: str = Field(examples=["Pilot im Amt 21"])

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.payloads import Payload
 from service.obligations.service import ObligationView
 
 DutyRole = Literal["ag_leitung", "kaemmerei", "sitzungsdienst", "verwaltungsleitung"]
 
 
-class FulfilmentOut(BaseModel):
+class FulfilmentOut(Answer):
     id: int
     due_on: date = Field(description="Die Fälligkeit, die mit diesem Nachweis erfüllt wurde.")
     fulfilled_on: date
@@ -23,7 +24,7 @@ class FulfilmentOut(BaseModel):
     recorded_by: str | None = Field(description="Wer sie vermerkt hat; nur intern.")
 
 
-class ObligationOut(BaseModel):
+class ObligationOut(Answer):
     id: int
     paper_id: int
     paper_reference: str = Field(examples=["VII/0680/24"])

@@ -1,9 +1,9 @@
 from datetime import datetime
 
-from pydantic import BaseModel
+from service.api.answers import Answer
 
 
-class OutboxItem(BaseModel):
+class OutboxItem(Answer):
     id: int
     kind: str
     reminder_key: str
@@ -21,6 +21,6 @@ class OutboxItem(BaseModel):
     sent_at: datetime | None
 
 
-class OutboxPage(BaseModel):
+class OutboxPage(Answer):
     items: list[OutboxItem]
     next_cursor: int | None

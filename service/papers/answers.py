@@ -8,7 +8,7 @@ from service.measures.schemas import AllowedTransition
 from service.papers import reading
 from service.papers.schemas import (
     CarriedMeasure,
-    CompetenceReference,
+    CompetenceReferenceOut,
     ConsultationOut,
     PaperDetail,
     PaperSummary,
@@ -63,7 +63,7 @@ def detail_out(runtime: Runtime, view: reading.PaperView) -> PaperDetail:
         file_number=row.file_number,
         resolution_proposal=row.resolution_proposal,
         competence=row.competence,
-        competence_reference=CompetenceReference(
+        competence_reference=CompetenceReferenceOut(
             law=row.competence_law,
             paragraph=row.competence_paragraph,
             section=row.competence_section,

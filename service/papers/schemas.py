@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.payloads import Payload, Text
 from service.measures.schemas import AllowedTransition
 
@@ -26,6 +27,14 @@ class CompetenceReference(Payload):
     law: Text = Field(min_length=1, max_length=50, examples=["KVG LSA"])
     paragraph: Text = Field(min_length=1, max_length=20, examples=["45"])
     section: Text | None = Field(default=None, max_length=20, examples=["1"])
+
+
+class CompetenceReferenceOut(Answer):
+    """The Zuständigkeit as answered: ``section`` is always sent, ``null`` when none."""
+
+    law: str = Field(examples=["KVG LSA"])
+    paragraph: str = Field(examples=["45"])
+    section: str | None = Field(examples=["1"])
 
 
 class PaperCreate(Payload):
@@ -61,7 +70,7 @@ class PaperCreate(Payload):
     )
 
 
-class PaperSummary(BaseModel):
+class PaperSummary(Answer):
     id: int
     reference: str = Field(examples=["VII/0680/24"])
     title: str
@@ -71,7 +80,7 @@ class PaperSummary(BaseModel):
     version: int
 
 
-class PaperPage(BaseModel):
+class PaperPage(Answer):
     items: list[PaperSummary]
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 
@@ -91,7 +100,7 @@ class ConsultationCreate(Payload):
     planned_on: date | None = None
 
 
-class ConsultationOut(BaseModel):
+class ConsultationOut(Answer):
     id: int
     position: int
     committee_id: int
@@ -105,13 +114,13 @@ class ConsultationOut(BaseModel):
     result: str | None
 
 
-class ParticipantOut(BaseModel):
+class ParticipantOut(Answer):
     person_id: int
     name: str
     status: Literal["anwesend", "befangen"]
 
 
-class VoteOut(BaseModel):
+class VoteOut(Answer):
     id: int
     committee_id: int
     committee_name: str
@@ -139,7 +148,7 @@ class VoteOut(BaseModel):
     recorded_by: str | None = Field(description="Benutzer; für die Öffentlichkeit ausgeblendet.")
 
 
-class CarriedMeasure(BaseModel):
+class CarriedMeasure(Answer):
     id: int
     code: str
     title: str
@@ -152,7 +161,7 @@ class PaperDetail(PaperSummary):
     file_number: str | None
     resolution_proposal: str | None
     competence: str | None
-    competence_reference: CompetenceReference | None
+    competence_reference: CompetenceReferenceOut | None
     kind: PaperKind
     reasoning: str | None
     definition: str
@@ -172,7 +181,7 @@ class CarryRequest(Payload):
     measure_ids: list[RowId] = Field(min_length=1, max_length=500, examples=[[1, 2]])
 
 
-class CarryResponse(BaseModel):
+class CarryResponse(Answer):
     measure_ids: list[int] = Field(description="Alle Maßnahmen, die die Vorlage nun trägt.")
 
 
@@ -246,7 +255,7 @@ class VoteCorrectionIn(Payload):
     decision_text: Text | None = Field(default=None, max_length=10_000)
 
 
-class StepOut(BaseModel):
+class StepOut(Answer):
     id: int
     event: str
     from_state: str
@@ -254,7 +263,7 @@ class StepOut(BaseModel):
     version: int
 
 
-class VoteResponse(BaseModel):
+class VoteResponse(Answer):
     vote: VoteOut
     paper: StepOut
     measures: list[StepOut] = Field(description="Die Maßnahmen, die dem Beschluss folgten.")

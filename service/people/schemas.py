@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.payloads import OMIT_ONLY, Payload, Text
 
 
@@ -38,7 +39,7 @@ class PersonUpdate(Payload):
     is_staff: Annotated[bool | None, OMIT_ONLY] = None
 
 
-class PersonMembership(BaseModel):
+class PersonMembership(Answer):
     membership_id: int
     committee_id: int
     committee_name: str
@@ -48,7 +49,7 @@ class PersonMembership(BaseModel):
     valid_until: date | None
 
 
-class PersonSummary(BaseModel):
+class PersonSummary(Answer):
     id: int
     name: str = Field(examples=["Karin Albrecht"])
     title: str | None
@@ -63,6 +64,6 @@ class PersonDetail(PersonSummary):
     memberships: list[PersonMembership]
 
 
-class PersonPage(BaseModel):
+class PersonPage(Answer):
     items: list[PersonSummary]
     next_cursor: str | None

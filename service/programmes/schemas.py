@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.payloads import Payload
 
 DURATION = r"^P(\d+[YMWD])+$"
 
 
-class ProgrammeOut(BaseModel):
+class ProgrammeOut(Answer):
     id: int
     title: str = Field(examples=["Arbeitspapier zur weiteren Digitalisierung der Verwaltung"])
     description: str | None
@@ -31,7 +32,7 @@ class ProgrammeOut(BaseModel):
     )
 
 
-class ProgrammePage(BaseModel):
+class ProgrammePage(Answer):
     items: list[ProgrammeOut]
     next_cursor: str | None = Field(description="Für die nächste Seite als `cursor` übergeben.")
 

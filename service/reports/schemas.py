@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.money import Money
 from service.api.payloads import Payload
 from service.reports.period import PERIOD_PATTERN
@@ -15,14 +16,14 @@ Audience = Literal["internal", "public"]
 LightValue = Literal["rot", "gelb", "gruen"]
 
 
-class DelayReason(BaseModel):
+class DelayReason(Answer):
     on: date
     event: str = Field(examples=["nicht_finanzieren"])
     label: str = Field(examples=["Mangels Mitteln zurückstellen"])
     text: str = Field(examples=["Keine Mittel im Haushalt 2025; erneut für 2026 prüfen."])
 
 
-class Budget(BaseModel):
+class Budget(Answer):
     """Sums over the measure's Haushaltsansätze, in EUR."""
 
     planned: Money = Field(description="Einmalig und laufend veranschlagt.")
@@ -31,7 +32,7 @@ class Budget(BaseModel):
     spent_percent: int | None = Field(description="Verausgabt in % des Veranschlagten.")
 
 
-class ReportMeasure(BaseModel):
+class ReportMeasure(Answer):
     id: int
     code: str = Field(examples=["M-01"])
     title: str
@@ -58,7 +59,7 @@ class ReportMeasure(BaseModel):
     )
 
 
-class DoneMeasure(BaseModel):
+class DoneMeasure(Answer):
     """A measure that reached a final state within the period (erledigt)."""
 
     id: int
@@ -72,7 +73,7 @@ class DoneMeasure(BaseModel):
     responsible: str | None
 
 
-class ReportProgramme(BaseModel):
+class ReportProgramme(Answer):
     id: int
     title: str
     paper_reference: str | None = Field(examples=["VII/0680/24"])
@@ -84,13 +85,13 @@ class ReportProgramme(BaseModel):
     budget: Budget | None
 
 
-class Count(BaseModel):
+class Count(Answer):
     key: str
     label: str
     count: int
 
 
-class RulesOut(BaseModel):
+class RulesOut(Answer):
     red_states: list[str]
     lag_points: int
     near_days: int
@@ -100,7 +101,7 @@ class RulesOut(BaseModel):
     text: list[str] = Field(description="Die Regeln, wie der Bericht sie abdruckt.")
 
 
-class SachstandReport(BaseModel):
+class SachstandReport(Answer):
     period: str = Field(examples=["2024-H1"])
     period_label: str = Field(examples=["1. Halbjahr 2024"])
     period_start: date
@@ -136,7 +137,7 @@ class TakenNoteRequest(Payload):
     on: date = Field(description="Sitzungstag, an dem der FVA den Bericht zur Kenntnis nahm.")
 
 
-class IssuedReportOut(BaseModel):
+class IssuedReportOut(Answer):
     """An issued report: what it covers, when it was issued and the digests of its files."""
 
     id: int

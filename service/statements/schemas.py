@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from service.api.answers import Answer
 from service.api.payloads import Payload
 
 
-class ConditionOut(BaseModel):
+class ConditionOut(Answer):
     id: int
     text: str
     fulfilled: bool
@@ -19,7 +20,7 @@ class ConditionOut(BaseModel):
     note: str | None
 
 
-class WeighingOut(BaseModel):
+class WeighingOut(Answer):
     id: int
     statement_id: int
     reason: str
@@ -29,7 +30,7 @@ class WeighingOut(BaseModel):
     )
 
 
-class StatementOut(BaseModel):
+class StatementOut(Answer):
     id: int
     kind: Literal["datenschutz", "informationssicherheit", "personalrat"]
     kind_label: str = Field(examples=["Datenschutzbeauftragte"])
@@ -47,7 +48,7 @@ class StatementOut(BaseModel):
     )
 
 
-class StatementRequestOut(BaseModel):
+class StatementRequestOut(Answer):
     id: int
     kind: Literal["datenschutz", "informationssicherheit", "personalrat"]
     kind_label: str

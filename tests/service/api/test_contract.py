@@ -125,3 +125,39 @@ def test_a_create_links_to_the_read_and_edit_of_what_it_created(
         "item_id": "$request.path.item_id",
         "attachment_id": "$response.body#/id",
     }
+
+
+def _reachable(document: dict[str, Any], node: Any, found: set[str]) -> set[str]:
+    """The component schemas ``node`` refers to, directly or through others."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        name = ref.rsplit("/", 1)[-1]
+        if ref and name not in found:
+            found.add(name)
+            _reachable(document, document["components"]["schemas"][name], found)
+        for value in node.values():
+            _reachable(document, value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _reachable(document, value, found)
+    return found
+
+
+def test_every_member_of_an_answer_is_required_since_it_is_always_sent(
+    document: dict[str, Any],
+) -> None:
+    """Regression: members with a default (``[]``, ``null``) were optional in the answers'
+    schemas, though always sent: a generated client typed them as maybe ``Unset``."""
+    answered: set[str] = set()
+    for _, _, operation in _operations(document):
+        for status, answer in operation["responses"].items():
+            if status.startswith("2"):
+                _reachable(document, answer.get("content", {}), answered)
+    schemas = document["components"]["schemas"]
+    optional = {
+        name: sorted(set(schemas[name].get("properties", {})) - set(schemas[name]["required"]))
+        for name in answered
+        if schemas[name].get("properties")
+    }
+    assert {name: members for name, members in optional.items() if members} == {}
+    assert "baseline" in schemas["MeasureDetail"]["required"]
