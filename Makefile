@@ -6,6 +6,10 @@ STAMP     := $(VENV)/.installed
 PIP       := $(PY) -m pip -q --disable-pip-version-check
 TOOLS     := requirements/tools.txt
 LOCK      := requirements/lock.txt
+# openapi-python-client, for the test that generates a client as an integrator would: a venv
+# of its own with its own lock, since beside the project it would pull typer and httpx back.
+GENERATOR := $(VENV)/client-generator
+GEN_LOCK  := requirements/client-generator.txt
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
 export RATSFLOW_DATABASE_URL ?= sqlite:///$(CURDIR)/var/ratsflow.db
@@ -19,13 +23,19 @@ install: $(STAMP)
 # slower); the lock is complete, so pip resolves nothing (--no-deps) and `pip check` fails
 # the install when the set does not fit. The project itself comes last, built by the locked
 # setuptools.
-$(STAMP): pyproject.toml $(TOOLS) $(LOCK) scripts/ensure-system-packages
+$(STAMP): pyproject.toml $(TOOLS) $(LOCK) $(GEN_LOCK) scripts/ensure-system-packages
 	bash scripts/ensure-system-packages
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install --no-deps --require-hashes -r $(TOOLS)
 	$(PIP) install --no-deps --require-hashes -r $(LOCK)
 	$(PIP) install --no-deps --no-build-isolation -e .
 	$(PIP) check
+	test -x $(GENERATOR)/bin/python || python3 -m venv $(GENERATOR)
+	$(GENERATOR)/bin/python -m pip -q --disable-pip-version-check install --no-deps \
+		--require-hashes -r $(TOOLS)
+	$(GENERATOR)/bin/python -m pip -q --disable-pip-version-check install --no-deps \
+		--require-hashes -r $(GEN_LOCK)
+	$(GENERATOR)/bin/python -m pip -q --disable-pip-version-check check
 	touch $(STAMP)
 
 # pip-tools is needed only here, so it is no dependency of the project.
@@ -40,6 +50,7 @@ lock upgrade-deps:
 	$(PIP) install pip-tools
 	$(COMPILE) -o $(TOOLS) requirements/tools.in
 	$(COMPILE) --extra dev -c $(TOOLS) -o $(LOCK) pyproject.toml
+	$(COMPILE) -c $(TOOLS) -o $(GEN_LOCK) requirements/client-generator.in
 	$(MAKE) install
 
 run: install
