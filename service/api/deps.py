@@ -18,6 +18,7 @@ from service.auth.tokens import Session, session_for_token
 from service.bodies.addressing import body_runtime
 from service.keyset import CURSOR_PATTERN
 from service.runtime import Runtime
+from workflow.errors import FieldProblem, InvalidData
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -147,6 +148,12 @@ def if_match_tag(value: str, alphabet: str = string.digits) -> str | None:
     return tag
 
 
+VERSION_MISSING = (
+    "Bitte die zuletzt gelesene Version als `version` oder im Kopf `If-Match` angeben "
+    "(`*`: jede Version)."
+)
+
+
 def expected_version(if_match: str | None, version: int | None, *, required: bool) -> int | None:
     """The version a write expects: ``If-Match`` wins over the body's ``version``, and
     ``*`` defers to it. ``required``: without either the request is a 422 naming ``version``.
@@ -155,6 +162,7 @@ def expected_version(if_match: str | None, version: int | None, *, required: boo
     if tag is not None:
         return int(tag)
     if required and version is None and not if_match:
-        error = {"type": "missing", "loc": ("body", "version"), "input": None}
-        raise RequestValidationError([error])
+        # Valid by the schema (it cannot say "this member or that header"): a rule, not a
+        # malformed request, so the kind of a missing statement (``angaben-fehlen``).
+        raise InvalidData("version", [FieldProblem("version", "version", VERSION_MISSING)])
     return version

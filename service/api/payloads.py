@@ -3,10 +3,10 @@ members a PATCH sent.
 
 A body is read as its schema says, not as pydantic's lax mode would guess: a date or a time
 is an ISO 8601 text (``0`` is not 01.01.1970), a boolean is ``true`` or ``false`` (not ``0``
-or ``"yes"``), a whole number is a JSON number (not ``"3"`` or ``3.0``). PostgreSQL cannot
-store NUL in text and SQLite would, so a body holding one is refused alike on both (422
-``nul_character``) before it reaches a service; what else a text may hold the service
-judges (``service.texts``), for the web forms too.
+or ``"yes"``), a whole number is a JSON number (not ``"3"``; ``3.0`` is 3, as JSON Schema
+reads it). PostgreSQL cannot store NUL in text and SQLite would, so a body holding one is
+refused alike on both (422 ``nicht-speicherbar``) before it reaches a service; what else a
+text may hold the service judges (``service.texts``), for the web forms too.
 """
 
 from __future__ import annotations
@@ -135,6 +135,8 @@ class Payload(BaseModel):
         if value is None or expected is None:
             return value
         json, kind, message = expected
+        if json == (int,) and isinstance(value, float) and value.is_integer():
+            return int(value)  # JSON Schema: 2025.0 is an integer (a number, no fraction)
         if not isinstance(value, json) or (json == (int,) and isinstance(value, bool)):
             raise PydanticCustomError(kind, message)
         return value

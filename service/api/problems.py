@@ -80,6 +80,11 @@ _STATUS_TEXT = {
 }
 
 
+# A request its schema allows, holding a value no database here stores (a NUL in a text,
+# a number beyond a column's range): refused apart from requests that fail their schema.
+UNSTORABLE = ("nicht-speicherbar", "Wert nicht speicherbar")
+
+
 def _field_name(loc: tuple[Any, ...]) -> str:
     if len(loc) == 2 and loc[0] == "header":
         return "-".join(part.capitalize() for part in str(loc[1]).split("-"))  # as sent: If-Match
@@ -121,6 +126,9 @@ def install(app: FastAPI) -> None:
             message = _german_validation(error)
             fields.append({"field": name, "label": name, "message": message})
         detail = "Ungültige Eingabe: " + "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        if all(e.get("type") == "nul_character" for e in exc.errors()):
+            # Valid JSON and valid by the schema, but no database stores it alike.
+            return problem(422, *UNSTORABLE, detail, fields=fields)
         return problem(422, "eingabe-ungueltig", "Eingabe ungültig", detail, fields=fields)
 
     @app.exception_handler(DataError)
@@ -132,8 +140,7 @@ def install(app: FastAPI) -> None:
         )
         return problem(
             422,
-            "eingabe-ungueltig",
-            "Eingabe ungültig",
+            *UNSTORABLE,
             "Die Eingabe enthält einen Wert, der nicht gespeichert werden kann "
             "(etwa ein Nullzeichen im Text oder eine zu große Zahl).",
         )

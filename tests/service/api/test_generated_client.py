@@ -44,8 +44,18 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     with TestClient(create_app(), base_url=BASE) as anonymous:
         spec.write_text(json.dumps(anonymous.get("/openapi.json").json()), encoding="utf-8")
     made = subprocess.run(
-        [GENERATOR, "generate", "--path", spec, "--meta", "none", "--config", SETTINGS]
-        + ["--output-path", where / PACKAGE],
+        [
+            GENERATOR,
+            "generate",
+            "--path",
+            spec,
+            "--meta",
+            "none",
+            "--config",
+            SETTINGS,
+            "--output-path",
+            where / PACKAGE,
+        ],
         capture_output=True,
         text=True,
         check=False,

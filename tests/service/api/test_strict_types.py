@@ -117,3 +117,16 @@ def test_a_member_that_cannot_be_null_is_not_nullable_in_the_contract(
         "label": "public",
         "message": "darf nicht null sein; zum Beibehalten weglassen",
     }
+
+
+def test_a_whole_number_written_with_a_zero_fraction_is_that_number(
+    client: TestClient, demo: Runtime, lead: dict[str, str]
+) -> None:
+    """Regression (Schemathesis): ``"fiscal_year": 2031.0`` is an integer in JSON Schema, and
+    was refused as "erwartet eine ganze Zahl"; a real fraction still is."""
+    url = f"{API}/measures/{measure_ids(demo)['M-01']}/budget-lines"
+    made = client.post(url, json={"fiscal_year": 2031.0}, headers=lead)
+    assert made.status_code == 201, made.text
+    assert made.json()["fiscal_year"] == 2031
+    refused = client.post(url, json={"fiscal_year": 2031.5}, headers=lead)
+    assert assert_problem(refused, 422)["fields"][0]["message"] == "erwartet eine ganze Zahl"

@@ -288,10 +288,10 @@ def test_bad_requests_are_typed_problems_and_change_nothing(
         Bad("if-match-list", "ag.leitung", "M-09", {"event": "zurueckziehen", "version": 2,
             "comment": "x"}, 422, "eingabe-ungueltig", {"If-Match": '"2", "3"'}),
         Bad("nul-comment", "ag.leitung", "M-09", {"event": "zurueckziehen", "version": 2,
-            "comment": "a\x00b"}, 422, "eingabe-ungueltig"),
+            "comment": "a\x00b"}, 422, "nicht-speicherbar"),
         Bad("nul-data", "ag.leitung", "M-01", {"event": "fortschritt_melden", "version": v01,
             "data": {"fortschritt": 50, "verzoegerungsgrund": "a\x00b"}}, 422,
-            "eingabe-ungueltig"),
+            "nicht-speicherbar"),
     ]  # fmt: skip
 
     before = snapshot(demo)
