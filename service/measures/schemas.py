@@ -156,9 +156,10 @@ class MeasureCreate(Payload):
     public: bool = Field(default=True, description="Öffentlich sichtbar.")
     fields: dict[str, Any] = Field(
         default_factory=dict,
-        description="Bearbeitbare Felder der Ablaufdefinition (z. B. Kosten, Nutzen).",
+        description="Bearbeitbare Felder der Ablaufdefinition (z. B. Kosten, Nutzen); "
+        'Beträge wie überall als Text, z. B. `"12500.00"`.',
         examples=[
-            {"kosten_einmalig": "12.500,00", "nutzen": "Weniger Wege.", "personenbezogen": True}
+            {"kosten_einmalig": "12500.00", "nutzen": "Weniger Wege.", "personenbezogen": True}
         ],
     )
 
