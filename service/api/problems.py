@@ -11,12 +11,14 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import fastapi.routing
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
+from starlette._utils import get_route_path
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Route
+from starlette.routing import compile_path
 
 from service.api import contract
 from service.api.contract import PROBLEM_MEDIA_TYPE, READ_NOT_LOGGED
@@ -98,11 +100,13 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
     Starlette names only the methods of the first route whose path matched, but a resource
     here is often served by one route per method (GET and PATCH on /measures/{id}).
     """
+    path = get_route_path(request.scope)
     methods: set[str] = set()
-    for route in app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE and isinstance(route, Route) and route.methods:
-            methods |= route.methods
+    # Included routers are flattened (FastAPI keeps them apart from ``app.router.routes``).
+    for route in fastapi.routing.iter_route_contexts(app.router.routes):
+        template, offered = route.path_format, route.methods
+        if template and offered and compile_path(template)[0].match(path):
+            methods |= offered
     return sorted(methods)
 
 
