@@ -55,7 +55,6 @@ from service.imports.measures import RowError
 from service.imports.reading import TableTooLarge, Unreadable
 from service.imports.service import ImportFailed, ProgrammeUnclear
 from service.outbox.service import NotRetryable
-from service.programmes.service import StaleProgramme
 from service.web.problems import explain
 from workflow.errors import (
     DecidedByVote,
@@ -119,7 +118,6 @@ EXAMPLES: dict[type[WorkflowError], Callable[[], WorkflowError]] = {
     TableTooLarge: lambda: TableTooLarge("a.xlsx", "höchstens 50 Spalten."),
     ImportFailed: lambda: ImportFailed("a.csv", [RowError(2, "Titel", "fehlt")]),
     ProgrammeUnclear: lambda: ProgrammeUnclear("Arbeitspapier „X“ nicht gefunden."),
-    StaleProgramme: lambda: StaleProgramme(3),
     NotRetryable: lambda: NotRetryable(4, "sent"),
 }
 ENGLISH = {s.phrase for s in HTTPStatus}
