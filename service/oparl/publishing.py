@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from service.audit.repository import head as chain_head
 from service.audit.repository import lock_chain
-from service.errors import NotFound, ServiceError
+from service.errors import Gone, NotFound, ServiceError
 from service.oparl import repository
 from service.oparl.objects import (
     BODY_LISTS,
@@ -283,11 +283,16 @@ def body_list(
 
 
 def published_file(runtime: Runtime, file_id: int) -> Any:
-    """The row of a file the server publishes (its bytes included); others do not exist."""
+    """The row of a file the server publishes (its bytes included). A file that was
+    published and no longer is answers 410, as OParl 1.1 recommends; others do not exist."""
+    snap, records = _current(runtime)
+    key = ("file", file_id)
+    if key not in snap.objects:
+        record = records.get(key)
+        if record is not None and record.deleted:
+            raise Gone("Datei", file_id)
+        raise NotFound("Datei", file_id)
     with runtime.read() as connection:
-        snap = build(runtime, connection)
-        if ("file", file_id) not in snap.objects:
-            raise NotFound("Datei", file_id)
         return repository.file_content(connection, runtime.body_id_in(connection), file_id)
 
 
