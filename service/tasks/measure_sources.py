@@ -243,10 +243,11 @@ def red_or_overdue(scope: Scope) -> list[Task]:
         )
         verdict = assess(status, scope.today, scope.rules)
         if verdict.light is Light.RED:
-            action, reason = "Ampel rot", verdict.reasons[0]
+            action, reason = "Ampel rot: nachsteuern", verdict.reasons[0]
         elif late.get(r.id):
             first = min(late[r.id], key=lambda o: o.due)
-            action, reason = "Überfällig", f"{first.kind} „{first.label}“"
+            action = "Überfällig: nachfassen"
+            reason = f"{first.kind} „{first.label}“ war fällig am {first.due:%d.%m.%Y}."
         else:
             continue
         oldest = min((o.due for o in late.get(r.id, ())), default=None)
@@ -256,8 +257,9 @@ def red_or_overdue(scope: Scope) -> list[Task]:
                 scope,
                 r,
                 "ampel",
-                f"{action}: {reason}",
+                action,
                 "verwaltungsleitung",
+                detail=" ".join(filter(None, [reason, responsible(r)])),
                 due_at=due_at,
                 overdue=overdue,
             )

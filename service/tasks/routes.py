@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1/users/me", tags=["Benutzer"])
     summary="Meine Aufgaben",
     description="Was auf Sie (oder die Person, die Sie vertreten) wartet, Überfälliges zuerst.",
     response_model=TaskListOut,
-    responses=responses(401, 503),
+    responses=responses(401),
 )
 def my_tasks(runtime: RuntimeDep, actor: CurrentActor) -> TaskListOut:
     found = service.read_tasks(runtime, actor)

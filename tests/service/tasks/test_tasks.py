@@ -175,7 +175,7 @@ def test_the_administration_sees_red_and_overdue_measures_and_weighs_rejections(
     found = _tasks(demo, username)
     red = {t.subject.split()[0]: t for t in found.tasks if t.action.startswith("Ampel rot")}
     assert set(red) == {"M-01", "M-07"}
-    assert "Meilenstein „Rollout Bürgeramt“" in red["M-01"].action
+    assert "Meilenstein „Rollout Bürgeramt“" in (red["M-01"].detail or "")
     assert _about(found, code) == ["Abwägung nach ablehnender Stellungnahme erfassen"]
     measure_id = _measure_id(found, code)
     statement_id = read_statements(demo, _actor(demo, username), measure_id).statements[0].id
