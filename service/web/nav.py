@@ -1,7 +1,8 @@
 """The main navigation: one entry per room, shown to whoever holds its permission.
 
-Later rooms add one line here next to their page module. What belongs to the signed-in
-person's own account (password, deputy, calendar) sits beside their name in the header
+Later rooms add one line here next to their page module. Meine Aufgaben comes first, with
+the number of tasks waiting (``render`` puts it in every page's context). What belongs to
+the signed-in person's own account (password, deputy, calendar) sits beside their name in the header
 (``base.html``), so the rooms keep one row on the desk.
 """
 
@@ -18,9 +19,12 @@ class NavItem:
     label: str
     href: str
     permission: str | None = None  # None: every signed-in user
+    counts_tasks: bool = False  # shows how many tasks wait (``service.tasks``)
 
 
+TASKS = "/aufgaben"
 STAFF_NAV: tuple[NavItem, ...] = (
+    NavItem("Meine Aufgaben", TASKS, counts_tasks=True),
     NavItem("Übersicht", "/"),
     NavItem("Arbeitspapiere", "/arbeitspapiere"),
     NavItem("Neue Maßnahme", "/massnahmen/neu", "measure.create"),

@@ -27,6 +27,7 @@ from service.actor import Actor
 from service.bodies.addressing import body_runtime
 from service.errors import NotFound
 from service.runtime import Runtime
+from service.tasks.service import count_tasks
 from service.web import formatting, nav, sessions
 from service.web.config import site_settings
 from service.web.problems import explain
@@ -135,6 +136,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "current_path": inner_path(request),
         **context,
     }
+    if "task_count" not in page:
+        page["task_count"] = count_tasks(runtime, actor) if actor is not None else 0
     response = templates.TemplateResponse(request, template, page, status_code=status)
     sessions.remember_pre_session(runtime, request, response)
     response.headers.update(SECURITY_HEADERS)

@@ -32,7 +32,7 @@ def _sign_in_by_keyboard(page: Page, username: str) -> None:
     page.keyboard.type(DEMO_PASSWORD)
     screenshot(page, "anmeldung")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht der Maßnahmen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Aufgaben")
 
 
 def test_the_issues_story_from_a_new_measure_to_the_public_paper(
@@ -65,7 +65,7 @@ def _sign_in(page: Page, username: str) -> None:
     page.fill("#benutzername", username)
     page.fill("#passwort", DEMO_PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht der Maßnahmen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Aufgaben")
 
 
 def _submit_by_keyboard(page: Page, selector: str) -> None:
@@ -84,6 +84,10 @@ def _ag_lead_creates_a_measure_and_is_stopped(page: Page) -> str:
     expect(page.get_by_role("alert")).to_contain_text("Benutzername oder Passwort ist falsch.")
 
     _sign_in_by_keyboard(page, "ag.leitung")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Übersicht"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht der Maßnahmen")
     assert_accessible(page)
     screenshot(page, "uebersicht", full_page=True)
 

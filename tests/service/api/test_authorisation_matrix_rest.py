@@ -401,6 +401,8 @@ ROOMS: dict[str, list[Row]] = {
     "users.self": [
         Row("users.me", "GET", "/api/v1/users/me", staff()),
         Row("users.me.deputies", "GET", "/api/v1/users/me/deputies", staff()),
+        # Meine Aufgaben: every signed-in caller has a list (perhaps empty), never another's.
+        Row("users.me.tasks", "GET", "/api/v1/users/me/tasks", staff()),
         Row(
             "users.me.deputies.create",
             "POST",
