@@ -130,6 +130,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "csrf_field": sessions.CSRF_FIELD,
         "csrf_token": sessions.csrf_token(runtime, request),
         "nav": nav.items_for(actor),
+        "own_account": holds(actor, "user.self"),
         "site": site_settings(runtime),
         "root": root_path(request),
         "current_path": inner_path(request),
