@@ -40,7 +40,6 @@ def deadlines_page(
         request,
         "deadlines.html",
         title="Fristen und Beschlusskontrolle" if staff else "Beschlusskontrolle",
-        may_open_measures=staff,
         data=data,
         groups=data.by_person if view == "person" else data.by_programme,
         view=view,
