@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service.access import holds
+from service.access import holds, may_see_names
 from service.actor import SYSTEM, Actor
 from service.audit.service import log_read
 from service.deadlines import repository
@@ -125,10 +125,12 @@ def read_deadlines(
             ]
     measure_due = [_due(r, now, _responsible(r)) for r in rows[:LIMIT]]
     hidden = [d.row for d in measure_due if not d.row.public]
-    if hidden or any(not r.public for r in paper_rows):
-        log_read(
-            runtime, actor, "deadline", None, persons=[r.responsible_person_id for r in hidden]
-        )
+    # Staff names are for staff (access.may_see_names): a council member who is shown who is
+    # responsible for a public measure has read that too.
+    named = [] if may_see_names(actor) else [d.row for d in measure_due if d.responsible]
+    if hidden or named or any(not r.public for r in paper_rows):
+        persons = dict.fromkeys(r.responsible_person_id for r in [*hidden, *named])
+        log_read(runtime, actor, "deadline", None, persons=list(persons))
     return Deadlines(
         measures=measure_due,
         papers=[_due(r, now) for r in paper_rows],

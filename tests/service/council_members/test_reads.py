@@ -13,6 +13,7 @@ from service.actor import SYSTEM
 from service.attachments.service import attach
 from service.committees import service as committees
 from service.deadlines.service import read_deadlines
+from service.measures.models import Measure
 from service.measures.service import list_measures
 from service.obligations.service import insert_obligation
 from service.papers.service import fire as fire_paper
@@ -211,3 +212,33 @@ def test_she_reads_an_issued_internal_report_and_the_read_is_logged(
     response = client.get(f"{API}/reports/issued/{issued_id}/file", headers=headers)
     assert response.status_code == 200, response.text
     assert _new_accesses(demo, before) == [Access("issued_report.read", issued_id, me.user_id)]
+
+
+def test_showing_her_who_is_responsible_for_a_public_measure_is_logged(demo: Runtime) -> None:
+    """Staff names are for staff: a Beschlusskontrolle of public measures alone, unlogged for
+    staff, names persons to her, and the read names them."""
+    me = council_member(demo)
+    programme = next(
+        d.row.programme_id
+        for d in read_deadlines(
+            demo, me, person_id=None, programme_id=None, overdue_only=False
+        ).measures
+        if d.row.public and d.responsible
+    )
+    with demo.write() as c:  # only public measures in this programme's deadlines
+        c.execute(
+            Measure.__table__.update()  # type: ignore[attr-defined]
+            .where(Measure.__table__.c.programme_id == programme)  # type: ignore[attr-defined]
+            .values(public=True)
+        )
+    before = len(reads(demo, "deadline.read"))
+    data = read_deadlines(demo, me, person_id=None, programme_id=programme, overdue_only=False)
+    shown = {d.row.responsible_person_id for d in data.measures if d.responsible}
+    assert shown
+    [read] = reads(demo, "deadline.read")[before:]
+    assert read.actor_id == me.user_id
+    assert read.persons == shown
+    read_deadlines(
+        demo, actor(demo, "dezernent"), person_id=None, programme_id=programme, overdue_only=False
+    )
+    assert len(reads(demo, "deadline.read")) == before + 1  # staff: nothing non-public shown
