@@ -98,15 +98,13 @@ class Obligations:
 def read_obligations(
     runtime: Runtime, actor: Actor | None, *, paper_id: int | None = None
 ) -> Obligations:
-    """The body's obligations (of one paper) with their fulfilments: duties of a public
-    paper for everyone, of a non-public one for staff; who recorded a fulfilment for staff.
+    """The body's obligations (of one paper: all, once the caller may see it) with their
+    fulfilments: of public papers for everyone, of others for staff; names for staff.
     Showing a non-public paper's duties is logged as a read of that paper."""
     with runtime.read() as connection:
         if paper_id is not None:
             papers.visible_paper(runtime, connection, actor, paper_id)
-        found = _load(
-            runtime, connection, actor, paper_id=paper_id, paper_seen=paper_id is not None
-        )
+        found = _load(runtime, connection, actor, paper_id=paper_id)
     _log(runtime, actor, found)
     return found
 
@@ -131,7 +129,7 @@ def obligations_of_paper(
     runtime: Runtime, connection: Connection, actor: Actor | None, paper_id: int
 ) -> Obligations:
     """The duties of a paper the caller has read (and whose read logs what it shows)."""
-    return _load(runtime, connection, actor, paper_id=paper_id, paper_seen=True)
+    return _load(runtime, connection, actor, paper_id=paper_id)
 
 
 def _load(
@@ -141,16 +139,13 @@ def _load(
     *,
     paper_id: int | None = None,
     obligation_id: int | None = None,
-    paper_seen: bool = False,
 ) -> Obligations:
-    """``paper_seen``: the caller has been shown the paper (``visible_paper``), so its
-    duties are theirs to read as well (a council member's non-public committee paper)."""
     rows = [
         r
         for r in repository.obligations_of(
             connection, runtime.body_id_in(connection), paper_id, obligation_id
         )
-        if r.paper_public or paper_seen or access.may_read_internal(actor)
+        if r.paper_public or paper_id is not None or access.may_read_internal(actor)
     ]
     if obligation_id is not None and not rows:
         raise NotFound("Pflicht", obligation_id)
