@@ -24,12 +24,10 @@ from workflow.traffic_light import TrafficLightRules
 
 # A duty or milestone given as a day is due by the end of it (Berlin time).
 END_OF_DAY = time(23, 59)
-# Roles this module names that ``service.access`` may not know yet.
-_MORE_ROLE_LABELS = {"ratsmitglied": "Ratsmitglied"}
 
 
 def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role) or _MORE_ROLE_LABELS.get(role, "Rolle")
+    return ROLE_LABELS.get(role, "Rolle")
 
 
 @dataclass(frozen=True)

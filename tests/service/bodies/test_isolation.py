@@ -50,7 +50,7 @@ MARKER = re.compile(r"nachbar", re.IGNORECASE)
 API = "/api/v1"
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 PURPOSE = "Prüfung der Mandantentrennung"
-ROLES_OF_A = sorted(p.username for p in data.STAFF if p.username)
+ROLES_OF_A = sorted(p.username for p in data.WITH_LOGIN if p.username)
 # Routes that need more than a path to say anything: asked with these queries.
 QUERIES = {
     f"{API}/audit/events": f"?purpose={PURPOSE}",
