@@ -23,6 +23,7 @@ MODULES: list[str] = [
     "deadline_sweep",
     "overview_page",
     "audit_trail",
+    "peer_spiff",
 ]
 
 

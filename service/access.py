@@ -31,6 +31,9 @@ STAFF = frozenset(
         "revision",
     }
 )
+# Council members read what the council is told (Beschlusskontrolle, Sachstandsberichte) and
+# the papers of the committees they sit in; they change nothing and are not staff.
+COUNCIL = frozenset({"ratsmitglied"})
 
 # permission -> roles that hold it. Rows are grouped by room; keep each group sorted.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -45,11 +48,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "programme.create": frozenset({"ag_leitung"}),
     "programme.edit": frozenset({"ag_leitung"}),
     # reports: the Sachstandsbericht (its public variant too: staff decide what to publish)
-    "report.read": STAFF,
+    "report.read": STAFF | COUNCIL,
     # issued reports: frozen for the FVA (the internal variant for staff, the public one for
     # everyone); the FVA's Kenntnisnahme is recorded by the Sitzungsdienst
     "report.issue": frozenset({"ag_leitung", "sitzungsdienst"}),
-    "report.read_issued": STAFF,
+    "report.read_issued": STAFF | COUNCIL,
     "report.take_note": frozenset({"sitzungsdienst"}),
     # outbox: the mails ratsflow sends, and resending dead letters
     "outbox.read": frozenset({"admin", "sitzungsdienst"}),
@@ -80,12 +83,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "attachment.create": frozenset({"ag_leitung", "sitzungsdienst"}),
     "attachment.create_own": frozenset({"ag_mitglied"}),
     "attachment.delete": frozenset({"ag_leitung", "sitzungsdienst"}),
+    # the Beschlusskontrolle: open deadlines of measures and papers (/fristen)
+    "deadline.read": STAFF | COUNCIL,
     # bulk data
     "import.measures": frozenset({"ag_leitung"}),
     # --- council (papers, committees, persons, meetings) -----------------------------------
     # Sitzungsdienst plans meetings and Beratungsfolgen and records votes; the AG lead submits
     # papers to the committees. Paper transitions themselves are authorised by vorlage.yaml.
     "paper.read_internal": STAFF,
+    # the paper list and the non-public papers of the committees a council member sits in
+    "paper.list": STAFF | COUNCIL,
+    "paper.read_committee": COUNCIL,
     "paper.create": frozenset({"ag_leitung", "sitzungsdienst"}),
     "paper.carry_measures": frozenset({"ag_leitung", "sitzungsdienst"}),
     "paper.plan_consultations": frozenset({"sitzungsdienst"}),
@@ -119,6 +127,7 @@ ROLE_LABELS = {
     "verwaltungsleitung": "Verwaltungsleitung (OB, Dezernenten)",
     "admin": "Administration",
     "revision": "Revision (Rechnungsprüfung)",
+    "ratsmitglied": "Ratsmitglied",
 }
 
 # A statement's kind is its author's role.
@@ -340,8 +349,18 @@ def committee_is_public(kind: str) -> bool:
     return kind in PUBLIC_COMMITTEE_KINDS
 
 
-def may_see_paper(actor: Actor | None, paper: Any) -> bool:
-    return bool(paper.public) or holds(actor, "paper.read_internal")
+def may_see_paper(actor: Actor | None, paper: Any, in_own_committee: bool = False) -> bool:
+    """Public papers for everyone, all for staff; a council member also sees the non-public
+    papers of the committees they sit in (``in_own_committee``: the paper's Beratungsfolge
+    names one of them)."""
+    if paper.public or holds(actor, "paper.read_internal"):
+        return True
+    return in_own_committee and holds(actor, "paper.read_committee")
+
+
+def reads_committee_papers(actor: Actor | None) -> bool:
+    """A caller whose view of papers depends on the committees they sit in."""
+    return holds(actor, "paper.read_committee") and not holds(actor, "paper.read_internal")
 
 
 def may_see_committee_internals(actor: Actor | None, committee: Any) -> bool:
@@ -358,8 +377,11 @@ def may_see_agenda_item(actor: Actor | None, item: Any) -> bool:
     return bool(item.public) or holds(actor, "meeting.read_internal")
 
 
-def may_see_vote(actor: Actor | None, vote: Any) -> bool:
-    return bool(vote.public) or holds(actor, "paper.read_internal")
+def may_see_vote(actor: Actor | None, vote: Any, in_own_committee: bool = False) -> bool:
+    """Votes of non-public sessions: staff, and council members of the paper's committees."""
+    if vote.public or holds(actor, "paper.read_internal"):
+        return True
+    return in_own_committee and holds(actor, "paper.read_committee")
 
 
 def person_is_public(person: Any, in_public_committee: bool) -> bool:

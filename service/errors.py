@@ -54,6 +54,17 @@ class NotFound(ServiceError):
         self.key = key
 
 
+class Gone(ServiceError):
+    """The item was published and has been withdrawn: it existed, and will not come back."""
+
+    status = 410
+    slug = "entfernt"
+    title = "Entfernt"
+
+    def __init__(self, what: str, key: object) -> None:
+        super().__init__(f"{what} {key} wurde entfernt und ist nicht mehr abrufbar.")
+
+
 class AccessDenied(Forbidden, ServiceError):
     """A role or an item-level rule of ``service.access`` forbids the action (403).
 

@@ -39,6 +39,7 @@ from service.reports.routes import router as reports_router
 from service.runtime import Runtime
 from service.scheduler.runner import start_embedded
 from service.statements.routes import router as statements_router
+from service.tasks.routes import router as tasks_router
 from service.web import not_found
 from service.web import router as web_router
 
@@ -90,6 +91,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     # Outermost of all: a refusal too gets its request id, log line and count.
     app.add_middleware(Observing)
     app.include_router(auth_router)
+    app.include_router(tasks_router)
     app.include_router(users_router)
     app.include_router(measures_router)
     app.include_router(definitions_router)

@@ -40,6 +40,9 @@ class Runtime:
     clock: Clock = field(default=system_clock)
     body_slug: str | None = None
     root: Runtime | None = field(default=None, repr=False, compare=False)
+    # Derived data a service keeps between requests, under a key of its own; each entry
+    # carries what tells its owner that it is stale (a body's view has its own).
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_settings(

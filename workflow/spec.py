@@ -31,6 +31,7 @@ KNOWN_ROLES: frozenset[str] = frozenset(
         "verwaltungsleitung",
         "admin",
         "revision",
+        "ratsmitglied",
     }
 )
 

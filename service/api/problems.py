@@ -51,6 +51,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "Rolle reicht nicht aus.",
         404: "Nicht gefunden oder nicht sichtbar.",
         409: "Konflikt: Übergang nicht möglich oder Version veraltet.",
+        410: "Entfernt: war veröffentlicht und ist es nicht mehr.",
         413: "Anfrage zu groß.",
         415: "Dateityp nicht zulässig.",
         422: "Eingaben oder Voraussetzungen nicht erfüllt.",

@@ -1,4 +1,9 @@
-"""Who attended a meeting: the Sitzungsdienst's sheet, and what a vote needs of it."""
+"""Who attended a meeting: the Sitzungsdienst's sheet, and what a vote needs of it.
+
+``record_attendance`` is the one gate every change of the sheet passes (access, checks,
+audit, one transaction); ``record_all_present`` fills the sheet for the usual case and hands
+it to that gate, so the Sitzungsdienst then only changes the exceptions.
+"""
 
 from __future__ import annotations
 
@@ -130,3 +135,17 @@ def record_attendance(
         changes=changes,
         persons=sorted(set(before) | set(after)),
     )
+
+
+def record_all_present(
+    runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int
+) -> None:
+    """Every member on the meeting's day present, in one step (the Stadtrat took 37 clicks
+    when everyone started absent); a guest already on the sheet keeps their status."""
+    access.require(actor, "meeting.manage")
+    lock_chain(connection, runtime.chain_key)
+    meeting = get_meeting(connection, runtime.body_id_in(connection), meeting_id)
+    sheet = attendance_list(connection, meeting)
+    entries = [(e.person_id, "anwesend") for e in sheet if e.member]
+    entries += [(e.person_id, e.status) for e in sheet if not e.member and e.status is not None]
+    record_attendance(runtime, connection, actor, meeting_id, entries)

@@ -42,6 +42,7 @@ class AgendaEntry:
     consultation_id: int | None
     paper_version: int | None
     open_vote: bool  # the paper's step here has no result yet
+    vote_result: str | None = None  # the result of the paper's step here, once recorded
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def _agenda_entry(row: Any, staff: bool) -> AgendaEntry:
         consultation_id=row.consultation_id if named else None,
         paper_version=row.paper_version if named else None,
         open_vote=row.consultation_id is not None and row.consultation_result is None,
+        vote_result=row.consultation_result if named else None,
     )
 
 

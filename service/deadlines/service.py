@@ -17,11 +17,12 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service.access import holds
+from service.access import holds, may_see_names
 from service.actor import SYSTEM, Actor
 from service.audit.service import log_read
 from service.deadlines import repository
 from service.errors import AccessDenied
+from service.papers import service as papers
 from service.people.service import display_name
 from service.runtime import Runtime
 from workflow.calendar import to_local
@@ -97,10 +98,13 @@ def read_deadlines(
     overdue_only: bool,
     horizon: timedelta = SOON,
 ) -> Deadlines:
-    """Open deadlines of the body overdue or due within ``horizon``, for staff; papers'
-    deadlines only when no person or programme is chosen."""
-    if actor != SYSTEM and not holds(actor, "measure.read_internal"):
-        raise AccessDenied("Die Fristenübersicht sehen nur Beschäftigte der Verwaltung.")
+    """Open deadlines of the body overdue or due within ``horizon``, for staff and council
+    members; papers' deadlines only when no person or programme is chosen, and only those
+    of papers the reader may see (a council member: public ones and their committees')."""
+    if actor != SYSTEM and not holds(actor, "deadline.read"):
+        raise AccessDenied(
+            "Die Beschlusskontrolle sehen nur Beschäftigte der Verwaltung und Ratsmitglieder."
+        )
     now = runtime.now()
     until = now if overdue_only else now + horizon
     with runtime.read() as connection:
@@ -114,13 +118,19 @@ def read_deadlines(
         )
         paper_rows = []
         if person_id is None and programme_id is None:
-            paper_rows = repository.open_of_papers(connection, runtime.body_id, until, LIMIT)
+            paper_rows = [
+                r
+                for r in repository.open_of_papers(connection, runtime.body_id, until, LIMIT)
+                if papers.may_see_row(runtime, connection, actor, r.paper_id, r.public)
+            ]
     measure_due = [_due(r, now, _responsible(r)) for r in rows[:LIMIT]]
     hidden = [d.row for d in measure_due if not d.row.public]
-    if hidden or any(not r.public for r in paper_rows):
-        log_read(
-            runtime, actor, "deadline", None, persons=[r.responsible_person_id for r in hidden]
-        )
+    # Staff names are for staff (access.may_see_names): a council member who is shown who is
+    # responsible for a public measure has read that too.
+    named = [] if may_see_names(actor) else [d.row for d in measure_due if d.responsible]
+    if hidden or named or any(not r.public for r in paper_rows):
+        persons = dict.fromkeys(r.responsible_person_id for r in [*hidden, *named])
+        log_read(runtime, actor, "deadline", None, persons=list(persons))
     return Deadlines(
         measures=measure_due,
         papers=[_due(r, now) for r in paper_rows],

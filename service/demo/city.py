@@ -45,7 +45,7 @@ def load_city(rt: Runtime, clock: SteppedClock, c: Connection) -> City:
             title=p.title,
             email=f"{p.given_name[0].lower()}.{p.family_name.lower()}@aschersleben.example",
         )
-    for p in data.STAFF:
+    for p in data.WITH_LOGIN:
         if p.username:
             create_user(
                 rt,

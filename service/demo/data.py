@@ -146,10 +146,23 @@ _COUNCIL_NAMES = [
     ("Sandra", "Reuter"),
     ("Volker", "Seidel"),
 ]
+# The first council member signs in (``rat.mitglied``): she sits in the FVA and the Stadtrat
+# and reads their papers, the Beschlusskontrolle and the Sachstandsberichte.
+COUNCIL_LOGINS = {"sr01": ("rat.mitglied", ("ratsmitglied",))}
 COUNCIL = [
-    DemoPerson(f"sr{i:02d}", given, family, "Mitglied des Stadtrates", is_staff=False)
+    DemoPerson(
+        f"sr{i:02d}",
+        given,
+        family,
+        "Mitglied des Stadtrates",
+        is_staff=False,
+        username=COUNCIL_LOGINS.get(f"sr{i:02d}", (None, ()))[0],
+        roles=COUNCIL_LOGINS.get(f"sr{i:02d}", (None, ()))[1],
+    )
     for i, (given, family) in enumerate(_COUNCIL_NAMES, start=1)
 ]
+# Everyone in the demo who signs in, staff and council.
+WITH_LOGIN = [p for p in [*STAFF, *COUNCIL] if p.username]
 # The FVA: ten council members with the Oberbürgermeister as eleventh voting member.
 FVA_MEMBERS = [p.key for p in COUNCIL[:10]] + ["ob"]
 STADTRAT_MEMBERS = [p.key for p in COUNCIL] + ["ob"]

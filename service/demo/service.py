@@ -51,6 +51,6 @@ def load_demo(runtime: Runtime, first_start: bool = False, city_only: bool = Fal
 def _user_list() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     return tuple(
         (p.username, f"{p.given_name} {p.family_name} ({p.function})", p.roles)
-        for p in data.STAFF
+        for p in data.WITH_LOGIN
         if p.username
     )

@@ -98,8 +98,8 @@ class Obligations:
 def read_obligations(
     runtime: Runtime, actor: Actor | None, *, paper_id: int | None = None
 ) -> Obligations:
-    """The body's obligations (of one paper) with their fulfilments: duties of a public
-    paper for everyone, of a non-public one for staff; who recorded a fulfilment for staff.
+    """The body's obligations (of one paper: all, once the caller may see it) with their
+    fulfilments: of public papers for everyone, of others for staff; names for staff.
     Showing a non-public paper's duties is logged as a read of that paper."""
     with runtime.read() as connection:
         if paper_id is not None:
@@ -145,7 +145,7 @@ def _load(
         for r in repository.obligations_of(
             connection, runtime.body_id_in(connection), paper_id, obligation_id
         )
-        if r.paper_public or access.may_read_internal(actor)
+        if r.paper_public or paper_id is not None or access.may_read_internal(actor)
     ]
     if obligation_id is not None and not rows:
         raise NotFound("Pflicht", obligation_id)

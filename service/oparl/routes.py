@@ -28,7 +28,7 @@ _FILE = {
         "description": "Die Datei.",
         "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ALLOWED},
     },
-    **responses(404),
+    **responses(404, 410),
 }
 _OBJECT = {200: {"description": "Ein OParl-Objekt (JSON)."}, **responses(404)}
 

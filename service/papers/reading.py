@@ -24,7 +24,13 @@ from service.lifecycle import repository as lifecycle_repository
 from service.obligations.service import Obligations, obligations_of_paper
 from service.papers import repository
 from service.papers.carrying import carriable_measures
-from service.papers.service import allowed_events, is_final, page_papers, visible_paper
+from service.papers.service import (
+    allowed_events,
+    in_own_committee,
+    is_final,
+    page_papers,
+    visible_paper,
+)
 from service.people.service import display_name
 from service.runtime import Runtime
 from service.statements.tasks import weighings_of_measures
@@ -130,13 +136,17 @@ def paper_view(
     spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
     if not with_details:
         return PaperView(row, spec, **_history(connection, actor, row.id, with_history))
+    # A council member of the paper's committees reads it whole, its carried measures too.
+    member = in_own_committee(runtime, connection, actor, row)
     carried = repository.measures_of(connection, row.id)
-    shown = [m for m in carried if m.public or access.holds(actor, "measure.read_internal")]
+    shown = [
+        m for m in carried if m.public or member or access.holds(actor, "measure.read_internal")
+    ]
     return PaperView(
         paper=row,
         spec=spec,
         consultations=repository.consultations_of(connection, row.id),
-        votes=votes_of(connection, actor, row.id),
+        votes=votes_of(connection, actor, row.id, member),
         measures=shown,
         allowed=allowed_events(runtime, connection, actor, row),
         obligations=obligations_of_paper(runtime, connection, actor, row.id),
@@ -185,9 +195,16 @@ def _history(
     return {"history": entries, "history_users": names}
 
 
-def votes_of(connection: Connection, actor: Actor | None, paper_id: int) -> list[VoteView]:
-    """The votes this caller may see, with the persons named at each they may see."""
-    rows = [v for v in repository.votes_of(connection, paper_id) if access.may_see_vote(actor, v)]
+def votes_of(
+    connection: Connection, actor: Actor | None, paper_id: int, member: bool = False
+) -> list[VoteView]:
+    """The votes this caller may see (``member``: a council member of the paper's committees,
+    who sees those of non-public sessions too), with the persons named at each they may see."""
+    rows = [
+        v
+        for v in repository.votes_of(connection, paper_id)
+        if access.may_see_vote(actor, v, member)
+    ]
     staff = access.holds(actor, "paper.read_internal")
     people = repository.participants_of(connection, [v.id for v in rows])
     public_people = committees.in_public_committee(connection, [p.id for p in people])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, insert, or_, select
 from sqlalchemy.engine import Connection
 
-from service.committees.models import AgendaItem, Committee, Meeting
+from service.committees.models import AgendaItem, Committee, Meeting, Membership
 from service.keyset import After, Sort, page
 from service.measures.models import Measure
 from service.papers.models import Consultation, Paper, PaperMeasure, Vote, VoteParticipant
@@ -23,6 +24,7 @@ meetings = Meeting.__table__  # type: ignore[attr-defined]
 agenda_items = AgendaItem.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
+memberships = Membership.__table__  # type: ignore[attr-defined]
 
 SORT_COLUMNS = {
     "id": papers.c.id,
@@ -42,9 +44,14 @@ def page_papers(
     sort: Sort,
     after: After | None,
     limit: int,
+    member: tuple[int, date] | None = None,
 ) -> list[Any]:
+    """``member`` (person, day): with ``public_only``, also the papers whose Beratungsfolge
+    names a committee the person sits in on that day."""
     query = select(papers).where(papers.c.body_id == body_id)
-    if public_only:
+    if public_only and member is not None:
+        query = query.where(or_(papers.c.public.is_(True), _in_committees_of(*member)))
+    elif public_only:
         query = query.where(papers.c.public.is_(True))
     if state:
         query = query.where(papers.c.state == state)
@@ -60,6 +67,22 @@ def page_papers(
     return list(
         connection.execute(page(query, SORT_COLUMNS[sort.key], papers.c.id, sort, after, limit))
     )
+
+
+def _in_committees_of(person_id: int, on: date) -> Any:
+    return exists().where(
+        consultations.c.paper_id == papers.c.id,
+        memberships.c.committee_id == consultations.c.committee_id,
+        memberships.c.person_id == person_id,
+        or_(memberships.c.valid_from.is_(None), memberships.c.valid_from <= on),
+        or_(memberships.c.valid_until.is_(None), memberships.c.valid_until >= on),
+    )
+
+
+def in_committees_of(connection: Connection, paper_id: int, person_id: int, on: date) -> bool:
+    """Whether the paper's Beratungsfolge names a committee the person sits in on ``on``."""
+    query = select(papers.c.id).where(papers.c.id == paper_id, _in_committees_of(person_id, on))
+    return connection.execute(query).first() is not None
 
 
 def paper(connection: Connection, paper_id: int, body_id: int | None) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service import access, texts
-from service.actor import Actor
+from service.actor import SYSTEM, Actor
 from service.errors import Conflict, NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
@@ -23,6 +23,7 @@ from service.papers.models import AMENDMENT_KIND
 from service.records import insert_audited
 from service.runtime import Runtime
 from service.texts import TextRule
+from workflow.calendar import to_local
 from workflow.engine import AvailableEvent
 from workflow.errors import FieldProblem, InvalidData
 
@@ -137,9 +138,31 @@ def visible_paper(
     """The paper, if this caller may see it; one they may not see (another body's among
     them) does not exist for them."""
     row = get_paper(connection, paper_id, runtime.body_id_in(connection))
-    if not access.may_see_paper(actor, row):
+    if not access.may_see_paper(actor, row, in_own_committee(runtime, connection, actor, row)):
         raise NotFound("Vorlage", paper_id)
     return row
+
+
+def in_own_committee(
+    runtime: Runtime, connection: Connection, actor: Actor | None, row: Any
+) -> bool:
+    """Whether a council member sits (today) in a committee of the paper's Beratungsfolge:
+    then its non-public parts are theirs to read. False for everyone else, who see a paper
+    by its publicity or their role alone."""
+    if actor is None or actor.person_id is None or not access.reads_committee_papers(actor):
+        return False
+    today = to_local(runtime.now()).date()
+    return repository.in_committees_of(connection, row.id, actor.person_id, today)
+
+
+def may_see_row(
+    runtime: Runtime, connection: Connection, actor: Actor | None, paper_id: int, public: bool
+) -> bool:
+    """Whether the caller may see the paper behind a row of another room's list."""
+    if actor == SYSTEM or public or access.holds(actor, "paper.read_internal"):
+        return True
+    row = repository.paper(connection, paper_id, None)
+    return row is not None and in_own_committee(runtime, connection, actor, row)
 
 
 def paper_by_reference(connection: Connection, reference: str, body_id: int | None = None) -> Any:
@@ -214,8 +237,11 @@ def page_papers(
 ) -> list[Any]:
     """A page of the body's papers this caller may see (the public: public papers only)."""
     public_only = not access.holds(actor, "paper.read_internal")
+    member = None
+    if access.reads_committee_papers(actor) and actor is not None and actor.person_id:
+        member = (actor.person_id, to_local(runtime.now()).date())
     return repository.page_papers(
-        connection, runtime.body_id_in(connection), public_only=public_only, **kwargs
+        connection, runtime.body_id_in(connection), public_only=public_only, member=member, **kwargs
     )
 
 

@@ -123,13 +123,16 @@ def read_person(
     runtime: Runtime, connection: Connection, actor: Actor | None, person_id: int
 ) -> PersonView:
     """A person's record: staff see all of it (logged); the public only a council member's
-    public part, and for anyone else the same 401 whether or not the person exists (or
-    belongs to another body, which counts as not existing)."""
+    public part, and for anyone else the same answer whether or not the person exists (or
+    belongs to another body, which counts as not existing): 401 without a login, 404 for a
+    signed-in reader who is not staff."""
     staff = access.holds(actor, "person.read")
     row = repository.person(connection, runtime.body_id_in(connection), person_id)
     if staff and row is None:
         raise NotFound("Person", person_id)
     if not staff and (row is None or not _is_public(connection, row)):
+        if actor is not None:  # signed in without staff rights (a council member): not theirs
+            raise NotFound("Person", person_id)
         raise NotSignedIn(STAFF_ONLY)
     view = person_view(connection, actor, row)
     if staff:

@@ -37,7 +37,9 @@ _BY_MEDIA_TYPE: dict[str, Format] = {
 
 def report_reader(actor: CurrentActor) -> Actor:
     if not holds(actor, "report.read"):
-        raise AccessDenied("Berichte dürfen nur Beschäftigte der Verwaltung lesen.")
+        raise AccessDenied(
+            "Berichte dürfen nur Beschäftigte der Verwaltung und Ratsmitglieder lesen."
+        )
     return actor
 
 

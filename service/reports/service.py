@@ -46,7 +46,9 @@ def read_sachstand(
     the persons it shows (``status_report.read``); when that fails, nothing is returned.
     """
     if actor != SYSTEM and not holds(actor, "report.read"):
-        raise AccessDenied("Berichte dürfen nur Beschäftigte der Verwaltung lesen.")
+        raise AccessDenied(
+            "Berichte dürfen nur Beschäftigte der Verwaltung und Ratsmitglieder lesen."
+        )
     with runtime.read() as connection:
         report, data = compose(runtime, connection, period, audience, rules, programme_id)
     if audience == "internal":

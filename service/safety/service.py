@@ -25,7 +25,7 @@ from service.runtime import Runtime
 from service.safety import repository
 
 DEMO_USERNAMES = frozenset(
-    {p.username for p in data.STAFF if p.username}
+    {p.username for p in data.WITH_LOGIN if p.username}
     | {s.username for s in neighbour.STAFF if s.username}
 )
 

@@ -2,9 +2,14 @@
 
 PostgreSQL: a session-level advisory lock held on a dedicated connection. When the holder
 dies, its connection closes and the server releases the lock; a standby asking every
-``election_seconds`` takes over. SQLite: the embedded database belongs to one machine, so an
-exclusive ``flock`` on a file beside it plays the same part (released by the kernel when
-the holder dies).
+``election_seconds`` takes over. When the holder's machine vanishes without closing the
+connection (power cut, network gone), TCP keepalives on both ends of the lock's connection
+end it within ``lease_seconds``: the server releases the lock, and the old holder's next
+check fails, so it stops its jobs. The connection names its process (``application_name``
+``ratsflow-scheduler <host> <pid>``), so ``pg_stat_activity`` shows who leads.
+
+SQLite: the embedded database belongs to one machine, so an exclusive ``flock`` on a file
+beside it plays the same part (released by the kernel when the holder dies).
 """
 
 from __future__ import annotations
@@ -12,14 +17,30 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import socket
 from pathlib import Path
 from typing import IO, Protocol
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.pool import NullPool
 
 # A fixed 63-bit key derived from a name, so other advisory locks (the audit chain's) differ.
 LOCK_KEY = int.from_bytes(hashlib.sha256(b"ratsflow.scheduler").digest()[:8], "big") >> 1
+APPLICATION = "ratsflow-scheduler"
+
+
+def application_name() -> str:
+    """How the lock's connection names this process in ``pg_stat_activity``."""
+    return f"{APPLICATION} {socket.gethostname()} {os.getpid()}"[:63]
+
+
+def keepalive(lease_seconds: int) -> dict[str, int]:
+    """TCP keepalive that gives up on a silent peer after ``lease_seconds``: half of it idle,
+    then two probes a quarter apart (libpq's names; the server's are ``tcp_keepalives_*``)."""
+    idle = max(lease_seconds // 2, 1)
+    interval = max((lease_seconds - idle) // 2, 1)
+    return {"keepalives_idle": idle, "keepalives_interval": interval, "keepalives_count": 2}
 
 
 class SchedulerLock(Protocol):
@@ -31,8 +52,26 @@ class SchedulerLock(Protocol):
 
 
 class PostgresLock:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, lease_seconds: int = 20) -> None:
+        # Its own connections, outside the pool: with the keepalive of the lease, and
+        # closed, not handed back, when the lock ends.
+        alive = keepalive(lease_seconds)
+        self.engine = create_engine(
+            engine.url,
+            poolclass=NullPool,
+            connect_args={
+                "application_name": application_name(),
+                "keepalives": 1,
+                **alive,
+                # A write the peer never acknowledges fails after the lease as well.
+                "tcp_user_timeout": lease_seconds * 1000,
+            },
+        )
+        self.server_keepalive = {
+            "tcp_keepalives_idle": alive["keepalives_idle"],
+            "tcp_keepalives_interval": alive["keepalives_interval"],
+            "tcp_keepalives_count": alive["keepalives_count"],
+        }
         self.connection: Connection | None = None
 
     def acquire(self) -> bool:
@@ -41,6 +80,13 @@ class PostgresLock:
             got = connection.execute(
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}
             ).scalar()
+            if got:
+                # The server probes a silent holder too, and frees the lock when it is gone.
+                for name, value in self.server_keepalive.items():
+                    connection.execute(
+                        text("SELECT set_config(:name, :value, false)"),
+                        {"name": name, "value": str(value)},
+                    )
             connection.commit()  # the lock is the session's; no transaction stays open
         except Exception:
             connection.close()
@@ -79,6 +125,7 @@ class PostgresLock:
         except Exception:
             pass
         self._drop()
+        self.engine.dispose()
 
     def _drop(self) -> None:
         if self.connection is not None:
@@ -136,10 +183,10 @@ class ProcessLock:
         self.taken = False
 
 
-def lock_for(engine: Engine) -> SchedulerLock:
+def lock_for(engine: Engine, lease_seconds: int = 20) -> SchedulerLock:
     url = make_url(str(engine.url))
     if url.get_backend_name() == "postgresql":
-        return PostgresLock(engine)
+        return PostgresLock(engine, lease_seconds)
     if url.database and url.database != ":memory:":
         return FileLock(Path(url.database).with_name(Path(url.database).name + ".scheduler.lock"))
     return ProcessLock()

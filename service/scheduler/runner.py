@@ -52,7 +52,7 @@ class SchedulerRunner:
     ) -> None:
         self.runtime = runtime
         self.settings = runtime.settings.schedule
-        self.lock = lock or lock_for(runtime.engine)
+        self.lock = lock or lock_for(runtime.engine, self.settings.scheduler_lease_seconds)
         self.checkpoint = checkpoint or crash_checkpoint(self.settings.test_crash_point)
         self.on_state = on_state or (lambda message: log.info(message))
         self.specs = {spec.id: spec for spec in job_specs(self.settings)}

@@ -20,7 +20,11 @@ class ScheduleSettings(BaseSettings):
     sweep_seconds: int = 60
     dispatch_seconds: int = 30
     # A standby scheduler tries to take over this often; the holder checks its lock as often.
-    election_seconds: int = 15
+    # A holder that dies frees the lock at once, so a standby leads within this time.
+    election_seconds: int = 10
+    # A holder whose machine vanished (no closed connection) loses the lock after at most
+    # this long (TCP keepalive of the lock's connection): handover within lease + election.
+    scheduler_lease_seconds: int = 20
     # APScheduler runs a job that is late by up to this much (its default of 1 s would skip
     # a half-yearly run after a short pause); longer outages are caught up at start.
     misfire_grace_seconds: int = 6 * 3600

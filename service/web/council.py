@@ -20,13 +20,16 @@ ATTENDANCE_LABELS = {"anwesend": "anwesend", "entschuldigt": "entschuldigt", "ab
 LIST_LIMIT = 200
 
 
-def meetings_list(runtime: Runtime, connection: Connection, actor: Actor) -> list[Any]:
-    """The newest meetings first (the read is logged when it names an internal one)."""
+def meetings_list(
+    runtime: Runtime, connection: Connection, actor: Actor, *, committee_id: int | None = None
+) -> list[Any]:
+    """The newest meetings first, of every committee or of one (the read is logged when it
+    names an internal one)."""
     rows = reading.read_meetings(
         runtime,
         connection,
         actor,
-        committee_id=None,
+        committee_id=committee_id,
         starts_from=None,
         starts_before=None,
         sort=Sort("starts_at", descending=True),

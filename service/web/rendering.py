@@ -22,11 +22,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from service.access import holds
+from service.access import ROLE_LABELS, holds
 from service.actor import Actor
 from service.bodies.addressing import body_runtime
 from service.errors import NotFound
 from service.runtime import Runtime
+from service.tasks.service import count_tasks
 from service.web import formatting, nav, sessions
 from service.web.config import site_settings
 from service.web.problems import explain
@@ -59,6 +60,10 @@ _environment.globals["history_labels"] = {
     "nein": "Nein",
     "enthaltung": "Enthaltung",
 }
+# Where a reader who is not staff (the public, a council member) opens a public measure.
+MEASURES_SEEN = "/oeffentlich/massnahmen"
+# The German names of the signed-in person's roles, for the header.
+_environment.globals["role_names"] = ROLE_LABELS
 templates = Jinja2Templates(env=_environment)
 
 # Pages are built from the server's data alone: no inline script or style, no framing.
@@ -130,11 +135,18 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "csrf_field": sessions.CSRF_FIELD,
         "csrf_token": sessions.csrf_token(runtime, request),
         "nav": nav.items_for(actor),
+        "own_account": holds(actor, "user.self"),
+        # Measure pages beyond the public ones are for staff: a council member reads measures
+        # in the Beschlusskontrolle, the reports and the papers, without a link that ends in 404.
+        "may_open_measures": holds(actor, "measure.read_internal"),
+        "measure_base": "/massnahmen" if holds(actor, "measure.read_internal") else MEASURES_SEEN,
         "site": site_settings(runtime),
         "root": root_path(request),
         "current_path": inner_path(request),
         **context,
     }
+    if "task_count" not in page:
+        page["task_count"] = count_tasks(runtime, actor) if actor is not None else 0
     response = templates.TemplateResponse(request, template, page, status_code=status)
     sessions.remember_pre_session(runtime, request, response)
     response.headers.update(SECURITY_HEADERS)

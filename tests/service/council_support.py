@@ -22,7 +22,8 @@ from service.runtime import Runtime
 API = "/api/v1"
 EVIL = "'); DROP TABLE papers;--<script>alert(1)</script>"
 
-# One demo user per role (``ob`` has the same role as ``dezernent``).
+# One demo user per role (``ob`` has the same role as ``dezernent``); ``rat.mitglied`` sits in
+# the FVA and the Stadtrat.
 USERS = {
     "ag_leitung": "ag.leitung",
     "ag_mitglied": "ag.mitglied",
@@ -34,6 +35,7 @@ USERS = {
     "verwaltungsleitung": "dezernent",
     "admin": "admin",
     "revision": "revision",
+    "ratsmitglied": "rat.mitglied",
 }
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 

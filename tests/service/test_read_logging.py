@@ -741,6 +741,24 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         entity=lambda w: w.hidden_paper,
         needs=("hidden_duty",),
     ),
+    # Meine Aufgaben: the AG lead's list names a non-public measure in AG review (and its
+    # responsible person); the Kämmerei's names public measures and duties only.
+    "/aufgaben": Logged(
+        "measure.read",
+        "ag.leitung",
+        lambda w: "/aufgaben",
+        lambda w: w.overdue_hidden,
+        public=lambda w: "/aufgaben",
+        public_reader="kaemmerei",
+    ),
+    "/api/v1/users/me/tasks": Logged(
+        "measure.read",
+        "ag.leitung",
+        lambda w: f"{API}/users/me/tasks",
+        lambda w: w.overdue_hidden,
+        public=lambda w: f"{API}/users/me/tasks",
+        public_reader="kaemmerei",
+    ),
     "/fristen": Logged(
         "deadline.read",
         "dezernent",

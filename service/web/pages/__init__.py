@@ -21,12 +21,14 @@ from service.web.pages import (
     reports,
     site,
     statements,
+    tasks,
 )
 
 router = APIRouter(include_in_schema=False)
 router.include_router(site.router)
 router.include_router(account.router)
 router.include_router(overview.router)
+router.include_router(tasks.router)
 router.include_router(measures.router)
 router.include_router(public.router)
 router.include_router(definitions.router)

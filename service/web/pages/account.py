@@ -14,6 +14,7 @@ from service.auth.service import get_user
 from service.calendar import service as calendars
 from service.web import sessions
 from service.web.forms import PostedForm
+from service.web.nav import TASKS
 from service.web.rendering import (
     page_router,
     redirect,
@@ -28,10 +29,11 @@ WRONG_LOGIN = "Benutzername oder Passwort ist falsch."
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site, so the login cannot be used to send users elsewhere."""
+    """Only a path on this site, so the login cannot be used to send users elsewhere;
+    without one, Meine Aufgaben: every signed-in person starts with what waits for them."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
-    return "/"
+    return TASKS
 
 
 @router.get("/login")

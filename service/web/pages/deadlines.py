@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.responses import Response
 
+from service.access import holds
 from service.deadlines.service import SOON, read_deadlines
 from service.measures import service as measures
 from service.web.forms import posted_id
@@ -28,6 +29,7 @@ def deadlines_page(
     person_id, programme_id = posted_id(verantwortlich), posted_id(arbeitspapier)
     overdue_only = ueberfaellig in ("1", "ja", "on")
     view = sicht if sicht in ("person", "arbeitspapier") else "person"
+    staff = holds(actor, "measure.read_internal")
     data = read_deadlines(
         runtime, actor, person_id=person_id, programme_id=programme_id, overdue_only=overdue_only
     )
@@ -37,7 +39,7 @@ def deadlines_page(
     return render(
         request,
         "deadlines.html",
-        title="Fristen und Beschlusskontrolle",
+        title="Fristen und Beschlusskontrolle" if staff else "Beschlusskontrolle",
         data=data,
         groups=data.by_person if view == "person" else data.by_programme,
         view=view,

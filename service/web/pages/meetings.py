@@ -22,7 +22,7 @@ from service.web import council
 from service.web.forms import PostedForm, posted_count, posted_date, posted_id
 from service.web.problems import explain
 from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
-from workflow.calendar import BERLIN, to_utc
+from workflow.calendar import BERLIN, to_local, to_utc
 
 router = page_router()
 MeetingId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -30,6 +30,8 @@ DONE = {
     "angelegt": "Die Sitzung wurde angelegt.",
     "tagesordnung": "Der Tagesordnungspunkt wurde aufgenommen.",
     "anwesenheit": "Die Anwesenheit wurde gespeichert.",
+    "alle-anwesend": "Alle Mitglieder sind als anwesend eingetragen; bitte nur noch die "
+    "Ausnahmen ändern und speichern.",
     "abstimmung": "Die Abstimmung wurde erfasst; die Vorlage und ihre Maßnahmen sind "
     "weitergegangen.",
     "abgesagt": "Die Sitzung wurde abgesagt; abonnierte Kalender zeigen sie als abgesagt.",
@@ -55,33 +57,45 @@ def _renamed(fields: dict[str, str], names: dict[str, str]) -> dict[str, str]:
 # --- list and new meeting ------------------------------------------------------------------
 
 
-def _list(request: Request, status: int = 200, **context: Any) -> Response:
+def _list(
+    request: Request, status: int = 200, committee: str | None = None, **context: Any
+) -> Response:
     runtime = runtime_of(request)
     actor = require(request, "meeting.read_internal")
     managing = holds(actor, "meeting.manage")
     with runtime.read() as connection:
-        rows = council.meetings_list(runtime, connection, actor)
-        choices = committees.committee_choices(runtime, connection) if managing else []
+        choices = committees.committee_choices(runtime, connection)
+        chosen = next((c for c in choices if str(c.id) == (committee or "").strip()), None)
+        rows = council.meetings_list(
+            runtime, connection, actor, committee_id=chosen.id if chosen else None
+        )
     now = runtime.now()
+    error = context.get("error")
+    if committee and chosen is None and error is None:
+        error = "Dieses Gremium gibt es nicht; die Liste zeigt die Sitzungen aller Gremien."
     return render(
         request,
         "meetings.html",
         status=status,
-        title="Sitzungen",
+        title=f"Sitzungen: {chosen.name}" if chosen else "Sitzungen",
         upcoming=sorted((m for m in rows if m.starts_at >= now), key=lambda m: m.starts_at),
         past=[m for m in rows if m.starts_at < now],
         managing=managing,
         committees=choices,
+        chosen=chosen,
         typed=context.get("typed", {}),
         problems=context.get("problems", {}),
-        error=context.get("error"),
+        error=error,
         success=context.get("success"),
     )
 
 
 @router.get("/sitzungen")
-def list_meetings(request: Request, erledigt: str | None = None) -> Response:
-    return _list(request, success=DONE.get(erledigt or ""))
+def list_meetings(
+    request: Request, erledigt: str | None = None, gremium: str | None = None
+) -> Response:
+    """``gremium``: only this committee's sessions (the Sitzungsdienst serves several)."""
+    return _list(request, committee=gremium, success=DONE.get(erledigt or ""))
 
 
 @router.post("/sitzungen/neu")
@@ -174,6 +188,8 @@ def show_meeting(
         public_items=[i for i in data.agenda if i.public],
         closed_items=[i for i in data.agenda if not i.public],
         attendance_labels=council.ATTENDANCE_LABELS,
+        # A vote is recorded once the session has met (the vote service refuses it before).
+        votable=data.day <= to_local(runtime.now()).date(),
         present_voting=[a for a in data.attendance if a.voting and a.status == "anwesend"],
         error=error,
         problems=problems or [],
@@ -262,6 +278,19 @@ def record_attendance(request: Request, meeting_id: MeetingId, form: PostedForm)
     except Exception as exc:
         return _failed(request, meeting_id, exc, "anwesenheit", form, {})
     return redirect(f"/sitzungen/{meeting_id}?erledigt=anwesenheit#anwesenheit")
+
+
+@router.post("/sitzungen/{meeting_id}/anwesenheit/alle")
+def record_all_present(request: Request, meeting_id: MeetingId, form: PostedForm) -> Response:
+    """One step for every member present; the exceptions are then changed on the sheet."""
+    runtime = runtime_of(request)
+    actor = signed_in(request)
+    try:
+        with runtime.write() as connection:
+            attendance.record_all_present(runtime, connection, actor, meeting_id)
+    except Exception as exc:
+        return _failed(request, meeting_id, exc, "anwesenheit", form, {})
+    return redirect(f"/sitzungen/{meeting_id}?erledigt=alle-anwesend#anwesenheit")
 
 
 @router.post("/sitzungen/{meeting_id}/abstimmung")

@@ -12,7 +12,7 @@ from service.access import holds
 from service.api.deps import MAX_ID
 from service.measures import service as measures
 from service.web.pages.public import render_start
-from service.web.rendering import actor_of, page_router, render, runtime_of
+from service.web.rendering import actor_of, page_router, redirect, render, runtime_of
 
 router = page_router()
 
@@ -35,6 +35,9 @@ def start(
 ) -> Response:
     actor = actor_of(request)
     runtime = runtime_of(request)
+    staff = holds(actor, "measure.read_internal")
+    if actor is not None and not staff and holds(actor, "deadline.read"):
+        return redirect("/fristen")  # a council member starts at the Beschlusskontrolle
     if actor is None or not holds(actor, "measure.read_internal"):
         return render_start(request, "Startseite")
     spec = runtime.registry.latest("massnahme").spec

@@ -69,7 +69,7 @@ def list_papers(
     request: Request, zustand: Annotated[str | None, Query(max_length=50)] = None
 ) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "paper.read_internal")
+    actor = require(request, "paper.list")
     spec = runtime.registry.latest("vorlage").spec
     state = zustand if zustand in spec.states else None
     with runtime.read() as connection:
@@ -151,7 +151,7 @@ def show_paper(
 ) -> Response:
     """The Vorlage page; a failed form passes its message, its name and what was typed."""
     runtime = runtime_of(request)
-    actor = require(request, "paper.read_internal")
+    actor = require(request, "paper.list")
     with runtime.read() as connection:
         data = reading.read_paper(
             runtime, connection, actor, paper_id, with_history=True, with_choices=True

@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +55,17 @@ def base_url(
     server_clock: FakeClock,
 ) -> Iterator[str]:
     path = tmp_path_factory.mktemp("e2e-web") / "ratsflow.db"
-    shutil.copyfile(_demo_sqlite_template, path)
+    with serving(_demo_sqlite_template, path, server_clock) as (url, _runtime):
+        yield url
+
+
+@contextmanager
+def serving(template: Path, path: Path, clock: FakeClock) -> Iterator[tuple[str, Runtime]]:
+    """A server on a copy of the demo city at ``path``: its URL, and its runtime (for what a
+    test makes through the services before the browser meets it)."""
+    shutil.copyfile(template, path)
     url = f"sqlite:///{path}"
-    runtime = Runtime(
-        Settings(database_url=url, chain_key=CHAIN_KEY), make_engine(url), server_clock
-    )
+    runtime = Runtime(Settings(database_url=url, chain_key=CHAIN_KEY), make_engine(url), clock)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning")
@@ -71,7 +78,7 @@ def base_url(
             pytest.fail("Der Testserver ist nicht gestartet.")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", runtime
     finally:
         server.should_exit = True
         thread.join(timeout=10)

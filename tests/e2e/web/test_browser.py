@@ -32,7 +32,7 @@ def _sign_in_by_keyboard(page: Page, username: str) -> None:
     page.keyboard.type(DEMO_PASSWORD)
     screenshot(page, "anmeldung")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht der Maßnahmen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Aufgaben")
 
 
 def test_the_issues_story_from_a_new_measure_to_the_public_paper(
@@ -65,7 +65,7 @@ def _sign_in(page: Page, username: str) -> None:
     page.fill("#benutzername", username)
     page.fill("#passwort", DEMO_PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht der Maßnahmen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Aufgaben")
 
 
 def _submit_by_keyboard(page: Page, selector: str) -> None:
@@ -84,6 +84,10 @@ def _ag_lead_creates_a_measure_and_is_stopped(page: Page) -> str:
     expect(page.get_by_role("alert")).to_contain_text("Benutzername oder Passwort ist falsch.")
 
     _sign_in_by_keyboard(page, "ag.leitung")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Übersicht"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht der Maßnahmen")
     assert_accessible(page)
     screenshot(page, "uebersicht", full_page=True)
 
@@ -230,13 +234,20 @@ def _office_records_the_votes(office: Page, paper_url: str) -> None:
         expect(office.get_by_role("status")).to_have_text(
             "Der Tagesordnungspunkt wurde aufgenommen."
         )
-        form = office.locator("section[id^=abstimmung-] form")
+        form = office.locator("details[id^=abstimmung-]")
         if vote == "9/0/0":
-            present = office.locator("input[type=radio][value=anwesend]")
-            for i in range(9):
-                present.nth(i).check()
+            # Everyone present in one step, then the two exceptions.
+            office.get_by_role("button", name="Alle anwesend").click()
+            expect(office.get_by_role("status")).to_contain_text("Ausnahmen ändern")
+            excused = office.locator("input[type=radio][value=entschuldigt]")
+            for i in range(2):
+                excused.nth(i).check()
             office.get_by_role("button", name="Anwesenheit speichern").click()
             expect(office.get_by_role("status")).to_have_text("Die Anwesenheit wurde gespeichert.")
+            expect(office.get_by_role("region", name="Anwesenheit")).to_contain_text(
+                "davon 9 anwesend"
+            )
+            form.locator("> summary").click()
             form.get_by_label("Ja", exact=True).fill("9")
             form.get_by_label("Nein", exact=True).fill("0")
             form.get_by_label("Enthaltungen").fill("0")
@@ -244,9 +255,10 @@ def _office_records_the_votes(office: Page, paper_url: str) -> None:
             assert_accessible(office)
             screenshot(office, "sitzung", full_page=True)
         else:
+            form.locator("> summary").click()
             form.get_by_label("einstimmig (ohne Stimmenzahlen)").check()
             form.get_by_label("Beschlussnummer").fill("SR/0802/26")
-        _submit_by_keyboard(office, "section[id^=abstimmung-] button[type=submit]")
+        _submit_by_keyboard(office, "details[id^=abstimmung-] button[type=submit]")
         expect(office.get_by_role("status")).to_contain_text("Die Abstimmung wurde erfasst")
     office.goto(paper_url)
     expect(office.locator(".state-tag")).to_have_text("Beschlossen")

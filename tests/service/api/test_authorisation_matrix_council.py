@@ -38,6 +38,7 @@ from tests.service.council_support import (
 )
 
 ROLES = (*USERS, None)  # None: anonymous
+COUNCIL = "ratsmitglied"  # rat.mitglied, a member of the FVA and the Stadtrat; changes nothing
 SESSION = frozenset({"sitzungsdienst"})
 
 
@@ -51,12 +52,34 @@ def everyone(status: int = 200) -> Expect:
 
 
 def public_or_staff(hidden: int = 404) -> Expect:
-    """Readable by every signed-in role; the public sees public items only."""
+    """Readable by staff; the public sees public items only, and so does a council member
+    (who is not staff) unless the item is a paper of a committee they sit in (``members``)."""
+    return lambda role, public: 200 if public or role not in (None, COUNCIL) else hidden
+
+
+def hidden_from_council(hidden: int) -> Expect:
+    """Staff only on non-public items; without a login ``hidden``, a signed-in council
+    member (who is not staff) is told the item is not found (404)."""
+    return lambda role, public: (
+        404 if role == COUNCIL and not public else (200 if role is not None or public else hidden)
+    )
+
+
+def members(hidden: int = 404) -> Expect:
+    """A paper in the FVA's Beratungsfolge: ``rat.mitglied`` sits in the FVA and reads it
+    whole, as staff do; the public sees it when it is public."""
     return lambda role, public: 200 if role is not None or public else hidden
 
 
 def writers(roles: frozenset[str], ok: int) -> Expect:
     return lambda role, public: 401 if role is None else ok if role in roles else 403
+
+
+def writers_of_seen(roles: frozenset[str], ok: int) -> Expect:
+    """As ``writers``, on an item found first: a council member does not see a non-public
+    paper outside their committees, so it is not found (404) for them."""
+    refused = writers(roles, ok)
+    return lambda role, public: 404 if role == COUNCIL and not public else refused(role, public)
 
 
 # --- fresh items for one call ----------------------------------------------------------------
@@ -152,8 +175,17 @@ TABLE = [
     # papers
     Row("papers.list", "GET", "/papers", _paper, everyone()),
     Row("papers.get", "GET", "/papers/{paper}", _paper, public_or_staff()),
+    Row("papers.get.fva", "GET", "/papers/{paper}", _paper_in_committee, members()),
     Row("papers.history", "GET", "/papers/{paper}/history", _paper, public_or_staff()),
+    Row("papers.history.fva", "GET", "/papers/{paper}/history", _paper_in_committee, members()),
     Row("papers.obligations", "GET", "/papers/{paper}/obligations", _paper, public_or_staff()),
+    Row(
+        "papers.obligations.fva",
+        "GET",
+        "/papers/{paper}/obligations",
+        _paper_in_committee,
+        members(),
+    ),
     Row(
         "papers.obligations_create",
         "POST",
@@ -197,7 +229,7 @@ TABLE = [
         "/papers/{paper}/transitions",
         _paper,
         # vorlage.yaml: only the AG lead and the Verwaltungsleitung withdraw a paper.
-        writers(frozenset({"ag_leitung", "verwaltungsleitung"}), 200),
+        writers_of_seen(frozenset({"ag_leitung", "verwaltungsleitung"}), 200),
         lambda ids, public: {"event": "zurueckziehen", "version": 1, "comment": "Erledigt."},
         fresh=True,
     ),
@@ -255,7 +287,7 @@ TABLE = [
         "GET",
         "/committees/{committee}/memberships",
         _committee,
-        public_or_staff(hidden=401),
+        hidden_from_council(hidden=401),
     ),
     Row(
         "memberships.create",
@@ -329,7 +361,7 @@ TABLE = [
     ),
     # persons
     Row("persons.list", "GET", "/persons", _person, everyone()),
-    Row("persons.get", "GET", "/persons/{person}", _person, public_or_staff(hidden=401)),
+    Row("persons.get", "GET", "/persons/{person}", _person, hidden_from_council(hidden=401)),
     Row(
         "persons.create",
         "POST",

@@ -50,10 +50,13 @@ from service.runtime import Runtime
 from tests import factories as make
 from tests.service.api import test_authorisation_matrix_council as council_matrix
 from tests.service.api import test_authorisation_matrix_measures as measure_matrix
-from tests.service.council_support import API, USERS, audit_count, login
+from tests.service.council_support import API, USERS, audit_count, committee_id, login
 
 ROLES: tuple[str | None, ...] = (*USERS, None)  # None: anonymous
-STAFF = frozenset(USERS)
+# rat.mitglied: signed in, not staff; reads what the council is told and the papers of the
+# FVA and the Stadtrat, where she sits, and changes nothing (tests/service/council_members).
+COUNCIL = "ratsmitglied"
+STAFF = frozenset(USERS) - {COUNCIL}
 measures = Measure.__table__  # type: ignore[attr-defined]
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -72,6 +75,24 @@ def everyone(status: int = 200) -> Expect:
 def staff(ok: int = 200) -> Expect:
     """Every signed-in role; no token: 401."""
     return lambda role, case: 401 if role is None else ok
+
+
+def own_account(ok: int = 200) -> Expect:
+    """A login's own account, deputies and calendar: every staff login; a council member's
+    login changes nothing of it (403) and has no deputies or feeds to read."""
+    return lambda role, case: 401 if role is None else 403 if role == COUNCIL else ok
+
+
+def council_sees_public(usual: Expect) -> Expect:
+    """A council member sees public items and the papers of her committees (``fva-hidden``),
+    no other non-public item: that one is not found (404), whatever she asks of it."""
+
+    def expect(role: str | None, case: str) -> int:
+        if role == COUNCIL and case.endswith("hidden") and not case.startswith("fva"):
+            return 404
+        return usual(role, case)
+
+    return expect
 
 
 def writers(roles: frozenset[str], ok: int) -> Expect:
@@ -133,7 +154,8 @@ MEASURE_CASES = {
     "foreign-hidden": ("M-06", False),
 }
 DEPUTY_CASES = ("deputised-public", "withdrawn-public")
-PAPER_CASES = ("public", "hidden")
+# "fva-hidden": a non-public paper in the FVA's Beratungsfolge (rat.mitglied sits in the FVA)
+PAPER_CASES = ("public", "hidden", "fva-hidden")
 
 
 def _world(runtime: Runtime) -> World:
@@ -174,8 +196,10 @@ def _world(runtime: Runtime) -> World:
                 deputies.withdraw(
                     runtime, c, colleague, user_id=colleague.user_id, deputyship_id=deputyship
                 )
+        fva = committee_id(runtime, "fva")
         for case in PAPER_CASES:
-            world.paper[case] = make.paper(runtime, c, public=case == "public")
+            steps = [(fva, "vorberatung")] if case.startswith("fva") else []
+            world.paper[case] = make.paper(runtime, c, public=case == "public", consultations=steps)
     return world
 
 
@@ -399,13 +423,15 @@ ROOMS: dict[str, list[Row]] = {
     ],
     # Every login its own account and deputies; the /me paths reach only the caller's own.
     "users.self": [
-        Row("users.me", "GET", "/api/v1/users/me", staff()),
-        Row("users.me.deputies", "GET", "/api/v1/users/me/deputies", staff()),
+        Row("users.me", "GET", "/api/v1/users/me", own_account()),
+        Row("users.me.deputies", "GET", "/api/v1/users/me/deputies", own_account()),
+        # Meine Aufgaben: every signed-in caller has a list (perhaps empty), never another's.
+        Row("users.me.tasks", "GET", "/api/v1/users/me/tasks", staff()),
         Row(
             "users.me.deputies.create",
             "POST",
             "/api/v1/users/me/deputies",
-            staff(201),
+            own_account(201),
             setup=lambda world, case: {"stand_in": make.user(world.runtime, "revision").name},
             json=_deputy,
         ),
@@ -415,7 +441,9 @@ ROOMS: dict[str, list[Row]] = {
             "/api/v1/users/me/deputies/{deputyship_id}",
             # Someone else's deputyship is not the caller's to see: 404, the admin included
             # (who withdraws it through /users/{id}/deputies).
-            lambda role, case: 401 if role is None else 204 if case == "own" else 404,
+            lambda role, case: (
+                401 if role is None else 403 if role == COUNCIL else 204 if case == "own" else 404
+            ),
             setup=_own_deputyship,
             cases=("own", "foreign"),
         ),
@@ -510,7 +538,7 @@ ROOMS: dict[str, list[Row]] = {
             "measure.attachments",
             "GET",
             "/api/v1/measures/{item_id}/attachments",
-            readers_of_item(),
+            council_sees_public(readers_of_item()),
             setup=_measure,
             cases=(*MEASURE_CASES, *DEPUTY_CASES),
         ),
@@ -519,7 +547,7 @@ ROOMS: dict[str, list[Row]] = {
             "GET",
             "/api/v1/measures/{item_id}/attachments/{attachment_id}",
             # Found by nobody: an Anlage belongs to one item only.
-            via_other_item(readers_of_item(), everyone(404)),
+            council_sees_public(via_other_item(readers_of_item(), everyone(404))),
             setup=_measure_attachment,
             cases=(*MEASURE_CASES, *DEPUTY_CASES, "hidden-via-public"),
         ),
@@ -527,7 +555,7 @@ ROOMS: dict[str, list[Row]] = {
             "measure.attachments.upload",
             "POST",
             "/api/v1/measures/{item_id}/attachments",
-            own_items(LEAD_AND_SESSION, MEMBER, 201),
+            council_sees_public(own_items(LEAD_AND_SESSION, MEMBER, 201)),
             setup=_measure,
             cases=(*MEASURE_CASES, *DEPUTY_CASES),
             files=_pdf,
@@ -538,8 +566,10 @@ ROOMS: dict[str, list[Row]] = {
             "/api/v1/measures/{item_id}/attachments/{attachment_id}",
             # Through the wrong item: the role is asked first (the item in the path is
             # visible), then the file is not found.
-            via_other_item(
-                own_items(LEAD_AND_SESSION, NOBODY, 204), writers(LEAD_AND_SESSION, 404)
+            council_sees_public(
+                via_other_item(
+                    own_items(LEAD_AND_SESSION, NOBODY, 204), writers(LEAD_AND_SESSION, 404)
+                )
             ),
             setup=_measure_attachment,
             cases=(*MEASURE_CASES, *DEPUTY_CASES, "hidden-via-public"),
@@ -551,7 +581,7 @@ ROOMS: dict[str, list[Row]] = {
             "paper.attachments",
             "GET",
             "/api/v1/papers/{item_id}/attachments",
-            readers_of_item(),
+            council_sees_public(readers_of_item()),
             setup=_paper,
             cases=PAPER_CASES,
         ),
@@ -559,7 +589,7 @@ ROOMS: dict[str, list[Row]] = {
             "paper.attachments.download",
             "GET",
             "/api/v1/papers/{item_id}/attachments/{attachment_id}",
-            readers_of_item(),
+            council_sees_public(readers_of_item()),
             setup=lambda world, case: _attachment(world, "paper", case),
             cases=PAPER_CASES,
         ),
@@ -567,7 +597,7 @@ ROOMS: dict[str, list[Row]] = {
             "paper.attachments.upload",
             "POST",
             "/api/v1/papers/{item_id}/attachments",
-            writers(LEAD_AND_SESSION, 201),
+            council_sees_public(writers(LEAD_AND_SESSION, 201)),
             setup=_paper,
             cases=PAPER_CASES,
             files=_pdf,
@@ -576,7 +606,7 @@ ROOMS: dict[str, list[Row]] = {
             "paper.attachments.delete",
             "DELETE",
             "/api/v1/papers/{item_id}/attachments/{attachment_id}",
-            writers(LEAD_AND_SESSION, 204),
+            council_sees_public(writers(LEAD_AND_SESSION, 204)),
             setup=lambda world, case: _attachment(world, "paper", case),
             cases=PAPER_CASES,
             fresh=True,
@@ -697,9 +727,9 @@ ROOMS: dict[str, list[Row]] = {
             everyone(404),
             setup=lambda world, case: {"token": "k" * 43},
         ),
-        Row("calendar.me", "GET", "/api/v1/calendar/me", staff()),
-        Row("calendar.new", "POST", "/api/v1/calendar/me", staff(201)),
-        Row("calendar.revoke", "DELETE", "/api/v1/calendar/me", staff(204)),
+        Row("calendar.me", "GET", "/api/v1/calendar/me", own_account()),
+        Row("calendar.new", "POST", "/api/v1/calendar/me", own_account(201)),
+        Row("calendar.revoke", "DELETE", "/api/v1/calendar/me", own_account(204)),
     ],
     # OParl publishes public data only, the same to everybody (docs/oparl.md).
     "oparl": [

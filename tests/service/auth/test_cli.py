@@ -109,5 +109,5 @@ def test_user_roles_keeps_admin_apart_from_datenschutz_and_revision(
 def test_the_demo_has_one_login_per_role() -> None:
     # ``demo load`` prints these users (see tests/service/test_cli.py); the anonymous
     # ``public`` role is no login.
-    roles = [role for person in data.STAFF if person.username for role in person.roles]
+    roles = [role for person in data.WITH_LOGIN for role in person.roles]
     assert set(roles) == KNOWN_ROLES - {"public"}

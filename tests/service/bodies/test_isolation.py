@@ -50,7 +50,7 @@ MARKER = re.compile(r"nachbar", re.IGNORECASE)
 API = "/api/v1"
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 PURPOSE = "Prüfung der Mandantentrennung"
-ROLES_OF_A = sorted(p.username for p in data.STAFF if p.username)
+ROLES_OF_A = sorted(p.username for p in data.WITH_LOGIN if p.username)
 # Routes that need more than a path to say anything: asked with these queries.
 QUERIES = {
     f"{API}/audit/events": f"?purpose={PURPOSE}",
@@ -58,6 +58,8 @@ QUERIES = {
     "/protokoll": f"?zweck={PURPOSE}",
     "/protokoll/export.csv": f"?zweck={PURPOSE}",
     f"{API}/audit/persons/{{person_id}}/disclosure": f"?purpose={PURPOSE}",
+    # B's committee as the list's filter: unknown at A, as a wrong id is.
+    "/sitzungen": "?gremium={committee_id}",
 }
 # Not about a body's data: files, the shared definitions, and the deployment's public list
 # of its bodies (names and addresses, which every body's public pages link to).
@@ -249,8 +251,11 @@ def _id_for(path: str, param: str, ids: dict[str, int]) -> str:
 
 
 def _url(path: str, ids: dict[str, int]) -> str:
-    filled = re.sub(r"{(\w+)(?::\w+)?}", lambda m: _id_for(path, m.group(1), ids), path)
-    return filled + QUERIES.get(path, "")
+    return re.sub(
+        r"{(\w+)(?::\w+)?}",
+        lambda m: _id_for(path, m.group(1), ids),
+        path + QUERIES.get(path, ""),
+    )
 
 
 @dataclass

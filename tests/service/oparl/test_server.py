@@ -152,3 +152,25 @@ def test_omit_internal_leaves_out_the_embedded_lists_and_stays_in_every_link(
     lean = client.get(body["meeting"], params={"omit_internal": "true", "limit": 1}).json()
     assert all("agendaItem" not in m for m in lean["data"])
     assert "omit_internal=true" in lean["links"]["next"]
+
+
+def test_deleted_oparl_files_answer_404_instead_of_410(
+    demo: Runtime, client: TestClient, clock: FakeClock
+) -> None:
+    files = [o for o in crawl(client).seen.values() if o.get("type", "").endswith("/File")]
+    file = files[0]
+    clock.advance(timedelta(hours=1))
+    with demo.write() as c:
+        c.execute(text_sql("update papers set public = false"))
+
+    for url in (file["accessUrl"], file["downloadUrl"]):
+        gone = client.get(url)
+        assert gone.status_code == 410
+        assert gone.headers["content-type"] == "application/problem+json"
+        assert "entfernt" in gone.json()["detail"]
+    assert (
+        client.get(
+            file["accessUrl"].replace(f"/{file['id'].rsplit('/', 1)[1]}/", "/999999/")
+        ).status_code
+        == 404
+    )

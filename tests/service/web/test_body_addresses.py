@@ -105,7 +105,14 @@ def test_signed_in_under_the_prefix_every_link_and_redirect_stays_inside(two: Ru
             "Erledigt: Zur Prüfung in der AG einreichen." in web.get(done.headers["location"]).text
         )
 
-        for path in ("/vorlagen", "/sitzungen", "/fristen", "/konto/passwort", "/impressum"):
+        for path in (
+            "/aufgaben",
+            "/vorlagen",
+            "/sitzungen",
+            "/fristen",
+            "/konto/passwort",
+            "/impressum",
+        ):
             shown = web.get(f"{PREFIX}{path}")
             assert shown.status_code == 200, path
             _all_inside(shown)
@@ -124,7 +131,7 @@ def test_without_a_prefix_every_url_is_as_before(two: Runtime) -> None:
         assert get_web_settings().site_name in start.text
         gate = web.get("/massnahmen/neu")
         assert gate.headers["location"] == "/login?weiter=%2Fmassnahmen%2Fneu"
-        assert sign_in(web, "ag.leitung").headers["location"] == "/"
+        assert sign_in(web, "ag.leitung").headers["location"] == "/aufgaben"
 
 
 def test_each_body_keeps_its_own_session_in_one_browser(two: Runtime) -> None:

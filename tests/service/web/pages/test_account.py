@@ -51,7 +51,7 @@ def test_signing_in_sets_an_httponly_lax_cookie_and_logout_ends_the_session(
     client = browser(demo)
     response = sign_in(client, "ag.leitung")
     assert response.status_code == 303
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/aufgaben"
     cookie = response.headers["set-cookie"].lower()
     assert "ratsflow_sitzung=" in cookie
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
@@ -108,7 +108,7 @@ def test_after_login_the_user_returns_to_the_page_asked_for_but_never_off_site(
             "csrf_token": csrf_of(page),
         },
     )
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/aufgaben"
 
 
 def test_changing_the_password_needs_the_old_one_and_signs_out_other_browsers(

@@ -1,0 +1,185 @@
+"""Task sources beside the measure's way: statements, sessions, duties, the council.
+
+Statement requests are opened by ``service.statements.requests`` when a measure enters the
+AG review; the obligations are the duties of a resolution (``service.obligations``), each
+for a role. Sessions are the Sitzungsdienst's: the coming ones with their agenda, and after
+a session its attendance and the votes of its agenda.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from service import access
+from service.statements.requests import KIND_LABELS
+from service.tasks import repository
+from service.tasks.items import Scope, Task, measure_subject, responsible, role_label
+from workflow.calendar import to_local
+
+# Coming sessions show four weeks ahead (the Ladungsfrist is a week); sessions and votes
+# still to record, for a quarter after the session.
+AHEAD = timedelta(days=28)
+BEHIND = timedelta(days=92)
+SOON = timedelta(days=30)
+AGENDA_SHOWN = 5
+# The Beschlusskontrolle a council member reads (issue 15, point 8).
+RESOLUTION_CONTROL = "/fristen"
+
+
+def statement_requests(scope: Scope) -> list[Task]:
+    """Open requests for a statement of the caller's own kinds (a statement is given in its
+    author's role, so a deputy's own roles decide, never the absent person's)."""
+    kinds = [k for k in access.STATEMENT_KINDS if k in scope.actor.roles]
+    rows = repository.open_requests(scope.connection, scope.body_id, kinds, scope.limit)
+    found = []
+    for r in rows:
+        due_at, overdue = scope.due(r.due_at)
+        found.append(
+            Task(
+                key=f"stellungnahme-{r.kind}:measure:{r.id}",
+                action=f"Stellungnahme {KIND_LABELS[r.kind]} abgeben",
+                subject=measure_subject(r),
+                href=f"/massnahmen/{r.id}#stellungnahmen-titel",
+                role=role_label(r.kind),
+                due_at=due_at,
+                overdue=overdue,
+                detail=responsible(r),
+                entity=("measure", r.id),
+                public=bool(r.public),
+                person_id=r.responsible_person_id,
+            )
+        )
+    return found
+
+
+# --- Sitzungsdienst ------------------------------------------------------------------------
+
+
+def _session(row: Any) -> str:
+    return f"{row.committee_name}, {to_local(row.starts_at):%d.%m.%Y, %H:%M} Uhr"
+
+
+def coming_sessions(scope: Scope) -> list[Task]:
+    """Sessions of the next four weeks, with the first items of their agenda."""
+    rows = repository.meetings_between(
+        scope.connection, scope.body_id, scope.now, scope.now + AHEAD, scope.limit
+    )
+    agenda: dict[int, list[Any]] = {}
+    for item in repository.agenda_of(scope.connection, [r.id for r in rows]):
+        agenda.setdefault(item.meeting_id, []).append(item)
+    found = []
+    for r in rows:
+        items = agenda.get(r.id, [])
+        if items:
+            shown = "; ".join(f"{i.number} {i.title}" for i in items[:AGENDA_SHOWN])
+            more = f" und {len(items) - AGENDA_SHOWN} weitere" if len(items) > AGENDA_SHOWN else ""
+            detail = f"Tagesordnung ({len(items)}): {shown}{more}"
+        else:
+            detail = "Noch keine Tagesordnung"
+        public = access.committee_is_public(r.committee_kind) and all(i.public for i in items)
+        found.append(
+            Task(
+                key=f"sitzung:meeting:{r.id}",
+                action="Sitzung vorbereiten (Tagesordnung, Ladung)",
+                subject=_session(r),
+                href=f"/sitzungen/{r.id}",
+                role=role_label("sitzungsdienst"),
+                due_at=r.starts_at,
+                overdue=False,
+                detail=detail,
+                entity=("meeting", r.id),
+                public=public,
+            )
+        )
+    return found
+
+
+def attendance_to_record(scope: Scope) -> list[Task]:
+    """Sessions of the last quarter that have begun without a recorded attendance."""
+    rows = repository.meetings_between(
+        scope.connection, scope.body_id, scope.now - BEHIND, scope.now, scope.limit
+    )
+    missing = repository.without_attendance(scope.connection, [r.id for r in rows])
+    return [
+        Task(
+            key=f"anwesenheit:meeting:{r.id}",
+            action="Anwesenheit erfassen",
+            subject=_session(r),
+            href=f"/sitzungen/{r.id}#anwesenheit",
+            role=role_label("sitzungsdienst"),
+            due_at=r.starts_at,
+            overdue=True,
+            entity=("meeting", r.id),
+            public=access.committee_is_public(r.committee_kind),
+        )
+        for r in rows
+        if r.id in missing
+    ]
+
+
+def votes_to_record(scope: Scope) -> list[Task]:
+    """Steps of a Beratungsfolge whose session has begun and whose vote is not recorded."""
+    rows = repository.votes_to_record(
+        scope.connection, scope.body_id, scope.now - BEHIND, scope.now, scope.limit
+    )
+    return [
+        Task(
+            key=f"abstimmung:consultation:{r.consultation_id}",
+            action="Abstimmung erfassen",
+            subject=f"{r.reference} {r.paper_title}",
+            href=f"/sitzungen/{r.id}#tagesordnung",
+            role=role_label("sitzungsdienst"),
+            due_at=r.starts_at,
+            overdue=True,
+            detail=_session(r),
+            entity=("paper", r.paper_id),
+            public=bool(r.paper_public),
+        )
+        for r in rows
+    ]
+
+
+# --- duties of a resolution, for whichever role carries them --------------------------------
+
+
+def obligations(scope: Scope) -> list[Task]:
+    """Open duties of the caller's roles, overdue or due within 30 days."""
+    until = (scope.now + SOON).date()
+    rows = repository.open_obligations(
+        scope.connection, scope.body_id, scope.actor.roles, until, scope.limit
+    )
+    found = []
+    for r in rows:
+        due_at, overdue = scope.due_by_day(r.due_on)
+        found.append(
+            Task(
+                key=f"pflicht:obligation:{r.id}",
+                action="Pflicht aus dem Beschluss erfüllen",
+                subject=r.title,
+                href=f"/pflichten#pflicht-{r.id}",
+                role=role_label(r.responsible_role),
+                due_at=due_at,
+                overdue=overdue,
+                detail=f"Beschluss zur Vorlage {r.reference}",
+                entity=("paper", r.paper_id),
+                public=bool(r.paper_public),
+            )
+        )
+    return found
+
+
+# --- Ratsmitglied ----------------------------------------------------------------------------
+
+
+def resolution_control(scope: Scope) -> list[Task]:
+    """A council member follows the Beschlusskontrolle of the council's resolutions."""
+    return [
+        Task(
+            key="beschlusskontrolle",
+            action="Beschlusskontrolle",
+            subject="Stand der Beschlüsse, Fristen und Berichte",
+            href=RESOLUTION_CONTROL,
+            role=role_label("ratsmitglied"),
+        )
+    ]
