@@ -152,7 +152,9 @@ class MeasureCreate(Payload):
         le=2**31 - 1,
         description="Verantwortliche Person; ohne Angabe die eigene Person.",
     )
-    public: bool = Field(default=True, description="Öffentlich sichtbar.")
+    public: bool = Field(
+        default=False, description="Öffentlich sichtbar; ein Entwurf ist es erst auf Wunsch."
+    )
     fields: dict[str, Any] = Field(
         default_factory=dict,
         description="Bearbeitbare Felder der Ablaufdefinition (z. B. Kosten, Nutzen).",

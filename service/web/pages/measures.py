@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Path, Request
 from fastapi.responses import Response
 
-from service.access import holds, may_attach
+from service.access import holds, may_attach, may_edit_measure
 from service.actor import Actor
 from service.api.deps import MAX_ID
 from service.attachments import service as attachments_service
@@ -20,7 +20,15 @@ from service.errors import NotFound
 from service.measures import service as measures
 from service.web import diagram, measure_page
 from service.web.formatting import field_value
-from service.web.forms import PostedForm, input_for, inputs_for, posted_id, posted_text, shown
+from service.web.forms import (
+    PostedForm,
+    input_for,
+    inputs_for,
+    marked,
+    posted_id,
+    posted_text,
+    shown,
+)
 from service.web.problems import explain
 from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
 from workflow.calendar import to_local
@@ -36,6 +44,7 @@ SAVED = {
     "auflage": "Die Auflage ist als erfüllt vermerkt.",
     "anlage": "Die Anlage wurde gespeichert.",
     "anlage_geloescht": "Die Anlage wurde gelöscht.",
+    "angaben": "Die Angaben wurden gespeichert.",
 }
 NOT_CREATED = "Die Maßnahme wurde nicht angelegt. Bitte die markierten Angaben prüfen."
 # What the service calls an input, and its name in the form.
@@ -61,12 +70,14 @@ def _new_form(request: Request, actor: Actor, status: int = 200, **context: Any)
     with runtime.read() as connection:
         programmes = measures.programme_choices(connection, runtime.body_id)
         people = measures.responsible_choices(connection, runtime.body_id)
+        next_code, needed = measures.new_form(runtime, connection, actor)
     values: dict[str, str] = {
         "verantwortlich": str(actor.person_id or ""),
-        "oeffentlich": "ja",
+        "kennung": next_code,
+        "oeffentlich": "nein",
         **context.pop("values", {}),
     }
-    inputs = [input_for(f, False) for f in spec.fields.values() if f.editable]
+    inputs = [marked(input_for(f, False), needed) for f in spec.fields.values() if f.editable]
     return render(
         request,
         "measure_new.html",
@@ -207,6 +218,8 @@ def show_page(
         may_attach=may_attach(actor, "measure", page.measure),
         may_delete_attachment=holds(actor, "attachment.delete"),
         attachment_error=attachment_error,
+        may_edit=may_edit_measure(actor, page.measure)
+        and not spec.states[page.measure.state].final,
     )
 
 
