@@ -18,7 +18,7 @@ from service.api.deps import MAX_ID
 from service.attachments import service as attachments_service
 from service.errors import NotFound
 from service.measures import service as measures
-from service.web import diagram, measure_page
+from service.web import confirm, diagram, measure_page
 from service.web.formatting import field_value
 from service.web.forms import (
     PostedForm,
@@ -156,6 +156,7 @@ def show_page(
     statement_error: str | None = None,
     statement_typed: dict[str, str] | None = None,
     attachment_error: str | None = None,
+    attachment_heading: str = "Die Datei wurde nicht gespeichert.",
     task_error: str | None = None,
 ) -> Response:
     """The Maßnahme page; a failed form elsewhere on it passes its message and input."""
@@ -218,6 +219,7 @@ def show_page(
         may_attach=may_attach(actor, "measure", page.measure),
         may_delete_attachment=holds(actor, "attachment.delete"),
         attachment_error=attachment_error,
+        attachment_heading=attachment_heading,
         may_edit=may_edit_measure(actor, page.measure)
         and not spec.states[page.measure.state].final,
     )
@@ -248,6 +250,20 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
     actor = signed_in(request)
     event = form.get("ereignis", "")
     comment = form.get(COMMENT, "")
+    spec = runtime.registry.latest("massnahme").spec
+    if event in confirm.final_steps(spec) and not confirm.confirmed(form):
+        label = next(t.label for t in spec.transitions if t.event == event)
+        return confirm.ask(
+            request,
+            title=f"{label}?",
+            question=f"„{label}“ beendet den Ablauf der Maßnahme; danach lässt sie sich nicht "
+            "mehr bearbeiten und kein Schritt mehr auslösen.",
+            action=f"/massnahmen/{measure_id}/schritte",
+            button=f"Ja: {label}",
+            back=f"/massnahmen/{measure_id}#schritt-{event}",
+            fields=form,
+            details=[("Kommentar", comment)] if comment.strip() else [],
+        )
     data = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in form.items()
