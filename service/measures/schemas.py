@@ -22,6 +22,12 @@ class AllowedTransition(BaseModel):
     optional: list[str]
     comment_required: bool
     blocked_by: list[str] = Field(description="Bedingungen, die derzeit noch nicht erfüllt sind.")
+    missing_fields: list[str] = Field(
+        default_factory=list,
+        description="Felder ohne Wert, die eine Bedingung aus `blocked_by` verlangt; "
+        "mit PATCH /measures/{id} nachzutragen.",
+        examples=[["kosten_laufend", "nutzen"]],
+    )
 
 
 class MeasureSummary(BaseModel):
