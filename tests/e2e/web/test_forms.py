@@ -36,6 +36,16 @@ def test_the_ag_lead_takes_a_new_measure_from_entwurf_to_the_fva(page: Page) -> 
     expect(page.get_by_role("status")).to_have_text("Die Maßnahme wurde angelegt.")
     expect(page.locator(".state-tag")).to_have_text("Entwurf")
 
+    # Zurückziehen asks on a second page first (no JavaScript); "Abbrechen" changes nothing.
+    withdraw = page.locator("#schritt-zurueckziehen")
+    withdraw.locator("summary").click()
+    withdraw.get_by_label("Kommentar").fill("Doch nicht nötig.")
+    withdraw.locator("button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zurückziehen?")
+    _fits_the_phone(page)
+    page.get_by_role("link", name="Abbrechen").click()
+    expect(page.locator(".state-tag")).to_have_text("Entwurf")
+
     page.locator("#schritt-einreichen summary").click()
     page.locator("#schritt-einreichen button[type=submit]").click()
     expect(page.locator(".state-tag")).to_have_text("Prüfung in der AG")
@@ -46,7 +56,9 @@ def test_the_ag_lead_takes_a_new_measure_from_entwurf_to_the_fva(page: Page) -> 
     step.get_by_role("link", name="Einmalige Kosten (EUR) eintragen").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Angaben bearbeiten")
+    expect(page.get_by_label("Einmalige Kosten (EUR)")).to_be_in_viewport()
     assert_accessible(page)
+    _fits_the_phone(page)
     page.get_by_label("Einmalige Kosten (EUR)").fill("12.000,00")
     page.get_by_label("Laufende Kosten pro Jahr (EUR)").fill("1.800")
     page.get_by_label("Nutzen").fill("Keine Wartezeit im Flur, planbare Sprechzeiten.")
@@ -61,3 +73,11 @@ def test_the_ag_lead_takes_a_new_measure_from_entwurf_to_the_fva(page: Page) -> 
         "Vorberatung im Finanz- und Verwaltungsausschuss"
     )
     assert_accessible(page)
+
+
+def _fits_the_phone(page: Page) -> None:
+    """At 390 px the page is no wider than the screen (then back to the desk)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
