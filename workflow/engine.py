@@ -83,6 +83,8 @@ class AvailableEvent:
     optional: tuple[str, ...]
     comment_required: bool
     blocked_by: tuple[str, ...]
+    # For a reason of ``blocked_by`` that is a missing value: the fields to fill in.
+    missing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def build_machine(spec: WorkflowSpec) -> Machine:
@@ -129,12 +131,14 @@ class Engine:
             if not roles & t.roles or t.by_vote:
                 continue
             context = GuardContext(view, MappingProxyType({}), now)
-            blocked = tuple(
-                message
-                for name in t.guards
-                if not set(GUARDS[name].needs) & set(t.requires)
-                and (message := GUARDS[name].check(context)) is not None
-            )
+            missing: dict[str, tuple[str, ...]] = {}
+            for name in t.guards:
+                g = GUARDS[name]
+                if set(g.needs) & set(t.requires):
+                    continue
+                if (message := g.check(context)) is not None:
+                    missing[message] = g.missing(context)
+            blocked = tuple(missing)
             result.append(
                 AvailableEvent(
                     event=t.event,
@@ -144,9 +148,29 @@ class Engine:
                     optional=t.optional,
                     comment_required=t.comment == "erforderlich",
                     blocked_by=blocked,
+                    missing={m: f for m, f in missing.items() if f},
                 )
             )
         return result
+
+    def fields_needed(self, state: str) -> dict[str, str]:
+        """Fields that must hold a value before a step ahead of ``state`` can pass its
+        guards, each with the label of the nearest such step (for marking them in a form)."""
+        needed: dict[str, str] = {}
+        seen, frontier = {state}, [state]
+        while frontier:
+            ahead: list[str] = []
+            for source in frontier:
+                for t in self.spec.events_from(source):
+                    for name in t.guards:
+                        for f in GUARDS[name].fills:
+                            needed.setdefault(f, t.label)
+                    target = t.target_from(source)
+                    if target not in seen and not self.spec.states[target].final:
+                        seen.add(target)
+                        ahead.append(target)
+            frontier = ahead
+        return needed
 
     def fire(
         self,

@@ -75,18 +75,27 @@ class Guard:
     description: str
     needs: tuple[str, ...]
     check: GuardCheck
+    # The fields that must hold a value for the guard to pass (a form marks them and a
+    # blocked step links to them); a flag that only decides what else is needed is not one.
+    fills: tuple[str, ...] = ()
+
+    def missing(self, ctx: GuardContext) -> tuple[str, ...]:
+        """The fields of ``fills`` without a value: what a user must enter to pass."""
+        return tuple(name for name in self.fills if _missing(ctx.value(name)))
 
 
 GUARDS: dict[str, Guard] = {}
 
 
 def guard(
-    name: str, description: str, needs: tuple[str, ...] = ()
+    name: str, description: str, needs: tuple[str, ...] = (), *, fills: bool = False
 ) -> Callable[[GuardCheck], GuardCheck]:
+    """Registers a guard; ``fills``: every field it needs must hold a value."""
+
     def register(check: GuardCheck) -> GuardCheck:
         if name in GUARDS:
             raise ValueError(f"guard {name!r} registered twice")
-        GUARDS[name] = Guard(name, description, needs, check)
+        GUARDS[name] = Guard(name, description, needs, check, needs if fills else ())
         return check
 
     return register
@@ -107,6 +116,7 @@ _ANALYSIS_FIELDS = {
     "aufwand_nutzen_analyse_vollstaendig",
     "Die Aufwand-Nutzen-Analyse ist vollständig.",
     needs=tuple(_ANALYSIS_FIELDS),
+    fills=True,
 )
 def _analysis_complete(ctx: GuardContext) -> str | None:
     gaps = [label for name, label in _ANALYSIS_FIELDS.items() if _missing(ctx.value(name))]

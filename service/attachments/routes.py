@@ -115,9 +115,11 @@ def _register(owner_type: str, collection: str, label: str) -> None:
     @router.delete(
         f"/{collection}/{{item_id}}/attachments/{{attachment_id}}",
         summary=f"Anlage einer {label} löschen",
+        description="Die Anlagen einer Vorlage, über die abgestimmt ist, bleiben (409); "
+        "jede Löschung steht im Verlauf der Maßnahme oder Vorlage.",
         status_code=204,
         response_class=Response,
-        responses=responses(401, 403, 404),
+        responses=responses(401, 403, 404, 409),
         name=f"delete_{owner_type}_attachment",
     )
     def delete(

@@ -26,13 +26,15 @@ from service.attachments import repository
 from service.attachments.detect import detect, fitting_name
 from service.audit.repository import lock_chain
 from service.audit.service import log_read, record
-from service.errors import AccessDenied, NotFound
+from service.errors import AccessDenied, Conflict, NotFound
+from service.lifecycle import repository as lifecycle_repository
 from service.measures import service as measures
 from service.papers import service as papers
 from service.records import insert_audited
 from service.runtime import Runtime
 
 OWNER_LABELS = {"measure": "Maßnahme", "paper": "Vorlage"}
+DELETED_EVENT = "anlage_geloescht"
 # Control, format (bidi overrides U+202A-202E and isolates U+2066-2069, zero-width
 # characters), surrogate, private-use and line/paragraph separator characters: none is
 # visible in a name, and bidi ones make ``rechnung\u202egpj.hta`` look like ``...ath.jpg``.
@@ -160,6 +162,19 @@ def list_attachments(
     return rows
 
 
+def describe(
+    runtime: Runtime, actor: Actor, owner_type: str, owner_id: int, attachment_id: int
+) -> Any:
+    """Name, type and size of one file of an item the actor may see (to ask before it is
+    deleted); of a non-public item, logged like its list."""
+    with runtime.read() as connection:
+        item = visible_owner(runtime, connection, actor, owner_type, owner_id)
+        row = _described(connection, item.body_id, owner_type, owner_id, attachment_id)
+    if not item.public:
+        log_read(runtime, actor, owner_type, owner_id, persons=_persons(owner_type, item))
+    return row
+
+
 def read_attachment(
     runtime: Runtime, actor: Actor | None, owner_type: str, owner_id: int, attachment_id: int
 ) -> Download:
@@ -193,7 +208,30 @@ def remove(
         raise AccessDenied("Anlagen löschen dürfen AG-Leitung und Sitzungsdienst.")
     lock_chain(connection, runtime.chain_key)
     row = _described(connection, item.body_id, owner_type, owner_id, attachment_id)
+    if owner_type == "paper" and papers.is_decided(connection, item):
+        raise Conflict(
+            "anlage-einer-entschiedenen-vorlage",
+            "Anlage einer entschiedenen Vorlage",
+            f"Über die Vorlage {item.reference} ist abgestimmt worden; ihre Anlagen bleiben "
+            f"als Grundlage der Entscheidung erhalten. „{row.filename}“ wurde nicht gelöscht.",
+        )
     repository.delete(connection, attachment_id)
+    # The business record of the item says so too, not only the audit trail.
+    lifecycle_repository.insert_history(
+        connection,
+        entity_type=owner_type,
+        entity_id=owner_id,
+        at=runtime.now(),
+        recorded_at=runtime.now(),
+        event=DELETED_EVENT,
+        label=f"Anlage „{row.filename}“ gelöscht",
+        from_state=item.state,
+        to_state=item.state,
+        actor_user_id=actor.user_id,
+        actor_role=min(actor.roles & access.PERMISSIONS["attachment.delete"], default=None),
+        comment=None,
+        data={},
+    )
     record(
         connection,
         runtime.chain_key,

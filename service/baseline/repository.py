@@ -67,3 +67,20 @@ def decided_on(connection: Connection, paper_id: int) -> Any:
         .order_by(votes.c.id.desc())
         .limit(1)
     ).first()
+
+
+def adopted_amendments(connection: Connection, body_id: int, measure_id: int) -> list[Any]:
+    """The body's adopted Änderungsvorlagen that reference the measure, newest first."""
+    return list(
+        connection.execute(
+            select(papers.c.reference, papers.c.title)
+            .join(paper_measures, paper_measures.c.paper_id == papers.c.id)
+            .where(
+                papers.c.body_id == body_id,
+                papers.c.kind == "aenderungsvorlage",
+                papers.c.state == "beschlossen",
+                paper_measures.c.measure_id == measure_id,
+            )
+            .order_by(papers.c.id.desc())
+        )
+    )

@@ -198,6 +198,15 @@ def check_change(
     return True
 
 
+def amendment_choices(connection: Connection, measure: Any) -> list[tuple[str, str]] | None:
+    """The adopted Änderungsvorlagen a change of the measure may cite, as (Drucksachennummer,
+    title); None while the measure is not decided (no change needs one)."""
+    if repository.current(connection, measure.id) is None:
+        return None
+    rows = repository.adopted_amendments(connection, measure.body_id, measure.id)
+    return [(r.reference, r.title) for r in rows]
+
+
 def record_amendment(
     runtime: Runtime, connection: Connection, actor: Actor, measure_id: int, amendment: str
 ) -> None:

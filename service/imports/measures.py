@@ -59,7 +59,7 @@ class MeasureRow:
     description: str | None = None
     responsible: str | None = None
     responsible_person_id: int | None = None
-    public: bool = True
+    public: bool = False
     fields: dict[str, Any] = field(default_factory=dict)
 
 
@@ -143,7 +143,7 @@ def parse_row(
             title=values["title"],
             description=values.get("description"),
             responsible=values.get("responsible"),
-            public=values.get("public", True),
+            public=values.get("public", False),
             fields={
                 k.removeprefix("field:"): v
                 for k, v in values.items()

@@ -23,8 +23,10 @@ def programmes_by_id(connection: Connection, body_id: int) -> list[Any]:
     return list(connection.execute(query.order_by(programmes.c.id)))
 
 
-def codes_of(connection: Connection, programme_id: int) -> set[str]:
-    query = select(measures.c.code).where(measures.c.programme_id == programme_id)
+def codes_of(connection: Connection, body_id: int) -> set[str]:
+    """The Kennungen of the body's measures in lower case: a Kennung names one measure in
+    the whole body, in any case."""
+    query = select(func.lower(measures.c.code)).where(measures.c.body_id == body_id)
     return set(connection.execute(query).scalars())
 
 

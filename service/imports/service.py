@@ -185,21 +185,18 @@ def _check_against_database(
     connection: Connection, body_id: int, programme_id: int, rows: list[MeasureRow]
 ) -> list[RowError]:
     errors: list[RowError] = []
-    taken = repository.codes_of(connection, programme_id)
+    taken = repository.codes_of(connection, body_id)
     first_row: dict[str, int] = {}
     for row in rows:
-        if row.code in taken:
+        key = row.code.lower()
+        if key in taken:
+            errors.append(RowError(row.row, "Kennung", f"„{row.code}“ ist schon vergeben"))
+        elif key in first_row:
             errors.append(
-                RowError(row.row, "Kennung", f"„{row.code}“ gibt es im Arbeitspapier schon")
-            )
-        elif row.code in first_row:
-            errors.append(
-                RowError(
-                    row.row, "Kennung", f"„{row.code}“ steht schon in Zeile {first_row[row.code]}"
-                )
+                RowError(row.row, "Kennung", f"„{row.code}“ steht schon in Zeile {first_row[key]}")
             )
         else:
-            first_row[row.code] = row.row
+            first_row[key] = row.row
         if row.responsible is not None:
             person_id = _person(connection, row.responsible, body_id)
             if person_id is None:

@@ -19,6 +19,15 @@ from workflow.values import normalize
 measures = Measure.__table__  # type: ignore[attr-defined]
 
 
+def new_form(runtime: Runtime, connection: Connection, actor: Actor) -> tuple[str, dict[str, str]]:
+    """What the form for a new measure proposes: the next free Kennung, and the fields a
+    step ahead will need (field -> that step's label)."""
+    access.require(actor, "measure.create")
+    engine = runtime.registry.latest("massnahme")
+    needed = engine.fields_needed(engine.spec.initial)
+    return rules.next_code(connection, runtime.body_id_in(connection)), needed
+
+
 def new_measure(
     runtime: Runtime,
     connection: Connection,
@@ -29,7 +38,7 @@ def new_measure(
     title: str,
     description: str | None = None,
     responsible_person_id: int | None = None,
-    public: bool = True,
+    public: bool = False,
     fields: Mapping[str, Any] | None = None,
 ) -> int:
     """A measure a user creates: what they typed, then who they are, then what it names.

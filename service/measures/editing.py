@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -12,13 +13,49 @@ from service.actor import Actor
 from service.baseline import service as baseline
 from service.measures import rules
 from service.measures.models import Measure
-from service.measures.reading import get_measure
+from service.measures.overview import responsible_choices
+from service.measures.reading import get_measure, log_measure_read, visible_measure
 from service.records import update_audited
 from service.runtime import Runtime
 from workflow.errors import StaleVersion
+from workflow.spec import WorkflowSpec
 
 measures = Measure.__table__  # type: ignore[attr-defined]
 EDITABLE_COLUMNS = ("code", "title", "description", "responsible_person_id", "public")
+
+
+@dataclass(frozen=True)
+class EditForm:
+    """What the form for a measure's Angaben offers this caller."""
+
+    measure: Any
+    spec: WorkflowSpec
+    # Field -> label of the nearest step ahead whose guard needs a value in it.
+    needed: dict[str, str]
+    people: list[tuple[int, str]]
+    may_reassign: bool
+    # Adopted Änderungsvorlagen a change may cite; None while not decided by the council.
+    amendments: list[tuple[str, str]] | None
+
+
+def read_for_edit(runtime: Runtime, actor: Actor, measure_id: int) -> EditForm:
+    """The measure as the edit form shows it, for a caller who may edit it (logged like a
+    read of the measure when it is not public)."""
+    with runtime.read() as connection:
+        row = visible_measure(runtime, connection, actor, measure_id)
+        access.require_edit_measure(actor, row)
+        rules.require_open(runtime, row, "Das Bearbeiten")
+        engine = runtime.registry.engine(row.definition_name, row.definition_version)
+        form = EditForm(
+            measure=row,
+            spec=engine.spec,
+            needed=engine.fields_needed(row.state),
+            people=responsible_choices(connection, row.body_id),
+            may_reassign=access.holds(actor, "measure.reassign"),
+            amendments=baseline.amendment_choices(connection, row),
+        )
+    log_measure_read(runtime, actor, row)
+    return form
 
 
 def update_measure(

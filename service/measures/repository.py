@@ -378,13 +378,13 @@ def person_may_be_responsible(connection: Connection, person_id: int, body_id: i
     return connection.execute(query).first() is not None
 
 
-def code_taken(connection: Connection, programme_id: int, code: str, but: int | None) -> bool:
-    query = select(measures.c.id).where(
-        measures.c.programme_id == programme_id, measures.c.code == code
+def codes(connection: Connection, body_id: int, pattern: str) -> list[Any]:
+    """The body's measures whose Kennung is ``LIKE`` the pattern (any case, ``\\`` escapes)."""
+    code = func.lower(measures.c.code)
+    query = select(measures.c.id, measures.c.code, measures.c.title).where(
+        measures.c.body_id == body_id, code.like(pattern.lower(), escape="\\")
     )
-    if but is not None:
-        query = query.where(measures.c.id != but)
-    return connection.execute(query.limit(1)).first() is not None
+    return list(connection.execute(query))
 
 
 def public_page(connection: Connection, body_id: int, limit: int) -> list[Any]:

@@ -244,6 +244,7 @@ def _detail(runtime: Runtime, view: service.MeasureView, response: Response) -> 
                 optional=list(a.optional),
                 comment_required=a.comment_required,
                 blocked_by=list(a.blocked_by),
+                missing_fields=[f for fields in a.missing.values() for f in fields],
             )
             for a in view.allowed
         ],

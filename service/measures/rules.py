@@ -8,6 +8,7 @@ command line and the import alike. Input problems are collected and raised toget
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ from workflow.errors import FieldProblem, InvalidData
 from workflow.values import ValueProblem, normalize
 
 CODE_LENGTH = 30
+CODE_SERIES = re.compile(r"[Mm]-(\d{1,6})")
 TITLE_LENGTH = 500
 LONG_TEXT_LENGTH = 20_000
 
@@ -72,9 +74,15 @@ def reference_problems(
         problems.append(
             FieldProblem("programme_id", "Arbeitspapier", f"{programme_id} gibt es nicht.")
         )
-    elif code is not None and repository.code_taken(connection, programme_id, code, measure_id):
+    elif code is not None and (taken := code_holder(connection, body_id, code, measure_id)):
+        free = next_code(connection, body_id)
         problems.append(
-            FieldProblem("code", "Kennung", f"„{code}“ ist in diesem Arbeitspapier vergeben.")
+            FieldProblem(
+                "code",
+                "Kennung",
+                f"„{code}“ ist schon an die Maßnahme {taken.code} vergeben; die nächste "
+                f"freie Kennung ist {free}.",
+            )
         )
     if responsible_person_id is not None and not repository.person_may_be_responsible(
         connection, responsible_person_id, body_id
@@ -87,6 +95,26 @@ def reference_problems(
             )
         )
     return problems
+
+
+def code_holder(connection: Connection, body_id: int, code: str, but: int | None) -> Any:
+    """The other measure of the body with this Kennung, in any case, if there is one.
+
+    A Kennung names one measure in the whole body, not just in its Arbeitspapier: pages,
+    the Sachstandsbericht and the Datenschutz search show and find a measure by it alone.
+    """
+    pattern = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return next((r for r in repository.codes(connection, body_id, pattern) if r.id != but), None)
+
+
+def next_code(connection: Connection, body_id: int) -> str:
+    """The next free Kennung of the ``M-NN`` series: one above the highest in use."""
+    numbers = [
+        int(m.group(1))
+        for r in repository.codes(connection, body_id, "m-%")
+        if (m := CODE_SERIES.fullmatch(r.code.strip()))
+    ]
+    return f"M-{max(numbers, default=0) + 1:02d}"
 
 
 def raise_problems(problems: list[FieldProblem]) -> None:

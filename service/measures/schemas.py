@@ -23,6 +23,12 @@ class AllowedTransition(Answer):
     optional: list[str]
     comment_required: bool
     blocked_by: list[str] = Field(description="Bedingungen, die derzeit noch nicht erfüllt sind.")
+    missing_fields: list[str] = Field(
+        default_factory=list,
+        description="Felder ohne Wert, die eine Bedingung aus `blocked_by` verlangt; "
+        "mit PATCH /measures/{id} nachzutragen.",
+        examples=[["kosten_laufend", "nutzen"]],
+    )
 
 
 class MeasureSummary(Answer):
@@ -153,7 +159,9 @@ class MeasureCreate(Payload):
         le=2**31 - 1,
         description="Verantwortliche Person; ohne Angabe die eigene Person.",
     )
-    public: bool = Field(default=True, description="Öffentlich sichtbar.")
+    public: bool = Field(
+        default=False, description="Öffentlich sichtbar; ein Entwurf ist es erst auf Wunsch."
+    )
     fields: dict[str, Any] = Field(
         default_factory=dict,
         description="Bearbeitbare Felder der Ablaufdefinition (z. B. Kosten, Nutzen); "

@@ -10,8 +10,8 @@ own work (demo, cascade, import after its own checks) and tests.
 
 from __future__ import annotations
 
-from service.measures.creating import insert_measure, new_measure
-from service.measures.editing import update_measure
+from service.measures.creating import insert_measure, new_form, new_measure
+from service.measures.editing import EditForm, read_for_edit, update_measure
 from service.measures.firing import fire, fire_by_user
 from service.measures.overview import (
     BOARD_CARDS,
@@ -46,6 +46,7 @@ __all__ = [
     "BOARD_CARDS",
     "SORTS",
     "STATEMENT_LABELS",
+    "EditForm",
     "MeasureFilter",
     "MeasureView",
     "OverviewFilters",
@@ -58,9 +59,11 @@ __all__ = [
     "log_list_read",
     "log_measure_read",
     "names_of",
+    "new_form",
     "new_measure",
     "page_measures",
     "programme_choices",
+    "read_for_edit",
     "read_history",
     "read_measure",
     "read_overview",

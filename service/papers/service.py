@@ -41,6 +41,9 @@ PAPER_TEXTS = {
 }
 
 
+DECIDED = ("beschlossen", "abgelehnt")
+
+
 def insert_paper(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     """Stores a paper in the initial state of the newest ``vorlage``; checks nothing."""
     spec = runtime.registry.latest("vorlage").spec
@@ -173,6 +176,12 @@ def paper_by_reference(connection: Connection, reference: str, body_id: int | No
 def is_final(runtime: Runtime, paper: Any) -> bool:
     spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
     return bool(spec.states[paper.state].final)
+
+
+def is_decided(connection: Connection, paper: Any) -> bool:
+    """A committee has voted on the paper (or it is beschlossen/abgelehnt): what it was
+    decided on stays as it was, the Anlagen included."""
+    return paper.state in DECIDED or bool(repository.votes_of(connection, paper.id))
 
 
 def state_label(runtime: Runtime, row: Any) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Annotated
 
@@ -73,6 +73,16 @@ def input_for(spec: FieldSpec, required: bool) -> Input:
     # A textarea exactly where the service accepts line breaks.
     kind = "textarea" if spec.name in MULTILINE_FIELDS else "text"
     return Input(spec.name, spec.label, kind, required)
+
+
+def marked(item: Input, needed: Mapping[str, str]) -> Input:
+    """The input with a hint when a step ahead needs a value in it (``needed``: field ->
+    that step's label), so the form says what to fill in before it is refused."""
+    step = needed.get(item.name)
+    if step is None:
+        return item
+    note = f"Nötig für „{step}“"
+    return replace(item, hint=f"{note}; {item.hint}" if item.hint else note)
 
 
 def inputs_for(

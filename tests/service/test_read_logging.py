@@ -708,6 +708,14 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         entity=lambda w: w.m06,
         public=lambda w: f"/massnahmen/{w.m01}",
     ),
+    "/massnahmen/{measure_id}/bearbeiten": Logged(
+        "measure.read",
+        "ag.leitung",
+        lambda w: f"/massnahmen/{w.m06}/bearbeiten",
+        M06_TITLE,
+        entity=lambda w: w.m06,
+        public=lambda w: f"/massnahmen/{w.m01}/bearbeiten",
+    ),
     "/massnahmen/{owner_id}/anlagen/{attachment_id}": Logged(
         "attachment.read",
         "kaemmerei",

@@ -1075,6 +1075,26 @@ def test_allowed_events_shows_why_a_transition_is_still_blocked() -> None:
     assert events["zurueckstellen"].requires == ("wiedervorlage_am",)
 
 
+def test_a_blocked_reason_names_the_fields_it_misses_and_a_missing_statement_none() -> None:
+    subject = Subject("ag_pruefung", {"personenbezogen": True, "kosten_einmalig": "100.00"})
+
+    event = {e.event: e for e in MASSNAHME.allowed_events(subject, {"ag_leitung"}, NOW)}[
+        "an_fva_uebergeben"
+    ]
+
+    analysis, statement = event.blocked_by
+    assert event.missing == {analysis: ("kosten_laufend", "nutzen")}
+    assert statement not in event.missing
+
+
+def test_fields_needed_ahead_are_those_a_later_guard_asks_a_value_for() -> None:
+    step = "Dem Finanz- und Verwaltungsausschuss zur Vorberatung vorlegen"
+    needed = {"kosten_einmalig": step, "kosten_laufend": step, "nutzen": step}
+    assert MASSNAHME.fields_needed("entwurf") == needed
+    assert MASSNAHME.fields_needed("ag_pruefung") == needed
+    assert MASSNAHME.fields_needed("abgeschlossen") == {}
+
+
 def test_allowed_events_is_unblocked_once_everything_is_in_place() -> None:
     subject = Subject("ag_pruefung", {**COMPLETE_ANALYSIS, "personenbezogen": True}, (DSB,))
 

@@ -10,6 +10,7 @@ from service.web.pages import (
     deadlines,
     definitions,
     deputies,
+    measure_edit,
     measures,
     meetings,
     obligations,
@@ -30,6 +31,7 @@ router.include_router(account.router)
 router.include_router(overview.router)
 router.include_router(tasks.router)
 router.include_router(measures.router)
+router.include_router(measure_edit.router)
 router.include_router(public.router)
 router.include_router(definitions.router)
 router.include_router(papers.router)

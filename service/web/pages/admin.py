@@ -14,7 +14,7 @@ from service.auth import service as users
 from service.auth.password_policy import check_policy
 from service.auth.tokens import hash_password
 from service.definitions.service import stored_versions
-from service.web import accounts_admin
+from service.web import accounts_admin, confirm
 from service.web.forms import PostedForm, posted_id
 from service.web.pages.deputies import name_deputy
 from service.web.problems import explain
@@ -186,6 +186,18 @@ def set_roles(request: Request, user_id: UserId, form: PostedForm) -> Response:
 
 @router.post("/verwaltung/benutzer/{user_id}/deaktivieren")
 def deactivate(request: Request, user_id: UserId, form: PostedForm) -> Response:
+    if not confirm.confirmed(form):
+        user = users.read_user(runtime_of(request), require(request, "user.manage"), user_id)
+        url = f"/verwaltung/benutzer/{user_id}"
+        return confirm.ask(
+            request,
+            title="Benutzer deaktivieren?",
+            question=f"„{user.username}“ kann sich danach nicht mehr anmelden, und jede "
+            "laufende Sitzung endet sofort. Reaktivieren ist jederzeit möglich.",
+            action=f"{url}/deaktivieren",
+            button="Ja, deaktivieren",
+            back=url,
+        )
     return _act(
         request, user_id, "deaktiviert", lambda rt, c, a: users.deactivate(rt, c, a, user_id)
     )

@@ -12,6 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from service.api.deps import MAX_ID
 from service.attachments import service
 from service.attachments.routes import DOWNLOAD_HEADERS, content_disposition
+from service.web import confirm
+from service.web.formatting import datetime_de
 from service.web.forms import PostedForm
 from service.web.pages.measures import show_page
 from service.web.pages.papers import show_paper
@@ -84,8 +86,33 @@ def _register(owner_type: str) -> None:
     ) -> Response:
         runtime = runtime_of(request)
         actor = signed_in(request)
-        with runtime.write() as connection:
-            service.remove(runtime, connection, actor, owner_type, owner_id, attachment_id)
+        url = page_url.format(owner_id=owner_id)
+        if not confirm.confirmed(form):
+            row = service.describe(runtime, actor, owner_type, owner_id, attachment_id)
+            return confirm.ask(
+                request,
+                title="Anlage löschen?",
+                question=f"„{row.filename}“ wird endgültig gelöscht; der Verlauf der "
+                f"{service.OWNER_LABELS[owner_type]} vermerkt es.",
+                action=f"{url}/anlagen/{attachment_id}/loeschen",
+                button="Ja, endgültig löschen",
+                back=f"{url}#anlagen",
+                details=[("Datei", row.filename), ("Hochgeladen", datetime_de(row.uploaded_at))],
+            )
+        try:
+            with runtime.write() as connection:
+                service.remove(runtime, connection, actor, owner_type, owner_id, attachment_id)
+        except Exception as exc:
+            explained = explain(exc)
+            if explained is None:
+                raise
+            return show(
+                request,
+                owner_id,
+                explained.status,
+                attachment_error=explained.headline,
+                attachment_heading="Die Anlage wurde nicht gelöscht.",
+            )
         done = (
             "erledigt=anlage_geloescht" if owner_type == "paper" else "gespeichert=anlage_geloescht"
         )

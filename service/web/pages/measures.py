@@ -12,15 +12,23 @@ from typing import Annotated, Any
 from fastapi import Path, Request
 from fastapi.responses import Response
 
-from service.access import holds, may_attach
+from service.access import holds, may_attach, may_edit_measure
 from service.actor import Actor
 from service.api.deps import MAX_ID
 from service.attachments import service as attachments_service
 from service.errors import NotFound
 from service.measures import service as measures
-from service.web import diagram, measure_page
+from service.web import confirm, diagram, measure_page
 from service.web.formatting import field_value
-from service.web.forms import PostedForm, input_for, inputs_for, posted_id, posted_text, shown
+from service.web.forms import (
+    PostedForm,
+    input_for,
+    inputs_for,
+    marked,
+    posted_id,
+    posted_text,
+    shown,
+)
 from service.web.problems import explain
 from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
 from workflow.calendar import to_local
@@ -36,6 +44,7 @@ SAVED = {
     "auflage": "Die Auflage ist als erfüllt vermerkt.",
     "anlage": "Die Anlage wurde gespeichert.",
     "anlage_geloescht": "Die Anlage wurde gelöscht.",
+    "angaben": "Die Angaben wurden gespeichert.",
 }
 NOT_CREATED = "Die Maßnahme wurde nicht angelegt. Bitte die markierten Angaben prüfen."
 # What the service calls an input, and its name in the form.
@@ -61,12 +70,14 @@ def _new_form(request: Request, actor: Actor, status: int = 200, **context: Any)
     with runtime.read() as connection:
         programmes = measures.programme_choices(connection, runtime.body_id)
         people = measures.responsible_choices(connection, runtime.body_id)
+        next_code, needed = measures.new_form(runtime, connection, actor)
     values: dict[str, str] = {
         "verantwortlich": str(actor.person_id or ""),
-        "oeffentlich": "ja",
+        "kennung": next_code,
+        "oeffentlich": "nein",
         **context.pop("values", {}),
     }
-    inputs = [input_for(f, False) for f in spec.fields.values() if f.editable]
+    inputs = [marked(input_for(f, False), needed) for f in spec.fields.values() if f.editable]
     return render(
         request,
         "measure_new.html",
@@ -145,6 +156,7 @@ def show_page(
     statement_error: str | None = None,
     statement_typed: dict[str, str] | None = None,
     attachment_error: str | None = None,
+    attachment_heading: str = "Die Datei wurde nicht gespeichert.",
     task_error: str | None = None,
 ) -> Response:
     """The Maßnahme page; a failed form elsewhere on it passes its message and input."""
@@ -207,6 +219,9 @@ def show_page(
         may_attach=may_attach(actor, "measure", page.measure),
         may_delete_attachment=holds(actor, "attachment.delete"),
         attachment_error=attachment_error,
+        attachment_heading=attachment_heading,
+        may_edit=may_edit_measure(actor, page.measure)
+        and not spec.states[page.measure.state].final,
     )
 
 
@@ -235,6 +250,20 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
     actor = signed_in(request)
     event = form.get("ereignis", "")
     comment = form.get(COMMENT, "")
+    spec = runtime.registry.latest("massnahme").spec
+    if event in confirm.final_steps(spec) and not confirm.confirmed(form):
+        label = next(t.label for t in spec.transitions if t.event == event)
+        return confirm.ask(
+            request,
+            title=f"{label}?",
+            question=f"„{label}“ beendet den Ablauf der Maßnahme; danach lässt sie sich nicht "
+            "mehr bearbeiten und kein Schritt mehr auslösen.",
+            action=f"/massnahmen/{measure_id}/schritte",
+            button=f"Ja: {label}",
+            back=f"/massnahmen/{measure_id}#schritt-{event}",
+            fields=form,
+            details=[("Kommentar", comment)] if comment.strip() else [],
+        )
     data = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in form.items()

@@ -17,7 +17,7 @@ from service.api.deps import MAX_ID
 from service.attachments import service as attachments
 from service.measures.service import STATEMENT_LABELS
 from service.papers import carrying, consultations, corrections, reading, service
-from service.web import council
+from service.web import confirm, council
 from service.web.forms import (
     PostedForm,
     inputs_for,
@@ -148,6 +148,7 @@ def show_paper(
     typed: dict[str, str] | None = None,
     success: str | None = None,
     attachment_error: str | None = None,
+    attachment_heading: str = "Die Datei wurde nicht gespeichert.",
 ) -> Response:
     """The Vorlage page; a failed form passes its message, its name and what was typed."""
     runtime = runtime_of(request)
@@ -157,6 +158,7 @@ def show_paper(
             runtime, connection, actor, paper_id, with_history=True, with_choices=True
         )
         files = attachments.list_of(connection, "paper", paper_id)
+        decided = service.is_decided(connection, data.paper)
     paper, spec, choices = data.paper, data.spec, data.choices
     steps = [
         (event, inputs_for(spec.fields, event.requires, event.optional)) for event in data.allowed
@@ -189,9 +191,11 @@ def show_paper(
         attachments=files,
         attachment_base=f"/vorlagen/{paper_id}/anlagen",
         may_attach=may_attach(actor, "paper", paper),
-        may_delete_attachment=holds(actor, "attachment.delete"),
+        may_delete_attachment=holds(actor, "attachment.delete") and not decided,
+        attachments_kept=decided,
         may_correct_votes=holds(actor, "vote.record"),
         attachment_error=attachment_error,
+        attachment_heading=attachment_heading,
         may_fulfil=holds(actor, "obligation.fulfil"),
         statement_labels=STATEMENT_LABELS,
     )
@@ -302,6 +306,19 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
     runtime = runtime_of(request)
     actor = signed_in(request)
     event = form.get("ereignis", "")
+    spec = runtime.registry.latest("vorlage").spec
+    if event in confirm.final_steps(spec) and not confirm.confirmed(form):
+        label = next(t.label for t in spec.transitions if t.event == event)
+        return confirm.ask(
+            request,
+            title=f"{label}?",
+            question=f"„{label}“ beendet den Ablauf der Vorlage; danach lässt sie sich nicht "
+            "mehr beraten.",
+            action=f"/vorlagen/{paper_id}/schritte",
+            button=f"Ja: {label}",
+            back=f"/vorlagen/{paper_id}",
+            fields=form,
+        )
     data = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in form.items()

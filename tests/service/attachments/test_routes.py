@@ -191,25 +191,39 @@ def test_who_may_upload_and_delete(client: TestClient, demo: Runtime) -> None:
     member_auth = login(client, "ag.mitglied")
     url = f"{API}/measures/{{}}/attachments"
 
-    assert upload(client, member_auth, url.format(ids[own]), "a.pdf", PDF).status_code == 201
+    mine = upload(client, member_auth, url.format(ids[own]), "a.pdf", PDF)
+    assert mine.status_code == 201
     assert_problem(upload(client, member_auth, url.format(ids[foreign]), "a.pdf", PDF), 403)
     assert_problem(
         upload(client, login(client, "revision"), url.format(ids[own]), "a.pdf", PDF), 403
     )
     assert_problem(upload(client, None, url.format(ids[own]), "a.pdf", PDF), 401)
 
-    paper = paper_id(demo)
-    [working_paper] = client.get(f"{API}/papers/{paper}/attachments").json()
-    target = f"{API}/papers/{paper}/attachments/{working_paper['id']}"
+    target = f"{url.format(ids[own])}/{mine.json()['id']}"
     assert_problem(client.delete(target, headers=member_auth), 403)
     before = snapshot(demo)
     assert client.delete(target, headers=login(client, "sitzungsdienst")).status_code == 204
-    assert client.get(f"{API}/papers/{paper}/attachments").json() == []
     assert_problem(client.get(target), 404, "nicht-gefunden")
     assert snapshot(demo).audit_events == before.audit_events + 1
     with demo.read() as c:
         event = c.execute(select(audit_events).order_by(audit_events.c.id.desc())).first()
-    assert (event.action, event.entity_id) == ("attachment.delete", working_paper["id"])
+    assert (event.action, event.entity_id) == ("attachment.delete", mine.json()["id"])
+
+
+def test_the_attachment_of_a_decided_vorlage_was_deleted_in_one_call(
+    client: TestClient, demo: Runtime
+) -> None:
+    """Regression: the Arbeitspapier of VII/0680/24, adopted by the Stadtrat, could be
+    deleted; what a committee decided on stays, refused alike for every door (409)."""
+    paper = paper_id(demo)
+    [working_paper] = client.get(f"{API}/papers/{paper}/attachments").json()
+    target = f"{API}/papers/{paper}/attachments/{working_paper['id']}"
+    before = snapshot(demo)
+    refused = client.delete(target, headers=login(client, "sitzungsdienst"))
+    assert_problem(refused, 409, "anlage-einer-entschiedenen-vorlage")
+    assert "VII/0680/24" in refused.json()["detail"]
+    assert client.get(f"{API}/papers/{paper}/attachments").json() == [working_paper]
+    assert snapshot(demo) == before
 
 
 def _responsible(runtime: Runtime, measure_id: int) -> int | None:

@@ -188,3 +188,17 @@ def test_the_command_line_names_file_and_line_and_writes_nothing(
         assert missing.exit_code == 2 and "fehlt.csv: Datei nicht gefunden." in missing.output
     finally:
         get_settings.cache_clear()
+
+
+def test_imported_drafts_appear_on_the_public_pages_and_a_second_m01_is_accepted(
+    client: TestClient, demo: Runtime
+) -> None:
+    """Regression: a row without "Öffentlich" was imported as public, and a Kennung of
+    another case ("m-01") was taken for a new one; now private, and refused."""
+    lead = login(client, "ag.leitung")
+    taken = post(client, lead, "m.csv", b"Kennung;Titel\nm-01;Zweite\n")
+    problem = assert_problem(taken, 422, "import-fehlerhaft")
+    assert [r["message"] for r in problem["rows"]] == ["„m-01“ ist schon vergeben"]
+    done = post(client, lead, "m.csv", b"Kennung;Titel\nI-77;Entwurf\n")
+    assert done.status_code in (200, 201), done.text
+    assert not imported(demo)["I-77"].public  # type: ignore[attr-defined]

@@ -291,7 +291,10 @@ def test_a_kennung_taken_in_the_arbeitspapier_is_refused_alike(
     form = {"arbeitspapier": str(programme), "kennung": "M-01", "titel": "Doppelt"}
     body = {"programme_id": programme, "code": "M-01", "title": "Doppelt"}
     _, page = same_verdict(demo, 422, *_create(lead, form, body))
-    assert "„M-01“ ist in diesem Arbeitspapier vergeben." in page.text
+    assert (
+        "„M-01“ ist schon an die Maßnahme M-01 vergeben; die nächste freie Kennung ist M-10."
+        in page.text
+    )
     assert 'value="Doppelt"' in page.text
 
 

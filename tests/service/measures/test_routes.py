@@ -198,6 +198,7 @@ def test_detail_and_a_successful_transition(client: TestClient, demo: Runtime) -
     assert "Aufwand-Nutzen-Analyse" in blocked_by[0]
     assert "einmalige Kosten" in blocked_by[0]
     assert "Datenschutzbeauftragten" in blocked_by[1]
+    assert "kosten_einmalig" in offered["an_fva_uebergeben"]["missing_fields"]
     # A guard over data still to be entered is not judged in advance.
     assert offered["zurueckstellen"]["blocked_by"] == []
     assert offered["zurueckstellen"]["requires"] == ["wiedervorlage_am"]
@@ -467,7 +468,7 @@ def test_create_edit_and_a_stale_edit_is_refused(client: TestClient, demo: Runti
     )
     assert created.status_code == 201, created.text
     body = created.json()
-    assert (body["state"], body["version"], body["public"]) == ("entwurf", 1, True)
+    assert (body["state"], body["version"], body["public"]) == ("entwurf", 1, False)
     assert created.headers["location"] == f"{API}/measures/{body['id']}"
     assert body["responsible_person_name"] == "Thomas Behrendt"
     assert _actions(demo)[-1] == "measure.create"
@@ -629,6 +630,7 @@ def test_script_and_sql_looking_text_in_new_records_is_kept_verbatim(
             "code": "M-12",
             "title": EVIL,
             "description": EVIL,
+            "public": True,
             "fields": {"nutzen": EVIL},
         },
         headers=lead,

@@ -252,7 +252,12 @@ def test_a_step_on_a_stale_version_is_refused_alike_and_keeps_what_was_typed(
         lambda: lead.form(
             f"/vorlagen/{paper.id}",
             f"/vorlagen/{paper.id}/schritte",
-            {"ereignis": "zurueckziehen", "version": str(stale), "kommentar": comment},
+            {
+                "ereignis": "zurueckziehen",
+                "version": str(stale),
+                "kommentar": comment,
+                "bestaetigt": "ja",
+            },
         ),
     )
     shown_again(by_form, "Inzwischen hat jemand anderes", comment)

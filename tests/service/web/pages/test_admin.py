@@ -64,7 +64,10 @@ def test_an_admin_changes_roles_deactivates_and_resets_a_password(demo: Runtime)
     none = post_form(admin, url, f"{url}/rollen", {})
     assert none.status_code == 422 and "mindestens eine Rolle" in none.text
 
-    assert post_form(admin, url, f"{url}/deaktivieren", {}).status_code == 303
+    asked = post_form(admin, url, f"{url}/deaktivieren", {})
+    assert asked.status_code == 200 and "Benutzer deaktivieren?" in asked.text
+    assert victim.get("/massnahmen/neu").status_code == 200  # nothing happened yet
+    assert post_form(admin, url, f"{url}/deaktivieren", {"bestaetigt": "ja"}).status_code == 303
     assert "Übersicht der Maßnahmen" not in victim.get("/").text  # the session has ended
     assert sign_in(browser(demo), "ag.mitglied").status_code == 422
     assert post_form(admin, url, f"{url}/reaktivieren", {}).status_code == 303
@@ -80,5 +83,5 @@ def test_an_admin_changes_roles_deactivates_and_resets_a_password(demo: Runtime)
     own_id = re.search(r'href="/verwaltung/benutzer/(\d+)">admin<', own)
     assert own_id
     self_url = f"/verwaltung/benutzer/{own_id.group(1)}"
-    refused = post_form(admin, self_url, f"{self_url}/deaktivieren", {})
+    refused = post_form(admin, self_url, f"{self_url}/deaktivieren", {"bestaetigt": "ja"})
     assert refused.status_code == 409 and "eigenes Konto" in refused.text

@@ -255,7 +255,7 @@ def test_an_ag_member_cannot_create_a_measure_for_another_person_in_the_web(
 
 
 def test_a_second_measure_with_an_existing_kennung_is_refused_in_the_web(demo: Runtime) -> None:
-    reason = "„M-01“ ist in diesem Arbeitspapier vergeben."
+    reason = "„M-01“ ist schon an die Maßnahme M-01 vergeben; die nächste freie Kennung ist M-10."
     _refused_new_measure(demo, "ag.leitung", 422, reason, kennung="M-01", titel="Zwei")
 
 

@@ -77,6 +77,11 @@ def test_a_dsb_statement_and_attachments_on_the_measure_page(demo: Runtime) -> N
     assert exe.status_code == 415
     assert "Die Datei wurde nicht gespeichert." in exe.text
     assert dsb.get(url).text.count('enctype="multipart/form-data"') == 0  # DSB uploads nothing
-    deleted = post_form(lead, url, link.group(1) + "/loeschen", {})
+    asked = post_form(lead, url, link.group(1) + "/loeschen", {})
+    assert asked.status_code == 200
+    assert "Anlage löschen?" in asked.text
+    assert lead.get(link.group(1)).status_code == 200  # nothing deleted without a yes
+    deleted = post_form(lead, url, link.group(1) + "/loeschen", {"bestaetigt": "ja"})
     assert deleted.status_code == 303
     assert lead.get(link.group(1)).status_code == 404
+    assert "Anlage „Konzept.pdf“ gelöscht" in lead.get(url).text
