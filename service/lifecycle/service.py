@@ -141,7 +141,13 @@ class Lifecycle:
                 for t in engine.spec.events_from(row.state)
                 if actor.roles & t.roles and not self.decided_by_vote(row, t.event)
             ]
-            raise DecidedByVote(event, row.state, options)
+            raise DecidedByVote(
+                event,
+                row.state,
+                options,
+                event_label=engine.spec.event_label(event),
+                state_label=engine.spec.state_label(row.state),
+            )
         subject = Subject(row.state, dict(row.fields or {}))
         if entity_type == "measure" and transition is not None and transition.guards:
             subject = _guarded_subject(connection, row)

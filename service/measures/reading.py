@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import Actor
 from service.audit.service import log_read
-from service.auth.service import usernames
+from service.auth.service import person_names
 from service.baseline import service as baseline
 from service.baseline.service import BaselineView
 from service.budget import repository as budget_repository
@@ -196,7 +196,7 @@ def _users(
 ) -> dict[int | None, str]:
     if not access.may_see_names(actor):
         return {}
-    return usernames(connection, {e.actor_user_id for e in entries})
+    return person_names(connection, {e.actor_user_id for e in entries})
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,15 @@ def page_measures(
     )
     after = After(after_id, after_id) if after_id is not None else None
     return repository.page(connection, f, sort="id", after=after, limit=limit, now=_EPOCH)
+
+
+def measure_ids_with_code(connection: Connection, body_id: int, code: str) -> list[int]:
+    """The body's measures with this Kennung, in any case (a Kennung is unique per
+    Arbeitspapier, so there may be several)."""
+    wanted = code.strip().casefold()
+    return [
+        m.id for m in repository.all_measures(connection, body_id) if m.code.casefold() == wanted
+    ]
 
 
 def list_measures(connection: Connection, body_id: int | None = None) -> list[Any]:

@@ -66,14 +66,20 @@ def plan_consultation(
     # The committee and the meeting must be the paper's body's: another's is a wrong id.
     committee = committees.get_committee_or_none(connection, paper.body_id, committee_id)
     if committee is None:
-        raise invalid("committee_id", "Gremium", f"Gremium {committee_id} gibt es nicht.")
+        raise invalid("committee_id", "Gremium", "Dieses Gremium gibt es nicht.")
     if meeting_id is not None:
         meeting = meetings.get_meeting_or_none(connection, paper.body_id, meeting_id)
-        if meeting is None or meeting.committee_id != committee_id:
+        if meeting is None:
+            raise invalid("meeting_id", "Sitzung", "Diese Sitzung gibt es nicht.")
+        if meeting.committee_id != committee_id:
+            held_by = committees.get_committee_or_none(
+                connection, paper.body_id, meeting.committee_id
+            )
             raise invalid(
                 "meeting_id",
                 "Sitzung",
-                f"Sitzung {meeting_id} ist keine Sitzung des Gremiums {committee.short_name}.",
+                f"Die Sitzung am {to_local(meeting.starts_at):%d.%m.%Y} gehört zum Gremium "
+                f"„{held_by.name if held_by else '?'}“, nicht zum Gremium „{committee.name}“.",
             )
         if planned_on is None:
             planned_on = to_local(meeting.starts_at).date()

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from service import access, texts
 from service.actor import Actor
 from service.audit.repository import lock_chain
-from service.auth.service import usernames
+from service.auth.service import person_names
 from service.errors import NotFound, ServiceError
 from service.keyset import After
 from service.lifecycle import repository as lifecycle_repository
@@ -236,7 +236,7 @@ def read_reviews(runtime: Runtime, actor: Actor | None, programme_id: int) -> li
         get(connection, programme_id, runtime.body_id)
         entries = lifecycle_repository.history_of(connection, "programme", programme_id)
         staff = access.holds(actor, "measure.read_internal")
-        names = usernames(connection, {e.actor_user_id for e in entries}) if staff else {}
+        names = person_names(connection, {e.actor_user_id for e in entries}) if staff else {}
     reviews = []
     for entry in reversed(entries):
         data = dict(entry.data or {})

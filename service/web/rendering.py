@@ -26,10 +26,12 @@ from service.access import holds
 from service.actor import Actor
 from service.bodies.addressing import body_runtime
 from service.errors import NotFound
+from service.people import service as people
 from service.runtime import Runtime
 from service.web import formatting, nav, sessions
 from service.web.config import site_settings
 from service.web.problems import explain
+from workflow import roles
 from workflow.errors import WorkflowError
 from workflow.registry import UnknownDefinition
 
@@ -49,6 +51,8 @@ _environment.filters.update(
     datetime_de=formatting.datetime_de,
     money_de=formatting.money_de,
     size_de=formatting.size_de,
+    role_label=roles.role_label,
+    role_labels=roles.role_labels,
 )
 # What a history entry records beside the item's fields (a decision's Beschlusstext, the
 # counts of a corrected vote), by key.
@@ -127,6 +131,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     page = {
         "request": request,
         "actor": actor,
+        "actor_name": _own_name(runtime, actor),
         "csrf_field": sessions.CSRF_FIELD,
         "csrf_token": sessions.csrf_token(runtime, request),
         "nav": nav.items_for(actor),
@@ -141,6 +146,14 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     if actor is not None:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _own_name(runtime: Runtime, actor: Actor | None) -> str:
+    """The signed-in person's name for the header: a person reads a name, not a login."""
+    if actor is None:
+        return ""
+    with runtime.read() as connection:
+        return people.own_name(connection, actor)
 
 
 def redirect(url: str) -> RedirectResponse:
