@@ -343,12 +343,16 @@ class Lifecycle:
                     BlockedItem(
                         "measure",
                         measure_id,
-                        f"Maßnahme {measure_id} ({row.code} „{row.title}“)",
+                        f"Maßnahme {row.code} „{row.title}“",
                         exc.detail,
                     )
                 )
         if blocked:
-            raise CarriedItemsBlocked(paper_result.event, blocked)
+            paper = repository.load_item(connection, "paper", paper_id)
+            spec = self.registry.engine(paper.definition_name, paper.definition_version).spec
+            raise CarriedItemsBlocked(
+                paper_result.event, blocked, event_label=spec.event_label(paper_result.event)
+            )
         return tuple(done)
 
     def decided_by_vote(self, item: Any, event: str) -> bool:

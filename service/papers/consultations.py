@@ -128,7 +128,7 @@ def record_taken_note(
         raise Conflict(
             "keine-kenntnisnahme",
             "Keine Kenntnisnahme",
-            f"Schritt {consultation_id} der Beratungsfolge ist keine Kenntnisnahme.",
+            "Dieser Schritt der Beratungsfolge ist keine Kenntnisnahme.",
         )
     update_audited(
         connection,

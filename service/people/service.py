@@ -106,7 +106,7 @@ def edit_person(
         raise Conflict(
             "person-geloescht",
             "Person gelöscht",
-            f"Die Daten der Person {person_id} wurden gelöscht; sie lassen sich nicht ändern.",
+            "Die Daten dieser Person wurden gelöscht; sie lassen sich nicht ändern.",
         )
     texts.check("person", PERSON_TEXTS, values)
     update_audited(
