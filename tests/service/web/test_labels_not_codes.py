@@ -11,6 +11,8 @@ Exceptions (issue 15, point 3): the admin's user administration and a person's o
 page show login names. Codes that read as ordinary German words (``abgelehnt``,
 ``stoppen``) are left out of the list: a sentence may use them as words.
 
+Times read as local time: a stored UTC timestamp (``2024-02-21T17:00:00+00:00``) fails too.
+
 Bounded: an address pattern (digits replaced by ``#``) is visited at most ``PER_PATTERN``
 times per role, and downloads (PDF, CSV, Excel, iCalendar) are not followed. It runs on
 SQLite only; the pages are the same on PostgreSQL, whose queries the other tests cover.
@@ -56,6 +58,10 @@ INTERNAL_ID = re.compile(
     r"\b(?:Maßnahme|Vorlage|Sitzung|Gremium|Gremiums|Person|Benutzer|Stellungnahme|Anhang|"
     r"Haushaltsansatz|Beratung|Abstimmung|Arbeitspapier|Pflicht) (?:Nr\. )?\d+\b|\bid[=:]\s*\d+"
 )
+
+
+# A time as stored (UTC, ISO 8601) instead of local time in German.
+STORED_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|[+-]00:00\b|\bUTC\b")
 
 
 def _codes() -> set[str]:
@@ -123,6 +129,8 @@ def offences(path: str, text: str, tokens: dict[str, str]) -> list[str]:
             found.append(f"{path}: {kind} „{word}“ in „{line[:160]}“")
         if match := INTERNAL_ID.search(line):
             found.append(f"{path}: interne Nummer „{match.group(0)}“ in „{line[:160]}“")
+        if match := STORED_TIME.search(line):
+            found.append(f"{path}: Zeit in UTC „{match.group(0)}“ in „{line[:160]}“")
     return found
 
 
@@ -183,11 +191,11 @@ def test_the_crawler_finds_a_code_a_login_and_an_id() -> None:
     tokens = forbidden_tokens()
     text, links = read(
         '<p>Zustand ag_pruefung</p><p title="ag.leitung">x</p><a href="/a">Sitzung 4</a>'
-        "<script>ag_leitung</script>"
+        "<script>ag_leitung</script><p>am 2024-02-21T17:00:00+00:00</p>"
     )
     assert links == ["/a"]
     found = offences("/massnahmen/1", text, tokens)
-    assert len(found) == 3, found
+    assert len(found) == 4, found
     assert offences("/verwaltung/benutzer/1", "ag.leitung", tokens) == []
     assert offences("/", "Die Vorlage wurde abgelehnt. Entwurf, Prüfung in der AG", tokens) == []
 
