@@ -51,7 +51,7 @@ def new_meeting(
     texts.check("sitzung", MEETING_TEXTS, {"location": location})
     body_id = runtime.body_id_in(connection)
     if get_committee_or_none(connection, body_id, committee_id) is None:
-        raise invalid("committee_id", "Gremium", "Dieses Gremium gibt es nicht.")
+        raise invalid("committee_id", "Gremium", f"Gremium {committee_id} gibt es nicht.")
     return insert_meeting(
         runtime,
         connection,
@@ -183,7 +183,7 @@ def add_agenda_item(
         # Another body's paper is refused as a wrong id is.
         paper = repository.paper_heading(connection, body_id, paper_id)
         if paper is None:
-            raise invalid("paper_id", "Vorlage", "Diese Vorlage gibt es nicht.")
+            raise invalid("paper_id", "Vorlage", f"Vorlage {paper_id} gibt es nicht.")
         if public and not paper.public:
             raise invalid(
                 "public",

@@ -169,7 +169,7 @@ def new_membership(
     texts.check("gremium", MEMBERSHIP_TEXTS, values)
     person_id = values["person_id"]
     if not repository.persons_by_id(connection, body_id, [person_id]):
-        raise invalid("person_id", "Person", "Diese Person gibt es nicht.")
+        raise invalid("person_id", "Person", f"Person {person_id} gibt es nicht.")
     _check_term(values.get("valid_from"), values.get("valid_until"))
     return insert_membership(runtime, connection, actor, committee_id=committee_id, **values)
 

@@ -66,11 +66,11 @@ def plan_consultation(
     # The committee and the meeting must be the paper's body's: another's is a wrong id.
     committee = committees.get_committee_or_none(connection, paper.body_id, committee_id)
     if committee is None:
-        raise invalid("committee_id", "Gremium", "Dieses Gremium gibt es nicht.")
+        raise invalid("committee_id", "Gremium", f"Gremium {committee_id} gibt es nicht.")
     if meeting_id is not None:
         meeting = meetings.get_meeting_or_none(connection, paper.body_id, meeting_id)
         if meeting is None:
-            raise invalid("meeting_id", "Sitzung", "Diese Sitzung gibt es nicht.")
+            raise invalid("meeting_id", "Sitzung", f"Sitzung {meeting_id} gibt es nicht.")
         if meeting.committee_id != committee_id:
             held_by = committees.get_committee_or_none(
                 connection, paper.body_id, meeting.committee_id
