@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -149,11 +150,16 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 
 def _own_name(runtime: Runtime, actor: Actor | None) -> str:
-    """The signed-in person's name for the header: a person reads a name, not a login."""
+    """The signed-in person's name for the header: a person reads a name, not a login.
+    An error page for a database that stopped answering still renders, without it."""
     if actor is None:
         return ""
-    with runtime.read() as connection:
-        return people.own_name(connection, actor)
+    try:
+        with runtime.read() as connection:
+            return people.own_name(connection, actor)
+    except SQLAlchemyError:
+        log.warning("Name der angemeldeten Person nicht lesbar", exc_info=True)
+        return ""
 
 
 def redirect(url: str) -> RedirectResponse:
