@@ -26,6 +26,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
@@ -33,8 +34,10 @@ from fastapi.testclient import TestClient
 
 from service.access import ROLE_LABELS
 from service.demo.data import STAFF, DemoPerson
+from service.measures import service as measures
 from service.runtime import Runtime
-from tests.service.browser import signed_in
+from tests.service.api_calls import API, login
+from tests.service.browser import post_form, signed_in
 from workflow.registry import load_registry
 
 DEFINITIONS = Path(__file__).resolve().parents[3] / "definitions"
@@ -206,3 +209,41 @@ def test_every_role_reads_labels_not_codes(demo: Runtime, person: DemoPerson) ->
     found, pages = crawl(signed_in(demo, username), forbidden_tokens())
     assert pages >= 5, f"{username}: nur {pages} Seiten erreicht"
     assert not found, "\n".join(dict.fromkeys(found))
+
+
+def _draft(runtime: Runtime) -> Any:
+    with runtime.read() as connection:
+        rows = measures.list_measures(connection, runtime.body_id)
+    return next(m for m in rows if m.state == "entwurf")
+
+
+def test_a_step_the_state_does_not_allow_is_explained_with_labels(demo: Runtime) -> None:
+    """Issue 15: „an_fva_uebergeben“ ist im Zustand „entwurf“ nicht möglich. Möglich sind:
+    einreichen, zurueckziehen."""
+    draft = _draft(demo).id
+    lead = signed_in(demo, "ag.leitung")
+    page = f"/massnahmen/{draft}"
+    refused = post_form(lead, page, f"{page}/schritte", {"ereignis": "an_fva_uebergeben"})
+    assert refused.status_code == 409
+    assert (
+        "„Dem Finanz- und Verwaltungsausschuss zur Vorberatung vorlegen“ ist im Zustand "
+        "„Entwurf“ nicht möglich. Möglich sind: „Zur Prüfung in der AG einreichen“, "
+        "„Zurückziehen“." in refused.text
+    )
+    text, _ = read(refused.text)
+    assert offences(page, text, forbidden_tokens()) == []
+
+
+def test_the_api_names_labels_in_its_detail_and_codes_in_allowed(
+    demo: Runtime, client: TestClient
+) -> None:
+    draft = _draft(demo)
+    refused = client.post(
+        f"{API}/measures/{draft.id}/transitions",
+        json={"event": "an_fva_uebergeben", "version": draft.version},
+        headers=login(client, "ag.leitung"),
+    )
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert "„Entwurf“" in problem["detail"] and "an_fva_uebergeben" not in problem["detail"]
+    assert [a["event"] for a in problem["allowed"]] == ["einreichen", "zurueckziehen"]
