@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import Actor
 from service.audit.service import log_read
-from service.auth.service import person_names
+from service.auth.service import person_names, usernames
 from service.baseline import service as baseline
 from service.baseline.service import BaselineView
 from service.budget import repository as budget_repository
@@ -178,7 +178,7 @@ def _view(
         milestones=milestones_repository.milestones_of(connection, measure_id),
         deadlines=repository.deadlines_of(connection, measure_id),
         history=history,
-        history_users=_users(connection, actor, history),
+        history_users=_users(connection, actor, history, named=True),
         papers=[
             p
             for p in repository.papers_of(connection, measure_id)
@@ -192,11 +192,14 @@ def _view(
 
 
 def _users(
-    connection: Connection, actor: Actor | None, entries: list[Any]
+    connection: Connection, actor: Actor | None, entries: list[Any], *, named: bool = False
 ) -> dict[int | None, str]:
+    """Who took the steps, for staff: the login (API and command line, ``actor``) or, for
+    the page a person reads, ``named``, the person's name."""
     if not access.may_see_names(actor):
         return {}
-    return person_names(connection, {e.actor_user_id for e in entries})
+    users = {e.actor_user_id for e in entries}
+    return person_names(connection, users) if named else usernames(connection, users)
 
 
 @dataclass(frozen=True)
