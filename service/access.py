@@ -16,6 +16,7 @@ from typing import Any
 
 from service.actor import Actor
 from service.errors import AccessDenied, NotFound
+from workflow import roles
 
 STAFF = frozenset(
     {
@@ -115,20 +116,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # editing as for firing the transitions the definitions grant them.
 OWN_ITEMS_ONLY = frozenset({"ag_mitglied"})
 
-# German names of the roles, for every page, mail and message that names one.
-ROLE_LABELS = {
-    "ag_leitung": "AG-Leitung",
-    "ag_mitglied": "AG-Mitglied",
-    "sitzungsdienst": "Sitzungsdienst",
-    "kaemmerei": "Kämmerei",
-    "datenschutz": "Datenschutzbeauftragte/r",
-    "informationssicherheit": "Informationssicherheitsbeauftragte/r",
-    "personalrat": "Personalrat",
-    "verwaltungsleitung": "Verwaltungsleitung (OB, Dezernenten)",
-    "admin": "Administration",
-    "revision": "Revision (Rechnungsprüfung)",
-    "ratsmitglied": "Ratsmitglied",
-}
+# German names of the roles, for every page, mail and message that names one: they live
+# beside the definitions that name the roles (``workflow.roles``).
+ROLE_LABELS = roles.ROLE_LABELS
 
 # A statement's kind is its author's role.
 STATEMENT_KINDS = ("datenschutz", "informationssicherheit", "personalrat")
@@ -178,9 +168,9 @@ def require(actor: Actor, permission: str) -> None:
 
 
 def _denied(permission: str) -> str:
-    roles = ", ".join(sorted(PERMISSIONS[permission]))
+    who = roles.role_labels(PERMISSIONS[permission])
     what = _PERMISSION_TEXT[permission]
-    return f"{what[0].upper()}{what[1:]} dürfen nur diese Rollen: {roles}."
+    return f"{what[0].upper()}{what[1:]} dürfen nur diese Rollen: {who}."
 
 
 def is_system(actor: Actor | None) -> bool:

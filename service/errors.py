@@ -110,11 +110,13 @@ class CarriedItemsBlocked(ServiceError):
     slug = "massnahmen-blockieren"
     title = "Maßnahmen blockieren den Beschluss"
 
-    def __init__(self, event: str, blocked: list[BlockedItem]) -> None:
+    def __init__(
+        self, event: str, blocked: list[BlockedItem], *, event_label: str | None = None
+    ) -> None:
         names = "; ".join(f"{b.title}: {b.reason}" for b in blocked)
         super().__init__(
-            f"„{event}“ wurde nicht ausgeführt, weil nicht jede Maßnahme der Vorlage folgen "
-            f"kann. Es blockieren: {names}"
+            f"„{event_label or event}“ wurde nicht ausgeführt, weil nicht jede Maßnahme der "
+            f"Vorlage folgen kann. Es blockieren: {names}"
         )
         self.event = event
         self.blocked = blocked

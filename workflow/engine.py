@@ -196,11 +196,15 @@ class Engine:
         source = subject.state
         transition = self.spec.transition(source, event)
         if transition is None:
-            raise NotAllowed(event, source, self._options(source, roles))
+            raise NotAllowed(
+                event, source, self._options(source, roles), **self._labels(event, source)
+            )
         if not roles & transition.roles:
-            raise Forbidden(event, roles, transition.roles)
+            raise Forbidden(event, roles, transition.roles, event_label=transition.label)
         if transition.by_vote and not by_vote:
-            raise DecidedByVote(event, source, self._options(source, roles))
+            raise DecidedByVote(
+                event, source, self._options(source, roles), **self._labels(event, source)
+            )
         changes = self._checked_data(transition, data or {}, comment)
         view = subject.view()
         context = GuardContext(view, MappingProxyType(changes), now)
@@ -243,6 +247,12 @@ class Engine:
                 return t.event
         return None
 
+    def _labels(self, event: str, state: str) -> dict[str, str]:
+        return {
+            "event_label": self.spec.event_label(event),
+            "state_label": self.spec.state_label(state),
+        }
+
     def _options(self, state: str, roles: frozenset[str]) -> list[EventOption]:
         return [
             EventOption(t.event, t.label)
@@ -274,7 +284,7 @@ class Engine:
         if transition.comment == "erforderlich" and not (comment and comment.strip()):
             missing.append(FieldProblem(COMMENT_FIELD, "Kommentar", "fehlt."))
         if missing:
-            raise MissingData(transition.event, missing)
+            raise MissingData(transition.event, missing, event_label=transition.label)
         if invalid:
             raise InvalidData(transition.event, invalid)
         return {name: value for name, value in changes.items() if value is not None}

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from workflow.roles import role_labels
+
 
 class WorkflowError(Exception):
     """Base of every error raised on purpose; ``detail`` is German text for a user.
@@ -73,20 +75,41 @@ class EventOption:
     label: str
 
 
+def options_text(allowed: Iterable[EventOption]) -> str:
+    """The events a person may choose instead, by their labels."""
+    labels = [f"„{o.label}“" for o in allowed]
+    return f"Möglich sind: {', '.join(labels)}." if labels else "Möglich ist dort kein Schritt."
+
+
 class NotAllowed(WorkflowError):
-    """The event does not exist or cannot be fired from the item's current state."""
+    """The event does not exist or cannot be fired from the item's current state.
+
+    The codes stay in the attributes and in ``allowed`` (for clients); the text names the
+    event and the state by the labels the caller passes from the definition."""
 
     status = 409
     slug = "ungueltiger-uebergang"
     title = "Übergang nicht möglich"
 
-    def __init__(self, event: str, state: str, allowed: list[EventOption]) -> None:
+    def __init__(
+        self,
+        event: str,
+        state: str,
+        allowed: list[EventOption],
+        *,
+        event_label: str | None = None,
+        state_label: str | None = None,
+    ) -> None:
         super().__init__(event, state)
         self.event = event
         self.state = state
         self.allowed = allowed
-        names = ", ".join(o.event for o in allowed) or "keine"
-        self.detail = f"„{event}“ ist im Zustand „{state}“ nicht möglich. Möglich sind: {names}."
+        self.event_label = event_label or event
+        self.state_label = state_label or state
+        self.detail = (
+            f"„{self.event_label}“ ist im Zustand „{self.state_label}“ nicht möglich. "
+            + options_text(allowed)
+        )
 
     def extensions(self) -> dict[str, Any]:
         return {"allowed": [{"event": o.event, "label": o.label} for o in self.allowed]}
@@ -99,12 +122,19 @@ class DecidedByVote(NotAllowed):
     majority, and the Beratungsfolge before it, which only the vote's recording checks.
     """
 
-    def __init__(self, event: str, state: str, allowed: list[EventOption]) -> None:
-        super().__init__(event, state, allowed)
-        names = ", ".join(o.event for o in allowed) or "keine"
+    def __init__(
+        self,
+        event: str,
+        state: str,
+        allowed: list[EventOption],
+        *,
+        event_label: str | None = None,
+        state_label: str | None = None,
+    ) -> None:
+        super().__init__(event, state, allowed, event_label=event_label, state_label=state_label)
         self.detail = (
-            f"„{event}“ folgt nur aus einer erfassten Abstimmung; bitte die Abstimmung in "
-            f"der Sitzung erfassen. Möglich sind: {names}."
+            f"„{self.event_label}“ folgt nur aus einer erfassten Abstimmung; bitte die "
+            f"Abstimmung in der Sitzung erfassen. {options_text(allowed)}"
         )
 
 
@@ -115,13 +145,21 @@ class Forbidden(WorkflowError):
     slug = "rolle-fehlt"
     title = "Keine Berechtigung"
 
-    def __init__(self, event: str, actor_roles: frozenset[str], allowed_roles: frozenset[str]):
+    def __init__(
+        self,
+        event: str,
+        actor_roles: frozenset[str],
+        allowed_roles: frozenset[str],
+        *,
+        event_label: str | None = None,
+    ):
         super().__init__(event)
         self.event = event
         self.actor_roles = actor_roles
         self.allowed_roles = allowed_roles
         self.detail = (
-            f"„{event}“ dürfen nur folgende Rollen auslösen: {', '.join(sorted(allowed_roles))}."
+            f"„{event_label or event}“ dürfen nur folgende Rollen auslösen: "
+            f"{role_labels(allowed_roles)}."
         )
 
 
@@ -167,12 +205,14 @@ class MissingData(WorkflowError):
     slug = "angaben-fehlen"
     title = "Angaben fehlen oder sind ungültig"
 
-    def __init__(self, event: str, missing: list[FieldProblem]) -> None:
+    def __init__(
+        self, event: str, missing: list[FieldProblem], *, event_label: str | None = None
+    ) -> None:
         super().__init__(event)
         self.event = event
         self.missing = missing
         labels = ", ".join(m.label for m in missing)
-        self.detail = f"Für „{event}“ fehlen Angaben: {labels}."
+        self.detail = f"Für „{event_label or event}“ fehlen Angaben: {labels}."
 
     def extensions(self) -> dict[str, Any]:
         return field_members(self.missing)

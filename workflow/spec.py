@@ -119,3 +119,12 @@ class WorkflowSpec:
     @property
     def events(self) -> frozenset[str]:
         return frozenset(t.event for t in self.transitions)
+
+    def state_label(self, state: str) -> str:
+        """The state's German label; a name the definition does not know, as given."""
+        spec = self.states.get(state)
+        return spec.label if spec is not None else state
+
+    def event_label(self, event: str) -> str:
+        """The event's German label (of its first transition); an unknown name, as given."""
+        return next((t.label for t in self.transitions if t.event == event), event)

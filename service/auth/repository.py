@@ -81,6 +81,23 @@ def usernames(connection: Connection, user_ids: list[int]) -> dict[int | None, s
     return {row.id: row.username for row in rows}
 
 
+def person_names_of_users(connection: Connection, user_ids: list[int]) -> list[Any]:
+    """Each user's id with the name columns of their person (None when none is linked)."""
+    return list(
+        connection.execute(
+            select(
+                users.c.id,
+                users.c.username,
+                persons.c.title,
+                persons.c.given_name,
+                persons.c.family_name,
+            )
+            .outerjoin(persons, persons.c.id == users.c.person_id)
+            .where(users.c.id.in_(user_ids))
+        )
+    )
+
+
 def page_users(
     connection: Connection,
     body_id: int,
@@ -204,6 +221,12 @@ def deputy_named(connection: Connection, username: str, body_id: int) -> Any:
     ).first()
 
 
+def _full_name() -> ColumnElement[str]:
+    """The joined person's given and family name, for what a person reads."""
+    full: ColumnElement[str] = persons.c.given_name + " " + persons.c.family_name
+    return full
+
+
 def deputyships_of(connection: Connection, user_id: int) -> list[Any]:
     """Every deputyship this user named and has not withdrawn, earliest first."""
     deputy = users.alias("deputy")
@@ -213,10 +236,15 @@ def deputyships_of(connection: Connection, user_id: int) -> list[Any]:
                 deputyships.c.id,
                 deputyships.c.deputy_user_id,
                 deputy.c.username.label("deputy_username"),
+                _full_name().label("deputy_name"),
                 deputyships.c.starts_on,
                 deputyships.c.ends_on,
             )
-            .select_from(deputyships.join(deputy, deputy.c.id == deputyships.c.deputy_user_id))
+            .select_from(
+                deputyships.join(deputy, deputy.c.id == deputyships.c.deputy_user_id).outerjoin(
+                    persons, persons.c.id == deputy.c.person_id
+                )
+            )
             .where(deputyships.c.user_id == user_id, deputyships.c.withdrawn_at.is_(None))
             .order_by(deputyships.c.starts_on, deputyships.c.id)
         )

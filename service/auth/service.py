@@ -156,6 +156,19 @@ def usernames(connection: Connection, user_ids: set[int | None]) -> dict[int | N
     return repository.usernames(connection, ids)
 
 
+def person_names(connection: Connection, user_ids: set[int | None]) -> dict[int | None, str]:
+    """Users by the names of their persons, for what a person reads (the Verlauf, a vote's
+    recorder): a name, not a login. A user without a person keeps the login name."""
+    ids = [i for i in user_ids if i is not None]
+    if not ids:
+        return {}
+    names: dict[int | None, str] = {}
+    for row in repository.person_names_of_users(connection, ids):
+        parts = [row.title, row.given_name, row.family_name]
+        names[row.id] = " ".join(p for p in parts if p) or row.username
+    return names
+
+
 def all_users(connection: Connection, body_id: int) -> list[Any]:
     return repository.all_users(connection, body_id)
 

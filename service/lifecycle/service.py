@@ -141,7 +141,13 @@ class Lifecycle:
                 for t in engine.spec.events_from(row.state)
                 if actor.roles & t.roles and not self.decided_by_vote(row, t.event)
             ]
-            raise DecidedByVote(event, row.state, options)
+            raise DecidedByVote(
+                event,
+                row.state,
+                options,
+                event_label=engine.spec.event_label(event),
+                state_label=engine.spec.state_label(row.state),
+            )
         subject = Subject(row.state, dict(row.fields or {}))
         if entity_type == "measure" and transition is not None and transition.guards:
             subject = _guarded_subject(connection, row)
@@ -337,12 +343,16 @@ class Lifecycle:
                     BlockedItem(
                         "measure",
                         measure_id,
-                        f"Maßnahme {measure_id} ({row.code} „{row.title}“)",
+                        f"Maßnahme {row.code} „{row.title}“",
                         exc.detail,
                     )
                 )
         if blocked:
-            raise CarriedItemsBlocked(paper_result.event, blocked)
+            paper = repository.load_item(connection, "paper", paper_id)
+            spec = self.registry.engine(paper.definition_name, paper.definition_version).spec
+            raise CarriedItemsBlocked(
+                paper_result.event, blocked, event_label=spec.event_label(paper_result.event)
+            )
         return tuple(done)
 
     def decided_by_vote(self, item: Any, event: str) -> bool:

@@ -19,14 +19,14 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import Actor
 from service.audit.service import log_read
-from service.auth.service import usernames
+from service.auth.service import person_names, usernames
 from service.baseline import service as baseline
 from service.baseline.service import BaselineView
 from service.budget import repository as budget_repository
 from service.errors import NotFound
 from service.keyset import After
 from service.lifecycle import repository as lifecycle_repository
-from service.measures import repository
+from service.measures import repository, rules
 from service.measures.repository import MeasureFilter
 from service.milestones import repository as milestones_repository
 from service.people.service import display_name
@@ -178,7 +178,7 @@ def _view(
         milestones=milestones_repository.milestones_of(connection, measure_id),
         deadlines=repository.deadlines_of(connection, measure_id),
         history=history,
-        history_users=_users(connection, actor, history),
+        history_users=_users(connection, actor, history, named=True),
         papers=[
             p
             for p in repository.papers_of(connection, measure_id)
@@ -192,11 +192,14 @@ def _view(
 
 
 def _users(
-    connection: Connection, actor: Actor | None, entries: list[Any]
+    connection: Connection, actor: Actor | None, entries: list[Any], *, named: bool = False
 ) -> dict[int | None, str]:
+    """Who took the steps, for staff: the login (API and command line, ``actor``) or, for
+    the page a person reads, ``named``, the person's name."""
     if not access.may_see_names(actor):
         return {}
-    return usernames(connection, {e.actor_user_id for e in entries})
+    users = {e.actor_user_id for e in entries}
+    return person_names(connection, users) if named else usernames(connection, users)
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,13 @@ def page_measures(
     )
     after = After(after_id, after_id) if after_id is not None else None
     return repository.page(connection, f, sort="id", after=after, limit=limit, now=_EPOCH)
+
+
+def measure_id_with_code(connection: Connection, body_id: int, code: str) -> int | None:
+    """The body's measure with this Kennung, in any case (a Kennung names one measure in
+    the whole body: ``rules.code_holder``)."""
+    holder = rules.code_holder(connection, body_id, code.strip(), None)
+    return holder.id if holder is not None else None
 
 
 def list_measures(connection: Connection, body_id: int | None = None) -> list[Any]:

@@ -69,11 +69,17 @@ def plan_consultation(
         raise invalid("committee_id", "Gremium", f"Gremium {committee_id} gibt es nicht.")
     if meeting_id is not None:
         meeting = meetings.get_meeting_or_none(connection, paper.body_id, meeting_id)
-        if meeting is None or meeting.committee_id != committee_id:
+        if meeting is None:
+            raise invalid("meeting_id", "Sitzung", f"Sitzung {meeting_id} gibt es nicht.")
+        if meeting.committee_id != committee_id:
+            held_by = committees.get_committee_or_none(
+                connection, paper.body_id, meeting.committee_id
+            )
             raise invalid(
                 "meeting_id",
                 "Sitzung",
-                f"Sitzung {meeting_id} ist keine Sitzung des Gremiums {committee.short_name}.",
+                f"Die Sitzung am {to_local(meeting.starts_at):%d.%m.%Y} gehört zum Gremium "
+                f"„{held_by.name if held_by else '?'}“, nicht zum Gremium „{committee.name}“.",
             )
         if planned_on is None:
             planned_on = to_local(meeting.starts_at).date()
@@ -122,7 +128,7 @@ def record_taken_note(
         raise Conflict(
             "keine-kenntnisnahme",
             "Keine Kenntnisnahme",
-            f"Schritt {consultation_id} der Beratungsfolge ist keine Kenntnisnahme.",
+            "Dieser Schritt der Beratungsfolge ist keine Kenntnisnahme.",
         )
     update_audited(
         connection,

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import Actor
 from service.audit.service import log_read
-from service.auth.service import usernames
+from service.auth.service import person_names, usernames
 from service.committees import meetings
 from service.committees import service as committees
 from service.keyset import After, Sort
@@ -85,6 +85,7 @@ class PaperView:
     allowed: list[AvailableEvent] = field(default_factory=list)
     history: list[Any] = field(default_factory=list)
     history_users: dict[int | None, str] = field(default_factory=dict)
+    history_names: dict[int | None, str] = field(default_factory=dict)
     choices: PaperChoices = field(default_factory=PaperChoices)
     # Pflichten aus dem Beschluss, and the Abwägungen of the Verwaltungsleitung on carried
     # measures (by measure id): what the committee must know about the statements.
@@ -191,8 +192,15 @@ def _history(
         return {}
     entries = lifecycle_repository.history_of(connection, "paper", paper_id)
     staff = access.holds(actor, "paper.read_internal")
-    names = usernames(connection, {e.actor_user_id for e in entries}) if staff else {}
-    return {"history": entries, "history_users": names}
+    users = {e.actor_user_id for e in entries}
+    if not staff:
+        return {"history": entries}
+    # The API names a login (``actor``), the page the person.
+    return {
+        "history": entries,
+        "history_users": usernames(connection, users),
+        "history_names": person_names(connection, users),
+    }
 
 
 def votes_of(

@@ -285,7 +285,13 @@ def _event_for_outcome(runtime: Runtime, paper: Any, outcome: str, now: datetime
     event = engine.decision_event(subject, {"abstimmungsergebnis": outcome}, now)
     if event is None:
         options = [EventOption(t.event, t.label) for t in engine.spec.events_from(paper.state)]
-        raise NotAllowed("abstimmen", paper.state, options)
+        raise NotAllowed(
+            "abstimmen",
+            paper.state,
+            options,
+            event_label="Abstimmung",
+            state_label=engine.spec.state_label(paper.state),
+        )
     return event
 
 

@@ -43,6 +43,16 @@ def erase(connection: Connection, body_id: int, person_id: int, now: datetime) -
     return erased.rowcount == 1
 
 
+def persons_by_name(connection: Connection, body_id: int) -> list[Any]:
+    """The body's persons (erased ones aside) by family and given name."""
+    query = (
+        select(persons)
+        .where(persons.c.body_id == body_id, persons.c.erased_at.is_(None))
+        .order_by(persons.c.family_name, persons.c.given_name, persons.c.id)
+    )
+    return list(connection.execute(query))
+
+
 def page_persons(
     connection: Connection,
     body_id: int,

@@ -67,6 +67,24 @@ def get_person(connection: Connection, body_id: int, person_id: int) -> Any:
     return row
 
 
+def person_choices(connection: Connection, body_id: int) -> list[tuple[int, str]]:
+    """Every person of the body (erased ones aside) by name, with the function to tell
+    namesakes apart: for pickers of those who may name any person (the caller checks)."""
+    return [
+        (p.id, f"{display_name(p)} ({p.function})" if p.function else display_name(p))
+        for p in repository.persons_by_name(connection, body_id)
+    ]
+
+
+def own_name(connection: Connection, actor: Actor) -> str:
+    """The name of the signed-in user's own person (their login when none is linked): not a
+    read of someone else's data, so nothing is logged."""
+    if actor.person_id is None or actor.body_id is None:
+        return actor.name
+    row = repository.person(connection, actor.body_id, actor.person_id)
+    return display_name(row) if row is not None else actor.name
+
+
 def persons_in_body(connection: Connection, body_id: int, person_ids: list[int]) -> set[int]:
     """Which of these persons belong to the body."""
     return repository.in_body(connection, body_id, person_ids)
@@ -88,7 +106,7 @@ def edit_person(
         raise Conflict(
             "person-geloescht",
             "Person gelöscht",
-            f"Die Daten der Person {person_id} wurden gelöscht; sie lassen sich nicht ändern.",
+            "Die Daten dieser Person wurden gelöscht; sie lassen sich nicht ändern.",
         )
     texts.check("person", PERSON_TEXTS, values)
     update_audited(

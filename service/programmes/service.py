@@ -20,12 +20,13 @@ from sqlalchemy.engine import Connection
 from service import access, texts
 from service.actor import Actor
 from service.audit.repository import lock_chain
-from service.auth.service import usernames
+from service.auth.service import person_names
 from service.errors import NotFound
 from service.keyset import After
 from service.lifecycle import repository as lifecycle_repository
 from service.measures import rules
 from service.measures import service as measures
+from service.papers import service as papers
 from service.programmes import repository
 from service.records import create_row, update_audited
 from service.runtime import Runtime
@@ -218,7 +219,22 @@ class Review:
     who: str | None
     role: str | None
     comment: str | None
-    changes: list[tuple[str, Any, Any]]
+    # (field, label, before, after); persons and Vorlagen already by name and number.
+    changes: list[tuple[str, str, Any, Any]]
+
+
+def _shown(connection: Connection, actor: Actor | None, body_id: int, name: str, value: Any) -> Any:
+    """A changed value as a person reads it: the owner by name, the Vorlage by its number."""
+    if value is None:
+        return None
+    if name == "owner_person_id":
+        return measures.names_of(connection, actor, [value]).get(value, "–")
+    if name == "paper_id":
+        try:
+            return papers.get_paper(connection, value, body_id).reference
+        except NotFound:
+            return "–"
+    return value
 
 
 def read_reviews(runtime: Runtime, actor: Actor | None, programme_id: int) -> list[Review]:
@@ -227,18 +243,20 @@ def read_reviews(runtime: Runtime, actor: Actor | None, programme_id: int) -> li
         get(connection, programme_id, runtime.body_id)
         entries = lifecycle_repository.history_of(connection, "programme", programme_id)
         staff = access.holds(actor, "measure.read_internal")
-        names = usernames(connection, {e.actor_user_id for e in entries}) if staff else {}
-    reviews = []
-    for entry in reversed(entries):
-        data = dict(entry.data or {})
-        changes = [
-            (FIELD_LABELS.get(name, name), data.get(name), data[f"neu.{name}"])
-            for name in EDITABLE
-            if f"neu.{name}" in data
-        ]
-        reviews.append(
-            Review(
-                entry.at, names.get(entry.actor_user_id), entry.actor_role, entry.comment, changes
-            )
-        )
+        names = person_names(connection, {e.actor_user_id for e in entries}) if staff else {}
+        reviews = []
+        for entry in reversed(entries):
+            data = dict(entry.data or {})
+            changes = [
+                (
+                    name,
+                    FIELD_LABELS.get(name, name),
+                    _shown(connection, actor, runtime.body_id, name, data.get(name)),
+                    _shown(connection, actor, runtime.body_id, name, data[f"neu.{name}"]),
+                )
+                for name in EDITABLE
+                if f"neu.{name}" in data
+            ]
+            who = names.get(entry.actor_user_id)
+            reviews.append(Review(entry.at, who, entry.actor_role, entry.comment, changes))
     return reviews

@@ -7,19 +7,22 @@ export carry the search in hidden fields with the page's CSRF token.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from service.actor import Actor
+from service.audit import naming
+from service.audit.labels import Wording, action_label
 from service.audit.purpose import purpose_problem
 from service.audit.search import Filters, FoundEvent
 from service.auth.service import user_id_by_name
 from service.errors import NotFound
+from service.runtime import Runtime
 from service.web.forms import posted_date, posted_id
 from workflow.calendar import BERLIN
+from workflow.roles import role_label
 
 PAGE_SIZE = 50
 ENTITY_TYPES: tuple[tuple[str, str], ...] = (
@@ -87,18 +90,52 @@ def _user_id(connection: Connection, username: str, body_id: int) -> int | None:
         return None
 
 
-def read(connection: Connection, form: SearchForm, body_id: int) -> Reading:
+def _object(
+    runtime: Runtime, connection: Connection, actor: Actor, form: SearchForm
+) -> tuple[str | None, int | None, str | None]:
+    """The object kind and id the form names, or why it names none: a number is the
+    object's number in the database, anything else a Kennung or a Drucksachennummer."""
+    kind = form.objektart or None
+    if not form.nummer:
+        return kind, None, None
+    if form.nummer.isdigit():
+        number = posted_id(form.nummer)
+        return kind, number, None if number is not None else "Bitte eine Zahl ab 1 angeben."
+    found = naming.objects_named(runtime, connection, actor, kind, form.nummer)
+    if not found:
+        return (
+            kind,
+            None,
+            (
+                f"Eine Maßnahme mit der Kennung „{form.nummer}“ oder eine Vorlage mit der "
+                "Drucksachennummer gibt es nicht."
+            ),
+        )
+    if len(found) > 1:
+        return (
+            kind,
+            None,
+            (
+                f"„{form.nummer}“ ist die Kennung einer Maßnahme und die Drucksachennummer "
+                "einer Vorlage; bitte die Objektart wählen."
+            ),
+        )
+    return found[0][0], found[0][1], None
+
+
+def read(runtime: Runtime, connection: Connection, actor: Actor, form: SearchForm) -> Reading:
+    body_id = runtime.body_id
     problems: dict[str, str] = {}
     if message := purpose_problem(form.zweck):
         problems["zweck"] = message
     if form.objektart and form.objektart not in _ENTITY_LABELS:
         problems["objektart"] = "Diese Objektart gibt es nicht."
-    entity_id = posted_id(form.nummer)
-    if form.nummer and entity_id is None:
-        problems["nummer"] = "Bitte eine ganze Zahl ab 1 angeben."
+    kind, entity_id, wrong = _object(runtime, connection, actor, form)
+    if wrong:
+        problems["nummer"] = wrong
     person_id = posted_id(form.person)
     if form.person and person_id is None:
-        problems["person"] = "Bitte eine ganze Zahl ab 1 angeben."
+        problems["person"] = "Bitte eine Person aus der Liste wählen."
     actor_id = _user_id(connection, form.benutzer, body_id) if form.benutzer else None
     if form.benutzer and actor_id is None:
         problems["benutzer"] = "Einen Benutzer mit diesem Namen gibt es nicht."
@@ -113,7 +150,7 @@ def read(connection: Connection, form: SearchForm, body_id: int) -> Reading:
         Filters(
             actor_id=actor_id,
             person_id=person_id,
-            entity_type=form.objektart or None,
+            entity_type=kind,
             entity_id=entity_id,
             action=form.aktion or None,
             since=since,
@@ -123,33 +160,36 @@ def read(connection: Connection, form: SearchForm, body_id: int) -> Reading:
     )
 
 
-def _shown(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
 @dataclass(frozen=True)
 class Row:
-    """One event as the table shows it."""
+    """One event as the table shows it: labels, names and local time, never codes."""
 
     event: FoundEvent
     entity: str
+    actor: str
+    role: str
+    action: str
     lines: list[str]
 
 
-def row(event: FoundEvent) -> Row:
+def row(event: FoundEvent, words: Wording) -> Row:
     label = _ENTITY_LABELS.get(event.entity_type, event.entity_type)
-    entity = f"{label} {event.entity_id}" if event.entity_id is not None else label
-    lines = [
-        f"{key}: {_shown(pair[0])} → {_shown(pair[1])}"
-        if isinstance(pair, list) and len(pair) == 2
-        else f"{key}: {_shown(pair)}"
-        for key, pair in event.changes.items()
-    ]
-    lines += [f"{key}: {_shown(value)}" for key, value in event.context.items()]
+    if event.entity_id is None:
+        entity = label
+    elif (event.entity_type, event.entity_id) in words.names:
+        entity = f"{label} {words.names[(event.entity_type, event.entity_id)]}"
+    else:
+        entity = f"{label} Nr. {event.entity_id}"
+    actor = words.name("user", event.actor_id) if event.actor_id is not None else "System"
+    lines = [words.change(key, pair) for key, pair in event.changes.items()]
+    lines += words.context(event.context)
     if event.comment:
         lines.append(f"Kommentar: {event.comment}")
-    return Row(event, entity, lines)
+    return Row(
+        event,
+        entity,
+        actor,
+        role_label(event.role) if event.role else "–",
+        action_label(event.action),
+        lines,
+    )

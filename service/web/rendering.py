@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -26,11 +27,13 @@ from service.access import ROLE_LABELS, holds
 from service.actor import Actor
 from service.bodies.addressing import body_runtime
 from service.errors import NotFound
+from service.people import service as people
 from service.runtime import Runtime
 from service.tasks.service import count_tasks
 from service.web import formatting, nav, sessions
 from service.web.config import site_settings
 from service.web.problems import explain
+from workflow import roles
 from workflow.errors import WorkflowError
 from workflow.registry import UnknownDefinition
 
@@ -50,6 +53,8 @@ _environment.filters.update(
     datetime_de=formatting.datetime_de,
     money_de=formatting.money_de,
     size_de=formatting.size_de,
+    role_label=roles.role_label,
+    role_labels=roles.role_labels,
 )
 # What a history entry records beside the item's fields (a decision's Beschlusstext, the
 # counts of a corrected vote), by key.
@@ -132,6 +137,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     page = {
         "request": request,
         "actor": actor,
+        "actor_name": _own_name(runtime, actor),
         "csrf_field": sessions.CSRF_FIELD,
         "csrf_token": sessions.csrf_token(runtime, request),
         "nav": nav.items_for(actor),
@@ -153,6 +159,19 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     if actor is not None:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _own_name(runtime: Runtime, actor: Actor | None) -> str:
+    """The signed-in person's name for the header: a person reads a name, not a login.
+    An error page for a database that stopped answering still renders, without it."""
+    if actor is None:
+        return ""
+    try:
+        with runtime.read() as connection:
+            return people.own_name(connection, actor)
+    except SQLAlchemyError:
+        log.warning("Name der angemeldeten Person nicht lesbar", exc_info=True)
+        return ""
 
 
 def redirect(url: str) -> RedirectResponse:

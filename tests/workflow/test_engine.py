@@ -647,9 +647,11 @@ def test_an_event_from_the_wrong_state_lists_what_the_actor_may_do_instead() -> 
         EventOption("einreichen", "Zur Prüfung in der AG einreichen"),
         EventOption("zurueckziehen", "Zurückziehen"),
     ]
+    # Issue 15: the text named codes ("„beschliessen“ ist im Zustand „entwurf“ ...
+    # Möglich sind: einreichen, zurueckziehen."); the codes stay in ``allowed``.
     assert str(error) == (
-        "„beschliessen“ ist im Zustand „entwurf“ nicht möglich. "
-        "Möglich sind: einreichen, zurueckziehen."
+        "„Beschluss des Stadtrats“ ist im Zustand „Entwurf“ nicht möglich. "
+        "Möglich sind: „Zur Prüfung in der AG einreichen“, „Zurückziehen“."
     )
     assert subject.state == "entwurf"
 
@@ -673,6 +675,7 @@ def test_an_unknown_event_is_not_allowed() -> None:
         MASSNAHME.fire(Subject("entwurf"), "durchwinken", {"ag_leitung"}, now=NOW)
 
     assert [o.event for o in caught.value.allowed] == ["einreichen", "zurueckziehen"]
+    assert str(caught.value).startswith("„durchwinken“ ist im Zustand „Entwurf“ nicht möglich.")
 
 
 @pytest.mark.parametrize("final", ["abgeschlossen", "abgelehnt", "zurueckgezogen", "gestoppt"])
@@ -681,7 +684,7 @@ def test_nothing_is_possible_in_a_final_state(final: str) -> None:
         MASSNAHME.fire(Subject(final), "stoppen", set(KNOWN_ROLES), {"grund": "x"}, now=NOW)
 
     assert caught.value.allowed == []
-    assert "Möglich sind: keine." in str(caught.value)
+    assert "Möglich ist dort kein Schritt." in str(caught.value)
 
 
 def test_a_role_the_transition_does_not_name_is_forbidden() -> None:
@@ -693,7 +696,10 @@ def test_a_role_the_transition_does_not_name_is_forbidden() -> None:
     error = caught.value
     assert error.allowed_roles == frozenset({"verwaltungsleitung"})
     assert error.actor_roles == frozenset({"ag_leitung", "kaemmerei"})
-    assert str(error) == "„stoppen“ dürfen nur folgende Rollen auslösen: verwaltungsleitung."
+    assert str(error) == (
+        "„Maßnahme stoppen“ dürfen nur folgende Rollen auslösen: "
+        "Verwaltungsleitung (OB, Dezernenten)."
+    )
     assert subject.state == "umsetzung"
 
 
@@ -767,8 +773,8 @@ def test_missing_data_names_every_required_field() -> None:
         "betrag_laufend",
     ]
     assert str(error) == (
-        "Für „finanzieren“ fehlen Angaben: Haushaltsjahr, Veranschlagte einmalige Mittel (EUR), "
-        "Veranschlagte laufende Mittel (EUR)."
+        "Für „Im Haushalt einplanen“ fehlen Angaben: Haushaltsjahr, Veranschlagte einmalige "
+        "Mittel (EUR), Veranschlagte laufende Mittel (EUR)."
     )
     assert snapshot(subject) == ("haushaltsplanung", {}, ())
 

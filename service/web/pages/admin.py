@@ -125,11 +125,7 @@ def _user_page(request: Request, user_id: int, status: int = 200, **context: Any
     with runtime.read() as connection:
         names = accounts_admin.people(connection, runtime.body_id)
         mine = deputies.deputyships_of(connection, user_id)
-        candidates = [
-            u
-            for u in accounts_admin.active_usernames(connection, runtime.body_id)
-            if u != user.username
-        ]
+        candidates = accounts_admin.deputy_choices(connection, runtime.body_id, user.username)
     return render(
         request,
         "admin_user.html",

@@ -62,11 +62,7 @@ def _page(request: Request, status: int = 200, **context: Any) -> Response:
     assert actor.user_id is not None
     with runtime.read() as connection:
         mine = deputies.deputyships_of(connection, actor.user_id)
-        candidates = [
-            u
-            for u in accounts_admin.active_usernames(connection, runtime.body_id)
-            if u != actor.name
-        ]
+        candidates = accounts_admin.deputy_choices(connection, runtime.body_id, actor.name)
         standing_in = measures.names_of(connection, actor, actor.acts_for)
     return render(
         request,

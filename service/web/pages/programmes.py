@@ -45,6 +45,13 @@ def cycle_label(cycle: str) -> str:
     return f"alle {number} {many}" if number != "1" else one
 
 
+def _review_value(name: str, value: Any) -> str:
+    """A value a review changed, as the page shows it (the cycle in words, not ``P6M``)."""
+    if value is None:
+        return "–"
+    return cycle_label(value) if name == "review_cycle" else str(value)
+
+
 def _values(form: dict[str, str]) -> dict[str, Any]:
     return {name: form.get(name, "").strip() or None for name in FORM_FIELDS}
 
@@ -129,6 +136,7 @@ def show_programme(
         p=row,
         reviews=reviews,
         cycle_label=cycle_label,
+        shown=_review_value,
         period=period_of(today).previous().key,
         may_edit=holds(actor, "programme.edit"),
         may_report=holds(actor, "report.read"),

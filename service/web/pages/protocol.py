@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 
-from service.audit import trail
+from service.audit import labels, naming, trail
 from service.audit.export import FORMATS
 from service.web import audit_search
 from service.web.audit_search import PAGE_SIZE, SearchForm
@@ -47,7 +47,7 @@ def _page(
     position = None
     if search:
         with runtime.read() as connection:
-            reading = audit_search.read(connection, form, runtime.body_id)
+            reading = audit_search.read(runtime, connection, actor, form)
         if reading.problems:
             status = 422
     if reading.filters is not None:
@@ -65,7 +65,12 @@ def _page(
         if len(found) > PAGE_SIZE:
             found = found[:PAGE_SIZE]
             more = trail.search_cursor(found[-1])
-        rows = [audit_search.row(e) for e in found]
+        with runtime.read() as connection:
+            words = naming.wording(runtime, connection, actor, found)
+        rows = [audit_search.row(e, words) for e in found]
+    with runtime.read() as connection:
+        persons = naming.person_choices(connection, actor, runtime.body_id)
+        logins = naming.user_choices(connection, actor, runtime.body_id)
     return render(
         request,
         "protocol.html",
@@ -78,6 +83,9 @@ def _page(
         more=more,
         given=form.given() if reading.filters is not None else {},
         entity_types=audit_search.ENTITY_TYPES,
+        persons=persons,
+        logins=logins,
+        actions=labels.actions(),
         chains=context.get("chains"),
         hint=context.get("hint"),
     )
@@ -119,7 +127,7 @@ def _export(request: Request, posted: PostedForm, kind: str) -> Response:
     actor = require(request, PERMISSION)
     form = SearchForm.of(dict(posted))
     with runtime.read() as connection:
-        reading = audit_search.read(connection, form, runtime.body_id)
+        reading = audit_search.read(runtime, connection, actor, form)
     if reading.filters is None:
         return _page(request, form, search=True)
     chunks = trail.start_export(runtime, actor, reading.filters, form.zweck, kind)

@@ -98,8 +98,11 @@ def test_a_meeting_of_another_committee_cannot_hold_a_step_of_the_beratungsfolge
         },
     )
 
-    assert "keine Sitzung des Gremiums FVA" in assert_problem(by_api, 422)["detail"]
-    assert by_form.status_code == 422 and "keine Sitzung des Gremiums FVA" in by_form.text
+    # Named by committee and date, the committees by name: never "Sitzung 4" or "FVA".
+    said = "gehört zum Gremium „Stadtrat“, nicht zum Gremium „Finanz- und Verwaltungsausschuss“"
+    assert said in assert_problem(by_api, 422)["detail"]
+    assert by_form.status_code == 422 and said in by_form.text
+    assert f"Sitzung {council_meeting}" not in by_form.text
     assert trace(demo, paper, []) == before
 
 

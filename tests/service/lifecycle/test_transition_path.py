@@ -584,7 +584,13 @@ def test_a_measure_without_its_dsb_statement_blocks_the_paper_and_nothing_change
 
     assert [(b.entity_type, b.entity_id) for b in raised.value.blocked] == [("measure", blocker)]
     assert "Datenschutzbeauftragten" in raised.value.blocked[0].reason
-    assert f"Maßnahme {blocker}" in raised.value.detail
+    # Named by Kennung and title, the step by its label (issue 15: not "Maßnahme 4").
+    with runtime.read() as c:
+        code = get_measure(c, blocker).code
+    assert f"Maßnahme {code} „" in raised.value.detail and f"Maßnahme {blocker} " not in (
+        raised.value.detail
+    )
+    assert raised.value.detail.startswith("„In die Vorberatung geben“ wurde nicht ausgeführt")
     assert read_snapshot(runtime) == before
     assert states(runtime, vorlage.measure_ids) == ["ag_pruefung"] * 4
     with runtime.read() as c:

@@ -336,7 +336,8 @@ def test_bad_requests_are_typed_problems_and_change_nothing(
         if case.name == "foreign-field":
             assert [f["field"] for f in problem["fields"]] == ["abschlussvermerk"]
         if case.name == "wrong-role":
-            assert "kaemmerei" in problem["detail"]
+            # The role by its label, not its code (issue 15).
+            assert "Kämmerei" in problem["detail"] and "kaemmerei" not in problem["detail"]
         if case.name == "invalid-json":
             assert "JSON" in problem["detail"]
         if case.name in ("no-version", "version-not-a-number"):

@@ -61,8 +61,9 @@ def test_a_review_is_saved_with_what_changed_who_and_when(
     shown = web.get(saved.headers["location"]).text
     assert "Die Überprüfung wurde gespeichert" in shown
     assert "Ziele überwiegend erreicht, Zyklus verkürzt." in shown
-    assert "Überprüfungszyklus: „P6M“ → „P3M“" in shown
-    assert "01.09.2026" in shown and "ag.leitung" in shown
+    # Labels and names, not codes (issue 15): not „P6M“ → „P3M“, not the login ag.leitung.
+    assert "Überprüfungszyklus: „alle 6 Monate“ → „alle 3 Monate“" in shown
+    assert "01.09.2026" in shown and "Thomas Behrendt (AG-Leitung)" in shown
     assert "alle 3 Monate" in shown
     # The same review through the API leaves the same kind of trace.
     read = client.get(f"{API}/programmes/1")

@@ -83,7 +83,7 @@ def test_signed_in_under_the_prefix_every_link_and_redirect_stays_inside(two: Ru
         assert "ratsflow_sitzung-hecklingen" in web.cookies
 
         overview = web.get(f"{PREFIX}/")
-        assert "Angemeldet als <strong>ag.leitung</strong>" in overview.text
+        assert "Angemeldet als <strong>Kathrin Stolze</strong>" in overview.text
         for href in ("/vorlagen", "/sitzungen", "/fristen", "/konto/vertretung", "/oeffentlich"):
             assert f'href="{PREFIX}{href}"' in overview.text
         assert f'<a href="{PREFIX}/" aria-current="page">' in overview.text
@@ -146,8 +146,8 @@ def test_each_body_keeps_its_own_session_in_one_browser(two: Runtime) -> None:
                 "csrf_token": csrf_of(login),
             },
         )
-        assert "Angemeldet als <strong>ag.mitglied</strong>" in web.get("/").text
-        assert "Angemeldet als <strong>ag.leitung</strong>" in web.get(f"{PREFIX}/").text
+        assert "Angemeldet als <strong>Julia Neumann</strong>" in web.get("/").text
+        assert "Angemeldet als <strong>Kathrin Stolze</strong>" in web.get(f"{PREFIX}/").text
 
 
 def test_legal_texts_come_from_the_body_where_it_sets_them(two: Runtime) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+
+import httpx
 
 from service.audit.repository.search import page
 from service.audit.search import Filters
 from service.measures import service as measures
 from service.runtime import Runtime
 from tests.service.browser import browser, csrf_of, post_form, signed_in
+from tests.service.web.test_labels_not_codes import forbidden_tokens, offences, read
 
 PURPOSE = "Auskunftsersuchen Az. 2026-17"
 
@@ -46,7 +50,7 @@ def test_the_dsb_searches_a_measure_with_a_purpose_and_the_query_is_in_the_trail
     )
     assert answer.status_code == 200
     table = answer.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert f"Maßnahme {m01}" in table and "measure.create" in table
+    assert "Maßnahme M-01" in table and "Maßnahme: angelegt" in table
     assert "Maßnahme" in table and "Uhr" in table  # local time, German format
     assert "Als CSV exportieren" in answer.text
     assert _trail_queries(demo, "audit.query") == [
@@ -87,6 +91,8 @@ def test_the_csv_export_holds_the_measures_events_and_is_logged(demo: Runtime) -
     answer = post_form(dsb, "/protokoll", "/protokoll/export.csv", query)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
+    # German Excel opens it in columns: UTF-8 with a BOM, ";" between the cells.
+    assert answer.content.startswith("\ufeff".encode()) and '";"' in answer.text.splitlines()[0]
     assert "attachment" in answer.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff")), delimiter=";"))
     assert rows and {r["Objektart"] for r in rows} == {"measure"}
@@ -131,4 +137,63 @@ def test_a_bad_cursor_gets_the_same_422_as_in_the_api_and_searches_nothing(
     answer = post_form(dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE, "nach": "kaputt"})
     assert answer.status_code == 422
     assert "unbekannte Seite" in answer.text and "<tbody>" not in answer.text
+    assert _trail_queries(demo, "audit.query") == []
+
+
+def _table(answer: httpx.Response) -> str:
+    return answer.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+
+def test_the_dsb_finds_a_measure_by_its_kennung_and_a_paper_by_its_drucksachennummer(
+    demo: Runtime,
+) -> None:
+    """Issue 15: "M-09" was refused with "Bitte eine ganze Zahl ab 1 angeben"."""
+    dsb = signed_in(demo, "datenschutz")
+    for typed, shown in (("M-09", "Maßnahme M-09"), ("VII/0680/24", "Vorlage VII/0680/24")):
+        answer = post_form(dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE, "nummer": typed})
+        assert answer.status_code == 200, answer.text
+        objects = re.findall(r"<td>((?:Maßnahme|Vorlage) [^<]*)</td>", _table(answer))
+        assert objects and set(objects) == {shown}
+    unknown = post_form(dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE, "nummer": "M-99"})
+    assert unknown.status_code == 422
+    assert "Eine Maßnahme mit der Kennung „M-99“" in unknown.text
+    assert len(_trail_queries(demo, "audit.query")) == 2
+
+
+def test_the_person_is_picked_by_name_not_by_number(demo: Runtime) -> None:
+    dsb = signed_in(demo, "datenschutz")
+    form = dsb.get("/protokoll").text
+    picker = form.split('<select id="p-person"', 1)[1].split("</select>", 1)[0]
+    match = re.search(r'<option value="(\d+)">Thomas Behrendt \(Leiter Amt 21\)</option>', picker)
+    assert match, picker[:500]
+    actors = form.split('<select id="p-benutzer"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="ag.leitung">Thomas Behrendt</option>' in actors
+    answer = post_form(dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE, "person": match[1]})
+    assert answer.status_code == 200 and "Person Thomas Behrendt" in _table(answer)
+
+
+def test_the_results_read_labels_names_and_local_time_not_codes(demo: Runtime) -> None:
+    """Issue 15: results showed ``state: entwurf → ag_pruefung``, ``measure.transition``, the
+    login and the role code, and UTC timestamps."""
+    dsb = signed_in(demo, "datenschutz")
+    query = {"zweck": PURPOSE, "nummer": "M-01", "aktion": "measure.transition"}
+    table = _table(post_form(dsb, "/protokoll", "/protokoll", query))
+    assert "Zustand: Entwurf → Prüfung in der AG" in table
+    assert "Schritt: Zur Prüfung in der AG einreichen" in table
+    assert "Maßnahme: Schritt im Ablauf" in table and "Thomas Behrendt" in table
+    assert "<td>AG-Leitung</td>" in table
+    assert "fällig am: 18.12.2023, 10:00 Uhr" in table  # stored as 09:00 UTC
+    text, _ = read(table)
+    assert offences("/protokoll", text, forbidden_tokens()) == []
+    for code in ("measure.transition", "ag_pruefung", "+00:00", "ag.leitung"):
+        assert code not in text
+
+
+def test_a_purpose_of_spaces_is_refused_with_a_message(demo: Runtime) -> None:
+    dsb = signed_in(demo, "datenschutz")
+    answer = post_form(dsb, "/protokoll", "/protokoll", {"zweck": "     ", "nummer": "M-01"})
+    assert answer.status_code == 422
+    assert (
+        'role="alert"' in answer.text and "Bitte geben Sie den Zweck der Abfrage an" in answer.text
+    )
     assert _trail_queries(demo, "audit.query") == []

@@ -15,7 +15,9 @@ def test_the_sachstandsbericht_shows_a_half_year_and_offers_its_pdf(demo: Runtim
     assert 'href="/sachstand/2026-H1.pdf?fassung=intern"' in page.text
     assert "M-07" in page.text and "<svg" in page.text
     public = client.get("/sachstand?zeitraum=2026-H1&fassung=oeffentlich").text
-    assert "Thomas Behrendt" in page.text and "Thomas Behrendt" not in public
+    # The report itself, below the header that names who is signed in.
+    public = public.split("<main", 1)[1]
+    assert "Thomas Behrendt" in page.text.split("<main", 1)[1] and "Thomas Behrendt" not in public
     future = client.get("/sachstand?zeitraum=2027-H1")
     assert future.status_code == 422 and "noch nicht begonnen" in future.text
     assert client.get("/sachstand?zeitraum=2026-H3").status_code == 422

@@ -1,0 +1,399 @@
+"""The audit trail in words: actions, object kinds, columns and values as a person reads them.
+
+The trail stores codes (``measure.transition``, ``state: entwurf → ag_pruefung``, UTC); the
+Datenschutzbeauftragte reads labels (``Maßnahme: Schritt im Ablauf``, ``Zustand: Entwurf →
+Prüfung in der AG``) and local time. Codes stay in the trail, the API and the export; this
+module only words them for pages. States, events, deadlines and fields take their labels
+from the definitions; names of persons and objects come from ``service.audit.naming``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from workflow.calendar import to_local
+from workflow.roles import ROLE_LABELS
+from workflow.spec import WorkflowSpec
+
+ENTITY_LABELS = {
+    "measure": "Maßnahme",
+    "paper": "Vorlage",
+    "meeting": "Sitzung",
+    "statement": "Stellungnahme",
+    "budget_line": "Haushaltsansatz",
+    "attachment": "Anhang",
+    "vote": "Abstimmung",
+    "person": "Person",
+    "user": "Benutzerkonto",
+    "deputyship": "Vertretung",
+    "audit_trail": "Protokoll",
+    "audit": "Protokoll",
+    "baseline": "Beschlussstand",
+    "body": "Körperschaft",
+    "committee": "Gremium",
+    "consultation": "Beratung",
+    "definition": "Ablaufdefinition",
+    "membership": "Mitgliedschaft",
+    "milestone": "Meilenstein",
+    "obligation": "Pflicht aus dem Beschluss",
+    "obligation_fulfilment": "Erfüllung einer Pflicht",
+    "programme": "Arbeitspapier",
+    "statement_condition": "Auflage",
+    "statement_request": "Anfrage einer Stellungnahme",
+    "condition": "Auflage",
+    "report": "Sachstandsbericht",
+    "status_round": "Sachstandsabfrage",
+    "calendar_feed": "Kalenderabo",
+    "outbox": "Postausgang",
+    "auth": "Anmeldung",
+    "import": "Import",
+    "agenda_item": "Tagesordnungspunkt",
+}
+
+_VERBS = {
+    "create": "angelegt",
+    "create_own": "angelegt",
+    "update": "geändert",
+    "edit": "geändert",
+    "delete": "gelöscht",
+    "transition": "Schritt im Ablauf",
+    "read": "gelesen",
+    "query": "durchsucht",
+    "export": "exportiert",
+    "disclosure": "Auskunft erteilt",
+    "retention": "Aufbewahrungsfrist angewandt",
+    "close": "geschlossen",
+    "load": "geladen",
+    "fulfil": "als erfüllt vermerkt",
+    "weigh": "abgewogen",
+    "withdraw": "beendet",
+    "revoke": "widerrufen",
+    "erase": "gelöscht (Recht auf Löschung)",
+    "carry_measures": "Maßnahmen zugeordnet",
+    "attendance": "Anwesenheit erfasst",
+    "cancel": "abgesagt",
+    "invite": "eingeladen",
+    "correct": "berichtigt",
+    "record": "erfasst",
+    "retry": "erneut gesendet",
+    "open": "eröffnet",
+    "issue": "ausgegeben",
+    "taken_note": "zur Kenntnis genommen",
+    "deactivate": "deaktiviert",
+    "reactivate": "wieder aktiviert",
+    "set_roles": "Rollen geändert",
+    "set_temporary_password": "vorläufiges Passwort gesetzt",
+    "login": "angemeldet",
+    "login_failed": "Anmeldung fehlgeschlagen",
+    "logout": "abgemeldet",
+    "locked": "gesperrt",
+    "password_changed": "Passwort geändert",
+    "token_revoked": "Sitzung beendet",
+    "measures": "Maßnahmen",
+}
+
+# The columns and context members of events, by their German names.
+KEY_LABELS = {
+    "state": "Zustand",
+    "version": "Version",
+    "event": "Schritt",
+    "deadline": "Frist",
+    "due_at": "fällig am",
+    "due_on": "fällig am",
+    "body_id": "Körperschaft",
+    "code": "Kennung",
+    "title": "Titel",
+    "description": "Beschreibung",
+    "definition_name": "Ablauf",
+    "definition_version": "Version des Ablaufs",
+    "definition": "Ablauf",
+    "hash": "Prüfsumme",
+    "fields": "Angaben",
+    "programme_id": "Arbeitspapier",
+    "public": "öffentlich",
+    "responsible_person_id": "Verantwortlich",
+    "created_at": "angelegt am",
+    "updated_at": "geändert am",
+    "email": "E-Mail",
+    "family_name": "Nachname",
+    "given_name": "Vorname",
+    "function": "Funktion",
+    "is_staff": "Beschäftigte/r",
+    "must_change_password": "muss das Passwort ändern",
+    "person_id": "Person",
+    "persons": "Personen",
+    "roles": "Rollen",
+    "role": "Rolle",
+    "username": "Anmeldename",
+    "kind": "Art",
+    "meeting_cycle": "Sitzungsrhythmus",
+    "name": "Name",
+    "short_name": "Kurzname",
+    "slug": "Kürzel",
+    "vote_rules": "Abstimmungsregeln",
+    "committee_id": "Gremium",
+    "valid_from": "gültig ab",
+    "voting_right": "Stimmrecht",
+    "owner_person_id": "Verantwortlich",
+    "review_cycle": "Überprüfung",
+    "author_person_id": "Verfasst von",
+    "given_on": "abgegeben am",
+    "measure_id": "Maßnahme",
+    "outcome": "Ergebnis",
+    "text": "Text",
+    "statement_id": "Stellungnahme",
+    "closed_at": "geschlossen am",
+    "competence": "Zuständigkeit",
+    "competence_law": "Gesetz",
+    "competence_paragraph": "Paragraf",
+    "competence_section": "Absatz",
+    "dezernat": "Dezernat",
+    "file_number": "Aktenzeichen",
+    "reasoning": "Begründung",
+    "reference": "Drucksachennummer",
+    "resolution_proposal": "Beschlussvorschlag",
+    "content_type": "Dateiart",
+    "filename": "Dateiname",
+    "owner_id": "gehört zu",
+    "owner_type": "gehört zu (Art)",
+    "sha256": "Prüfsumme",
+    "size": "Größe",
+    "uploaded_at": "hochgeladen am",
+    "uploaded_by": "hochgeladen von",
+    "location": "Ort",
+    "starts_at": "Beginn",
+    "meeting_id": "Sitzung",
+    "paper_id": "Vorlage",
+    "planned_on": "geplant am",
+    "position": "Position",
+    "abstain": "Enthaltungen",
+    "biased": "befangen",
+    "consultation_id": "Beratung",
+    "held_on": "abgestimmt am",
+    "no": "Nein-Stimmen",
+    "yes": "Ja-Stimmen",
+    "present": "anwesend",
+    "quorum_stated": "Beschlussfähigkeit festgestellt",
+    "recorded_at": "erfasst am",
+    "recorded_by": "erfasst von",
+    "recorded_by_person_id": "vermerkt von",
+    "recorded_by_user_id": "vermerkt von",
+    "resolution_number": "Beschlussnummer",
+    "unanimous": "einstimmig",
+    "voting_members": "stimmberechtigte Mitglieder",
+    "decision_text": "Beschlusstext",
+    "decided_on": "beschlossen am",
+    "one_off_cost": "einmalige Kosten",
+    "recurring_cost": "laufende Kosten",
+    "every_months": "alle … Monate",
+    "fulfilled_by": "erfüllt durch",
+    "fulfilled_on": "erfüllt am",
+    "open": "offen",
+    "responsible_role": "zuständige Rolle",
+    "fiscal_year": "Haushaltsjahr",
+    "one_off_planned": "einmalig veranschlagt",
+    "recurring_planned": "laufend veranschlagt",
+    "product_account": "Produkt/Konto",
+    "approved": "bewilligt",
+    "spent": "verausgabt",
+    "done_on": "erledigt am",
+    "obligation_id": "Pflicht",
+    "statement_requests": "angefragte Stellungnahmen",
+    "at": "am",
+    "purpose": "Zweck",
+    "entity_type": "Objektart",
+    "entity_id": "Objekt",
+    "format": "Format",
+    "actor_id": "Benutzer",
+    "action": "Aktion",
+    "since": "von",
+    "until": "bis",
+    "scope": "Umfang",
+    "locked_until": "gesperrt bis",
+    "opened": "angefragt",
+    "closed": "geschlossen",
+}
+
+OUTCOME_LABELS = {
+    "zustimmend": "zustimmend",
+    "mit_auflagen": "mit Auflagen",
+    "ablehnend": "ablehnend",
+    "angenommen": "angenommen",
+    "abgelehnt": "abgelehnt",
+}
+
+# Which column names an object of which kind (its value is that object's id).
+REFERENCES = {
+    "body_id": "body",
+    "measure_id": "measure",
+    "paper_id": "paper",
+    "meeting_id": "meeting",
+    "committee_id": "committee",
+    "programme_id": "programme",
+    "person_id": "person",
+    "responsible_person_id": "person",
+    "owner_person_id": "person",
+    "author_person_id": "person",
+    "recorded_by_person_id": "person",
+    "persons": "person",
+    "recorded_by": "user",
+    "recorded_by_user_id": "user",
+    "uploaded_by": "user",
+    "actor_id": "user",
+}
+_ROLE_KEYS = frozenset({"role", "roles", "responsible_role", "kind", "opened", "closed"})
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DIGEST = "sha256:"
+
+
+def action_label(action: str) -> str:
+    """``measure.transition`` → ``Maßnahme: Schritt im Ablauf``."""
+    kind, _, verb = action.partition(".")
+    entity = ENTITY_LABELS.get(kind, kind)
+    if verb.endswith(".read") or verb == "read" or action.endswith(".read"):
+        return f"{entity}: gelesen"
+    return f"{entity}: {_VERBS.get(verb, verb)}" if verb else entity
+
+
+def actions() -> list[tuple[str, str]]:
+    """The actions a search may filter by, with their labels, by label."""
+    known = [
+        f"{kind}.{verb}"
+        for kind, verbs in {
+            "measure": ("create", "edit", "transition", "read"),
+            "paper": ("create", "transition", "carry_measures", "read"),
+            "meeting": ("create", "attendance", "cancel", "invite", "read"),
+            "statement": ("create", "weigh", "read"),
+            "budget_line": ("create", "update"),
+            "attachment": ("create", "delete"),
+            "vote": ("create", "correct"),
+            "person": ("create", "update", "read", "erase"),
+            "user": ("create", "update"),
+            "deputyship": ("create", "withdraw"),
+            "obligation": ("create", "fulfil"),
+            "audit": ("query", "export", "disclosure", "retention"),
+            "auth": ("login", "login_failed", "logout"),
+        }.items()
+        for verb in verbs
+    ]
+    return sorted(((a, action_label(a)) for a in known), key=lambda pair: pair[1])
+
+
+@dataclass
+class Vocabulary:
+    """The labels of the definitions, merged: every version's states, events, deadlines and
+    fields (a label found in any version reads better than a code)."""
+
+    states: dict[str, str] = field(default_factory=dict)
+    events: dict[str, str] = field(default_factory=dict)
+    deadlines: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    definitions: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, specs: Iterable[WorkflowSpec]) -> Vocabulary:
+        words = cls()
+        for spec in sorted(specs, key=lambda s: s.version):
+            words.definitions[spec.name] = spec.label
+            words.states.update({n: s.label for n, s in spec.states.items()})
+            words.fields.update({n: f.label for n, f in spec.fields.items()})
+            for t in spec.transitions:
+                words.events[t.event] = t.label
+                if t.deadline is not None:
+                    words.deadlines[t.deadline.name] = t.deadline.label
+        return words
+
+    def key(self, key: str) -> str:
+        return KEY_LABELS.get(key) or self.fields.get(key) or key
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What words one page of events: the definitions' labels and the names of the persons,
+    users and objects the events refer to (by kind and id)."""
+
+    vocabulary: Vocabulary
+    names: Mapping[tuple[str, int], str]
+
+    def name(self, kind: str, ident: Any) -> str:
+        if isinstance(ident, bool) or not isinstance(ident, int):
+            return self.value("", ident)
+        return self.names.get((kind, ident)) or f"{ENTITY_LABELS.get(kind, kind)} Nr. {ident}"
+
+    def value(self, key: str, value: Any) -> str:
+        words = self.vocabulary
+        if value is None:
+            return "–"
+        if isinstance(value, bool):
+            return "ja" if value else "nein"
+        if key in REFERENCES:
+            kind = REFERENCES[key]
+            if isinstance(value, list):
+                return ", ".join(self.name(kind, v) for v in value) or "–"
+            return self.name(kind, value)
+        if isinstance(value, list):
+            return ", ".join(self.value(key, v) for v in value) or "–"
+        if isinstance(value, dict):
+            return "; ".join(f"{words.key(k)}: {self.value(k, v)}" for k, v in value.items())
+        if not isinstance(value, str):
+            return str(value)
+        return self._text(key, value)
+
+    def _text(self, key: str, value: str) -> str:
+        words = self.vocabulary
+        if value.startswith(_DIGEST):
+            return "(nur als Prüfwert gespeichert)"
+        if key in _ROLE_KEYS and value in ROLE_LABELS:
+            return ROLE_LABELS[value]
+        tables = {
+            "state": words.states,
+            "event": words.events,
+            "deadline": words.deadlines,
+            "definition": words.definitions,
+            "definition_name": words.definitions,
+            "outcome": OUTCOME_LABELS,
+            "abstimmungsergebnis": OUTCOME_LABELS,
+            "entity_type": ENTITY_LABELS,
+            "action": {value: action_label(value)},
+        }
+        if key in tables:
+            return tables[key].get(value, value)
+        if _MOMENT.match(value):
+            try:
+                moment = to_local(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            except ValueError:
+                return value
+            return moment.strftime("%d.%m.%Y, %H:%M Uhr")
+        if _DAY.match(value):
+            try:
+                return date.fromisoformat(value).strftime("%d.%m.%Y")
+            except ValueError:
+                return value
+        return value
+
+    def change(self, key: str, pair: Any) -> str:
+        """One change (``[before, after]``) as a line of the table."""
+        label = self.vocabulary.key(key)
+        if isinstance(pair, list) and len(pair) == 2:
+            return f"{label}: {self.value(key, pair[0])} → {self.value(key, pair[1])}"
+        return f"{label}: {self.value(key, pair)}"
+
+    def context(self, members: Mapping[str, Any]) -> list[str]:
+        """An event's context as lines of the table; an object named by kind and id (the
+        search of a query) as one line."""
+        members = dict(members)
+        lines = []
+        kind, ident = members.get("entity_type"), members.get("entity_id")
+        if isinstance(kind, str) and ident is not None:
+            del members["entity_type"], members["entity_id"]
+            lines.append(f"Objekt: {ENTITY_LABELS.get(kind, kind)} {self.bare(kind, ident)}")
+        return lines + [f"{self.vocabulary.key(k)}: {self.value(k, v)}" for k, v in members.items()]
+
+    def bare(self, kind: str, ident: Any) -> str:
+        """The object's name alone (``M-01``), or its number when it has none."""
+        return self.names.get((kind, ident)) or f"Nr. {ident}"
