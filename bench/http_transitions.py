@@ -55,10 +55,10 @@ def _server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]
         command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine starts slowly
         while True:
             try:
-                if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/openapi.json", timeout=10).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
