@@ -9,6 +9,7 @@ memory constant.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -99,7 +100,7 @@ def page(
     return readable(connection, rows)
 
 
-def readable(connection: Connection, rows: list[Any]) -> list[FoundEvent]:
+def readable(connection: Connection, rows: Sequence[Any]) -> list[FoundEvent]:
     """Events with every digest replaced by its readable value, or ``[gelöscht]``."""
     ids = [row[0] for row in rows]
     values: dict[int, dict[str, str | None]] = {}
