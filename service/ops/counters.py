@@ -42,4 +42,7 @@ def _committed(connection: Connection) -> None:
 @event.listens_for(Engine, "rollback")
 @event.listens_for(Engine, "begin")
 def _forget(connection: Connection, *_: Any) -> None:
-    connection.info.pop(_PENDING, None)
+    # An invalidated connection (its server went away) has no info to read; its next
+    # checkout is a fresh connection anyway.
+    if not connection.invalidated:
+        connection.info.pop(_PENDING, None)
