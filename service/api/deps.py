@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Iterator
-from typing import Annotated
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,8 +23,14 @@ from workflow.errors import FieldProblem, InvalidData
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_runtime(request: Request) -> Runtime:
-    """The runtime of the body the request addresses (``service.bodies.addressing``)."""
+# The dependencies that only look at what is already known are ``async``: FastAPI runs a
+# plain ``def`` dependency on its thread pool, and each such hop costs a request more than
+# the work itself (measured on the transition route). What reads the database stays sync.
+
+
+async def get_runtime(request: Request) -> Runtime:
+    """The runtime of the body the request addresses (``service.bodies.addressing``); the
+    registered host names are read once per process, on the first request."""
     return body_runtime(request.app.state.runtime, request.scope)
 
 
@@ -65,7 +71,7 @@ def optional_session(
 MaybeSession = Annotated[Session | None, Depends(optional_session)]
 
 
-def optional_actor(session: MaybeSession) -> Actor | None:
+async def optional_actor(session: MaybeSession) -> Actor | None:
     if session is None:
         return None
     if session.must_change_password:
@@ -74,14 +80,14 @@ def optional_actor(session: MaybeSession) -> Actor | None:
     return session.actor
 
 
-def current_session(session: MaybeSession) -> Session:
+async def current_session(session: MaybeSession) -> Session:
     """The caller's session even while a password change is pending (change, logout)."""
     if session is None:
         raise NotSignedIn()
     return session
 
 
-def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
+async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
         raise NotSignedIn()
     return actor
@@ -114,11 +120,11 @@ ReadDep = Annotated[Connection, Depends(read_connection)]
 WriteDep = Annotated[Connection, Depends(write_connection, scope="function")]
 
 
-def permitted(permission: str) -> Callable[[Actor], Actor]:
+def permitted(permission: str) -> Callable[[Actor], Coroutine[Any, Any, Actor]]:
     """A route's permission as a dependency (401 without a token, 403 without the role),
     refused in the words the service uses for it (``service.access``)."""
 
-    def check(actor: CurrentActor) -> Actor:
+    async def check(actor: CurrentActor) -> Actor:
         access.require(actor, permission)
         return actor
 

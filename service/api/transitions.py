@@ -89,7 +89,7 @@ class AskedTransition:
         )
 
 
-def asked_transition(
+async def asked_transition(
     body: TransitionRequest,
     request: Request,
     if_match: IfMatch = None,

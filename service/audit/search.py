@@ -47,7 +47,9 @@ class Position:
     id: int
 
 
-@dataclass(frozen=True)
+# Not frozen: a page builds 50 of them, and a frozen dataclass sets each of its 16 fields
+# through object.__setattr__, which cost a search a tenth of its time. Nobody changes one.
+@dataclass(slots=True)
 class FoundEvent:
     id: int
     chain_key: str

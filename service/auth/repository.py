@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -269,25 +269,57 @@ def insert_token(
     )
 
 
-def session_login(connection: Connection, digest: str, now: datetime) -> Any:
-    """The active login a live token belongs to (id, person, roles, name, must-change flag)."""
-    return connection.execute(
-        select(
-            users.c.id,
-            users.c.body_id,
-            users.c.person_id,
-            users.c.roles,
-            users.c.username,
-            users.c.must_change_password,
-        )
-        .join(tokens, tokens.c.user_id == users.c.id)
-        .where(
-            tokens.c.token_hash == digest,
-            tokens.c.revoked_at.is_(None),
-            tokens.c.expires_at > now,
-            users.c.active.is_(True),
-        )
-    ).first()
+# A live token's login and, in the same statement, the persons it stands in for today: one
+# row per current deputyship (or one with ``stood_in_for`` None). Built once, so a request
+# pays neither the building nor the compiling of it.
+_absent = users.alias("absent")
+_SESSION_LOGIN = (
+    select(
+        users.c.id,
+        users.c.body_id,
+        users.c.person_id,
+        users.c.roles,
+        users.c.username,
+        users.c.must_change_password,
+        _absent.c.person_id.label("stood_in_for"),
+    )
+    .join(tokens, tokens.c.user_id == users.c.id)
+    .outerjoin(
+        deputyships,
+        and_(
+            deputyships.c.deputy_user_id == users.c.id,
+            deputyships.c.withdrawn_at.is_(None),
+            deputyships.c.starts_on <= bindparam("today"),
+            deputyships.c.ends_on >= bindparam("today"),
+        ),
+    )
+    .outerjoin(
+        _absent,
+        and_(
+            _absent.c.id == deputyships.c.user_id,
+            _absent.c.active.is_(True),
+            _absent.c.person_id.is_not(None),
+        ),
+    )
+    .where(
+        tokens.c.token_hash == bindparam("digest"),
+        tokens.c.revoked_at.is_(None),
+        tokens.c.expires_at > bindparam("now", type_=tokens.c.expires_at.type),
+        users.c.active.is_(True),
+    )
+)
+
+
+def session_login(
+    connection: Connection, digest: str, now: datetime, today: date
+) -> tuple[Any, frozenset[int]] | None:
+    """The active login a live token belongs to (id, body, person, roles, name, must-change
+    flag) and the persons of active users who named it their deputy for ``today``."""
+    rows = connection.execute(_SESSION_LOGIN, {"digest": digest, "now": now, "today": today})
+    found = rows.all()
+    if not found:
+        return None
+    return found[0], frozenset(int(r.stood_in_for) for r in found if r.stood_in_for is not None)
 
 
 def revoke_token(connection: Connection, digest: str, now: datetime) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.auth import repository
-from service.auth.deputies import acts_for
+from service.auth.deputies import local_today
 from service.request_context import note_actor
 
 TOKEN_LIFETIME = timedelta(hours=8)
@@ -86,15 +86,16 @@ def session_for_token(
     """The session of a live token of a user of this body; another body's token is no
     token here (401), so an address never reaches another body's data."""
     digest = token_digest(token)
-    row = repository.session_login(connection, digest, now)
-    if row is None or row.body_id != body_id:
+    found = repository.session_login(connection, digest, now, local_today(now))
+    if found is None or found[0].body_id != body_id:
         return None
+    row, stood_in_for = found
     actor = Actor(
         row.id,
         row.person_id,
         frozenset(row.roles),
         row.username,
-        acts_for=acts_for(connection, row.id, now),
+        acts_for=stood_in_for,
         body_id=row.body_id,
     )
     note_actor(row.id)  # the request's log line names who sent it (by id)

@@ -102,6 +102,7 @@ class Lifecycle:
         by_vote: bool = False,
         at: datetime | None = None,
         note: Mapping[str, Any] | None = None,
+        loaded: Any = None,
     ) -> Transitioned:
         """``by_vote``: the event comes from a recorded vote (``papers.votes``) or the
         cascade it starts; an event decided by vote is refused without it.
@@ -116,8 +117,11 @@ class Lifecycle:
         # The chain lock comes before any row lock: a paper's decision holds it while it
         # updates every carried measure, so a step that locked a measure's row first and
         # then waited for the chain would deadlock with it (PostgreSQL; SQLite: no-op).
-        audit.lock_chain(connection, self.chain_key)
-        row = repository.load_item(connection, entity_type, entity_id)
+        # ``loaded``: the item's row, read by the caller in this transaction after this lock.
+        row = loaded
+        if row is None:
+            audit.lock_chain(connection, self.chain_key)
+            row = repository.load_item(connection, entity_type, entity_id)
         if row is None or row.body_id != self._body(connection):
             # Another body's item does not exist for this one (the same 404 as a wrong id).
             raise NotFound(ENTITY_LABELS[entity_type], entity_id)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import Actor
+from service.audit import repository as audit
 from service.baseline import service as baseline
 from service.budget import planning
 from service.errors import AccessDenied, NotFound
@@ -33,8 +34,11 @@ def fire_by_user(
 ) -> Transitioned:
     """A step a user takes: the definition names the roles, ``access`` the own-item rule (an
     AG member acts only on measures they are responsible for or deputise for)."""
+    # Read once, under the chain lock that ``fire`` would take first (see Lifecycle.fire),
+    # and handed on; the body's id is the one the request's token was checked against.
+    audit.lock_chain(connection, runtime.chain_key)
     row = lifecycle_repository.load_item(connection, "measure", measure_id)
-    if row is None or row.body_id != runtime.body_id_in(connection):
+    if row is None or row.body_id != runtime.body_id:
         raise NotFound("Maßnahme", measure_id)
     access.require_visible(actor, row, "Maßnahme", measure_id)
     acting = replace(actor, roles=access.transition_roles(actor, row))
@@ -53,6 +57,7 @@ def fire_by_user(
             data=data,
             comment=comment,
             request_id=request_id,
+            loaded=row,
         )
     except Forbidden as exc:
         if exc.allowed_roles & (actor.roles - acting.roles):

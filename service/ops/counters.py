@@ -3,8 +3,10 @@ here without importing what reads the database for ``/metrics`` (``service.ops.m
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import Counter, Histogram
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
 REQUESTS = Counter("ratsflow_http_requests", "Beantwortete Anfragen", ["method", "route", "status"])
@@ -20,11 +22,27 @@ TRANSITIONS = Counter(
 MAIL_FAILURES = Counter("ratsflow_mail_failures", "Fehlgeschlagene Zustellversuche", ["kind"])
 
 
+# The steps of the connection's transaction, counted at its commit. One listener for every
+# engine, registered once: a listener per transaction cost more than the rest of the count.
+_PENDING = "ratsflow.pending_transitions"
+
+
 def count_transition(connection: Connection, definition: str, event_name: str) -> None:
     """Counted when the transaction commits: a step rolled back (a blocked cascade, a
     failed commit) never happened."""
+    connection.info.setdefault(_PENDING, []).append((definition, event_name))
 
-    def committed(_: Connection) -> None:
+
+@event.listens_for(Engine, "commit")
+def _committed(connection: Connection) -> None:
+    for definition, event_name in connection.info.pop(_PENDING, ()):
         TRANSITIONS.labels(definition, event_name).inc()
 
-    event.listen(connection, "commit", committed, once=True)
+
+@event.listens_for(Engine, "rollback")
+@event.listens_for(Engine, "begin")
+def _forget(connection: Connection, *_: Any) -> None:
+    # An invalidated connection (its server went away) has no info to read; its next
+    # checkout is a fresh connection anyway.
+    if not connection.invalidated:
+        connection.info.pop(_PENDING, None)

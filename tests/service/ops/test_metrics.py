@@ -145,3 +145,29 @@ def test_another_bodys_admin_finds_no_metrics_at_its_address(
 
     assert_problem(answered, 404)
     assert from_address(client, "127.0.0.1").get("/b/nachbarstadt/metrics").status_code == 404
+
+
+def test_a_transition_rolled_back_is_not_counted_by_the_next_commit_on_its_connection(
+    runtime: Runtime,
+) -> None:
+    """Regression: the count waits on the pooled connection until commit; a rollback drops
+    it, so a later transaction on the same connection does not count a step never taken."""
+    from service.actor import Actor
+    from service.measures.firing import fire as fire_measure
+    from service.ops.counters import TRANSITIONS
+
+    measure_id = make.measure(runtime)
+    lead = Actor(None, None, frozenset({"ag_leitung"}), "AG-Leitung")
+    counted = TRANSITIONS.labels("massnahme", "einreichen")
+    start = counted._value.get()
+    runtime.engine.dispose()  # one pooled connection from here: the next write reuses it
+    with runtime.engine.connect() as connection:
+        transaction = connection.begin()
+        fire_measure(runtime, connection, lead, measure_id, "einreichen")
+        transaction.rollback()
+        with connection.begin():
+            pass
+    assert counted._value.get() == start
+    with runtime.write() as connection:
+        fire_measure(runtime, connection, lead, measure_id, "einreichen")
+    assert counted._value.get() == start + 1
