@@ -162,17 +162,35 @@ def list_attachments(
     return rows
 
 
-def describe(
+def describe_for_deletion(
     runtime: Runtime, actor: Actor, owner_type: str, owner_id: int, attachment_id: int
 ) -> Any:
-    """Name, type and size of one file of an item the actor may see (to ask before it is
-    deleted); of a non-public item, logged like its list."""
+    """Name, type and size of one file the actor may delete, to ask before it is deleted;
+    refused as the deletion itself would be, so nobody is asked what they may not do. Of a
+    non-public item, logged like its list."""
     with runtime.read() as connection:
         item = visible_owner(runtime, connection, actor, owner_type, owner_id)
+        _require_deleter(actor)
         row = _described(connection, item.body_id, owner_type, owner_id, attachment_id)
+        _require_undecided(connection, owner_type, item, row.filename)
     if not item.public:
         log_read(runtime, actor, owner_type, owner_id, persons=_persons(owner_type, item))
     return row
+
+
+def _require_deleter(actor: Actor) -> None:
+    if actor != SYSTEM and not access.holds(actor, "attachment.delete"):
+        raise AccessDenied("Anlagen löschen dürfen AG-Leitung und Sitzungsdienst.")
+
+
+def _require_undecided(connection: Connection, owner_type: str, item: Any, filename: str) -> None:
+    if owner_type == "paper" and papers.is_decided(connection, item):
+        raise Conflict(
+            "anlage-einer-entschiedenen-vorlage",
+            "Anlage einer entschiedenen Vorlage",
+            f"Über die Vorlage {item.reference} ist abgestimmt worden; ihre Anlagen bleiben "
+            f"als Grundlage der Entscheidung erhalten. „{filename}“ wurde nicht gelöscht.",
+        )
 
 
 def read_attachment(
@@ -204,17 +222,10 @@ def remove(
     The chain lock comes before the row is touched, as for every audited write.
     """
     item = visible_owner(runtime, connection, actor, owner_type, owner_id)
-    if actor != SYSTEM and not access.holds(actor, "attachment.delete"):
-        raise AccessDenied("Anlagen löschen dürfen AG-Leitung und Sitzungsdienst.")
+    _require_deleter(actor)
     lock_chain(connection, runtime.chain_key)
     row = _described(connection, item.body_id, owner_type, owner_id, attachment_id)
-    if owner_type == "paper" and papers.is_decided(connection, item):
-        raise Conflict(
-            "anlage-einer-entschiedenen-vorlage",
-            "Anlage einer entschiedenen Vorlage",
-            f"Über die Vorlage {item.reference} ist abgestimmt worden; ihre Anlagen bleiben "
-            f"als Grundlage der Entscheidung erhalten. „{row.filename}“ wurde nicht gelöscht.",
-        )
+    _require_undecided(connection, owner_type, item, row.filename)
     repository.delete(connection, attachment_id)
     # The business record of the item says so too, not only the audit trail.
     lifecycle_repository.insert_history(

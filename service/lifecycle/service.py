@@ -24,11 +24,11 @@ from service.bodies.service import current_body_id, profile
 from service.deadlines import budget_calendar
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
+from service.lifecycle.subject import follow_deadlines, guarded_subject
 from service.ops.counters import count_transition
 from service.statements import requests as statement_requests
 from workflow.engine import AvailableEvent, FireResult, Subject
 from workflow.errors import DecidedByVote, EventOption, StaleVersion, WorkflowError
-from workflow.guards import Statement
 from workflow.registry import Registry
 
 ENTITY_LABELS = {"measure": "Maßnahme", "paper": "Vorlage"}
@@ -42,21 +42,6 @@ class Transitioned:
     result: FireResult
     audit_seq: int
     carried: tuple[Transitioned, ...] = ()
-
-
-def _guarded_subject(connection: Connection, row: Any) -> Subject:
-    """A measure as its guards see it: with its statements (and whether the Verwaltungsleitung
-    weighed an "ablehnend" one) and the Auflagen still open."""
-    statements = tuple(
-        Statement(s.kind, s.author_person_id, s.given_on, s.outcome, bool(s.weighed))
-        for s in repository.load_statements(connection, row.id)
-    )
-    return Subject(
-        row.state,
-        dict(row.fields or {}),
-        statements,
-        tuple(repository.load_open_conditions(connection, row.id)),
-    )
 
 
 class Lifecycle:
@@ -154,7 +139,7 @@ class Lifecycle:
             )
         subject = Subject(row.state, dict(row.fields or {}))
         if entity_type == "measure" and transition is not None and transition.guards:
-            subject = _guarded_subject(connection, row)
+            subject = guarded_subject(connection, row)
         result = engine.fire(
             subject,
             event,
@@ -185,7 +170,7 @@ class Lifecycle:
             raise StaleVersion(entity_type, entity_id, row.version)
         assert transition is not None
         role = min(actor.roles & transition.roles)
-        self._deadlines(connection, row.body_id, entity_type, entity_id, result, effective)
+        follow_deadlines(connection, row.body_id, entity_type, entity_id, result, effective)
         requested: dict[str, list[str]] = {}
         if entity_type == "measure" and result.source != result.target:
             requested = statement_requests.sync(
@@ -292,7 +277,7 @@ class Lifecycle:
         if entity_type == "measure":
             roles = access.transition_roles(actor, row)
             if any(t.guards for t in engine.spec.events_from(row.state)):
-                subject = _guarded_subject(connection, row)
+                subject = guarded_subject(connection, row)
         return [
             a
             for a in engine.allowed_events(subject, roles, now)
@@ -375,31 +360,3 @@ class Lifecycle:
             if transition is not None and transition.by_vote:
                 return True
         return False
-
-    @staticmethod
-    def _deadlines(
-        connection: Connection,
-        body_id: int,
-        entity_type: str,
-        entity_id: int,
-        result: FireResult,
-        now: datetime,
-    ) -> None:
-        reflexive = result.source == result.target
-        if not reflexive:
-            repository.close_deadlines(connection, entity_type, entity_id, now, None)
-        elif result.deadline is not None:
-            repository.close_deadlines(
-                connection, entity_type, entity_id, now, result.deadline.name
-            )
-        if result.deadline is not None:
-            repository.insert_deadline(
-                connection,
-                body_id,
-                entity_type,
-                entity_id,
-                result.deadline.name,
-                result.deadline.label,
-                result.deadline.due_at,
-                now,
-            )

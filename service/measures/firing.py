@@ -16,6 +16,7 @@ from service.budget import planning
 from service.errors import AccessDenied, NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
+from service.measures.reading import visible_measure
 from service.runtime import Runtime
 from workflow.errors import Forbidden
 
@@ -87,3 +88,15 @@ def fire(
     if event == planning.FUNDING_EVENT:
         planning.plan_from_decision(runtime, connection, actor, measure_id, done.result.changes)
     return done
+
+
+def offers(runtime: Runtime, actor: Actor, measure_id: int, event: str) -> bool:
+    """Whether ``event`` is a step the caller could take on the measure now, unblocked: only
+    then does a door ask before a step that cannot be undone; otherwise the step itself
+    explains the refusal."""
+    with runtime.read() as connection:
+        row = visible_measure(runtime, connection, actor, measure_id)
+        available = runtime.lifecycle.allowed_events(
+            connection, "measure", row, actor=actor, now=runtime.now()
+        )
+    return any(a.event == event and not a.blocked_by for a in available)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from service.measures.creating import insert_measure, new_form, new_measure
 from service.measures.editing import EditForm, read_for_edit, update_measure
-from service.measures.firing import fire, fire_by_user
+from service.measures.firing import fire, fire_by_user, offers
 from service.measures.overview import (
     BOARD_CARDS,
     SORTS,
@@ -63,6 +63,7 @@ __all__ = [
     "names_of",
     "new_form",
     "new_measure",
+    "offers",
     "page_measures",
     "programme_choices",
     "read_for_edit",

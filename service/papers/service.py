@@ -204,6 +204,15 @@ def allowed_events(
     )
 
 
+def offers(runtime: Runtime, actor: Actor, paper_id: int, event: str) -> bool:
+    """Whether ``event`` is a step the caller could take on the paper now, unblocked: only
+    then does a door ask before a step that cannot be undone."""
+    with runtime.read() as connection:
+        row = visible_paper(runtime, connection, actor, paper_id)
+        available = allowed_events(runtime, connection, actor, row)
+    return any(a.event == event and not a.blocked_by for a in available)
+
+
 def fire(
     runtime: Runtime,
     connection: Connection,

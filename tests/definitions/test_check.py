@@ -607,7 +607,7 @@ def test_the_installed_command_reports_file_line_and_reason_and_exits_non_zero(
             line_of(broken, "roles: [ob]"),
             "Übergang „stoppen“: unbekannte Rolle „ob“ (bekannt: admin, ag_leitung, "
             "ag_mitglied, datenschutz, informationssicherheit, kaemmerei, personalrat, "
-            "revision, sitzungsdienst, verwaltungsleitung).",
+            "ratsmitglied, revision, sitzungsdienst, verwaltungsleitung).",
         )
     ]
 

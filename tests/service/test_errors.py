@@ -43,6 +43,7 @@ from service.errors import (
     BlockedItem,
     CarriedItemsBlocked,
     Conflict,
+    Gone,
     NotFound,
     NotQuorate,
     ReadNotLogged,
@@ -91,6 +92,7 @@ EXAMPLES: dict[type[WorkflowError], Callable[[], WorkflowError]] = {
     InvalidVote: lambda: InvalidVote("yes", "Mehr Stimmen als Anwesende."),
     ServiceError: lambda: ServiceError("Die Eingabe passt nicht.", field="title"),
     NotFound: lambda: NotFound("Maßnahme", 7),
+    Gone: lambda: Gone("Datei", 7),
     AccessDenied: lambda: AccessDenied("Nur für die eigene Maßnahme."),
     Conflict: lambda: Conflict("person-geloescht", "Person gelöscht", "Die Person ist gelöscht."),
     CarriedItemsBlocked: lambda: CarriedItemsBlocked(

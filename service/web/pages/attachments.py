@@ -87,19 +87,24 @@ def _register(owner_type: str) -> None:
         runtime = runtime_of(request)
         actor = signed_in(request)
         url = page_url.format(owner_id=owner_id)
-        if not confirm.confirmed(form):
-            row = service.describe(runtime, actor, owner_type, owner_id, attachment_id)
-            return confirm.ask(
-                request,
-                title="Anlage löschen?",
-                question=f"„{row.filename}“ wird endgültig gelöscht; der Verlauf der "
-                f"{service.OWNER_LABELS[owner_type]} vermerkt es.",
-                action=f"{url}/anlagen/{attachment_id}/loeschen",
-                button="Ja, endgültig löschen",
-                back=f"{url}#anlagen",
-                details=[("Datei", row.filename), ("Hochgeladen", datetime_de(row.uploaded_at))],
-            )
         try:
+            if not confirm.confirmed(form):
+                row = service.describe_for_deletion(
+                    runtime, actor, owner_type, owner_id, attachment_id
+                )
+                return confirm.ask(
+                    request,
+                    title="Anlage löschen?",
+                    question=f"„{row.filename}“ wird endgültig gelöscht; der Verlauf der "
+                    f"{service.OWNER_LABELS[owner_type]} vermerkt es.",
+                    action=f"{url}/anlagen/{attachment_id}/loeschen",
+                    button="Ja, endgültig löschen",
+                    back=f"{url}#anlagen",
+                    details=[
+                        ("Datei", row.filename),
+                        ("Hochgeladen", datetime_de(row.uploaded_at)),
+                    ],
+                )
             with runtime.write() as connection:
                 service.remove(runtime, connection, actor, owner_type, owner_id, attachment_id)
         except Exception as exc:

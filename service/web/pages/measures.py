@@ -251,7 +251,11 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
     event = form.get("ereignis", "")
     comment = form.get(COMMENT, "")
     spec = runtime.registry.latest("massnahme").spec
-    if event in confirm.final_steps(spec) and not confirm.confirmed(form):
+    if (
+        event in confirm.final_steps(spec)
+        and not confirm.confirmed(form)
+        and measures.offers(runtime, actor, measure_id, event)
+    ):
         label = next(t.label for t in spec.transitions if t.event == event)
         return confirm.ask(
             request,

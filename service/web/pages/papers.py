@@ -307,7 +307,11 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
     actor = signed_in(request)
     event = form.get("ereignis", "")
     spec = runtime.registry.latest("vorlage").spec
-    if event in confirm.final_steps(spec) and not confirm.confirmed(form):
+    if (
+        event in confirm.final_steps(spec)
+        and not confirm.confirmed(form)
+        and service.offers(runtime, actor, paper_id, event)
+    ):
         label = next(t.label for t in spec.transitions if t.event == event)
         return confirm.ask(
             request,

@@ -174,7 +174,9 @@ def test_each_role_sees_a_task_does_it_and_it_leaves_the_list(
         assert int((count.text_content() or "").split()[0]) == page.locator("li.task").count()
         _checked(page, width)
         _shot(page, username, width)
-        task.get_by_role("link").click()
+        # axe must read the task's page, not the list it is leaving
+        with page.expect_navigation(wait_until="load"):
+            task.get_by_role("link").click()
         _checked(page, width)
         act(page)
         page.goto("/aufgaben")
