@@ -8,7 +8,7 @@ its button (``bestaetigt=ja``) does it. Deleting an Anlage, a step into an end s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -55,4 +55,34 @@ def ask(
         fields={k: v for k, v in (fields or {}).items() if k != CONFIRM_FIELD},
         details=list(details),
         confirm_field=CONFIRM_FIELD,
+    )
+
+
+def ask_final_step(
+    request: Request,
+    spec: WorkflowSpec,
+    form: Mapping[str, str],
+    *,
+    offered: Callable[[str], bool],
+    consequence: str,
+    action: str,
+    back: str,
+    details: Sequence[tuple[str, str]] = (),
+) -> Response | None:
+    """The question before a step into an end state, or None when none is due: the step is
+    not final, was confirmed, or is not the caller's to take now (``offered``), in which case
+    the step itself explains the refusal."""
+    event = form.get("ereignis", "")
+    if event not in final_steps(spec) or confirmed(form) or not offered(event):
+        return None
+    label = spec.event_label(event)
+    return ask(
+        request,
+        title=f"{label}?",
+        question=f"„{label}“ {consequence}",
+        action=action,
+        button=f"Ja: {label}",
+        back=back,
+        fields=form,
+        details=details,
     )

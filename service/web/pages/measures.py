@@ -251,23 +251,19 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
     event = form.get("ereignis", "")
     comment = form.get(COMMENT, "")
     spec = runtime.registry.latest("massnahme").spec
-    if (
-        event in confirm.final_steps(spec)
-        and not confirm.confirmed(form)
-        and measures.offers(runtime, actor, measure_id, event)
-    ):
-        label = next(t.label for t in spec.transitions if t.event == event)
-        return confirm.ask(
-            request,
-            title=f"{label}?",
-            question=f"„{label}“ beendet den Ablauf der Maßnahme; danach lässt sie sich nicht "
-            "mehr bearbeiten und kein Schritt mehr auslösen.",
-            action=f"/massnahmen/{measure_id}/schritte",
-            button=f"Ja: {label}",
-            back=f"/massnahmen/{measure_id}#schritt-{event}",
-            fields=form,
-            details=[("Kommentar", comment)] if comment.strip() else [],
-        )
+    question = confirm.ask_final_step(
+        request,
+        spec,
+        form,
+        offered=lambda event: measures.offers(runtime, actor, measure_id, event),
+        consequence="beendet den Ablauf der Maßnahme; danach lässt sie sich nicht mehr "
+        "bearbeiten und kein Schritt mehr auslösen.",
+        action=f"/massnahmen/{measure_id}/schritte",
+        back=f"/massnahmen/{measure_id}#schritt-{event}",
+        details=[("Kommentar", comment)] if comment.strip() else [],
+    )
+    if question is not None:
+        return question
     data = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in form.items()

@@ -307,22 +307,17 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
     actor = signed_in(request)
     event = form.get("ereignis", "")
     spec = runtime.registry.latest("vorlage").spec
-    if (
-        event in confirm.final_steps(spec)
-        and not confirm.confirmed(form)
-        and service.offers(runtime, actor, paper_id, event)
-    ):
-        label = next(t.label for t in spec.transitions if t.event == event)
-        return confirm.ask(
-            request,
-            title=f"{label}?",
-            question=f"„{label}“ beendet den Ablauf der Vorlage; danach lässt sie sich nicht "
-            "mehr beraten.",
-            action=f"/vorlagen/{paper_id}/schritte",
-            button=f"Ja: {label}",
-            back=f"/vorlagen/{paper_id}",
-            fields=form,
-        )
+    question = confirm.ask_final_step(
+        request,
+        spec,
+        form,
+        offered=lambda event: service.offers(runtime, actor, paper_id, event),
+        consequence="beendet den Ablauf der Vorlage; danach lässt sie sich nicht mehr beraten.",
+        action=f"/vorlagen/{paper_id}/schritte",
+        back=f"/vorlagen/{paper_id}",
+    )
+    if question is not None:
+        return question
     data = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in form.items()

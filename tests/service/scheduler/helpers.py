@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
+from service.deadlines.models import Deadline
 from service.measures.service import fire
 from service.outbox.models import OutboxMessage
 from service.outbox.service import Mail
@@ -76,4 +79,26 @@ def reminder_mail(
             "tage": 7,
             "link": "https://ratsflow.aschersleben.example/massnahmen/1",
         },
+    )
+
+
+def overdue_reviews(
+    connection: Connection, body_id: int, measure_ids: Sequence[int], now: datetime
+) -> None:
+    """An open AG-review deadline for each measure, due two days ago (a reminder is due)."""
+    connection.execute(
+        insert(Deadline.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "body_id": body_id,
+                "entity_type": "measure",
+                "entity_id": measure_id,
+                "name": "ag_pruefung",
+                "label": "Prüfung in der AG abschließen",
+                "due_at": now - timedelta(days=2),
+                "open": True,
+                "created_at": now - timedelta(days=44),
+            }
+            for measure_id in measure_ids
+        ],
     )

@@ -34,17 +34,15 @@ from sqlalchemy import func, insert, select, text
 from service.audit.models import AuditEvent
 from service.audit.trail import verify_all
 from service.auth.tokens import issue_token
-from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
 from service.runtime import Runtime
 from service.scheduler.lock import LOCK_KEY
 from tests import factories
 from tests.service.scheduler.conftest import Inbox
-from tests.service.scheduler.helpers import city, rows
+from tests.service.scheduler.helpers import city, overdue_reviews, rows
 from tests.service.serving import RATSFLOW, ROOT, environment, free_port
 
-deadlines = Deadline.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
 history = HistoryEntry.__table__  # type: ignore[attr-defined]
 events = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -190,22 +188,7 @@ def _overdue_reminders(rt: Runtime, programme: int, responsible: int) -> None:
             .where(measures.c.id.in_(ids))
             .values(responsible_person_id=responsible)
         )
-        c.execute(
-            insert(deadlines),
-            [
-                {
-                    "body_id": rt.body_id,
-                    "entity_type": "measure",
-                    "entity_id": measure_id,
-                    "name": "ag_pruefung",
-                    "label": "Prüfung in der AG abschließen",
-                    "due_at": now - timedelta(days=2),
-                    "open": True,
-                    "created_at": now - timedelta(days=44),
-                }
-                for measure_id in ids
-            ],
-        )
+        overdue_reviews(c, rt.body_id, ids, now)
 
 
 class Clients:

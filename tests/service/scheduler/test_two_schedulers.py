@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import signal
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert
 
-from service.deadlines.models import Deadline
 from service.measures.models import Measure
 from service.runtime import Runtime
 from tests import factories
 from tests.service.scheduler.conftest import Inbox
-from tests.service.scheduler.helpers import city, rows
+from tests.service.scheduler.helpers import city, overdue_reviews, rows
 from tests.service.scheduler.test_crash_recovery import _start, _wait_until
 
-deadlines = Deadline.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
 COUNT = 2000
 
@@ -49,22 +47,7 @@ def test_two_scheduler_processes_deliver_2000_reminders_exactly_once(
                 for i in range(COUNT)
             ],
         ).scalars()
-        c.execute(
-            insert(deadlines),
-            [
-                {
-                    "body_id": rt.body_id,
-                    "entity_type": "measure",
-                    "entity_id": measure_id,
-                    "name": "ag_pruefung",
-                    "label": "Prüfung in der AG abschließen",
-                    "due_at": now - timedelta(days=2),
-                    "open": True,
-                    "created_at": now - timedelta(days=44),
-                }
-                for measure_id in ids
-            ],
-        )
+        overdue_reviews(c, rt.body_id, ids, now)
     first, second = _start(rt, port, None), _start(rt, port, None)
     try:
         assert _wait_until(lambda: len(inbox.messages) >= COUNT, 300)
