@@ -199,3 +199,24 @@ def test_a_role_without_tasks_is_told_so(
         _shot(page, username, width)
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_a_council_member_follows_her_standing_task_to_the_beschlusskontrolle(
+    chromium: Browser, day: Day, width: str
+) -> None:
+    """Her task does not leave the list: reading what the council is told is her standing
+    duty, so the walk ends on the Beschlusskontrolle, read and fitting the window."""
+    page = _sign_in(chromium, day, "rat.mitglied", width)
+    try:
+        task = page.locator("li.task")
+        expect(task).to_have_count(1)
+        expect(task).to_contain_text("Beschlusskontrolle")
+        _checked(page, width)
+        _shot(page, "rat.mitglied", width)
+        with page.expect_navigation(wait_until="load"):
+            task.get_by_role("link").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Beschlusskontrolle")
+        _checked(page, width)
+    finally:
+        page.context.close()

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
-USERS = [p.username for p in data.STAFF if p.username]
+USERS = [p.username for p in data.WITH_LOGIN]
 # Item pages: every one for a reader of everything, the first of each kind for the others.
 ITEM = re.compile(
     r"^/(massnahmen|vorlagen|sitzungen|oeffentlich/vorlagen|oeffentlich/massnahmen)/\d+$"
