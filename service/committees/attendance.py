@@ -21,6 +21,7 @@ from service.audit.service import record
 from service.committees import repository
 from service.committees.meetings import get_meeting
 from service.committees.service import invalid, voting_member_ids
+from service.errors import Conflict
 from service.runtime import Runtime
 from workflow.calendar import to_local
 
@@ -91,6 +92,13 @@ def record_attendance(
     lock_chain(connection, runtime.chain_key)
     body_id = runtime.body_id_in(connection)
     meeting = get_meeting(connection, body_id, meeting_id)
+    if meeting.cancelled_at is not None:
+        raise Conflict(
+            "sitzung-abgesagt",
+            "Sitzung abgesagt",
+            f"Die Sitzung am {to_local(meeting.starts_at):%d.%m.%Y} ist abgesagt; für sie "
+            "wird keine Anwesenheit erfasst.",
+        )
     people = [p for p, _ in entries]
     duplicates = sorted({p for p in people if people.count(p) > 1})
     if duplicates:

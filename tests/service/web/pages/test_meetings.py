@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service.committees import attendance, meetings
 from service.demo import data
-from service.errors import AccessDenied
+from service.errors import AccessDenied, Conflict
 from service.papers.service import get_paper
 from service.runtime import Runtime
 from tests import factories as make
@@ -196,3 +196,21 @@ def test_an_item_of_a_coming_session_waits_and_a_paper_without_a_step_here_says_
     assert "ab dem Sitzungstag (30.09.2026) hier erfassen" in waiting
     assert "in diesem Gremium nicht geplant" in without_step
     assert f'href="/vorlagen/{unplanned}#beratung-planen"' in without_step
+
+
+def test_alle_anwesend_is_offered_on_a_cancelled_meeting(demo: Runtime) -> None:
+    meeting = _meeting(demo, "fva", "2026-09-02")
+    office = actor(demo, "sitzungsdienst")
+    with demo.write() as c:
+        meetings.cancel_meeting(demo, c, office, meeting, reason="Beschlussunfähig")
+    web = signed_in(demo, "sitzungsdienst")
+    page = f"/sitzungen/{meeting}"
+    shown = web.get(page).text
+    assert "Alle anwesend" not in shown and "Anwesenheit speichern" not in shown
+    assert "keine Anwesenheit erfasst" in shown
+    refused = post_form(web, page, f"{page}/anwesenheit/alle", {})
+    assert refused.status_code == 409
+    assert "Die Sitzung am 02.09.2026 ist abgesagt" in refused.text
+    with pytest.raises(Conflict), demo.write() as c:
+        attendance.record_attendance(demo, c, office, meeting, [])
+    assert _attendance_events(demo, meeting) == 0
