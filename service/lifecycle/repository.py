@@ -1,14 +1,18 @@
-"""Statement-level SQL for the one transition path; no ORM objects on the hot path."""
+"""Statement-level SQL for the one transition path; no ORM objects on the hot path.
+
+What every transition runs (the item's row, its deadlines, the history entry) goes to the
+driver directly (``service.driver``); the rarer reads stay SQLAlchemy statements.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.engine import Connection
 
-from service.deadlines.models import Deadline
+from service.driver import DriverStatement, json_result, json_value, optional_time, time_value
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
 from service.papers.models import AMENDMENT_KIND, Paper, PaperMeasure
@@ -19,44 +23,9 @@ papers: Table = Paper.__table__  # type: ignore[attr-defined]
 statements: Table = Statement.__table__  # type: ignore[attr-defined]
 weighings: Table = Weighing.__table__  # type: ignore[attr-defined]
 conditions: Table = Condition.__table__  # type: ignore[attr-defined]
-deadlines: Table = Deadline.__table__  # type: ignore[attr-defined]
 history: Table = HistoryEntry.__table__  # type: ignore[attr-defined]
 paper_measures: Table = PaperMeasure.__table__  # type: ignore[attr-defined]
 
-ITEM_TABLES: dict[str, Table] = {"measure": measures, "paper": papers}
-
-
-def _item_select(table: Table) -> Any:
-    columns = [
-        table.c.id,
-        table.c.body_id,
-        table.c.state,
-        table.c.version,
-        table.c.definition_name,
-        table.c.definition_version,
-        table.c.fields,
-        table.c.title,
-    ]
-    if table is measures:
-        columns += [table.c.responsible_person_id, table.c.code, table.c.public]
-    return select(*columns).where(table.c.id == bindparam("id"))
-
-
-def _item_update(table: Table) -> Any:
-    return (
-        update(table)
-        .where(and_(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version")))
-        .values(
-            state=bindparam("state"),
-            version=table.c.version + 1,
-            fields=bindparam("fields"),
-            updated_at=bindparam("updated_at"),
-        )
-    )
-
-
-_SELECTS = {name: _item_select(table) for name, table in ITEM_TABLES.items()}
-_UPDATES = {name: _item_update(table) for name, table in ITEM_TABLES.items()}
 _STATEMENTS = (
     select(
         statements.c.kind,
@@ -74,18 +43,6 @@ _OPEN_CONDITIONS = (
     .where(conditions.c.measure_id == bindparam("id"), conditions.c.fulfilled_at.is_(None))
     .order_by(conditions.c.id)
 )
-_CLOSE_ALL = (
-    update(deadlines)
-    .where(
-        deadlines.c.entity_type == bindparam("b_entity_type"),
-        deadlines.c.entity_id == bindparam("b_entity_id"),
-        deadlines.c.open.is_(True),
-    )
-    .values(open=False, closed_at=bindparam("closed_at"))
-)
-_CLOSE_NAMED = _CLOSE_ALL.where(deadlines.c.name == bindparam("b_name"))
-_INSERT_DEADLINE = insert(deadlines)
-_INSERT_HISTORY = insert(history)
 # An Änderungsvorlage references its measures but carries none: its decision moves no state.
 _CARRIED = (
     select(paper_measures.c.measure_id)
@@ -95,8 +52,76 @@ _CARRIED = (
 )
 
 
+class MeasureRow(NamedTuple):
+    """A measure as the transition path reads it."""
+
+    id: int
+    body_id: int
+    state: str
+    version: int
+    definition_name: str
+    definition_version: int
+    fields: dict[str, Any]
+    title: str
+    responsible_person_id: int | None
+    code: str
+    public: bool
+
+
+class PaperRow(NamedTuple):
+    """A paper as the transition path reads it."""
+
+    id: int
+    body_id: int
+    state: str
+    version: int
+    definition_name: str
+    definition_version: int
+    fields: dict[str, Any]
+    title: str
+
+
+_ITEM_COLUMNS = "id, body_id, state, version, definition_name, definition_version, fields, title"
+_LOAD = {
+    "measure": DriverStatement(
+        f"SELECT {_ITEM_COLUMNS}, responsible_person_id, code, public FROM measures WHERE id = ?"
+    ),
+    "paper": DriverStatement(f"SELECT {_ITEM_COLUMNS} FROM papers WHERE id = ?"),
+}
+_UPDATE = {
+    name: DriverStatement(
+        f"UPDATE {table} SET state = ?, version = version + 1, fields = ?, updated_at = ? "
+        "WHERE id = ? AND version = ?"
+    )
+    for name, table in (("measure", "measures"), ("paper", "papers"))
+}
+_CLOSE = (
+    "UPDATE deadlines SET open = FALSE, closed_at = ? "
+    "WHERE entity_type = ? AND entity_id = ? AND open = TRUE"
+)
+_CLOSE_ALL = DriverStatement(_CLOSE)
+_CLOSE_NAMED = DriverStatement(_CLOSE + " AND name = ?")
+_INSERT_DEADLINE = DriverStatement(
+    "INSERT INTO deadlines (body_id, entity_type, entity_id, name, label, due_at, open, "
+    "created_at, reminders_planned) VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, FALSE)"
+)
+_INSERT_HISTORY = DriverStatement(
+    "INSERT INTO history_entries (entity_type, entity_id, at, recorded_at, event, label, "
+    "from_state, to_state, actor_user_id, actor_role, comment, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def load_item(connection: Connection, entity_type: str, entity_id: int) -> Any:
-    return connection.execute(_SELECTS[entity_type], {"id": entity_id}).first()
+    found = _LOAD[entity_type].run(connection, (entity_id,)).fetchone()
+    if found is None:
+        return None
+    values = list(found)
+    values[6] = json_result(values[6]) or {}
+    if entity_type == "measure":
+        values[10] = bool(values[10])
+        return MeasureRow(*values)
+    return PaperRow(*values)
 
 
 def load_statements(connection: Connection, measure_id: int) -> list[Any]:
@@ -117,27 +142,21 @@ def update_item(
     now: datetime,
 ) -> bool:
     """The database decides races: zero rows updated means another writer won."""
-    result = connection.execute(
-        _UPDATES[entity_type],
-        {
-            "b_id": entity_id,
-            "b_version": version,
-            "state": state,
-            "fields": fields,
-            "updated_at": now,
-        },
+    done = _UPDATE[entity_type].run(
+        connection,
+        (state, json_value(fields), time_value(connection, now), entity_id, version),
     )
-    return result.rowcount == 1
+    return bool(done.rowcount == 1)
 
 
 def close_deadlines(
     connection: Connection, entity_type: str, entity_id: int, now: datetime, name: str | None
 ) -> None:
-    params = {"b_entity_type": entity_type, "b_entity_id": entity_id, "closed_at": now}
+    params: tuple[Any, ...] = (time_value(connection, now), entity_type, entity_id)
     if name is None:
-        connection.execute(_CLOSE_ALL, params)
+        _CLOSE_ALL.run(connection, params)
     else:
-        connection.execute(_CLOSE_NAMED, {**params, "b_name": name})
+        _CLOSE_NAMED.run(connection, (*params, name))
 
 
 def insert_deadline(
@@ -150,23 +169,53 @@ def insert_deadline(
     due_at: datetime,
     now: datetime,
 ) -> None:
-    connection.execute(
-        _INSERT_DEADLINE,
-        {
-            "body_id": body_id,
-            "entity_type": entity_type,
-            "entity_id": entity_id,
-            "name": name,
-            "label": label,
-            "due_at": due_at,
-            "open": True,
-            "created_at": now,
-        },
+    _INSERT_DEADLINE.run(
+        connection,
+        (
+            body_id,
+            entity_type,
+            entity_id,
+            name,
+            label,
+            time_value(connection, due_at),
+            time_value(connection, now),
+        ),
     )
 
 
-def insert_history(connection: Connection, **values: Any) -> None:
-    connection.execute(_INSERT_HISTORY, values)
+def insert_history(
+    connection: Connection,
+    *,
+    entity_type: str,
+    entity_id: int,
+    at: datetime,
+    event: str,
+    label: str,
+    from_state: str,
+    to_state: str,
+    actor_user_id: int | None,
+    actor_role: str | None,
+    comment: str | None,
+    data: dict[str, Any],
+    recorded_at: datetime | None = None,
+) -> None:
+    _INSERT_HISTORY.run(
+        connection,
+        (
+            entity_type,
+            entity_id,
+            time_value(connection, at),
+            optional_time(connection, recorded_at),
+            event,
+            label,
+            from_state,
+            to_state,
+            actor_user_id,
+            actor_role,
+            comment,
+            json_value(data),
+        ),
+    )
 
 
 def carried_measures(connection: Connection, paper_id: int) -> list[int]:

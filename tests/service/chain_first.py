@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from service.audit.repository import lock_chain
 from service.audit.verify import verify_chain
+from service.driver import DriverStatement
 from service.runtime import Runtime
 
 LOCK_STATEMENT = "pg_advisory_xact_lock"
@@ -81,8 +82,16 @@ def while_chain_held(
         except BaseException as exc:  # reported below, in the test's thread
             writer["error"] = exc
 
-    # On the class: retention runs on an engine of its own (the owner connection).
+    # On the class: retention runs on an engine of its own (the owner connection). The hot
+    # statements bypass SQLAlchemy's execution (service.driver), so they are watched too.
     event.listen(Engine, "before_cursor_execute", spy)
+    run_on_driver = DriverStatement.run
+
+    def spied_run(statement: DriverStatement, connection: Connection, params: Any) -> Any:
+        spy(connection, None, statement.postgresql)
+        return run_on_driver(statement, connection, params)
+
+    DriverStatement.run = spied_run  # type: ignore[method-assign]
     try:
         with runtime.write() as holder:
             lock_chain(holder, runtime.chain_key)  # another writer holds the chain
@@ -94,6 +103,7 @@ def while_chain_held(
         thread.join(timeout=10)
         assert not thread.is_alive(), "the write hangs after the chain lock was released"
     finally:
+        DriverStatement.run = run_on_driver  # type: ignore[method-assign]
         event.remove(Engine, "before_cursor_execute", spy)
     assert "error" not in writer, writer.get("error")
     with runtime.read() as c:

@@ -7,22 +7,34 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
 
 from service.audit.chain import GENESIS, EventDraft, SealedEvent, seal
 from service.audit.models import ERASE, AuditDetail, AuditEvent, AuditEventPerson
+from service.driver import DriverStatement, time_value
 from service.request_context import current_request_id
 
 events = AuditEvent.__table__  # type: ignore[attr-defined]
 details = AuditDetail.__table__  # type: ignore[attr-defined]
 event_persons = AuditEventPerson.__table__  # type: ignore[attr-defined]
 
-_LAST_SQL = text(
-    "SELECT seq, hash FROM audit_events WHERE chain_key = :chain ORDER BY seq DESC LIMIT 1"
+# The statements every write runs go to the driver (``service.driver``).
+_LAST = DriverStatement(
+    "SELECT seq, hash FROM audit_events WHERE chain_key = ? ORDER BY seq DESC LIMIT 1"
 )
-_LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
-_INSERT_EVENT = insert(events).returning(events.c.id)
+_LOCK = DriverStatement("SELECT pg_advisory_xact_lock(?)")
+_INSERT_EVENT = DriverStatement(
+    "INSERT INTO audit_events (chain_key, seq, ts, actor_id, actor_role, action, entity_type, "
+    "entity_id, request_id, payload, prev_hash, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
+_INSERT_PERSON = DriverStatement(
+    "INSERT INTO audit_event_persons (event_id, person_id) VALUES (?, ?)"
+)
+_INSERT_DETAIL = DriverStatement(
+    "INSERT INTO audit_details (event_id, path, person_id, value, salt) VALUES (?, ?, ?, ?, ?)"
+)
 
 
 def chain_lock_key(chain_key: str) -> int:
@@ -33,7 +45,7 @@ def chain_lock_key(chain_key: str) -> int:
 def lock_chain(connection: Connection, chain_key: str) -> None:
     """Serialises writers of one chain until commit; SQLite's single writer already does."""
     if connection.dialect.name == "postgresql":
-        connection.execute(_LOCK_SQL, {"key": chain_lock_key(chain_key)})
+        _LOCK.run(connection, (chain_lock_key(chain_key),))
 
 
 def append(
@@ -47,44 +59,31 @@ def append(
         draft = replace(draft, request_id=request_id)
     if not locked:
         lock_chain(connection, chain_key)
-    last = connection.execute(_LAST_SQL, {"chain": chain_key}).first()
+    last = _LAST.run(connection, (chain_key,)).fetchone()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     sealed = seal(draft, chain_key, seq, prev)
-    event_id = connection.execute(
-        _INSERT_EVENT,
-        {
-            "chain_key": chain_key,
-            "seq": seq,
-            "ts": draft.ts,
-            "actor_id": draft.actor_id,
-            "actor_role": draft.actor_role,
-            "action": draft.action,
-            "entity_type": draft.entity_type,
-            "entity_id": draft.entity_id,
-            "request_id": draft.request_id,
-            "payload": sealed.payload,
-            "prev_hash": prev,
-            "hash": sealed.hash,
-        },
-    ).scalar_one()
-    persons = sorted(set(draft.persons))
-    if persons:
-        connection.execute(
-            insert(event_persons), [{"event_id": event_id, "person_id": p} for p in persons]
-        )
-    if sealed.secrets:
-        connection.execute(
-            insert(details),
-            [
-                {
-                    "event_id": event_id,
-                    "path": s.path,
-                    "person_id": s.person_id,
-                    "value": s.value,
-                    "salt": s.salt,
-                }
-                for s in sealed.secrets
-            ],
+    event_id = _INSERT_EVENT.run(
+        connection,
+        (
+            chain_key,
+            seq,
+            time_value(connection, draft.ts),
+            draft.actor_id,
+            draft.actor_role,
+            draft.action,
+            draft.entity_type,
+            draft.entity_id,
+            draft.request_id,
+            sealed.payload,
+            prev,
+            sealed.hash,
+        ),
+    ).fetchone()[0]
+    for person in sorted(set(draft.persons)):
+        _INSERT_PERSON.run(connection, (event_id, person))
+    for secret in sealed.secrets:
+        _INSERT_DETAIL.run(
+            connection, (event_id, secret.path, secret.person_id, secret.value, secret.salt)
         )
     return sealed
 

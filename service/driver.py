@@ -1,0 +1,63 @@
+"""Statements on the database driver itself, inside the transaction SQLAlchemy opened.
+
+For the few statements every write runs (a transition's row, deadline and history, the
+audit chain's head and event): SQLAlchemy's execution (cache key, parameter processing,
+result set-up) cost about 50 µs per statement on this kind of machine, ten times the
+statement itself on SQLite. The SQL is written once, its values converted as the columns'
+SQLAlchemy types would convert them (``UtcDateTime``, ``JSON``, ``Boolean``), so a row
+written here reads back through SQLAlchemy exactly like one written there.
+
+The connection stays SQLAlchemy's: its transaction, pool and commit events are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+
+class DriverStatement:
+    """One SQL text for both drivers, written with ``?`` markers (``%s`` on PostgreSQL) and
+    ``TRUE``/``FALSE`` literals, which SQLite knows too."""
+
+    __slots__ = ("postgresql", "sqlite")
+
+    def __init__(self, sql: str) -> None:
+        if "%" in sql:
+            raise ValueError("a literal % would be a marker for psycopg")
+        self.sqlite = sql
+        self.postgresql = sql.replace("?", "%s")
+
+    def run(self, connection: Connection, params: Sequence[Any]) -> Any:
+        """The driver's cursor after executing (``fetchone``, ``rowcount``)."""
+        driver: Any = connection.connection.dbapi_connection
+        postgres = connection.dialect.name == "postgresql"
+        return driver.execute(self.postgresql if postgres else self.sqlite, params)
+
+
+def time_value(connection: Connection, moment: datetime) -> Any:
+    """As ``service.db.UtcDateTime`` binds it: aware only, UTC, SQLite's text format."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given; ratsflow stores UTC only")
+    utc = moment.astimezone(UTC)
+    if connection.dialect.name == "sqlite":
+        return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return utc
+
+
+def optional_time(connection: Connection, moment: datetime | None) -> Any:
+    return None if moment is None else time_value(connection, moment)
+
+
+def json_value(value: Any) -> str:
+    """As SQLAlchemy's ``JSON`` binds it (``json.dumps``); PostgreSQL casts the text."""
+    return json.dumps(value)
+
+
+def json_result(value: Any) -> Any:
+    """SQLite hands JSON back as text; psycopg has already parsed it."""
+    return json.loads(value) if isinstance(value, str) else value
