@@ -15,7 +15,8 @@ class Deadline(SQLModel, table=True):
     __tablename__ = "deadlines"
     __table_args__ = (
         Index("ix_deadlines_open_due", "open", "due_at"),
-        Index("ix_deadlines_entity", "entity_type", "entity_id"),
+        # Every transition closes its item's open deadlines by these three (migration 0017).
+        Index("ix_deadlines_entity", "entity_type", "entity_id", "open"),
         # The reminder sweep reads only what is new (planned false) or due (next_reminder_at
         # up to now), so its cost follows the due reminders, not the number of deadlines.
         Index("ix_deadlines_reminders", "reminders_planned", "next_reminder_at"),

@@ -22,10 +22,11 @@ LONG_STILL_TO_MEND: set[str] = set()
 
 
 # SQL belongs in repositories. The engine set-up (and cleaning its files: VACUUM), the
-# scheduler's election lock and the audited-write kit are infrastructure every domain
-# shares, not a domain's queries.
+# scheduler's election lock, the audited-write kit and the hot statements' driver access are
+# infrastructure every domain shares, not a domain's queries.
 SQL_OUTSIDE_REPOSITORIES_ALLOWED = {
     "service/db.py",
+    "service/driver.py",
     "service/records.py",
     "service/scheduler/lock.py",
 }

@@ -88,6 +88,19 @@ def at_0016(c: Connection) -> None:
     assert _one(c, "SELECT version FROM programmes WHERE id = 1") == 1
 
 
+def at_0017(c: Connection) -> None:
+    # A transition closes its item's open deadlines through the item's own index, not by
+    # walking every open deadline of the body (SQLite without statistics chose that).
+    columns = {i["name"]: i["column_names"] for i in inspect(c).get_indexes("deadlines")}
+    assert columns["ix_deadlines_entity"] == ["entity_type", "entity_id", "open"]
+    if c.dialect.name == "sqlite":
+        plan = c.exec_driver_sql(
+            "EXPLAIN QUERY PLAN UPDATE deadlines SET open = FALSE "
+            "WHERE entity_type = 'measure' AND entity_id = 1 AND open = TRUE"
+        ).all()
+        assert "ix_deadlines_entity" in plan[-1][-1]
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -105,6 +118,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0014", _empty_table("oparl_records")),
     ("0015", _empty_table("obligations")),
     ("0016", at_0016),
+    ("0017", at_0017),
 ]
 
 

@@ -1,0 +1,83 @@
+"""The hot statements on the driver (``service.driver``) write what SQLAlchemy would have
+written: a row stored either way reads back the same through the models' column types."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import insert, select
+
+from service.deadlines.models import Deadline
+from service.driver import DriverStatement, time_value
+from service.lifecycle import repository
+from service.lifecycle.models import HistoryEntry
+from service.runtime import Runtime
+
+history = HistoryEntry.__table__  # type: ignore[attr-defined]
+deadlines = Deadline.__table__  # type: ignore[attr-defined]
+
+# A time given in Berlin's summer offset: stored as UTC whichever way it was written.
+SUMMER = datetime(2024, 7, 1, 14, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+STEP = {
+    "entity_type": "measure",
+    "entity_id": 7,
+    "at": SUMMER,
+    "recorded_at": SUMMER + timedelta(days=1),
+    "event": "vertagen",
+    "label": "Vertagen",
+    "from_state": "fva_beratung",
+    "to_state": "fva_beratung",
+    "actor_user_id": None,
+    "actor_role": "sitzungsdienst",
+    "comment": "Größere Runde — „abwarten“",
+    "data": {"sitzung_am": "2024-07-10", "betrag": 1200.5, "liste": [1, "zwei"]},
+}
+
+
+def test_a_history_entry_written_on_the_driver_reads_back_like_one_written_by_sqlalchemy(
+    runtime: Runtime,
+) -> None:
+    with runtime.write() as c:
+        repository.insert_history(c, **STEP)
+        c.execute(insert(history), {**STEP, "entity_id": 8})
+    with runtime.read() as c:
+        rows = c.execute(select(history).order_by(history.c.entity_id)).all()
+        stored = c.exec_driver_sql("SELECT at, recorded_at, data FROM history_entries").all()
+
+    ours, theirs = (row._asdict() for row in rows)
+    assert {**ours, "id": None, "entity_id": 8} == {**theirs, "id": None}
+    assert ours["at"] == SUMMER and ours["at"].tzinfo == UTC
+    assert ours["data"] == STEP["data"]
+    if runtime.engine.dialect.name == "sqlite":
+        assert stored[0] == stored[1]  # the very same text in the file
+
+
+def test_a_deadline_written_on_the_driver_is_open_and_due_in_utc(runtime: Runtime) -> None:
+    due = datetime(2024, 3, 12, 23, 0, tzinfo=UTC)
+    with runtime.write() as c:
+        repository.insert_deadline(
+            c, runtime.body_id, "measure", 7, "ladungsfrist", "Ladungsfrist", due, SUMMER
+        )
+    with runtime.read() as c:
+        row = c.execute(select(deadlines).where(deadlines.c.entity_id == 7)).one()
+    assert row.open is True and row.reminders_planned is False
+    assert row.due_at == due and row.created_at == SUMMER
+    assert row.closed_at is None
+
+    with runtime.write() as c:
+        repository.close_deadlines(c, "measure", 7, SUMMER + timedelta(days=2), "ladungsfrist")
+    with runtime.read() as c:
+        closed = c.execute(select(deadlines).where(deadlines.c.entity_id == 7)).one()
+    assert closed.open is False and closed.closed_at == SUMMER + timedelta(days=2)
+
+
+def test_a_naive_time_is_refused_on_the_driver_as_by_the_column_type(runtime: Runtime) -> None:
+    with runtime.write() as c, pytest.raises(ValueError, match="naive"):
+        time_value(c, datetime(2024, 7, 1, 12, 0))
+
+
+def test_a_percent_sign_in_driver_sql_is_refused() -> None:
+    # psycopg would read it as a marker; the statement must say so where it is written.
+    with pytest.raises(ValueError):
+        DriverStatement("SELECT id FROM measures WHERE code LIKE 'M-%'")
