@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import rfc8785
+from service.audit import canonical
 
 FORMAT_VERSION = 1
 GENESIS = "0" * 64
@@ -168,7 +168,7 @@ def _protect(
         return list(value)
     if isinstance(value, str) and key in PLAIN_KEYS and not personal:
         return value
-    text = value if isinstance(value, str) else rfc8785.dumps(value).decode()
+    text = value if isinstance(value, str) else canonical.dumps(value).decode()
     secret = Secret(path, text, person_id)
     secrets_out.append(secret)
     return secret.digest
@@ -209,7 +209,7 @@ def seal(draft: EventDraft, chain_key: str, seq: int, prev_hash: str) -> SealedE
         "request": draft.request_id,
         "prev": prev_hash,
     }
-    payload = rfc8785.dumps(document).decode("utf-8")
+    payload = canonical.dumps(document).decode("utf-8")
     return SealedEvent(seq, payload, payload_hash(payload), prev_hash, tuple(found))
 
 

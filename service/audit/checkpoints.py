@@ -15,10 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import rfc8785
 from sqlalchemy.engine import Connection
 
-from service.audit import repository, signing
+from service.audit import canonical, repository, signing
 from service.audit.chain import format_ts
 from service.audit.repository import checkpoints as signed_heads
 from service.runtime import Runtime
@@ -43,7 +42,7 @@ class Checkpoint:
 
     def message(self) -> bytes:
         """The signed bytes: canonical JSON of everything but the signature."""
-        return rfc8785.dumps(
+        return canonical.dumps(
             {
                 "v": 1,
                 "chain": self.chain,

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import rfc8785
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from service.audit import canonical
 from service.errors import ServiceError
 from service.idempotency import repository
 
@@ -50,7 +50,7 @@ class Claim:
 
 
 def request_hash(method: str, path: str, payload: Any) -> str:
-    text = rfc8785.dumps({"method": method, "path": path, "payload": payload})
+    text = canonical.dumps({"method": method, "path": path, "payload": payload})
     return hashlib.sha256(text).hexdigest()
 
 
