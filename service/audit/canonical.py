@@ -22,19 +22,30 @@ _SAFE_INTEGER = 2**53 - 1
 _ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
-def _plain(value: Any) -> bool:
-    """Whether the C encoder writes ``value`` exactly as RFC 8785 does."""
-    if value is None or isinstance(value, str | bool):
-        return True
-    if isinstance(value, int):
-        return -_SAFE_INTEGER <= value <= _SAFE_INTEGER
-    if isinstance(value, dict):
-        return all(
-            isinstance(key, str) and key.isascii() and _plain(item) for key, item in value.items()
-        )
-    if isinstance(value, list | tuple):
-        return all(_plain(item) for item in value)
-    return False
+def _plain(document: Any) -> bool:
+    """Whether the C encoder writes ``document`` exactly as RFC 8785 does. Exact types only
+    (an enum of text goes the slow way), walked with a stack: this runs for every event."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str or kind is bool or value is None:
+            continue
+        if kind is int:
+            if -_SAFE_INTEGER <= value <= _SAFE_INTEGER:
+                continue
+            return False
+        if kind is dict:
+            for key, item in value.items():
+                if type(key) is not str or not key.isascii():
+                    return False
+                stack.append(item)
+            continue
+        if kind is list or kind is tuple:
+            stack.extend(value)
+            continue
+        return False
+    return True
 
 
 def dumps(document: Any) -> bytes:
