@@ -49,6 +49,15 @@ def time_value(connection: Connection, moment: datetime) -> Any:
     return utc
 
 
+def time_result(value: Any) -> datetime:
+    """As ``service.db.UtcDateTime`` reads it: an aware UTC datetime (SQLite keeps text)."""
+    if isinstance(value, str):
+        # Parsed with its zone in one step: a later ``replace(tzinfo=…)`` cost five times more.
+        return datetime.fromisoformat(value + "+00:00")
+    moment: datetime = value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def optional_time(connection: Connection, moment: datetime | None) -> Any:
     return None if moment is None else time_value(connection, moment)
 

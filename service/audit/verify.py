@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy.engine import Connection
 
 from service.audit import repository
@@ -215,7 +216,7 @@ def _check_details(
     rows = repository.detail_rows_between(connection, batch[0][0], batch[-1][0])
     for event_id, seq, payload in batch:
         found = rows.get(event_id, [])
-        document = json.loads(payload) if found else {}
+        document = orjson.loads(payload) if found else {}
         for detail in found:
             if detail.value is None:
                 if _erased(erased, detail.person_id, seq):

@@ -8,17 +8,19 @@ memory constant.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from service.audit.repository.chain import details, event_persons, events
 from service.audit.search import Filters, FoundEvent, Position, reveal
 from service.auth.models import User
+from service.driver import time_result, time_value
 
 users = User.__table__  # type: ignore[attr-defined]
 
@@ -68,12 +70,28 @@ def _by_ids(template: str, paramstyle: str, count: int) -> str:
     return template.format(", ".join(marker.format(i + 1) for i in range(count)))
 
 
+# What a found event shows: not the chain key (the caller's) nor the forerunner's hash.
+_PAGE_COLUMNS = (
+    events.c.id,
+    events.c.seq,
+    events.c.ts,
+    events.c.actor_id,
+    events.c.actor_role,
+    events.c.action,
+    events.c.entity_type,
+    events.c.entity_id,
+    events.c.request_id,
+    events.c.payload,
+    events.c.hash,
+)
+
+
 @lru_cache(maxsize=256)
 def _statement(shape: frozenset[str], paged: bool) -> Select[Any]:
     """One statement per combination of filters, built once: SQLAlchemy then finds its
     compiled form in the cache instead of building and compiling a query per page."""
     query = (
-        select(events, users.c.username)
+        select(*_PAGE_COLUMNS, users.c.username)
         .outerjoin(users, users.c.id == events.c.actor_id)
         .where(events.c.chain_key == bindparam("chain_key"))
     )
@@ -82,6 +100,42 @@ def _statement(shape: frozenset[str], paged: bool) -> Select[Any]:
     if paged:
         query = query.where(_AFTER)
     return query.order_by(events.c.ts.desc(), events.c.id.desc()).limit(bindparam("limit"))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """The page's statement compiled once per filter shape and database: SQLAlchemy's
+    execution cost more than the query itself on SQLite."""
+
+    sql: str
+    # The markers' order (SQLite's ``?``); None where the driver takes values by name
+    # (psycopg's ``%(name)s``).
+    names: tuple[str, ...] | None
+    # Values SQLAlchemy bound itself (SQLite's ``OFFSET 0`` after a ``LIMIT``).
+    fixed: dict[str, Any]
+
+    def values(self, params: dict[str, Any]) -> Any:
+        given = {**self.fixed, **params}
+        return given if self.names is None else tuple(given[name] for name in self.names)
+
+
+_COMPILED: dict[tuple[frozenset[str], bool, str], _Compiled] = {}
+_TIMES = ("since", "until", "after_ts")
+
+
+def _compiled(connection: Connection, shape: frozenset[str], paged: bool) -> _Compiled:
+    key = (shape, paged, connection.dialect.name)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = _statement(shape, paged).compile(dialect=connection.dialect)
+        order = compiled.positiontup
+        found = _Compiled(
+            str(compiled),
+            tuple(order) if order is not None else None,
+            {k: v for k, v in compiled.params.items() if v is not None},
+        )
+        _COMPILED[key] = found
+    return found
 
 
 def page(
@@ -96,30 +150,37 @@ def page(
         params["after_ts"], params["after_id"] = after.ts, after.id
     shape = frozenset(params) - {"limit", "after_ts", "after_id"}
     params["chain_key"] = chain_key
-    rows = connection.execute(_statement(shape, after is not None), params).all()
-    return readable(connection, rows)
+    for name in _TIMES:
+        if name in params:
+            params[name] = time_value(connection, params[name])
+    compiled = _compiled(connection, shape, after is not None)
+    driver: Any = connection.connection.dbapi_connection
+    rows = driver.execute(compiled.sql, compiled.values(params)).fetchall()
+    return readable(connection, chain_key, rows)
 
 
-def readable(connection: Connection, rows: Sequence[Any]) -> list[FoundEvent]:
-    """Events with every digest replaced by its readable value, or ``[gelöscht]``."""
+def readable(connection: Connection, chain_key: str, rows: Sequence[Any]) -> list[FoundEvent]:
+    """Events with every digest replaced by its readable value, or ``[gelöscht]``.
+
+    ``rows``: the ``_PAGE_COLUMNS`` of each event, then the actor's user name."""
     ids = [row[0] for row in rows]
     values: dict[int, dict[str, str | None]] = {}
     persons: dict[int, list[int]] = {}
     if ids:
+        driver: Any = connection.connection.dbapi_connection
         style, bound = connection.dialect.paramstyle, tuple(ids)
-        for event_id, path, value in connection.exec_driver_sql(
+        for event_id, path, value in driver.execute(
             _by_ids(_DETAILS, style, len(ids)), bound
-        ).all():
+        ).fetchall():
             values.setdefault(event_id, {})[path] = value
-        for event_id, person_id in connection.exec_driver_sql(
+        for event_id, person_id in driver.execute(
             _by_ids(_PERSONS, style, len(ids)), bound
-        ).all():
+        ).fetchall():
             persons.setdefault(event_id, []).append(person_id)
     found = []
     # Unpacked by position: attribute access on result rows costs more than the JSON.
     for (
         event_id,
-        chain_key,
         seq,
         ts,
         actor_id,
@@ -129,11 +190,10 @@ def readable(connection: Connection, rows: Sequence[Any]) -> list[FoundEvent]:
         entity_id,
         request_id,
         payload,
-        _,
         own_hash,
         username,
     ) in rows:
-        document = json.loads(payload)
+        document = orjson.loads(payload)
         changes = document.get("changes", {})
         context = document.get("context", {})
         comment = document.get("comment")
@@ -150,7 +210,7 @@ def readable(connection: Connection, rows: Sequence[Any]) -> list[FoundEvent]:
                 event_id,
                 chain_key,
                 seq,
-                ts,
+                time_result(ts),
                 actor_id,
                 username,
                 role,
