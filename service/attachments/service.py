@@ -34,6 +34,11 @@ from service.records import insert_audited
 from service.runtime import Runtime
 
 OWNER_LABELS = {"measure": "Maßnahme", "paper": "Vorlage"}
+# The problem type of a deletion refused because the item is decided.
+KEPT_SLUGS = {
+    "measure": "anlage-einer-entschiedenen-massnahme",
+    "paper": "anlage-einer-entschiedenen-vorlage",
+}
 DELETED_EVENT = "anlage_geloescht"
 # Control, format (bidi overrides U+202A-202E and isolates U+2066-2069, zero-width
 # characters), surrogate, private-use and line/paragraph separator characters: none is
@@ -183,13 +188,29 @@ def _require_deleter(actor: Actor) -> None:
         raise AccessDenied("Anlagen löschen dürfen AG-Leitung und Sitzungsdienst.")
 
 
-def _require_undecided(connection: Connection, owner_type: str, item: Any, filename: str) -> None:
+def kept_because(connection: Connection, owner_type: str, item: Any) -> str | None:
+    """Why the item's Anlagen can no longer be deleted, for the refusal and the page that
+    offers no deletion (None: they can be). What was decided on stays as it was."""
     if owner_type == "paper" and papers.is_decided(connection, item):
-        raise Conflict(
-            "anlage-einer-entschiedenen-vorlage",
-            "Anlage einer entschiedenen Vorlage",
+        return (
             f"Über die Vorlage {item.reference} ist abgestimmt worden; ihre Anlagen bleiben "
-            f"als Grundlage der Entscheidung erhalten. „{filename}“ wurde nicht gelöscht.",
+            f"als Grundlage der Entscheidung erhalten."
+        )
+    if owner_type == "measure" and measures.is_decided(item):
+        return (
+            f"Die Maßnahme {item.code} steht nicht mehr vor dem Beschluss des Stadtrats; "
+            f"ihre Anlagen bleiben als Teil der Akte erhalten."
+        )
+    return None
+
+
+def _require_undecided(connection: Connection, owner_type: str, item: Any, filename: str) -> None:
+    reason = kept_because(connection, owner_type, item)
+    if reason is not None:
+        raise Conflict(
+            KEPT_SLUGS[owner_type],
+            f"Anlage einer entschiedenen {OWNER_LABELS[owner_type]}",
+            f"{reason} „{filename}“ wurde nicht gelöscht.",
         )
 
 

@@ -21,6 +21,7 @@ from service.runtime import Runtime
 from service.texts import TextRule
 from workflow.engine import Engine
 from workflow.errors import FieldProblem, InvalidData
+from workflow.traffic_light import UNDECIDED_STATES
 from workflow.values import ValueProblem, normalize
 
 CODE_LENGTH = 30
@@ -132,3 +133,10 @@ def require_open(runtime: Runtime, row: Any, what: str) -> None:
             "Maßnahme abgeschlossen",
             f"{what} ist nicht mehr möglich: die Maßnahme ist im Endzustand „{state.label}“.",
         )
+
+
+def is_decided(row: Any) -> bool:
+    """The measure has left the states before the Stadtrat's decision (beschlossen and
+    onwards, or an end state): the Sachstandsbericht's rule, which lists only the others
+    as not yet decided. What it was decided on, its Anlagen included, stays as it was."""
+    return row.state not in UNDECIDED_STATES

@@ -24,6 +24,7 @@ from service.auth.service import actor_for
 from service.demo.working_paper import working_paper_pdf
 from service.papers.service import paper_by_reference
 from service.runtime import Runtime
+from tests import factories
 from tests.service.api_calls import API, assert_problem, login, measure_ids, snapshot
 
 attachments = Attachment.__table__  # type: ignore[attr-defined]
@@ -182,12 +183,12 @@ def test_who_may_upload_and_delete(client: TestClient, demo: Runtime) -> None:
     ids = measure_ids(demo)
     with demo.read() as c:
         member = actor_for(c, "ag.mitglied")
-    own = next(
-        code for code, _ in sorted(ids.items()) if _responsible(demo, ids[code]) == member.person_id
-    )
     foreign = next(
         code for code in sorted(ids) if _responsible(demo, ids[code]) != member.person_id
     )
+    # Her own draft: a decided measure keeps its Anlagen, whoever asks.
+    own = "eigener Entwurf"
+    ids[own] = factories.measure(demo, responsible_person_id=member.person_id)
     member_auth = login(client, "ag.mitglied")
     url = f"{API}/measures/{{}}/attachments"
 
@@ -224,6 +225,39 @@ def test_the_attachment_of_a_decided_vorlage_was_deleted_in_one_call(
     assert "VII/0680/24" in refused.json()["detail"]
     assert client.get(f"{API}/papers/{paper}/attachments").json() == [working_paper]
     assert snapshot(demo) == before
+
+
+@pytest.mark.parametrize("code", ["M-02", "M-03", "M-07"])
+def test_measure_attachment_deletable_after_decision(
+    client: TestClient, demo: Runtime, code: str
+) -> None:
+    """Regression: a measure's Anlage could be deleted (and so replaced) after the
+    Stadtrat's decision, while a decided Vorlage's could not; in Umsetzung, abgeschlossen
+    and Haushaltsplanung it is part of the record and stays (409, naming the file)."""
+    measure = measure_ids(demo)[code]
+    url = f"{API}/measures/{measure}/attachments"
+    sitzungsdienst = login(client, "sitzungsdienst")
+    added = upload(client, sitzungsdienst, url, "Angebot.pdf", PDF)
+    assert added.status_code == 201, added.text
+    before = snapshot(demo)
+    refused = client.delete(f"{url}/{added.json()['id']}", headers=sitzungsdienst)
+    assert_problem(refused, 409, "anlage-einer-entschiedenen-massnahme")
+    assert code in refused.json()["detail"]
+    assert "„Angebot.pdf“ wurde nicht gelöscht" in refused.json()["detail"]
+    assert [a["id"] for a in client.get(url, headers=sitzungsdienst).json()] == [added.json()["id"]]
+    assert snapshot(demo) == before
+
+
+def test_the_attachment_of_an_undecided_measure_is_deleted(
+    client: TestClient, demo: Runtime
+) -> None:
+    draft = measure_ids(demo)["M-09"]
+    url = f"{API}/measures/{draft}/attachments"
+    sitzungsdienst = login(client, "sitzungsdienst")
+    added = upload(client, sitzungsdienst, url, "Entwurf.pdf", PDF)
+    deleted = client.delete(f"{url}/{added.json()['id']}", headers=sitzungsdienst)
+    assert deleted.status_code == 204
+    assert client.get(url, headers=sitzungsdienst).json() == []
 
 
 def _responsible(runtime: Runtime, measure_id: int) -> int | None:
