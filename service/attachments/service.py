@@ -39,7 +39,10 @@ KEPT_SLUGS = {
     "measure": "anlage-einer-entschiedenen-massnahme",
     "paper": "anlage-einer-entschiedenen-vorlage",
 }
-DELETED_EVENT = "anlage_geloescht"
+ADDED_EVENT, DELETED_EVENT = "anlage_hinzugefuegt", "anlage_geloescht"
+ATTACHING_ROLES = (
+    access.PERMISSIONS["attachment.create"] | access.PERMISSIONS["attachment.create_own"]
+)
 # Control, format (bidi overrides U+202A-202E and isolates U+2066-2069, zero-width
 # characters), surrogate, private-use and line/paragraph separator characters: none is
 # visible in a name, and bidi ones make ``rechnung\u202egpj.hta`` look like ``...ath.jpg``.
@@ -136,6 +139,17 @@ def attach(
         now=runtime.now(),
         entity_type="attachment",
         audited_values=values,
+    )
+    _write_history(
+        runtime,
+        connection,
+        actor,
+        item,
+        owner_type,
+        owner_id,
+        event=ADDED_EVENT,
+        label=f"Anlage „{name}“ hinzugefügt",
+        permitted=ATTACHING_ROLES,
     )
     return _described(connection, body_id, owner_type, owner_id, attachment_id)
 
@@ -248,21 +262,16 @@ def remove(
     row = _described(connection, item.body_id, owner_type, owner_id, attachment_id)
     _require_undecided(connection, owner_type, item, row.filename)
     repository.delete(connection, attachment_id)
-    # The business record of the item says so too, not only the audit trail.
-    lifecycle_repository.insert_history(
+    _write_history(
+        runtime,
         connection,
-        entity_type=owner_type,
-        entity_id=owner_id,
-        at=runtime.now(),
-        recorded_at=runtime.now(),
+        actor,
+        item,
+        owner_type,
+        owner_id,
         event=DELETED_EVENT,
         label=f"Anlage „{row.filename}“ gelöscht",
-        from_state=item.state,
-        to_state=item.state,
-        actor_user_id=actor.user_id,
-        actor_role=min(actor.roles & access.PERMISSIONS["attachment.delete"], default=None),
-        comment=None,
-        data={},
+        permitted=access.PERMISSIONS["attachment.delete"],
     )
     record(
         connection,
@@ -277,6 +286,37 @@ def remove(
             for name, value in row._mapping.items()
             if name != "id" and value is not None
         },
+    )
+
+
+def _write_history(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    item: Any,
+    owner_type: str,
+    owner_id: int,
+    *,
+    event: str,
+    label: str,
+    permitted: frozenset[str],
+) -> None:
+    """The business record of the item says so too, not only the audit trail: a file
+    added or deleted is a step of the item that leaves its state as it is."""
+    lifecycle_repository.insert_history(
+        connection,
+        entity_type=owner_type,
+        entity_id=owner_id,
+        at=runtime.now(),
+        recorded_at=runtime.now(),
+        event=event,
+        label=label,
+        from_state=item.state,
+        to_state=item.state,
+        actor_user_id=actor.user_id,
+        actor_role=min(actor.roles & permitted, default=None),
+        comment=None,
+        data={},
     )
 
 

@@ -16,7 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from service.actor import SYSTEM
 from service.api.uploads import FORM_OVERHEAD
+from service.attachments import service as service_module
 from service.attachments.models import Attachment
 from service.attachments.routes import content_disposition
 from service.audit.models import AuditEvent
@@ -26,6 +28,7 @@ from service.papers.service import paper_by_reference
 from service.runtime import Runtime
 from tests import factories
 from tests.service.api_calls import API, assert_problem, login, measure_ids, snapshot
+from tests.service.browser import signed_in
 
 attachments = Attachment.__table__  # type: ignore[attr-defined]
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -258,6 +261,45 @@ def test_the_attachment_of_an_undecided_measure_is_deleted(
     deleted = client.delete(f"{url}/{added.json()['id']}", headers=sitzungsdienst)
     assert deleted.status_code == 204
     assert client.get(url, headers=sitzungsdienst).json() == []
+
+
+def test_upload_missing_from_verlauf(
+    client: TestClient, demo: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a deleted Anlage stood in the Verlauf of its item, an added one did not;
+    now both do, written with the file and its audit event or not at all."""
+    with demo.read() as c:
+        member = actor_for(c, "ag.mitglied")
+    own = factories.measure(demo, responsible_person_id=member.person_id)
+    paper = paper_id(demo)
+    for kind, item, user, role in (
+        ("measures", own, "ag.mitglied", "ag_mitglied"),
+        ("papers", paper, "sitzungsdienst", "sitzungsdienst"),
+    ):
+        auth = login(client, user)
+        before = snapshot(demo)
+        added = upload(client, auth, f"{API}/{kind}/{item}/attachments", "Angebot.pdf", PDF)
+        assert added.status_code == 201, added.text
+        assert snapshot(demo).history_entries == before.history_entries + 1
+        last = client.get(f"{API}/{kind}/{item}/history", headers=auth).json()[-1]
+        assert (last["event"], last["label"]) == (
+            "anlage_hinzugefuegt",
+            "Anlage „Angebot.pdf“ hinzugefügt",
+        )
+        assert (last["actor"], last["role"]) == (user, role)
+        assert last["from_state"] == last["to_state"]
+    web = signed_in(demo, "ag.leitung")
+    verlauf = web.get(f"/massnahmen/{own}").text.split('id="verlauf-titel"', 1)[1]
+    assert "Anlage „Angebot.pdf“ hinzugefügt" in verlauf
+
+    def fails(*_: Any, **__: Any) -> None:
+        raise RuntimeError("Verlauf nicht schreibbar")
+
+    monkeypatch.setattr(service_module.lifecycle_repository, "insert_history", fails)
+    before, files = snapshot(demo), stored(demo)
+    with pytest.raises(RuntimeError):
+        service_module.upload(demo, SYSTEM, "measure", own, "Zweites.pdf", PDF)
+    assert (snapshot(demo), stored(demo)) == (before, files)
 
 
 def _responsible(runtime: Runtime, measure_id: int) -> int | None:
