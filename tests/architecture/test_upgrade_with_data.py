@@ -88,6 +88,14 @@ def at_0016(c: Connection) -> None:
     assert _one(c, "SELECT version FROM programmes WHERE id = 1") == 1
 
 
+def at_0017(c: Connection) -> None:
+    # A Kennung is unique in its body in any case; the fixture's two had nothing to rename.
+    assert _one(c, "SELECT count(*) FROM measures") == 2
+    assert _one(c, "SELECT count(*) FROM measures WHERE code = 'M-01'") == 1
+    with pytest.raises(DBAPIError), c.begin_nested():
+        c.execute(text("UPDATE measures SET code = 'm-01' WHERE code <> 'M-01'"))
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -105,6 +113,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0014", _empty_table("oparl_records")),
     ("0015", _empty_table("obligations")),
     ("0016", at_0016),
+    ("0017", at_0017),
 ]
 
 
