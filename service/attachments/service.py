@@ -34,7 +34,15 @@ from service.records import insert_audited
 from service.runtime import Runtime
 
 OWNER_LABELS = {"measure": "Maßnahme", "paper": "Vorlage"}
-DELETED_EVENT = "anlage_geloescht"
+# The problem type of a deletion refused because the item is decided.
+KEPT_SLUGS = {
+    "measure": "anlage-einer-entschiedenen-massnahme",
+    "paper": "anlage-einer-entschiedenen-vorlage",
+}
+ADDED_EVENT, DELETED_EVENT = "anlage_hinzugefuegt", "anlage_geloescht"
+ATTACHING_ROLES = (
+    access.PERMISSIONS["attachment.create"] | access.PERMISSIONS["attachment.create_own"]
+)
 # Control, format (bidi overrides U+202A-202E and isolates U+2066-2069, zero-width
 # characters), surrogate, private-use and line/paragraph separator characters: none is
 # visible in a name, and bidi ones make ``rechnung\u202egpj.hta`` look like ``...ath.jpg``.
@@ -132,6 +140,17 @@ def attach(
         entity_type="attachment",
         audited_values=values,
     )
+    _write_history(
+        runtime,
+        connection,
+        actor,
+        item,
+        owner_type,
+        owner_id,
+        event=ADDED_EVENT,
+        label=f"Anlage „{name}“ hinzugefügt",
+        permitted=ATTACHING_ROLES,
+    )
     return _described(connection, body_id, owner_type, owner_id, attachment_id)
 
 
@@ -183,13 +202,29 @@ def _require_deleter(actor: Actor) -> None:
         raise AccessDenied("Anlagen löschen dürfen AG-Leitung und Sitzungsdienst.")
 
 
-def _require_undecided(connection: Connection, owner_type: str, item: Any, filename: str) -> None:
+def kept_because(connection: Connection, owner_type: str, item: Any) -> str | None:
+    """Why the item's Anlagen can no longer be deleted, for the refusal and the page that
+    offers no deletion (None: they can be). What was decided on stays as it was."""
     if owner_type == "paper" and papers.is_decided(connection, item):
-        raise Conflict(
-            "anlage-einer-entschiedenen-vorlage",
-            "Anlage einer entschiedenen Vorlage",
+        return (
             f"Über die Vorlage {item.reference} ist abgestimmt worden; ihre Anlagen bleiben "
-            f"als Grundlage der Entscheidung erhalten. „{filename}“ wurde nicht gelöscht.",
+            f"als Grundlage der Entscheidung erhalten."
+        )
+    if owner_type == "measure" and measures.is_decided(item):
+        return (
+            f"Die Maßnahme {item.code} steht nicht mehr vor dem Beschluss des Stadtrats; "
+            f"ihre Anlagen bleiben als Teil der Akte erhalten."
+        )
+    return None
+
+
+def _require_undecided(connection: Connection, owner_type: str, item: Any, filename: str) -> None:
+    reason = kept_because(connection, owner_type, item)
+    if reason is not None:
+        raise Conflict(
+            KEPT_SLUGS[owner_type],
+            f"Anlage einer entschiedenen {OWNER_LABELS[owner_type]}",
+            f"{reason} „{filename}“ wurde nicht gelöscht.",
         )
 
 
@@ -227,21 +262,16 @@ def remove(
     row = _described(connection, item.body_id, owner_type, owner_id, attachment_id)
     _require_undecided(connection, owner_type, item, row.filename)
     repository.delete(connection, attachment_id)
-    # The business record of the item says so too, not only the audit trail.
-    lifecycle_repository.insert_history(
+    _write_history(
+        runtime,
         connection,
-        entity_type=owner_type,
-        entity_id=owner_id,
-        at=runtime.now(),
-        recorded_at=runtime.now(),
+        actor,
+        item,
+        owner_type,
+        owner_id,
         event=DELETED_EVENT,
         label=f"Anlage „{row.filename}“ gelöscht",
-        from_state=item.state,
-        to_state=item.state,
-        actor_user_id=actor.user_id,
-        actor_role=min(actor.roles & access.PERMISSIONS["attachment.delete"], default=None),
-        comment=None,
-        data={},
+        permitted=access.PERMISSIONS["attachment.delete"],
     )
     record(
         connection,
@@ -256,6 +286,37 @@ def remove(
             for name, value in row._mapping.items()
             if name != "id" and value is not None
         },
+    )
+
+
+def _write_history(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    item: Any,
+    owner_type: str,
+    owner_id: int,
+    *,
+    event: str,
+    label: str,
+    permitted: frozenset[str],
+) -> None:
+    """The business record of the item says so too, not only the audit trail: a file
+    added or deleted is a step of the item that leaves its state as it is."""
+    lifecycle_repository.insert_history(
+        connection,
+        entity_type=owner_type,
+        entity_id=owner_id,
+        at=runtime.now(),
+        recorded_at=runtime.now(),
+        event=event,
+        label=label,
+        from_state=item.state,
+        to_state=item.state,
+        actor_user_id=actor.user_id,
+        actor_role=min(actor.roles & permitted, default=None),
+        comment=None,
+        data={},
     )
 
 

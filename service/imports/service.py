@@ -25,6 +25,7 @@ from service.imports.measures import MeasureRow, RowError, map_headers, parse_ro
 from service.imports.reading import Table, read_table
 from service.measures import service as measures
 from service.runtime import Runtime
+from workflow.errors import InvalidData
 
 SHOWN_ERRORS = 200  # a file with more broken rows is broken as a whole; the first ones tell
 
@@ -123,21 +124,7 @@ def import_measures(
         )
     created = [
         ImportedRow(
-            r.row,
-            r.code,
-            r.title,
-            measures.insert_measure(
-                runtime,
-                connection,
-                actor,
-                programme_id=programme_id,
-                code=r.code,
-                title=r.title,
-                fields=r.fields,
-                description=r.description,
-                responsible_person_id=r.responsible_person_id,
-                public=r.public,
-            ),
+            r.row, r.code, r.title, _insert(runtime, connection, actor, r, programme_id, filename)
         )
         for r in parsed
     ]
@@ -156,6 +143,39 @@ def import_measures(
         },
     )
     return ImportReport(filename, programme_id, False, created)
+
+
+def _insert(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    row: MeasureRow,
+    programme_id: int,
+    filename: str,
+) -> int:
+    try:
+        return measures.insert_measure(
+            runtime,
+            connection,
+            actor,
+            programme_id=programme_id,
+            code=row.code,
+            title=row.title,
+            fields=row.fields,
+            description=row.description,
+            responsible_person_id=row.responsible_person_id,
+            public=row.public,
+        )
+    except InvalidData as exc:
+        # Taken since the check (another transaction won the race for the Kennung): the
+        # file is refused as the check refuses it, nothing kept.
+        if not any(p.field == "code" for p in exc.problems):
+            raise
+        raise ImportFailed(filename, [_code_taken(row)]) from None
+
+
+def _code_taken(row: MeasureRow) -> RowError:
+    return RowError(row.row, "Kennung", f"„{row.code}“ ist schon vergeben")
 
 
 def resolve_programme(connection: Connection, programme: str | None, body_id: int) -> int:
@@ -190,7 +210,7 @@ def _check_against_database(
     for row in rows:
         key = row.code.lower()
         if key in taken:
-            errors.append(RowError(row.row, "Kennung", f"„{row.code}“ ist schon vergeben"))
+            errors.append(_code_taken(row))
         elif key in first_row:
             errors.append(
                 RowError(row.row, "Kennung", f"„{row.code}“ steht schon in Zeile {first_row[key]}")

@@ -93,7 +93,8 @@ def insert_measure(
     **values: Any,
 ) -> int:
     """Inserts a measure in the initial state of the newest ``massnahme``, audited, and checks
-    nothing else: for the demo, the import (which checks every row first) and tests."""
+    nothing else: for the demo, the import (which checks every row first) and tests. Only
+    the database's unique Kennung is answered like the check (``rules.unique_code``)."""
     spec = runtime.registry.latest("massnahme").spec
     clean = {
         name: normalize(spec.fields[name], value)
@@ -115,13 +116,14 @@ def insert_measure(
         "updated_at": now,
         **values,
     }
-    return insert_audited(
-        connection,
-        runtime.chain_key,
-        measures,
-        row,
-        actor=actor,
-        now=now,
-        entity_type="measure",
-        persons=[values.get("responsible_person_id")],
-    )
+    with rules.unique_code(connection, row["body_id"], code, None):
+        return insert_audited(
+            connection,
+            runtime.chain_key,
+            measures,
+            row,
+            actor=actor,
+            now=now,
+            entity_type="measure",
+            persons=[values.get("responsible_person_id")],
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,19 +106,26 @@ def update_measure(
     )
     now = runtime.now()
     values |= {"version": row.version + 1, "updated_at": now}
-    if not update_audited(
-        connection,
-        runtime.chain_key,
-        measures,
-        measure_id,
-        values,
-        before=row,
-        actor=actor,
-        now=now,
-        entity_type="measure",
-        condition=measures.c.version == row.version,
-        persons=[row.responsible_person_id, responsible],
-    ):
+    guard = (
+        rules.unique_code(connection, body_id, values["code"], measure_id)
+        if "code" in values
+        else nullcontext()
+    )
+    with guard:
+        updated = update_audited(
+            connection,
+            runtime.chain_key,
+            measures,
+            measure_id,
+            values,
+            before=row,
+            actor=actor,
+            now=now,
+            entity_type="measure",
+            condition=measures.c.version == row.version,
+            persons=[row.responsible_person_id, responsible],
+        )
+    if not updated:
         raise StaleVersion("measure", measure_id, row.version)
     if amended and amendment is not None:
         baseline.record_amendment(runtime, connection, actor, measure_id, amendment)

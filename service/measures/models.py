@@ -1,6 +1,7 @@
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from service.columns import json_field, utc_field
@@ -10,6 +11,9 @@ class Measure(SQLModel, table=True):
     """A Maßnahme; its lifecycle is the ``massnahme`` workflow in the version it began with."""
 
     __tablename__ = "measures"
+    # A Kennung names one measure of the body, in any case (migration 0018): the database
+    # refuses what two simultaneous creates would both pass the service's check with.
+    __table_args__ = (Index("uq_measures_body_code", "body_id", text("lower(code)"), unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     body_id: int = Field(foreign_key="bodies.id", index=True)

@@ -9,10 +9,12 @@ command line and the import alike. Input problems are collected and raised toget
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from service import texts
 from service.errors import Conflict
@@ -21,9 +23,12 @@ from service.runtime import Runtime
 from service.texts import TextRule
 from workflow.engine import Engine
 from workflow.errors import FieldProblem, InvalidData
+from workflow.traffic_light import UNDECIDED_STATES
 from workflow.values import ValueProblem, normalize
 
 CODE_LENGTH = 30
+# The unique index on (body_id, lower(code)) of migration 0018.
+CODE_INDEX = "uq_measures_body_code"
 CODE_SERIES = re.compile(r"[Mm]-(\d{1,6})")
 TITLE_LENGTH = 500
 LONG_TEXT_LENGTH = 20_000
@@ -75,15 +80,7 @@ def reference_problems(
             FieldProblem("programme_id", "Arbeitspapier", f"{programme_id} gibt es nicht.")
         )
     elif code is not None and (taken := code_holder(connection, body_id, code, measure_id)):
-        free = next_code(connection, body_id)
-        problems.append(
-            FieldProblem(
-                "code",
-                "Kennung",
-                f"„{code}“ ist schon an die Maßnahme {taken.code} vergeben; die nächste "
-                f"freie Kennung ist {free}.",
-            )
-        )
+        problems.append(code_taken(connection, body_id, code, taken))
     if responsible_person_id is not None and not repository.person_may_be_responsible(
         connection, responsible_person_id, body_id
     ):
@@ -105,6 +102,35 @@ def code_holder(connection: Connection, body_id: int, code: str, but: int | None
     """
     pattern = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return next((r for r in repository.codes(connection, body_id, pattern) if r.id != but), None)
+
+
+def code_taken(connection: Connection, body_id: int, code: str, holder: Any) -> FieldProblem:
+    """The check's answer to a Kennung in use, naming the measure that holds it if known."""
+    held = f"an die Maßnahme {holder.code}" if holder is not None else "an eine andere Maßnahme"
+    return FieldProblem(
+        "code",
+        "Kennung",
+        f"„{code}“ ist schon {held} vergeben; die nächste freie Kennung ist "
+        f"{next_code(connection, body_id)}.",
+    )
+
+
+@contextmanager
+def unique_code(
+    connection: Connection, body_id: int, code: str, measure_id: int | None
+) -> Iterator[None]:
+    """Writes a measure's Kennung in a savepoint. Between ``code_holder``'s check and the
+    write another transaction may have taken the Kennung; the database's unique index
+    (body, lower(code)) then refuses the write, and the caller gets the check's answer
+    instead of a server error."""
+    try:
+        with connection.begin_nested():
+            yield
+    except IntegrityError as exc:
+        if CODE_INDEX not in str(exc.orig):
+            raise
+        holder = code_holder(connection, body_id, code, measure_id)
+        raise InvalidData("", [code_taken(connection, body_id, code, holder)]) from None
 
 
 def next_code(connection: Connection, body_id: int) -> str:
@@ -132,3 +158,10 @@ def require_open(runtime: Runtime, row: Any, what: str) -> None:
             "Maßnahme abgeschlossen",
             f"{what} ist nicht mehr möglich: die Maßnahme ist im Endzustand „{state.label}“.",
         )
+
+
+def is_decided(row: Any) -> bool:
+    """The measure has left the states before the Stadtrat's decision (beschlossen and
+    onwards, or an end state): the Sachstandsbericht's rule, which lists only the others
+    as not yet decided. What it was decided on, its Anlagen included, stays as it was."""
+    return row.state not in UNDECIDED_STATES

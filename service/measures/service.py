@@ -41,7 +41,7 @@ from service.measures.reading import (
     written_measure,
 )
 from service.measures.repository import MeasureFilter
-from service.measures.rules import require_open
+from service.measures.rules import is_decided, require_open
 
 __all__ = [
     "BOARD_CARDS",
@@ -56,6 +56,7 @@ __all__ = [
     "fire_by_user",
     "get_measure",
     "insert_measure",
+    "is_decided",
     "list_measures",
     "log_list_read",
     "log_measure_read",

@@ -60,6 +60,32 @@ def _session(row: Any) -> str:
     return f"{row.committee_name}, {to_local(row.starts_at):%d.%m.%Y, %H:%M} Uhr"
 
 
+def _session_task(
+    row: Any,
+    kind: str,
+    action: str,
+    anchor: str,
+    *,
+    overdue: bool,
+    public: bool,
+    detail: str | None = None,
+) -> Task:
+    """The Sitzungsdienst's task about one session, due at its start; ``anchor`` is the
+    part of the session's page it leads to (empty: its top)."""
+    return Task(
+        key=f"{kind}:meeting:{row.id}",
+        action=action,
+        subject=_session(row),
+        href=f"/sitzungen/{row.id}{anchor}",
+        role=role_label("sitzungsdienst"),
+        due_at=row.starts_at,
+        overdue=overdue,
+        detail=detail,
+        entity=("meeting", row.id),
+        public=public,
+    )
+
+
 def coming_sessions(scope: Scope) -> list[Task]:
     """Sessions of the next four weeks, with the first items of their agenda."""
     rows = repository.meetings_between(
@@ -79,16 +105,13 @@ def coming_sessions(scope: Scope) -> list[Task]:
             detail = "Noch keine Tagesordnung"
         public = access.committee_is_public(r.committee_kind) and all(i.public for i in items)
         found.append(
-            Task(
-                key=f"sitzung:meeting:{r.id}",
-                action="Sitzung vorbereiten (Tagesordnung, Ladung)",
-                subject=_session(r),
-                href=f"/sitzungen/{r.id}",
-                role=role_label("sitzungsdienst"),
-                due_at=r.starts_at,
+            _session_task(
+                r,
+                "sitzung",
+                "Sitzung vorbereiten (Tagesordnung, Ladung)",
+                "",
                 overdue=False,
                 detail=detail,
-                entity=("meeting", r.id),
                 public=public,
             )
         )
@@ -102,15 +125,12 @@ def attendance_to_record(scope: Scope) -> list[Task]:
     )
     missing = repository.without_attendance(scope.connection, [r.id for r in rows])
     return [
-        Task(
-            key=f"anwesenheit:meeting:{r.id}",
-            action="Anwesenheit erfassen",
-            subject=_session(r),
-            href=f"/sitzungen/{r.id}#anwesenheit",
-            role=role_label("sitzungsdienst"),
-            due_at=r.starts_at,
+        _session_task(
+            r,
+            "anwesenheit",
+            "Anwesenheit erfassen",
+            "#anwesenheit",
             overdue=True,
-            entity=("meeting", r.id),
             public=access.committee_is_public(r.committee_kind),
         )
         for r in rows

@@ -58,22 +58,28 @@ def _deadlines(scope: Scope, rows: list[Any], name: str) -> dict[int, Any]:
 # --- AG-Leitung ----------------------------------------------------------------------------
 
 
-def ag_review(scope: Scope) -> list[Task]:
-    """Measures in the AG's review: to pass to the FVA, return, defer or withdraw."""
-    rows = repository.measures_in(scope.connection, scope.body_id, [AG_REVIEW], scope.limit)
-    due = _deadlines(scope, rows, AG_REVIEW)
+def _waiting_in(scope: Scope, state: str, action: str, role: str) -> list[Task]:
+    """Every measure in ``state``, due by its open deadline of the same name (the state's
+    own: the AG review's six weeks, the budget's three months)."""
+    rows = repository.measures_in(scope.connection, scope.body_id, [state], scope.limit)
+    due = _deadlines(scope, rows, state)
     return [
         _measure_task(
             scope,
             r,
-            AG_REVIEW,
-            "In der AG prüfen und dem FVA vorlegen",
-            "ag_leitung",
+            state,
+            action,
+            role,
             due_at=due.get(r.id),
             overdue=scope.due(due.get(r.id))[1],
         )
         for r in rows
     ]
+
+
+def ag_review(scope: Scope) -> list[Task]:
+    """Measures in the AG's review: to pass to the FVA, return, defer or withdraw."""
+    return _waiting_in(scope, AG_REVIEW, "In der AG prüfen und dem FVA vorlegen", "ag_leitung")
 
 
 def ready_to_close(scope: Scope) -> list[Task]:
@@ -174,20 +180,9 @@ def progress_due(scope: Scope) -> list[Task]:
 
 def budget_planning(scope: Scope) -> list[Task]:
     """Measures the council decided, waiting to be planned in the budget."""
-    rows = repository.measures_in(scope.connection, scope.body_id, [BUDGET], scope.limit)
-    due = _deadlines(scope, rows, BUDGET)
-    return [
-        _measure_task(
-            scope,
-            r,
-            BUDGET,
-            "Im Haushalt einplanen (Haushaltsjahr und Beträge)",
-            "kaemmerei",
-            due_at=due.get(r.id),
-            overdue=scope.due(due.get(r.id))[1],
-        )
-        for r in rows
-    ]
+    return _waiting_in(
+        scope, BUDGET, "Im Haushalt einplanen (Haushaltsjahr und Beträge)", "kaemmerei"
+    )
 
 
 # --- Verwaltungsleitung --------------------------------------------------------------------

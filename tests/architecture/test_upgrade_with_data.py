@@ -101,6 +101,14 @@ def at_0017(c: Connection) -> None:
         assert "ix_deadlines_entity" in plan[-1][-1]
 
 
+def at_0018(c: Connection) -> None:
+    # A Kennung is unique in its body in any case; the fixture's two had nothing to rename.
+    assert _one(c, "SELECT count(*) FROM measures") == 2
+    assert _one(c, "SELECT count(*) FROM measures WHERE code = 'M-01'") == 1
+    with pytest.raises(DBAPIError), c.begin_nested():
+        c.execute(text("UPDATE measures SET code = 'm-01' WHERE code <> 'M-01'"))
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -119,6 +127,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0015", _empty_table("obligations")),
     ("0016", at_0016),
     ("0017", at_0017),
+    ("0018", at_0018),
 ]
 
 

@@ -165,6 +165,7 @@ def show_page(
     page = measures.read_measure(runtime, actor, measure_id)
     with runtime.read() as connection:
         files = attachments_service.list_of(connection, "measure", measure_id)
+        kept = attachments_service.kept_because(connection, "measure", page.measure)
     spec = page.spec
     forms = [
         (event, inputs_for(spec.fields, event.requires, event.optional)) for event in page.allowed
@@ -217,7 +218,8 @@ def show_page(
         attachments=files,
         attachment_base=f"/massnahmen/{measure_id}/anlagen",
         may_attach=may_attach(actor, "measure", page.measure),
-        may_delete_attachment=holds(actor, "attachment.delete"),
+        may_delete_attachment=holds(actor, "attachment.delete") and kept is None,
+        attachments_kept=kept,
         attachment_error=attachment_error,
         attachment_heading=attachment_heading,
         may_edit=may_edit_measure(actor, page.measure)

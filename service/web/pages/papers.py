@@ -158,7 +158,7 @@ def show_paper(
             runtime, connection, actor, paper_id, with_history=True, with_choices=True
         )
         files = attachments.list_of(connection, "paper", paper_id)
-        decided = service.is_decided(connection, data.paper)
+        kept = attachments.kept_because(connection, "paper", data.paper)
     paper, spec, choices = data.paper, data.spec, data.choices
     steps = [
         (event, inputs_for(spec.fields, event.requires, event.optional)) for event in data.allowed
@@ -191,8 +191,8 @@ def show_paper(
         attachments=files,
         attachment_base=f"/vorlagen/{paper_id}/anlagen",
         may_attach=may_attach(actor, "paper", paper),
-        may_delete_attachment=holds(actor, "attachment.delete") and not decided,
-        attachments_kept=decided,
+        may_delete_attachment=holds(actor, "attachment.delete") and kept is None,
+        attachments_kept=kept,
         may_correct_votes=holds(actor, "vote.record"),
         attachment_error=attachment_error,
         attachment_heading=attachment_heading,

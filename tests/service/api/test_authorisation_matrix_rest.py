@@ -219,6 +219,17 @@ def _measure_attachment(world: World, case: str) -> dict[str, Any]:
     return _attachment(world, "measure", case)
 
 
+def _undecided_measure_attachment(world: World, case: str) -> dict[str, Any]:
+    """As ``_measure_attachment``, on a measure still before the Stadtrat's decision: a
+    decided one keeps its Anlagen whoever asks (tests/service/attachments)."""
+    ids = _measure_attachment(world, case)
+    with world.runtime.write() as c:
+        c.execute(
+            update(measures).where(measures.c.id == ids["item_id"]).values(state="ag_pruefung")
+        )
+    return ids
+
+
 def _measure(world: World, case: str) -> dict[str, Any]:
     return {"item_id": world.measure[case]}
 
@@ -571,7 +582,7 @@ ROOMS: dict[str, list[Row]] = {
                     own_items(LEAD_AND_SESSION, NOBODY, 204), writers(LEAD_AND_SESSION, 404)
                 )
             ),
-            setup=_measure_attachment,
+            setup=_undecided_measure_attachment,
             cases=(*MEASURE_CASES, *DEPUTY_CASES, "hidden-via-public"),
             fresh=True,
         ),

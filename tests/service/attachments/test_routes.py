@@ -16,7 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from service.actor import SYSTEM
 from service.api.uploads import FORM_OVERHEAD
+from service.attachments import service as service_module
 from service.attachments.models import Attachment
 from service.attachments.routes import content_disposition
 from service.audit.models import AuditEvent
@@ -24,7 +26,9 @@ from service.auth.service import actor_for
 from service.demo.working_paper import working_paper_pdf
 from service.papers.service import paper_by_reference
 from service.runtime import Runtime
+from tests import factories
 from tests.service.api_calls import API, assert_problem, login, measure_ids, snapshot
+from tests.service.browser import signed_in
 
 attachments = Attachment.__table__  # type: ignore[attr-defined]
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -182,12 +186,12 @@ def test_who_may_upload_and_delete(client: TestClient, demo: Runtime) -> None:
     ids = measure_ids(demo)
     with demo.read() as c:
         member = actor_for(c, "ag.mitglied")
-    own = next(
-        code for code, _ in sorted(ids.items()) if _responsible(demo, ids[code]) == member.person_id
-    )
     foreign = next(
         code for code in sorted(ids) if _responsible(demo, ids[code]) != member.person_id
     )
+    # Her own draft: a decided measure keeps its Anlagen, whoever asks.
+    own = "eigener Entwurf"
+    ids[own] = factories.measure(demo, responsible_person_id=member.person_id)
     member_auth = login(client, "ag.mitglied")
     url = f"{API}/measures/{{}}/attachments"
 
@@ -224,6 +228,78 @@ def test_the_attachment_of_a_decided_vorlage_was_deleted_in_one_call(
     assert "VII/0680/24" in refused.json()["detail"]
     assert client.get(f"{API}/papers/{paper}/attachments").json() == [working_paper]
     assert snapshot(demo) == before
+
+
+@pytest.mark.parametrize("code", ["M-02", "M-03", "M-07"])
+def test_measure_attachment_deletable_after_decision(
+    client: TestClient, demo: Runtime, code: str
+) -> None:
+    """Regression: a measure's Anlage could be deleted (and so replaced) after the
+    Stadtrat's decision, while a decided Vorlage's could not; in Umsetzung, abgeschlossen
+    and Haushaltsplanung it is part of the record and stays (409, naming the file)."""
+    measure = measure_ids(demo)[code]
+    url = f"{API}/measures/{measure}/attachments"
+    sitzungsdienst = login(client, "sitzungsdienst")
+    added = upload(client, sitzungsdienst, url, "Angebot.pdf", PDF)
+    assert added.status_code == 201, added.text
+    before = snapshot(demo)
+    refused = client.delete(f"{url}/{added.json()['id']}", headers=sitzungsdienst)
+    assert_problem(refused, 409, "anlage-einer-entschiedenen-massnahme")
+    assert code in refused.json()["detail"]
+    assert "„Angebot.pdf“ wurde nicht gelöscht" in refused.json()["detail"]
+    assert [a["id"] for a in client.get(url, headers=sitzungsdienst).json()] == [added.json()["id"]]
+    assert snapshot(demo) == before
+
+
+def test_the_attachment_of_an_undecided_measure_is_deleted(
+    client: TestClient, demo: Runtime
+) -> None:
+    draft = measure_ids(demo)["M-09"]
+    url = f"{API}/measures/{draft}/attachments"
+    sitzungsdienst = login(client, "sitzungsdienst")
+    added = upload(client, sitzungsdienst, url, "Entwurf.pdf", PDF)
+    deleted = client.delete(f"{url}/{added.json()['id']}", headers=sitzungsdienst)
+    assert deleted.status_code == 204
+    assert client.get(url, headers=sitzungsdienst).json() == []
+
+
+def test_upload_missing_from_verlauf(
+    client: TestClient, demo: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a deleted Anlage stood in the Verlauf of its item, an added one did not;
+    now both do, written with the file and its audit event or not at all."""
+    with demo.read() as c:
+        member = actor_for(c, "ag.mitglied")
+    own = factories.measure(demo, responsible_person_id=member.person_id)
+    paper = paper_id(demo)
+    for kind, item, user, role in (
+        ("measures", own, "ag.mitglied", "ag_mitglied"),
+        ("papers", paper, "sitzungsdienst", "sitzungsdienst"),
+    ):
+        auth = login(client, user)
+        before = snapshot(demo)
+        added = upload(client, auth, f"{API}/{kind}/{item}/attachments", "Angebot.pdf", PDF)
+        assert added.status_code == 201, added.text
+        assert snapshot(demo).history_entries == before.history_entries + 1
+        last = client.get(f"{API}/{kind}/{item}/history", headers=auth).json()[-1]
+        assert (last["event"], last["label"]) == (
+            "anlage_hinzugefuegt",
+            "Anlage „Angebot.pdf“ hinzugefügt",
+        )
+        assert (last["actor"], last["role"]) == (user, role)
+        assert last["from_state"] == last["to_state"]
+    web = signed_in(demo, "ag.leitung")
+    verlauf = web.get(f"/massnahmen/{own}").text.split('id="verlauf-titel"', 1)[1]
+    assert "Anlage „Angebot.pdf“ hinzugefügt" in verlauf
+
+    def fails(*_: Any, **__: Any) -> None:
+        raise RuntimeError("Verlauf nicht schreibbar")
+
+    monkeypatch.setattr(service_module.lifecycle_repository, "insert_history", fails)
+    before, files = snapshot(demo), stored(demo)
+    with pytest.raises(RuntimeError):
+        service_module.upload(demo, SYSTEM, "measure", own, "Zweites.pdf", PDF)
+    assert (snapshot(demo), stored(demo)) == (before, files)
 
 
 def _responsible(runtime: Runtime, measure_id: int) -> int | None:

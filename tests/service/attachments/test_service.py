@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from service.actor import SYSTEM
-from service.attachments.service import list_of, remove, upload
+from service.attachments.service import describe_for_deletion, list_of, remove, upload
 from service.auth.service import actor_for
-from service.errors import AccessDenied
+from service.errors import AccessDenied, Conflict
 from service.main import create_app
+from service.measures import service as measures
+from service.measures.models import Measure
 from service.papers.service import paper_by_reference
 from service.runtime import Runtime
 from tests import factories
@@ -27,6 +31,7 @@ from tests.service.browser import signed_in
 from tests.service.chain_first import row_is_free, while_chain_held
 from tests.service.reads import audit_fails, reads
 
+measure_table = Measure.__table__  # type: ignore[attr-defined]
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 READER = "ag.leitung"
 
@@ -173,3 +178,63 @@ def test_removing_an_attachment_waits_for_the_chain_lock_before_it_touches_the_r
     assert waiting.probe, "the attachment was deleted before the chain lock"
     with demo.read() as c:
         assert list_of(c, "measure", internal.measure_id) == []
+
+
+@pytest.mark.parametrize("state", ["haushaltsplanung", "umsetzung", "abgeschlossen", "abgelehnt"])
+def test_measure_attachment_deletable_after_decision(
+    demo: Runtime, internal: Internal, state: str
+) -> None:
+    """Regression: the service deleted a measure's Anlage after the Stadtrat's decision;
+    from the decision on it is part of the record, for every door and the console alike."""
+    with demo.write() as c:
+        c.execute(
+            update(measure_table).where(measure_table.c.id == internal.measure_id),
+            {"state": state},
+        )
+    lead = _actor(demo, "ag.leitung")
+    with pytest.raises(Conflict) as refused:
+        describe_for_deletion(demo, lead, "measure", internal.measure_id, internal.attachment_id)
+    assert refused.value.slug == "anlage-einer-entschiedenen-massnahme"
+    assert "„Vermerk.pdf“ wurde nicht gelöscht" in refused.value.detail
+    for actor in (lead, SYSTEM):
+        with pytest.raises(Conflict), demo.write() as c:
+            remove(demo, c, actor, "measure", internal.measure_id, internal.attachment_id)
+    with demo.read() as c:
+        assert [a.id for a in list_of(c, "measure", internal.measure_id)] == [
+            internal.attachment_id
+        ]
+        code = measures.get_measure(c, internal.measure_id).code
+    assert code in refused.value.detail
+
+
+def test_before_the_decision_a_measures_attachment_is_deleted(
+    demo: Runtime, internal: Internal
+) -> None:
+    for state in ("ag_pruefung", "stadtrat_beschluss"):
+        with demo.write() as c:
+            c.execute(
+                update(measure_table).where(measure_table.c.id == internal.measure_id),
+                {"state": state},
+            )
+        assert measures.is_decided(_measure(demo, internal.measure_id)) is False
+    with demo.write() as c:
+        remove(
+            demo,
+            c,
+            _actor(demo, "ag.leitung"),
+            "measure",
+            internal.measure_id,
+            internal.attachment_id,
+        )
+    with demo.read() as c:
+        assert list_of(c, "measure", internal.measure_id) == []
+
+
+def _actor(runtime: Runtime, username: str) -> Any:
+    with runtime.read() as c:
+        return actor_for(c, username)
+
+
+def _measure(runtime: Runtime, measure_id: int) -> Any:
+    with runtime.read() as c:
+        return measures.get_measure(c, measure_id)

@@ -1,9 +1,9 @@
 """Steps that cannot be undone ask first, on a second page that works without JavaScript:
-Zurückziehen, Stoppen, deleting an Anlage; a decided Vorlage keeps its Anlagen, and every
-deletion shows in the Verlauf of its item.
+Zurückziehen, Stoppen, deleting an Anlage; a decided Vorlage or Maßnahme keeps its Anlagen,
+and every deletion shows in the Verlauf of its item.
 
-Demo at 01.09.2026: M-09 is a draft, M-02 is in Umsetzung, VII/0680/24 was adopted by the
-Stadtrat and carries the Arbeitspapier as its Anlage.
+Demo at 01.09.2026: M-09 is a draft, M-02 is in Umsetzung (decided), VII/0680/24 was adopted
+by the Stadtrat and carries the Arbeitspapier as its Anlage.
 """
 
 from __future__ import annotations
@@ -62,23 +62,23 @@ def test_withdrawing_and_stopping_ask_before_they_act(demo: Runtime) -> None:
 
 
 def test_deleting_an_anlage_asks_first_and_shows_in_the_verlauf(demo: Runtime) -> None:
-    m02 = _ids(demo)["M-02"]
-    row = upload(demo, SYSTEM, "measure", m02, "Angebot.pdf", PDF)
+    m09 = _ids(demo)["M-09"]
+    row = upload(demo, SYSTEM, "measure", m09, "Angebot.pdf", PDF)
     client = signed_in(demo, "ag.leitung")
-    url = f"/massnahmen/{m02}"
+    url = f"/massnahmen/{m09}"
     action = f"{url}/anlagen/{row.id}/loeschen"
     asked = post_form(client, url, action, {})
     assert asked.status_code == 200
     assert "„Angebot.pdf“ wird endgültig gelöscht" in asked.text
     with demo.read() as connection:
-        assert [a.id for a in list_of(connection, "measure", m02)] == [row.id]
+        assert [a.id for a in list_of(connection, "measure", m09)] == [row.id]
     done = post_form(client, url, action, {"bestaetigt": "ja"})
     assert done.status_code == 303
     page = client.get(url).text
     verlauf = page.split('id="verlauf-titel"', 1)[1]
     assert "Anlage „Angebot.pdf“ gelöscht" in verlauf
     with demo.read() as connection:
-        assert list_of(connection, "measure", m02) == []
+        assert list_of(connection, "measure", m09) == []
 
 
 def test_the_anlage_of_a_decided_vorlage_cannot_be_deleted_in_the_web(demo: Runtime) -> None:
@@ -96,3 +96,21 @@ def test_the_anlage_of_a_decided_vorlage_cannot_be_deleted_in_the_web(demo: Runt
     assert "Über die Vorlage VII/0680/24 ist abgestimmt worden" in refused.text
     with demo.read() as connection:
         assert [a.id for a in list_of(connection, "paper", paper.id)] == [kept.id]
+
+
+def test_measure_attachment_deletable_after_decision(demo: Runtime) -> None:
+    """Regression: the page of a decided measure offered its Anlagen for deletion and the
+    form deleted them; from the Stadtrat's decision on they stay, as for a Vorlage."""
+    m02 = _ids(demo)["M-02"]
+    kept = upload(demo, SYSTEM, "measure", m02, "Angebot.pdf", PDF)
+    client = signed_in(demo, "ag.leitung")
+    url = f"/massnahmen/{m02}"
+    page = client.get(url).text
+    assert f"/anlagen/{kept.id}/loeschen" not in page
+    assert "ihre Anlagen bleiben als Teil der Akte erhalten" in page
+    refused = post_form(client, url, f"{url}/anlagen/{kept.id}/loeschen", {"bestaetigt": "ja"})
+    assert refused.status_code == 409
+    assert "Die Anlage wurde nicht gelöscht." in refused.text
+    assert "„Angebot.pdf“ wurde nicht gelöscht" in refused.text
+    with demo.read() as connection:
+        assert [a.id for a in list_of(connection, "measure", m02)] == [kept.id]
