@@ -62,7 +62,18 @@ class AskedTransition:
     # the version the header named, so a retry with another If-Match is another request.
     payload: Mapping[str, Any]
 
-    def answer(
+    def answer(self, fire: Fire, runtime: Runtime, actor: Actor, entity_id: int) -> Response:
+        """Fires in a unit of work of its own, committed here before the answer leaves.
+
+        Begun and committed in the route's own thread: as a dependency (``WriteDep``) the
+        transaction would begin and commit in two further hops through the event loop, and
+        hold SQLite's write lock (PostgreSQL's chain lock) while the loop got round to them;
+        under many clients that waiting, not the work, set the pace of every transition.
+        """
+        with runtime.write() as connection:
+            return self._answer(fire, runtime, connection, actor, entity_id)
+
+    def _answer(
         self, fire: Fire, runtime: Runtime, connection: Connection, actor: Actor, entity_id: int
     ) -> Response:
         def act() -> TransitionResponse:

@@ -332,13 +332,9 @@ def edit_measure(
     responses=responses(401, 403, 404, 409, 422),
 )
 def fire_measure_transition(
-    measure_id: MeasureId,
-    asked: TransitionAsked,
-    runtime: RuntimeDep,
-    connection: WriteDep,
-    actor: CurrentActor,
+    measure_id: MeasureId, asked: TransitionAsked, runtime: RuntimeDep, actor: CurrentActor
 ) -> Response:
-    return asked.answer(service.fire_by_user, runtime, connection, actor, measure_id)
+    return asked.answer(service.fire_by_user, runtime, actor, measure_id)
 
 
 @router.get(

@@ -209,14 +209,9 @@ def carry_measures(
     responses=responses(401, 403, 404, 409, 422),
 )
 def fire_paper_transition(
-    paper_id: PaperId,
-    asked: TransitionAsked,
-    runtime: RuntimeDep,
-    connection: WriteDep,
-    actor: CurrentActor,
+    paper_id: PaperId, asked: TransitionAsked, runtime: RuntimeDep, actor: CurrentActor
 ) -> Response:
-    service.visible_paper(runtime, connection, actor, paper_id)
-    return asked.answer(service.fire, runtime, connection, actor, paper_id)
+    return asked.answer(service.fire, runtime, actor, paper_id)
 
 
 def _step(done: Transitioned) -> StepOut:
