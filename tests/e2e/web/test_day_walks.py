@@ -187,6 +187,56 @@ def test_each_role_sees_a_task_does_it_and_it_leaves_the_list(
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_sitzungsdienst_records_the_vote_on_an_agenda_item_and_sees_the_paper_move_on(
+    chromium: Browser, day: Day, width: str
+) -> None:
+    """The vote of yesterday's FVA session, in the browser alone: from the task to TOP 1,
+    the counts typed, then the result on the item, and the paper with its measure gone on
+    to the Stadtrat (the service tests check the vote's rules; this, what a person sees)."""
+    meeting_id, step, reference, code = scenes.agenda_vote_due(day.runtime)
+    key = f"abstimmung:consultation:{step}"
+    page = _sign_in(chromium, day, "sitzungsdienst", width)
+    try:
+        task = page.locator(f"li.task[data-key$='{key}']")
+        expect(task).to_contain_text("Abstimmung erfassen")
+        with page.expect_navigation(wait_until="load"):
+            task.get_by_role("link").click()
+        assert f"/sitzungen/{meeting_id}" in page.url
+        item = page.locator("li.agenda-item", has_text=reference)
+        expect(item).to_contain_text("Abstimmung: offen")
+        _checked(page, width)
+        item.get_by_text("Abstimmung zu TOP 1 erfassen").click()
+        form = item.get_by_role("form", name=f"Abstimmung zu TOP 1: {reference}")
+        for label, value in (
+            ("Ja", "7"),
+            ("Nein", "1"),
+            ("Enthaltungen", "1"),
+            ("Anwesende Stimmberechtigte", "9"),
+            ("Beschlussnummer", "FVA/0301/26"),
+        ):
+            form.get_by_label(label, exact=True).fill(value)
+        with page.expect_navigation(wait_until="load"):
+            form.get_by_role("button", name="Abstimmung erfassen").click()
+        expect(page.get_by_role("status")).to_contain_text("Die Abstimmung wurde erfasst")
+        expect(item).to_contain_text("Abstimmung: erfasst, angenommen")
+        expect(item.get_by_role("form")).to_have_count(0)
+        _checked(page, width)
+        with page.expect_navigation(wait_until="load"):
+            item.get_by_role("link", name=reference).click()
+        expect(page.locator(".state-tag")).to_have_text("Entscheidung im Stadtrat")
+        main = page.locator("main")
+        expect(main).to_contain_text(f"{code} Digitale Bauakte – Beschlussfassung im Stadtrat")
+        expect(main).to_contain_text("7 ja / 1 nein / 1 Enthaltung")
+        expect(main).to_contain_text("FVA/0301/26")
+        _checked(page, width)
+        page.goto("/aufgaben")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Meine Aufgaben")
+        expect(page.locator(f"li.task[data-key$='{key}']")).to_have_count(0)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("username", WITHOUT_TASKS)
 def test_a_role_without_tasks_is_told_so(
     chromium: Browser, day: Day, username: str, width: str
