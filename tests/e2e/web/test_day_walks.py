@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -37,13 +38,15 @@ WIDTHS = {"desk": DESK, "phone": PHONE}
 class Day:
     url: str
     runtime: Runtime
+    clock: FakeClock
 
 
 @pytest.fixture(scope="module")
 def day(_demo_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
     path = tmp_path_factory.mktemp("e2e-day") / "ratsflow.db"
-    with serving(_demo_sqlite_template, path, FakeClock(DEMO_NOW)) as (url, runtime):
-        yield Day(url, runtime)
+    clock = FakeClock(DEMO_NOW)
+    with serving(_demo_sqlite_template, path, clock) as (url, runtime):
+        yield Day(url, runtime, clock)
 
 
 def _measure_key(runtime: Runtime, code: str) -> str:
@@ -252,21 +255,27 @@ def test_a_role_without_tasks_is_told_so(
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_a_council_member_follows_her_standing_task_to_the_beschlusskontrolle(
+def test_a_council_member_sees_what_is_new_in_the_beschlusskontrolle_and_it_leaves_the_list(
     chromium: Browser, day: Day, width: str
 ) -> None:
-    """Her task does not leave the list: reading what the council is told is her standing
-    duty, so the walk ends on the Beschlusskontrolle, read and fitting the window."""
+    """Her task names what the Beschlusskontrolle shows that she has not seen there (here a
+    paper's Ladungsfrist, new since any visit); once she has looked, it leaves the list."""
+    day.clock.advance(timedelta(minutes=1))  # after any visit of hers at the other width
+    scenes.paper_sent(day.runtime)
     page = _sign_in(chromium, day, "rat.mitglied", width)
     try:
-        task = page.locator("li.task")
-        expect(task).to_have_count(1)
-        expect(task).to_contain_text("Beschlusskontrolle")
+        task = page.locator("li.task[data-key='beschlusskontrolle']")
+        expect(task).to_contain_text("Beschlusskontrolle ansehen")
+        expect(task).to_contain_text("neue Frist")
         _checked(page, width)
         _shot(page, "rat.mitglied", width)
         with page.expect_navigation(wait_until="load"):
             task.get_by_role("link").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Beschlusskontrolle")
+        expect(page.locator("main")).to_contain_text("Ladungsfrist")
         _checked(page, width)
+        page.goto("/aufgaben")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Meine Aufgaben")
+        expect(page.locator("li.task[data-key='beschlusskontrolle']")).to_have_count(0)
     finally:
         page.context.close()

@@ -171,3 +171,23 @@ def agenda_vote_due(runtime: Runtime) -> tuple[int, int, str, str]:
         )
         reference = c.execute(select(papers.c.reference).where(papers.c.id == paper_id)).scalar()
     return meeting_id, step, str(reference), _code(runtime, measure_id)
+
+
+def paper_sent(runtime: Runtime, days: int = 14) -> str:
+    """A public paper given to the FVA's Vorberatung for a session in ``days`` days: its
+    Ladungsfrist, a week before, is new in the Beschlusskontrolle. Its reference."""
+    session_day = (runtime.now() + timedelta(days=days)).date()
+    with runtime.write() as c:
+        paper_id = factories.paper(
+            runtime, c, consultations=[(FVA, "vorberatung")], body_id=runtime.body_id_in(c)
+        )
+        paper_service.fire(
+            runtime,
+            c,
+            actor_for(c, "ag.leitung"),
+            paper_id,
+            "in_vorberatung_geben",
+            data={"sitzung_am": session_day.isoformat()},
+        )
+        reference = c.execute(select(papers.c.reference).where(papers.c.id == paper_id)).scalar()
+    return str(reference)
