@@ -198,6 +198,14 @@ def _control(runtime: Runtime, member: Actor) -> list[Task]:
     return [t for t in read_tasks(runtime, member).tasks if t.key == "beschlusskontrolle"]
 
 
+def _deadline(runtime: Runtime, due_in: timedelta) -> None:
+    """An open deadline of a new measure, due ``due_in`` from now."""
+    measure_id = factories.measure(runtime)
+    with runtime.write() as c:
+        now = runtime.now()
+        start(c, runtime.body_id, "measure", measure_id, "frist", "Frist", now + due_in, now)
+
+
 def test_a_council_members_task_names_what_is_new_in_the_beschlusskontrolle_since_her_visit(
     demo: Runtime, clock: FakeClock
 ) -> None:
@@ -206,18 +214,7 @@ def test_a_council_members_task_names_what_is_new_in_the_beschlusskontrolle_sinc
     overdue since, and leaves when there are none."""
     assert "ratsmitglied" in ROLE_SOURCES
     member = _actor(demo, "rat.mitglied")
-    soon = factories.measure(demo, title="Fällig gleich nach dem Besuch")
-    with demo.write() as c:
-        start(
-            c,
-            demo.body_id,
-            "measure",
-            soon,
-            "x",
-            "Frist",
-            demo.now() + timedelta(minutes=30),
-            demo.now(),
-        )
+    _deadline(demo, timedelta(minutes=30))  # due just after her visit
     (task,) = _control(demo, member)
     assert task.action == "Beschlusskontrolle ansehen" and task.role == "Ratsmitglied"
     assert task.detail == "Noch nicht angesehen" and task.due_at is None and not task.overdue
@@ -228,29 +225,8 @@ def test_a_council_members_task_names_what_is_new_in_the_beschlusskontrolle_sinc
     )
     assert _control(demo, member) == []  # she has looked: nothing is new
     clock.advance(timedelta(hours=1))
-    later = factories.measure(demo, title="Neu nach dem Besuch")
-    with demo.write() as c:
-        start(
-            c,
-            demo.body_id,
-            "measure",
-            later,
-            "x",
-            "Frist",
-            demo.now() + timedelta(days=3),
-            demo.now(),
-        )
-        # beyond the 30 days the Beschlusskontrolle shows: not new for her yet
-        start(
-            c,
-            demo.body_id,
-            "measure",
-            later,
-            "y",
-            "Frist",
-            demo.now() + timedelta(days=31),
-            demo.now(),
-        )
+    _deadline(demo, timedelta(days=3))
+    _deadline(demo, timedelta(days=31))  # beyond the 30 days she is shown: not new yet
     (task,) = _control(demo, member)
     assert task.subject == "1 neue Frist, 1 seitdem überfällig" and task.overdue
     assert task.detail == "Seit Ihrem letzten Besuch am 01.09.2026, 10:00 Uhr"
