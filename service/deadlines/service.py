@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service.access import holds, may_see_names
+from service.access import COUNCIL, holds, may_see_names
 from service.actor import SYSTEM, Actor
 from service.audit.service import log_read
 from service.deadlines import repository
@@ -128,7 +128,10 @@ def read_deadlines(
     # Staff names are for staff (access.may_see_names): a council member who is shown who is
     # responsible for a public measure has read that too.
     named = [] if may_see_names(actor) else [d.row for d in measure_due if d.responsible]
-    if hidden or named or any(not r.public for r in paper_rows):
+    # A council member's visit is always recorded: it is what her task on Meine Aufgaben
+    # counts from (``tasks.council_sources.resolution_control``).
+    visit = bool(COUNCIL & actor.roles)
+    if visit or hidden or named or any(not r.public for r in paper_rows):
         persons = dict.fromkeys(r.responsible_person_id for r in [*hidden, *named])
         log_read(runtime, actor, "deadline", None, persons=list(persons))
     return Deadlines(

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from service import access
+from service.deadlines.service import SOON as CONTROL_AHEAD
 from service.statements.requests import KIND_LABELS
 from service.tasks import repository
 from service.tasks.items import Scope, Task, measure_subject, responsible, role_label
@@ -23,8 +24,10 @@ AHEAD = timedelta(days=28)
 BEHIND = timedelta(days=92)
 SOON = timedelta(days=30)
 AGENDA_SHOWN = 5
-# The Beschlusskontrolle a council member reads (issue 15, point 8).
+# The Beschlusskontrolle a council member reads (issue 15, point 8); her visit is the read
+# of it the audit log records (``deadlines.service.read_deadlines``).
 RESOLUTION_CONTROL = "/fristen"
+CONTROL_VISIT = "deadline.read"
 
 
 def statement_requests(scope: Scope) -> list[Task]:
@@ -193,13 +196,39 @@ def obligations(scope: Scope) -> list[Task]:
 
 
 def resolution_control(scope: Scope) -> list[Task]:
-    """A council member follows the Beschlusskontrolle of the council's resolutions."""
+    """What the Beschlusskontrolle shows a council member that it did not show at her last
+    visit: deadlines new in it (made since, or come within its 30 days since) and those
+    overdue since; none when nothing is new, so the task leaves once she has looked."""
+    user_id = scope.actor.user_id
+    seen = (
+        None if user_id is None else repository.last_done(scope.connection, user_id, CONTROL_VISIT)
+    )
+    rows = repository.control_deadlines(scope.connection, scope.body_id, scope.now + CONTROL_AHEAD)
+    new = {
+        r.id
+        for r in rows
+        if seen is None or r.created_at > seen or r.due_at >= seen + CONTROL_AHEAD
+    }
+    overdue = {
+        r.id for r in rows if r.id not in new and seen is not None and seen <= r.due_at < scope.now
+    }
+    if not new and not overdue:
+        return []
+    counts = []
+    if new:
+        counts.append(f"{len(new)} neue Frist{'en' if len(new) != 1 else ''}")
+    if overdue:
+        counts.append(f"{len(overdue)} seitdem überfällig")
     return [
         Task(
             key="beschlusskontrolle",
-            action="Beschlusskontrolle",
-            subject="Stand der Beschlüsse, Fristen und Berichte",
+            action="Beschlusskontrolle ansehen",
+            subject=", ".join(counts),
             href=RESOLUTION_CONTROL,
             role=role_label("ratsmitglied"),
+            overdue=bool(overdue),
+            detail=f"Seit Ihrem letzten Besuch am {to_local(seen):%d.%m.%Y, %H:%M} Uhr"
+            if seen is not None
+            else "Noch nicht angesehen",
         )
     ]

@@ -13,9 +13,10 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, exists, func, select
+from sqlalchemy import Table, and_, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
+from service.audit.models import AuditEvent
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting
 from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
@@ -43,6 +44,7 @@ consultations: Table = Consultation.__table__  # type: ignore[attr-defined]
 papers: Table = Paper.__table__  # type: ignore[attr-defined]
 obligations: Table = Obligation.__table__  # type: ignore[attr-defined]
 rounds: Table = StatusUpdateRound.__table__  # type: ignore[attr-defined]
+audit_events: Table = AuditEvent.__table__  # type: ignore[attr-defined]
 
 # A measure as a task names it: with its responsible person's name parts (``person_*``).
 _MEASURE = (
@@ -329,3 +331,37 @@ def open_obligations(
         .limit(limit)
     )
     return list(connection.execute(query))
+
+
+# --- the Beschlusskontrolle of a council member --------------------------------------------
+
+
+def last_done(connection: Connection, user_id: int, action: str) -> datetime | None:
+    """When the user last did ``action``, by the audit log (index ``actor_id, ts``)."""
+    found: datetime | None = connection.execute(
+        select(func.max(audit_events.c.ts)).where(
+            audit_events.c.actor_id == user_id, audit_events.c.action == action
+        )
+    ).scalar()
+    return found
+
+
+def control_deadlines(connection: Connection, body_id: int, until: datetime) -> list[Any]:
+    """Open deadlines due before ``until`` as the Beschlusskontrolle lists them: every
+    measure's, and those of public papers (a non-public paper's only for some readers)."""
+    public_paper = exists(
+        select(papers.c.id).where(papers.c.id == deadlines.c.entity_id, papers.c.public.is_(True))
+    )
+    return list(
+        connection.execute(
+            select(deadlines.c.id, deadlines.c.created_at, deadlines.c.due_at).where(
+                deadlines.c.open.is_(True),
+                deadlines.c.due_at < until,
+                deadlines.c.body_id == body_id,
+                or_(
+                    deadlines.c.entity_type == "measure",
+                    and_(deadlines.c.entity_type == "paper", public_paper),
+                ),
+            )
+        )
+    )

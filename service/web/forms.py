@@ -1,17 +1,21 @@
-"""Reading posted forms (with their CSRF check) and describing the inputs a step needs."""
+"""Reading posted forms (with their CSRF check), describing the inputs a step needs, and
+showing a form again when the service refused what it sent."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 
 from service.texts import MULTILINE_FIELDS
 from service.web import sessions
+from service.web.problems import Explained, explain
 from service.web.rendering import PageError, runtime_of
+from workflow.errors import WorkflowError
 from workflow.spec import FieldSpec
 
 FORM_EXPIRED = PageError(
@@ -133,3 +137,58 @@ def posted_count(value: str | None) -> int | None:
     if value.isascii() and value.isdigit() and len(value) <= 6:
         return int(value)
     return None
+
+
+# The service names an input as the API does, a form in German: a mapping of the names that
+# differ, or a function for names with a pattern (``fields.x`` -> ``feld_x``).
+InputNames = Mapping[str, str] | Callable[[str], str]
+
+
+def _renamer(names: InputNames | None) -> Callable[[str], str]:
+    if callable(names):
+        return names
+    table = names or {}
+    return lambda field: table.get(field, field)
+
+
+def refusal(
+    exc: Exception, names: InputNames | None = None, *, labelled: bool = False
+) -> Explained:
+    """A refused write as its form shows it: the status the API gives for the same request,
+    the German headline and reasons, and each input's problem under the form's name for it
+    (``labelled``: with the field's label in front, where the form lists the problems
+    apart from their inputs too). An error that is not the user's to fix (unexpected, or
+    not found) is raised again, for the error page."""
+    explained = explain(exc)
+    if explained is None:
+        raise exc
+    rename = _renamer(names)
+    if labelled and isinstance(exc, WorkflowError):
+        fields = {
+            rename(f["field"]): f"{f['label']}: {f['message']}"
+            for f in exc.extensions().get("fields", [])
+        }
+    else:
+        fields = {rename(field): message for field, message in explained.fields.items()}
+    return replace(explained, fields=fields)
+
+
+def shown_again(
+    page: Callable[..., Response],
+    exc: Exception,
+    typed: dict[str, str],
+    names: InputNames | None = None,
+    **context: Any,
+) -> Response:
+    """The page of a form the service refused (``page``: called with ``status`` and the
+    keywords ``error``, ``problems``, ``field_problems``, ``typed`` and ``context``), with
+    what was typed kept and each problem beside its input; see ``refusal``."""
+    refused = refusal(exc, names)
+    return page(
+        status=refused.status,
+        error=refused.headline,
+        problems=refused.reasons,
+        field_problems=refused.fields,
+        typed=typed,
+        **context,
+    )

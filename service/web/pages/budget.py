@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
@@ -12,7 +13,7 @@ from service.access import holds
 from service.api.deps import MAX_ID
 from service.budget import service as budget
 from service.web import budget_form
-from service.web.forms import PostedForm, posted_count, posted_id, posted_text
+from service.web.forms import PostedForm, posted_count, posted_id, posted_text, shown_again
 from service.web.problems import explain
 from service.web.rendering import (
     page_router,
@@ -28,6 +29,11 @@ from workflow.calendar import to_local
 router = page_router()
 LineId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Year = Annotated[int | None, Query(ge=1990, le=2100)]
+# The service names an amount by its column, the form by its input.
+INPUTS = {
+    **{column: name for name, (column, _, _) in budget_form.AMOUNTS.items()},
+    "product_account": "konto",
+}
 
 
 def _may_change(actor: Any) -> dict[str, bool]:
@@ -115,8 +121,7 @@ def create_line(request: Request, form: PostedForm) -> Response:
                     {"fiscal_year": year, "product_account": account or None, **values},
                 )
         except Exception as exc:
-            status, again = _form_again(exc, form)
-            return _page(request, year, status, **again)
+            return shown_again(partial(_page, request, year), exc, form, INPUTS)
         return redirect(f"/haushalt?jahr={year}&erledigt=angelegt")
     return _page(
         request,
@@ -177,25 +182,8 @@ def edit_line(request: Request, line_id: LineId, form: PostedForm) -> Response:
             budget.update_line(runtime, connection, actor, line_id, values)
             year = budget.get_line(connection, line_id).fiscal_year
     except Exception as exc:
-        status, again = _form_again(exc, form)
-        return _line_page(request, line_id, status, **again)
+        return shown_again(partial(_line_page, request, line_id), exc, form, INPUTS)
     return redirect(f"/haushalt?jahr={year}&erledigt=geaendert")
-
-
-def _form_again(exc: Exception, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
-    """A refusal of the service as the form shows it again: its status, the reasons, each
-    by the form's input it belongs to, and what was typed. Anything else is raised."""
-    explained = explain(exc)
-    if explained is None:
-        raise exc
-    inputs = {column: name for name, (column, _, _) in budget_form.AMOUNTS.items()}
-    inputs["product_account"] = "konto"
-    return explained.status, {
-        "error": explained.headline,
-        "problems": explained.reasons,
-        "field_problems": {inputs.get(k, k): v for k, v in explained.fields.items()},
-        "typed": form,
-    }
 
 
 @router.post("/haushalt/import")

@@ -15,9 +15,16 @@ from fastapi.responses import Response
 
 from service.api.deps import MAX_ID
 from service.measures import service as measures
-from service.web.forms import PostedForm, input_for, marked, posted_id, posted_text, shown
-from service.web.pages.measures import FIELD_PREFIX, FORM_NAMES, STALE
-from service.web.problems import explain
+from service.web.forms import (
+    PostedForm,
+    input_for,
+    marked,
+    posted_id,
+    posted_text,
+    refusal,
+    shown,
+)
+from service.web.pages.measures import FIELD_PREFIX, STALE, form_name
 from service.web.rendering import page_router, redirect, render, runtime_of, signed_in
 from workflow.errors import InvalidData, StaleVersion
 
@@ -87,12 +94,6 @@ def edit_form(request: Request, measure_id: MeasureId) -> Response:
     return _page(request, measure_id)
 
 
-def _form_name(field: str) -> str:
-    if field.startswith("fields."):
-        return FIELD_PREFIX + field.removeprefix("fields.")
-    return FORM_NAMES.get(field, field)
-
-
 def _changes(form: dict[str, str]) -> dict[str, Any]:
     changes: dict[str, Any] = {
         "code": posted_text(form.get("kennung")),
@@ -126,35 +127,30 @@ def save(request: Request, measure_id: MeasureId, form: PostedForm) -> Response:
                 _changes(form),
                 version=posted_id(form.get("version")),
             )
-    except InvalidData as exc:
-        problems = {_form_name(p.field): f"{p.label}: {p.message}" for p in exc.problems}
-        return _page(
-            request,
-            measure_id,
-            422,
-            values=form,
-            error=NOT_SAVED,
-            reasons=list(problems.values()),
-            problems=problems,
-        )
     except Exception as exc:
-        explained = explain(exc)
-        if explained is None:
-            raise
-        if isinstance(exc, StaleVersion):
+        refused = refusal(exc, form_name, labelled=True)
+        if isinstance(exc, InvalidData):
             return _page(
-                request, measure_id, explained.status, values=form, error=STALE, stale=True
+                request,
+                measure_id,
+                422,
+                values=form,
+                error=NOT_SAVED,
+                reasons=list(refused.fields.values()),
+                problems=refused.fields,
             )
+        if isinstance(exc, StaleVersion):
+            return _page(request, measure_id, refused.status, values=form, error=STALE, stale=True)
         problems = {}
         if getattr(exc, "slug", None) in AMENDMENT_SLUGS:
-            problems[AMENDMENT] = explained.headline
+            problems[AMENDMENT] = refused.headline
         return _page(
             request,
             measure_id,
-            explained.status,
+            refused.status,
             values=form,
-            error=NOT_SAVED if problems else explained.headline,
-            reasons=[explained.headline] if problems else explained.reasons,
+            error=NOT_SAVED if problems else refused.headline,
+            reasons=[refused.headline] if problems else refused.reasons,
             problems=problems,
         )
     return redirect(f"/massnahmen/{measure_id}?gespeichert=angaben")

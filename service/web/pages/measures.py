@@ -27,9 +27,9 @@ from service.web.forms import (
     marked,
     posted_id,
     posted_text,
+    refusal,
     shown,
 )
-from service.web.problems import explain
 from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
 from workflow.calendar import to_local
 from workflow.errors import InvalidData, StaleVersion
@@ -98,7 +98,8 @@ def new_measure_form(request: Request) -> Response:
     return _new_form(request, require(request, "measure.create"))
 
 
-def _form_name(field: str) -> str:
+def form_name(field: str) -> str:
+    """The form's name of an input the service names as the API does."""
     if field.startswith("fields."):
         return FIELD_PREFIX + field.removeprefix("fields.")
     return FORM_NAMES.get(field, field)
@@ -128,14 +129,13 @@ def create_measure(request: Request, form: PostedForm) -> Response:
                 public=form.get("oeffentlich") == "ja",
                 fields=fields,
             )
-    except InvalidData as exc:
-        problems = {_form_name(p.field): f"{p.label}: {p.message}" for p in exc.problems}
-        return _new_form(request, actor, 422, values=form, error=NOT_CREATED, problems=problems)
     except Exception as exc:
-        explained = explain(exc)
-        if explained is None:
-            raise
-        return _new_form(request, actor, explained.status, values=form, error=explained.headline)
+        refused = refusal(exc, form_name, labelled=True)
+        if isinstance(exc, InvalidData):
+            return _new_form(
+                request, actor, 422, values=form, error=NOT_CREATED, problems=refused.fields
+            )
+        return _new_form(request, actor, refused.status, values=form, error=refused.headline)
     return redirect(f"/massnahmen/{measure_id}?angelegt=1")
 
 
@@ -286,16 +286,14 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
     except NotFound:
         raise
     except Exception as exc:
-        explained = explain(exc)
-        if explained is None:
-            raise
+        refused = refusal(exc)
         return show_page(
             request,
             measure_id,
-            explained.status,
-            error=STALE if isinstance(exc, StaleVersion) else explained.headline,
-            problems=explained.reasons,
-            field_problems=explained.fields,
+            refused.status,
+            error=STALE if isinstance(exc, StaleVersion) else refused.headline,
+            problems=refused.reasons,
+            field_problems=refused.fields,
             open_event=event,
             typed={**data, COMMENT: comment},
         )

@@ -8,6 +8,7 @@ the German message and what was typed.
 from __future__ import annotations
 
 from datetime import datetime, time
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Path, Request
@@ -19,8 +20,15 @@ from service.committees import attendance, meetings, reading
 from service.committees import service as committees
 from service.papers import votes
 from service.web import council
-from service.web.forms import PostedForm, posted_count, posted_date, posted_id
-from service.web.problems import explain
+from service.web.forms import (
+    InputNames,
+    PostedForm,
+    posted_count,
+    posted_date,
+    posted_id,
+    refusal,
+    shown_again,
+)
 from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
 from workflow.calendar import BERLIN, to_local, to_utc
 
@@ -48,10 +56,6 @@ VOTE_FIELDS = {
     "decision_text": "beschlusstext",
 }
 COUNTS = (("ja", "Ja"), ("nein", "Nein"), ("enthaltung", "Enthaltungen"), ("anwesend", "Anwesende"))
-
-
-def _renamed(fields: dict[str, str], names: dict[str, str]) -> dict[str, str]:
-    return {names.get(k, k): v for k, v in fields.items()}
 
 
 # --- list and new meeting ------------------------------------------------------------------
@@ -134,15 +138,9 @@ def create_meeting(request: Request, form: PostedForm) -> Response:
                 location=form.get("ort", "").strip() or None,
             )
     except Exception as exc:
-        explained = explain(exc)
-        if explained is None:
-            raise
+        refused = refusal(exc, MEETING_FIELDS)
         return _list(
-            request,
-            explained.status,
-            typed=form,
-            problems=_renamed(explained.fields, MEETING_FIELDS),
-            error=explained.headline,
+            request, refused.status, typed=form, problems=refused.fields, error=refused.headline
         )
     return redirect(f"/sitzungen/{meeting_id}?erledigt=angelegt")
 
@@ -211,21 +209,10 @@ def _failed(
     exc: Exception,
     form_name: str,
     typed: dict[str, str],
-    names: dict[str, str],
+    names: InputNames | None = None,
 ) -> Response:
-    explained = explain(exc)
-    if explained is None:
-        raise exc
-    return show_meeting(
-        request,
-        meeting_id,
-        explained.status,
-        error=explained.headline,
-        problems=explained.reasons,
-        field_problems=_renamed(explained.fields, names),
-        open_form=form_name,
-        typed=typed,
-    )
+    page = partial(show_meeting, request, meeting_id)
+    return shown_again(page, exc, typed, names, open_form=form_name)
 
 
 @router.post("/sitzungen/{meeting_id}/tagesordnung")
@@ -276,7 +263,7 @@ def record_attendance(request: Request, meeting_id: MeetingId, form: PostedForm)
         with runtime.write() as connection:
             attendance.record_attendance(runtime, connection, actor, meeting_id, entries)
     except Exception as exc:
-        return _failed(request, meeting_id, exc, "anwesenheit", form, {})
+        return _failed(request, meeting_id, exc, "anwesenheit", form)
     return redirect(f"/sitzungen/{meeting_id}?erledigt=anwesenheit#anwesenheit")
 
 
@@ -289,7 +276,7 @@ def record_all_present(request: Request, meeting_id: MeetingId, form: PostedForm
         with runtime.write() as connection:
             attendance.record_all_present(runtime, connection, actor, meeting_id)
     except Exception as exc:
-        return _failed(request, meeting_id, exc, "anwesenheit", form, {})
+        return _failed(request, meeting_id, exc, "anwesenheit", form)
     return redirect(f"/sitzungen/{meeting_id}?erledigt=alle-anwesend#anwesenheit")
 
 

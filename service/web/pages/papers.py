@@ -7,6 +7,7 @@ message and what was typed.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
@@ -19,14 +20,16 @@ from service.measures.service import STATEMENT_LABELS
 from service.papers import carrying, consultations, corrections, reading, service
 from service.web import confirm, council
 from service.web.forms import (
+    InputNames,
     PostedForm,
     inputs_for,
     posted_count,
     posted_date,
     posted_id,
+    refusal,
     shown,
+    shown_again,
 )
-from service.web.problems import explain
 from service.web.rendering import (
     page_router,
     redirect,
@@ -117,18 +120,16 @@ def create_paper(request: Request, form: PostedForm) -> Response:
         with runtime.write() as connection:
             paper_id = service.new_paper(runtime, connection, actor, **values)
     except Exception as exc:
-        explained = explain(exc)
-        if explained is None:
-            raise
-        problems = dict(explained.fields)
-        if "Drucksachennummer" in explained.headline:
-            problems["reference"] = explained.headline
+        refused = refusal(exc)
+        problems = dict(refused.fields)
+        if "Drucksachennummer" in refused.headline:
+            problems["reference"] = refused.headline
         return _new_form(
             request,
-            explained.status,
+            refused.status,
             values=form,
             problems=problems,
-            error="Die Vorlage wurde nicht angelegt. " + explained.headline,
+            error="Die Vorlage wurde nicht angelegt. " + refused.headline,
         )
     return redirect(f"/vorlagen/{paper_id}?erledigt=angelegt")
 
@@ -222,22 +223,10 @@ def _failed(
     exc: Exception,
     form_name: str,
     typed: dict[str, str],
-    names: dict[str, str] | None = None,
+    names: InputNames | None = None,
 ) -> Response:
-    explained = explain(exc)
-    if explained is None:
-        raise exc
-    names = names or {}
-    return show_paper(
-        request,
-        paper_id,
-        explained.status,
-        error=explained.headline,
-        problems=explained.reasons,
-        field_problems={names.get(k, k): v for k, v in explained.fields.items()},
-        open_form=form_name,
-        typed=typed,
-    )
+    page = partial(show_paper, request, paper_id)
+    return shown_again(page, exc, typed, names, open_form=form_name)
 
 
 @router.post("/vorlagen/{paper_id}/massnahmen")

@@ -16,8 +16,7 @@ from service.access import holds
 from service.api.deps import MAX_ID
 from service.programmes import service
 from service.reports.period import period_of
-from service.web.forms import PostedForm
-from service.web.problems import explain
+from service.web.forms import PostedForm, refusal
 from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
 from workflow.calendar import to_local
 
@@ -98,15 +97,13 @@ def create_programme(request: Request, form: PostedForm) -> Response:
         with runtime.write() as connection:
             programme_id = service.create(runtime, connection, actor, values)
     except Exception as exc:
-        explained = explain(exc)
-        if explained is None:
-            raise
+        refused = refusal(exc)
         return _new_form(
             request,
-            explained.status,
+            refused.status,
             values=form,
-            problems=dict(explained.fields),
-            error="Das Arbeitspapier wurde nicht angelegt. " + explained.headline,
+            problems=refused.fields,
+            error="Das Arbeitspapier wurde nicht angelegt. " + refused.headline,
         )
     return redirect(f"/arbeitspapiere/{programme_id}?erledigt=angelegt")
 
@@ -176,15 +173,13 @@ def review(request: Request, programme_id: ProgrammeId, form: PostedForm) -> Res
                 comment=comment,
             )
     except Exception as exc:
-        explained = explain(exc)
-        if explained is None:
-            raise
+        refused = refusal(exc)
         return show_programme(
             request,
             programme_id,
-            explained.status,
-            error="Die Überprüfung wurde nicht gespeichert. " + explained.headline,
-            problems=dict(explained.fields),
+            refused.status,
+            error="Die Überprüfung wurde nicht gespeichert. " + refused.headline,
+            problems=refused.fields,
             typed=form,
         )
     return redirect(f"/arbeitspapiere/{programme_id}?erledigt=ueberprueft")

@@ -17,8 +17,7 @@ from service.reports.render import MEDIA_TYPES, Format, needs_attention
 from service.reports.render import render as render_file
 from service.reports.schemas import Audience
 from service.reports.service import read_sachstand
-from service.web.forms import PostedForm, posted_date, posted_id
-from service.web.problems import explain
+from service.web.forms import PostedForm, posted_date, posted_id, refusal
 from service.web.rendering import (
     PageError,
     page_router,
@@ -172,14 +171,12 @@ def issued_page(
 
 
 def _refused(request: Request, exc: Exception, what: str) -> Response:
-    explained = explain(exc)
-    if explained is None:
-        raise exc
+    refused = refusal(exc)
     return show_issued(
         request,
-        explained.status,
-        error=f"{what} {explained.headline}",
-        reasons=explained.reasons + list(explained.fields.values()),
+        refused.status,
+        error=f"{what} {refused.headline}",
+        reasons=refused.reasons + list(refused.fields.values()),
     )
 
 

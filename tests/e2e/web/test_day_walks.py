@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -37,13 +38,15 @@ WIDTHS = {"desk": DESK, "phone": PHONE}
 class Day:
     url: str
     runtime: Runtime
+    clock: FakeClock
 
 
 @pytest.fixture(scope="module")
 def day(_demo_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
     path = tmp_path_factory.mktemp("e2e-day") / "ratsflow.db"
-    with serving(_demo_sqlite_template, path, FakeClock(DEMO_NOW)) as (url, runtime):
-        yield Day(url, runtime)
+    clock = FakeClock(DEMO_NOW)
+    with serving(_demo_sqlite_template, path, clock) as (url, runtime):
+        yield Day(url, runtime, clock)
 
 
 def _measure_key(runtime: Runtime, code: str) -> str:
@@ -187,6 +190,56 @@ def test_each_role_sees_a_task_does_it_and_it_leaves_the_list(
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_sitzungsdienst_records_the_vote_on_an_agenda_item_and_sees_the_paper_move_on(
+    chromium: Browser, day: Day, width: str
+) -> None:
+    """The vote of yesterday's FVA session, in the browser alone: from the task to TOP 1,
+    the counts typed, then the result on the item, and the paper with its measure gone on
+    to the Stadtrat (the service tests check the vote's rules; this, what a person sees)."""
+    meeting_id, step, reference, code = scenes.agenda_vote_due(day.runtime)
+    key = f"abstimmung:consultation:{step}"
+    page = _sign_in(chromium, day, "sitzungsdienst", width)
+    try:
+        task = page.locator(f"li.task[data-key$='{key}']")
+        expect(task).to_contain_text("Abstimmung erfassen")
+        with page.expect_navigation(wait_until="load"):
+            task.get_by_role("link").click()
+        assert f"/sitzungen/{meeting_id}" in page.url
+        item = page.locator("li.agenda-item", has_text=reference)
+        expect(item).to_contain_text("Abstimmung: offen")
+        _checked(page, width)
+        item.get_by_text("Abstimmung zu TOP 1 erfassen").click()
+        form = item.get_by_role("form", name=f"Abstimmung zu TOP 1: {reference}")
+        for label, value in (
+            ("Ja", "7"),
+            ("Nein", "1"),
+            ("Enthaltungen", "1"),
+            ("Anwesende Stimmberechtigte", "9"),
+            ("Beschlussnummer", "FVA/0301/26"),
+        ):
+            form.get_by_label(label, exact=True).fill(value)
+        with page.expect_navigation(wait_until="load"):
+            form.get_by_role("button", name="Abstimmung erfassen").click()
+        expect(page.get_by_role("status")).to_contain_text("Die Abstimmung wurde erfasst")
+        expect(item).to_contain_text("Abstimmung: erfasst, angenommen")
+        expect(item.get_by_role("form")).to_have_count(0)
+        _checked(page, width)
+        with page.expect_navigation(wait_until="load"):
+            item.get_by_role("link", name=reference).click()
+        expect(page.locator(".state-tag")).to_have_text("Entscheidung im Stadtrat")
+        main = page.locator("main")
+        expect(main).to_contain_text(f"{code} Digitale Bauakte – Beschlussfassung im Stadtrat")
+        expect(main).to_contain_text("7 ja / 1 nein / 1 Enthaltung")
+        expect(main).to_contain_text("FVA/0301/26")
+        _checked(page, width)
+        page.goto("/aufgaben")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Meine Aufgaben")
+        expect(page.locator(f"li.task[data-key$='{key}']")).to_have_count(0)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("username", WITHOUT_TASKS)
 def test_a_role_without_tasks_is_told_so(
     chromium: Browser, day: Day, username: str, width: str
@@ -202,21 +255,27 @@ def test_a_role_without_tasks_is_told_so(
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_a_council_member_follows_her_standing_task_to_the_beschlusskontrolle(
+def test_a_council_member_sees_what_is_new_in_the_beschlusskontrolle_and_it_leaves_the_list(
     chromium: Browser, day: Day, width: str
 ) -> None:
-    """Her task does not leave the list: reading what the council is told is her standing
-    duty, so the walk ends on the Beschlusskontrolle, read and fitting the window."""
+    """Her task names what the Beschlusskontrolle shows that she has not seen there (here a
+    paper's Ladungsfrist, new since any visit); once she has looked, it leaves the list."""
+    day.clock.advance(timedelta(minutes=1))  # after any visit of hers at the other width
+    scenes.paper_sent(day.runtime)
     page = _sign_in(chromium, day, "rat.mitglied", width)
     try:
-        task = page.locator("li.task")
-        expect(task).to_have_count(1)
-        expect(task).to_contain_text("Beschlusskontrolle")
+        task = page.locator("li.task[data-key='beschlusskontrolle']")
+        expect(task).to_contain_text("Beschlusskontrolle ansehen")
+        expect(task).to_contain_text("neue Frist")
         _checked(page, width)
         _shot(page, "rat.mitglied", width)
         with page.expect_navigation(wait_until="load"):
             task.get_by_role("link").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Beschlusskontrolle")
+        expect(page.locator("main")).to_contain_text("Ladungsfrist")
         _checked(page, width)
+        page.goto("/aufgaben")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Meine Aufgaben")
+        expect(page.locator("li.task[data-key='beschlusskontrolle']")).to_have_count(0)
     finally:
         page.context.close()

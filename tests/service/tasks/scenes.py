@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import select
 
 from service.auth.service import actor_for
-from service.committees.meetings import new_meeting
+from service.committees.meetings import add_agenda_item, new_meeting
 from service.measures.service import fire, get_measure
+from service.papers import service as paper_service
 from service.papers.consultations import insert_consultation
 from service.papers.models import Paper
 from service.runtime import Runtime
@@ -129,3 +130,64 @@ def vote_due(runtime: Runtime, *, public: bool = True) -> tuple[int, str]:
         )
         reference = c.execute(select(papers.c.reference).where(papers.c.id == paper_id)).scalar()
     return meeting_id, str(reference)
+
+
+def agenda_vote_due(runtime: Runtime) -> tuple[int, int, str, str]:
+    """A paper carrying a measure, in the FVA's Vorberatung: its step on yesterday's session
+    and on that session's agenda as TOP 1, the vote not recorded yet. The meeting, the
+    step (consultation), the paper's reference and the measure's code."""
+    measure_id = in_review(runtime)
+    meeting_id = past_session(runtime)
+    yesterday = (runtime.now() - timedelta(days=1)).date()
+    with runtime.write() as c:
+        paper_id = factories.paper(
+            runtime,
+            c,
+            measure_ids=[measure_id],
+            title="Einführung der digitalen Bauakte",
+            body_id=runtime.body_id_in(c),
+        )
+        office = actor_for(c, "sitzungsdienst")
+        step = insert_consultation(
+            runtime,
+            c,
+            office,
+            paper_id=paper_id,
+            position=1,
+            committee_id=FVA,
+            role="vorberatung",
+            planned_on=yesterday,
+        )
+        paper_service.fire(
+            runtime,
+            c,
+            actor_for(c, "ag.leitung"),
+            paper_id,
+            "in_vorberatung_geben",
+            data={"sitzung_am": yesterday.isoformat()},
+        )
+        add_agenda_item(
+            runtime, c, office, meeting_id, number="1", title=None, public=True, paper_id=paper_id
+        )
+        reference = c.execute(select(papers.c.reference).where(papers.c.id == paper_id)).scalar()
+    return meeting_id, step, str(reference), _code(runtime, measure_id)
+
+
+def paper_sent(runtime: Runtime, days: int = 14) -> str:
+    """A public paper given to the FVA's Vorberatung for a session in ``days`` days: its
+    Ladungsfrist, a week before, is new in the Beschlusskontrolle. Its reference."""
+    session_day = (runtime.now() + timedelta(days=days)).date()
+    with runtime.write() as c:
+        paper_id = factories.paper(
+            runtime, c, consultations=[(FVA, "vorberatung")], body_id=runtime.body_id_in(c)
+        )
+        paper_service.fire(
+            runtime,
+            c,
+            actor_for(c, "ag.leitung"),
+            paper_id,
+            "in_vorberatung_geben",
+            data={"sitzung_am": session_day.isoformat()},
+        )
+        reference = c.execute(select(papers.c.reference).where(papers.c.id == paper_id)).scalar()
+    return str(reference)

@@ -12,10 +12,13 @@ from service.actor import SYSTEM, Actor
 from service.auth.deputies import name_deputy
 from service.auth.service import actor_for
 from service.committees.attendance import record_attendance
+from service.deadlines.repository import start
+from service.deadlines.service import read_deadlines
 from service.errors import AccessDenied
 from service.measures.service import fire
 from service.runtime import Runtime
 from service.statements.service import read_statements, weigh_statement
+from service.tasks.items import Task
 from service.tasks.service import TaskList, count_tasks, read_tasks
 from service.tasks.sources import ROLE_SOURCES
 from tests import factories
@@ -191,14 +194,42 @@ def test_roles_without_tasks_see_an_empty_list(demo: Runtime, username: str) -> 
     assert _tasks(demo, username).tasks == []
 
 
-def test_a_council_member_follows_the_beschlusskontrolle(demo: Runtime) -> None:
-    """The role comes with the council members' logins (issue 15, point 8); its task is
-    here already, so that the role needs no more than its line in ``ROLE_SOURCES``."""
+def _control(runtime: Runtime, member: Actor) -> list[Task]:
+    return [t for t in read_tasks(runtime, member).tasks if t.key == "beschlusskontrolle"]
+
+
+def _deadline(runtime: Runtime, due_in: timedelta) -> None:
+    """An open deadline of a new measure, due ``due_in`` from now."""
+    measure_id = factories.measure(runtime)
+    with runtime.write() as c:
+        now = runtime.now()
+        start(c, runtime.body_id, "measure", measure_id, "frist", "Frist", now + due_in, now)
+
+
+def test_a_council_members_task_names_what_is_new_in_the_beschlusskontrolle_since_her_visit(
+    demo: Runtime, clock: FakeClock
+) -> None:
+    """Her task was a standing one that never left the list (issue 15, point 8); now it
+    counts the deadlines the Beschlusskontrolle did not show at her last visit and those
+    overdue since, and leaves when there are none."""
     assert "ratsmitglied" in ROLE_SOURCES
-    member = Actor(user_id=99, person_id=None, roles=frozenset({"ratsmitglied"}), name="rm")
-    (task,) = read_tasks(demo, member).tasks
-    assert task.action == "Beschlusskontrolle" and task.role == "Ratsmitglied"
-    assert task.due_at is None and not task.overdue
+    member = _actor(demo, "rat.mitglied")
+    _deadline(demo, timedelta(minutes=30))  # due just after her visit
+    (task,) = _control(demo, member)
+    assert task.action == "Beschlusskontrolle ansehen" and task.role == "Ratsmitglied"
+    assert task.detail == "Noch nicht angesehen" and task.due_at is None and not task.overdue
+    shown = read_deadlines(demo, member, person_id=None, programme_id=None, overdue_only=False)
+    assert (
+        task.subject
+        == f"{len(shown.measures) + sum(d.row.public for d in shown.papers)} neue Fristen"
+    )
+    assert _control(demo, member) == []  # she has looked: nothing is new
+    clock.advance(timedelta(hours=1))
+    _deadline(demo, timedelta(days=3))
+    _deadline(demo, timedelta(days=31))  # beyond the 30 days she is shown: not new yet
+    (task,) = _control(demo, member)
+    assert task.subject == "1 neue Frist, 1 seitdem überfällig" and task.overdue
+    assert task.detail == "Seit Ihrem letzten Besuch am 01.09.2026, 10:00 Uhr"
 
 
 def test_nobody_signed_in_has_no_tasks_and_may_not_read_any(demo: Runtime) -> None:
