@@ -8,11 +8,13 @@ After an erasure the files are cleaned of what deleted rows left in them (VACUUM
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection
@@ -92,7 +94,24 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError() from exc
 
 
+# SQLite has one writer at a time. The writers of this process queue on a lock of their own
+# before ``BEGIN IMMEDIATE``: a writer waiting in SQLite's busy handler sleeps in growing
+# steps (up to 100 ms) and so starts late, long after the lock was free; this lock hands it
+# over the moment the last writer has committed. Writers in other processes (the CLI) still
+# wait in the busy handler. Reentrant: a write opened inside a write in the same thread
+# meets SQLite's lock as before.
+_WRITERS: WeakKeyDictionary[Engine, threading.RLock] = WeakKeyDictionary()
+WRITER_WAIT_SECONDS = 30.0
+
+
+def writer_lock(engine: Engine) -> threading.RLock | None:
+    """The lock this process's writers of a SQLite database queue on; None on PostgreSQL."""
+    return _WRITERS.get(engine)
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    _WRITERS[engine] = threading.RLock()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (see below).
@@ -115,8 +134,16 @@ def _configure_sqlite(engine: Engine) -> None:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One unit of work: commits at the end, rolls back on any error."""
-    with engine.connect() as connection, connection.begin():
-        yield connection
+    lock = _WRITERS.get(engine)
+    # After the wait SQLite's own busy handler decides, as it did before this lock.
+    queued = lock is not None and lock.acquire(timeout=WRITER_WAIT_SECONDS)
+    try:
+        with engine.connect() as connection, connection.begin():
+            yield connection
+    finally:
+        if queued:
+            assert lock is not None
+            lock.release()
 
 
 @contextmanager
