@@ -118,7 +118,10 @@ def value_digest(salt: str, value: str) -> str:
 
 
 def format_ts(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    if utc.year < 1000:  # isoformat pads the year to four digits, strftime does not
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 @dataclass(frozen=True)

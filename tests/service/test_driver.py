@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
 from service.deadlines.models import Deadline
@@ -81,3 +83,20 @@ def test_a_percent_sign_in_driver_sql_is_refused() -> None:
     # psycopg would read it as a marker; the statement must say so where it is written.
     with pytest.raises(ValueError):
         DriverStatement("SELECT id FROM measures WHERE code LIKE 'M-%'")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(1000, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=2))]),
+    )
+)
+def test_a_time_is_stored_in_sqlite_as_sqlalchemy_stores_it(moment: datetime) -> None:
+    class SQLite:
+        class dialect:
+            name = "sqlite"
+
+    stored = time_value(SQLite, moment)  # type: ignore[arg-type]
+    assert stored == moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

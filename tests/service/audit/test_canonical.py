@@ -3,6 +3,7 @@ for byte, or hands the document to ``rfc8785`` (``service.audit.canonical``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.audit import canonical
+from service.audit import canonical, chain
 
 # Text with what canonicalisation treats specially: control characters, quotes, backslashes,
 # umlauts, characters beyond the BMP and lone surrogates.
@@ -70,3 +71,19 @@ def test_the_documents_where_the_two_encoders_differ_are_written_as_rfc8785_writ
     document: Any,
 ) -> None:
     assert _written(canonical.dumps, document) == _written(rfc8785.dumps, document)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.sampled_from(
+            [UTC, timezone(timedelta(hours=2)), timezone(-timedelta(hours=5))]
+        ),
+    )
+)
+def test_the_chain_writes_every_time_as_it_always_did(moment: datetime) -> None:
+    # The hashed text of past events has its time written by strftime: any other way of
+    # writing it must give the same text, or new events would read differently.
+    assert chain.format_ts(moment) == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
