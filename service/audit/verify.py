@@ -64,7 +64,10 @@ def verify_chain(
     before_prev: str | None = None
     batch: list[tuple[int, int, str]] = []
 
+    rows = repository.chain_rows(connection, chain_key, from_seq, to_seq)
+
     def fail(seq: int, reason: str) -> Verification:
+        rows.close()  # the connection serves the checks below, not the rest of the chain
         # Detail rows are checked per batch: a changed detail of an earlier event in the
         # batch is the first bad one, even when a later event fails on its own.
         earlier = _check_details(connection, batch, erased, cleared)
@@ -84,7 +87,7 @@ def verify_chain(
     agrees = _Agreement(chain_key)
     # SQLite's stored time text lacks the hashed text's "T" and "Z" (``chain_rows``).
     sqlite = connection.dialect.name == "sqlite"
-    for row in repository.chain_rows(connection, chain_key, from_seq, to_seq):
+    for row in rows:
         event_id, seq, ts, actor_id, role, action, entity_type, entity_id, payload, link, own = row
         if sqlite:
             ts = ts.replace(" ", "T") + "Z"

@@ -10,7 +10,8 @@ at what it did before it asked for the lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,30 @@ def _at_once(runtime: Runtime, statement: str) -> bool:
     return True
 
 
+Spy = Callable[[Connection, Any, str], None]
+
+
+@contextmanager
+def watching_statements(target: Any, spy: Spy) -> Iterator[None]:
+    """Calls ``spy(connection, cursor, statement)`` before every statement on ``target`` (an
+    engine, or the Engine class for all), those SQLAlchemy runs and those the hot path runs
+    on the driver itself (``service.driver``)."""
+    event.listen(target, "before_cursor_execute", spy)
+    run_on_driver = DriverStatement.run
+
+    def spied_run(statement: DriverStatement, connection: Connection, params: Any) -> Any:
+        if target is Engine or connection.engine is target:
+            spy(connection, None, statement.postgresql)
+        return run_on_driver(statement, connection, params)
+
+    DriverStatement.run = spied_run  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DriverStatement.run = run_on_driver  # type: ignore[method-assign]
+        event.remove(target, "before_cursor_execute", spy)
+
+
 def while_chain_held(
     runtime: Runtime, act: Callable[[], object], probe: Callable[[], bool] = lambda: True
 ) -> Waiting:
@@ -82,17 +107,8 @@ def while_chain_held(
         except BaseException as exc:  # reported below, in the test's thread
             writer["error"] = exc
 
-    # On the class: retention runs on an engine of its own (the owner connection). The hot
-    # statements bypass SQLAlchemy's execution (service.driver), so they are watched too.
-    event.listen(Engine, "before_cursor_execute", spy)
-    run_on_driver = DriverStatement.run
-
-    def spied_run(statement: DriverStatement, connection: Connection, params: Any) -> Any:
-        spy(connection, None, statement.postgresql)
-        return run_on_driver(statement, connection, params)
-
-    DriverStatement.run = spied_run  # type: ignore[method-assign]
-    try:
+    # On the class: retention runs on an engine of its own (the owner connection).
+    with watching_statements(Engine, spy):
         with runtime.write() as holder:
             lock_chain(holder, runtime.chain_key)  # another writer holds the chain
             thread = threading.Thread(target=run)
@@ -102,9 +118,6 @@ def while_chain_held(
             answer = probe()
         thread.join(timeout=10)
         assert not thread.is_alive(), "the write hangs after the chain lock was released"
-    finally:
-        DriverStatement.run = run_on_driver  # type: ignore[method-assign]
-        event.remove(Engine, "before_cursor_execute", spy)
     assert "error" not in writer, writer.get("error")
     with runtime.read() as c:
         assert verify_chain(c, runtime.chain_key).intact

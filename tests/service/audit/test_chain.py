@@ -18,13 +18,15 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from service.audit.chain import EventDraft
 from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
+from service.audit.repository import append
 from service.audit.verify import Verification, verify_chain
 from service.measures.service import fire
 from service.people.erasure import erase_person
 from service.runtime import Runtime
 from tests import factories as make
-from tests.conftest import FakeClock
+from tests.conftest import START, FakeClock
 
 events = AuditEvent.__table__  # type: ignore[attr-defined]
 details = AuditDetail.__table__  # type: ignore[attr-defined]
@@ -416,3 +418,37 @@ def test_an_erased_value_cannot_come_back(runtime: Runtime, chain: Chain, clock:
             .values(value=COMMENT)
         )
     assert verify(runtime).first_bad_seq == chain.submitted
+
+
+def test_a_long_chain_broken_near_its_start_is_reported_and_leaves_the_connection_usable(
+    runtime: Runtime,
+) -> None:
+    # PostgreSQL streams the chain by COPY: stopping at the first bad event, with thousands
+    # of rows still on their way, must neither hang the next statement nor abort the
+    # transaction the verification runs in.
+    with runtime.write() as c:
+        for n in range(3000):
+            append(
+                c,
+                runtime.chain_key,
+                EventDraft(
+                    ts=START,
+                    actor_id=None,
+                    actor_role=None,
+                    action="bench.step",
+                    entity_type="measure",
+                    entity_id=n,
+                ),
+            )
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        c.execute(update(events).where(events.c.seq == 2).values(actor_role="fremd"))
+
+    with runtime.read() as c:
+        result = verify_chain(c, runtime.chain_key)
+        still_there = c.execute(
+            select(func.count()).where(events.c.action == "bench.step")
+        ).scalar_one()
+    assert result.first_bad_seq == 2
+    assert result.reason == "Spalten des Eintrags weichen vom gehashten Inhalt ab."
+    assert still_there == 3000

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from service.actor import Actor
 from service.audit.models import AuditEvent
@@ -19,6 +19,7 @@ from service.audit.repository import lock_chain
 from service.deadlines.models import Deadline
 from service.runtime import Runtime
 from tests import factories
+from tests.service.chain_first import watching_statements
 
 pytestmark = [
     pytest.mark.postgres,
@@ -63,8 +64,7 @@ def test_a_body_does_not_wait_for_another_bodys_chain_lock(
         if "pg_advisory_xact_lock" in statement and threading.current_thread().name == "A2":
             asked.set()
 
-    event.listen(runtime.engine, "before_cursor_execute", spy)
-    try:
+    with watching_statements(runtime.engine, spy):
         with runtime.engine.connect() as holder, holder.begin():
             lock_chain(holder, runtime.chain_key)
             waiting, waiting_errors = _in_thread(lambda: _submit(runtime, own_second), "A2")
@@ -76,8 +76,6 @@ def test_a_body_does_not_wait_for_another_bodys_chain_lock(
             assert waiting.is_alive(), "der zweite Schritt in A wartet nicht auf A"
         waiting.join(timeout=10)
         assert not waiting.is_alive() and waiting_errors == []
-    finally:
-        event.remove(runtime.engine, "before_cursor_execute", spy)
     _submit(runtime, own_first)
     with runtime.read() as c:
         bodies = dict(c.execute(select(deadlines.c.entity_id, deadlines.c.body_id)).tuples().all())
