@@ -109,68 +109,66 @@ def chain_rows(
     Plain SQL without result processing: verification reads every event, and SQLAlchemy's
     per-row type conversion would cost more than the hashing itself.
     """
-    postgres = connection.dialect.name == "postgresql"
-    sql = (
-        f"SELECT id, seq, {_TS_TEXT[connection.dialect.name]}, actor_id, actor_role, action, "
-        f"entity_type, entity_id, payload, prev_hash, hash FROM audit_events "
-        f"WHERE chain_key = {{}}"
-    )
-    params: list[Any] = [chain_key]
-    if from_seq is not None:
-        sql += " AND seq >= {}"
-        params.append(from_seq)
-    if to_seq is not None:
-        sql += " AND seq <= {}"
-        params.append(to_seq)
-    sql += " ORDER BY seq"
     # The driver's own cursor inside this transaction: SQLAlchemy's result rows cost more
     # per event than the hashing.
     driver: Any = connection.connection.driver_connection
-    if postgres:
-        yield from _copied_rows(driver, sql, params)
+    if connection.dialect.name == "postgresql":
+        yield from _copied_rows(driver, chain_key, from_seq, to_seq)
         return
+    sql = f"SELECT {_VERIFIED} FROM audit_events WHERE chain_key = ?"
+    params: list[Any] = [chain_key]
+    if from_seq is not None:
+        sql += " AND seq >= ?"
+        params.append(from_seq)
+    if to_seq is not None:
+        sql += " AND seq <= ?"
+        params.append(to_seq)
     cursor = driver.cursor()
     try:
-        cursor.execute(sql.format(*("?" * len(params))), tuple(params))
+        cursor.execute(sql + " ORDER BY seq", tuple(params))
         while rows := cursor.fetchmany(5000):
             yield from rows
     finally:
         cursor.close()
 
 
+_AFTER_TS = "actor_id, actor_role, action, entity_type, entity_id, payload, prev_hash, hash"
+_VERIFIED = f"id, seq, {_TS_TEXT['sqlite']}, {_AFTER_TS}"
 # Types of the verified columns as PostgreSQL's COPY hands them over.
-_COPY_TYPES = [
-    "int4",
-    "int4",
-    "text",
-    "int4",
-    "text",
-    "text",
-    "text",
-    "int4",
-    "text",
-    "text",
-    "text",
-]
+_COPY_TYPES = ["int4", "int4", "text", "int4", "text", "text", "text", "int4"] + ["text"] * 3
+_COPY_CHUNK = 5000
+_COPY_SQL = (
+    f"SELECT id, seq, {_TS_TEXT['postgresql']}, {_AFTER_TS} FROM audit_events"
+    " WHERE chain_key = {} AND seq >= {} AND seq < {} ORDER BY seq"
+)
 
 
-def _copied_rows(driver: Any, sql: str, params: list[Any]) -> Iterator[Any]:
-    """PostgreSQL streams the rows by COPY: faster than a cursor's batches. COPY takes no
-    parameters, so the values are written in as literals, quoted by psycopg."""
+def _copied_rows(
+    driver: Any, chain_key: str, from_seq: int | None, to_seq: int | None
+) -> Iterator[Any]:
+    """PostgreSQL hands the rows over by COPY, faster than a cursor's batches, in ranges of
+    sequence numbers, each read whole before its rows are yielded: verification queries the
+    detail rows in between, and a connection in the middle of a COPY answers nothing else.
+    Every range from the first to the last event is read, empty ones too (removed events).
+    COPY takes no parameters, so the values are written in as literals, quoted by psycopg."""
     with driver.cursor() as cursor:
-        query = pg_sql.SQL("COPY ({}) TO STDOUT").format(
-            pg_sql.SQL(sql).format(*(pg_sql.Literal(p) for p in params))
-        )
-        with cursor.copy(query) as copy:
-            copy.set_types(_COPY_TYPES)
-            try:
-                yield from copy.rows()
-            finally:
-                # A verification that stops early reads the rest unparsed, so the connection
-                # is free for its next statement: psycopg would cancel the COPY instead, and
-                # that error would abort the caller's transaction.
-                while copy.read():
-                    pass
+        low, high = cursor.execute(
+            "SELECT min(seq), max(seq) FROM audit_events WHERE chain_key = %s", (chain_key,)
+        ).fetchone()
+        if low is None:
+            return
+        start = low if from_seq is None else max(low, from_seq)
+        end = high if to_seq is None else min(high, to_seq)
+        while start <= end:
+            stop = min(start + _COPY_CHUNK, end + 1)
+            query = pg_sql.SQL("COPY ({}) TO STDOUT").format(
+                pg_sql.SQL(_COPY_SQL).format(*map(pg_sql.Literal, (chain_key, start, stop)))
+            )
+            with cursor.copy(query) as copy:
+                copy.set_types(_COPY_TYPES)
+                rows = list(copy.rows())
+            yield from rows
+            start = stop
 
 
 def previous_hash(connection: Connection, chain_key: str, seq: int) -> str | None:

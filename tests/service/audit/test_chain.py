@@ -18,9 +18,11 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from service.audit import verify as verify_module
 from service.audit.chain import EventDraft
 from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
 from service.audit.repository import append
+from service.audit.repository import chain as chain_repository
 from service.audit.verify import Verification, verify_chain
 from service.measures.service import fire
 from service.people.erasure import erase_person
@@ -452,3 +454,21 @@ def test_a_long_chain_broken_near_its_start_is_reported_and_leaves_the_connectio
     assert result.first_bad_seq == 2
     assert result.reason == "Spalten des Eintrags weichen vom gehashten Inhalt ab."
     assert still_there == 3000
+
+
+def test_a_chain_longer_than_a_copy_range_verifies_with_its_details_and_its_gaps_show(
+    runtime: Runtime, chain: Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL reads the chain by COPY in ranges of sequence numbers and checks detail rows
+    # between them; a range must be read whole first (a connection inside a COPY answers
+    # nothing else), and a removed stretch longer than a range must still be noticed.
+    monkeypatch.setattr(chain_repository, "_COPY_CHUNK", 3)
+    monkeypatch.setattr(verify_module, "_BATCH", 2)  # details checked amid the chain
+    assert verify(runtime).intact
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        # A stretch longer than a range, well before the end, moved out of the way.
+        c.execute(update(events).where(events.c.seq.between(4, 8)).values(seq=events.c.seq + 1000))
+    result = verify(runtime)
+    assert result.first_bad_seq == 4, result.reason
+    assert result.reason == "Eintrag 4 fehlt (gefunden: 9)."
