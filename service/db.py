@@ -99,19 +99,19 @@ def _ping_when_idle(engine: Engine) -> None:
 # before ``BEGIN IMMEDIATE``: a writer waiting in SQLite's busy handler sleeps in growing
 # steps (up to 100 ms) and so starts late, long after the lock was free; this lock hands it
 # over the moment the last writer has committed. Writers in other processes (the CLI) still
-# wait in the busy handler. Reentrant: a write opened inside a write in the same thread
-# meets SQLite's lock as before.
-_WRITERS: WeakKeyDictionary[Engine, threading.RLock] = WeakKeyDictionary()
+# wait in the busy handler. Not owned by a thread: FastAPI enters a dependency's transaction
+# in one worker thread and leaves it in another.
+_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
 WRITER_WAIT_SECONDS = 30.0
 
 
-def writer_lock(engine: Engine) -> threading.RLock | None:
+def writer_lock(engine: Engine) -> threading.Lock | None:
     """The lock this process's writers of a SQLite database queue on; None on PostgreSQL."""
     return _WRITERS.get(engine)
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    _WRITERS[engine] = threading.RLock()
+    _WRITERS[engine] = threading.Lock()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -79,3 +79,29 @@ def test_postgresql_writers_do_not_queue_in_the_process(database_url: str) -> No
         assert db.writer_lock(engine) is None
     finally:
         engine.dispose()
+
+
+def test_a_transaction_begun_in_one_thread_may_end_in_another(tmp_path: Path) -> None:
+    # FastAPI enters a dependency's unit of work in one worker thread and leaves it in
+    # another; the writers' queue must let the second thread hand the turn on.
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'hops.db'}")
+    unit = db.write_transaction(engine)
+    try:
+        connection = unit.__enter__()
+        connection.execute(text("CREATE TABLE hops (n INTEGER)"))
+        ended: dict[str, Any] = {}
+
+        def leave() -> None:
+            try:
+                unit.__exit__(None, None, None)
+            except Exception as exc:  # reported in the test's thread
+                ended["error"] = exc
+
+        thread = threading.Thread(target=leave)
+        thread.start()
+        thread.join(timeout=10)
+        assert "error" not in ended, ended.get("error")
+        with db.write_transaction(engine) as c:  # the turn was handed on
+            c.execute(text("INSERT INTO hops VALUES (1)"))
+    finally:
+        engine.dispose()
