@@ -13,11 +13,20 @@ The connection stays SQLAlchemy's: its transaction, pool and commit events are u
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+
+def dbapi(connection: Connection) -> Any:
+    """The driver's own connection inside SQLAlchemy's open transaction: the one way in."""
+    return connection.connection.dbapi_connection
 
 
 class DriverStatement:
@@ -32,11 +41,45 @@ class DriverStatement:
         self.sqlite = sql
         self.postgresql = sql.replace("?", "%s")
 
+    @staticmethod
+    @lru_cache(maxsize=128)
+    def for_ids(template: str, count: int) -> DriverStatement:
+        """``template`` with its ``{}`` replaced by ``count`` markers, for an ``IN`` list:
+        SQLAlchemy's expanding ``IN`` renders the statement anew on every call."""
+        return DriverStatement(template.format(", ".join("?" * count)))
+
     def run(self, connection: Connection, params: Sequence[Any]) -> Any:
         """The driver's cursor after executing (``fetchone``, ``rowcount``)."""
-        driver: Any = connection.connection.dbapi_connection
         postgres = connection.dialect.name == "postgresql"
-        return driver.execute(self.postgresql if postgres else self.sqlite, params)
+        return dbapi(connection).execute(self.postgresql if postgres else self.sqlite, params)
+
+
+@dataclass(frozen=True)
+class CompiledStatement:
+    """A SQLAlchemy statement compiled once for a dialect and run on the driver, with its
+    values given by name: for statements built from parts (a search's filters)."""
+
+    sql: str
+    # The markers' order (SQLite's ``?``); None where the driver takes values by name
+    # (psycopg's ``%(name)s``).
+    names: tuple[str, ...] | None
+    # Values SQLAlchemy bound itself (SQLite's ``OFFSET 0`` after a ``LIMIT``).
+    fixed: dict[str, Any]
+
+    @classmethod
+    def of(cls, statement: ClauseElement, dialect: Dialect) -> CompiledStatement:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+        order = compiled.positiontup
+        return cls(
+            str(compiled),
+            tuple(order) if order is not None else None,
+            {k: v for k, v in compiled.params.items() if v is not None},
+        )
+
+    def run(self, connection: Connection, params: Mapping[str, Any]) -> Any:
+        given = {**self.fixed, **params}
+        values = given if self.names is None else tuple(given[name] for name in self.names)
+        return dbapi(connection).execute(self.sql, values)
 
 
 def time_value(connection: Connection, moment: datetime) -> Any:

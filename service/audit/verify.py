@@ -9,10 +9,8 @@ from typing import Any
 import orjson
 from sqlalchemy.engine import Connection
 
-from service.audit import repository
+from service.audit import canonical, repository
 from service.audit.chain import GENESIS, digest_at, payload_hash, value_digest
-
-_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -62,17 +60,11 @@ def verify_chain(
     checked = 0
     last_hash: str | None = None
     before_prev: str | None = None
-    batch: list[tuple[int, int, str]] = []
 
-    rows = repository.chain_rows(connection, chain_key, from_seq, to_seq)
+    chunks = repository.chain_chunks(connection, chain_key, from_seq, to_seq)
 
     def fail(seq: int, reason: str) -> Verification:
-        rows.close()  # the connection serves the checks below, not the rest of the chain
-        # Detail rows are checked per batch: a changed detail of an earlier event in the
-        # batch is the first bad one, even when a later event fails on its own.
-        earlier = _check_details(connection, batch, erased, cleared)
-        if earlier is not None:
-            seq, reason = earlier
+        chunks.close()  # the connection serves the checks below, not the rest of the chain
         return Verification(chain_key, checked, seq, reason, cleared=cleared)
 
     if prev is None:
@@ -85,48 +77,62 @@ def verify_chain(
             )
         return fail(expected_seq - 1, "Vorgängereintrag fehlt.")
     agrees = _Agreement(chain_key)
-    # SQLite's stored time text lacks the hashed text's "T" and "Z" (``chain_rows``).
+    # SQLite's stored time text lacks the hashed text's "T" and "Z" (``chain_chunks``).
     sqlite = connection.dialect.name == "sqlite"
-    for row in rows:
-        event_id, seq, ts, actor_id, role, action, entity_type, entity_id, payload, link, own = row
-        if sqlite:
-            ts = ts.replace(" ", "T") + "Z"
-        if seq != expected_seq:
-            return fail(expected_seq, f"Eintrag {expected_seq} fehlt (gefunden: {seq}).")
-        if payload_hash(payload) != own:
-            return fail(seq, "Inhalt passt nicht zum gespeicherten Hash.")
-        if link != prev:
-            if checked and link == before_prev:
-                # Linked past its forerunner: the forerunner was slipped in afterwards.
-                return fail(seq - 1, f"Eintrag {seq - 1} wurde nachträglich eingefügt.")
-            return fail(seq, "Verkettung zum Vorgänger ist unterbrochen.")
-        if not agrees(seq, ts, actor_id, role, action, entity_type, entity_id, payload, prev):
-            # The exact text did not match: parse it to say what differs.
-            document = json.loads(payload)
-            if document.get("prev") != prev or document.get("seq") != seq:
+    for chunk in chunks:
+        # Few events carry detail rows: one range query per chunk finds them all.
+        found = repository.detail_rows_between(connection, chunk[0][0], chunk[-1][0])
+        for row in chunk:
+            (
+                event_id,
+                seq,
+                ts,
+                actor_id,
+                role,
+                action,
+                entity_type,
+                entity_id,
+                request,
+                payload,
+                link,
+                own,
+            ) = row
+            if sqlite:
+                ts = ts.replace(" ", "T") + "Z"
+            if seq != expected_seq:
+                return fail(expected_seq, f"Eintrag {expected_seq} fehlt (gefunden: {seq}).")
+            if payload_hash(payload) != own:
+                return fail(seq, "Inhalt passt nicht zum gespeicherten Hash.")
+            if link != prev:
+                if checked and link == before_prev:
+                    # Linked past its forerunner: the forerunner was slipped in afterwards.
+                    return fail(seq - 1, f"Eintrag {seq - 1} wurde nachträglich eingefügt.")
                 return fail(seq, "Verkettung zum Vorgänger ist unterbrochen.")
-            if (
-                document.get("chain") != chain_key
-                or document.get("ts") != ts
-                or document.get("actor") != actor_id
-                or document.get("role") != role
-                or document.get("action") != action
-                or document.get("entity") != {"type": entity_type, "id": entity_id}
+            if not agrees(
+                seq, ts, actor_id, role, action, entity_type, entity_id, request, payload, prev
             ):
-                return fail(seq, "Spalten des Eintrags weichen vom gehashten Inhalt ab.")
-        batch.append((event_id, seq, payload))
-        if len(batch) >= _BATCH:
-            bad = _check_details(connection, batch, erased, cleared)
-            if bad is not None:
-                return fail(*bad)
-            batch.clear()
-        before_prev, prev = prev, own
-        last_hash = own
-        expected_seq += 1
-        checked += 1
-    bad = _check_details(connection, batch, erased, cleared)
-    if bad is not None:
-        return fail(*bad)
+                # The exact text did not match: parse it to say what differs.
+                document = json.loads(payload)
+                if document.get("prev") != prev or document.get("seq") != seq:
+                    return fail(seq, "Verkettung zum Vorgänger ist unterbrochen.")
+                if (
+                    document.get("chain") != chain_key
+                    or document.get("ts") != ts
+                    or document.get("actor") != actor_id
+                    or document.get("role") != role
+                    or document.get("action") != action
+                    or document.get("entity") != {"type": entity_type, "id": entity_id}
+                    or document.get("request") != request
+                ):
+                    return fail(seq, "Spalten des Eintrags weichen vom gehashten Inhalt ab.")
+            if event_id in found:
+                bad = _check_details(found[event_id], seq, payload, erased, cleared)
+                if bad is not None:
+                    return fail(seq, bad)
+            before_prev, prev = prev, own
+            last_hash = own
+            expected_seq += 1
+            checked += 1
     last_seq = expected_seq - 1 if checked else None
     return Verification(chain_key, checked, None, None, last_seq, last_hash, cleared)
 
@@ -155,6 +161,14 @@ def _first_unanchored(connection: Connection, chain_key: str, start: int) -> int
     return max(below, default=0) + 1
 
 
+def _text(value: str | int | None) -> str:
+    return canonical.dumps(value).decode()
+
+
+# A text value as canonical JSON writes it (the C encoder's quoting, as ``canonical`` uses).
+_quoted = json.encoder.encode_basestring
+
+
 class _Agreement:
     """Whether a row's columns and link agree with its hashed text, checked on the text.
 
@@ -162,22 +176,25 @@ class _Agreement:
     with entity, persons (ids only), prev, request, role, seq, ts, v, so both ends can be
     written out from the columns and compared without parsing the JSON; parsing is what
     made verification slow. Anything that does not match exactly goes the slow way.
-    One per verification: it remembers the JSON text of the few distinct actions, actors,
-    roles and types, since writing them out per event was half the time of a verification.
+    One per verification: the text around the few distinct actions, actors, roles and
+    entity types is written once, since writing it per event was most of its cost.
+    ``,"persons":[`` cannot occur inside a JSON string (each quote there is escaped), and
+    the nested objects of changes and context come before it, so the last one found before
+    the tail is the key's.
     """
 
-    def __init__(self, chain_key: str) -> None:
-        self.chain = _json_text(chain_key)
-        self.heads: dict[tuple[Any, Any], str] = {}
-        self.texts: dict[Any, str] = {}
+    _LIMIT = 10_000
 
-    def text(self, value: Any) -> str:
-        found = self.texts.get(value)
-        if found is None:
-            found = _json_text(value)
-            if len(self.texts) < 10_000:
-                self.texts[value] = found
-        return found
+    def __init__(self, chain_key: str) -> None:
+        self.chain = _text(chain_key)
+        self.heads: dict[tuple[Any, Any], str] = {}
+        self.roles: dict[Any, str] = {}
+        self.types: dict[Any, str] = {}
+
+    def _remembered(self, texts: dict[Any, str], key: Any, text: str) -> str:
+        if len(texts) < self._LIMIT:
+            texts[key] = text
+        return text
 
     def __call__(
         self,
@@ -188,35 +205,31 @@ class _Agreement:
         action: str,
         entity_type: str,
         entity_id: int | None,
+        request: str | None,
         payload: str,
         prev: str,
     ) -> bool:
-        head = self.heads.get((action, actor_id))
-        if head is None:
-            action_text, actor_text = self.text(action), self.text(actor_id)
-            head = f'{{"action":{action_text},"actor":{actor_text},"chain":{self.chain},'
-            if len(self.heads) < 10_000:
-                self.heads[(action, actor_id)] = head
+        head = self.heads.get((action, actor_id)) or self._remembered(
+            self.heads,
+            (action, actor_id),
+            f'{{"action":{_text(action)},"actor":{_text(actor_id)},"chain":{self.chain},',
+        )
         if not payload.startswith(head):
             return False
-        tail_start = payload.rfind(',"prev":"')
-        if tail_start < 0 or not payload.startswith(f',"prev":"{prev}","request":', tail_start):
+        role_text = self.roles.get(role) or self._remembered(
+            self.roles, role, f',"role":{_text(role)},"seq":'
+        )
+        request_text = "null" if request is None else _quoted(request)
+        # Everything after the persons' ids, in one piece.
+        tail = f',"prev":"{prev}","request":{request_text}{role_text}{seq},"ts":"{ts}","v":1}}'
+        if not payload.endswith(tail):
             return False
-        if not payload.endswith(f',"role":{self.text(role)},"seq":{seq},"ts":"{ts}","v":1}}'):
-            return False
-        persons_start = payload.rfind(',"persons":[', 0, tail_start)
-        entity_text = "null" if entity_id is None else str(entity_id)
-        entity = f',"entity":{{"id":{entity_text},"type":{self.text(entity_type)}}}'
-        return persons_start > 0 and payload.endswith(entity, 0, persons_start)
-
-
-def _json_text(value: object) -> str:
-    """JSON text of a column value, as RFC 8785 writes it."""
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    return json.dumps(str(value), ensure_ascii=False)
+        persons_at = payload.rfind(',"persons":[', 0, len(payload) - len(tail))
+        type_text = self.types.get(entity_type) or self._remembered(
+            self.types, entity_type, f',"type":{_text(entity_type)}}}'
+        )
+        entity = f',"entity":{{"id":{"null" if entity_id is None else entity_id}{type_text}'
+        return persons_at > 0 and payload.endswith(entity, 0, persons_at)
 
 
 def _erased(erased: dict[int, int], person_id: int | None, seq: int) -> bool:
@@ -233,26 +246,19 @@ def _cleared_reason(path: str, cleared: tuple[int, ...]) -> str:
 
 
 def _check_details(
-    connection: Connection,
-    batch: list[tuple[int, int, str]],
-    erased: dict[int, int],
-    cleared: tuple[int, ...],
-) -> tuple[int, str] | None:
-    if not batch:
-        return None
-    rows = repository.detail_rows_between(connection, batch[0][0], batch[-1][0])
-    for event_id, seq, payload in batch:
-        found = rows.get(event_id, [])
-        document = orjson.loads(payload) if found else {}
-        for detail in found:
-            if detail.value is None:
-                if _erased(erased, detail.person_id, seq):
-                    continue  # erased: the digest stays, the value is gone by design
-                return seq, _cleared_reason(detail.path, cleared or (seq,))
-            try:
-                expected = digest_at(document, detail.path)
-            except (KeyError, IndexError, ValueError, TypeError):
-                return seq, f"Detailwert „{detail.path}“ gehört zu keinem Feld des Eintrags."
-            if value_digest(detail.salt or "", detail.value) != expected:
-                return seq, f"Detailwert „{detail.path}“ wurde verändert."
+    rows: list[Any], seq: int, payload: str, erased: dict[int, int], cleared: tuple[int, ...]
+) -> str | None:
+    """Why the detail rows of event ``seq`` do not match its digests, or None."""
+    document = orjson.loads(payload)
+    for detail in rows:
+        if detail.value is None:
+            if _erased(erased, detail.person_id, seq):
+                continue  # erased: the digest stays, the value is gone by design
+            return _cleared_reason(detail.path, cleared or (seq,))
+        try:
+            expected = digest_at(document, detail.path)
+        except (KeyError, IndexError, ValueError, TypeError):
+            return f"Detailwert „{detail.path}“ gehört zu keinem Feld des Eintrags."
+        if value_digest(detail.salt or "", detail.value) != expected:
+            return f"Detailwert „{detail.path}“ wurde verändert."
     return None

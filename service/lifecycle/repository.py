@@ -52,8 +52,8 @@ _CARRIED = (
 )
 
 
-class MeasureRow(NamedTuple):
-    """A measure as the transition path reads it."""
+class ItemRow(NamedTuple):
+    """A measure or paper as the transition path reads it; a paper has no measure's fields."""
 
     id: int
     body_id: int
@@ -63,22 +63,9 @@ class MeasureRow(NamedTuple):
     definition_version: int
     fields: dict[str, Any]
     title: str
-    responsible_person_id: int | None
-    code: str
-    public: bool
-
-
-class PaperRow(NamedTuple):
-    """A paper as the transition path reads it."""
-
-    id: int
-    body_id: int
-    state: str
-    version: int
-    definition_name: str
-    definition_version: int
-    fields: dict[str, Any]
-    title: str
+    responsible_person_id: int | None = None
+    code: str = ""
+    public: bool = False
 
 
 _ITEM_COLUMNS = "id, body_id, state, version, definition_name, definition_version, fields, title"
@@ -112,7 +99,7 @@ _INSERT_HISTORY = DriverStatement(
 )
 
 
-def load_item(connection: Connection, entity_type: str, entity_id: int) -> Any:
+def load_item(connection: Connection, entity_type: str, entity_id: int) -> ItemRow | None:
     found = _LOAD[entity_type].run(connection, (entity_id,)).fetchone()
     if found is None:
         return None
@@ -120,8 +107,15 @@ def load_item(connection: Connection, entity_type: str, entity_id: int) -> Any:
     values[6] = json_result(values[6]) or {}
     if entity_type == "measure":
         values[10] = bool(values[10])
-        return MeasureRow(*values)
-    return PaperRow(*values)
+    return ItemRow(*values)
+
+
+def existing_item(connection: Connection, entity_type: str, entity_id: int) -> ItemRow:
+    """An item a row read in this transaction refers to (a paper's carried measure)."""
+    found = load_item(connection, entity_type, entity_id)
+    if found is None:
+        raise LookupError(f"{entity_type} {entity_id} is referenced but missing")
+    return found
 
 
 def load_statements(connection: Connection, measure_id: int) -> list[Any]:

@@ -216,7 +216,7 @@ class Lifecycle:
             context["due_at"] = result.deadline.due_at.isoformat()
         if requested:
             context["statement_requests"] = requested
-        responsible = getattr(row, "responsible_person_id", None)
+        responsible = row.responsible_person_id
         sealed = audit.append(
             connection,
             self.chain_key,
@@ -303,7 +303,7 @@ class Lifecycle:
         done: list[Transitioned] = []
         blocked: list[BlockedItem] = []
         for measure_id in repository.carried_measures(connection, paper_id):
-            row = repository.load_item(connection, "measure", measure_id)
+            row = repository.existing_item(connection, "measure", measure_id)
             engine = self.registry.engine(row.definition_name, row.definition_version)
             if engine.spec.states[row.state].final:
                 continue  # withdrawn or ended measures no longer follow the paper
@@ -337,7 +337,7 @@ class Lifecycle:
                     )
                 )
         if blocked:
-            paper = repository.load_item(connection, "paper", paper_id)
+            paper = repository.existing_item(connection, "paper", paper_id)
             spec = self.registry.engine(paper.definition_name, paper.definition_version).spec
             raise CarriedItemsBlocked(
                 paper_result.event, blocked, event_label=spec.event_label(paper_result.event)

@@ -11,9 +11,9 @@
 
 from service.audit.repository.chain import (
     append,
+    chain_chunks,
     chain_keys,
     chain_lock_key,
-    chain_rows,
     cleared_details,
     detail_rows_between,
     details,
@@ -30,9 +30,9 @@ from service.audit.repository.chain import (
 
 __all__ = [
     "append",
+    "chain_chunks",
     "chain_keys",
     "chain_lock_key",
-    "chain_rows",
     "cleared_details",
     "detail_rows_between",
     "details",

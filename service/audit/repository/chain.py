@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from service.audit.chain import GENESIS, EventDraft, SealedEvent, seal
 from service.audit.models import ERASE, AuditDetail, AuditEvent, AuditEventPerson
-from service.driver import DriverStatement, time_value
+from service.driver import DriverStatement, dbapi, time_value
 from service.request_context import current_request_id
 
 events = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -99,21 +99,20 @@ _TS_TEXT = {
 }
 
 
-def chain_rows(
+def chain_chunks(
     connection: Connection, chain_key: str, from_seq: int | None, to_seq: int | None
-) -> Generator[Any, None, None]:
+) -> Generator[list[Any], None, None]:
     """Rows ``(id, seq, ts_text, actor_id, actor_role, action, entity_type, entity_id,
-    payload, prev_hash, hash)`` in chain order, streamed in batches. Close it before the
-    next statement on the connection when stopping early.
+    request_id, payload, prev_hash, hash)`` in chain order, in lists of a few thousand; between two
+    lists the connection answers other statements (verification reads detail rows there).
+    Close it before the next statement on the connection when stopping early.
 
-    Plain SQL without result processing: verification reads every event, and SQLAlchemy's
+    The driver's own cursor inside this transaction, without result processing: SQLAlchemy's
     per-row type conversion would cost more than the hashing itself.
     """
-    # The driver's own cursor inside this transaction: SQLAlchemy's result rows cost more
-    # per event than the hashing.
-    driver: Any = connection.connection.driver_connection
+    driver = dbapi(connection)
     if connection.dialect.name == "postgresql":
-        yield from _copied_rows(driver, chain_key, from_seq, to_seq)
+        yield from _copied_chunks(driver, chain_key, from_seq, to_seq)
         return
     sql = f"SELECT {_VERIFIED} FROM audit_events WHERE chain_key = ?"
     params: list[Any] = [chain_key]
@@ -126,30 +125,32 @@ def chain_rows(
     cursor = driver.cursor()
     try:
         cursor.execute(sql + " ORDER BY seq", tuple(params))
-        while rows := cursor.fetchmany(5000):
-            yield from rows
+        while rows := cursor.fetchmany(_CHUNK):
+            yield rows
     finally:
         cursor.close()
 
 
-_AFTER_TS = "actor_id, actor_role, action, entity_type, entity_id, payload, prev_hash, hash"
+_AFTER_TS = (
+    "actor_id, actor_role, action, entity_type, entity_id, request_id, payload, prev_hash, hash"
+)
 _VERIFIED = f"id, seq, {_TS_TEXT['sqlite']}, {_AFTER_TS}"
 # Types of the verified columns as PostgreSQL's COPY hands them over.
-_COPY_TYPES = ["int4", "int4", "text", "int4", "text", "text", "text", "int4"] + ["text"] * 3
-_COPY_CHUNK = 5000
+_COPY_TYPES = ["int4", "int4", "text", "int4", "text", "text", "text", "int4"] + ["text"] * 4
+_CHUNK = 5000
 _COPY_SQL = (
     f"SELECT id, seq, {_TS_TEXT['postgresql']}, {_AFTER_TS} FROM audit_events"
     " WHERE chain_key = {} AND seq >= {} AND seq < {} ORDER BY seq"
 )
 
 
-def _copied_rows(
+def _copied_chunks(
     driver: Any, chain_key: str, from_seq: int | None, to_seq: int | None
-) -> Iterator[Any]:
+) -> Iterator[list[Any]]:
     """PostgreSQL hands the rows over by COPY, faster than a cursor's batches, in ranges of
-    sequence numbers, each read whole before its rows are yielded: verification queries the
-    detail rows in between, and a connection in the middle of a COPY answers nothing else.
-    Every range from the first to the last event is read, empty ones too (removed events).
+    sequence numbers, each read whole before it is yielded: a connection in the middle of a
+    COPY answers nothing else. Every range from the first to the last event is read, empty
+    ones too (removed events), and only ranges holding rows are yielded.
     COPY takes no parameters, so the values are written in as literals, quoted by psycopg."""
     with driver.cursor() as cursor:
         low, high = cursor.execute(
@@ -160,14 +161,15 @@ def _copied_rows(
         start = low if from_seq is None else max(low, from_seq)
         end = high if to_seq is None else min(high, to_seq)
         while start <= end:
-            stop = min(start + _COPY_CHUNK, end + 1)
+            stop = min(start + _CHUNK, end + 1)
             query = pg_sql.SQL("COPY ({}) TO STDOUT").format(
                 pg_sql.SQL(_COPY_SQL).format(*map(pg_sql.Literal, (chain_key, start, stop)))
             )
             with cursor.copy(query) as copy:
                 copy.set_types(_COPY_TYPES)
                 rows = list(copy.rows())
-            yield from rows
+            if rows:
+                yield rows
             start = stop
 
 

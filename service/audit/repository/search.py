@@ -9,7 +9,6 @@ memory constant.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +19,7 @@ from sqlalchemy.engine import Connection
 from service.audit.repository.chain import details, event_persons, events
 from service.audit.search import Filters, FoundEvent, Position, reveal
 from service.auth.models import User
-from service.driver import time_result, time_value
+from service.driver import CompiledStatement, DriverStatement, time_result, time_value
 
 users = User.__table__  # type: ignore[attr-defined]
 
@@ -54,20 +53,11 @@ _AFTER = or_(
         events.c.id < bindparam("after_id"),
     ),
 )
-# The page's detail and person rows, by the ids of its events. Plain SQL with one marker
-# per id, written once per page size and driver: an expanding IN of SQLAlchemy renders the
-# statement anew on every call, which cost more than the two queries themselves.
+# The page's detail and person rows, by the ids of its events (``DriverStatement.for_ids``).
 _DETAILS = "SELECT event_id, path, value FROM audit_details WHERE event_id IN ({})"
 _PERSONS = (
     "SELECT event_id, person_id FROM audit_event_persons WHERE event_id IN ({}) ORDER BY person_id"
 )
-_MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":{}"}
-
-
-@lru_cache(maxsize=64)
-def _by_ids(template: str, paramstyle: str, count: int) -> str:
-    marker = _MARKERS[paramstyle]
-    return template.format(", ".join(marker.format(i + 1) for i in range(count)))
 
 
 # What a found event shows: not the chain key (the caller's) nor the forerunner's hash.
@@ -102,39 +92,17 @@ def _statement(shape: frozenset[str], paged: bool) -> Select[Any]:
     return query.order_by(events.c.ts.desc(), events.c.id.desc()).limit(bindparam("limit"))
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    """The page's statement compiled once per filter shape and database: SQLAlchemy's
-    execution cost more than the query itself on SQLite."""
-
-    sql: str
-    # The markers' order (SQLite's ``?``); None where the driver takes values by name
-    # (psycopg's ``%(name)s``).
-    names: tuple[str, ...] | None
-    # Values SQLAlchemy bound itself (SQLite's ``OFFSET 0`` after a ``LIMIT``).
-    fixed: dict[str, Any]
-
-    def values(self, params: dict[str, Any]) -> Any:
-        given = {**self.fixed, **params}
-        return given if self.names is None else tuple(given[name] for name in self.names)
-
-
-_COMPILED: dict[tuple[frozenset[str], bool, str], _Compiled] = {}
+# The page's statement compiled once per filter shape and database: SQLAlchemy's execution
+# cost more than the query itself on SQLite.
+_COMPILED: dict[tuple[frozenset[str], bool, str], CompiledStatement] = {}
 _TIMES = ("since", "until", "after_ts")
 
 
-def _compiled(connection: Connection, shape: frozenset[str], paged: bool) -> _Compiled:
+def _compiled(connection: Connection, shape: frozenset[str], paged: bool) -> CompiledStatement:
     key = (shape, paged, connection.dialect.name)
     found = _COMPILED.get(key)
     if found is None:
-        compiled = _statement(shape, paged).compile(dialect=connection.dialect)
-        order = compiled.positiontup
-        found = _Compiled(
-            str(compiled),
-            tuple(order) if order is not None else None,
-            {k: v for k, v in compiled.params.items() if v is not None},
-        )
-        _COMPILED[key] = found
+        found = _COMPILED[key] = CompiledStatement.of(_statement(shape, paged), connection.dialect)
     return found
 
 
@@ -153,9 +121,7 @@ def page(
     for name in _TIMES:
         if name in params:
             params[name] = time_value(connection, params[name])
-    compiled = _compiled(connection, shape, after is not None)
-    driver: Any = connection.connection.dbapi_connection
-    rows = driver.execute(compiled.sql, compiled.values(params)).fetchall()
+    rows = _compiled(connection, shape, after is not None).run(connection, params).fetchall()
     return readable(connection, chain_key, rows)
 
 
@@ -167,15 +133,14 @@ def readable(connection: Connection, chain_key: str, rows: Sequence[Any]) -> lis
     values: dict[int, dict[str, str | None]] = {}
     persons: dict[int, list[int]] = {}
     if ids:
-        driver: Any = connection.connection.dbapi_connection
-        style, bound = connection.dialect.paramstyle, tuple(ids)
-        for event_id, path, value in driver.execute(
-            _by_ids(_DETAILS, style, len(ids)), bound
-        ).fetchall():
+        bound = tuple(ids)
+        for event_id, path, value in (
+            DriverStatement.for_ids(_DETAILS, len(ids)).run(connection, bound).fetchall()
+        ):
             values.setdefault(event_id, {})[path] = value
-        for event_id, person_id in driver.execute(
-            _by_ids(_PERSONS, style, len(ids)), bound
-        ).fetchall():
+        for event_id, person_id in (
+            DriverStatement.for_ids(_PERSONS, len(ids)).run(connection, bound).fetchall()
+        ):
             persons.setdefault(event_id, []).append(person_id)
     found = []
     # Unpacked by position: attribute access on result rows costs more than the JSON.

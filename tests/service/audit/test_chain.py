@@ -18,7 +18,6 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from service.audit import verify as verify_module
 from service.audit.chain import EventDraft
 from service.audit.models import AuditDetail, AuditEvent, AuditEventPerson
 from service.audit.repository import append
@@ -195,6 +194,15 @@ def change_the_time_column(c: Connection, chain: Chain) -> int:
     return chain.submitted
 
 
+def change_a_column(column: str, value: object) -> Callable[[Connection, Chain], int]:
+    def change(c: Connection, chain: Chain) -> int:
+        assert event_row(c, chain.forwarded)[column] != value
+        c.execute(update(events).where(events.c.seq == chain.forwarded).values({column: value}))
+        return chain.forwarded
+
+    return change
+
+
 def rewrite_an_event_and_its_hash(c: Connection, chain: Chain) -> int:
     """A rewritten event with a recomputed hash verifies by itself; its successor's link
     to it breaks, so the successor is the first event that can be shown to be bad."""
@@ -224,6 +232,11 @@ TAMPERING: dict[str, Callable[[Connection, Chain], int]] = {
     "two swapped events": swap_two_events,
     "the actor_id column": change_the_actor_column,
     "the ts column": change_the_time_column,
+    # The request id leads from a log line to its events: it must not be moved either.
+    "the request_id column": change_a_column("request_id", "erfunden"),
+    "the entity_id column": change_a_column("entity_id", 999_999),
+    "the actor_role column": change_a_column("actor_role", "fremd"),
+    "the action column": change_a_column("action", "measure.create"),
     "an event with a recomputed hash": rewrite_an_event_and_its_hash,
     "an earlier detail and a later payload": change_a_comment_and_a_later_byte,
 }
@@ -462,8 +475,7 @@ def test_a_chain_longer_than_a_copy_range_verifies_with_its_details_and_its_gaps
     # PostgreSQL reads the chain by COPY in ranges of sequence numbers and checks detail rows
     # between them; a range must be read whole first (a connection inside a COPY answers
     # nothing else), and a removed stretch longer than a range must still be noticed.
-    monkeypatch.setattr(chain_repository, "_COPY_CHUNK", 3)
-    monkeypatch.setattr(verify_module, "_BATCH", 2)  # details checked amid the chain
+    monkeypatch.setattr(chain_repository, "_CHUNK", 3)  # details checked amid the chain
     assert verify(runtime).intact
     with runtime.write() as c:
         drop_append_only_triggers(c)
