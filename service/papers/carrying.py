@@ -81,7 +81,7 @@ def attach_measures(
 
 
 def _measure_final(runtime: Runtime, connection: Connection, measure_id: int) -> bool:
-    row = lifecycle_repository.load_item(connection, "measure", measure_id)
+    row = lifecycle_repository.existing_item(connection, "measure", measure_id)
     spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
     return bool(spec.states[row.state].final)
 
