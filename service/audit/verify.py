@@ -246,19 +246,23 @@ def _cleared_reason(path: str, cleared: tuple[int, ...]) -> str:
 
 
 def _check_details(
-    rows: list[Any], seq: int, payload: str, erased: dict[int, int], cleared: tuple[int, ...]
+    rows: list[tuple[str, int | None, str | None, str | None]],
+    seq: int,
+    payload: str,
+    erased: dict[int, int],
+    cleared: tuple[int, ...],
 ) -> str | None:
     """Why the detail rows of event ``seq`` do not match its digests, or None."""
     document = orjson.loads(payload)
-    for detail in rows:
-        if detail.value is None:
-            if _erased(erased, detail.person_id, seq):
+    for path, person_id, value, salt in rows:
+        if value is None:
+            if _erased(erased, person_id, seq):
                 continue  # erased: the digest stays, the value is gone by design
-            return _cleared_reason(detail.path, cleared or (seq,))
+            return _cleared_reason(path, cleared or (seq,))
         try:
-            expected = digest_at(document, detail.path)
+            expected = digest_at(document, path)
         except (KeyError, IndexError, ValueError, TypeError):
-            return f"Detailwert „{detail.path}“ gehört zu keinem Feld des Eintrags."
-        if value_digest(detail.salt or "", detail.value) != expected:
-            return f"Detailwert „{detail.path}“ wurde verändert."
+            return f"Detailwert „{path}“ gehört zu keinem Feld des Eintrags."
+        if value_digest(salt or "", value) != expected:
+            return f"Detailwert „{path}“ wurde verändert."
     return None

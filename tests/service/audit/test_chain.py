@@ -475,7 +475,8 @@ def test_a_chain_longer_than_a_copy_range_verifies_with_its_details_and_its_gaps
     # PostgreSQL reads the chain by COPY in ranges of sequence numbers and checks detail rows
     # between them; a range must be read whole first (a connection inside a COPY answers
     # nothing else), and a removed stretch longer than a range must still be noticed.
-    monkeypatch.setattr(chain_repository, "_CHUNK", 3)  # details checked amid the chain
+    monkeypatch.setattr(chain_repository, "_COPY_RANGE", 3)
+    monkeypatch.setattr(chain_repository, "_FETCHED", 2)  # details checked amid the chain
     assert verify(runtime).intact
     with runtime.write() as c:
         drop_append_only_triggers(c)
