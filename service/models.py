@@ -23,6 +23,7 @@ from service.programmes.models import Programme
 from service.reports.models import IssuedReport
 from service.scheduler.models import JobPeriod, JobRun, StatusUpdateRound
 from service.statements.models import Condition, Statement, StatementRequest, Weighing
+from service.visits.models import PageVisit
 
 __all__ = [
     "AgendaItem",
@@ -57,6 +58,7 @@ __all__ = [
     "OparlRecord",
     "OparlSource",
     "OutboxMessage",
+    "PageVisit",
     "Paper",
     "PaperMeasure",
     "Person",

@@ -25,6 +25,7 @@ from service.errors import AccessDenied
 from service.papers import service as papers
 from service.people.service import display_name
 from service.runtime import Runtime
+from service.visits import repository as visits
 from workflow.calendar import to_local
 
 SOON = timedelta(days=30)
@@ -128,12 +129,14 @@ def read_deadlines(
     # Staff names are for staff (access.may_see_names): a council member who is shown who is
     # responsible for a public measure has read that too.
     named = [] if may_see_names(actor) else [d.row for d in measure_due if d.responsible]
-    # A council member's visit is always recorded: it is what her task on Meine Aufgaben
-    # counts from (``tasks.council_sources.resolution_control``).
-    visit = bool(COUNCIL & actor.roles)
-    if visit or hidden or named or any(not r.public for r in paper_rows):
+    if hidden or named or any(not r.public for r in paper_rows):
         persons = dict.fromkeys(r.responsible_person_id for r in [*hidden, *named])
         log_read(runtime, actor, "deadline", None, persons=list(persons))
+    if COUNCIL & actor.roles and actor.user_id is not None:
+        # Her task on Meine Aufgaben counts what is new since this visit
+        # (``tasks.council_sources.resolution_control``).
+        with runtime.write() as connection:
+            visits.record(connection, actor.user_id, visits.RESOLUTION_CONTROL, now)
     return Deadlines(
         measures=measure_due,
         papers=[_due(r, now) for r in paper_rows],

@@ -16,7 +16,8 @@ Wherever else the name or address was written, it goes too:
   of the body naming the person (e.g. to the request that created them); a retry of such a
   request after the erasure is checked anew instead of answered from memory.
 - Logins are pseudonymised and their tokens, which are the web sessions too, deleted
-  (service.auth); deputyships name logins by id only and stay on record.
+  (service.auth), and so are their last visits of pages (service.visits); deputyships name
+  logins by id only and stay on record.
 """
 
 from __future__ import annotations
@@ -42,9 +43,18 @@ from service.idempotency import repository as idempotency
 from service.ops import erasure_register
 from service.outbox import repository as outbox
 from service.people import repository
+from service.visits import repository as visits
 
 # Tables whose old row versions may still hold erased values (PostgreSQL VACUUM FULL).
-_TOUCHED = ("persons", "users", "api_tokens", "audit_details", "outbox", "idempotency_keys")
+_TOUCHED = (
+    "persons",
+    "users",
+    "api_tokens",
+    "audit_details",
+    "outbox",
+    "idempotency_keys",
+    "page_visits",
+)
 ERASED = "[gelöscht]"
 
 
@@ -100,6 +110,7 @@ def erase_person(
         raise NotFound("Person", person_id)
     answers = idempotency.delete_of_person(connection, body_id, person_id, _in_answers(before))
     logins = pseudonymise_logins_of(connection, person_id)
+    visits.forget_person(connection, person_id)
     messages = outbox.erase_recipient(connection, body_id, person_id, ERASED)
     messages += outbox.replace_everywhere(connection, body_id, _written(before), ERASED)
     cleared = erase_values_of(connection, person_id, now)

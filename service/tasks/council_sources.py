@@ -16,6 +16,7 @@ from service.deadlines.service import SOON as CONTROL_AHEAD
 from service.statements.requests import KIND_LABELS
 from service.tasks import repository
 from service.tasks.items import Scope, Task, measure_subject, responsible, role_label
+from service.visits import repository as visits
 from workflow.calendar import to_local
 
 # Coming sessions show four weeks ahead (the Ladungsfrist is a week); sessions and votes
@@ -24,10 +25,9 @@ AHEAD = timedelta(days=28)
 BEHIND = timedelta(days=92)
 SOON = timedelta(days=30)
 AGENDA_SHOWN = 5
-# The Beschlusskontrolle a council member reads (issue 15, point 8); her visit is the read
-# of it the audit log records (``deadlines.service.read_deadlines``).
+# The Beschlusskontrolle a council member reads (issue 15, point 8); her last visit is
+# recorded by ``deadlines.service.read_deadlines``.
 RESOLUTION_CONTROL = "/fristen"
-CONTROL_VISIT = "deadline.read"
 
 
 def statement_requests(scope: Scope) -> list[Task]:
@@ -201,7 +201,9 @@ def resolution_control(scope: Scope) -> list[Task]:
     overdue since; none when nothing is new, so the task leaves once she has looked."""
     user_id = scope.actor.user_id
     seen = (
-        None if user_id is None else repository.last_done(scope.connection, user_id, CONTROL_VISIT)
+        None
+        if user_id is None
+        else visits.last_seen(scope.connection, user_id, visits.RESOLUTION_CONTROL)
     )
     rows = repository.control_deadlines(scope.connection, scope.body_id, scope.now + CONTROL_AHEAD)
     new = {

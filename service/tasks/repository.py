@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import Table, and_, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
-from service.audit.models import AuditEvent
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting
 from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
@@ -44,7 +43,6 @@ consultations: Table = Consultation.__table__  # type: ignore[attr-defined]
 papers: Table = Paper.__table__  # type: ignore[attr-defined]
 obligations: Table = Obligation.__table__  # type: ignore[attr-defined]
 rounds: Table = StatusUpdateRound.__table__  # type: ignore[attr-defined]
-audit_events: Table = AuditEvent.__table__  # type: ignore[attr-defined]
 
 # A measure as a task names it: with its responsible person's name parts (``person_*``).
 _MEASURE = (
@@ -334,16 +332,6 @@ def open_obligations(
 
 
 # --- the Beschlusskontrolle of a council member --------------------------------------------
-
-
-def last_done(connection: Connection, user_id: int, action: str) -> datetime | None:
-    """When the user last did ``action``, by the audit log (index ``actor_id, ts``)."""
-    found: datetime | None = connection.execute(
-        select(func.max(audit_events.c.ts)).where(
-            audit_events.c.actor_id == user_id, audit_events.c.action == action
-        )
-    ).scalar()
-    return found
 
 
 def control_deadlines(connection: Connection, body_id: int, until: datetime) -> list[Any]:

@@ -21,9 +21,12 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from service.audit.chain import EventDraft
+from service.audit.repository import append
 from service.audit.trail import verify_all
 from service.db import make_engine
 from service.migrate import alembic_config
+from service.visits.repository import RESOLUTION_CONTROL, last_seen
 
 FIXTURE = Path(__file__).resolve().parent / "upgrade" / "at_0001.sql"
 CHAIN = "aschersleben"
@@ -109,6 +112,11 @@ def at_0018(c: Connection) -> None:
         c.execute(text("UPDATE measures SET code = 'm-01' WHERE code <> 'M-01'"))
 
 
+def at_0019(c: Connection) -> None:
+    # Nobody of the fixture had visited the Beschlusskontrolle (no ``deadline.read``).
+    assert _one(c, "SELECT count(*) FROM page_visits") == 0
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -128,6 +136,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0016", at_0016),
     ("0017", at_0017),
     ("0018", at_0018),
+    ("0019", at_0019),
 ]
 
 
@@ -209,3 +218,39 @@ def test_a_database_of_migration_0001_upgrades_to_the_head_with_its_data(empty_u
     [report] = reports
     assert report.verification.intact, report.verification.reason
     assert report.verification.checked == 7
+
+
+def test_the_last_visit_of_the_beschlusskontrolle_is_carried_over_from_the_audit_log(
+    empty_url: str,
+) -> None:
+    """Before 0019 a council member's visit was her latest ``deadline.read`` audit event;
+    after it her task counts from the same moment (and a later event than an earlier one)."""
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_url)
+    try:
+        load_fixture(engine)
+        command.upgrade(config, "0018")
+        user_id = 1
+        moments = [datetime(2025, 3, day, 9, 30, tzinfo=UTC) for day in (3, 10)]
+        with engine.begin() as c:
+            for moment in moments:
+                draft = EventDraft(
+                    ts=moment,
+                    actor_id=user_id,
+                    actor_role="ratsmitglied",
+                    action="deadline.read",
+                    entity_type="deadline",
+                    entity_id=None,
+                )
+                append(c, CHAIN, draft)
+        command.upgrade(config, "0019")
+        with engine.connect() as c:
+            rows = c.execute(text("SELECT user_id, page FROM page_visits")).all()
+            seen = last_seen(c, user_id, RESOLUTION_CONTROL)
+            reports = verify_all(c, CHAIN)
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [(user_id, RESOLUTION_CONTROL)]
+    assert seen == moments[-1]
+    assert all(r.verification.intact for r in reports)
