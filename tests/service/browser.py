@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import httpx
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.demo.service import DEMO_PASSWORD
@@ -15,10 +16,17 @@ from service.runtime import Runtime
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
 
-def browser(runtime: Runtime, base_url: str = "http://testserver") -> TestClient:
-    """A client that keeps cookies like a browser and does not follow redirects."""
+def browser(
+    runtime: Runtime, base_url: str = "http://testserver", app: FastAPI | None = None
+) -> TestClient:
+    """A client that keeps cookies like a browser and does not follow redirects; of ``app``
+    where given (several browsers of one server: an app answers its first request only after
+    building every route's state, a fifth of a second), else of an app of its own."""
     return TestClient(
-        create_app(runtime), base_url=base_url, follow_redirects=False, raise_server_exceptions=True
+        app or create_app(runtime),
+        base_url=base_url,
+        follow_redirects=False,
+        raise_server_exceptions=True,
     )
 
 
@@ -36,8 +44,8 @@ def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) ->
     )
 
 
-def signed_in(runtime: Runtime, username: str) -> TestClient:
-    client = browser(runtime)
+def signed_in(runtime: Runtime, username: str, app: FastAPI | None = None) -> TestClient:
+    client = browser(runtime, app=app)
     response = sign_in(client, username)
     assert response.status_code == 303, response.text
     return client

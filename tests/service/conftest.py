@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.auth import tokens
@@ -29,11 +30,24 @@ def demo(runtime: Runtime, clock: FakeClock) -> Runtime:
     return runtime
 
 
+@pytest.fixture(scope="session")
+def _served() -> FastAPI:
+    """The app behind ``client``, one for the session: an app answers its first request only
+    after FastAPI has built every route's state (a fifth of a second, once per app). It holds
+    nothing of a test but the runtime, which ``client`` attaches for the test and takes away
+    after it (as tests/service/api/test_openapi_conformance.py does per module)."""
+    return create_app()
+
+
 @pytest.fixture
-def client(demo: Runtime) -> Iterator[TestClient]:
+def client(demo: Runtime, _served: FastAPI) -> Iterator[TestClient]:
     """The API: server errors become answers, so their bodies can be checked for leaks too."""
-    with TestClient(create_app(demo), raise_server_exceptions=False) as test_client:
-        yield test_client
+    _served.state.runtime = demo
+    try:
+        with TestClient(_served, raise_server_exceptions=False) as test_client:
+            yield test_client
+    finally:
+        del _served.state.runtime
 
 
 @pytest.fixture

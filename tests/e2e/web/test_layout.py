@@ -5,12 +5,13 @@ visits every page of the navigation and the demo's items at both widths: nothing
 wider than the viewport (tables scroll inside their own box on the phone and show every
 column on the desk), the collapsed navigation takes at most two rows on the phone, the
 open navigation does not wrap on the desk, and axe-core finds no serious or critical
-issue (on the phone for every user, on the desk once per page). SQLite only; the service
-tests cover PostgreSQL.
+issue (on the phone for every structure of a page any user sees, on the desk once per page
+and structure). SQLite only; the service tests cover PostgreSQL.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -63,40 +64,16 @@ def _links(page: Page, selector: str) -> list[str]:
     return list(dict.fromkeys(hrefs))
 
 
-def _pages_of(page: Page, username: str | None) -> list[str]:
-    """The navigation's pages and the items linked from the lists."""
-    page.set_viewport_size(DESK)
-    page.goto("/")
-    paths = _links(page, "nav[aria-label=Hauptnavigation] a")
-    items: list[str] = []
-    for path in LISTS:
-        if path not in paths and not (username is None and path == "/oeffentlich"):
-            continue
-        page.goto(path)
-        found = [p for p in _links(page, "main a[href]") if ITEM.match(p)]
-        if username != READS_ALL:
-            # The first of each kind: the layout of a kind does not change with the item.
-            firsts: dict[str, str] = {}
-            for p in found:
-                firsts.setdefault(p.rsplit("/", 1)[0], p)
-            found = list(firsts.values())
-        items += found
-    return list(dict.fromkeys(paths + items))
-
-
-def _too_wide(page: Page, width: int) -> list[str]:
-    wide = page.evaluate("document.documentElement.scrollWidth")
-    return [f"{page.url} ist bei {width} px {wide} px breit"] if wide > width else []
-
-
-def _scrolled_tables(page: Page) -> list[str]:
-    """On the desk no column may hide behind a table box's scroll bar."""
-    boxes = page.eval_on_selector_all(
-        ".table-wrap",
-        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1)"
-        ".map(e => e.getAttribute('aria-label'))",
-    )
-    return [f"{page.url}: Tabelle „{box}“ verbirgt Spalten bei 1280 px" for box in boxes]
+def _items(page: Page, username: str | None) -> list[str]:
+    """The items linked from the list on the page."""
+    found = [p for p in _links(page, "main a[href]") if ITEM.match(p)]
+    if username != READS_ALL:
+        # The first of each kind: the layout of a kind does not change with the item.
+        firsts: dict[str, str] = {}
+        for p in found:
+            firsts.setdefault(p.rsplit("/", 1)[0], p)
+        found = list(firsts.values())
+    return found
 
 
 def _inaccessible(page: Page) -> list[str]:
@@ -107,57 +84,120 @@ def _inaccessible(page: Page) -> list[str]:
     return []
 
 
-def _nav_rows(page: Page) -> int:
-    """Rows the navigation's visible entries (or its closed menu button) take."""
-    tops = page.eval_on_selector_all(
-        "nav[aria-label=Hauptnavigation] :is(summary, li)",
-        "els => els.filter(e => e.checkVisibility())"
-        ".map(e => Math.round(e.getBoundingClientRect().top))",
+# What one width shows, in one round trip: the document's width, the table boxes that hide
+# columns behind their scroll bar, the rows the navigation's visible entries (or its closed
+# menu button) take, and whether the open navigation is wider than its box.
+MEASURE = """() => ({
+  wide: document.documentElement.scrollWidth,
+  scrolled: [...document.querySelectorAll('.table-wrap')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.getAttribute('aria-label')),
+  navRows: new Set([...document.querySelectorAll(
+      'nav[aria-label=Hauptnavigation] :is(summary, li)')]
+    .filter(e => e.checkVisibility())
+    .map(e => Math.round(e.getBoundingClientRect().top))).size,
+  navOverflows: (u => u.scrollWidth > u.clientWidth + 1)(
+    document.querySelector('nav[aria-label=Hauptnavigation] ul')),
+})"""
+
+# The page's structure for axe: every element with its attributes and whether it holds text
+# of its own, runs of equal siblings (table rows, list entries) counted once. What only
+# names or numbers something (text, links, ids, values such as the CSRF token) is left out:
+# axe's rules read structure, roles, labels' presence and colours, so two pages of one
+# structure get one verdict. Pages that differ in a form, a button, a column or a state's
+# badge differ here and are both checked.
+STRUCTURE = """() => {
+  const named = new Set(['href', 'value', 'action', 'id', 'for', 'aria-labelledby',
+    'aria-describedby', 'title', 'datetime', 'aria-label', 'alt', 'name', 'aria-controls',
+    'src']);
+  const walk = el => {
+    const attrs = [...el.attributes]
+      .map(a => named.has(a.name) ? a.name + (a.value ? '+' : '-') : a.name + '=' + a.value)
+      .sort().join(' ');
+    const text = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const kids = [];
+    for (const child of el.children) {
+      const s = walk(child);
+      if (s !== kids[kids.length - 1]) kids.push(s);
+    }
+    return '<' + el.tagName + ' ' + attrs + (text ? ' T' : '') + '>' + kids.join('') + '</>';
+  };
+  return walk(document.documentElement);
+}"""
+
+
+def _layout(page: Page, size: dict[str, int], nav: bool) -> list[str]:
+    """Too wide, and on the desk a table hiding columns; with ``nav`` the navigation's rows
+    and (on the desk) its width too, as the test always did on a user's last page."""
+    width = size["width"]
+    seen = page.evaluate(MEASURE)
+    found = (
+        [f"{page.url} ist bei {width} px {seen['wide']} px breit"] if seen["wide"] > width else []
     )
-    return len(set(tops))
-
-
-NAV_OVERFLOWS = (
-    "(u => u.scrollWidth > u.clientWidth + 1)"
-    "(document.querySelector('nav[aria-label=Hauptnavigation] ul'))"
-)
+    if size is DESK:
+        found += [
+            f"{page.url}: Tabelle „{box}“ verbirgt Spalten bei 1280 px" for box in seen["scrolled"]
+        ]
+    if nav and seen["navRows"] > (2 if size is PHONE else 1):
+        found.append(f"Navigation bei {width} px in {seen['navRows']} Zeilen")
+    if nav and size is DESK and seen["navOverflows"]:
+        found.append("Navigation bei 1280 px breiter als das Fenster")
+    return found
 
 
 @pytest.fixture(scope="module")
-def seen_on_desk() -> set[str]:
-    """Pages axe has checked at 1280 px: the desk layout of a page is one for every role
-    (its forms differ, which the phone's check of every page covers), so once is enough."""
+def axe_checked() -> set[tuple[int, str]]:
+    """(width, structure) and (desk width, path) axe has checked. The same structure
+    (``STRUCTURE``) at the same width gets the same verdict, whoever signed in (the
+    Oberbürgermeister and the Dezernent share their role set and see pages that differ only
+    in the name of who signed in) and whichever item of a kind it shows. On the desk a path is
+    checked once, as before: the desk layout of a page is one for every role (its forms
+    differ, which the phone's check of every structure covers)."""
     return set()
+
+
+def _structure(page: Page) -> str:
+    text: str = page.evaluate(STRUCTURE)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @pytest.mark.parametrize("username", [*USERS, None])
 def test_every_page_fits_the_phone_and_the_desk(
-    chromium: Browser, base_url: str, username: str | None, seen_on_desk: set[str]
+    chromium: Browser, base_url: str, username: str | None, axe_checked: set[tuple[int, str]]
 ) -> None:
     page = _signed_in(chromium, base_url, username)
     try:
-        paths = _pages_of(page, username)
+        # The navigation's pages and the items linked from the lists, the latter added as
+        # their list is visited.
+        response = page.goto("/")
+        paths = _links(page, "nav[aria-label=Hauptnavigation] a")
         assert len(paths) >= 2, paths
+        if username is None and "/oeffentlich" not in paths:
+            page.goto("/oeffentlich")
+            paths += _items(page, username)
         found: list[str] = []
-        for size in (PHONE, DESK):
-            page.set_viewport_size(size)
-            for path in paths:
+        for i, path in enumerate(paths):
+            # Each page is loaded once and seen at both widths (the layout is CSS alone, no
+            # script: a resized page lays out as one loaded at that width); the order
+            # alternates so the window changes its size once per page.
+            if i > 0 or page.url != base_url + path:
                 response = page.goto(path)
-                assert response is not None and response.status < 400, path
-                found += _too_wide(page, size["width"])
-                if size is PHONE or path not in seen_on_desk:
-                    found += _inaccessible(page)
+            assert response is not None and response.status < 400, path
+            if path in LISTS:
+                paths += [p for p in _items(page, username) if p not in paths]
+            structure = _structure(page)
+            for size in (PHONE, DESK) if i % 2 == 0 else (DESK, PHONE):
+                if page.viewport_size != size:
+                    page.set_viewport_size(size)
+                found += _layout(page, size, nav=i == len(paths) - 1)
+                keys = {(size["width"], structure)}
                 if size is DESK:
-                    found += _scrolled_tables(page)
-                    seen_on_desk.add(path)
+                    keys.add((size["width"], path))
+                if not keys & axe_checked:
+                    found += _inaccessible(page)
+                axe_checked.update(keys)
                 shot = _phone_shot(username, path)
                 if shot and size is PHONE:
                     screenshot(page, shot)
-            rows = _nav_rows(page)
-            if rows > (2 if size is PHONE else 1):
-                found.append(f"Navigation bei {size['width']} px in {rows} Zeilen")
-            if size is DESK and page.evaluate(NAV_OVERFLOWS):
-                found.append("Navigation bei 1280 px breiter als das Fenster")
         assert not found, "\n".join(found)
     finally:
         page.context.close()

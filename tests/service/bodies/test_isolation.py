@@ -17,11 +17,13 @@ Finally B's own login sees B's data at B's address, so the markers are there to 
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
@@ -42,7 +44,7 @@ from service.reports.issuing import issue_report
 from service.runtime import Runtime
 from tests import factories
 from tests.service.api_calls import login
-from tests.service.browser import post_form, signed_in
+from tests.service.browser import post_form, sign_in, signed_in
 
 NEIGHBOUR = "nachbarstadt"
 LEITUNG = "nachbar.leitung"
@@ -216,11 +218,11 @@ def neighbour(demo: Runtime) -> Neighbour:
     )
 
 
-def _get_routes() -> list[str]:
+def _get_routes(app: FastAPI) -> list[str]:
     return sorted(
         {
             str(route.path)
-            for route in iter_route_contexts(create_app().routes)
+            for route in iter_route_contexts(app.routes)
             if route.methods is not None and "GET" in route.methods
         }
     )
@@ -271,37 +273,47 @@ class Caller:
         return self.web.get(url)
 
 
-def _callers(demo: Runtime) -> list[Caller]:
-    public = TestClient(create_app(demo), follow_redirects=False, raise_server_exceptions=False)
+def _callers(app: FastAPI, clients: ExitStack) -> list[Caller]:
+    """The public and every login of A, each with its own cookies and token, all asking one
+    app (as one server answers them all), each client kept open for the whole crawl."""
+
+    def client() -> TestClient:
+        made = TestClient(app, follow_redirects=False, raise_server_exceptions=False)
+        return clients.enter_context(made)
+
+    public = client()
     callers = [Caller("öffentlich", public, public, {})]
     for username in ROLES_OF_A:
-        api = TestClient(create_app(demo), follow_redirects=False, raise_server_exceptions=False)
-        callers.append(Caller(username, api, signed_in(demo, username), login(api, username)))
+        web = clients.enter_context(
+            TestClient(app, follow_redirects=False, raise_server_exceptions=True)
+        )
+        assert sign_in(web, username).status_code == 303, username
+        api = client()
+        callers.append(Caller(username, api, web, login(api, username)))
     return callers
 
 
 def test_no_role_of_one_body_sees_anything_of_another(demo: Runtime, neighbour: Neighbour) -> None:
     leaks: list[str] = []
     answered_404: dict[str, set[str]] = {}
-    with_ids = [
-        p for p in _get_routes() if "{" in p and p not in NOT_ABOUT_B and "{zeitraum}" not in p
-    ]
-    for caller in _callers(demo):
-        for path in _get_routes():
-            if path in NOT_ABOUT_B:
-                continue
-            url = _url(path, neighbour.ids)
-            answer = caller.get(path, url)
-            if answer.status_code >= 500:
-                leaks.append(f"{caller.name} {url}: {answer.status_code}")
-            elif MARKER.search(answer.text):
-                leaks.append(f"{caller.name} {url}: {answer.status_code} zeigt B")
-            elif path in with_ids:
-                to_login = answer.is_redirect and "/login" in answer.headers["location"]
-                if answer.is_success or (answer.is_redirect and not to_login):
-                    leaks.append(f"{caller.name} {url}: {answer.status_code} statt 404")
-                if answer.status_code == 404:
-                    answered_404.setdefault(path, set()).add(caller.name)
+    app = create_app(demo)
+    routes = [p for p in _get_routes(app) if p not in NOT_ABOUT_B]
+    with_ids = [p for p in routes if "{" in p and "{zeitraum}" not in p]
+    with ExitStack() as clients:
+        for caller in _callers(app, clients):
+            for path in routes:
+                url = _url(path, neighbour.ids)
+                answer = caller.get(path, url)
+                if answer.status_code >= 500:
+                    leaks.append(f"{caller.name} {url}: {answer.status_code}")
+                elif MARKER.search(answer.text):
+                    leaks.append(f"{caller.name} {url}: {answer.status_code} zeigt B")
+                elif path in with_ids:
+                    to_login = answer.is_redirect and "/login" in answer.headers["location"]
+                    if answer.is_success or (answer.is_redirect and not to_login):
+                        leaks.append(f"{caller.name} {url}: {answer.status_code} statt 404")
+                    if answer.status_code == 404:
+                        answered_404.setdefault(path, set()).add(caller.name)
     assert leaks == [], "\n".join(leaks)
     # A role that could read such an item of its own body is told B's id does not exist.
     assert sorted(set(with_ids) - answered_404.keys()) == []
