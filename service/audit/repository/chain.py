@@ -103,9 +103,10 @@ def chain_chunks(
     connection: Connection, chain_key: str, from_seq: int | None, to_seq: int | None
 ) -> Generator[list[Any], None, None]:
     """Rows ``(id, seq, ts_text, actor_id, actor_role, action, entity_type, entity_id,
-    request_id, payload, prev_hash, hash)`` in chain order, in lists of a few thousand; between two
-    lists the connection answers other statements (verification reads detail rows there).
-    Close it before the next statement on the connection when stopping early.
+    request_id, payload, prev_hash, hash)`` in chain order, in lists of a few hundred (SQLite)
+    or thousand (PostgreSQL); between two lists the connection answers other statements
+    (verification reads detail rows there). Close it before the next statement on the
+    connection when stopping early.
 
     The driver's own cursor inside this transaction, without result processing: SQLAlchemy's
     per-row type conversion would cost more than the hashing itself.
