@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from service.auth.service import actor_for
 from service.committees.meetings import add_agenda_item, new_meeting
+from service.deadlines.repository import start
 from service.measures.service import fire, get_measure
 from service.papers import service as paper_service
 from service.papers.consultations import insert_consultation
@@ -191,3 +192,12 @@ def paper_sent(runtime: Runtime, days: int = 14) -> str:
         )
         reference = c.execute(select(papers.c.reference).where(papers.c.id == paper_id)).scalar()
     return str(reference)
+
+
+def open_deadline(runtime: Runtime, due_in: timedelta, **measure: Any) -> int:
+    """A new measure (``measure``: its columns) with an open deadline ``due_in`` from now."""
+    measure_id = factories.measure(runtime, **measure)
+    with runtime.write() as c:
+        now = runtime.now()
+        start(c, runtime.body_id, "measure", measure_id, "frist", "Frist", now + due_in, now)
+    return measure_id

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from service.deadlines.repository import start
 from service.deadlines.service import read_deadlines
 from service.people.erasure import erase_person
 from service.runtime import Runtime
@@ -14,15 +13,8 @@ from service.visits import repository as visits
 from tests import factories
 from tests.conftest import START, FakeClock
 from tests.service.reads import reads
+from tests.service.tasks import scenes
 from workflow.calendar import to_local
-
-
-def _public_deadline(runtime: Runtime, due_in: timedelta) -> None:
-    """A public measure nobody is responsible for, with a deadline ``due_in`` from now."""
-    measure_id = factories.measure(runtime, public=True)
-    with runtime.write() as c:
-        now = runtime.now()
-        start(c, runtime.body_id, "measure", measure_id, "frist", "Frist", now + due_in, now)
 
 
 def test_a_council_members_visit_showing_nothing_non_public_is_not_logged(
@@ -31,7 +23,8 @@ def test_a_council_members_visit_showing_nothing_non_public_is_not_logged(
     """Every visit of a council member used to write a ``deadline.read`` event, only so
     that her task could count from it. An erasure of her person removes the visit."""
     member = factories.user(runtime, "ratsmitglied")
-    _public_deadline(runtime, timedelta(days=3))
+    # A public measure nobody is responsible for.
+    scenes.open_deadline(runtime, timedelta(days=3), public=True)
 
     def control() -> list[str]:
         tasks = read_tasks(runtime, member).tasks
@@ -45,7 +38,7 @@ def test_a_council_members_visit_showing_nothing_non_public_is_not_logged(
     assert reads(runtime, "deadline.read") == []
     assert control() == []  # she has looked: nothing is new
     clock.advance(timedelta(hours=1))
-    _public_deadline(runtime, timedelta(days=2))
+    scenes.open_deadline(runtime, timedelta(days=2), public=True)
     visited = f"{to_local(START):%d.%m.%Y, %H:%M}"
     assert control() == [f"1 neue Frist | Seit Ihrem letzten Besuch am {visited} Uhr"]
 

@@ -12,7 +12,6 @@ from service.actor import SYSTEM, Actor
 from service.auth.deputies import name_deputy
 from service.auth.service import actor_for
 from service.committees.attendance import record_attendance
-from service.deadlines.repository import start
 from service.deadlines.service import read_deadlines
 from service.errors import AccessDenied
 from service.measures.service import fire
@@ -198,14 +197,6 @@ def _control(runtime: Runtime, member: Actor) -> list[Task]:
     return [t for t in read_tasks(runtime, member).tasks if t.key == "beschlusskontrolle"]
 
 
-def _deadline(runtime: Runtime, due_in: timedelta) -> None:
-    """An open deadline of a new measure, due ``due_in`` from now."""
-    measure_id = factories.measure(runtime)
-    with runtime.write() as c:
-        now = runtime.now()
-        start(c, runtime.body_id, "measure", measure_id, "frist", "Frist", now + due_in, now)
-
-
 def test_a_council_members_task_names_what_is_new_in_the_beschlusskontrolle_since_her_visit(
     demo: Runtime, clock: FakeClock
 ) -> None:
@@ -214,7 +205,7 @@ def test_a_council_members_task_names_what_is_new_in_the_beschlusskontrolle_sinc
     overdue since, and leaves when there are none."""
     assert "ratsmitglied" in ROLE_SOURCES
     member = _actor(demo, "rat.mitglied")
-    _deadline(demo, timedelta(minutes=30))  # due just after her visit
+    scenes.open_deadline(demo, timedelta(minutes=30))  # due just after her visit
     (task,) = _control(demo, member)
     assert task.action == "Beschlusskontrolle ansehen" and task.role == "Ratsmitglied"
     assert task.detail == "Noch nicht angesehen" and task.due_at is None and not task.overdue
@@ -225,8 +216,8 @@ def test_a_council_members_task_names_what_is_new_in_the_beschlusskontrolle_sinc
     )
     assert _control(demo, member) == []  # she has looked: nothing is new
     clock.advance(timedelta(hours=1))
-    _deadline(demo, timedelta(days=3))
-    _deadline(demo, timedelta(days=31))  # beyond the 30 days she is shown: not new yet
+    scenes.open_deadline(demo, timedelta(days=3))
+    scenes.open_deadline(demo, timedelta(days=31))  # beyond the 30 days she is shown: not new yet
     (task,) = _control(demo, member)
     assert task.subject == "1 neue Frist, 1 seitdem überfällig" and task.overdue
     assert task.detail == "Seit Ihrem letzten Besuch am 01.09.2026, 10:00 Uhr"
