@@ -181,10 +181,10 @@ def get_user(connection: Connection, user_id: int, body_id: int) -> Any:
     return row
 
 
-def pseudonymise_logins_of(connection: Connection, person_id: int) -> int:
+def pseudonymise_logins_of(connection: Connection, person_id: int) -> list[int]:
     """The erasure of a person (Art. 17): their logins keep only an id, lose their password
-    and tokens and are locked. How many logins there were."""
-    return len(repository.pseudonymise_logins_of(connection, person_id))
+    and tokens and are locked. The ids of those logins."""
+    return repository.pseudonymise_logins_of(connection, person_id)
 
 
 def _log_users(runtime: Runtime, actor: Actor, rows: list[Any]) -> None:

@@ -109,8 +109,9 @@ def erase_person(
     if before is None or not repository.erase(connection, body_id, person_id, now):
         raise NotFound("Person", person_id)
     answers = idempotency.delete_of_person(connection, body_id, person_id, _in_answers(before))
-    logins = pseudonymise_logins_of(connection, person_id)
-    visits.forget_person(connection, person_id)
+    login_ids = pseudonymise_logins_of(connection, person_id)
+    visits.forget_logins(connection, login_ids)
+    logins = len(login_ids)
     messages = outbox.erase_recipient(connection, body_id, person_id, ERASED)
     messages += outbox.replace_everywhere(connection, body_id, _written(before), ERASED)
     cleared = erase_values_of(connection, person_id, now)

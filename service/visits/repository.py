@@ -9,11 +9,9 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from service.auth.models import User
 from service.visits.models import PageVisit
 
 visits: Table = PageVisit.__table__  # type: ignore[attr-defined]
-users: Table = User.__table__  # type: ignore[attr-defined]
 
 # The council member's Beschlusskontrolle (``/fristen``).
 RESOLUTION_CONTROL = "beschlusskontrolle"
@@ -37,7 +35,7 @@ def record(connection: Connection, user_id: int, page: str, at: datetime) -> Non
     )
 
 
-def forget_person(connection: Connection, person_id: int) -> None:
-    """Erasure (Art. 17): the visits of every login of the person go."""
-    logins = select(users.c.id).where(users.c.person_id == person_id)
-    connection.execute(delete(visits).where(visits.c.user_id.in_(logins)))
+def forget_logins(connection: Connection, user_ids: list[int]) -> None:
+    """Erasure (Art. 17): the visits of the erased person's logins go."""
+    if user_ids:
+        connection.execute(delete(visits).where(visits.c.user_id.in_(user_ids)))
