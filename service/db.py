@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError, SAWarning
 from sqlalchemy.types import TypeDecorator
@@ -130,6 +131,13 @@ def _configure_sqlite(engine: Engine) -> None:
         mode = "DEFERRED" if connection.get_execution_options().get(READ_ONLY) else "IMMEDIATE"
         # On the driver: a statement through SQLAlchemy cost more than the BEGIN itself.
         connection.connection.dbapi_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
+
+
+def conflict_insert(connection: Connection, table: Table) -> Any:
+    """An INSERT that can say ``ON CONFLICT`` (``on_conflict_do_update``/``_do_nothing``), in
+    the connection's database's own form: both know the clause, SQLAlchemy's core does not."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 @contextmanager

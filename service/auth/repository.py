@@ -11,13 +11,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
 from service.bodies.models import Body
+from service.db import conflict_insert
 from service.people.models import Person
 
 users = User.__table__  # type: ignore[attr-defined]
@@ -353,10 +352,9 @@ def count_failure(
 ) -> int:
     """Counts one failure atomically (an upsert), so concurrent failures all count; a count
     quiet for ``forget_after`` starts afresh. Returns the failures in a row."""
-    build = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     stale = throttles.c.last_failure_at < now - forget_after
     statement = (
-        build(throttles)
+        conflict_insert(connection, throttles)
         .values(key=digest, scope=scope, failures=1, last_failure_at=now)
         .on_conflict_do_update(
             index_elements=[throttles.c.key],

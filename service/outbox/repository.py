@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from service.db import conflict_insert
 from service.outbox.models import OutboxMessage
 
 outbox: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -23,9 +23,8 @@ def insert_once(connection: Connection, values: dict[str, Any]) -> bool:
     The UNIQUE constraint decides, not a read before the write, so two writers racing on
     one reminder still leave exactly one row.
     """
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(outbox)
+        conflict_insert(connection, outbox)
         .values(values)
         .on_conflict_do_nothing(index_elements=["reminder_key"])
         .returning(outbox.c.id)

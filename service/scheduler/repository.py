@@ -7,11 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from service.auth.models import User
 from service.committees.models import Committee, Meeting, Membership
+from service.db import conflict_insert
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
 from service.obligations.models import Obligation
@@ -36,10 +36,6 @@ job_runs: Table = JobRun.__table__  # type: ignore[attr-defined]
 rounds: Table = StatusUpdateRound.__table__  # type: ignore[attr-defined]
 users: Table = User.__table__  # type: ignore[attr-defined]
 persons: Table = Person.__table__  # type: ignore[attr-defined]
-
-
-def _insert(connection: Connection) -> Any:
-    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
 
 
 # --- items ---------------------------------------------------------------------------------
@@ -238,8 +234,9 @@ def last_period(connection: Connection, job_id: str) -> datetime | None:
 
 
 def record_period(connection: Connection, job_id: str, period: datetime, now: datetime) -> None:
-    insert = _insert(connection)
-    statement = insert(job_periods).values(job_id=job_id, period=period, completed_at=now)
+    statement = conflict_insert(connection, job_periods).values(
+        job_id=job_id, period=period, completed_at=now
+    )
     statement = statement.on_conflict_do_update(
         index_elements=["job_id"], set_={"period": period, "completed_at": now}
     )
@@ -247,9 +244,8 @@ def record_period(connection: Connection, job_id: str, period: datetime, now: da
 
 
 def open_round(connection: Connection, values: dict[str, Any]) -> bool:
-    insert = _insert(connection)
     statement = (
-        insert(rounds)
+        conflict_insert(connection, rounds)
         .values(values)
         .on_conflict_do_nothing(index_elements=["body_id", "period"])
         .returning(rounds.c.period)
@@ -286,8 +282,7 @@ def update_round(connection: Connection, body_id: int, period: str, **values: An
 
 def record_run(connection: Connection, job_id: str, now: datetime, *, succeeded: bool) -> None:
     column = "succeeded_at" if succeeded else "failed_at"
-    insert = _insert(connection)
-    statement = insert(job_runs).values(job_id=job_id, **{column: now})
+    statement = conflict_insert(connection, job_runs).values(job_id=job_id, **{column: now})
     statement = statement.on_conflict_do_update(index_elements=["job_id"], set_={column: now})
     connection.execute(statement)
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Table, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from service.db import conflict_insert
 from service.visits.models import PageVisit
 
 visits: Table = PageVisit.__table__  # type: ignore[attr-defined]
@@ -25,8 +24,7 @@ def last_seen(connection: Connection, user_id: int, page: str) -> datetime | Non
 
 
 def record(connection: Connection, user_id: int, page: str, at: datetime) -> None:
-    insert: Any = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(visits).values(user_id=user_id, page=page, seen_at=at)
+    statement = conflict_insert(connection, visits).values(user_id=user_id, page=page, seen_at=at)
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=[visits.c.user_id, visits.c.page],
