@@ -32,22 +32,29 @@ def demo(runtime: Runtime, clock: FakeClock) -> Runtime:
 
 @pytest.fixture(scope="session")
 def _served() -> FastAPI:
-    """The app behind ``client``, one for the session: an app answers its first request only
-    after FastAPI has built every route's state (a fifth of a second, once per app). It holds
-    nothing of a test but the runtime, which ``client`` attaches for the test and takes away
-    after it (as tests/service/api/test_openapi_conformance.py does per module)."""
+    """One app for the session: an app answers its first request only after FastAPI has
+    built every route's state (a fifth of a second, once per app). It holds nothing of a
+    test but the runtime, which ``served_app`` attaches for the test and takes away after it
+    (as tests/service/api/test_openapi_conformance.py does per module)."""
     return create_app()
 
 
 @pytest.fixture
-def client(demo: Runtime, _served: FastAPI) -> Iterator[TestClient]:
-    """The API: server errors become answers, so their bodies can be checked for leaks too."""
+def served_app(demo: Runtime, _served: FastAPI) -> Iterator[FastAPI]:
+    """The test's server on its demo city: every client of a test asks it, as the callers
+    of one server do."""
     _served.state.runtime = demo
     try:
-        with TestClient(_served, raise_server_exceptions=False) as test_client:
-            yield test_client
+        yield _served
     finally:
         del _served.state.runtime
+
+
+@pytest.fixture
+def client(served_app: FastAPI) -> Iterator[TestClient]:
+    """The API: server errors become answers, so their bodies can be checked for leaks too."""
+    with TestClient(served_app, raise_server_exceptions=False) as test_client:
+        yield test_client
 
 
 @pytest.fixture

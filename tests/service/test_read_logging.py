@@ -17,7 +17,7 @@ the web) without any of the content.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -894,34 +894,16 @@ def world(demo: Runtime, clock: FakeClock) -> World:
     return World(demo, clock)
 
 
-@pytest.fixture(scope="module")
-def served() -> FastAPI:
-    """One app for the module: an app answers its first request only after building every
-    route's state (a fifth of a second). It holds nothing of a test but the runtime, which
-    ``app`` attaches per test, as tests/service/api/test_openapi_conformance.py does."""
-    return create_app()
-
-
-@pytest.fixture
-def app(served: FastAPI, world: World) -> Iterator[FastAPI]:
-    """The test's server: every caller of a test asks it, as the callers of one server do."""
-    served.state.runtime = world.runtime
-    try:
-        yield served
-    finally:
-        del served.state.runtime
-
-
 @pytest.mark.parametrize("path", sorted(p for p, c in ROUTES.items() if isinstance(c, Logged)))
 def test_each_read_of_non_public_content_is_one_access_event(
-    path: str, world: World, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+    path: str, world: World, served_app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case = ROUTES[path]
     assert isinstance(case, Logged)
     runtime, api = world.runtime, path.startswith(API)
     # Everything the requests need exists before anyone signs in (sessions follow the clock).
     url, shown, entity, public_url = case.prepare(world)
-    reader = Reader(app, case.reader, api)
+    reader = Reader(served_app, case.reader, api)
 
     before = accesses(runtime)
     answer = reader.get(url)
@@ -930,10 +912,10 @@ def test_each_read_of_non_public_content_is_one_access_event(
     assert _since(runtime, before) == [Access(case.action, entity, reader.user_id)]
 
     before = accesses(runtime)
-    with _client(app) as anonymous:
+    with _client(served_app) as anonymous:
         assert shown not in anonymous.get(url).text
     if public_url is not None:
-        other = Reader(app, case.public_reader, api) if case.public_reader else reader
+        other = Reader(served_app, case.public_reader, api) if case.public_reader else reader
         assert other.get(public_url).status_code == 200
     assert _since(runtime, before) == []
 
@@ -949,7 +931,7 @@ def test_each_read_of_non_public_content_is_one_access_event(
         assert "Zugriff nicht protokolliert" in refused.text
 
 
-def test_routes_without_non_public_content_log_no_access(world: World, app: FastAPI) -> None:
+def test_routes_without_non_public_content_log_no_access(world: World, served_app: FastAPI) -> None:
     runtime = world.runtime
     readers: dict[tuple[str, bool], Reader] = {}
     for case in ROUTES.values():
@@ -960,7 +942,7 @@ def test_routes_without_non_public_content_log_no_access(world: World, app: Fast
         if isinstance(case, Unlogged):
             api = path.startswith(API) or case.by_token
             if (case.reader, api) not in readers:
-                readers[case.reader, api] = Reader(app, case.reader, api)
+                readers[case.reader, api] = Reader(served_app, case.reader, api)
             answer = readers[case.reader, api].get(case.url or path)
             assert answer.status_code < 400, (path, answer.status_code)
     assert _since(runtime, before) == []
