@@ -104,14 +104,29 @@ MEASURE = """() => ({
 # names or numbers something (text, links, ids, values such as the CSRF token) is left out:
 # axe's rules read structure, roles, labels' presence and colours, so two pages of one
 # structure get one verdict. Pages that differ in a form, a button, a column or a state's
-# badge differ here and are both checked.
+# badge differ here and are both checked. An id and what refers to one keep, instead of
+# their value, the one thing axe's rules ask of it ('!' where a rule would object): an id is
+# unique in the document (duplicate-id-aria), a label's ``for`` names a labelable element
+# (label), every id an aria-labelledby, -describedby or -controls names exists
+# (aria-valid-attr-value). Values would split pages that differ only in an item's number.
 STRUCTURE = """() => {
   const named = new Set(['href', 'value', 'action', 'id', 'for', 'aria-labelledby',
     'aria-describedby', 'title', 'datetime', 'aria-label', 'alt', 'name', 'aria-controls',
     'src']);
+  const refs = new Set(['aria-labelledby', 'aria-describedby', 'aria-controls']);
+  const labelable = 'button, input:not([type=hidden]), meter, output, progress, select, textarea';
+  const ids = new Map();
+  for (const e of document.querySelectorAll('[id]')) ids.set(e.id, (ids.get(e.id) || 0) + 1);
+  const kept = a => {
+    if (!a.value) return '-';
+    const ok = a.name === 'id' ? ids.get(a.value) === 1
+      : a.name === 'for' ? document.getElementById(a.value)?.matches(labelable)
+      : !refs.has(a.name) || a.value.trim().split(/\\s+/).every(r => ids.has(r));
+    return ok ? '+' : '!';
+  };
   const walk = el => {
     const attrs = [...el.attributes]
-      .map(a => named.has(a.name) ? a.name + (a.value ? '+' : '-') : a.name + '=' + a.value)
+      .map(a => named.has(a.name) ? a.name + kept(a) : a.name + '=' + a.value)
       .sort().join(' ');
     const text = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
     const kids = [];
