@@ -137,6 +137,8 @@ STEPS: list[tuple[str, Check]] = [
     ("0017", at_0017),
     ("0018", at_0018),
     ("0019", at_0019),
+    # Nothing to drop here; test_staff_visits_carried_over_by_0019_are_dropped has visits.
+    ("0020", _empty_table("page_visits")),
 ]
 
 
@@ -220,6 +222,21 @@ def test_a_database_of_migration_0001_upgrades_to_the_head_with_its_data(empty_u
     assert report.verification.checked == 7
 
 
+def _read_deadlines(engine: Engine, user_id: int, moments: list[datetime], role: str) -> None:
+    """Visits of the Beschlusskontrolle as they were logged before 0019."""
+    with engine.begin() as c:
+        for moment in moments:
+            draft = EventDraft(
+                ts=moment,
+                actor_id=user_id,
+                actor_role=role,
+                action="deadline.read",
+                entity_type="deadline",
+                entity_id=None,
+            )
+            append(c, CHAIN, draft)
+
+
 def test_the_last_visit_of_the_beschlusskontrolle_is_carried_over_from_the_audit_log(
     empty_url: str,
 ) -> None:
@@ -233,17 +250,7 @@ def test_the_last_visit_of_the_beschlusskontrolle_is_carried_over_from_the_audit
         command.upgrade(config, "0018")
         user_id = 1
         moments = [datetime(2025, 3, day, 9, 30, tzinfo=UTC) for day in (3, 10)]
-        with engine.begin() as c:
-            for moment in moments:
-                draft = EventDraft(
-                    ts=moment,
-                    actor_id=user_id,
-                    actor_role="ratsmitglied",
-                    action="deadline.read",
-                    entity_type="deadline",
-                    entity_id=None,
-                )
-                append(c, CHAIN, draft)
+        _read_deadlines(engine, user_id, moments, "ratsmitglied")
         command.upgrade(config, "0019")
         with engine.connect() as c:
             rows = c.execute(text("SELECT user_id, page FROM page_visits")).all()
@@ -253,4 +260,43 @@ def test_the_last_visit_of_the_beschlusskontrolle_is_carried_over_from_the_audit
         engine.dispose()
     assert [tuple(r) for r in rows] == [(user_id, RESOLUTION_CONTROL)]
     assert seen == moments[-1]
+    assert all(r.verification.intact for r in reports)
+
+
+def test_staff_visits_carried_over_by_0019_are_dropped(empty_url: str) -> None:
+    """0019 carried over every login's latest ``deadline.read``, staff's too; only a council
+    member's visit is read (her task), so 0020 drops the others' and keeps hers."""
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_url)
+    try:
+        load_fixture(engine)
+        command.upgrade(config, "0018")
+        with engine.begin() as c:
+            # The fixture's one login (ag.leitung) is staff; Dr. Berger gets a council login.
+            c.execute(
+                text(
+                    "INSERT INTO users (body_id, username, person_id, roles, "
+                    "must_change_password, active, created_at) VALUES (1, 'rat.mitglied', 2, "
+                    "'[\"ratsmitglied\"]', FALSE, TRUE, '2024-01-08 08:00:00.000000')"
+                )
+            )
+            council = _one(c, "SELECT id FROM users WHERE username = 'rat.mitglied'")
+        assert isinstance(council, int)
+        staff = 1
+        moment = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
+        _read_deadlines(engine, staff, [moment], "ag_leitung")
+        _read_deadlines(engine, council, [moment], "ratsmitglied")
+        command.upgrade(config, "0019")
+        with engine.connect() as c:
+            assert _one(c, "SELECT count(*) FROM page_visits") == 2
+        command.upgrade(config, "head")
+        with engine.connect() as c:
+            rows = c.execute(text("SELECT user_id, page FROM page_visits")).all()
+            seen = last_seen(c, council, RESOLUTION_CONTROL)
+            reports = verify_all(c, CHAIN)
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [(council, RESOLUTION_CONTROL)]
+    assert seen == moment
     assert all(r.verification.intact for r in reports)
