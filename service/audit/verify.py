@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
-from service.audit import canonical, repository
-from service.audit.chain import GENESIS, digest_at, payload_hash, value_digest
+from service.audit import repository
+from service.audit.chain import GENESIS, digest_at, value_digest
+from service.audit.columns import NOT_AN_OBJECT, TextAgreement, differing_columns
+from service.audit.repository.agreement import (
+    ColumnCheck,
+    column_check,
+    column_rows,
+    in_database,
+)
+from service.db import READ_ONLY, read_transaction
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,18 @@ class Verification:
         return self.first_bad_seq is None
 
 
+@dataclass(frozen=True)
+class _Stop:
+    """Where the walk stopped: the event it was at, and what it reports."""
+
+    at: int
+    seq: int
+    reason: str
+    # Whether the event's columns were due before this finding (a detail row's): each event
+    # is checked in the order seq, hash, link, columns, details.
+    after_columns: bool = False
+
+
 def verify_chain(
     connection: Connection,
     chain_key: str,
@@ -41,6 +66,12 @@ def verify_chain(
     must match its digest, so a change anywhere is caught. An empty detail is accepted only
     where a ``person.erase`` of its person follows its event in the chain (erasure clears
     what was written before it); every other cleared value is reported by its Laufnummer.
+
+    Where the database compares the columns fast (``repository.agreement.in_database``), it
+    does so on a second connection while the walk runs: the two take about as long and run
+    at once. The events it finds different, and any it could not see (written in this
+    transaction, or since), are compared in Python after the walk. Elsewhere the walk reads
+    the columns too and compares them on the text (``columns.TextAgreement``).
     """
     erased = repository.erasures(connection, chain_key)
     cleared = tuple(
@@ -55,86 +86,138 @@ def verify_chain(
         )
     )
     start = repository.first_seq(connection, chain_key) or 1
-    expected_seq = max(from_seq or start, start)
-    prev = _start_hash(connection, chain_key, expected_seq, start)
-    checked = 0
-    last_hash: str | None = None
-    before_prev: str | None = None
-
-    chunks = repository.chain_chunks(connection, chain_key, from_seq, to_seq)
-
-    def fail(seq: int, reason: str) -> Verification:
-        chunks.close()  # the connection serves the checks below, not the rest of the chain
-        return Verification(chain_key, checked, seq, reason, cleared=cleared)
-
+    first = max(from_seq or start, start)
+    prev = _start_hash(connection, chain_key, first, start)
     if prev is None:
-        if expected_seq == start:
+        if first == start:
             missing = _first_unanchored(connection, chain_key, start)
-            return fail(
-                missing,
+            reason = (
                 f"Die Kette beginnt bei Laufnummer {start}, aber kein signierter Prüfpunkt "
-                f"belegt Laufnummer {start - 1}: Einträge ab {missing} wurden entfernt.",
+                f"belegt Laufnummer {start - 1}: Einträge ab {missing} wurden entfernt."
             )
-        return fail(expected_seq - 1, "Vorgängereintrag fehlt.")
-    agrees = _Agreement(chain_key)
-    # SQLite's stored time text lacks the hashed text's "T" and "Z" (``chain_chunks``).
-    sqlite = connection.dialect.name == "sqlite"
-    for chunk in chunks:
-        # Few events carry detail rows: one range query per chunk finds them all.
-        found = repository.detail_rows_between(connection, chunk[0][0], chunk[-1][0])
-        for row in chunk:
-            (
-                event_id,
-                seq,
-                ts,
-                actor_id,
-                role,
-                action,
-                entity_type,
-                entity_id,
-                request,
-                payload,
-                link,
-                own,
-            ) = row
-            if sqlite:
-                ts = ts.replace(" ", "T") + "Z"
-            if seq != expected_seq:
-                return fail(expected_seq, f"Eintrag {expected_seq} fehlt (gefunden: {seq}).")
-            if payload_hash(payload) != own:
-                return fail(seq, "Inhalt passt nicht zum gespeicherten Hash.")
-            if link != prev:
-                if checked and link == before_prev:
-                    # Linked past its forerunner: the forerunner was slipped in afterwards.
-                    return fail(seq - 1, f"Eintrag {seq - 1} wurde nachträglich eingefügt.")
-                return fail(seq, "Verkettung zum Vorgänger ist unterbrochen.")
-            if not agrees(
-                seq, ts, actor_id, role, action, entity_type, entity_id, request, payload, prev
-            ):
-                # The exact text did not match: parse it to say what differs.
-                document = json.loads(payload)
-                if document.get("prev") != prev or document.get("seq") != seq:
-                    return fail(seq, "Verkettung zum Vorgänger ist unterbrochen.")
-                if (
-                    document.get("chain") != chain_key
-                    or document.get("ts") != ts
-                    or document.get("actor") != actor_id
-                    or document.get("role") != role
-                    or document.get("action") != action
-                    or document.get("entity") != {"type": entity_type, "id": entity_id}
-                    or document.get("request") != request
+            return Verification(chain_key, 0, missing, reason, cleared=cleared)
+        return Verification(chain_key, 0, first - 1, "Vorgängereintrag fehlt.", cleared=cleared)
+    last = repository.last_seq(connection, chain_key, to_seq)
+    if last is None or last < first:
+        return Verification(chain_key, 0, cleared=cleared)
+    differing: tuple[int, str] | None = None
+    if in_database(connection):
+        # A transaction that writes may hold changes a second connection cannot see: there
+        # Python compares every event after the walk.
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            asked = (
+                beside.submit(_columns_in_database, connection.engine, chain_key, first, last)
+                if connection.get_execution_options().get(READ_ONLY)
+                else None
+            )
+            stop, end_hash = _walk(connection, chain_key, first, last, prev, erased, cleared, None)
+            database = asked.result() if asked is not None else None
+        reached = last if stop is None else stop.at if stop.after_columns else stop.at - 1
+        differing = _first_differing(connection, chain_key, first, reached, database)
+    else:
+        agrees = TextAgreement(chain_key)
+        stop, end_hash = _walk(connection, chain_key, first, last, prev, erased, cleared, agrees)
+    if differing is not None:
+        seq, reason = differing
+        return Verification(chain_key, seq - first, seq, reason, cleared=cleared)
+    if stop is not None:
+        return Verification(chain_key, stop.at - first, stop.seq, stop.reason, cleared=cleared)
+    return Verification(chain_key, last - first + 1, None, None, last, end_hash, cleared)
+
+
+def _walk(
+    connection: Connection,
+    chain_key: str,
+    first: int,
+    last: int,
+    prev: str,
+    erased: dict[int, int],
+    cleared: tuple[int, ...],
+    agrees: TextAgreement | None,
+) -> tuple[_Stop | None, str]:
+    """Sequence numbers, hashes, links and detail rows from ``first`` to ``last``, and with
+    ``agrees`` the columns that ``chain_chunks`` then reads too: where it stopped (None at
+    the end) and the last hash it reached."""
+    expected_seq = first
+    before_prev: str | None = None
+    sha256 = hashlib.sha256
+    stop: _Stop | None = None
+    # Closed on every way out: the connection serves the checks after the walk.
+    with closing(
+        repository.chain_chunks(connection, chain_key, first, last, agrees is not None)
+    ) as chunks:
+        for chunk in chunks:
+            # Few events carry detail rows: one range query per chunk finds them all.
+            found = repository.detail_rows_between(connection, chunk[0][0], chunk[-1][0])
+            for event_id, seq, payload, link, own, *columns in chunk:
+                if seq != expected_seq:
+                    stop = _Stop(
+                        expected_seq,
+                        expected_seq,
+                        f"Eintrag {expected_seq} fehlt (gefunden: {seq}).",
+                    )
+                elif sha256(payload.encode()).hexdigest() != own:
+                    stop = _Stop(seq, seq, "Inhalt passt nicht zum gespeicherten Hash.")
+                elif link != prev:
+                    if seq > first and link == before_prev:
+                        # Linked past its forerunner: the forerunner was slipped in afterwards.
+                        stop = _Stop(
+                            seq, seq - 1, f"Eintrag {seq - 1} wurde nachträglich eingefügt."
+                        )
+                    else:
+                        stop = _Stop(seq, seq, "Verkettung zum Vorgänger ist unterbrochen.")
+                elif (
+                    agrees is not None
+                    and not agrees(seq, payload, prev, *columns)
+                    and (bad := differing_columns(chain_key, seq, payload, prev, *columns))
                 ):
-                    return fail(seq, "Spalten des Eintrags weichen vom gehashten Inhalt ab.")
-            if event_id in found:
-                bad = _check_details(found[event_id], seq, payload, erased, cleared)
-                if bad is not None:
-                    return fail(seq, bad)
-            before_prev, prev = prev, own
-            last_hash = own
-            expected_seq += 1
-            checked += 1
-    last_seq = expected_seq - 1 if checked else None
-    return Verification(chain_key, checked, None, None, last_seq, last_hash, cleared)
+                    stop = _Stop(seq, seq, bad)
+                elif event_id in found:
+                    bad = _check_details(found[event_id], seq, payload, erased, cleared)
+                    if bad is not None:
+                        stop = _Stop(seq, seq, bad, after_columns=True)
+                if stop is not None:
+                    return stop, prev
+                before_prev, prev = prev, own
+                expected_seq += 1
+    if expected_seq <= last:
+        # The chain ends early: events at its end were removed.
+        return _Stop(expected_seq, expected_seq, f"Eintrag {expected_seq} fehlt."), prev
+    return None, prev
+
+
+def _columns_in_database(engine: Engine, chain_key: str, low: int, high: int) -> ColumnCheck | None:
+    """The database's comparison, on a connection of its own; None where it refused one
+    (a text it cannot read as JSON): then Python compares every event."""
+    try:
+        with read_transaction(engine) as connection:
+            return column_check(connection, chain_key, low, high)
+    except DBAPIError:
+        logger.warning(
+            "Spaltenvergleich der Kette %s in der Datenbank abgelehnt", chain_key, exc_info=True
+        )
+        return None
+
+
+def _first_differing(
+    connection: Connection, chain_key: str, low: int, high: int, database: ColumnCheck | None
+) -> tuple[int, str] | None:
+    """The first event from ``low`` to ``high`` whose columns differ from its text, and why:
+    the events the database named, and every one it did not see, compared in Python."""
+    if high < low:
+        return None
+    if database is None or not database.whole:
+        ranges = [(low, high)]
+    else:
+        assert database.low is not None and database.high is not None
+        named = [(seq, seq) for seq in database.differing if low <= seq <= high]
+        ranges = [(low, min(high, database.low - 1)), *named, (max(low, database.high + 1), high)]
+    for start, end in sorted(r for r in ranges if r[0] <= r[1]):
+        for row in column_rows(connection, chain_key, start, end):
+            reason = differing_columns(chain_key, *row)
+            if reason is not None:
+                return row[0], reason
+    return None
 
 
 def _start_hash(connection: Connection, chain_key: str, seq: int, first: int) -> str | None:
@@ -161,77 +244,6 @@ def _first_unanchored(connection: Connection, chain_key: str, start: int) -> int
     return max(below, default=0) + 1
 
 
-def _text(value: str | int | None) -> str:
-    return canonical.dumps(value).decode()
-
-
-# A text value as canonical JSON writes it (the C encoder's quoting, as ``canonical`` uses).
-_quoted = json.encoder.encode_basestring
-
-
-class _Agreement:
-    """Whether a row's columns and link agree with its hashed text, checked on the text.
-
-    The payload is RFC 8785 JSON, keys sorted: it begins with action, actor, chain and ends
-    with entity, persons (ids only), prev, request, role, seq, ts, v, so both ends can be
-    written out from the columns and compared without parsing the JSON; parsing is what
-    made verification slow. Anything that does not match exactly goes the slow way.
-    One per verification: the text around the few distinct actions, actors, roles and
-    entity types is written once, since writing it per event was most of its cost.
-    ``,"persons":[`` cannot occur inside a JSON string (each quote there is escaped), and
-    the nested objects of changes and context come before it, so the last one found before
-    the tail is the key's.
-    """
-
-    _LIMIT = 10_000
-
-    def __init__(self, chain_key: str) -> None:
-        self.chain = _text(chain_key)
-        self.heads: dict[tuple[Any, Any], str] = {}
-        self.roles: dict[Any, str] = {}
-        self.types: dict[Any, str] = {}
-
-    def _remembered(self, texts: dict[Any, str], key: Any, text: str) -> str:
-        if len(texts) < self._LIMIT:
-            texts[key] = text
-        return text
-
-    def __call__(
-        self,
-        seq: int,
-        ts: str,
-        actor_id: int | None,
-        role: str | None,
-        action: str,
-        entity_type: str,
-        entity_id: int | None,
-        request: str | None,
-        payload: str,
-        prev: str,
-    ) -> bool:
-        head = self.heads.get((action, actor_id)) or self._remembered(
-            self.heads,
-            (action, actor_id),
-            f'{{"action":{_text(action)},"actor":{_text(actor_id)},"chain":{self.chain},',
-        )
-        if not payload.startswith(head):
-            return False
-        role_text = self.roles.get(role) or self._remembered(
-            self.roles, role, f',"role":{_text(role)},"seq":'
-        )
-        request_text = "null" if request is None else _quoted(request)
-        # Everything after the persons' ids, in one piece.
-        tail = f',"prev":"{prev}","request":{request_text}{role_text}{seq},"ts":"{ts}","v":1}}'
-        if not payload.endswith(tail):
-            return False
-        persons_at = payload.rfind(',"persons":[', 0, len(payload) - len(tail))
-        type_text = self.types.get(entity_type) or self._remembered(
-            self.types, entity_type, f',"type":{_text(entity_type)}}}'
-        )
-        entity = f',"entity":{{"id":{"null" if entity_id is None else entity_id}{type_text}'
-        return persons_at > 0 and payload.endswith(entity, 0, persons_at)
-
-
 def _erased(erased: dict[int, int], person_id: int | None, seq: int) -> bool:
     """Whether an erasure of ``person_id`` follows event ``seq`` and so may have cleared it."""
     return person_id is not None and erased.get(person_id, 0) > seq
@@ -253,7 +265,10 @@ def _check_details(
     cleared: tuple[int, ...],
 ) -> str | None:
     """Why the detail rows of event ``seq`` do not match its digests, or None."""
-    document = orjson.loads(payload)
+    try:
+        document = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return NOT_AN_OBJECT
     for path, person_id, value, salt in rows:
         if value is None:
             if _erased(erased, person_id, seq):

@@ -3,6 +3,8 @@
 - ``chain``: append an event under the chain lock, read a chain in order (verification);
   its functions are this package's public surface, since every domain that writes events
   takes the chain lock through them.
+- ``agreement``: whether the events' indexed columns agree with their hashed text, asked of
+  the database (verification runs it beside its walk).
 - ``search``: the Datenschutzbeauftragte's keyset search.
 - ``disclosure``: what is held about one person (DSGVO Art. 15), across the domains' tables.
 - ``checkpoints``: the signed heads of the chains.
@@ -23,6 +25,7 @@ from service.audit.repository.chain import (
     events,
     first_seq,
     head,
+    last_seq,
     lock_chain,
     person_of_user,
     previous_hash,
@@ -42,6 +45,7 @@ __all__ = [
     "events",
     "first_seq",
     "head",
+    "last_seq",
     "lock_chain",
     "person_of_user",
     "previous_hash",

@@ -89,32 +89,28 @@ def append(
     return sealed
 
 
-# The time as text, so verification compares text with text instead of building a datetime
-# per event: PostgreSQL formats it as the hashed text writes it; SQLite's stored text
-# differs from that only in the "T" and "Z", which verification adds faster than SQLite's
-# string functions.
-_TS_TEXT = {
-    "sqlite": "ts",
-    "postgresql": """to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
-}
-
-
 def chain_chunks(
-    connection: Connection, chain_key: str, from_seq: int | None, to_seq: int | None
+    connection: Connection,
+    chain_key: str,
+    from_seq: int | None,
+    to_seq: int | None,
+    with_columns: bool = False,
 ) -> Generator[list[Any], None, None]:
-    """Rows ``(id, seq, ts_text, actor_id, actor_role, action, entity_type, entity_id,
-    request_id, payload, prev_hash, hash)`` in chain order, in lists of a few hundred (SQLite)
-    or thousand (PostgreSQL); between two lists the connection answers other statements
-    (verification reads detail rows there). Close it before the next statement on the
-    connection when stopping early.
+    """Rows ``(id, seq, payload, prev_hash, hash)`` in chain order, in lists of a few hundred
+    (SQLite) or thousand (PostgreSQL); ``with_columns`` (PostgreSQL only) adds ``(ts_text,
+    actor_id, actor_role, action, entity_type, entity_id, request_id)``, the ts as the hashed
+    text writes it. Between two lists the connection answers other statements (verification
+    reads detail rows there). Close it before the next statement on the connection when
+    stopping early.
 
     The driver's own cursor inside this transaction, without result processing: SQLAlchemy's
     per-row type conversion would cost more than the hashing itself.
     """
     driver = dbapi(connection)
     if connection.dialect.name == "postgresql":
-        yield from _copied_chunks(driver, chain_key, from_seq, to_seq)
+        yield from _copied_chunks(driver, chain_key, from_seq, to_seq, with_columns)
         return
+    assert not with_columns, "SQLite compares the columns itself (agreement.in_database)"
     sql = f"SELECT {_VERIFIED} FROM audit_events WHERE chain_key = ?"
     params: list[Any] = [chain_key]
     if from_seq is not None:
@@ -132,31 +128,32 @@ def chain_chunks(
         cursor.close()
 
 
-_AFTER_TS = (
-    "actor_id, actor_role, action, entity_type, entity_id, request_id, payload, prev_hash, hash"
+_VERIFIED = "id, seq, payload, prev_hash, hash"
+_COLUMNS = (
+    """to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_id, actor_role, """
+    "action, entity_type, entity_id, request_id"
 )
-_VERIFIED = f"id, seq, {_TS_TEXT['sqlite']}, {_AFTER_TS}"
-# Types of the verified columns as PostgreSQL's COPY hands them over.
-_COPY_TYPES = ["int4", "int4", "text", "int4", "text", "text", "text", "int4"] + ["text"] * 4
+# Types of the columns as PostgreSQL's COPY hands them over.
+_COPY_TYPES = ["int4", "int4", "text", "text", "text"]
+_COLUMN_TYPES = ["text", "int4", "text", "text", "text", "int4", "text"]
 # SQLite's rows in lists of a few hundred: lists of thousands of rows cost a third more per
 # row to fetch (measured: the rows no longer stay in the processor's cache).
 _FETCHED = 500
 # PostgreSQL's ranges of sequence numbers per COPY: each is a statement of its own.
 _COPY_RANGE = 5000
-_COPY_SQL = (
-    f"SELECT id, seq, {_TS_TEXT['postgresql']}, {_AFTER_TS} FROM audit_events"
-    " WHERE chain_key = {} AND seq >= {} AND seq < {} ORDER BY seq"
-)
+_COPY_SQL = " FROM audit_events WHERE chain_key = {} AND seq >= {} AND seq < {} ORDER BY seq"
 
 
 def _copied_chunks(
-    driver: Any, chain_key: str, from_seq: int | None, to_seq: int | None
+    driver: Any, chain_key: str, from_seq: int | None, to_seq: int | None, with_columns: bool
 ) -> Iterator[list[Any]]:
     """PostgreSQL hands the rows over by COPY, faster than a cursor's batches, in ranges of
     sequence numbers, each read whole before it is yielded: a connection in the middle of a
     COPY answers nothing else. Every range from the first to the last event is read, empty
     ones too (removed events), and only ranges holding rows are yielded.
     COPY takes no parameters, so the values are written in as literals, quoted by psycopg."""
+    selected = f"SELECT {_VERIFIED}, {_COLUMNS}" if with_columns else f"SELECT {_VERIFIED}"
+    types = _COPY_TYPES + _COLUMN_TYPES if with_columns else _COPY_TYPES
     with driver.cursor() as cursor:
         low, high = cursor.execute(
             "SELECT min(seq), max(seq) FROM audit_events WHERE chain_key = %s", (chain_key,)
@@ -168,10 +165,12 @@ def _copied_chunks(
         while start <= end:
             stop = min(start + _COPY_RANGE, end + 1)
             query = pg_sql.SQL("COPY ({}) TO STDOUT").format(
-                pg_sql.SQL(_COPY_SQL).format(*map(pg_sql.Literal, (chain_key, start, stop)))
+                pg_sql.SQL(selected + _COPY_SQL).format(
+                    *map(pg_sql.Literal, (chain_key, start, stop))
+                )
             )
             with cursor.copy(query) as copy:
-                copy.set_types(_COPY_TYPES)
+                copy.set_types(types)
                 rows = list(copy.rows())
             if rows:
                 yield rows
@@ -272,6 +271,15 @@ def head(connection: Connection, chain_key: str) -> Any:
         .order_by(events.c.seq.desc())
         .limit(1)
     ).first()
+
+
+def last_seq(connection: Connection, chain_key: str, up_to: int | None = None) -> int | None:
+    """The chain's last sequence number, or its last one up to ``up_to``."""
+    query = select(func.max(events.c.seq)).where(events.c.chain_key == chain_key)
+    if up_to is not None:
+        query = query.where(events.c.seq <= up_to)
+    found: int | None = connection.execute(query).scalar()
+    return found
 
 
 def first_seq(connection: Connection, chain_key: str) -> int | None:

@@ -255,6 +255,69 @@ def test_a_changed_comment_is_named_as_such(runtime: Runtime, chain: Chain) -> N
     assert result.reason == "Detailwert „comment“ wurde verändert."
 
 
+def test_verification_inside_the_transaction_that_changed_a_column_names_it(
+    runtime: Runtime, chain: Chain
+) -> None:
+    """A second connection cannot see what this transaction changed: verification within a
+    transaction that writes compares the columns on its own connection."""
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        change_a_column("actor_id", 999_999)(c, chain)
+        result = verify_chain(c, runtime.chain_key)
+        assert result.first_bad_seq == chain.forwarded
+        assert result.reason == "Spalten des Eintrags weichen vom gehashten Inhalt ab."
+
+
+def test_a_last_event_whose_text_is_no_json_is_named(runtime: Runtime, chain: Chain) -> None:
+    """Its hash recomputed and no successor to break: the database cannot read the text as
+    JSON to compare the columns, so Python does, and says what is wrong."""
+    from service.audit.chain import payload_hash
+
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        c.execute(
+            update(events)
+            .where(events.c.seq == chain.last)
+            .values(payload="kein JSON", hash=payload_hash("kein JSON"))
+        )
+    result = verify(runtime)
+    assert result.first_bad_seq == chain.last
+    assert result.reason == "Der gehashte Inhalt des Eintrags ist kein JSON-Objekt."
+
+
+def test_events_the_database_did_not_see_are_compared_in_python(
+    runtime: Runtime, chain: Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if the last event had been written after the second connection's snapshot began:
+    its changed column is still found."""
+    from service.audit import verify as verify_module
+    from service.audit.repository.agreement import ColumnCheck
+
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        c.execute(update(events).where(events.c.seq == chain.last).values(actor_id=999_999))
+    before_the_last = ColumnCheck(chain.last - 1, 1, chain.last - 1, ())
+    monkeypatch.setattr(verify_module, "column_check", lambda *_: before_the_last)
+    result = verify(runtime)
+    assert result.first_bad_seq == chain.last
+    assert result.reason == "Spalten des Eintrags weichen vom gehashten Inhalt ab."
+
+
+def test_a_false_alarm_of_the_database_does_not_fail_an_intact_chain(
+    runtime: Runtime, chain: Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database may write a value differently from the hashed text; Python compares the
+    events it names once more, and only a real difference counts."""
+    from service.audit import verify as verify_module
+    from service.audit.repository.agreement import ColumnCheck
+
+    alarmed = ColumnCheck(chain.last, 1, chain.last, (chain.submitted, chain.forwarded))
+    monkeypatch.setattr(verify_module, "column_check", lambda *_: alarmed)
+    result = verify(runtime)
+    assert result.intact, result.reason
+    assert result.checked == chain.last
+
+
 # --- the database refuses changes ---------------------------------------------------------------
 
 

@@ -1,0 +1,86 @@
+"""Whether the indexed columns of a chain's events agree with their hashed text, asked of
+the database.
+
+Verification compares every event's columns (chain, seq, prev_hash, ts, actor, role, action,
+entity, request) with what its hashed text says. Asked of SQLite in one statement
+(``column_check``), its JSON functions parse the texts in C, and the waiting driver holds no
+lock of Python's, so verification runs it on a second connection while it walks the hashes
+and links (``service.audit.verify``). The database names the events it finds different;
+each is then compared once more in Python (``column_rows``), since the database may write a
+value differently (an escape) where nothing differs.
+
+PostgreSQL is not asked (``in_database``): its ``jsonb`` took about 8 µs per event for the
+same test (1,000,000 events: 8.2 s against 2.9 s for the walk), while its COPY hands the
+columns to Python at little cost; there the walk compares them on the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+# The hashed text's time is ISO 8601 with "T" and "Z"; SQLite stores a space and no zone.
+_TS_TEXT = {
+    "sqlite": "replace(ts, ' ', 'T') || 'Z'",
+    "postgresql": """to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
+}
+
+# The events whose text does not say what their columns do, as a list "3,17": the values
+# extracted from the text and the columns, compared as JSON text.
+_DIFFERING = (
+    "group_concat(CASE WHEN json_extract(payload, '$.chain', '$.seq', '$.prev', '$.ts', "
+    "'$.actor', '$.role', '$.action', '$.entity.type', '$.entity.id', '$.request') "
+    f"IS NOT json_array(chain_key, seq, prev_hash, {_TS_TEXT['sqlite']}, actor_id, actor_role, "
+    "action, entity_type, entity_id, request_id) THEN seq END)"
+)
+_RANGE = "FROM audit_events WHERE chain_key = :chain AND seq BETWEEN :low AND :high"
+
+
+def in_database(connection: Connection) -> bool:
+    """Whether verification asks this database to compare the columns (see above)."""
+    return connection.dialect.name == "sqlite"
+
+
+@dataclass(frozen=True)
+class ColumnCheck:
+    """What the database saw of a range of the chain, and where it found columns differ."""
+
+    rows: int
+    low: int | None
+    high: int | None
+    differing: tuple[int, ...]
+
+    @property
+    def whole(self) -> bool:
+        """Whether it saw every event from ``low`` to ``high``, none missing in between."""
+        return (
+            self.low is not None and self.high is not None and self.rows == self.high - self.low + 1
+        )
+
+
+def column_check(connection: Connection, chain_key: str, low: int, high: int) -> ColumnCheck:
+    """One statement, so one snapshot: the events it saw and those whose columns differ.
+    SQLite only (``in_database``)."""
+    rows, first, last, listed = connection.execute(
+        text(f"SELECT count(*), min(seq), max(seq), {_DIFFERING} {_RANGE}"),
+        {"chain": chain_key, "low": low, "high": high},
+    ).one()
+    seqs = sorted(int(seq) for seq in listed.split(",")) if listed else []
+    return ColumnCheck(rows, first, last, tuple(seqs))
+
+
+def column_rows(connection: Connection, chain_key: str, low: int, high: int) -> Iterator[Any]:
+    """``(seq, payload, prev_hash, ts_text, actor_id, actor_role, action, entity_type,
+    entity_id, request_id)`` of the events from ``low`` to ``high``, in order."""
+    ts_text = _TS_TEXT[connection.dialect.name]
+    yield from connection.execute(
+        text(
+            f"SELECT seq, payload, prev_hash, {ts_text}, actor_id, actor_role, action, "
+            f"entity_type, entity_id, request_id {_RANGE} ORDER BY seq"
+        ),
+        {"chain": chain_key, "low": low, "high": high},
+    )
