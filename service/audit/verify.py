@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import orjson
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.audit import repository
 from service.audit.chain import GENESIS, digest_at, value_digest
@@ -23,7 +23,7 @@ from service.audit.repository.agreement import (
 )
 from service.db import READ_ONLY, read_transaction
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -187,14 +187,15 @@ def _walk(
 
 
 def _columns_in_database(engine: Engine, chain_key: str, low: int, high: int) -> ColumnCheck | None:
-    """The database's comparison, on a connection of its own; None where it refused one
-    (a text it cannot read as JSON): then Python compares every event."""
+    """The database's comparison, on a connection of its own; None where it failed (a text
+    it cannot read as JSON, no connection free): then Python compares every event, so the
+    verification is slower, never weaker."""
     try:
         with read_transaction(engine) as connection:
             return column_check(connection, chain_key, low, high)
-    except DBAPIError:
-        logger.warning(
-            "Spaltenvergleich der Kette %s in der Datenbank abgelehnt", chain_key, exc_info=True
+    except SQLAlchemyError:
+        log.warning(
+            "Spaltenvergleich der Kette %s in der Datenbank misslungen", chain_key, exc_info=True
         )
         return None
 
