@@ -6,6 +6,7 @@ import hashlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
+from contextvars import copy_context
 from dataclasses import dataclass
 
 import orjson
@@ -105,8 +106,16 @@ def verify_chain(
         # A transaction that writes may hold changes a second connection cannot see: there
         # Python compares every event after the walk.
         with ThreadPoolExecutor(max_workers=1) as beside:
+            # In the request's context, so a warning it logs names the request.
             asked = (
-                beside.submit(_columns_in_database, connection.engine, chain_key, first, last)
+                beside.submit(
+                    copy_context().run,
+                    _columns_in_database,
+                    connection.engine,
+                    chain_key,
+                    first,
+                    last,
+                )
                 if connection.get_execution_options().get(READ_ONLY)
                 else None
             )

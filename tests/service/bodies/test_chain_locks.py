@@ -78,7 +78,7 @@ def test_a_body_does_not_wait_for_another_bodys_chain_lock(
         assert not waiting.is_alive() and waiting_errors == []
     _submit(runtime, own_first)
     with runtime.read() as c:
-        bodies = dict(c.execute(select(deadlines.c.entity_id, deadlines.c.body_id)).tuples().all())
+        bodies = dict(c.execute(select(deadlines.c.entity_id, deadlines.c.body_id)).all())
         chains = set(c.execute(select(audit_events.c.chain_key).distinct()).scalars())
     assert bodies[theirs] == neighbour.body_id
     assert bodies[own_second] == bodies[own_first] == runtime.body_id != neighbour.body_id
