@@ -9,6 +9,7 @@ memory constant.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -143,6 +144,9 @@ def readable(connection: Connection, chain_key: str, rows: Sequence[Any]) -> lis
         ):
             persons.setdefault(event_id, []).append(person_id)
     found = []
+    # SQLite's time text parsed here with its zone in one step (``time_result``'s way) saves
+    # a call per event; psycopg hands over aware datetimes.
+    as_text = connection.dialect.name == "sqlite"
     # Unpacked by position: attribute access on result rows costs more than the JSON.
     for (
         event_id,
@@ -175,7 +179,7 @@ def readable(connection: Connection, chain_key: str, rows: Sequence[Any]) -> lis
                 event_id,
                 chain_key,
                 seq,
-                time_result(ts),
+                datetime.fromisoformat(ts + "+00:00") if as_text else time_result(ts),
                 actor_id,
                 username,
                 role,
