@@ -303,6 +303,26 @@ def test_events_the_database_did_not_see_are_compared_in_python(
     assert result.reason == "Spalten des Eintrags weichen vom gehashten Inhalt ab."
 
 
+def test_an_intact_chain_needs_no_event_parsed_to_compare_its_columns(
+    runtime: Runtime, chain: Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast comparison (SQLite's JSON functions, PostgreSQL's text) accepts every event
+    of an intact chain: none goes the slow way, which would make a long chain's check slow."""
+    from service.audit import verify as verify_module
+
+    parsed: list[int] = []
+    exact = verify_module.differing_columns
+
+    def counted(chain_key: str, seq: int, *rest: object) -> str | None:
+        parsed.append(seq)
+        return exact(chain_key, seq, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify_module, "differing_columns", counted)
+    result = verify(runtime)
+    assert result.intact and result.checked == chain.last
+    assert parsed == []
+
+
 def test_a_false_alarm_of_the_database_does_not_fail_an_intact_chain(
     runtime: Runtime, chain: Chain, monkeypatch: pytest.MonkeyPatch
 ) -> None:
