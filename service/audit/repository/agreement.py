@@ -23,18 +23,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-# The hashed text's time is ISO 8601 with "T" and "Z"; SQLite stores a space and no zone.
-_TS_TEXT = {
-    "sqlite": "replace(ts, ' ', 'T') || 'Z'",
-    "postgresql": """to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
-}
+from service.audit.repository.chain import HASHED_TS
 
 # The events whose text does not say what their columns do, as a list "3,17": the values
 # extracted from the text and the columns, compared as JSON text.
 _DIFFERING = (
     "group_concat(CASE WHEN json_extract(payload, '$.chain', '$.seq', '$.prev', '$.ts', "
     "'$.actor', '$.role', '$.action', '$.entity.type', '$.entity.id', '$.request') "
-    f"IS NOT json_array(chain_key, seq, prev_hash, {_TS_TEXT['sqlite']}, actor_id, actor_role, "
+    f"IS NOT json_array(chain_key, seq, prev_hash, {HASHED_TS['sqlite']}, actor_id, actor_role, "
     "action, entity_type, entity_id, request_id) THEN seq END)"
 )
 _RANGE = "FROM audit_events WHERE chain_key = :chain AND seq BETWEEN :low AND :high"
@@ -76,7 +72,7 @@ def column_check(connection: Connection, chain_key: str, low: int, high: int) ->
 def column_rows(connection: Connection, chain_key: str, low: int, high: int) -> Iterator[Any]:
     """``(seq, payload, prev_hash, ts_text, actor_id, actor_role, action, entity_type,
     entity_id, request_id)`` of the events from ``low`` to ``high``, in order."""
-    ts_text = _TS_TEXT[connection.dialect.name]
+    ts_text = HASHED_TS[connection.dialect.name]
     yield from connection.execute(
         text(
             f"SELECT seq, payload, prev_hash, {ts_text}, actor_id, actor_role, action, "

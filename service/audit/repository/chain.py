@@ -128,10 +128,15 @@ def chain_chunks(
         cursor.close()
 
 
+# The time as the hashed text writes it (ISO 8601 with "T" and "Z"), per database: SQLite
+# stores a space and no zone.
+HASHED_TS = {
+    "sqlite": "replace(ts, ' ', 'T') || 'Z'",
+    "postgresql": """to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
+}
 _VERIFIED = "id, seq, payload, prev_hash, hash"
 _COLUMNS = (
-    """to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), actor_id, actor_role, """
-    "action, entity_type, entity_id, request_id"
+    f"{HASHED_TS['postgresql']}, actor_id, actor_role, action, entity_type, entity_id, request_id"
 )
 # Types of the columns as PostgreSQL's COPY hands them over.
 _COPY_TYPES = ["int4", "int4", "text", "text", "text"]
