@@ -9,7 +9,6 @@ memory constant.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -144,9 +143,6 @@ def readable(connection: Connection, chain_key: str, rows: Sequence[Any]) -> lis
         ):
             persons.setdefault(event_id, []).append(person_id)
     found = []
-    # SQLite's time text parsed here with its zone in one step (``time_result``'s way) saves
-    # a call per event; psycopg hands over aware datetimes.
-    as_text = connection.dialect.name == "sqlite"
     # Unpacked by position: attribute access on result rows costs more than the JSON.
     for (
         event_id,
@@ -179,7 +175,7 @@ def readable(connection: Connection, chain_key: str, rows: Sequence[Any]) -> lis
                 event_id,
                 chain_key,
                 seq,
-                datetime.fromisoformat(ts + "+00:00") if as_text else time_result(ts),
+                time_result(ts),
                 actor_id,
                 username,
                 role,
