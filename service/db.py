@@ -111,8 +111,65 @@ def writer_lock(engine: Engine) -> threading.Lock | None:
     return _WRITERS.get(engine)
 
 
+class _TurnConnection:
+    """The connection the holder of a SQLite engine's writer turn writes on, kept between
+    turns: checking a connection out of the pool and back in (its reset included) cost twice
+    the BEGIN and COMMIT of the transaction itself (measured: 83 against 28 µs a transaction,
+    7 µs on the bare driver). Only the holder of the turn touches it. It stays open until the
+    engine is disposed, as every owner of an engine here does: a connection checked out keeps
+    its engine alive (SQLAlchemy's finalizer of the checkout holds the pool, which holds the
+    engine), so an engine dropped without ``dispose()`` would keep its file open."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.current: Connection | None = None
+
+    def take(self) -> Connection:
+        current = self.current
+        if current is None or current.closed or current.invalidated:
+            if current is not None:
+                current.close()  # an invalidated connection goes back to be discarded
+            current = self.current = self.engine.connect()
+        elif current.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            # What the pool's reset on return did: no turn starts inside a transaction a
+            # failed one left open on the driver.
+            current.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
+        return current
+
+    def drop(self) -> None:
+        """Closes the file now: closing only would put the connection back into the pool
+        it came from, which ``dispose()`` has already replaced."""
+        current, self.current = self.current, None
+        if current is not None:
+            current.invalidate()
+            current.close()
+
+
+_TURN_CONNECTION = "_ratsflow_turn_connection"
+
+
+def _turn_connection(engine: Engine) -> _TurnConnection:
+    turn: _TurnConnection = getattr(engine, _TURN_CONNECTION)
+    return turn
+
+
 def _configure_sqlite(engine: Engine) -> None:
     _WRITERS[engine] = threading.Lock()
+    setattr(engine, _TURN_CONNECTION, _TurnConnection(engine))
+
+    @event.listens_for(engine, "engine_disposed")
+    def _on_dispose(disposed: Engine) -> None:
+        # The pool is new; the kept connection belonged to the old one. Closed now if no
+        # writer holds the turn, else dropped and closed when collected.
+        lock = writer_lock(disposed)
+        turn = _turn_connection(disposed)
+        if lock is not None and lock.acquire(blocking=False):
+            try:
+                turn.drop()
+            finally:
+                lock.release()
+        else:
+            turn.current = None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -146,13 +203,16 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     lock = _WRITERS.get(engine)
     # After the wait SQLite's own busy handler decides, as it did before this lock.
     queued = lock is not None and lock.acquire(timeout=WRITER_WAIT_SECONDS)
-    try:
+    if not queued:
         with engine.connect() as connection, connection.begin():
             yield connection
+        return
+    assert lock is not None
+    try:
+        with _turn_connection(engine).take().begin() as transaction:
+            yield transaction.connection
     finally:
-        if queued:
-            assert lock is not None
-            lock.release()
+        lock.release()
 
 
 @contextmanager

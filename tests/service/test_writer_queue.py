@@ -105,3 +105,76 @@ def test_a_transaction_begun_in_one_thread_may_end_in_another(tmp_path: Path) ->
             c.execute(text("INSERT INTO hops VALUES (1)"))
     finally:
         engine.dispose()
+
+
+def _open_files(database: Path) -> list[str]:
+    """The process's descriptors on the database file or its WAL (Linux's /proc)."""
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = str(fd.readlink())
+        except OSError:  # closed while listing
+            continue
+        if target.startswith(str(database)):
+            found.append(target)
+    return found
+
+
+def test_a_failed_write_leaves_nothing_behind_for_the_next_writer(tmp_path: Path) -> None:
+    # The writers' connection is kept between turns (no pool reset in between): a turn that
+    # fails must not hand its open transaction or its change to the next one.
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'failed.db'}")
+    try:
+        with db.write_transaction(engine) as c:
+            c.execute(text("CREATE TABLE steps (n INTEGER)"))
+        with pytest.raises(RuntimeError), db.write_transaction(engine) as c:
+            c.execute(text("INSERT INTO steps VALUES (1)"))
+            raise RuntimeError("the step failed after its first statement")
+        failing = {"once": True}
+
+        @event.listens_for(engine, "begin")
+        def _fails_after_begin(_connection: Any) -> None:
+            # After ``BEGIN IMMEDIATE`` ran on the driver: SQLAlchemy then knows of no
+            # transaction, the driver still has one open.
+            if failing.pop("once", False):
+                raise RuntimeError("a listener of BEGIN failed")
+
+        with pytest.raises(RuntimeError), db.write_transaction(engine) as c:
+            c.execute(text("INSERT INTO steps VALUES (2)"))
+        with db.write_transaction(engine) as c:
+            c.execute(text("INSERT INTO steps VALUES (3)"))
+        with db.read_transaction(engine) as c:
+            assert [n for (n,) in c.execute(text("SELECT n FROM steps"))] == [3]
+    finally:
+        engine.dispose()
+
+
+def test_a_writer_whose_connection_broke_gets_a_new_one(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'broken.db'}")
+    try:
+        with db.write_transaction(engine) as c:
+            c.execute(text("CREATE TABLE steps (n INTEGER)"))
+        with pytest.raises(RuntimeError), db.write_transaction(engine) as c:
+            c.invalidate()
+            raise RuntimeError("the connection broke")
+        with db.write_transaction(engine) as c:
+            c.execute(text("INSERT INTO steps VALUES (1)"))
+        with db.read_transaction(engine) as c:
+            assert c.execute(text("SELECT count(*) FROM steps")).scalar_one() == 1
+    finally:
+        engine.dispose()
+
+
+def test_disposing_the_engine_closes_the_writers_connection(tmp_path: Path) -> None:
+    # A restore or a test replaces the file after ``dispose()``: no connection of the old
+    # pool may keep it open.
+    database = tmp_path / "closed.db"
+    engine = db.make_engine(f"sqlite:///{database}")
+    with db.write_transaction(engine) as c:
+        c.execute(text("CREATE TABLE steps (n INTEGER)"))
+    assert _open_files(database)  # the writers' connection, kept between turns
+    engine.dispose()
+    assert _open_files(database) == []
+    with db.write_transaction(engine) as c:  # and writing goes on with a new one
+        c.execute(text("INSERT INTO steps VALUES (1)"))
+    engine.dispose()
