@@ -237,6 +237,21 @@ def _read_deadlines(engine: Engine, user_id: int, moments: list[datetime], role:
             append(c, CHAIN, draft)
 
 
+def _council_login(engine: Engine) -> int:
+    """The fixture's one login (ag.leitung) is staff; Dr. Berger gets a council login."""
+    with engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO users (body_id, username, person_id, roles, "
+                "must_change_password, active, created_at) VALUES (1, 'rat.mitglied', 2, "
+                "'[\"ratsmitglied\"]', FALSE, TRUE, '2024-01-08 08:00:00.000000')"
+            )
+        )
+        council = _one(c, "SELECT id FROM users WHERE username = 'rat.mitglied'")
+    assert isinstance(council, int)
+    return council
+
+
 def test_the_last_visit_of_the_beschlusskontrolle_is_carried_over_from_the_audit_log(
     empty_url: str,
 ) -> None:
@@ -248,7 +263,7 @@ def test_the_last_visit_of_the_beschlusskontrolle_is_carried_over_from_the_audit
     try:
         load_fixture(engine)
         command.upgrade(config, "0018")
-        user_id = 1
+        user_id = _council_login(engine)
         moments = [datetime(2025, 3, day, 9, 30, tzinfo=UTC) for day in (3, 10)]
         _read_deadlines(engine, user_id, moments, "ratsmitglied")
         command.upgrade(config, "0019")
@@ -272,17 +287,7 @@ def test_staff_visits_carried_over_by_0019_are_dropped(empty_url: str) -> None:
     try:
         load_fixture(engine)
         command.upgrade(config, "0018")
-        with engine.begin() as c:
-            # The fixture's one login (ag.leitung) is staff; Dr. Berger gets a council login.
-            c.execute(
-                text(
-                    "INSERT INTO users (body_id, username, person_id, roles, "
-                    "must_change_password, active, created_at) VALUES (1, 'rat.mitglied', 2, "
-                    "'[\"ratsmitglied\"]', FALSE, TRUE, '2024-01-08 08:00:00.000000')"
-                )
-            )
-            council = _one(c, "SELECT id FROM users WHERE username = 'rat.mitglied'")
-        assert isinstance(council, int)
+        council = _council_login(engine)
         staff = 1
         moment = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
         _read_deadlines(engine, staff, [moment], "ag_leitung")
