@@ -92,36 +92,32 @@ def append(
 def chain_chunks(
     connection: Connection,
     chain_key: str,
-    from_seq: int | None,
-    to_seq: int | None,
+    first: int,
+    last: int,
     with_columns: bool = False,
 ) -> Generator[list[Any], None, None]:
-    """Rows ``(id, seq, payload, prev_hash, hash)`` in chain order, in lists of a few hundred
-    (SQLite) or thousand (PostgreSQL); ``with_columns`` (PostgreSQL only) adds ``(ts_text,
-    actor_id, actor_role, action, entity_type, entity_id, request_id)``, the ts as the hashed
-    text writes it. Between two lists the connection answers other statements (verification
-    reads detail rows there). Close it before the next statement on the connection when
-    stopping early.
+    """Rows ``(id, seq, payload, prev_hash, hash)`` from ``first`` to ``last`` in chain order,
+    in lists of a few hundred (SQLite) or thousand (PostgreSQL); ``with_columns`` (PostgreSQL
+    only) adds ``(ts_text, actor_id, actor_role, action, entity_type, entity_id, request_id)``,
+    the ts as the hashed text writes it. Between two lists the connection answers other
+    statements (verification reads detail rows there). Close it before the next statement on
+    the connection when stopping early.
 
     The driver's own cursor inside this transaction, without result processing: SQLAlchemy's
     per-row type conversion would cost more than the hashing itself.
     """
     driver = dbapi(connection)
     if connection.dialect.name == "postgresql":
-        yield from _copied_chunks(driver, chain_key, from_seq, to_seq, with_columns)
+        yield from _copied_chunks(driver, chain_key, first, last, with_columns)
         return
     assert not with_columns, "SQLite compares the columns itself (agreement.in_database)"
-    sql = f"SELECT {_VERIFIED} FROM audit_events WHERE chain_key = ?"
-    params: list[Any] = [chain_key]
-    if from_seq is not None:
-        sql += " AND seq >= ?"
-        params.append(from_seq)
-    if to_seq is not None:
-        sql += " AND seq <= ?"
-        params.append(to_seq)
     cursor = driver.cursor()
     try:
-        cursor.execute(sql + " ORDER BY seq", tuple(params))
+        cursor.execute(
+            f"SELECT {_VERIFIED} FROM audit_events WHERE chain_key = ? AND seq >= ? AND seq <= ? "
+            "ORDER BY seq",
+            (chain_key, first, last),
+        )
         while rows := cursor.fetchmany(_FETCHED):
             yield rows
     finally:
@@ -150,25 +146,19 @@ _COPY_SQL = " FROM audit_events WHERE chain_key = {} AND seq >= {} AND seq < {} 
 
 
 def _copied_chunks(
-    driver: Any, chain_key: str, from_seq: int | None, to_seq: int | None, with_columns: bool
+    driver: Any, chain_key: str, first: int, last: int, with_columns: bool
 ) -> Iterator[list[Any]]:
     """PostgreSQL hands the rows over by COPY, faster than a cursor's batches, in ranges of
     sequence numbers, each read whole before it is yielded: a connection in the middle of a
-    COPY answers nothing else. Every range from the first to the last event is read, empty
-    ones too (removed events), and only ranges holding rows are yielded.
+    COPY answers nothing else. Every range from ``first`` to ``last`` is read, empty ones too
+    (removed events), and only ranges holding rows are yielded.
     COPY takes no parameters, so the values are written in as literals, quoted by psycopg."""
     selected = f"SELECT {_VERIFIED}, {_COLUMNS}" if with_columns else f"SELECT {_VERIFIED}"
     types = _COPY_TYPES + _COLUMN_TYPES if with_columns else _COPY_TYPES
+    start = first
     with driver.cursor() as cursor:
-        low, high = cursor.execute(
-            "SELECT min(seq), max(seq) FROM audit_events WHERE chain_key = %s", (chain_key,)
-        ).fetchone()
-        if low is None:
-            return
-        start = low if from_seq is None else max(low, from_seq)
-        end = high if to_seq is None else min(high, to_seq)
-        while start <= end:
-            stop = min(start + _COPY_RANGE, end + 1)
+        while start <= last:
+            stop = min(start + _COPY_RANGE, last + 1)
             query = pg_sql.SQL("COPY ({}) TO STDOUT").format(
                 pg_sql.SQL(selected + _COPY_SQL).format(
                     *map(pg_sql.Literal, (chain_key, start, stop))
