@@ -164,12 +164,15 @@ def readable(connection: Connection, chain_key: str, rows: Sequence[Any]) -> lis
         comment = document.get("comment")
         known = values.get(event_id)
         if known:  # only events with detail rows hold digests to put readable values in
-            changes = {
-                key: [reveal(v, f"changes.{key}.{i}", known) for i, v in enumerate(pair)]
-                for key, pair in changes.items()
-            }
-            context = {key: reveal(v, f"context.{key}", known) for key, v in context.items()}
             comment = reveal(comment, "comment", known)
+            # Most such events hold only a comment's row: their changes and context are
+            # rebuilt (a path and a look-up per value) only when rows name paths in them.
+            if len(known) > 1 or "comment" not in known:
+                changes = {
+                    key: [reveal(v, f"changes.{key}.{i}", known) for i, v in enumerate(pair)]
+                    for key, pair in changes.items()
+                }
+                context = {key: reveal(v, f"context.{key}", known) for key, v in context.items()}
         found.append(
             FoundEvent(
                 event_id,

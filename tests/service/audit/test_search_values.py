@@ -1,0 +1,89 @@
+"""What a found event shows in place of the digests in its hashed text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from service.audit.repository.search import page
+from service.audit.search import ERASED, Filters, reveal
+from service.audit.service import record
+from service.runtime import Runtime
+from tests import factories as make
+
+DIGEST = "sha256:" + "ab" * 32
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Frau Schulze, Hauptstraße 3", "Frau Schulze, Hauptstraße 3"),
+        ('{"strasse":"Hauptstraße 3"}', {"strasse": "Hauptstraße 3"}),
+        ('["a","b"]', ["a", "b"]),
+        (' \n{"a":1}', {"a": 1}),  # JSON's own whitespace before the structure
+        ("[Entwurf] nochmals prüfen", "[Entwurf] nochmals prüfen"),
+        ("42", "42"),
+        ('"zitiert"', '"zitiert"'),
+        ("", ""),
+    ],
+)
+def test_a_changed_value_shows_its_text_or_the_structure_it_was(text: str, shown: object) -> None:
+    assert reveal(DIGEST, "changes.anschrift.1", {"changes.anschrift.1": text}) == shown
+
+
+def test_values_without_digest_or_row_stay_and_erased_ones_say_so() -> None:
+    assert reveal("plain", "comment", {"comment": "x"}) == "plain"
+    assert reveal(DIGEST, "comment", {}) == DIGEST
+    assert reveal(DIGEST, "comment", {"comment": None}) == ERASED
+
+
+@pytest.mark.parametrize("comment", ["[2025]", '{"x": 1}', "[]"])
+def test_a_comment_that_reads_like_json_is_shown_as_written(comment: str) -> None:
+    """Regression: a comment is always text, yet one like ``[2025]`` came back as a list,
+    which the API's answer (``comment: str``) could not carry."""
+    assert reveal(DIGEST, "comment", {"comment": comment}) == comment
+
+
+def test_a_page_shows_comments_and_personal_changes_readable(runtime: Runtime) -> None:
+    """Events with only a comment's row, with rows in their changes only, and with both."""
+    actor = make.user(runtime, "datenschutz")
+    person = make.person(runtime)
+    with runtime.write() as c:
+        common: dict[str, Any] = {
+            "actor": actor,
+            "now": runtime.now(),
+            "entity_type": "person",
+            "entity_id": person,
+        }
+        record(c, runtime.chain_key, action="test.kommentar", comment="Bitte prüfen", **common)
+        record(
+            c,
+            runtime.chain_key,
+            action="test.anschrift",
+            changes={"anschrift": ({"ort": "Halle"}, "Magdeburg")},
+            context={"grund": "Umzug"},
+            subject_person_id=person,
+            **common,
+        )
+        record(
+            c,
+            runtime.chain_key,
+            action="test.beides",
+            changes={"family_name": ("Schulze", "Schmidt")},
+            comment="[2025]",
+            subject_person_id=person,
+            **common,
+        )
+    with runtime.read() as c:
+        found = {
+            e.action: e
+            for e in page(c, runtime.chain_key, Filters(entity_id=person), None, 50)
+            if e.action.startswith("test.")
+        }
+
+    assert found["test.kommentar"].comment == "Bitte prüfen"
+    assert found["test.anschrift"].changes == {"anschrift": [{"ort": "Halle"}, "Magdeburg"]}
+    assert found["test.anschrift"].context == {"grund": "Umzug"}
+    assert found["test.beides"].changes == {"family_name": ["Schulze", "Schmidt"]}
+    assert found["test.beides"].comment == "[2025]"
