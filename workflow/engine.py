@@ -17,7 +17,7 @@ from typing import Any
 
 from transitions import Machine
 
-from workflow.calendar import DEFAULT_LAND, due_at, local_day_at, to_utc
+from workflow.calendar import DEFAULT_LAND, due_at, due_on, to_utc
 from workflow.errors import (
     DecidedByVote,
     EventOption,
@@ -34,6 +34,7 @@ from workflow.spec import SAME_STATE, DeadlineSpec, TransitionSpec, WorkflowSpec
 from workflow.values import JsonValue, ValueProblem, normalize
 
 COMMENT_FIELD = "kommentar"
+_MIDNIGHT = time(0, 0)
 
 
 @dataclass
@@ -303,5 +304,6 @@ class Engine:
         if raw is None:
             return None
         day = datetime.fromisoformat(str(raw)).date()
-        start = local_day_at(day, time(0, 0))
-        return DeadlineStart(spec.name, spec.label, due_at(start, spec.offset, spec.roll, land))
+        return DeadlineStart(
+            spec.name, spec.label, due_on(day, _MIDNIGHT, spec.offset, spec.roll, land)
+        )

@@ -13,6 +13,7 @@ from workflow.calendar import (
     Duration,
     add_working_days,
     due_at,
+    due_on,
     holiday_name,
     is_working_day,
     local_day_at,
@@ -391,3 +392,26 @@ def test_due_at_is_its_rule_spelled_out(
 
     assert due == _due_as_spelled_out(start, duration, roll, land)
     assert due.tzinfo is UTC
+
+
+@given(
+    st.one_of(
+        st.dates(date(2000, 1, 1), date(2090, 12, 31)),
+        near_changes.map(lambda moment: to_local(moment).date()),
+    ),
+    st.times().map(lambda at: at.replace(minute=at.minute // 15 * 15, second=0, microsecond=0)),
+    st.one_of(durations, signed_durations),
+    st.sampled_from(["forward", "backward"]),
+)
+def test_due_on_a_day_is_due_at_that_local_day(
+    day: date, at: time, duration: Duration, roll: str
+) -> None:
+    due = due_on(day, at, duration, roll)  # type: ignore[arg-type]
+
+    assert due == due_at(local_day_at(day, at), duration, roll)  # type: ignore[arg-type]
+    assert due.tzinfo is UTC
+
+
+def test_due_on_refuses_a_time_with_zone() -> None:
+    with pytest.raises(ValueError, match="Ortszeit ohne Zeitzone"):
+        due_on(date(2025, 1, 15), time(18, tzinfo=UTC), Duration(days=-7))
