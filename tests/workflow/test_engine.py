@@ -7,6 +7,7 @@ edited definition fail loudly.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from transitions import Machine, MachineError
 
 from workflow.calendar import to_local
 from workflow.engine import Engine, Subject
@@ -1180,6 +1182,39 @@ def test_firing_on_one_item_leaves_every_other_item_alone() -> None:
 
     assert first.state == "ag_pruefung"
     assert second == Subject("entwurf")
+
+
+def test_the_machine_is_a_transitions_machine_that_refuses_an_event_from_the_wrong_state() -> None:
+    machine = MASSNAHME.machine
+
+    assert isinstance(machine, Machine)
+    with pytest.raises(MachineError):
+        machine.events["einreichen"].trigger(Subject("umsetzung"))
+    with pytest.raises(ValueError, match="not a registered state"):
+        machine.events["einreichen"].trigger(Subject("gibt_es_nicht"))
+
+
+def test_callbacks_on_the_machines_states_still_run() -> None:
+    # The engine registers none and skips the empty lists; a callback added later must run.
+    engine = Engine(MASSNAHME.spec)
+    seen: list[str] = []
+    engine.machine.get_state("entwurf").add_callback("exit", lambda: seen.append("exit"))
+    engine.machine.get_state("ag_pruefung").add_callback("enter", lambda: seen.append("enter"))
+
+    engine.fire(Subject("entwurf"), "einreichen", {"ag_leitung"}, now=NOW)
+
+    assert seen == ["exit", "enter"]
+
+
+def test_the_library_still_logs_entering_and_leaving_states_when_asked_to(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="transitions.core"):
+        MASSNAHME.fire(Subject("entwurf"), "einreichen", {"ag_leitung"}, now=NOW)
+
+    messages = [r.getMessage() for r in caplog.records if r.name == "transitions.core"]
+    assert "Exiting state entwurf. Processing callbacks..." in messages
+    assert "Finished processing state ag_pruefung enter callbacks." in messages
 
 
 def test_engines_of_the_registry_are_built_once_and_shared() -> None:
