@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from transitions import Machine, MachineError
+from transitions.core import Condition
 
 from workflow.calendar import to_local
 from workflow.engine import Engine, Subject
@@ -1206,6 +1207,24 @@ def test_callbacks_on_the_machines_states_still_run() -> None:
     assert seen == ["exit", "enter"]
 
 
+def test_callbacks_and_conditions_on_the_machines_transitions_still_run() -> None:
+    engine = Engine(MASSNAHME.spec)
+    seen: list[str] = []
+    engine.machine.events["einreichen"].add_callback("before", lambda: seen.append("before"))
+    engine.machine.events["einreichen"].add_callback("after", lambda: seen.append("after"))
+    engine.machine.before_state_change = [lambda: seen.append("machine before")]
+
+    engine.fire(Subject("entwurf"), "einreichen", {"ag_leitung"}, now=NOW)
+
+    assert seen == ["machine before", "before", "after"]
+
+    for transition in engine.machine.events["einreichen"].transitions["entwurf"]:
+        transition.conditions.append(Condition(lambda: False))
+    held = Subject("entwurf")
+    assert engine.machine.events["einreichen"].trigger(held) is False
+    assert held.state == "entwurf"
+
+
 def test_the_library_still_logs_entering_and_leaving_states_when_asked_to(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -1213,6 +1232,7 @@ def test_the_library_still_logs_entering_and_leaving_states_when_asked_to(
         MASSNAHME.fire(Subject("entwurf"), "einreichen", {"ag_leitung"}, now=NOW)
 
     messages = [r.getMessage() for r in caplog.records if r.name == "transitions.core"]
+    assert "Initiating transition from state entwurf to state ag_pruefung..." in messages
     assert "Exiting state entwurf. Processing callbacks..." in messages
     assert "Finished processing state ag_pruefung enter callbacks." in messages
 
