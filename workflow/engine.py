@@ -20,7 +20,7 @@ from typing import Any
 from transitions import Machine, State, Transition
 from transitions.core import EventData
 
-from workflow.calendar import DEFAULT_LAND, due_at, due_on, to_utc
+from workflow.calendar import DEFAULT_LAND, due_at, due_on
 from workflow.errors import (
     DecidedByVote,
     EventOption,
@@ -271,16 +271,17 @@ class Engine:
                 event, source, self._options(source, roles), **self._labels(event, source)
             )
         changes = self._checked_data(transition, data or {}, comment)
-        view = subject.view()
-        context = GuardContext(view, MappingProxyType(changes), now)
-        failures = [
-            GuardFailure(name, message)
-            for name in transition.guards
-            if (message := GUARDS[name].check(context)) is not None
-        ]
-        if failures:
-            raise GuardFailed(event, failures)
-        deadline = self._deadline(transition.deadline, context, now, land)
+        if transition.guards:
+            # A frozen copy of the item for the guards; most steps have none and skip it.
+            context = GuardContext(subject.view(), MappingProxyType(changes), now)
+            failures = [
+                GuardFailure(name, message)
+                for name in transition.guards
+                if (message := GUARDS[name].check(context)) is not None
+            ]
+            if failures:
+                raise GuardFailed(event, failures)
+        deadline = self._deadline(transition.deadline, changes, subject.fields, now, land)
         self.machine.events[event].trigger(subject)
         subject.fields = {**subject.fields, **changes}
         return FireResult(
@@ -356,15 +357,20 @@ class Engine:
 
     @staticmethod
     def _deadline(
-        spec: DeadlineSpec | None, context: GuardContext, now: datetime, land: str
+        spec: DeadlineSpec | None,
+        changes: Mapping[str, JsonValue],
+        fields: Mapping[str, Any],
+        now: datetime,
+        land: str,
     ) -> DeadlineStart | None:
         if spec is None:
             return None
         if spec.after is not None:
-            due = due_at(to_utc(now), spec.after, spec.roll, land)
+            due = due_at(now, spec.after, spec.roll, land)  # in UTC whatever zone ``now`` has
             return DeadlineStart(spec.name, spec.label, due)
         assert spec.field is not None
-        raw = context.value(spec.field)
+        # As ``GuardContext.value``: a value given with the step wins over the item's own.
+        raw = changes[spec.field] if spec.field in changes else fields.get(spec.field)
         if raw is None:
             return None
         day = datetime.fromisoformat(str(raw)).date()

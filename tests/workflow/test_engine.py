@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -1011,6 +1011,39 @@ def test_adjourning_computes_the_ladungsfrist_seven_days_before_rolled_backward(
     assert result.deadline.name == "ladungsfrist"
     assert to_local(result.deadline.due_at).date() == ladungsfrist
     assert result.deadline.due_at.tzinfo is UTC
+
+
+def test_a_deadline_on_a_field_the_step_may_leave_out_counts_from_the_items_value() -> None:
+    spec = MASSNAHME.spec
+    vertagen = spec.transition("fva_beratung", "vertagen")
+    assert vertagen is not None
+    optional = replace(vertagen, requires=(), optional=("sitzung_am",))
+    engine = Engine(
+        replace(
+            spec,
+            transitions=tuple(optional if t is vertagen else t for t in spec.transitions),
+            by_source={k: optional if t is vertagen else t for k, t in spec.by_source.items()},
+        )
+    )
+    roles = {"sitzungsdienst"}
+
+    kept = engine.fire(
+        Subject("fva_beratung", {"sitzung_am": "2025-04-30"}), "vertagen", roles, now=NOW
+    )
+    given = engine.fire(
+        Subject("fva_beratung", {"sitzung_am": "2025-04-30"}),
+        "vertagen",
+        roles,
+        {"sitzung_am": "14.05.2025"},
+        now=NOW,
+    )
+    unknown = engine.fire(Subject("fva_beratung"), "vertagen", roles, now=NOW)
+
+    assert kept.deadline is not None
+    assert to_local(kept.deadline.due_at).date() == date(2025, 4, 23)
+    assert given.deadline is not None
+    assert to_local(given.deadline.due_at).date() == date(2025, 5, 7)
+    assert unknown.deadline is None
 
 
 def test_a_paper_sent_to_the_committee_gets_its_ladungsfrist() -> None:
