@@ -14,7 +14,7 @@ from calendar import monthrange
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -95,6 +95,16 @@ class Duration:
     days: int = 0
     seconds: int = 0
 
+    # The days and seconds as timedeltas, made once per duration of a definition: building
+    # one cost as much as adding it and converting the result to UTC together.
+    @cached_property
+    def day_delta(self) -> timedelta:
+        return timedelta(days=self.days)
+
+    @cached_property
+    def second_delta(self) -> timedelta:
+        return timedelta(seconds=self.seconds)
+
     @classmethod
     def parse(cls, text: str) -> Duration:
         match = _DURATION.fullmatch(text)
@@ -121,11 +131,10 @@ class Duration:
         result = moment
         if self.months or self.days:
             local = moment.astimezone(BERLIN)
-            wall = _add_months(local.replace(tzinfo=None), self.months)
-            wall += timedelta(days=self.days)
+            wall = _add_months(local.replace(tzinfo=None), self.months) + self.day_delta
             result = _attach_local(wall, fold=local.fold)
         if self.seconds:
-            result = result.astimezone(UTC) + timedelta(seconds=self.seconds)
+            result = result.astimezone(UTC) + self.second_delta
         return result.astimezone(moment.tzinfo)
 
 
@@ -179,14 +188,14 @@ def _due(local: datetime, duration: Duration, roll: str, land: str) -> datetime:
     # which was half the cost of a deadline and a third of firing an event with one.
     # Aware arithmetic in one zone is on the wall clock, as ``add_to`` counts days.
     if duration.months or duration.days:
-        wall = _add_months(local, duration.months) + timedelta(days=duration.days)
+        wall = _add_months(local, duration.months) + duration.day_delta
         if local.fold:  # adding a timedelta resets it; ``add_to`` keeps the start's
             wall = wall.replace(fold=1)
         moment = wall.astimezone(UTC)
     else:
         moment = local.astimezone(UTC)
     if duration.seconds:
-        moment += timedelta(seconds=duration.seconds)
+        moment += duration.second_delta
     if duration.months or duration.days or duration.seconds:
         local = moment.astimezone(BERLIN)
     day = local.date()
