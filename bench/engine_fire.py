@@ -9,7 +9,7 @@ belongs to ``persisted_transition``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -77,6 +77,33 @@ def _submit(engine: Engine) -> Figure:
     return Figure("engine_fire_einreichen", ours, floor)
 
 
+def _adjourn(engine: Engine) -> Figure:
+    """The engine's part of ``persisted_transition``: ``vertagen`` with its Ladungsfrist.
+
+    Every item gets another meeting date (over two years, weekends and holidays among them),
+    so that no cache of a date's deadline could make the figure look better than firing is.
+    """
+    items: list[Subject] = []
+    roles = frozenset({"sitzungsdienst"})
+    data = [
+        {"sitzung_am": (date(2024, 1, 1) + timedelta(days=i % 731)).isoformat()}
+        for i in range(ITEMS)
+    ]
+    fire = engine.fire
+
+    def fresh() -> None:
+        items[:] = [Subject("fva_beratung") for _ in range(ITEMS)]
+
+    def batch() -> int:
+        for item, values in zip(items, data, strict=True):
+            fire(item, "vertagen", roles, values, NOW)
+        return len(items)
+
+    ours = best_per_op(batch, setup=fresh)
+    floor = _floor(engine, [Subject("fva_beratung") for _ in range(ITEMS)], "vertagen")
+    return Figure("engine_fire_vertagen", ours, floor)
+
+
 def _trigger(engine: Engine) -> Figure:
     items: list[Subject] = []
     trigger = engine.machine.events["einreichen"].trigger
@@ -96,7 +123,7 @@ def _trigger(engine: Engine) -> Figure:
 
 def run() -> list[Figure]:
     engine = load_registry([DEFINITIONS]).latest("massnahme")
-    figures = [_progress(engine), _submit(engine), _trigger(engine)]
+    figures = [_progress(engine), _submit(engine), _adjourn(engine), _trigger(engine)]
     # The point of one shared machine: firing on thousands of items registered none of them.
     if engine.machine.models:
         raise AssertionError(f"shared machine holds {len(engine.machine.models)} items")

@@ -13,6 +13,7 @@ from workflow.calendar import (
     Duration,
     add_working_days,
     due_at,
+    due_on,
     holiday_name,
     is_working_day,
     local_day_at,
@@ -332,3 +333,85 @@ def test_the_land_decides_which_days_are_holidays() -> None:
     assert due_at(start, Duration.parse("P6W")) == berlin(2025, 6, 19, 10)
     assert due_at(start, Duration.parse("P6W"), land="BY") == berlin(2025, 6, 20, 10)
     assert due_at(start, Duration.parse("P6W"), "backward", "BY") == berlin(2025, 6, 18, 10)
+
+
+def _due_as_spelled_out(
+    start: datetime, duration: Duration, roll: str, land: str = "ST"
+) -> datetime:
+    """``due_at`` read straight from its rule, one conversion per step: the oracle for the
+    implementation, which skips the conversions that cancel out."""
+    local = to_local(duration.add_to(start))
+    day = local.date()
+    if not is_working_day(day, land):
+        day = next_working_day(day, land) if roll == "forward" else previous_working_day(day, land)
+        local = datetime.combine(day, local.time()).replace(tzinfo=BERLIN, fold=local.fold)
+    return to_utc(local)
+
+
+def _last_sunday(year: int, month: int) -> date:
+    last = date(year, month, 31)
+    return last - timedelta(days=(last.weekday() + 1) % 7)
+
+
+# Moments within a few weeks before a change of summer time, at the hours around the change,
+# in both folds and in several zones: where skipping a conversion could go wrong.
+near_changes = st.builds(
+    lambda year, month, days_before, minutes, fold, zone: (
+        datetime.combine(
+            _last_sunday(year, month) - timedelta(days=days_before),
+            time(minutes // 60, minutes % 60, fold=fold),
+        )
+        .replace(tzinfo=BERLIN)
+        .astimezone(zone)
+    ),
+    st.integers(2000, 2090),
+    st.sampled_from([3, 10]),
+    st.integers(0, 60),
+    st.integers(0, 4 * 60 - 1),
+    st.integers(0, 1),
+    st.sampled_from([UTC, BERLIN, timezone(timedelta(hours=3))]),
+)
+signed_durations = st.builds(
+    Duration,
+    months=st.integers(-36, 36),
+    days=st.integers(-400, 400),
+    seconds=st.integers(-2 * 86400, 2 * 86400),
+)
+
+
+@given(
+    st.one_of(starts, near_changes),
+    st.one_of(durations, signed_durations),
+    st.sampled_from(["forward", "backward"]),
+    st.sampled_from(["ST", "BY", "SN"]),
+)
+def test_due_at_is_its_rule_spelled_out(
+    start: datetime, duration: Duration, roll: str, land: str
+) -> None:
+    due = due_at(start, duration, roll, land)  # type: ignore[arg-type]
+
+    assert due == _due_as_spelled_out(start, duration, roll, land)
+    assert due.tzinfo is UTC
+
+
+@given(
+    st.one_of(
+        st.dates(date(2000, 1, 1), date(2090, 12, 31)),
+        near_changes.map(lambda moment: to_local(moment).date()),
+    ),
+    st.times().map(lambda at: at.replace(minute=at.minute // 15 * 15, second=0, microsecond=0)),
+    st.one_of(durations, signed_durations),
+    st.sampled_from(["forward", "backward"]),
+)
+def test_due_on_a_day_is_due_at_that_local_day(
+    day: date, at: time, duration: Duration, roll: str
+) -> None:
+    due = due_on(day, at, duration, roll)  # type: ignore[arg-type]
+
+    assert due == due_at(local_day_at(day, at), duration, roll)  # type: ignore[arg-type]
+    assert due.tzinfo is UTC
+
+
+def test_due_on_refuses_a_time_with_zone() -> None:
+    with pytest.raises(ValueError, match="Ortszeit ohne Zeitzone"):
+        due_on(date(2025, 1, 15), time(18, tzinfo=UTC), Duration(days=-7))

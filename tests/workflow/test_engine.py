@@ -7,8 +7,9 @@ edited definition fail loudly.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -16,6 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from transitions import Machine, MachineError
+from transitions.core import Condition
 
 from workflow.calendar import to_local
 from workflow.engine import Engine, Subject
@@ -1010,6 +1013,39 @@ def test_adjourning_computes_the_ladungsfrist_seven_days_before_rolled_backward(
     assert result.deadline.due_at.tzinfo is UTC
 
 
+def test_a_deadline_on_a_field_the_step_may_leave_out_counts_from_the_items_value() -> None:
+    spec = MASSNAHME.spec
+    vertagen = spec.transition("fva_beratung", "vertagen")
+    assert vertagen is not None
+    optional = replace(vertagen, requires=(), optional=("sitzung_am",))
+    engine = Engine(
+        replace(
+            spec,
+            transitions=tuple(optional if t is vertagen else t for t in spec.transitions),
+            by_source={k: optional if t is vertagen else t for k, t in spec.by_source.items()},
+        )
+    )
+    roles = {"sitzungsdienst"}
+
+    kept = engine.fire(
+        Subject("fva_beratung", {"sitzung_am": "2025-04-30"}), "vertagen", roles, now=NOW
+    )
+    given = engine.fire(
+        Subject("fva_beratung", {"sitzung_am": "2025-04-30"}),
+        "vertagen",
+        roles,
+        {"sitzung_am": "14.05.2025"},
+        now=NOW,
+    )
+    unknown = engine.fire(Subject("fva_beratung"), "vertagen", roles, now=NOW)
+
+    assert kept.deadline is not None
+    assert to_local(kept.deadline.due_at).date() == date(2025, 4, 23)
+    assert given.deadline is not None
+    assert to_local(given.deadline.due_at).date() == date(2025, 5, 7)
+    assert unknown.deadline is None
+
+
 def test_a_paper_sent_to_the_committee_gets_its_ladungsfrist() -> None:
     result = VORLAGE.fire(
         Subject("entwurf"),
@@ -1180,6 +1216,58 @@ def test_firing_on_one_item_leaves_every_other_item_alone() -> None:
 
     assert first.state == "ag_pruefung"
     assert second == Subject("entwurf")
+
+
+def test_the_machine_is_a_transitions_machine_that_refuses_an_event_from_the_wrong_state() -> None:
+    machine = MASSNAHME.machine
+
+    assert isinstance(machine, Machine)
+    with pytest.raises(MachineError):
+        machine.events["einreichen"].trigger(Subject("umsetzung"))
+    with pytest.raises(ValueError, match="not a registered state"):
+        machine.events["einreichen"].trigger(Subject("gibt_es_nicht"))
+
+
+def test_callbacks_on_the_machines_states_still_run() -> None:
+    # The engine registers none and skips the empty lists; a callback added later must run.
+    engine = Engine(MASSNAHME.spec)
+    seen: list[str] = []
+    engine.machine.get_state("entwurf").add_callback("exit", lambda: seen.append("exit"))
+    engine.machine.get_state("ag_pruefung").add_callback("enter", lambda: seen.append("enter"))
+
+    engine.fire(Subject("entwurf"), "einreichen", {"ag_leitung"}, now=NOW)
+
+    assert seen == ["exit", "enter"]
+
+
+def test_callbacks_and_conditions_on_the_machines_transitions_still_run() -> None:
+    engine = Engine(MASSNAHME.spec)
+    seen: list[str] = []
+    engine.machine.events["einreichen"].add_callback("before", lambda: seen.append("before"))
+    engine.machine.events["einreichen"].add_callback("after", lambda: seen.append("after"))
+    engine.machine.before_state_change = [lambda: seen.append("machine before")]
+
+    engine.fire(Subject("entwurf"), "einreichen", {"ag_leitung"}, now=NOW)
+
+    assert seen == ["machine before", "before", "after"]
+
+    for transition in engine.machine.events["einreichen"].transitions["entwurf"]:
+        transition.conditions.append(Condition(lambda: False))
+    held = Subject("entwurf")
+    assert engine.machine.events["einreichen"].trigger(held) is False
+    assert held.state == "entwurf"
+
+
+def test_the_library_still_logs_entering_and_leaving_states_when_asked_to(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="transitions.core"):
+        MASSNAHME.fire(Subject("entwurf"), "einreichen", {"ag_leitung"}, now=NOW)
+
+    messages = [r.getMessage() for r in caplog.records if r.name == "transitions.core"]
+    assert "Initiating transition from state entwurf to state ag_pruefung..." in messages
+    assert "Exiting state entwurf. Processing callbacks..." in messages
+    assert "Finished processing state ag_pruefung enter callbacks." in messages
 
 
 def test_engines_of_the_registry_are_built_once_and_shared() -> None:
