@@ -5,11 +5,12 @@ had committed: under many clients that set the 95th percentile of a transition."
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 
 from service import db
 
@@ -120,49 +121,52 @@ def _open_files(database: Path) -> list[str]:
     return found
 
 
-def test_a_failed_write_leaves_nothing_behind_for_the_next_writer(tmp_path: Path) -> None:
+@pytest.fixture
+def steps(tmp_path: Path) -> Iterator[Engine]:
+    """A SQLite engine whose database has a table ``steps (n)``, written once already."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'steps.db'}")
+    try:
+        with db.write_transaction(engine) as c:
+            c.execute(text("CREATE TABLE steps (n INTEGER)"))
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _written(engine: Engine) -> list[int]:
+    with db.read_transaction(engine) as c:
+        return [n for (n,) in c.execute(text("SELECT n FROM steps ORDER BY rowid"))]
+
+
+def test_a_failed_write_leaves_nothing_behind_for_the_next_writer(steps: Engine) -> None:
     # The writers' connection is kept between turns (no pool reset in between): a turn that
     # fails must not hand its open transaction or its change to the next one.
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'failed.db'}")
-    try:
-        with db.write_transaction(engine) as c:
-            c.execute(text("CREATE TABLE steps (n INTEGER)"))
-        with pytest.raises(RuntimeError), db.write_transaction(engine) as c:
-            c.execute(text("INSERT INTO steps VALUES (1)"))
-            raise RuntimeError("the step failed after its first statement")
-        failing = {"once": True}
+    with pytest.raises(RuntimeError), db.write_transaction(steps) as c:
+        c.execute(text("INSERT INTO steps VALUES (1)"))
+        raise RuntimeError("the step failed after its first statement")
+    failing = {"once": True}
 
-        @event.listens_for(engine, "begin")
-        def _fails_after_begin(_connection: Any) -> None:
-            # After ``BEGIN IMMEDIATE`` ran on the driver: SQLAlchemy then knows of no
-            # transaction, the driver still has one open.
-            if failing.pop("once", False):
-                raise RuntimeError("a listener of BEGIN failed")
+    @event.listens_for(steps, "begin")
+    def _fails_after_begin(_connection: Any) -> None:
+        # After ``BEGIN IMMEDIATE`` ran on the driver: SQLAlchemy then knows of no
+        # transaction, the driver still has one open.
+        if failing.pop("once", False):
+            raise RuntimeError("a listener of BEGIN failed")
 
-        with pytest.raises(RuntimeError), db.write_transaction(engine) as c:
-            c.execute(text("INSERT INTO steps VALUES (2)"))
-        with db.write_transaction(engine) as c:
-            c.execute(text("INSERT INTO steps VALUES (3)"))
-        with db.read_transaction(engine) as c:
-            assert [n for (n,) in c.execute(text("SELECT n FROM steps"))] == [3]
-    finally:
-        engine.dispose()
+    with pytest.raises(RuntimeError), db.write_transaction(steps) as c:
+        c.execute(text("INSERT INTO steps VALUES (2)"))
+    with db.write_transaction(steps) as c:
+        c.execute(text("INSERT INTO steps VALUES (3)"))
+    assert _written(steps) == [3]
 
 
-def test_a_writer_whose_connection_broke_gets_a_new_one(tmp_path: Path) -> None:
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'broken.db'}")
-    try:
-        with db.write_transaction(engine) as c:
-            c.execute(text("CREATE TABLE steps (n INTEGER)"))
-        with pytest.raises(RuntimeError), db.write_transaction(engine) as c:
-            c.invalidate()
-            raise RuntimeError("the connection broke")
-        with db.write_transaction(engine) as c:
-            c.execute(text("INSERT INTO steps VALUES (1)"))
-        with db.read_transaction(engine) as c:
-            assert c.execute(text("SELECT count(*) FROM steps")).scalar_one() == 1
-    finally:
-        engine.dispose()
+def test_a_writer_whose_connection_broke_gets_a_new_one(steps: Engine) -> None:
+    with pytest.raises(RuntimeError), db.write_transaction(steps) as c:
+        c.invalidate()
+        raise RuntimeError("the connection broke")
+    with db.write_transaction(steps) as c:
+        c.execute(text("INSERT INTO steps VALUES (1)"))
+    assert _written(steps) == [1]
 
 
 def test_disposing_the_engine_closes_the_writers_connection(tmp_path: Path) -> None:
