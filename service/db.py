@@ -140,7 +140,7 @@ class _TurnConnection:
         """Closes the file now: closing only would put the connection back into the pool
         it came from, which ``dispose()`` has already replaced."""
         current, self.current = self.current, None
-        if current is not None:
+        if current is not None and not current.closed:
             current.invalidate()
             current.close()
 
