@@ -16,14 +16,27 @@ from service.runtime import Runtime
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
 
+# The session's app while a test's demo city is attached to it (tests/service/conftest.py).
+SERVED: list[FastAPI] = []
+
+
+def _app_of(runtime: Runtime) -> FastAPI:
+    """The app serving ``runtime``: the session's when it is attached to it (an app answers
+    its first request only after building every route's state, a fifth of a second), else
+    one of its own."""
+    for served in SERVED:
+        if getattr(served.state, "runtime", None) is runtime:
+            return served
+    return create_app(runtime)
+
+
 def browser(
     runtime: Runtime, base_url: str = "http://testserver", app: FastAPI | None = None
 ) -> TestClient:
     """A client that keeps cookies like a browser and does not follow redirects; of ``app``
-    where given (several browsers of one server: an app answers its first request only after
-    building every route's state, a fifth of a second), else of an app of its own."""
+    where given (several browsers of one server), else of the app serving ``runtime``."""
     return TestClient(
-        app or create_app(runtime),
+        app or _app_of(runtime),
         base_url=base_url,
         follow_redirects=False,
         raise_server_exceptions=True,

@@ -19,35 +19,39 @@ from service.demo.service import load_demo
 from service.main import create_app
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY, DEMO_NOW, FakeClock
-from tests.service.browser import browser
+from tests.service.browser import SERVED, browser
 from tests.service.cli_calls import FAST_HASHER
-
-
-@pytest.fixture
-def demo(runtime: Runtime, clock: FakeClock) -> Runtime:
-    assert clock.now == DEMO_NOW
-    assert not load_demo(runtime).loaded, "die Demo sollte schon geladen sein"
-    return runtime
 
 
 @pytest.fixture(scope="session")
 def _served() -> FastAPI:
     """One app for the session: an app answers its first request only after FastAPI has
     built every route's state (a fifth of a second, once per app). It holds nothing of a
-    test but the runtime, which ``served_app`` attaches for the test and takes away after it
+    test but the runtime, which ``demo`` attaches for the test and takes away after it
     (as tests/service/api/test_openapi_conformance.py does per module)."""
-    return create_app()
+    app = create_app()
+    SERVED.append(app)
+    return app
 
 
 @pytest.fixture
-def served_app(demo: Runtime, _served: FastAPI) -> Iterator[FastAPI]:
-    """The test's server on its demo city: every client of a test asks it, as the callers
-    of one server do."""
-    _served.state.runtime = demo
+def demo(runtime: Runtime, clock: FakeClock, _served: FastAPI) -> Iterator[Runtime]:
+    """The test's demo city, served by the session's app: ``browser`` and ``signed_in``
+    on it ask that app instead of building one of their own."""
+    assert clock.now == DEMO_NOW
+    assert not load_demo(runtime).loaded, "die Demo sollte schon geladen sein"
+    _served.state.runtime = runtime
     try:
-        yield _served
+        yield runtime
     finally:
         del _served.state.runtime
+
+
+@pytest.fixture
+def served_app(demo: Runtime, _served: FastAPI) -> FastAPI:
+    """The test's server on its demo city: every client of a test asks it, as the callers
+    of one server do."""
+    return _served
 
 
 @pytest.fixture
