@@ -32,7 +32,7 @@ from workflow.errors import (
     MissingData,
     NotAllowed,
 )
-from workflow.guards import GUARDS, GuardContext, ItemView, Statement
+from workflow.guards import GUARDS, GuardContext, ItemView, Statement, step_value
 from workflow.spec import SAME_STATE, DeadlineSpec, TransitionSpec, WorkflowSpec
 from workflow.values import JsonValue, ValueProblem, normalize
 
@@ -369,8 +369,7 @@ class Engine:
             due = due_at(now, spec.after, spec.roll, land)  # in UTC whatever zone ``now`` has
             return DeadlineStart(spec.name, spec.label, due)
         assert spec.field is not None
-        # As ``GuardContext.value``: a value given with the step wins over the item's own.
-        raw = changes[spec.field] if spec.field in changes else fields.get(spec.field)
+        raw = step_value(changes, fields, spec.field)
         if raw is None:
             return None
         day = datetime.fromisoformat(str(raw)).date()

@@ -53,6 +53,13 @@ class ItemView:
         return max(given, key=lambda s: s.given_on) if given else None
 
 
+def step_value(data: Mapping[str, Any], fields: Mapping[str, Any], name: str) -> Any:
+    """Data given with the transition wins over the value the item already has."""
+    if name in data:
+        return data[name]
+    return fields.get(name)
+
+
 @dataclass(frozen=True)
 class GuardContext:
     item: ItemView
@@ -60,10 +67,7 @@ class GuardContext:
     now: datetime
 
     def value(self, name: str) -> Any:
-        """Data given with the transition wins over the value the item already has."""
-        if name in self.data:
-            return self.data[name]
-        return self.item.fields.get(name)
+        return step_value(self.data, self.item.fields, name)
 
 
 GuardCheck = Callable[[GuardContext], str | None]
