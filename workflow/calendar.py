@@ -177,9 +177,7 @@ def due_on(
     """``due_at`` counted from a local date and wall time (a deadline before a meeting day):
     the same as ``due_at(local_day_at(day, at), ...)``."""
     _require_local_time(at)
-    # Through UTC and back: a wall time in the skipped hour becomes what the clock shows.
-    start = datetime.combine(day, at, tzinfo=BERLIN).astimezone(UTC).astimezone(BERLIN)
-    return _due(start, duration, roll, land)
+    return _due(_attach_local(datetime.combine(day, at), fold=at.fold), duration, roll, land)
 
 
 def _due(local: datetime, duration: Duration, roll: str, land: str) -> datetime:
