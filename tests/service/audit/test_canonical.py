@@ -1,8 +1,9 @@
-"""The chain's canonical text: the C encoder's fast path writes what ``rfc8785`` writes, byte
+"""The chain's canonical text: orjson's fast path writes what ``rfc8785`` writes, byte
 for byte, or hands the document to ``rfc8785`` (``service.audit.canonical``)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -65,6 +66,7 @@ def test_the_fast_path_writes_exactly_what_rfc8785_writes(document: Any) -> None
         {"n": 2**53},  # beyond the safe integers: refused
         {"text": "a\udc80b"},  # a lone surrogate: refused
         {"zeilen": "Größe\n\t„Zitat“\x01"},
+        {"tief": functools.reduce(lambda inner, _: [inner], range(300), 1)},  # beyond orjson
     ],
 )
 def test_the_documents_where_the_two_encoders_differ_are_written_as_rfc8785_writes_them(
