@@ -29,6 +29,25 @@ def dbapi(connection: Connection) -> Any:
     return connection.connection.dbapi_connection
 
 
+_KEPT_CURSOR = "ratsflow.driver_cursor"
+
+
+def _executor(connection: Connection) -> Any:
+    """What runs a statement: on PostgreSQL one psycopg cursor kept with the driver's
+    connection, since a new cursor per statement (``Connection.execute``) cost about 10 µs of
+    set-up, as much as psycopg's own work for the statement. So a result must be read before
+    the connection's next statement, which every caller does. SQLite's cursors cost nothing
+    to make, and a kept one would hold its last statement, and with it a read, open."""
+    driver = dbapi(connection)
+    if connection.dialect.name != "postgresql":
+        return driver
+    info = connection.info
+    kept = info.get(_KEPT_CURSOR)
+    if kept is None or kept.connection is not driver or kept.closed:
+        kept = info[_KEPT_CURSOR] = driver.cursor()
+    return kept
+
+
 class DriverStatement:
     """One SQL text for both drivers, written with ``?`` markers (``%s`` on PostgreSQL) and
     ``TRUE``/``FALSE`` literals, which SQLite knows too."""
@@ -49,9 +68,10 @@ class DriverStatement:
         return DriverStatement(template.format(", ".join("?" * count)))
 
     def run(self, connection: Connection, params: Sequence[Any]) -> Any:
-        """The driver's cursor after executing (``fetchone``, ``rowcount``)."""
+        """The driver's cursor after executing (``fetchone``, ``rowcount``), to be read before
+        the connection's next statement."""
         postgres = connection.dialect.name == "postgresql"
-        return dbapi(connection).execute(self.postgresql if postgres else self.sqlite, params)
+        return _executor(connection).execute(self.postgresql if postgres else self.sqlite, params)
 
 
 @dataclass(frozen=True)
@@ -79,18 +99,29 @@ class CompiledStatement:
     def run(self, connection: Connection, params: Mapping[str, Any]) -> Any:
         given = {**self.fixed, **params}
         values = given if self.names is None else tuple(given[name] for name in self.names)
-        return dbapi(connection).execute(self.sql, values)
+        return _executor(connection).execute(self.sql, values)
 
 
 def time_value(connection: Connection, moment: datetime) -> Any:
     """As ``service.db.UtcDateTime`` binds it: aware only, UTC, SQLite's text format."""
+    if connection.dialect.name != "sqlite":
+        if moment.tzinfo is None:
+            raise ValueError("naive datetime given; ratsflow stores UTC only")
+        return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    if moment.tzinfo is UTC:
+        return _utc_text(moment)
     if moment.tzinfo is None:
         raise ValueError("naive datetime given; ratsflow stores UTC only")
-    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
-    if connection.dialect.name == "sqlite":
-        # Without "+00:00": cheaper than ``replace(tzinfo=None)``, which cost more than this.
-        return utc.isoformat(" ", "microseconds")[:-6]
-    return utc
+    return _utc_text(moment.astimezone(UTC))
+
+
+# A transition writes the same moment six times (row, deadlines, history, audit event).
+# Only UTC moments are kept: two local times of one zone compare equal across the autumn's
+# repeated hour (their fold is ignored), though they are an hour apart.
+@lru_cache(maxsize=64)
+def _utc_text(utc: datetime) -> str:
+    # Without "+00:00": cheaper than ``replace(tzinfo=None)``, which cost more than this.
+    return utc.isoformat(" ", "microseconds")[:-6]
 
 
 def time_result(value: Any) -> datetime:

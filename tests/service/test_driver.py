@@ -4,6 +4,7 @@ written: a row stored either way reads back the same through the models' column 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -77,6 +78,25 @@ def test_a_deadline_written_on_the_driver_is_open_and_due_in_utc(runtime: Runtim
 def test_a_naive_time_is_refused_on_the_driver_as_by_the_column_type(runtime: Runtime) -> None:
     with runtime.write() as c, pytest.raises(ValueError, match="naive"):
         time_value(c, datetime(2024, 7, 1, 12, 0))
+
+
+def test_the_repeated_autumn_hour_is_stored_as_two_different_times() -> None:
+    # 27.10.2024, 02:30 in Berlin happens twice: 00:30 and 01:30 UTC. The two local times
+    # compare equal (one zone, fold ignored), so a cache keyed on them would mix them up.
+    class SQLite:
+        class dialect:
+            name = "sqlite"
+
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2024, 10, 27, 2, 30, tzinfo=berlin)
+    second = first.replace(fold=1)
+    assert first == second
+    stored = [time_value(SQLite, m) for m in (first, second, first)]  # type: ignore[arg-type]
+    assert stored == [
+        "2024-10-27 00:30:00.000000",
+        "2024-10-27 01:30:00.000000",
+        "2024-10-27 00:30:00.000000",
+    ]
 
 
 def test_a_percent_sign_in_driver_sql_is_refused() -> None:
