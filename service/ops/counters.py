@@ -3,6 +3,7 @@ here without importing what reads the database for ``/metrics`` (``service.ops.m
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from prometheus_client import Counter, Histogram
@@ -35,8 +36,15 @@ def count_transition(connection: Connection, definition: str, event_name: str) -
 
 @event.listens_for(Engine, "commit")
 def _committed(connection: Connection) -> None:
-    for definition, event_name in connection.info.pop(_PENDING, ()):
-        TRANSITIONS.labels(definition, event_name).inc()
+    for step in connection.info.pop(_PENDING, ()):
+        _transition_counter(*step).inc()
+
+
+@functools.cache
+def _transition_counter(definition: str, event_name: str) -> Any:
+    # ``labels`` checks and looks up its child under a lock on every call, which cost more
+    # than the count; the steps of the definitions are few.
+    return TRANSITIONS.labels(definition, event_name)
 
 
 @event.listens_for(Engine, "rollback")
