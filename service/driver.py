@@ -13,7 +13,8 @@ The connection stays SQLAlchemy's: its transaction, pool and commit events are u
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -72,6 +73,28 @@ class DriverStatement:
         the connection's next statement."""
         postgres = connection.dialect.name == "postgresql"
         return _executor(connection).execute(self.postgresql if postgres else self.sqlite, params)
+
+    def run_apart(self, connection: Connection, params: Sequence[Any]) -> Any:
+        """As ``run``, on a cursor of its own: its ``rowcount`` can be read after later
+        statements, in a pipeline after the block (see ``pipelined``)."""
+        if connection.dialect.name == "postgresql":
+            return dbapi(connection).execute(self.postgresql, params)
+        return dbapi(connection).execute(self.sqlite, params)
+
+
+@contextmanager
+def pipelined(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, the statements inside are sent without waiting for each answer and
+    answered together at the end of the block (or when one of them is read): a transition's
+    writes cost one round trip instead of four. A failed one raises at the end of the block;
+    the transaction is lost either way. Only driver statements belong inside, since
+    SQLAlchemy reads a statement's columns before its answer has come. SQLite answers each
+    statement at once and needs none of this."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    with dbapi(connection).pipeline():
+        yield
 
 
 @dataclass(frozen=True)

@@ -134,13 +134,13 @@ def update_item(
     state: str,
     fields: dict[str, Any],
     now: datetime,
-) -> bool:
-    """The database decides races: zero rows updated means another writer won."""
-    done = _UPDATE[entity_type].run(
+) -> Any:
+    """The UPDATE's own cursor: its ``rowcount`` is 0 when another writer won (the database
+    decides races), to be read after the pipeline it may run in."""
+    return _UPDATE[entity_type].run_apart(
         connection,
         (state, json_value(fields), time_value(connection, now), entity_id, version),
     )
-    return bool(done.rowcount == 1)
 
 
 def close_deadlines(

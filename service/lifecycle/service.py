@@ -22,6 +22,7 @@ from service.audit import repository as audit
 from service.audit.chain import EventDraft
 from service.bodies.service import current_body_id, profile
 from service.deadlines import budget_calendar
+from service.driver import pipelined
 from service.errors import BlockedItem, CarriedItemsBlocked, NotFound
 from service.lifecycle import repository
 from service.lifecycle.subject import follow_deadlines, guarded_subject
@@ -97,6 +98,10 @@ class Lifecycle:
         keeps ``now`` as ``recorded_at``; the deadlines the step starts count from it; the
         audit event is sealed ``now`` and names ``at``. ``note``: what the history entry
         shows beside the item's fields (the Beschlusstext of the decision).
+
+        On ``StaleVersion`` the step's other writes are already in the transaction (they go
+        to the database together with the conditional update): a caller that catches it must
+        not commit, as ``_carry`` does by refusing all carried measures.
         """
         effective = now if at is None else at
         # The chain lock comes before any row lock: a paper's decision holds it while it
@@ -158,19 +163,37 @@ class Lifecycle:
             )
             result = replace(result, deadline=replace(result.deadline, due_at=due))
         before_fields = row.fields or {}
-        if not repository.update_item(
-            connection,
-            entity_type,
-            entity_id,
-            row.version,
-            result.target,
-            dict(subject.fields),
-            now,
-        ):
-            raise StaleVersion(entity_type, entity_id, row.version)
         assert transition is not None
         role = min(actor.roles & transition.roles)
-        follow_deadlines(connection, row.body_id, entity_type, entity_id, result, effective)
+        # The writes that need no answer go to PostgreSQL together (``driver.pipelined``).
+        with pipelined(connection):
+            update = repository.update_item(
+                connection,
+                entity_type,
+                entity_id,
+                row.version,
+                result.target,
+                dict(subject.fields),
+                now,
+            )
+            follow_deadlines(connection, row.body_id, entity_type, entity_id, result, effective)
+            repository.insert_history(
+                connection,
+                entity_type=entity_type,
+                entity_id=entity_id,
+                at=effective,
+                recorded_at=now,
+                event=event,
+                label=result.label,
+                from_state=result.source,
+                to_state=result.target,
+                actor_user_id=actor.user_id,
+                actor_role=role,
+                comment=result.comment,
+                data={**result.changes, **(note or {})},
+            )
+        if update.rowcount != 1:
+            raise StaleVersion(entity_type, entity_id, row.version)
         requested: dict[str, list[str]] = {}
         if entity_type == "measure" and result.source != result.target:
             requested = statement_requests.sync(
@@ -184,21 +207,6 @@ class Lifecycle:
                 period=self.statement_period,
                 land=self.land(connection),
             )
-        repository.insert_history(
-            connection,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            at=effective,
-            recorded_at=now,
-            event=event,
-            label=result.label,
-            from_state=result.source,
-            to_state=result.target,
-            actor_user_id=actor.user_id,
-            actor_role=role,
-            comment=result.comment,
-            data={**result.changes, **(note or {})},
-        )
         changes: dict[str, tuple[Any, Any]] = {
             "state": (result.source, result.target),
             "version": (row.version, row.version + 1),

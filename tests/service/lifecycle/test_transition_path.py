@@ -401,7 +401,9 @@ def test_the_conditional_update_has_the_last_word(
     runtime: Runtime, team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A writer that read an old version (a race the early check cannot see) updates zero
-    rows: it gets StaleVersion and writes nothing."""
+    rows: it gets StaleVersion, and nothing of its step is kept. The step's other writes go
+    out with the update (on PostgreSQL in one round trip), so the transaction holds them
+    until it rolls back, and none is committed."""
     from service.lifecycle import repository
 
     measure_id = make.measure(runtime)
@@ -415,12 +417,37 @@ def test_the_conditional_update_has_the_last_word(
 
     monkeypatch.setattr(repository, "load_item", load_as_read_before)
     with pytest.raises(StaleVersion) as raised, runtime.write() as c:
-        try:
-            fire(runtime, c, team.mitglied, measure_id, "einreichen")
-        finally:
-            assert snapshot(c) == before
+        fire(runtime, c, team.mitglied, measure_id, "einreichen")
     assert raised.value.expected == 1
     assert read_snapshot(runtime) == before
+
+
+def test_a_write_that_fails_among_the_steps_writes_leaves_nothing_and_a_usable_connection(
+    runtime: Runtime, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The update, deadlines and history of a step go to PostgreSQL together; one that
+    fails there fails the step when they are answered. Nothing is kept, and the pooled
+    connection is left as it was for the next step (no pipeline, no broken transaction)."""
+    from service.driver import DriverStatement
+    from service.lifecycle import repository
+
+    measure_id = make.measure(runtime)
+    before = read_snapshot(runtime)
+    working = repository._INSERT_HISTORY
+    monkeypatch.setattr(
+        repository,
+        "_INSERT_HISTORY",
+        DriverStatement(working.sqlite.replace("history_entries", "no_such_table")),
+    )
+    runtime.engine.dispose()  # one pooled connection from here: every step below reuses it
+    with pytest.raises(Exception, match="no_such_table"), runtime.write() as c:
+        fire(runtime, c, team.mitglied, measure_id, "einreichen")
+    assert read_snapshot(runtime) == before
+
+    monkeypatch.setattr(repository, "_INSERT_HISTORY", working)
+    step(runtime, team.mitglied, measure_id, "einreichen")
+    with runtime.read() as c:
+        assert get_measure(c, measure_id).state == "ag_pruefung"
 
 
 def test_the_dsb_statement_opens_the_guard(runtime: Runtime, team: Team) -> None:
