@@ -29,7 +29,13 @@ UPLOAD_BODY = {
                     "type": "object",
                     "required": ["file"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "Die Datei."}
+                        # An empty file is refused (``read_upload``): the contract says so.
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "minLength": 1,
+                            "description": "Die Datei (nicht leer).",
+                        }
                     },
                 }
             }

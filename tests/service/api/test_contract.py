@@ -84,6 +84,25 @@ def test_binary_and_text_answers_are_declared_as_binary(document: dict[str, Any]
     assert {"application/pdf", "text/csv", "text/html"} <= set(seen)
 
 
+def test_an_upload_declares_that_its_file_must_not_be_empty(document: dict[str, Any]) -> None:
+    """Regression: the server refuses an empty file as input the schema forbids
+    (``eingabe-ungueltig``), while the schema allowed it; the stateful conformance test
+    found it once every sequence met the same data."""
+    uploads = [
+        (f"{method.upper()} {path}", part)
+        for method, path, operation in _operations(document)
+        for part in operation.get("requestBody", {})
+        .get("content", {})
+        .get("multipart/form-data", {})
+        .get("schema", {})
+        .get("properties", {})
+        .values()
+        if part.get("format") == "binary"
+    ]
+    assert uploads
+    assert [where for where, part in uploads if part.get("minLength") != 1] == []
+
+
 def test_the_headers_the_server_sends_are_declared(document: dict[str, Any]) -> None:
     measure = document["paths"]["/api/v1/measures/{measure_id}"]
     assert "ETag" in measure["get"]["responses"]["200"]["headers"]
