@@ -4,12 +4,15 @@ The migrated schema is built once per session and backend (per xdist worker) and
 each test: PostgreSQL copies a template database (``CREATE DATABASE x TEMPLATE t``), SQLite
 copies the template file. Each test therefore gets a database of its own, migrated and
 empty; PostgreSQL clones are made ahead in background threads and dropped in background
-threads as well, so a test rarely waits for either.
+threads as well, so a test rarely waits for either. A test with a ``runtime`` gets its clone
+from a second template that ``prepare_database`` has already prepared once (body and
+definitions stored, as each test did for itself before): preparing an already prepared
+database changes nothing, but running Alembic for it cost every test some 25 ms.
 
 Tests that run on the demo city (Stadt Aschersleben, VII/0680/24, M-01..M-09) say so by
 overriding ``on_demo_city`` (a folder in its ``conftest.py``, or a module): their database
-is then a clone of a second template that holds the demo, and their clock stands at
-``DEMO_NOW``. Loading the demo replays about 300 audited steps; it happens once per session
+is then a clone of a template that holds the demo (prepared as well), and their clock stands
+at ``DEMO_NOW``. Loading the demo replays about 300 audited steps; it happens once per session
 and backend (per xdist worker), because the templates are defined here, once.
 
 PostgreSQL is expected at 127.0.0.1:5432 with trust authentication (override with
@@ -25,7 +28,7 @@ import shutil
 import sqlite3
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -43,6 +46,7 @@ from service.auth import tokens
 from service.bootstrap import prepare_database
 from service.config import Settings
 from service.db import make_engine
+from service.definitions import registry as definitions_registry
 from service.definitions import service as definitions_service
 from service.demo.service import load_demo
 from service.migrate import upgrade
@@ -76,24 +80,31 @@ class FakeClock:
 # --- PostgreSQL ----------------------------------------------------------------------------
 
 
+# The kinds of template database, each cloned for tests: migrated and empty; prepared as a
+# ``runtime`` finds it (the deployment's body and the shipped definitions stored); the demo.
+MIGRATED, PREPARED, DEMO = "migrated", "prepared", "demo"
+
+
 class _Postgres:
     """Creates and drops databases through one autocommit connection pool to ``postgres``.
 
-    ``CREATE DATABASE ... TEMPLATE`` takes about 0.4 s of mostly waiting, but runs well in
-    parallel, so clones of the template are made ahead in background threads: a test takes a
-    ready one and hands it back to be dropped in the background as well.
+    ``CREATE DATABASE ... TEMPLATE`` takes about 0.4 s of mostly waiting on a busy machine,
+    but runs well in parallel, so clones of each template are made ahead in background
+    threads: a test takes a ready one and hands it back to be dropped in the background as
+    well.
     """
 
-    AHEAD = 2  # clones being made ahead of the tests that will take them
+    AHEAD = 2  # clones of each template being made ahead of the tests that will take them
+    CREATORS = 3  # concurrent creations, for the clones of every template
     DROPPERS = 4  # concurrent drops share the checkpoint each of them waits for
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.error: str | None = None
-        self.template: str | None = None
-        self._creating = ThreadPoolExecutor(self.AHEAD, thread_name_prefix="pg-create")
+        self.templates: dict[str, str] = {}
+        self._creating = ThreadPoolExecutor(self.CREATORS, thread_name_prefix="pg-create")
         self._dropping = ThreadPoolExecutor(self.DROPPERS, thread_name_prefix="pg-drop")
-        self._ready: deque[Future[str]] = deque()
+        self._ready: dict[str, deque[Future[str]]] = {}
         self._drops: list[Future[None]] = []
 
     def connect(self) -> Engine:
@@ -102,7 +113,7 @@ class _Postgres:
                 f"{PG_SERVER}/postgres",
                 isolation_level="AUTOCOMMIT",
                 connect_args={"connect_timeout": 3},
-                pool_size=self.AHEAD + self.DROPPERS,
+                pool_size=self.CREATORS + self.DROPPERS,
             )
             try:
                 with engine.connect() as connection:
@@ -134,37 +145,49 @@ class _Postgres:
     def drop(self, name: str) -> None:
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    def prepare_template(self) -> None:
-        """The migrated schema, built once per session (per xdist worker)."""
-        if self.template is None:
-            name = self.create(f"ratsflow_tmpl_{uuid.uuid4().hex}")
-            self.template = name
-            upgrade(self.url(name))  # disposes its engine: a template needs no open sessions
+    def template(self, kind: str, fill: Callable[[str], None], base: str | None = None) -> str:
+        """The template of ``kind``, made on its first use (once per session and xdist
+        worker): a clone of the template ``base`` (else an empty database) that ``fill`` is
+        given the URL of and must leave without an open connection. From then on, clones of
+        it are made ahead."""
+        if kind not in self.templates:
+            name = self.clone(base) if base else self.create(f"ratsflow_tmpl_{uuid.uuid4().hex}")
+            try:
+                fill(self.url(name))
+            except BaseException:
+                self.release(name)
+                raise
+            self.templates[kind] = name
+            self._ready[kind] = deque()
             for _ in range(self.AHEAD):
-                self._schedule()
+                self._schedule(kind)
+        return self.templates[kind]
 
-    def _schedule(self) -> None:
-        assert self.template is not None
+    def _schedule(self, kind: str) -> None:
         name = f"ratsflow_test_{uuid.uuid4().hex}"
-        self._ready.append(self._creating.submit(self.create, name, self.template))
+        self._ready[kind].append(self._creating.submit(self.create, name, self.templates[kind]))
 
-    def clone(self) -> str:
-        """A fresh database made from the template, for one test."""
+    def clone(self, kind: str = MIGRATED) -> str:
+        """A fresh database made from the template of ``kind``, for one test; the migrated
+        schema's template is built here on first use, the others by their fixtures."""
         self.connect()
-        self.prepare_template()
-        name = self._ready.popleft().result()
-        self._schedule()
+        if kind == MIGRATED:
+            # upgrade disposes its engine: a template needs no open sessions
+            self.template(MIGRATED, upgrade)
+        name = self._ready[kind].popleft().result()
+        self._schedule(kind)
         return name
 
     def release(self, name: str) -> None:
         self._drops.append(self._dropping.submit(self.drop, name))
 
     def close(self) -> None:
-        for future in self._ready:
-            if future.exception() is None:
-                self.release(future.result())
-        if self.template is not None:
-            self.release(self.template)
+        for ready in self._ready.values():
+            for future in ready:
+                if future.exception() is None:
+                    self.release(future.result())
+        for name in self.templates.values():
+            self.release(name)
         for dropping in self._drops:
             dropping.exception()
         self._creating.shutdown()
@@ -185,18 +208,49 @@ def _postgres() -> Iterator[_Postgres]:
 # --- SQLite --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    # Fold the WAL into the main file, so that one file is the whole database.
+def _sqlite_file(folder: Path, fill: Callable[[str], None], base: Path | None = None) -> Path:
+    """A template file: a copy of ``base`` (else a new file) filled by ``fill``, with its WAL
+    folded into the main file, so that one file is the whole database."""
+    path = folder / "template.db"
+    if base is not None:
+        shutil.copyfile(base, path)
+    fill(f"sqlite:///{path}")
     connection = sqlite3.connect(path)
     try:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _sqlite_file(tmp_path_factory.mktemp("sqlite-template"), upgrade)
+
+
+# --- prepared as a runtime finds it ----------------------------------------------------------
+
+
+def _prepare(url: str) -> None:
+    """What the ``runtime`` fixture did for each test: ``prepare_database`` at ``START``."""
+    settings = Settings(database_url=url, chain_key=CHAIN_KEY)
+    runtime = Runtime(settings, make_engine(url), FakeClock(START))
+    try:
+        prepare_database(runtime)
+    finally:
+        runtime.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _prepared_sqlite_template(
+    _sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory, _parsed_once: None
+) -> Path:
+    return _sqlite_file(tmp_path_factory.mktemp("sqlite-prepared"), _prepare, _sqlite_template)
+
+
+@pytest.fixture(scope="session")
+def _prepared_postgres_template(_postgres: _Postgres, _parsed_once: None) -> str:
+    return _postgres.template(PREPARED, _prepare, base=MIGRATED)
 
 
 # --- the demo city ---------------------------------------------------------------------------
@@ -230,29 +284,21 @@ def _load_demo(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def _demo_sqlite_template(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sqlite-demo") / "demo.db"
-    shutil.copyfile(_sqlite_template, path)
-    _load_demo(f"sqlite:///{path}")
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
-    return path
+def _demo_sqlite_template(
+    _sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory, _parsed_once: None
+) -> Path:
+    return _sqlite_file(tmp_path_factory.mktemp("sqlite-demo"), _load_demo, _sqlite_template)
 
 
 @pytest.fixture(scope="session")
-def _demo_postgres_template(_postgres: _Postgres) -> Iterator[str]:
-    name = _postgres.clone()  # migrated and empty, as for any test
-    try:
-        _load_demo(_postgres.url(name))
-        yield name
-    finally:
-        _postgres.release(name)
+def _demo_postgres_template(_postgres: _Postgres, _parsed_once: None) -> str:
+    return _postgres.template(DEMO, _load_demo, base=MIGRATED)
 
 
 # --- per test ------------------------------------------------------------------------------
+
+# Set by ``database_url`` on a test whose clone ``prepare_database`` has already prepared.
+_PREPARED = pytest.StashKey[bool]()
 
 
 @pytest.fixture
@@ -271,21 +317,30 @@ def on_demo_city() -> bool:
 def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, on_demo_city: bool
 ) -> Iterator[str]:
-    """A migrated database of this test's own, on each backend: empty, or the demo city."""
+    """A migrated database of this test's own, on each backend: empty, or the demo city.
+
+    For a test with a ``runtime``, the empty one is also prepared already (body and
+    definitions stored, as the ``runtime`` fixture would store them)."""
+    kind = DEMO if on_demo_city else PREPARED if "runtime" in request.fixturenames else MIGRATED
+    request.node.stash[_PREPARED] = kind != MIGRATED
     if request.param == "sqlite":
         template: Path = request.getfixturevalue(
-            "_demo_sqlite_template" if on_demo_city else "_sqlite_template"
+            {
+                DEMO: "_demo_sqlite_template",
+                PREPARED: "_prepared_sqlite_template",
+                MIGRATED: "_sqlite_template",
+            }[kind]
         )
         target = tmp_path / "ratsflow.db"
         shutil.copyfile(template, target)
         yield f"sqlite:///{target}"
         return
     postgres: _Postgres = request.getfixturevalue("_postgres")
-    if on_demo_city:
-        demo: str = request.getfixturevalue("_demo_postgres_template")
-        name = postgres.create(f"ratsflow_test_{uuid.uuid4().hex}", template=demo)
-    else:
-        name = postgres.clone()
+    if kind == DEMO:
+        request.getfixturevalue("_demo_postgres_template")
+    elif kind == PREPARED:
+        request.getfixturevalue("_prepared_postgres_template")
+    name = postgres.clone(kind)
     try:
         yield postgres.url(name)
     finally:
@@ -311,20 +366,26 @@ def clock(on_demo_city: bool) -> FakeClock:
 def _parsed_once() -> Iterator[None]:
     """Every test stores and loads the same definition texts; parse each text only once.
 
-    Parsing with line numbers (ruamel.yaml) costs about 50 ms a file, four times per test.
+    Parsing with line numbers (ruamel.yaml) costs about 50 ms a file: when storing the
+    shipped files, and again for each runtime's registry (built from the stored texts, in
+    the test's runtime and in every runtime a command or a server of the test makes).
     Specs are immutable, and a failing parse raises every time as before (not cached).
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(definitions_service, "parse_text", functools.cache(loader.parse_text))
+        patch.setattr(definitions_registry, "parse_text", functools.cache(loader.parse_text))
         yield
 
 
 @pytest.fixture
-def runtime(database_url: str, clock: FakeClock, _parsed_once: None) -> Iterator[Runtime]:
+def runtime(
+    request: pytest.FixtureRequest, database_url: str, clock: FakeClock, _parsed_once: None
+) -> Iterator[Runtime]:
     """A runtime on the test's database, migrated and with the shipped definitions."""
     settings = Settings(database_url=database_url, chain_key=CHAIN_KEY)
     rt = Runtime(settings, make_engine(database_url), clock)
-    prepare_database(rt)
+    if not request.node.stash.get(_PREPARED, False):
+        prepare_database(rt)  # a database of the test's own making (see ``database_url``)
     try:
         yield rt
     finally:
