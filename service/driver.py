@@ -86,7 +86,7 @@ class DriverStatement:
 def pipelined(connection: Connection) -> Iterator[None]:
     """On PostgreSQL, the statements inside are sent without waiting for each answer and
     answered together at the end of the block (or when one of them is read): a transition's
-    writes cost one round trip instead of four. A failed one raises at the end of the block;
+    writes cost one round trip instead of one each. A failed one raises at the end of the block;
     the transaction is lost either way. Only driver statements belong inside, since
     SQLAlchemy reads a statement's columns before its answer has come. SQLite answers each
     statement at once and needs none of this."""
