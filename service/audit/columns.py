@@ -18,7 +18,8 @@ def _text(value: str | int | None) -> str:
     return canonical.dumps(value).decode()
 
 
-# A text value as canonical JSON writes it (the C encoder's quoting, as ``canonical`` uses).
+# A text value as canonical JSON writes it: the standard library's quoting without
+# ``ensure_ascii`` is RFC 8785's, as ``canonical`` writes it (with orjson).
 _quoted = json.encoder.encode_basestring
 
 
