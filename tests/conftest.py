@@ -33,6 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -42,6 +43,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
+from xdist.scheduler import LoadScopeScheduling
 
 from service.auth import tokens
 from service.bootstrap import prepare_database
@@ -400,3 +402,33 @@ def runtime(
 @pytest.fixture
 def backend(database_url: str) -> str:
     return "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
+
+# --- xdist: tests that share one worker ---------------------------------------------------
+
+# Tests whose expensive session or module fixtures are worth making once run on one worker
+# (``pytest -n``), by the start of their node id: the browser tests (one Chromium, one
+# server, and the pages test_layout has had axe check stay checked for its other users;
+# split over two workers, axe ran half again as often), the Schemathesis module (its
+# database and tokens) and the generated client (the generator runs once).
+SHARED_WORKER = {
+    "tests/e2e/web/": "browser",
+    "tests/service/api/test_openapi_conformance.py": "openapi-conformance",
+    "tests/service/api/test_generated_client.py": "generated-client",
+}
+
+
+class _SharedWorkerScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist is untyped
+    """``--dist load``, except that each group of ``SHARED_WORKER`` goes to one worker as a
+    whole, the largest first; every other test is a unit of its own, handed out as workers
+    run short. (``--dist loadgroup`` with ``xdist_group`` marks would say the same, but
+    pytest 9.2 ignores the node ids xdist 3.8 rewrites for it: pytest-xdist issue 1386.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return next((g for start, g in SHARED_WORKER.items() if nodeid.startswith(start)), nodeid)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    if config.getvalue("dist") != "load":  # another mode asked for by name
+        return None
+    return _SharedWorkerScheduling(config, log)
