@@ -33,6 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,6 +42,8 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+from xdist.scheduler import LoadScopeScheduling
 
 from service.auth import tokens
 from service.bootstrap import prepare_database
@@ -86,7 +89,7 @@ MIGRATED, PREPARED, DEMO = "migrated", "prepared", "demo"
 
 
 class _Postgres:
-    """Creates and drops databases through one autocommit connection pool to ``postgres``.
+    """Creates and drops databases through autocommit connections to ``postgres``.
 
     ``CREATE DATABASE ... TEMPLATE`` takes about 0.4 s of mostly waiting on a busy machine,
     but runs well in parallel, so clones of each template are made ahead in background
@@ -96,7 +99,10 @@ class _Postgres:
 
     AHEAD = 2  # clones of each template being made ahead of the tests that will take them
     CREATORS = 3  # concurrent creations, for the clones of every template
-    DROPPERS = 4  # concurrent drops share the checkpoint each of them waits for
+    # Every DROP DATABASE waits for a checkpoint of its own, which concurrent drops share: with
+    # 4 of them the drops fell behind the tests on a busy machine, and the last test of a
+    # worker waited a minute for the backlog (173 PostgreSQL tests: 136 s, with 12: 51 s).
+    DROPPERS = 16
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
@@ -113,7 +119,8 @@ class _Postgres:
                 f"{PG_SERVER}/postgres",
                 isolation_level="AUTOCOMMIT",
                 connect_args={"connect_timeout": 3},
-                pool_size=self.CREATORS + self.DROPPERS,
+                # A connection per statement: waiting drops hold one each, idle ones none.
+                poolclass=NullPool,
             )
             try:
                 with engine.connect() as connection:
@@ -395,3 +402,33 @@ def runtime(
 @pytest.fixture
 def backend(database_url: str) -> str:
     return "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
+
+# --- xdist: tests that share one worker ---------------------------------------------------
+
+# Tests whose expensive session or module fixtures are worth making once run on one worker
+# (``pytest -n``), by the start of their node id: the browser tests (one Chromium, one
+# server, and the pages test_layout has had axe check stay checked for its other users;
+# split over two workers, axe ran half again as often), the Schemathesis module (its
+# database and tokens) and the generated client (the generator runs once).
+SHARED_WORKER = {
+    "tests/e2e/web/": "browser",
+    "tests/service/api/test_openapi_conformance.py": "openapi-conformance",
+    "tests/service/api/test_generated_client.py": "generated-client",
+}
+
+
+class _SharedWorkerScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist is untyped
+    """``--dist load``, except that each group of ``SHARED_WORKER`` goes to one worker as a
+    whole, the largest first; every other test is a unit of its own, handed out as workers
+    run short. (``--dist loadgroup`` with ``xdist_group`` marks would say the same, but
+    pytest 9.2 ignores the node ids xdist 3.8 rewrites for it: pytest-xdist issue 1386.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return next((g for start, g in SHARED_WORKER.items() if nodeid.startswith(start)), nodeid)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    if config.getvalue("dist") != "load":  # another mode asked for by name
+        return None
+    return _SharedWorkerScheduling(config, log)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -20,7 +21,6 @@ from service.actor import SYSTEM
 from service.attachments.service import describe_for_deletion, list_of, remove, upload
 from service.auth.service import actor_for
 from service.errors import AccessDenied, Conflict
-from service.main import create_app
 from service.measures import service as measures
 from service.measures.models import Measure
 from service.papers.service import paper_by_reference
@@ -54,8 +54,9 @@ def internal(demo: Runtime) -> Internal:
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+def api(served_app: FastAPI) -> Iterator[TestClient]:
+    """The API on the session's app, serving the test's demo city (a client of its own)."""
+    with TestClient(served_app, raise_server_exceptions=False) as client:
         yield client
 
 

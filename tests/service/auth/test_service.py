@@ -12,6 +12,7 @@ from datetime import date
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Connection
 from typer.testing import CliRunner
@@ -22,7 +23,6 @@ from service.auth.service import actor_for, deactivate, set_roles, set_temporary
 from service.cli import app as cli
 from service.config import get_settings
 from service.errors import AccessDenied
-from service.main import create_app
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY
 from tests.service.api_calls import login
@@ -38,8 +38,9 @@ def on_demo_city() -> bool:
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+def api(served_app: FastAPI) -> Iterator[TestClient]:
+    """The API on the session's app, serving the test's demo city (a client of its own)."""
+    with TestClient(served_app, raise_server_exceptions=False) as client:
         yield client
 
 

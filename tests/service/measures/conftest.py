@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from service.audit.models import AuditEvent
 from service.demo.service import DEMO_PASSWORD
 from service.lifecycle.models import HistoryEntry
-from service.main import create_app
 from service.measures import service as measures
 from service.runtime import Runtime
 
@@ -31,8 +31,9 @@ def on_demo_city() -> bool:
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+def api(served_app: FastAPI) -> Iterator[TestClient]:
+    """The API on the session's app, serving the test's demo city (a client of its own)."""
+    with TestClient(served_app, raise_server_exceptions=False) as client:
         yield client
 
 

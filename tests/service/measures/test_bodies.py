@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -28,7 +29,6 @@ from service.deadlines.models import Deadline
 from service.deadlines.service import read_deadlines
 from service.errors import NotFound, RowsRejected
 from service.imports.service import ProgrammeUnclear, import_measures, read_import
-from service.main import create_app
 from service.measures import service as measures
 from service.milestones.service import insert_milestone, update_milestone
 from service.programmes import service as programmes
@@ -117,8 +117,9 @@ def neighbour(demo: Runtime) -> Neighbour:
 
 
 @pytest.fixture
-def app(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+def app(served_app: FastAPI) -> Iterator[TestClient]:
+    """The API on the session's app, serving the test's demo city (a client of its own)."""
+    with TestClient(served_app, raise_server_exceptions=False) as client:
         yield client
 
 

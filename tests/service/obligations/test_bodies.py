@@ -8,10 +8,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.actor import SYSTEM
-from service.main import create_app
 from service.obligations.service import insert_obligation
 from service.runtime import Runtime
 from service.statements.service import insert_statement
@@ -29,8 +29,9 @@ def on_demo_city() -> bool:
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Any:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+def api(served_app: FastAPI) -> Any:
+    """The API on the session's app, serving the test's demo city (a client of its own)."""
+    with TestClient(served_app, raise_server_exceptions=False) as client:
         yield client
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from service.actor import SYSTEM
 from service.errors import NotFound
-from service.main import create_app
 from service.outbox.repository import outbox
 from service.outbox.service import read_messages, retry
 from service.runtime import Runtime
@@ -37,8 +37,9 @@ def _dead_letter(runtime: Runtime, email: str) -> int:
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+def api(served_app: FastAPI) -> Iterator[TestClient]:
+    """The API on the session's app, serving the test's demo city (a client of its own)."""
+    with TestClient(served_app, raise_server_exceptions=False) as client:
         yield client
 
 

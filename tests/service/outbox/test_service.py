@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -17,7 +18,6 @@ from service.actor import SYSTEM
 from service.auth.service import actor_for
 from service.cli import app as cli
 from service.config import get_settings
-from service.main import create_app
 from service.outbox.repository import outbox
 from service.outbox.service import retry
 from service.runtime import Runtime
@@ -44,8 +44,9 @@ def recipient(demo: Runtime) -> int:
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+def api(served_app: FastAPI) -> Iterator[TestClient]:
+    """The API on the session's app, serving the test's demo city (a client of its own)."""
+    with TestClient(served_app, raise_server_exceptions=False) as client:
         yield client
 
 

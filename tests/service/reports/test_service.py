@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -26,7 +27,6 @@ from service.actor import SYSTEM
 from service.auth.service import actor_for
 from service.cli import app as cli
 from service.config import get_settings
-from service.main import create_app
 from service.measures.service import fire, list_measures
 from service.reports.period import InvalidPeriod
 from service.reports.schemas import ReportMeasure, SachstandReport
@@ -43,8 +43,9 @@ API = "/api/v1/reports/sachstand?period=2024-H1"
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+def api(served_app: FastAPI) -> Iterator[TestClient]:
+    """The API on the session's app, serving the test's demo city (a client of its own)."""
+    with TestClient(served_app, raise_server_exceptions=False) as client:
         yield client
 
 

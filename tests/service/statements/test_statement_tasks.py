@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from service.audit.models import AuditEvent
-from service.main import create_app
 from service.outbox.models import OutboxMessage
 from service.runtime import Runtime
 from service.scheduler.deadline_sweep import sweep
@@ -30,8 +30,9 @@ def on_demo_city() -> bool:
 
 
 @pytest.fixture
-def api(demo: Runtime) -> Any:
-    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
+def api(served_app: FastAPI) -> Any:
+    """The API on the session's app, serving the test's demo city (a client of its own)."""
+    with TestClient(served_app, raise_server_exceptions=False) as client:
         yield client
 
 
