@@ -45,7 +45,10 @@ def test_the_lock_is_held_once_and_names_its_process_with_the_lease_on_the_serve
                 text(
                     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
                     "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
-                    "AND ((l.classid::bigint << 32) | l.objid::bigint) = :key"
+                    "AND ((l.classid::bigint << 32) | l.objid::bigint) = :key "
+                    # Advisory locks are per database; other suites share the server.
+                    "AND l.database = (SELECT oid FROM pg_database "
+                    "WHERE datname = current_database())"
                 ),
                 {"key": LOCK_KEY},
             ).all()

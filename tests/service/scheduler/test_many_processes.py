@@ -58,7 +58,9 @@ KILL_AFTER = 20  # reminders arrived before the leader is killed: it dies while 
 LEADER = text(
     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
     "WHERE l.locktype = 'advisory' AND l.granted "
-    "AND ((l.classid::bigint << 32) | l.objid::bigint) = :key"
+    "AND ((l.classid::bigint << 32) | l.objid::bigint) = :key "
+    # Advisory locks are per database: another test run's schedulers may share the server.
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
 
 
