@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -199,20 +199,42 @@ def conflict_insert(connection: Connection, table: Table) -> Any:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One unit of work: commits at the end, rolls back on any error."""
+    """One unit of work: commits at the end, rolls back on any error. What was registered
+    with ``after_commit`` runs once the COMMIT has succeeded."""
     lock = _WRITERS.get(engine)
     # After the wait SQLite's own busy handler decides, as it did before this lock.
     queued = lock is not None and lock.acquire(timeout=WRITER_WAIT_SECONDS)
     if not queued:
-        with engine.connect() as connection, connection.begin():
-            yield connection
+        with engine.connect() as connection:
+            yield from _committed(connection)
         return
     assert lock is not None
     try:
-        with _turn_connection(engine).take().begin() as transaction:
-            yield transaction.connection
+        yield from _committed(_turn_connection(engine).take())
     finally:
         lock.release()
+
+
+_AFTER_COMMIT = "ratsflow.after_commit"
+
+
+def after_commit(connection: Connection, action: Callable[[], None]) -> None:
+    """Runs ``action`` after the write transaction ``connection`` is in has committed, and
+    never if it rolls back or its COMMIT fails. SQLAlchemy has no event for that: its
+    ``commit`` event fires before the driver's COMMIT. Outside ``write_transaction`` the
+    action is dropped."""
+    connection.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+def _committed(connection: Connection) -> Iterator[Connection]:
+    # A fresh list per transaction: one a failed transaction left behind is replaced here.
+    actions: list[Callable[[], None]] = []
+    connection.info[_AFTER_COMMIT] = actions
+    with connection.begin():
+        yield connection
+    connection.info.pop(_AFTER_COMMIT, None)
+    for action in actions:
+        action()
 
 
 @contextmanager

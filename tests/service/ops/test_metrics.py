@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from service.audit import signing
 from service.audit.checkpoints import write_checkpoint
@@ -168,6 +169,37 @@ def test_a_transition_rolled_back_is_not_counted_by_the_next_commit_on_its_conne
         with connection.begin():
             pass
     assert counted._value.get() == start
+    with runtime.write() as connection:
+        fire_measure(runtime, connection, lead, measure_id, "einreichen")
+    assert counted._value.get() == start + 1
+
+
+def test_a_transition_whose_commit_fails_is_not_counted(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the count was taken in SQLAlchemy's ``commit`` event, which fires before
+    the driver's COMMIT, so a step whose COMMIT then failed was counted though it never
+    happened."""
+    from service.actor import Actor
+    from service.measures.firing import fire as fire_measure
+    from service.ops.counters import TRANSITIONS
+
+    measure_id = make.measure(runtime)
+    lead = Actor(None, None, frozenset({"ag_leitung"}), "AG-Leitung")
+    counted = TRANSITIONS.labels("massnahme", "einreichen")
+    start = counted._value.get()
+    dialect = runtime.engine.dialect
+
+    def failing_commit(_dbapi_connection: object) -> None:
+        raise dialect.loaded_dbapi.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(dialect, "do_commit", failing_commit)
+    with pytest.raises(DBAPIError), runtime.write() as connection:
+        fire_measure(runtime, connection, lead, measure_id, "einreichen")
+    monkeypatch.undo()
+
+    assert counted._value.get() == start
+    # The step was not taken: it can be taken now, and counts once.
     with runtime.write() as connection:
         fire_measure(runtime, connection, lead, measure_id, "einreichen")
     assert counted._value.get() == start + 1
