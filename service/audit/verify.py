@@ -146,82 +146,53 @@ def _walk(
 ) -> tuple[_Stop | None, str]:
     """Sequence numbers, hashes, links and detail rows from ``first`` to ``last``, and with
     ``agrees`` the columns that ``chain_chunks`` then reads too: where it stopped (None at
-    the end) and the last hash it reached.
-
-    Detail rows come after the events they belong to (``chain_chunks``): the events walked
-    since the last ones wait in ``walked``, and a finding among their details comes before
-    one the walk made after them."""
+    the end) and the last hash it reached."""
     expected_seq = first
     before_prev: str | None = None
     sha256 = hashlib.sha256
     stop: _Stop | None = None
-    walked: list[tuple[int, int, str]] = []
     # Closed on every way out: the connection serves the checks after the walk.
     with closing(
         repository.chain_chunks(connection, chain_key, first, last, agrees is not None)
     ) as chunks:
-        for chunk, found in chunks:
-            if stop is None:
-                for event_id, seq, payload, link, own, *columns in chunk:
-                    if seq != expected_seq:
+        for chunk in chunks:
+            # Few events carry detail rows: one range query per chunk finds them all.
+            found = repository.detail_rows_between(connection, chunk[0][0], chunk[-1][0])
+            for event_id, seq, payload, link, own, *columns in chunk:
+                if seq != expected_seq:
+                    stop = _Stop(
+                        expected_seq,
+                        expected_seq,
+                        f"Eintrag {expected_seq} fehlt (gefunden: {seq}).",
+                    )
+                elif sha256(payload.encode()).hexdigest() != own:
+                    stop = _Stop(seq, seq, "Inhalt passt nicht zum gespeicherten Hash.")
+                elif link != prev:
+                    if seq > first and link == before_prev:
+                        # Linked past its forerunner: the forerunner was slipped in afterwards.
                         stop = _Stop(
-                            expected_seq,
-                            expected_seq,
-                            f"Eintrag {expected_seq} fehlt (gefunden: {seq}).",
+                            seq, seq - 1, f"Eintrag {seq - 1} wurde nachträglich eingefügt."
                         )
-                    elif sha256(payload.encode()).hexdigest() != own:
-                        stop = _Stop(seq, seq, "Inhalt passt nicht zum gespeicherten Hash.")
-                    elif link != prev:
-                        if seq > first and link == before_prev:
-                            # Linked past its forerunner: the forerunner was slipped in later.
-                            stop = _Stop(
-                                seq, seq - 1, f"Eintrag {seq - 1} wurde nachträglich eingefügt."
-                            )
-                        else:
-                            stop = _Stop(seq, seq, "Verkettung zum Vorgänger ist unterbrochen.")
-                    elif (
-                        agrees is not None
-                        and not agrees(seq, payload, prev, *columns)
-                        and (bad := differing_columns(chain_key, seq, payload, prev, *columns))
-                    ):
-                        stop = _Stop(seq, seq, bad)
-                    if stop is not None:
-                        break
-                    walked.append((event_id, seq, payload))
-                    before_prev, prev = prev, own
-                    expected_seq += 1
-            if found is None:
-                continue  # the detail rows of these events come with a later list
-            details = _first_bad_details(walked, found, erased, cleared)
-            if details is not None:
-                return details, prev
-            if stop is not None:
-                return stop, prev
-            walked.clear()
-    if stop is not None:
-        return stop, prev
+                    else:
+                        stop = _Stop(seq, seq, "Verkettung zum Vorgänger ist unterbrochen.")
+                elif (
+                    agrees is not None
+                    and not agrees(seq, payload, prev, *columns)
+                    and (bad := differing_columns(chain_key, seq, payload, prev, *columns))
+                ):
+                    stop = _Stop(seq, seq, bad)
+                elif event_id in found:
+                    bad = _check_details(found[event_id], seq, payload, erased, cleared)
+                    if bad is not None:
+                        stop = _Stop(seq, seq, bad, after_columns=True)
+                if stop is not None:
+                    return stop, prev
+                before_prev, prev = prev, own
+                expected_seq += 1
     if expected_seq <= last:
         # The chain ends early: events at its end were removed.
         return _Stop(expected_seq, expected_seq, f"Eintrag {expected_seq} fehlt."), prev
     return None, prev
-
-
-def _first_bad_details(
-    walked: list[tuple[int, int, str]],
-    found: repository.DetailRows,
-    erased: dict[int, int],
-    cleared: tuple[int, ...],
-) -> _Stop | None:
-    """The first of the ``walked`` events ``(id, seq, payload)`` whose detail rows in
-    ``found`` do not match its digests."""
-    if not found:
-        return None
-    for event_id, seq, payload in walked:
-        if event_id in found:
-            bad = _check_details(found[event_id], seq, payload, erased, cleared)
-            if bad is not None:
-                return _Stop(seq, seq, bad, after_columns=True)
-    return None
 
 
 def _columns_in_database(engine: Engine, chain_key: str, low: int, high: int) -> ColumnCheck | None:

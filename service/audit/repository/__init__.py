@@ -12,12 +12,12 @@
 """
 
 from service.audit.repository.chain import (
-    DetailRows,
     append,
     chain_chunks,
     chain_keys,
     chain_lock_key,
     cleared_details,
+    detail_rows_between,
     details,
     erasures,
     event_at,
@@ -32,12 +32,12 @@ from service.audit.repository.chain import (
 )
 
 __all__ = [
-    "DetailRows",
     "append",
     "chain_chunks",
     "chain_keys",
     "chain_lock_key",
     "cleared_details",
+    "detail_rows_between",
     "details",
     "erasures",
     "event_at",

@@ -89,34 +89,26 @@ def append(
     return sealed
 
 
-DetailRows = dict[int, list[tuple[str, int | None, str | None, str | None]]]
-
-
 def chain_chunks(
     connection: Connection,
     chain_key: str,
     first: int,
     last: int,
     with_columns: bool = False,
-) -> Generator[tuple[list[Any], DetailRows | None], None, None]:
+) -> Generator[list[Any], None, None]:
     """Rows ``(id, seq, payload, prev_hash, hash)`` from ``first`` to ``last`` in chain order,
-    in lists of a few hundred; ``with_columns`` (PostgreSQL only) adds ``(ts_text, actor_id,
-    actor_role, action, entity_type, entity_id, request_id)``, the ts as the hashed text
-    writes it.
-
-    Each list comes with the detail rows (``detail_rows_between``) of the events listed since
-    the last detail rows were handed over, or with None when they come later: PostgreSQL
-    streams a range of a few thousand events by COPY while the caller checks them, and the
-    connection answers the detail rows' query only once the range is read. Read on to the
-    next detail rows after a finding in the events before it; close the generator before
-    the next statement on the connection when stopping otherwise.
+    in lists of a few hundred (SQLite) or thousand (PostgreSQL); ``with_columns`` (PostgreSQL
+    only) adds ``(ts_text, actor_id, actor_role, action, entity_type, entity_id, request_id)``,
+    the ts as the hashed text writes it. Between two lists the connection answers other
+    statements (verification reads detail rows there). Close it before the next statement on
+    the connection when stopping early.
 
     The driver's own cursor inside this transaction, without result processing: SQLAlchemy's
     per-row type conversion would cost more than the hashing itself.
     """
     driver = dbapi(connection)
     if connection.dialect.name == "postgresql":
-        yield from _copied_chunks(connection, driver, chain_key, first, last, with_columns)
+        yield from _copied_chunks(driver, chain_key, first, last, with_columns)
         return
     assert not with_columns, "SQLite compares the columns itself (agreement.in_database)"
     cursor = driver.cursor()
@@ -126,9 +118,8 @@ def chain_chunks(
             "ORDER BY seq",
             (chain_key, first, last),
         )
-        # SQLite answers a second statement while the cursor is open.
         while rows := cursor.fetchmany(_FETCHED):
-            yield rows, detail_rows_between(connection, rows[0][0], rows[-1][0])
+            yield rows
     finally:
         cursor.close()
 
@@ -146,28 +137,21 @@ _COLUMNS = (
 # Types of the columns as PostgreSQL's COPY hands them over.
 _COPY_TYPES = ["int4", "int4", "text", "text", "text"]
 _COLUMN_TYPES = ["text", "int4", "text", "text", "text", "int4", "text"]
-# Rows in lists of a few hundred: lists of thousands of rows cost a third more per row to
-# fetch on SQLite (measured: the rows no longer stay in the processor's cache).
+# SQLite's rows in lists of a few hundred: lists of thousands of rows cost a third more per
+# row to fetch (measured: the rows no longer stay in the processor's cache).
 _FETCHED = 500
-# PostgreSQL's ranges of sequence numbers per COPY: each is a statement of its own, and
-# its detail rows are read after it.
+# PostgreSQL's ranges of sequence numbers per COPY: each is a statement of its own.
 _COPY_RANGE = 5000
 _COPY_SQL = " FROM audit_events WHERE chain_key = {} AND seq >= {} AND seq < {} ORDER BY seq"
 
 
 def _copied_chunks(
-    connection: Connection,
-    driver: Any,
-    chain_key: str,
-    first: int,
-    last: int,
-    with_columns: bool,
-) -> Iterator[tuple[list[Any], DetailRows | None]]:
+    driver: Any, chain_key: str, first: int, last: int, with_columns: bool
+) -> Iterator[list[Any]]:
     """PostgreSQL hands the rows over by COPY, faster than a cursor's batches, in ranges of
-    sequence numbers. A range's lists are handed on while it streams, so the server reads
-    and sends while the caller hashes (a range read whole first cost a third more on two
-    cores); its detail rows follow with its last list. Every range from ``first`` to
-    ``last`` is read, empty ones too (removed events), and only ranges holding rows yield.
+    sequence numbers, each read whole before it is yielded: a connection in the middle of a
+    COPY answers nothing else. Every range from ``first`` to ``last`` is read, empty ones too
+    (removed events), and only ranges holding rows are yielded.
     COPY takes no parameters, so the values are written in as literals, quoted by psycopg."""
     selected = f"SELECT {_VERIFIED}, {_COLUMNS}" if with_columns else f"SELECT {_VERIFIED}"
     types = _COPY_TYPES + _COLUMN_TYPES if with_columns else _COPY_TYPES
@@ -180,22 +164,11 @@ def _copied_chunks(
                     *map(pg_sql.Literal, (chain_key, start, stop))
                 )
             )
-            low = high = None
-            rows: list[Any] = []
             with cursor.copy(query) as copy:
                 copy.set_types(types)
-                for row in copy.rows():
-                    rows.append(row)
-                    if len(rows) == _FETCHED:
-                        low = rows[0][0] if low is None else low
-                        high = rows[-1][0]
-                        yield rows, None
-                        rows = []
+                rows = list(copy.rows())
             if rows:
-                low = rows[0][0] if low is None else low
-                high = rows[-1][0]
-            if low is not None and high is not None:
-                yield rows, detail_rows_between(connection, low, high)
+                yield rows
             start = stop
 
 
@@ -218,7 +191,7 @@ def detail_rows_between(
     """``(path, person_id, value, salt)`` of the detail rows of the events with ids in a
     range, by event id: a chain read in order has its ids ascending, so one range scan
     replaces long ``IN`` lists (other chains' rows are harmless extras). On the driver:
-    verification asks this once per few hundred (SQLite) or thousand (PostgreSQL) events."""
+    verification asks this once per few hundred events."""
     low, high = min(first_id, last_id), max(first_id, last_id)
     found: dict[int, list[tuple[str, int | None, str | None, str | None]]] = {}
     for event_id, *detail in _DETAILS_BETWEEN.run(connection, (low, high)).fetchall():
