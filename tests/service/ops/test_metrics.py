@@ -193,10 +193,10 @@ def test_a_transition_whose_commit_fails_is_not_counted(
     def failing_commit(_dbapi_connection: object) -> None:
         raise dialect.loaded_dbapi.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(dialect, "do_commit", failing_commit)
-    with pytest.raises(DBAPIError), runtime.write() as connection:
-        fire_measure(runtime, connection, lead, measure_id, "einreichen")
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(dialect, "do_commit", failing_commit)
+        with pytest.raises(DBAPIError), runtime.write() as connection:
+            fire_measure(runtime, connection, lead, measure_id, "einreichen")
 
     assert counted._value.get() == start
     # The step was not taken: it can be taken now, and counts once.
