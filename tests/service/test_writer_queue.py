@@ -45,7 +45,9 @@ def test_a_second_writer_waits_for_the_first_instead_of_finding_the_database_loc
     lock = db.writer_lock(engine)
     assert lock is not None
     watched = Watched(lock)
-    db._WRITERS[engine] = watched  # type: ignore[assignment]
+    turn = db._writer_turn(engine)
+    assert turn is not None
+    turn.lock = watched  # type: ignore[assignment]
     second: dict[str, Any] = {}
 
     def write_second() -> None:
