@@ -133,12 +133,17 @@ class _WriterTurn:
         return current
 
     def drop(self) -> None:
-        """Closes the file now: closing only would put the connection back into the pool
-        it came from, which ``dispose()`` has already replaced."""
         current, self.current = self.current, None
-        if current is not None and not current.closed:
-            current.invalidate()
-            current.close()
+        if current is not None:
+            _close_file(current)
+
+
+def _close_file(connection: Connection) -> None:
+    """Closes the connection's file now: closing only would put it back into the pool it
+    came from, which ``dispose()`` has already replaced."""
+    if not connection.closed:
+        connection.invalidate()
+        connection.close()
 
 
 _WRITER_TURN = "_ratsflow_writer_turn"
@@ -162,7 +167,7 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "engine_disposed")
     def _on_dispose(_disposed: Engine) -> None:
         # The pool is new; the kept connection belonged to the old one. Closed now if no
-        # writer holds the turn, else dropped and closed when collected.
+        # writer holds the turn, else by the writer when its turn ends.
         if turn.lock.acquire(blocking=False):
             try:
                 turn.drop()
@@ -210,7 +215,12 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         return
     assert turn is not None
     try:
-        yield from _committed(turn.take())
+        connection = turn.take()
+        try:
+            yield from _committed(connection)
+        finally:
+            if turn.current is not connection:  # the engine was disposed during the turn
+                _close_file(connection)
     finally:
         turn.lock.release()
 

@@ -171,6 +171,24 @@ def test_a_writer_whose_connection_broke_gets_a_new_one(steps: Engine) -> None:
     assert _written(steps) == [1]
 
 
+def test_disposing_the_engine_during_a_write_closes_its_file_when_the_write_ends(
+    tmp_path: Path,
+) -> None:
+    # A restore may dispose the engine while a writer holds the turn: the write still
+    # commits, and its connection closes when the turn ends, not whenever it is collected.
+    database = tmp_path / "held.db"
+    engine = db.make_engine(f"sqlite:///{database}")
+    with db.write_transaction(engine) as c:
+        c.execute(text("CREATE TABLE steps (n INTEGER)"))
+    with db.write_transaction(engine) as c:
+        engine.dispose()
+        c.execute(text("INSERT INTO steps VALUES (1)"))
+    assert _open_files(database) == []
+    with engine.connect() as check:
+        assert check.execute(text("SELECT n FROM steps")).scalars().all() == [1]
+    engine.dispose()
+
+
 def test_disposing_the_engine_closes_the_writers_connection(tmp_path: Path) -> None:
     # A restore or a test replaces the file after ``dispose()``: no connection of the old
     # pool may keep it open.
