@@ -157,8 +157,9 @@ class Forbidden(WorkflowError):
         self.event = event
         self.actor_roles = actor_roles
         self.allowed_roles = allowed_roles
+        self.event_label = event_label or event
         self.detail = (
-            f"„{event_label or event}“ dürfen nur folgende Rollen auslösen: "
+            f"„{self.event_label}“ dürfen nur folgende Rollen auslösen: "
             f"{role_labels(allowed_roles)}."
         )
 

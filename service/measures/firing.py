@@ -62,7 +62,7 @@ def fire_by_user(
         )
     except Forbidden as exc:
         if exc.allowed_roles & (actor.roles - acting.roles):
-            raise AccessDenied(f"„{event}“: {access.OWN_ITEM_TEXT}") from exc
+            raise AccessDenied(f"„{exc.event_label}“: {access.OWN_ITEM_TEXT}") from exc
         raise
 
 

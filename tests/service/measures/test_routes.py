@@ -538,6 +538,19 @@ def test_an_ag_member_drafts_and_reports_only_on_own_measures(
     assert "verantwortlich" in assert_problem(refused, 403, "rolle-fehlt")["detail"]
 
 
+def test_the_own_item_refusal_names_the_step_by_its_label_not_its_code(
+    client: TestClient, demo: Runtime
+) -> None:
+    foreign = measure_ids(demo)["M-05"]  # Thomas Behrendt's, not Julia Neumann's
+    member = login(client, "ag.mitglied")
+    version = client.get(f"{API}/measures/{foreign}", headers=member).json()["version"]
+    body = {"event": "fortschritt_melden", "version": version, "data": {"fortschritt": 70}}
+    refused = client.post(f"{API}/measures/{foreign}/transitions", json=body, headers=member)
+    detail = assert_problem(refused, 403, "rolle-fehlt")["detail"]
+    assert detail.startswith("„Fortschritt melden“:"), detail
+    assert "fortschritt_melden" not in detail
+
+
 def test_filters_overdue_and_needs_statement_find_the_right_demo_measures(
     client: TestClient, demo: Runtime
 ) -> None:
