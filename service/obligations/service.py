@@ -73,6 +73,11 @@ class ObligationView:
         return str(ROLE_LABELS.get(self.row.responsible_role, self.row.responsible_role))
 
     @property
+    def met_by(self) -> str | None:
+        """What meets the duty by itself (``FULFILLED_BY``); None: a person records it."""
+        return FULFILLED_BY.get(self.row.fulfilled_by) if self.row.fulfilled_by else None
+
+    @property
     def rhythm(self) -> str:
         months = self.row.every_months
         if months is None:
@@ -294,6 +299,13 @@ def fulfil_obligation(
         )
     rules.raise_problems(problems)
     row = _visible(runtime, connection, actor, obligation_id)
+    if row.fulfilled_by:
+        raise Conflict(
+            "pflicht-von-selbst",
+            "Pflicht wird nicht von Hand erfüllt",
+            f"Die Pflicht „{row.title}“ erfüllt die {FULFILLED_BY[row.fulfilled_by]}; "
+            "von Hand wird sie nicht vermerkt.",
+        )
     return record_fulfilment(
         runtime,
         connection,

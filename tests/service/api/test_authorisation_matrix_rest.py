@@ -384,12 +384,13 @@ def _credentials(call: Call) -> dict[str, str]:
 
 
 def _obligation(world: World, case: str) -> dict[str, Any]:
-    """A recurring duty of the demo's resolution: fulfilling it moves it on, never ends it."""
+    """A recurring duty of the demo's resolution a person records: fulfilling it moves it
+    on, never ends it (one a report's Kenntnisnahme meets refuses every hand)."""
     with world.runtime.read() as c:
         found = (
             c.execute(
                 select(Obligation.id)
-                .where(Obligation.every_months.is_not(None))
+                .where(Obligation.every_months.is_not(None), Obligation.fulfilled_by.is_(None))
                 .order_by(Obligation.id)
             )
             .scalars()

@@ -80,9 +80,10 @@ def test_a_fulfilment_with_a_reference_rolls_a_recurring_duty_on_and_closes_a_on
     api: TestClient, demo: Runtime
 ) -> None:
     duties = _duties(api, _paper(demo))
-    info, paper = duties["Halbjährliche"], duties["Gesondertes"]
-    url = f"{API}/obligations/{info['id']}/fulfilments"
-    reference = "Informationsvorlage VII/0812/24, Kenntnisnahme im FVA am 20.11.2024"
+    # The review of the Arbeitspapier is recorded by hand (due 31.08.2024, half-yearly).
+    review, paper = duties["Arbeitspapier"], duties["Gesondertes"]
+    url = f"{API}/obligations/{review['id']}/fulfilments"
+    reference = "Fortschreibung VII/0812/24, Kenntnisnahme im FVA am 20.11.2024"
 
     assert_problem(api.post(url, json={"reference": reference}), 401)
     assert_problem(
@@ -96,9 +97,9 @@ def test_a_fulfilment_with_a_reference_rolls_a_recurring_duty_on_and_closes_a_on
     met = api.post(url, json={"reference": reference, "fulfilled_on": "2024-11-20"}, headers=lead)
     assert met.status_code == 201, met.text
     body = met.json()
-    assert (body["due_on"], body["open"]) == ("2025-03-30", True)
+    assert (body["due_on"], body["open"]) == ("2025-02-28", True)
     assert [(f["due_on"], f["reference"]) for f in body["fulfilments"]] == [
-        ("2024-09-30", reference)
+        ("2024-08-31", reference)
     ]
     assert body["fulfilments"][0]["recorded_by"] == "Thomas Behrendt"
 
@@ -107,6 +108,23 @@ def test_a_fulfilment_with_a_reference_rolls_a_recurring_duty_on_and_closes_a_on
     assert done.status_code == 201, done.text
     assert done.json()["open"] is False
     assert_problem(api.post(once, json={"reference": "nochmal"}, headers=lead), 409)
+
+
+def test_a_duty_met_by_the_kenntnisnahme_of_a_report_cannot_be_ticked_off_by_hand(
+    api: TestClient, demo: Runtime
+) -> None:
+    # docs/pflichten-und-stellungnahmen.md: such a duty „erfüllt niemand von Hand“; only the
+    # Kenntnisnahme of an issued Sachstandsbericht in the FVA meets it.
+    info = _duties(api, _paper(demo))["Halbjährliche"]
+    assert info["fulfilled_by"] == "kenntnisnahme_sachstand"
+    url = f"{API}/obligations/{info['id']}/fulfilments"
+    refused = api.post(url, json={"reference": "irgendwas"}, headers=login(api, "ag.leitung"))
+    detail = assert_problem(refused, 409, "pflicht-von-selbst")["detail"]
+    assert "Kenntnisnahme des Sachstandsberichts im FVA" in detail
+    assert _duties(api, _paper(demo))["Halbjährliche"]["fulfilments"] == []
+    page = signed_in(demo, "ag.leitung").get("/pflichten").text
+    assert f"/pflichten/{info['id']}/erfuellt" not in page
+    assert "erfüllt mit der Kenntnisnahme des Sachstandsberichts im FVA" in page
 
 
 def test_a_duty_is_recorded_on_its_paper_by_the_sitzungsdienst(
@@ -169,15 +187,15 @@ def test_the_paper_page_and_the_list_show_the_duties_and_record_a_fulfilment(
     assert "Gesondertes Papier für Eigenbetriebe, AKA und Stadtwerke erstellen" in listed
 
     with demo.read() as c:
-        info = next(
+        review = next(
             o
             for o in obligations.obligations_of_paper(demo, c, None, paper_id).items
-            if o.row.title.startswith("Halbjährliche")
+            if o.row.title.startswith("Arbeitspapier")
         )
     saved = post_form(
         office,
         page_url,
-        f"/pflichten/{info.row.id}/erfuellt",
+        f"/pflichten/{review.row.id}/erfuellt",
         {"nachweis": "Kenntnisnahme FVA 20.11.2024", "datum": "20.11.2024", "zurueck": "vorlage"},
     )
     assert saved.status_code == 303
@@ -186,4 +204,4 @@ def test_the_paper_page_and_the_list_show_the_duties_and_record_a_fulfilment(
     )
     page = office.get(page_url).text
     assert "Kenntnisnahme FVA 20.11.2024" in page
-    assert "30.03.2025" in page
+    assert "28.02.2025" in page
