@@ -294,44 +294,57 @@ def measure_list(as_json: bool = typer.Option(False, "--json", help="Als JSON-Li
         ]
         typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    for r in rows:
-        typer.echo(f"{r.id:>5}  {r.code:<6} {r.state:<20} {r.title}")
+    states = runtime.registry.latest("massnahme").spec.states
+    labelled = [(r, states[r.state].label if r.state in states else r.state) for r in rows]
+    width = max((len(label) for _, label in labelled), default=0)
+    for r, state in labelled:
+        typer.echo(f"{r.id:>5}  {r.code:<6} {state:<{width}}  {r.title}")
 
 
 @measure_app.command("show")
 def measure_show(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Zeigt eine Maßnahme mit Zustand, Version, Feldern und Stellungnahmen."""
     from service.actor import SYSTEM
-    from service.measures.service import read_measure
+    from service.measures.service import OUTCOME_LABELS, STATEMENT_LABELS, read_measure
+    from service.web.formatting import date_de, field_value
 
     runtime = open_runtime()
     with user_errors():
         view = read_measure(runtime, SYSTEM, measure_id)
     row, spec = view.measure, view.spec
     typer.echo(f"{row.code} {row.title}")
-    typer.echo(f"Zustand: {spec.states[row.state].label} ({row.state}), Version {row.version}")
-    typer.echo(f"Ablauf: {row.definition_name} v{row.definition_version}")
+    typer.echo(f"Zustand: {spec.states[row.state].label}, Version {row.version}")
+    typer.echo(f"Ablauf: {spec.label}, Version {row.definition_version}")
     for name, value in sorted((row.fields or {}).items()):
-        label = spec.fields[name].label if name in spec.fields else name
-        typer.echo(f"  {label}: {value}")
+        field = spec.fields.get(name)
+        typer.echo(f"  {field.label if field else name}: {field_value(field, value)}")
     for s in view.statements:
-        typer.echo(f"Stellungnahme {s.kind}: {s.outcome} ({s.given_on:%d.%m.%Y})")
+        kind = STATEMENT_LABELS.get(s.kind, s.kind)
+        outcome = OUTCOME_LABELS.get(s.outcome, s.outcome)
+        typer.echo(f"Stellungnahme {kind}: {outcome} ({date_de(s.given_on)})")
 
 
 @measure_app.command("history")
 def measure_history(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
-    """Zeigt den Verlauf einer Maßnahme: jeder Schritt mit Zeit, Rolle und Kommentar."""
+    """Zeigt den Verlauf einer Maßnahme: jeder Schritt mit Zeit, Person, Rolle und Kommentar."""
     from service.actor import SYSTEM
     from service.measures.service import read_history
     from workflow.calendar import to_local
+    from workflow.roles import role_label
 
     runtime = open_runtime()
     with user_errors():
-        read = read_history(runtime, SYSTEM, measure_id)
+        read = read_history(runtime, SYSTEM, measure_id, named=True)
+    states = read.spec.states
+
+    def state(slug: str) -> str:
+        return states[slug].label if slug in states else slug
+
     for e in read.entries:
         who = read.users.get(e.actor_user_id, "System")
-        line = f"{to_local(e.at):%d.%m.%Y %H:%M}  {e.from_state} → {e.to_state}  {e.label}"
-        typer.echo(f"{line}  [{who}, {e.actor_role}]")
+        role = f", {role_label(e.actor_role)}" if e.actor_role else ""
+        line = f"{to_local(e.at):%d.%m.%Y %H:%M}  {state(e.from_state)} → {state(e.to_state)}"
+        typer.echo(f"{line}  {e.label}  [{who}{role}]")
         if e.comment:
             typer.echo(f"    „{e.comment}“")
 
@@ -369,7 +382,9 @@ def measure_fire(
             comment=comment,
         )
     result = done.result
-    typer.echo(f"{result.label}: {result.source} → {result.target} (Version {done.version}).")
+    states = runtime.registry.latest("massnahme").spec.states
+    source, target = (states[s].label if s in states else s for s in (result.source, result.target))
+    typer.echo(f"{result.label}: {source} → {target} (Version {done.version}).")
     if result.deadline is not None:
         from workflow.calendar import to_local
 

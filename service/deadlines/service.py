@@ -22,6 +22,7 @@ from service.actor import SYSTEM, Actor
 from service.audit.service import log_read
 from service.deadlines import repository
 from service.errors import AccessDenied
+from service.measures import service as measures
 from service.papers import service as papers
 from service.people.service import display_name
 from service.runtime import Runtime
@@ -90,6 +91,35 @@ class Deadlines:
     truncated: bool
 
 
+@dataclass
+class Filters:
+    """The choices of the Beschlusskontrolle's filters. ``people`` is None for a reader who
+    may not see staff names (``access.may_see_names``): the body's staff with their
+    function would name her persons she is shown no deadline of, and unlogged."""
+
+    people: list[tuple[int, str]] | None
+    programmes: list[tuple[int, str]]
+
+
+def filter_choices(runtime: Runtime, actor: Actor) -> Filters:
+    """The persons and Arbeitspapiere the reader of ``read_deadlines`` may filter by."""
+    _require_read(actor)
+    with runtime.read() as connection:
+        people = (
+            measures.responsible_choices(connection, runtime.body_id)
+            if may_see_names(actor)
+            else None
+        )
+        return Filters(people, measures.programme_choices(connection, runtime.body_id))
+
+
+def _require_read(actor: Actor) -> None:
+    if actor != SYSTEM and not holds(actor, "deadline.read"):
+        raise AccessDenied(
+            "Die Beschlusskontrolle sehen nur Beschäftigte der Verwaltung und Ratsmitglieder."
+        )
+
+
 def read_deadlines(
     runtime: Runtime,
     actor: Actor,
@@ -102,10 +132,7 @@ def read_deadlines(
     """Open deadlines of the body overdue or due within ``horizon``, for staff and council
     members; papers' deadlines only when no person or programme is chosen, and only those
     of papers the reader may see (a council member: public ones and their committees')."""
-    if actor != SYSTEM and not holds(actor, "deadline.read"):
-        raise AccessDenied(
-            "Die Beschlusskontrolle sehen nur Beschäftigte der Verwaltung und Ratsmitglieder."
-        )
+    _require_read(actor)
     now = runtime.now()
     until = now if overdue_only else now + horizon
     with runtime.read() as connection:

@@ -28,6 +28,11 @@ STATEMENT_LABELS = {
     "informationssicherheit": "Informationssicherheitsbeauftragte/r",
     "personalrat": "Personalrat",
 }
+OUTCOME_LABELS = {
+    "zustimmend": "zustimmend",
+    "mit_auflagen": "mit Auflagen",
+    "ablehnend": "ablehnend",
+}
 # The guards that ask for a statement (``workflow.guards``): up to the step that has one of
 # them, a missing statement still matters.
 _STATEMENT_GUARDS = {

@@ -206,14 +206,19 @@ def _users(
 class HistoryView:
     entries: list[Any]
     users: dict[int | None, str]
+    spec: WorkflowSpec  # the measure's definition: the labels of its states
 
 
-def read_history(runtime: Runtime, actor: Actor | None, measure_id: int) -> HistoryView:
-    """The steps of a measure; who took them is for staff only."""
+def read_history(
+    runtime: Runtime, actor: Actor | None, measure_id: int, *, named: bool = False
+) -> HistoryView:
+    """The steps of a measure; who took them is for staff only: their logins, or with
+    ``named`` (for a person reading it) their names."""
 
     def load(connection: Connection, row: Any) -> tuple[HistoryView, list[int]]:
         entries = lifecycle_repository.history_of(connection, "measure", measure_id)
-        return HistoryView(entries, _users(connection, actor, entries)), []
+        spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
+        return HistoryView(entries, _users(connection, actor, entries, named=named), spec), []
 
     return read_part(runtime, actor, measure_id, load)
 

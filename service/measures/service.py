@@ -15,6 +15,7 @@ from service.measures.editing import EditForm, read_for_edit, update_measure
 from service.measures.firing import fire, fire_by_user, offers
 from service.measures.overview import (
     BOARD_CARDS,
+    OUTCOME_LABELS,
     SORTS,
     STATEMENT_LABELS,
     OverviewFilters,
@@ -45,6 +46,7 @@ from service.measures.rules import is_decided, require_open
 
 __all__ = [
     "BOARD_CARDS",
+    "OUTCOME_LABELS",
     "SORTS",
     "STATEMENT_LABELS",
     "EditForm",

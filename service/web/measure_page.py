@@ -11,11 +11,6 @@ from service.measures.service import STATEMENT_LABELS
 
 ANALYSIS_FIELDS = ("kosten_einmalig", "kosten_laufend", "nutzen")
 FLAG_FIELDS = ("personenbezogen", "sicherheitsrelevant", "personalwirksam")
-OUTCOME_LABELS = {
-    "zustimmend": "zustimmend",
-    "mit_auflagen": "mit Auflagen",
-    "ablehnend": "ablehnend",
-}
 
 
 def is_overdue(deadline: Any, now: datetime) -> bool:

@@ -53,6 +53,7 @@ PUBLIC_NAV: tuple[NavItem, ...] = (
     NavItem("Startseite", "/"),
     NavItem("Vorlagen", "/oeffentlich#vorlagen"),
     NavItem("Maßnahmen", "/oeffentlich#massnahmen"),
+    NavItem("Berichte", "/berichte"),
 )
 
 

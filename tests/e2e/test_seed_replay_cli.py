@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from service.actor import Actor
 from service.audit.verify import verify_chain
+from service.auth.service import person_names
 from service.cli import app
 from service.config import get_settings
 from service.demo import data
@@ -202,20 +203,28 @@ def test_the_seed_leaves_a_complete_history_and_an_intact_chain(
             ], m.code  # fmt: skip
         assert verify_chain(c, runtime.chain_key).intact
 
-    # The same history as the command line prints it: local time, step, label, who and role.
+    # The same history as the command line prints it: local time, states, step, who (the
+    # person's name) and role, in German labels.
+    with runtime.read() as c:
+        named = person_names(c, {u.user_id for u in users.values()})
+    lead, member, office = (
+        named[users[u].user_id] for u in ("ag.leitung", "ag.mitglied", "sitzungsdienst")
+    )
     runner = CliRunner()
     for code in ("M-01", "M-06", "M-08"):
         result = runner.invoke(app, ["measure", "history", str(ids[code])])
         assert result.exit_code == 0, result.output
         assert result.stdout.splitlines() == [
-            "06.11.2023 10:00  entwurf → ag_pruefung  Zur Prüfung in der AG einreichen  "
-            "[ag.mitglied, ag_mitglied]",
-            "01.02.2024 10:00  ag_pruefung → fva_beratung  Dem Finanz- und Verwaltungsausschuss "
-            "zur Vorberatung vorlegen  [ag.leitung, ag_leitung]",
-            "21.02.2024 12:00  fva_beratung → stadtrat_beschluss  Vorberatung – Empfehlung zur "
-            "Annahme  [sitzungsdienst, sitzungsdienst]",
-            "28.02.2024 12:00  stadtrat_beschluss → haushaltsplanung  Beschluss des Stadtrats  "
-            "[sitzungsdienst, sitzungsdienst]",
+            "06.11.2023 10:00  Entwurf → Prüfung in der AG  Zur Prüfung in der AG einreichen  "
+            f"[{member}, AG-Mitglied]",
+            "01.02.2024 10:00  Prüfung in der AG → Vorberatung im Finanz- und "
+            "Verwaltungsausschuss  Dem Finanz- und Verwaltungsausschuss zur Vorberatung "
+            f"vorlegen  [{lead}, AG-Leitung]",
+            "21.02.2024 12:00  Vorberatung im Finanz- und Verwaltungsausschuss → "
+            "Beschlussfassung im Stadtrat  Vorberatung – Empfehlung zur Annahme  "
+            f"[{office}, Sitzungsdienst]",
+            "28.02.2024 12:00  Beschlussfassung im Stadtrat → Haushaltsplanung  Beschluss des "
+            f"Stadtrats  [{office}, Sitzungsdienst]",
             "    „Einstimmig bestätigt.“",
         ]
     verified = runner.invoke(app, ["audit", "verify"])

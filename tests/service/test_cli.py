@@ -56,11 +56,11 @@ def test_upgrade_demo_list_fire_history_verify(cli_database: str) -> None:
     assert by_code["M-07"]["state"] == "haushaltsplanung"
     lines = ok("measure", "list").stdout.splitlines()
     assert len(lines) == 9
-    assert "M-09" in lines[-1] and "entwurf" in lines[-1]
+    assert "M-09" in lines[-1] and "Entwurf" in lines[-1]
 
     m09 = str(by_code["M-09"]["id"])
     fired = ok("measure", "fire", m09, "einreichen", "--as", "ag.mitglied")
-    assert "entwurf → ag_pruefung (Version 2)" in fired.stdout
+    assert "Entwurf → Prüfung in der AG (Version 2)" in fired.stdout
     assert "Frist: Prüfung in der AG abschließen bis" in fired.stdout
 
     # M-09 touches personal data and has no cost analysis: both conditions are named.
@@ -80,9 +80,9 @@ def test_upgrade_demo_list_fire_history_verify(cli_database: str) -> None:
         "--data", "produktkonto=11.1.04 / 783100",
         "--comment", "Im Haushalt 2026 veranschlagt.",
     )  # fmt: skip
-    assert "haushaltsplanung → umsetzung" in financed.stdout
+    assert "Haushaltsplanung → Umsetzung" in financed.stdout
     shown = ok("measure", "show", m07).stdout
-    assert "Zustand: Umsetzung (umsetzung)" in shown
+    assert "Zustand: Umsetzung, Version" in shown
     assert "Produkt/Konto: 11.1.04 / 783100" in shown
 
     after = {m["code"]: m for m in json.loads(ok("measure", "list", "--json").stdout)}
@@ -92,16 +92,15 @@ def test_upgrade_demo_list_fire_history_verify(cli_database: str) -> None:
 
     history = ok("measure", "history", m09).stdout.splitlines()
     assert len(history) == 1
-    assert "entwurf → ag_pruefung" in history[0]
-    assert "[ag.mitglied, ag_mitglied]" in history[0]
+    assert "Entwurf → Prüfung in der AG" in history[0]
+    assert "[Julia Neumann, AG-Mitglied]" in history[0]
     steps = ok("measure", "history", m07).stdout
     for passage in (
-        "ag_pruefung → fva_beratung",
-        "fva_beratung → stadtrat_beschluss",
-        "stadtrat_beschluss → haushaltsplanung  Beschluss des Stadtrats  [sitzungsdienst",
-        "haushaltsplanung → zurueckgestellt",
-        "zurueckgestellt → haushaltsplanung",
-        "haushaltsplanung → umsetzung  Im Haushalt einplanen  [kaemmerei, kaemmerei]",
+        "Prüfung in der AG → Vorberatung im Finanz- und Verwaltungsausschuss",
+        "Beschlussfassung im Stadtrat → Haushaltsplanung  Beschluss des Stadtrats  [Claudia",
+        "Haushaltsplanung → Zurückgestellt",
+        "Zurückgestellt → Haushaltsplanung",
+        "Haushaltsplanung → Umsetzung  Im Haushalt einplanen  [Michael Schulze, Kämmerei]",
         "„Im Haushalt 2026 veranschlagt.“",
     ):
         assert passage in steps
@@ -125,3 +124,27 @@ def test_mistakes_are_one_german_sentence_and_a_non_zero_exit(cli_database: str)
         assert message in result.stderr
         assert "Traceback" not in result.output
     assert "intakt" in ok("audit", "verify").stdout
+
+
+def test_the_command_line_shows_labels_not_state_codes(cli_database: str) -> None:
+    """Defect: ``measure list``, ``show`` and ``history`` printed state slugs, statement codes,
+    True/False and ISO dates where the web page shows German labels."""
+    ok("db", "upgrade")
+    ok("demo", "load")
+    listed = ok("measure", "list").stdout
+    assert "Haushaltsplanung" in listed and "Entwurf" in listed
+    assert "haushaltsplanung" not in listed and "entwurf" not in listed
+
+    by_code = {m["code"]: m for m in json.loads(ok("measure", "list", "--json").stdout)}
+    assert by_code["M-07"]["state"] == "haushaltsplanung"  # machine values stay in JSON
+    shown = ok("measure", "show", str(by_code["M-01"]["id"])).stdout
+    assert "Zustand: Umsetzung, Version" in shown and "(umsetzung)" not in shown
+    assert "Stellungnahme Datenschutzbeauftragte/r: mit Auflagen (15.01.2024)" in shown
+    assert "Sicherheitsrelevant: ja" in shown and "True" not in shown
+    assert "Zieldatum: 31.12.2026" in shown and "2026-12-31" not in shown
+    assert "Einmalige Kosten (EUR): 185.000,00 €" in shown
+
+    steps = ok("measure", "history", str(by_code["M-07"]["id"])).stdout
+    assert "Vorberatung im Finanz- und Verwaltungsausschuss → Beschlussfassung im Stadtrat" in steps
+    assert "stadtrat_beschluss" not in steps and "ag_pruefung" not in steps
+    assert "Sitzungsdienst]" in steps and "sitzungsdienst]" not in steps

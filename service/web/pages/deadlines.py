@@ -8,8 +8,7 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from service.access import holds
-from service.deadlines.service import SOON, read_deadlines
-from service.measures import service as measures
+from service.deadlines.service import SOON, filter_choices, read_deadlines
 from service.web.forms import posted_id
 from service.web.rendering import page_router, render, runtime_of, signed_in
 
@@ -33,9 +32,7 @@ def deadlines_page(
     data = read_deadlines(
         runtime, actor, person_id=person_id, programme_id=programme_id, overdue_only=overdue_only
     )
-    with runtime.read() as connection:
-        people = measures.responsible_choices(connection, runtime.body_id)
-        programmes = measures.programme_choices(connection, runtime.body_id)
+    choices = filter_choices(runtime, actor)
     return render(
         request,
         "deadlines.html",
@@ -43,8 +40,8 @@ def deadlines_page(
         data=data,
         groups=data.by_person if view == "person" else data.by_programme,
         view=view,
-        people=people,
-        programmes=programmes,
+        people=choices.people,
+        programmes=choices.programmes,
         person_id=person_id,
         programme_id=programme_id,
         overdue_only=overdue_only,

@@ -192,7 +192,7 @@ def show_page(
         diagram=diagram.render(spec, page.measure.state),
         field_value=field_value,
         statement_labels=measures.STATEMENT_LABELS,
-        outcome_labels=measure_page.OUTCOME_LABELS,
+        outcome_labels=measures.OUTCOME_LABELS,
         now=runtime.now(),
         is_overdue=measure_page.is_overdue,
         error=error,

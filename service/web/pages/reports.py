@@ -20,6 +20,7 @@ from service.reports.service import read_sachstand
 from service.web.forms import PostedForm, posted_date, posted_id, refusal
 from service.web.rendering import (
     PageError,
+    actor_of,
     page_router,
     redirect,
     render,
@@ -141,7 +142,9 @@ def show_issued(
     reasons: list[str] | None = None,
 ) -> Response:
     runtime = runtime_of(request)
-    actor = signed_in(request)
+    # The public versions are for everyone (``issuing.list_issued`` picks what the caller may
+    # read), so a visitor is not sent to the login.
+    actor = actor_of(request)
     today = to_local(runtime.now()).date()
     may_issue = holds(actor, "report.issue")
     return render(
@@ -156,6 +159,8 @@ def show_issued(
         programmes=programmes.read_programmes(runtime, actor, None, 200) if may_issue else [],
         may_issue=may_issue,
         may_note=holds(actor, "report.take_note"),
+        # a visitor reads the Informationsvorlage of a public report on the public pages
+        paper_base="/vorlagen" if holds(actor, "paper.list") else "/oeffentlich/vorlagen",
         today=today,
         success=success,
         error=error,
@@ -221,7 +226,7 @@ def note_page(request: Request, issued_id: IssuedId, form: PostedForm) -> Respon
 def issued_download(request: Request, issued_id: IssuedId, endung: str) -> Response:
     if endung not in ("pdf", "json"):
         raise PageError(404, "Nicht gefunden", "Ausgegebene Berichte gibt es als PDF und JSON.")
-    file = issuing.issued_file(runtime_of(request), signed_in(request), issued_id, endung)  # type: ignore[arg-type]
+    file = issuing.issued_file(runtime_of(request), actor_of(request), issued_id, endung)  # type: ignore[arg-type]
     return Response(
         file.content,
         media_type=file.media_type,

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from service.actor import SYSTEM
+from service.reports.issuing import issue_report
 from service.runtime import Runtime
 from tests.service.browser import browser, post_form, signed_in
 
@@ -35,7 +37,7 @@ def test_issue_download_and_note_on_the_page(demo: Runtime) -> None:
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert hashlib.sha256(pdf.content).hexdigest().startswith(digest.group(1))
     assert reader.get("/berichte/1.docx").status_code == 404
-    assert browser(demo).get("/berichte/1.pdf").status_code in (303, 401)
+    assert browser(demo).get("/berichte/1.pdf").status_code == 404  # internal: not public
 
     noted = post_form(
         office, "/berichte", "/berichte/1/kenntnisnahme", {"sitzung_am": "2026-09-01"}
@@ -55,3 +57,24 @@ def test_a_period_not_begun_is_refused_on_the_page(demo: Runtime) -> None:
     )
     assert refused.status_code == 422
     assert "nicht ausgegeben" in refused.text and "noch nicht begonnen" in refused.text
+
+
+def test_public_issued_reports_need_no_login_on_the_web(demo: Runtime) -> None:
+    """Defect: the public version of an issued report is for everyone (the API serves it
+    anonymously), but ``/berichte`` and its downloads sent a visitor to the login."""
+    with demo.write() as c:
+        public = issue_report(demo, c, SYSTEM, "2024-H2", audience="public")
+        internal = issue_report(demo, c, SYSTEM, "2025-H1", audience="internal")
+    visitor = browser(demo)
+
+    start = visitor.get("/oeffentlich").text
+    assert 'href="/berichte"' in start
+    listed = visitor.get("/berichte")
+    assert listed.status_code == 200, listed.headers.get("location")
+    assert "Sachstandsbericht 2. Halbjahr 2024" in listed.text
+    assert "1. Halbjahr 2025" not in listed.text and "Bericht ausgeben" not in listed.text
+    assert 'href="/oeffentlich/vorlagen/' in listed.text  # the Informationsvorlage, public
+    pdf = visitor.get(f"/berichte/{public}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert visitor.get(f"/berichte/{internal}.pdf").status_code == 404
+    assert "1. Halbjahr 2025" in signed_in(demo, "kaemmerei").get("/berichte").text

@@ -16,3 +16,13 @@ def test_fristen_lists_the_overdue_deadline_per_person_and_per_programme(demo: R
     assert "Arbeitspapier zur weiteren Digitalisierung der Verwaltung" in by_programme
     nobody = client.get("/fristen?verantwortlich=999999&ueberfaellig=1").text
     assert "Keine offenen Fristen" in nobody
+
+
+def test_the_council_members_fristen_page_lists_no_staff_names_of_its_own(demo: Runtime) -> None:
+    """Defect: the „Verantwortlich“ filter listed every staff member with their function to a
+    council member, unlogged, although staff names are for staff (the API hides them)."""
+    page = signed_in(demo, "rat.mitglied").get("/fristen").text
+    assert "Daniel König" not in page and "IT-Administration" not in page
+    assert 'name="verantwortlich"' not in page
+    staff_page = signed_in(demo, "dezernent").get("/fristen").text
+    assert "Daniel König (IT-Administration)" in staff_page
