@@ -23,6 +23,10 @@ from workflow.spec import FieldSpec
 _SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
+# The blanks a person cannot tell apart from none: the space, the no-break and the wide
+# spaces of Unicode. Control characters are not among them: those are refused, not dropped.
+_BLANKS = " \u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+
 # A value given for a definition's field (a step's data, an editable field), and a step's
 # comment: what the API's transition body allows for the comment.
 FIELD_LIMIT = 10_000
@@ -61,6 +65,14 @@ def problem(rule: TextRule, text: object) -> str | None:
     if len(text) > rule.limit:
         return f"höchstens {rule.limit} Zeichen."
     return None
+
+
+def trimmed(text: str) -> str:
+    """A name that identifies a row (a Kennung, a Drucksachennummer) without the blanks
+    around it. Trimmed by the service for every door: "M-09 " looks like "M-09" on every
+    page, so it must not pass as another measure's Kennung (the forms trimmed, the API did
+    not)."""
+    return text.strip(_BLANKS)
 
 
 def problems(rules: Mapping[str, TextRule], values: Mapping[str, object]) -> list[FieldProblem]:

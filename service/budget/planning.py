@@ -16,13 +16,21 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
-from service.budget import repository
+from service.budget import repository, rules
 from service.deadlines.budget_calendar import financial_plan_years
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
+from workflow.errors import FieldProblem, InvalidData
 
 # The measure's step that plans it in the Haushalt.
 FUNDING_EVENT = "finanzieren"
+# The step's fields -> the columns of the lines it plans.
+STEP_COLUMNS = {
+    "haushaltsjahr": "fiscal_year",
+    "betrag_einmalig": "one_off_planned",
+    "betrag_laufend": "recurring_planned",
+    "produktkonto": "product_account",
+}
 
 
 def planned_years(
@@ -45,14 +53,23 @@ def plan_from_decision(
     measure_id: int,
     data: Mapping[str, Any],
 ) -> list[int]:
-    """Writes the lines of a ``finanzieren`` step, audited; returns their ids by year."""
+    """Writes the lines of a ``finanzieren`` step, audited; returns their ids by year.
+
+    The lines keep the limits of a line typed by hand (``rules``), or the step is refused
+    with each of its fields at fault named (422). The step's own writes are already in the
+    transaction then; the refusal rolls them back with it, so nothing is kept.
+    """
+    plan_years = financial_plan_years(runtime.body.settings)
+    fields = runtime.registry.latest("massnahme").spec.fields
+    if problems := decision_problems(data, plan_years, {n: f.label for n, f in fields.items()}):
+        raise InvalidData(FUNDING_EVENT, problems)
     account = data.get("produktkonto")
     existing = {
         line.fiscal_year: line for line in repository.lines_of_measure(connection, measure_id)
     }
     now = runtime.now()
     ids: list[int] = []
-    for year, once, yearly in planned_years(data, financial_plan_years(runtime.body.settings)):
+    for year, once, yearly in planned_years(data, plan_years):
         values = {"one_off_planned": once, "recurring_planned": yearly}
         if account:
             values["product_account"] = account
@@ -83,6 +100,18 @@ def plan_from_decision(
         )
         ids.append(line.id)
     return ids
+
+
+def decision_problems(
+    data: Mapping[str, Any], plan_years: int, labels: Mapping[str, str]
+) -> list[FieldProblem]:
+    """Why the lines a step's data plans could not be typed by hand either, named with the
+    step's fields (``labels``: field -> its label). The recurring amount goes on into the
+    years of the Finanzplanung, so a year that late is refused for it."""
+    years = planned_years(data, plan_years)
+    values = {column: data.get(name) for name, column in STEP_COLUMNS.items()}
+    named = {column: (name, labels.get(name, name)) for name, column in STEP_COLUMNS.items()}
+    return rules.line_problems(values, named, last_year=rules.LAST_YEAR - (len(years) - 1))
 
 
 def _amount(value: Any) -> Decimal | None:

@@ -14,23 +14,19 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import access, texts
+from service import access
 from service.actor import Actor
 from service.budget import csv_import, repository
+from service.budget import rules as budget_rules
 from service.errors import NotFound
 from service.keyset import After
 from service.measures import rules
 from service.measures import service as measures
 from service.records import create_row, update_audited
 from service.runtime import Runtime
-from service.texts import TextRule
-from workflow.errors import FieldProblem
 
 budget_lines = repository.budget_lines
 YEAR_PAGE = 500
-ACCOUNT_LENGTH = 50
-TEXTS = {"product_account": TextRule("Produkt/Konto", ACCOUNT_LENGTH)}
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 def get_line(connection: Connection, line_id: int, body_id: int | None = None) -> Any:
@@ -138,13 +134,7 @@ def read_line(runtime: Runtime, actor: Actor | None, line_id: int) -> tuple[Any,
 
 
 def _check(values: Mapping[str, Any]) -> None:
-    problems = texts.problems(TEXTS, values)
-    year = values.get("fiscal_year")
-    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-        problems.append(
-            FieldProblem("fiscal_year", "Haushaltsjahr", f"von {FIRST_YEAR} bis {LAST_YEAR}.")
-        )
-    rules.raise_problems(problems)
+    rules.raise_problems(budget_rules.line_problems(values))
 
 
 def new_line(

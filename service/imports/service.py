@@ -25,7 +25,7 @@ from service.imports.measures import MeasureRow, RowError, map_headers, parse_ro
 from service.imports.reading import Table, read_table
 from service.measures import service as measures
 from service.runtime import Runtime
-from workflow.errors import InvalidData
+from workflow.errors import FieldProblem, InvalidData
 
 SHOWN_ERRORS = 200  # a file with more broken rows is broken as a whole; the first ones tell
 
@@ -169,13 +169,16 @@ def _insert(
     except InvalidData as exc:
         # Taken since the check (another transaction won the race for the Kennung): the
         # file is refused as the check refuses it, nothing kept.
-        if not any(p.field == "code" for p in exc.problems):
+        taken = [p for p in exc.problems if p.field == "code"]
+        if not taken:
             raise
-        raise ImportFailed(filename, [_code_taken(row)]) from None
+        raise ImportFailed(filename, [_code_taken(row, taken[0])]) from None
 
 
-def _code_taken(row: MeasureRow) -> RowError:
-    return RowError(row.row, "Kennung", f"„{row.code}“ ist schon vergeben")
+def _code_taken(row: MeasureRow, problem: FieldProblem) -> RowError:
+    """The row refused in the words of the form and the API (the measure holding the
+    Kennung, the next free one); a row's reason ends without a full stop."""
+    return RowError(row.row, "Kennung", problem.message.removesuffix("."))
 
 
 def resolve_programme(connection: Connection, programme: str | None, body_id: int) -> int:
@@ -210,7 +213,8 @@ def _check_against_database(
     for row in rows:
         key = row.code.lower()
         if key in taken:
-            errors.append(_code_taken(row))
+            answer = measures.answer_to_taken_code(connection, body_id, row.code)
+            errors.append(_code_taken(row, answer))
         elif key in first_row:
             errors.append(
                 RowError(row.row, "Kennung", f"„{row.code}“ steht schon in Zeile {first_row[key]}")

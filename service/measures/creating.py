@@ -44,8 +44,10 @@ def new_measure(
     """A measure a user creates: what they typed, then who they are, then what it names.
 
     An AG member drafts only measures they are responsible for (or deputise for); without a
-    responsible person it is the caller's own.
+    responsible person it is the caller's own. The Kennung is kept without the blanks around
+    it, whichever door it came through.
     """
+    code = texts.trimmed(code)
     clean, problems = rules.editable_fields(runtime.registry.latest("massnahme"), fields or {})
     typed = {"code": code, "title": title, "description": description}
     problems = texts.problems(rules.MEASURE_TEXTS, typed) + problems

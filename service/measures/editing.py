@@ -77,6 +77,9 @@ def update_measure(
     row = get_measure(connection, measure_id, body_id)
     engine = runtime.registry.engine(row.definition_name, row.definition_version)
     values = {k: changes[k] for k in EDITABLE_COLUMNS if k in changes}
+    if isinstance(values.get("code"), str):
+        # As when it was created: "M-01 " is M-01 (see ``texts.trimmed``).
+        values["code"] = texts.trimmed(values["code"])
     fields, problems = rules.editable_fields(engine, changes.get("fields") or {})
     rules.raise_problems(texts.problems(rules.MEASURE_TEXTS, values) + problems)
     access.require_edit_measure(actor, row)

@@ -115,6 +115,12 @@ def code_taken(connection: Connection, body_id: int, code: str, holder: Any) -> 
     )
 
 
+def answer_to_taken_code(connection: Connection, body_id: int, code: str) -> FieldProblem:
+    """What every door says to a Kennung found in use by a check of its own (the import
+    checks a whole file against the body's Kennungen at once)."""
+    return code_taken(connection, body_id, code, code_holder(connection, body_id, code, None))
+
+
 @contextmanager
 def unique_code(
     connection: Connection, body_id: int, code: str, measure_id: int | None

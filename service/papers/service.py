@@ -103,9 +103,12 @@ def new_paper(runtime: Runtime, connection: Connection, actor: Actor, **values: 
     """A new Vorlage of this city; its Drucksachennummer is unique.
 
     The Zuständigkeit is kept as text and as a reference: either is read from the other
-    where only one is given.
+    where only one is given. The Drucksachennummer is kept without the blanks around it,
+    whichever door it came through (see ``texts.trimmed``).
     """
     access.require(actor, "paper.create")
+    if isinstance(values.get("reference"), str):
+        values["reference"] = texts.trimmed(values["reference"])
     texts.check("vorlage", PAPER_TEXTS, values)
     if values.get("kind", "beschlussvorlage") not in PAPER_KINDS:
         raise invalid("kind", "Art der Vorlage", f"erlaubt sind: {', '.join(PAPER_KINDS)}.")

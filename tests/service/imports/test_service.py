@@ -198,7 +198,26 @@ def test_imported_drafts_appear_on_the_public_pages_and_a_second_m01_is_accepted
     lead = login(client, "ag.leitung")
     taken = post(client, lead, "m.csv", b"Kennung;Titel\nm-01;Zweite\n")
     problem = assert_problem(taken, 422, "import-fehlerhaft")
-    assert [r["message"] for r in problem["rows"]] == ["„m-01“ ist schon vergeben"]
+    assert [r["message"] for r in problem["rows"]] == [
+        "„m-01“ ist schon an die Maßnahme M-01 vergeben; die nächste freie Kennung ist M-10"
+    ]
     done = post(client, lead, "m.csv", b"Kennung;Titel\nI-77;Entwurf\n")
     assert done.status_code in (200, 201), done.text
     assert not imported(demo)["I-77"].public  # type: ignore[attr-defined]
+
+
+def test_import_refused_a_taken_kennung_without_naming_the_next_free_one(
+    client: TestClient, demo: Runtime
+) -> None:
+    """Regression: the import said only „„M-01“ ist schon vergeben“, while the form and the
+    API name the measure holding it and the next free Kennung (as docs/formulare.md
+    promises for every door). Now the import says it in the same words, blanks around the
+    cell or not."""
+    lead = login(client, "ag.leitung")
+    before = snapshot(demo)
+    taken = post(client, lead, "m.csv", "Kennung;Titel\n M-01\u00a0;Zweite\n".encode())
+    problem = assert_problem(taken, 422, "import-fehlerhaft")
+    said = "„M-01“ ist schon an die Maßnahme M-01 vergeben; die nächste freie Kennung ist M-10"
+    assert [r["message"] for r in problem["rows"]] == [said]
+    assert said in problem["detail"]
+    assert snapshot(demo) == before

@@ -102,6 +102,20 @@ def _create(doors: Doors, form: dict[str, str], body: dict[str, Any]) -> tuple[A
     )
 
 
+def _edit(doors: Doors, measure_id: int, code: str) -> tuple[Any, Any]:
+    """A new Kennung for the measure through both doors, on the version it has."""
+    with doors.runtime.read() as connection:
+        row = measures.get_measure(connection, measure_id)
+    page = f"/massnahmen/{measure_id}/bearbeiten"
+    form = {"version": str(row.version), "kennung": code, "titel": row.title}
+    return (
+        lambda: doors.by_api(
+            "PATCH", f"/measures/{measure_id}", {"version": row.version, "code": code}
+        ),
+        lambda: doors.by_form(page, page, form),
+    )
+
+
 def _step(
     doors: Doors,
     measure_id: int,
@@ -296,6 +310,38 @@ def test_a_kennung_taken_in_the_arbeitspapier_is_refused_alike(
         in page.text
     )
     assert 'value="Doppelt"' in page.text
+
+
+def test_a_taken_kennung_padded_with_a_space_passed_the_api(demo: Runtime, api: TestClient) -> None:
+    """Regression: the API stored "M-01 " and " M-01" beside M-01 (three measures showing
+    "M-01") while the web form refused them; only the form and the import trimmed. Now the
+    service trims the Kennung for every door, creating and editing alike, and refuses a
+    taken one with the form's words."""
+    lead = Doors(demo, api, "ag.leitung")
+    programme = _programme(demo)
+    taken = "„M-01“ ist schon an die Maßnahme M-01 vergeben; die nächste freie Kennung ist M-10."
+    for code in ("M-01 ", " M-01", "\u00a0M-01\u3000"):
+        form = {"arbeitspapier": str(programme), "kennung": code, "titel": "Doppelt"}
+        body = {"programme_id": programme, "code": code, "title": "Doppelt"}
+        by_api, page = same_verdict(demo, 422, *_create(lead, form, body))
+        assert taken in by_api.json()["detail"], code
+        assert taken in page.text, code
+
+    m09 = ids(demo)["M-09"]
+    rename = _edit(lead, m09, "M-01 ")
+    by_api, page = same_verdict(demo, 422, *rename)
+    assert taken in by_api.json()["detail"]
+    assert taken in page.text
+
+    body = {"programme_id": programme, "code": " M-50 ", "title": "Neu"}
+    created = lead.by_api("POST", "/measures", body)
+    assert created.status_code == 201, created.text
+    assert created.json()["code"] == "M-50"
+    renamed = lead.by_api(
+        "PATCH", f"/measures/{m09}", {"version": version(demo, m09), "code": "M-51 "}
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert sorted(c for c in ids(demo) if c.strip() != c) == []
 
 
 # --- control characters ------------------------------------------------------------------------

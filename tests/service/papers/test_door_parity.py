@@ -300,6 +300,36 @@ def test_a_taken_drucksachennummer_and_control_characters_are_refused_alike(
     assert verdict(created) == "erledigt"
 
 
+def test_a_taken_drucksachennummer_padded_with_a_space_passed_the_api(
+    doors: Callable[[str | None], Doors], demo: Runtime
+) -> None:
+    """Regression: the API stored "VII/0800/26 " beside VII/0800/26 (201) while the form
+    /vorlagen/neu refused it (409); only the form trimmed. Now the service trims the
+    Drucksachennummer for every door and refuses a taken one alike."""
+    office = doors("sitzungsdienst")
+    paper_id = make.paper(demo, reference="VII/0800/26")
+    said = "Die Drucksachennummer „VII/0800/26“ ist bereits vergeben."
+
+    for reference in ("VII/0800/26 ", " VII/0800/26", "\u00a0VII/0800/26"):
+        body = {"reference": reference, "title": "Doppelt"}
+        by_api, by_form = refused_alike(
+            demo,
+            409,
+            paper_id,
+            [],
+            lambda body=body: office.call("POST", "/papers", body),
+            lambda body=body: office.form(
+                "/vorlagen/neu", "/vorlagen/neu", {**body, "public": "ja"}
+            ),
+        )
+        assert by_api.json()["detail"] == said, reference
+        shown_again(by_form, said)
+
+    created = office.call("POST", "/papers", {"reference": " VII/0806/26 ", "title": "Neu"})
+    assert created.status_code == 201, created.text
+    assert created.json()["reference"] == "VII/0806/26"
+
+
 def test_a_step_whose_cascade_a_measure_blocks_is_refused_alike(
     doors: Callable[[str | None], Doors], demo: Runtime
 ) -> None:
