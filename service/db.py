@@ -160,6 +160,13 @@ def writer_lock(engine: Engine) -> threading.Lock | None:
     return None if turn is None else turn.lock
 
 
+UNICODE_LOWER = "unicode_lower"
+
+
+def _unicode_lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
+
+
 def _configure_sqlite(engine: Engine) -> None:
     turn = _WriterTurn(engine)
     setattr(engine, _WRITER_TURN, turn)
@@ -187,6 +194,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+        # SQLite's own lower() changes only A-Z, so "Übergabe" never matched a lower-cased
+        # term; PostgreSQL's lower() folds by the database's Unicode locale.
+        dbapi_connection.create_function(UNICODE_LOWER, 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

@@ -21,6 +21,7 @@ from service.audit import canonical, repository, signing
 from service.audit.chain import format_ts
 from service.audit.repository import checkpoints as signed_heads
 from service.runtime import Runtime
+from workflow.calendar import to_local
 
 FILE_FORMAT = "ratsflow-audit-checkpoints"
 
@@ -184,10 +185,22 @@ class Contradiction:
     reason: str
 
 
+def _local(signed_at: str) -> str:
+    """The checkpoint's UTC stamp (as signed) in Berlin time, as a person reads it."""
+    try:
+        moment = datetime.fromisoformat(signed_at.replace("Z", "+00:00"))
+    except ValueError:
+        return signed_at  # a stamp no clock wrote: shown as it stands
+    if moment.tzinfo is None:
+        return signed_at
+    return f"{to_local(moment):%d.%m.%Y, %H:%M} Uhr"
+
+
 def check_against(
     connection: Connection, chain_key: str, items: list[Checkpoint]
 ) -> Contradiction | None:
-    """The first place where the chain contradicts a signed checkpoint, or None.
+    """The first place where the chain contradicts a signed checkpoint, or None (its reason
+    names the checkpoint by its local time: a person reads it).
 
     A missing event at a checkpoint's seq beyond the chain's end is a truncated tail; a
     different hash there means the chain was rebuilt somewhere after the last checkpoint
@@ -210,7 +223,7 @@ def check_against(
                     end + 1,
                     checkpoint.seq,
                     f"Die Kette endet bei Laufnummer {end}, der Prüfpunkt vom "
-                    f"{checkpoint.signed_at} bezeugt Laufnummer {checkpoint.seq}: "
+                    f"{_local(checkpoint.signed_at)} bezeugt Laufnummer {checkpoint.seq}: "
                     f"Einträge {end + 1} bis {checkpoint.seq} fehlen.",
                 )
         if found_hash != checkpoint.hash:
@@ -218,7 +231,7 @@ def check_against(
                 last_good + 1,
                 checkpoint.seq,
                 f"Der Hash bei Laufnummer {checkpoint.seq} weicht vom signierten Prüfpunkt "
-                f"vom {checkpoint.signed_at} ab: die Kette wurde zwischen Laufnummer "
+                f"vom {_local(checkpoint.signed_at)} ab: die Kette wurde zwischen Laufnummer "
                 f"{last_good + 1} und {checkpoint.seq} verändert und neu berechnet.",
             )
         last_good = checkpoint.seq

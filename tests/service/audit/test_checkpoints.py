@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,7 @@ from service.measures.service import fire
 from service.runtime import Runtime
 from tests import factories as make
 from tests.conftest import FakeClock
+from workflow.calendar import to_local
 
 events = AuditEvent.__table__  # type: ignore[attr-defined]
 details = AuditDetail.__table__  # type: ignore[attr-defined]
@@ -264,3 +265,19 @@ def test_a_checkpoint_is_written_only_when_the_chain_moved(
     _steps(keyed, clock, 1)
     (made,) = cp.write_checkpoint(keyed, clock.now)
     assert made.seq > signed.last and made.signed()
+
+
+@pytest.mark.parametrize("tamper", AGAINST_A_CHECKPOINT.values(), ids=list(AGAINST_A_CHECKPOINT))
+def test_the_checkpoint_reason_names_its_time_in_local_german_format_not_utc(
+    keyed: Runtime, signed: Signed, tamper: Callable[[Connection, Signed], int]
+) -> None:
+    """Regression: the reason read „der Prüfpunkt vom 2026-12-07T04:27:06.804317Z bezeugt …“,
+    the stored UTC text, on the CLI, in the API and on the page."""
+    file = cp.read_file(signed.file)
+    stamp = datetime.fromisoformat(file[-1].signed_at.replace("Z", "+00:00"))
+    with keyed.write() as c:
+        drop_triggers(c)
+        tamper(c, signed)
+    reason = verify_everything(keyed, signed.file).reason or ""
+    assert f"vom {to_local(stamp):%d.%m.%Y, %H:%M} Uhr" in reason, reason
+    assert file[-1].signed_at not in reason

@@ -87,3 +87,26 @@ def test_a_page_shows_comments_and_personal_changes_readable(runtime: Runtime) -
     assert found["test.anschrift"].context == {"grund": "Umzug"}
     assert found["test.beides"].changes == {"family_name": ["Schulze", "Schmidt"]}
     assert found["test.beides"].comment == "[2025]"
+
+
+@pytest.mark.parametrize("term", ["Übergabe", "übergabe", "ÜBERGABE", "ordnungsamt", "STRASSE"])
+def test_text_search_finds_comments_with_german_capital_umlauts(
+    runtime: Runtime, term: str
+) -> None:
+    """Regression: SQLite's ``lower()`` changes only A–Z, so „Übergabe“ in a comment was never
+    found, whichever way the term was written; ``ordnungsamt`` was."""
+    actor = make.user(runtime, "datenschutz")
+    with runtime.write() as c:
+        record(
+            c,
+            runtime.chain_key,
+            actor=actor,
+            now=runtime.now(),
+            action="test.kommentar",
+            entity_type="measure",
+            entity_id=1,
+            comment="Übergabe an das Ordnungsamt erfolgt, Hauptstrasse",
+        )
+    with runtime.read() as c:
+        found = page(c, runtime.chain_key, Filters(text=term), None, 10)
+    assert [e.comment for e in found] == ["Übergabe an das Ordnungsamt erfolgt, Hauptstrasse"]
