@@ -176,6 +176,8 @@ def milestones_of_reported(
     public_only: bool,
     programme_id: int | None = None,
 ) -> list[Any]:
+    """The measures' milestones added before ``until``, with today's due and done dates
+    (a milestone keeps no history of them: a later change still shows in a past report)."""
     ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
@@ -185,7 +187,11 @@ def milestones_of_reported(
                 milestones.c.due_on,
                 milestones.c.done_on,
             )
-            .where(milestones.c.measure_id.in_(ids), milestones.c.due_on.is_not(None))
+            .where(
+                milestones.c.measure_id.in_(ids),
+                milestones.c.due_on.is_not(None),
+                milestones.c.created_at < until,
+            )
             .order_by(milestones.c.measure_id, milestones.c.due_on, milestones.c.id)
         )
     )

@@ -141,6 +141,12 @@ def at_0021(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM issued_reports") == 0
 
 
+def at_0022(c: Connection) -> None:
+    # Every milestone knows when it was added (the fixture's, if any: their measure's day).
+    assert "created_at" in _columns(c, "milestones")
+    assert _one(c, "SELECT count(*) FROM milestones WHERE created_at IS NULL") == 0
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -164,6 +170,7 @@ STEPS: list[tuple[str, Check]] = [
     # Nothing to drop here; test_staff_visits_carried_over_by_0019_are_dropped has visits.
     ("0020", _empty_table("page_visits")),
     ("0021", at_0021),
+    ("0022", at_0022),
 ]
 
 
