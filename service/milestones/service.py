@@ -78,4 +78,5 @@ def update_milestone(
 
 def insert_milestone(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     """Inserts a milestone, audited, checking nothing else (demo, tests)."""
+    values = {**values, "created_at": runtime.now()}
     return create_row(runtime, connection, actor, milestones, "milestone", values)

@@ -151,3 +151,10 @@ def verify_command(
         f"Nr. {row.number}: {issued_title(row)}, Stichtag {row.as_of:%d.%m.%Y}, ausgegeben am "
         f"{to_local(row.issued_at):%d.%m.%Y um %H:%M} Uhr.{noted}"
     )
+    if not found.stored_intact:
+        typer.echo(
+            f"Achtung: Das in ratsflow gespeicherte {found.kind.upper()} stimmt nicht mehr mit "
+            "der Prüfsumme im Protokoll überein; es ist nach der Ausgabe in der Datenbank "
+            "verändert worden. Maßgeblich ist diese Datei.",
+            err=True,
+        )

@@ -13,6 +13,7 @@ erasing a person never has to touch a file whose digest sits in the chain.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Connection
 from service import access
 from service.actor import SYSTEM, Actor
 from service.attachments import service as attachments
+from service.audit.chain import payload_hash
 from service.audit.repository import lock_chain
 from service.audit.service import log_read
 from service.committees import service as committees
@@ -56,11 +58,15 @@ class IssuedFile:
 
 @dataclass(frozen=True)
 class Verified:
-    """A file recognised as an issued report: which one, and which of its two files."""
+    """A file recognised as an issued report: which one, and which of its two files.
+
+    ``stored_intact`` is False when the copy ratsflow keeps of that file no longer has the
+    digest the chain recorded (changed in the database behind the application's back)."""
 
     row: Any
     kind: FileFormat
     sha256: str
+    stored_intact: bool = True
 
 
 def sha256(content: bytes) -> str:
@@ -207,29 +213,94 @@ def read_issued(runtime: Runtime, actor: Actor | None, issued_id: int) -> Any:
         return _get(connection, runtime.body_id, issued_id, actor)
 
 
+def _recorded_digests(event: Any) -> dict[FileFormat, str]:
+    """The digests of the issued files as the chain recorded them in ``event`` (an
+    ``issued_report.create``); none from an event whose text no longer has its own hash.
+
+    Only the hash-chained event is trusted: ``issued_reports`` is an ordinary table that a
+    database owner can change, digests and all. Whether the chain as a whole is unbroken is
+    ``audit verify``'s question; an event rewritten and rehashed breaks the chain there."""
+    if payload_hash(event.payload) != event.hash:
+        return {}
+    changes = json.loads(event.payload).get("changes", {})
+    found: dict[FileFormat, str] = {}
+    kinds: tuple[FileFormat, ...] = ("json", "pdf")
+    for kind in kinds:
+        before_after = changes.get(f"{kind}_sha256")
+        if isinstance(before_after, list) and len(before_after) == 2:
+            found[kind] = before_after[1]
+    return found
+
+
+def _stored_content(
+    connection: Connection, body_id: int, issued_id: int, kind: FileFormat
+) -> bytes:
+    content = repository.issued_file(connection, body_id, issued_id, _COLUMNS[kind])
+    return content.encode() if isinstance(content, str) else bytes(content)
+
+
+def _tampered(row: Any, kind: FileFormat) -> Conflict:
+    return Conflict(
+        "bericht-veraendert",
+        "Ausgegebener Bericht verändert",
+        f"Das gespeicherte {kind.upper()} des ausgegebenen Berichts Nr. {row.number} stimmt "
+        "nicht mehr mit der Prüfsumme (SHA-256) überein, die das Protokoll bei der Ausgabe "
+        "festgehalten hat: Es ist nach der Ausgabe in der Datenbank verändert worden und wird "
+        "nicht ausgeliefert. Bitte die Datenschutzbeauftragte oder die Revision informieren "
+        "(„ratsflow audit verify“).",
+    )
+
+
 def issued_file(
     runtime: Runtime, actor: Actor | None, issued_id: int, kind: FileFormat
 ) -> IssuedFile:
-    """A stored file exactly as issued; reading an internal one is logged first."""
+    """A stored file exactly as issued; reading an internal one is logged first.
+
+    A stored file whose digest is not the one the chain recorded for it is refused
+    (Conflict ``bericht-veraendert``): it is not what was issued. Where retention has
+    removed the event of the issue, the stored digest is all there is to compare with."""
     with runtime.read() as connection:
         row = _get(connection, runtime.body_id, issued_id, actor)
-        content = repository.issued_file(connection, runtime.body_id, issued_id, _COLUMNS[kind])
+        data = _stored_content(connection, runtime.body_id, issued_id, kind)
+        events = repository.issue_events(connection, runtime.chain_key, issued_id)
+    if events:
+        expected = _recorded_digests(events[0]).get(kind)
+    else:
+        expected = row.json_sha256 if kind == "json" else row.pdf_sha256
+    if sha256(data) != expected:
+        raise _tampered(row, kind)
     if row.audience != "public":
         log_read(runtime, actor, ENTITY, issued_id, purpose=f"{title(row)}, Nr. {row.number}")
-    data = content.encode() if isinstance(content, str) else bytes(content)
     return IssuedFile(filename(row, kind), MEDIA_TYPES[kind], data)
 
 
 def verify(runtime: Runtime, content: bytes) -> Verified | None:
-    """The issued report this file is, by its SHA-256; None for any other file (a changed
-    byte gives another digest). Says only what an issued report's own first page says."""
+    """The issued report this file is, by the SHA-256 the audit chain recorded when it was
+    issued; None for any other file (a changed byte gives another digest), also for one
+    stored in ``issued_reports`` in place of the issued file. Says only what an issued
+    report's own first page says."""
     digest = sha256(content)
     with runtime.read() as connection:
+        for event in repository.issue_events(connection, runtime.chain_key):
+            for kind, recorded in _recorded_digests(event).items():
+                if recorded != digest:
+                    continue
+                row = repository.issued(connection, runtime.body_id, event.entity_id)
+                if row is None:
+                    continue  # another body's report in a shared chain, or none at all
+                stored = _stored_content(connection, runtime.body_id, event.entity_id, kind)
+                return Verified(row, kind, digest, stored_intact=sha256(stored) == digest)
+        # A report whose event of the issue retention has removed (after ten years, see
+        # docs/protokoll.md) has only its stored digest left to be recognised by; a report
+        # whose event is still there was answered above, by the chain.
         found = repository.issued_by_sha256(connection, runtime.body_id, digest)
         if found is None:
             return None
         issued_id, kind = found
+        if repository.issue_events(connection, runtime.chain_key, issued_id):
+            return None
         return Verified(repository.issued(connection, runtime.body_id, issued_id), kind, digest)
+    return None
 
 
 def record_taken_note(

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
+from service.audit.models import AuditEvent
 from service.budget.models import BudgetLine
 from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
@@ -32,6 +33,7 @@ paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
 deadlines = Deadline.__table__  # type: ignore[attr-defined]
 milestones = Milestone.__table__  # type: ignore[attr-defined]
+audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def _reported(
@@ -174,6 +176,8 @@ def milestones_of_reported(
     public_only: bool,
     programme_id: int | None = None,
 ) -> list[Any]:
+    """The measures' milestones added before ``until``, with today's due and done dates
+    (a milestone keeps no history of them: a later change still shows in a past report)."""
     ids = _reported(body_id, until, public_only, programme_id)
     return list(
         connection.execute(
@@ -183,7 +187,11 @@ def milestones_of_reported(
                 milestones.c.due_on,
                 milestones.c.done_on,
             )
-            .where(milestones.c.measure_id.in_(ids), milestones.c.due_on.is_not(None))
+            .where(
+                milestones.c.measure_id.in_(ids),
+                milestones.c.due_on.is_not(None),
+                milestones.c.created_at < until,
+            )
             .order_by(milestones.c.measure_id, milestones.c.due_on, milestones.c.id)
         )
     )
@@ -266,7 +274,8 @@ def issued_file(connection: Connection, body_id: int, issued_id: int, column: st
 
 
 def issued_by_sha256(connection: Connection, body_id: int, digest: str) -> Any:
-    """The first report issued with this PDF or JSON digest, and which of the two it is."""
+    """The first report stored with this PDF or JSON digest, and which of the two it is
+    (the table's word only: see ``issue_events`` for the chain's)."""
     digests = ((issued_reports.c.pdf_sha256, "pdf"), (issued_reports.c.json_sha256, "json"))
     for column, kind in digests:
         row = connection.execute(
@@ -278,6 +287,19 @@ def issued_by_sha256(connection: Connection, body_id: int, digest: str) -> Any:
         if row is not None:
             return row.id, kind
     return None
+
+
+def issue_events(connection: Connection, chain_key: str, issued_id: int | None = None) -> list[Any]:
+    """The chain's events of issuing reports (of one report, if ``issued_id``), oldest first:
+    their hashed text records the digests of the issued files."""
+    query = select(audit_events.c.entity_id, audit_events.c.payload, audit_events.c.hash).where(
+        audit_events.c.chain_key == chain_key,
+        audit_events.c.entity_type == "issued_report",
+        audit_events.c.action == "issued_report.create",
+    )
+    if issued_id is not None:
+        query = query.where(audit_events.c.entity_id == issued_id)
+    return list(connection.execute(query.order_by(audit_events.c.seq)))
 
 
 def noted_in(connection: Connection, body_id: int, period: str) -> Any:

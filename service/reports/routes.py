@@ -210,7 +210,8 @@ def get_issued(issued_id: IssuedId, runtime: RuntimeDep, actor: MaybeActor) -> I
 @router.get(
     "/issued/{issued_id}/file",
     summary="Datei eines ausgegebenen Berichts",
-    description="Genau die ausgegebene Datei (PDF oder JSON); ihre SHA-256 steht im Protokoll.",
+    description="Genau die ausgegebene Datei (PDF oder JSON); ihre SHA-256 steht im Protokoll. "
+    "409 `bericht-veraendert`, wenn die gespeicherte Datei diese Prüfsumme nicht mehr hat.",
     responses={
         200: {
             "description": "Die Datei.",
@@ -219,7 +220,7 @@ def get_issued(issued_id: IssuedId, runtime: RuntimeDep, actor: MaybeActor) -> I
                 "application/json": {"schema": {"type": "object"}},
             },
         },
-        **responses(404),
+        **responses(404, 409),
     },
     response_class=Response,
 )

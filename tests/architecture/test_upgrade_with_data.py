@@ -117,6 +117,36 @@ def at_0019(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM page_visits") == 0
 
 
+def at_0021(c: Connection) -> None:
+    # An issued report is frozen as issued; only the Kenntnisnahme is written later, once.
+    with c.begin_nested() as trying:
+        c.execute(
+            text(
+                "INSERT INTO issued_reports (body_id, number, period, audience, as_of, "
+                "issued_at, json_content, json_sha256, pdf_content, pdf_sha256) VALUES "
+                "(1, 1, '2024-H2', 'internal', '2024-12-31', '2025-01-10 10:00:00+00:00', "
+                "'{}', :digest, :pdf, :digest)"
+            ),
+            {"digest": "0" * 64, "pdf": b"%PDF-"},
+        )
+        c.execute(text("UPDATE issued_reports SET noted_on = '2025-02-01'"))
+        for refused in (
+            "UPDATE issued_reports SET json_content = '[]'",
+            "UPDATE issued_reports SET noted_on = NULL",
+            "DELETE FROM issued_reports",
+        ):
+            with pytest.raises(DBAPIError), c.begin_nested():
+                c.execute(text(refused))
+        trying.rollback()
+    assert _one(c, "SELECT count(*) FROM issued_reports") == 0
+
+
+def at_0022(c: Connection) -> None:
+    # Every milestone knows when it was added (the fixture's, if any: their measure's day).
+    assert "created_at" in _columns(c, "milestones")
+    assert _one(c, "SELECT count(*) FROM milestones WHERE created_at IS NULL") == 0
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -139,6 +169,8 @@ STEPS: list[tuple[str, Check]] = [
     ("0019", at_0019),
     # Nothing to drop here; test_staff_visits_carried_over_by_0019_are_dropped has visits.
     ("0020", _empty_table("page_visits")),
+    ("0021", at_0021),
+    ("0022", at_0022),
 ]
 
 
