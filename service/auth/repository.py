@@ -63,6 +63,21 @@ def login_named(connection: Connection, username: str, body_slug: str) -> Any:
     ).first()
 
 
+def active_logins_of(connection: Connection, person_id: int, body_id: int) -> list[Any]:
+    """Id, name and roles of the person's active logins in the body (mostly one, or none)."""
+    return list(
+        connection.execute(
+            select(users.c.id, users.c.username, users.c.roles)
+            .where(
+                users.c.person_id == person_id,
+                users.c.body_id == body_id,
+                users.c.active.is_(True),
+            )
+            .order_by(users.c.id)
+        )
+    )
+
+
 def user(connection: Connection, user_id: int, body_id: int) -> Any:
     """One login's public columns, or None (also for a login of another body)."""
     return connection.execute(

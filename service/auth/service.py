@@ -149,6 +149,16 @@ def actor_for(
     )
 
 
+def logins_of(connection: Connection, body_id: int, person_id: int) -> list[Actor]:
+    """The person as each of their active logins would act: what a mail sent to them may
+    link to is what one of these may open. A person without a login sees what the public
+    sees."""
+    return [
+        Actor(row.id, person_id, frozenset(row.roles or ()), row.username, body_id=body_id)
+        for row in repository.active_logins_of(connection, person_id, body_id)
+    ]
+
+
 def usernames(connection: Connection, user_ids: set[int | None]) -> dict[int | None, str]:
     ids = [i for i in user_ids if i is not None]
     if not ids:

@@ -4,6 +4,12 @@ The papers of a meeting must reach the members a configured number of days befor
 (default 7; a day off moves the limit back, as for the Ladungsfrist deadline). An invitation
 sent later still goes out, but the Sitzungsdienst is told which papers came late, so it can
 decide whether the meeting may go ahead.
+
+Each member's invitation links only to what that member may open: the meeting page is the
+Sitzungsdienst's planning room, open to staff only, so a council member is led to the papers
+on the agenda she may read (the internal paper page with her login, the public one without),
+and the calendar entry names the session by the UID of the calendar feeds, so a member who
+subscribed to the committee calendar too keeps one entry.
 """
 
 from __future__ import annotations
@@ -20,8 +26,11 @@ from service import access
 from service.actor import SYSTEM, Actor
 from service.audit.repository import lock_chain
 from service.audit.service import record
+from service.auth.service import logins_of
 from service.bodies.service import profile
+from service.calendar import ical
 from service.committees import meetings
+from service.papers.service import may_see_row
 from service.runtime import Runtime
 from service.scheduler import recipients
 from service.scheduler.links import body_url, item_link
@@ -46,15 +55,17 @@ def send_by(meeting_start: datetime, days: int, land: str = DEFAULT_LAND) -> dat
     return local_day_at(last_day + timedelta(days=1), time(0, 0))
 
 
-def calendar_entry(meeting: Any, runtime: Runtime, attendee: str) -> str:
+def calendar_entry(meeting: Any, runtime: Runtime, attendee: str, link: str | None) -> str:
+    """The session as the calendar feeds show it (same UID and SEQUENCE), so a calendar
+    that has it from a feed updates that entry instead of adding a second one."""
     settings = runtime.settings
-    domain = parseaddr(settings.mail.mail_sender)[1].rpartition("@")[2] or "ratsflow.invalid"
     cal = Calendar()
     cal.add("prodid", "-//ratsflow//Sitzungseinladung//DE")
     cal.add("version", "2.0")
     cal.add("method", "REQUEST")
     event = Event()
-    event.add("uid", f"sitzung-{meeting.id}@{domain}")
+    event.add("uid", ical.uid("meeting", meeting.id, runtime.chain_key))
+    event.add("sequence", meeting.sequence)
     event.add("dtstamp", runtime.now())
     event.add("dtstart", meeting.starts_at)
     event.add(
@@ -63,7 +74,8 @@ def calendar_entry(meeting: Any, runtime: Runtime, attendee: str) -> str:
     )
     event.add("summary", f"Sitzung {meeting.committee_name}")
     event.add("location", vText(meeting.location or "wird mitgeteilt"))
-    event.add("url", item_link(body_url(runtime), "meeting", meeting.id))
+    if link is not None:
+        event.add("url", link)
     organizer = vCalAddress(f"mailto:{parseaddr(settings.mail.mail_sender)[1]}")
     organizer.params["cn"] = vText("Sitzungsdienst")
     event["organizer"] = organizer
@@ -73,6 +85,44 @@ def calendar_entry(meeting: Any, runtime: Runtime, attendee: str) -> str:
     event.add("attendee", guest, encode=False)
     cal.add_component(event)
     return str(cal.to_ical().decode())
+
+
+@dataclass(frozen=True)
+class _Links:
+    meeting: str | None
+    papers: dict[int, str]  # agenda item id -> its paper's page
+
+
+def _links_for(
+    runtime: Runtime,
+    connection: Connection,
+    body_id: int,
+    person_id: int,
+    meeting: Any,
+    items: list[Any],
+) -> _Links:
+    """The pages of the meeting and its papers that this member may open, as one of their
+    logins or, without a login, as the public."""
+    base = body_url(runtime)
+    readers = logins_of(connection, body_id, person_id)
+    meeting_link = (
+        item_link(base, "meeting", meeting.id)
+        if any(access.holds(r, "meeting.read_internal") for r in readers)
+        else None
+    )
+    papers: dict[int, str] = {}
+    for item in items:
+        if item.paper_id is None:
+            continue
+        if any(
+            access.holds(r, "paper.list")
+            and may_see_row(runtime, connection, r, item.paper_id, item.paper_public)
+            for r in readers
+        ):
+            papers[item.id] = item_link(base, "paper", item.paper_id)
+        elif item.paper_public:
+            papers[item.id] = item_link(base, "public_paper", item.paper_id)
+    return _Links(meeting_link, papers)
 
 
 def send_invitation(
@@ -92,21 +142,28 @@ def send_invitation(
     limit = send_by(meeting.starts_at, days, profile(connection, runtime.chain_key).land)
     late = now >= limit
     link = item_link(body_url(runtime), "meeting", meeting_id)
-    context = {
-        "gremium": meeting.committee_name,
-        "beginn": meeting.starts_at,
-        "ort": meeting.location or "wird mitgeteilt",
-        "punkte": [
-            {"nummer": i.number, "titel": i.title, "vorlage": i.paper_reference} for i in items
-        ],
-        "link": link,
-    }
     members = recipients.describe(
         connection,
         committee_members(connection, meeting.committee_id, day),
     )
     invited = 0
     for member in members:
+        links = _links_for(runtime, connection, body_id, member.person_id, meeting, items)
+        context = {
+            "gremium": meeting.committee_name,
+            "beginn": meeting.starts_at,
+            "ort": meeting.location or "wird mitgeteilt",
+            "punkte": [
+                {
+                    "nummer": i.number,
+                    "titel": i.title,
+                    "vorlage": i.paper_reference,
+                    "link": links.papers.get(i.id),
+                }
+                for i in items
+            ],
+            "link": links.meeting,
+        }
         invited += notify(
             runtime,
             connection,
@@ -117,7 +174,7 @@ def send_invitation(
             context=context,
             now=now,
             entity=("meeting", meeting_id),
-            ics=calendar_entry(meeting, runtime, member.email or ""),
+            ics=calendar_entry(meeting, runtime, member.email or "", links.meeting),
         )
     late_papers = tuple(i.paper_reference for i in items if i.paper_reference)
     if late:

@@ -147,7 +147,9 @@ def written_measure(
 def read_measure(runtime: Runtime, actor: Actor | None, measure_id: int) -> MeasureView:
     with runtime.read() as connection:
         view = _view(runtime, connection, actor, measure_id)
-    log_measure_read(runtime, actor, view.measure, view.authors)
+    # The detail names whoever weighed a statement or fulfilled an Auflage too.
+    named = view.statement_tasks.people if view.statement_tasks else {}
+    log_measure_read(runtime, actor, view.measure, sorted({*view.authors, *named}))
     return view
 
 

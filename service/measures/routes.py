@@ -42,7 +42,7 @@ from service.measures.schemas import (
 )
 from service.milestones.schemas import MilestoneOut
 from service.runtime import Runtime
-from service.statements.schemas import statement_out
+from service.statements.schemas import StatementOut, statement_out
 from service.xlsx_export import MEDIA_TYPE, attachment
 from workflow.calendar import to_local
 
@@ -250,7 +250,7 @@ def _detail(runtime: Runtime, view: service.MeasureView, response: Response) -> 
         ],
         created_at=row.created_at,
         updated_at=row.updated_at,
-        statements=[statement_out(s, view.authors) for s in view.statements],
+        statements=_statements(view),
         budget_lines=[
             BudgetLineOut.model_validate(b, from_attributes=True) for b in view.budget_lines
         ],
@@ -261,6 +261,15 @@ def _detail(runtime: Runtime, view: service.MeasureView, response: Response) -> 
         ],
         baseline=_baseline(view.baseline),
     )
+
+
+def _statements(view: service.MeasureView) -> list[StatementOut]:
+    """Each statement as ``/measures/{id}/statements`` gives it: with its Auflagen and the
+    Abwägung."""
+    tasks = view.statement_tasks
+    if tasks is None:
+        return [statement_out(s, view.authors) for s in view.statements]
+    return [statement_out(s, tasks.people, tasks) for s in tasks.statements]
 
 
 def _baseline(view: BaselineView | None) -> BaselineOut | None:

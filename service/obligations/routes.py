@@ -25,7 +25,7 @@ ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
     "/obligations",
     summary="Pflichten aus Beschlüssen",
     description="Offene zuerst, nach Fälligkeit; Pflichten nichtöffentlicher Vorlagen nur "
-    "für Beschäftigte.",
+    "für Beschäftigte und die Ratsmitglieder der Gremien ihrer Beratungsfolge.",
     response_model=list[ObligationOut],
     responses=responses(401),
 )

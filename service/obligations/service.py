@@ -104,7 +104,8 @@ def read_obligations(
     runtime: Runtime, actor: Actor | None, *, paper_id: int | None = None
 ) -> Obligations:
     """The body's obligations (of one paper: all, once the caller may see it) with their
-    fulfilments: of public papers for everyone, of others for staff; names for staff.
+    fulfilments: of the papers the caller may see (public ones for everyone, the others for
+    staff and for council members of their committees); names for staff.
     Showing a non-public paper's duties is logged as a read of that paper."""
     with runtime.read() as connection:
         if paper_id is not None:
@@ -145,12 +146,23 @@ def _load(
     paper_id: int | None = None,
     obligation_id: int | None = None,
 ) -> Obligations:
+    # A duty is seen with its paper: whoever may see the paper (a council member the
+    # non-public ones of her committees) sees its duties, in every door alike.
+    visible: dict[int, bool] = {}
+
+    def may_see(row: Any) -> bool:
+        if row.paper_id not in visible:
+            visible[row.paper_id] = papers.may_see_row(
+                runtime, connection, actor, row.paper_id, row.paper_public
+            )
+        return visible[row.paper_id]
+
     rows = [
         r
         for r in repository.obligations_of(
             connection, runtime.body_id_in(connection), paper_id, obligation_id
         )
-        if r.paper_public or paper_id is not None or access.may_read_internal(actor)
+        if paper_id is not None or access.may_read_internal(actor) or may_see(r)
     ]
     if obligation_id is not None and not rows:
         raise NotFound("Pflicht", obligation_id)

@@ -10,6 +10,7 @@ from service.runtime import Runtime
 PATHS = {
     "measure": "/massnahmen/{id}",
     "paper": "/vorlagen/{id}",
+    "public_paper": "/oeffentlich/vorlagen/{id}",
     "meeting": "/sitzungen/{id}",
     "programme": "/arbeitspapiere/{id}",
 }

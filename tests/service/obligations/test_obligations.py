@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from service.actor import SYSTEM
 from service.obligations import service as obligations
 from service.outbox.models import OutboxMessage
 from service.papers.service import paper_by_reference
@@ -19,6 +20,8 @@ from service.runtime import Runtime
 from service.scheduler.deadline_sweep import sweep
 from tests.service.api_calls import API, assert_problem, login
 from tests.service.browser import post_form, signed_in
+from tests.service.council_members.support import COUNCIL_MEMBER, council_member, paper_in
+from tests.service.reads import Access, accesses
 from workflow.calendar import local_day_at
 
 outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -205,3 +208,44 @@ def test_the_paper_page_and_the_list_show_the_duties_and_record_a_fulfilment(
     page = office.get(page_url).text
     assert "Kenntnisnahme FVA 20.11.2024" in page
     assert "28.02.2025" in page
+
+
+def _duty_of(demo: Runtime, paper_id: int, title: str) -> int:
+    with demo.write() as c:
+        return obligations.insert_obligation(
+            demo,
+            c,
+            SYSTEM,
+            paper_id=paper_id,
+            title=title,
+            description=None,
+            responsible_role="sitzungsdienst",
+            due_on=date(2026, 12, 31),
+            every_months=None,
+        )
+
+
+def test_a_council_member_sees_her_committee_s_obligation_directly_and_in_the_list_as_through_its_paper(  # noqa: E501
+    api: TestClient, demo: Runtime
+) -> None:
+    """Was: the duty of a non-public FVA paper showed for ``rat.mitglied`` under the paper,
+    while ``/obligations/<id>`` answered 404 and ``/obligations`` left it out. A duty of a
+    non-public paper of a committee she does not sit in stays hidden in every door."""
+    hers = paper_in(demo, "fva")
+    duty = _duty_of(demo, hers, "Geheime Pflicht Personalakte")
+    elsewhere = paper_in(demo, "ag-digitalisierung")
+    hidden = _duty_of(demo, elsewhere, "Pflicht einer fremden Vorlage")
+    headers = login(api, COUNCIL_MEMBER)
+    me = council_member(demo)
+    before = accesses(demo)
+
+    through_paper = api.get(f"{API}/papers/{hers}/obligations", headers=headers)
+    assert [d["id"] for d in through_paper.json()] == [duty]
+    directly = api.get(f"{API}/obligations/{duty}", headers=headers)
+    assert directly.status_code == 200, directly.text
+    assert directly.json()["title"] == "Geheime Pflicht Personalakte"
+    listed = [d["id"] for d in api.get(f"{API}/obligations", headers=headers).json()]
+    assert duty in listed and hidden not in listed
+    assert_problem(api.get(f"{API}/obligations/{hidden}", headers=headers), 404)
+    # Each door that showed the non-public duty logged it as a read of its paper.
+    assert accesses(demo)[len(before) :] == [Access("paper.read", hers, me.user_id)] * 3

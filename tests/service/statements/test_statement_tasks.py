@@ -216,3 +216,32 @@ def test_the_measure_page_shows_requests_abwaegung_and_auflagen(
     page = lead.get(url).text
     assert "Abwägung der Verwaltungsleitung" in page
     assert "Nutzen überwiegt; Auflagen folgen." in page
+
+
+def test_a_measure_s_detail_shows_its_statements_with_their_auflagen_and_abwaegung(
+    api: TestClient, demo: Runtime
+) -> None:
+    """Was: ``/measures/<id>`` showed each statement with ``"conditions": []`` and
+    ``"weighing": null`` while ``/measures/<id>/statements`` gave its Auflagen and the
+    Abwägung: the same statement, told two ways to the same caller."""
+    m09 = _submitted_m09(api, demo)
+    assert _statement(api, m09, "ablehnend", text="Rechtsgrundlage fehlt.").status_code == 201
+    lead = login(api, "ag.leitung")
+    (refusal,) = api.get(f"{API}/measures/{m09}/statements", headers=lead).json()
+    weighed = api.post(
+        f"{API}/measures/{m09}/statements/{refusal['id']}/weighing",
+        json={"reason": "Bedenken durch AVV ausgeräumt."},
+        headers=login(api, "dezernent"),
+    )
+    assert weighed.status_code == 201, weighed.text
+    given = _statement(api, m09, "mit_auflagen", conditions=["Löschkonzept vorlegen"])
+    assert given.status_code == 201, given.text
+
+    for username in ("ag.leitung", "datenschutz", "revision"):
+        headers = login(api, username)
+        listed = api.get(f"{API}/measures/{m09}/statements", headers=headers).json()
+        detail = api.get(f"{API}/measures/{m09}", headers=headers).json()
+        assert detail["statements"] == listed, username
+    shown = {s["outcome"]: s for s in _measure(api, m09)["statements"]}
+    assert shown["ablehnend"]["weighing"]["reason"] == "Bedenken durch AVV ausgeräumt."
+    assert [c["text"] for c in shown["mit_auflagen"]["conditions"]] == ["Löschkonzept vorlegen"]
