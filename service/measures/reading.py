@@ -29,6 +29,7 @@ from service.lifecycle import repository as lifecycle_repository
 from service.measures import repository, rules
 from service.measures.repository import MeasureFilter
 from service.milestones import repository as milestones_repository
+from service.papers import shown
 from service.people.service import display_name
 from service.runtime import Runtime
 from service.statements import repository as statements_repository
@@ -127,6 +128,8 @@ class MeasureView:
     statement_tasks: StatementsView | None = None
     # What the council decided and the Abweichungen from it (None: not decided yet).
     baseline: BaselineView | None = None
+    # The measure's fields without what a vote hidden from the caller wrote into them.
+    fields: dict[str, Any] = field(default_factory=dict)
 
     @property
     def open_deadlines(self) -> list[Any]:
@@ -161,7 +164,9 @@ def _view(
     names = names_of(
         connection, actor, {row.responsible_person_id, *(s.author_person_id for s in statements)}
     )
-    history = lifecycle_repository.history_of(connection, "measure", measure_id)
+    papers = repository.papers_of(connection, measure_id)
+    hidden = _hidden_votes(connection, actor, papers)
+    history = _history(runtime, connection, actor, row, hidden)
     return MeasureView(
         measure=row,
         spec=runtime.registry.engine(row.definition_name, row.definition_version).spec,
@@ -181,16 +186,44 @@ def _view(
         deadlines=repository.deadlines_of(connection, measure_id),
         history=history,
         history_users=_users(connection, actor, history, named=True),
-        papers=[
-            p
-            for p in repository.papers_of(connection, measure_id)
-            if access.may_see_paper(actor, p)
-        ],
+        papers=[p for p in papers if access.may_see_paper(actor, p)],
         statement_tasks=statement_tasks(
             connection, measure_id, lambda ids: names_of(connection, actor, ids)
         ),
-        baseline=baseline.deviation(connection, measure_id),
+        baseline=_baseline(connection, measure_id, hidden),
+        fields=shown.shown_fields(row.fields, bool(hidden)),
     )
+
+
+def _hidden_votes(
+    connection: Connection, actor: Actor | None, papers: list[Any]
+) -> shown.HiddenVotes:
+    """The votes on the papers carrying the measure that the caller may not see. A council
+    member reads a non-public vote on the paper, not on the measure: the measure's pages
+    are the administration's and the public's."""
+    return shown.hidden_votes(connection, actor, [p.id for p in papers])
+
+
+def _history(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor | None,
+    row: Any,
+    hidden: shown.HiddenVotes,
+) -> list[Any]:
+    entries = lifecycle_repository.history_of(connection, "measure", row.id)
+    return list(shown.shown_steps(entries, actor, hidden, shown.vote_events(runtime, row)))
+
+
+def _baseline(
+    connection: Connection, measure_id: int, hidden: shown.HiddenVotes
+) -> BaselineView | None:
+    """The decision the measure is bound by, without a Beschlussnummer the caller may not
+    see (the session's day is public with its meeting)."""
+    view = baseline.deviation(connection, measure_id)
+    if view is not None and hidden.of_paper(view.paper_id):
+        return replace(view, resolution_number=None)
+    return view
 
 
 def _users(
@@ -218,7 +251,8 @@ def read_history(
     ``named`` (for a person reading it) their names."""
 
     def load(connection: Connection, row: Any) -> tuple[HistoryView, list[int]]:
-        entries = lifecycle_repository.history_of(connection, "measure", measure_id)
+        hidden = _hidden_votes(connection, actor, repository.papers_of(connection, measure_id))
+        entries = _history(runtime, connection, actor, row, hidden)
         spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
         return HistoryView(entries, _users(connection, actor, entries, named=named), spec), []
 

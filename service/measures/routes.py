@@ -234,7 +234,7 @@ def _detail(runtime: Runtime, view: service.MeasureView, response: Response) -> 
         responsible_person_name=view.responsible,
         definition=row.definition_name,
         definition_version=row.definition_version,
-        fields=dict(row.fields or {}),
+        fields=view.fields,
         allowed_transitions=[
             AllowedTransition(
                 event=a.event,

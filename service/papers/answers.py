@@ -74,7 +74,7 @@ def detail_out(runtime: Runtime, view: reading.PaperView) -> PaperDetail:
         reasoning=row.reasoning,
         definition=row.definition_name,
         definition_version=row.definition_version,
-        fields=dict(row.fields or {}),
+        fields=view.fields,
         consultations=[consultation_out(c) for c in view.consultations],
         votes=[vote_out(v) for v in view.votes],
         measures=[

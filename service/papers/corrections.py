@@ -123,7 +123,7 @@ def correct_vote(
         at=now,
         recorded_at=now,
         event=EVENT,
-        label=f"{LABEL} ({vote.held_on:%d.%m.%Y})",
+        label=correction_label(vote),
         from_state=paper.state,
         to_state=paper.state,
         actor_user_id=actor.user_id,
@@ -132,6 +132,11 @@ def correct_vote(
         data={SHOWN[k]: v for k, v in changed.items()},
     )
     return {k: (getattr(vote, k), v) for k, v in changed.items()}
+
+
+def correction_label(vote: Any) -> str:
+    """The label of a correction's history entry: it names the vote by its session's day."""
+    return f"{LABEL} ({vote.held_on:%d.%m.%Y})"
 
 
 def _evaluate(connection: Connection, paper: Any, vote: Any, counts: dict[str, Any]) -> Any:

@@ -22,7 +22,7 @@ from service.committees import service as committees
 from service.keyset import After, Sort
 from service.lifecycle import repository as lifecycle_repository
 from service.obligations.service import Obligations, obligations_of_paper
-from service.papers import repository
+from service.papers import repository, shown
 from service.papers.carrying import carriable_measures
 from service.papers.service import (
     allowed_events,
@@ -79,6 +79,8 @@ class PaperChoices:
 class PaperView:
     paper: Any
     spec: WorkflowSpec
+    # The paper's fields without what a vote hidden from the caller wrote into them.
+    fields: dict[str, Any] = field(default_factory=dict)
     consultations: list[Any] = field(default_factory=list)
     votes: list[VoteView] = field(default_factory=list)
     measures: list[Any] = field(default_factory=list)
@@ -135,24 +137,32 @@ def paper_view(
 ) -> PaperView:
     """What ``read_paper`` returns, unlogged: for the answer to a write of this caller."""
     spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
-    if not with_details:
-        return PaperView(row, spec, **_history(connection, actor, row.id, with_history))
     # A council member of the paper's committees reads it whole, its carried measures too.
     member = in_own_committee(runtime, connection, actor, row)
+    hidden = shown.hidden_votes(connection, actor, [row.id], member)
+    fields = shown.shown_fields(row.fields, bool(hidden))
+    history = _history(runtime, connection, actor, row, hidden, with_history)
+    if not with_details:
+        # The votes it shows decide whether the read of the history is logged.
+        seen = [VoteView(v, None, []) for v in _seen_votes(connection, actor, row.id, member)]
+        return PaperView(row, spec, fields, votes=seen, **history)
     carried = repository.measures_of(connection, row.id)
-    shown = [
+    shown_measures = [
         m for m in carried if m.public or member or access.holds(actor, "measure.read_internal")
     ]
     return PaperView(
         paper=row,
         spec=spec,
-        consultations=repository.consultations_of(connection, row.id),
+        fields=fields,
+        consultations=shown.shown_consultations(
+            repository.consultations_of(connection, row.id), actor, hidden
+        ),
         votes=votes_of(connection, actor, row.id, member),
-        measures=shown,
+        measures=shown_measures,
         allowed=allowed_events(runtime, connection, actor, row),
         obligations=obligations_of_paper(runtime, connection, actor, row.id),
-        weighings=weighings_of_measures(connection, [m.id for m in shown]),
-        **_history(connection, actor, row.id, with_history),
+        weighings=weighings_of_measures(connection, [m.id for m in shown_measures]),
+        **history,
     )
 
 
@@ -186,14 +196,23 @@ def _upcoming_meetings(runtime: Runtime, connection: Connection, actor: Actor | 
 
 
 def _history(
-    connection: Connection, actor: Actor | None, paper_id: int, wanted: bool
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor | None,
+    row: Any,
+    hidden: shown.HiddenVotes,
+    wanted: bool,
 ) -> dict[str, Any]:
     if not wanted:
         return {}
-    entries = lifecycle_repository.history_of(connection, "paper", paper_id)
-    staff = access.holds(actor, "paper.read_internal")
-    users = {e.actor_user_id for e in entries}
-    if not staff:
+    entries = shown.shown_steps(
+        lifecycle_repository.history_of(connection, "paper", row.id),
+        actor,
+        hidden,
+        shown.vote_events(runtime, row),
+    )
+    users = {e.actor_user_id for e in entries} - {None}
+    if not users:
         return {"history": entries}
     # The API names a login (``actor``), the page the person.
     return {
@@ -203,16 +222,22 @@ def _history(
     }
 
 
+def _seen_votes(
+    connection: Connection, actor: Actor | None, paper_id: int, member: bool
+) -> list[Any]:
+    return [
+        v
+        for v in repository.votes_of(connection, paper_id)
+        if access.may_see_vote(actor, v, member)
+    ]
+
+
 def votes_of(
     connection: Connection, actor: Actor | None, paper_id: int, member: bool = False
 ) -> list[VoteView]:
     """The votes this caller may see (``member``: a council member of the paper's committees,
     who sees those of non-public sessions too), with the persons named at each they may see."""
-    rows = [
-        v
-        for v in repository.votes_of(connection, paper_id)
-        if access.may_see_vote(actor, v, member)
-    ]
+    rows = _seen_votes(connection, actor, paper_id, member)
     staff = access.holds(actor, "paper.read_internal")
     people = repository.participants_of(connection, [v.id for v in rows])
     public_people = committees.in_public_committee(connection, [p.id for p in people])

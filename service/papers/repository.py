@@ -117,6 +117,7 @@ def consultations_of(connection: Connection, paper_id: int) -> list[Any]:
             consultations,
             committees.c.name.label("committee_name"),
             committees.c.short_name.label("committee_short_name"),
+            committees.c.kind.label("committee_kind"),
             meetings.c.starts_at.label("meeting_starts_at"),
         )
         .join(committees, committees.c.id == consultations.c.committee_id)
