@@ -27,6 +27,7 @@ from service.audit.repository.chain import (
     head,
     last_seq,
     lock_chain,
+    login_persons,
     person_of_user,
     previous_hash,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "head",
     "last_seq",
     "lock_chain",
+    "login_persons",
     "person_of_user",
     "previous_hash",
 ]

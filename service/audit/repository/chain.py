@@ -7,6 +7,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import replace
 from typing import Any
 
+import orjson
 from psycopg import sql as pg_sql
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
@@ -214,12 +215,30 @@ def erasures(connection: Connection, chain_key: str) -> dict[int, int]:
     return {int(person): int(seq) for person, seq in rows}
 
 
+def login_persons(connection: Connection, chain_key: str) -> dict[int, int]:
+    """The person of each login, as its hashed ``user.create`` event names it (a login's
+    person never changes): whose comments a login wrote, said by the chain itself."""
+    found: dict[int, int] = {}
+    for user_id, payload in connection.execute(
+        select(events.c.entity_id, events.c.payload).where(
+            events.c.chain_key == chain_key,
+            events.c.action == "user.create",
+            events.c.entity_type == "user",
+        )
+    ):
+        persons = orjson.loads(payload).get("persons")
+        if user_id is not None and isinstance(persons, list) and len(persons) == 1:
+            found[int(user_id)] = persons[0]
+    return found
+
+
 def cleared_details(
     connection: Connection, chain_key: str, from_seq: int | None, to_seq: int | None
-) -> list[tuple[int, str, int | None]]:
-    """``(seq, path, person_id)`` of every detail of the chain whose value is gone."""
+) -> list[tuple[int, str, int | None, str]]:
+    """``(seq, path, person_id, payload)`` of every detail of the chain whose value is
+    gone."""
     query = (
-        select(events.c.seq, details.c.path, details.c.person_id)
+        select(events.c.seq, details.c.path, details.c.person_id, events.c.payload)
         .join(events, events.c.id == details.c.event_id)
         .where(
             events.c.chain_key == chain_key,
@@ -231,7 +250,10 @@ def cleared_details(
         query = query.where(events.c.seq >= from_seq)
     if to_seq is not None:
         query = query.where(events.c.seq <= to_seq)
-    return [(int(seq), str(path), person) for seq, path, person in connection.execute(query)]
+    return [
+        (int(seq), str(path), person, str(payload))
+        for seq, path, person, payload in connection.execute(query)
+    ]
 
 
 def chain_keys(connection: Connection) -> list[str]:

@@ -555,3 +555,53 @@ def test_a_chain_longer_than_a_copy_range_verifies_with_its_details_and_its_gaps
     result = verify(runtime)
     assert result.first_bad_seq == 4, result.reason
     assert result.reason == "Eintrag 4 fehlt (gefunden: 9)."
+
+
+# --- defects found by tampering with the demo's database (fix-verify) -------------------------
+
+
+def comment_row(c: Connection, seq: int) -> tuple[int, int | None]:
+    """The id and the recorded person of the comment detail of event ``seq``."""
+    event_id = event_row(c, seq)["id"]
+    row = c.execute(
+        select(details.c.id, details.c.person_id).where(
+            details.c.event_id == event_id, details.c.path == "comment"
+        )
+    ).one()
+    return int(row.id), row.person_id
+
+
+def test_a_deleted_detail_row_is_named_by_its_laufnummer(runtime: Runtime, chain: Chain) -> None:
+    """The hashed text holds the comment's digest: the row with its value must be there."""
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        row_id, _ = comment_row(c, chain.submitted)
+        c.execute(details.delete().where(details.c.id == row_id))
+    result = verify(runtime)
+    assert result.first_bad_seq == chain.submitted, result.reason
+    assert result.reason == "Detailwert „comment“ fehlt: seine Zeile wurde gelöscht."
+    assert verify(runtime, to_seq=chain.submitted - 1).intact
+
+
+def test_an_emptied_value_relabelled_to_an_erased_person_is_named(
+    runtime: Runtime, chain: Chain, erika: Erika, clock: FakeClock
+) -> None:
+    """``audit_details.person_id`` is not hashed: moving an emptied comment onto a person who
+    was erased later does not make it an erasure. The comment belongs to the person of the
+    login that wrote it (hashed: the event's actor and that login's ``user.create``)."""
+    with runtime.write() as c:
+        erase_person(c, runtime.chain_key, erika.person_id, clock.now)
+    assert verify(runtime).intact
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        row_id, author = comment_row(c, chain.submitted)
+        assert author is not None and author != erika.person_id
+        c.execute(
+            update(details)
+            .where(details.c.id == row_id)
+            .values(value=None, salt=None, person_id=erika.person_id)
+        )
+    result = verify(runtime)
+    assert result.first_bad_seq == chain.submitted, result.reason
+    assert result.reason is not None and result.reason.startswith("Detailwert „comment“ wurde")
+    assert result.cleared == (chain.submitted,)
