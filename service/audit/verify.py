@@ -177,6 +177,15 @@ def _walk(
                         stop = _Stop(
                             seq, seq - 1, f"Eintrag {seq - 1} wurde nachträglich eingefügt."
                         )
+                    elif seq > first and f',"prev":"{link}",' in payload:
+                        # Its own hashed text still names the hash its forerunner had when it
+                        # was written: the forerunner was rewritten and its hash recomputed.
+                        stop = _Stop(
+                            seq - 1,
+                            seq - 1,
+                            f"Eintrag {seq - 1} wurde nachträglich verändert: sein Hash ist neu "
+                            f"berechnet, Eintrag {seq} verweist noch auf den alten.",
+                        )
                     else:
                         stop = _Stop(seq, seq, "Verkettung zum Vorgänger ist unterbrochen.")
                 elif (

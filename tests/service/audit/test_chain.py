@@ -191,8 +191,8 @@ def change_a_column(column: str, value: object) -> Callable[[Connection, Chain],
 
 
 def rewrite_an_event_and_its_hash(c: Connection, chain: Chain) -> int:
-    """A rewritten event with a recomputed hash verifies by itself; its successor's link
-    to it breaks, so the successor is the first event that can be shown to be bad."""
+    """A rewritten event with a recomputed hash verifies by itself; its successor's hashed
+    link still names its old hash, which shows that the event itself was rewritten."""
     from service.audit.chain import payload_hash
 
     payload = str(event_row(c, chain.forwarded)["payload"])
@@ -202,7 +202,7 @@ def rewrite_an_event_and_its_hash(c: Connection, chain: Chain) -> int:
         .where(events.c.seq == chain.forwarded)
         .values(payload=changed, hash=payload_hash(changed))
     )
-    return chain.forwarded + 1
+    return chain.forwarded
 
 
 def change_a_comment_and_a_later_byte(c: Connection, chain: Chain) -> int:
@@ -605,3 +605,19 @@ def test_an_emptied_value_relabelled_to_an_erased_person_is_named(
     assert result.first_bad_seq == chain.submitted, result.reason
     assert result.reason is not None and result.reason.startswith("Detailwert „comment“ wurde")
     assert result.cleared == (chain.submitted,)
+
+
+def test_a_rewritten_event_with_a_recomputed_hash_is_named_itself(
+    runtime: Runtime, chain: Chain
+) -> None:
+    """Not its successor: the successor's stored link shows the old hash it was chained to."""
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        assert rewrite_an_event_and_its_hash(c, chain) == chain.forwarded
+    result = verify(runtime)
+    assert result.first_bad_seq == chain.forwarded, result.reason
+    assert result.reason == (
+        f"Eintrag {chain.forwarded} wurde nachträglich verändert: sein Hash ist neu berechnet, "
+        f"Eintrag {chain.forwarded + 1} verweist noch auf den alten."
+    )
+    assert result.checked == chain.forwarded - 1
