@@ -162,6 +162,12 @@ def _walk(
         for chunk in chunks:
             # Few events carry detail rows: one range query per chunk finds them all.
             found = repository.detail_rows_between(connection, chunk[0][0], chunk[-1][0])
+            # Where the walk compares the columns, it compares the person rows too.
+            persons = (
+                repository.persons_between(connection, chunk[0][0], chunk[-1][0])
+                if agrees is not None
+                else {}
+            )
             for event_id, seq, payload, link, own, *columns in chunk:
                 if seq != expected_seq:
                     stop = _Stop(
@@ -190,8 +196,11 @@ def _walk(
                         stop = _Stop(seq, seq, "Verkettung zum Vorgänger ist unterbrochen.")
                 elif (
                     agrees is not None
-                    and not agrees(seq, payload, prev, *columns)
-                    and (bad := differing_columns(chain_key, seq, payload, prev, *columns))
+                    # The person rows follow the columns in both comparisons' arguments.
+                    and not agrees(
+                        seq, payload, prev, *(row := [*columns, persons.get(event_id, "[]")])
+                    )
+                    and (bad := differing_columns(chain_key, seq, payload, prev, *row))
                 ):
                     stop = _Stop(seq, seq, bad)
                 elif event_id in found:

@@ -29,6 +29,7 @@ from service.audit.repository.chain import (
     lock_chain,
     login_persons,
     person_of_user,
+    persons_between,
     previous_hash,
 )
 
@@ -50,5 +51,6 @@ __all__ = [
     "lock_chain",
     "login_persons",
     "person_of_user",
+    "persons_between",
     "previous_hash",
 ]

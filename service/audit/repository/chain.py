@@ -200,6 +200,23 @@ def detail_rows_between(
     return found
 
 
+_PERSONS_BETWEEN = DriverStatement(
+    "SELECT event_id, person_id FROM audit_event_persons WHERE event_id BETWEEN ? AND ? "
+    "ORDER BY event_id, person_id"
+)
+
+
+def persons_between(connection: Connection, first_id: int, last_id: int) -> dict[int, str]:
+    """The person rows of the events with ids in a range, by event id, each as the compact
+    JSON array the hashed text writes (``[2,5]``); like ``detail_rows_between``, one range
+    scan per few thousand events."""
+    low, high = min(first_id, last_id), max(first_id, last_id)
+    found: dict[int, list[str]] = {}
+    for event_id, person_id in _PERSONS_BETWEEN.run(connection, (low, high)).fetchall():
+        found.setdefault(event_id, []).append(str(person_id))
+    return {event_id: f"[{','.join(ids)}]" for event_id, ids in found.items()}
+
+
 def erasures(connection: Connection, chain_key: str) -> dict[int, int]:
     """Each person a ``person.erase`` event of the chain names, with its last such seq."""
     rows = connection.execute(

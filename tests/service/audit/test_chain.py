@@ -621,3 +621,42 @@ def test_a_rewritten_event_with_a_recomputed_hash_is_named_itself(
         f"Eintrag {chain.forwarded + 1} verweist noch auf den alten."
     )
     assert result.checked == chain.forwarded - 1
+
+
+def _with_persons(c: Connection) -> tuple[int, int, int]:
+    """An event with hashed persons: its seq, id and its first person."""
+    row = c.execute(
+        select(events.c.seq, events.c.id, event_persons.c.person_id)
+        .join(event_persons, event_persons.c.event_id == events.c.id)
+        .order_by(events.c.seq.desc())
+        .limit(1)
+    ).one()
+    return int(row.seq), int(row.id), int(row.person_id)
+
+
+@pytest.mark.parametrize("change", ["deleted", "added"])
+def test_the_person_index_is_compared_with_the_hashed_persons(
+    runtime: Runtime, chain: Chain, change: str
+) -> None:
+    """Art. 15 finds events through ``audit_event_persons``: a row taken away hides an event
+    from the person, a row added pins it on someone else."""
+    with runtime.write() as c:
+        seq, event_id, person = _with_persons(c)
+        if c.dialect.name == "sqlite":
+            c.exec_driver_sql("DROP TRIGGER audit_event_persons_no_delete")
+        else:
+            c.exec_driver_sql("ALTER TABLE audit_event_persons DISABLE TRIGGER USER")
+        if change == "deleted":
+            c.execute(
+                event_persons.delete().where(
+                    event_persons.c.event_id == event_id, event_persons.c.person_id == person
+                )
+            )
+        else:
+            c.execute(event_persons.insert().values(event_id=event_id, person_id=person + 1000))
+    result = verify(runtime)
+    assert result.first_bad_seq == seq, result.reason
+    assert result.reason == "Betroffene Personen im Index weichen vom gehashten Inhalt ab."
+    with runtime.write() as c:
+        result = verify_chain(c, runtime.chain_key)  # compared in Python on SQLite too
+    assert result.first_bad_seq == seq, result.reason
