@@ -1,7 +1,8 @@
 """Whether an event's indexed columns say what its hashed text says, compared in Python.
 
 An event's columns (chain, seq, prev_hash, ts, actor, role, action, entity, request) are
-copies of fields of its hashed text, kept for searching; a changed column must not go
+copies of fields of its hashed text, kept for searching, and so are its person rows
+(``audit_event_persons``, how Art. 15 finds a person's events); a changed one must not go
 unnoticed. ``TextAgreement`` compares them fast on the text, ``differing_columns`` exactly
 on the parsed JSON, and says what differs.
 """
@@ -62,6 +63,7 @@ class TextAgreement:
         entity_type: str,
         entity_id: int | None,
         request: str | None,
+        persons: str,
     ) -> bool:
         head = self.heads.get((action, actor_id)) or self._remembered(
             self.heads,
@@ -83,7 +85,13 @@ class TextAgreement:
             self.types, entity_type, f',"type":{_text(entity_type)}}}'
         )
         entity = f',"entity":{{"id":{"null" if entity_id is None else entity_id}{type_text}'
-        return persons_at > 0 and payload.endswith(entity, 0, persons_at)
+        # The person rows as a compact JSON array fill exactly the space before the tail.
+        return (
+            persons_at > 0
+            and payload.endswith(entity, 0, persons_at)
+            and len(payload) - len(tail) - persons_at - 11 == len(persons)
+            and payload.startswith(persons, persons_at + 11)
+        )
 
 
 NOT_AN_OBJECT = "Der gehashte Inhalt des Eintrags ist kein JSON-Objekt."
@@ -101,8 +109,10 @@ def differing_columns(
     entity_type: str,
     entity_id: int | None,
     request: str | None,
+    persons: str,
 ) -> str | None:
-    """Why an event's columns disagree with its hashed text, or None where they agree."""
+    """Why an event's columns or person rows (``persons``, a JSON array) disagree with its
+    hashed text, or None where they agree."""
     try:
         document = json.loads(payload)
     except ValueError:
@@ -121,4 +131,6 @@ def differing_columns(
         or document.get("request") != request
     ):
         return "Spalten des Eintrags weichen vom gehashten Inhalt ab."
+    if document.get("persons") != json.loads(persons):
+        return "Betroffene Personen im Index weichen vom gehashten Inhalt ab."
     return None

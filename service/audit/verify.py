@@ -8,13 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from contextvars import copy_context
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.audit import repository
-from service.audit.chain import GENESIS, digest_at, value_digest
+from service.audit.chain import DIGEST_PREFIX, GENESIS, PLAIN_KEYS, digest_at, value_digest
 from service.audit.columns import NOT_AN_OBJECT, TextAgreement, differing_columns
 from service.audit.repository.agreement import (
     ColumnCheck,
@@ -74,15 +75,18 @@ def verify_chain(
     transaction, or since), are compared in Python after the walk. Elsewhere the walk reads
     the columns too and compares them on the text (``columns.TextAgreement``).
     """
-    erased = repository.erasures(connection, chain_key)
+    erasures = repository.erasures(connection, chain_key)
+    # Only an erasure excuses an emptied value: without one, whose it is does not matter.
+    logins = repository.login_persons(connection, chain_key) if erasures else {}
+    erased = _Erased(erasures, logins)
     cleared = tuple(
         sorted(
             {
                 seq
-                for seq, _, person in repository.cleared_details(
+                for seq, path, person, payload in repository.cleared_details(
                     connection, chain_key, from_seq, to_seq
                 )
-                if not _erased(erased, person, seq)
+                if not _excused(erased, person, path, _parsed(payload), seq)
             }
         )
     )
@@ -140,7 +144,7 @@ def _walk(
     first: int,
     last: int,
     prev: str,
-    erased: dict[int, int],
+    erased: _Erased,
     cleared: tuple[int, ...],
     agrees: TextAgreement | None,
 ) -> tuple[_Stop | None, str]:
@@ -158,6 +162,12 @@ def _walk(
         for chunk in chunks:
             # Few events carry detail rows: one range query per chunk finds them all.
             found = repository.detail_rows_between(connection, chunk[0][0], chunk[-1][0])
+            # Where the walk compares the columns, it compares the person rows too.
+            persons = (
+                repository.persons_between(connection, chunk[0][0], chunk[-1][0])
+                if agrees is not None
+                else {}
+            )
             for event_id, seq, payload, link, own, *columns in chunk:
                 if seq != expected_seq:
                     stop = _Stop(
@@ -173,16 +183,33 @@ def _walk(
                         stop = _Stop(
                             seq, seq - 1, f"Eintrag {seq - 1} wurde nachträglich eingefügt."
                         )
+                    elif seq > first and f',"prev":"{link}",' in payload:
+                        # Its own hashed text still names the hash its forerunner had when it
+                        # was written: the forerunner was rewritten and its hash recomputed.
+                        stop = _Stop(
+                            seq - 1,
+                            seq - 1,
+                            f"Eintrag {seq - 1} wurde nachträglich verändert: sein Hash ist neu "
+                            f"berechnet, Eintrag {seq} verweist noch auf den alten.",
+                        )
                     else:
                         stop = _Stop(seq, seq, "Verkettung zum Vorgänger ist unterbrochen.")
                 elif (
                     agrees is not None
-                    and not agrees(seq, payload, prev, *columns)
-                    and (bad := differing_columns(chain_key, seq, payload, prev, *columns))
+                    # The person rows follow the columns in both comparisons' arguments.
+                    and not agrees(
+                        seq, payload, prev, *(row := [*columns, persons.get(event_id, "[]")])
+                    )
+                    and (bad := differing_columns(chain_key, seq, payload, prev, *row))
                 ):
                     stop = _Stop(seq, seq, bad)
                 elif event_id in found:
                     bad = _check_details(found[event_id], seq, payload, erased, cleared)
+                    if bad is not None:
+                        stop = _Stop(seq, seq, bad, after_columns=True)
+                elif _DIGEST in payload:
+                    # A digest without a detail row: parsed only where the text has one.
+                    bad = _check_details([], seq, payload, erased, cleared)
                     if bad is not None:
                         stop = _Stop(seq, seq, bad, after_columns=True)
                 if stop is not None:
@@ -254,9 +281,47 @@ def _first_unanchored(connection: Connection, chain_key: str, start: int) -> int
     return max(below, default=0) + 1
 
 
-def _erased(erased: dict[int, int], person_id: int | None, seq: int) -> bool:
-    """Whether an erasure of ``person_id`` follows event ``seq`` and so may have cleared it."""
-    return person_id is not None and erased.get(person_id, 0) > seq
+@dataclass(frozen=True)
+class _Erased:
+    """The chain's erasures (person: last ``person.erase`` seq) and, to tell whose a comment
+    is, the person of each login as its ``user.create`` names it."""
+
+    seqs: dict[int, int]
+    logins: dict[int, int]
+
+
+# How every digest begins in the hashed text; ``"`` included, so only a string's start counts
+# (an escaped quote inside a string may match too: only ever one more, never one less).
+_DIGEST = '"' + DIGEST_PREFIX
+
+
+def _parsed(payload: str) -> dict[str, Any]:
+    try:
+        document = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def _excused(
+    erased: _Erased, person_id: int | None, path: str, document: dict[str, Any], seq: int
+) -> bool:
+    """Whether an erasure may have emptied the detail ``path`` of event ``seq``.
+
+    ``audit_details.person_id`` is not hashed, so it only names a candidate: an erasure of
+    that person must follow the event, and the hashed text must say the value is theirs. A
+    comment is the person's of the login that wrote it (the event's actor, whose
+    ``user.create`` names the person); any other value is its subject's, who is always among
+    the event's hashed persons. Where the chain no longer holds the login's ``user.create``
+    (retention), the comment's person too must be among the event's persons."""
+    if person_id is None or erased.seqs.get(person_id, 0) <= seq:
+        return False
+    if path == "comment":
+        actor = document.get("actor")
+        if isinstance(actor, int) and actor in erased.logins:
+            return erased.logins[actor] == person_id
+    persons = document.get("persons")
+    return isinstance(persons, list) and person_id in persons
 
 
 def _cleared_reason(path: str, cleared: tuple[int, ...]) -> str:
@@ -267,27 +332,64 @@ def _cleared_reason(path: str, cleared: tuple[int, ...]) -> str:
     )
 
 
+def _digest_paths(document: dict[str, Any]) -> set[str]:
+    """Where the hashed text holds a digest, as ``chain.seal`` put them there: every string
+    among the changes, the context and the comment, except the readable ``PLAIN_KEYS`` of an
+    event that is not about a person or login."""
+    entity = document.get("entity")
+    personal = isinstance(entity, dict) and entity.get("type") in ("person", "user")
+    found: set[str] = set()
+    changes = document.get("changes")
+    if isinstance(changes, dict):
+        for key, pair in changes.items():
+            if isinstance(pair, list) and (personal or key not in PLAIN_KEYS):
+                found.update(
+                    f"changes.{key}.{n}" for n, value in enumerate(pair) if isinstance(value, str)
+                )
+    context = document.get("context")
+    if isinstance(context, dict):
+        found.update(
+            f"context.{key}"
+            for key, value in context.items()
+            if isinstance(value, str) and (personal or key not in PLAIN_KEYS)
+        )
+    if isinstance(document.get("comment"), str):
+        found.add("comment")
+    return found
+
+
 def _check_details(
     rows: list[tuple[str, int | None, str | None, str | None]],
     seq: int,
     payload: str,
-    erased: dict[int, int],
+    erased: _Erased,
     cleared: tuple[int, ...],
 ) -> str | None:
-    """Why the detail rows of event ``seq`` do not match its digests, or None."""
+    """Why the detail rows of event ``seq`` do not match its digests, or None: each row must
+    hold the value of a digest (or be excused as erased), and each digest must have its row."""
     try:
         document = orjson.loads(payload)
     except orjson.JSONDecodeError:
         return NOT_AN_OBJECT
+    if not isinstance(document, dict):
+        return NOT_AN_OBJECT
     for path, person_id, value, salt in rows:
-        if value is None:
-            if _erased(erased, person_id, seq):
-                continue  # erased: the digest stays, the value is gone by design
-            return _cleared_reason(path, cleared or (seq,))
         try:
             expected = digest_at(document, path)
         except (KeyError, IndexError, ValueError, TypeError):
             return f"Detailwert „{path}“ gehört zu keinem Feld des Eintrags."
+        if not isinstance(expected, str) or not expected.startswith(DIGEST_PREFIX):
+            return f"Detailwert „{path}“ gehört zu keinem Feld des Eintrags."
+        if value is None:
+            if _excused(erased, person_id, path, document, seq):
+                continue  # erased: the digest stays, the value is gone by design
+            return _cleared_reason(path, cleared or (seq,))
         if value_digest(salt or "", value) != expected:
             return f"Detailwert „{path}“ wurde verändert."
+    paths = {path for path, *_ in rows}
+    # Each row names a different digest: as many as the text can hold, so none is missing.
+    if len(paths) < payload.count(_DIGEST):
+        missing = sorted(_digest_paths(document) - paths)
+        if missing:
+            return f"Detailwert „{missing[0]}“ fehlt: seine Zeile wurde gelöscht."
     return None

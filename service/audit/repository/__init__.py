@@ -27,7 +27,9 @@ from service.audit.repository.chain import (
     head,
     last_seq,
     lock_chain,
+    login_persons,
     person_of_user,
+    persons_between,
     previous_hash,
 )
 
@@ -47,6 +49,8 @@ __all__ = [
     "head",
     "last_seq",
     "lock_chain",
+    "login_persons",
     "person_of_user",
+    "persons_between",
     "previous_hash",
 ]

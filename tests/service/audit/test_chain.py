@@ -191,8 +191,8 @@ def change_a_column(column: str, value: object) -> Callable[[Connection, Chain],
 
 
 def rewrite_an_event_and_its_hash(c: Connection, chain: Chain) -> int:
-    """A rewritten event with a recomputed hash verifies by itself; its successor's link
-    to it breaks, so the successor is the first event that can be shown to be bad."""
+    """A rewritten event with a recomputed hash verifies by itself; its successor's hashed
+    link still names its old hash, which shows that the event itself was rewritten."""
     from service.audit.chain import payload_hash
 
     payload = str(event_row(c, chain.forwarded)["payload"])
@@ -202,7 +202,7 @@ def rewrite_an_event_and_its_hash(c: Connection, chain: Chain) -> int:
         .where(events.c.seq == chain.forwarded)
         .values(payload=changed, hash=payload_hash(changed))
     )
-    return chain.forwarded + 1
+    return chain.forwarded
 
 
 def change_a_comment_and_a_later_byte(c: Connection, chain: Chain) -> int:
@@ -555,3 +555,108 @@ def test_a_chain_longer_than_a_copy_range_verifies_with_its_details_and_its_gaps
     result = verify(runtime)
     assert result.first_bad_seq == 4, result.reason
     assert result.reason == "Eintrag 4 fehlt (gefunden: 9)."
+
+
+# --- defects found by tampering with the demo's database (fix-verify) -------------------------
+
+
+def comment_row(c: Connection, seq: int) -> tuple[int, int | None]:
+    """The id and the recorded person of the comment detail of event ``seq``."""
+    event_id = event_row(c, seq)["id"]
+    row = c.execute(
+        select(details.c.id, details.c.person_id).where(
+            details.c.event_id == event_id, details.c.path == "comment"
+        )
+    ).one()
+    return int(row.id), row.person_id
+
+
+def test_a_deleted_detail_row_is_named_by_its_laufnummer(runtime: Runtime, chain: Chain) -> None:
+    """The hashed text holds the comment's digest: the row with its value must be there."""
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        row_id, _ = comment_row(c, chain.submitted)
+        c.execute(details.delete().where(details.c.id == row_id))
+    result = verify(runtime)
+    assert result.first_bad_seq == chain.submitted, result.reason
+    assert result.reason == "Detailwert „comment“ fehlt: seine Zeile wurde gelöscht."
+    assert verify(runtime, to_seq=chain.submitted - 1).intact
+
+
+def test_an_emptied_value_relabelled_to_an_erased_person_is_named(
+    runtime: Runtime, chain: Chain, erika: Erika, clock: FakeClock
+) -> None:
+    """``audit_details.person_id`` is not hashed: moving an emptied comment onto a person who
+    was erased later does not make it an erasure. The comment belongs to the person of the
+    login that wrote it (hashed: the event's actor and that login's ``user.create``)."""
+    with runtime.write() as c:
+        erase_person(c, runtime.chain_key, erika.person_id, clock.now)
+    assert verify(runtime).intact
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        row_id, author = comment_row(c, chain.submitted)
+        assert author is not None and author != erika.person_id
+        c.execute(
+            update(details)
+            .where(details.c.id == row_id)
+            .values(value=None, salt=None, person_id=erika.person_id)
+        )
+    result = verify(runtime)
+    assert result.first_bad_seq == chain.submitted, result.reason
+    assert result.reason is not None and result.reason.startswith("Detailwert „comment“ wurde")
+    assert result.cleared == (chain.submitted,)
+
+
+def test_a_rewritten_event_with_a_recomputed_hash_is_named_itself(
+    runtime: Runtime, chain: Chain
+) -> None:
+    """Not its successor: the successor's stored link shows the old hash it was chained to."""
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        assert rewrite_an_event_and_its_hash(c, chain) == chain.forwarded
+    result = verify(runtime)
+    assert result.first_bad_seq == chain.forwarded, result.reason
+    assert result.reason == (
+        f"Eintrag {chain.forwarded} wurde nachträglich verändert: sein Hash ist neu berechnet, "
+        f"Eintrag {chain.forwarded + 1} verweist noch auf den alten."
+    )
+    assert result.checked == chain.forwarded - 1
+
+
+def _with_persons(c: Connection) -> tuple[int, int, int]:
+    """An event with hashed persons: its seq, id and its first person."""
+    row = c.execute(
+        select(events.c.seq, events.c.id, event_persons.c.person_id)
+        .join(event_persons, event_persons.c.event_id == events.c.id)
+        .order_by(events.c.seq.desc())
+        .limit(1)
+    ).one()
+    return int(row.seq), int(row.id), int(row.person_id)
+
+
+@pytest.mark.parametrize("change", ["deleted", "added"])
+def test_the_person_index_is_compared_with_the_hashed_persons(
+    runtime: Runtime, chain: Chain, change: str
+) -> None:
+    """Art. 15 finds events through ``audit_event_persons``: a row taken away hides an event
+    from the person, a row added pins it on someone else."""
+    with runtime.write() as c:
+        seq, event_id, person = _with_persons(c)
+        if c.dialect.name == "sqlite":
+            c.exec_driver_sql("DROP TRIGGER audit_event_persons_no_delete")
+        else:
+            c.exec_driver_sql("ALTER TABLE audit_event_persons DISABLE TRIGGER USER")
+        if change == "deleted":
+            c.execute(
+                event_persons.delete().where(
+                    event_persons.c.event_id == event_id, event_persons.c.person_id == person
+                )
+            )
+        else:
+            c.execute(event_persons.insert().values(event_id=event_id, person_id=person + 1000))
+    result = verify(runtime)
+    assert result.first_bad_seq == seq, result.reason
+    assert result.reason == "Betroffene Personen im Index weichen vom gehashten Inhalt ab."
+    with runtime.write() as c:
+        result = verify_chain(c, runtime.chain_key)  # compared in Python on SQLite too
+    assert result.first_bad_seq == seq, result.reason
