@@ -25,7 +25,7 @@ from service.audit.repository.search import page as search_page
 from service.audit.search import Filters, FoundEvent, Position
 from service.audit.service import record_query
 from service.audit.verify import Verification, verify_chain
-from service.errors import AccessDenied
+from service.errors import AccessDenied, ServiceError
 from service.runtime import Runtime
 
 # The search's one order, newest first; its cursor is the keyset cursor every list uses.
@@ -142,6 +142,11 @@ def verify_all(
     The earliest problem found either way is reported: a chain cut short or rebuilt verifies
     by itself, and only a checkpoint shows it.
     """
+    if from_seq is not None and to_seq is not None and from_seq > to_seq:
+        # An empty range would be reported intact, as if the events had been checked.
+        raise ServiceError(
+            f"Die erste Laufnummer {from_seq} liegt nach der letzten ({to_seq}).", field="from"
+        )
     reports = []
     keys = [only] if only is not None else repository.chain_keys(connection) or [default_chain]
     for key in keys:

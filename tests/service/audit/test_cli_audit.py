@@ -106,6 +106,13 @@ def test_erasure_leaves_no_name_or_email_and_the_chain_verifies(cli: Runtime, er
     assert any(e["action"] == "person.erase" for e in about_her)
 
 
+def test_a_verification_from_after_its_end_is_refused_on_the_command_line(cli: Runtime) -> None:
+    refused = ratsflow("audit", "verify", "--from", "10", "--to", "5")
+    assert refused.exit_code != 0
+    assert "Laufnummer 10" in refused.output
+    assert "intakt" not in refused.output
+
+
 def test_search_export_checkpoint_and_verify_from_the_command_line(
     cli: Runtime, erika: int, tmp_path: Path
 ) -> None:

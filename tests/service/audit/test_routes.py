@@ -339,6 +339,15 @@ def test_an_unknown_person_is_404(client: TestClient, dsb: dict[str, str]) -> No
 # --- verification --------------------------------------------------------------------------------
 
 
+def test_a_verification_from_after_its_end_is_refused_instead_of_reported_intact(
+    client: TestClient,
+) -> None:
+    revision = login(client, "revision")
+    refused = client.get(f"{API}/audit/verify?from=10&to=5", headers=revision)
+    detail = assert_problem(refused, 422)["detail"]
+    assert "Laufnummer 10" in detail and "5" in detail
+
+
 def test_verify_reports_the_chain_and_names_the_first_bad_seq(
     client: TestClient, runtime: Runtime
 ) -> None:
