@@ -102,6 +102,7 @@ def record_vote(
             f"{today:%d.%m.%Y}).",
         )
     committee, consultation = _vote_target(connection, paper, request)
+    _check_meeting(connection, paper, committee, consultation, request.held_on)
     members = committees.voting_members(connection, committee.id, request.held_on)
     _check_persons(connection, committee, request)
     present = request.present if request.present is not None else len(request.present_person_ids)
@@ -262,6 +263,34 @@ def _vote_target(connection: Connection, paper: Any, request: VoteRequest) -> tu
     return committee, consultation
 
 
+def _check_meeting(
+    connection: Connection, paper: Any, committee: Any, step: Any, held_on: date
+) -> None:
+    """A step assigned to a meeting is voted in that meeting, on its day: the decision
+    carries its session's date, and a session called off decides nothing."""
+    if step.meeting_id is None:
+        return
+    meeting = meetings.get_meeting(connection, paper.body_id, step.meeting_id)
+    _refuse_if_cancelled(meeting)
+    day = to_local(meeting.starts_at).date()
+    if held_on != day:
+        raise InvalidVote(
+            "held_on",
+            f"Dieser Beratungsschritt gehört zur Sitzung des {committee.short_name} am "
+            f"{day:%d.%m.%Y}; die Abstimmung trägt deren Datum, nicht den {held_on:%d.%m.%Y}.",
+        )
+
+
+def _refuse_if_cancelled(meeting: Any) -> None:
+    if meeting.cancelled_at is not None:
+        raise Conflict(
+            "sitzung-abgesagt",
+            "Sitzung abgesagt",
+            f"Die Sitzung am {to_local(meeting.starts_at):%d.%m.%Y} ist abgesagt; in ihr wird "
+            "nicht abgestimmt. Die Vorlage kommt auf die Tagesordnung einer anderen Sitzung.",
+        )
+
+
 def _check_persons(connection: Connection, committee: Any, request: VoteRequest) -> None:
     present = set(request.present_person_ids)
     biased = set(request.biased_person_ids)
@@ -378,6 +407,7 @@ def record_agenda_vote(
     """
     access.require(actor, "vote.record")
     meeting = meetings.get_meeting(connection, runtime.body_id_in(connection), meeting_id)
+    _refuse_if_cancelled(meeting)
     items = meetings.agenda(connection, meeting_id, public_only=False)
     item = next((i for i in items if i.id == agenda_item_id), None)
     if item is None or item.consultation_id is None or item.consultation_result is not None:

@@ -18,9 +18,11 @@ from service.errors import Conflict
 from service.papers import votes
 from service.runtime import Runtime
 from tests import factories as make
+from tests.service.browser import post_form, signed_in
 from tests.service.council_support import API, actor, assert_problem, committee_id, login
 from tests.service.papers.support import (
     paper_in_fva,
+    paper_on_agenda,
     ready_measure,
     trace,
     version_of,
@@ -125,3 +127,96 @@ def test_a_beratungsfolge_deciding_before_its_vorberatung_is_refused(
     assert_problem(client.post(url, json=early, headers=office), 409, "beratungsfolge-unmoeglich")
     shown = client.get(f"{API}/papers/{other}", headers=office).json()["consultations"]
     assert [s["role"] for s in shown] == ["vorberatung"]
+
+
+def test_a_vote_through_the_api_is_dated_on_its_meeting_s_day(
+    client: TestClient, demo: Runtime
+) -> None:
+    # The FVA meets on 26.08.2026 and treats the paper as TOP Ö 1.
+    on_agenda = paper_on_agenda(client, demo)
+    paper = on_agenda.paper
+    before = trace(demo, paper.id, [paper.measure_id])
+    other_day = _vote(client, demo, paper.id, paper.fva_step, held_on="2026-08-31")
+    problem = assert_problem(other_day, 422, "abstimmung-ungueltig")
+    assert "26.08.2026" in problem["detail"] and "31.08.2026" in problem["detail"]
+    assert trace(demo, paper.id, [paper.measure_id]) == before
+
+    voted = _vote(client, demo, paper.id, paper.fva_step, held_on="2026-08-26")
+    assert voted.status_code == 201, voted.text
+    assert voted.json()["vote"]["held_on"] == "2026-08-26"
+
+
+def test_a_meeting_holding_votes_cannot_be_moved_to_another_day(
+    client: TestClient, demo: Runtime
+) -> None:
+    on_agenda = paper_on_agenda(client, demo)
+    office = login(client, "sitzungsdienst")
+    url = f"{API}/meetings/{on_agenda.meeting_id}"
+    # Before any vote the session may still move.
+    moved = client.patch(url, json={"starts_at": "2026-08-25T17:00:00+02:00"}, headers=office)
+    assert moved.status_code == 200, moved.text
+    moved = client.patch(url, json={"starts_at": "2026-08-26T17:00:00+02:00"}, headers=office)
+    assert moved.status_code == 200, moved.text
+    voted = _vote(client, demo, on_agenda.paper.id, on_agenda.paper.fva_step)
+    assert voted.status_code == 201, voted.text
+
+    refused = client.patch(url, json={"starts_at": "2026-08-28T17:00:00+02:00"}, headers=office)
+    problem = assert_problem(refused, 409, "sitzung-mit-abstimmungen")
+    assert "26.08.2026" in problem["detail"]
+    shown = client.get(url, headers=office).json()
+    assert shown["starts_at"].startswith("2026-08-26")
+    # What does not touch the day stays open.
+    relocated = client.patch(url, json={"location": "Bestehornhaus"}, headers=office)
+    assert relocated.status_code == 200, relocated.text
+
+
+def test_a_cancelled_meeting_takes_no_vote_and_no_agenda_item(
+    client: TestClient, demo: Runtime
+) -> None:
+    on_agenda = paper_on_agenda(client, demo)
+    paper = on_agenda.paper
+    office = login(client, "sitzungsdienst")
+    meeting = f"{API}/meetings/{on_agenda.meeting_id}"
+    cancelled = client.post(f"{meeting}/cancel", json={"reason": "Sturm"}, headers=office)
+    assert cancelled.status_code == 200, cancelled.text
+    before = trace(demo, paper.id, [paper.measure_id])
+
+    # The page no longer offers the vote nor a new item, and posting the form is refused.
+    web = signed_in(demo, "sitzungsdienst")
+    page = f"/sitzungen/{on_agenda.meeting_id}"
+    shown = web.get(page)
+    assert shown.status_code == 200
+    assert "Abstimmung zu TOP Ö 1 erfassen" not in shown.text
+    assert "Punkt zur Tagesordnung hinzufügen" not in shown.text
+    assert "in ihr wird nicht abgestimmt" in shown.text
+    posted = post_form(
+        web, page, f"{page}/abstimmung", {"top": str(on_agenda.item_id), "art": "einstimmig"}
+    )
+    assert posted.status_code == 409
+    assert "abgesagt" in posted.text
+
+    api_vote = _vote(client, demo, paper.id, paper.fva_step, held_on="2026-08-26")
+    assert "abgesagt" in assert_problem(api_vote, 409, "sitzung-abgesagt")["detail"]
+    item = {"number": "Ö 2", "title": "Nachtrag"}
+    added = client.post(f"{meeting}/agenda-items", json=item, headers=office)
+    assert "abgesagt" in assert_problem(added, 409, "sitzung-abgesagt")["detail"]
+    assert trace(demo, paper.id, [paper.measure_id]) == before
+    shown_meeting = client.get(meeting, headers=office).json()
+    assert [i["number"] for i in shown_meeting["agenda"]] == ["Ö 1"]
+
+    # The paper goes on the agenda of the next session; its step moves there and is voted.
+    fva = committee_id(demo, "fva")
+    later = client.post(
+        f"{API}/meetings",
+        json={"committee_id": fva, "starts_at": "2026-08-31T17:00:00+02:00"},
+        headers=office,
+    ).json()["id"]
+    added = client.post(
+        f"{API}/meetings/{later}/agenda-items",
+        json={"number": "Ö 1", "title": "Eigenbetriebe", "paper_id": paper.id},
+        headers=office,
+    )
+    assert added.status_code == 201, added.text
+    voted = _vote(client, demo, paper.id, paper.fva_step, held_on="2026-08-31")
+    assert voted.status_code == 201, voted.text
+    assert voted.json()["vote"]["meeting_id"] == later
