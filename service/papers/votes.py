@@ -110,7 +110,9 @@ def record_vote(
     result = evaluate(
         VoteInput(
             voting_members=members,
-            present=members if unanimous_without_attendance else present,
+            # Without attendance the chair's statement carries the quorum, and the explanation
+            # must not claim a headcount nobody took; only the befangene were seen present.
+            present=len(request.biased_person_ids) if unanimous_without_attendance else present,
             yes=request.yes,
             no=request.no,
             abstain=request.abstain,

@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from service.demo import data
 from service.errors import Conflict
 from service.papers import votes
+from service.papers.service import paper_by_reference
 from service.runtime import Runtime
 from tests import factories as make
 from tests.service.browser import post_form, signed_in
@@ -220,3 +222,30 @@ def test_a_cancelled_meeting_takes_no_vote_and_no_agenda_item(
     voted = _vote(client, demo, paper.id, paper.fva_step, held_on="2026-08-31")
     assert voted.status_code == 201, voted.text
     assert voted.json()["vote"]["meeting_id"] == later
+
+
+STATED = (
+    "Beschlussfähig laut Feststellung der Sitzungsleitung; die Anwesenheit wurde nicht "
+    "erfasst. Einstimmig angenommen."
+)
+
+
+def test_a_unanimous_vote_without_attendance_does_not_claim_everyone_present(
+    client: TestClient, demo: Runtime
+) -> None:
+    office = login(client, "sitzungsdienst")
+    # The demo's Stadtrat decision of 28.02.2024: "einstimmig bestätigt", nobody counted.
+    with demo.read() as c:
+        seed = paper_by_reference(c, str(data.PAPER["reference"]), demo.body_id).id
+    (council,) = [
+        v
+        for v in client.get(f"{API}/papers/{seed}", headers=office).json()["votes"]
+        if v["unanimous"]
+    ]
+    assert (council["present"], council["quorum_stated"]) == (None, True)
+    assert council["explanation"] == STATED
+
+    paper = paper_in_fva(client, demo)
+    vote_in_fva(client, demo, paper)
+    (fva,) = client.get(f"{API}/papers/{paper.id}", headers=office).json()["votes"]
+    assert fva["present"] is None and fva["explanation"] == STATED
