@@ -104,6 +104,18 @@ def edit_meeting(
     access.require(actor, "meeting.manage")
     row = get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     texts.check("sitzung", MEETING_TEXTS, values)
+    moved_to = values.get("starts_at")
+    if moved_to is not None and to_local(moved_to).date() != to_local(row.starts_at).date():
+        # The decisions taken in it carry its day, in their history and their deadlines.
+        votes = repository.votes_held_in(connection, meeting_id)
+        if votes:
+            raise Conflict(
+                "sitzung-mit-abstimmungen",
+                "Sitzung mit Abstimmungen",
+                f"In der Sitzung am {to_local(row.starts_at):%d.%m.%Y} sind schon {votes} "
+                "Abstimmung(en) erfasst; sie tragen deren Datum, darum lässt sich der Tag der "
+                "Sitzung nicht mehr ändern.",
+            )
     if any(values[k] != getattr(row, k) for k in CALENDAR_FIELDS if k in values):
         # A subscribed calendar replaces its copy only when the sequence grows.
         values = {**values, "sequence": row.sequence + 1}
@@ -179,6 +191,13 @@ def add_agenda_item(
     access.require(actor, "meeting.manage")
     body_id = runtime.body_id_in(connection)
     meeting = get_meeting(connection, body_id, meeting_id)
+    if meeting.cancelled_at is not None:
+        raise Conflict(
+            "sitzung-abgesagt",
+            "Sitzung abgesagt",
+            f"Die Sitzung am {to_local(meeting.starts_at):%d.%m.%Y} ist abgesagt; ihre "
+            "Tagesordnung lässt sich nicht mehr erweitern.",
+        )
     if paper_id is not None:
         # Another body's paper is refused as a wrong id is.
         paper = repository.paper_heading(connection, body_id, paper_id)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
 from service.keyset import After, Sort, page
-from service.papers.models import Consultation, Paper
+from service.papers.models import Consultation, Paper, Vote
 from service.people.models import Person
 
 committees = Committee.__table__  # type: ignore[attr-defined]
@@ -21,6 +21,7 @@ attendance = Attendance.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
 papers = Paper.__table__  # type: ignore[attr-defined]
 consultations = Consultation.__table__  # type: ignore[attr-defined]
+votes = Vote.__table__  # type: ignore[attr-defined]
 
 COMMITTEE_SORT = {"id": committees.c.id, "name": committees.c.name}
 MEETING_SORT = {"id": meetings.c.id, "starts_at": meetings.c.starts_at}
@@ -214,16 +215,23 @@ def next_agenda_position(connection: Connection, meeting_id: int) -> int:
 def unscheduled_consultation(connection: Connection, paper_id: int, committee_id: int) -> Any:
     query = (
         select(consultations)
+        .outerjoin(meetings, meetings.c.id == consultations.c.meeting_id)
         .where(
             consultations.c.paper_id == paper_id,
             consultations.c.committee_id == committee_id,
-            consultations.c.meeting_id.is_(None),
+            # A step of a cancelled session waits for the next one it is put on.
+            or_(consultations.c.meeting_id.is_(None), meetings.c.cancelled_at.is_not(None)),
             consultations.c.result.is_(None),
         )
         .order_by(consultations.c.position)
         .limit(1)
     )
     return connection.execute(query).first()
+
+
+def votes_held_in(connection: Connection, meeting_id: int) -> int:
+    query = select(func.count()).select_from(votes).where(votes.c.meeting_id == meeting_id)
+    return int(connection.execute(query).scalar_one())
 
 
 def attendance_of(connection: Connection, meeting_id: int) -> list[Any]:

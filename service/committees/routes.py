@@ -305,8 +305,10 @@ def get_meeting(
 @meetings_router.patch(
     "/{meeting_id}",
     summary="Sitzung ändern",
+    description="Ort und Beginn; den Tag einer Sitzung, in der schon abgestimmt wurde, nicht "
+    "mehr (409 `sitzung-mit-abstimmungen`): ihre Beschlüsse tragen ihr Datum.",
     response_model=MeetingDetail,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(401, 403, 404, 409, 422),
 )
 def edit_meeting(
     meeting_id: MeetingId,
@@ -344,7 +346,9 @@ def cancel_meeting(
     summary="Tagesordnungspunkt hinzufügen",
     description="Öffentlicher oder nicht öffentlicher Teil; ein Punkt kann eine Vorlage "
     "behandeln (deren offener Beratungsschritt in diesem Gremium wird dieser Sitzung "
-    "zugeordnet). Eine nicht öffentliche Vorlage gehört in den nicht öffentlichen Teil.",
+    "zugeordnet, auch einer aus einer abgesagten Sitzung). Eine nicht öffentliche Vorlage "
+    "gehört in den nicht öffentlichen Teil. Eine abgesagte Sitzung antwortet 409 "
+    "`sitzung-abgesagt`.",
     status_code=status.HTTP_201_CREATED,
     response_model=AgendaItemOut,
     responses=responses(401, 403, 404, 409, 422),

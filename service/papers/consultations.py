@@ -92,6 +92,7 @@ def plan_consultation(
             f"Die Beratungsfolge der Vorlage {paper.reference} hat schon einen Schritt "
             f"an Position {position}.",
         )
+    _check_order(connection, paper, role, position)
     return insert_consultation(
         runtime,
         connection,
@@ -102,6 +103,28 @@ def plan_consultation(
         meeting_id=meeting_id,
         role=role,
         planned_on=planned_on,
+    )
+
+
+def _check_order(connection: Connection, paper: Any, role: str, position: int) -> None:
+    """Refuses a step the paper could never reach: it is advised before it is decided, and
+    once decided it is final, so a Vorberatung after an open Entscheidung would block it."""
+    steps = [s for s in repository.consultations_of(connection, paper.id) if s.result is None]
+    if role == "vorberatung":
+        clash = next((s for s in steps if s.role == "entscheidung" and s.position < position), None)
+    elif role == "entscheidung":
+        clash = next((s for s in steps if s.role == "vorberatung" and s.position > position), None)
+    else:
+        return
+    if clash is None:
+        return
+    raise Conflict(
+        "beratungsfolge-unmoeglich",
+        "Beratungsfolge unmöglich",
+        f"Die Vorberatung muss vor der Entscheidung stehen: In der Beratungsfolge der Vorlage "
+        f"{paper.reference} steht an Position {clash.position} die "
+        f"{ROLE_LABELS[clash.role]} im {clash.committee_short_name}, der neue Schritt an "
+        f"Position {position} wäre die {ROLE_LABELS[role]}.",
     )
 
 

@@ -102,6 +102,7 @@ def record_vote(
             f"{today:%d.%m.%Y}).",
         )
     committee, consultation = _vote_target(connection, paper, request)
+    _check_meeting(connection, paper, committee, consultation, request.held_on)
     members = committees.voting_members(connection, committee.id, request.held_on)
     _check_persons(connection, committee, request)
     present = request.present if request.present is not None else len(request.present_person_ids)
@@ -109,7 +110,9 @@ def record_vote(
     result = evaluate(
         VoteInput(
             voting_members=members,
-            present=members if unanimous_without_attendance else present,
+            # Without attendance the chair's statement carries the quorum, and the explanation
+            # must not claim a headcount nobody took; only the befangene were seen present.
+            present=len(request.biased_person_ids) if unanimous_without_attendance else present,
             yes=request.yes,
             no=request.no,
             abstain=request.abstain,
@@ -121,9 +124,10 @@ def record_vote(
     )
     if not result.quorate:
         raise NotQuorate(result.explanation, members, present, result.required_present)
-    consultation_id = consultation.id if consultation is not None else None
-    meeting_id = consultation.meeting_id if consultation is not None else None
+    consultation_id = consultation.id
+    meeting_id = consultation.meeting_id
     decided_at = _session_moment(connection, paper.body_id, meeting_id, request.held_on, now)
+    event = _event_for_step(runtime, paper, committee, consultation, result.outcome, decided_at)
     public = bool(paper.public) and not (
         meeting_id is not None
         and repository.treated_in_closed_session(connection, paper_id, meeting_id)
@@ -164,8 +168,7 @@ def record_vote(
     repository.insert_participants(
         connection, vote_id, request.present_person_ids, request.biased_person_ids
     )
-    if consultation_id is not None:
-        repository.set_consultation_result(connection, consultation_id, result.outcome)
+    repository.set_consultation_result(connection, consultation_id, result.outcome)
     data: dict[str, Any] = {"abstimmungsergebnis": result.outcome}
     if request.resolution_number:
         data["beschlussnummer"] = request.resolution_number
@@ -173,7 +176,7 @@ def record_vote(
         connection,
         "paper",
         paper_id,
-        _event_for_outcome(runtime, paper, result.outcome, decided_at),
+        event,
         actor=actor,
         now=now,
         expected_version=request.version,
@@ -215,7 +218,7 @@ def _session_moment(
 
 
 def _vote_target(connection: Connection, paper: Any, request: VoteRequest) -> tuple[Any, Any]:
-    """The committee that voted and its step of the Beratungsfolge (None if unplanned)."""
+    """The committee that voted and its open step of the Beratungsfolge."""
     if request.consultation_id is not None:
         consultation = repository.consultation(connection, request.consultation_id)
         if consultation is None or consultation.paper_id != paper.id:
@@ -241,17 +244,53 @@ def _vote_target(connection: Connection, paper: Any, request: VoteRequest) -> tu
         if committee is None:
             raise NotFound("Gremium", request.committee_slug)
         consultation = repository.open_consultation(connection, paper.id, committee.id)
-    if consultation is not None:
-        earlier = repository.earlier_open_consultations(connection, paper.id, consultation.position)
-        if earlier:
-            first = earlier[0]
+        if consultation is None:
+            # Without a step there is no role to say whether the vote advises or decides.
             raise Conflict(
-                "beratungsfolge-nicht-eingehalten",
-                "Beratungsfolge nicht eingehalten",
-                f"Die Vorlage {paper.reference} muss zuerst im {first.short_name} "
-                f"(Schritt {first.position} der Beratungsfolge) beraten werden.",
+                "kein-beratungsschritt",
+                "Kein offener Beratungsschritt",
+                f"Der {committee.short_name} hat in der Beratungsfolge der Vorlage "
+                f"{paper.reference} keinen offenen Schritt; eine Abstimmung gehört zu einem "
+                "geplanten Beratungsschritt.",
             )
+    earlier = repository.earlier_open_consultations(connection, paper.id, consultation.position)
+    if earlier:
+        first = earlier[0]
+        raise Conflict(
+            "beratungsfolge-nicht-eingehalten",
+            "Beratungsfolge nicht eingehalten",
+            f"Die Vorlage {paper.reference} muss zuerst im {first.short_name} "
+            f"(Schritt {first.position} der Beratungsfolge) beraten werden.",
+        )
     return committee, consultation
+
+
+def _check_meeting(
+    connection: Connection, paper: Any, committee: Any, step: Any, held_on: date
+) -> None:
+    """A step assigned to a meeting is voted in that meeting, on its day: the decision
+    carries its session's date, and a session called off decides nothing."""
+    if step.meeting_id is None:
+        return
+    meeting = meetings.get_meeting(connection, paper.body_id, step.meeting_id)
+    _refuse_if_cancelled(meeting)
+    day = to_local(meeting.starts_at).date()
+    if held_on != day:
+        raise InvalidVote(
+            "held_on",
+            f"Dieser Beratungsschritt gehört zur Sitzung des {committee.short_name} am "
+            f"{day:%d.%m.%Y}; die Abstimmung trägt deren Datum, nicht den {held_on:%d.%m.%Y}.",
+        )
+
+
+def _refuse_if_cancelled(meeting: Any) -> None:
+    if meeting.cancelled_at is not None:
+        raise Conflict(
+            "sitzung-abgesagt",
+            "Sitzung abgesagt",
+            f"Die Sitzung am {to_local(meeting.starts_at):%d.%m.%Y} ist abgesagt; in ihr wird "
+            "nicht abgestimmt. Die Vorlage kommt auf die Tagesordnung einer anderen Sitzung.",
+        )
 
 
 def _check_persons(connection: Connection, committee: Any, request: VoteRequest) -> None:
@@ -277,6 +316,47 @@ def _check_persons(connection: Connection, committee: Any, request: VoteRequest)
             f"Diese Personen gehören am {request.held_on:%d.%m.%Y} nicht mit Stimmrecht "
             f"zum Gremium {committee.short_name}: {names}.",
         )
+
+
+def _event_for_step(
+    runtime: Runtime, paper: Any, committee: Any, step: Any, outcome: str, now: datetime
+) -> str:
+    """The paper event the vote leads to, if it fits the role of its step.
+
+    The paper's state alone would let the first committee to vote recommend and the second
+    decide, whichever advises; a Vorberatung recommends (its event leads on to a further
+    step), only the Entscheidung decides (its event ends the paper's way).
+    """
+    event = _event_for_outcome(runtime, paper, outcome, now)
+    spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
+    transition = spec.transition(paper.state, event)
+    target = transition.target_from(paper.state) if transition is not None else paper.state
+    decides = spec.states[target].final
+    state = spec.state_label(paper.state)
+    where = f"Schritt {step.position} der Beratungsfolge"
+    if step.role == "entscheidung" and not decides:
+        raise Conflict(
+            "beratungsschritt-passt-nicht",
+            "Abstimmung passt nicht zum Beratungsschritt",
+            f"Der {committee.short_name} entscheidet über die Vorlage {paper.reference} "
+            f"({where}), aber sie steht noch in „{state}“: Entschieden wird erst nach der "
+            "Vorberatung.",
+        )
+    if step.role == "vorberatung" and decides:
+        raise Conflict(
+            "beratungsschritt-passt-nicht",
+            "Abstimmung passt nicht zum Beratungsschritt",
+            f"Der {committee.short_name} berät die Vorlage {paper.reference} nur vor ({where}); "
+            f"sie steht schon in „{state}“, und entscheiden kann eine Vorberatung nicht.",
+        )
+    if step.role not in ("vorberatung", "entscheidung"):
+        raise Conflict(
+            "beratungsschritt-passt-nicht",
+            "Abstimmung passt nicht zum Beratungsschritt",
+            f"Der {committee.short_name} nimmt die Vorlage {paper.reference} nur zur Kenntnis "
+            f"({where}); darüber wird nicht abgestimmt.",
+        )
+    return event
 
 
 def _event_for_outcome(runtime: Runtime, paper: Any, outcome: str, now: datetime) -> str:
@@ -329,6 +409,7 @@ def record_agenda_vote(
     """
     access.require(actor, "vote.record")
     meeting = meetings.get_meeting(connection, runtime.body_id_in(connection), meeting_id)
+    _refuse_if_cancelled(meeting)
     items = meetings.agenda(connection, meeting_id, public_only=False)
     item = next((i for i in items if i.id == agenda_item_id), None)
     if item is None or item.consultation_id is None or item.consultation_result is not None:
