@@ -9,6 +9,7 @@ from the definitions; names of persons and objects come from ``service.audit.nam
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -348,6 +349,14 @@ class Wording:
         words = self.vocabulary
         if value.startswith(_DIGEST):
             return "(nur als Prüfwert gespeichert)"
+        if value.startswith("["):
+            # A list column (a login's roles) reaches the trail as its JSON text.
+            try:
+                items = json.loads(value)
+            except ValueError:
+                items = None
+            if isinstance(items, list):
+                return self.value(key, items)
         if key in _ROLE_KEYS and value in ROLE_LABELS:
             return ROLE_LABELS[value]
         tables = {

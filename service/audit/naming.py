@@ -135,3 +135,50 @@ def user_choices(connection: Connection, actor: Actor, body_id: int) -> list[tup
     names = users.person_names(connection, {u.id for u in rows})
     choices = [(u.username, names.get(u.id) or u.username) for u in rows]
     return sorted(choices, key=lambda choice: choice[1])
+
+
+def disclosure_wording(
+    runtime: Runtime, connection: Connection, actor: Actor, data: dict[str, Any]
+) -> Wording:
+    """The labels and names to print a disclosure (Art. 15) with: the person by name, their
+    logins by that name, and the objects their records and events refer to. Other persons
+    and their logins are already cut out of ``data``; only the person's own ids are named
+    here, so a name of someone else cannot come back in."""
+    trail.require_reader(actor)
+    body_id = runtime.body_id_in(connection)
+    own_person = data["person"]["id"]
+    own_users = {login["id"] for login in data["benutzer"]}
+    wanted: set[tuple[str, int]] = set()
+
+    def add(kind: str, value: Any) -> None:
+        values = value if isinstance(value, list) else [value]
+        wanted.update((kind, v) for v in values if isinstance(v, int) and not isinstance(v, bool))
+
+    for key in ("mitgliedschaften", "stellungnahmen", "anwesenheiten", "abstimmungen"):
+        for row in data[key]:
+            for column, value in row.items():
+                if column in REFERENCES:
+                    add(REFERENCES[column], value)
+    for event in data["protokolleintraege"]:
+        if event["objekt"]["typ"] in _NAMED_KINDS:
+            add(event["objekt"]["typ"], event["objekt"]["id"])
+        for column, pair in event["aenderungen"].items():
+            if column in REFERENCES:
+                add(REFERENCES[column], pair)
+        for column, value in event["kontext"].items():
+            if column in REFERENCES:
+                add(REFERENCES[column], value)
+    names: dict[tuple[str, int], str] = {}
+    for i, login in users.person_names(connection, set(own_users)).items():
+        if i is not None:
+            names[("user", i)] = login
+    for kind, ident in wanted:
+        if kind in ("person", "user"):
+            continue
+        if (found := _name(connection, body_id, kind, ident)) is not None:
+            names[(kind, ident)] = found
+    person_name = _name(connection, body_id, "person", own_person)
+    if person_name is not None:
+        names[("person", own_person)] = person_name
+    names[("body", body_id)] = bodies.profile(connection, runtime.chain_key).name
+    return Wording(Vocabulary.of(runtime.registry.specs()), names)
