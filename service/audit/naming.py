@@ -24,6 +24,7 @@ from service.committees import meetings
 from service.committees import service as committees
 from service.errors import NotFound
 from service.measures import service as measures
+from service.obligations import repository as obligations
 from service.papers import service as papers
 from service.people import service as people
 from service.programmes import service as programmes
@@ -31,7 +32,7 @@ from service.runtime import Runtime
 from workflow.calendar import to_local
 
 _NAMED_KINDS = frozenset(
-    {"measure", "paper", "meeting", "committee", "programme", "person", "user"}
+    {"measure", "paper", "meeting", "committee", "programme", "person", "user", "obligation"}
 )
 
 
@@ -70,6 +71,9 @@ def _name(connection: Connection, body_id: int, kind: str, ident: int) -> str | 
             return people.display_name(people.get_person(connection, body_id, ident))
     except NotFound:
         return None
+    if kind == "obligation":
+        obligation = obligations.obligation(connection, ident, body_id)
+        return f"„{obligation.title}“" if obligation is not None else None
     if kind == "committee":
         committee = committees.get_committee_or_none(connection, body_id, ident)
         return str(committee.name) if committee is not None else None
