@@ -195,7 +195,7 @@ def disclosure(
     body: str | None = BODY_OPTION,
 ) -> None:
     """Auskunft nach Art. 15 DSGVO: alles über eine Person, als JSON oder PDF."""
-    from service.audit import trail
+    from service.audit import naming, trail
 
     if kind not in ("json", "pdf"):
         raise fail(f"--format „{kind}“: erwartet json oder pdf.", 2)
@@ -203,10 +203,14 @@ def disclosure(
     with user_errors(), runtime.write() as connection:
         reader = _reader(connection, as_user, runtime.chain_key)
         data = trail.disclose(runtime, connection, reader, person_id, purpose)
-    if kind == "pdf":
+        # Names are read in the same transaction; the PDF is laid out after it.
+        pdf_words = (
+            naming.disclosure_wording(runtime, connection, reader, data) if kind == "pdf" else None
+        )
+    if pdf_words is not None:
         from service.audit.pdf import disclosure_pdf
 
-        content = disclosure_pdf(data)
+        content = disclosure_pdf(data, pdf_words)
     else:
         content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     try:

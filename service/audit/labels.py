@@ -9,6 +9,7 @@ from the definitions; names of persons and objects come from ``service.audit.nam
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -52,6 +53,10 @@ ENTITY_LABELS = {
     "auth": "Anmeldung",
     "import": "Import",
     "agenda_item": "Tagesordnungspunkt",
+    "issued_report": "Ausgegebener Sachstandsbericht",
+    "status_report": "Sachstandsbericht",
+    "deadline": "Frist",
+    "statement_weighing": "Abwägung einer Stellungnahme",
 }
 
 _VERBS = {
@@ -216,7 +221,18 @@ KEY_LABELS = {
     "locked_until": "gesperrt bis",
     "opened": "angefragt",
     "closed": "geschlossen",
+    "as_of": "Stichtag",
+    "audience": "Empfängerkreis",
+    "issued_at": "ausgegeben am",
+    "issued_by": "ausgegeben von",
+    "issuer_role": "Rolle der Ausgebenden",
+    "json_sha256": "Prüfsumme (JSON)",
+    "pdf_sha256": "Prüfsumme (PDF)",
+    "number": "Nummer",
+    "period": "Berichtszeitraum",
 }
+
+AUDIENCE_LABELS = {"internal": "intern", "public": "öffentlich"}
 
 OUTCOME_LABELS = {
     "zustimmend": "zustimmend",
@@ -244,8 +260,13 @@ REFERENCES = {
     "recorded_by_user_id": "user",
     "uploaded_by": "user",
     "actor_id": "user",
+    "issued_by": "user",
+    "obligation_id": "obligation",
 }
-_ROLE_KEYS = frozenset({"role", "roles", "responsible_role", "kind", "opened", "closed"})
+_ROLE_KEYS = frozenset(
+    {"role", "roles", "responsible_role", "kind", "opened", "closed", "issuer_role"}
+)
+_HALF_YEAR = re.compile(r"^(\d{4})-H([12])$")
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIGEST = "sha256:"
@@ -348,6 +369,14 @@ class Wording:
         words = self.vocabulary
         if value.startswith(_DIGEST):
             return "(nur als Prüfwert gespeichert)"
+        if value.startswith("["):
+            # A list column (a login's roles) reaches the trail as its JSON text.
+            try:
+                items = json.loads(value)
+            except ValueError:
+                items = None
+            if isinstance(items, list):
+                return self.value(key, items)
         if key in _ROLE_KEYS and value in ROLE_LABELS:
             return ROLE_LABELS[value]
         tables = {
@@ -360,7 +389,10 @@ class Wording:
             "abstimmungsergebnis": OUTCOME_LABELS,
             "entity_type": ENTITY_LABELS,
             "action": {value: action_label(value)},
+            "audience": AUDIENCE_LABELS,
         }
+        if key == "period" and (half := _HALF_YEAR.match(value)):
+            return f"{half[2]}. Halbjahr {half[1]}"
         if key in tables:
             return tables[key].get(value, value)
         if _MOMENT.match(value):

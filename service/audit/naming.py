@@ -24,6 +24,7 @@ from service.committees import meetings
 from service.committees import service as committees
 from service.errors import NotFound
 from service.measures import service as measures
+from service.obligations import repository as obligations
 from service.papers import service as papers
 from service.people import service as people
 from service.programmes import service as programmes
@@ -31,7 +32,7 @@ from service.runtime import Runtime
 from workflow.calendar import to_local
 
 _NAMED_KINDS = frozenset(
-    {"measure", "paper", "meeting", "committee", "programme", "person", "user"}
+    {"measure", "paper", "meeting", "committee", "programme", "person", "user", "obligation"}
 )
 
 
@@ -70,6 +71,9 @@ def _name(connection: Connection, body_id: int, kind: str, ident: int) -> str | 
             return people.display_name(people.get_person(connection, body_id, ident))
     except NotFound:
         return None
+    if kind == "obligation":
+        obligation = obligations.obligation(connection, ident, body_id)
+        return f"„{obligation.title}“" if obligation is not None else None
     if kind == "committee":
         committee = committees.get_committee_or_none(connection, body_id, ident)
         return str(committee.name) if committee is not None else None
@@ -135,3 +139,50 @@ def user_choices(connection: Connection, actor: Actor, body_id: int) -> list[tup
     names = users.person_names(connection, {u.id for u in rows})
     choices = [(u.username, names.get(u.id) or u.username) for u in rows]
     return sorted(choices, key=lambda choice: choice[1])
+
+
+def disclosure_wording(
+    runtime: Runtime, connection: Connection, actor: Actor, data: dict[str, Any]
+) -> Wording:
+    """The labels and names to print a disclosure (Art. 15) with: the person by name, their
+    logins by that name, and the objects their records and events refer to. Other persons
+    and their logins are already cut out of ``data``; only the person's own ids are named
+    here, so a name of someone else cannot come back in."""
+    trail.require_reader(actor)
+    body_id = runtime.body_id_in(connection)
+    own_person = data["person"]["id"]
+    own_users = {login["id"] for login in data["benutzer"]}
+    wanted: set[tuple[str, int]] = set()
+
+    def add(kind: str, value: Any) -> None:
+        values = value if isinstance(value, list) else [value]
+        wanted.update((kind, v) for v in values if isinstance(v, int) and not isinstance(v, bool))
+
+    for key in ("mitgliedschaften", "stellungnahmen", "anwesenheiten", "abstimmungen"):
+        for row in data[key]:
+            for column, value in row.items():
+                if column in REFERENCES:
+                    add(REFERENCES[column], value)
+    for event in data["protokolleintraege"]:
+        if event["objekt"]["typ"] in _NAMED_KINDS:
+            add(event["objekt"]["typ"], event["objekt"]["id"])
+        for column, pair in event["aenderungen"].items():
+            if column in REFERENCES:
+                add(REFERENCES[column], pair)
+        for column, value in event["kontext"].items():
+            if column in REFERENCES:
+                add(REFERENCES[column], value)
+    names: dict[tuple[str, int], str] = {}
+    for i, login in users.person_names(connection, set(own_users)).items():
+        if i is not None:
+            names[("user", i)] = login
+    for kind, ident in wanted:
+        if kind in ("person", "user"):
+            continue
+        if (found := _name(connection, body_id, kind, ident)) is not None:
+            names[(kind, ident)] = found
+    person_name = _name(connection, body_id, "person", own_person)
+    if person_name is not None:
+        names[("person", own_person)] = person_name
+    names[("body", body_id)] = bodies.profile(connection, runtime.chain_key).name
+    return Wording(Vocabulary.of(runtime.registry.specs()), names)

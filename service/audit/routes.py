@@ -18,7 +18,7 @@ from service.access import holds
 from service.actor import Actor
 from service.api.deps import MAX_ID, CurrentActor, Cursor, Limit, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
-from service.audit import trail
+from service.audit import naming, trail
 from service.audit.export import FORMATS
 from service.audit.schemas import (
     AuditEventOut,
@@ -169,8 +169,9 @@ def person_disclosure(
     if format == "pdf":
         from service.audit.pdf import disclosure_pdf
 
+        words = naming.disclosure_wording(runtime, connection, actor, data)
         return Response(
-            disclosure_pdf(data),
+            disclosure_pdf(data, words),
             media_type="application/pdf",
             headers={
                 "Content-Disposition": f'attachment; filename="auskunft-person-{person_id}.pdf"'

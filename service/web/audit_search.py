@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.audit import naming
-from service.audit.labels import Wording, action_label
+from service.audit.labels import ENTITY_LABELS, Wording, action_label
 from service.audit.purpose import purpose_problem
 from service.audit.search import Filters, FoundEvent
 from service.auth.service import user_id_by_name
@@ -173,7 +173,8 @@ class Row:
 
 
 def row(event: FoundEvent, words: Wording) -> Row:
-    label = _ENTITY_LABELS.get(event.entity_type, event.entity_type)
+    # Every kind the trail holds, not only the few the search form offers to filter by.
+    label = ENTITY_LABELS.get(event.entity_type, event.entity_type)
     if event.entity_id is None:
         entity = label
     elif (event.entity_type, event.entity_id) in words.names:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from service.runtime import Runtime
 from tests import factories as make
 from tests.conftest import CHAIN_KEY
 from tests.service.cli_calls import ok, ratsflow
+from tests.service.reports.test_cli import pdf_text
 
 ERIKA = ("Erika", "Mustermann", "erika.mustermann@aschersleben.de", "emustermann")
 
@@ -231,3 +234,64 @@ def test_a_disclosure_into_a_missing_folder_is_named_without_a_traceback(
     assert result.exit_code == 1
     assert f"{target}: kann nicht geschrieben werden (Ordner nicht gefunden)." in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# A value with no space to break at, longer than the „Angaben“ column is wide.
+LONG_EMAIL = "erika.mustermann.sachbearbeitung.digitalisierung@stadtverwaltung-aschersleben.de"
+
+
+def test_the_disclosure_pdf_cut_off_the_persons_data_and_showed_codes_and_utc(
+    cli: Runtime, tmp_path: Path
+) -> None:
+    with cli.write() as c:
+        person_id = make.person(
+            cli,
+            c,
+            given_name="Erika",
+            family_name="Mustermann",
+            email=LONG_EMAIL,
+            function="Sachbearbeiterin Digitalisierung",
+        )
+        erika = make.user(
+            cli, "ag_leitung", connection=c, username="emustermann", person_id=person_id
+        )
+        measure_id = make.measure(cli, c, responsible_person_id=person_id)
+        fire(cli, c, erika, measure_id, "einreichen", comment="Bitte prüfen.")
+        make.user(cli, "datenschutz", connection=c, username="dsb")
+    cli.engine.dispose()
+    target = tmp_path / "auskunft.pdf"
+
+    ok(
+        "audit", "disclosure", str(person_id), "--as", "dsb", "--purpose", "Auskunftsersuchen Test",
+        "--format", "pdf", "--output", str(target),
+    )  # fmt: skip
+
+    text = pdf_text(target)
+    # Labels, never codes: actions, fields, roles and states as the pages word them.
+    for code in ("person.create", "measure.transition", "given_name", "family_name", "is_staff"):
+        assert code not in text, code
+    assert "ag_leitung" not in text and "AG-Leitung" in text
+    for label in ("Person: angelegt", "Maßnahme: Schritt im Ablauf", "Vorname", "Nachname"):
+        assert label in text, label
+    assert "Zustand: Entwurf →" in text
+    # The person by name, not by number; every time local and German, none in UTC.
+    assert "Erika Mustermann" in text
+    assert re.search(r"Erstellt am \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr", text), text[:300]
+    assert "UTC" not in text and not re.search(r"\d{4}-\d\d-\d\dT\d\d", text)
+    # A long value wraps inside its column instead of running past the page edge: it is
+    # there in full twice (Stammdaten and the event that recorded it), and no word reaches
+    # into the right margin (A4 is 595 pt wide, the margin 15 mm, about 42 pt).
+    # (pdftotext drops a hyphen at the end of a line, so hyphens are compared away).
+    assert "".join(text.split()).replace("-", "").count(LONG_EMAIL.replace("-", "")) == 2
+    assert words_beyond(target, 595 - 42) == []
+
+
+def words_beyond(path: Path, right: float) -> list[str]:
+    """The words of the PDF whose box ends to the right of ``right`` (in pt)."""
+    done = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    boxes = re.findall(
+        r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', done.stdout.decode()
+    )
+    return [word for x_max, word in boxes if float(x_max) > right]
