@@ -21,7 +21,7 @@ from service.auth.user_routes import router as users_router
 from service.bodies.addressing import BodyAddressing
 from service.budget.routes import router as budget_router
 from service.calendar.routes import router as calendar_router
-from service.committees.routes import meetings_router
+from service.committees.meeting_routes import meetings_router
 from service.committees.routes import router as committees_router
 from service.definitions.routes import router as definitions_router
 from service.imports.routes import router as imports_router

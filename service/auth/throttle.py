@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
-from service.auth import repository
+from service.auth.repository import throttle as throttle_repository
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,9 @@ def salted(secret: str, scope: str, value: str) -> str:
 
 def retry_after(connection: Connection, keys: Sequence[Key], now: datetime) -> int | None:
     """Whole seconds until every lock on these keys has run out, or None when none holds."""
-    until: datetime | None = repository.locked_until(connection, [k.digest for k in keys], now)
+    until: datetime | None = throttle_repository.locked_until(
+        connection, [k.digest for k in keys], now
+    )
     if until is None:
         return None
     return max(1, math.ceil((until - now).total_seconds()))
@@ -87,18 +89,18 @@ def record_failure(
     """Counts a failure on every key; the scopes this failure locked, with the lock's end."""
     locked: dict[str, datetime] = {}
     for key in keys:
-        failures = repository.count_failure(
+        failures = throttle_repository.count_failure(
             connection, key.digest, key.rule.scope, now, key.rule.forget_after
         )
         lock = key.rule.lock_for(failures)
         if lock is not None:
-            repository.lock_key(connection, key.digest, now + lock)
+            throttle_repository.lock_key(connection, key.digest, now + lock)
             locked[key.rule.scope] = now + lock
     # Keep the table as small as the recent past: every mistyped name would stay otherwise.
     oldest = now - max(k.rule.forget_after for k in keys)
-    repository.forget_failures_before(connection, oldest, now)
+    throttle_repository.forget_failures_before(connection, oldest, now)
     return locked
 
 
 def clear(connection: Connection, key: Key) -> None:
-    repository.clear_key(connection, key.digest)
+    throttle_repository.clear_key(connection, key.digest)

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field
 
 from service.api.answers import Answer
 from service.api.payloads import Payload
-from service.obligations.service import ObligationView
+from service.obligations.views import ObligationView
 
 DutyRole = Literal["ag_leitung", "kaemmerei", "sitzungsdienst", "verwaltungsleitung"]
 

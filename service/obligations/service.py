@@ -15,7 +15,6 @@ Kenntnisnahme can call it with the Vorlage's number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -31,6 +30,7 @@ from service.measures import rules
 from service.measures import service as measures
 from service.obligations import repository
 from service.obligations.models import FULFILLED_BY, Fulfilment, Obligation
+from service.obligations.views import Obligations, ObligationView
 from service.papers import service as papers
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
@@ -59,42 +59,6 @@ FULFILMENT_TEXTS = {
 }
 obligation_table = Obligation.__table__  # type: ignore[attr-defined]
 fulfilment_table = Fulfilment.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class ObligationView:
-    row: Any
-    fulfilments: list[Any]
-    overdue: bool
-    days: int  # days until due (negative: overdue since)
-
-    @property
-    def role_label(self) -> str:
-        return str(ROLE_LABELS.get(self.row.responsible_role, self.row.responsible_role))
-
-    @property
-    def met_by(self) -> str | None:
-        """What meets the duty by itself (``FULFILLED_BY``); None: a person records it."""
-        return FULFILLED_BY.get(self.row.fulfilled_by) if self.row.fulfilled_by else None
-
-    @property
-    def rhythm(self) -> str:
-        months = self.row.every_months
-        if months is None:
-            return "einmalig"
-        return {6: "halbjährlich", 12: "jährlich", 3: "vierteljährlich", 1: "monatlich"}.get(
-            months, f"alle {months} Monate"
-        )
-
-
-@dataclass(frozen=True)
-class Obligations:
-    items: list[ObligationView]
-    people: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def overdue(self) -> int:
-        return sum(1 for o in self.items if o.overdue)
 
 
 # --- reading -------------------------------------------------------------------------------

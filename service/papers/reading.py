@@ -21,7 +21,8 @@ from service.committees import meetings
 from service.committees import service as committees
 from service.keyset import After, Sort
 from service.lifecycle import repository as lifecycle_repository
-from service.obligations.service import Obligations, obligations_of_paper
+from service.obligations.service import obligations_of_paper
+from service.obligations.views import Obligations
 from service.papers import repository, shown
 from service.papers.carrying import carriable_measures
 from service.papers.service import (

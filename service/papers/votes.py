@@ -18,16 +18,14 @@ from service.actor import Actor
 from service.baseline import service as baseline
 from service.committees import attendance, meetings
 from service.committees import service as committees
-from service.errors import Conflict, NotFound, NotQuorate
+from service.errors import Conflict, NotQuorate
 from service.lifecycle.service import Transitioned
-from service.papers import repository
+from service.papers import repository, vote_steps
 from service.papers.service import visible_paper
 from service.records import insert_audited
 from service.runtime import Runtime
 from service.texts import TextRule
 from workflow.calendar import local_day_at, to_local
-from workflow.engine import Subject
-from workflow.errors import EventOption, NotAllowed
 from workflow.votes import InvalidVote, VoteInput, VoteResult, evaluate
 
 VOTE_TEXTS = {
@@ -101,8 +99,10 @@ def record_vote(
             f"Abstimmung lässt sich erst nach der Sitzung erfassen (heute ist der "
             f"{today:%d.%m.%Y}).",
         )
-    committee, consultation = _vote_target(connection, paper, request)
-    _check_meeting(connection, paper, committee, consultation, request.held_on)
+    committee, consultation = vote_steps.vote_target(
+        connection, paper, request.consultation_id, request.committee_slug
+    )
+    vote_steps.check_meeting(connection, paper, committee, consultation, request.held_on)
     members = committees.voting_members(connection, committee.id, request.held_on)
     _check_persons(connection, committee, request)
     present = request.present if request.present is not None else len(request.present_person_ids)
@@ -127,7 +127,9 @@ def record_vote(
     consultation_id = consultation.id
     meeting_id = consultation.meeting_id
     decided_at = _session_moment(connection, paper.body_id, meeting_id, request.held_on, now)
-    event = _event_for_step(runtime, paper, committee, consultation, result.outcome, decided_at)
+    event = vote_steps.event_for_step(
+        runtime, paper, committee, consultation, result.outcome, decided_at
+    )
     public = bool(paper.public) and not (
         meeting_id is not None
         and repository.treated_in_closed_session(connection, paper_id, meeting_id)
@@ -217,82 +219,6 @@ def _session_moment(
     return min(moment, now)
 
 
-def _vote_target(connection: Connection, paper: Any, request: VoteRequest) -> tuple[Any, Any]:
-    """The committee that voted and its open step of the Beratungsfolge."""
-    if request.consultation_id is not None:
-        consultation = repository.consultation(connection, request.consultation_id)
-        if consultation is None or consultation.paper_id != paper.id:
-            raise InvalidVote(
-                "consultation_id",
-                f"Die Vorlage {paper.reference} hat keinen Beratungsschritt "
-                f"{request.consultation_id}.",
-            )
-        if consultation.result is not None:
-            raise Conflict(
-                "beratung-abgeschlossen",
-                "Beratung bereits abgeschlossen",
-                f"Zu diesem Beratungsschritt der Vorlage {paper.reference} ist schon ein "
-                f"Ergebnis erfasst ({consultation.result}).",
-            )
-        committee = committees.get_committee_or_none(
-            connection, paper.body_id, consultation.committee_id
-        )
-    else:
-        committee = committees.committee_by_slug(
-            connection, paper.body_id, request.committee_slug or ""
-        )
-        if committee is None:
-            raise NotFound("Gremium", request.committee_slug)
-        consultation = repository.open_consultation(connection, paper.id, committee.id)
-        if consultation is None:
-            # Without a step there is no role to say whether the vote advises or decides.
-            raise Conflict(
-                "kein-beratungsschritt",
-                "Kein offener Beratungsschritt",
-                f"Der {committee.short_name} hat in der Beratungsfolge der Vorlage "
-                f"{paper.reference} keinen offenen Schritt; eine Abstimmung gehört zu einem "
-                "geplanten Beratungsschritt.",
-            )
-    earlier = repository.earlier_open_consultations(connection, paper.id, consultation.position)
-    if earlier:
-        first = earlier[0]
-        raise Conflict(
-            "beratungsfolge-nicht-eingehalten",
-            "Beratungsfolge nicht eingehalten",
-            f"Die Vorlage {paper.reference} muss zuerst im {first.short_name} "
-            f"(Schritt {first.position} der Beratungsfolge) beraten werden.",
-        )
-    return committee, consultation
-
-
-def _check_meeting(
-    connection: Connection, paper: Any, committee: Any, step: Any, held_on: date
-) -> None:
-    """A step assigned to a meeting is voted in that meeting, on its day: the decision
-    carries its session's date, and a session called off decides nothing."""
-    if step.meeting_id is None:
-        return
-    meeting = meetings.get_meeting(connection, paper.body_id, step.meeting_id)
-    _refuse_if_cancelled(meeting)
-    day = to_local(meeting.starts_at).date()
-    if held_on != day:
-        raise InvalidVote(
-            "held_on",
-            f"Dieser Beratungsschritt gehört zur Sitzung des {committee.short_name} am "
-            f"{day:%d.%m.%Y}; die Abstimmung trägt deren Datum, nicht den {held_on:%d.%m.%Y}.",
-        )
-
-
-def _refuse_if_cancelled(meeting: Any) -> None:
-    if meeting.cancelled_at is not None:
-        raise Conflict(
-            "sitzung-abgesagt",
-            "Sitzung abgesagt",
-            f"Die Sitzung am {to_local(meeting.starts_at):%d.%m.%Y} ist abgesagt; in ihr wird "
-            "nicht abgestimmt. Die Vorlage kommt auf die Tagesordnung einer anderen Sitzung.",
-        )
-
-
 def _check_persons(connection: Connection, committee: Any, request: VoteRequest) -> None:
     present = set(request.present_person_ids)
     biased = set(request.biased_person_ids)
@@ -316,63 +242,6 @@ def _check_persons(connection: Connection, committee: Any, request: VoteRequest)
             f"Diese Personen gehören am {request.held_on:%d.%m.%Y} nicht mit Stimmrecht "
             f"zum Gremium {committee.short_name}: {names}.",
         )
-
-
-def _event_for_step(
-    runtime: Runtime, paper: Any, committee: Any, step: Any, outcome: str, now: datetime
-) -> str:
-    """The paper event the vote leads to, if it fits the role of its step.
-
-    The paper's state alone would let the first committee to vote recommend and the second
-    decide, whichever advises; a Vorberatung recommends (its event leads on to a further
-    step), only the Entscheidung decides (its event ends the paper's way).
-    """
-    event = _event_for_outcome(runtime, paper, outcome, now)
-    spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
-    transition = spec.transition(paper.state, event)
-    target = transition.target_from(paper.state) if transition is not None else paper.state
-    decides = spec.states[target].final
-    state = spec.state_label(paper.state)
-    where = f"Schritt {step.position} der Beratungsfolge"
-    if step.role == "entscheidung" and not decides:
-        raise Conflict(
-            "beratungsschritt-passt-nicht",
-            "Abstimmung passt nicht zum Beratungsschritt",
-            f"Der {committee.short_name} entscheidet über die Vorlage {paper.reference} "
-            f"({where}), aber sie steht noch in „{state}“: Entschieden wird erst nach der "
-            "Vorberatung.",
-        )
-    if step.role == "vorberatung" and decides:
-        raise Conflict(
-            "beratungsschritt-passt-nicht",
-            "Abstimmung passt nicht zum Beratungsschritt",
-            f"Der {committee.short_name} berät die Vorlage {paper.reference} nur vor ({where}); "
-            f"sie steht schon in „{state}“, und entscheiden kann eine Vorberatung nicht.",
-        )
-    if step.role not in ("vorberatung", "entscheidung"):
-        raise Conflict(
-            "beratungsschritt-passt-nicht",
-            "Abstimmung passt nicht zum Beratungsschritt",
-            f"Der {committee.short_name} nimmt die Vorlage {paper.reference} nur zur Kenntnis "
-            f"({where}); darüber wird nicht abgestimmt.",
-        )
-    return event
-
-
-def _event_for_outcome(runtime: Runtime, paper: Any, outcome: str, now: datetime) -> str:
-    engine = runtime.registry.engine(paper.definition_name, paper.definition_version)
-    subject = Subject(paper.state, dict(paper.fields or {}))
-    event = engine.decision_event(subject, {"abstimmungsergebnis": outcome}, now)
-    if event is None:
-        options = [EventOption(t.event, t.label) for t in engine.spec.events_from(paper.state)]
-        raise NotAllowed(
-            "abstimmen",
-            paper.state,
-            options,
-            event_label="Abstimmung",
-            state_label=engine.spec.state_label(paper.state),
-        )
-    return event
 
 
 # --- a vote taken in a meeting, on an item of its agenda -----------------------------------
@@ -409,7 +278,7 @@ def record_agenda_vote(
     """
     access.require(actor, "vote.record")
     meeting = meetings.get_meeting(connection, runtime.body_id_in(connection), meeting_id)
-    _refuse_if_cancelled(meeting)
+    vote_steps.refuse_if_cancelled(meeting)
     items = meetings.agenda(connection, meeting_id, public_only=False)
     item = next((i for i in items if i.id == agenda_item_id), None)
     if item is None or item.consultation_id is None or item.consultation_result is not None:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from service import formatting
 from service.access import ROLE_LABELS, holds
 from service.actor import Actor
 from service.bodies.addressing import body_runtime
@@ -30,7 +31,7 @@ from service.errors import NotFound
 from service.people import service as people
 from service.runtime import Runtime
 from service.tasks.service import count_tasks
-from service.web import formatting, nav, sessions
+from service.web import nav, sessions
 from service.web.config import site_settings
 from service.web.problems import explain
 from workflow import roles

@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from service.api.deps import MAX_ID
 from service.attachments import service
 from service.attachments.routes import DOWNLOAD_HEADERS, content_disposition
+from service.formatting import datetime_de
 from service.web import confirm
-from service.web.formatting import datetime_de
 from service.web.forms import PostedForm
 from service.web.pages.measures import show_page
 from service.web.pages.papers import show_paper

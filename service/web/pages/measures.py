@@ -17,9 +17,9 @@ from service.actor import Actor
 from service.api.deps import MAX_ID
 from service.attachments import service as attachments_service
 from service.errors import NotFound
+from service.formatting import field_value
 from service.measures import service as measures
 from service.web import confirm, diagram, measure_page
-from service.web.formatting import field_value
 from service.web.forms import (
     PostedForm,
     input_for,

@@ -173,7 +173,8 @@ def test_a_public_paper_does_not_reveal_the_internal_ag_meeting(
         f"{API}/papers/{paper.id}/consultations",
         json={
             "committee_id": committee_id(demo, "ag-digitalisierung"),
-            "role": "vorberatung",
+            # After the Stadtrat's Entscheidung only a Kenntnisnahme may follow.
+            "role": "kenntnisnahme",
             "meeting_id": meeting["id"],
         },
         headers=office,

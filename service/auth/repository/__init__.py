@@ -1,4 +1,4 @@
-"""The logins' tables: users, deputyships, bearer tokens and the login throttle.
+"""The logins' tables: users, deputyships and bearer tokens (the throttle's: ``throttle``).
 
 Statement-level SQL only; who may do what, and the audit of every change, stay in the
 services (``service.auth.service``, ``deputies``, ``tokens``, ``throttle``).
@@ -6,17 +6,15 @@ services (``service.auth.service``, ``deputies``, ``tokens``, ``throttle``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
 from service.bodies.models import Body
-from service.db import conflict_insert
 from service.people.models import Person
 
 users = User.__table__  # type: ignore[attr-defined]
@@ -348,56 +346,3 @@ def revoke_tokens_of(
     if keep_digest is not None:
         condition &= tokens.c.token_hash != keep_digest
     return connection.execute(update(tokens).where(condition).values(revoked_at=now)).rowcount
-
-
-# Login throttle ---------------------------------------------------------------------------
-
-
-def locked_until(connection: Connection, digests: Iterable[str], now: datetime) -> Any:
-    """The latest lock still running on any of these keys, or None."""
-    return connection.execute(
-        select(func.max(throttles.c.locked_until)).where(
-            throttles.c.key.in_(list(digests)), throttles.c.locked_until > now
-        )
-    ).scalar()
-
-
-def count_failure(
-    connection: Connection, digest: str, scope: str, now: datetime, forget_after: timedelta
-) -> int:
-    """Counts one failure atomically (an upsert), so concurrent failures all count; a count
-    quiet for ``forget_after`` starts afresh. Returns the failures in a row."""
-    stale = throttles.c.last_failure_at < now - forget_after
-    statement = (
-        conflict_insert(connection, throttles)
-        .values(key=digest, scope=scope, failures=1, last_failure_at=now)
-        .on_conflict_do_update(
-            index_elements=[throttles.c.key],
-            set_={
-                "failures": case((stale, 1), else_=throttles.c.failures + 1),
-                "last_failure_at": now,
-            },
-        )
-        .returning(throttles.c.failures)
-    )
-    return int(connection.execute(statement).scalar_one())
-
-
-def lock_key(connection: Connection, digest: str, until: datetime) -> None:
-    connection.execute(
-        update(throttles).where(throttles.c.key == digest).values(locked_until=until)
-    )
-
-
-def forget_failures_before(connection: Connection, oldest: datetime, now: datetime) -> None:
-    """Drops counters quiet since before ``oldest`` whose lock (if any) has run out."""
-    connection.execute(
-        delete(throttles).where(
-            throttles.c.last_failure_at < oldest,
-            (throttles.c.locked_until.is_(None)) | (throttles.c.locked_until < now),
-        )
-    )
-
-
-def clear_key(connection: Connection, digest: str) -> None:
-    connection.execute(delete(throttles).where(throttles.c.key == digest))
