@@ -200,10 +200,20 @@ def detail_rows_between(
     return found
 
 
-_PERSONS_BETWEEN = DriverStatement(
-    "SELECT event_id, person_id FROM audit_event_persons WHERE event_id BETWEEN ? AND ? "
-    "ORDER BY event_id, person_id"
-)
+# Each event's person rows as the compact JSON array the hashed text writes (``[2,5]``),
+# put together by the database: a row per person and its text in Python cost about a tenth
+# of a PostgreSQL verification.
+_PERSONS_BETWEEN = {
+    "postgresql": DriverStatement(
+        "SELECT event_id, '[' || string_agg(person_id::text, ',' ORDER BY person_id) || ']' "
+        "FROM audit_event_persons WHERE event_id BETWEEN ? AND ? GROUP BY event_id"
+    ),
+    "sqlite": DriverStatement(
+        "SELECT event_id, '[' || group_concat(person_id, ',') || ']' FROM ("
+        "SELECT event_id, person_id FROM audit_event_persons WHERE event_id BETWEEN ? AND ? "
+        "ORDER BY event_id, person_id) GROUP BY event_id"
+    ),
+}
 
 
 def persons_between(connection: Connection, first_id: int, last_id: int) -> dict[int, str]:
@@ -211,10 +221,8 @@ def persons_between(connection: Connection, first_id: int, last_id: int) -> dict
     JSON array the hashed text writes (``[2,5]``); like ``detail_rows_between``, one range
     scan per few thousand events."""
     low, high = min(first_id, last_id), max(first_id, last_id)
-    found: dict[int, list[str]] = {}
-    for event_id, person_id in _PERSONS_BETWEEN.run(connection, (low, high)).fetchall():
-        found.setdefault(event_id, []).append(str(person_id))
-    return {event_id: f"[{','.join(ids)}]" for event_id, ids in found.items()}
+    statement = _PERSONS_BETWEEN[connection.dialect.name]
+    return dict(statement.run(connection, (low, high)).fetchall())
 
 
 def erasures(connection: Connection, chain_key: str) -> dict[int, int]:
