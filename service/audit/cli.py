@@ -119,8 +119,9 @@ def search(
     body: str | None = BODY_OPTION,
 ) -> None:
     """Durchsucht das Protokoll, neueste Einträge zuerst; die Suche wird protokolliert."""
-    from service.audit import trail
+    from service.audit import naming, trail
     from service.audit.export import as_dict
+    from service.audit.labels import row
     from workflow.calendar import to_local
 
     runtime = open_runtime(body)
@@ -130,18 +131,19 @@ def search(
             connection, runtime.chain_key, actor, person, entity, action, since, until, text
         )
         found = trail.search(runtime, connection, reader, chosen, purpose, None, limit)
+        words = naming.wording(runtime, connection, reader, found)
     if as_json:
         typer.echo(json.dumps([as_dict(e) for e in found], ensure_ascii=False, indent=2))
         return
-    for e in found:
-        who = e.actor or "System"
-        what = f"{e.entity_type} {e.entity_id}" if e.entity_id is not None else e.entity_type
+    # As the /protokoll page shows them: labels, names and local time, never codes.
+    for shown in (row(e, words) for e in found):
+        e = shown.event
         typer.echo(
-            f"{e.seq:>7}  {to_local(e.ts):%d.%m.%Y %H:%M:%S}  {who:<16} {e.role or '-':<18} "
-            f"{e.action:<22} {what}"
+            f"{e.seq:>7}  {to_local(e.ts):%d.%m.%Y %H:%M:%S}  {shown.actor} ({shown.role})  "
+            f"{shown.action}  {shown.entity}"
         )
-        if e.comment:
-            typer.echo(f"         „{e.comment}“")
+        for line in shown.lines:
+            typer.echo(f"         {line}")
     typer.echo(f"{len(found)} Einträge.", err=True)
 
 

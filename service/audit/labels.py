@@ -17,8 +17,9 @@ from datetime import date, datetime
 from typing import Any
 
 from service.audit.key_labels import KEY_LABELS
+from service.audit.search import FoundEvent
 from workflow.calendar import to_local
-from workflow.roles import ROLE_LABELS
+from workflow.roles import ROLE_LABELS, role_label
 from workflow.spec import WorkflowSpec
 
 ENTITY_LABELS = {
@@ -299,3 +300,39 @@ class Wording:
     def bare(self, kind: str, ident: Any) -> str:
         """The object's name alone (``M-01``), or its number when it has none."""
         return self.names.get((kind, ident)) or f"Nr. {ident}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One event as the table shows it: labels, names and local time, never codes."""
+
+    event: FoundEvent
+    entity: str
+    actor: str
+    role: str
+    action: str
+    lines: list[str]
+
+
+def row(event: FoundEvent, words: Wording) -> Row:
+    # Every kind the trail holds, not only the few the search form offers to filter by.
+    label = ENTITY_LABELS.get(event.entity_type, event.entity_type)
+    if event.entity_id is None:
+        entity = label
+    elif (event.entity_type, event.entity_id) in words.names:
+        entity = f"{label} {words.names[(event.entity_type, event.entity_id)]}"
+    else:
+        entity = f"{label} Nr. {event.entity_id}"
+    actor = words.name("user", event.actor_id) if event.actor_id is not None else "System"
+    lines = [words.change(key, pair) for key, pair in event.changes.items()]
+    lines += words.context(event.context)
+    if event.comment:
+        lines.append(f"Kommentar: {event.comment}")
+    return Row(
+        event,
+        entity,
+        actor,
+        role_label(event.role) if event.role else "–",
+        action_label(event.action),
+        lines,
+    )

@@ -14,15 +14,13 @@ from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.audit import naming
-from service.audit.labels import ENTITY_LABELS, Wording, action_label
 from service.audit.purpose import purpose_problem
-from service.audit.search import Filters, FoundEvent
+from service.audit.search import Filters
 from service.auth.service import user_id_by_name
 from service.errors import NotFound
 from service.runtime import Runtime
 from service.web.forms import posted_date, posted_id
 from workflow.calendar import BERLIN
-from workflow.roles import role_label
 
 PAGE_SIZE = 50
 ENTITY_TYPES: tuple[tuple[str, str], ...] = (
@@ -157,40 +155,4 @@ def read(runtime: Runtime, connection: Connection, actor: Actor, form: SearchFor
             until=until,
             text=form.text or None,
         )
-    )
-
-
-@dataclass(frozen=True)
-class Row:
-    """One event as the table shows it: labels, names and local time, never codes."""
-
-    event: FoundEvent
-    entity: str
-    actor: str
-    role: str
-    action: str
-    lines: list[str]
-
-
-def row(event: FoundEvent, words: Wording) -> Row:
-    # Every kind the trail holds, not only the few the search form offers to filter by.
-    label = ENTITY_LABELS.get(event.entity_type, event.entity_type)
-    if event.entity_id is None:
-        entity = label
-    elif (event.entity_type, event.entity_id) in words.names:
-        entity = f"{label} {words.names[(event.entity_type, event.entity_id)]}"
-    else:
-        entity = f"{label} Nr. {event.entity_id}"
-    actor = words.name("user", event.actor_id) if event.actor_id is not None else "System"
-    lines = [words.change(key, pair) for key, pair in event.changes.items()]
-    lines += words.context(event.context)
-    if event.comment:
-        lines.append(f"Kommentar: {event.comment}")
-    return Row(
-        event,
-        entity,
-        actor,
-        role_label(event.role) if event.role else "–",
-        action_label(event.action),
-        lines,
     )

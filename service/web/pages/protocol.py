@@ -67,7 +67,7 @@ def _page(
             more = trail.search_cursor(found[-1])
         with runtime.read() as connection:
             words = naming.wording(runtime, connection, actor, found)
-        rows = [audit_search.row(e, words) for e in found]
+        rows = [labels.row(e, words) for e in found]
     with runtime.read() as connection:
         persons = naming.person_choices(connection, actor, runtime.body_id)
         logins = naming.user_choices(connection, actor, runtime.body_id)

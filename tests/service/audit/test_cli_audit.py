@@ -116,14 +116,20 @@ def test_a_verification_from_after_its_end_is_refused_on_the_command_line(cli: R
     assert "intakt" not in refused.output
 
 
+def test_the_command_line_search_shows_labels_and_names_not_codes(cli: Runtime, erika: int) -> None:
+    # It printed the login, the role code, ``measure.transition`` and ``measure 3``, where
+    # the /protokoll page shows labels and names.
+    listed = ok("audit", "search", "--as", "dsb", "--purpose", "Stichprobe", "--entity", "measure")
+    assert "Maßnahme" in listed.stdout and "Schritt im Ablauf" in listed.stdout
+    assert "measure.transition" not in listed.stdout
+    assert "measure " not in listed.stdout
+
+
 def test_search_export_checkpoint_and_verify_from_the_command_line(
     cli: Runtime, erika: int, tmp_path: Path
 ) -> None:
     listed = ok("audit", "search", "--as", "dsb", "--purpose", "Stichprobe", "--entity", "measure")
-    assert (
-        "measure.transition" in listed.stdout
-        and "„Bitte prüfen, Unterlagen folgen." in listed.stdout
-    )
+    assert "Bitte prüfen, Unterlagen folgen." in listed.stdout
 
     missing = ratsflow("audit", "search", "--as", "dsb")
     assert missing.exit_code == 2 and "--purpose" in missing.output
