@@ -20,8 +20,8 @@ from sqlalchemy.engine import Connection
 from service.audit import canonical, repository, signing
 from service.audit.chain import format_ts
 from service.audit.repository import checkpoints as signed_heads
+from service.formatting import datetime_de
 from service.runtime import Runtime
-from workflow.calendar import to_local
 
 FILE_FORMAT = "ratsflow-audit-checkpoints"
 
@@ -193,7 +193,7 @@ def _local(signed_at: str) -> str:
         return signed_at  # a stamp no clock wrote: shown as it stands
     if moment.tzinfo is None:
         return signed_at
-    return f"{to_local(moment):%d.%m.%Y, %H:%M} Uhr"
+    return datetime_de(moment)
 
 
 def check_against(

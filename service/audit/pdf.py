@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from service.audit.disclosure import OTHERS
 from service.audit.labels import ENTITY_LABELS, Wording, action_label
-from workflow.calendar import to_local
+from service.formatting import datetime_de
 from workflow.roles import role_label
 
 _templates = Environment(
@@ -113,10 +113,9 @@ def _entry(event: dict[str, Any], words: Wording) -> Entry:
 
 def disclosure_html(data: dict[str, Any], words: Wording) -> str:
     person = data["person"]
-    made = to_local(datetime.fromisoformat(data["erstellt_am"]))
     template = _templates.get_template("disclosure.html")
     html: str = template.render(
-        created=f"{made:%d.%m.%Y, %H:%M} Uhr",
+        created=datetime_de(datetime.fromisoformat(data["erstellt_am"])),
         person=words.name("person", person["id"]),
         master=[(_heading(k, words), words.value(k, v)) for k, v in person.items()],
         sections=[_table(title, data[key], words) for title, key in SECTIONS],

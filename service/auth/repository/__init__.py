@@ -13,7 +13,7 @@ from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
+from service.auth.models import ApiToken, Deputyship, User
 from service.bodies.models import Body
 from service.people.models import Person
 
@@ -21,7 +21,6 @@ users = User.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
 deputyships = Deputyship.__table__  # type: ignore[attr-defined]
 tokens = ApiToken.__table__  # type: ignore[attr-defined]
-throttles = LoginThrottle.__table__  # type: ignore[attr-defined]
 bodies = Body.__table__  # type: ignore[attr-defined]
 
 # What a login looks like to anyone but itself: never its password hash.
