@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,44 +23,45 @@ from workflow.calendar import to_local
 from workflow.roles import ROLE_LABELS, role_label
 from workflow.spec import WorkflowSpec
 
+# Every kind of object the trail records events of (``entity_type``), by its German name:
+# the one list the pages word objects with, and the Objektart the search offers.
 ENTITY_LABELS = {
-    "measure": "Maßnahme",
-    "paper": "Vorlage",
-    "meeting": "Sitzung",
-    "statement": "Stellungnahme",
-    "budget_line": "Haushaltsansatz",
+    "agenda_item": "Tagesordnungspunkt",
     "attachment": "Anhang",
-    "vote": "Abstimmung",
-    "person": "Person",
-    "user": "Benutzerkonto",
-    "deputyship": "Vertretung",
     "audit_trail": "Protokoll",
-    "audit": "Protokoll",
     "baseline": "Beschlussstand",
     "body": "Körperschaft",
+    "budget_line": "Haushaltsansatz",
+    "calendar_feed": "Kalenderabo",
     "committee": "Gremium",
     "consultation": "Beratung",
+    "deadline": "Frist",
     "definition": "Ablaufdefinition",
+    "deputyship": "Vertretung",
+    "issued_report": "Ausgegebener Sachstandsbericht",
+    "measure": "Maßnahme",
+    "meeting": "Sitzung",
     "membership": "Mitgliedschaft",
     "milestone": "Meilenstein",
     "obligation": "Pflicht aus dem Beschluss",
     "obligation_fulfilment": "Erfüllung einer Pflicht",
+    "outbox": "Postausgang",
+    "paper": "Vorlage",
+    "person": "Person",
     "programme": "Arbeitspapier",
+    "statement": "Stellungnahme",
     "statement_condition": "Auflage",
     "statement_request": "Anfrage einer Stellungnahme",
-    "condition": "Auflage",
-    "report": "Sachstandsbericht",
-    "status_round": "Sachstandsabfrage",
-    "calendar_feed": "Kalenderabo",
-    "outbox": "Postausgang",
-    "auth": "Anmeldung",
-    "import": "Import",
-    "agenda_item": "Tagesordnungspunkt",
-    "issued_report": "Ausgegebener Sachstandsbericht",
-    "status_report": "Sachstandsbericht",
-    "deadline": "Frist",
     "statement_weighing": "Abwägung einer Stellungnahme",
+    "status_report": "Sachstandsbericht",
+    "status_round": "Sachstandsabfrage",
+    "user": "Benutzerkonto",
+    "vote": "Abstimmung",
 }
+# An action is ``<kind>.<verb>``. Two kinds of action name no object of their own: a login
+# is recorded on the user account (``auth.login``, ``user``), a search or export of the
+# trail on the trail itself (``audit.query``, ``audit_trail``).
+ACTION_KINDS = {**ENTITY_LABELS, "audit": "Protokoll", "auth": "Anmeldung"}
 
 _VERBS = {
     "create": "angelegt",
@@ -146,7 +148,7 @@ _DIGEST = "sha256:"
 def action_label(action: str) -> str:
     """``measure.transition`` → ``Maßnahme: Schritt im Ablauf``."""
     kind, _, verb = action.partition(".")
-    entity = ENTITY_LABELS.get(kind, kind)
+    entity = ACTION_KINDS.get(kind, kind)
     if verb.endswith(".read") or verb == "read" or action.endswith(".read"):
         return f"{entity}: gelesen"
     return f"{entity}: {_VERBS.get(verb, verb)}" if verb else entity
@@ -174,6 +176,17 @@ def actions() -> list[tuple[str, str]]:
         for verb in verbs
     ]
     return sorted(((a, action_label(a)) for a in known), key=lambda pair: pair[1])
+
+
+def object_kinds() -> list[tuple[str, str]]:
+    """Every kind of object (code, label) a search may filter by, in the order of a German
+    dictionary: umlauts as their vowels, ß as ss (DIN 5007)."""
+    return sorted(ENTITY_LABELS.items(), key=lambda pair: _german_order(pair[1]))
+
+
+def _german_order(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass

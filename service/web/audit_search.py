@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.audit import naming
+from service.audit.labels import ENTITY_LABELS
 from service.audit.purpose import purpose_problem
 from service.audit.search import Filters
 from service.auth.service import user_id_by_name
@@ -23,20 +24,6 @@ from service.web.forms import posted_date, posted_id
 from workflow.calendar import BERLIN
 
 PAGE_SIZE = 50
-ENTITY_TYPES: tuple[tuple[str, str], ...] = (
-    ("measure", "Maßnahme"),
-    ("paper", "Vorlage"),
-    ("meeting", "Sitzung"),
-    ("statement", "Stellungnahme"),
-    ("budget_line", "Haushaltsansatz"),
-    ("attachment", "Anhang"),
-    ("vote", "Abstimmung"),
-    ("person", "Person"),
-    ("user", "Benutzerkonto"),
-    ("deputyship", "Vertretung"),
-    ("audit_trail", "Protokoll"),
-)
-_ENTITY_LABELS = dict(ENTITY_TYPES)
 
 
 @dataclass(frozen=True)
@@ -126,7 +113,7 @@ def read(runtime: Runtime, connection: Connection, actor: Actor, form: SearchFor
     problems: dict[str, str] = {}
     if message := purpose_problem(form.zweck):
         problems["zweck"] = message
-    if form.objektart and form.objektart not in _ENTITY_LABELS:
+    if form.objektart and form.objektart not in ENTITY_LABELS:
         problems["objektart"] = "Diese Objektart gibt es nicht."
     kind, entity_id, wrong = _object(runtime, connection, actor, form)
     if wrong:

@@ -82,7 +82,7 @@ def _page(
         rows=rows,
         more=more,
         given=form.given() if reading.filters is not None else {},
-        entity_types=audit_search.ENTITY_TYPES,
+        entity_types=labels.object_kinds(),
         persons=persons,
         logins=logins,
         actions=labels.actions(),

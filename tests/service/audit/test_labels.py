@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.audit.labels import ENTITY_LABELS
+from service.audit.labels import ACTION_KINDS, ENTITY_LABELS
 from service.oparl.takeover import AUDIT_TYPES
 from service.runtime import Runtime
 from tests.service.api_calls import login
@@ -56,9 +56,11 @@ def _text(node: ast.expr, constants: dict[str, str]) -> str | None:
     return None
 
 
-def written_kinds() -> dict[str, str]:
-    """Every object kind a module of the service writes to the trail, with where."""
+def written_kinds() -> tuple[dict[str, str], dict[str, str]]:
+    """Every object kind a module of the service writes to the trail, and every kind an
+    action of it names (``kind.verb``), each with where."""
     kinds: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
     for path in sorted(SERVICE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = _constants(tree)
@@ -74,7 +76,7 @@ def written_kinds() -> dict[str, str]:
                 if keyword.arg == "entity_type":
                     kinds.setdefault(value, where)
                 if keyword.arg == "action" and "." in value and " " not in value:
-                    kinds.setdefault(value.split(".")[0], where)
+                    prefixes.setdefault(value.split(".")[0], where)
             index = POSITIONAL.get(name or "")
             if (
                 index is not None
@@ -84,14 +86,16 @@ def written_kinds() -> dict[str, str]:
                 kinds.setdefault(value, where)
     for kind in AUDIT_TYPES.values():
         kinds.setdefault(kind, "service/oparl/takeover.py")
-    return kinds
+    return kinds, prefixes
 
 
 def test_every_entity_type_the_code_writes_has_a_label() -> None:
-    kinds = written_kinds()
+    kinds, prefixes = written_kinds()
     assert {"measure", "milestone", "issued_report", "obligation_fulfilment"} <= set(kinds)
     unlabelled = {kind: where for kind, where in kinds.items() if kind not in ENTITY_LABELS}
     assert unlabelled == {}
+    unworded = {kind: where for kind, where in prefixes.items() if kind not in ACTION_KINDS}
+    assert unworded == {}
 
 
 @pytest.fixture

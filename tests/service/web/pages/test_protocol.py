@@ -4,15 +4,18 @@ check (demo city, both backends)."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
 import httpx
 
+from service.audit.labels import ENTITY_LABELS
 from service.audit.repository.search import page
 from service.audit.search import Filters
 from service.measures import service as measures
 from service.runtime import Runtime
+from tests.service.audit.test_labels import written_kinds
 from tests.service.browser import browser, csrf_of, post_form, signed_in
 from tests.service.web.test_labels_not_codes import forbidden_tokens, offences, read
 
@@ -197,3 +200,27 @@ def test_a_purpose_of_spaces_is_refused_with_a_message(demo: Runtime) -> None:
         'role="alert"' in answer.text and "Bitte geben Sie den Zweck der Abfrage an" in answer.text
     )
     assert _trail_queries(demo, "audit.query") == []
+
+
+def test_the_protokoll_search_offered_only_eleven_of_the_object_kinds_the_trail_writes(
+    demo: Runtime,
+) -> None:
+    dsb = signed_in(demo, "datenschutz")
+    form = dsb.get("/protokoll").text
+    select = form.split('name="objektart"', 1)[1].split("</select>", 1)[0]
+    offered = [
+        (value, html.unescape(label))
+        for value, label in re.findall(r'<option value="([a-z_]+)"[^>]*>([^<]+)</option>', select)
+    ]
+    written, _ = written_kinds()
+    assert {value for value, _ in offered} == set(written)
+    assert all(label == ENTITY_LABELS[value] for value, label in offered)
+    # In the order of a German dictionary: "Körperschaft" after "Kalenderabo", not after "Z".
+    folded = [label.casefold().replace("ö", "o").replace("ä", "a") for _, label in offered]
+    assert folded == sorted(folded)
+    assert len(offered) > 11
+    # A kind the list used to leave out is searched like any other.
+    found = post_form(dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE, "objektart": "milestone"})
+    assert found.status_code == 200, found.text
+    assert "Diese Objektart gibt es nicht" not in found.text
+    assert "Meilenstein" in found.text.split("<tbody>", 1)[1]
