@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from service.audit.repository.search import page
 from service.audit.search import ERASED, Filters, reveal
 from service.audit.service import record
+from service.bootstrap import prepare_database
+from service.config import Settings
+from service.db import make_engine
+from service.migrate import upgrade
 from service.runtime import Runtime
 from tests import factories as make
+from tests.conftest import CHAIN_KEY, FakeClock
 
 DIGEST = "sha256:" + "ab" * 32
 
@@ -110,3 +118,62 @@ def test_text_search_finds_comments_with_german_capital_umlauts(
     with runtime.read() as c:
         found = page(c, runtime.chain_key, Filters(text=term), None, 10)
     assert [e.comment for e in found] == ["Übergabe an das Ordnungsamt erfolgt, Hauptstrasse"]
+
+
+@pytest.fixture
+def ctype_c_runtime(_postgres: Any, clock: FakeClock, _parsed_once: None) -> Iterator[Runtime]:
+    """A runtime on a PostgreSQL database of its own created with LC_CTYPE 'C', whose lower()
+    changes only A-Z (a cloned template keeps the server's ctype, so it is made and migrated
+    from template0 here)."""
+    name = f"ratsflow_test_{uuid.uuid4().hex}"
+    _postgres.execute(
+        f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+    )
+    try:
+        url = _postgres.url(name)
+        upgrade(url)
+        runtime = Runtime(Settings(database_url=url, chain_key=CHAIN_KEY), make_engine(url), clock)
+        try:
+            prepare_database(runtime)
+            yield runtime
+        finally:
+            runtime.engine.dispose()
+    finally:
+        _postgres.release(name)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("written", "term"),
+    [
+        ("Überprüfung der Löschfristen", "überprüfung"),
+        ("Überprüfung der Löschfristen", "ÜBERPRÜFUNG"),
+        ("nach überprüfung der Löschfristen", "Überprüfung"),
+        ("Straße gesperrt", "STRAßE"),
+    ],
+)
+def test_text_search_on_postgresql_folded_umlauts_only_where_the_database_ctype_did(
+    ctype_c_runtime: Runtime, written: str, term: str
+) -> None:
+    """Regression: on PostgreSQL the search relied on the database's LC_CTYPE for lower();
+    created with LC_CTYPE 'C' it left „Ü“ as it was, and „überprüfung“ found nothing."""
+    runtime = ctype_c_runtime
+    with runtime.read() as c:
+        assert c.execute(text("SHOW lc_ctype")).scalar_one() == "C"
+        assert c.execute(text("SELECT lower('Ü')")).scalar_one() == "Ü"
+    actor = make.user(runtime, "datenschutz")
+    with runtime.write() as c:
+        for comment in (written, "Ohne Bezug"):
+            record(
+                c,
+                runtime.chain_key,
+                actor=actor,
+                now=runtime.now(),
+                action="test.kommentar",
+                entity_type="measure",
+                entity_id=1,
+                comment=comment,
+            )
+    with runtime.read() as c:
+        found = page(c, runtime.chain_key, Filters(text=term), None, 10)
+    assert [e.comment for e in found] == [written]
