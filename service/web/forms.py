@@ -1,20 +1,23 @@
-"""Reading posted forms (with their CSRF check), describing the inputs a step needs, and
-showing a form again when the service refused what it sent."""
+"""Reading posted forms (with their CSRF check and their one-time token), saving what a
+form changes once, describing the inputs a step needs, and showing a form again when the
+service refused what it sent."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.engine import Connection
 
 from service.texts import MULTILINE_FIELDS
-from service.web import sessions
+from service.web import once, sessions
 from service.web.problems import Explained, explain
-from service.web.rendering import PageError, runtime_of
+from service.web.rendering import PageError, actor_of, inner_path, redirect, runtime_of
 from workflow.errors import WorkflowError
 from workflow.spec import FieldSpec
 
@@ -27,16 +30,58 @@ FORM_EXPIRED = PageError(
 
 
 async def checked_form(request: Request) -> dict[str, str]:
-    """The posted fields (first value of each), after the CSRF token was checked."""
+    """The posted fields (first value of each), after the CSRF token was checked; the
+    form's one-time token is kept apart for ``saving``."""
     form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str)}
+    return form_fields_checked(request, values)
+
+
+def form_fields_checked(request: Request, values: dict[str, str]) -> dict[str, str]:
+    """``values`` without the tokens every form carries, after the CSRF token was checked
+    (a form with a file reads its fields its own way, ``service.web.uploads``)."""
     if not sessions.csrf_valid(runtime_of(request), request, values.get(sessions.CSRF_FIELD)):
         raise FORM_EXPIRED
     values.pop(sessions.CSRF_FIELD, None)
+    request.state.form_token = once.posted_token(values.pop(once.ONCE_FIELD, None))
     return values
 
 
 PostedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+@dataclass
+class Saving:
+    """The write of a form (``saving``): its connection, and the page its answer leads to."""
+
+    connection: Connection
+    location: str | None = None
+
+    def leads_to(self, url: str) -> None:
+        """Where the answer after success goes, kept for a repeat of the form."""
+        self.location = url
+
+    def redirect(self, url: str) -> RedirectResponse:
+        """The answer after success (``rendering.redirect``), kept for a repeat of the form."""
+        self.leads_to(url)
+        return redirect(url)
+
+
+@contextmanager
+def saving(request: Request) -> Iterator[Saving]:
+    """The unit of work of a form that creates or changes something: one write transaction
+    that claims the form's one-time token (``service.web.once``) and commits with what the
+    form did and the page its answer leads to. The same form sent again raises
+    ``once.AlreadySaved`` on entering, which the page route answers with that page: nothing
+    is created or done twice."""
+    runtime = runtime_of(request)
+    token = getattr(request.state, "form_token", None)
+    with runtime.write() as connection:
+        claimed = once.claim(runtime, connection, actor_of(request), token, inner_path(request))
+        work = Saving(connection)
+        yield work
+        if claimed is not None:
+            once.remember(connection, claimed, work.location)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -31,7 +33,7 @@ from service.errors import NotFound
 from service.people import service as people
 from service.runtime import Runtime
 from service.tasks.service import count_tasks
-from service.web import nav, sessions
+from service.web import nav, once, sessions
 from service.web.config import site_settings
 from service.web.problems import explain
 from workflow import roles
@@ -66,6 +68,18 @@ _environment.globals["history_labels"] = {
     "nein": "Nein",
     "enthaltung": "Enthaltung",
 }
+
+
+@pass_context
+def _form_fields(context: Context) -> Markup:
+    """The hidden fields every posted form carries: the page's CSRF token and a one-time
+    token of this form's own (``service.web.once``)."""
+    return Markup(
+        '<input type="hidden" name="{}" value="{}">\n<input type="hidden" name="{}" value="{}">'
+    ).format(context["csrf_field"], context["csrf_token"], once.ONCE_FIELD, once.new_token())
+
+
+_environment.globals["form_fields"] = _form_fields
 # Where a reader who is not staff (the public, a council member) opens a public measure.
 MEASURES_SEEN = "/oeffentlich/massnahmen"
 # The German names of the signed-in person's roles, for the header.
@@ -206,6 +220,20 @@ def _refusal_page(request: Request, exc: Exception) -> HTMLResponse | None:
     return page
 
 
+def _saved_before(request: Request, location: str | None) -> Response:
+    """A form sent again (a double click, the browser's resend): the page the first answer
+    led to, or where there was none, a notice that it is saved."""
+    if location:
+        return redirect(location)
+    return render(
+        request,
+        "error.html",
+        title="Bereits gespeichert",
+        message="Dieses Formular wurde bereits abgeschickt und ist gespeichert; es wurde "
+        "nichts doppelt angelegt.",
+    )
+
+
 PASSWORD_PAGE = "/konto/passwort"
 # What a user with a temporary password may still reach: the change itself, the way out,
 # the stylesheet and the legal texts every page links to.
@@ -241,6 +269,8 @@ class PageRoute(APIRoute):
                 if await run_in_threadpool(_must_change_password, request):
                     return redirect(PASSWORD_PAGE)
                 return await handler(request)
+            except once.AlreadySaved as exc:
+                return _saved_before(request, exc.location)
             except LoginRequired:
                 target = inner_path(request)
                 if request.url.query:

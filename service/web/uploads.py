@@ -14,8 +14,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from service.api.uploads import FORM_OVERHEAD, TooLarge, limited
-from service.web import sessions
-from service.web.forms import FORM_EXPIRED
+from service.web.forms import FORM_EXPIRED, form_fields_checked
 from service.web.rendering import runtime_of
 
 
@@ -50,9 +49,7 @@ async def posted_file(request: Request, field: str = "file") -> PostedFile:
     except MultiPartException:
         raise UploadRejected("Das Formular kam unvollständig an. Bitte erneut senden.") from None
     try:
-        fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        if not sessions.csrf_valid(runtime, request, fields.pop(sessions.CSRF_FIELD, None)):
-            raise FORM_EXPIRED
+        fields = form_fields_checked(request, {k: v for k, v in form.items() if isinstance(v, str)})
         upload = form.get(field)
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise UploadRejected("Bitte eine Datei auswählen.")

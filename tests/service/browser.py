@@ -1,8 +1,9 @@
 """The web as a browser uses it: cookies kept, redirects not followed, forms with their CSRF
-token, and signing in as a demo user."""
+token and their one-time token, and signing in as a demo user."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import httpx
@@ -14,6 +15,8 @@ from service.main import create_app
 from service.runtime import Runtime
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+FORM = re.compile(r'<form\b[^>]*\baction="([^"]*)"[^>]*>(.*?)</form>', re.S)
+ONCE = re.compile(r'name="formular_token" value="([A-Za-z0-9_-]+)"')
 
 
 # The session's app while a test's demo city is attached to it (tests/service/conftest.py).
@@ -64,9 +67,20 @@ def signed_in(runtime: Runtime, username: str, app: FastAPI | None = None) -> Te
     return client
 
 
+def form_tokens(page: httpx.Response, action: str) -> dict[str, str]:
+    """The hidden tokens a browser sends with the page's form that posts to ``action``: the
+    page's CSRF token, and the form's one-time token (``service.web.once``)."""
+    tokens = {"csrf_token": csrf_of(page)}
+    for target, inner in FORM.findall(page.text):
+        once = ONCE.search(inner)
+        if html.unescape(target) == action and once:
+            tokens["formular_token"] = once.group(1)
+            break
+    return tokens
+
+
 def post_form(
     client: TestClient, page_url: str, action: str, data: dict[str, str]
 ) -> httpx.Response:
-    """Posts like a browser: with the CSRF token of the page the form was on."""
-    token = csrf_of(client.get(page_url))
-    return client.post(action, data={**data, "csrf_token": token})
+    """Posts like a browser: with the tokens of the form on the page it was on."""
+    return client.post(action, data={**data, **form_tokens(client.get(page_url), action)})

@@ -15,7 +15,7 @@ from service.auth.password_policy import check_policy
 from service.auth.tokens import hash_password
 from service.definitions.service import stored_versions
 from service.web import accounts_admin, confirm
-from service.web.forms import PostedForm, posted_id
+from service.web.forms import PostedForm, posted_id, saving
 from service.web.pages.deputies import name_deputy
 from service.web.problems import explain
 from service.web.rendering import page_router, redirect, render, require, runtime_of
@@ -86,10 +86,10 @@ def create_user(request: Request, form: PostedForm) -> Response:
     if not problems:
         try:
             check_policy(password, username)
-            with runtime.write() as connection:
+            with saving(request) as saved:
                 user_id = users.create_user(
                     runtime,
-                    connection,
+                    saved.connection,
                     actor,
                     username=username,
                     roles=roles,
@@ -97,6 +97,7 @@ def create_user(request: Request, form: PostedForm) -> Response:
                     password_hash=hash_password(password),
                     must_change_password=True,
                 )
+                return saved.redirect(f"/verwaltung/benutzer/{user_id}?erledigt=angelegt")
         except Exception as exc:
             explained = explain(exc)
             if explained is None:
@@ -106,8 +107,6 @@ def create_user(request: Request, form: PostedForm) -> Response:
             )
             problems[field] = explained.headline
             status = explained.status
-        else:
-            return redirect(f"/verwaltung/benutzer/{user_id}?erledigt=angelegt")
     typed = {k: v for k, v in form.items() if k != "passwort"}
     return _overview(
         request,
@@ -155,8 +154,9 @@ def _act(request: Request, user_id: int, done: str, action: Any, **failure: Any)
     runtime = runtime_of(request)
     actor = require(request, "user.manage")
     try:
-        with runtime.write() as connection:
-            action(runtime, connection, actor)
+        with saving(request) as saved:
+            action(runtime, saved.connection, actor)
+            return saved.redirect(f"/verwaltung/benutzer/{user_id}?erledigt={done}")
     except Exception as exc:
         explained = explain(exc)
         if explained is None:
@@ -164,7 +164,6 @@ def _act(request: Request, user_id: int, done: str, action: Any, **failure: Any)
         if "password_problem" in failure:
             failure["password_problem"] = explained.headline
         return _user_page(request, user_id, explained.status, error=explained.headline, **failure)
-    return redirect(f"/verwaltung/benutzer/{user_id}?erledigt={done}")
 
 
 @router.post("/verwaltung/benutzer/{user_id}/rollen")
@@ -221,10 +220,11 @@ def temporary_password(request: Request, user_id: UserId, form: PostedForm) -> R
 @router.post("/verwaltung/benutzer/{user_id}/vertretung")
 def add_deputy(request: Request, user_id: UserId, form: PostedForm) -> Response:
     actor = require(request, "user.manage")
-    problems = name_deputy(request, actor, user_id, form)
+    done = f"/verwaltung/benutzer/{user_id}?erledigt=vertretung"
+    problems = name_deputy(request, actor, user_id, form, done)
     if problems:
         return _user_page(request, user_id, 422, problems=problems, typed=form)
-    return redirect(f"/verwaltung/benutzer/{user_id}?erledigt=vertretung")
+    return redirect(done)
 
 
 @router.post("/verwaltung/benutzer/{user_id}/vertretung/{deputyship_id}/beenden")

@@ -14,11 +14,11 @@ from service.attachments import service
 from service.attachments.routes import DOWNLOAD_HEADERS, content_disposition
 from service.formatting import datetime_de
 from service.web import confirm
-from service.web.forms import PostedForm
+from service.web.forms import PostedForm, saving
 from service.web.pages.measures import show_page
 from service.web.pages.papers import show_paper
 from service.web.problems import explain
-from service.web.rendering import actor_of, page_router, redirect, runtime_of, signed_in
+from service.web.rendering import actor_of, page_router, runtime_of, signed_in
 from service.web.uploads import UploadRejected, posted_file
 
 router = page_router()
@@ -48,18 +48,28 @@ def _register(owner_type: str) -> None:
         except UploadRejected as exc:
             return await run_in_threadpool(failed, exc.message, 422)
 
+        done = "erledigt=anlage" if owner_type == "paper" else "gespeichert=anlage"
+
+        def store() -> Response:
+            with saving(request) as saved:
+                service.attach(
+                    runtime,
+                    saved.connection,
+                    actor,
+                    owner_type,
+                    owner_id,
+                    filename=posted.filename,
+                    content=posted.content,
+                )
+                return saved.redirect(page_url.format(owner_id=owner_id) + f"?{done}#anlagen")
+
         try:
-            name, content = posted.filename, posted.content
-            await run_in_threadpool(
-                service.upload, runtime, actor, owner_type, owner_id, name, content
-            )
+            return await run_in_threadpool(store)
         except Exception as exc:
             explained = explain(exc)
             if explained is None:
                 raise
             return await run_in_threadpool(failed, explained.headline, explained.status)
-        done = "erledigt=anlage" if owner_type == "paper" else "gespeichert=anlage"
-        return redirect(page_url.format(owner_id=owner_id) + f"?{done}#anlagen")
 
     @router.get(
         f"/{segment}/{{owner_id}}/anlagen/{{attachment_id}}", name=f"web_download_{owner_type}"
@@ -87,6 +97,9 @@ def _register(owner_type: str) -> None:
         runtime = runtime_of(request)
         actor = signed_in(request)
         url = page_url.format(owner_id=owner_id)
+        gone = (
+            "erledigt=anlage_geloescht" if owner_type == "paper" else "gespeichert=anlage_geloescht"
+        )
         try:
             if not confirm.confirmed(form):
                 row = service.describe_for_deletion(
@@ -105,8 +118,11 @@ def _register(owner_type: str) -> None:
                         ("Hochgeladen", datetime_de(row.uploaded_at)),
                     ],
                 )
-            with runtime.write() as connection:
-                service.remove(runtime, connection, actor, owner_type, owner_id, attachment_id)
+            with saving(request) as saved:
+                service.remove(
+                    runtime, saved.connection, actor, owner_type, owner_id, attachment_id
+                )
+                return saved.redirect(page_url.format(owner_id=owner_id) + f"?{gone}#anlagen")
         except Exception as exc:
             explained = explain(exc)
             if explained is None:
@@ -118,10 +134,6 @@ def _register(owner_type: str) -> None:
                 attachment_error=explained.headline,
                 attachment_heading="Die Anlage wurde nicht gelöscht.",
             )
-        done = (
-            "erledigt=anlage_geloescht" if owner_type == "paper" else "gespeichert=anlage_geloescht"
-        )
-        return redirect(page_url.format(owner_id=owner_id) + f"?{done}#anlagen")
 
 
 _register("measure")

@@ -13,11 +13,17 @@ from service.access import holds
 from service.api.deps import MAX_ID
 from service.budget import service as budget
 from service.web import budget_form
-from service.web.forms import PostedForm, posted_count, posted_id, posted_text, shown_again
+from service.web.forms import (
+    PostedForm,
+    posted_count,
+    posted_id,
+    posted_text,
+    saving,
+    shown_again,
+)
 from service.web.problems import explain
 from service.web.rendering import (
     page_router,
-    redirect,
     render,
     require,
     runtime_of,
@@ -112,17 +118,17 @@ def create_line(request: Request, form: PostedForm) -> Response:
     if not problems:
         assert measure_id is not None
         try:
-            with runtime.write() as connection:
+            with saving(request) as saved:
                 budget.new_line(
                     runtime,
-                    connection,
+                    saved.connection,
                     actor,
                     measure_id,
                     {"fiscal_year": year, "product_account": account or None, **values},
                 )
+                return saved.redirect(f"/haushalt?jahr={year}&erledigt=angelegt")
         except Exception as exc:
             return shown_again(partial(_page, request, year), exc, form, INPUTS)
-        return redirect(f"/haushalt?jahr={year}&erledigt=angelegt")
     return _page(
         request,
         year if year and 1990 <= year <= 2100 else None,
@@ -178,12 +184,12 @@ def edit_line(request: Request, line_id: LineId, form: PostedForm) -> Response:
             typed=form,
         )
     try:
-        with runtime.write() as connection:
-            budget.update_line(runtime, connection, actor, line_id, values)
-            year = budget.get_line(connection, line_id).fiscal_year
+        with saving(request) as saved:
+            budget.update_line(runtime, saved.connection, actor, line_id, values)
+            year = budget.get_line(saved.connection, line_id).fiscal_year
+            return saved.redirect(f"/haushalt?jahr={year}&erledigt=geaendert")
     except Exception as exc:
         return shown_again(partial(_line_page, request, line_id), exc, form, INPUTS)
-    return redirect(f"/haushalt?jahr={year}&erledigt=geaendert")
 
 
 @router.post("/haushalt/import")

@@ -12,7 +12,7 @@ from service.api.deps import MAX_ID
 from service.auth import deputies
 from service.measures import service as measures
 from service.web import accounts_admin
-from service.web.forms import PostedForm, posted_date
+from service.web.forms import PostedForm, posted_date, saving
 from service.web.problems import explain
 from service.web.rendering import PageError, page_router, redirect, render, require, runtime_of
 
@@ -36,16 +36,18 @@ def deputy_form_problems(form: dict[str, str]) -> tuple[dict[str, Any], dict[str
 
 
 def name_deputy(
-    request: Request, actor: Actor, user_id: int, form: dict[str, str]
+    request: Request, actor: Actor, user_id: int, form: dict[str, str], done: str
 ) -> dict[str, str] | None:
-    """Stores the deputyship; returns the problems by field when it cannot."""
+    """Stores the deputyship, whose form then leads to ``done``; returns the problems by
+    field when it cannot."""
     runtime = runtime_of(request)
     values, problems = deputy_form_problems(form)
     if problems:
         return problems
     try:
-        with runtime.write() as connection:
-            deputies.name_deputy(runtime, connection, actor, user_id=user_id, **values)
+        with saving(request) as saved:
+            deputies.name_deputy(runtime, saved.connection, actor, user_id=user_id, **values)
+            saved.leads_to(done)
     except Exception as exc:
         explained = explain(exc)
         if explained is None:
@@ -92,10 +94,11 @@ def own_deputies(request: Request, erledigt: str | None = None) -> Response:
 def add_own_deputy(request: Request, form: PostedForm) -> Response:
     actor = require(request, "user.self")
     assert actor.user_id is not None
-    problems = name_deputy(request, actor, actor.user_id, form)
+    done = f"{OWN_PAGE}?erledigt=benannt"
+    problems = name_deputy(request, actor, actor.user_id, form, done)
     if problems:
         return _page(request, 422, problems=problems, typed=form)
-    return redirect(f"{OWN_PAGE}?erledigt=benannt")
+    return redirect(done)
 
 
 @router.post(OWN_PAGE + "/{deputyship_id}/beenden")
@@ -104,8 +107,8 @@ def withdraw_own(request: Request, deputyship_id: DeputyshipId, form: PostedForm
     actor = require(request, "user.self")
     if actor.user_id is None:
         raise PageError(403, "Keine Berechtigung", "Nur angemeldete Benutzer haben Vertretungen.")
-    with runtime.write() as connection:
+    with saving(request) as saved:
         deputies.withdraw(
-            runtime, connection, actor, user_id=actor.user_id, deputyship_id=deputyship_id
+            runtime, saved.connection, actor, user_id=actor.user_id, deputyship_id=deputyship_id
         )
-    return redirect(f"{OWN_PAGE}?erledigt=beendet")
+        return saved.redirect(f"{OWN_PAGE}?erledigt=beendet")

@@ -22,10 +22,11 @@ from service.web.forms import (
     posted_id,
     posted_text,
     refusal,
+    saving,
     shown,
 )
 from service.web.pages.measures import FIELD_PREFIX, STALE, form_name
-from service.web.rendering import page_router, redirect, render, runtime_of, signed_in
+from service.web.rendering import page_router, render, runtime_of, signed_in
 from workflow.errors import InvalidData, StaleVersion
 
 router = page_router()
@@ -118,15 +119,16 @@ def save(request: Request, measure_id: MeasureId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
     actor = signed_in(request)
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             measures.update_measure(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 measure_id,
                 _changes(form),
                 version=posted_id(form.get("version")),
             )
+            return saved.redirect(f"/massnahmen/{measure_id}?gespeichert=angaben")
     except Exception as exc:
         refused = refusal(exc, form_name, labelled=True)
         if isinstance(exc, InvalidData):
@@ -153,4 +155,3 @@ def save(request: Request, measure_id: MeasureId, form: PostedForm) -> Response:
             reasons=[refused.headline] if problems else refused.reasons,
             problems=problems,
         )
-    return redirect(f"/massnahmen/{measure_id}?gespeichert=angaben")

@@ -28,9 +28,10 @@ from service.web.forms import (
     posted_id,
     posted_text,
     refusal,
+    saving,
     shown,
 )
-from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
+from service.web.rendering import page_router, render, require, runtime_of, signed_in
 from workflow.calendar import to_local
 from workflow.errors import InvalidData, StaleVersion
 
@@ -116,10 +117,10 @@ def create_measure(request: Request, form: PostedForm) -> Response:
         if field.editable and FIELD_PREFIX + name in form
     }
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             measure_id = measures.new_measure(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 programme_id=posted_id(form.get("arbeitspapier")),
                 code=posted_text(form.get("kennung")),
@@ -129,6 +130,7 @@ def create_measure(request: Request, form: PostedForm) -> Response:
                 public=form.get("oeffentlich") == "ja",
                 fields=fields,
             )
+            return saved.redirect(f"/massnahmen/{measure_id}?angelegt=1")
     except Exception as exc:
         refused = refusal(exc, form_name, labelled=True)
         if isinstance(exc, InvalidData):
@@ -136,7 +138,6 @@ def create_measure(request: Request, form: PostedForm) -> Response:
                 request, actor, 422, values=form, error=NOT_CREATED, problems=refused.fields
             )
         return _new_form(request, actor, refused.status, values=form, error=refused.headline)
-    return redirect(f"/massnahmen/{measure_id}?angelegt=1")
 
 
 # --- one measure ---------------------------------------------------------------------------
@@ -272,10 +273,10 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
         if key.startswith(FIELD_PREFIX) and posted_text(value, lines=True)
     }
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             measures.fire_by_user(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 measure_id,
                 event,
@@ -283,6 +284,7 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
                 data=data,
                 comment=comment or None,
             )
+            return saved.redirect(f"/massnahmen/{measure_id}?erledigt={event}")
     except NotFound:
         raise
     except Exception as exc:
@@ -297,4 +299,3 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
             open_event=event,
             typed={**data, COMMENT: comment},
         )
-    return redirect(f"/massnahmen/{measure_id}?erledigt={event}")

@@ -27,9 +27,10 @@ from service.web.forms import (
     posted_date,
     posted_id,
     refusal,
+    saving,
     shown_again,
 )
-from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
+from service.web.rendering import page_router, render, require, runtime_of, signed_in
 from workflow.calendar import BERLIN, to_local, to_utc
 
 router = page_router()
@@ -128,21 +129,21 @@ def create_meeting(request: Request, form: PostedForm) -> Response:
         )
     assert day is not None and committee_id is not None
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             meeting_id = meetings.new_meeting(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 committee_id=committee_id,
                 starts_at=to_utc(datetime.combine(day, starts, tzinfo=BERLIN)),
                 location=form.get("ort", "").strip() or None,
             )
+            return saved.redirect(f"/sitzungen/{meeting_id}?erledigt=angelegt")
     except Exception as exc:
         refused = refusal(exc, MEETING_FIELDS)
         return _list(
             request, refused.status, typed=form, problems=refused.fields, error=refused.headline
         )
-    return redirect(f"/sitzungen/{meeting_id}?erledigt=angelegt")
 
 
 # --- one meeting ---------------------------------------------------------------------------
@@ -220,10 +221,10 @@ def add_agenda_item(request: Request, meeting_id: MeetingId, form: PostedForm) -
     runtime = runtime_of(request)
     actor = signed_in(request)
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             meetings.add_agenda_item(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 meeting_id,
                 number=form.get("nummer", "").strip(),
@@ -231,23 +232,22 @@ def add_agenda_item(request: Request, meeting_id: MeetingId, form: PostedForm) -
                 public=form.get("oeffentlich") != "nein",
                 paper_id=posted_id(form.get("vorlage")),
             )
+            return saved.redirect(f"/sitzungen/{meeting_id}?erledigt=tagesordnung#tagesordnung")
     except Exception as exc:
         return _failed(request, meeting_id, exc, "tagesordnung", form, AGENDA_FIELDS)
-    return redirect(f"/sitzungen/{meeting_id}?erledigt=tagesordnung#tagesordnung")
 
 
 @router.post("/sitzungen/{meeting_id}/absage")
 def cancel_meeting(request: Request, meeting_id: MeetingId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
     actor = signed_in(request)
+    reason = form.get("grund", "").strip() or None
     try:
-        with runtime.write() as connection:
-            meetings.cancel_meeting(
-                runtime, connection, actor, meeting_id, reason=form.get("grund", "").strip() or None
-            )
+        with saving(request) as saved:
+            meetings.cancel_meeting(runtime, saved.connection, actor, meeting_id, reason=reason)
+            return saved.redirect(f"/sitzungen/{meeting_id}?erledigt=abgesagt")
     except Exception as exc:
         return _failed(request, meeting_id, exc, "absage", form, {"cancel_reason": "grund"})
-    return redirect(f"/sitzungen/{meeting_id}?erledigt=abgesagt")
 
 
 @router.post("/sitzungen/{meeting_id}/anwesenheit")
@@ -260,11 +260,11 @@ def record_attendance(request: Request, meeting_id: MeetingId, form: PostedForm)
         if person_id is not None and value in council.ATTENDANCE_LABELS:
             entries.append((person_id, value))
     try:
-        with runtime.write() as connection:
-            attendance.record_attendance(runtime, connection, actor, meeting_id, entries)
+        with saving(request) as saved:
+            attendance.record_attendance(runtime, saved.connection, actor, meeting_id, entries)
+            return saved.redirect(f"/sitzungen/{meeting_id}?erledigt=anwesenheit#anwesenheit")
     except Exception as exc:
         return _failed(request, meeting_id, exc, "anwesenheit", form)
-    return redirect(f"/sitzungen/{meeting_id}?erledigt=anwesenheit#anwesenheit")
 
 
 @router.post("/sitzungen/{meeting_id}/anwesenheit/alle")
@@ -273,11 +273,11 @@ def record_all_present(request: Request, meeting_id: MeetingId, form: PostedForm
     runtime = runtime_of(request)
     actor = signed_in(request)
     try:
-        with runtime.write() as connection:
-            attendance.record_all_present(runtime, connection, actor, meeting_id)
+        with saving(request) as saved:
+            attendance.record_all_present(runtime, saved.connection, actor, meeting_id)
+            return saved.redirect(f"/sitzungen/{meeting_id}?erledigt=alle-anwesend#anwesenheit")
     except Exception as exc:
         return _failed(request, meeting_id, exc, "anwesenheit", form)
-    return redirect(f"/sitzungen/{meeting_id}?erledigt=alle-anwesend#anwesenheit")
 
 
 @router.post("/sitzungen/{meeting_id}/abstimmung")
@@ -321,8 +321,10 @@ def record_vote(request: Request, meeting_id: MeetingId, form: PostedForm) -> Re
         decision_text=form.get("beschlusstext", "").strip() or None,
     )
     try:
-        with runtime.write() as connection:
-            votes.record_agenda_vote(runtime, connection, actor, meeting_id, item_id or 0, vote)
+        with saving(request) as saved:
+            votes.record_agenda_vote(
+                runtime, saved.connection, actor, meeting_id, item_id or 0, vote
+            )
+            return saved.redirect(f"/sitzungen/{meeting_id}?erledigt=abstimmung#tagesordnung")
     except Exception as exc:
         return _failed(request, meeting_id, exc, form_name, form, VOTE_FIELDS)
-    return redirect(f"/sitzungen/{meeting_id}?erledigt=abstimmung#tagesordnung")

@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from service.access import holds
 from service.api.deps import MAX_ID
 from service.obligations import service as obligations
-from service.web.forms import PostedForm, posted_date, posted_text
+from service.web.forms import PostedForm, posted_date, posted_text, saving
 from service.web.problems import explain
-from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
+from service.web.rendering import page_router, render, require, runtime_of, signed_in
 
 router = page_router()
 ObligationId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -54,7 +54,8 @@ def fulfil(request: Request, obligation_id: ObligationId, form: PostedForm) -> R
     try:
         if typed_day and day is None:
             raise ValueError
-        with runtime.write() as connection:
+        with saving(request) as saved:
+            connection = saved.connection
             paper_id = obligations.paper_of(runtime, connection, actor, obligation_id)
             obligations.fulfil_obligation(
                 runtime,
@@ -65,6 +66,9 @@ def fulfil(request: Request, obligation_id: ObligationId, form: PostedForm) -> R
                 fulfilled_on=day,
                 note=posted_text(form.get("vermerk"), lines=True) or None,
             )
+            if form.get("zurueck") == "vorlage":
+                return saved.redirect(f"/vorlagen/{paper_id}?erledigt=pflicht#pflichten-titel")
+            return saved.redirect("/pflichten?erledigt=pflicht#pflichten-titel")
     except ValueError:
         return _list(request, 422, error="Bitte das Datum der Erfüllung angeben, z. B. 01.09.2026.")
     except Exception as exc:
@@ -74,6 +78,3 @@ def fulfil(request: Request, obligation_id: ObligationId, form: PostedForm) -> R
         return _list(
             request, explained.status, error=" ".join([explained.headline, *explained.reasons])
         )
-    if form.get("zurueck") == "vorlage":
-        return redirect(f"/vorlagen/{paper_id}?erledigt=pflicht#pflichten-titel")
-    return redirect("/pflichten?erledigt=pflicht#pflichten-titel")

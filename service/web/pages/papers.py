@@ -27,12 +27,12 @@ from service.web.forms import (
     posted_date,
     posted_id,
     refusal,
+    saving,
     shown,
     shown_again,
 )
 from service.web.rendering import (
     page_router,
-    redirect,
     render,
     require,
     runtime_of,
@@ -117,8 +117,9 @@ def create_paper(request: Request, form: PostedForm) -> Response:
     }
     values["public"] = form.get("public") == "ja"
     try:
-        with runtime.write() as connection:
-            paper_id = service.new_paper(runtime, connection, actor, **values)
+        with saving(request) as saved:
+            paper_id = service.new_paper(runtime, saved.connection, actor, **values)
+            return saved.redirect(f"/vorlagen/{paper_id}?erledigt=angelegt")
     except Exception as exc:
         refused = refusal(exc)
         problems = dict(refused.fields)
@@ -131,7 +132,6 @@ def create_paper(request: Request, form: PostedForm) -> Response:
             problems=problems,
             error="Die Vorlage wurde nicht angelegt. " + refused.headline,
         )
-    return redirect(f"/vorlagen/{paper_id}?erledigt=angelegt")
 
 
 # --- one paper -----------------------------------------------------------------------------
@@ -244,11 +244,11 @@ def carry_measure(request: Request, paper_id: PaperId, form: PostedForm) -> Resp
             open_form="massnahme",
         )
     try:
-        with runtime.write() as connection:
-            carrying.attach_measures(runtime, connection, actor, paper_id, [measure_id])
+        with saving(request) as saved:
+            carrying.attach_measures(runtime, saved.connection, actor, paper_id, [measure_id])
+            return saved.redirect(f"/vorlagen/{paper_id}?erledigt=massnahme")
     except Exception as exc:
         return _failed(request, paper_id, exc, "massnahme", form, {"measure_ids": "massnahme"})
-    return redirect(f"/vorlagen/{paper_id}?erledigt=massnahme")
 
 
 @router.post("/vorlagen/{paper_id}/beratungsfolge")
@@ -274,10 +274,10 @@ def plan_consultation(request: Request, paper_id: PaperId, form: PostedForm) -> 
         )
     assert committee_id is not None
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             consultations.plan_consultation(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 paper_id,
                 committee_id=committee_id,
@@ -285,9 +285,9 @@ def plan_consultation(request: Request, paper_id: PaperId, form: PostedForm) -> 
                 meeting_id=posted_id(form.get("sitzung")),
                 planned_on=planned_on,
             )
+            return saved.redirect(f"/vorlagen/{paper_id}?erledigt=beratung")
     except Exception as exc:
         return _failed(request, paper_id, exc, "beratung", form, PLANNING_FIELDS)
-    return redirect(f"/vorlagen/{paper_id}?erledigt=beratung")
 
 
 @router.post("/vorlagen/{paper_id}/schritte")
@@ -314,10 +314,10 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
     }
     typed = {**data, "kommentar": form.get("kommentar", "")}
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             service.fire(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 paper_id,
                 event,
@@ -325,9 +325,9 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
                 data=data,
                 comment=form.get("kommentar", "").strip() or None,
             )
+            return saved.redirect(f"/vorlagen/{paper_id}?erledigt={event}")
     except Exception as exc:
         return _failed(request, paper_id, exc, "schritt-" + event, typed)
-    return redirect(f"/vorlagen/{paper_id}?erledigt={event}")
 
 
 @router.post("/vorlagen/{paper_id}/abstimmungen/{vote_id}/berichtigung")
@@ -364,8 +364,10 @@ def correct_vote(
         **counts,
     )
     try:
-        with runtime.write() as connection:
-            corrections.correct_vote(runtime, connection, actor, paper_id, vote_id, correction)
+        with saving(request) as saved:
+            corrections.correct_vote(
+                runtime, saved.connection, actor, paper_id, vote_id, correction
+            )
+            return saved.redirect(f"/vorlagen/{paper_id}?erledigt=berichtigt#abstimmungen-titel")
     except Exception as exc:
         return _failed(request, paper_id, exc, form_name, form, CORRECTION_FIELDS)
-    return redirect(f"/vorlagen/{paper_id}?erledigt=berichtigt#abstimmungen-titel")

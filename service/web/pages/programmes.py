@@ -16,8 +16,8 @@ from service.access import holds
 from service.api.deps import MAX_ID
 from service.programmes import service
 from service.reports.period import period_of
-from service.web.forms import PostedForm, refusal
-from service.web.rendering import page_router, redirect, render, require, runtime_of, signed_in
+from service.web.forms import PostedForm, refusal, saving
+from service.web.rendering import page_router, render, require, runtime_of, signed_in
 from workflow.calendar import to_local
 
 router = page_router()
@@ -94,8 +94,9 @@ def create_programme(request: Request, form: PostedForm) -> Response:
     actor = signed_in(request)
     values = {k: v for k, v in _values(form).items() if v is not None or k == "title"}
     try:
-        with runtime.write() as connection:
-            programme_id = service.create(runtime, connection, actor, values)
+        with saving(request) as saved:
+            programme_id = service.create(runtime, saved.connection, actor, values)
+            return saved.redirect(f"/arbeitspapiere/{programme_id}?erledigt=angelegt")
     except Exception as exc:
         refused = refusal(exc)
         return _new_form(
@@ -105,7 +106,6 @@ def create_programme(request: Request, form: PostedForm) -> Response:
             problems=refused.fields,
             error="Das Arbeitspapier wurde nicht angelegt. " + refused.headline,
         )
-    return redirect(f"/arbeitspapiere/{programme_id}?erledigt=angelegt")
 
 
 def show_programme(
@@ -162,16 +162,17 @@ def review(request: Request, programme_id: ProgrammeId, form: PostedForm) -> Res
     comment = form.get("comment", "").strip() or None
     seen = form.get("version", "")
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             service.update(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 programme_id,
                 changes,
                 version=int(seen) if seen.isdigit() and len(seen) <= 9 else None,
                 comment=comment,
             )
+            return saved.redirect(f"/arbeitspapiere/{programme_id}?erledigt=ueberprueft")
     except Exception as exc:
         refused = refusal(exc)
         return show_programme(
@@ -182,4 +183,3 @@ def review(request: Request, programme_id: ProgrammeId, form: PostedForm) -> Res
             problems=refused.fields,
             typed=form,
         )
-    return redirect(f"/arbeitspapiere/{programme_id}?erledigt=ueberprueft")

@@ -17,12 +17,11 @@ from service.reports.render import MEDIA_TYPES, Format, needs_attention
 from service.reports.render import render as render_file
 from service.reports.schemas import Audience
 from service.reports.service import read_sachstand
-from service.web.forms import PostedForm, posted_date, posted_id, refusal
+from service.web.forms import PostedForm, posted_date, posted_id, refusal, saving
 from service.web.rendering import (
     PageError,
     actor_of,
     page_router,
-    redirect,
     render,
     runtime_of,
     signed_in,
@@ -191,18 +190,18 @@ def issue_page(request: Request, form: PostedForm) -> Response:
     actor = signed_in(request)
     audience = AUDIENCES.get(form.get("fassung", "intern"), "internal")
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             issuing.issue_report(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 form.get("zeitraum", ""),
                 programme_id=posted_id(form.get("arbeitspapier")),
                 audience=audience,
             )
+            return saved.redirect("/berichte?erledigt=ausgegeben")
     except Exception as exc:
         return _refused(request, exc, "Der Bericht wurde nicht ausgegeben.")
-    return redirect("/berichte?erledigt=ausgegeben")
 
 
 @router.post("/berichte/{issued_id}/kenntnisnahme")
@@ -213,13 +212,13 @@ def note_page(request: Request, issued_id: IssuedId, form: PostedForm) -> Respon
     try:
         if on is None:
             raise PageError(422, "Sitzungstag fehlt", "Bitte den Sitzungstag angeben.")
-        with runtime.write() as connection:
-            issuing.record_taken_note(runtime, connection, actor, issued_id, on)
+        with saving(request) as saved:
+            issuing.record_taken_note(runtime, saved.connection, actor, issued_id, on)
+            return saved.redirect("/berichte?erledigt=kenntnisnahme")
     except PageError:
         raise
     except Exception as exc:
         return _refused(request, exc, "Die Kenntnisnahme wurde nicht erfasst.")
-    return redirect("/berichte?erledigt=kenntnisnahme")
 
 
 @router.get("/berichte/{issued_id}.{endung}")

@@ -9,10 +9,10 @@ from fastapi.responses import Response
 
 from service.api.deps import MAX_ID
 from service.statements import service as statements
-from service.web.forms import PostedForm, posted_date, posted_text
+from service.web.forms import PostedForm, posted_date, posted_text, saving
 from service.web.pages.measures import show_page
 from service.web.problems import explain
-from service.web.rendering import page_router, redirect, runtime_of, signed_in
+from service.web.rendering import page_router, runtime_of, signed_in
 
 router = page_router()
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -27,10 +27,10 @@ def give_statement(request: Request, measure_id: MeasureId, form: PostedForm) ->
     status, problem = 422, "Bitte das Datum der Stellungnahme angeben, z. B. 01.09.2026."
     if given_on is not None:
         try:
-            with runtime.write() as connection:
+            with saving(request) as saved:
                 statements.give_statement(
                     runtime,
-                    connection,
+                    saved.connection,
                     actor,
                     measure_id,
                     kind=form.get("art") or None,
@@ -39,15 +39,14 @@ def give_statement(request: Request, measure_id: MeasureId, form: PostedForm) ->
                     text=posted_text(form.get("text"), lines=True) or None,
                     conditions=posted_text(form.get("auflagen"), lines=True).splitlines(),
                 )
+                return saved.redirect(
+                    f"/massnahmen/{measure_id}?gespeichert=stellungnahme#stellungnahmen-titel"
+                )
         except Exception as exc:
             explained = explain(exc)
             if explained is None:
                 raise
             status, problem = explained.status, " ".join([explained.headline, *explained.reasons])
-        else:
-            return redirect(
-                f"/massnahmen/{measure_id}?gespeichert=stellungnahme#stellungnahmen-titel"
-            )
     return show_page(
         request, measure_id, status, statement_error=problem, statement_typed=dict(form)
     )
@@ -60,18 +59,20 @@ def weigh_statement(
     runtime = runtime_of(request)
     actor = signed_in(request)
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             statements.weigh_statement(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 measure_id,
                 statement_id,
                 reason=posted_text(form.get("begruendung"), lines=True),
             )
+            return saved.redirect(
+                f"/massnahmen/{measure_id}?gespeichert=abwaegung#stellungnahmen-titel"
+            )
     except Exception as exc:
         return _refused(request, measure_id, exc, form)
-    return redirect(f"/massnahmen/{measure_id}?gespeichert=abwaegung#stellungnahmen-titel")
 
 
 @router.post("/massnahmen/{measure_id}/auflagen/{condition_id}/erfuellt")
@@ -81,18 +82,20 @@ def fulfil_condition(
     runtime = runtime_of(request)
     actor = signed_in(request)
     try:
-        with runtime.write() as connection:
+        with saving(request) as saved:
             statements.fulfil_condition(
                 runtime,
-                connection,
+                saved.connection,
                 actor,
                 measure_id,
                 condition_id,
                 note=posted_text(form.get("vermerk"), lines=True) or None,
             )
+            return saved.redirect(
+                f"/massnahmen/{measure_id}?gespeichert=auflage#stellungnahmen-titel"
+            )
     except Exception as exc:
         return _refused(request, measure_id, exc, form)
-    return redirect(f"/massnahmen/{measure_id}?gespeichert=auflage#stellungnahmen-titel")
 
 
 def _refused(request: Request, measure_id: int, exc: Exception, form: dict[str, str]) -> Response:

@@ -4,12 +4,15 @@ at 01.09.2026, both backends)."""
 from __future__ import annotations
 
 import re
+import threading
 
+import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from service.measures import service as measures
 from service.runtime import Runtime
-from tests.service.browser import csrf_of, post_form, signed_in
+from tests.service.browser import csrf_of, form_tokens, post_form, signed_in
 
 
 def _ids(runtime: Runtime) -> dict[str, int]:
@@ -85,3 +88,87 @@ def test_a_dsb_statement_and_attachments_on_the_measure_page(demo: Runtime) -> N
     assert deleted.status_code == 303
     assert lead.get(link.group(1)).status_code == 404
     assert "Anlage „Konzept.pdf“ gelöscht" in lead.get(url).text
+
+
+def _statement_count(runtime: Runtime, measure_id: int) -> int:
+    with runtime.read() as connection:
+        return int(
+            connection.execute(
+                text("SELECT count(*) FROM statements WHERE measure_id = :m"), {"m": measure_id}
+            ).scalar_one()
+        )
+
+
+def test_double_posting_the_statement_form_creates_one_statement(demo: Runtime) -> None:
+    """Regression: a double click on „Stellungnahme abgeben“, or the browser sending the
+    form again after a slow answer, gave the measure two statements."""
+    m09 = _ids(demo)["M-09"]
+    url = f"/massnahmen/{m09}"
+    action = f"{url}/stellungnahmen"
+    dsb = signed_in(demo, "datenschutz")
+    sent = {
+        "ergebnis": "zustimmend",
+        "datum": "01.09.2026",
+        "text": "Keine Bedenken gegen das Verfahren.",
+        **form_tokens(dsb.get(url), action),
+    }
+    before = _statement_count(demo, m09)
+
+    first = dsb.post(action, data=sent)
+    second = dsb.post(action, data=sent)
+
+    assert first.status_code == 303, first.text
+    assert "gespeichert=stellungnahme" in first.headers["location"]
+    # The same result page, not a second statement, nor an error the user did not cause.
+    assert second.status_code == 303, second.text
+    assert second.headers["location"] == first.headers["location"]
+    assert _statement_count(demo, m09) == before + 1
+    shown = dsb.get(second.headers["location"]).text
+    assert shown.count("Keine Bedenken gegen das Verfahren.") == 1
+
+
+def test_two_copies_of_the_statement_form_arriving_together_create_one(demo: Runtime) -> None:
+    """The double click as it reaches the server: the second copy while the first is still
+    being saved. It waits for the first and leads to the same page."""
+    m09 = _ids(demo)["M-09"]
+    url = f"/massnahmen/{m09}"
+    action = f"{url}/stellungnahmen"
+    dsb = signed_in(demo, "datenschutz")
+    sent = {
+        "ergebnis": "zustimmend",
+        "datum": "01.09.2026",
+        **form_tokens(dsb.get(url), action),
+    }
+    before = _statement_count(demo, m09)
+    start = threading.Barrier(2)
+    answers: list[httpx.Response] = []
+
+    def send() -> None:
+        start.wait()
+        answers.append(dsb.post(action, data=sent))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [a.status_code for a in answers] == [303, 303], [a.text for a in answers]
+    assert answers[0].headers["location"] == answers[1].headers["location"]
+    assert _statement_count(demo, m09) == before + 1
+
+
+def test_a_refused_statement_form_sent_again_corrected_is_saved(demo: Runtime) -> None:
+    """A refusal changes nothing, the form's token included: the same form, corrected and
+    sent again (a browser that kept the page), gives the statement."""
+    m09 = _ids(demo)["M-09"]
+    url = f"/massnahmen/{m09}"
+    action = f"{url}/stellungnahmen"
+    dsb = signed_in(demo, "datenschutz")
+    tokens = form_tokens(dsb.get(url), action)
+    before = _statement_count(demo, m09)
+    future = {"ergebnis": "zustimmend", "datum": "01.09.2030", **tokens}
+    assert dsb.post(action, data=future).status_code == 422
+    corrected = dsb.post(action, data={**future, "datum": "01.09.2026"})
+    assert corrected.status_code == 303, corrected.text
+    assert _statement_count(demo, m09) == before + 1
