@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
+from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.problems import responses
 from service.statements import service
 from service.statements.schemas import (
@@ -47,14 +48,28 @@ def give_statement(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,
-    response: Response,
-) -> StatementOut:
-    statement_id = service.give_statement(
-        runtime, connection, actor, measure_id, **body.model_dump()
+    request: Request,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    def act() -> StatementOut:
+        statement_id = service.give_statement(
+            runtime, connection, actor, measure_id, **body.model_dump()
+        )
+        row, tasks = service.written_statement(connection, actor, statement_id)
+        return statement_out(row, tasks.people, tasks)
+
+    answer = answer_once(
+        runtime,
+        connection,
+        actor,
+        request,
+        idempotency_key,
+        payload=body.model_dump(mode="json"),
+        act=act,
+        status_code=201,
     )
-    response.headers["Location"] = f"{router.prefix}/{measure_id}/statements"
-    row, tasks = service.written_statement(connection, actor, statement_id)
-    return statement_out(row, tasks.people, tasks)
+    answer.headers["Location"] = f"{router.prefix}/{measure_id}/statements"
+    return answer
 
 
 @router.get(

@@ -148,3 +148,26 @@ def test_keys_expire_after_a_day(client: TestClient, demo: Runtime, clock: FakeC
     with demo.write() as c:
         assert idempotency.purge_expired(c, clock.now, timedelta(hours=24)) == 1
         assert list(c.execute(select(keys.c.key)).scalars()) == ["fresh"]
+
+
+def test_a_statement_sent_again_with_its_key_is_given_once(
+    client: TestClient, demo: Runtime
+) -> None:
+    """The API's door to what the web's statement form does: a client that lost the answer
+    sends the statement again with its key and gets the first answer, not a second one."""
+    draft = measure_ids(demo)["M-09"]
+    dsb = login(client, "datenschutz")
+    url = f"{API}/measures/{draft}/statements"
+    sent = {"outcome": "zustimmend", "given_on": "2026-09-01", "text": "Keine Bedenken."}
+
+    answers = [
+        client.post(url, json=sent, headers={**dsb, "Idempotency-Key": "stellungnahme-1"})
+        for _ in range(2)
+    ]
+
+    assert [a.status_code for a in answers] == [201, 201], answers[1].text
+    assert answers[1].content == answers[0].content
+    assert answers[1].headers[REPLAYED] == "true"
+    assert answers[0].headers["location"] == answers[1].headers["location"]
+    listed = client.get(url, headers=dsb).json()
+    assert [s["text"] for s in listed].count("Keine Bedenken.") == 1
