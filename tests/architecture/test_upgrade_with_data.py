@@ -147,6 +147,17 @@ def at_0022(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM milestones WHERE created_at IS NULL") == 0
 
 
+def at_0024(c: Connection) -> None:
+    # The fixture's Kennungen had no blanks to trim; papers get their index on
+    # lower(reference) (SQLite's reflection skips an index on an expression).
+    assert _one(c, "SELECT count(*) FROM measures WHERE code IN ('M-01', 'M-02')") == 2
+    if c.dialect.name == "sqlite":
+        sql = "SELECT count(*) FROM sqlite_master WHERE name = 'uq_papers_body_reference'"
+    else:
+        sql = "SELECT count(*) FROM pg_indexes WHERE indexname = 'uq_papers_body_reference'"
+    assert _one(c, sql) == 1
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -173,6 +184,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0022", at_0022),
     # The fixture holds no vote whose explanation 0023 would rewrite.
     ("0023", _empty_table("votes")),
+    ("0024", at_0024),
 ]
 
 
