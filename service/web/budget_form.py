@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from workflow.spec import FieldSpec
-from workflow.values import ValueProblem, normalize
+from workflow.values import Typed, ValueProblem, normalize
 
 # form field -> (column, label, permission that may change it)
 AMOUNTS = {
@@ -25,7 +25,7 @@ def totals(rows: list[Any]) -> dict[str, Decimal]:
 def money(label: str, raw: str | None) -> tuple[Decimal | None, str | None]:
     """An amount as typed (``12.500,00``) or the German reason it is not one."""
     try:
-        value = normalize(FieldSpec("betrag", label, "money"), raw)
+        value = normalize(FieldSpec("betrag", label, "money"), Typed(raw or ""))
     except ValueProblem as exc:
         return None, f"{label}: {exc}."
     if value is None:
