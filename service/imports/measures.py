@@ -16,7 +16,7 @@ from service import texts
 from service.measures.rules import MEASURE_TEXTS
 from service.texts import TextRule
 from workflow.spec import FieldSpec, WorkflowSpec
-from workflow.values import ValueProblem, normalize
+from workflow.values import Typed, ValueProblem, normalize
 
 _BASIC = {
     "code": ("kennung", "code", "nummer", "nr", "massnahme nr"),
@@ -121,12 +121,12 @@ def parse_row(
         if target.startswith("field:"):
             name = target.removeprefix("field:")
             try:
-                values[target] = normalize(spec.fields[name], _plain(raw))
+                values[target] = normalize(spec.fields[name], _cell(raw))
             except ValueProblem as exc:
                 errors.append(RowError(number, text, f"{exc} (gelesen: „{raw}“)"))
         elif target == "public":
             try:
-                values["public"] = normalize(_BOOLEAN, _plain(raw))
+                values["public"] = normalize(_BOOLEAN, _cell(raw))
             except ValueProblem as exc:
                 errors.append(RowError(number, text, f"{exc} (gelesen: „{raw}“)"))
         else:
@@ -158,6 +158,11 @@ def _text_rule(target: str, spec: WorkflowSpec) -> TextRule:
     if target.startswith("field:"):
         return texts.field_rule(spec.fields[target.removeprefix("field:")])
     return MEASURE_TEXTS.get(target) or TextRule(target, texts.FIELD_LIMIT)
+
+
+def _cell(raw: Any) -> Any:
+    """A cell's value for ``normalize``: text is what a clerk typed (``12.500,00``)."""
+    return Typed(raw) if isinstance(raw, str) else _plain(raw)
 
 
 def _plain(raw: Any) -> Any:

@@ -1,7 +1,9 @@
 """Meilensteine of a measure: kept by the AG lead and the responsible person (or deputy).
 
 Progress (``fortschritt``) is not a milestone: it is the ``fortschritt_melden`` transition,
-so each report lands in the measure's history.
+so each report lands in the measure's history. A measure in an end state keeps its
+milestones as they were when it ended: none is added, changed or marked done afterwards
+(it was closed at 100 %, or stopped; what it reached is part of the record).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def new_milestone(
     measure = measures.visible_measure(runtime, connection, actor, measure_id)
     texts.check("meilenstein", TEXTS, {"title": values.get("title")})
     access.require_edit_milestones(actor, measure)
+    measures.require_open(runtime, measure, "Ein neuer Meilenstein")
     return insert_milestone(runtime, connection, actor, measure_id=measure_id, **values)
 
 
@@ -61,6 +64,7 @@ def update_milestone(
     measure = measures.visible_measure(runtime, connection, actor, milestone.measure_id)
     texts.check("meilenstein", TEXTS, changes)
     access.require_edit_milestones(actor, measure)
+    measures.require_open(runtime, measure, "Das Ändern eines Meilensteins")
     if not changes:
         return
     update_audited(

@@ -64,7 +64,8 @@ def test_one_bad_row_among_fifty_is_named_and_nothing_is_written(
         {
             "row": 27,  # the header is line 1
             "column": "Kosten einmalig",
-            "message": "erwartet einen Betrag wie 12500 oder 12.500,00 (gelesen: „zwölf Euro“)",
+            "message": "erwartet einen Betrag wie 12.500,00: ein Komma vor höchstens zwei "
+            "Nachkommastellen, Punkte nur zwischen Tausendern (gelesen: „zwölf Euro“)",
         }
     ]
     assert "Zeile 27" in body["detail"] and "nichts wurde gespeichert" in body["detail"]
