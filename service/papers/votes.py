@@ -188,6 +188,7 @@ def record_vote(
         by_vote=True,
         at=decided_at,
         note={NOTE_TEXT: request.decision_text} if request.decision_text else None,
+        vote_id=vote_id,
     )
     baseline.on_decision(
         runtime,

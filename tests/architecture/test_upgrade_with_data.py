@@ -147,6 +147,12 @@ def at_0022(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM milestones WHERE created_at IS NULL") == 0
 
 
+def at_0025(c: Connection) -> None:
+    # The fixture's history entries were written before they named their vote.
+    assert "vote_id" in _columns(c, "history_entries")
+    assert _one(c, "SELECT count(*) FROM history_entries WHERE vote_id IS NOT NULL") == 0
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -173,6 +179,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0022", at_0022),
     # The fixture holds no vote whose explanation 0023 would rewrite.
     ("0023", _empty_table("votes")),
+    ("0025", at_0025),
 ]
 
 
