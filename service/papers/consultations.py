@@ -81,8 +81,15 @@ def plan_consultation(
                 f"Die Sitzung am {to_local(meeting.starts_at):%d.%m.%Y} gehört zum Gremium "
                 f"„{held_by.name if held_by else '?'}“, nicht zum Gremium „{committee.name}“.",
             )
-        if planned_on is None:
-            planned_on = to_local(meeting.starts_at).date()
+        day = to_local(meeting.starts_at).date()
+        if planned_on is not None and planned_on != day:
+            raise invalid(
+                "planned_on",
+                "Geplant am",
+                f"Der Schritt gehört zur Sitzung am {day:%d.%m.%Y} und ist für deren Tag "
+                f"geplant, nicht für den {planned_on:%d.%m.%Y}.",
+            )
+        planned_on = day
     if position is None:
         position = repository.next_position(connection, paper_id)
     elif repository.position_taken(connection, paper_id, position):
