@@ -21,6 +21,7 @@ from service.papers.service import invalid, is_final, visible_paper
 from service.records import create_row, update_audited
 from service.runtime import Runtime
 from workflow.calendar import to_local
+from workflow.spec import WorkflowSpec
 
 ROLES = ("vorberatung", "entscheidung", "kenntnisnahme")
 ROLE_LABELS = {
@@ -99,7 +100,7 @@ def plan_consultation(
             f"Die Beratungsfolge der Vorlage {paper.reference} hat schon einen Schritt "
             f"an Position {position}.",
         )
-    _check_order(connection, paper, role, position)
+    _check_order(runtime, connection, paper, role, position)
     return insert_consultation(
         runtime,
         connection,
@@ -113,9 +114,21 @@ def plan_consultation(
     )
 
 
-def _check_order(connection: Connection, paper: Any, role: str, position: int) -> None:
+def _check_order(
+    runtime: Runtime, connection: Connection, paper: Any, role: str, position: int
+) -> None:
     """Refuses a step the paper could never reach: it is advised before it is decided, and
-    once decided it is final, so a Vorberatung after an open Entscheidung would block it."""
+    once decided it is final, so a Vorberatung after an open Entscheidung would block it;
+    a paper past its Vorberatung takes none until it is referred back (``rounds``)."""
+    spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
+    if role == "vorberatung" and _past_vorberatung(spec, paper.state):
+        raise Conflict(
+            "beratungsfolge-unmoeglich",
+            "Beratungsfolge unmöglich",
+            f"Die Vorlage {paper.reference} steht schon in „{spec.state_label(paper.state)}“: "
+            "Ihre Vorberatung ist abgeschlossen, über eine weitere Vorberatung würde nicht mehr "
+            "abgestimmt. Erneut vorberaten wird eine Vorlage, nachdem sie zurückverwiesen wurde.",
+        )
     steps = [s for s in repository.consultations_of(connection, paper.id) if s.result is None]
     if role == "vorberatung":
         clash = next((s for s in steps if s.role == "entscheidung" and s.position < position), None)
@@ -133,6 +146,13 @@ def _check_order(connection: Connection, paper: Any, role: str, position: int) -
         f"{ROLE_LABELS[clash.role]} im {clash.committee_short_name}, der neue Schritt an "
         f"Position {position} wäre die {ROLE_LABELS[role]}.",
     )
+
+
+def _past_vorberatung(spec: WorkflowSpec, state: str) -> bool:
+    """Whether every step a vote can take from ``state`` decides the paper: a Vorberatung's
+    vote, which only recommends, has no step left there."""
+    targets = [t.target_from(state) for t in spec.events_from(state) if t.by_vote]
+    return bool(targets) and all(spec.states[t].final for t in targets)
 
 
 def consultations_of(connection: Connection, paper_id: int) -> list[Any]:
