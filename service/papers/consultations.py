@@ -16,7 +16,7 @@ from service.actor import Actor
 from service.committees import meetings
 from service.committees import service as committees
 from service.errors import Conflict
-from service.papers import repository
+from service.papers import repository, rounds
 from service.papers.service import invalid, is_final, visible_paper
 from service.records import create_row, update_audited
 from service.runtime import Runtime
@@ -31,6 +31,14 @@ ROLE_LABELS = {
 }
 # The result a Kenntnisnahme records instead of a vote's outcome.
 TAKEN_NOTE = "zur_kenntnis_genommen"
+# What a step's result says: a vote's outcome, a Kenntnisnahme, or the end of its round.
+RESULT_LABELS = {
+    "angenommen": "angenommen",
+    "abgelehnt": "abgelehnt",
+    TAKEN_NOTE: "zur Kenntnis genommen",
+    rounds.REFERRED: "zurückverwiesen",
+    rounds.DROPPED: "entfallen (Vorlage zurückverwiesen)",
+}
 
 
 def insert_consultation(
