@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, func, insert, or_, select
@@ -305,10 +305,24 @@ def insert_participants(
         connection.execute(insert(participants), rows)
 
 
-def set_consultation_result(connection: Connection, consultation_id: int, outcome: str) -> None:
-    connection.execute(
-        consultations.update().where(consultations.c.id == consultation_id).values(result=outcome)
+def set_consultation_result(connection: Connection, consultation_id: int, outcome: str) -> bool:
+    """False when the step has a result already: another vote on it won the race."""
+    query = (
+        consultations.update()
+        .where(consultations.c.id == consultation_id, consultations.c.result.is_(None))
+        .values(result=outcome)
     )
+    return connection.execute(query).rowcount == 1
+
+
+def advance_version(connection: Connection, paper_id: int, version: int, now: datetime) -> bool:
+    """A new version of the paper in the same state; False when ``version`` is not current."""
+    query = (
+        papers.update()
+        .where(papers.c.id == paper_id, papers.c.version == version)
+        .values(version=version + 1, updated_at=now)
+    )
+    return connection.execute(query).rowcount == 1
 
 
 def vote(connection: Connection, vote_id: int) -> Any:

@@ -19,7 +19,7 @@ from service.actor import SYSTEM, Actor
 from service.errors import Conflict, NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
-from service.papers import repository
+from service.papers import repository, rounds
 from service.papers.models import AMENDMENT_KIND
 from service.records import insert_audited
 from service.runtime import Runtime
@@ -256,10 +256,12 @@ def fire(
 ) -> Transitioned:
     """A step of the paper by hand; the definition names the roles that may take it.
 
-    A step a vote decides is refused here (409): it follows from ``votes.record_vote``.
+    A step a vote decides is refused here (409): it follows from ``votes.record_vote``. A
+    step back to the draft (``zurueckverweisen``) ends the round of the Beratungsfolge, so
+    that the paper can go through the committees again (``rounds``).
     """
-    visible_paper(runtime, connection, actor, paper_id)
-    return runtime.lifecycle.fire(
+    paper = visible_paper(runtime, connection, actor, paper_id)
+    done = runtime.lifecycle.fire(
         connection,
         "paper",
         paper_id,
@@ -271,6 +273,10 @@ def fire(
         comment=comment,
         request_id=request_id,
     )
+    spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
+    if rounds.referred_back(spec, done.result):
+        rounds.close_round(runtime, connection, actor, paper_id)
+    return done
 
 
 def history(connection: Connection, paper_id: int, body_id: int | None = None) -> list[Any]:

@@ -28,6 +28,7 @@ from service.access import ROLE_LABELS, holds
 from service.actor import Actor
 from service.bodies.addressing import body_runtime
 from service.errors import NotFound
+from service.papers.consultations import RESULT_LABELS
 from service.people import service as people
 from service.runtime import Runtime
 from service.tasks.service import count_tasks
@@ -66,6 +67,8 @@ _environment.globals["history_labels"] = {
     "nein": "Nein",
     "enthaltung": "Enthaltung",
 }
+# What a step of a Beratungsfolge came to, by its result's code.
+_environment.globals["result_labels"] = RESULT_LABELS
 # Where a reader who is not staff (the public, a council member) opens a public measure.
 MEASURES_SEEN = "/oeffentlich/massnahmen"
 # The German names of the signed-in person's roles, for the header.

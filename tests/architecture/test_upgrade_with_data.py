@@ -158,6 +158,12 @@ def at_0024(c: Connection) -> None:
     assert _one(c, sql) == 1
 
 
+def at_0025(c: Connection) -> None:
+    # The fixture's history entries were written before they named their vote.
+    assert "vote_id" in _columns(c, "history_entries")
+    assert _one(c, "SELECT count(*) FROM history_entries WHERE vote_id IS NOT NULL") == 0
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -185,6 +191,7 @@ STEPS: list[tuple[str, Check]] = [
     # The fixture holds no vote whose explanation 0023 would rewrite.
     ("0023", _empty_table("votes")),
     ("0024", at_0024),
+    ("0025", at_0025),
 ]
 
 

@@ -62,7 +62,12 @@ CORRECTION_FIELDS = {
     "reason": "begruendung",
 }
 # The service names the inputs as the API does; the forms name them in German.
-PLANNING_FIELDS = {"committee_id": "gremium", "role": "rolle", "meeting_id": "sitzung"}
+PLANNING_FIELDS = {
+    "committee_id": "gremium",
+    "role": "rolle",
+    "meeting_id": "sitzung",
+    "planned_on": "datum",
+}
 
 
 # --- list and new paper --------------------------------------------------------------------
