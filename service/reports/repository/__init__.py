@@ -17,7 +17,7 @@ from service.budget.models import BudgetLine
 from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
-from service.milestones.models import Milestone
+from service.milestones.models import Milestone, MilestoneChange
 from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
 from service.programmes.models import Programme
@@ -31,6 +31,7 @@ paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
 deadlines = Deadline.__table__  # type: ignore[attr-defined]
 milestones = Milestone.__table__  # type: ignore[attr-defined]
+milestone_changes = MilestoneChange.__table__  # type: ignore[attr-defined]
 
 
 def _reported(
@@ -173,23 +174,33 @@ def milestones_of_reported(
     public_only: bool,
     programme_id: int | None = None,
 ) -> list[Any]:
-    """The measures' milestones added before ``until``, with today's due and done dates
-    (a milestone keeps no history of them: a later change still shows in a past report)."""
+    """The measures' milestones as they stood before ``until``: each one's last state then
+    (``milestone_changes``), so a due or done date changed later leaves a past report as it
+    was, and a milestone added later does not exist for it."""
     ids = _reported(body_id, until, public_only, programme_id)
+    states = (
+        select(
+            milestone_changes.c.milestone_id,
+            milestone_changes.c.title,
+            milestone_changes.c.due_on,
+            milestone_changes.c.done_on,
+            func.row_number()
+            .over(
+                partition_by=milestone_changes.c.milestone_id,
+                order_by=(milestone_changes.c.changed_at.desc(), milestone_changes.c.id.desc()),
+            )
+            .label("newest"),
+        )
+        .join(milestones, milestones.c.id == milestone_changes.c.milestone_id)
+        .where(milestones.c.measure_id.in_(ids), milestone_changes.c.changed_at < until)
+        .subquery()
+    )
     return list(
         connection.execute(
-            select(
-                milestones.c.measure_id,
-                milestones.c.title,
-                milestones.c.due_on,
-                milestones.c.done_on,
-            )
-            .where(
-                milestones.c.measure_id.in_(ids),
-                milestones.c.due_on.is_not(None),
-                milestones.c.created_at < until,
-            )
-            .order_by(milestones.c.measure_id, milestones.c.due_on, milestones.c.id)
+            select(milestones.c.measure_id, states.c.title, states.c.due_on, states.c.done_on)
+            .join(states, states.c.milestone_id == milestones.c.id)
+            .where(states.c.newest == 1, states.c.due_on.is_not(None))
+            .order_by(milestones.c.measure_id, states.c.due_on, milestones.c.id)
         )
     )
 
