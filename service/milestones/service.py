@@ -1,5 +1,9 @@
 """Meilensteine of a measure: kept by the AG lead and the responsible person (or deputy).
 
+Every state of a milestone is kept with the moment it began (``milestone_changes``), written
+in the transaction that changes it: a Sachstandsbericht reads the milestone as it stood on
+its Stichtag, not as it is today.
+
 Progress (``fortschritt``) is not a milestone: it is the ``fortschritt_melden`` transition,
 so each report lands in the measure's history. A measure in an end state keeps its
 milestones as they were when it ended: none is added, changed or marked done afterwards
@@ -67,6 +71,7 @@ def update_milestone(
     measures.require_open(runtime, measure, "Das Ändern eines Meilensteins")
     if not changes:
         return
+    now = runtime.now()
     update_audited(
         connection,
         runtime.chain_key,
@@ -75,12 +80,17 @@ def update_milestone(
         dict(changes),
         before=milestone,
         actor=actor,
-        now=runtime.now(),
+        now=now,
         entity_type="milestone",
     )
+    repository.record_state(connection, milestone_id, now)
 
 
 def insert_milestone(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     """Inserts a milestone, audited, checking nothing else (demo, tests)."""
-    values = {**values, "created_at": runtime.now()}
-    return create_row(runtime, connection, actor, milestones, "milestone", values)
+    now = runtime.now()
+    milestone_id = create_row(
+        runtime, connection, actor, milestones, "milestone", {**values, "created_at": now}
+    )
+    repository.record_state(connection, milestone_id, now)
+    return milestone_id

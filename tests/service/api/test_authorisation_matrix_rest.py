@@ -45,7 +45,7 @@ from service.obligations.models import Obligation
 from service.outbox.repository import outbox
 from service.outbox.service import Mail, enqueue
 from service.papers.models import Paper
-from service.reports.issuing import issue_report
+from service.reports.issuing import issue_report, issued_file
 from service.runtime import Runtime
 from tests import factories as make
 from tests.service.api import test_authorisation_matrix_council as council_matrix
@@ -332,6 +332,12 @@ def _issued(world: World, case: str) -> dict[str, Any]:
     with rt.write() as c:
         issued_id = issue_report(rt, c, SYSTEM, "2024-H2", audience=case)  # type: ignore[arg-type]
     return {"issued_id": issued_id}
+
+
+def _issued_pdf(world: World, case: str) -> dict[str, Any]:
+    """An issued report and the PDF someone holds of it."""
+    ids = _issued(world, case)
+    return {**ids, "pdf": issued_file(world.runtime, SYSTEM, ids["issued_id"], "pdf").content}
 
 
 @dataclass(frozen=True)
@@ -668,6 +674,26 @@ ROOMS: dict[str, list[Row]] = {
             readers_of_item(),
             setup=_issued,
             cases=("internal", "public"),
+        ),
+        # Verification follows reading: the stored public report anyone, the internal one
+        # whoever reads it (else 404); a file anyone may present (what the answer reveals
+        # follows the same rule, tests/service/reports/test_verification_api.py).
+        Row(
+            "reports.issued.verification",
+            "GET",
+            "/api/v1/reports/issued/{issued_id}/verification",
+            readers_of_item(),
+            setup=_issued,
+            cases=("internal", "public"),
+        ),
+        Row(
+            "reports.verification",
+            "POST",
+            "/api/v1/reports/verification",
+            everyone(),
+            setup=_issued_pdf,
+            cases=("internal", "public"),
+            files=lambda call: {"file": ("bericht.pdf", call.ids["pdf"], "application/pdf")},
         ),
         Row(
             "reports.issued.taken_note",
