@@ -249,3 +249,24 @@ def test_a_personal_feed_is_named_after_the_person_not_the_login(
     calendar = parsed(client.get(new_feed(client, "rat.mitglied")))
     assert str(calendar["X-WR-CALNAME"]) == "ratsflow: Karin Albrecht"
 
+
+def test_a_session_after_2037_keeps_its_offset_and_the_zone_has_no_english_note(
+    client: TestClient, demo: Runtime
+) -> None:
+    """Regression: the VTIMEZONE came from ``icalendar`` for 1970 to 2038 only, with its
+    note „This timezone only works from 1970-01-01 to 2038-01-01.“: a client reading a
+    session in July 2040 by it put it at 16:00 (winter time). Now the zone spans the
+    sessions' years and carries no English text."""
+    summer = plan_session(client, "stadtrat", demo, datetime(2040, 7, 5, 17, tzinfo=BERLIN))
+    winter = plan_session(client, "stadtrat", demo, datetime(2041, 1, 10, 17, tzinfo=BERLIN))
+    response = client.get(f"{API}/calendar/committees/{committee_id(demo, 'stadtrat')}.ics")
+    calendar = parsed(response)
+    assert b"COMMENT" not in response.content and b"This timezone" not in response.content
+    (zone,) = calendar.walk("VTIMEZONE")
+    # The zone as the feed describes it, not Python's own Europe/Berlin.
+    described = zone.to_tz(lookup_tzid=False)
+    found = events(calendar)
+    for meeting, offset in ((summer, 2), (winter, 1)):
+        local = found[meeting_uid(meeting)]["DTSTART"].dt.replace(tzinfo=None)
+        assert local.hour == 17
+        assert local.replace(tzinfo=described).utcoffset() == timedelta(hours=offset)
