@@ -146,6 +146,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "csrf_token": sessions.csrf_token(runtime, request),
         "nav": nav.items_for(actor),
         "own_account": holds(actor, "user.self"),
+        "own_calendar": holds(actor, "calendar.own_feed"),
         # Measure pages beyond the public ones are for staff: a council member reads measures
         # in the Beschlusskontrolle, the reports and the papers, without a link that ends in 404.
         "may_open_measures": holds(actor, "measure.read_internal"),

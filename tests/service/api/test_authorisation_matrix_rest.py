@@ -78,8 +78,8 @@ def staff(ok: int = 200) -> Expect:
 
 
 def own_account(ok: int = 200) -> Expect:
-    """A login's own account, deputies and calendar: every staff login; a council member's
-    login changes nothing of it (403) and has no deputies or feeds to read."""
+    """A login's own account and deputies: every staff login; a council member's login
+    changes nothing of it (403) and has no deputies to read."""
     return lambda role, case: 401 if role is None else 403 if role == COUNCIL else ok
 
 
@@ -748,8 +748,9 @@ ROOMS: dict[str, list[Row]] = {
         ),
     ],
     # Calendar feeds: a council body's sessions for everyone; a person's own feed address
-    # for the signed-in person. The personal feed's token is its credential: an unknown one
-    # is not found for anybody (tests/service/calendar reads real ones).
+    # for every signed-in person, a council member too. The personal feed's token is its
+    # credential: an unknown one is not found for anybody (tests/service/calendar reads
+    # real ones).
     "calendar": [
         Row(
             "calendar.committee",
@@ -765,9 +766,9 @@ ROOMS: dict[str, list[Row]] = {
             everyone(404),
             setup=lambda world, case: {"token": "k" * 43},
         ),
-        Row("calendar.me", "GET", "/api/v1/calendar/me", own_account()),
-        Row("calendar.new", "POST", "/api/v1/calendar/me", own_account(201)),
-        Row("calendar.revoke", "DELETE", "/api/v1/calendar/me", own_account(204)),
+        Row("calendar.me", "GET", "/api/v1/calendar/me", staff()),
+        Row("calendar.new", "POST", "/api/v1/calendar/me", staff(201)),
+        Row("calendar.revoke", "DELETE", "/api/v1/calendar/me", staff(204)),
     ],
     # OParl publishes public data only, the same to everybody (docs/oparl.md).
     "oparl": [

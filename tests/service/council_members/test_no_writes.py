@@ -28,9 +28,16 @@ from tests.service.council_support import API, audit_count, login
 from tests.service.reads import accesses
 
 ROLE = "ratsmitglied"
-# Her own session and password: the only things she changes.
-OWN_SESSION = {"auth.token", "auth.logout", "auth.password"}
-WEB_OWN_SESSION = {"/login", "/logout", "/konto/passwort", "/b/{slug}/login"}
+# Her own session, password and calendar address: the only things she changes.
+OWN_SESSION = {"auth.token", "auth.logout", "auth.password", "calendar.new", "calendar.revoke"}
+WEB_OWN_SESSION = {
+    "/login",
+    "/logout",
+    "/konto/passwort",
+    "/konto/kalender/neu",
+    "/konto/kalender/widerrufen",
+    "/b/{slug}/login",
+}
 # POSTs that change nothing: a file someone holds, checked against the issued reports.
 CHECKS_ONLY = {"reports.verification"}
 WEB_CHECKS_ONLY = {"/berichte/pruefen"}
