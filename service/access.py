@@ -80,6 +80,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # account and deputies (a password change needs no permission, only a session)
     "user.manage": frozenset({"admin"}),
     "user.self": STAFF,
+    # the own calendar feed: every login, council members above all (their sessions)
+    "calendar.own_feed": STAFF | COUNCIL,
     # attachments (Anlagen) of papers and measures; reading follows the item (may_see)
     "attachment.create": frozenset({"ag_leitung", "sitzungsdienst"}),
     "attachment.create_own": frozenset({"ag_mitglied"}),
@@ -152,6 +154,7 @@ _PERMISSION_TEXT = {
     "outbox.retry": "E-Mails erneut senden",
     "user.manage": "Benutzer verwalten",
     "user.self": "ein eigenes Konto verwalten",
+    "calendar.own_feed": "einen eigenen Kalender abonnieren",
     "ops.metrics": "die Betriebskennzahlen (/metrics) lesen",
 }
 

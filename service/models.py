@@ -13,7 +13,7 @@ from service.definitions.models import StoredDefinition
 from service.idempotency.models import IdempotencyKey
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
-from service.milestones.models import Milestone
+from service.milestones.models import Milestone, MilestoneChange
 from service.obligations.models import Fulfilment, Obligation
 from service.oparl.models import OparlRecord, OparlSource
 from service.outbox.models import OutboxMessage
@@ -54,6 +54,7 @@ __all__ = [
     "Meeting",
     "Membership",
     "Milestone",
+    "MilestoneChange",
     "Obligation",
     "OparlRecord",
     "OparlSource",

@@ -1,12 +1,25 @@
 """Turns data given with a transition into the canonical, JSON-safe value of its field.
 
-Values arrive from JSON, HTML forms and ``--data k=v`` on the command line alike, so text
-forms (``21.02.2024``, ``1.234,50``, ``ja``) are accepted as a clerk would type them.
+Numbers come in two notations, and each value is read in exactly one of them, so that
+``12.500`` never means two things:
+
+- **machine notation** (the API's JSON, Python callers): a JSON number, or plain decimal
+  text with a point (``"12500.00"``); no thousands separator, no exponent, no comma.
+  ``"12.500"`` is twelve and a half written with three decimals, and refused as such.
+- **typed notation** (what a person typed into a web form, on the command line or into a
+  clerk's table), marked by wrapping it in ``Typed``: German, ``12.500,00`` or ``12500``;
+  a point only ever separates thousands, so ``12.500`` is twelve thousand five hundred.
+
+Either way an amount has at most two decimals and is finite; a whole number has no fraction.
+Dates are read as ``2024-02-21`` or ``21.02.2024`` and yes/no as ``ja``/``nein`` or
+``true``/``false`` in both notations, since neither can be misread.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,15 +28,46 @@ from workflow.spec import FieldSpec
 
 JsonValue = str | int | bool | None
 
-# "6.500" or "1.250.000" typed as text: thousands separated by dots, as a clerk writes them
-# without cents (a JSON number 6.5 stays six and a half).
-_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+_PLAIN_AMOUNT = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<cents>[0-9]+))?")
+# "12.500,00", "1.250.000", "12500,5": dots between groups of three digits, a decimal comma.
+_GERMAN_AMOUNT = re.compile(r"(?P<whole>[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)(?:,(?P<cents>[0-9]+))?")
+# Enough for any year, count or percentage, and short of int()'s limit on digits.
+_WHOLE = re.compile(r"-?[0-9]{1,18}")
+_CENT = Decimal("0.01")
 _TRUE = {"true", "1", "ja", "yes", "wahr", "on"}
 _FALSE = {"false", "0", "nein", "no", "falsch", "off"}
+
+PLAIN_AMOUNT_HINT = (
+    "erwartet einen Betrag wie 12500.00: Ziffern, ein Punkt vor höchstens zwei "
+    "Nachkommastellen, kein Tausenderpunkt"
+)
+GERMAN_AMOUNT_HINT = (
+    "erwartet einen Betrag wie 12.500,00: ein Komma vor höchstens zwei Nachkommastellen, "
+    "Punkte nur zwischen Tausendern"
+)
+TOO_MANY_DECIMALS = "hat mehr als zwei Nachkommastellen"
+POINT_IS_DECIMAL = (
+    " (der Punkt steht hier vor den Nachkommastellen; Tausender werden nicht getrennt)"
+)
+NEGATIVE = "muss ein Betrag von mindestens 0 sein"
+WHOLE_HINT = "erwartet eine ganze Zahl wie 2026, ohne Nachkommastellen"
 
 
 class ValueProblem(ValueError):
     """A value does not fit its field; the message is German and names no field."""
+
+
+class Typed(str):
+    """Text a person typed: read in German notation (``12.500,00``). Doors where people
+    type (web forms, the command line, a clerk's table) wrap their values in it; anything
+    not wrapped is machine notation."""
+
+    __slots__ = ()
+
+
+def as_typed(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with every text wrapped as typed by a person (see ``Typed``)."""
+    return {k: Typed(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 def normalize(spec: FieldSpec, raw: Any) -> JsonValue:
@@ -73,31 +117,66 @@ def _german_date(text: str) -> date:
 
 def _integer(raw: Any) -> int:
     if isinstance(raw, bool):
-        raise ValueProblem("erwartet eine ganze Zahl")
+        raise ValueProblem(WHOLE_HINT)
     if isinstance(raw, int):
         return raw
-    try:
-        return int(str(raw).strip())
-    except ValueError:
-        raise ValueProblem("erwartet eine ganze Zahl") from None
+    if isinstance(raw, float | Decimal):
+        # JSON has one kind of number: 2026.0 is the whole number 2026, as in JSON Schema.
+        if math.isfinite(raw) and raw == int(raw):
+            return int(raw)
+        raise ValueProblem(WHOLE_HINT)
+    text = str(raw).strip()
+    if not _WHOLE.fullmatch(text):
+        raise ValueProblem(WHOLE_HINT)
+    return int(text)
 
 
 def _money(raw: Any) -> str:
     if isinstance(raw, bool):
-        raise ValueProblem("erwartet einen Betrag")
-    text = str(raw).strip().replace(" ", "").removesuffix("€").removesuffix("EUR")
-    if "," in text or (isinstance(raw, str) and _THOUSANDS.fullmatch(text)):
-        text = text.replace(".", "").replace(",", ".")
+        raise ValueProblem(PLAIN_AMOUNT_HINT)
+    if isinstance(raw, int | float | Decimal):
+        amount = _number(raw)
+    elif isinstance(raw, Typed):
+        text = raw.strip().removesuffix("€").removesuffix("EUR")
+        text = text.replace(" ", "").replace("\u00a0", "")
+        amount = _text_amount(text, german=True)
+    else:
+        amount = _text_amount(str(raw).strip(), german=False)
+    if amount < 0:
+        raise ValueProblem(NEGATIVE)
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueProblem("erwartet einen Betrag wie 12500 oder 12.500,00") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueProblem("muss ein Betrag von mindestens 0 sein")
-    try:
-        return str(amount.quantize(Decimal("0.01")))
-    except InvalidOperation:  # more digits than the decimal context holds, e.g. 1e30
+        return str(amount.quantize(_CENT))
+    except InvalidOperation:  # more digits than the decimal context holds
         raise ValueProblem("ist als Betrag zu groß") from None
+
+
+def _number(raw: int | float | Decimal) -> Decimal:
+    """A number as JSON or Python gives it; a float by its shortest decimal form, which is
+    the literal the client wrote (``12500.5``), so a binary float adds no digits."""
+    if isinstance(raw, float | Decimal) and not math.isfinite(raw):
+        raise ValueProblem(PLAIN_AMOUNT_HINT)
+    amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    # normalize() drops trailing zeros first: Decimal("12.500") has two decimals' worth.
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise ValueProblem(TOO_MANY_DECIMALS)
+    return amount
+
+
+def _text_amount(text: str, *, german: bool) -> Decimal:
+    pattern = _GERMAN_AMOUNT if german else _PLAIN_AMOUNT
+    negative = text.startswith("-")
+    match = pattern.fullmatch(text.removeprefix("-"))
+    if match is None:
+        raise ValueProblem(GERMAN_AMOUNT_HINT if german else PLAIN_AMOUNT_HINT)
+    if negative:
+        raise ValueProblem(NEGATIVE)
+    whole, cents = match["whole"], match["cents"] or ""
+    if len(cents) > 2:
+        raise ValueProblem(TOO_MANY_DECIMALS + ("" if german else POINT_IS_DECIMAL))
+    if german:
+        whole = whole.replace(".", "")
+    return Decimal(f"{whole}.{cents or '0'}")
 
 
 def _boolean(raw: Any) -> bool:

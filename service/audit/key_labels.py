@@ -75,6 +75,7 @@ KEY_LABELS = {
     "meeting_id": "Sitzung",
     "paper_id": "Vorlage",
     "planned_on": "geplant am",
+    "result": "Ergebnis",
     "position": "Position",
     "abstain": "Enthaltungen",
     "biased": "befangen",

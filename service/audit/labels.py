@@ -14,12 +14,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from service.audit.key_labels import KEY_LABELS
 from service.audit.search import FoundEvent
-from workflow.calendar import to_local
+from service.formatting import date_de, datetime_de
 from workflow.roles import ROLE_LABELS, role_label
 from workflow.spec import WorkflowSpec
 
@@ -281,15 +281,11 @@ class Wording:
             return tables[key].get(value, value)
         if _MOMENT.match(value):
             try:
-                moment = to_local(datetime.fromisoformat(value.replace("Z", "+00:00")))
+                return datetime_de(datetime.fromisoformat(value.replace("Z", "+00:00")))
             except ValueError:
                 return value
-            return moment.strftime("%d.%m.%Y, %H:%M Uhr")
         if _DAY.match(value):
-            try:
-                return date.fromisoformat(value).strftime("%d.%m.%Y")
-            except ValueError:
-                return value
+            return date_de(value)
         return value
 
     def change(self, key: str, pair: Any) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.audit import repository
 from service.audit.chain import DIGEST_PREFIX, GENESIS, PLAIN_KEYS, digest_at, value_digest
-from service.audit.columns import NOT_AN_OBJECT, TextAgreement, differing_columns
+from service.audit.columns import NOT_AN_OBJECT, agrees, differing_columns, differing_texts
 from service.audit.repository.agreement import (
     ColumnCheck,
     column_check,
@@ -72,8 +72,9 @@ def verify_chain(
     Where the database compares the columns fast (``repository.agreement.in_database``), it
     does so on a second connection while the walk runs: the two take about as long and run
     at once. The events it finds different, and any it could not see (written in this
-    transaction, or since), are compared in Python after the walk. Elsewhere the walk reads
-    the columns too and compares them on the text (``columns.TextAgreement``).
+    transaction, or since), are compared in Python after the walk. Elsewhere the database
+    writes the columns as the text must show them, and the walk compares the texts
+    (``columns.agrees``).
     """
     erasures = repository.erasures(connection, chain_key)
     # Only an erasure excuses an emptied value: without one, whose it is does not matter.
@@ -123,13 +124,12 @@ def verify_chain(
                 if connection.get_execution_options().get(READ_ONLY)
                 else None
             )
-            stop, end_hash = _walk(connection, chain_key, first, last, prev, erased, cleared, None)
+            stop, end_hash = _walk(connection, chain_key, first, last, prev, erased, cleared, False)
             database = asked.result() if asked is not None else None
         reached = last if stop is None else stop.at if stop.after_columns else stop.at - 1
         differing = _first_differing(connection, chain_key, first, reached, database)
     else:
-        agrees = TextAgreement(chain_key)
-        stop, end_hash = _walk(connection, chain_key, first, last, prev, erased, cleared, agrees)
+        stop, end_hash = _walk(connection, chain_key, first, last, prev, erased, cleared, True)
     if differing is not None:
         seq, reason = differing
         return Verification(chain_key, seq - first, seq, reason, cleared=cleared)
@@ -146,29 +146,22 @@ def _walk(
     prev: str,
     erased: _Erased,
     cleared: tuple[int, ...],
-    agrees: TextAgreement | None,
+    with_columns: bool,
 ) -> tuple[_Stop | None, str]:
-    """Sequence numbers, hashes, links and detail rows from ``first`` to ``last``, and with
-    ``agrees`` the columns that ``chain_chunks`` then reads too: where it stopped (None at
-    the end) and the last hash it reached."""
+    """Sequence numbers, hashes, links and detail rows from ``first`` to ``last``, and
+    ``with_columns`` the columns and person rows too: where it stopped (None at the end) and
+    the last hash it reached."""
     expected_seq = first
     before_prev: str | None = None
     sha256 = hashlib.sha256
     stop: _Stop | None = None
     # Closed on every way out: the connection serves the checks after the walk.
     with closing(
-        repository.chain_chunks(connection, chain_key, first, last, agrees is not None)
-    ) as chunks:
-        for chunk in chunks:
-            # Few events carry detail rows: one range query per chunk finds them all.
-            found = repository.detail_rows_between(connection, chunk[0][0], chunk[-1][0])
-            # Where the walk compares the columns, it compares the person rows too.
-            persons = (
-                repository.persons_between(connection, chunk[0][0], chunk[-1][0])
-                if agrees is not None
-                else {}
-            )
-            for event_id, seq, payload, link, own, *columns in chunk:
+        repository.chain_ranges(connection, chain_key, first, last, with_columns)
+    ) as ranges:
+        for chain_range in ranges:
+            found, persons = chain_range.details, chain_range.persons
+            for event_id, seq, payload, link, own, *texts in chain_range.rows:
                 if seq != expected_seq:
                     stop = _Stop(
                         expected_seq,
@@ -195,12 +188,9 @@ def _walk(
                     else:
                         stop = _Stop(seq, seq, "Verkettung zum Vorgänger ist unterbrochen.")
                 elif (
-                    agrees is not None
-                    # The person rows follow the columns in both comparisons' arguments.
-                    and not agrees(
-                        seq, payload, prev, *(row := [*columns, persons.get(event_id, "[]")])
-                    )
-                    and (bad := differing_columns(chain_key, seq, payload, prev, *row))
+                    with_columns
+                    and not agrees(payload, *(row := (*texts, persons.get(event_id, "[]"))))
+                    and (bad := differing_texts(chain_key, payload, *row))
                 ):
                     stop = _Stop(seq, seq, bad)
                 elif event_id in found:

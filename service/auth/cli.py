@@ -1,21 +1,28 @@
-"""``ratsflow user``: add, set roles of, deactivate and list logins from the command line.
+"""``ratsflow user``: add, set roles of, deactivate, list and show logins from the command
+line.
 
 Changes are made as the system (no login) and audited like any other. A password comes from
 standard input when that is not a terminal (scripts, ``echo … |``), else it is asked twice
-without echo.
+without echo. What is printed about a login comes from ``service.auth.overview``, as on the
+Verwaltung page: the person's name, and each role as its label with the code ``--role``
+takes.
 """
 
 from __future__ import annotations
 
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from service.cli_support import BODY_OPTION, fail, open_runtime, user_errors
 
+if TYPE_CHECKING:
+    from service.auth.overview import Account
+
 user_app = typer.Typer(
-    no_args_is_help=True, help="Benutzer anlegen, Rollen setzen, deaktivieren, auflisten."
+    no_args_is_help=True, help="Benutzer anlegen, Rollen setzen, deaktivieren, auflisten, zeigen."
 )
 
 
@@ -42,6 +49,7 @@ def add(
 
     Mit mehreren Körperschaften nennt --body die, zu der der Benutzer gehört."""
     from service.actor import SYSTEM
+    from service.auth import overview
     from service.auth.password_policy import check_policy
     from service.auth.service import create_user
     from service.auth.tokens import hash_password
@@ -60,7 +68,9 @@ def add(
                 person_id=person_id,
                 password_hash=hash_password(password),
             )
-    typer.echo(f"Benutzer „{username}“ angelegt (Nr. {user_id}, Rollen: {', '.join(roles)}).")
+            made = overview.account(runtime, connection, user_id)
+    typer.echo(f"Benutzer „{username}“{_whose(made)} angelegt.")
+    typer.echo(f"  Rollen: {', '.join(made.roles_with_codes)}")
 
 
 @user_app.command("roles")
@@ -72,15 +82,16 @@ def set_roles(
     """Ersetzt die Rollen eines Benutzers. admin zusammen mit datenschutz oder revision
     wird abgelehnt (Funktionstrennung)."""
     from service.actor import SYSTEM
-    from service.auth import service
+    from service.auth import overview, service
 
     runtime = open_runtime(body)
     with user_errors():
         body_id = runtime.body_id
         with runtime.write() as connection:
             user_id = service.user_id_by_name(connection, username, body_id)
-            row = service.set_roles(runtime, connection, SYSTEM, user_id, roles)
-    typer.echo(f"Rollen von „{username}“: {', '.join(row.roles)}.")
+            service.set_roles(runtime, connection, SYSTEM, user_id, roles)
+            changed = overview.account(runtime, connection, user_id)
+    typer.echo(f"Rollen von „{username}“{_whose(changed)}: {', '.join(changed.roles_with_codes)}.")
 
 
 @user_app.command("deactivate")
@@ -90,7 +101,7 @@ def deactivate(
 ) -> None:
     """Deaktiviert einen Benutzer der Körperschaft; seine Tokens werden sofort ungültig."""
     from service.actor import SYSTEM
-    from service.auth import service
+    from service.auth import overview, service
 
     runtime = open_runtime(body)
     with user_errors():
@@ -98,24 +109,75 @@ def deactivate(
         with runtime.write() as connection:
             user_id = service.user_id_by_name(connection, username, body_id)
             service.deactivate(runtime, connection, SYSTEM, user_id)
-    typer.echo(f"Benutzer „{username}“ ist deaktiviert.")
+            ended = overview.account(runtime, connection, user_id)
+    typer.echo(f"Benutzer „{username}“{_whose(ended)} ist deaktiviert.")
 
 
 @user_app.command("list")
 def list_users(body: str | None = BODY_OPTION) -> None:
-    """Listet alle Benutzer der Körperschaft mit Rollen und Zustand (der Abruf wird
-    protokolliert)."""
+    """Listet alle Benutzer der Körperschaft: Person, Rollen (Bezeichnung und Kürzel für
+    --role), Stand und laufende Vertretungen (der Abruf wird protokolliert)."""
     from service.actor import SYSTEM
-    from service.auth import service
+    from service.auth import overview
 
     with user_errors():
-        rows = service.read_all_users(open_runtime(body), SYSTEM)
-    for row in rows:
-        state = "aktiv" if row.active else "deaktiviert"
-        if row.active and row.must_change_password:
-            state = "aktiv, Passwort vorläufig"
-        person = f"Person {row.person_id}" if row.person_id else "ohne Person"
-        line = f"{row.username:<24} {', '.join(row.roles):<30} {state:<26} {person}"
-        if service.duties_combined(row.roles):
-            line += "  (Funktionstrennung: admin mit datenschutz/revision)"
+        accounts = overview.read_accounts(open_runtime(body), SYSTEM)
+    if not accounts:
+        typer.echo("Keine Benutzer.")
+    for number, account in enumerate(accounts):
+        if number:
+            typer.echo("")
+        for line in _describe(account):
+            typer.echo(line)
+
+
+@user_app.command("show")
+def show(
+    username: str = typer.Argument(..., help="Anmeldename."),
+    body: str | None = BODY_OPTION,
+) -> None:
+    """Zeigt einen Benutzer mit Person, Rollen, Stand, Anlagedatum und jeder eingetragenen,
+    noch nicht abgelaufenen Vertretung (der Abruf wird protokolliert)."""
+    from service.actor import SYSTEM
+    from service.auth import overview
+
+    with user_errors():
+        account = overview.read_account_named(open_runtime(body), SYSTEM, username)
+    for line in _describe(account, full=True):
         typer.echo(line)
+
+
+def _whose(account: Account) -> str:
+    return f" ({account.person})" if account.person else ""
+
+
+def _describe(account: Account, *, full: bool = False) -> list[str]:
+    """The login in a few lines: the login name first, so a line can be found by it."""
+    from service.formatting import date_de, datetime_de
+
+    lines = [
+        f"{account.username} – {account.person_label or 'ohne Person'}",
+        f"  Rollen: {', '.join(account.roles_with_codes)}",
+    ]
+    state = account.state
+    if account.locked_until is not None:
+        state += f"; nach Fehlversuchen gesperrt bis {datetime_de(account.locked_until)}"
+    lines.append(f"  Stand: {state}")
+    if account.duties_combined:
+        lines.append(
+            f"  Funktionstrennung verletzt: {' und '.join(account.combined_labels)} auf einem "
+            "Konto; bitte eine Seite streichen (ratsflow user roles)."
+        )
+    if full:
+        lines.append(f"  Angelegt: {datetime_de(account.created_at)}")
+    for deputy in account.deputies:
+        if full or deputy.current:
+            who = deputy.username
+            if deputy.name != deputy.username:
+                who += f" – {deputy.name}"
+            when = f"{date_de(deputy.starts_on)} bis {date_de(deputy.ends_on)}"
+            today = ", gilt heute" if deputy.current else ""
+            lines.append(f"  Vertretung: {who}, {when}{today}")
+    if full and not account.deputies:
+        lines.append("  Vertretung: keine eingetragen")
+    return lines

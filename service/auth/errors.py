@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.errors import ServiceError
-from workflow.spec import KNOWN_ROLES
+from workflow.roles import ROLE_LABELS, role_label
 
 BEARER = {"WWW-Authenticate": "Bearer"}
 
@@ -62,10 +62,10 @@ class UnknownRole(ServiceError):
     title = "Unbekannte Rolle"
 
     def __init__(self, role: str) -> None:
-        super().__init__(
-            f"Unbekannte Rolle „{role}“. Bekannt sind: {', '.join(sorted(KNOWN_ROLES))}.",
-            field="roles",
-        )
+        # Whoever typed the code (the command line, the API) reads which codes there are,
+        # each beside its label.
+        known = ", ".join(f"{label} ({code})" for code, label in ROLE_LABELS.items())
+        super().__init__(f"Unbekannte Rolle „{role}“. Bekannt sind: {known}.", field="roles")
         self.role = role
 
 
@@ -107,7 +107,8 @@ class DutiesNotSeparated(AccountConflict):
 
     def __init__(self, controlling: list[str]) -> None:
         super().__init__(
-            f"Die Rolle admin darf nicht mit {' oder '.join(controlling)} auf demselben Konto "
+            f"Die Rolle „{role_label('admin')}“ darf nicht mit "
+            f"{' oder '.join(f'„{role_label(r)}“' for r in controlling)} auf demselben Konto "
             "liegen: Wer die Konten verwaltet, darf nicht zugleich das Protokoll kontrollieren "
             "(Funktionstrennung). Bitte dafür ein eigenes Konto anlegen.",
             field="roles",

@@ -64,8 +64,9 @@ def _body_id(runtime: Runtime, connection: Connection) -> int:
     return runtime.body_id_in(connection)
 
 
-def _require_manager(actor: Actor) -> None:
-    # The console's operator (SYSTEM) holds the database anyway.
+def require_manager(actor: Actor) -> None:
+    """Only an administrator manages and reads the logins; the console's operator (SYSTEM)
+    holds the database anyway."""
     if actor != SYSTEM:
         require(actor, "user.manage")
 
@@ -81,7 +82,7 @@ def create_user(
     password_hash: str | None = None,
     must_change_password: bool = False,
 ) -> int:
-    _require_manager(actor)
+    require_manager(actor)
     clean_roles = _known_roles(roles)
     _separated(clean_roles)
     body_id = runtime.body_id_in(connection)
@@ -197,9 +198,10 @@ def pseudonymise_logins_of(connection: Connection, person_id: int) -> list[int]:
     return repository.pseudonymise_logins_of(connection, person_id)
 
 
-def _log_users(runtime: Runtime, actor: Actor, rows: list[Any]) -> None:
-    if rows:
-        log_read(runtime, actor, "user", None, persons=[r.person_id for r in rows])
+def log_users(runtime: Runtime, actor: Actor, person_ids: list[int | None]) -> None:
+    """A read of several logins names the persons behind those shown (``user.read``)."""
+    if person_ids:
+        log_read(runtime, actor, "user", None, persons=person_ids)
 
 
 def read_users(
@@ -207,27 +209,18 @@ def read_users(
 ) -> tuple[list[Any], bool]:
     """A page of logins for an admin (by id), and whether more follow; a logged read
     (``user.read``) naming the persons behind the logins shown."""
-    _require_manager(actor)
+    require_manager(actor)
     with runtime.read() as connection:
         rows = repository.page_users(
             connection, runtime.body_id, after_id=after_id, limit=limit + 1, active=active
         )
-    _log_users(runtime, actor, rows[:limit])
+    log_users(runtime, actor, [r.person_id for r in rows[:limit]])
     return rows[:limit], len(rows) > limit
-
-
-def read_all_users(runtime: Runtime, actor: Actor) -> list[Any]:
-    """Every login by name, for the Verwaltung page and ``ratsflow user list``; logged."""
-    _require_manager(actor)
-    with runtime.read() as connection:
-        rows = all_users(connection, runtime.body_id)
-    _log_users(runtime, actor, rows)
-    return rows
 
 
 def read_user(runtime: Runtime, actor: Actor, user_id: int) -> Any:
     """One login as an admin sees it; a logged read (``user.read`` of that user)."""
-    _require_manager(actor)
+    require_manager(actor)
     with runtime.read() as connection:
         row = get_user(connection, user_id, runtime.body_id)
     log_read(runtime, actor, "user", user_id)
@@ -270,7 +263,7 @@ def _change(
 
 def deactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
     """Ends the login at once: its tokens are revoked; history and name stay."""
-    _require_manager(actor)
+    require_manager(actor)
     user = get_user(connection, user_id, _body_id(runtime, connection))
     if user_id == actor.user_id:
         raise AccountConflict("Sie können Ihr eigenes Konto nicht deaktivieren.")
@@ -283,7 +276,7 @@ def deactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: 
 
 def reactivate(runtime: Runtime, connection: Connection, actor: Actor, user_id: int) -> Any:
     """The login works again with its old password; tokens revoked before stay revoked."""
-    _require_manager(actor)
+    require_manager(actor)
     user = get_user(connection, user_id, _body_id(runtime, connection))
     if not user.active:
         _change(runtime, connection, actor, user, "user.reactivate", {"active": True})
@@ -300,7 +293,7 @@ def set_roles(
     someone sets them: the check is on every change, and a change that leaves them combined,
     even one that only repeats them, is refused, so the way out is to drop one side.
     """
-    _require_manager(actor)
+    require_manager(actor)
     clean = _known_roles(roles)
     user = get_user(connection, user_id, _body_id(runtime, connection))
     if user_id == actor.user_id:
@@ -318,7 +311,7 @@ def set_temporary_password(
 
     Every token of the user is revoked: a reset usually means the old password is gone.
     """
-    _require_manager(actor)
+    require_manager(actor)
     user = get_user(connection, user_id, _body_id(runtime, connection))
     check_policy(password, user.username)
     _change(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,10 +61,27 @@ def keys_for(username: str, address: str, body: str, secret: str) -> tuple[Key, 
     """The account's key names the body (its slug): a login name is unique only within a
     body, and guessing at one city must not lock the same name at another. The address's
     key does not: one client guessing at several cities is one client guessing."""
-    return (
-        Key(ACCOUNT, salted(secret, ACCOUNT.scope, f"{body}\x00{username.casefold()}")),
-        Key(ADDRESS, salted(secret, ADDRESS.scope, address)),
-    )
+    return account_key(username, body, secret), Key(ADDRESS, salted(secret, ADDRESS.scope, address))
+
+
+def account_key(username: str, body: str, secret: str) -> Key:
+    return Key(ACCOUNT, salted(secret, ACCOUNT.scope, f"{body}\x00{username.casefold()}"))
+
+
+def account_locks(
+    connection: Connection, usernames: Iterable[str], body: str, secret: str, now: datetime
+) -> dict[str, datetime]:
+    """When the lock-out of each of these login names ends, for those locked now: what an
+    administrator tells a caller who cannot sign in. A lock on a client address is no
+    account's (it holds for everyone behind that address) and is not shown."""
+    # Names that differ in case only share a key, and so a lock.
+    names: dict[str, list[str]] = {}
+    for name in usernames:
+        names.setdefault(account_key(name, body, secret).digest, []).append(name)
+    if not names:
+        return {}
+    ends = throttle_repository.locks(connection, names, now)
+    return {name: until for digest, until in ends.items() for name in names[digest]}
 
 
 def salted(secret: str, scope: str, value: str) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from service.budget import repository
 from service.errors import RowProblem, RowsRejected
 from workflow.spec import FieldSpec
-from workflow.values import ValueProblem, normalize
+from workflow.values import Typed, ValueProblem, normalize
 
 CODE, YEAR, ACCOUNT, SPENT = "Maßnahme", "Haushaltsjahr", "Produkt/Konto", "Verausgabt"
 REQUIRED = (CODE, YEAR, SPENT)
@@ -146,7 +146,7 @@ def _value(spec: FieldSpec, raw: str, row: int, problems: list[RowProblem]) -> A
         problems.append(RowProblem(row, spec.label, "fehlt."))
         return None
     try:
-        return normalize(spec, raw)
+        return normalize(spec, Typed(raw))  # as the finance software wrote it: 1.234,50
     except ValueProblem as exc:
         problems.append(RowProblem(row, spec.label, f"{exc}."))
         return None

@@ -44,10 +44,11 @@ def measure_lines(measure_id: Id, runtime: RuntimeDep, actor: MaybeActor) -> lis
     "/measures/{measure_id}/budget-lines",
     summary="Haushaltsansatz anlegen",
     description="Geplante Beträge: AG-Leitung oder Kämmerei; bewilligte und verausgabte "
-    "Beträge: nur die Kämmerei.",
+    "Beträge: nur die Kämmerei. Eine beendete Maßnahme (Endzustand) nimmt keinen neuen "
+    "Ansatz an: 409.",
     status_code=201,
     response_model=BudgetLineOut,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(401, 403, 404, 409, 422),
 )
 def create_line(
     measure_id: Id,
@@ -93,9 +94,11 @@ def list_lines(
 @router.patch(
     "/budget-lines/{line_id}",
     summary="Haushaltsansatz ändern",
-    description="Ändert nur die gesendeten Beträge; jeder Betrag braucht seine Rolle.",
+    description="Ändert nur die gesendeten Beträge; jeder Betrag, der sich ändern würde, "
+    "braucht seine Rolle (sonst 403). Ist die Maßnahme beendet (Endzustand), ändert sich nur "
+    "noch der verausgabte Betrag (sonst 409): Rechnungen kommen oft erst nach dem Ende.",
     response_model=BudgetLineOut,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(401, 403, 404, 409, 422),
 )
 def edit_line(
     line_id: Id,
@@ -105,8 +108,6 @@ def edit_line(
     actor: CurrentActor,
 ) -> BudgetLineOut:
     changes = body.model_dump(exclude_unset=True)
-    if changes.get("fiscal_year", 0) is None:
-        del changes["fiscal_year"]
     service.update_line(runtime, connection, actor, line_id, changes)
     return _out(service.get_line(connection, line_id))
 

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from service.api.answers import Answer
 from service.api.money import Money, MoneyIn
-from service.api.payloads import Payload
+from service.api.payloads import OMIT_ONLY, Payload
 
 Amount = MoneyIn
 Year = Annotated[int, Field(ge=1990, le=2100, examples=[2025])]
@@ -43,7 +43,7 @@ class BudgetLineUpdate(Payload):
 
     model_config = ConfigDict(extra="forbid")
 
-    fiscal_year: Year | None = None
+    fiscal_year: Annotated[Year | None, OMIT_ONLY] = None
     product_account: str | None = Field(default=None, max_length=50)
     one_off_planned: Amount | None = None
     recurring_planned: Amount | None = None

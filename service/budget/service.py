@@ -1,7 +1,14 @@
 """Haushaltsansätze: planned, approved and spent amounts per measure and Haushaltsjahr.
 
 Each amount has its own role (``access.BUDGET_FIELDS``): the AG plans, the Kämmerei
-approves and books what was spent, by hand or from its finance software's CSV export.
+approves and books what was spent, by hand or from its finance software's CSV export. A
+change of an amount the caller may not change is refused (403), never dropped.
+
+Once its measure has ended (abgeschlossen, abgelehnt, gestoppt...), a line takes no new
+plan and no new approval, and no new line is added (409 ``endzustand``); the Kämmerei still
+books what was spent (``AFTER_END``), since invoices of a finished or stopped measure often
+arrive after its end, and the Haushalt must show what the city really paid.
+
 Lines are read with their measure: a list or page that shows a line of a non-public measure
 is logged like a read of that measure (``measure.read``).
 """
@@ -27,6 +34,9 @@ from service.runtime import Runtime
 
 budget_lines = repository.budget_lines
 YEAR_PAGE = 500
+# The columns of a line that still change once its measure has ended.
+AFTER_END = frozenset({"spent"})
+STILL_BOOKED = "Verausgabte Beträge bucht die Kämmerei weiterhin."
 
 
 def get_line(connection: Connection, line_id: int, body_id: int | None = None) -> Any:
@@ -112,22 +122,47 @@ def read_year(runtime: Runtime, actor: Actor, year: int) -> BudgetYear:
             after = After(page[-1].id, page[-1].id)
         choices = []
         if access.holds(actor, "budget.plan"):
+            # An ended measure takes no new line; offered by the newest definition's end
+            # states, while ``new_line`` judges by the measure's own.
+            states = runtime.registry.latest("massnahme").spec.states.values()
+            ended = {s.name for s in states if s.final}
             choices = [
                 m
                 for m in measures.list_measures(connection, runtime.body_id)
-                if m.public or not public_only
+                if (m.public or not public_only) and m.state not in ended
             ]
     measures.log_list_read(runtime, actor, [*lines, *choices])
     return BudgetYear(sorted(lines, key=lambda r: (r.measure_code, r.id)), choices)
 
 
-def read_line(runtime: Runtime, actor: Actor | None, line_id: int) -> tuple[Any, Any]:
-    """One line and its measure."""
+@dataclass(frozen=True)
+class LineView:
+    line: Any
+    measure: Any
+    # The columns the reader may change now (``changeable``).
+    changeable: frozenset[str]
+    # The label of the end state the measure is in, if it has ended.
+    ended: str | None
+
+
+def read_line(runtime: Runtime, actor: Actor, line_id: int) -> LineView:
+    """One line and its measure, with what the reader may change on it."""
     with runtime.read() as connection:
         line = get_line(connection, line_id, runtime.body_id)
         measure = measures.visible_measure(runtime, connection, actor, line.measure_id)
     measures.log_measure_read(runtime, actor, measure)
-    return line, measure
+    return LineView(
+        line, measure, changeable(runtime, actor, measure), measures.end_state(runtime, measure)
+    )
+
+
+def changeable(runtime: Runtime, actor: Actor, measure: Any = None) -> frozenset[str]:
+    """The columns of a line of ``measure`` (without one: of a new line) that ``actor`` may
+    change: those of their roles, and once the measure has ended only ``AFTER_END``."""
+    columns = {c for c, p in access.BUDGET_FIELDS.items() if access.holds(actor, p)}
+    if measure is not None and measures.end_state(runtime, measure) is not None:
+        columns &= AFTER_END
+    return frozenset(columns)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -144,10 +179,11 @@ def new_line(
     measure_id: int,
     values: Mapping[str, Any],
 ) -> int:
-    measures.visible_measure(runtime, connection, actor, measure_id)
+    measure = measures.visible_measure(runtime, connection, actor, measure_id)
     given = {k: v for k, v in values.items() if v is not None}
     _check(given)
     access.require_budget_fields(actor, set(given))
+    measures.require_open(runtime, measure, "Ein neuer Haushaltsansatz", hint=STILL_BOOKED)
     return insert_line(runtime, connection, actor, measure_id=measure_id, **given)
 
 
@@ -158,11 +194,17 @@ def update_line(
     line_id: int,
     changes: Mapping[str, Any],
 ) -> None:
+    """Changes the given columns. Each one that would change needs its role (403); once the
+    measure has ended, only ``AFTER_END`` may change (409). A value sent as it already is
+    changes nothing and needs no role beyond planning's."""
     line = get_line(connection, line_id, runtime.body_id_in(connection))
-    measures.visible_measure(runtime, connection, actor, line.measure_id)
+    measure = measures.visible_measure(runtime, connection, actor, line.measure_id)
     _check(changes)
-    access.require_budget_fields(actor, set(changes))
     changed = {k: v for k, v in changes.items() if getattr(line, k) != v}
+    access.require_budget_fields(actor, set(changed))
+    if set(changed) - AFTER_END:
+        what = "Das Ändern des Haushaltsansatzes"
+        measures.require_open(runtime, measure, what, hint=STILL_BOOKED)
     if not changed:
         return
     update_audited(
@@ -182,7 +224,8 @@ def import_spent(
     runtime: Runtime, connection: Connection, actor: Actor, content: bytes
 ) -> tuple[int, int, int]:
     """Books the spent amounts of a CSV file: (rows, updated, unchanged). Every row is
-    checked first; all of them are written, in the caller's transaction, or none."""
+    checked first; all of them are written, in the caller's transaction, or none. Lines of
+    ended measures are booked too (``AFTER_END``)."""
     access.require(actor, "budget.spend")
     body_id = runtime.body_id_in(connection)
     rows = csv_import.parse(connection, content, body_id)

@@ -1,11 +1,12 @@
 """RFC 5545 calendars as ratsflow publishes them (``icalendar``).
 
 Times are written in Europe/Berlin with its VTIMEZONE, so a client shows a session at 17:00
-local on either side of a daylight-saving change. Every entry has a UID that stays the same
-for the same object of the same body (``meeting-12@aschersleben.ratsflow``) and a SEQUENCE
-that grows with each change, so a subscribed calendar replaces its copy instead of adding
-a second one; a cancelled session stays in the feed with STATUS:CANCELLED, so the client
-strikes it out instead of keeping a stale copy.
+local on either side of a daylight-saving change, in any year the feed lists. Every entry
+has a UID that stays the same for the same object of the same body
+(``meeting-12@aschersleben.ratsflow``) and a SEQUENCE that grows with each change, so a
+subscribed calendar replaces its copy instead of adding a second one; a cancelled session
+stays in the feed with STATUS:CANCELLED, so the client strikes it out instead of keeping a
+stale copy.
 """
 
 from __future__ import annotations
@@ -95,9 +96,27 @@ def calendar(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Berlin")
+    years = []
     for session in sessions:
         cal.add_component(_session(session, stamp))
+        years.append(to_local(session.starts_at).year)
     for entry in days:
         cal.add_component(_day(entry, stamp))
-    cal.add_missing_timezones()
+    if years:  # whole-day entries are dates, with no zone
+        _add_timezone(cal, years)
     return bytes(cal.to_ical())
+
+
+def _add_timezone(cal: Calendar, years: list[int]) -> None:
+    """Europe/Berlin's VTIMEZONE for the years the sessions fall in.
+
+    ``icalendar`` writes the zone's transitions between two dates, by default 1970 to 2038:
+    a session after 2037 would be read with the last offset before 2038 (winter time in
+    July). So the span is the sessions' own, to the end of the year after the last one (a
+    session's end may cross New Year). The library's English note on that span goes: a
+    feed speaks German, and the span is ours to keep right."""
+    cal.add_missing_timezones(
+        first_date=date(min(years), 1, 1), last_date=date(max(years) + 2, 1, 1)
+    )
+    for zone in cal.timezones:
+        zone.pop("COMMENT", None)

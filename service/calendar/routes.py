@@ -16,7 +16,7 @@ from service.api.problems import responses
 from service.calendar import ical, service
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["Kalender"])
-Self = Annotated[Actor, Depends(permitted("user.self"))]
+Self = Annotated[Actor, Depends(permitted(service.OWN_FEED))]
 # A token from ``secrets.token_urlsafe(32)``: 43 characters of the URL-safe alphabet.
 Token = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 

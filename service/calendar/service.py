@@ -31,6 +31,7 @@ from service.calendar import ical, repository
 from service.committees import meetings as committee_meetings
 from service.errors import NotFound
 from service.measures.service import STATEMENT_LABELS, statement_states
+from service.people import service as people
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
 from service.scheduler.links import body_url, item_link
@@ -39,6 +40,8 @@ from workflow.calendar import to_local
 # Past sessions stay in a feed for half a year: long enough to look one up, short enough
 # to keep the file small for clients that fetch it every hour.
 PAST = timedelta(days=183)
+# Every login may have one: a council member's own sessions are what it is made for.
+OWN_FEED = "calendar.own_feed"
 FEED_PATH = "/api/v1/calendar/feeds/{token}.ics"
 COMMITTEE_PATH = "/api/v1/calendar/committees/{id}.ics"
 
@@ -60,8 +63,8 @@ def issue_feed(runtime: Runtime, connection: Connection, actor: Actor) -> Issued
     """A new secret feed address for the caller's own login; the old one stops working.
 
     The address is shown once: only its digest is kept."""
-    access.require(actor, "user.self")
-    assert actor.user_id is not None  # "user.self" is held by logins only
+    access.require(actor, OWN_FEED)
+    assert actor.user_id is not None  # its roles are held by logins only
     revoke_feed(runtime, connection, actor)
     token = secrets.token_urlsafe(32)
     now = runtime.now()
@@ -86,7 +89,7 @@ def issue_feed(runtime: Runtime, connection: Connection, actor: Actor) -> Issued
 
 def revoke_feed(runtime: Runtime, connection: Connection, actor: Actor) -> bool:
     """Ends the caller's feed address (if any): it answers 404 from now on."""
-    access.require(actor, "user.self")
+    access.require(actor, OWN_FEED)
     assert actor.user_id is not None
     now = runtime.now()
     live = repository.live_feed(connection, actor.user_id)
@@ -175,10 +178,26 @@ def _sessions(
                 description="\n".join(lines),
                 sequence=row.sequence,
                 cancelled=row.cancelled_at is not None,
-                url=item_link(base, "meeting", row.id),
+                url=_meeting_link(base, actor, row.id),
             )
         )
     return listing
+
+
+def _meeting_link(base: str, actor: Actor | None, meeting_id: int) -> str | None:
+    """The session's page for who may open it. It is the Sitzungsdienst's page (staff
+    only) and there is no public one: anyone else gets no link rather than one that ends at
+    the login."""
+    if not access.holds(actor, "meeting.read_internal"):
+        return None
+    return item_link(base, "meeting", meeting_id)
+
+
+def _measure_link(base: str, actor: Actor, measure_id: int) -> str:
+    """The measure's page the reader may open: staff's, or else the public one (a feed
+    lists a non-public measure only to staff)."""
+    kind = "measure" if access.may_read_internal(actor) else "public_measure"
+    return item_link(base, kind, measure_id)
 
 
 def committee_feed(runtime: Runtime, committee_id: int, token: str | None) -> bytes:
@@ -207,9 +226,11 @@ def person_feed(runtime: Runtime, token: str) -> bytes:
             listing = _sessions(runtime, connection, actor, committees)
             _deadlines(runtime, connection, actor, listing)
         _statement_requests(runtime, connection, actor, listing)
+        # A calendar list shows this name: the person's, as on every page, not the login.
+        name = people.own_name(connection, actor)
     if listing.hidden:
         log_read(runtime, actor, "calendar_feed", actor.user_id, persons=listing.persons)
-    return ical.calendar(f"ratsflow: {actor.name}", listing.sessions, listing.days, runtime.now())
+    return ical.calendar(f"ratsflow: {name}", listing.sessions, listing.days, runtime.now())
 
 
 def _deadlines(runtime: Runtime, connection: Connection, actor: Actor, listing: _Listing) -> None:
@@ -226,7 +247,7 @@ def _deadlines(runtime: Runtime, connection: Connection, actor: Actor, listing: 
                 summary=f"Frist: {row.label} ({row.code})",
                 day=to_local(row.due_at).date(),
                 description=f"Maßnahme {row.code} {row.title}\n"
-                f"{item_link(base, 'measure', row.measure_id)}",
+                f"{_measure_link(base, actor, row.measure_id)}",
             )
         )
 
@@ -256,7 +277,7 @@ def _statement_requests(
                     summary=f"Stellungnahme {STATEMENT_LABELS[kind]}: {row.code}",
                     day=to_local(row.due_at).date(),
                     description=f"Maßnahme {row.code} {row.title}\n"
-                    f"{item_link(base, 'measure', row.id)}",
+                    f"{_measure_link(base, actor, row.id)}",
                 )
             )
 

@@ -5,7 +5,7 @@ Who attended is in ``attendance``, what a caller reads of a meeting in ``reading
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -129,6 +129,26 @@ def edit_meeting(
         now=runtime.now(),
         entity_type="meeting",
     )
+    if moved_to is not None:
+        _replan_steps(runtime, connection, actor, meeting_id, to_local(moved_to).date())
+
+
+def _replan_steps(
+    runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int, day: date
+) -> None:
+    """The papers' open steps in a session moved to another day are planned for that day."""
+    for step in repository.open_consultations_in(connection, meeting_id):
+        update_audited(
+            connection,
+            runtime.chain_key,
+            repository.consultations,
+            step.id,
+            {"planned_on": day},
+            actor=actor,
+            now=runtime.now(),
+            entity_type="consultation",
+            before=step,
+        )
 
 
 def cancel_meeting(
@@ -242,8 +262,10 @@ def add_agenda_item(
                 runtime.chain_key,
                 repository.consultations,
                 step.id,
-                {"meeting_id": meeting_id},
+                # The step is planned for the day of the session it moves to.
+                {"meeting_id": meeting_id, "planned_on": to_local(meeting.starts_at).date()},
                 actor=actor,
+                before=step,
                 now=runtime.now(),
                 entity_type="consultation",
             )

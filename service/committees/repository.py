@@ -229,6 +229,16 @@ def unscheduled_consultation(connection: Connection, paper_id: int, committee_id
     return connection.execute(query).first()
 
 
+def open_consultations_in(connection: Connection, meeting_id: int) -> list[Any]:
+    """The steps planned in the meeting that have no result yet."""
+    query = (
+        select(consultations)
+        .where(consultations.c.meeting_id == meeting_id, consultations.c.result.is_(None))
+        .order_by(consultations.c.id)
+    )
+    return list(connection.execute(query))
+
+
 def votes_held_in(connection: Connection, meeting_id: int) -> int:
     query = select(func.count()).select_from(votes).where(votes.c.meeting_id == meeting_id)
     return int(connection.execute(query).scalar_one())

@@ -13,7 +13,7 @@ import_app = typer.Typer(no_args_is_help=True, help="Daten aus Dateien übernehm
 
 @import_app.command("measures")
 def import_measures_command(
-    file: Path = typer.Argument(..., help="CSV- (; oder ,) oder Excel-Datei (.xlsx)."),
+    file: Path = typer.Argument(..., help="CSV- (; , oder Tabulator) oder Excel-Datei (.xlsx)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Nur prüfen, nichts speichern."),
     programme: str | None = typer.Option(
         None, "--programme", help="Arbeitspapier: Nummer oder genauer Titel."

@@ -13,10 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 from service import texts
+from service.imports.reading import blank
 from service.measures.rules import MEASURE_TEXTS
 from service.texts import TextRule
 from workflow.spec import FieldSpec, WorkflowSpec
-from workflow.values import ValueProblem, normalize
+from workflow.values import Typed, ValueProblem, normalize
 
 _BASIC = {
     "code": ("kennung", "code", "nummer", "nr", "massnahme nr"),
@@ -102,9 +103,12 @@ def parse_row(
     cells: list[Any],
     mapped: dict[int, tuple[str, str]],
     spec: WorkflowSpec,
-) -> tuple[MeasureRow | None, list[RowError]]:
+) -> tuple[MeasureRow, list[RowError]]:
+    """The row as far as it reads, with every problem it has: the caller checks what did
+    read against the database too, so that one pass finds all of a file's problems. A
+    Kennung or Titel that did not read is empty."""
     values: dict[str, Any] = {}
-    errors: list[RowError] = []
+    errors = _layout_problems(number, cells, mapped)
     header_of = {target: text for target, text in mapped.values()}
     for index, (target, text) in mapped.items():
         raw = cells[index] if index < len(cells) else None
@@ -121,12 +125,12 @@ def parse_row(
         if target.startswith("field:"):
             name = target.removeprefix("field:")
             try:
-                values[target] = normalize(spec.fields[name], _plain(raw))
+                values[target] = normalize(spec.fields[name], _cell(raw))
             except ValueProblem as exc:
                 errors.append(RowError(number, text, f"{exc} (gelesen: „{raw}“)"))
         elif target == "public":
             try:
-                values["public"] = normalize(_BOOLEAN, _plain(raw))
+                values["public"] = normalize(_BOOLEAN, _cell(raw))
             except ValueProblem as exc:
                 errors.append(RowError(number, text, f"{exc} (gelesen: „{raw}“)"))
         else:
@@ -134,13 +138,11 @@ def parse_row(
     for target, label in (("code", "Kennung"), ("title", "Titel")):
         if target not in values and not any(e.column == header_of.get(target) for e in errors):
             errors.append(RowError(number, header_of.get(target, label), "Pflichtangabe fehlt"))
-    if errors:
-        return None, errors
     return (
         MeasureRow(
             row=number,
-            code=values["code"],
-            title=values["title"],
+            code=values.get("code", ""),
+            title=values.get("title", ""),
             description=values.get("description"),
             responsible=values.get("responsible"),
             public=values.get("public", False),
@@ -150,14 +152,38 @@ def parse_row(
                 if k.startswith("field:") and v is not None
             },
         ),
-        [],
+        errors,
     )
+
+
+def _layout_problems(
+    number: int, cells: list[Any], mapped: dict[int, tuple[str, str]]
+) -> list[RowError]:
+    """Cells no header names: their text would be lost without a word. Past the last
+    column they mostly come from a separator inside a text that is not in quotes."""
+    width = max(mapped, default=-1) + 1
+    filled = [i for i, cell in enumerate(cells) if not blank(cell)]
+    errors = [
+        RowError(number, None, f"Zelle {i + 1} steht unter keiner Spaltenüberschrift")
+        for i in filled
+        if i < width and i not in mapped
+    ]
+    if filled and filled[-1] >= width:
+        errors.append(
+            RowError(number, None, f"mehr Zellen ({filled[-1] + 1}) als Spalten ({width})")
+        )
+    return errors
 
 
 def _text_rule(target: str, spec: WorkflowSpec) -> TextRule:
     if target.startswith("field:"):
         return texts.field_rule(spec.fields[target.removeprefix("field:")])
     return MEASURE_TEXTS.get(target) or TextRule(target, texts.FIELD_LIMIT)
+
+
+def _cell(raw: Any) -> Any:
+    """A cell's value for ``normalize``: text is what a clerk typed (``12.500,00``)."""
+    return Typed(raw) if isinstance(raw, str) else _plain(raw)
 
 
 def _plain(raw: Any) -> Any:

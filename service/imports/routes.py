@@ -41,11 +41,13 @@ def _run(
 @router.post(
     "/import",
     summary="Maßnahmen aus CSV oder Excel importieren",
-    description="Formularfeld `file` (CSV mit `;` oder `,`, oder .xlsx). Spalten: Kennung, "
+    description="Formularfeld `file` (CSV mit `;`, `,` oder Tabulator in UTF-8, "
+    "Windows-1252 oder UTF-16, oder .xlsx). Spalten: Kennung, "
     "Titel, Beschreibung, Verantwortlich (Benutzername oder „Vorname Nachname“), "
     "Öffentlich (ja/nein), Kosten einmalig, Kosten laufend, Nutzen, personenbezogen, "
     "sicherheitsrelevant, personalwirksam, Zieldatum. Jede Zeile wird geprüft; ist eine "
-    "fehlerhaft, wird nichts gespeichert und 422 nennt jede Zeile mit Spalte und Grund. "
+    "fehlerhaft, wird nichts gespeichert und 422 nennt jede Zeile mit Spalte und Grund, "
+    "alle in einem Durchgang; eine Zeile mit mehr Zellen als Spalten gehört dazu. "
     "Höchstens 10.000 Zeilen und 50 Spalten; eine Excel-Datei entpackt höchstens 50 MB.",
     response_model=MeasureImportResult,
     responses=responses(401, 403, 413, 422),

@@ -106,12 +106,13 @@ def import_measures(
     filename, table = source.filename, source.table
     mapped, errors = map_headers(table.headers, spec)
     parsed: list[MeasureRow] = []
-    if not errors:
+    if not errors:  # with a wrong header, the cells cannot be told apart
         for number, cells in table.rows:
             row, row_errors = parse_row(number, cells, mapped, spec)
             errors.extend(row_errors)
-            if row is not None:
-                parsed.append(row)
+            parsed.append(row)
+        # Rows with problems too: what did read (Kennung, person) is checked as well, so
+        # that one pass names every problem of the file.
         errors.extend(_check_against_database(connection, body_id, programme_id, parsed))
     if errors:
         raise ImportFailed(filename, sorted(errors, key=lambda e: e.row))
@@ -211,7 +212,7 @@ def _check_against_database(
     taken = repository.codes_of(connection, body_id)
     first_row: dict[str, int] = {}
     for row in rows:
-        key = row.code.lower()
+        key = row.code.lower()  # "" when the Kennung did not read (named already)
         if key in taken:
             answer = measures.answer_to_taken_code(connection, body_id, row.code)
             errors.append(_code_taken(row, answer))
@@ -219,7 +220,7 @@ def _check_against_database(
             errors.append(
                 RowError(row.row, "Kennung", f"„{row.code}“ steht schon in Zeile {first_row[key]}")
             )
-        else:
+        elif key:
             first_row[key] = row.row
         if row.responsible is not None:
             person_id = _person(connection, row.responsible, body_id)

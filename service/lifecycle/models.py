@@ -31,3 +31,6 @@ class HistoryEntry(SQLModel, table=True):
     actor_role: str | None = Field(default=None, max_length=50)
     comment: str | None = None
     data: dict[str, Any] = json_field(dict)
+    # The vote that wrote the entry (its step, the steps it carried to the measures, its
+    # correction): who may not see the vote sees none of what the entry says of it.
+    vote_id: int | None = Field(default=None, foreign_key="votes.id")

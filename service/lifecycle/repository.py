@@ -94,8 +94,8 @@ _INSERT_DEADLINE = DriverStatement(
 )
 _INSERT_HISTORY = DriverStatement(
     "INSERT INTO history_entries (entity_type, entity_id, at, recorded_at, event, label, "
-    "from_state, to_state, actor_user_id, actor_role, comment, data) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "from_state, to_state, actor_user_id, actor_role, comment, data, vote_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -192,6 +192,7 @@ def insert_history(
     comment: str | None,
     data: dict[str, Any],
     recorded_at: datetime | None = None,
+    vote_id: int | None = None,
 ) -> None:
     _INSERT_HISTORY.run(
         connection,
@@ -208,6 +209,7 @@ def insert_history(
             actor_role,
             comment,
             json_value(data),
+            vote_id,
         ),
     )
 

@@ -89,6 +89,7 @@ class Lifecycle:
         at: datetime | None = None,
         note: Mapping[str, Any] | None = None,
         loaded: Any = None,
+        vote_id: int | None = None,
     ) -> Transitioned:
         """``by_vote``: the event comes from a recorded vote (``papers.votes``) or the
         cascade it starts; an event decided by vote is refused without it.
@@ -97,7 +98,9 @@ class Lifecycle:
         session's day, however late it is typed in). The history entry is dated on it and
         keeps ``now`` as ``recorded_at``; the deadlines the step starts count from it; the
         audit event is sealed ``now`` and names ``at``. ``note``: what the history entry
-        shows beside the item's fields (the Beschlusstext of the decision).
+        shows beside the item's fields (the Beschlusstext of the decision). ``vote_id``: the
+        recorded vote the step follows from; its history entry and those of the carried
+        measures name it, so that a reader who may not see the vote sees none of it there.
 
         On ``StaleVersion`` the step's other writes are already in the transaction (they go
         to the database together with the conditional update): a caller that catches it must
@@ -191,6 +194,7 @@ class Lifecycle:
                 actor_role=role,
                 comment=result.comment,
                 data={**result.changes, **(note or {})},
+                vote_id=vote_id,
             )
         if update.rowcount != 1:
             raise StaleVersion(entity_type, entity_id, row.version)
@@ -257,6 +261,7 @@ class Lifecycle:
                 by_vote=by_vote,
                 at=at,
                 note=note,
+                vote_id=vote_id,
             )
         return Transitioned(entity_type, entity_id, row.version + 1, result, sealed.seq, carried)
 
@@ -304,6 +309,7 @@ class Lifecycle:
         by_vote: bool,
         at: datetime | None,
         note: Mapping[str, Any] | None,
+        vote_id: int | None,
     ) -> tuple[Transitioned, ...]:
         """Applies the paper's decision to every measure it carries, or raises for all."""
         assert paper_result.cascade is not None
@@ -333,6 +339,7 @@ class Lifecycle:
                         by_vote=by_vote,
                         at=at,
                         note=note,
+                        vote_id=vote_id,
                     )
                 )
             except WorkflowError as exc:

@@ -95,6 +95,7 @@ def measure_fire(
     """Löst ein Ereignis an einer Maßnahme aus."""
     from service.auth.service import actor_for
     from service.measures.service import fire_by_user
+    from workflow.values import as_typed
 
     values: dict[str, str] = {}
     for item in data:
@@ -112,7 +113,7 @@ def measure_fire(
             measure_id,
             event,
             version=version,
-            data=values,
+            data=as_typed(values),
             comment=comment,
         )
     result = done.result

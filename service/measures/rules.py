@@ -154,15 +154,24 @@ def raise_problems(problems: list[FieldProblem]) -> None:
         raise InvalidData("", problems)
 
 
-def require_open(runtime: Runtime, row: Any, what: str) -> None:
-    """Nothing is added to a measure in an end state (abgeschlossen, abgelehnt...)."""
+def end_state(runtime: Runtime, row: Any) -> str | None:
+    """The label of the end state the measure is in (abgeschlossen, abgelehnt...), or
+    ``None`` while it is open."""
     engine = runtime.registry.engine(row.definition_name, row.definition_version)
     state = engine.spec.states[row.state]
-    if state.final:
+    return state.label if state.final else None
+
+
+def require_open(runtime: Runtime, row: Any, what: str, *, hint: str = "") -> None:
+    """Nothing is added to a measure in an end state (abgeschlossen, abgelehnt...).
+    ``hint``: a sentence on what is still possible, appended to the refusal."""
+    label = end_state(runtime, row)
+    if label is not None:
         raise Conflict(
             "endzustand",
-            "Maßnahme abgeschlossen",
-            f"{what} ist nicht mehr möglich: die Maßnahme ist im Endzustand „{state.label}“.",
+            "Maßnahme beendet",
+            f"{what} ist nicht mehr möglich: die Maßnahme ist im Endzustand „{label}“."
+            + (f" {hint}" if hint else ""),
         )
 
 

@@ -103,7 +103,13 @@ class TransitionRequest(Payload):
     event: str = Field(examples=["einreichen"], description="Name des Ereignisses.")
     version: int = Field(examples=[1], description="Version, die der Aufrufer zuletzt gelesen hat.")
     comment: str | None = Field(default=None, max_length=10_000)
-    data: dict[str, Any] = Field(default_factory=dict, examples=[{"fortschritt": 60}])
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Angaben des Schritts. Beträge als JSON-Zahl oder Text mit Punkt und "
+        'höchstens zwei Nachkommastellen (`12500.5`, `"12500.50"`), ganze Zahlen ohne '
+        'Nachkommastellen; `"12.500,00"`, `"12.500"` und `"1e3"` ergeben 422.',
+        examples=[{"fortschritt": 60}],
+    )
 
     @field_validator("comment", "data")
     @classmethod
@@ -165,7 +171,8 @@ class MeasureCreate(Payload):
     fields: dict[str, Any] = Field(
         default_factory=dict,
         description="Bearbeitbare Felder der Ablaufdefinition (z. B. Kosten, Nutzen); "
-        'Beträge wie überall als Text, z. B. `"12500.00"`.',
+        'Beträge als JSON-Zahl oder Text mit Punkt, z. B. `"12500.00"`, höchstens zwei '
+        "Nachkommastellen.",
         examples=[
             {"kosten_einmalig": "12500.00", "nutzen": "Weniger Wege.", "personenbezogen": True}
         ],

@@ -42,7 +42,7 @@ from service.measures.reading import (
     written_measure,
 )
 from service.measures.repository import MeasureFilter
-from service.measures.rules import answer_to_taken_code, is_decided, require_open
+from service.measures.rules import answer_to_taken_code, end_state, is_decided, require_open
 
 __all__ = [
     "BOARD_CARDS",
@@ -54,6 +54,7 @@ __all__ = [
     "MeasureView",
     "OverviewFilters",
     "answer_to_taken_code",
+    "end_state",
     "export_measures",
     "fire",
     "fire_by_user",

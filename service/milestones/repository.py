@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from service.measures.models import Measure
-from service.milestones.models import Milestone
+from service.milestones.models import Milestone, MilestoneChange
 
 milestones = Milestone.__table__  # type: ignore[attr-defined]
+changes = MilestoneChange.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
 
 
@@ -32,3 +34,22 @@ def milestone(connection: Connection, milestone_id: int, body_id: int | None) ->
             measures.c.body_id == body_id
         )
     return connection.execute(query).first()
+
+
+def record_state(connection: Connection, milestone_id: int, at: datetime) -> None:
+    """Keeps the milestone's title, due and done date as they are now, holding from ``at``:
+    what a report as of a later day reads (``reports.repository.milestones_of_reported``)."""
+    row = connection.execute(
+        select(milestones.c.title, milestones.c.due_on, milestones.c.done_on).where(
+            milestones.c.id == milestone_id
+        )
+    ).one()
+    connection.execute(
+        insert(changes).values(
+            milestone_id=milestone_id,
+            changed_at=at,
+            title=row.title,
+            due_on=row.due_on,
+            done_on=row.done_on,
+        )
+    )

@@ -31,9 +31,10 @@ def list_milestones(measure_id: Id, runtime: RuntimeDep, actor: MaybeActor) -> l
 @router.post(
     "/measures/{measure_id}/milestones",
     summary="Meilenstein anlegen",
+    description="Eine beendete Maßnahme (Endzustand) nimmt keinen Meilenstein mehr an: 409.",
     status_code=201,
     response_model=MilestoneOut,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(401, 403, 404, 409, 422),
 )
 def create_milestone(
     measure_id: Id,
@@ -55,8 +56,10 @@ def create_milestone(
 @router.patch(
     "/milestones/{milestone_id}",
     summary="Meilenstein ändern oder als erledigt markieren",
+    description="Die Meilensteine einer beendeten Maßnahme (Endzustand) bleiben, wie sie "
+    "sind: 409.",
     response_model=MilestoneOut,
-    responses=responses(401, 403, 404, 422),
+    responses=responses(401, 403, 404, 409, 422),
 )
 def edit_milestone(
     milestone_id: Id,
@@ -66,8 +69,6 @@ def edit_milestone(
     actor: CurrentActor,
 ) -> MilestoneOut:
     changes = body.model_dump(exclude_unset=True)
-    if changes.get("title", "") is None:
-        del changes["title"]
     service.update_milestone(runtime, connection, actor, milestone_id, changes)
     return MilestoneOut.model_validate(
         service.get_milestone(connection, milestone_id), from_attributes=True

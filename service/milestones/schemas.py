@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
 from service.api.answers import Answer
-from service.api.payloads import Payload
+from service.api.payloads import OMIT_ONLY, Payload
 
 
 class MilestoneOut(Answer):
@@ -29,6 +30,6 @@ class MilestoneCreate(Payload):
 class MilestoneUpdate(Payload):
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+    title: Annotated[str | None, OMIT_ONLY] = Field(default=None, min_length=1, max_length=300)
     due_on: date | None = None
     done_on: date | None = Field(default=None, description="Erledigt am; `null` setzt zurück.")

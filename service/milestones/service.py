@@ -1,7 +1,13 @@
 """Meilensteine of a measure: kept by the AG lead and the responsible person (or deputy).
 
+Every state of a milestone is kept with the moment it began (``milestone_changes``), written
+in the transaction that changes it: a Sachstandsbericht reads the milestone as it stood on
+its Stichtag, not as it is today.
+
 Progress (``fortschritt``) is not a milestone: it is the ``fortschritt_melden`` transition,
-so each report lands in the measure's history.
+so each report lands in the measure's history. A measure in an end state keeps its
+milestones as they were when it ended: none is added, changed or marked done afterwards
+(it was closed at 100 %, or stopped; what it reached is part of the record).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ def new_milestone(
     measure = measures.visible_measure(runtime, connection, actor, measure_id)
     texts.check("meilenstein", TEXTS, {"title": values.get("title")})
     access.require_edit_milestones(actor, measure)
+    measures.require_open(runtime, measure, "Ein neuer Meilenstein")
     return insert_milestone(runtime, connection, actor, measure_id=measure_id, **values)
 
 
@@ -61,8 +68,10 @@ def update_milestone(
     measure = measures.visible_measure(runtime, connection, actor, milestone.measure_id)
     texts.check("meilenstein", TEXTS, changes)
     access.require_edit_milestones(actor, measure)
+    measures.require_open(runtime, measure, "Das Ändern eines Meilensteins")
     if not changes:
         return
+    now = runtime.now()
     update_audited(
         connection,
         runtime.chain_key,
@@ -71,12 +80,17 @@ def update_milestone(
         dict(changes),
         before=milestone,
         actor=actor,
-        now=runtime.now(),
+        now=now,
         entity_type="milestone",
     )
+    repository.record_state(connection, milestone_id, now)
 
 
 def insert_milestone(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     """Inserts a milestone, audited, checking nothing else (demo, tests)."""
-    values = {**values, "created_at": runtime.now()}
-    return create_row(runtime, connection, actor, milestones, "milestone", values)
+    now = runtime.now()
+    milestone_id = create_row(
+        runtime, connection, actor, milestones, "milestone", {**values, "created_at": now}
+    )
+    repository.record_state(connection, milestone_id, now)
+    return milestone_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from service.attachments.models import Attachment
@@ -188,8 +188,12 @@ def committee_slug_taken(connection: Connection, body_id: int, slug: str) -> boo
 
 
 def paper_by_reference(connection: Connection, body_id: int, reference: str) -> Any:
-    query = select(papers).where(papers.c.body_id == body_id, papers.c.reference == reference)
-    return connection.execute(query).first()
+    """The body's paper with this Drucksachennummer in any case, as the papers' unique index
+    compares (migration 0024), or None."""
+    query = select(papers).where(
+        papers.c.body_id == body_id, func.lower(papers.c.reference) == func.lower(reference)
+    )
+    return connection.execute(query.limit(1)).first()
 
 
 def consultation_at(connection: Connection, paper_id: int, position: int) -> Any:

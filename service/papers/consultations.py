@@ -16,11 +16,12 @@ from service.actor import Actor
 from service.committees import meetings
 from service.committees import service as committees
 from service.errors import Conflict
-from service.papers import repository
+from service.papers import repository, rounds
 from service.papers.service import invalid, is_final, visible_paper
 from service.records import create_row, update_audited
 from service.runtime import Runtime
 from workflow.calendar import to_local
+from workflow.spec import WorkflowSpec
 
 ROLES = ("vorberatung", "entscheidung", "kenntnisnahme")
 ROLE_LABELS = {
@@ -30,6 +31,14 @@ ROLE_LABELS = {
 }
 # The result a Kenntnisnahme records instead of a vote's outcome.
 TAKEN_NOTE = "zur_kenntnis_genommen"
+# What a step's result says: a vote's outcome, a Kenntnisnahme, or the end of its round.
+RESULT_LABELS = {
+    "angenommen": "angenommen",
+    "abgelehnt": "abgelehnt",
+    TAKEN_NOTE: "zur Kenntnis genommen",
+    rounds.REFERRED: "zurückverwiesen",
+    rounds.DROPPED: "entfallen (Vorlage zurückverwiesen)",
+}
 
 
 def insert_consultation(
@@ -81,8 +90,15 @@ def plan_consultation(
                 f"Die Sitzung am {to_local(meeting.starts_at):%d.%m.%Y} gehört zum Gremium "
                 f"„{held_by.name if held_by else '?'}“, nicht zum Gremium „{committee.name}“.",
             )
-        if planned_on is None:
-            planned_on = to_local(meeting.starts_at).date()
+        day = to_local(meeting.starts_at).date()
+        if planned_on is not None and planned_on != day:
+            raise invalid(
+                "planned_on",
+                "Geplant am",
+                f"Der Schritt gehört zur Sitzung am {day:%d.%m.%Y} und ist für deren Tag "
+                f"geplant, nicht für den {planned_on:%d.%m.%Y}.",
+            )
+        planned_on = day
     if position is None:
         position = repository.next_position(connection, paper_id)
     elif repository.position_taken(connection, paper_id, position):
@@ -92,7 +108,7 @@ def plan_consultation(
             f"Die Beratungsfolge der Vorlage {paper.reference} hat schon einen Schritt "
             f"an Position {position}.",
         )
-    _check_order(connection, paper, role, position)
+    _check_order(runtime, connection, paper, role, position)
     return insert_consultation(
         runtime,
         connection,
@@ -106,9 +122,21 @@ def plan_consultation(
     )
 
 
-def _check_order(connection: Connection, paper: Any, role: str, position: int) -> None:
+def _check_order(
+    runtime: Runtime, connection: Connection, paper: Any, role: str, position: int
+) -> None:
     """Refuses a step the paper could never reach: it is advised before it is decided, and
-    once decided it is final, so a Vorberatung after an open Entscheidung would block it."""
+    once decided it is final, so a Vorberatung after an open Entscheidung would block it;
+    a paper past its Vorberatung takes none until it is referred back (``rounds``)."""
+    spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
+    if role == "vorberatung" and _past_vorberatung(spec, paper.state):
+        raise Conflict(
+            "beratungsfolge-unmoeglich",
+            "Beratungsfolge unmöglich",
+            f"Die Vorlage {paper.reference} steht schon in „{spec.state_label(paper.state)}“: "
+            "Ihre Vorberatung ist abgeschlossen, über eine weitere Vorberatung würde nicht mehr "
+            "abgestimmt. Erneut vorberaten wird eine Vorlage, nachdem sie zurückverwiesen wurde.",
+        )
     steps = [s for s in repository.consultations_of(connection, paper.id) if s.result is None]
     if role == "vorberatung":
         clash = next((s for s in steps if s.role == "entscheidung" and s.position < position), None)
@@ -126,6 +154,13 @@ def _check_order(connection: Connection, paper: Any, role: str, position: int) -
         f"{ROLE_LABELS[clash.role]} im {clash.committee_short_name}, der neue Schritt an "
         f"Position {position} wäre die {ROLE_LABELS[role]}.",
     )
+
+
+def _past_vorberatung(spec: WorkflowSpec, state: str) -> bool:
+    """Whether every step a vote can take from ``state`` decides the paper: a Vorberatung's
+    vote, which only recommends, has no step left there."""
+    targets = [t.target_from(state) for t in spec.events_from(state) if t.by_vote]
+    return bool(targets) and all(spec.states[t].final for t in targets)
 
 
 def consultations_of(connection: Connection, paper_id: int) -> list[Any]:

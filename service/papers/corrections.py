@@ -130,6 +130,7 @@ def correct_vote(
         actor_role=role,
         comment=correction.reason,
         data={SHOWN[k]: v for k, v in changed.items()},
+        vote_id=vote.id,
     )
     return {k: (getattr(vote, k), v) for k, v in changed.items()}
 

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from service.columns import json_field, utc_field
@@ -14,7 +15,14 @@ class Paper(SQLModel, table=True):
     """A Vorlage (OParl: Paper); its lifecycle is the ``vorlage`` workflow."""
 
     __tablename__ = "papers"
-    __table_args__ = (UniqueConstraint("body_id", "reference", name="uq_papers_body_id_reference"),)
+    # A Drucksachennummer names one paper of the body, in any case (migration 0024): the
+    # database refuses what two simultaneous creates would both pass the service's check
+    # with. The older constraint, in this case only, stays: dropping it on SQLite would
+    # rebuild ``papers``, which many tables reference, and the index covers it anyway.
+    __table_args__ = (
+        UniqueConstraint("body_id", "reference", name="uq_papers_body_id_reference"),
+        Index("uq_papers_body_reference", "body_id", text("lower(reference)"), unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     body_id: int = Field(foreign_key="bodies.id", index=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, insert, or_, select
+from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from service.committees.models import AgendaItem, Committee, Meeting, Membership
@@ -106,9 +106,14 @@ def newest_papers(connection: Connection, body_id: int, limit: int) -> list[Any]
     return list(connection.execute(query.order_by(papers.c.id.desc()).limit(limit)))
 
 
-def reference_taken(connection: Connection, body_id: int, reference: str) -> bool:
-    query = select(papers.c.id).where(papers.c.body_id == body_id, papers.c.reference == reference)
-    return connection.execute(query).first() is not None
+def reference_holder(connection: Connection, body_id: int, reference: str) -> str | None:
+    """The Drucksachennummer, as stored, of the body's paper that has this one in any case
+    (the database's lower(), as its unique index compares), or None."""
+    query = select(papers.c.reference).where(
+        papers.c.body_id == body_id, func.lower(papers.c.reference) == func.lower(reference)
+    )
+    found = connection.execute(query.limit(1)).scalar()
+    return None if found is None else str(found)
 
 
 def consultations_of(connection: Connection, paper_id: int) -> list[Any]:
@@ -300,10 +305,24 @@ def insert_participants(
         connection.execute(insert(participants), rows)
 
 
-def set_consultation_result(connection: Connection, consultation_id: int, outcome: str) -> None:
-    connection.execute(
-        consultations.update().where(consultations.c.id == consultation_id).values(result=outcome)
+def set_consultation_result(connection: Connection, consultation_id: int, outcome: str) -> bool:
+    """False when the step has a result already: another vote on it won the race."""
+    query = (
+        consultations.update()
+        .where(consultations.c.id == consultation_id, consultations.c.result.is_(None))
+        .values(result=outcome)
     )
+    return connection.execute(query).rowcount == 1
+
+
+def advance_version(connection: Connection, paper_id: int, version: int, now: datetime) -> bool:
+    """A new version of the paper in the same state; False when ``version`` is not current."""
+    query = (
+        papers.update()
+        .where(papers.c.id == paper_id, papers.c.version == version)
+        .values(version=version + 1, updated_at=now)
+    )
+    return connection.execute(query).rowcount == 1
 
 
 def vote(connection: Connection, vote_id: int) -> Any:

@@ -12,13 +12,14 @@ import re
 from typing import Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from service import access, texts
 from service.actor import SYSTEM, Actor
 from service.errors import Conflict, NotFound
 from service.lifecycle import repository as lifecycle_repository
 from service.lifecycle.service import Transitioned
-from service.papers import repository
+from service.papers import repository, rounds
 from service.papers.models import AMENDMENT_KIND
 from service.records import insert_audited
 from service.runtime import Runtime
@@ -42,6 +43,14 @@ PAPER_TEXTS = {
 
 
 DECIDED = ("beschlossen", "abgelehnt")
+# How the database names a refused Drucksachennummer: the index on (body_id,
+# lower(reference)) of migration 0024, and the older constraint in this case only, which
+# SQLite names by its columns.
+REFERENCE_UNIQUE = (
+    "uq_papers_body_reference",
+    "uq_papers_body_id_reference",
+    "papers.body_id, papers.reference",
+)
 
 
 def insert_paper(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
@@ -118,14 +127,31 @@ def new_paper(runtime: Runtime, connection: Connection, actor: Actor, **values: 
         values["competence"] = competence_text(values)
     reference = values["reference"]
     body_id = runtime.body_id_in(connection)
-    if repository.reference_taken(connection, body_id, reference):
-        raise Conflict(
-            "drucksachennummer-vergeben",
-            "Drucksachennummer vergeben",
-            f"Die Drucksachennummer „{reference}“ ist bereits vergeben.",
-        )
+    if holder := repository.reference_holder(connection, body_id, reference):
+        raise reference_taken(reference, holder)
     values["body_id"] = body_id
-    return insert_paper(runtime, connection, actor, **values)
+    try:
+        # A savepoint: a paper created with this Drucksachennummer since the check above is
+        # refused by the unique index, and the caller gets the check's answer, not a 500.
+        with connection.begin_nested():
+            return insert_paper(runtime, connection, actor, **values)
+    except IntegrityError as exc:
+        if not any(name in str(exc.orig) for name in REFERENCE_UNIQUE):
+            raise
+        raise reference_taken(
+            reference, repository.reference_holder(connection, body_id, reference)
+        ) from None
+
+
+def reference_taken(reference: str, holder: str | None) -> Conflict:
+    """The answer to a Drucksachennummer in use; it names the paper's own spelling when
+    that differs in case ("vii/0680/24" is VII/0680/24)."""
+    spelled = f" (als „{holder}“)" if holder and holder != reference else ""
+    return Conflict(
+        "drucksachennummer-vergeben",
+        "Drucksachennummer vergeben",
+        f"Die Drucksachennummer „{reference}“ ist bereits vergeben{spelled}.",
+    )
 
 
 def get_paper(connection: Connection, paper_id: int, body_id: int | None = None) -> Any:
@@ -230,10 +256,12 @@ def fire(
 ) -> Transitioned:
     """A step of the paper by hand; the definition names the roles that may take it.
 
-    A step a vote decides is refused here (409): it follows from ``votes.record_vote``.
+    A step a vote decides is refused here (409): it follows from ``votes.record_vote``. A
+    step back to the draft (``zurueckverweisen``) ends the round of the Beratungsfolge, so
+    that the paper can go through the committees again (``rounds``).
     """
-    visible_paper(runtime, connection, actor, paper_id)
-    return runtime.lifecycle.fire(
+    paper = visible_paper(runtime, connection, actor, paper_id)
+    done = runtime.lifecycle.fire(
         connection,
         "paper",
         paper_id,
@@ -245,6 +273,10 @@ def fire(
         comment=comment,
         request_id=request_id,
     )
+    spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
+    if rounds.referred_back(spec, done.result):
+        rounds.close_round(runtime, connection, actor, paper_id)
+    return done
 
 
 def history(connection: Connection, paper_id: int, body_id: int | None = None) -> list[Any]:

@@ -6,10 +6,12 @@ comment also sit in the history the vote left (the paper's step, the steps it ca
 the measures, a correction), in the items' fields and in the consultation's result: here
 they are taken out for everyone else, so that no door shows them.
 
-A history entry does not name its vote; it is the vote's when it is a step decided by vote
-written in the vote's transaction (the vote's ``recorded_at``, dated on its session's day),
-or the correction entry whose label names the vote's day. Free-text comments and who acted
-are for callers who may see staff names (``access.may_see_names``), as on the public pages.
+A history entry a vote wrote names it (``vote_id``): the paper's step, the steps it carried
+to the measures, a correction of it. Entries written before they named their vote are
+matched as they were then: a step decided by vote written in the vote's transaction (the
+vote's ``recorded_at``, dated on its session's day), or the correction entry whose label
+names the vote's day. Free-text comments and who acted are for callers who may see staff
+names (``access.may_see_names``), as on the public pages.
 """
 
 from __future__ import annotations
@@ -73,12 +75,15 @@ class HiddenVotes:
 
     def left(self, entry: Any, vote_events: frozenset[str]) -> bool:
         """Whether the history entry was left by one of these votes."""
+        if entry.vote_id is not None:
+            return any(v.id == entry.vote_id for v in self.rows)
         if entry.event == CORRECTION:
             return any(entry.label == correction_label(v) for v in self.rows)
         if entry.event not in vote_events:
             return False
         day = to_local(entry.at).date()
-        # Entries older than ``recorded_at`` are matched by their day alone.
+        # Entries written before they named their vote; those older than ``recorded_at``
+        # are matched by their day alone.
         return any(
             v.held_on == day and entry.recorded_at in (None, v.recorded_at) for v in self.rows
         )

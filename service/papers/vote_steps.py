@@ -2,7 +2,9 @@
 
 A vote belongs to an open step of its committee, in the order of the Beratungsfolge, in the
 meeting the step is assigned to and on that meeting's day; its outcome fires the paper event
-the step's role allows: a Vorberatung recommends, only the Entscheidung decides.
+the step's role allows: a Vorberatung recommends, only the Entscheidung decides. Of several
+Vorberatungen, the last one moves the paper on to the Entscheidung; each one before it only
+records its recommendation (``advice``).
 """
 
 from __future__ import annotations
@@ -137,6 +139,17 @@ def event_for_step(
             f"({where}); darüber wird nicht abgestimmt.",
         )
     return event
+
+
+def advice_follows(connection: Connection, paper_id: int, step: Any) -> bool:
+    """Whether another Vorberatung follows this one in the Beratungsfolge: then the paper
+    stays in its Vorberatung, and the step's vote only recommends (``advice``)."""
+    if step.role != "vorberatung":
+        return False
+    return any(
+        s.role == "vorberatung" and s.result is None and s.position > step.position
+        for s in repository.consultations_of(connection, paper_id)
+    )
 
 
 def event_for_outcome(runtime: Runtime, paper: Any, outcome: str, now: datetime) -> str:

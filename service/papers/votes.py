@@ -20,7 +20,7 @@ from service.committees import attendance, meetings
 from service.committees import service as committees
 from service.errors import Conflict, NotQuorate
 from service.lifecycle.service import Transitioned
-from service.papers import repository, vote_steps
+from service.papers import advice, repository, vote_steps
 from service.papers.service import visible_paper
 from service.records import insert_audited
 from service.runtime import Runtime
@@ -77,7 +77,8 @@ def record_vote(
     Which event that is comes from the definition: of the events a vote decides that are
     possible now, the one whose conditions accept this outcome. The vote belongs to the
     committee's next open step of the Beratungsfolge; a step further down cannot vote while
-    an earlier one has not (the Stadtrat decides after the FVA advised).
+    an earlier one has not (the Stadtrat decides after the FVA advised). A Vorberatung that
+    another follows recommends without moving the paper (``advice``).
     """
     access.require(actor, "vote.record")
     paper = visible_paper(runtime, connection, actor, paper_id)
@@ -170,25 +171,49 @@ def record_vote(
     repository.insert_participants(
         connection, vote_id, request.present_person_ids, request.biased_person_ids
     )
-    repository.set_consultation_result(connection, consultation_id, result.outcome)
+    if not repository.set_consultation_result(connection, consultation_id, result.outcome):
+        raise Conflict(
+            "beratung-abgeschlossen",
+            "Beratung bereits abgeschlossen",
+            f"Zu diesem Beratungsschritt der Vorlage {paper.reference} hat eben jemand anderes "
+            "ein Ergebnis erfasst.",
+        )
     data: dict[str, Any] = {"abstimmungsergebnis": result.outcome}
     if request.resolution_number:
         data["beschlussnummer"] = request.resolution_number
-    transition = runtime.lifecycle.fire(
-        connection,
-        "paper",
-        paper_id,
-        event,
-        actor=actor,
-        now=now,
-        expected_version=request.version,
-        data=data,
-        comment=request.comment,
-        request_id=request_id,
-        by_vote=True,
-        at=decided_at,
-        note={NOTE_TEXT: request.decision_text} if request.decision_text else None,
-    )
+    note = {NOTE_TEXT: request.decision_text} if request.decision_text else None
+    if vote_steps.advice_follows(connection, paper_id, consultation):
+        transition = advice.record_advice(
+            runtime,
+            connection,
+            actor,
+            paper,
+            event,
+            vote_id=vote_id,
+            data=data,
+            comment=request.comment,
+            note=note,
+            at=decided_at,
+            expected_version=request.version,
+            request_id=request_id,
+        )
+    else:
+        transition = runtime.lifecycle.fire(
+            connection,
+            "paper",
+            paper_id,
+            event,
+            actor=actor,
+            now=now,
+            expected_version=request.version,
+            data=data,
+            comment=request.comment,
+            request_id=request_id,
+            by_vote=True,
+            at=decided_at,
+            note=note,
+            vote_id=vote_id,
+        )
     baseline.on_decision(
         runtime,
         connection,

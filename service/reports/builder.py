@@ -6,9 +6,10 @@ database, and tests build reports from hand-made rows.
 
 The report is rebuilt as of its Stichtag from each measure's history: the state is the one
 its last step before then led to, and the values a step records (progress, target date) are
-the last ones recorded by then. Values no step has ever recorded are taken as they are today;
-edits outside the workflow are in the audit trail, not in the history, so they count from
-the moment the report is built.
+the last ones recorded by then. Milestones come as they stood on the Stichtag (they keep a
+history of their own). Values no step has ever recorded are taken as they are today; edits
+outside the workflow are in the audit trail, not in the history, so they count from the
+moment the report is built.
 """
 
 from __future__ import annotations

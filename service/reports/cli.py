@@ -121,10 +121,10 @@ def verify_command(
     file: Path = typer.Argument(..., help="PDF- oder JSON-Datei eines ausgegebenen Berichts."),
     body: str | None = BODY_OPTION,
 ) -> None:
-    """Prüft, ob eine Datei ein unverändert ausgegebener Bericht ist, und sagt welcher."""
-    from service.reports.issuing import title as issued_title
-    from service.reports.issuing import verify
-    from workflow.calendar import to_local
+    """Prüft, ob eine Datei ein unverändert ausgegebener Bericht ist, und sagt welcher (wie
+    die Seite /berichte/pruefen; Exit 1, wenn nicht)."""
+    from service.actor import SYSTEM
+    from service.reports.verification import verify_file
 
     try:
         content = file.read_bytes()
@@ -132,29 +132,9 @@ def verify_command(
         raise fail(f"{file}: kann nicht gelesen werden ({os_reason(exc)}).") from None
     runtime = open_runtime(body)
     with user_errors():
-        found = verify(runtime, content)
-    if found is None:
-        raise fail(
-            f"{file} ist kein ausgegebener Bericht: Keine ausgegebene Datei hat diese Prüfsumme "
-            "(SHA-256). Ist sie verändert worden, stimmt sie mit keinem ausgegebenen Bericht "
-            "mehr überein."
-        )
-    row = found.row
-    noted = (
-        f" Der Finanz- und Verwaltungsausschuss hat ihn am {row.noted_on:%d.%m.%Y} zur "
-        "Kenntnis genommen."
-        if row.noted_on
-        else ""
-    )
-    typer.echo(
-        f"{file} ist unverändert das {found.kind.upper()} des ausgegebenen Berichts "
-        f"Nr. {row.number}: {issued_title(row)}, Stichtag {row.as_of:%d.%m.%Y}, ausgegeben am "
-        f"{to_local(row.issued_at):%d.%m.%Y um %H:%M} Uhr.{noted}"
-    )
-    if not found.stored_intact:
-        typer.echo(
-            f"Achtung: Das in ratsflow gespeicherte {found.kind.upper()} stimmt nicht mehr mit "
-            "der Prüfsumme im Protokoll überein; es ist nach der Ausgabe in der Datenbank "
-            "verändert worden. Maßgeblich ist diese Datei.",
-            err=True,
-        )
+        found = verify_file(runtime, SYSTEM, content)
+    if not found.issued:
+        raise fail("\n".join([f"{file}: {found.text}", *found.warnings()]))
+    typer.echo(f"{file}: {found.text}")
+    for warning in found.warnings():
+        typer.echo(warning, err=True)

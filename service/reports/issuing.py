@@ -7,7 +7,8 @@ PDF as its Anlage with a Kenntnisnahme step; the Sitzungsdienst records the sess
 which the FVA took note, and only then is the half-yearly duty met (``taken_note``).
 
 An issued report names the Amt or role of whoever is responsible, never a person, so that
-erasing a person never has to touch a file whose digest sits in the chain.
+erasing a person never has to touch a file whose digest sits in the chain. Whether a stored
+report or a file someone holds is an issued report, ``service.reports.verification`` says.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from service.papers import consultations
 from service.papers import service as papers
 from service.programmes import service as programmes
 from service.records import insert_audited, update_audited
-from service.reports import repository
 from service.reports.period import InvalidPeriod
 from service.reports.render import AUDIENCE_LABELS, de_datetime, render_json, render_pdf
+from service.reports.repository import issued as repository
 from service.reports.schemas import Audience
 from service.reports.service import compose
 from service.runtime import Runtime
@@ -54,19 +55,6 @@ class IssuedFile:
     filename: str
     media_type: str
     content: bytes
-
-
-@dataclass(frozen=True)
-class Verified:
-    """A file recognised as an issued report: which one, and which of its two files.
-
-    ``stored_intact`` is False when the copy ratsflow keeps of that file no longer has the
-    digest the chain recorded (changed in the database behind the application's back)."""
-
-    row: Any
-    kind: FileFormat
-    sha256: str
-    stored_intact: bool = True
 
 
 def sha256(content: bytes) -> str:
@@ -185,35 +173,40 @@ def issue_report(
     return issued_id
 
 
-def _may_read(actor: Actor | None, row: Any) -> bool:
-    return row.audience == "public" or actor == SYSTEM or access.holds(actor, "report.read_issued")
+def reads_internal(actor: Actor | None) -> bool:
+    """Whether the caller may read internal issued reports (staff, council members, the
+    console); public ones are for everyone."""
+    return actor == SYSTEM or access.holds(actor, "report.read_issued")
 
 
-def _get(connection: Connection, body_id: int, issued_id: int, actor: Actor | None) -> Any:
+def may_read(actor: Actor | None, row: Any) -> bool:
+    return row.audience == "public" or reads_internal(actor)
+
+
+def readable(connection: Connection, body_id: int, issued_id: int, actor: Actor | None) -> Any:
     row = repository.issued(connection, body_id, issued_id)
-    if row is None or not _may_read(actor, row):
+    if row is None or not may_read(actor, row):
         raise NotFound(LABEL, issued_id)
     return row
 
 
 def list_issued(runtime: Runtime, actor: Actor | None, limit: int = 200) -> list[Any]:
     """The issued reports the caller may read, newest first (the public: public ones)."""
-    everything = actor == SYSTEM or access.holds(actor, "report.read_issued")
     with runtime.read() as connection:
-        return repository.issued_page(connection, runtime.body_id, not everything, limit)
+        return repository.issued_page(connection, runtime.body_id, not reads_internal(actor), limit)
 
 
 def written(runtime: Runtime, connection: Connection, issued_id: int) -> Any:
     """The issued report as the caller just wrote it, in the write's transaction."""
-    return _get(connection, runtime.body_id_in(connection), issued_id, SYSTEM)
+    return readable(connection, runtime.body_id_in(connection), issued_id, SYSTEM)
 
 
 def read_issued(runtime: Runtime, actor: Actor | None, issued_id: int) -> Any:
     with runtime.read() as connection:
-        return _get(connection, runtime.body_id, issued_id, actor)
+        return readable(connection, runtime.body_id, issued_id, actor)
 
 
-def _recorded_digests(event: Any) -> dict[FileFormat, str]:
+def recorded_digests(event: Any) -> dict[FileFormat, str]:
     """The digests of the issued files as the chain recorded them in ``event`` (an
     ``issued_report.create``); none from an event whose text no longer has its own hash.
 
@@ -222,19 +215,25 @@ def _recorded_digests(event: Any) -> dict[FileFormat, str]:
     ``audit verify``'s question; an event rewritten and rehashed breaks the chain there."""
     if payload_hash(event.payload) != event.hash:
         return {}
-    changes = json.loads(event.payload).get("changes", {})
+    return digests_in(event.payload)
+
+
+def digests_in(payload: str) -> dict[FileFormat, str]:
+    """The file digests an event's text names, whether or not it can be trusted."""
+    try:
+        changes = json.loads(payload).get("changes", {})
+    except (ValueError, AttributeError):
+        return {}
     found: dict[FileFormat, str] = {}
     kinds: tuple[FileFormat, ...] = ("json", "pdf")
     for kind in kinds:
-        before_after = changes.get(f"{kind}_sha256")
+        before_after = changes.get(f"{kind}_sha256") if isinstance(changes, dict) else None
         if isinstance(before_after, list) and len(before_after) == 2:
             found[kind] = before_after[1]
     return found
 
 
-def _stored_content(
-    connection: Connection, body_id: int, issued_id: int, kind: FileFormat
-) -> bytes:
+def stored_content(connection: Connection, body_id: int, issued_id: int, kind: FileFormat) -> bytes:
     content = repository.issued_file(connection, body_id, issued_id, _COLUMNS[kind])
     return content.encode() if isinstance(content, str) else bytes(content)
 
@@ -260,11 +259,11 @@ def issued_file(
     (Conflict ``bericht-veraendert``): it is not what was issued. Where retention has
     removed the event of the issue, the stored digest is all there is to compare with."""
     with runtime.read() as connection:
-        row = _get(connection, runtime.body_id, issued_id, actor)
-        data = _stored_content(connection, runtime.body_id, issued_id, kind)
+        row = readable(connection, runtime.body_id, issued_id, actor)
+        data = stored_content(connection, runtime.body_id, issued_id, kind)
         events = repository.issue_events(connection, runtime.chain_key, issued_id)
     if events:
-        expected = _recorded_digests(events[0]).get(kind)
+        expected = recorded_digests(events[0]).get(kind)
     else:
         expected = row.json_sha256 if kind == "json" else row.pdf_sha256
     if sha256(data) != expected:
@@ -274,35 +273,6 @@ def issued_file(
     return IssuedFile(filename(row, kind), MEDIA_TYPES[kind], data)
 
 
-def verify(runtime: Runtime, content: bytes) -> Verified | None:
-    """The issued report this file is, by the SHA-256 the audit chain recorded when it was
-    issued; None for any other file (a changed byte gives another digest), also for one
-    stored in ``issued_reports`` in place of the issued file. Says only what an issued
-    report's own first page says."""
-    digest = sha256(content)
-    with runtime.read() as connection:
-        for event in repository.issue_events(connection, runtime.chain_key):
-            for kind, recorded in _recorded_digests(event).items():
-                if recorded != digest:
-                    continue
-                row = repository.issued(connection, runtime.body_id, event.entity_id)
-                if row is None:
-                    continue  # another body's report in a shared chain, or none at all
-                stored = _stored_content(connection, runtime.body_id, event.entity_id, kind)
-                return Verified(row, kind, digest, stored_intact=sha256(stored) == digest)
-        # A report whose event of the issue retention has removed (after ten years, see
-        # docs/protokoll.md) has only its stored digest left to be recognised by; a report
-        # whose event is still there was answered above, by the chain.
-        found = repository.issued_by_sha256(connection, runtime.body_id, digest)
-        if found is None:
-            return None
-        issued_id, kind = found
-        if repository.issue_events(connection, runtime.chain_key, issued_id):
-            return None
-        return Verified(repository.issued(connection, runtime.body_id, issued_id), kind, digest)
-    return None
-
-
 def record_taken_note(
     runtime: Runtime, connection: Connection, actor: Actor, issued_id: int, on: date
 ) -> None:
@@ -310,7 +280,7 @@ def record_taken_note(
     if actor != SYSTEM:
         access.require(actor, "report.take_note")
     body_id = runtime.body_id_in(connection)
-    row = _get(connection, body_id, issued_id, actor)
+    row = readable(connection, body_id, issued_id, actor)
     today = to_local(runtime.now()).date()
     issued_on = to_local(row.issued_at).date()
     if not issued_on <= on <= today:

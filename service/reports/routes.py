@@ -1,24 +1,34 @@
-"""``/api/v1/reports``: the Sachstandsbericht as JSON, HTML or PDF, for signed-in staff."""
+"""``/api/v1/reports``: the Sachstandsbericht as JSON, HTML or PDF, for signed-in staff; the
+issued reports, their files, the FVA's Kenntnisnahme, and their verification (for whoever
+may read them)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from service.access import holds
 from service.actor import Actor
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.problems import problem, responses
+from service.api.uploads import UPLOAD_BODY, read_upload
 from service.errors import AccessDenied
-from service.reports import issuing
+from service.reports import issuing, verdicts, verification
 from service.reports.period import PERIOD_PATTERN, InvalidPeriod
 from service.reports.render import MEDIA_TYPES, Format, render
 from service.reports.schemas import (
     Audience,
+    ChainEntryOut,
+    FileMatchOut,
+    FileVerificationOut,
     IssuedReportOut,
+    IssueOut,
     IssueRequest,
     SachstandReport,
+    StoredFileOut,
+    StoredVerificationOut,
     TakenNoteRequest,
 )
 from service.reports.service import read_sachstand
@@ -256,3 +266,100 @@ def take_note(
 ) -> IssuedReportOut:
     issuing.record_taken_note(runtime, connection, actor, issued_id, body.on)
     return _issued_out(issuing.written(runtime, connection, issued_id))
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+def _issue_out(issue: verdicts.Issue) -> IssueOut:
+    row = issue.row
+    url = f"{router.prefix}/issued/{row.id}/file"
+    return IssueOut(
+        id=row.id,
+        number=row.number,
+        title=issue.title,
+        period=row.period,
+        audience=row.audience,
+        as_of=row.as_of,
+        issued_at=row.issued_at,
+        issued_at_text=issue.issued_at,
+        issued_by=issue.issued_by,
+        noted_on=row.noted_on,
+        pdf_url=f"{url}?format=pdf",
+        json_url=f"{url}?format=json",
+    )
+
+
+def _entry_out(entry: verdicts.EntryCheck) -> ChainEntryOut:
+    return ChainEntryOut(state=entry.state, seq=entry.seq, text=entry.text)
+
+
+@router.get(
+    "/issued/{issued_id}/verification",
+    summary="Ausgegebenen Bericht prüfen",
+    description="Prüft, ob der gespeicherte Bericht genau der ausgegebene ist: PDF und JSON "
+    "gegen die SHA-256, die der Protokolleintrag der Ausgabe festhält, und diesen Eintrag "
+    "gegen seinen Hash und seine Verkettung. Den öffentlichen Bericht prüft jeder, den "
+    "internen prüfen Beschäftigte und Ratsmitglieder (protokolliert). Ein veränderter Bericht "
+    "ist ein Ergebnis (`intact: false`), kein Fehler.",
+    response_model=StoredVerificationOut,
+    responses=responses(401, 404),
+)
+def verify_stored(
+    issued_id: IssuedId, runtime: RuntimeDep, actor: MaybeActor
+) -> StoredVerificationOut:
+    found = verification.verify_issued(runtime, actor, issued_id)
+    return StoredVerificationOut(
+        intact=found.intact,
+        outcome=found.outcome,
+        text=found.text,
+        report=_issue_out(found.issue),
+        entry=_entry_out(found.entry),
+        files=[
+            StoredFileOut(
+                format=f.kind,
+                stored_sha256=f.stored,
+                recorded_sha256=f.recorded,
+                intact=f.intact,
+                text=f.text,
+            )
+            for f in found.files
+        ],
+    )
+
+
+@router.post(
+    "/verification",
+    summary="Datei gegen die ausgegebenen Berichte prüfen",
+    description="Formularfeld `file`: ein PDF oder JSON, das jemand in Händen hält. Die "
+    "Antwort sagt, ob es genau ein ausgegebener Bericht ist, welcher, wann und von wem "
+    "ausgegeben – maßgeblich ist die SHA-256 im Protokolleintrag der Ausgabe. Ohne Anmeldung "
+    "wird nur mit öffentlichen Berichten verglichen (`internal_checked: false`). Größenlimit: "
+    "`RATSFLOW_MAX_UPLOAD_BYTES`.",
+    response_model=FileVerificationOut,
+    responses=responses(401, 413, 422),
+    openapi_extra=UPLOAD_BODY,
+)
+async def verify_upload(
+    request: Request, runtime: RuntimeDep, actor: MaybeActor
+) -> FileVerificationOut:
+    upload = await read_upload(request, runtime.settings.max_upload_bytes)
+    found = await run_in_threadpool(verification.verify_file, runtime, actor, upload.content)
+    return FileVerificationOut(
+        issued=found.issued,
+        sha256=found.sha256,
+        internal_checked=found.internal_checked,
+        text=found.text,
+        warnings=found.warnings(),
+        matches=[_match_out(m) for m in found.matches],
+        unconfirmed=[_match_out(m) for m in found.unconfirmed],
+    )
+
+
+def _match_out(match: verdicts.Match) -> FileMatchOut:
+    return FileMatchOut(
+        format=match.kind,
+        report=_issue_out(match.issue),
+        entry=_entry_out(match.entry),
+        stored_intact=match.stored_intact,
+    )

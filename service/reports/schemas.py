@@ -156,3 +156,90 @@ class IssuedReportOut(Answer):
     noted_on: date | None = Field(description="Tag der Kenntnisnahme durch den FVA.")
     pdf_url: str
     json_url: str
+
+
+# --- verification of issued reports (service.reports.verification) ---------------------------
+
+FileFormatValue = Literal["pdf", "json"]
+
+
+class IssueOut(Answer):
+    """Which issued report, as the caller may be told it."""
+
+    id: int
+    number: int = Field(description="Nummer des ausgegebenen Berichts in der Körperschaft.")
+    title: str = Field(examples=["Sachstandsbericht 2. Halbjahr 2024"])
+    period: str
+    audience: Audience
+    as_of: date = Field(description="Stichtag.")
+    issued_at: datetime
+    issued_at_text: str = Field(
+        description="Zeitpunkt der Ausgabe in Ortszeit.", examples=["06.12.2026 um 06:09 Uhr"]
+    )
+    issued_by: str = Field(
+        description="Wer ausgegeben hat: für Beschäftigte Name und Rolle, sonst die Rolle.",
+        examples=["Sitzungsdienst"],
+    )
+    noted_on: date | None = Field(description="Tag der Kenntnisnahme durch den FVA.")
+    pdf_url: str
+    json_url: str
+
+
+class ChainEntryOut(Answer):
+    """The audit chain's event of the issue, checked where it stands."""
+
+    state: Literal["intakt", "veraendert", "nicht_verkettet", "fehlt"] = Field(
+        description="intakt; veraendert (passt nicht zu seinem Hash); nicht_verkettet (die "
+        "Kette ist an dieser Stelle verändert); fehlt (nach der Aufbewahrungsfrist entfernt)."
+    )
+    seq: int | None = Field(description="Laufnummer des Eintrags in der Kette.")
+    text: str
+
+
+class StoredFileOut(Answer):
+    format: FileFormatValue
+    stored_sha256: str = Field(description="SHA-256 der gespeicherten Datei.")
+    recorded_sha256: str | None = Field(
+        description="SHA-256, die das Protokoll bei der Ausgabe festhielt (ohne Eintrag: die "
+        "gespeicherte); null, wenn der Eintrag nicht verlässlich ist."
+    )
+    intact: bool
+    text: str
+
+
+class StoredVerificationOut(Answer):
+    """Whether a stored issued report is exactly the one issued."""
+
+    intact: bool = Field(description="Dateien und Protokolleintrag unverändert.")
+    outcome: Literal["bestaetigt", "nur_gespeicherte_pruefsumme", "veraendert"]
+    text: str = Field(description="Das Ergebnis in einem Satz.")
+    report: IssueOut
+    entry: ChainEntryOut
+    files: list[StoredFileOut]
+
+
+class FileMatchOut(Answer):
+    format: FileFormatValue = Field(description="Welche Datei des Berichts es ist.")
+    report: IssueOut
+    entry: ChainEntryOut
+    stored_intact: bool = Field(
+        description="Ob die in ratsflow gespeicherte Datei noch diese Prüfsumme hat."
+    )
+
+
+class FileVerificationOut(Answer):
+    """Whether a file someone holds is exactly an issued report, and which."""
+
+    issued: bool = Field(description="Die Datei ist genau ein ausgegebener Bericht.")
+    sha256: str = Field(description="SHA-256 der vorgelegten Datei.")
+    internal_checked: bool = Field(
+        description="Ob auch interne Berichte verglichen wurden (nur für Beschäftigte und "
+        "Ratsmitglieder); sonst nur öffentliche."
+    )
+    text: str = Field(description="Das Ergebnis in einem Satz.")
+    warnings: list[str] = Field(description="Hinweise, etwa auf eine veränderte Kopie in ratsflow.")
+    matches: list[FileMatchOut] = Field(description="Die ausgegebenen Berichte, die die Datei ist.")
+    unconfirmed: list[FileMatchOut] = Field(
+        description="Ausgaben, deren Protokolleintrag die Prüfsumme nennt, aber verändert oder "
+        "nicht mehr verkettet ist: Sie bestätigen nichts."
+    )

@@ -22,6 +22,7 @@ from service.reports import repository
 from service.reports.builder import ReportData, build_report
 from service.reports.config import get_report_settings
 from service.reports.period import InvalidPeriod, Period, parse_period
+from service.reports.repository import issued as issued_repository
 from service.reports.schemas import Audience, SachstandReport
 from service.runtime import Runtime
 from workflow.calendar import local_day_at, to_local
@@ -165,5 +166,5 @@ def taken_note(connection: Connection, period: str, body_id: int) -> date | None
     """The session day on which the FVA took note of a report issued for ``period``
     (``2024-H1``) in the body; None while it has not. The half-yearly duty to inform the
     FVA is met on that day, not when the report is issued."""
-    noted: date | None = repository.noted_in(connection, body_id, period)
+    noted: date | None = issued_repository.noted_in(connection, body_id, period)
     return noted

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
+from service.formatting import money_de
 from service.texts import MULTILINE_FIELDS
 from service.web import once, sessions
 from service.web.problems import Explained, explain
@@ -142,12 +143,15 @@ def inputs_for(
     ]
 
 
-def shown(value: object) -> str:
-    """A stored value as it goes back into an input (booleans as ja/nein)."""
+def shown(value: object, spec: FieldSpec | None = None) -> str:
+    """A stored value as it goes back into an input: booleans as ja/nein, amounts as a
+    person types them (``12.500,00``), so that sending the form unchanged reads them back."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nein"
+    if spec is not None and spec.type == "money":
+        return money_de(str(value)).removesuffix(" €")
     return str(value)
 
 

@@ -30,6 +30,7 @@ from service.access import ROLE_LABELS, holds
 from service.actor import Actor
 from service.bodies.addressing import body_runtime
 from service.errors import NotFound
+from service.papers.consultations import RESULT_LABELS
 from service.people import service as people
 from service.runtime import Runtime
 from service.tasks.service import count_tasks
@@ -80,6 +81,8 @@ def _form_fields(context: Context) -> Markup:
 
 
 _environment.globals["form_fields"] = _form_fields
+# What a step of a Beratungsfolge came to, by its result's code.
+_environment.globals["result_labels"] = RESULT_LABELS
 # Where a reader who is not staff (the public, a council member) opens a public measure.
 MEASURES_SEEN = "/oeffentlich/massnahmen"
 # The German names of the signed-in person's roles, for the header.
@@ -157,6 +160,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "csrf_token": sessions.csrf_token(runtime, request),
         "nav": nav.items_for(actor),
         "own_account": holds(actor, "user.self"),
+        "own_calendar": holds(actor, "calendar.own_feed"),
         # Measure pages beyond the public ones are for staff: a council member reads measures
         # in the Beschlusskontrolle, the reports and the papers, without a link that ends in 404.
         "may_open_measures": holds(actor, "measure.read_internal"),

@@ -147,6 +147,31 @@ def at_0022(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM milestones WHERE created_at IS NULL") == 0
 
 
+def at_0024(c: Connection) -> None:
+    # The fixture's Kennungen had no blanks to trim; papers get their index on
+    # lower(reference) (SQLite's reflection skips an index on an expression).
+    assert _one(c, "SELECT count(*) FROM measures WHERE code IN ('M-01', 'M-02')") == 2
+    if c.dialect.name == "sqlite":
+        sql = "SELECT count(*) FROM sqlite_master WHERE name = 'uq_papers_body_reference'"
+    else:
+        sql = "SELECT count(*) FROM pg_indexes WHERE indexname = 'uq_papers_body_reference'"
+    assert _one(c, sql) == 1
+
+
+def at_0025(c: Connection) -> None:
+    # The fixture's history entries were written before they named their vote.
+    assert "vote_id" in _columns(c, "history_entries")
+    assert _one(c, "SELECT count(*) FROM history_entries WHERE vote_id IS NOT NULL") == 0
+
+
+def at_0026(c: Connection) -> None:
+    # Every milestone has the first entry of its history (the fixture has none).
+    assert "milestone_changes" in inspect(c).get_table_names()
+    assert _one(c, "SELECT count(*) FROM milestone_changes") == _one(
+        c, "SELECT count(*) FROM milestones"
+    )
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -173,6 +198,9 @@ STEPS: list[tuple[str, Check]] = [
     ("0022", at_0022),
     # The fixture holds no vote whose explanation 0023 would rewrite.
     ("0023", _empty_table("votes")),
+    ("0024", at_0024),
+    ("0025", at_0025),
+    ("0026", at_0026),
 ]
 
 
@@ -339,3 +367,42 @@ def test_staff_visits_carried_over_by_0019_are_dropped(empty_url: str) -> None:
     assert [tuple(r) for r in rows] == [(council, RESOLUTION_CONTROL)]
     assert seen == moment
     assert all(r.verification.intact for r in reports)
+
+
+def test_a_milestone_from_before_0026_has_its_values_in_its_history_since_it_was_added(
+    empty_url: str,
+) -> None:
+    """A report as of any day after the milestone was added reads it from its history: the
+    migration dates its first entry on ``created_at``, with the values it has then."""
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_url)
+    try:
+        load_fixture(engine)
+        command.upgrade(config, "0023")
+        with engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO milestones (measure_id, title, due_on, done_on, created_at) "
+                    "VALUES (1, 'Pilot im Amt 21', '2025-06-30', '2025-07-14', "
+                    "'2024-04-15 08:00:00+00:00')"
+                )
+            )
+        command.upgrade(config, "head")
+        with engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT m.id = h.milestone_id, h.changed_at, h.title, h.due_on, h.done_on "
+                    "FROM milestone_changes h JOIN milestones m ON m.id = h.milestone_id"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    [(same, changed_at, title, due_on, done_on)] = rows
+    if isinstance(changed_at, str):
+        changed_at = datetime.fromisoformat(changed_at)
+    assert same
+    assert changed_at.replace(tzinfo=changed_at.tzinfo or UTC) == datetime(
+        2024, 4, 15, 8, 0, tzinfo=UTC
+    )
+    assert (title, str(due_on), str(done_on)) == ("Pilot im Amt 21", "2025-06-30", "2025-07-14")

@@ -72,10 +72,21 @@ def test_upgrade_demo_list_fire_history_verify(cli_database: str) -> None:
     assert "Traceback" not in blocked.output
 
     m07 = str(by_code["M-07"]["id"])
+    # What a person types is read the German way; an exponent is no amount (the field named).
+    for amount in ("1e3", "35000.50"):
+        refused = ratsflow(
+            "measure", "fire", m07, "finanzieren", "--as", "kaemmerei",
+            "--data", "haushaltsjahr=2026", "--data", f"betrag_einmalig={amount}",
+            "--data", "betrag_laufend=7000",
+        )  # fmt: skip
+        assert refused.exit_code == 1, amount
+        assert "Veranschlagte einmalige Mittel (EUR): erwartet einen Betrag wie 12.500,00" in (
+            refused.stderr
+        )
     financed = ok(
         "measure", "fire", m07, "finanzieren", "--as", "kaemmerei",
         "--data", "haushaltsjahr=2026",
-        "--data", "betrag_einmalig=35000",
+        "--data", "betrag_einmalig=35.000,00",
         "--data", "betrag_laufend=7000",
         "--data", "produktkonto=11.1.04 / 783100",
         "--comment", "Im Haushalt 2026 veranschlagt.",

@@ -490,6 +490,13 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         _text("M-06"),
         entity=lambda w: w.issued,
     ),
+    "/api/v1/reports/issued/{issued_id}/verification": Logged(
+        "issued_report.read",
+        "ag.leitung",
+        lambda w: f"{API}/reports/issued/{w.issued}/verification",
+        _text("Sachstandsbericht 1. Halbjahr 2026"),
+        entity=lambda w: w.issued,
+    ),
     "/api/v1/programmes/{programme_id}": Unlogged(
         "a programme is public; staff see its owner's name", url=f"{API}/programmes/1"
     ),
@@ -804,6 +811,14 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         _text("M-06"),
         entity=lambda w: w.issued,
     ),
+    "/berichte/{issued_id}/pruefung": Logged(
+        "issued_report.read",
+        "dezernent",
+        lambda w: f"/berichte/{w.issued}/pruefung",
+        _text("Sachstandsbericht 1. Halbjahr 2026"),
+        entity=lambda w: w.issued,
+    ),
+    "/berichte/pruefen": Unlogged("an empty form: the file is checked by a POST"),
     "/arbeitspapiere": Unlogged("programmes are public; staff see their owners' names"),
     "/arbeitspapiere/neu": Unlogged("an empty form"),
     "/arbeitspapiere/{programme_id}": Unlogged(

@@ -34,7 +34,7 @@ from workflow.errors import (
 from workflow.guards import GUARDS, GuardContext, ItemView, Statement
 from workflow.registry import load_registry
 from workflow.spec import KNOWN_ROLES, TransitionSpec, WorkflowSpec
-from workflow.values import normalize
+from workflow.values import Typed, normalize
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
@@ -69,7 +69,7 @@ TYPICAL: Mapping[str, tuple[Any, Any]] = {
     "date": ("27.03.2025", "2025-03-27"),
     "integer": ("2026", 2026),
     "percent": ("75", 75),
-    "money": ("12.500,00", "12500.00"),
+    "money": (Typed("12.500,00"), "12500.00"),
     "boolean": ("ja", True),
 }
 
@@ -834,8 +834,11 @@ INVALID = [
     ("fva_beratung", "vertagen", "sitzung_am", "nächste Woche", "erwartet ein Datum"),
     ("haushaltsplanung", "finanzieren", "betrag_einmalig", "zwölf", "erwartet einen Betrag"),
     ("haushaltsplanung", "finanzieren", "betrag_laufend", "-5", "mindestens 0"),
-    ("haushaltsplanung", "finanzieren", "betrag_laufend", "NaN", "mindestens 0"),
-    ("haushaltsplanung", "finanzieren", "betrag_einmalig", "1e30", "ist als Betrag zu groß"),
+    ("haushaltsplanung", "finanzieren", "betrag_laufend", "NaN", "erwartet einen Betrag"),
+    ("haushaltsplanung", "finanzieren", "betrag_einmalig", "1e30", "erwartet einen Betrag"),
+    ("haushaltsplanung", "finanzieren", "betrag_einmalig", "1" + "0" * 30, "zu groß"),
+    ("haushaltsplanung", "finanzieren", "betrag_einmalig", "12.500", "zwei Nachkommastellen"),
+    ("haushaltsplanung", "finanzieren", "betrag_einmalig", 0.125, "zwei Nachkommastellen"),
     ("haushaltsplanung", "finanzieren", "haushaltsjahr", "2025.5", "erwartet eine ganze Zahl"),
     (
         "fva_beratung",

@@ -22,7 +22,7 @@ from workflow.errors import NotAllowed, WorkflowError
 from workflow.guards import GUARDS, GuardContext, Statement
 from workflow.registry import load_registry
 from workflow.spec import KNOWN_ROLES, FieldSpec, WorkflowSpec
-from workflow.values import ValueProblem, normalize
+from workflow.values import Typed, ValueProblem, normalize
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 REGISTRY = load_registry([DEFINITIONS])
@@ -54,7 +54,8 @@ BY_TYPE: dict[str, st.SearchStrategy[Any]] = {
     "percent": st.one_of(st.integers(-5, 105), st.sampled_from(["100", "50", "viel", True])),
     "money": st.one_of(
         st.integers(-100, 200_000),
-        st.sampled_from(["12.500,00", "0", "-1", "zwölf", "NaN", "Infinity", "1e30"]),
+        st.sampled_from(["12.500,00", "12500.5", "0", "-1", "zwölf", "NaN", "Infinity", "1e30"]),
+        st.sampled_from([Typed("12.500,00"), Typed("12.50"), Typed("1e3")]),
     ),
     "boolean": st.one_of(st.booleans(), st.sampled_from(["ja", "nein", "vielleicht"])),
 }

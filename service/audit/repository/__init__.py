@@ -12,10 +12,11 @@
 """
 
 from service.audit.repository.chain import (
+    ChainRange,
     append,
-    chain_chunks,
     chain_keys,
     chain_lock_key,
+    chain_ranges,
     cleared_details,
     detail_rows_between,
     details,
@@ -34,10 +35,11 @@ from service.audit.repository.chain import (
 )
 
 __all__ = [
+    "ChainRange",
     "append",
-    "chain_chunks",
     "chain_keys",
     "chain_lock_key",
+    "chain_ranges",
     "cleared_details",
     "detail_rows_between",
     "details",

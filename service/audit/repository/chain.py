@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator, Iterator
-from dataclasses import replace
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -90,26 +90,37 @@ def append(
     return sealed
 
 
-def chain_chunks(
+@dataclass(frozen=True)
+class ChainRange:
+    """A range of a chain's events in order, with the detail rows of its events by event id
+    (``detail_rows_between``) and, where the columns are compared, their person rows
+    (``persons_between``). ``rows`` may still be arriving from the database: read them all,
+    or close the generator that yielded the range, before the next statement."""
+
+    rows: Iterable[Any]
+    details: dict[int, list[tuple[str, int | None, str | None, str | None]]]
+    persons: dict[int, str]
+
+
+def chain_ranges(
     connection: Connection,
     chain_key: str,
     first: int,
     last: int,
     with_columns: bool = False,
-) -> Generator[list[Any], None, None]:
+) -> Generator[ChainRange, None, None]:
     """Rows ``(id, seq, payload, prev_hash, hash)`` from ``first`` to ``last`` in chain order,
-    in lists of a few hundred (SQLite) or thousand (PostgreSQL); ``with_columns`` (PostgreSQL
-    only) adds ``(ts_text, actor_id, actor_role, action, entity_type, entity_id, request_id)``,
-    the ts as the hashed text writes it. Between two lists the connection answers other
-    statements (verification reads detail rows there). Close it before the next statement on
-    the connection when stopping early.
+    in ranges of a few hundred (SQLite) or thousand (PostgreSQL) events; ``with_columns``
+    (PostgreSQL only) adds ``(head, entity, tail)``: the indexed columns as the hashed text
+    must show them (``COLUMN_TEXTS``), and the ranges carry the person rows. Close the
+    generator before the next statement on the connection when stopping early.
 
     The driver's own cursor inside this transaction, without result processing: SQLAlchemy's
     per-row type conversion would cost more than the hashing itself.
     """
     driver = dbapi(connection)
     if connection.dialect.name == "postgresql":
-        yield from _copied_chunks(driver, chain_key, first, last, with_columns)
+        yield from _copied_ranges(connection, driver, chain_key, first, last, with_columns)
         return
     assert not with_columns, "SQLite compares the columns itself (agreement.in_database)"
     cursor = driver.cursor()
@@ -120,7 +131,7 @@ def chain_chunks(
             (chain_key, first, last),
         )
         while rows := cursor.fetchmany(_FETCHED):
-            yield rows
+            yield ChainRange(rows, detail_rows_between(connection, rows[0][0], rows[-1][0]), {})
     finally:
         cursor.close()
 
@@ -132,12 +143,25 @@ HASHED_TS = {
     "postgresql": """to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
 }
 _VERIFIED = "id, seq, payload, prev_hash, hash"
-_COLUMNS = (
-    f"{HASHED_TS['postgresql']}, actor_id, actor_role, action, entity_type, entity_id, request_id"
+# The columns as the hashed text (RFC 8785, keys sorted) must show them, written by
+# PostgreSQL: ``head`` begins the text (action, actor, chain), ``entity`` comes right before
+# the persons' ids and ends with their key, ``tail`` is everything after them. The database
+# writes them in its own process while Python hashes the events before; Python then only
+# compares texts (``service.audit.columns.agrees``). ``to_json`` quotes as JSON does; where
+# it writes a value differently from the hashed text (an escape), that comparison fails and
+# the exact one decides.
+COLUMN_TEXTS = (
+    """'{"action":' || to_json(action)::text || ',"actor":' || coalesce(actor_id::text, """
+    """'null') || ',"chain":' || to_json(chain_key)::text || ',', """
+    """',"entity":{"id":' || coalesce(entity_id::text, 'null') || ',"type":' || """
+    """to_json(entity_type)::text || '},"persons":', """
+    """',"prev":"' || prev_hash || '","request":' || coalesce(to_json(request_id)::text, """
+    """'null') || ',"role":' || coalesce(to_json(actor_role)::text, 'null') || ',"seq":' || """
+    f"""seq || ',"ts":"' || {HASHED_TS["postgresql"]} || '","v":1}}'"""
 )
 # Types of the columns as PostgreSQL's COPY hands them over.
 _COPY_TYPES = ["int4", "int4", "text", "text", "text"]
-_COLUMN_TYPES = ["text", "int4", "text", "text", "text", "int4", "text"]
+_COLUMN_TYPES = ["text", "text", "text"]
 # SQLite's rows in lists of a few hundred: lists of thousands of rows cost a third more per
 # row to fetch (measured: the rows no longer stay in the processor's cache).
 _FETCHED = 500
@@ -146,31 +170,51 @@ _COPY_RANGE = 5000
 _COPY_SQL = " FROM audit_events WHERE chain_key = {} AND seq >= {} AND seq < {} ORDER BY seq"
 
 
-def _copied_chunks(
-    driver: Any, chain_key: str, first: int, last: int, with_columns: bool
-) -> Iterator[list[Any]]:
+def _copied_ranges(
+    connection: Connection,
+    driver: Any,
+    chain_key: str,
+    first: int,
+    last: int,
+    with_columns: bool,
+) -> Iterator[ChainRange]:
     """PostgreSQL hands the rows over by COPY, faster than a cursor's batches, in ranges of
-    sequence numbers, each read whole before it is yielded: a connection in the middle of a
-    COPY answers nothing else. Every range from ``first`` to ``last`` is read, empty ones too
-    (removed events), and only ranges holding rows are yielded.
+    sequence numbers. A connection in the middle of a COPY answers nothing else, so a range's
+    detail and person rows are read first (by the ids its events span); its rows are then
+    yielded as they arrive, so the database writes them while Python checks the ones before.
+    Ranges without events (removed ones) are skipped.
     COPY takes no parameters, so the values are written in as literals, quoted by psycopg."""
-    selected = f"SELECT {_VERIFIED}, {_COLUMNS}" if with_columns else f"SELECT {_VERIFIED}"
+    selected = f"SELECT {_VERIFIED}, {COLUMN_TEXTS}" if with_columns else f"SELECT {_VERIFIED}"
     types = _COPY_TYPES + _COLUMN_TYPES if with_columns else _COPY_TYPES
     start = first
     with driver.cursor() as cursor:
         while start <= last:
             stop = min(start + _COPY_RANGE, last + 1)
-            query = pg_sql.SQL("COPY ({}) TO STDOUT").format(
-                pg_sql.SQL(selected + _COPY_SQL).format(
-                    *map(pg_sql.Literal, (chain_key, start, stop))
+            low, high = _SPANNED_IDS.run(connection, (chain_key, start, stop) * 2).fetchone()
+            if low is not None:
+                details = detail_rows_between(connection, low, high)
+                persons = persons_between(connection, low, high) if with_columns else {}
+                # The selected texts hold braces: not part of the template.
+                query = pg_sql.SQL("COPY ({}{}) TO STDOUT").format(
+                    pg_sql.SQL(selected),
+                    pg_sql.SQL(_COPY_SQL).format(*map(pg_sql.Literal, (chain_key, start, stop))),
                 )
-            )
-            with cursor.copy(query) as copy:
-                copy.set_types(types)
-                rows = list(copy.rows())
-            if rows:
-                yield rows
+                with cursor.copy(query) as copy:
+                    copy.set_types(types)
+                    try:
+                        yield ChainRange(copy.rows(), details, persons)
+                    finally:
+                        # Leaving a COPY early cancels it, which aborts the transaction:
+                        # what is still on its way is read (a range at most) and dropped.
+                        for _block in copy:
+                            pass
             start = stop
+
+
+# The ids of a range's first and last event (ids ascend with seq in a chain). Not min/max
+# of id: PostgreSQL would walk the id index from one end to find them.
+_RANGE_END = "SELECT id FROM audit_events WHERE chain_key = ? AND seq >= ? AND seq < ? ORDER BY seq"
+_SPANNED_IDS = DriverStatement(f"SELECT ({_RANGE_END} LIMIT 1), ({_RANGE_END} DESC LIMIT 1)")
 
 
 def previous_hash(connection: Connection, chain_key: str, seq: int) -> str | None:

@@ -27,6 +27,16 @@ def locked_until(connection: Connection, digests: Iterable[str], now: datetime) 
     ).scalar()
 
 
+def locks(connection: Connection, digests: Iterable[str], now: datetime) -> dict[str, datetime]:
+    """The end of each lock still running, by key, for the keys that have one."""
+    rows = connection.execute(
+        select(throttles.c.key, throttles.c.locked_until).where(
+            throttles.c.key.in_(list(digests)), throttles.c.locked_until > now
+        )
+    )
+    return {row.key: row.locked_until for row in rows}
+
+
 def count_failure(
     connection: Connection, digest: str, scope: str, now: datetime, forget_after: timedelta
 ) -> int:

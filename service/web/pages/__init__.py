@@ -19,6 +19,7 @@ from service.web.pages import (
     programmes,
     protocol,
     public,
+    report_verification,
     reports,
     site,
     statements,
@@ -42,6 +43,7 @@ router.include_router(budget.router)
 router.include_router(deadlines.router)
 router.include_router(obligations.router)
 router.include_router(reports.router)
+router.include_router(report_verification.router)
 router.include_router(programmes.router)
 router.include_router(admin.router)
 router.include_router(deputies.router)

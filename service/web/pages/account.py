@@ -146,7 +146,7 @@ def _calendar_page(
     request: Request, new_url: str | None = None, success: str | None = None
 ) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "user.self")
+    actor = require(request, calendars.OWN_FEED)
     with runtime.read() as connection:
         since = calendars.feed_since(connection, actor)
     return render(
@@ -167,7 +167,7 @@ def calendar_page(request: Request) -> Response:
 @router.post("/konto/kalender/neu")
 def new_calendar_feed(request: Request, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "user.self")
+    actor = require(request, calendars.OWN_FEED)
     with runtime.write() as connection:
         issued = calendars.issue_feed(runtime, connection, actor)
     # The address is shown on this answer only: the database keeps its digest.
@@ -177,7 +177,7 @@ def new_calendar_feed(request: Request, form: PostedForm) -> Response:
 @router.post("/konto/kalender/widerrufen")
 def revoke_calendar_feed(request: Request, form: PostedForm) -> Response:
     runtime = runtime_of(request)
-    actor = require(request, "user.self")
+    actor = require(request, calendars.OWN_FEED)
     with runtime.write() as connection:
         calendars.revoke_feed(runtime, connection, actor)
     return _calendar_page(

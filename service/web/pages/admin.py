@@ -10,11 +10,12 @@ from fastapi.responses import Response
 from service.access import ROLE_LABELS
 from service.api.deps import MAX_ID
 from service.auth import deputies
+from service.auth import overview as accounts
 from service.auth import service as users
 from service.auth.password_policy import check_policy
 from service.auth.tokens import hash_password
 from service.definitions.service import stored_versions
-from service.web import accounts_admin, confirm
+from service.web import confirm
 from service.web.forms import PostedForm, posted_id, saving
 from service.web.pages.deputies import name_deputy
 from service.web.problems import explain
@@ -38,17 +39,17 @@ DONE = {
 def _overview(request: Request, status: int = 200, **context: Any) -> Response:
     runtime = runtime_of(request)
     actor = require(request, "user.manage")
-    rows = users.read_all_users(runtime, actor)
+    listed = accounts.read_accounts(runtime, actor)
     with runtime.read() as connection:
-        names = accounts_admin.people(connection, runtime.body_id)
+        persons = accounts.person_choices(connection, runtime.body_id)
         versions = stored_versions(connection)
     return render(
         request,
         "admin.html",
         status=status,
         title="Verwaltung",
-        users=rows,
-        names=names,
+        users=listed,
+        persons=persons,
         role_labels=ROLE_LABELS,
         versions=versions,
         loaded={(s.name, s.version) for s in runtime.registry.specs()},
@@ -120,18 +121,16 @@ def create_user(request: Request, form: PostedForm) -> Response:
 def _user_page(request: Request, user_id: int, status: int = 200, **context: Any) -> Response:
     runtime = runtime_of(request)
     actor = require(request, "user.manage")
-    user = users.read_user(runtime, actor, user_id)
+    user = accounts.read_account(runtime, actor, user_id)
     with runtime.read() as connection:
-        names = accounts_admin.people(connection, runtime.body_id)
         mine = deputies.deputyships_of(connection, user_id)
-        candidates = accounts_admin.deputy_choices(connection, runtime.body_id, user.username)
+        candidates = accounts.deputy_choices(connection, runtime.body_id, user.username)
     return render(
         request,
         "admin_user.html",
         status=status,
         title=f"Benutzer {user.username}",
         user=user,
-        person=accounts_admin.person_label(names, user),
         role_labels=ROLE_LABELS,
         deputyships=mine,
         candidates=candidates,
@@ -182,12 +181,13 @@ def set_roles(request: Request, user_id: UserId, form: PostedForm) -> Response:
 @router.post("/verwaltung/benutzer/{user_id}/deaktivieren")
 def deactivate(request: Request, user_id: UserId, form: PostedForm) -> Response:
     if not confirm.confirmed(form):
-        user = users.read_user(runtime_of(request), require(request, "user.manage"), user_id)
+        user = accounts.read_account(runtime_of(request), require(request, "user.manage"), user_id)
         url = f"/verwaltung/benutzer/{user_id}"
+        whose = f" ({user.person})" if user.person else ""
         return confirm.ask(
             request,
             title="Benutzer deaktivieren?",
-            question=f"„{user.username}“ kann sich danach nicht mehr anmelden, und jede "
+            question=f"„{user.username}“{whose} kann sich danach nicht mehr anmelden, und jede "
             "laufende Sitzung endet sofort. Reaktivieren ist jederzeit möglich.",
             action=f"{url}/deaktivieren",
             button="Ja, deaktivieren",

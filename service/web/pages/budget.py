@@ -10,8 +10,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from service.access import holds
+from service.actor import Actor
 from service.api.deps import MAX_ID
 from service.budget import service as budget
+from service.runtime import Runtime
 from service.web import budget_form
 from service.web.forms import (
     PostedForm,
@@ -36,16 +38,12 @@ router = page_router()
 LineId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Year = Annotated[int | None, Query(ge=1990, le=2100)]
 # The service names an amount by its column, the form by its input.
-INPUTS = {
-    **{column: name for name, (column, _, _) in budget_form.AMOUNTS.items()},
-    "product_account": "konto",
-}
+INPUTS = budget_form.INPUTS
 
 
-def _may_change(actor: Any) -> dict[str, bool]:
-    return {
-        name: holds(actor, permission) for name, (_, _, permission) in budget_form.AMOUNTS.items()
-    }
+def _may_change(runtime: Runtime, actor: Actor) -> dict[str, bool]:
+    """The inputs of a new line the actor may fill in (a line's own: ``read_line``)."""
+    return budget_form.may_change(budget.changeable(runtime, actor))
 
 
 def _page(request: Request, year: int | None, status: int = 200, **context: Any) -> Response:
@@ -66,7 +64,7 @@ def _page(request: Request, year: int | None, status: int = 200, **context: Any)
         totals=budget_form.totals(rows),
         may_plan=holds(actor, "budget.plan"),
         may_import=holds(actor, "budget.spend"),
-        may_change=_may_change(actor),
+        may_change=_may_change(runtime, actor),
         amounts=budget_form.AMOUNTS,
         measures=data.measures,
         error=context.get("error"),
@@ -87,13 +85,13 @@ def budget_page(request: Request, jahr: Year = None, erledigt: str | None = None
     return _page(request, jahr, success=messages.get(erledigt or ""))
 
 
-def _amounts(
-    form: dict[str, str], allowed: dict[str, bool]
-) -> tuple[dict[str, Any], dict[str, str]]:
+def _amounts(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Every amount posted, whoever posted it: the service refuses one the sender may not
+    change, so that a hand-made request is told so instead of being half saved."""
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    for name, (column, label, _) in budget_form.AMOUNTS.items():
-        if name not in form or not allowed[name]:
+    for name, (column, label) in budget_form.AMOUNTS.items():
+        if name not in form:
             continue
         amount, problem = budget_form.money(label, form.get(name))
         if problem:
@@ -109,7 +107,7 @@ def create_line(request: Request, form: PostedForm) -> Response:
     actor = signed_in(request)
     year = posted_count(form.get("jahr"))
     measure_id = posted_id(form.get("massnahme"))
-    values, problems = _amounts(form, _may_change(actor))
+    values, problems = _amounts(form)
     if measure_id is None:
         problems["massnahme"] = "Bitte eine Maßnahme wählen."
     if year is None or not 1990 <= year <= 2100:
@@ -143,7 +141,8 @@ def create_line(request: Request, form: PostedForm) -> Response:
 def _line_page(request: Request, line_id: int, status: int = 200, **context: Any) -> Response:
     runtime = runtime_of(request)
     actor = require(request, "measure.read_internal")
-    line, measure = budget.read_line(runtime, actor, line_id)
+    view = budget.read_line(runtime, actor, line_id)
+    line, measure = view.line, view.measure
     return render(
         request,
         "budget_line.html",
@@ -151,8 +150,9 @@ def _line_page(request: Request, line_id: int, status: int = 200, **context: Any
         title=f"Haushaltsansatz {measure.code} {line.fiscal_year}",
         line=line,
         measure=measure,
+        ended=view.ended,
         amounts=budget_form.AMOUNTS,
-        may_change=_may_change(actor),
+        may_change=budget_form.may_change(view.changeable),
         error=context.get("error"),
         problems=context.get("problems", []),
         field_problems=context.get("field_problems", {}),
@@ -169,10 +169,9 @@ def line_page(request: Request, line_id: LineId) -> Response:
 def edit_line(request: Request, line_id: LineId, form: PostedForm) -> Response:
     runtime = runtime_of(request)
     actor = signed_in(request)
-    allowed = _may_change(actor)
-    values, problems = _amounts(form, allowed)
-    if allowed["einmalig"] and "konto" in form:
-        values["product_account"] = posted_text(form.get("konto")) or None
+    values, problems = _amounts(form)
+    if budget_form.ACCOUNT in form:
+        values["product_account"] = posted_text(form.get(budget_form.ACCOUNT)) or None
     if problems:
         return _line_page(
             request,

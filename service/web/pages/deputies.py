@@ -9,9 +9,8 @@ from fastapi.responses import Response
 
 from service.actor import Actor
 from service.api.deps import MAX_ID
-from service.auth import deputies
+from service.auth import deputies, overview
 from service.measures import service as measures
-from service.web import accounts_admin
 from service.web.forms import PostedForm, posted_date, saving
 from service.web.problems import explain
 from service.web.rendering import PageError, page_router, redirect, render, require, runtime_of
@@ -64,7 +63,7 @@ def _page(request: Request, status: int = 200, **context: Any) -> Response:
     assert actor.user_id is not None
     with runtime.read() as connection:
         mine = deputies.deputyships_of(connection, actor.user_id)
-        candidates = accounts_admin.deputy_choices(connection, runtime.body_id, actor.name)
+        candidates = overview.deputy_choices(connection, runtime.body_id, actor.name)
         standing_in = measures.names_of(connection, actor, actor.acts_for)
     return render(
         request,

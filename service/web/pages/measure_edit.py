@@ -28,6 +28,7 @@ from service.web.forms import (
 from service.web.pages.measures import FIELD_PREFIX, STALE, form_name
 from service.web.rendering import page_router, render, runtime_of, signed_in
 from workflow.errors import InvalidData, StaleVersion
+from workflow.values import as_typed
 
 router = page_router()
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -49,7 +50,7 @@ def _current(form: measures.EditForm) -> dict[str, str]:
     }
     for name, spec in form.spec.fields.items():
         if spec.editable:
-            values[FIELD_PREFIX + name] = shown((m.fields or {}).get(name))
+            values[FIELD_PREFIX + name] = shown((m.fields or {}).get(name), spec)
     return values
 
 
@@ -102,11 +103,13 @@ def _changes(form: dict[str, str]) -> dict[str, Any]:
         "description": posted_text(form.get("beschreibung"), lines=True) or None,
         "public": form.get("oeffentlich") == "ja",
         # The service refuses a field that is not editable, as for the API.
-        "fields": {
-            key.removeprefix(FIELD_PREFIX): posted_text(value, lines=True) or None
-            for key, value in form.items()
-            if key.startswith(FIELD_PREFIX)
-        },
+        "fields": as_typed(
+            {
+                key.removeprefix(FIELD_PREFIX): posted_text(value, lines=True) or None
+                for key, value in form.items()
+                if key.startswith(FIELD_PREFIX)
+            }
+        ),
         "amendment": posted_text(form.get(AMENDMENT)) or None,
     }
     if "verantwortlich" in form:

@@ -34,6 +34,7 @@ from service.web.forms import (
 from service.web.rendering import page_router, render, require, runtime_of, signed_in
 from workflow.calendar import to_local
 from workflow.errors import InvalidData, StaleVersion
+from workflow.values import as_typed
 
 router = page_router()
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -111,11 +112,13 @@ def create_measure(request: Request, form: PostedForm) -> Response:
     runtime = runtime_of(request)
     actor = signed_in(request)
     spec = runtime.registry.latest("massnahme").spec
-    fields = {
-        name: form[FIELD_PREFIX + name]
-        for name, field in spec.fields.items()
-        if field.editable and FIELD_PREFIX + name in form
-    }
+    fields = as_typed(
+        {
+            name: form[FIELD_PREFIX + name]
+            for name, field in spec.fields.items()
+            if field.editable and FIELD_PREFIX + name in form
+        }
+    )
     try:
         with saving(request) as saved:
             measure_id = measures.new_measure(
@@ -267,11 +270,13 @@ def fire_step(request: Request, measure_id: MeasureId, form: PostedForm) -> Resp
     )
     if question is not None:
         return question
-    data = {
-        key.removeprefix(FIELD_PREFIX): value
-        for key, value in form.items()
-        if key.startswith(FIELD_PREFIX) and posted_text(value, lines=True)
-    }
+    data = as_typed(
+        {
+            key.removeprefix(FIELD_PREFIX): value
+            for key, value in form.items()
+            if key.startswith(FIELD_PREFIX) and posted_text(value, lines=True)
+        }
+    )
     try:
         with saving(request) as saved:
             measures.fire_by_user(

@@ -39,6 +39,7 @@ from service.web.rendering import (
     signed_in,
 )
 from workflow.calendar import to_local
+from workflow.values import as_typed
 
 router = page_router()
 PaperId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -61,7 +62,12 @@ CORRECTION_FIELDS = {
     "reason": "begruendung",
 }
 # The service names the inputs as the API does; the forms name them in German.
-PLANNING_FIELDS = {"committee_id": "gremium", "role": "rolle", "meeting_id": "sitzung"}
+PLANNING_FIELDS = {
+    "committee_id": "gremium",
+    "role": "rolle",
+    "meeting_id": "sitzung",
+    "planned_on": "datum",
+}
 
 
 # --- list and new paper --------------------------------------------------------------------
@@ -307,11 +313,13 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
     )
     if question is not None:
         return question
-    data = {
-        key.removeprefix(FIELD_PREFIX): value
-        for key, value in form.items()
-        if key.startswith(FIELD_PREFIX) and value.strip()
-    }
+    data = as_typed(
+        {
+            key.removeprefix(FIELD_PREFIX): value
+            for key, value in form.items()
+            if key.startswith(FIELD_PREFIX) and value.strip()
+        }
+    )
     typed = {**data, "kommentar": form.get("kommentar", "")}
     try:
         with saving(request) as saved:

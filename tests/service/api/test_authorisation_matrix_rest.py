@@ -45,7 +45,7 @@ from service.obligations.models import Obligation
 from service.outbox.repository import outbox
 from service.outbox.service import Mail, enqueue
 from service.papers.models import Paper
-from service.reports.issuing import issue_report
+from service.reports.issuing import issue_report, issued_file
 from service.runtime import Runtime
 from tests import factories as make
 from tests.service.api import test_authorisation_matrix_council as council_matrix
@@ -78,8 +78,8 @@ def staff(ok: int = 200) -> Expect:
 
 
 def own_account(ok: int = 200) -> Expect:
-    """A login's own account, deputies and calendar: every staff login; a council member's
-    login changes nothing of it (403) and has no deputies or feeds to read."""
+    """A login's own account and deputies: every staff login; a council member's login
+    changes nothing of it (403) and has no deputies to read."""
     return lambda role, case: 401 if role is None else 403 if role == COUNCIL else ok
 
 
@@ -332,6 +332,12 @@ def _issued(world: World, case: str) -> dict[str, Any]:
     with rt.write() as c:
         issued_id = issue_report(rt, c, SYSTEM, "2024-H2", audience=case)  # type: ignore[arg-type]
     return {"issued_id": issued_id}
+
+
+def _issued_pdf(world: World, case: str) -> dict[str, Any]:
+    """An issued report and the PDF someone holds of it."""
+    ids = _issued(world, case)
+    return {**ids, "pdf": issued_file(world.runtime, SYSTEM, ids["issued_id"], "pdf").content}
 
 
 @dataclass(frozen=True)
@@ -669,6 +675,26 @@ ROOMS: dict[str, list[Row]] = {
             setup=_issued,
             cases=("internal", "public"),
         ),
+        # Verification follows reading: the stored public report anyone, the internal one
+        # whoever reads it (else 404); a file anyone may present (what the answer reveals
+        # follows the same rule, tests/service/reports/test_verification_api.py).
+        Row(
+            "reports.issued.verification",
+            "GET",
+            "/api/v1/reports/issued/{issued_id}/verification",
+            readers_of_item(),
+            setup=_issued,
+            cases=("internal", "public"),
+        ),
+        Row(
+            "reports.verification",
+            "POST",
+            "/api/v1/reports/verification",
+            everyone(),
+            setup=_issued_pdf,
+            cases=("internal", "public"),
+            files=lambda call: {"file": ("bericht.pdf", call.ids["pdf"], "application/pdf")},
+        ),
         Row(
             "reports.issued.taken_note",
             "POST",
@@ -722,8 +748,9 @@ ROOMS: dict[str, list[Row]] = {
         ),
     ],
     # Calendar feeds: a council body's sessions for everyone; a person's own feed address
-    # for the signed-in person. The personal feed's token is its credential: an unknown one
-    # is not found for anybody (tests/service/calendar reads real ones).
+    # for every signed-in person, a council member too. The personal feed's token is its
+    # credential: an unknown one is not found for anybody (tests/service/calendar reads
+    # real ones).
     "calendar": [
         Row(
             "calendar.committee",
@@ -739,9 +766,9 @@ ROOMS: dict[str, list[Row]] = {
             everyone(404),
             setup=lambda world, case: {"token": "k" * 43},
         ),
-        Row("calendar.me", "GET", "/api/v1/calendar/me", own_account()),
-        Row("calendar.new", "POST", "/api/v1/calendar/me", own_account(201)),
-        Row("calendar.revoke", "DELETE", "/api/v1/calendar/me", own_account(204)),
+        Row("calendar.me", "GET", "/api/v1/calendar/me", staff()),
+        Row("calendar.new", "POST", "/api/v1/calendar/me", staff(201)),
+        Row("calendar.revoke", "DELETE", "/api/v1/calendar/me", staff(204)),
     ],
     # OParl publishes public data only, the same to everybody (docs/oparl.md).
     "oparl": [

@@ -310,14 +310,15 @@ def test_an_intact_chain_needs_no_event_parsed_to_compare_its_columns(
     of an intact chain: none goes the slow way, which would make a long chain's check slow."""
     from service.audit import verify as verify_module
 
-    parsed: list[int] = []
-    exact = verify_module.differing_columns
+    parsed: list[str] = []
+    for name in ("differing_columns", "differing_texts"):  # SQLite's, PostgreSQL's
+        exact = getattr(verify_module, name)
 
-    def counted(chain_key: str, seq: int, *rest: object) -> str | None:
-        parsed.append(seq)
-        return exact(chain_key, seq, *rest)  # type: ignore[arg-type]
+        def counted(*args: object, exact: Callable[..., str | None] = exact) -> str | None:
+            parsed.append(str(args[1]))
+            return exact(*args)
 
-    monkeypatch.setattr(verify_module, "differing_columns", counted)
+        monkeypatch.setattr(verify_module, name, counted)
     result = verify(runtime)
     assert result.intact and result.checked == chain.last
     assert parsed == []
@@ -542,9 +543,9 @@ def test_a_long_chain_broken_near_its_start_is_reported_and_leaves_the_connectio
 def test_a_chain_longer_than_a_copy_range_verifies_with_its_details_and_its_gaps_show(
     runtime: Runtime, chain: Chain, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # PostgreSQL reads the chain by COPY in ranges of sequence numbers and checks detail rows
-    # between them; a range must be read whole first (a connection inside a COPY answers
-    # nothing else), and a removed stretch longer than a range must still be noticed.
+    # PostgreSQL reads the chain by COPY in ranges of sequence numbers, each range's detail
+    # rows before its events (a connection inside a COPY answers nothing else), and a
+    # removed stretch longer than a range must still be noticed.
     monkeypatch.setattr(chain_repository, "_COPY_RANGE", 3)
     monkeypatch.setattr(chain_repository, "_FETCHED", 2)  # details checked amid the chain
     assert verify(runtime).intact
@@ -660,3 +661,36 @@ def test_the_person_index_is_compared_with_the_hashed_persons(
     with runtime.write() as c:
         result = verify_chain(c, runtime.chain_key)  # compared in Python on SQLite too
     assert result.first_bad_seq == seq, result.reason
+
+
+ESCAPED = 'Anfrage "A\\B"\tmit Tab, Ü, \u2028 und \x01'
+
+
+@pytest.mark.parametrize("column", ["request_id", "actor_role"])
+def test_columns_holding_characters_json_escapes_verify_and_their_change_is_named(
+    runtime: Runtime, column: str
+) -> None:
+    """The fast comparison writes the columns as JSON (PostgreSQL: ``to_json``); where that
+    escapes a character differently from the hashed text, the exact comparison decides, so
+    an intact event is not reported, and a changed one still is."""
+    with runtime.write() as c:
+        draft = {"request_id": None, "actor_role": "sitzungsdienst", column: ESCAPED}
+        sealed = append(
+            c,
+            runtime.chain_key,
+            EventDraft(
+                ts=START,
+                actor_id=None,
+                action="bench.step",
+                entity_type="measure",
+                entity_id=1,
+                **draft,  # type: ignore[arg-type]
+            ),
+        )
+    assert verify(runtime).intact, verify(runtime).reason
+    with runtime.write() as c:
+        drop_append_only_triggers(c)
+        c.execute(update(events).where(events.c.seq == sealed.seq).values({column: ESCAPED + "x"}))
+    result = verify(runtime)
+    assert result.first_bad_seq == sealed.seq, result.reason
+    assert result.reason == "Spalten des Eintrags weichen vom gehashten Inhalt ab."

@@ -18,8 +18,8 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from typer.testing import CliRunner
 
 from service.actor import SYSTEM
+from service.auth import overview, tokens
 from service.auth import service as accounts
-from service.auth import tokens
 from service.auth.deputies import name_deputy
 from service.auth.errors import DuplicateUser
 from service.cli import app
@@ -162,7 +162,7 @@ def test_an_admin_neither_sees_nor_changes_another_bodys_logins(
         with pytest.raises(NotFound):
             accounts.get_user(c, theirs, runtime.body_id)
     assert unchanged.active and unchanged.roles == ["ag_mitglied"]
-    assert [u.username for u in accounts.read_all_users(other, SYSTEM)] == [
+    assert [u.username for u in overview.read_accounts(other, SYSTEM)] == [
         "k.meier",
         "k.schulz",
     ]

@@ -6,12 +6,18 @@ scripted case (``echo … | ratsflow user add``) the password is read from.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from sqlalchemy import func, select
 
+from service.actor import SYSTEM
 from service.audit.models import AuditDetail, AuditEvent
-from service.auth import repository, tokens
+from service.auth import repository, service, tokens
+from service.auth.deputies import name_deputy
 from service.demo import data
 from service.runtime import Runtime
+from tests import factories
 from tests.service.cli_calls import ratsflow
 from workflow.spec import KNOWN_ROLES
 
@@ -32,7 +38,7 @@ def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(
         input=PASSWORD + "\n",
     )
     assert added.exit_code == 0, added.output
-    assert "Benutzer „k.meier“ angelegt" in added.stdout
+    assert "Benutzer „k.meier“ angelegt." in added.stdout
     with cli_runtime.read() as c:
         found = tokens.credentials(c, "k.meier", cli_runtime.body_id)
         assert tokens.verify(found, PASSWORD)
@@ -45,8 +51,9 @@ def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(
 
     listed = ratsflow("user", "list")
     assert listed.exit_code == 0
-    line = next(row for row in listed.stdout.splitlines() if row.startswith("k.meier"))
-    assert "ag_leitung, revision" in line and "aktiv" in line
+    [block] = [b for b in listed.stdout.split("\n\n") if b.startswith("k.meier")]
+    assert "AG-Leitung (ag_leitung), Revision (Rechnungsprüfung) (revision)" in block
+    assert "Stand: aktiv" in block
 
     off = ratsflow("user", "deactivate", "k.meier")
     assert off.exit_code == 0 and "deaktiviert" in off.stdout
@@ -95,7 +102,8 @@ def test_user_roles_keeps_admin_apart_from_datenschutz_and_revision(
     refused = ratsflow("user", "roles", "k.pruef", "--role", "revision", "--role", "admin")
     assert refused.exit_code == 1 and "Funktionstrennung" in refused.stderr
     done = ratsflow("user", "roles", "k.pruef", "--role", "revision", "--role", "kaemmerei")
-    assert done.exit_code == 0 and "kaemmerei, revision" in done.output
+    assert done.exit_code == 0
+    assert "Kämmerei (kaemmerei), Revision (Rechnungsprüfung) (revision)" in done.output
     with cli_runtime.write() as c:  # an account made before the rule
         c.execute(
             repository.users.update()
@@ -103,7 +111,8 @@ def test_user_roles_keeps_admin_apart_from_datenschutz_and_revision(
             .values(roles=["admin", "revision"])
         )
     listed = ratsflow("user", "list").output
-    assert "k.pruef" in listed and "Funktionstrennung" in listed
+    assert "k.pruef" in listed
+    assert "Funktionstrennung verletzt: Administration und Revision (Rechnungsprüfung)" in listed
 
 
 def test_the_demo_has_one_login_per_role() -> None:
@@ -111,3 +120,66 @@ def test_the_demo_has_one_login_per_role() -> None:
     # ``public`` role is no login.
     roles = [role for person in data.WITH_LOGIN for role in person.roles]
     assert set(roles) == KNOWN_ROLES - {"public"}
+
+
+def test_user_list_shows_the_persons_name_and_each_role_by_label_and_code(
+    cli_runtime: Runtime,
+) -> None:
+    """Regression: ``ratsflow user list`` printed role codes and „Person 15“. Admins type
+    codes into ``user roles``, so every user command now shows each role as its label with
+    the code, and the person by name (a council member's too), the state and the deputies;
+    ``user show`` shows one login."""
+    council = factories.person(
+        cli_runtime, given_name="Karin", family_name="Albrecht", function=None, is_staff=False
+    )
+    added = ratsflow(
+        "user", "add", "k.albrecht", "--role", "ratsmitglied", "--person-id", str(council),
+        input=PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert added.stdout.splitlines() == [
+        "Benutzer „k.albrecht“ (Karin Albrecht) angelegt.",
+        "  Rollen: Ratsmitglied (ratsmitglied)",
+    ]
+    lisa = factories.person(cli_runtime, given_name="Lisa", family_name="Schmidt")
+    factories.user(cli_runtime, "ag_mitglied", username="l.schmidt", person_id=lisa)
+    roles = ratsflow("user", "roles", "l.schmidt", "--role", "kaemmerei", "--role", "ag_leitung")
+    assert roles.stdout == (
+        "Rollen von „l.schmidt“ (Lisa Schmidt): AG-Leitung (ag_leitung), Kämmerei (kaemmerei).\n"
+    )
+    with cli_runtime.write() as c:
+        absent = service.user_id_by_name(c, "k.albrecht", cli_runtime.body_id)
+        name_deputy(
+            cli_runtime, c, SYSTEM, user_id=absent, deputy_username="l.schmidt",
+            starts_on=date(2024, 1, 8), ends_on=date(2099, 12, 31),
+        )  # fmt: skip
+
+    listed = ratsflow("user", "list")
+    assert listed.exit_code == 0, listed.output
+    blocks = {b.split(" ", 1)[0]: b for b in listed.stdout.strip().split("\n\n")}
+    assert blocks["k.albrecht"].splitlines() == [
+        "k.albrecht – Karin Albrecht",
+        "  Rollen: Ratsmitglied (ratsmitglied)",
+        "  Stand: aktiv",
+        "  Vertretung: l.schmidt – Lisa Schmidt, 08.01.2024 bis 31.12.2099, gilt heute",
+    ]
+    assert blocks["l.schmidt"].splitlines()[:3] == [
+        "l.schmidt – Lisa Schmidt (Sachbearbeitung)",
+        "  Rollen: AG-Leitung (ag_leitung), Kämmerei (kaemmerei)",
+        "  Stand: aktiv",
+    ]
+    assert not re.search(r"Person \d", listed.stdout)
+
+    shown = ratsflow("user", "show", "k.albrecht")
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert lines[:3] == blocks["k.albrecht"].splitlines()[:3]
+    assert lines[3].startswith("  Angelegt: ") and lines[3].endswith(" Uhr")
+    assert lines[4:] == [blocks["k.albrecht"].splitlines()[3]]
+    off = ratsflow("user", "deactivate", "l.schmidt")
+    assert off.stdout == "Benutzer „l.schmidt“ (Lisa Schmidt) ist deaktiviert.\n"
+    missing = ratsflow("user", "show", "niemand")
+    assert missing.exit_code == 1
+    assert missing.stderr == "Benutzer „niemand“ wurde nicht gefunden.\n"
+    unknown = ratsflow("user", "roles", "l.schmidt", "--role", "chef")
+    assert "Unbekannte Rolle „chef“. Bekannt sind: AG-Leitung (ag_leitung), " in unknown.stderr

@@ -26,6 +26,7 @@ from service.demo.service import DEMO_PASSWORD
 from service.runtime import Runtime
 from tests.conftest import FakeClock
 from tests.service.api_calls import API, assert_problem, attempt, from_address, login
+from workflow.roles import ROLE_LABELS
 
 audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
 audit_details = AuditDetail.__table__  # type: ignore[attr-defined]
@@ -97,7 +98,9 @@ def test_admin_never_holds_datenschutz_or_revision_on_the_same_account(
             json={"username": f"doppelt.{controlling}", "roles": ["admin", controlling]},
         )
         problem = assert_problem(made, 409, "funktionstrennung")
-        assert "Funktionstrennung" in problem["detail"] and controlling in problem["detail"]
+        # A sentence a person reads: the roles by their labels.
+        assert "Funktionstrennung" in problem["detail"]
+        assert f"„{ROLE_LABELS[controlling]}“" in problem["detail"]
     names = [u["username"] for u in client.get(f"{API}/users", headers=admin).json()["items"]]
     assert not [n for n in names if n.startswith("doppelt.")]
 

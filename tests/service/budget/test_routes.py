@@ -86,7 +86,7 @@ def test_budget_step_planned_lines_the_budget_line_door_refuses(
     client: TestClient, demo: Runtime
 ) -> None:
     """Regression: „Im Haushalt einplanen“ (finanzieren) wrote budget lines for 1800–1803
-    with a one-off 1e20 and a Produkt/Konto of 300 characters, which the budget-line door
+    with a one-off 10^20 and a Produkt/Konto of 300 characters, which the budget-line door
     refuses (and /haushalt?jahr=1800 then answered 404). Now the step is refused with each
     field named, nothing written, at the API and the web form alike."""
     m07 = measure_ids(demo)["M-07"]
@@ -95,7 +95,7 @@ def test_budget_step_planned_lines_the_budget_line_door_refuses(
     page = f"/massnahmen/{m07}"
     bad = {
         "haushaltsjahr": "1800",
-        "betrag_einmalig": "1e20",
+        "betrag_einmalig": "1" + "0" * 20,
         "betrag_laufend": "5",
         "produktkonto": "K" * 300,
     }

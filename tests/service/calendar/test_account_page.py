@@ -46,3 +46,17 @@ def test_a_form_without_its_csrf_token_changes_nothing(client: TestClient, demo:
     refused = lead.post("/konto/kalender/neu", data={})
     assert refused.status_code in (400, 403)
     assert "Sie haben noch keine Kalender-Adresse." in lead.get("/konto/kalender").text
+
+
+def test_a_council_member_makes_her_calendar_address_on_the_account_page(
+    client: TestClient, demo: Runtime
+) -> None:
+    """Regression: „Mein Kalender“ was missing from her header and the page refused her
+    (403), like the API; a council member's own sessions are what the feed is for."""
+    her = signed_in(demo, "rat.mitglied")
+    assert 'href="/konto/kalender"' in her.get("/aufgaben").text
+    assert her.get("/konto/kalender").status_code == 200
+    made = post_form(her, "/konto/kalender", "/konto/kalender/neu", {})
+    assert made.status_code == 200, made.text
+    path = "/" + _address(made.text).split("/", 3)[3]
+    assert str(parsed(client.get(path))["X-WR-CALNAME"]) == "ratsflow: Karin Albrecht"

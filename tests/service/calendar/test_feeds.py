@@ -205,3 +205,68 @@ def test_feeds_of_one_body_are_not_found_at_another(client: TestClient, demo: Ru
         f"{PREFIX}/calendar/committees/{internal}.ics", params={"token": token[:-4]}
     )
     assert refused.status_code == 404
+
+
+def test_a_public_committee_feed_links_no_session_page_the_public_cannot_open(
+    client: TestClient, demo: Runtime
+) -> None:
+    """Regression: the anonymous feed gave each session ``URL:…/sitzungen/<Nr.>``, the
+    Sitzungsdienst's page (303 to the login for the public). There is no public session
+    page, so the public gets no link; staff reading with their token keep theirs."""
+    meeting = plan_session(client, "fva", demo, demo.now() + timedelta(days=6))
+    url = f"{API}/calendar/committees/{committee_id(demo, 'fva')}.ics"
+    public = events(parsed(client.get(url)))[meeting_uid(meeting)]
+    assert "URL" not in public
+    token = new_feed(client, "ag.leitung").rsplit("/", 1)[1].removesuffix(".ics")
+    staff = events(parsed(client.get(url, params={"token": token})))[meeting_uid(meeting)]
+    assert str(staff["URL"]).endswith(f"/sitzungen/{meeting}")
+
+
+def test_a_council_member_creates_her_own_calendar_feed(client: TestClient, demo: Runtime) -> None:
+    """Regression: ``POST /api/v1/calendar/me`` answered a council member 403 „Ein eigenes
+    Konto verwalten dürfen nur diese Rollen: …“, while every signed-in person has a feed of
+    her committees' sessions (docs/kalender-und-excel.md); she is whom it is made for."""
+    fva = plan_session(client, "fva", demo, demo.now() + timedelta(days=6))
+    council = plan_session(client, "stadtrat", demo, demo.now() + timedelta(days=8))
+    joint = plan_session(client, "gemeinsame-ag-beratung", demo, demo.now() + timedelta(days=9))
+    her = login(client, "rat.mitglied")
+    assert client.get(f"{API}/calendar/me", headers=her).json()["active"] is False
+    feed = events(parsed(client.get(new_feed(client, "rat.mitglied"))))
+    assert {meeting_uid(fva), meeting_uid(council)} <= feed.keys()
+    assert meeting_uid(joint) not in feed
+    # Her sessions link no page she cannot open (the session page is the Sitzungsdienst's).
+    assert not [uid for uid, event in feed.items() if "URL" in event]
+    assert client.get(f"{API}/calendar/me", headers=her).json()["active"] is True
+    assert client.delete(f"{API}/calendar/me", headers=her).status_code == 204
+
+
+def test_a_personal_feed_is_named_after_the_person_not_the_login(
+    client: TestClient, demo: Runtime
+) -> None:
+    """Regression: the feed was called „ratsflow: ag.leitung“ in the calendar's list."""
+    calendar = parsed(client.get(new_feed(client, "ag.leitung")))
+    assert str(calendar["X-WR-CALNAME"]) == "ratsflow: Thomas Behrendt"
+    calendar = parsed(client.get(new_feed(client, "rat.mitglied")))
+    assert str(calendar["X-WR-CALNAME"]) == "ratsflow: Karin Albrecht"
+
+
+def test_a_session_after_2037_keeps_its_offset_and_the_zone_has_no_english_note(
+    client: TestClient, demo: Runtime
+) -> None:
+    """Regression: the VTIMEZONE came from ``icalendar`` for 1970 to 2038 only, with its
+    note „This timezone only works from 1970-01-01 to 2038-01-01.“: a client reading a
+    session in July 2040 by it put it at 16:00 (winter time). Now the zone spans the
+    sessions' years and carries no English text."""
+    summer = plan_session(client, "stadtrat", demo, datetime(2040, 7, 5, 17, tzinfo=BERLIN))
+    winter = plan_session(client, "stadtrat", demo, datetime(2041, 1, 10, 17, tzinfo=BERLIN))
+    response = client.get(f"{API}/calendar/committees/{committee_id(demo, 'stadtrat')}.ics")
+    calendar = parsed(response)
+    assert b"COMMENT" not in response.content and b"This timezone" not in response.content
+    (zone,) = calendar.walk("VTIMEZONE")
+    # The zone as the feed describes it, not Python's own Europe/Berlin.
+    described = zone.to_tz(lookup_tzid=False)
+    found = events(calendar)
+    for meeting, offset in ((summer, 2), (winter, 1)):
+        local = found[meeting_uid(meeting)]["DTSTART"].dt.replace(tzinfo=None)
+        assert local.hour == 17
+        assert local.replace(tzinfo=described).utcoffset() == timedelta(hours=offset)

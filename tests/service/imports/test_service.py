@@ -64,7 +64,8 @@ def test_one_bad_row_among_fifty_is_named_and_nothing_is_written(
         {
             "row": 27,  # the header is line 1
             "column": "Kosten einmalig",
-            "message": "erwartet einen Betrag wie 12500 oder 12.500,00 (gelesen: „zwölf Euro“)",
+            "message": "erwartet einen Betrag wie 12.500,00: ein Komma vor höchstens zwei "
+            "Nachkommastellen, Punkte nur zwischen Tausendern (gelesen: „zwölf Euro“)",
         }
     ]
     assert "Zeile 27" in body["detail"] and "nichts wurde gespeichert" in body["detail"]
@@ -144,6 +145,7 @@ def test_unknown_and_missing_columns_and_people_are_reported_together(
     body = assert_problem(post(client, lead, "y.csv", content), 422, "import-fehlerhaft")
     assert [(r["row"], r["column"]) for r in body["rows"]] == [
         (2, "Titel"),
+        (2, "Verantwortlich"),  # checked although the row lacks its title
         (3, "Verantwortlich"),
     ]
     evil = b'Kennung;Titel\nI-01;"\'); DROP TABLE measures;--<script>alert(1)</script>"\n'
@@ -221,3 +223,25 @@ def test_import_refused_a_taken_kennung_without_naming_the_next_free_one(
     assert [r["message"] for r in problem["rows"]] == [said]
     assert said in problem["detail"]
     assert snapshot(demo) == before
+
+
+def test_an_unknown_person_is_reported_with_the_row_s_other_problems_in_one_pass(
+    client: TestClient, demo: Runtime
+) -> None:
+    """Regression: a row with an unknown person and a bad amount and yes/no value was
+    refused for the latter only; the person showed up on the next run, as only rows that
+    read cleanly were checked against the database. Now one pass names all three."""
+    lead = login(client, "ag.leitung")
+    content = (
+        "Kennung;Titel;Verantwortlich;Kosten einmalig;personenbezogen\n"
+        "I-01;Server;Erika Unbekannt;zwölf;vielleicht\n"
+        "M-01;Zweite;ag.mitglied;12,00;ja\n"
+    ).encode()
+    body = assert_problem(post(client, lead, "m.csv", content), 422, "import-fehlerhaft")
+    assert {(r["row"], r["column"]) for r in body["rows"]} == {
+        (2, "Kosten einmalig"),
+        (2, "personenbezogen"),
+        (2, "Verantwortlich"),
+        (3, "Kennung"),
+    }
+    assert imported(demo) == {}

@@ -191,7 +191,7 @@ def test_a_measure_lives_its_whole_life(runtime: Runtime, clock: FakeClock, team
         (
             team.kaemmerei,
             "finanzieren",
-            {"haushaltsjahr": 2025, "betrag_einmalig": "12.000,00", "betrag_laufend": "1500"},
+            {"haushaltsjahr": 2025, "betrag_einmalig": "12000.00", "betrag_laufend": 1500},
             "umsetzung",
         ),
         (team.mitglied, "fortschritt_melden", {"fortschritt": 40}, "umsetzung"),

@@ -476,7 +476,7 @@ def test_create_edit_and_a_stale_edit_is_refused(client: TestClient, demo: Runti
     assert _actions(demo)[-1] == "measure.create"
     url = f"{API}/measures/{body['id']}"
 
-    change = {"title": "Digitale Bauakte (Pilot)", "fields": {"kosten_einmalig": "12.500,00"}}
+    change = {"title": "Digitale Bauakte (Pilot)", "fields": {"kosten_einmalig": "12500.00"}}
     edited = client.patch(url, json={"version": 1, **change}, headers=lead)
     assert edited.status_code == 200, edited.text
     assert edited.json()["version"] == 2

@@ -176,3 +176,54 @@ def paper_on_agenda(client: TestClient, runtime: Runtime) -> AgendaVote:
     )
     assert item.status_code == 201, item.text
     return AgendaVote(paper, meeting.json()["id"], item.json()["id"])
+
+
+# --- a Beratungsfolge planned, sent and voted through the API --------------------------------
+
+
+def vote_unanimously(
+    client: TestClient, runtime: Runtime, paper_id: int, step: int, held_on: str = "2026-08-26"
+) -> Any:
+    """The step's committee votes unanimously (quorum stated) on ``held_on``."""
+    return client.post(
+        f"{API}/papers/{paper_id}/votes",
+        json={
+            "consultation_id": step,
+            "held_on": held_on,
+            "version": version_of(runtime, "paper", paper_id),
+            "unanimous": True,
+        },
+        headers=login(client, "sitzungsdienst"),
+    )
+
+
+def plan_step(client: TestClient, paper_id: int, committee: int, role: str, **more: Any) -> Any:
+    return client.post(
+        f"{API}/papers/{paper_id}/consultations",
+        json={"committee_id": committee, "role": role, **more},
+        headers=login(client, "sitzungsdienst"),
+    )
+
+
+def send_paper(client: TestClient, runtime: Runtime, paper_id: int, day: str) -> None:
+    """The AG lead sends the paper (in its draft) to its Vorberatung on ``day``."""
+    sent = client.post(
+        f"{API}/papers/{paper_id}/transitions",
+        json={
+            "event": "in_vorberatung_geben",
+            "version": version_of(runtime, "paper", paper_id),
+            "data": {"sitzung_am": day},
+        },
+        headers=login(client, "ag.leitung"),
+    )
+    assert sent.status_code == 200, sent.text
+
+
+def paper_as_office(client: TestClient, paper_id: int) -> Any:
+    """The paper as the Sitzungsdienst reads it through the API."""
+    return client.get(f"{API}/papers/{paper_id}", headers=login(client, "sitzungsdienst")).json()
+
+
+def measure_state(client: TestClient, measure_id: int) -> str:
+    office = login(client, "sitzungsdienst")
+    return str(client.get(f"{API}/measures/{measure_id}", headers=office).json()["state"])

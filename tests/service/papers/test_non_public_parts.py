@@ -193,3 +193,45 @@ def test_a_public_paper_does_not_reveal_the_internal_ag_meeting(
         assert "Digitalisierung der Verwaltung" not in str(detail["consultations"])
     page = client.get(f"/oeffentlich/vorlagen/{paper.id}").text
     assert "15.12.2026" not in page and "Vorberatung 15" not in page
+
+
+FVA_TEXT = "Der FVA empfiehlt den Grundstückstausch mit dem Bieter."
+COUNCIL_TEXT = "Der Stadtrat beschließt die Eigenbetriebssatzung."
+
+
+def test_a_correction_of_a_non_public_vote_is_hidden_from_anonymous_callers_like_the_vote(
+    client: TestClient, demo: Runtime
+) -> None:
+    # On the same day the FVA recommends in the non-public part of its session and the
+    # Stadtrat decides in public; both votes are corrected. Each history entry goes with its
+    # own vote, not with another vote of its day.
+    paper = paper_in_fva(client, demo)
+    _closed_session(client, demo, paper.id, "fva", "2026-08-26T17:00:00+02:00")
+    _vote(client, demo, paper.id, paper.fva_step, held_on="2026-08-26", unanimous=True)
+    _vote(client, demo, paper.id, paper.council_step, held_on="2026-08-26", unanimous=True)
+    office = login(client, "sitzungsdienst")
+    shown_votes = client.get(f"{API}/papers/{paper.id}", headers=office).json()["votes"]
+    for vote, text in zip(shown_votes, (FVA_TEXT, COUNCIL_TEXT), strict=True):
+        corrected = client.patch(
+            f"{API}/papers/{paper.id}/votes/{vote['id']}",
+            json={"reason": "Laut Niederschrift", "decision_text": text},
+            headers=office,
+        )
+        assert corrected.status_code == 200, corrected.text
+
+    staff = client.get(f"{API}/papers/{paper.id}/history", headers=office).json()
+    anonymous = client.get(f"{API}/papers/{paper.id}/history").json()
+    assert [e["event"] for e in anonymous] == [e["event"] for e in staff]
+    by_event = [(e["event"], e["data"]) for e in anonymous][1:]
+    assert by_event == [
+        ("empfehlen", {}),
+        ("beschliessen", {"abstimmungsergebnis": "angenommen"}),
+        ("abstimmung_berichtigen", {}),
+        ("abstimmung_berichtigen", {"beschlusstext": COUNCIL_TEXT}),
+    ]
+    assert FVA_TEXT not in client.get(f"/oeffentlich/vorlagen/{paper.id}").text
+    measure_steps = client.get(f"{API}/measures/{paper.measure_id}/history").json()
+    assert [(e["event"], e["data"]) for e in measure_steps][-2:] == [
+        ("fva_empfehlen", {}),
+        ("beschliessen", {"abstimmungsergebnis": "angenommen"}),
+    ]

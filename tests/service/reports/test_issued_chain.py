@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from service.actor import SYSTEM
+from service.audit.models import AuditEvent
 from service.audit.owner import owner_transaction
 from service.auth.service import actor_for
 from service.config import get_settings
@@ -28,6 +29,7 @@ from service.reports.models import IssuedReport
 from service.runtime import Runtime
 from tests.conftest import CHAIN_KEY
 from tests.service.api_calls import assert_problem, login
+from tests.service.browser import signed_in
 from tests.service.cli_calls import ratsflow
 
 issued_reports = IssuedReport.__table__  # type: ignore[attr-defined]
@@ -140,3 +142,85 @@ def test_the_database_refuses_to_change_or_delete_an_issued_report(demo: Runtime
         c.execute(update(issued_reports).where(where).values(noted_on=row.as_of))
     with pytest.raises(DBAPIError), owner_transaction(demo.settings) as c:
         c.execute(update(issued_reports).where(where).values(noted_on=None))
+
+
+def test_the_api_and_the_page_name_a_stored_file_changed_behind_the_application(
+    client: TestClient, demo: Runtime
+) -> None:
+    issued_id = _issue(demo)
+    issued, forged = _forge_the_stored_json(demo, issued_id)
+    headers = login(client, "kaemmerei")
+
+    found = client.get(f"/api/v1/reports/issued/{issued_id}/verification", headers=headers)
+
+    assert found.status_code == 200, found.text
+    assert (found.json()["intact"], found.json()["outcome"]) == (False, "veraendert")
+    files = {f["format"]: f for f in found.json()["files"]}
+    assert files["pdf"]["intact"] and not files["json"]["intact"]
+    assert "nach der Ausgabe in der Datenbank verändert" in files["json"]["text"]
+    assert found.json()["entry"]["state"] == "intakt"
+    page = signed_in(demo, "kaemmerei").get(f"/berichte/{issued_id}/pruefung")
+    assert "Verändert" in page.text and "lässt sich nicht als unverändert bestätigen" in page.text
+
+    # The file really issued is still recognised, and the changed copy in ratsflow named.
+    held = _check(client, issued, headers)
+    assert held["issued"] is True
+    assert "gespeicherte JSON stimmt nicht mehr" in held["warnings"][0]
+    assert _check(client, forged, headers)["issued"] is False
+
+
+def _check(client: TestClient, content: bytes, headers: dict[str, str]) -> dict:
+    answer = client.post(
+        "/api/v1/reports/verification",
+        files={"file": ("bericht.json", content, "application/json")},
+        headers=headers,
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _rewrite_the_issue_event(runtime: Runtime, issued_id: int, new: str, rehash: bool) -> None:
+    """What a database owner can do to the chain: switch its triggers off and let the event
+    of the issue name another JSON digest (and give it a new hash, or not)."""
+    events = AuditEvent.__table__  # type: ignore[attr-defined]
+    with owner_transaction(runtime.settings) as c:
+        if c.dialect.name == "sqlite":
+            c.execute(text("DROP TRIGGER IF EXISTS audit_events_no_update"))
+        else:
+            c.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        event = c.execute(
+            select(events.c.id, events.c.payload).where(
+                events.c.action == "issued_report.create", events.c.entity_id == issued_id
+            )
+        ).one()
+        old = issuing.digests_in(event.payload)["json"]
+        payload = event.payload.replace(old, new)
+        values = {"payload": payload}
+        if rehash:
+            values["hash"] = hashlib.sha256(payload.encode()).hexdigest()
+        c.execute(update(events).where(events.c.id == event.id).values(**values))
+
+
+@pytest.mark.parametrize(("rehash", "state"), [(False, "veraendert"), (True, "nicht_verkettet")])
+def test_a_rewritten_event_of_the_issue_confirms_no_file(
+    client: TestClient, demo: Runtime, rehash: bool, state: str
+) -> None:
+    """The owner stores a forged JSON and rewrites the chain's event to name its digest:
+    without a new hash the event no longer fits it, with one it no longer fits its chain.
+    Either way the check names the event and confirms neither file."""
+    issued_id = _issue(demo)
+    issued, forged = _forge_the_stored_json(demo, issued_id)
+    _rewrite_the_issue_event(demo, issued_id, hashlib.sha256(forged).hexdigest(), rehash)
+    headers = login(client, "kaemmerei")
+
+    stored = client.get(f"/api/v1/reports/issued/{issued_id}/verification", headers=headers)
+    held = _check(client, forged, headers)
+
+    assert stored.json()["intact"] is False
+    assert stored.json()["entry"]["state"] == state
+    assert held["issued"] is False
+    [doubt] = held["unconfirmed"]
+    assert (doubt["report"]["id"], doubt["entry"]["state"]) == (issued_id, state)
+    assert held["text"].startswith("Die Datei lässt sich nicht als ausgegebener Bericht bestätigen")
+    assert "Die Datei lässt sich deshalb nicht als dieser Bericht bestätigen" in held["warnings"][0]
+    assert _check(client, issued, headers)["issued"] is False

@@ -4,7 +4,11 @@ both backends)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from service.actor import SYSTEM
+from service.auth.deputies import name_deputy
+from service.auth.service import user_id_by_name
 from service.runtime import Runtime
 from tests.service.browser import browser, post_form, sign_in, signed_in
 
@@ -85,3 +89,37 @@ def test_an_admin_changes_roles_deactivates_and_resets_a_password(demo: Runtime)
     self_url = f"/verwaltung/benutzer/{own_id.group(1)}"
     refused = post_form(admin, self_url, f"{self_url}/deaktivieren", {"bestaetigt": "ja"})
     assert refused.status_code == 409 and "eigenes Konto" in refused.text
+
+
+def test_the_verwaltung_page_names_a_council_members_person_her_lock_out_and_deputy(
+    demo: Runtime,
+) -> None:
+    """Regression: the page took its names from a web module's list of staff, so the login
+    of a council member (rat.mitglied, Karin Albrecht) showed „–“ as its person, and the
+    picker for a new login offered no council member. It now reads the service's overview
+    of the logins, which the command line prints too: with a lock-out after failed logins
+    and the deputy standing in today."""
+    with demo.write() as c:
+        absent = user_id_by_name(c, "rat.mitglied", demo.body_id)
+        name_deputy(
+            demo, c, SYSTEM, user_id=absent, deputy_username="sitzungsdienst",
+            starts_on=date(2026, 9, 1), ends_on=date(2026, 9, 30),
+        )  # fmt: skip
+    guessing = browser(demo)
+    for _ in range(5):
+        assert sign_in(guessing, "rat.mitglied", "falsch-geraten").status_code == 422
+    admin = signed_in(demo, "admin")
+    page = admin.get("/verwaltung").text
+    row = re.search(r">rat\.mitglied</a></td>(.*?)</tr>", page, re.S)
+    assert row, page
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1), re.S)
+    assert cells[0] == "Karin Albrecht (Mitglied des Stadtrates)"
+    assert cells[1] == "Ratsmitglied"
+    assert "gesperrt bis 01.09.2026, 10:00 Uhr" in cells[2]
+    assert cells[3].endswith(" bis 30.09.2026") and "sitzungsdienst" not in cells[3]
+    picker = page.split('id="u-person"', 1)[1].split("</select>", 1)[0]
+    assert ">Karin Albrecht (Mitglied des Stadtrates)</option>" in picker
+
+    user_page = admin.get(f"/verwaltung/benutzer/{absent}").text
+    assert "<dd>Karin Albrecht (Mitglied des Stadtrates)</dd>" in user_page
+    assert "nach Fehlversuchen gesperrt bis 01.09.2026, 10:00 Uhr" in user_page

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from service.budget.service import budget_lines
 from service.measures import service as measures
 from service.runtime import Runtime
 from tests.service.browser import csrf_of, post_form, signed_in
@@ -15,6 +17,12 @@ from tests.service.browser import csrf_of, post_form, signed_in
 def _ids(runtime: Runtime) -> dict[str, int]:
     with runtime.read() as connection:
         return {m.code: m.id for m in measures.list_measures(connection)}
+
+
+def _lines(runtime: Runtime) -> list[tuple[object, ...]]:
+    with runtime.read() as connection:
+        rows = connection.execute(select(budget_lines).order_by(budget_lines.c.id))
+        return [tuple(r) for r in rows]
 
 
 def _upload(client: TestClient, page: str, action: str, name: str, content: bytes, kind: str):  # type: ignore[no-untyped-def]
@@ -75,3 +83,33 @@ def test_the_kaemmerei_sees_a_years_lines_edits_its_amounts_and_imports_spent_am
     assert done.status_code == 200
     assert "1 Zeilen, 1 geändert, 0 unverändert" in done.text
     assert "12,50 €" in treasury.get("/haushalt?jahr=2025").text
+
+
+def test_an_amount_the_sender_may_not_change_is_refused_on_the_page_not_dropped(
+    demo: Runtime,
+) -> None:
+    ids = _ids(demo)
+    lead = signed_in(demo, "ag.leitung")
+    year = lead.get("/haushalt?jahr=2025").text
+    line = re.search(r'href="/haushalt/ansaetze/(\d+)" aria-label="Ansatz M-04', year)
+    assert line
+    url = f"/haushalt/ansaetze/{line.group(1)}"
+    before = _lines(demo)
+
+    # The form offers the AG lead no approved amount; a hand-made post of one is refused as
+    # the API refuses it, and the planned amount sent with it is not saved either.
+    edited = post_form(lead, url, url, {"einmalig": "1.000,00", "bewilligt": "99.000,00"})
+    assert edited.status_code == 403
+    assert "Bewilligte Beträge eintragen dürfen nur diese Rollen: Kämmerei." in edited.text
+    created = post_form(
+        lead,
+        "/haushalt",
+        "/haushalt/ansaetze",
+        {"massnahme": str(ids["M-07"]), "jahr": "2027", "einmalig": "40.000", "verausgabt": "5"},
+    )
+    assert created.status_code == 403
+    assert "Verausgabte Beträge eintragen dürfen nur diese Rollen: Kämmerei." in created.text
+    assert _lines(demo) == before
+
+    planned = post_form(lead, url, url, {"einmalig": "1.000,00", "konto": "11.1.04 / 783100"})
+    assert planned.status_code == 303

@@ -10,19 +10,17 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from service.audit.models import AuditEvent
 from service.budget.models import BudgetLine
 from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
 from service.measures.models import Measure
-from service.milestones.models import Milestone
+from service.milestones.models import Milestone, MilestoneChange
 from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
 from service.programmes.models import Programme
-from service.reports.models import IssuedReport
 
 history = HistoryEntry.__table__  # type: ignore[attr-defined]
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
@@ -33,7 +31,7 @@ paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
 persons = Person.__table__  # type: ignore[attr-defined]
 deadlines = Deadline.__table__  # type: ignore[attr-defined]
 milestones = Milestone.__table__  # type: ignore[attr-defined]
-audit_events = AuditEvent.__table__  # type: ignore[attr-defined]
+milestone_changes = MilestoneChange.__table__  # type: ignore[attr-defined]
 
 
 def _reported(
@@ -176,23 +174,33 @@ def milestones_of_reported(
     public_only: bool,
     programme_id: int | None = None,
 ) -> list[Any]:
-    """The measures' milestones added before ``until``, with today's due and done dates
-    (a milestone keeps no history of them: a later change still shows in a past report)."""
+    """The measures' milestones as they stood before ``until``: each one's last state then
+    (``milestone_changes``), so a due or done date changed later leaves a past report as it
+    was, and a milestone added later does not exist for it."""
     ids = _reported(body_id, until, public_only, programme_id)
+    states = (
+        select(
+            milestone_changes.c.milestone_id,
+            milestone_changes.c.title,
+            milestone_changes.c.due_on,
+            milestone_changes.c.done_on,
+            func.row_number()
+            .over(
+                partition_by=milestone_changes.c.milestone_id,
+                order_by=(milestone_changes.c.changed_at.desc(), milestone_changes.c.id.desc()),
+            )
+            .label("newest"),
+        )
+        .join(milestones, milestones.c.id == milestone_changes.c.milestone_id)
+        .where(milestones.c.measure_id.in_(ids), milestone_changes.c.changed_at < until)
+        .subquery()
+    )
     return list(
         connection.execute(
-            select(
-                milestones.c.measure_id,
-                milestones.c.title,
-                milestones.c.due_on,
-                milestones.c.done_on,
-            )
-            .where(
-                milestones.c.measure_id.in_(ids),
-                milestones.c.due_on.is_not(None),
-                milestones.c.created_at < until,
-            )
-            .order_by(milestones.c.measure_id, milestones.c.due_on, milestones.c.id)
+            select(milestones.c.measure_id, states.c.title, states.c.due_on, states.c.done_on)
+            .join(states, states.c.milestone_id == milestones.c.id)
+            .where(states.c.newest == 1, states.c.due_on.is_not(None))
+            .order_by(milestones.c.measure_id, states.c.due_on, milestones.c.id)
         )
     )
 
@@ -233,96 +241,3 @@ def paper_references_of_reported(
     if public_only:
         query = query.where(papers.c.public.is_(True))
     return list(connection.execute(query))
-
-
-issued_reports = IssuedReport.__table__  # type: ignore[attr-defined]
-# Everything of an issued report but its files, for lists and look-ups.
-ISSUED_COLUMNS = [c for c in issued_reports.c if c.name not in ("json_content", "pdf_content")]
-
-
-def issued(connection: Connection, body_id: int, issued_id: int) -> Any:
-    return connection.execute(
-        select(*ISSUED_COLUMNS, programmes.c.title.label("programme_title"))
-        .select_from(
-            issued_reports.outerjoin(programmes, programmes.c.id == issued_reports.c.programme_id)
-        )
-        .where(issued_reports.c.id == issued_id, issued_reports.c.body_id == body_id)
-    ).first()
-
-
-def issued_page(connection: Connection, body_id: int, public_only: bool, limit: int) -> list[Any]:
-    """The newest issued reports first."""
-    query = (
-        select(*ISSUED_COLUMNS, programmes.c.title.label("programme_title"))
-        .select_from(
-            issued_reports.outerjoin(programmes, programmes.c.id == issued_reports.c.programme_id)
-        )
-        .where(issued_reports.c.body_id == body_id)
-    )
-    if public_only:
-        query = query.where(issued_reports.c.audience == "public")
-    return list(connection.execute(query.order_by(issued_reports.c.id.desc()).limit(limit)))
-
-
-def issued_file(connection: Connection, body_id: int, issued_id: int, column: str) -> Any:
-    """One stored file of an issued report (``json_content`` or ``pdf_content``)."""
-    return connection.execute(
-        select(issued_reports.c[column]).where(
-            issued_reports.c.id == issued_id, issued_reports.c.body_id == body_id
-        )
-    ).scalar_one_or_none()
-
-
-def issued_by_sha256(connection: Connection, body_id: int, digest: str) -> Any:
-    """The first report stored with this PDF or JSON digest, and which of the two it is
-    (the table's word only: see ``issue_events`` for the chain's)."""
-    digests = ((issued_reports.c.pdf_sha256, "pdf"), (issued_reports.c.json_sha256, "json"))
-    for column, kind in digests:
-        row = connection.execute(
-            select(issued_reports.c.id)
-            .where(issued_reports.c.body_id == body_id, column == digest)
-            .order_by(issued_reports.c.id)
-            .limit(1)
-        ).first()
-        if row is not None:
-            return row.id, kind
-    return None
-
-
-def issue_events(connection: Connection, chain_key: str, issued_id: int | None = None) -> list[Any]:
-    """The chain's events of issuing reports (of one report, if ``issued_id``), oldest first:
-    their hashed text records the digests of the issued files."""
-    query = select(audit_events.c.entity_id, audit_events.c.payload, audit_events.c.hash).where(
-        audit_events.c.chain_key == chain_key,
-        audit_events.c.entity_type == "issued_report",
-        audit_events.c.action == "issued_report.create",
-    )
-    if issued_id is not None:
-        query = query.where(audit_events.c.entity_id == issued_id)
-    return list(connection.execute(query.order_by(audit_events.c.seq)))
-
-
-def noted_in(connection: Connection, body_id: int, period: str) -> Any:
-    """The first day the FVA took note of a report issued for ``period`` (None: not yet)."""
-    return connection.execute(
-        select(func.min(issued_reports.c.noted_on)).where(
-            issued_reports.c.body_id == body_id, issued_reports.c.period == period
-        )
-    ).scalar_one_or_none()
-
-
-def link_paper(connection: Connection, issued_id: int, paper_id: int, consultation_id: int) -> None:
-    """The Informationsvorlage an issued report went to the FVA with (set once, at issue)."""
-    connection.execute(
-        update(issued_reports)
-        .where(issued_reports.c.id == issued_id)
-        .values(paper_id=paper_id, consultation_id=consultation_id)
-    )
-
-
-def next_number(connection: Connection, body_id: int) -> int:
-    """The number the body's next issued report gets (the caller holds the chain lock)."""
-    last = connection.execute(
-        select(func.max(issued_reports.c.number)).where(issued_reports.c.body_id == body_id)
-    ).scalar_one_or_none()
-    return int(last or 0) + 1
