@@ -50,10 +50,11 @@ def test_her_tasks_lead_to_the_beschlusskontrolle_and_her_navigation_names_her_r
         assert [label for _, label in _nav(page.text)] == ROOMS
         for href, label in _nav(page.text):
             assert web.get(href).status_code == 200, label
-        # Her role by its German name; no account pages she could not use.
+        # Her role by its German name; no account pages she could not use, and her own
+        # calendar address, which she may make (docs/kalender-und-excel.md).
         assert "(Ratsmitglied)" in page.text
         assert "ratsmitglied" not in page.text
-        assert "Meine Vertretung" not in page.text and "Mein Kalender" not in page.text
+        assert "Meine Vertretung" not in page.text and "Mein Kalender" in page.text
 
 
 def test_every_link_on_her_pages_opens(demo: Runtime) -> None:
