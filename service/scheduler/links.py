@@ -9,6 +9,7 @@ from service.runtime import Runtime
 # A test requests every link of every mail as its recipient (tests/service/scheduler).
 PATHS = {
     "measure": "/massnahmen/{id}",
+    "public_measure": "/oeffentlich/massnahmen/{id}",
     "paper": "/vorlagen/{id}",
     "public_paper": "/oeffentlich/vorlagen/{id}",
     "meeting": "/sitzungen/{id}",
