@@ -15,7 +15,7 @@ subscribed to the committee calendar too keeps one entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
 from typing import Any
 
@@ -26,33 +26,57 @@ from service import access
 from service.actor import SYSTEM, Actor
 from service.audit.repository import lock_chain
 from service.audit.service import record
-from service.auth.service import logins_of
 from service.bodies.service import profile
 from service.calendar import ical
 from service.committees import meetings
-from service.papers.service import may_see_row
+from service.errors import Conflict
+from service.outbox.service import written_before
 from service.runtime import Runtime
 from service.scheduler import recipients
-from service.scheduler.links import body_url, item_link
-from service.scheduler.notify import notify
+from service.scheduler.notify import mail_key, notify
+from service.scheduler.readers import Page, Reader
+from service.scheduler.recipients import Recipient
 from service.scheduler.service import committee_members
 from workflow.calendar import DEFAULT_LAND, Duration, due_at, local_day_at, to_local
 
 
 @dataclass(frozen=True)
 class InvitationResult:
-    invited: int
+    invited: int  # members e-mailed this version of the invitation now
+    changed: int  # of them, those who had an earlier version: theirs says what changed
+    already: int  # members who had this version before
     late: bool
-    send_by: datetime
+    send_by: datetime  # the Ladungsfrist's end: midnight after ``last_day``
+    last_day: date  # the last day to send, as the members and the Sitzungsdienst read it
     late_papers: tuple[str, ...]
+    # Members ratsflow has no e-mail address for, by name: the Sitzungsdienst invites them
+    # another way; their invitation went to ``passed_to`` (fallback address or contacts).
+    without_email: tuple[str, ...] = ()
+    passed_to: tuple[str, ...] = ()
+
+
+def last_day_to_send(meeting_start: datetime, days: int, land: str = DEFAULT_LAND) -> date:
+    """The last day the invitation may go out: ``days`` before the meeting's day, moved back
+    to a working day (of the body's Land)."""
+    day = local_day_at(to_local(meeting_start).date(), time(0, 0))
+    return to_local(due_at(day, Duration(days=-days), roll="backward", land=land)).date()
 
 
 def send_by(meeting_start: datetime, days: int, land: str = DEFAULT_LAND) -> datetime:
-    """The last moment to send: the end of the day ``days`` before the meeting, moved back
-    to a working day (of the body's Land)."""
-    day = local_day_at(to_local(meeting_start).date(), time(0, 0))
-    last_day = to_local(due_at(day, Duration(days=-days), roll="backward", land=land)).date()
+    """The last moment to send: the end of ``last_day_to_send``."""
+    last_day = last_day_to_send(meeting_start, days, land)
     return local_day_at(last_day + timedelta(days=1), time(0, 0))
+
+
+def versioned(key: str, sequence: int) -> str:
+    """The outbox key of a meeting's message for one version of the meeting. Moving it or
+    changing its place raises its sequence, so the changed invitation is a new message; the
+    first version keeps the key of the messages written before versions were counted."""
+    return key if sequence == 0 else f"{key}/fassung:{sequence}"
+
+
+def invitation_key(meeting_id: int, sequence: int) -> str:
+    return versioned(f"meeting:{meeting_id}/einladung", sequence)
 
 
 def calendar_entry(meeting: Any, runtime: Runtime, attendee: str, link: str | None) -> str:
@@ -87,48 +111,29 @@ def calendar_entry(meeting: Any, runtime: Runtime, attendee: str, link: str | No
     return str(cal.to_ical().decode())
 
 
-@dataclass(frozen=True)
-class _Links:
-    meeting: str | None
-    papers: dict[int, str]  # agenda item id -> its paper's page
-
-
-def _links_for(
-    runtime: Runtime,
-    connection: Connection,
-    body_id: int,
-    person_id: int,
-    meeting: Any,
-    items: list[Any],
-) -> _Links:
-    """The pages of the meeting and its papers that this member may open, as one of their
-    logins or, without a login, as the public."""
-    base = body_url(runtime)
-    readers = logins_of(connection, body_id, person_id)
-    meeting_link = (
-        item_link(base, "meeting", meeting.id)
-        if any(access.holds(r, "meeting.read_internal") for r in readers)
-        else None
-    )
-    papers: dict[int, str] = {}
-    for item in items:
-        if item.paper_id is None:
-            continue
-        if any(
-            access.holds(r, "paper.list")
-            and may_see_row(runtime, connection, r, item.paper_id, item.paper_public)
-            for r in readers
-        ):
-            papers[item.id] = item_link(base, "paper", item.paper_id)
-        elif item.paper_public:
-            papers[item.id] = item_link(base, "public_paper", item.paper_id)
-    return _Links(meeting_link, papers)
+def _invited_before(
+    connection: Connection, meeting: Any, members: list[Recipient], office: list[Recipient]
+) -> set[int]:
+    """The members an earlier version of the invitation was written for (to them, to the
+    fallback address or to the Sitzungsdienst in their stead)."""
+    keys = {
+        mail_key(invitation_key(meeting.id, version), m.person_id, via): m.person_id
+        for version in range(meeting.sequence)
+        for m in members
+        for via in (None, *(o.person_id for o in office))
+    }
+    return {keys[k] for k in written_before(connection, list(keys))}
 
 
 def send_invitation(
     runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int
 ) -> InvitationResult:
-    """Invites every member of the meeting's day; the Sitzungsdienst's job (or the console's)."""
+    """Invites every member of the meeting's day; the Sitzungsdienst's job (or the console's).
+
+    Sent again after the meeting moved, it sends the changed invitation (the calendar entry
+    with the new SEQUENCE) to everyone; sent again unchanged, it reaches only members who
+    have not had this version yet (new in the committee, say).
+    """
     if actor != SYSTEM:
         access.require(actor, "meeting.manage")
     # The chain lock before the first change: see service.records.
@@ -136,84 +141,123 @@ def send_invitation(
     now = runtime.now()
     body_id = runtime.body_id_in(connection)
     meeting = meetings.get_meeting(connection, body_id, meeting_id)
+    if meeting.cancelled_at is not None:
+        raise Conflict(
+            "sitzung-abgesagt",
+            "Sitzung abgesagt",
+            f"Die Sitzung wurde am {to_local(meeting.cancelled_at):%d.%m.%Y} abgesagt; "
+            "eine Einladung geht nicht mehr hinaus.",
+        )
     items = meetings.agenda(connection, meeting_id, public_only=False)
     day = to_local(meeting.starts_at).date()
     days = runtime.settings.schedule.ladungsfrist_days
-    limit = send_by(meeting.starts_at, days, profile(connection, runtime.chain_key).land)
+    land = profile(connection, runtime.chain_key).land
+    last_day = last_day_to_send(meeting.starts_at, days, land)
+    limit = send_by(meeting.starts_at, days, land)
     late = now >= limit
-    link = item_link(body_url(runtime), "meeting", meeting_id)
+    key = invitation_key(meeting_id, meeting.sequence)
     members = recipients.describe(
         connection,
         committee_members(connection, meeting.committee_id, day),
     )
-    invited = 0
+    office = recipients.Contacts(runtime, connection, "meeting")
+    earlier = _invited_before(connection, meeting, members, office.people)
+    context = {
+        "gremium": meeting.committee_name,
+        "beginn": meeting.starts_at,
+        "ort": meeting.location or "wird mitgeteilt",
+        "punkte": [
+            {
+                "nummer": i.number,
+                "titel": i.title,
+                "vorlage": i.paper_reference,
+                "link": Page("paper", i.paper_id, bool(i.paper_public))
+                if i.paper_id is not None
+                else None,
+            }
+            for i in items
+        ],
+        "link": Page("meeting", meeting_id),
+    }
+    invited = changed = already = written = 0
     for member in members:
-        links = _links_for(runtime, connection, body_id, member.person_id, meeting, items)
-        context = {
-            "gremium": meeting.committee_name,
-            "beginn": meeting.starts_at,
-            "ort": meeting.location or "wird mitgeteilt",
-            "punkte": [
-                {
-                    "nummer": i.number,
-                    "titel": i.title,
-                    "vorlage": i.paper_reference,
-                    "link": links.papers.get(i.id),
-                }
-                for i in items
-            ],
-            "link": links.meeting,
-        }
-        invited += notify(
+        again = member.person_id in earlier
+        subject = "Geänderte Einladung" if again else "Einladung"
+        meeting_page = Reader(runtime, connection, member.person_id).link(
+            Page("meeting", meeting_id)
+        )
+        new = notify(
             runtime,
             connection,
             [member],
-            key=f"meeting:{meeting_id}/einladung",
+            key=key,
             kind="einladung",
-            subject=f"Einladung: {meeting.committee_name} am {day:%d.%m.%Y}",
-            context=context,
+            subject=f"{subject}: {meeting.committee_name} am {day:%d.%m.%Y}",
+            context={**context, "geaendert": again},
             now=now,
             entity=("meeting", meeting_id),
-            ics=calendar_entry(meeting, runtime, member.email or "", links.meeting),
+            ics=calendar_entry(meeting, runtime, member.email or "", meeting_page),
+            contacts=office,
         )
+        written += new
+        if member.email:
+            invited += new
+            changed += new if again else 0
+            already += 0 if new else 1
     late_papers = tuple(i.paper_reference for i in items if i.paper_reference)
-    if late:
-        office = recipients.describe(
-            connection,
-            recipients.role_holders(
-                connection, runtime.settings.schedule.paper_reminder_role, runtime.body_id
-            ),
-        )
+    if late and written:
         notify(
             runtime,
             connection,
-            office,
-            key=f"meeting:{meeting_id}/ladungsfrist-verletzt",
+            office.people,
+            key=versioned(f"meeting:{meeting_id}/ladungsfrist-verletzt", meeting.sequence),
             kind="ladungsfrist_verletzt",
-            subject=f"Ladungsfrist verletzt: {meeting.committee_name} am "
-            f"{to_local(meeting.starts_at):%d.%m.%Y}",
+            subject=f"Ladungsfrist verletzt: {meeting.committee_name} am {day:%d.%m.%Y}",
             context={
                 "gremium": meeting.committee_name,
                 "beginn": meeting.starts_at,
                 "versandt": now,
                 "tage": days,
-                "frist": limit - timedelta(days=1),
+                "frist": last_day,
                 "vorlagen": list(late_papers),
-                "link": link,
+                "link": Page("meeting", meeting_id),
             },
             now=now,
             entity=("meeting", meeting_id),
         )
-    meetings.mark_invited(connection, meeting_id, now)
-    record(
-        connection,
-        runtime.chain_key,
-        actor=actor,
-        now=now,
-        action="meeting.invite",
-        entity_type="meeting",
-        entity_id=meeting_id,
-        changes={"invitation_sent_at": (meeting.invitation_sent_at, now.isoformat())},
-        context={"late": late, "send_by": limit.isoformat(), "invited": invited},
+    unreached = [m for m in members if not m.email]
+    if written:
+        meetings.mark_invited(connection, meeting_id, now)
+        before = meeting.invitation_sent_at
+        record(
+            connection,
+            runtime.chain_key,
+            actor=actor,
+            now=now,
+            action="meeting.invite",
+            entity_type="meeting",
+            entity_id=meeting_id,
+            changes={
+                "invitation_sent_at": (before.isoformat() if before else None, now.isoformat())
+            },
+            context={
+                "late": late,
+                "send_by": limit.isoformat(),
+                "invited": invited,
+                "sequence": meeting.sequence,
+                "without_email": [m.person_id for m in unreached],
+            },
+        )
+    fallback = runtime.settings.mail.mail_fallback_recipient
+    stand_ins = (fallback,) if fallback else tuple(o.name for o in office.people if o.email)
+    return InvitationResult(
+        invited,
+        changed,
+        already,
+        late,
+        limit,
+        last_day,
+        late_papers if late else (),
+        without_email=tuple(m.name for m in unreached),
+        passed_to=stand_ins if unreached else (),
     )
-    return InvitationResult(invited, late, limit, late_papers if late else ())

@@ -11,6 +11,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from workflow.calendar import to_local
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Notes only some copies of a mail carry (``scheduler.notify``): the person a copy is to be
+# passed on to, and whom to answer when the recipient cannot work on the item in ratsflow.
+NOTES: dict[str, Any] = {"nicht_erreicht": None, "kontakt": None}
 
 
 def _date(value: Any) -> str:
@@ -41,7 +44,8 @@ def environment() -> Environment:
 def render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
     """The plain-text and the HTML body of an e-mail of ``kind``."""
     env = environment()
+    values = {**NOTES, **context}
     return (
-        env.get_template(f"{kind}.txt").render(**context),
-        env.get_template(f"{kind}.html").render(**context),
+        env.get_template(f"{kind}.txt").render(**values),
+        env.get_template(f"{kind}.html").render(**values),
     )

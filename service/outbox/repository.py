@@ -33,6 +33,16 @@ def insert_once(connection: Connection, values: dict[str, Any]) -> bool:
     return connection.execute(statement).first() is not None
 
 
+def existing_keys(connection: Connection, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` name a message already written (looked up in the UNIQUE index)."""
+    if not keys:
+        return set()
+    rows = connection.execute(
+        select(outbox.c.reminder_key).where(outbox.c.reminder_key.in_(list(keys)))
+    )
+    return {str(r.reminder_key) for r in rows}
+
+
 def claim(
     connection: Connection, now: datetime, lease_until: datetime, token: str, limit: int
 ) -> list[Any]:

@@ -91,6 +91,11 @@ def enqueue(
     )
 
 
+def written_before(connection: Connection, keys: Sequence[str]) -> set[str]:
+    """Which of these reminder keys already have their message (sent or not)."""
+    return repository.existing_keys(connection, keys)
+
+
 def senders(connection: Connection, settings: MailSettings) -> dict[int, str]:
     """Each body's From address: its own (``BodySettings.mail_sender``) or the deployment's."""
     return {p.id: p.settings.mail_sender or settings.mail_sender for p in all_profiles(connection)}

@@ -133,18 +133,41 @@ def outbox_send() -> None:
 
 @invitation_app.command("send")
 def invitation_send(meeting_id: int = typer.Argument(..., metavar="SITZUNG")) -> None:
-    """Lädt die Mitglieder zur Sitzung ein (mit ICS) und prüft die Ladungsfrist."""
+    """Lädt die Mitglieder zur Sitzung ein (mit ICS) und prüft die Ladungsfrist; nach einer
+    Verlegung erhalten alle die geänderte Einladung."""
     from service.actor import SYSTEM
     from service.invitations.service import send_invitation
-    from workflow.calendar import to_local
 
     runtime = open_runtime()
     with user_errors(), runtime.write() as connection:
         result = send_invitation(runtime, connection, SYSTEM, meeting_id)
-    typer.echo(f"Einladung an {result.invited} Mitglieder vorgemerkt.")
+    if result.changed:
+        typer.echo(f"Geänderte Einladung an {_members(result.changed)} vorgemerkt.")
+    if result.invited > result.changed or not result.invited:
+        typer.echo(f"Einladung an {_members(result.invited - result.changed)} vorgemerkt.")
+    if result.already:
+        typer.echo(
+            f"{_members(result.already)} {'hatte' if result.already == 1 else 'hatten'} diese "
+            "Fassung schon; eine geänderte Einladung geht hinaus, wenn Beginn oder Ort der "
+            "Sitzung sich ändern."
+        )
+    if result.without_email:
+        typer.echo(
+            "Ohne E-Mail-Adresse, bitte auf anderem Weg einladen (z. B. per Post): "
+            f"{', '.join(result.without_email)}."
+        )
+        typer.echo(
+            f"Ihre Einladung ging zur Weitergabe an: {', '.join(result.passed_to)}."
+            if result.passed_to
+            else "Ihre Einladung ging an niemanden: kein Sitzungsdienst hat eine E-Mail-Adresse."
+        )
     if result.late:
         typer.echo(
-            f"Ladungsfrist verletzt: Versand war bis {to_local(result.send_by):%d.%m.%Y} "
+            f"Ladungsfrist verletzt: Versand war bis {result.last_day:%d.%m.%Y} "
             "nötig; der Sitzungsdienst ist informiert.",
             err=True,
         )
+
+
+def _members(count: int) -> str:
+    return "1 Mitglied" if count == 1 else f"{count} Mitglieder"

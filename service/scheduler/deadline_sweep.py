@@ -19,8 +19,8 @@ from service.deadlines import service as deadlines
 from service.runtime import Runtime
 from service.scheduler import recipients
 from service.scheduler import service as scheduler
-from service.scheduler.links import body_url, item_link
 from service.scheduler.notify import notify
+from service.scheduler.readers import Page
 from service.scheduler.reminders import RESPONSIBLE, Stage, due_now, next_moment, schedule
 from service.scheduler.service import RemindedItem
 from workflow.calendar import to_local
@@ -133,6 +133,7 @@ def _send_stage(
         responsible = ROLE_LABELS.get(item.role, item.role)
     elif row.entity_type == "paper":
         responsible = ESCALATION_LABELS.get(runtime.settings.schedule.paper_reminder_role, "")
+    entity_type, entity_id = item.link or (row.entity_type, row.entity_id)
     context = {
         "frist": row.label,
         "gegenstand": item.gegenstand,
@@ -140,7 +141,7 @@ def _send_stage(
         "tage": days,
         "zustaendig": responsible,
         "stufe": ESCALATION_LABELS.get(stage.audience[0], stage.audience[0]),
-        "link": item_link(body_url(runtime), *(item.link or (row.entity_type, row.entity_id))),
+        "link": Page(entity_type, entity_id, item.public),
     }
     return notify(
         runtime,
@@ -152,6 +153,7 @@ def _send_stage(
         context=context,
         now=now,
         entity=(row.entity_type, row.entity_id),
+        contacts=recipients.Contacts(runtime, connection, entity_type),
     )
 
 

@@ -14,8 +14,8 @@ from service.records import hold_chain
 from service.runtime import Runtime
 from service.scheduler import recipients
 from service.scheduler import service as scheduler
-from service.scheduler.links import body_url, item_link
 from service.scheduler.notify import notify
+from service.scheduler.readers import Page
 from workflow.calendar import next_working_day, to_local
 
 
@@ -43,6 +43,7 @@ def open_round(runtime: Runtime, now: datetime) -> int:
             runtime, connection, period, due_on, settings.half_year_fva_committee, now
         )
         written = 0
+        lead = recipients.Contacts(runtime, connection, "measure")
         for m in scheduler.measures_in(connection, runtime.body_id, settings.half_year_states):
             if m.responsible_person_id is None:
                 continue
@@ -58,10 +59,11 @@ def open_round(runtime: Runtime, now: datetime) -> int:
                     "gegenstand": f"der Maßnahme {m.code} „{m.title}“",
                     "zustand": _state_label(runtime, m.state),
                     "bis": round_.update_due_on,
-                    "link": item_link(body_url(runtime), "measure", m.id),
+                    "link": Page("measure", m.id, m.public),
                 },
                 now=now,
                 entity=("measure", m.id),
+                contacts=lead,
             )
     return written
 
@@ -73,6 +75,7 @@ def remind_before_fva(runtime: Runtime, now: datetime) -> int:
     with runtime.write() as connection:
         hold_chain(connection, runtime.chain_key)
         fva_slug = settings.half_year_fva_committee
+        lead = recipients.Contacts(runtime, connection, "measure")
         for round_, meeting in scheduler.rounds_before_fva(connection, fva_slug, runtime.body_id):
             if meeting is None or meeting.starts_at <= now:
                 continue
@@ -98,10 +101,11 @@ def remind_before_fva(runtime: Runtime, now: datetime) -> int:
                         "gegenstand": f"der Maßnahme {m.code} „{m.title}“",
                         "sitzung": meeting.starts_at,
                         "bis": min(round_.update_due_on, meeting_day - timedelta(days=1)),
-                        "link": item_link(body_url(runtime), "measure", m.id),
+                        "link": Page("measure", m.id, m.public),
                     },
                     now=now,
                     entity=("measure", m.id),
+                    contacts=lead,
                 )
             scheduler.mark_fva_reminded(connection, runtime.body_id, round_.period, now)
     return written

@@ -52,15 +52,16 @@ def measure(connection: Connection, measure_id: int) -> Any:
             measures.c.fields,
             measures.c.created_at,
             measures.c.body_id,
+            measures.c.public,
         ).where(measures.c.id == measure_id)
     ).first()
 
 
 def paper(connection: Connection, paper_id: int) -> Any:
     return connection.execute(
-        select(papers.c.id, papers.c.reference, papers.c.title, papers.c.body_id).where(
-            papers.c.id == paper_id
-        )
+        select(
+            papers.c.id, papers.c.reference, papers.c.title, papers.c.body_id, papers.c.public
+        ).where(papers.c.id == paper_id)
     ).first()
 
 
@@ -74,6 +75,7 @@ def statement_request(connection: Connection, request_id: int) -> Any:
             measures.c.id.label("measure_id"),
             measures.c.code,
             measures.c.title,
+            measures.c.public,
         )
         .join(measures, measures.c.id == statement_requests.c.measure_id)
         .where(statement_requests.c.id == request_id)
@@ -90,6 +92,7 @@ def obligation(connection: Connection, obligation_id: int) -> Any:
             obligations.c.body_id,
             papers.c.id.label("paper_id"),
             papers.c.reference,
+            papers.c.public,
         )
         .join(papers, papers.c.id == obligations.c.paper_id)
         .where(obligations.c.id == obligation_id)
@@ -107,6 +110,7 @@ def measures_in(connection: Connection, body_id: int, states: Sequence[str]) -> 
                 measures.c.responsible_person_id,
                 measures.c.fields,
                 measures.c.created_at,
+                measures.c.public,
             )
             .where(measures.c.body_id == body_id, measures.c.state.in_(states))
             .order_by(measures.c.code, measures.c.id)

@@ -9,8 +9,8 @@ from service.deadlines import service as deadlines
 from service.runtime import Runtime
 from service.scheduler import cycles, recipients
 from service.scheduler import service as scheduler
-from service.scheduler.links import body_url, item_link
 from service.scheduler.notify import notify
+from service.scheduler.readers import Page
 from workflow.calendar import Duration, to_local
 
 # Which statement each flag on a measure calls for (see the guards of an_fva_uebergeben).
@@ -22,12 +22,12 @@ STATEMENT_FLAGS = {
 BEFORE_FVA = ("entwurf", "ag_pruefung")
 
 
-def _entry(runtime: Runtime, m: Any, note: str | None = None) -> dict[str, Any]:
+def _entry(m: Any, note: str | None = None) -> dict[str, Any]:
     return {
         "code": m.code,
         "titel": m.title,
         "hinweis": note,
-        "link": item_link(body_url(runtime), "measure", m.id),
+        "link": Page("measure", m.id, m.public),
     }
 
 
@@ -46,12 +46,11 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
             return 0
         cycle = timedelta(weeks=cycles.cycle_weeks(committee.meeting_cycle))
         review = [
-            _entry(runtime, m)
-            for m in scheduler.measures_in(connection, runtime.body_id, ["ag_pruefung"])
+            _entry(m) for m in scheduler.measures_in(connection, runtime.body_id, ["ag_pruefung"])
         ]
         since = now - cycle
         drafts = [
-            _entry(runtime, m)
+            _entry(m)
             for m in scheduler.measures_in(connection, runtime.body_id, ["entwurf"])
             if m.created_at >= since
         ]
@@ -62,14 +61,14 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
             m = scheduler.measure(connection, d.entity_id)
             if m is None or m.body_id != runtime.body_id:
                 continue
-            overdue.append(_entry(runtime, m, f"{d.label}, fällig {to_local(d.due_at):%d.%m.%Y}"))
+            overdue.append(_entry(m, f"{d.label}, fällig {to_local(d.due_at):%d.%m.%Y}"))
         horizon = now + cycle
         returning = []
         for d in deadlines.open_named_due_before(connection, "wiedervorlage", horizon):
             m = scheduler.measure(connection, d.entity_id)
             if m is None or m.body_id != runtime.body_id:
                 continue
-            returning.append(_entry(runtime, m, f"Wiedervorlage am {to_local(d.due_at):%d.%m.%Y}"))
+            returning.append(_entry(m, f"Wiedervorlage am {to_local(d.due_at):%d.%m.%Y}"))
         people = recipients.describe(
             connection, scheduler.committee_members(connection, committee.id, today)
         )
@@ -79,6 +78,7 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
             people,
             key=f"ag-tagesordnung:{week.isoformat()}",
             kind="ag_tagesordnung",
+            contacts=recipients.Contacts(runtime, connection, "measure"),
             subject=f"Tagesordnung {committee.short_name}: Woche ab {week:%d.%m.%Y}",
             context={
                 "gremium": committee.name,
@@ -95,7 +95,7 @@ def ag_agenda(runtime: Runtime, now: datetime) -> int:
 def missing_statements(runtime: Runtime, connection: Any) -> dict[str, list[dict[str, Any]]]:
     """Measures before the FVA whose flags call for a statement that is not there yet."""
     missing = scheduler.missing_statements(connection, runtime.body_id, BEFORE_FVA, STATEMENT_FLAGS)
-    return {kind: [_entry(runtime, m) for m in rows] for kind, rows in missing.items()}
+    return {kind: [_entry(m) for m in rows] for kind, rows in missing.items()}
 
 
 def joint_session(runtime: Runtime, now: datetime) -> int:
@@ -118,6 +118,7 @@ def joint_session(runtime: Runtime, now: datetime) -> int:
             people,
             key=f"gemeinsame-beratung:{local.year}-M{local.month:02d}",
             kind="gemeinsame_beratung",
+            contacts=recipients.Contacts(runtime, connection, "measure"),
             subject=f"Gemeinsame AG-Beratung {period}: offene Stellungnahmen",
             context={"quartal": period, **missing},
             now=now,
@@ -155,10 +156,11 @@ def programme_review(runtime: Runtime, now: datetime) -> int:
                     "zyklus": _cycle_label(months),
                     "offen": open_,
                     "abgeschlossen": done,
-                    "link": item_link(body_url(runtime), "programme", p.id),
+                    "link": Page("programme", p.id),
                 },
                 now=now,
                 entity=("programme", p.id),
+                contacts=recipients.Contacts(runtime, connection, "programme"),
             )
     return written
 

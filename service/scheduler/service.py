@@ -63,6 +63,8 @@ class RemindedItem:
     role: str | None = None
     # The page the mail links to, when it is not the item's own (a request: its measure).
     link: tuple[str, int] | None = None
+    # Whether that page is public: who has no login may open its public page.
+    public: bool = False
 
 
 def reminded_item(connection: Connection, entity_type: str, entity_id: int) -> RemindedItem | None:
@@ -79,6 +81,7 @@ def reminded_item(connection: Connection, entity_type: str, entity_id: int) -> R
             r.body_id,
             role=r.kind,
             link=("measure", r.measure_id),
+            public=bool(r.public),
         )
     if entity_type == "obligation":
         o = repository.obligation(connection, entity_id)
@@ -92,6 +95,7 @@ def reminded_item(connection: Connection, entity_type: str, entity_id: int) -> R
             o.body_id,
             role=o.responsible_role,
             link=("paper", o.paper_id),
+            public=bool(o.public),
         )
     if entity_type == "measure":
         m = repository.measure(connection, entity_id)
@@ -103,6 +107,7 @@ def reminded_item(connection: Connection, entity_type: str, entity_id: int) -> R
             f"die Maßnahme {m.code} „{m.title}“",
             m.responsible_person_id,
             m.body_id,
+            public=bool(m.public),
         )
     p = repository.paper(connection, entity_id)
     if p is None:
@@ -113,6 +118,7 @@ def reminded_item(connection: Connection, entity_type: str, entity_id: int) -> R
         f"die Vorlage {p.reference} „{p.title}“",
         None,
         p.body_id,
+        public=bool(p.public),
     )
 
 

@@ -93,6 +93,7 @@ def _contexts(demo: Runtime, ids: dict[str, int]) -> dict[str, tuple[str, dict[s
             "ag.mitglied",
             {
                 "beginn": due,
+                "geaendert": False,
                 "gremium": "AG",
                 "ort": "Rathaus",
                 "punkte": [],
