@@ -163,7 +163,7 @@ def export(
     body: str | None = BODY_OPTION,
 ) -> None:
     """Exportiert alle Treffer als CSV oder JSON, als Datenstrom; der Export wird protokolliert."""
-    from service.audit import trail
+    from service.audit import exporting
 
     if kind not in ("csv", "json"):
         raise fail(f"--format „{kind}“: erwartet csv oder json.", 2)
@@ -174,7 +174,7 @@ def export(
             chosen = _filters(
                 connection, runtime.chain_key, actor, person, entity, action, since, until, text
             )
-        chunks = trail.start_export(runtime, reader, chosen, purpose, kind)
+        chunks = exporting.start_export(runtime, reader, chosen, purpose, kind)
         target = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
             for chunk in chunks:

@@ -2,9 +2,11 @@
 constant memory; the workbook (``service.xlsx_export``) is built from the same rows and sent
 once complete.
 
+CSV and Excel are read by people: each event in words as the /protokoll page shows it
+(``labels.row``: names, German labels, the changes and context in sentences, local time).
 The CSV is for German Excel like every export of ratsflow (``service.csv_export``): UTF-8
-with BOM, ``;``, every field quoted, formulas guarded, German headers and local time. A
-comment ``x;=1+1`` thus stays one cell of text. JSON keeps the machine form (UTC, ids).
+with BOM, ``;``, every field quoted, formulas guarded. A comment ``x;=1+1`` thus stays one
+cell of text. JSON keeps the machine form (codes, ids, UTC) for programs.
 """
 
 from __future__ import annotations
@@ -14,36 +16,38 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
+from service.audit.labels import Wording, row
 from service.audit.search import FoundEvent
 from service.csv_export import moment, rows_csv, text
 from service.xlsx_export import MEDIA_TYPE, Column, workbook
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json", "xlsx": MEDIA_TYPE}
-# Field of an event and its column in German.
-CSV_COLUMNS = {
-    "seq": "Laufnummer",
-    "chain_key": "Kette",
-    "ts": "Zeit (Europe/Berlin)",
-    "actor_id": "Benutzer-Nr.",
-    "actor": "Benutzer",
-    "role": "Rolle",
-    "action": "Aktion",
-    "entity_type": "Objektart",
-    "entity_id": "Objekt-Nr.",
-    "persons": "Betroffene Personen (Nr.)",
-    "comment": "Kommentar oder Zweck",
-    "changes": "Änderungen",
-    "context": "Kontext",
-    "request_id": "Anfrage-ID",
-    "hash": "Hash",
-}
-
-
-# The workbook's columns: numbers and the time typed, everything else text.
-XLSX_KINDS: dict[str, Any] = {"seq": "integer", "ts": "moment", "actor_id": "integer"}
+# An event with the words of its page (``naming.wording``).
+Worded = tuple[FoundEvent, Wording]
+HEADERS = [
+    "Laufnummer",
+    "Zeit (Europe/Berlin)",
+    "Benutzer",
+    "Rolle",
+    "Aktion",
+    "Objekt",
+    "Betroffene Personen",
+    "Änderungen",
+    "Kontext",
+    "Kommentar oder Zweck",
+    "Anfrage-ID",
+    "Hash",
+]
+_TIME = HEADERS.index("Zeit (Europe/Berlin)")
+# The workbook's columns: the number and the time typed, everything else text.
+XLSX_KINDS: dict[str, Any] = {"Laufnummer": "integer", "Zeit (Europe/Berlin)": "moment"}
 XLSX_COLUMNS = [
-    Column(header, XLSX_KINDS.get(field, "text"), width=40 if field == "changes" else 16)
-    for field, header in CSV_COLUMNS.items()
+    Column(
+        header,
+        XLSX_KINDS.get(header, "text"),
+        width=40 if header in ("Änderungen", "Kontext") else 16,
+    )
+    for header in HEADERS
 ]
 
 
@@ -54,29 +58,36 @@ def as_dict(event: FoundEvent) -> dict[str, Any]:
     return data
 
 
-def _plain(value: Any) -> Any:
-    """A value as one cell: id lists spaced, structures as JSON, the rest as it is."""
-    if isinstance(value, list) and all(isinstance(v, int) for v in value):
-        return " ".join(str(v) for v in value)
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return value
+def _values(worded: Worded) -> list[Any]:
+    """The row source of both files, in the order of ``HEADERS``; several lines of a cell
+    (changes, context) one below the other."""
+    event, words = worded
+    shown = row(event, words)
+    persons = ", ".join(words.name("person", p) for p in event.persons)
+    return [
+        event.seq,
+        event.ts,
+        shown.actor,
+        shown.role,
+        shown.action,
+        shown.entity,
+        persons or None,
+        "\n".join(words.change(key, pair) for key, pair in event.changes.items()) or None,
+        "\n".join(words.context(event.context)) or None,
+        event.comment,
+        event.request_id,
+        event.hash,
+    ]
 
 
-def _values(event: FoundEvent) -> list[Any]:
-    """The row source of both files, in the order of ``CSV_COLUMNS``."""
-    data = asdict(event)
-    return [_plain(data[column]) for column in CSV_COLUMNS]
-
-
-def _row(event: FoundEvent) -> list[str]:
-    cells = [text(None if v is None else str(v)) for v in _values(event)]
-    cells[list(CSV_COLUMNS).index("ts")] = moment(event.ts, seconds=True)
+def _row(worded: Worded) -> list[str]:
+    cells = [text(None if v is None else str(v)) for v in _values(worded)]
+    cells[_TIME] = moment(worded[0].ts, seconds=True)
     return cells
 
 
-def csv_lines(found: Iterable[FoundEvent]) -> Iterator[str]:
-    return rows_csv(list(CSV_COLUMNS.values()), (_row(e) for e in found), chunk=100)
+def csv_lines(found: Iterable[Worded]) -> Iterator[str]:
+    return rows_csv(HEADERS, (_row(w) for w in found), chunk=100)
 
 
 def json_chunks(found: Iterable[FoundEvent]) -> Iterator[str]:
@@ -88,13 +99,7 @@ def json_chunks(found: Iterable[FoundEvent]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def xlsx_chunks(found: Iterable[FoundEvent]) -> Iterator[bytes]:
+def xlsx_chunks(found: Iterable[Worded]) -> Iterator[bytes]:
     # A generator, so the events are read only when the answer is sent, after the export
     # itself was recorded.
-    yield workbook("Protokoll", XLSX_COLUMNS, (_values(e) for e in found))
-
-
-def stream(kind: str, found: Iterable[FoundEvent]) -> Iterator[str] | Iterator[bytes]:
-    if kind == "xlsx":
-        return xlsx_chunks(found)
-    return csv_lines(found) if kind == "csv" else json_chunks(found)
+    yield workbook("Protokoll", XLSX_COLUMNS, (_values(w) for w in found))

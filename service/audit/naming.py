@@ -36,7 +36,7 @@ _NAMED_KINDS = frozenset(
 )
 
 
-def _wanted(events: Iterable[FoundEvent]) -> set[tuple[str, int]]:
+def _wanted(events: Iterable[FoundEvent], persons: bool) -> set[tuple[str, int]]:
     wanted: set[tuple[str, int]] = set()
 
     def add(kind: str, value: Any) -> None:
@@ -48,6 +48,8 @@ def _wanted(events: Iterable[FoundEvent]) -> set[tuple[str, int]]:
             add(e.entity_type, e.entity_id)
         if e.actor_id is not None:
             add("user", e.actor_id)
+        if persons:
+            add("person", list(e.persons))
         for key, pair in e.changes.items():
             if key in REFERENCES:
                 add(REFERENCES[key], pair if not isinstance(pair, list) else list(pair))
@@ -88,11 +90,16 @@ def _name(connection: Connection, body_id: int, kind: str, ident: int) -> str | 
 
 
 def wording(
-    runtime: Runtime, connection: Connection, actor: Actor, events: list[FoundEvent]
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    events: list[FoundEvent],
+    persons: bool = False,
 ) -> Wording:
-    """The labels and names to show one page of events with (for readers of the trail)."""
+    """The labels and names to show one page of events with (for readers of the trail);
+    ``persons``: the names of the persons each event is about too (an export lists them)."""
     trail.require_reader(actor)
-    wanted = _wanted(events)
+    wanted = _wanted(events, persons)
     body_id = runtime.body_id_in(connection)
     names: dict[tuple[str, int], str] = {}
     user_ids: set[int | None] = {i for kind, i in wanted if kind == "user"}

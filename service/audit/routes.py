@@ -18,7 +18,7 @@ from service.access import holds
 from service.actor import Actor
 from service.api.deps import MAX_ID, CurrentActor, Cursor, Limit, ReadDep, RuntimeDep, WriteDep
 from service.api.problems import responses
-from service.audit import naming, trail
+from service.audit import exporting, naming, trail
 from service.audit.export import FORMATS
 from service.audit.schemas import (
     AuditEventOut,
@@ -143,7 +143,7 @@ def export_events(
         Literal["csv", "json", "xlsx"], Query(description="csv, json oder xlsx")
     ] = "csv",
 ) -> StreamingResponse:
-    chunks = trail.start_export(runtime, actor, chosen, purpose, format)
+    chunks = exporting.start_export(runtime, actor, chosen, purpose, format)
     stamp = runtime.now().strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(
         chunks,

@@ -6,17 +6,17 @@ same transaction as the read (exports: committed before the first byte leaves).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
 
 from service import keyset
 from service.access import holds
 from service.actor import Actor
-from service.audit import checkpoints, export, repository
+from service.audit import checkpoints, repository
 from service.audit.checkpoints import Checkpoint, Contradiction
 from service.audit.disclosure import disclosure
 from service.audit.models import DISCLOSURE, EXPORT, QUERY
@@ -30,6 +30,7 @@ from service.runtime import Runtime
 
 # The search's one order, newest first; its cursor is the keyset cursor every list uses.
 NEWEST_FIRST = keyset.Sort("ts", descending=True)
+T = TypeVar("T")
 
 
 def search_cursor(event: FoundEvent) -> str:
@@ -65,14 +66,16 @@ def search(
     return page
 
 
-def walk(
+def pages(
     connection_for_batch: Any,
     chain_key: str,
     filters: Filters,
-    after: Position | None = None,
+    after: Position | None,
+    read_also: Callable[[Connection, list[FoundEvent]], T],
     batch: int = 1000,
-) -> Iterator[FoundEvent]:
-    """Every matching event, newest first, one short read transaction per batch.
+) -> Iterator[tuple[list[FoundEvent], T]]:
+    """Every matching event, newest first, in pages of ``batch``, each with what
+    ``read_also`` reads for it in the same short read transaction.
 
     ``connection_for_batch`` is a context manager factory (``runtime.read``): a stream that
     a slow client reads for minutes holds no transaction open in between.
@@ -80,16 +83,18 @@ def walk(
     while True:
         with connection_for_batch() as connection:
             page = search_page(connection, chain_key, filters, after, batch)
-        yield from page
+            also = read_also(connection, page)
+        yield page, also
         if len(page) < batch:
             return
         after = Position(page[-1].ts, page[-1].id)
 
 
-def start_export(
+def record_export(
     runtime: Runtime, actor: Actor, filters: Filters, purpose: str, kind: str
-) -> Iterator[str] | Iterator[bytes]:
-    """Records the export (committed), then streams everything older than that record."""
+) -> Position:
+    """Records an export (committed) and returns where the events older than that record
+    begin: the export holds everything before its own record."""
     require_reader(actor)
     check_purpose(purpose, EXPORT)
     with runtime.write() as connection:
@@ -97,9 +102,7 @@ def start_export(
             runtime, connection, actor, EXPORT, purpose, {**filters.given(), "format": kind}
         )
         own = repository.event_at(connection, runtime.chain_key, sealed.seq)
-    return export.stream(
-        kind, walk(runtime.read, runtime.chain_key, filters, Position(own.ts, own.id))
-    )
+    return Position(own.ts, own.id)
 
 
 def disclose(

@@ -628,7 +628,7 @@ ROUTES: dict[str, Logged | Unlogged | FeedToken] = {
         "audit.export",
         "datenschutz",
         lambda w: f"{API}/audit/events/export?purpose={PURPOSE}&entity_type=measure",
-        _text("measure.transition"),
+        _text("Maßnahme: Schritt im Ablauf"),
     ),
     "/api/v1/audit/persons/{person_id}/disclosure": Logged(
         "audit.disclosure",

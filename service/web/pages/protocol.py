@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 
-from service.audit import labels, naming, trail
+from service.audit import exporting, labels, naming, trail
 from service.audit.export import FORMATS
 from service.web import audit_search
 from service.web.audit_search import PAGE_SIZE, SearchForm
@@ -130,7 +130,7 @@ def _export(request: Request, posted: PostedForm, kind: str) -> Response:
         reading = audit_search.read(runtime, connection, actor, form)
     if reading.filters is None:
         return _page(request, form, search=True)
-    chunks = trail.start_export(runtime, actor, reading.filters, form.zweck, kind)
+    chunks = exporting.start_export(runtime, actor, reading.filters, form.zweck, kind)
     stamp = runtime.now().strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(
         chunks,

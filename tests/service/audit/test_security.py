@@ -283,7 +283,7 @@ def test_the_audit_csv_opens_in_german_excel_without_formulas(
         assert answer.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
         text = answer.content.decode("utf-8-sig")
         lines = text.split("\r\n")
-        assert _cells(lines[0])[:3] == ["Laufnummer", "Kette", "Zeit (Europe/Berlin)"]
+        assert _cells(lines[0])[:3] == ["Laufnummer", "Zeit (Europe/Berlin)", "Benutzer"]
         assert all(_cells(line) for line in lines if line)  # every field quoted
         rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
         comments = [r["Kommentar oder Zweck"] for r in rows]

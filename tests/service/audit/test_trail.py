@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from service.actor import Actor
-from service.audit import trail
+from service.audit import exporting, trail
 from service.audit.search import Filters
 from service.errors import AccessDenied, ReadNotLogged
 from service.runtime import Runtime
@@ -18,7 +18,7 @@ USES: dict[str, Callable[[Runtime, Actor, int], object]] = {
     "search": lambda rt, a, _: _in_write(
         rt, lambda c: trail.search(rt, c, a, Filters(), "Neugier")
     ),
-    "export": lambda rt, a, _: trail.start_export(rt, a, Filters(), "Neugier", "csv"),
+    "export": lambda rt, a, _: exporting.start_export(rt, a, Filters(), "Neugier", "csv"),
     "disclosure": lambda rt, a, p: _in_write(rt, lambda c: trail.disclose(rt, c, a, p, "Neugier")),
 }
 
