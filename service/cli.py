@@ -1,7 +1,8 @@
 """The ``ratsflow`` command line: thin commands that call services and print German text.
 
 Errors are printed as one German sentence (with file and line for definitions) and a
-non-zero exit code; a user never sees a traceback (``service.cli_support``).
+non-zero exit code; a user never sees a traceback unless asked (``--debug``), not even of
+a defect (``service.cli_support.CommandLine``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import typer
 from service.audit.cli import register as register_audit
 from service.auth.cli import user_app
 from service.bodies.cli import body_app
-from service.cli_support import fail, open_runtime, user_errors
+from service.cli_support import CommandLine, fail, open_runtime, user_errors
 from service.config import get_settings
 from service.imports.cli import import_app
 from service.measures.cli import measure_app
@@ -25,6 +26,7 @@ from service.reports.cli import report_app
 from service.scheduler.cli import register as register_scheduler
 
 app = typer.Typer(
+    cls=CommandLine,
     no_args_is_help=True,
     help="ratsflow – Beschlusssteuerung für Kommunen.",
     pretty_exceptions_enable=False,
@@ -44,6 +46,19 @@ app.add_typer(report_app, name="report")
 app.add_typer(oparl_app, name="oparl")
 register_scheduler(app)
 register_audit(app)
+
+
+@app.callback()
+def root(
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        envvar="RATSFLOW_DEBUG",
+        help="Bei einem unerwarteten Fehler die technischen Einzelheiten (Traceback) ausgeben.",
+    ),
+) -> None:
+    """ratsflow – Beschlusssteuerung für Kommunen."""
+    # The option is read where a failure is caught: CommandLine.invoke.
 
 
 @app.command()

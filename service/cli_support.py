@@ -6,17 +6,20 @@ command and the commands form no circle.
 
 A user never sees a traceback: expected failures become a sentence on standard error and a
 non-zero exit code, naming the file (and line, where the failure has one) when a file is
-involved.
+involved. An unexpected failure (a defect) of any command ends the same way, in one place:
+the root group ``CommandLine``; its traceback is shown only when asked (``--debug``).
 """
 
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+import traceback
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from service.runtime import Runtime
@@ -28,6 +31,10 @@ _OS_REASONS = {
     errno.EROFS: "Dateisystem nur lesbar",
 }
 
+
+# sysexits' EX_SOFTWARE: a defect, told apart from a refusal (1) and a wrong call (2).
+UNEXPECTED_EXIT = 70
+_ARGS = "ratsflow.args"
 
 BODY_OPTION: Any = typer.Option(
     None, "--body", help="Körperschaft (Kennung); ohne: die eigene der Installation."
@@ -103,3 +110,57 @@ def user_errors() -> Iterator[None]:
         raise fail(f"{where}{os_reason(exc)}.") from None
     except ValueError as exc:
         raise fail(str(exc)) from None
+
+
+class CommandLine(TyperGroup):
+    """The root ``ratsflow`` group: whatever a command did not expect ends as one German
+    sentence and exit code 70, not as Python's English text and a traceback."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[_ARGS] = list(args)  # the command's words, for the sentence
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # a German sentence already said, --help, Ctrl+C or a wrong call
+        except Exception as exc:
+            words = self.command_words(ctx, ctx.meta.get(_ARGS, ()))
+            raise unexpected(exc, words, debug=bool(ctx.params.get("debug"))) from None
+
+    def command_words(self, ctx: typer.Context, args: Sequence[str]) -> list[str]:
+        """``invitation send`` of ``invitation send 3 --force``: the names of the groups and
+        the command, without the values given (a name, a path)."""
+        words: list[str] = []
+        command: Any = self
+        for arg in args:
+            if not isinstance(command, TyperGroup):
+                break
+            if arg.startswith("-"):
+                continue  # an option of the root (--debug)
+            found = command.get_command(ctx, arg)
+            if found is None:
+                break
+            words.append(arg)
+            command = found
+        return words
+
+
+def unexpected(exc: BaseException, words: Sequence[str], *, debug: bool) -> typer.Exit:
+    """The sentence for a defect; with ``debug`` the traceback first, for the log."""
+    name = " ".join(["ratsflow", *words])
+    if debug:
+        typer.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
+        details = "Die Einzelheiten stehen darüber (Traceback)."
+    else:
+        again = " ".join(["ratsflow", "--debug", *words, "…"])
+        details = (
+            f"Die Einzelheiten für eine Fehlermeldung zeigt „{again}“ "
+            "(oder RATSFLOW_DEBUG=1) auf der Standardfehlerausgabe."
+        )
+    return fail(
+        f"Unerwarteter Fehler bei „{name}“: ein Fehler im Programm, nicht in der Eingabe. "
+        f"{details}",
+        UNEXPECTED_EXIT,
+    )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from service.audit.actions import ACTIONS
 from service.audit.key_labels import KEY_LABELS
 from service.audit.search import FoundEvent
 from service.formatting import date_de, datetime_de
@@ -103,6 +104,7 @@ _VERBS = {
     "password_changed": "Passwort geändert",
     "token_revoked": "Sitzung beendet",
     "measures": "Maßnahmen",
+    "import": "importiert",
 }
 
 AUDIENCE_LABELS = {"internal": "intern", "public": "öffentlich"}
@@ -155,27 +157,12 @@ def action_label(action: str) -> str:
 
 
 def actions() -> list[tuple[str, str]]:
-    """The actions a search may filter by, with their labels, by label."""
-    known = [
-        f"{kind}.{verb}"
-        for kind, verbs in {
-            "measure": ("create", "edit", "transition", "read"),
-            "paper": ("create", "transition", "carry_measures", "read"),
-            "meeting": ("create", "attendance", "cancel", "invite", "read"),
-            "statement": ("create", "weigh", "read"),
-            "budget_line": ("create", "update"),
-            "attachment": ("create", "delete"),
-            "vote": ("create", "correct"),
-            "person": ("create", "update", "read", "erase"),
-            "user": ("create", "update"),
-            "deputyship": ("create", "withdraw"),
-            "obligation": ("create", "fulfil"),
-            "audit": ("query", "export", "disclosure", "retention"),
-            "auth": ("login", "login_failed", "logout"),
-        }.items()
-        for verb in verbs
-    ]
-    return sorted(((a, action_label(a)) for a in known), key=lambda pair: pair[1])
+    """Every action (code, label) a search may filter by, in the order of a German
+    dictionary, like the object kinds."""
+    return sorted(
+        ((action, action_label(action)) for action in ACTIONS),
+        key=lambda pair: _german_order(pair[1]),
+    )
 
 
 def object_kinds() -> list[tuple[str, str]]:

@@ -31,6 +31,7 @@ from service.auth.errors import (
 from service.auth.password_policy import check_policy
 from service.config import get_settings
 from service.errors import NotFound, ServiceError
+from service.idempotency.service import Once
 from service.records import insert_audited, update_audited
 from service.runtime import Runtime
 from workflow.spec import KNOWN_ROLES
@@ -333,6 +334,7 @@ def change_password(
     old_password: str,
     new_password: str,
     address: str,
+    once: Once | None = None,
 ) -> None:
     """The user's own new password; other sessions of the user end, this one goes on.
 
@@ -340,6 +342,9 @@ def change_password(
     old password is a guess at the same secret, so it counts as a failed login, and while
     locked even the right one is refused (429). Verifying the old password runs outside any
     transaction (argon2 takes a quarter second; SQLite would hold its write lock for it).
+    ``once``, a web form's token, makes a second copy of the form (a double click) lead to
+    the first one's answer: its "old" password is the one the first copy replaced, and its
+    claim waits for a first copy still at work.
     """
     user_id = session.actor.user_id
     assert user_id is not None
@@ -351,6 +356,8 @@ def change_password(
         found = tokens.credentials(connection, user.username, runtime.body_id)
     if not tokens.verify(found, old_password):
         with runtime.write() as connection:
+            if once is not None:
+                once.check(connection)
             login.count_failure(runtime, connection, keys, user.username, user_id, "passwort")
         raise PasswordRejected("Das bisherige Passwort stimmt nicht.", field="old_password")
     check_policy(new_password, user.username, field="new_password")
@@ -360,6 +367,8 @@ def change_password(
         )
     new_hash = tokens.hash_password(new_password)
     with runtime.write() as connection:
+        if once is not None:
+            once.claim(connection)
         user = get_user(connection, user_id, _body_id(runtime, connection))
         _change(
             runtime,

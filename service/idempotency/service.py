@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +34,18 @@ class KeyReused(ServiceError):
             f"Der Idempotency-Key „{key}“ wurde bereits für eine andere Anfrage verwendet. "
             "Für eine neue Anfrage bitte einen neuen Schlüssel wählen.",
         )
+
+
+class Once(Protocol):
+    """A form's one-time token (``service.web.once``) as a use case that runs its own
+    transactions sees it: both raise when the form took effect before, so that the use
+    case, not the page, decides in which transaction a repeat is recognised."""
+
+    def check(self, connection: Connection) -> None:
+        """Raises when the form took effect before; claims nothing (a refusal keeps none)."""
+
+    def claim(self, connection: Connection) -> None:
+        """Claims the token in the transaction that acts, for a repeat to find."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,17 @@ def claim(
                 raise
     if found.request_hash != digest:
         raise KeyReused(key)
+    return Claim(found.id, found.status, found.response_body)
+
+
+def answered(
+    connection: Connection, *, key: str, user_id: int, now: datetime, ttl: timedelta
+) -> Claim | None:
+    """The answer kept for ``key`` within ``ttl``, without claiming it; None when there is
+    none (never sent, sent and refused, or forgotten)."""
+    found = repository.find(connection, user_id, key)
+    if found is None or found.status is None or found.created_at <= now - ttl:
+        return None
     return Claim(found.id, found.status, found.response_body)
 
 

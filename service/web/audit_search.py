@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.audit import naming
+from service.audit.actions import ACTIONS
 from service.audit.labels import ENTITY_LABELS
 from service.audit.purpose import purpose_problem
 from service.audit.search import Filters
@@ -115,6 +116,8 @@ def read(runtime: Runtime, connection: Connection, actor: Actor, form: SearchFor
         problems["zweck"] = message
     if form.objektart and form.objektart not in ENTITY_LABELS:
         problems["objektart"] = "Diese Objektart gibt es nicht."
+    if form.aktion and form.aktion not in ACTIONS:
+        problems["aktion"] = "Diese Aktion gibt es nicht."
     kind, entity_id, wrong = _object(runtime, connection, actor, form)
     if wrong:
         problems["nummer"] = wrong

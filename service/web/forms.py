@@ -85,6 +85,14 @@ def saving(request: Request) -> Iterator[Saving]:
             once.remember(connection, claimed, work.location)
 
 
+def once_only(request: Request, location: str) -> once.Once:
+    """The form's one-time token for a use case that writes in transactions of its own
+    (the password change): it claims the token itself; a repeat leads to ``location``."""
+    runtime = runtime_of(request)
+    token = getattr(request.state, "form_token", None)
+    return once.Once(runtime, actor_of(request), token, inner_path(request), location)
+
+
 @dataclass(frozen=True)
 class Input:
     """One form control as the templates draw it."""

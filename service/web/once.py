@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.engine import Connection
@@ -76,6 +77,43 @@ def claim(
     if claimed.replay:
         raise AlreadySaved(claimed.body or None)
     return claimed
+
+
+def check(runtime: Runtime, connection: Connection, actor: Actor | None, token: str | None) -> None:
+    """Raises ``AlreadySaved`` when the form took effect before; claims nothing."""
+    if token is None or actor is None or actor.user_id is None:
+        return
+    found = idempotency.answered(
+        connection,
+        key=_KEY_PREFIX + token,
+        user_id=actor.user_id,
+        now=runtime.now(),
+        ttl=timedelta(hours=runtime.settings.idempotency_ttl_hours),
+    )
+    if found is not None:
+        raise AlreadySaved(found.body or None)
+
+
+@dataclass(frozen=True)
+class Once:
+    """A form's token for a use case that runs its own transactions (``idempotency.Once``):
+    the password change claims it with the new password, and checks it before counting a
+    wrong old password, which a repeat of the form would type after the first one took
+    effect."""
+
+    runtime: Runtime
+    actor: Actor | None
+    token: str | None
+    path: str
+    location: str | None
+
+    def check(self, connection: Connection) -> None:
+        check(self.runtime, connection, self.actor, self.token)
+
+    def claim(self, connection: Connection) -> None:
+        claimed = claim(self.runtime, connection, self.actor, self.token, self.path)
+        if claimed is not None:
+            remember(connection, claimed, self.location)
 
 
 def remember(connection: Connection, claimed: idempotency.Claim, location: str | None) -> None:

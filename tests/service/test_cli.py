@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from service.cli import app
 from service.config import get_settings
 from tests.conftest import CHAIN_KEY
 from tests.service.cli_calls import ok, ratsflow
@@ -159,3 +161,38 @@ def test_the_command_line_shows_labels_not_state_codes(cli_database: str) -> Non
     assert "Vorberatung im Finanz- und Verwaltungsausschuss → Beschlussfassung im Stadtrat" in steps
     assert "stadtrat_beschluss" not in steps and "ag_pruefung" not in steps
     assert "Sitzungsdienst]" in steps and "sitzungsdienst]" not in steps
+
+
+def test_an_unexpected_error_in_a_command_is_told_in_german_without_a_traceback(
+    cli_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok("db", "upgrade")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("unsupported type: <class 'datetime.datetime'>")
+
+    monkeypatch.setattr("service.invitations.service.send_invitation", broken)
+    result = ratsflow("invitation", "send", "3")
+    assert result.exit_code == 70, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "Unerwarteter Fehler bei „ratsflow invitation send“: ein Fehler im Programm, "
+        "nicht in der Eingabe."
+    ), result.stderr
+    assert "„ratsflow --debug invitation send …“" in result.stderr
+    assert "unsupported type" not in result.output and "Traceback" not in result.output
+
+    # Asked for, the traceback comes first (for the log), the German sentence last.
+    monkeypatch.setenv("RATSFLOW_DEBUG", "1")
+    asked = CliRunner().invoke(app, ["invitation", "send", "3"])
+    assert asked.exit_code == 70
+    assert asked.stderr.startswith("Traceback (most recent call last):")
+    assert "TypeError: unsupported type: <class 'datetime.datetime'>" in asked.stderr
+    assert asked.stderr.rstrip().endswith("Die Einzelheiten stehen darüber (Traceback).")
+    monkeypatch.delenv("RATSFLOW_DEBUG")
+    flagged = CliRunner().invoke(app, ["--debug", "invitation", "send", "3"])
+    assert flagged.exit_code == 70 and "Traceback" in flagged.stderr
+
+    # Refusals keep their own sentence and exit code.
+    refused = ratsflow("measure", "show", "999")
+    assert (refused.exit_code, refused.stderr) == (1, "Maßnahme 999 wurde nicht gefunden.\n")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Query, Request
 from fastapi.responses import Response
 
 from service.auth.errors import LoginFailed, LoginThrottled, PasswordRejected
@@ -13,7 +15,7 @@ from service.auth.service import change_password as change_own_password
 from service.auth.service import get_user
 from service.calendar import service as calendars
 from service.web import sessions
-from service.web.forms import PostedForm
+from service.web.forms import PostedForm, once_only
 from service.web.nav import TASKS
 from service.web.rendering import (
     page_router,
@@ -26,6 +28,9 @@ from service.web.rendering import (
 
 router = page_router()
 WRONG_LOGIN = "Benutzername oder Passwort ist falsch."
+# The answer after a change: a page of its own, so that a second copy of the form (a double
+# click) is led there too instead of being told that the old password is wrong.
+PASSWORD_CHANGED = "/konto/passwort?erledigt=geaendert"
 
 
 def _safe_next(target: str | None) -> str:
@@ -108,8 +113,11 @@ def _password_page(request: Request, status: int = 200, **context: object) -> Re
 
 
 @router.get("/konto/passwort")
-def password_page(request: Request) -> Response:
-    return _password_page(request)
+def password_page(
+    request: Request, erledigt: Annotated[str | None, Query(max_length=50)] = None
+) -> Response:
+    done = "Ihr Passwort wurde geändert." if erledigt == "geaendert" else None
+    return _password_page(request, success=done)
 
 
 @router.post("/konto/passwort")
@@ -129,14 +137,16 @@ def change_password(request: Request, form: PostedForm) -> Response:
     assert session is not None  # signed_in() above answered otherwise
     address = request.client.host if request.client else "unbekannt"
     try:
-        change_own_password(runtime, session, current, new, address)
+        change_own_password(
+            runtime, session, current, new, address, once_only(request, PASSWORD_CHANGED)
+        )
     except (PasswordRejected, LoginThrottled) as exc:
         response = _password_page(
             request, exc.status, error="Das Passwort wurde nicht geändert.", problems=[exc.detail]
         )
         response.headers.update(exc.headers or {})
         return response
-    return _password_page(request, success="Ihr Passwort wurde geändert.")
+    return redirect(PASSWORD_CHANGED)
 
 
 # --- Mein Kalender: the secret feed address ------------------------------------------------

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from service.measures import service as measures
 from service.runtime import Runtime
 from service.web.rendering import TEMPLATE_DIR
-from tests.service.browser import form_tokens, signed_in
+from tests.service.browser import browser, form_tokens, sign_in, signed_in
 
 PAGES = Path(__file__).parents[3] / "service" / "web" / "pages"
 
@@ -141,6 +141,60 @@ def test_a_double_click_on_a_step_leads_to_its_result_not_to_a_conflict(demo: Ru
     assert second.status_code == 303, second.text
     assert second.headers["location"] == first.headers["location"]
     assert _steps(demo, m09) == before + 1
+
+
+def test_a_double_click_on_passwort_aendern_leads_to_its_result_not_to_an_error(
+    demo: Runtime,
+) -> None:
+    """Before, the first copy changed the password and the second answered „Das bisherige
+    Passwort stimmt nicht“ – the old password its own first copy had just replaced – and
+    counted as a failed sign-in."""
+    kaemmerei = signed_in(demo, "kaemmerei")
+    new = "Leuchtturm-Kaffee-Regen-7"
+    typed = {"bisher": "ratsflow-demo", "neu": new, "wiederholung": new}
+    sent = {**typed, **form_tokens(kaemmerei.get("/konto/passwort"), "/konto/passwort")}
+
+    first = kaemmerei.post("/konto/passwort", data=sent)
+    second = kaemmerei.post("/konto/passwort", data=sent)
+
+    assert "Das bisherige Passwort stimmt nicht." not in second.text
+    assert first.status_code == 303, first.text
+    assert second.status_code == 303, second.text
+    assert second.headers["location"] == first.headers["location"]
+    shown = kaemmerei.get(second.headers["location"])
+    assert "Ihr Passwort wurde geändert." in shown.text
+    assert "stimmt nicht" not in shown.text
+    assert _auth_events(demo) == ["auth.login", "auth.password_changed"]
+    assert sign_in(browser(demo), "kaemmerei", new).status_code == 303
+
+    # A refused form keeps no claim: typed right, the same form acts.
+    again = {
+        **typed,
+        "bisher": "falsch",
+        **form_tokens(kaemmerei.get("/konto/passwort"), "/konto/passwort"),
+    }
+    refused = kaemmerei.post("/konto/passwort", data=again)
+    assert refused.status_code == 422 and "Das bisherige Passwort stimmt nicht." in refused.text
+    mended = kaemmerei.post(
+        "/konto/passwort",
+        data={
+            **again,
+            "bisher": new,
+            "neu": "Hafen-Tee-Nebel-8",
+            "wiederholung": "Hafen-Tee-Nebel-8",
+        },
+    )
+    assert mended.status_code == 303, mended.text
+    assert _auth_events(demo).count("auth.password_changed") == 2
+
+
+def _auth_events(runtime: Runtime) -> list[str]:
+    with runtime.read() as connection:
+        return list(
+            connection.execute(
+                text("SELECT action FROM audit_events WHERE action LIKE 'auth.%' ORDER BY seq")
+            ).scalars()
+        )
 
 
 def test_a_file_sent_twice_is_attached_once(demo: Runtime) -> None:

@@ -49,7 +49,8 @@ def test_an_admin_creates_a_user_whose_temporary_password_opens_only_the_passwor
         "/konto/passwort",
         {"bisher": "Anfang-2026!", "neu": "Haushalt-2027!", "wiederholung": "Haushalt-2027!"},
     )
-    assert changed.status_code == 200 and "Ihr Passwort wurde geändert." in changed.text
+    assert changed.status_code == 303
+    assert "Ihr Passwort wurde geändert." in newcomer.get(changed.headers["location"]).text
     assert newcomer.get("/haushalt").status_code == 200
 
 

@@ -15,7 +15,7 @@ from service.audit.repository.search import page
 from service.audit.search import Filters
 from service.measures import service as measures
 from service.runtime import Runtime
-from tests.service.audit.test_labels import written_kinds
+from tests.service.audit.test_labels import written_actions, written_kinds
 from tests.service.browser import browser, csrf_of, post_form, signed_in
 from tests.service.web.test_labels_not_codes import forbidden_tokens, offences, read
 
@@ -223,3 +223,32 @@ def test_the_protokoll_search_offered_only_eleven_of_the_object_kinds_the_trail_
     assert found.status_code == 200, found.text
     assert "Diese Objektart gibt es nicht" not in found.text
     assert "Meilenstein" in found.text.split("<tbody>", 1)[1]
+
+
+def test_the_protokoll_search_offered_only_some_of_the_actions_the_trail_writes(
+    demo: Runtime,
+) -> None:
+    """Before, a hand-kept list offered 39 actions: no milestone, report or Sitzung change,
+    and „Maßnahme: geändert“ as ``measure.edit``, which nothing writes (an edit is
+    ``measure.update``), so that search found nothing."""
+    dsb = signed_in(demo, "datenschutz")
+    form = dsb.get("/protokoll").text
+    select = form.split('name="aktion"', 1)[1].split("</select>", 1)[0]
+    offered = [
+        (value, html.unescape(label))
+        for value, label in re.findall(r'<option value="([a-z_.]+)"[^>]*>([^<]+)</option>', select)
+    ]
+    assert {value for value, _ in offered} == set(written_actions())
+    assert ("measure.update", "Maßnahme: geändert") in offered
+    # In the order of a German dictionary, like the object kinds.
+    folded = [label.casefold().replace("ö", "o").replace("ä", "a") for _, label in offered]
+    assert folded == sorted(folded)
+    # An action the list used to leave out is searched like any other.
+    found = post_form(
+        dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE, "aktion": "milestone.create"}
+    )
+    assert found.status_code == 200, found.text
+    rows = found.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "Meilenstein: angelegt" in html.unescape(rows)
+    wrong = post_form(dsb, "/protokoll", "/protokoll", {"zweck": PURPOSE, "aktion": "measure.edit"})
+    assert wrong.status_code == 422 and "Diese Aktion gibt es nicht." in wrong.text
