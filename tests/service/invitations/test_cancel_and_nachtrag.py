@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from email.message import Message
 
 import pytest
@@ -207,3 +208,25 @@ def test_an_agenda_item_added_after_the_invitation_reached_only_new_members(
     moved = ok("invitation", "send", str(meeting_id)).output
     assert f"Geänderte Einladung an {FVA_SIZE} Mitglieder vorgemerkt." in moved
     assert "Nachtrag" not in moved
+
+
+def test_a_cancellation_written_while_the_mail_server_is_down_goes_out_when_it_is_back(
+    rt: Runtime, inbox: Inbox, demo: Runtime
+) -> None:
+    meeting_id = _fva_meeting(rt)
+    with rt.write() as c:
+        send_invitation(rt, c, SYSTEM, meeting_id)
+    assert len(_mails(rt, inbox, "Einladung: ")) == FVA_SIZE
+    port = rt.settings.mail.smtp_port
+    rt.settings.mail.smtp_port = 1  # nothing listens there: the server is down
+    with rt.write() as c:
+        notice = meetings.cancel_meeting(
+            rt, c, actor(rt, "sitzungsdienst"), meeting_id, reason="Sturm"
+        )
+    assert notice.told == FVA_SIZE
+    assert dispatch(rt).retrying == FVA_SIZE
+    assert _mails(rt, inbox, "Sitzung abgesagt") == []
+
+    rt.settings.mail.smtp_port = port
+    rt.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
+    assert len(_mails(rt, inbox, f"Sitzung abgesagt: {SUBJECT}")) == FVA_SIZE
