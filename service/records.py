@@ -104,6 +104,7 @@ def update_audited(
     action: str | None = None,
     audited: Mapping[str, tuple[Any, Any]] | None = None,
     comment: str | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> bool:
     """Updates one row and records what changed, before and after, in one transaction.
 
@@ -112,7 +113,8 @@ def update_audited(
     matched no row, so that the database, not a read in Python, decides who won a race
     (False, too, when the row does not exist). ``action`` names the event (default
     ``<entity_type>.update``); ``audited`` replaces the recorded changes when a written value
-    must not enter the trail (a password hash); ``comment`` says why (a stated reason).
+    must not enter the trail (a password hash); ``comment`` says why (a stated reason);
+    ``context`` what else the use case did (the letters a cancellation wrote).
     """
     lock_chain(connection, chain_key)
     if before is None:
@@ -151,6 +153,7 @@ def update_audited(
         persons=persons,
         subject_person_id=subject_person_id,
         comment=comment,
+        context=context,
     )
     return True
 

@@ -144,7 +144,9 @@ def edit_meeting(
     "/{meeting_id}/cancel",
     summary="Sitzung absagen",
     description="Die Sitzung bleibt erhalten und erscheint in abonnierten Kalendern als "
-    "abgesagt (STATUS:CANCELLED); eine schon abgesagte Sitzung antwortet 409.",
+    "abgesagt (STATUS:CANCELLED). Jedes Mitglied, das eine Einladung erhielt, bekommt in "
+    "derselben Transaktion die Absage mit Kalendereintrag (METHOD:CANCEL), der den Termin "
+    "entfernt; eine schon abgesagte Sitzung antwortet 409.",
     response_model=MeetingDetail,
     responses=responses(401, 403, 404, 409, 422),
 )
@@ -164,7 +166,9 @@ def cancel_meeting(
     summary="Tagesordnungspunkt hinzufügen",
     description="Öffentlicher oder nicht öffentlicher Teil; ein Punkt kann eine Vorlage "
     "behandeln (deren offener Beratungsschritt in diesem Gremium wird dieser Sitzung "
-    "zugeordnet, auch einer aus einer abgesagten Sitzung). Eine nicht öffentliche Vorlage "
+    "zugeordnet, auch einer aus einer abgesagten Sitzung). Nach dem Versand der Einladung ist "
+    "ein neuer Punkt ein Nachtrag: die Fassung der Sitzung steigt, `ratsflow invitation send` "
+    "schickt allen Mitgliedern den Nachtrag zur Einladung. Eine nicht öffentliche Vorlage "
     "gehört in den nicht öffentlichen Teil. Eine abgesagte Sitzung antwortet 409 "
     "`sitzung-abgesagt`.",
     status_code=status.HTTP_201_CREATED,

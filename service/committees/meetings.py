@@ -15,7 +15,8 @@ from service.actor import Actor
 from service.committees import repository
 from service.committees.service import get_committee_or_none, invalid
 from service.errors import Conflict, NotFound
-from service.records import create_row, update_audited
+from service.invitations.cancellation import CancellationNotice, tell_invited
+from service.records import create_row, hold_chain, update_audited
 from service.runtime import Runtime
 from service.texts import TextRule
 from workflow.calendar import to_local
@@ -117,8 +118,9 @@ def edit_meeting(
                 "Sitzung nicht mehr ändern.",
             )
     if any(values[k] != getattr(row, k) for k in CALENDAR_FIELDS if k in values):
-        # A subscribed calendar replaces its copy only when the sequence grows.
-        values = {**values, "sequence": row.sequence + 1}
+        # A subscribed calendar replaces its copy only when the sequence grows; the next
+        # invitation is a changed one, not a Nachtrag (``invitations``).
+        values = {**values, "sequence": row.sequence + 1, "moved_in_sequence": row.sequence + 1}
     update_audited(
         connection,
         runtime.chain_key,
@@ -158,9 +160,12 @@ def cancel_meeting(
     meeting_id: int,
     *,
     reason: str | None = None,
-) -> None:
+) -> CancellationNotice:
     """Calls a session off: it stays on record (and in calendars, as cancelled), and its
-    papers' steps stay planned here until the Sitzungsdienst moves them."""
+    papers' steps stay planned here until the Sitzungsdienst moves them. Every member who
+    had an invitation gets the cancellation with the entry that removes it from their
+    calendar, in this transaction; the audit event says how many and whom ratsflow could
+    not e-mail."""
     access.require(actor, "meeting.manage")
     row = get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     texts.check("sitzung", CANCEL_TEXTS, {"cancel_reason": reason})
@@ -170,22 +175,25 @@ def cancel_meeting(
             "Sitzung bereits abgesagt",
             f"Die Sitzung wurde am {to_local(row.cancelled_at):%d.%m.%Y} abgesagt.",
         )
+    # The chain lock before the first change: see service.records.
+    hold_chain(connection, runtime.chain_key)
+    now = runtime.now()
+    sequence = row.sequence + 1
+    notice = tell_invited(runtime, connection, row, sequence=sequence, reason=reason, now=now)
     update_audited(
         connection,
         runtime.chain_key,
         repository.meetings,
         meeting_id,
-        {
-            "cancelled_at": runtime.now(),
-            "cancel_reason": reason,
-            "sequence": row.sequence + 1,
-        },
+        {"cancelled_at": now, "cancel_reason": reason, "sequence": sequence},
         actor=actor,
-        now=runtime.now(),
+        now=now,
         entity_type="meeting",
         before=row,
         action="meeting.cancel",
+        context=notice.audit_context(),
     )
+    return notice
 
 
 # --- agenda --------------------------------------------------------------------------------
@@ -239,6 +247,7 @@ def add_agenda_item(
             "Position vergeben",
             f"Die Tagesordnung hat schon einen Punkt an Position {position}.",
         )
+    sequence = _supplement(runtime, connection, actor, meeting)
     item_id = create_row(
         runtime,
         connection,
@@ -252,6 +261,7 @@ def add_agenda_item(
             "title": title,
             "public": public,
             "paper_id": paper_id,
+            "added_in_sequence": sequence,
         },
     )
     if paper_id is not None:
@@ -270,6 +280,30 @@ def add_agenda_item(
                 entity_type="consultation",
             )
     return item_id
+
+
+def _supplement(runtime: Runtime, connection: Connection, actor: Actor, meeting: Any) -> int:
+    """The version of the meeting an item added now first appears in. After the invitation
+    went out an added item is a Nachtrag: the sequence grows, so sending the invitation
+    again reaches every member with the Nachtrag and updates their calendar entry."""
+    # Read again under the chain lock: two items added at once raise it twice.
+    hold_chain(connection, runtime.chain_key)
+    meeting = get_meeting(connection, meeting.body_id, meeting.id)
+    if meeting.invitation_sent_at is None:
+        return int(meeting.sequence)
+    sequence = int(meeting.sequence) + 1
+    update_audited(
+        connection,
+        runtime.chain_key,
+        repository.meetings,
+        meeting.id,
+        {"sequence": sequence},
+        actor=actor,
+        now=runtime.now(),
+        entity_type="meeting",
+        before=meeting,
+    )
+    return sequence
 
 
 def agenda(connection: Connection, meeting_id: int, *, public_only: bool) -> list[Any]:

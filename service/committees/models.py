@@ -47,6 +47,9 @@ class Meeting(SQLModel, table=True):
     invitation_sent_at: datetime | None = utc_field(nullable=True)
     # Raised with every change a subscribed calendar must pick up (RFC 5545 SEQUENCE).
     sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The version in which start or place last changed: a member invited before it gets the
+    # changed invitation, one invited after it only a Nachtrag (``invitations``).
+    moved_in_sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     cancelled_at: datetime | None = utc_field(nullable=True)
     cancel_reason: str | None = Field(default=None, max_length=500)
 
@@ -61,6 +64,9 @@ class AgendaItem(SQLModel, table=True):
     title: str = Field(max_length=500)
     public: bool = True
     paper_id: int | None = Field(default=None, foreign_key="papers.id", index=True)
+    # The meeting's version the item first appears in: a Nachtrag names the items a
+    # member's invitation did not have.
+    added_in_sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Attendance(SQLModel, table=True):

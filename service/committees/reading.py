@@ -21,6 +21,7 @@ from service.committees import repository
 from service.committees.attendance import AttendanceEntry, attendance_list
 from service.committees.meetings import agenda, page_meetings, visible_meeting
 from service.committees.service import CHOICES_LIMIT, voting_member_ids
+from service.invitations.cancellation import CancellationNotice, told_of
 from service.keyset import After, Sort
 from service.papers.service import open_papers
 from service.people.service import display_name
@@ -65,6 +66,8 @@ class MeetingView:
     recorded: bool
     voting_members: int
     papers: list[Any] = field(default_factory=list)  # what an agenda item could treat
+    # Of a cancelled meeting, for whom plans it: whom the cancellation went to.
+    cancellation: CancellationNotice | None = None
 
     @property
     def shows_more_than_public(self) -> bool:
@@ -98,6 +101,8 @@ def read_meeting(
     view = meeting_view(connection, actor, meeting, with_agenda, with_attendance)
     if with_paper_choices and access.holds(actor, "meeting.manage"):
         view = replace(view, papers=open_papers(runtime, connection, CHOICES_LIMIT))
+        if meeting.cancelled_at is not None:
+            view = replace(view, cancellation=told_of(runtime, connection, meeting))
     if view.shows_more_than_public:
         log_read(
             runtime, actor, "meeting", meeting_id, persons=[a.person_id for a in view.attendance]

@@ -16,10 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from email.utils import parseaddr
-from typing import Any
 
-from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy.engine import Connection
 
 from service import access
@@ -27,23 +24,37 @@ from service.actor import SYSTEM, Actor
 from service.audit.repository import lock_chain
 from service.audit.service import record
 from service.bodies.service import profile
-from service.calendar import ical
 from service.committees import meetings
 from service.errors import Conflict
-from service.outbox.service import written_before
+from service.invitations.letters import (
+    agenda_lines,
+    calendar_entry,
+    invitation_key,
+    last_versions,
+    versioned,
+)
 from service.runtime import Runtime
 from service.scheduler import recipients
-from service.scheduler.notify import mail_key, notify
+from service.scheduler.notify import notify
 from service.scheduler.readers import Page, Reader
-from service.scheduler.recipients import Recipient
 from service.scheduler.service import committee_members
 from workflow.calendar import DEFAULT_LAND, Duration, due_at, local_day_at, to_local
+
+# What a member receives of this version, by what they had before: nothing (the
+# invitation), a version before the meeting moved (the changed invitation), or a version
+# whose agenda lacks items added since (the Nachtrag).
+FIRST, CHANGED, SUPPLEMENT = "einladung", "geaendert", "nachtrag"
+SUBJECTS = {
+    FIRST: "Einladung",
+    CHANGED: "Geänderte Einladung",
+    SUPPLEMENT: "Nachtrag zur Einladung",
+}
 
 
 @dataclass(frozen=True)
 class InvitationResult:
     invited: int  # members e-mailed this version of the invitation now
-    changed: int  # of them, those who had an earlier version: theirs says what changed
+    changed: int  # of them, those who had a version before a move: theirs says what changed
     already: int  # members who had this version before
     late: bool
     send_by: datetime  # the Ladungsfrist's end: midnight after ``last_day``
@@ -53,6 +64,15 @@ class InvitationResult:
     # another way; their invitation went to ``passed_to`` (fallback address or contacts).
     without_email: tuple[str, ...] = ()
     passed_to: tuple[str, ...] = ()
+    # Of ``invited``, those who had the invitation before items were added: theirs is the
+    # Nachtrag naming ``added`` (number and title of each added item).
+    supplemented: int = 0
+    added: tuple[str, ...] = ()
+
+    @property
+    def first(self) -> int:
+        """Members invited for the first time now."""
+        return self.invited - self.changed - self.supplemented
 
 
 def last_day_to_send(meeting_start: datetime, days: int, land: str = DEFAULT_LAND) -> date:
@@ -68,71 +88,16 @@ def send_by(meeting_start: datetime, days: int, land: str = DEFAULT_LAND) -> dat
     return local_day_at(last_day + timedelta(days=1), time(0, 0))
 
 
-def versioned(key: str, sequence: int) -> str:
-    """The outbox key of a meeting's message for one version of the meeting. Moving it or
-    changing its place raises its sequence, so the changed invitation is a new message; the
-    first version keeps the key of the messages written before versions were counted."""
-    return key if sequence == 0 else f"{key}/fassung:{sequence}"
-
-
-def invitation_key(meeting_id: int, sequence: int) -> str:
-    return versioned(f"meeting:{meeting_id}/einladung", sequence)
-
-
-def calendar_entry(meeting: Any, runtime: Runtime, attendee: str, link: str | None) -> str:
-    """The session as the calendar feeds show it (same UID and SEQUENCE), so a calendar
-    that has it from a feed updates that entry instead of adding a second one."""
-    settings = runtime.settings
-    cal = Calendar()
-    cal.add("prodid", "-//ratsflow//Sitzungseinladung//DE")
-    cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", ical.uid("meeting", meeting.id, runtime.chain_key))
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", runtime.now())
-    event.add("dtstart", meeting.starts_at)
-    event.add(
-        "dtend",
-        meeting.starts_at + timedelta(minutes=settings.schedule.invitation_duration_minutes),
-    )
-    event.add("summary", f"Sitzung {meeting.committee_name}")
-    event.add("location", vText(meeting.location or "wird mitgeteilt"))
-    if link is not None:
-        event.add("url", link)
-    organizer = vCalAddress(f"mailto:{parseaddr(settings.mail.mail_sender)[1]}")
-    organizer.params["cn"] = vText("Sitzungsdienst")
-    event["organizer"] = organizer
-    guest = vCalAddress(f"mailto:{attendee}")
-    guest.params["role"] = vText("REQ-PARTICIPANT")
-    guest.params["rsvp"] = vText("TRUE")
-    event.add("attendee", guest, encode=False)
-    cal.add_component(event)
-    return str(cal.to_ical().decode())
-
-
-def _invited_before(
-    connection: Connection, meeting: Any, members: list[Recipient], office: list[Recipient]
-) -> set[int]:
-    """The members an earlier version of the invitation was written for (to them, to the
-    fallback address or to the Sitzungsdienst in their stead)."""
-    keys = {
-        mail_key(invitation_key(meeting.id, version), m.person_id, via): m.person_id
-        for version in range(meeting.sequence)
-        for m in members
-        for via in (None, *(o.person_id for o in office))
-    }
-    return {keys[k] for k in written_before(connection, list(keys))}
-
-
 def send_invitation(
     runtime: Runtime, connection: Connection, actor: Actor, meeting_id: int
 ) -> InvitationResult:
     """Invites every member of the meeting's day; the Sitzungsdienst's job (or the console's).
 
     Sent again after the meeting moved, it sends the changed invitation (the calendar entry
-    with the new SEQUENCE) to everyone; sent again unchanged, it reaches only members who
-    have not had this version yet (new in the committee, say).
+    with the new SEQUENCE) to everyone; after items were added to the agenda (which raises
+    the SEQUENCE once the invitation went out), the Nachtrag naming them, with the whole
+    agenda and the updated calendar entry; sent again unchanged, it reaches only members
+    who have not had this version yet (new in the committee, say), with the invitation.
     """
     if actor != SYSTEM:
         access.require(actor, "meeting.manage")
@@ -161,28 +126,39 @@ def send_invitation(
         committee_members(connection, meeting.committee_id, day),
     )
     office = recipients.Contacts(runtime, connection, "meeting")
-    earlier = _invited_before(connection, meeting, members, office.people)
+    earlier = last_versions(connection, meeting_id, meeting.sequence, members, office.people)
+    points = [
+        {
+            "nummer": i.number,
+            "titel": i.title,
+            "vorlage": i.paper_reference,
+            "link": Page("paper", i.paper_id, bool(i.paper_public))
+            if i.paper_id is not None
+            else None,
+        }
+        for i in items
+    ]
     context = {
         "gremium": meeting.committee_name,
         "beginn": meeting.starts_at,
         "ort": meeting.location or "wird mitgeteilt",
-        "punkte": [
-            {
-                "nummer": i.number,
-                "titel": i.title,
-                "vorlage": i.paper_reference,
-                "link": Page("paper", i.paper_id, bool(i.paper_public))
-                if i.paper_id is not None
-                else None,
-            }
-            for i in items
-        ],
+        "punkte": points,
         "link": Page("meeting", meeting_id),
     }
-    invited = changed = already = written = 0
+    invited = changed = supplemented = already = written = 0
+    added: dict[int, str] = {}
     for member in members:
-        again = member.person_id in earlier
-        subject = "Geänderte Einladung" if again else "Einladung"
+        had = earlier.get(member.person_id)
+        if had == meeting.sequence:
+            already += 1 if member.email else 0
+            continue
+        new_ids = {i.id for i in items if had is not None and i.added_in_sequence > had}
+        if had is None:
+            kind = FIRST
+        elif meeting.moved_in_sequence > had or not new_ids:
+            kind = CHANGED
+        else:
+            kind = SUPPLEMENT
         meeting_page = Reader(runtime, connection, member.person_id).link(
             Page("meeting", meeting_id)
         )
@@ -192,18 +168,31 @@ def send_invitation(
             [member],
             key=key,
             kind="einladung",
-            subject=f"{subject}: {meeting.committee_name} am {day:%d.%m.%Y}",
-            context={**context, "geaendert": again},
+            subject=f"{SUBJECTS[kind]}: {meeting.committee_name} am {day:%d.%m.%Y}",
+            context={
+                **context,
+                "art": kind,
+                "neu": [p for p, i in zip(points, items, strict=True) if i.id in new_ids],
+            },
             now=now,
             entity=("meeting", meeting_id),
-            ics=calendar_entry(meeting, runtime, member.email or "", meeting_page),
+            ics=calendar_entry(
+                meeting,
+                runtime,
+                member.email or "",
+                meeting_page,
+                sequence=meeting.sequence,
+                description=agenda_lines(items),
+            ),
             contacts=office,
         )
         written += new
-        if member.email:
-            invited += new
-            changed += new if again else 0
-            already += 0 if new else 1
+        if member.email and new:
+            invited += 1
+            changed += 1 if kind == CHANGED else 0
+            if kind == SUPPLEMENT:
+                supplemented += 1
+                added.update({i.id: f"{i.number} {i.title}" for i in items if i.id in new_ids})
     late_papers = tuple(i.paper_reference for i in items if i.paper_reference)
     if late and written:
         notify(
@@ -244,6 +233,8 @@ def send_invitation(
                 "late": late,
                 "send_by": limit.isoformat(),
                 "invited": invited,
+                "changed": changed,
+                "supplemented": supplemented,
                 "sequence": meeting.sequence,
                 "without_email": [m.person_id for m in unreached],
             },
@@ -260,4 +251,6 @@ def send_invitation(
         late_papers if late else (),
         without_email=tuple(m.name for m in unreached),
         passed_to=stand_ins if unreached else (),
+        supplemented=supplemented,
+        added=tuple(added[k] for k in sorted(added)),
     )

@@ -70,12 +70,15 @@ def build_message(
     message.set_content(row.body_text)
     message.add_alternative(row.body_html, subtype="html")
     if row.ics:
+        # The part's METHOD must be the calendar's (RFC 6047): Outlook reads the header.
+        method = "CANCEL" if "\r\nMETHOD:CANCEL\r\n" in row.ics else "REQUEST"
         message.add_attachment(
             row.ics.encode(),
             maintype="text",
             subtype="calendar",
-            filename="einladung.ics",
-            params={"method": "REQUEST"},
+            filename="absage.ics" if method == "CANCEL" else "einladung.ics",
+            # Without the charset a reader takes the bytes as ASCII: „Großer Saal“ garbled.
+            params={"method": method, "charset": "utf-8"},
         )
     return message
 

@@ -134,7 +134,8 @@ def outbox_send() -> None:
 @invitation_app.command("send")
 def invitation_send(meeting_id: int = typer.Argument(..., metavar="SITZUNG")) -> None:
     """Lädt die Mitglieder zur Sitzung ein (mit ICS) und prüft die Ladungsfrist; nach einer
-    Verlegung erhalten alle die geänderte Einladung."""
+    Verlegung erhalten alle die geänderte Einladung, nach neuen Tagesordnungspunkten den
+    Nachtrag zur Einladung."""
     from service.actor import SYSTEM
     from service.invitations.service import send_invitation
 
@@ -143,13 +144,19 @@ def invitation_send(meeting_id: int = typer.Argument(..., metavar="SITZUNG")) ->
         result = send_invitation(runtime, connection, SYSTEM, meeting_id)
     if result.changed:
         typer.echo(f"Geänderte Einladung an {_members(result.changed)} vorgemerkt.")
-    if result.invited > result.changed or not result.invited:
-        typer.echo(f"Einladung an {_members(result.invited - result.changed)} vorgemerkt.")
+    if result.supplemented:
+        typer.echo(
+            f"Nachtrag zur Einladung an {_members(result.supplemented)} vorgemerkt; neu auf "
+            f"der Tagesordnung: {'; '.join(result.added)}."
+        )
+    if result.first or not result.invited:
+        typer.echo(f"Einladung an {_members(result.first)} vorgemerkt.")
     if result.already:
         typer.echo(
             f"{_members(result.already)} {'hatte' if result.already == 1 else 'hatten'} diese "
-            "Fassung schon; eine geänderte Einladung geht hinaus, wenn Beginn oder Ort der "
-            "Sitzung sich ändern."
+            "Fassung schon; erneut geht eine Einladung hinaus, wenn Beginn oder Ort der "
+            "Sitzung sich ändern (geänderte Einladung) oder Punkte auf die Tagesordnung kommen "
+            "(Nachtrag)."
         )
     if result.without_email:
         typer.echo(

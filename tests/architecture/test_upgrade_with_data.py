@@ -172,6 +172,13 @@ def at_0026(c: Connection) -> None:
     )
 
 
+def at_0027(c: Connection) -> None:
+    # Meetings know the version that moved them, agenda items the version they came with.
+    assert "moved_in_sequence" in _columns(c, "meetings")
+    assert "added_in_sequence" in _columns(c, "agenda_items")
+    assert _one(c, "SELECT count(*) FROM meetings WHERE moved_in_sequence <> sequence") == 0
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -201,6 +208,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0024", at_0024),
     ("0025", at_0025),
     ("0026", at_0026),
+    ("0027", at_0027),
 ]
 
 

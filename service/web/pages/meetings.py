@@ -43,7 +43,8 @@ DONE = {
     "Ausnahmen ändern und speichern.",
     "abstimmung": "Die Abstimmung wurde erfasst; die Vorlage und ihre Maßnahmen sind "
     "weitergegangen.",
-    "abgesagt": "Die Sitzung wurde abgesagt; abonnierte Kalender zeigen sie als abgesagt.",
+    "abgesagt": "Die Sitzung wurde abgesagt. Wer eingeladen war, erhält die Absage; abonnierte "
+    "Kalender zeigen die Sitzung als abgesagt.",
 }
 # The services name the inputs as the API does; the forms name them in German.
 MEETING_FIELDS = {"committee_id": "gremium", "location": "ort"}

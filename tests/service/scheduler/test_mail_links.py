@@ -93,10 +93,21 @@ def _contexts(demo: Runtime, ids: dict[str, int]) -> dict[str, tuple[str, dict[s
             "ag.mitglied",
             {
                 "beginn": due,
-                "geaendert": False,
+                "art": "nachtrag",
                 "gremium": "AG",
                 "ort": "Rathaus",
                 "punkte": [],
+                "neu": [],
+                "link": link("meeting", "ag_meeting"),
+            },
+        ),
+        "absage": (
+            "ag.mitglied",
+            {
+                "beginn": due,
+                "gremium": "AG",
+                "ort": "Rathaus",
+                "grund": "Erkrankung",
                 "link": link("meeting", "ag_meeting"),
             },
         ),
