@@ -1,18 +1,18 @@
 """``Idempotency-Key`` for POST routes that act: a retry gets the first answer, acts never.
 
-Use it in a route that writes through ``WriteDep``::
+Every POST route of an API router that writes through ``WriteDep`` takes the key without a
+line of its own (``service.api.once.OnceRoute``). A route that begins its transaction itself
+(an upload read before the transaction, a transition) declares ``IdempotencyKeyHeader`` and
+answers through ``respond_once`` (or ``answer_once`` for a response model) inside it::
 
-    def record_vote(..., connection: WriteDep, actor: CurrentActor, request: Request,
-                    idempotency_key: IdempotencyKeyHeader = None) -> Response:
-        return answer_once(
-            runtime, connection, actor, request, idempotency_key,
-            payload=body.model_dump(mode="json"),
-            act=lambda: do_the_work(...),   # returns the response model
-        )
+    with runtime.write() as connection:
+        return respond_once(runtime, connection, actor.user_id, request, idempotency_key,
+                            payload={...}, act=lambda: JSONResponse(...))
 
 ``payload`` is everything that decides what the request does (the body, plus headers such
 as ``If-Match`` that change it); the same key with another payload is refused with 422. The
-answer is stored in the route's transaction, so it commits together with the action.
+answer (status, body, ``Location`` and ``ETag``) is stored in the route's transaction, so it
+commits together with the action.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from service.idempotency import service
 from service.runtime import Runtime
 
 REPLAYED = "Idempotent-Replayed"
+# The headers of a first answer a retry gets again: where the new item is, and its version.
+_KEPT = ("Location", "ETag")
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -57,12 +59,35 @@ def answer_once(
     act: Callable[[], BaseModel],
     status_code: int = 200,
 ) -> Response:
-    if key is None or actor.user_id is None:
-        return _json(act().model_dump(mode="json"), status_code)
+    return respond_once(
+        runtime,
+        connection,
+        actor.user_id,
+        request,
+        key,
+        payload=payload,
+        act=lambda: _json(act().model_dump(mode="json"), status_code),
+    )
+
+
+def respond_once(
+    runtime: Runtime,
+    connection: Connection,
+    user_id: int | None,
+    request: Request,
+    key: str | None,
+    *,
+    payload: Any,
+    act: Callable[[], Response],
+) -> Response:
+    """The core of every ``Idempotency-Key``: claims the key in ``connection`` (the request's
+    write transaction), replays the stored answer or acts and stores its status and body."""
+    if key is None or user_id is None:
+        return act()
     claimed = service.claim(
         connection,
         key=key,
-        user_id=actor.user_id,
+        user_id=user_id,
         method=request.method,
         path=request.url.path,
         payload=payload,
@@ -70,13 +95,15 @@ def answer_once(
         ttl=timedelta(hours=runtime.settings.idempotency_ttl_hours),
     )
     if claimed.replay:
-        assert claimed.status is not None and claimed.body is not None
-        response = Response(claimed.body, status_code=claimed.status, media_type="application/json")
+        assert claimed.status is not None
+        body, headers = service.stored_answer(claimed)
+        media = "application/json" if body else None
+        response = Response(body, status_code=claimed.status, media_type=media, headers=headers)
         response.headers[REPLAYED] = "true"
         return response
-    content = act().model_dump(mode="json")
-    response = _json(content, status_code)
-    service.remember(connection, claimed, status_code, bytes(response.body).decode())
+    response = act()
+    kept = {name: response.headers[name] for name in _KEPT if name in response.headers}
+    service.remember(connection, claimed, response.status_code, bytes(response.body).decode(), kept)
     return response
 
 
@@ -84,4 +111,4 @@ def _json(content: Any, status_code: int) -> JSONResponse:
     return JSONResponse(content, status_code=status_code)
 
 
-__all__ = ["REPLAYED", "IdempotencyKeyHeader", "answer_once"]
+__all__ = ["REPLAYED", "IdempotencyKeyHeader", "answer_once", "respond_once"]

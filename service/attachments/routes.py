@@ -7,20 +7,24 @@ attachments answer 404 like the item itself, and reads of a non-public item are 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
+from service.api.idempotency import IdempotencyKeyHeader, respond_once
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.api.uploads import UPLOAD_BODY, read_upload
 from service.attachments import service
 from service.attachments.detect import ALLOWED
 from service.attachments.schemas import AttachmentOut
 
-router = APIRouter(prefix="/api/v1", tags=["Anlagen"])
+router = APIRouter(prefix="/api/v1", tags=["Anlagen"], route_class=OnceRoute)
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 DOWNLOAD_HEADERS = {
@@ -41,6 +45,13 @@ def _out(row: Any, collection: str) -> AttachmentOut:
         uploaded_at=row.uploaded_at,
         download=f"/api/v1/{collection}/{row.owner_id}/attachments/{row.id}",
     )
+
+
+def _created(row: Any, collection: str) -> Response:
+    out = _out(row, collection)
+    answer = JSONResponse(out.model_dump(mode="json"), status_code=201)
+    answer.headers["Location"] = out.download
+    return answer
 
 
 def content_disposition(filename: str) -> str:
@@ -65,15 +76,46 @@ def _register(owner_type: str, collection: str, label: str) -> None:
         name=f"upload_{owner_type}_attachment",
     )
     async def upload(
-        item_id: ItemId, request: Request, runtime: RuntimeDep, actor: CurrentActor
-    ) -> AttachmentOut:
+        item_id: ItemId,
+        request: Request,
+        runtime: RuntimeDep,
+        actor: CurrentActor,
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> Response:
         # Who may upload is settled before a byte of the body is read.
         await run_in_threadpool(service.check_upload, runtime, actor, owner_type, item_id)
         upload = await read_upload(request, runtime.settings.max_upload_bytes)
-        row = await run_in_threadpool(
-            service.upload, runtime, actor, owner_type, item_id, upload.filename, upload.content
-        )
-        return _out(row, collection)
+        payload = {
+            "filename": upload.filename,
+            "sha256": hashlib.sha256(upload.content).hexdigest(),
+        }
+
+        # The write transaction begins after the body is read, so the key is claimed here
+        # and not by the route class (``service.api.once``).
+        def attach() -> Response:
+            with runtime.write() as connection:
+                return respond_once(
+                    runtime,
+                    connection,
+                    actor.user_id,
+                    request,
+                    idempotency_key,
+                    payload=payload,
+                    act=lambda: _created(
+                        service.attach(
+                            runtime,
+                            connection,
+                            actor,
+                            owner_type,
+                            item_id,
+                            filename=upload.filename,
+                            content=upload.content,
+                        ),
+                        collection,
+                    ),
+                )
+
+        return await run_in_threadpool(attach)
 
     @router.get(
         f"/{collection}/{{item_id}}/attachments",

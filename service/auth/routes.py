@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from service.api.deps import CurrentSession, RuntimeDep, WriteDep
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.auth.login import login as password_login
 from service.auth.login import sign_out
 from service.auth.schemas import PasswordChange, TokenResponse
 from service.auth.service import change_password as change_own_password
 
-router = APIRouter(prefix="/api/v1/auth", tags=["Anmeldung"])
+router = APIRouter(prefix="/api/v1/auth", tags=["Anmeldung"], route_class=OnceRoute)
 
 
 def client_address(request: Request) -> str:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from service import keyset
 from service.actor import Actor
 from service.api.deps import MAX_ID, Cursor, Limit, ReadDep, RuntimeDep, WriteDep, permitted
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.auth import deputies, service
 from service.auth.password_policy import check_policy
@@ -26,7 +27,7 @@ from service.auth.schemas import (
 from service.auth.tokens import hash_password
 from service.runtime import Runtime
 
-router = APIRouter(prefix="/api/v1/users", tags=["Benutzer"])
+router = APIRouter(prefix="/api/v1/users", tags=["Benutzer"], route_class=OnceRoute)
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 DeputyshipId = Annotated[int, Path(ge=1, le=MAX_ID)]
 BY_ID = keyset.Sort("id")

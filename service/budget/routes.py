@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Response, UploadFile
 
 from service import keyset
 from service.api.deps import MAX_ID, CurrentActor, Cursor, Limit, MaybeActor, RuntimeDep, WriteDep
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.api.uploads import TooLarge
 from service.budget import service
@@ -20,7 +21,7 @@ from service.budget.schemas import (
     SpentImportResult,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["Haushaltsansätze"])
+router = APIRouter(prefix="/api/v1", tags=["Haushaltsansätze"], route_class=OnceRoute)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 BY_ID = keyset.Sort("id")

@@ -12,10 +12,11 @@ from pydantic import Field
 from service.actor import Actor
 from service.api.answers import Answer
 from service.api.deps import MAX_ID, ReadDep, RuntimeDep, WriteDep, permitted
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.calendar import ical, service
 
-router = APIRouter(prefix="/api/v1/calendar", tags=["Kalender"])
+router = APIRouter(prefix="/api/v1/calendar", tags=["Kalender"], route_class=OnceRoute)
 Self = Annotated[Actor, Depends(permitted(service.OWN_FEED))]
 # A token from ``secrets.token_urlsafe(32)``: 43 characters of the URL-safe alphabet.
 Token = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]

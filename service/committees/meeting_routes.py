@@ -20,6 +20,7 @@ from service.api.deps import (
     WriteDep,
     permitted,
 )
+from service.api.once import OnceRoute
 from service.api.payloads import patch_values
 from service.api.problems import responses
 from service.committees import attendance, meetings, reading
@@ -41,7 +42,7 @@ from service.committees.schemas import (
     MeetingUpdate,
 )
 
-meetings_router = APIRouter(prefix="/api/v1/meetings", tags=["Sitzungen"])
+meetings_router = APIRouter(prefix="/api/v1/meetings", tags=["Sitzungen"], route_class=OnceRoute)
 MeetingSort = Literal["starts_at", "-starts_at", "id", "-id"]
 MeetingId = Annotated[int, Path(ge=1, le=MAX_ID)]
 MeetingManager = Annotated[Actor, Depends(permitted("meeting.manage"))]

@@ -20,6 +20,7 @@ from service.api.deps import (
     WriteDep,
     permitted,
 )
+from service.api.once import OnceRoute
 from service.api.payloads import patch_values
 from service.api.problems import responses
 from service.committees import service
@@ -40,7 +41,7 @@ from service.committees.schemas import (
 )
 from service.runtime import Runtime
 
-router = APIRouter(prefix="/api/v1/committees", tags=["Gremien"])
+router = APIRouter(prefix="/api/v1/committees", tags=["Gremien"], route_class=OnceRoute)
 CommitteeSort = Literal["id", "-id", "name", "-name"]
 
 CommitteeId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -11,6 +11,7 @@ their answers are not kept: a retry is checked anew.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -122,8 +123,34 @@ def answered(
     return Claim(found.id, found.status, found.response_body)
 
 
-def remember(connection: Connection, claimed: Claim, status: int, body: str) -> None:
+# An answer whose headers matter to a retry (``Location``, ``ETag``) is kept with them in the
+# one text column, wrapped under this member; an answer without such headers is kept as sent.
+_WRAPPED = "ratsflow_answer"
+
+
+def remember(
+    connection: Connection,
+    claimed: Claim,
+    status: int,
+    body: str,
+    headers: dict[str, str] | None = None,
+) -> None:
+    if headers:
+        body = json.dumps({_WRAPPED: body, "headers": headers}, ensure_ascii=False)
     repository.store_answer(connection, claimed.row_id, status, body)
+
+
+def stored_answer(claimed: Claim) -> tuple[str, dict[str, str]]:
+    """The body and headers ``remember`` kept for a replayed claim."""
+    assert claimed.body is not None
+    if claimed.body.startswith("{") and _WRAPPED in claimed.body:
+        try:
+            found = json.loads(claimed.body)
+        except ValueError:  # pragma: no cover - a body that only mentions the member
+            found = None
+        if isinstance(found, dict) and set(found) == {_WRAPPED, "headers"}:
+            return str(found[_WRAPPED]), dict(found["headers"])
+    return claimed.body, {}
 
 
 def purge_expired(connection: Connection, now: datetime, ttl: timedelta) -> int:

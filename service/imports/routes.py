@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import hashlib
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from service.actor import Actor
 from service.api.deps import CurrentActor, RuntimeDep
+from service.api.idempotency import IdempotencyKeyHeader, respond_once
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.api.uploads import UPLOAD_BODY, read_upload
 from service.imports.schemas import ImportedMeasure, MeasureImportResult
@@ -21,21 +25,53 @@ from service.imports.service import (
 )
 from service.runtime import Runtime
 
-router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
+router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"], route_class=OnceRoute)
 
 
 def _run(
     runtime: Runtime,
     actor: Actor,
+    request: Request,
+    key: str | None,
     source: ImportFile,
-    programme: str | None,
-    dry_run: bool,
-) -> ImportReport:
-    transaction = runtime.read() if dry_run else runtime.write()
-    with transaction as connection:
-        return import_measures(
-            runtime, connection, actor, source=source, programme=programme, dry_run=dry_run
+    payload: dict[str, Any],
+) -> Response:
+    programme, dry_run = payload["programme"], payload["dry_run"]
+    if dry_run:
+        # A dry run writes nothing, so it has nothing to do only once.
+        with runtime.read() as connection:
+            return _answer(
+                import_measures(
+                    runtime, connection, actor, source=source, programme=programme, dry_run=True
+                )
+            )
+    with runtime.write() as connection:
+        return respond_once(
+            runtime,
+            connection,
+            actor.user_id,
+            request,
+            key,
+            payload=payload,
+            act=lambda: _answer(
+                import_measures(
+                    runtime, connection, actor, source=source, programme=programme, dry_run=False
+                )
+            ),
         )
+
+
+def _answer(report: ImportReport) -> Response:
+    result = MeasureImportResult(
+        filename=report.filename,
+        programme_id=report.programme_id,
+        dry_run=report.dry_run,
+        count=len(report.rows),
+        measures=[
+            ImportedMeasure(row=r.row, code=r.code, title=r.title, id=r.id) for r in report.rows
+        ],
+    )
+    return JSONResponse(result.model_dump(mode="json"))
 
 
 @router.post(
@@ -62,18 +98,16 @@ async def import_measures_route(
         str | None,
         Query(max_length=500, description="Arbeitspapier: Nummer oder genauer Titel."),
     ] = None,
-) -> MeasureImportResult:
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     require_importer(actor)
     upload = await read_upload(request, runtime.settings.max_upload_bytes)
     # Read (and refused when too large) before the write transaction, never inside it.
     source = await run_in_threadpool(read_import, upload.filename or "Upload", upload.content)
-    report = await run_in_threadpool(_run, runtime, actor, source, programme, dry_run)
-    return MeasureImportResult(
-        filename=report.filename,
-        programme_id=report.programme_id,
-        dry_run=report.dry_run,
-        count=len(report.rows),
-        measures=[
-            ImportedMeasure(row=r.row, code=r.code, title=r.title, id=r.id) for r in report.rows
-        ],
-    )
+    payload = {
+        "filename": upload.filename,
+        "sha256": hashlib.sha256(upload.content).hexdigest(),
+        "programme": programme,
+        "dry_run": dry_run,
+    }
+    return await run_in_threadpool(_run, runtime, actor, request, idempotency_key, source, payload)

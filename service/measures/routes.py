@@ -21,6 +21,7 @@ from service.api.deps import (
     WriteDep,
     expected_version,
 )
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.api.transitions import TransitionAsked, history_out
 from service.baseline.service import BaselineView
@@ -46,7 +47,7 @@ from service.statements.schemas import StatementOut, statement_out
 from service.xlsx_export import MEDIA_TYPE, attachment
 from workflow.calendar import to_local
 
-router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"])
+router = APIRouter(prefix="/api/v1/measures", tags=["Maßnahmen"], route_class=OnceRoute)
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

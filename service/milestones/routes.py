@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.milestones import service
 from service.milestones.schemas import MilestoneCreate, MilestoneOut, MilestoneUpdate
 
-router = APIRouter(prefix="/api/v1", tags=["Meilensteine"])
+router = APIRouter(prefix="/api/v1", tags=["Meilensteine"], route_class=OnceRoute)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

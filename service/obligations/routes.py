@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.obligations import service
 from service.obligations.schemas import (
@@ -17,7 +18,7 @@ from service.obligations.schemas import (
     obligation_out,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["Pflichten aus dem Beschluss"])
+router = APIRouter(prefix="/api/v1", tags=["Pflichten aus dem Beschluss"], route_class=OnceRoute)
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from service.actor import Actor
 from service.api.deps import MAX_ID, Limit, RuntimeDep, WriteDep, permitted
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.outbox import service
 from service.outbox.schemas import OutboxItem, OutboxPage
 
-router = APIRouter(prefix="/api/v1/outbox", tags=["Postausgang"])
+router = APIRouter(prefix="/api/v1/outbox", tags=["Postausgang"], route_class=OnceRoute)
 Reader = Annotated[Actor, Depends(permitted("outbox.read"))]
 Retrier = Annotated[Actor, Depends(permitted("outbox.retry"))]
 Status = Literal["pending", "sending", "sent", "failed"]

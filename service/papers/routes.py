@@ -22,6 +22,7 @@ from service.api.deps import (
     permitted,
 )
 from service.api.idempotency import IdempotencyKeyHeader, answer_once
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.api.transitions import TransitionAsked, history_out
 from service.lifecycle.service import Transitioned
@@ -47,7 +48,7 @@ from service.papers.schemas import (
 )
 from service.runtime import Runtime
 
-router = APIRouter(prefix="/api/v1/papers", tags=["Vorlagen"])
+router = APIRouter(prefix="/api/v1/papers", tags=["Vorlagen"], route_class=OnceRoute)
 PaperId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PaperCreator = Annotated[Actor, Depends(permitted("paper.create"))]
 Carrier = Annotated[Actor, Depends(permitted("paper.carry_measures"))]

@@ -26,6 +26,7 @@ from service.api.deps import (
     WriteDep,
     permitted,
 )
+from service.api.once import OnceRoute
 from service.api.payloads import patch_values
 from service.api.problems import responses
 from service.people import service
@@ -39,7 +40,7 @@ from service.people.schemas import (
 )
 from service.runtime import Runtime
 
-router = APIRouter(prefix="/api/v1/persons", tags=["Personen"])
+router = APIRouter(prefix="/api/v1/persons", tags=["Personen"], route_class=OnceRoute)
 PersonSort = Literal["family_name", "-family_name", "id", "-id"]
 PersonId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PersonManager = Annotated[Actor, Depends(permitted("person.manage"))]

@@ -18,6 +18,7 @@ from service.api.deps import (
     WriteDep,
     expected_version,
 )
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.programmes import service
 from service.programmes.schemas import (
@@ -27,7 +28,7 @@ from service.programmes.schemas import (
     ProgrammeUpdate,
 )
 
-router = APIRouter(prefix="/api/v1/programmes", tags=["Arbeitspapiere"])
+router = APIRouter(prefix="/api/v1/programmes", tags=["Arbeitspapiere"], route_class=OnceRoute)
 ProgrammeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 BY_ID = keyset.Sort("id")
 

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from service.access import holds
 from service.actor import Actor
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
+from service.api.once import OnceRoute
 from service.api.problems import problem, responses
 from service.api.uploads import UPLOAD_BODY, read_upload
 from service.errors import AccessDenied
@@ -34,7 +35,7 @@ from service.reports.schemas import (
 from service.reports.service import read_sachstand
 from service.xlsx_export import MEDIA_TYPE, attachment
 
-router = APIRouter(prefix="/api/v1/reports", tags=["Berichte"])
+router = APIRouter(prefix="/api/v1/reports", tags=["Berichte"], route_class=OnceRoute)
 IssuedId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 _BY_MEDIA_TYPE: dict[str, Format] = {

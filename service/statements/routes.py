@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
 from service.api.idempotency import IdempotencyKeyHeader, answer_once
+from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.statements import service
 from service.statements.schemas import (
@@ -25,7 +26,7 @@ from service.statements.schemas import (
     weighing_out,
 )
 
-router = APIRouter(prefix="/api/v1/measures", tags=["Stellungnahmen"])
+router = APIRouter(prefix="/api/v1/measures", tags=["Stellungnahmen"], route_class=OnceRoute)
 MeasureId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
