@@ -50,6 +50,7 @@ POINT_IS_DECIMAL = (
     " (der Punkt steht hier vor den Nachkommastellen; Tausender werden nicht getrennt)"
 )
 NEGATIVE = "muss ein Betrag von mindestens 0 sein"
+TOO_LARGE = "ist als Betrag zu groß"
 WHOLE_HINT = "erwartet eine ganze Zahl wie 2026, ohne Nachkommastellen"
 
 
@@ -147,7 +148,15 @@ def _money(raw: Any) -> str:
     try:
         return str(amount.quantize(_CENT))
     except InvalidOperation:  # more digits than the decimal context holds
-        raise ValueProblem("ist als Betrag zu groß") from None
+        raise ValueProblem(TOO_LARGE) from None
+
+
+def plain_amount(raw: Any) -> Decimal:
+    """An amount in machine notation, as every money field of the API takes it (also a
+    budget line's, ``service.api.money``): a JSON number or plain decimal text with a point."""
+    if isinstance(raw, Typed):
+        raw = str.__str__(raw)
+    return Decimal(_money(raw))
 
 
 def _number(raw: int | float | Decimal) -> Decimal:

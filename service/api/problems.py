@@ -188,6 +188,8 @@ _PATTERN_TEXTS = {CURSOR_PATTERN: UNKNOWN_PAGE, PERIOD_PATTERN: NOT_A_PERIOD}
 
 def _german_validation(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
+    if kind == "money_text":
+        return str(error.get("msg") or MONEY_MESSAGE)
     if kind == "string_pattern_mismatch" and tuple(error.get("loc", ())) == ("header", "if-match"):
         return ETAG_EXPECTED
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") in _PATTERN_TEXTS:
@@ -225,5 +227,4 @@ def _german_validation(error: dict[str, Any]) -> str:
         "literal_error": "unzulässiger Wert",
         "nul_character": "Text enthält ein Nullzeichen",
         "not_null": "darf nicht null sein; zum Beibehalten weglassen",
-        "money_text": MONEY_MESSAGE,
     }.get(kind, "ungültiger Wert")
