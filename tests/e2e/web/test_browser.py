@@ -316,7 +316,8 @@ def _dsb_searches_the_trail_and_exports_csv(dsb: Page, measure_url: str) -> None
         dsb.get_by_role("button", name="Als CSV exportieren").click()
     with open(download.value.path(), encoding="utf-8-sig") as exported:
         text = exported.read()
-    assert text.startswith('"Laufnummer";"Kette";"Zeit') and "Digitale Bauakte" in text
+    assert text.startswith('"Laufnummer";"Zeit (Europe/Berlin)";"Benutzer"')
+    assert "Digitale Bauakte" in text
 
 
 def _public_sees_the_paper_but_not_the_measure(visitor: Page, paper_url: str) -> None:
