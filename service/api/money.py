@@ -46,6 +46,9 @@ def _text(value: Decimal) -> str:
 MoneyIn = Annotated[
     Decimal,
     PlainValidator(_amount, json_schema_input_type=str),
+    # Written back as JSON (the Idempotency-Key's record of the request) as answers write
+    # it; a Decimal in Python.
+    PlainSerializer(_text, return_type=str, when_used="json"),
     WithJsonSchema(
         {
             "anyOf": [
