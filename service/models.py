@@ -5,14 +5,14 @@ from service.audit.models import AuditCheckpoint, AuditDetail, AuditEvent, Audit
 from service.auth.models import ApiToken, Deputyship, LoginThrottle, User
 from service.baseline.models import Baseline
 from service.bodies.models import Body
-from service.budget.models import BudgetLine
+from service.budget.models import BudgetLine, BudgetLineChange
 from service.calendar.models import CalendarFeed
 from service.committees.models import AgendaItem, Attendance, Committee, Meeting, Membership
 from service.deadlines.models import Deadline
 from service.definitions.models import StoredDefinition
 from service.idempotency.models import IdempotencyKey
 from service.lifecycle.models import HistoryEntry
-from service.measures.models import Measure
+from service.measures.models import Measure, MeasureChange
 from service.milestones.models import Milestone, MilestoneChange
 from service.obligations.models import Fulfilment, Obligation
 from service.oparl.models import OparlRecord, OparlSource
@@ -37,6 +37,7 @@ __all__ = [
     "Baseline",
     "Body",
     "BudgetLine",
+    "BudgetLineChange",
     "CalendarFeed",
     "Committee",
     "Condition",
@@ -51,6 +52,7 @@ __all__ = [
     "JobRun",
     "LoginThrottle",
     "Measure",
+    "MeasureChange",
     "Meeting",
     "Membership",
     "Milestone",

@@ -16,9 +16,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
-from service.budget import repository, rules
+from service.budget import repository, rules, writes
 from service.deadlines.budget_calendar import financial_plan_years
-from service.records import insert_audited, update_audited
 from service.runtime import Runtime
 from workflow.errors import FieldProblem, InvalidData
 
@@ -75,29 +74,10 @@ def plan_from_decision(
             values["product_account"] = account
         line = existing.get(year)
         if line is None:
-            ids.append(
-                insert_audited(
-                    connection,
-                    runtime.chain_key,
-                    repository.budget_lines,
-                    {"measure_id": measure_id, "fiscal_year": year, **values},
-                    actor=actor,
-                    now=now,
-                    entity_type="budget_line",
-                )
-            )
+            new = {"measure_id": measure_id, "fiscal_year": year, **values}
+            ids.append(writes.insert(runtime, connection, actor, new, now=now))
             continue
-        update_audited(
-            connection,
-            runtime.chain_key,
-            repository.budget_lines,
-            line.id,
-            values,
-            before=line,
-            actor=actor,
-            now=now,
-            entity_type="budget_line",
-        )
+        writes.update(runtime, connection, actor, line, values, now=now)
         ids.append(line.id)
     return ids
 

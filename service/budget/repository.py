@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from service.budget.models import BudgetLine
+from service.budget.models import BudgetLine, BudgetLineChange
 from service.keyset import After
 from service.measures.models import Measure
 
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
+line_changes = BudgetLineChange.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
 
 
@@ -90,3 +92,25 @@ def measures_by_code(connection: Connection, codes: set[str], body_id: int) -> d
     for row in rows:
         found.setdefault(row.code, []).append(row.id)
     return found
+
+
+# A line's values its history keeps (``BudgetLineChange``): all but its measure.
+RECORDED = (
+    "fiscal_year",
+    "product_account",
+    "one_off_planned",
+    "recurring_planned",
+    "approved",
+    "spent",
+)
+
+
+def record_state(connection: Connection, line_id: int, at: datetime) -> None:
+    """Keeps the line's year, account and amounts as they are now, holding from ``at``: what
+    a report as of a later day sums (``reports.repository.budgets_of_reported``)."""
+    row = connection.execute(
+        select(*(budget_lines.c[name] for name in RECORDED)).where(budget_lines.c.id == line_id)
+    ).one()
+    connection.execute(
+        insert(line_changes).values(budget_line_id=line_id, changed_at=at, **row._mapping)
+    )

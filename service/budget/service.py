@@ -23,13 +23,12 @@ from sqlalchemy.engine import Connection
 
 from service import access
 from service.actor import Actor
-from service.budget import csv_import, repository
+from service.budget import csv_import, repository, writes
 from service.budget import rules as budget_rules
 from service.errors import NotFound
 from service.keyset import After
 from service.measures import rules
 from service.measures import service as measures
-from service.records import create_row, update_audited
 from service.runtime import Runtime
 
 budget_lines = repository.budget_lines
@@ -205,19 +204,7 @@ def update_line(
     if set(changed) - AFTER_END:
         what = "Das Ändern des Haushaltsansatzes"
         measures.require_open(runtime, measure, what, hint=STILL_BOOKED)
-    if not changed:
-        return
-    update_audited(
-        connection,
-        runtime.chain_key,
-        budget_lines,
-        line_id,
-        changed,
-        before=line,
-        actor=actor,
-        now=runtime.now(),
-        entity_type="budget_line",
-    )
+    writes.update(runtime, connection, actor, line, changed, now=runtime.now())
 
 
 def import_spent(
@@ -232,24 +219,13 @@ def import_spent(
     updated = unchanged = 0
     for row in rows:
         line = get_line(connection, row.line_id, body_id)
-        if line.spent == row.spent:
+        if writes.update(runtime, connection, actor, line, {"spent": row.spent}, now=runtime.now()):
+            updated += 1
+        else:
             unchanged += 1
-            continue
-        update_audited(
-            connection,
-            runtime.chain_key,
-            budget_lines,
-            row.line_id,
-            {"spent": row.spent},
-            before=line,
-            actor=actor,
-            now=runtime.now(),
-            entity_type="budget_line",
-        )
-        updated += 1
     return len(rows), updated, unchanged
 
 
 def insert_line(runtime: Runtime, connection: Connection, actor: Actor, **values: Any) -> int:
     """Inserts a budget line, audited, checking nothing else (demo, tests)."""
-    return create_row(runtime, connection, actor, budget_lines, "budget_line", values)
+    return writes.insert(runtime, connection, actor, values, now=runtime.now())

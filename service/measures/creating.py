@@ -11,6 +11,7 @@ from service import access, texts
 from service.actor import Actor
 from service.measures import rules
 from service.measures.models import Measure
+from service.measures.repository import snapshots
 from service.records import insert_audited
 from service.runtime import Runtime
 from workflow.errors import FieldProblem
@@ -119,7 +120,7 @@ def insert_measure(
         **values,
     }
     with rules.unique_code(connection, row["body_id"], code, None):
-        return insert_audited(
+        measure_id = insert_audited(
             connection,
             runtime.chain_key,
             measures,
@@ -129,3 +130,5 @@ def insert_measure(
             entity_type="measure",
             persons=[values.get("responsible_person_id")],
         )
+    snapshots.record(connection, measure_id, now)
+    return measure_id

@@ -1,4 +1,9 @@
-"""Editing a measure outside its workflow: title, description, responsible person, fields."""
+"""Editing a measure outside its workflow: title, description, responsible person, fields.
+
+An edit of what a Sachstandsbericht names a measure by (Kennung, title, responsible person)
+or of its description is kept in the measure's ``measure_changes`` with the moment it was
+made, so a report as of an earlier Stichtag still shows the values it showed then.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from service.measures import rules
 from service.measures.models import Measure
 from service.measures.overview import responsible_choices
 from service.measures.reading import get_measure, log_measure_read, visible_measure
+from service.measures.repository import snapshots
 from service.records import update_audited
 from service.runtime import Runtime
 from workflow.errors import StaleVersion
@@ -130,6 +136,8 @@ def update_measure(
         )
     if not updated:
         raise StaleVersion("measure", measure_id, row.version)
+    if any(values[k] != getattr(row, k) for k in snapshots.COLUMNS if k in values):
+        snapshots.record(connection, measure_id, now)
     if amended and amendment is not None:
         baseline.record_amendment(runtime, connection, actor, measure_id, amendment)
     return int(row.version) + 1

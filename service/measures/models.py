@@ -30,3 +30,29 @@ class Measure(SQLModel, table=True):
     fields: dict[str, Any] = json_field(dict)
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
+
+
+class MeasureChange(SQLModel, table=True):
+    """A measure's Angaben as they stood from ``changed_at`` on: Kennung, title,
+    description and responsible person, the values edited outside its workflow.
+
+    The Sachstandsbericht is built as of its Stichtag and names each measure by the last of
+    these before it, so a measure renamed later keeps its old title in a past report. One is
+    written with the measure and with every edit of these values, in the same transaction as
+    its audit event; migration 0028 gave each measure before it one from its values then,
+    dated when the measure was created. What a step records (progress, target date) is in
+    the measure's history (``history_entries``) instead.
+    """
+
+    __tablename__ = "measure_changes"
+    __table_args__ = (
+        Index("ix_measure_changes_measure_id_changed_at", "measure_id", "changed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measures.id")
+    changed_at: datetime = utc_field()
+    code: str = Field(max_length=30)
+    title: str = Field(max_length=500)
+    description: str | None = None
+    responsible_person_id: int | None = Field(default=None, foreign_key="persons.id")

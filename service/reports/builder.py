@@ -6,10 +6,12 @@ database, and tests build reports from hand-made rows.
 
 The report is rebuilt as of its Stichtag from each measure's history: the state is the one
 its last step before then led to, and the values a step records (progress, target date) are
-the last ones recorded by then. Milestones come as they stood on the Stichtag (they keep a
-history of their own). Values no step has ever recorded are taken as they are today; edits
-outside the workflow are in the audit trail, not in the history, so they count from the
-moment the report is built.
+the last ones recorded by then. Milestones, the Haushaltsansätze and what names a measure
+(Kennung, title, responsible person) come as they stood on the Stichtag: they keep a
+history of their own, which the loaded rows already reflect. Field values no step has ever
+recorded are taken as they are today; an edit of a field outside the workflow (the
+Angaben form) is in the audit trail, not in a history, so it counts from the moment the
+report is built.
 """
 
 from __future__ import annotations
@@ -258,7 +260,8 @@ def _measure(
         light_label=None if assessment.light is None else assessment.light.label,
         light_reasons=list(assessment.reasons) if assessment.light is not None else [],
         delay_reasons=_delay_reasons(steps, state, period, as_of),
-        # Haushaltsansätze keep no history: shown from the day the measure was funded.
+        # The Haushaltsansätze as they stood on the Stichtag, shown once the measure was
+        # funded (entered its implementation).
         budget=_budget(data.budgets.get(row.id)) if start is not None else None,
         responsible=None if public else _person(data.persons.get(row.responsible_person_id), data),
     )

@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -179,6 +180,21 @@ def at_0027(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM meetings WHERE moved_in_sequence <> sequence") == 0
 
 
+def at_0028(c: Connection) -> None:
+    # Every measure has the first entry of its history, from its creation on; the fixture
+    # has no budget line.
+    assert _one(c, "SELECT count(*) FROM measure_changes") == 2
+    assert (
+        _one(
+            c,
+            "SELECT count(*) FROM measure_changes h JOIN measures m ON m.id = h.measure_id "
+            "WHERE h.changed_at = m.created_at AND h.title = m.title AND h.code = m.code",
+        )
+        == 2
+    )
+    assert _one(c, "SELECT count(*) FROM budget_line_changes") == 0
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -209,6 +225,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0025", at_0025),
     ("0026", at_0026),
     ("0027", at_0027),
+    ("0028", at_0028),
 ]
 
 
@@ -414,3 +431,73 @@ def test_a_milestone_from_before_0026_has_its_values_in_its_history_since_it_was
         2024, 4, 15, 8, 0, tzinfo=UTC
     )
     assert (title, str(due_on), str(done_on)) == ("Pilot im Amt 21", "2025-06-30", "2025-07-14")
+
+
+def _moment(value: object) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment.replace(tzinfo=moment.tzinfo or UTC)
+
+
+def test_budget_lines_from_before_0028_have_their_values_in_their_history_since_they_were_added(
+    empty_url: str,
+) -> None:
+    """A line's first entry is dated by its ``budget_line.create`` event in the trail (a
+    report as of an earlier day does not count it), or, when retention removed that event,
+    by its measure's creation; it holds the line's amounts at the upgrade. The downgrade
+    drops both histories, and upgrading again writes them anew."""
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_url)
+    try:
+        load_fixture(engine)
+        command.upgrade(config, "0027")
+        with engine.begin() as c:
+            for year in (2025, 2026):
+                c.execute(
+                    text(
+                        "INSERT INTO budget_lines (measure_id, fiscal_year, product_account, "
+                        "one_off_planned, recurring_planned, approved, spent) VALUES "
+                        "(1, :year, '11.1.04', 12000.00, NULL, 10000.00, 2500.50)"
+                    ),
+                    {"year": year},
+                )
+            with_event = _one(c, "SELECT id FROM budget_lines WHERE fiscal_year = 2025")
+            assert isinstance(with_event, int)
+            draft = EventDraft(
+                ts=datetime(2024, 5, 2, 9, 30, tzinfo=UTC),
+                actor_id=1,
+                actor_role="kaemmerei",
+                action="budget_line.create",
+                entity_type="budget_line",
+                entity_id=with_event,
+            )
+            append(c, CHAIN, draft)
+        command.upgrade(config, "0028")
+        with engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT l.fiscal_year, h.changed_at, h.product_account, h.one_off_planned, "
+                    "h.recurring_planned, h.approved, h.spent FROM budget_line_changes h "
+                    "JOIN budget_lines l ON l.id = h.budget_line_id ORDER BY l.fiscal_year"
+                )
+            ).all()
+            reports = verify_all(c, CHAIN)
+        command.downgrade(config, "0027")
+        with engine.connect() as c:
+            tables = set(inspect(c).get_table_names())
+        command.upgrade(config, "head")
+        with engine.connect() as c:
+            again = _one(c, "SELECT count(*) FROM budget_line_changes")
+    finally:
+        engine.dispose()
+    assert [(year, _moment(at)) for year, at, *_ in rows] == [
+        (2025, datetime(2024, 5, 2, 9, 30, tzinfo=UTC)),
+        (2026, datetime(2024, 1, 9, 8, 0, tzinfo=UTC)),  # no event: the measure's creation
+    ]
+    assert {tuple(values) for _, _, *values in rows} == {
+        ("11.1.04", Decimal("12000"), None, Decimal("10000"), Decimal("2500.5"))
+    }
+    assert all(r.verification.intact for r in reports)
+    assert not {"budget_line_changes", "measure_changes"} & tables
+    assert "budget_lines" in tables and again == 2

@@ -10,13 +10,13 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.engine import Connection
 
-from service.budget.models import BudgetLine
+from service.budget.models import BudgetLine, BudgetLineChange
 from service.deadlines.models import Deadline
 from service.lifecycle.models import HistoryEntry
-from service.measures.models import Measure
+from service.measures.models import Measure, MeasureChange
 from service.milestones.models import Milestone, MilestoneChange
 from service.papers.models import Paper, PaperMeasure
 from service.people.models import Person
@@ -24,7 +24,9 @@ from service.programmes.models import Programme
 
 history = HistoryEntry.__table__  # type: ignore[attr-defined]
 budget_lines = BudgetLine.__table__  # type: ignore[attr-defined]
+line_changes = BudgetLineChange.__table__  # type: ignore[attr-defined]
 measures = Measure.__table__  # type: ignore[attr-defined]
+measure_changes = MeasureChange.__table__  # type: ignore[attr-defined]
 programmes = Programme.__table__  # type: ignore[attr-defined]
 papers = Paper.__table__  # type: ignore[attr-defined]
 paper_measures = PaperMeasure.__table__  # type: ignore[attr-defined]
@@ -56,23 +58,55 @@ def reported_measures(
     public_only: bool,
     programme_id: int | None = None,
 ) -> list[Any]:
+    """The reported measures, named as they were before ``until``: Kennung, title and
+    responsible person from each one's last state then (``measure_changes``), so a measure
+    renamed or handed over later keeps its old name in a past report. The state and the
+    fields come as they are today; the builder takes them back to then from the history."""
     ids = _reported(body_id, until, public_only, programme_id)
+    states = (
+        select(
+            measure_changes.c.measure_id,
+            measure_changes.c.code,
+            measure_changes.c.title,
+            measure_changes.c.responsible_person_id,
+            func.row_number()
+            .over(
+                partition_by=measure_changes.c.measure_id,
+                order_by=(measure_changes.c.changed_at.desc(), measure_changes.c.id.desc()),
+            )
+            .label("newest"),
+        )
+        .where(measure_changes.c.measure_id.in_(ids), measure_changes.c.changed_at < until)
+        .subquery()
+    )
+    known = states.c.measure_id.is_not(None)
+    # Every measure has a state from its creation on (migration 0028 gave the older ones
+    # theirs); one without would be named as it is today rather than left out.
+    code = case((known, states.c.code), else_=measures.c.code).label("code")
+    responsible = case(
+        (known, states.c.responsible_person_id), else_=measures.c.responsible_person_id
+    ).label("responsible_person_id")
     return list(
         connection.execute(
             select(
                 measures.c.id,
                 measures.c.programme_id,
-                measures.c.code,
-                measures.c.title,
+                code,
+                case((known, states.c.title), else_=measures.c.title).label("title"),
                 measures.c.state,
                 measures.c.public,
-                measures.c.responsible_person_id,
+                responsible,
                 measures.c.definition_name,
                 measures.c.definition_version,
                 measures.c.fields,
             )
+            .select_from(
+                measures.outerjoin(
+                    states, and_(states.c.measure_id == measures.c.id, states.c.newest == 1)
+                )
+            )
             .where(measures.c.id.in_(ids))
-            .order_by(measures.c.programme_id, measures.c.code, measures.c.id)
+            .order_by(measures.c.programme_id, code, measures.c.id)
         )
     )
 
@@ -112,19 +146,39 @@ def budgets_of_reported(
     public_only: bool,
     programme_id: int | None = None,
 ) -> list[Any]:
-    """Today's sums of the Haushaltsansätze (they keep no history of their amounts)."""
+    """The sums of the measures' Haushaltsansätze as they stood before ``until``: each
+    line's last state then (``budget_line_changes``), so an amount booked or changed later
+    leaves a past report as it was, and a line added later does not count for it."""
     ids = _reported(body_id, until, public_only, programme_id)
+    states = (
+        select(
+            budget_lines.c.measure_id,
+            line_changes.c.one_off_planned,
+            line_changes.c.recurring_planned,
+            line_changes.c.approved,
+            line_changes.c.spent,
+            func.row_number()
+            .over(
+                partition_by=line_changes.c.budget_line_id,
+                order_by=(line_changes.c.changed_at.desc(), line_changes.c.id.desc()),
+            )
+            .label("newest"),
+        )
+        .join(budget_lines, budget_lines.c.id == line_changes.c.budget_line_id)
+        .where(budget_lines.c.measure_id.in_(ids), line_changes.c.changed_at < until)
+        .subquery()
+    )
     return list(
         connection.execute(
             select(
-                budget_lines.c.measure_id,
-                func.sum(budget_lines.c.one_off_planned).label("one_off"),
-                func.sum(budget_lines.c.recurring_planned).label("recurring"),
-                func.sum(budget_lines.c.approved).label("approved"),
-                func.sum(budget_lines.c.spent).label("spent"),
+                states.c.measure_id,
+                func.sum(states.c.one_off_planned).label("one_off"),
+                func.sum(states.c.recurring_planned).label("recurring"),
+                func.sum(states.c.approved).label("approved"),
+                func.sum(states.c.spent).label("spent"),
             )
-            .where(budget_lines.c.measure_id.in_(ids))
-            .group_by(budget_lines.c.measure_id)
+            .where(states.c.newest == 1)
+            .group_by(states.c.measure_id)
         )
     )
 

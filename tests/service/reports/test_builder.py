@@ -103,7 +103,7 @@ def test_old_deferral_still_explains_a_deferred_measure_and_erased_names_stay_er
         (date(2023, 10, 2), "Keine Mittel 2024.")
     ]
     assert deferred.responsible == "(gelöscht)"
-    # Never funded: Haushaltsansätze keep no history, so one shows from the funding on.
+    # Never funded: its Haushaltsansätze show from the funding on.
     assert deferred.budget is None
 
 
