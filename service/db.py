@@ -8,6 +8,7 @@ After an erasure the files are cleaned of what deleted rows left in them (VACUUM
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 import warnings
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DisconnectionError, SAWarning
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SAWarning
 from sqlalchemy.types import TypeDecorator
 
 READ_ONLY = "ratsflow_read_only"
@@ -200,9 +201,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        driver: Any = connection.connection.dbapi_connection
+        if driver.in_transaction:  # a writer's turn began it on the driver
+            return
         mode = "DEFERRED" if connection.get_execution_options().get(READ_ONLY) else "IMMEDIATE"
         # On the driver: a statement through SQLAlchemy cost more than the BEGIN itself.
-        connection.connection.dbapi_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
+        driver.execute(f"BEGIN {mode}")
 
 
 def conflict_insert(connection: Connection, table: Table) -> Any:
@@ -227,7 +231,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     try:
         connection = turn.take()
         try:
-            yield from _committed(connection)
+            yield from _committed_on_driver(connection)
         finally:
             if turn.current is not connection:  # the engine was disposed during the turn
                 _close_file(connection)
@@ -255,6 +259,43 @@ def _committed(connection: Connection) -> Iterator[Connection]:
     connection.info.pop(_AFTER_COMMIT, None)
     for action in actions:
         action()
+
+
+def _committed_on_driver(connection: Connection) -> Iterator[Connection]:
+    """A writer's turn on SQLite: ``BEGIN IMMEDIATE`` and ``COMMIT`` on the driver, without
+    SQLAlchemy's transaction objects and events, which cost more Python than the two
+    statements on a transition's path (most of its statements run on the driver too). A
+    statement through SQLAlchemy inside still begins SQLAlchemy's transaction (its
+    ``begin`` event sees the driver's and issues no BEGIN); that one then commits or rolls
+    back the driver's transaction with it. Errors of the two statements reach the caller as
+    SQLAlchemy's, as they did through its ``begin`` event."""
+    actions: list[Callable[[], None]] = []
+    connection.info[_AFTER_COMMIT] = actions
+    driver = connection.connection.dbapi_connection
+    assert driver is not None
+    _on_driver(driver, "BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        if connection.in_transaction():
+            connection.rollback()
+        elif not connection.invalidated and driver.in_transaction:
+            driver.rollback()
+        raise
+    if connection.in_transaction():
+        connection.commit()
+    else:
+        _on_driver(driver, "COMMIT")
+    connection.info.pop(_AFTER_COMMIT, None)
+    for action in actions:
+        action()
+
+
+def _on_driver(driver: Any, statement: str) -> None:
+    try:
+        driver.execute(statement)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(statement, (), exc, sqlite3.Error) from exc
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from workflow.engine import COMMENT_FIELD
@@ -94,6 +95,7 @@ def check(what: str, rules: Mapping[str, TextRule], values: Mapping[str, object]
         raise InvalidData(what, found)
 
 
+@lru_cache(maxsize=512)
 def field_rule(field: FieldSpec) -> TextRule:
     """The rule for text given for a field of a definition."""
     return TextRule(field.label, FIELD_LIMIT, multiline=field.name in MULTILINE_FIELDS)
@@ -112,5 +114,8 @@ def check_step(
         name: field_rule(fields[name]) if name in fields else TextRule(name, FIELD_LIMIT)
         for name in given
     }
-    rules[COMMENT_FIELD] = TextRule("Kommentar", COMMENT_LIMIT, multiline=True)
+    rules[COMMENT_FIELD] = _COMMENT_RULE
     check(event, rules, {**given, COMMENT_FIELD: comment})
+
+
+_COMMENT_RULE = TextRule("Kommentar", COMMENT_LIMIT, multiline=True)

@@ -177,7 +177,15 @@ def due_on(
     """``due_at`` counted from a local date and wall time (a deadline before a meeting day):
     the same as ``due_at(local_day_at(day, at), ...)``."""
     _require_local_time(at)
-    return _due(_attach_local(datetime.combine(day, at), fold=at.fold), duration, roll, land)
+    return _due_on(day, at, at.fold, duration, roll, land)
+
+
+# Pure in its arguments, and a meeting's deadlines are counted again on every step that
+# names its day: a quarter of firing such a step went into counting. The fold is a key of
+# its own, since two times differing only in it are equal (and hash equal) in Python.
+@lru_cache(maxsize=1024)
+def _due_on(day: date, at: time, fold: int, duration: Duration, roll: str, land: str) -> datetime:
+    return _due(_attach_local(datetime.combine(day, at), fold=fold), duration, roll, land)
 
 
 def _due(local: datetime, duration: Duration, roll: str, land: str) -> datetime:

@@ -25,6 +25,8 @@ class UnknownDefinition(WorkflowError):
 class Registry:
     def __init__(self) -> None:
         self._engines: dict[tuple[str, int], Engine] = {}
+        # Each name's newest engine, asked on every step (``decided_by_vote``).
+        self._latest: dict[str, Engine] = {}
 
     def register(self, spec: WorkflowSpec) -> Engine:
         key = (spec.name, spec.version)
@@ -32,6 +34,9 @@ class Registry:
             return self._engines[key]
         engine = Engine(spec)
         self._engines[key] = engine
+        newest = self._latest.get(spec.name)
+        if newest is None or newest.spec.version < spec.version:
+            self._latest[spec.name] = engine
         return engine
 
     def engine(self, name: str, version: int) -> Engine:
@@ -41,10 +46,10 @@ class Registry:
             raise UnknownDefinition(name, version) from None
 
     def latest(self, name: str) -> Engine:
-        versions = [v for (n, v) in self._engines if n == name]
-        if not versions:
-            raise UnknownDefinition(name)
-        return self._engines[(name, max(versions))]
+        try:
+            return self._latest[name]
+        except KeyError:
+            raise UnknownDefinition(name) from None
 
     def specs(self) -> list[WorkflowSpec]:
         return [e.spec for _, e in sorted(self._engines.items())]

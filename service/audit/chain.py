@@ -154,13 +154,15 @@ class SealedEvent:
 
 
 def _protect(
-    path: str,
+    where: str,
     key: str,
     value: Any,
     person_id: int | None,
     secrets_out: list[Secret],
     personal: bool,
 ) -> Any:
+    """``where``: the value's path with ``{}`` for the key (``changes.{}.0``), filled in only
+    for a value that becomes a detail row; most values of an event stand as they are."""
     if value is None or isinstance(value, bool | int | float):
         return value
     if (
@@ -172,7 +174,7 @@ def _protect(
     if isinstance(value, str) and key in PLAIN_KEYS and not personal:
         return value
     text = value if isinstance(value, str) else canonical.dumps(value).decode()
-    secret = Secret(path, text, person_id)
+    secret = Secret(where.format(key), text, person_id)
     secrets_out.append(secret)
     return secret.digest
 
@@ -182,17 +184,17 @@ def seal(draft: EventDraft, chain_key: str, seq: int, prev_hash: str) -> SealedE
     found: list[Secret] = []
     changes = {
         key: [
-            _protect(f"changes.{key}.0", key, before, draft.subject_person_id, found, personal),
-            _protect(f"changes.{key}.1", key, after, draft.subject_person_id, found, personal),
+            _protect("changes.{}.0", key, before, draft.subject_person_id, found, personal),
+            _protect("changes.{}.1", key, after, draft.subject_person_id, found, personal),
         ]
         for key, (before, after) in sorted(draft.changes.items())
     }
     context = {
-        key: _protect(f"context.{key}", key, value, draft.subject_person_id, found, personal)
+        key: _protect("context.{}", key, value, draft.subject_person_id, found, personal)
         for key, value in sorted(draft.context.items())
     }
     comment = (
-        _protect("comment", "comment", draft.comment, draft.comment_person_id, found, False)
+        _protect("{}", "comment", draft.comment, draft.comment_person_id, found, False)
         if draft.comment
         else None
     )

@@ -4,6 +4,7 @@ had committed: under many clients that set the 95th percentile of a transition."
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,8 +12,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import OperationalError
 
 from service import db
+from service.driver import dbapi
 
 
 class Watched:
@@ -160,6 +163,65 @@ def test_a_failed_write_leaves_nothing_behind_for_the_next_writer(steps: Engine)
     with db.write_transaction(steps) as c:
         c.execute(text("INSERT INTO steps VALUES (3)"))
     assert _written(steps) == [3]
+
+
+def test_writes_on_the_driver_alone_commit_and_roll_back_with_their_turn(steps: Engine) -> None:
+    # A transition writes on the driver only (``service.driver``): the turn's BEGIN and
+    # COMMIT are the driver's then, and SQLAlchemy never begins a transaction.
+    with db.write_transaction(steps) as c:
+        assert not c.in_transaction()
+        dbapi(c).execute("INSERT INTO steps VALUES (1)")
+    with pytest.raises(RuntimeError), db.write_transaction(steps) as c:
+        dbapi(c).execute("INSERT INTO steps VALUES (2)")
+        raise RuntimeError("the step failed after its first statement")
+    assert _written(steps) == [1]
+
+
+def test_a_statement_through_sqlalchemy_joins_the_turn_s_transaction(steps: Engine) -> None:
+    # Driver and SQLAlchemy statements of one turn commit together or not at all, whichever
+    # came first.
+    with pytest.raises(RuntimeError), db.write_transaction(steps) as c:
+        dbapi(c).execute("INSERT INTO steps VALUES (1)")
+        c.execute(text("INSERT INTO steps VALUES (2)"))
+        raise RuntimeError("the step failed after both")
+    with db.write_transaction(steps) as c:
+        dbapi(c).execute("INSERT INTO steps VALUES (3)")
+        with c.begin_nested():
+            c.execute(text("INSERT INTO steps VALUES (4)"))
+    assert _written(steps) == [3, 4]
+    done: list[str] = []
+    with pytest.raises(RuntimeError), db.write_transaction(steps) as c:
+        db.after_commit(c, lambda: done.append("committed"))
+        c.execute(text("INSERT INTO steps VALUES (5)"))
+        raise RuntimeError("rolled back")
+    with db.write_transaction(steps) as c:
+        db.after_commit(c, lambda: done.append("committed"))
+    assert done == ["committed"]
+    assert _written(steps) == [3, 4]
+
+
+def test_a_database_locked_by_another_process_is_sqlalchemy_s_error(steps: Engine) -> None:
+    # Another process (the CLI) holds the write lock past the busy timeout: the turn's BEGIN
+    # on the driver fails as it did through SQLAlchemy's begin event.
+    url = steps.url.database
+    assert url is not None
+    other = sqlite3.connect(url, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    @event.listens_for(steps, "connect")
+    def _no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+    steps.dispose()
+    try:
+        with pytest.raises(OperationalError, match="locked"), db.write_transaction(steps):
+            pass
+    finally:
+        other.rollback()
+        other.close()
+    with db.write_transaction(steps) as c:
+        c.execute(text("INSERT INTO steps VALUES (1)"))
+    assert _written(steps) == [1]
 
 
 def test_a_writer_whose_connection_broke_gets_a_new_one(steps: Engine) -> None:
