@@ -13,11 +13,14 @@ from service.committees.schemas import (
     AgendaItemOut,
     AttendanceList,
     AttendanceOut,
+    CancellationOut,
+    CancelledMeeting,
     CommitteeOut,
     MeetingDetail,
     MeetingSummary,
     MembershipOut,
 )
+from service.invitations.cancellation import CancellationNotice
 from service.people.service import display_name
 from service.runtime import Runtime
 
@@ -112,3 +115,22 @@ def written_meeting(
     """The meeting as its writer sees it now, inside the write (whose audit event suffices)."""
     meeting = meetings.get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     return meeting_detail(reading.meeting_view(connection, actor, meeting))
+
+
+def cancelled_meeting(
+    runtime: Runtime,
+    connection: Connection,
+    actor: Actor,
+    meeting_id: int,
+    notice: CancellationNotice,
+) -> CancelledMeeting:
+    """The meeting just cancelled, with whom the cancellation went to."""
+    return CancelledMeeting(
+        **written_meeting(runtime, connection, actor, meeting_id).model_dump(),
+        cancellation=CancellationOut(
+            told=notice.told,
+            without_email=list(notice.without_email),
+            passed_to=list(notice.passed_to),
+            text=notice.text,
+        ),
+    )

@@ -26,6 +26,7 @@ from service.api.problems import responses
 from service.committees import attendance, meetings, reading
 from service.committees.answers import (
     attendance_out,
+    cancelled_meeting,
     meeting_detail,
     meeting_summary,
     written_meeting,
@@ -35,6 +36,7 @@ from service.committees.schemas import (
     AgendaItemOut,
     AttendanceIn,
     AttendanceList,
+    CancelledMeeting,
     MeetingCancel,
     MeetingCreate,
     MeetingDetail,
@@ -145,10 +147,13 @@ def edit_meeting(
     "/{meeting_id}/cancel",
     summary="Sitzung absagen",
     description="Die Sitzung bleibt erhalten und erscheint in abonnierten Kalendern als "
-    "abgesagt (STATUS:CANCELLED). Jedes Mitglied, das eine Einladung erhielt, bekommt in "
-    "derselben Transaktion die Absage mit Kalendereintrag (METHOD:CANCEL), der den Termin "
-    "entfernt; eine schon abgesagte Sitzung antwortet 409.",
-    response_model=MeetingDetail,
+    "abgesagt (STATUS:CANCELLED). Jedes Mitglied, das eine Einladung erhielt (auch eines, "
+    "das das Gremium inzwischen verlassen hat), bekommt in derselben Transaktion die Absage "
+    "mit Kalendereintrag (METHOD:CANCEL), der den Termin entfernt; Einladungen, die noch im "
+    "Postausgang warten, gehen nicht mehr hinaus. Die Antwort nennt unter `cancellation`, "
+    "an wie viele Mitglieder die Absage per E-Mail ging, und die ohne E-Mail-Adresse mit "
+    "Namen. Eine schon abgesagte Sitzung antwortet 409.",
+    response_model=CancelledMeeting,
     responses=responses(401, 403, 404, 409, 422),
 )
 def cancel_meeting(
@@ -157,9 +162,9 @@ def cancel_meeting(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: MeetingManager,
-) -> MeetingDetail:
-    meetings.cancel_meeting(runtime, connection, actor, meeting_id, reason=body.reason)
-    return written_meeting(runtime, connection, actor, meeting_id)
+) -> CancelledMeeting:
+    notice = meetings.cancel_meeting(runtime, connection, actor, meeting_id, reason=body.reason)
+    return cancelled_meeting(runtime, connection, actor, meeting_id, notice)
 
 
 @meetings_router.post(

@@ -162,10 +162,11 @@ def cancel_meeting(
     reason: str | None = None,
 ) -> CancellationNotice:
     """Calls a session off: it stays on record (and in calendars, as cancelled), and its
-    papers' steps stay planned here until the Sitzungsdienst moves them. Every member who
-    had an invitation gets the cancellation with the entry that removes it from their
-    calendar, in this transaction; the audit event says how many and whom ratsflow could
-    not e-mail."""
+    papers' steps stay planned here until the Sitzungsdienst moves them. In this
+    transaction, invitations still waiting in the outbox are taken back, and everyone who
+    had one, members who have left the committee since among them, gets the cancellation
+    with the entry that removes it from their calendar; the audit event says how many, whom
+    ratsflow could not e-mail and whose invitation it took back."""
     access.require(actor, "meeting.manage")
     row = get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     texts.check("sitzung", CANCEL_TEXTS, {"cancel_reason": reason})

@@ -162,6 +162,29 @@ class MeetingDetail(MeetingSummary):
     )
 
 
+class CancellationOut(Answer):
+    """Whom the cancellation went to, as the meeting's page says it."""
+
+    told: int = Field(
+        description="Eingeladene Mitglieder, denen die Absage per E-Mail geschrieben wurde."
+    )
+    without_email: list[str] = Field(
+        description="Eingeladene Mitglieder ohne E-Mail-Adresse, mit Namen: bitte auf anderem "
+        "Weg benachrichtigen (z. B. per Post oder Telefon).",
+        examples=[["Uwe Baumann"]],
+    )
+    passed_to: list[str] = Field(
+        description="Wer deren Absage zur Weitergabe erhielt: die Ersatzadresse oder der "
+        "Sitzungsdienst mit Namen; leer, wenn alle eine E-Mail-Adresse haben.",
+        examples=[["Claudia Fischer"]],
+    )
+    text: str = Field(description="Das Ergebnis in Sätzen, wie es die Seite der Sitzung sagt.")
+
+
+class CancelledMeeting(MeetingDetail):
+    cancellation: CancellationOut = Field(description="An wen die Absage ging.")
+
+
 class MeetingPage(Answer):
     items: list[MeetingSummary]
     next_cursor: str | None

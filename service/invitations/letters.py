@@ -89,6 +89,30 @@ def calendar_entry(
     return str(cal.to_ical().decode())
 
 
+def letter_keys(key: str, members: list[Recipient], office: list[Recipient]) -> dict[str, int]:
+    """The outbox key of the letter ``key`` each member could have had (written to them, to
+    the fallback address or to the Sitzungsdienst in their stead), with the member."""
+    return {
+        mail_key(key, m.person_id, via): m.person_id
+        for m in members
+        for via in (None, *(o.person_id for o in office))
+    }
+
+
+def invitation_keys(
+    meeting_id: int, sequence: int, members: list[Recipient], office: list[Recipient]
+) -> dict[str, tuple[int, int]]:
+    """The outbox key of every version of the invitation up to ``sequence`` each member
+    could have had, with the member and the version it names."""
+    return {
+        key: (person_id, version)
+        for version in range(sequence + 1)
+        for key, person_id in letter_keys(
+            invitation_key(meeting_id, version), members, office
+        ).items()
+    }
+
+
 def last_versions(
     connection: Connection,
     meeting_id: int,
@@ -96,15 +120,9 @@ def last_versions(
     members: list[Recipient],
     office: list[Recipient],
 ) -> dict[int, int]:
-    """Each member's latest version of the invitation up to ``sequence`` (written to them,
-    to the fallback address or to the Sitzungsdienst in their stead); members who had none
-    are missing."""
-    keys = {
-        mail_key(invitation_key(meeting_id, version), m.person_id, via): (m.person_id, version)
-        for version in range(sequence + 1)
-        for m in members
-        for via in (None, *(o.person_id for o in office))
-    }
+    """Each member's latest version of the invitation up to ``sequence``; members who had
+    none are missing."""
+    keys = invitation_keys(meeting_id, sequence, members, office)
     latest: dict[int, int] = {}
     for key in written_before(connection, list(keys)):
         person_id, version = keys[key]

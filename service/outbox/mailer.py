@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any
 
 from service.outbox.settings import MailSettings
+from service.outbox.subject import POLICY
 
 
 class TemporaryFailure(Exception):
@@ -58,7 +59,8 @@ def build_message(
     address is taken as it is: one with a line break is refused, not repaired into another
     address.
     """
-    message = EmailMessage()
+    # The library's own folding changes what a reader sees of some subjects: see ``subject``.
+    message = EmailMessage(policy=POLICY)
     message["From"] = one_line(sender or settings.mail_sender)
     message["To"] = row.recipient_email
     message["Subject"] = one_line(row.subject)

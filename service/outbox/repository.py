@@ -43,6 +43,19 @@ def existing_keys(connection: Connection, keys: Sequence[str]) -> set[str]:
     return {str(r.reminder_key) for r in rows}
 
 
+def delete_unsent(connection: Connection, keys: Sequence[str]) -> list[tuple[str, int]]:
+    """Deletes the messages of ``keys`` that wait to go or failed for good (key and attempts
+    of each). A message a dispatcher has claimed stays: it may be on the wire already."""
+    if not keys:
+        return []
+    rows = connection.execute(
+        delete(outbox)
+        .where(outbox.c.reminder_key.in_(list(keys)), outbox.c.status.in_(("pending", "failed")))
+        .returning(outbox.c.reminder_key, outbox.c.attempts)
+    )
+    return [(str(r.reminder_key), int(r.attempts)) for r in rows]
+
+
 def claim(
     connection: Connection, now: datetime, lease_until: datetime, token: str, limit: int
 ) -> list[Any]:

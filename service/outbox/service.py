@@ -96,6 +96,31 @@ def written_before(connection: Connection, keys: Sequence[str]) -> set[str]:
     return repository.existing_keys(connection, keys)
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """What ``withdraw_unsent`` did with a set of keys."""
+
+    withdrawn: frozenset[str]  # messages taken back: they never go out now
+    # Messages that went out or may have: sent, being sent, or taken back after an attempt
+    # whose outcome is unknown (a crash between the server's acceptance and "sent").
+    may_have_arrived: frozenset[str]
+
+
+def withdraw_unsent(connection: Connection, keys: Sequence[str]) -> Withdrawal:
+    """Takes back every message of ``keys`` that has not gone out, in the caller's
+    transaction, so that it never does (a retry by hand included), and says which of
+    ``keys`` may have reached their recipient all the same.
+
+    The delete comes first: a message a dispatcher claims meanwhile is left to it (the
+    delete skips it), and the look that follows counts it as arrived."""
+    taken = repository.delete_unsent(connection, keys)
+    tried = {key for key, attempts in taken if attempts > 0}
+    return Withdrawal(
+        withdrawn=frozenset(key for key, _ in taken),
+        may_have_arrived=frozenset(repository.existing_keys(connection, keys) | tried),
+    )
+
+
 def senders(connection: Connection, settings: MailSettings) -> dict[int, str]:
     """Each body's From address: its own (``BodySettings.mail_sender``) or the deployment's."""
     return {p.id: p.settings.mail_sender or settings.mail_sender for p in all_profiles(connection)}

@@ -215,6 +215,13 @@ def committee_members(connection: Connection, committee_id: int, on: date) -> li
     return sorted({int(r.person_id) for r in rows})
 
 
+def committee_people(connection: Connection, committee_id: int) -> list[int]:
+    rows = connection.execute(
+        select(memberships.c.person_id).where(memberships.c.committee_id == committee_id)
+    )
+    return sorted({int(r.person_id) for r in rows})
+
+
 def next_meeting(connection: Connection, committee_id: int, after: datetime) -> Any:
     return connection.execute(
         select(meetings)

@@ -170,6 +170,11 @@ def committee_members(connection: Connection, committee_id: int, on: date) -> li
     return repository.committee_members(connection, committee_id, on)
 
 
+def everyone_ever_in(connection: Connection, committee_id: int) -> list[int]:
+    """Everyone who belongs, belonged or will belong to the committee, whenever."""
+    return repository.committee_people(connection, committee_id)
+
+
 # --- the half-year round -------------------------------------------------------------------
 
 

@@ -74,9 +74,7 @@ def _fva_meeting(rt: Runtime) -> int:
 
 def _mails(rt: Runtime, inbox: Inbox, subject: str) -> list[Message]:
     dispatch(rt)
-    # A subject of 70 to 78 characters comes folded onto its own line (Python's e-mail
-    # policy), which a reader of the header unfolds with a leading space.
-    return [m for m in inbox.messages if str(m["Subject"]).strip().startswith(subject)]
+    return [m for m in inbox.messages if str(m["Subject"]).startswith(subject)]
 
 
 def _calendar(message: Message) -> tuple[Calendar, str]:
