@@ -179,6 +179,19 @@ def at_0027(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM meetings WHERE moved_in_sequence <> sequence") == 0
 
 
+def at_0030(c: Connection) -> None:
+    # Every step a referral closed says so; the others were closed by a vote or are open.
+    assert "closed_by" in _columns(c, "consultations")
+    assert (
+        _one(
+            c,
+            "SELECT count(*) FROM consultations WHERE closed_by IS NULL "
+            "AND result IN ('zurueckverwiesen', 'entfallen')",
+        )
+        == 0
+    )
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -209,6 +222,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0025", at_0025),
     ("0026", at_0026),
     ("0027", at_0027),
+    ("0030", at_0030),
 ]
 
 
