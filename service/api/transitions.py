@@ -151,6 +151,7 @@ def history_out(entries: Iterable[Any], users: Mapping[int | None, str]) -> list
             role=e.actor_role,
             comment=e.comment,
             data=dict(e.data or {}),
+            vote_id=e.vote_id,
         )
         for e in entries
     ]

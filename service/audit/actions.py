@@ -82,6 +82,7 @@ _OWN = (
     "auth.password_changed",
     "auth.token_revoked",
     "calendar_feed.revoke",
+    "consultation.drop",
     "definition.load",
     "deputyship.withdraw",
     "issued_report.taken_note",

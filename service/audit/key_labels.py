@@ -76,6 +76,7 @@ KEY_LABELS = {
     "paper_id": "Vorlage",
     "planned_on": "geplant am",
     "result": "Ergebnis",
+    "closed_by": "geschlossen durch",
     "position": "Position",
     "abstain": "Enthaltungen",
     "biased": "befangen",

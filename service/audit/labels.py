@@ -88,6 +88,7 @@ _VERBS = {
     "cancel": "abgesagt",
     "invite": "eingeladen",
     "correct": "berichtigt",
+    "drop": "entfallen",
     "record": "erfasst",
     "retry": "erneut gesendet",
     "open": "eröffnet",
@@ -108,6 +109,8 @@ _VERBS = {
 }
 
 AUDIENCE_LABELS = {"internal": "intern", "public": "öffentlich"}
+# What closed a step of the Beratungsfolge when no event of the paper did.
+CLOSED_BY_LABELS = {"vorberatung_entfallen": "Vorberatung entfallen (Sitzungsdienst)"}
 
 OUTCOME_LABELS = {
     "zustimmend": "zustimmend",
@@ -261,6 +264,8 @@ class Wording:
             "entity_type": ENTITY_LABELS,
             "action": {value: action_label(value)},
             "audience": AUDIENCE_LABELS,
+            # What closed a step of the Beratungsfolge: the paper's event, or the office.
+            "closed_by": {**words.events, **CLOSED_BY_LABELS},
         }
         if key == "period" and (half := _HALF_YEAR.match(value)):
             return f"{half[2]}. Halbjahr {half[1]}"

@@ -44,6 +44,7 @@ class AgendaEntry:
     paper_version: int | None
     open_vote: bool  # the paper's step here has no result yet
     vote_result: str | None = None  # the result of the paper's step here, once recorded
+    closed_by: str | None = None  # what closed the step without a vote (``papers.rounds``)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def _agenda_entry(row: Any, staff: bool) -> AgendaEntry:
         paper_version=row.paper_version if named else None,
         open_vote=row.consultation_id is not None and row.consultation_result is None,
         vote_result=row.consultation_result if named else None,
+        closed_by=row.consultation_closed_by if named else None,
     )
 
 

@@ -185,6 +185,7 @@ def agenda_of(connection: Connection, meeting_id: int, *, public_only: bool) -> 
             papers.c.version.label("paper_version"),
             consultations.c.id.label("consultation_id"),
             consultations.c.result.label("consultation_result"),
+            consultations.c.closed_by.label("consultation_closed_by"),
         )
         .outerjoin(papers, papers.c.id == agenda_items.c.paper_id)
         .outerjoin(

@@ -148,6 +148,12 @@ class HistoryItem(Answer):
     role: str | None
     comment: str | None
     data: dict[str, Any]
+    vote_id: int | None = Field(
+        default=None,
+        description="Die erfasste Abstimmung, aus der der Schritt folgt (`votes[].id` der "
+        "Vorlage); leer bei Schritten ohne Abstimmung, bei Einträgen von vor der Zuordnung "
+        "und bei Abstimmungen, die der Aufrufer nicht sehen darf.",
+    )
 
 
 class MeasureCreate(Payload):

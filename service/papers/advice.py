@@ -42,9 +42,13 @@ def record_advice(
     at: datetime,
     expected_version: int | None,
     request_id: str | None,
+    source: str | None = None,
 ) -> Transitioned:
     """The recommendation ``event`` (what the last Vorberatung would fire) as a step of the
-    paper in its present state; the caller recorded the vote and checked the step."""
+    paper in its present state; the caller recorded the vote and checked the step.
+
+    ``source``: the state the event belongs to, when the paper has left it; a Vorberatung
+    left behind recommends after the paper went on to its Entscheidung (``left_behind``)."""
     now = runtime.now()
     if expected_version is not None and paper.version != expected_version:
         raise StaleVersion("paper", paper.id, expected_version)
@@ -52,7 +56,7 @@ def record_advice(
     if not repository.advance_version(connection, paper.id, paper.version, now):
         raise StaleVersion("paper", paper.id, paper.version)
     spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
-    transition = spec.transition(paper.state, event)
+    transition = spec.transition(source or paper.state, event)
     assert transition is not None  # the vote's event was found from this state
     result = FireResult(
         event=event,
@@ -113,7 +117,8 @@ def _note_on_measures(
     entry: dict[str, Any],
 ) -> None:
     """The recommendation in the history of each carried measure the last Vorberatung's
-    decision will move (its cascade step is open to it), in the measure's own words."""
+    decision will move (its cascade step is open to it), in the measure's own words; a
+    measure the paper already took past that step is left as it is."""
     for measure_id in lifecycle_repository.carried_measures(connection, paper_id):
         row = lifecycle_repository.existing_item(connection, "measure", measure_id)
         spec = runtime.registry.engine(row.definition_name, row.definition_version).spec

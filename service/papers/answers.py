@@ -52,6 +52,7 @@ def consultation_out(row: Any) -> ConsultationOut:
         authoritative=row.role == "entscheidung",
         planned_on=row.planned_on,
         result=row.result,
+        closed_by=row.closed_by,
     )
 
 

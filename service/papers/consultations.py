@@ -16,12 +16,11 @@ from service.actor import Actor
 from service.committees import meetings
 from service.committees import service as committees
 from service.errors import Conflict
-from service.papers import repository, rounds
+from service.papers import left_behind, repository, rounds
 from service.papers.service import invalid, is_final, visible_paper
 from service.records import create_row, update_audited
 from service.runtime import Runtime
 from workflow.calendar import to_local
-from workflow.spec import WorkflowSpec
 
 ROLES = ("vorberatung", "entscheidung", "kenntnisnahme")
 ROLE_LABELS = {
@@ -37,8 +36,23 @@ RESULT_LABELS = {
     "abgelehnt": "abgelehnt",
     TAKEN_NOTE: "zur Kenntnis genommen",
     rounds.REFERRED: "zurückverwiesen",
-    rounds.DROPPED: "entfallen (Vorlage zurückverwiesen)",
+    rounds.DROPPED: "entfallen",
 }
+# Why a step was dropped, by what closed it (``closed_by``).
+DROPPED_LABELS = {
+    "zurueckverweisen": "entfallen (Vorlage zurückverwiesen)",
+    "zurueckziehen": "entfallen (Vorlage zurückgezogen)",
+    left_behind.EVENT: "entfallen (Begründung im Verlauf)",
+}
+
+
+def result_label(result: str | None, closed_by: str | None = None) -> str:
+    """What a step of the Beratungsfolge came to, in words; „offen“ while it has no result."""
+    if result is None:
+        return "offen"
+    if result == rounds.DROPPED and closed_by in DROPPED_LABELS:
+        return DROPPED_LABELS[closed_by]
+    return RESULT_LABELS.get(result, result)
 
 
 def insert_consultation(
@@ -129,7 +143,7 @@ def _check_order(
     once decided it is final, so a Vorberatung after an open Entscheidung would block it;
     a paper past its Vorberatung takes none until it is referred back (``rounds``)."""
     spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
-    if role == "vorberatung" and _past_vorberatung(spec, paper.state):
+    if role == "vorberatung" and left_behind.past_vorberatung(spec, paper.state):
         raise Conflict(
             "beratungsfolge-unmoeglich",
             "Beratungsfolge unmöglich",
@@ -154,13 +168,6 @@ def _check_order(
         f"{ROLE_LABELS[clash.role]} im {clash.committee_short_name}, der neue Schritt an "
         f"Position {position} wäre die {ROLE_LABELS[role]}.",
     )
-
-
-def _past_vorberatung(spec: WorkflowSpec, state: str) -> bool:
-    """Whether every step a vote can take from ``state`` decides the paper: a Vorberatung's
-    vote, which only recommends, has no step left there."""
-    targets = [t.target_from(state) for t in spec.events_from(state) if t.by_vote]
-    return bool(targets) and all(spec.states[t].final for t in targets)
 
 
 def consultations_of(connection: Connection, paper_id: int) -> list[Any]:

@@ -72,6 +72,9 @@ class Consultation(SQLModel, table=True):
     role: str = Field(max_length=30)  # vorberatung, entscheidung
     planned_on: date | None = None
     result: str | None = Field(default=None, max_length=50)
+    # What closed the step without a vote of its own (``papers.rounds``, ``left_behind``):
+    # the paper's event (zurueckverweisen, zurueckziehen) or vorberatung_entfallen.
+    closed_by: str | None = Field(default=None, max_length=50)
 
 
 class Vote(SQLModel, table=True):

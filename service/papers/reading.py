@@ -23,7 +23,7 @@ from service.keyset import After, Sort
 from service.lifecycle import repository as lifecycle_repository
 from service.obligations.service import obligations_of_paper
 from service.obligations.views import Obligations
-from service.papers import repository, shown
+from service.papers import left_behind, repository, shown
 from service.papers.carrying import carriable_measures
 from service.papers.service import (
     allowed_events,
@@ -68,6 +68,8 @@ class PaperChoices:
     committees: list[Any] = field(default_factory=list)
     meetings: list[Any] = field(default_factory=list)
     carriable: list[Any] = field(default_factory=list)
+    # The Vorberatungen the paper has left behind, which the caller may drop (``left_behind``).
+    droppable: list[int] = field(default_factory=list)
 
     @property
     def shows_more_than_public(self) -> bool:
@@ -170,14 +172,18 @@ def paper_view(
 def paper_choices(
     runtime: Runtime, connection: Connection, actor: Actor | None, row: Any
 ) -> PaperChoices:
-    """The choices of the forms this caller may use on the paper (none for the others)."""
+    """The choices of the forms this caller may use on the paper (none for the others); the
+    Sitzungsdienst, who plans the Beratungsfolge, may drop a Vorberatung left behind."""
     planning = access.holds(actor, "paper.plan_consultations") and not is_final(runtime, row)
     carrying = access.holds(actor, "paper.carry_measures")
+    spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
+    steps = repository.consultations_of(connection, row.id) if planning else []
     return PaperChoices(
         planning=planning,
         committees=committees.committee_choices(runtime, connection) if planning else [],
         meetings=_upcoming_meetings(runtime, connection, actor) if planning else [],
         carriable=carriable_measures(runtime, connection, row) if carrying else [],
+        droppable=[s.id for s in steps if left_behind.is_left_behind(spec, row, s)],
     )
 
 

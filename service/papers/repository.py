@@ -156,7 +156,7 @@ def open_consultation(connection: Connection, paper_id: int, committee_id: int) 
 
 def earlier_open_consultations(connection: Connection, paper_id: int, position: int) -> list[Any]:
     query = (
-        select(consultations.c.position, committees.c.short_name)
+        select(consultations.c.position, consultations.c.role, committees.c.short_name)
         .join(committees, committees.c.id == consultations.c.committee_id)
         .where(
             consultations.c.paper_id == paper_id,

@@ -30,12 +30,22 @@ from service.measures.schemas import (
     HistoryItem,
     TransitionResponse,
 )
-from service.papers import carrying, consultations, corrections, reading, service, votes
+from service.papers import (
+    carrying,
+    consultations,
+    corrections,
+    left_behind,
+    reading,
+    service,
+    votes,
+)
 from service.papers.answers import consultation_out, detail_out, summary_out, vote_out
 from service.papers.schemas import (
     CarryRequest,
     CarryResponse,
     ConsultationCreate,
+    ConsultationDrop,
+    ConsultationDropped,
     ConsultationOut,
     PaperCreate,
     PaperDetail,
@@ -182,6 +192,52 @@ def add_consultation(
         runtime, connection, actor, paper_id, **body.model_dump()
     )
     return consultation_out(consultations.consultation(connection, paper_id, consultation_id))
+
+
+@router.post(
+    "/{paper_id}/consultations/{consultation_id}/drop",
+    summary="Zurückgelassene Vorberatung entfallen lassen",
+    description="Für Vorlagen, die nach der früheren Regel mit einer noch offenen "
+    "Vorberatung in die Entscheidung gingen: Solange diese offen ist, stimmt die Entscheidung "
+    "nicht ab (409 `beratungsfolge-nicht-eingehalten`). Ihre Abstimmung lässt sich nachtragen "
+    "(`POST …/votes`, sie hält nur die Empfehlung fest), oder sie entfällt hier mit "
+    "Begründung: `result` `entfallen`, `closed_by` `vorberatung_entfallen`, ein Eintrag im "
+    "Verlauf und im Protokoll, die Vorlage in neuer Version. Eine Vorberatung, die die "
+    "Vorlage noch erreicht, entfällt nicht (409 `vorberatung-steht-aus`), ebenso wenig ein "
+    "anderer Schritt (409 `nur-vorberatung-entfaellt`) oder einer mit Ergebnis (409 "
+    "`beratung-abgeschlossen`).",
+    response_model=ConsultationDropped,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def drop_consultation(
+    paper_id: PaperId,
+    consultation_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: ConsultationDrop,
+    runtime: RuntimeDep,
+    connection: WriteDep,
+    actor: Planner,
+) -> ConsultationDropped:
+    dropped = left_behind.drop_vorberatung(
+        runtime,
+        connection,
+        actor,
+        paper_id,
+        consultation_id,
+        reason=body.reason,
+        version=body.version,
+    )
+    return ConsultationDropped(
+        consultation=consultation_out(
+            consultations.consultation(connection, paper_id, dropped.consultation_id)
+        ),
+        paper=StepOut(
+            id=paper_id,
+            event=left_behind.EVENT,
+            from_state=dropped.state,
+            to_state=dropped.state,
+            version=dropped.version,
+        ),
+    )
 
 
 @router.post(

@@ -111,7 +111,15 @@ class ConsultationOut(Answer):
     role: str
     authoritative: bool = Field(description="Entscheidet dieses Gremium (OParl `authoritative`)?")
     planned_on: date | None
-    result: str | None
+    result: str | None = Field(
+        description="`angenommen`, `abgelehnt`, `zur_kenntnis_genommen`, `zurueckverwiesen` "
+        "oder `entfallen`; leer, solange der Schritt offen ist."
+    )
+    closed_by: str | None = Field(
+        description="Was den Schritt ohne eigene Abstimmung schloss: `zurueckverweisen`, "
+        "`zurueckziehen` (Ereignis der Vorlage) oder `vorberatung_entfallen` (vom "
+        "Sitzungsdienst mit Begründung, siehe Verlauf); sonst leer."
+    )
 
 
 class ParticipantOut(Answer):
@@ -255,6 +263,21 @@ class VoteCorrectionIn(Payload):
     decision_text: Text | None = Field(default=None, max_length=10_000)
 
 
+class ConsultationDrop(Payload):
+    """Why a Vorberatung the paper has left behind is dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text = Field(
+        min_length=1,
+        max_length=10_000,
+        examples=["Der Hauptausschuss hat vor der Sitzung des Stadtrats nicht mehr getagt."],
+    )
+    version: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="Die Version der Vorlage, die gesehen wurde."
+    )
+
+
 class StepOut(Answer):
     id: int
     event: str
@@ -267,3 +290,8 @@ class VoteResponse(Answer):
     vote: VoteOut
     paper: StepOut
     measures: list[StepOut] = Field(description="Die Maßnahmen, die dem Beschluss folgten.")
+
+
+class ConsultationDropped(Answer):
+    consultation: ConsultationOut
+    paper: StepOut = Field(description="Die Vorlage bleibt in ihrem Zustand, in neuer Version.")

@@ -258,7 +258,8 @@ def fire(
 
     A step a vote decides is refused here (409): it follows from ``votes.record_vote``. A
     step back to the draft (``zurueckverweisen``) ends the round of the Beratungsfolge, so
-    that the paper can go through the committees again (``rounds``).
+    that the paper can go through the committees again; a withdrawal (``zurueckziehen``)
+    ends it for good (``rounds``).
     """
     paper = visible_paper(runtime, connection, actor, paper_id)
     done = runtime.lifecycle.fire(
@@ -274,8 +275,8 @@ def fire(
         request_id=request_id,
     )
     spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
-    if rounds.referred_back(spec, done.result):
-        rounds.close_round(runtime, connection, actor, paper_id)
+    if rounds.ends_round(spec, done.result):
+        rounds.close_round(runtime, connection, actor, paper_id, spec, done.result)
     return done
 
 

@@ -7,7 +7,8 @@ the measures, a correction), in the items' fields and in the consultation's resu
 they are taken out for everyone else, so that no door shows them.
 
 A history entry a vote wrote names it (``vote_id``): the paper's step, the steps it carried
-to the measures, a correction of it. Entries written before they named their vote are
+to the measures, a correction of it; a caller who may not see the vote does not learn its id
+either. Entries written before they named their vote are
 matched as they were then: a step decided by vote written in the vote's transaction (the
 vote's ``recorded_at``, dated on its session's day), or the correction entry whose label
 names the vote's day. Free-text comments and who acted are for callers who may see staff
@@ -42,6 +43,8 @@ class Step:
     comment: str | None
     data: dict[str, Any]
     actor_user_id: int | None
+    # The vote the step followed from, unless the caller may not see it.
+    vote_id: int | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.row, name)
@@ -129,6 +132,7 @@ def shown_steps(
                 comment=e.comment if names and not secret else None,
                 data={} if secret else dict(e.data or {}),
                 actor_user_id=e.actor_user_id if names else None,
+                vote_id=None if secret else e.vote_id,
             )
         )
     return steps

@@ -17,16 +17,21 @@ from sqlalchemy.engine import Connection
 from service.committees import meetings
 from service.committees import service as committees
 from service.errors import Conflict, NotFound
-from service.papers import repository
+from service.papers import left_behind, repository
 from service.runtime import Runtime
 from workflow.calendar import to_local
 from workflow.engine import Subject
 from workflow.errors import EventOption, NotAllowed
+from workflow.spec import WorkflowSpec
 from workflow.votes import InvalidVote
 
 
 def vote_target(
-    connection: Connection, paper: Any, consultation_id: int | None, committee_slug: str | None
+    connection: Connection,
+    spec: WorkflowSpec,
+    paper: Any,
+    consultation_id: int | None,
+    committee_slug: str | None,
 ) -> tuple[Any, Any]:
     """The committee that voted and its open step of the Beratungsfolge."""
     if consultation_id is not None:
@@ -63,11 +68,19 @@ def vote_target(
     earlier = repository.earlier_open_consultations(connection, paper.id, consultation.position)
     if earlier:
         first = earlier[0]
+        # A Vorberatung left behind under the old rule: say how the Sitzungsdienst gets on.
+        way_out = (
+            f" Die Vorlage steht schon in „{spec.state_label(paper.state)}“: Die Abstimmung "
+            "dieser Vorberatung lässt sich nachtragen, oder der Sitzungsdienst lässt sie mit "
+            "Begründung entfallen."
+            if first.role == "vorberatung" and left_behind.past_vorberatung(spec, paper.state)
+            else ""
+        )
         raise Conflict(
             "beratungsfolge-nicht-eingehalten",
             "Beratungsfolge nicht eingehalten",
             f"Die Vorlage {paper.reference} muss zuerst im {first.short_name} "
-            f"(Schritt {first.position} der Beratungsfolge) beraten werden.",
+            f"(Schritt {first.position} der Beratungsfolge) beraten werden.{way_out}",
         )
     return committee, consultation
 

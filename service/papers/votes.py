@@ -20,7 +20,7 @@ from service.committees import attendance, meetings
 from service.committees import service as committees
 from service.errors import Conflict, NotQuorate
 from service.lifecycle.service import Transitioned
-from service.papers import advice, repository, vote_steps
+from service.papers import advice, left_behind, repository, vote_steps
 from service.papers.service import visible_paper
 from service.records import insert_audited
 from service.runtime import Runtime
@@ -78,7 +78,8 @@ def record_vote(
     possible now, the one whose conditions accept this outcome. The vote belongs to the
     committee's next open step of the Beratungsfolge; a step further down cannot vote while
     an earlier one has not (the Stadtrat decides after the FVA advised). A Vorberatung that
-    another follows recommends without moving the paper (``advice``).
+    another follows recommends without moving the paper (``advice``), as does one the paper
+    left behind under the old rule (``left_behind``).
     """
     access.require(actor, "vote.record")
     paper = visible_paper(runtime, connection, actor, paper_id)
@@ -100,8 +101,9 @@ def record_vote(
             f"Abstimmung lässt sich erst nach der Sitzung erfassen (heute ist der "
             f"{today:%d.%m.%Y}).",
         )
+    spec = runtime.registry.engine(paper.definition_name, paper.definition_version).spec
     committee, consultation = vote_steps.vote_target(
-        connection, paper, request.consultation_id, request.committee_slug
+        connection, spec, paper, request.consultation_id, request.committee_slug
     )
     vote_steps.check_meeting(connection, paper, committee, consultation, request.held_on)
     members = committees.voting_members(connection, committee.id, request.held_on)
@@ -128,9 +130,15 @@ def record_vote(
     consultation_id = consultation.id
     meeting_id = consultation.meeting_id
     decided_at = _session_moment(connection, paper.body_id, meeting_id, request.held_on, now)
-    event = vote_steps.event_for_step(
-        runtime, paper, committee, consultation, result.outcome, decided_at
-    )
+    # A Vorberatung the paper left behind under the old rule still recommends, late.
+    late = left_behind.is_left_behind(spec, paper, consultation)
+    if late:
+        event, source = left_behind.recommendation(runtime, paper, result.outcome, decided_at)
+    else:
+        source = None
+        event = vote_steps.event_for_step(
+            runtime, paper, committee, consultation, result.outcome, decided_at
+        )
     public = bool(paper.public) and not (
         meeting_id is not None
         and repository.treated_in_closed_session(connection, paper_id, meeting_id)
@@ -182,7 +190,7 @@ def record_vote(
     if request.resolution_number:
         data["beschlussnummer"] = request.resolution_number
     note = {NOTE_TEXT: request.decision_text} if request.decision_text else None
-    if vote_steps.advice_follows(connection, paper_id, consultation):
+    if late or vote_steps.advice_follows(connection, paper_id, consultation):
         transition = advice.record_advice(
             runtime,
             connection,
@@ -196,6 +204,7 @@ def record_vote(
             at=decided_at,
             expected_version=request.version,
             request_id=request_id,
+            source=source,
         )
     else:
         transition = runtime.lifecycle.fire(

@@ -30,7 +30,7 @@ from service.access import ROLE_LABELS, holds
 from service.actor import Actor
 from service.bodies.addressing import body_runtime
 from service.errors import NotFound
-from service.papers.consultations import RESULT_LABELS
+from service.papers.consultations import result_label
 from service.people import service as people
 from service.runtime import Runtime
 from service.tasks.service import count_tasks
@@ -81,8 +81,8 @@ def _form_fields(context: Context) -> Markup:
 
 
 _environment.globals["form_fields"] = _form_fields
-# What a step of a Beratungsfolge came to, by its result's code.
-_environment.globals["result_labels"] = RESULT_LABELS
+# What a step of a Beratungsfolge came to, by its result's code and what closed it.
+_environment.globals["result_label"] = result_label
 # Where a reader who is not staff (the public, a council member) opens a public measure.
 MEASURES_SEEN = "/oeffentlich/massnahmen"
 # The German names of the signed-in person's roles, for the header.

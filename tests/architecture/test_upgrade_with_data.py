@@ -195,6 +195,19 @@ def at_0028(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM budget_line_changes") == 0
 
 
+def at_0030(c: Connection) -> None:
+    # Every step a referral closed says so; the others were closed by a vote or are open.
+    assert "closed_by" in _columns(c, "consultations")
+    assert (
+        _one(
+            c,
+            "SELECT count(*) FROM consultations WHERE closed_by IS NULL "
+            "AND result IN ('zurueckverwiesen', 'entfallen')",
+        )
+        == 0
+    )
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -226,6 +239,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0026", at_0026),
     ("0027", at_0027),
     ("0028", at_0028),
+    ("0030", at_0030),
 ]
 
 
@@ -501,3 +515,52 @@ def test_budget_lines_from_before_0028_have_their_values_in_their_history_since_
     assert all(r.verification.intact for r in reports)
     assert not {"budget_line_changes", "measure_changes"} & tables
     assert "budget_lines" in tables and again == 2
+
+
+def test_a_paper_withdrawn_before_0030_has_no_step_left_open(empty_url: str) -> None:
+    """A withdrawal used to leave the paper's open steps „offen“; 0030 drops them as the
+    withdrawal now does, and names the referral as what closed the steps it closed."""
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_url)
+    try:
+        load_fixture(engine)
+        command.upgrade(config, "0027")
+        with engine.begin() as c:
+            for paper_id, state in ((1, "zurueckgezogen"), (2, "entscheidung")):
+                c.execute(
+                    text(
+                        "INSERT INTO papers (id, body_id, reference, title, public, state, "
+                        "version, definition_name, definition_version, fields, created_at, "
+                        "updated_at) VALUES (:id, 1, :reference, 'Eigenbetriebe', true, "
+                        ":state, 3, 'vorlage', 2, '{}', '2025-03-01 08:00:00+00:00', "
+                        "'2025-03-01 08:00:00+00:00')"
+                    ),
+                    {"id": paper_id, "reference": f"VII/000{paper_id}/25", "state": state},
+                )
+            c.execute(
+                text(
+                    "INSERT INTO consultations (paper_id, position, committee_id, role, result) "
+                    "VALUES (1, 1, 1, 'vorberatung', 'zurueckverwiesen'), "
+                    "(1, 2, 1, 'entscheidung', 'entfallen'), (1, 3, 1, 'vorberatung', NULL), "
+                    "(1, 4, 1, 'entscheidung', NULL), (2, 1, 1, 'entscheidung', NULL)"
+                )
+            )
+        command.upgrade(config, "head")
+        with engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT paper_id, position, result, closed_by FROM consultations "
+                    "ORDER BY paper_id, position"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        (1, 1, "zurueckverwiesen", "zurueckverweisen"),
+        (1, 2, "entfallen", "zurueckverweisen"),
+        (1, 3, "entfallen", "zurueckziehen"),
+        (1, 4, "entfallen", "zurueckziehen"),
+        # A paper still on its way keeps its open step.
+        (2, 1, None, None),
+    ]

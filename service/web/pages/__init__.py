@@ -15,6 +15,7 @@ from service.web.pages import (
     meetings,
     obligations,
     overview,
+    paper_office,
     papers,
     programmes,
     protocol,
@@ -36,6 +37,7 @@ router.include_router(measure_edit.router)
 router.include_router(public.router)
 router.include_router(definitions.router)
 router.include_router(papers.router)
+router.include_router(paper_office.router)
 router.include_router(meetings.router)
 router.include_router(statements.router)
 router.include_router(attachments.router)

@@ -17,13 +17,12 @@ from service.access import holds, may_attach
 from service.api.deps import MAX_ID
 from service.attachments import service as attachments
 from service.measures.service import STATEMENT_LABELS
-from service.papers import carrying, consultations, corrections, reading, service
+from service.papers import carrying, consultations, reading, service
 from service.web import confirm, council
 from service.web.forms import (
     InputNames,
     PostedForm,
     inputs_for,
-    posted_count,
     posted_date,
     posted_id,
     refusal,
@@ -52,14 +51,8 @@ DONE = {
     "anlage_geloescht": "Die Anlage wurde gelöscht.",
     "pflicht": "Die Erfüllung der Pflicht ist vermerkt.",
     "berichtigt": "Die Abstimmung wurde berichtigt; die Berichtigung steht im Verlauf.",
-}
-CORRECTION_FIELDS = {
-    "yes": "ja",
-    "no": "nein",
-    "abstain": "enthaltung",
-    "present": "anwesend",
-    "decision_text": "beschlusstext",
-    "reason": "begruendung",
+    "entfallen": "Die Vorberatung ist entfallen; die Begründung steht im Verlauf. Jetzt kann "
+    "die Entscheidung abgestimmt werden.",
 }
 # The service names the inputs as the API does; the forms name them in German.
 PLANNING_FIELDS = {
@@ -184,6 +177,7 @@ def show_paper(
         may_carry=bool(choices.carriable),
         carriable=choices.carriable,
         planning=choices.planning,
+        droppable=choices.droppable,
         committees=choices.committees,
         meetings=choices.meetings,
         error=error,
@@ -223,7 +217,7 @@ def show(
     return show_paper(request, paper_id, success=success)
 
 
-def _failed(
+def failed(
     request: Request,
     paper_id: int,
     exc: Exception,
@@ -254,7 +248,7 @@ def carry_measure(request: Request, paper_id: PaperId, form: PostedForm) -> Resp
             carrying.attach_measures(runtime, saved.connection, actor, paper_id, [measure_id])
             return saved.redirect(f"/vorlagen/{paper_id}?erledigt=massnahme")
     except Exception as exc:
-        return _failed(request, paper_id, exc, "massnahme", form, {"measure_ids": "massnahme"})
+        return failed(request, paper_id, exc, "massnahme", form, {"measure_ids": "massnahme"})
 
 
 @router.post("/vorlagen/{paper_id}/beratungsfolge")
@@ -293,7 +287,7 @@ def plan_consultation(request: Request, paper_id: PaperId, form: PostedForm) -> 
             )
             return saved.redirect(f"/vorlagen/{paper_id}?erledigt=beratung")
     except Exception as exc:
-        return _failed(request, paper_id, exc, "beratung", form, PLANNING_FIELDS)
+        return failed(request, paper_id, exc, "beratung", form, PLANNING_FIELDS)
 
 
 @router.post("/vorlagen/{paper_id}/schritte")
@@ -335,47 +329,4 @@ def fire_step(request: Request, paper_id: PaperId, form: PostedForm) -> Response
             )
             return saved.redirect(f"/vorlagen/{paper_id}?erledigt={event}")
     except Exception as exc:
-        return _failed(request, paper_id, exc, "schritt-" + event, typed)
-
-
-@router.post("/vorlagen/{paper_id}/abstimmungen/{vote_id}/berichtigung")
-def correct_vote(
-    request: Request,
-    paper_id: PaperId,
-    vote_id: Annotated[int, Path(ge=1, le=MAX_ID)],
-    form: PostedForm,
-) -> Response:
-    runtime = runtime_of(request)
-    actor = signed_in(request)
-    form_name = f"berichtigung-{vote_id}"
-    counts: dict[str, int | None] = {}
-    problems: dict[str, str] = {}
-    for column in ("yes", "no", "abstain", "present"):
-        name = CORRECTION_FIELDS[column]
-        raw = form.get(name, "").strip()
-        counts[column] = posted_count(raw)
-        if raw and counts[column] is None:
-            problems[name] = "Bitte eine ganze Zahl ab 0."
-    if problems:
-        return show_paper(
-            request,
-            paper_id,
-            422,
-            error="Die Abstimmung wurde nicht berichtigt. Bitte die markierten Angaben prüfen.",
-            field_problems=problems,
-            open_form=form_name,
-            typed=form,
-        )
-    correction = corrections.VoteCorrection(
-        reason=form.get("begruendung", "").strip(),
-        decision_text=form.get("beschlusstext", "").strip() or None,
-        **counts,
-    )
-    try:
-        with saving(request) as saved:
-            corrections.correct_vote(
-                runtime, saved.connection, actor, paper_id, vote_id, correction
-            )
-            return saved.redirect(f"/vorlagen/{paper_id}?erledigt=berichtigt#abstimmungen-titel")
-    except Exception as exc:
-        return _failed(request, paper_id, exc, form_name, form, CORRECTION_FIELDS)
+        return failed(request, paper_id, exc, "schritt-" + event, typed)

@@ -25,7 +25,7 @@ from service.actor import SYSTEM
 from service.committees import meetings
 from service.committees import service as committees
 from service.papers import votes
-from service.papers.consultations import consultations_of
+from service.papers.consultations import consultations_of, insert_consultation
 from service.people.service import find_person
 from service.runtime import Runtime
 from tests import factories as make
@@ -127,6 +127,23 @@ def _paper_voted(rt: Runtime, public: bool) -> dict[str, Any]:
     return {**ids, "vote": recorded.vote_id}
 
 
+def _paper_left_behind(rt: Runtime, public: bool) -> dict[str, Any]:
+    """A paper the FVA's vote sent to the Entscheidung with a second FVA Vorberatung still
+    open, as the old rule left it (``service.papers.left_behind``)."""
+    ids = _paper_voted(rt, public)
+    with rt.write() as c:
+        step = insert_consultation(
+            rt,
+            c,
+            SYSTEM,
+            paper_id=ids["paper"],
+            position=2,
+            committee_id=committee_id(rt, "fva"),
+            role="vorberatung",
+        )
+    return {**ids, "consultation": step}
+
+
 def _committee(rt: Runtime, public: bool) -> dict[str, Any]:
     with rt.write() as c:
         kind = "ausschuss" if public else "ag"
@@ -214,6 +231,15 @@ TABLE = [
         _paper,
         writers(SESSION, 201),
         lambda ids, public: {"committee_id": 3, "role": "vorberatung"},
+    ),
+    Row(
+        "papers.consultations.drop",
+        "POST",
+        "/papers/{paper}/consultations/{consultation}/drop",
+        _paper_left_behind,
+        writers(SESSION, 200),
+        lambda ids, public: {"reason": "Der Ausschuss hat nicht mehr getagt."},
+        fresh=True,
     ),
     Row(
         "papers.measures",

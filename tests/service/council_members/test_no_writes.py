@@ -98,6 +98,9 @@ FORMS = {
     "/berichte/{issued_id}/kenntnisnahme": {"sitzung_am": "2026-08-26"},
     "/massnahmen/neu": {"arbeitspapier": "1", "kennung": "M-99", "titel": "Neu"},
     "/vorlagen/{paper_id}/beratungsfolge": {"gremium": "3", "rolle": "vorberatung"},
+    "/vorlagen/{paper_id}/beratungsfolge/{consultation_id}/entfallen": {
+        "begruendung": "Der Ausschuss hat nicht mehr getagt."
+    },
     "/vorlagen/{paper_id}/massnahmen": {"massnahme": "1"},
     "/vorlagen/{paper_id}/schritte": {
         "ereignis": "zurueckziehen",
