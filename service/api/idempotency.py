@@ -11,8 +11,8 @@ answers through ``respond_once`` (or ``answer_once`` for a response model) insid
 
 ``payload`` is everything that decides what the request does (the body, plus headers such
 as ``If-Match`` that change it); the same key with another payload is refused with 422. The
-answer (status, body, ``Location`` and ``ETag``) is stored in the route's transaction, so it
-commits together with the action.
+answer (status, body, and beside the body its ``Location``, ``ETag`` and ``Content-Type``) is
+stored in the route's transaction, so it commits together with the action.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from service.idempotency import service
 from service.runtime import Runtime
 
 REPLAYED = "Idempotent-Replayed"
-# The headers of a first answer a retry gets again: where the new item is, and its version.
-_KEPT = ("Location", "ETag")
+# The headers of a first answer a retry gets again: where the new item is, its version, and
+# what the body is. Kept beside the body (``response_headers``), which is kept as sent.
+_KEPT = ("Location", "ETag", "Content-Type")
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -95,10 +96,12 @@ def respond_once(
         ttl=timedelta(hours=runtime.settings.idempotency_ttl_hours),
     )
     if claimed.replay:
-        assert claimed.status is not None
-        body, headers = service.stored_answer(claimed)
-        media = "application/json" if body else None
-        response = Response(body, status_code=claimed.status, media_type=media, headers=headers)
+        assert claimed.status is not None and claimed.body is not None
+        # An answer kept before its Content-Type was (migration 0033) was JSON or empty.
+        media = "application/json" if claimed.body else None
+        response = Response(
+            claimed.body, status_code=claimed.status, media_type=media, headers=claimed.headers
+        )
         response.headers[REPLAYED] = "true"
         return response
     response = act()
