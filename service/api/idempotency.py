@@ -3,7 +3,7 @@
 Every POST route of an API router that writes through ``WriteDep`` takes the key without a
 line of its own (``service.api.once.OnceRoute``). A route that begins its transaction itself
 (an upload read before the transaction, a transition) declares ``IdempotencyKeyHeader`` and
-answers through ``respond_once`` (or ``answer_once`` for a response model) inside it::
+answers through ``respond_once`` inside it::
 
     with runtime.write() as connection:
         return respond_once(runtime, connection, actor.user_id, request, idempotency_key,
@@ -22,11 +22,9 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Header, Request
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
-from service.actor import Actor
 from service.idempotency import service
 from service.runtime import Runtime
 
@@ -47,28 +45,6 @@ IdempotencyKeyHeader = Annotated[
         "gespeichert 24 Stunden.",
     ),
 ]
-
-
-def answer_once(
-    runtime: Runtime,
-    connection: Connection,
-    actor: Actor,
-    request: Request,
-    key: str | None,
-    *,
-    payload: Any,
-    act: Callable[[], BaseModel],
-    status_code: int = 200,
-) -> Response:
-    return respond_once(
-        runtime,
-        connection,
-        actor.user_id,
-        request,
-        key,
-        payload=payload,
-        act=lambda: _json(act().model_dump(mode="json"), status_code),
-    )
 
 
 def respond_once(
@@ -110,8 +86,4 @@ def respond_once(
     return response
 
 
-def _json(content: Any, status_code: int) -> JSONResponse:
-    return JSONResponse(content, status_code=status_code)
-
-
-__all__ = ["REPLAYED", "IdempotencyKeyHeader", "answer_once", "respond_once"]
+__all__ = ["REPLAYED", "IdempotencyKeyHeader", "respond_once"]
