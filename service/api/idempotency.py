@@ -3,7 +3,7 @@
 Every POST route of an API router that writes through ``WriteDep`` takes the key without a
 line of its own (``service.api.once.OnceRoute``). A route that begins its transaction itself
 (an upload read before the transaction, a transition) declares ``IdempotencyKeyHeader`` and
-answers through ``respond_once`` (or ``answer_once`` for a response model) inside it::
+answers through ``respond_once`` inside it::
 
     with runtime.write() as connection:
         return respond_once(runtime, connection, actor.user_id, request, idempotency_key,
@@ -11,8 +11,8 @@ answers through ``respond_once`` (or ``answer_once`` for a response model) insid
 
 ``payload`` is everything that decides what the request does (the body, plus headers such
 as ``If-Match`` that change it); the same key with another payload is refused with 422. The
-answer (status, body, ``Location`` and ``ETag``) is stored in the route's transaction, so it
-commits together with the action.
+answer (status, body, and beside the body its ``Location``, ``ETag`` and ``Content-Type``) is
+stored in the route's transaction, so it commits together with the action.
 """
 
 from __future__ import annotations
@@ -22,17 +22,16 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Header, Request
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from fastapi.responses import Response
 from sqlalchemy.engine import Connection
 
-from service.actor import Actor
 from service.idempotency import service
 from service.runtime import Runtime
 
 REPLAYED = "Idempotent-Replayed"
-# The headers of a first answer a retry gets again: where the new item is, and its version.
-_KEPT = ("Location", "ETag")
+# The headers of a first answer a retry gets again: where the new item is, its version, and
+# what the body is. Kept beside the body (``response_headers``), which is kept as sent.
+_KEPT = ("Location", "ETag", "Content-Type")
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -46,28 +45,6 @@ IdempotencyKeyHeader = Annotated[
         "gespeichert 24 Stunden.",
     ),
 ]
-
-
-def answer_once(
-    runtime: Runtime,
-    connection: Connection,
-    actor: Actor,
-    request: Request,
-    key: str | None,
-    *,
-    payload: Any,
-    act: Callable[[], BaseModel],
-    status_code: int = 200,
-) -> Response:
-    return respond_once(
-        runtime,
-        connection,
-        actor.user_id,
-        request,
-        key,
-        payload=payload,
-        act=lambda: _json(act().model_dump(mode="json"), status_code),
-    )
 
 
 def respond_once(
@@ -95,10 +72,12 @@ def respond_once(
         ttl=timedelta(hours=runtime.settings.idempotency_ttl_hours),
     )
     if claimed.replay:
-        assert claimed.status is not None
-        body, headers = service.stored_answer(claimed)
-        media = "application/json" if body else None
-        response = Response(body, status_code=claimed.status, media_type=media, headers=headers)
+        assert claimed.status is not None and claimed.body is not None
+        # An answer kept before its Content-Type was (migration 0033) was JSON or empty.
+        media = "application/json" if claimed.body else None
+        response = Response(
+            claimed.body, status_code=claimed.status, media_type=media, headers=claimed.headers
+        )
         response.headers[REPLAYED] = "true"
         return response
     response = act()
@@ -107,8 +86,4 @@ def respond_once(
     return response
 
 
-def _json(content: Any, status_code: int) -> JSONResponse:
-    return JSONResponse(content, status_code=status_code)
-
-
-__all__ = ["REPLAYED", "IdempotencyKeyHeader", "answer_once", "respond_once"]
+__all__ = ["REPLAYED", "IdempotencyKeyHeader", "respond_once"]

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
 from service.api.deps import IfMatch, expected_version
-from service.api.idempotency import IdempotencyKeyHeader, answer_once
+from service.api.idempotency import IdempotencyKeyHeader, respond_once
 from service.lifecycle.service import Transitioned
 from service.measures.schemas import (
     DeadlineOut,
@@ -76,7 +77,7 @@ class AskedTransition:
     def _answer(
         self, fire: Fire, runtime: Runtime, connection: Connection, actor: Actor, entity_id: int
     ) -> Response:
-        def act() -> TransitionResponse:
+        def act() -> Response:
             done = fire(
                 runtime,
                 connection,
@@ -87,12 +88,12 @@ class AskedTransition:
                 data=self.data,
                 comment=self.comment,
             )
-            return transition_response(done)
+            return JSONResponse(transition_response(done).model_dump(mode="json"))
 
-        return answer_once(
+        return respond_once(
             runtime,
             connection,
-            actor,
+            actor.user_id,
             self.request,
             self.idempotency_key,
             payload=self.payload,

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from service.columns import utc_field
@@ -23,4 +24,9 @@ class IdempotencyKey(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     status: int | None = None
     response_body: str | None = None
+    # The headers of the answer a retry needs again (``Location``, ``ETag``, the body's
+    # ``Content-Type``), beside the body rather than inside it: the body is kept as sent.
+    response_headers: dict[str, str] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
     created_at: datetime = utc_field(index=True)

@@ -31,9 +31,13 @@ def delete_key(connection: Connection, row_id: int) -> None:
     connection.execute(delete(keys).where(keys.c.id == row_id))
 
 
-def store_answer(connection: Connection, row_id: int | None, status: int, body: str) -> None:
+def store_answer(
+    connection: Connection, row_id: int | None, status: int, body: str, headers: dict[str, str]
+) -> None:
     connection.execute(
-        update(keys).where(keys.c.id == row_id).values(status=status, response_body=body)
+        update(keys)
+        .where(keys.c.id == row_id)
+        .values(status=status, response_body=body, response_headers=headers)
     )
 
 
@@ -47,7 +51,8 @@ def delete_of_person(
     connection: Connection, body_id: int, person_id: int, needles: Sequence[str]
 ) -> int:
     """Forgets the answers kept for the person's logins, and every answer to another login
-    of the body that holds one of ``needles``; how many went."""
+    of the body that holds one of ``needles``; how many went. The headers are not searched:
+    a ``Location`` or ``ETag`` names an item by its number, never a person by name."""
     theirs = select(users.c.id).where(users.c.person_id == person_id)
     of_body = select(users.c.id).where(users.c.body_id == body_id)
     naming = or_(false(), *(keys.c.response_body.contains(n, autoescape=True) for n in needles))

@@ -11,8 +11,8 @@ their answers are not kept: a retry is checked anew.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -51,11 +51,13 @@ class Once(Protocol):
 
 @dataclass(frozen=True)
 class Claim:
-    """Where a request stands with its key: first time (``answer`` is None) or a retry."""
+    """Where a request stands with its key: first time (``status`` is None) or a retry,
+    with the status, body and headers of the first answer."""
 
     row_id: int | None
     status: int | None = None
     body: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def replay(self) -> bool:
@@ -109,7 +111,7 @@ def claim(
                 raise
     if found.request_hash != digest:
         raise KeyReused(key)
-    return Claim(found.id, found.status, found.response_body)
+    return _stored(found)
 
 
 def answered(
@@ -120,12 +122,11 @@ def answered(
     found = repository.find(connection, user_id, key)
     if found is None or found.status is None or found.created_at <= now - ttl:
         return None
-    return Claim(found.id, found.status, found.response_body)
+    return _stored(found)
 
 
-# An answer whose headers matter to a retry (``Location``, ``ETag``) is kept with them in the
-# one text column, wrapped under this member; an answer without such headers is kept as sent.
-_WRAPPED = "ratsflow_answer"
+def _stored(found: Any) -> Claim:
+    return Claim(found.id, found.status, found.response_body, dict(found.response_headers or {}))
 
 
 def remember(
@@ -133,24 +134,11 @@ def remember(
     claimed: Claim,
     status: int,
     body: str,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
-    if headers:
-        body = json.dumps({_WRAPPED: body, "headers": headers}, ensure_ascii=False)
-    repository.store_answer(connection, claimed.row_id, status, body)
-
-
-def stored_answer(claimed: Claim) -> tuple[str, dict[str, str]]:
-    """The body and headers ``remember`` kept for a replayed claim."""
-    assert claimed.body is not None
-    if claimed.body.startswith("{") and _WRAPPED in claimed.body:
-        try:
-            found = json.loads(claimed.body)
-        except ValueError:  # pragma: no cover - a body that only mentions the member
-            found = None
-        if isinstance(found, dict) and set(found) == {_WRAPPED, "headers"}:
-            return str(found[_WRAPPED]), dict(found["headers"])
-    return claimed.body, {}
+    """Keeps the first answer in the transaction that claimed the key: the body exactly as
+    sent, and beside it the ``headers`` a retry must get again."""
+    repository.store_answer(connection, claimed.row_id, status, body, dict(headers or {}))
 
 
 def purge_expired(connection: Connection, now: datetime, ttl: timedelta) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from sqlalchemy.engine import Connection
 
 from service import keyset
@@ -21,7 +21,6 @@ from service.api.deps import (
     WriteDep,
     permitted,
 )
-from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.api.transitions import TransitionAsked, history_out
@@ -299,49 +298,34 @@ def record_vote(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: VoteRecorder,
-    request: Request,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> Response:
-    def act() -> VoteResponse:
-        recorded = votes.record_vote(
-            runtime,
-            connection,
-            actor,
-            paper_id,
-            votes.VoteRequest(
-                committee_slug=None,
-                held_on=body.held_on,
-                present=body.present,
-                yes=body.yes,
-                no=body.no,
-                abstain=body.abstain,
-                unanimous=body.unanimous,
-                biased_person_ids=tuple(body.biased_person_ids),
-                present_person_ids=tuple(body.present_person_ids),
-                resolution_number=body.resolution_number,
-                comment=body.comment,
-                version=body.version,
-                consultation_id=body.consultation_id,
-                decision_text=body.decision_text,
-            ),
-        )
-        shown = reading.votes_of(connection, actor, paper_id)
-        return VoteResponse(
-            vote=vote_out(next(v for v in shown if v.id == recorded.vote_id)),
-            paper=_step(recorded.transition),
-            measures=[_step(c) for c in recorded.transition.carried],
-        )
-
-    payload = body.model_dump(mode="json")
-    return answer_once(
+) -> VoteResponse:
+    recorded = votes.record_vote(
         runtime,
         connection,
         actor,
-        request,
-        idempotency_key,
-        payload=payload,
-        act=act,
-        status_code=status.HTTP_201_CREATED,
+        paper_id,
+        votes.VoteRequest(
+            committee_slug=None,
+            held_on=body.held_on,
+            present=body.present,
+            yes=body.yes,
+            no=body.no,
+            abstain=body.abstain,
+            unanimous=body.unanimous,
+            biased_person_ids=tuple(body.biased_person_ids),
+            present_person_ids=tuple(body.present_person_ids),
+            resolution_number=body.resolution_number,
+            comment=body.comment,
+            version=body.version,
+            consultation_id=body.consultation_id,
+            decision_text=body.decision_text,
+        ),
+    )
+    shown = reading.votes_of(connection, actor, paper_id)
+    return VoteResponse(
+        vote=vote_out(next(v for v in shown if v.id == recorded.vote_id)),
+        paper=_step(recorded.transition),
+        measures=[_step(c) for c in recorded.transition.carried],
     )
 
 

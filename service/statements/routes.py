@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Response
 
 from service.api.deps import MAX_ID, CurrentActor, MaybeActor, RuntimeDep, WriteDep
-from service.api.idempotency import IdempotencyKeyHeader, answer_once
 from service.api.once import OnceRoute
 from service.api.problems import responses
 from service.statements import service
@@ -49,28 +48,14 @@ def give_statement(
     runtime: RuntimeDep,
     connection: WriteDep,
     actor: CurrentActor,
-    request: Request,
-    idempotency_key: IdempotencyKeyHeader = None,
-) -> Response:
-    def act() -> StatementOut:
-        statement_id = service.give_statement(
-            runtime, connection, actor, measure_id, **body.model_dump()
-        )
-        row, tasks = service.written_statement(connection, actor, statement_id)
-        return statement_out(row, tasks.people, tasks)
-
-    answer = answer_once(
-        runtime,
-        connection,
-        actor,
-        request,
-        idempotency_key,
-        payload=body.model_dump(mode="json"),
-        act=act,
-        status_code=201,
+    response: Response,
+) -> StatementOut:
+    statement_id = service.give_statement(
+        runtime, connection, actor, measure_id, **body.model_dump()
     )
-    answer.headers["Location"] = f"{router.prefix}/{measure_id}/statements"
-    return answer
+    row, tasks = service.written_statement(connection, actor, statement_id)
+    response.headers["Location"] = f"{router.prefix}/{measure_id}/statements"
+    return statement_out(row, tasks.people, tasks)
 
 
 @router.get(

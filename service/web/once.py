@@ -28,8 +28,6 @@ ONCE_FIELD = "formular_token"
 # Form tokens share the table with the keys API clients choose: a prefix of their own.
 _KEY_PREFIX = "formular:"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-# What a replay answers when the first answer was a page, not a way to one.
-_NO_PAGE = ""
 
 
 def new_token() -> str:
@@ -75,7 +73,7 @@ def claim(
         ttl=timedelta(hours=runtime.settings.idempotency_ttl_hours),
     )
     if claimed.replay:
-        raise AlreadySaved(claimed.body or None)
+        raise AlreadySaved(claimed.headers.get("Location"))
     return claimed
 
 
@@ -91,7 +89,7 @@ def check(runtime: Runtime, connection: Connection, actor: Actor | None, token: 
         ttl=timedelta(hours=runtime.settings.idempotency_ttl_hours),
     )
     if found is not None:
-        raise AlreadySaved(found.body or None)
+        raise AlreadySaved(found.headers.get("Location"))
 
 
 @dataclass(frozen=True)
@@ -117,7 +115,9 @@ class Once:
 
 
 def remember(connection: Connection, claimed: idempotency.Claim, location: str | None) -> None:
-    """Keeps where the answer leads (``location``, inside the body), in the transaction
-    that claimed the token."""
-    status = 303 if location else 200
-    idempotency.remember(connection, claimed, status, location or _NO_PAGE)
+    """Keeps where the answer leads (its ``Location``), in the transaction that claimed
+    the token; the page itself is not kept, a repeat is shown one of its own."""
+    if location:
+        idempotency.remember(connection, claimed, 303, "", {"Location": location})
+    else:
+        idempotency.remember(connection, claimed, 200, "")

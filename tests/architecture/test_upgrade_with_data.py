@@ -208,6 +208,12 @@ def at_0030(c: Connection) -> None:
     )
 
 
+def at_0033(c: Connection) -> None:
+    # A kept answer's headers have a column of their own; the fixture keeps no answer.
+    assert "response_headers" in _columns(c, "idempotency_keys")
+    assert _one(c, "SELECT count(*) FROM idempotency_keys") == 0
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -240,6 +246,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0027", at_0027),
     ("0028", at_0028),
     ("0030", at_0030),
+    ("0033", at_0033),
 ]
 
 
@@ -564,3 +571,87 @@ def test_a_paper_withdrawn_before_0030_has_no_step_left_open(empty_url: str) -> 
         # A paper still on its way keeps its open step.
         (2, 1, None, None),
     ]
+
+
+# Answers as ``service.idempotency`` kept them before 0033: key, status, body.
+_KEPT_BEFORE_0033 = {
+    "neue-massnahme": (
+        201,
+        '{"ratsflow_answer": "{\\"id\\":3,\\"title\\":\\"Bürgerportal\\"}", '
+        '"headers": {"Location": "/api/v1/measures/3", "ETag": "\\"1\\""}}',
+    ),
+    "uebergang": (200, '{"id":3,"to_state":"ag_pruefung"}'),
+    "erwaehnt": (200, '{"ratsflow_answer":"nur erwähnt"}'),
+    "formular:weiter-zur-seite": (303, "/massnahmen/3"),
+    "formular:eigene-seite": (200, ""),
+}
+
+
+def _kept_answers(engine: Engine) -> dict[str, tuple[object, object]]:
+    with engine.connect() as c:
+        columns = "key, response_body"
+        if "response_headers" in _columns(c, "idempotency_keys"):
+            columns += ", response_headers"
+        rows = c.execute(text(f"SELECT {columns} FROM idempotency_keys")).all()
+    kept = {}
+    for key, body, *headers in rows:
+        found = headers[0] if headers else None
+        kept[key] = (body, json.loads(found) if isinstance(found, str) else found)
+    return kept
+
+
+def test_answers_kept_before_0033_have_their_location_and_etag_beside_their_body(
+    empty_url: str,
+) -> None:
+    """A retry across the upgrade (or a downgrade) gets the same answer: the body unwrapped,
+    ``Location`` and ``ETag`` in ``response_headers``, a form's page as its ``Location``;
+    the downgrade keeps them as before again."""
+    config = alembic_config(empty_url)
+    before = ScriptDirectory.from_config(config).get_revision("0033").down_revision
+    assert isinstance(before, str)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_url)
+    try:
+        load_fixture(engine)
+        command.upgrade(config, before)
+        with engine.begin() as c:
+            for key, (status, body) in _KEPT_BEFORE_0033.items():
+                c.execute(
+                    text(
+                        "INSERT INTO idempotency_keys (key, user_id, method, path, "
+                        "request_hash, status, response_body, created_at) VALUES (:key, 1, "
+                        "'POST', '/api/v1/measures', :digest, :status, :body, "
+                        "'2024-01-10 08:00:00+00:00')"
+                    ),
+                    {"key": key, "digest": "0" * 64, "status": status, "body": body},
+                )
+            c.execute(
+                text(
+                    "INSERT INTO idempotency_keys (key, user_id, method, path, request_hash, "
+                    "created_at) VALUES ('in-arbeit', 1, 'POST', '/api/v1/measures', :digest, "
+                    "'2024-01-10 08:00:00+00:00')"
+                ),
+                {"digest": "0" * 64},
+            )
+        command.upgrade(config, "0033")
+        upgraded = _kept_answers(engine)
+        command.downgrade(config, before)
+        downgraded = _kept_answers(engine)
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+    assert upgraded == {
+        "neue-massnahme": (
+            '{"id":3,"title":"Bürgerportal"}',
+            {"Location": "/api/v1/measures/3", "ETag": '"1"'},
+        ),
+        "uebergang": ('{"id":3,"to_state":"ag_pruefung"}', {}),
+        "erwaehnt": ('{"ratsflow_answer":"nur erwähnt"}', {}),
+        "formular:weiter-zur-seite": ("", {"Location": "/massnahmen/3"}),
+        "formular:eigene-seite": ("", {}),
+        "in-arbeit": (None, None),
+    }
+    assert downgraded == {
+        **{key: (body, None) for key, (_, body) in _KEPT_BEFORE_0033.items()},
+        "in-arbeit": (None, None),
+    }

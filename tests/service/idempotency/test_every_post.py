@@ -12,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
+import service.api.once
+from service.api.deps import write_connection
 from service.api.idempotency import REPLAYED
 from service.api.logged_reads import api_routes
 from service.idempotency.models import IdempotencyKey
@@ -151,3 +153,29 @@ def test_every_post_of_the_api_takes_an_idempotency_key_or_says_why_not() -> Non
     assert len(posts) > 30
     untaken = {r.path for r in posts if not _takes_key(r)}
     assert untaken == set(WITHOUT_KEY)
+
+
+def _writes_in_request_transaction(route: Any) -> bool:
+    return any(d.call is write_connection for d in route.dependant.dependencies)
+
+
+def _answered_by_route_class(route: Any) -> bool:
+    code = getattr(route.endpoint, "__code__", None)
+    return code is not None and code.co_filename == service.api.once.__file__
+
+
+def test_a_post_writing_in_the_request_transaction_answers_once_through_the_route_class() -> None:
+    """Regression: the statement and the vote declared the key and answered through a
+    helper of their own (``answer_once``) beside ``OnceRoute``, two ways to one answer.
+    Only a route that begins its transaction itself (upload, import, transition) calls
+    ``respond_once``."""
+    posts = [
+        r for r in api_routes(create_app()) if "POST" in r.methods and r.path.startswith("/api/")
+    ]
+    on_their_own = {
+        r.path
+        for r in posts
+        if _writes_in_request_transaction(r) and not _answered_by_route_class(r)
+    }
+    assert on_their_own == set()
+    assert sum(_answered_by_route_class(r) for r in posts) > 20

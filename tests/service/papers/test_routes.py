@@ -243,6 +243,31 @@ def test_a_vote_retried_with_the_same_idempotency_key_is_recorded_once(
     assert measure_states(demo, measures) == ["stadtrat_beschluss"]
 
 
+def test_a_vote_key_reused_with_other_numbers_is_refused(council: Council, demo: Runtime) -> None:
+    """A key sent again with another count is a client's mistake, never the first answer:
+    422, and the vote stands as first recorded."""
+    measures = ready_measures(demo, 1)
+    paper = paper_in_fva(council, measures)
+    body = {
+        "consultation_id": paper["fva"],
+        "held_on": "2026-08-26",
+        "version": paper["version"],
+        "yes": 9,
+        "no": 0,
+        "abstain": 0,
+        "present_person_ids": council.members("fva")[:9],
+    }
+    retry = {**council.session, "Idempotency-Key": "fva-2026-08-26-top-5"}
+    url = f"{API}/papers/{paper['id']}/votes"
+    assert council.client.post(url, json=body, headers=retry).status_code == 201
+    before = (audit_count(demo), vote_count(demo))
+
+    other = council.client.post(url, json={**body, "yes": 8, "abstain": 1}, headers=retry)
+
+    assert_problem(other, 422, "idempotenz-schluessel-wiederverwendet")
+    assert (audit_count(demo), vote_count(demo)) == before
+
+
 def test_a_vote_without_quorum_explains_the_quorum_and_changes_nothing(
     council: Council, demo: Runtime
 ) -> None:
