@@ -5,13 +5,11 @@ model; ``service.reports.service`` loads the rows and is the one place that read
 database, and tests build reports from hand-made rows.
 
 The report is rebuilt as of its Stichtag from each measure's history: the state is the one
-its last step before then led to, and the values a step records (progress, target date) are
-the last ones recorded by then. Milestones, the Haushaltsansätze and what names a measure
-(Kennung, title, responsible person) come as they stood on the Stichtag: they keep a
-history of their own, which the loaded rows already reflect. Field values no step has ever
-recorded are taken as they are today; an edit of a field outside the workflow (the
-Angaben form) is in the audit trail, not in a history, so it counts from the moment the
-report is built.
+its last step before then led to, and each field (progress, target date) holds what the
+last step or edit of the Angaben before then set it to (``fields_as_of``). Milestones, the
+Haushaltsansätze and what names a measure (Kennung, title, responsible person) come as they
+stood on the Stichtag: they keep a history of their own, which the loaded rows already
+reflect.
 """
 
 from __future__ import annotations
@@ -75,6 +73,9 @@ class ReportData:
     programmes: Sequence[Any]
     measures: Sequence[Any]
     history: Mapping[int, Sequence[Any]] = field(default_factory=dict)
+    # The edits of each measure's Angaben up to the Stichtag (``measure_changes``), its
+    # creation first: when and which fields each set.
+    edits: Mapping[int, Sequence[Any]] = field(default_factory=dict)
     budgets: Mapping[int, Any] = field(default_factory=dict)
     persons: Mapping[int, Any] = field(default_factory=dict)
     paper_references: Mapping[int, Sequence[str]] = field(default_factory=dict)
@@ -178,16 +179,39 @@ def build_report(
     )
 
 
-def fields_as_of(row: Any, steps: Sequence[Any], later: Sequence[Any]) -> dict[str, Any]:
-    """The measure's values as of the last of ``steps``: what a step recorded by then,
-    nothing for what only ``later`` steps recorded, and today's value for the rest."""
-    fields = dict(row.fields or {})
-    for step in later:
-        for name in step.data or {}:
-            fields.pop(name, None)
-    for step in steps:
-        fields.update(step.data or {})
-    return fields
+def fields_as_of(
+    row: Any, steps: Sequence[Any], later: Sequence[Any], edits: Sequence[Any] | None
+) -> dict[str, Any]:
+    """The measure's fields as of the Stichtag: each as the last of ``steps`` and ``edits``
+    (those up to the Stichtag) set it, in the order they took effect. A step takes effect
+    at its ``at`` (a decision on its session's day, however late it was typed in), an edit
+    of the Angaben when it was made; an edit and a step of the same moment count in that
+    order (the creation comes before the first step).
+
+    ``edits`` None: the measure has no history of its Angaben, not even its creation (rows
+    made by hand); then the fields are today's, less what only ``later`` steps recorded,
+    with what ``steps`` recorded on top."""
+    if edits is None:
+        fields = dict(row.fields or {})
+        for step in later:
+            for name in step.data or {}:
+                fields.pop(name, None)
+        for step in steps:
+            fields.update(step.data or {})
+        return fields
+    timeline = sorted(
+        [(edit.changed_at, 0, edit.fields) for edit in edits]
+        + [(step.at, 1, step.data) for step in steps],
+        key=lambda entry: (entry[0], entry[1]),
+    )
+    replayed: dict[str, Any] = {}
+    for _, _, values in timeline:
+        for name, value in (values or {}).items():
+            if value is None:
+                replayed.pop(name, None)
+            else:
+                replayed[name] = value
+    return replayed
 
 
 def _done(
@@ -229,7 +253,9 @@ def _measure(
     public: bool,
 ) -> ReportMeasure:
     later = data.history.get(row.id, ())[len(steps) :]
-    fields = fields_as_of(row, steps, later)
+    known = data.edits.get(row.id)
+    edits = None if not known else [e for e in known if _day(e.changed_at) <= as_of]
+    fields = fields_as_of(row, steps, later, edits)
     progress = _int(fields.get("fortschritt"))
     target = _date(fields.get("zieldatum"))
     start = next(
