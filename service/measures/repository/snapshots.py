@@ -6,7 +6,7 @@ the target date or the costs) is kept with the moment from which it held
 (``MeasureChange``), written on creation and on every edit of it in the same transaction
 as the audit event. A report as of an earlier Stichtag names the measure by the last state
 before it and replays its fields from these and its steps
-(``reports.repository.reported_measures``, ``reports.builder.fields_as_of``).
+(``reports.repository.reported_measures``, ``reports.replay.fields_as_of``).
 """
 
 from __future__ import annotations
