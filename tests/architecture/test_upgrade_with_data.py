@@ -541,6 +541,8 @@ def test_fields_edited_before_0032_are_dated_by_the_audit_trail(empty_url: str) 
     changed: the entry of a renaming of the same moment, or a new one naming the measure as
     before. Downgrading drops the fields; upgrading again gives them back."""
     config = alembic_config(empty_url)
+    parent = ScriptDirectory.from_config(config).get_revision("0032").down_revision
+    assert isinstance(parent, str)
     command.upgrade(config, "0001")
     engine = make_engine(empty_url)
     created = datetime(2024, 2, 1, 8, 0, tzinfo=UTC)
@@ -548,7 +550,7 @@ def test_fields_edited_before_0032_are_dated_by_the_audit_trail(empty_url: str) 
     moved = datetime(2024, 11, 5, 10, 0, tzinfo=UTC)
     try:
         load_fixture(engine)
-        command.upgrade(config, "0028")
+        command.upgrade(config, parent)
         with engine.begin() as c:
             c.execute(
                 text(
@@ -597,7 +599,7 @@ def test_fields_edited_before_0032_are_dated_by_the_audit_trail(empty_url: str) 
         with engine.connect() as c:
             rows = [(m, _moment(at), title, _json(f)) for m, at, title, f in c.execute(query)]
             reports = verify_all(c, CHAIN)
-        command.downgrade(config, "0028")
+        command.downgrade(config, parent)
         with engine.connect() as c:
             dropped = "fields" not in _columns(c, "measure_changes")
         command.upgrade(config, "head")
