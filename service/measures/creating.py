@@ -130,5 +130,5 @@ def insert_measure(
             entity_type="measure",
             persons=[values.get("responsible_person_id")],
         )
-    snapshots.record(connection, measure_id, now)
+    snapshots.record(connection, measure_id, now, row["fields"])
     return measure_id

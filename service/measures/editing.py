@@ -1,8 +1,9 @@
 """Editing a measure outside its workflow: title, description, responsible person, fields.
 
-An edit of what a Sachstandsbericht names a measure by (Kennung, title, responsible person)
-or of its description is kept in the measure's ``measure_changes`` with the moment it was
-made, so a report as of an earlier Stichtag still shows the values it showed then.
+An edit of what a Sachstandsbericht names a measure by (Kennung, title, responsible person),
+of its description or of its fields (target date, costs...) is kept in the measure's
+``measure_changes`` with the moment it was made, so a report as of an earlier Stichtag still
+shows the values it showed then, and one as of a later day the edited ones.
 """
 
 from __future__ import annotations
@@ -136,8 +137,9 @@ def update_measure(
         )
     if not updated:
         raise StaleVersion("measure", measure_id, row.version)
-    if any(values[k] != getattr(row, k) for k in snapshots.COLUMNS if k in values):
-        snapshots.record(connection, measure_id, now)
+    edited = snapshots.changed_fields(row.fields or {}, values.get("fields", row.fields or {}))
+    if edited or any(values[k] != getattr(row, k) for k in snapshots.COLUMNS if k in values):
+        snapshots.record(connection, measure_id, now, edited)
     if amended and amendment is not None:
         baseline.record_amendment(runtime, connection, actor, measure_id, amendment)
     return int(row.version) + 1

@@ -33,15 +33,19 @@ class Measure(SQLModel, table=True):
 
 
 class MeasureChange(SQLModel, table=True):
-    """A measure's Angaben as they stood from ``changed_at`` on: Kennung, title,
-    description and responsible person, the values edited outside its workflow.
+    """An edit of a measure's Angaben outside its workflow, or its creation, from
+    ``changed_at`` on: Kennung, title, description and responsible person as they stood
+    after it, and the fields of its definition it set (``fields``: name -> value, ``None``
+    for a field it cleared; on creation the fields given).
 
     The Sachstandsbericht is built as of its Stichtag and names each measure by the last of
-    these before it, so a measure renamed later keeps its old title in a past report. One is
-    written with the measure and with every edit of these values, in the same transaction as
-    its audit event; migration 0028 gave each measure before it one from its values then,
-    dated when the measure was created. What a step records (progress, target date) is in
-    the measure's history (``history_entries``) instead.
+    these before it, so a measure renamed later keeps its old title in a past report; its
+    fields are replayed from these together with the steps of its history
+    (``history_entries``, where a step records progress or a target date), in the order they
+    took effect. One is written with the measure and with every edit that changes one of
+    these values, in the same transaction as its audit event. Migration 0028 gave each
+    measure before it one from its values then, dated when the measure was created;
+    migration 0034 added the fields, read back from the audit trail where it holds them.
     """
 
     __tablename__ = "measure_changes"
@@ -56,3 +60,4 @@ class MeasureChange(SQLModel, table=True):
     title: str = Field(max_length=500)
     description: str | None = None
     responsible_person_id: int | None = Field(default=None, foreign_key="persons.id")
+    fields: dict[str, Any] = json_field(dict)

@@ -5,13 +5,11 @@ model; ``service.reports.service`` loads the rows and is the one place that read
 database, and tests build reports from hand-made rows.
 
 The report is rebuilt as of its Stichtag from each measure's history: the state is the one
-its last step before then led to, and the values a step records (progress, target date) are
-the last ones recorded by then. Milestones, the Haushaltsansätze and what names a measure
-(Kennung, title, responsible person) come as they stood on the Stichtag: they keep a
-history of their own, which the loaded rows already reflect. Field values no step has ever
-recorded are taken as they are today; an edit of a field outside the workflow (the
-Angaben form) is in the audit trail, not in a history, so it counts from the moment the
-report is built.
+its last step before then led to, and each field (progress, target date) holds what the
+last step or edit of the Angaben before then set it to (``fields_as_of``). Milestones, the
+Haushaltsansätze and what names a measure (Kennung, title, responsible person) come as they
+stood on the Stichtag: they keep a history of their own, which the loaded rows already
+reflect.
 """
 
 from __future__ import annotations
@@ -25,6 +23,7 @@ from typing import Any
 
 from service.people.service import display_name
 from service.reports.period import Period
+from service.reports.replay import fields_as_of
 from service.reports.schemas import (
     Audience,
     Budget,
@@ -75,6 +74,9 @@ class ReportData:
     programmes: Sequence[Any]
     measures: Sequence[Any]
     history: Mapping[int, Sequence[Any]] = field(default_factory=dict)
+    # The edits of each measure's Angaben up to the Stichtag (``measure_changes``), its
+    # creation first: when and which fields each set.
+    edits: Mapping[int, Sequence[Any]] = field(default_factory=dict)
     budgets: Mapping[int, Any] = field(default_factory=dict)
     persons: Mapping[int, Any] = field(default_factory=dict)
     paper_references: Mapping[int, Sequence[str]] = field(default_factory=dict)
@@ -178,18 +180,6 @@ def build_report(
     )
 
 
-def fields_as_of(row: Any, steps: Sequence[Any], later: Sequence[Any]) -> dict[str, Any]:
-    """The measure's values as of the last of ``steps``: what a step recorded by then,
-    nothing for what only ``later`` steps recorded, and today's value for the rest."""
-    fields = dict(row.fields or {})
-    for step in later:
-        for name in step.data or {}:
-            fields.pop(name, None)
-    for step in steps:
-        fields.update(step.data or {})
-    return fields
-
-
 def _done(
     row: Any, spec: WorkflowSpec, state: str, steps: Sequence[Any], data: ReportData, public: bool
 ) -> DoneMeasure:
@@ -229,7 +219,9 @@ def _measure(
     public: bool,
 ) -> ReportMeasure:
     later = data.history.get(row.id, ())[len(steps) :]
-    fields = fields_as_of(row, steps, later)
+    known = data.edits.get(row.id)
+    edits = None if not known else [e for e in known if _day(e.changed_at) <= as_of]
+    fields = fields_as_of(row, steps, later, edits)
     progress = _int(fields.get("fortschritt"))
     target = _date(fields.get("zieldatum"))
     start = next(

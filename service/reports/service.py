@@ -122,6 +122,9 @@ def load(
     history: dict[int, list[Any]] = defaultdict(list)
     for entry in repository.history_of_reported(connection, *reported):
         history[entry.entity_id].append(entry)
+    edits: dict[int, list[Any]] = defaultdict(list)
+    for edit in repository.edits_of_reported(connection, *reported):
+        edits[edit.measure_id].append(edit)
     budgets = {b.measure_id: b for b in repository.budgets_of_reported(connection, *reported)}
     references: dict[int, list[str]] = defaultdict(list)
     for ref in repository.paper_references_of_reported(connection, *reported):
@@ -144,6 +147,7 @@ def load(
         programmes=programmes,
         measures=rows,
         history=history,
+        edits=edits,
         budgets=budgets,
         persons=persons,
         paper_references=references,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -214,6 +215,20 @@ def at_0033(c: Connection) -> None:
     assert _one(c, "SELECT count(*) FROM idempotency_keys") == 0
 
 
+def _json(value: object) -> object:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def at_0034(c: Connection) -> None:
+    # The fixture's create events are older than the fields in the trail and no step of its
+    # recorded a field: each first entry holds the measure's fields of today.
+    rows = c.execute(text("SELECT measure_id, fields FROM measure_changes ORDER BY id")).all()
+    assert [(measure, _json(fields)) for measure, fields in rows] == [
+        (1, {"aufwand_nutzen": "liegt vor", "kosten_einmalig": 12000, "personenbezogen": True}),
+        (2, {}),
+    ]
+
+
 STEPS: list[tuple[str, Check]] = [
     ("0001", at_0001),
     ("0002", at_0002),
@@ -247,6 +262,7 @@ STEPS: list[tuple[str, Check]] = [
     ("0028", at_0028),
     ("0030", at_0030),
     ("0033", at_0033),
+    ("0034", at_0034),
 ]
 
 
@@ -655,3 +671,108 @@ def test_answers_kept_before_0033_have_their_location_and_etag_beside_their_body
         **{key: (body, None) for key, (_, body) in _KEPT_BEFORE_0033.items()},
         "in-arbeit": (None, None),
     }
+
+
+def _measure_event(
+    c: Connection, measure_id: int, moment: datetime, action: str, **changes: tuple[Any, Any]
+) -> None:
+    draft = EventDraft(
+        ts=moment,
+        actor_id=1,
+        actor_role="ag_leitung",
+        action=action,
+        entity_type="measure",
+        entity_id=measure_id,
+        changes=changes,
+    )
+    append(c, CHAIN, draft)
+
+
+def test_fields_edited_before_0034_are_dated_by_the_audit_trail(empty_url: str) -> None:
+    """Each measure's first entry gets the fields it was created with (from its
+    ``measure.create`` event; where that holds none, today's taken back over the edits the
+    trail holds), and every edit of the fields an entry at its event's moment with what it
+    changed: the entry of a renaming of the same moment, or a new one naming the measure as
+    before. Downgrading drops the fields; upgrading again gives them back."""
+    config = alembic_config(empty_url)
+    parent = ScriptDirectory.from_config(config).get_revision("0034").down_revision
+    assert isinstance(parent, str)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_url)
+    created = datetime(2024, 2, 1, 8, 0, tzinfo=UTC)
+    raised = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+    moved = datetime(2024, 11, 5, 10, 0, tzinfo=UTC)
+    try:
+        load_fixture(engine)
+        command.upgrade(config, parent)
+        with engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO measures (id, body_id, programme_id, code, title, public, "
+                    "state, version, definition_name, definition_version, fields, created_at, "
+                    "updated_at) VALUES (3, 1, 1, 'M-03', 'E-Rechnung', TRUE, 'umsetzung', 5, "
+                    "'massnahme', 1, :fields, :created, :moved)"
+                ),
+                {"fields": '{"zieldatum": "2026-03-31"}', "created": created, "moved": moved},
+            )
+            for moment, title in ((created, "Rechnungseingang"), (moved, "E-Rechnung")):
+                c.execute(
+                    text(
+                        "INSERT INTO measure_changes (measure_id, changed_at, code, title) "
+                        "VALUES (3, :moment, 'M-03', :title)"
+                    ),
+                    {"moment": moment, "title": title},
+                )
+            _measure_event(
+                c, 3, created, "measure.create", fields=(None, {"zieldatum": "2025-12-31"})
+            )
+            _measure_event(
+                c,
+                3,
+                moved,
+                "measure.update",
+                title=("Rechnungseingang", "E-Rechnung"),
+                fields=({"zieldatum": "2025-12-31"}, {"zieldatum": "2026-03-31"}),
+            )
+            today = {"aufwand_nutzen": "liegt vor", "kosten_einmalig": 12000}
+            _measure_event(
+                c,
+                1,
+                raised,
+                "measure.update",
+                fields=(
+                    {**today, "kosten_einmalig": 10000, "personenbezogen": True},
+                    {**today, "personenbezogen": True},
+                ),
+            )
+        command.upgrade(config, "0034")
+        query = text(
+            "SELECT measure_id, changed_at, title, fields FROM measure_changes "
+            "WHERE measure_id IN (1, 3) ORDER BY measure_id, changed_at, id"
+        )
+        with engine.connect() as c:
+            rows = [(m, _moment(at), title, _json(f)) for m, at, title, f in c.execute(query)]
+            reports = verify_all(c, CHAIN)
+        command.downgrade(config, parent)
+        with engine.connect() as c:
+            dropped = "fields" not in _columns(c, "measure_changes")
+        command.upgrade(config, "head")
+        with engine.connect() as c:
+            again = [(m, _moment(at), title, _json(f)) for m, at, title, f in c.execute(query)]
+    finally:
+        engine.dispose()
+    first = datetime(2024, 1, 9, 8, 0, tzinfo=UTC)
+    assert rows == [
+        (
+            1,
+            first,
+            "Digitale Eingangspost",
+            {**today, "kosten_einmalig": 10000, "personenbezogen": True},
+        ),
+        (1, raised, "Digitale Eingangspost", {"kosten_einmalig": 12000}),
+        (3, created, "Rechnungseingang", {"zieldatum": "2025-12-31"}),
+        (3, moved, "E-Rechnung", {"zieldatum": "2026-03-31"}),
+    ]
+    assert all(r.verification.intact for r in reports)
+    assert dropped
+    assert again == rows

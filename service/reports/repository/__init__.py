@@ -61,7 +61,8 @@ def reported_measures(
     """The reported measures, named as they were before ``until``: Kennung, title and
     responsible person from each one's last state then (``measure_changes``), so a measure
     renamed or handed over later keeps its old name in a past report. The state and the
-    fields come as they are today; the builder takes them back to then from the history."""
+    fields come as they are today; the builder takes them back to then from the steps and
+    the edits (``history_of_reported``, ``edits_of_reported``)."""
     ids = _reported(body_id, until, public_only, programme_id)
     states = (
         select(
@@ -135,6 +136,30 @@ def history_of_reported(
             )
             .where(history.c.entity_type == "measure", history.c.entity_id.in_(ids))
             .order_by(history.c.entity_id, history.c.at, history.c.id)
+        )
+    )
+
+
+def edits_of_reported(
+    connection: Connection,
+    body_id: int,
+    until: datetime,
+    public_only: bool,
+    programme_id: int | None = None,
+) -> list[Any]:
+    """The fields each edit of the reported measures' Angaben set before ``until``, with its
+    moment, by date: the measure's creation first. The builder replays them with the steps
+    (``history_of_reported``), so a field edited later leaves a past report as it was."""
+    ids = _reported(body_id, until, public_only, programme_id)
+    return list(
+        connection.execute(
+            select(
+                measure_changes.c.measure_id, measure_changes.c.changed_at, measure_changes.c.fields
+            )
+            .where(measure_changes.c.measure_id.in_(ids), measure_changes.c.changed_at < until)
+            .order_by(
+                measure_changes.c.measure_id, measure_changes.c.changed_at, measure_changes.c.id
+            )
         )
     )
 

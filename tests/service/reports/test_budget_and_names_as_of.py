@@ -203,8 +203,9 @@ def test_a_measure_handed_over_after_the_period_names_its_former_responsible_in_
 def test_an_issued_report_is_still_the_one_rebuilt_after_later_changes_and_still_verifies(
     client: TestClient, demo: Runtime
 ) -> None:
-    """Issued reports are stored and verified as stored; since the amounts and names they
-    show keep their history, the report rebuilt later is byte for byte the issued one."""
+    """Issued reports are stored and verified as stored; since the amounts, names and
+    fields they show keep their history, the report rebuilt later is byte for byte the
+    issued one."""
     issued = client.post(
         f"{API}/reports/issued",
         json={"period": "2025-H2", "audience": "public"},
@@ -226,6 +227,15 @@ def test_an_issued_report_is_still_the_one_rebuilt_after_later_changes_and_still
         headers=login(client, "ag.leitung"),
     )
     assert renamed.status_code == 200, renamed.text
+    m07 = measure_ids(demo)["M-07"]
+    with demo.read() as c:
+        version = get_measure(c, m07).version
+    targeted = client.patch(
+        f"{API}/measures/{m07}",
+        json={"version": version, "fields": {"zieldatum": "2027-06-30"}},
+        headers=login(client, "ag.leitung"),
+    )
+    assert targeted.status_code == 200, targeted.text
 
     assert _report(demo, "2025-H2", "public") == as_issued
     verified = client.get(f"{API}/reports/issued/{body['id']}/verification", headers=reader)

@@ -171,3 +171,57 @@ def test_state_and_values_are_those_of_the_stichtag() -> None:
     assert [(x.state, x.progress, x.target_date) for x in early.measures] == [
         ("haushaltsplanung", None, None)
     ]
+
+
+def edit(moment: str, **fields: Any) -> SimpleNamespace:
+    return SimpleNamespace(
+        changed_at=datetime.fromisoformat(moment).replace(tzinfo=UTC), fields=fields
+    )
+
+
+def test_each_field_holds_what_the_last_step_or_edit_before_the_stichtag_set() -> None:
+    """Defect: a field edited outside a step counted as it is today (or not at all, once a
+    step had recorded it). Steps and edits count in the order they took effect: a vote's
+    step on its session's day, however late typed in, an edit when it was made."""
+    decided = step(
+        "2024-10-14", "finanzieren", "haushaltsplanung", "umsetzung", zieldatum="2026-12-31"
+    )
+    # The vote of 14.10.2024 was typed in on 20.11.2024, after the edit of 05.11.2024.
+    decided.recorded_at = datetime(2024, 11, 20, 9, 0, tzinfo=UTC)
+    data = ReportData(
+        programmes=[SimpleNamespace(id=1, title="Arbeitspapier", paper_reference=None)],
+        measures=[measure(1, "M-1", "umsetzung", fortschritt=40, zieldatum="2027-06-30")],
+        history={
+            1: [
+                step("2024-02-28", "beschliessen", "stadtrat_beschluss", "haushaltsplanung"),
+                decided,
+                step("2025-02-01", "fortschritt_melden", "umsetzung", "umsetzung", fortschritt=40),
+            ]
+        },
+        edits={
+            1: [
+                edit("2023-10-02T08:00:00", zieldatum="2025-12-31", kosten_einmalig=1000),
+                edit("2024-11-05T10:00:00", zieldatum="2026-03-31"),
+                edit("2025-01-15T10:00:00", kosten_einmalig=None),
+            ]
+        },
+    )
+
+    def target(day: date) -> Any:
+        report = build_report(
+            data,
+            period=Period(day.year, 1 if day.month <= 6 else 2),
+            as_of=day,
+            audience="internal",
+            rules=TrafficLightRules(),
+            spec_of=lambda name, version: SPEC,
+        )
+        [m] = [*report.programmes[0].measures, *report.programmes[0].undecided]
+        return m.target_date, m.progress
+
+    # Given on creation; then the funding's; then the edit after it (although the vote was
+    # typed in later); the edit of today (2027-06-30) is none of them.
+    assert target(date(2024, 6, 30)) == (date(2025, 12, 31), None)
+    assert target(date(2024, 10, 31)) == (date(2026, 12, 31), None)
+    assert target(date(2024, 12, 31)) == (date(2026, 3, 31), None)
+    assert target(date(2025, 3, 1)) == (date(2026, 3, 31), 40)
