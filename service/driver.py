@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, cast
 
+import orjson
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -161,8 +162,17 @@ def optional_time(connection: Connection, moment: datetime | None) -> Any:
 
 
 def json_value(value: Any) -> str:
-    """As SQLAlchemy's ``JSON`` binds it (``json.dumps``); PostgreSQL casts the text."""
-    return json.dumps(value)
+    """JSON text that SQLAlchemy's ``JSON`` reads back as the same value; PostgreSQL casts
+    the text. Written by orjson, a tenth of the time of ``json.dumps`` (SQLAlchemy's): the
+    text differs only where JSON leaves a choice (no blanks, UTF-8 instead of ``\\u``
+    escapes), and nothing searches these columns as text. What orjson refuses (a key that is
+    no text, an integer beyond 64 bits) is written by ``json.dumps`` as before. The values
+    are the engine's (``workflow.values``), which refuses a number that is not finite: orjson
+    would write it as null where ``json.dumps`` writes ``NaN``."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value)
 
 
 def json_result(value: Any) -> Any:
