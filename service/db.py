@@ -13,7 +13,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -216,27 +216,84 @@ def conflict_insert(connection: Connection, table: Table) -> Any:
     return dialect.insert(table)
 
 
-@contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
+def write_transaction(engine: Engine) -> AbstractContextManager[Connection]:
     """One unit of work: commits at the end, rolls back on any error. What was registered
     with ``after_commit`` runs once the COMMIT has succeeded."""
     turn = _writer_turn(engine)
-    # After the wait SQLite's own busy handler decides, as it did before this lock.
-    queued = turn is not None and turn.lock.acquire(timeout=WRITER_WAIT_SECONDS)
-    if not queued:
-        with engine.connect() as connection:
-            yield from _committed(connection)
-        return
-    assert turn is not None
-    try:
-        connection = turn.take()
+    if turn is None:
+        return _connected_transaction(engine)
+    return _TurnTransaction(turn)
+
+
+@contextmanager
+def _connected_transaction(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection:
+        yield from _committed(connection)
+
+
+class _TurnTransaction:
+    """A writer's turn on SQLite: ``BEGIN IMMEDIATE`` and ``COMMIT`` on the driver, without
+    SQLAlchemy's transaction objects and events, which cost more Python than the two
+    statements on a transition's path (most of its statements run on the driver too). A
+    statement through SQLAlchemy inside still begins SQLAlchemy's transaction (its
+    ``begin`` event sees the driver's and issues no BEGIN); that one then commits or rolls
+    back the driver's transaction with it. Errors of the two statements reach the caller as
+    SQLAlchemy's, as they did through its ``begin`` event. A class rather than a generator:
+    the two generators it replaced cost as much as its BEGIN."""
+
+    __slots__ = ("_connection", "_fallback", "_turn")
+
+    def __init__(self, turn: _WriterTurn) -> None:
+        self._turn = turn
+        self._connection: Connection | None = None
+        self._fallback: AbstractContextManager[Connection] | None = None
+
+    def __enter__(self) -> Connection:
+        turn = self._turn
+        # After the wait SQLite's own busy handler decides, as it did before this lock.
+        if not turn.lock.acquire(timeout=WRITER_WAIT_SECONDS):
+            self._fallback = _connected_transaction(turn.engine)
+            return self._fallback.__enter__()
         try:
-            yield from _committed_on_driver(connection)
+            connection = self._connection = turn.take()
+            connection.info[_AFTER_COMMIT] = []
+            _on_driver(connection.connection.dbapi_connection, "BEGIN IMMEDIATE")
+        except BaseException:
+            self._end()
+            raise
+        return connection
+
+    def __exit__(self, kind: type[BaseException] | None, error: object, trace: object) -> None:
+        if self._fallback is not None:
+            self._fallback.__exit__(kind, error, trace)  # type: ignore[arg-type]
+            return
+        connection = self._connection
+        assert connection is not None
+        try:
+            driver = connection.connection.dbapi_connection
+            if kind is not None:
+                if connection.in_transaction():
+                    connection.rollback()
+                elif not connection.invalidated and driver.in_transaction:  # type: ignore[union-attr]
+                    driver.rollback()  # type: ignore[union-attr]
+                return
+            if connection.in_transaction():
+                connection.commit()
+            else:
+                _on_driver(driver, "COMMIT")
+            actions = connection.info.pop(_AFTER_COMMIT, ())
         finally:
-            if turn.current is not connection:  # the engine was disposed during the turn
-                _close_file(connection)
-    finally:
-        turn.lock.release()
+            self._end()
+        for action in actions:
+            action()
+
+    def _end(self) -> None:
+        turn, connection = self._turn, self._connection
+        try:
+            if connection is not None and turn.current is not connection:
+                _close_file(connection)  # the engine was disposed during the turn
+        finally:
+            turn.lock.release()
 
 
 _AFTER_COMMIT = "ratsflow.after_commit"
@@ -256,36 +313,6 @@ def _committed(connection: Connection) -> Iterator[Connection]:
     connection.info[_AFTER_COMMIT] = actions
     with connection.begin():
         yield connection
-    connection.info.pop(_AFTER_COMMIT, None)
-    for action in actions:
-        action()
-
-
-def _committed_on_driver(connection: Connection) -> Iterator[Connection]:
-    """A writer's turn on SQLite: ``BEGIN IMMEDIATE`` and ``COMMIT`` on the driver, without
-    SQLAlchemy's transaction objects and events, which cost more Python than the two
-    statements on a transition's path (most of its statements run on the driver too). A
-    statement through SQLAlchemy inside still begins SQLAlchemy's transaction (its
-    ``begin`` event sees the driver's and issues no BEGIN); that one then commits or rolls
-    back the driver's transaction with it. Errors of the two statements reach the caller as
-    SQLAlchemy's, as they did through its ``begin`` event."""
-    actions: list[Callable[[], None]] = []
-    connection.info[_AFTER_COMMIT] = actions
-    driver = connection.connection.dbapi_connection
-    assert driver is not None
-    _on_driver(driver, "BEGIN IMMEDIATE")
-    try:
-        yield connection
-    except BaseException:
-        if connection.in_transaction():
-            connection.rollback()
-        elif not connection.invalidated and driver.in_transaction:
-            driver.rollback()
-        raise
-    if connection.in_transaction():
-        connection.commit()
-    else:
-        _on_driver(driver, "COMMIT")
     connection.info.pop(_AFTER_COMMIT, None)
     for action in actions:
         action()
