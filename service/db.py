@@ -270,17 +270,19 @@ class _TurnTransaction:
         connection = self._connection
         assert connection is not None
         try:
-            driver = connection.connection.dbapi_connection
             if kind is not None:
-                if connection.in_transaction():
-                    connection.rollback()
-                elif not connection.invalidated and driver.in_transaction:  # type: ignore[union-attr]
-                    driver.rollback()  # type: ignore[union-attr]
+                _roll_back(connection)
                 return
-            if connection.in_transaction():
-                connection.commit()
-            else:
-                _on_driver(driver, "COMMIT")
+            try:
+                if connection.in_transaction():
+                    connection.commit()
+                else:
+                    _on_driver(connection.connection.dbapi_connection, "COMMIT")
+            except BaseException:
+                # A COMMIT that failed (a deferred constraint, a full disk) leaves SQLite's
+                # transaction open, and with it the write lock of the database.
+                _roll_back(connection)
+                raise
             actions = connection.info.pop(_AFTER_COMMIT, ())
         finally:
             self._end()
@@ -316,6 +318,17 @@ def _committed(connection: Connection) -> Iterator[Connection]:
     connection.info.pop(_AFTER_COMMIT, None)
     for action in actions:
         action()
+
+
+def _roll_back(connection: Connection) -> None:
+    # SQLAlchemy's transaction first, even one a failed COMMIT left inactive (the connection
+    # refuses every statement until it is rolled back), then whatever the driver still holds.
+    if connection.get_transaction() is not None:
+        connection.rollback()
+    if not connection.invalidated:
+        driver: Any = connection.connection.dbapi_connection
+        if driver.in_transaction:
+            driver.rollback()
 
 
 def _on_driver(driver: Any, statement: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from service import db
 from service.driver import dbapi
@@ -198,6 +198,27 @@ def test_a_statement_through_sqlalchemy_joins_the_turn_s_transaction(steps: Engi
         db.after_commit(c, lambda: done.append("committed"))
     assert done == ["committed"]
     assert _written(steps) == [3, 4]
+
+
+def test_a_commit_that_fails_leaves_the_database_unlocked(steps: Engine) -> None:
+    # SQLite keeps a transaction open when its COMMIT fails (here a deferred foreign key):
+    # the turn rolls it back at once, or another process would wait for its write lock.
+    with db.write_transaction(steps) as c:
+        c.execute(text("CREATE TABLE owners (id INTEGER PRIMARY KEY)"))
+        c.execute(text("CREATE TABLE owned (owner INTEGER REFERENCES owners (id))"))
+    with pytest.raises(IntegrityError), db.write_transaction(steps) as c:
+        dbapi(c).execute("PRAGMA defer_foreign_keys = ON")
+        dbapi(c).execute("INSERT INTO owned VALUES (7)")
+    url = steps.url.database
+    assert url is not None
+    other = sqlite3.connect(url, isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO steps VALUES (1)")
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    assert _written(steps) == [1]
 
 
 def test_a_database_locked_by_another_process_is_sqlalchemy_s_error(steps: Engine) -> None:
