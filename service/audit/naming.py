@@ -103,7 +103,8 @@ def wording(
     body_id = runtime.body_id_in(connection)
     names: dict[tuple[str, int], str] = {}
     user_ids: set[int | None] = {i for kind, i in wanted if kind == "user"}
-    names.update({("user", i): n for i, n in users.person_names(connection, user_ids).items() if i})
+    logins = users.person_names(connection, user_ids, body_id)
+    names.update({("user", i): n for i, n in logins.items() if i})
     for kind, ident in wanted:
         if kind != "user" and (name := _name(connection, body_id, kind, ident)) is not None:
             names[(kind, ident)] = name
@@ -143,7 +144,7 @@ def user_choices(connection: Connection, actor: Actor, body_id: int) -> list[tup
     its person)``, by name, for the search's picker of who acted."""
     trail.require_reader(actor)
     rows = users.all_users(connection, body_id)
-    names = users.person_names(connection, {u.id for u in rows})
+    names = users.person_names(connection, {u.id for u in rows}, body_id)
     choices = [(u.username, names.get(u.id) or u.username) for u in rows]
     return sorted(choices, key=lambda choice: choice[1])
 
@@ -180,7 +181,7 @@ def disclosure_wording(
             if column in REFERENCES:
                 add(REFERENCES[column], value)
     names: dict[tuple[str, int], str] = {}
-    for i, login in users.person_names(connection, set(own_users)).items():
+    for i, login in users.person_names(connection, set(own_users), body_id).items():
         if i is not None:
             names[("user", i)] = login
     for kind, ident in wanted:

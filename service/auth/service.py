@@ -161,21 +161,29 @@ def logins_of(connection: Connection, body_id: int, person_id: int) -> list[Acto
     ]
 
 
-def usernames(connection: Connection, user_ids: set[int | None]) -> dict[int | None, str]:
+def usernames(
+    connection: Connection, user_ids: set[int | None], body_id: int
+) -> dict[int | None, str]:
+    """The body's users by login; an id of another body's login stays unnamed."""
     ids = [i for i in user_ids if i is not None]
     if not ids:
         return {}
-    return repository.usernames(connection, ids)
+    return repository.usernames(connection, ids, body_id)
 
 
-def person_names(connection: Connection, user_ids: set[int | None]) -> dict[int | None, str]:
-    """Users by the names of their persons, for what a person reads (the Verlauf, a vote's
-    recorder): a name, not a login. A user without a person keeps the login name."""
+def person_names(
+    connection: Connection, user_ids: set[int | None], body_id: int
+) -> dict[int | None, str]:
+    """The body's users by the names of their persons, for what a person reads (the Verlauf,
+    a vote's recorder): a name, not a login. A user without a person keeps the login name.
+
+    An id of another body's login stays unnamed, as an unknown id does: a search of the
+    audit trail records the login id it was asked for, and its events are shown named."""
     ids = [i for i in user_ids if i is not None]
     if not ids:
         return {}
     names: dict[int | None, str] = {}
-    for row in repository.person_names_of_users(connection, ids):
+    for row in repository.person_names_of_users(connection, ids, body_id):
         parts = [row.title, row.given_name, row.family_name]
         names[row.id] = " ".join(p for p in parts if p) or row.username
     return names

@@ -7,18 +7,21 @@ import json
 
 import typer
 
-from service.cli_support import fail, open_runtime, user_errors
+from service.cli_support import BODY_OPTION, fail, open_runtime, user_errors
 
 measure_app = typer.Typer(no_args_is_help=True, help="Maßnahmen anzeigen und fortschreiben.")
 
 
 @measure_app.command("list")
-def measure_list(as_json: bool = typer.Option(False, "--json", help="Als JSON-Liste.")) -> None:
+def measure_list(
+    as_json: bool = typer.Option(False, "--json", help="Als JSON-Liste."),
+    body: str | None = BODY_OPTION,
+) -> None:
     """Listet alle Maßnahmen: Nummer, Zustand und Titel."""
     from service.actor import SYSTEM
     from service.measures.service import MeasureFilter, export_measures
 
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         rows = [row for row, _ in export_measures(runtime, SYSTEM, MeasureFilter(), "id").rows]
     if as_json:
@@ -36,13 +39,15 @@ def measure_list(as_json: bool = typer.Option(False, "--json", help="Als JSON-Li
 
 
 @measure_app.command("show")
-def measure_show(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
+def measure_show(
+    measure_id: int = typer.Argument(..., metavar="ID"), body: str | None = BODY_OPTION
+) -> None:
     """Zeigt eine Maßnahme mit Zustand, Version, Feldern und Stellungnahmen."""
     from service.actor import SYSTEM
     from service.formatting import date_de, field_value
     from service.measures.service import OUTCOME_LABELS, STATEMENT_LABELS, read_measure
 
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         view = read_measure(runtime, SYSTEM, measure_id)
     row, spec = view.measure, view.spec
@@ -59,14 +64,16 @@ def measure_show(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
 
 
 @measure_app.command("history")
-def measure_history(measure_id: int = typer.Argument(..., metavar="ID")) -> None:
+def measure_history(
+    measure_id: int = typer.Argument(..., metavar="ID"), body: str | None = BODY_OPTION
+) -> None:
     """Zeigt den Verlauf einer Maßnahme: jeder Schritt mit Zeit, Person, Rolle und Kommentar."""
     from service.actor import SYSTEM
     from service.measures.service import read_history
     from workflow.calendar import to_local
     from workflow.roles import role_label
 
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         read = read_history(runtime, SYSTEM, measure_id, named=True)
     states = read.spec.states
@@ -91,6 +98,7 @@ def measure_fire(
     data: list[str] = typer.Option([], "--data", help="Angabe als name=wert (mehrfach)."),
     comment: str | None = typer.Option(None, "--comment", help="Kommentar zum Schritt."),
     version: int | None = typer.Option(None, "--version", help="Erwartete Version."),
+    body: str | None = BODY_OPTION,
 ) -> None:
     """Löst ein Ereignis an einer Maßnahme aus."""
     from service.auth.service import actor_for
@@ -103,7 +111,7 @@ def measure_fire(
             raise fail(f"--data „{item}“: erwartet name=wert.", 2)
         key, value = item.split("=", 1)
         values[key.strip()] = value
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors(), runtime.write() as connection:
         actor = actor_for(connection, as_user, runtime.now(), body=runtime.chain_key)
         done = fire_by_user(

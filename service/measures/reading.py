@@ -185,7 +185,7 @@ def _view(
         milestones=milestones_repository.milestones_of(connection, measure_id),
         deadlines=repository.deadlines_of(connection, measure_id),
         history=history,
-        history_users=_users(connection, actor, history, named=True),
+        history_users=_users(connection, actor, row, history, named=True),
         papers=[p for p in papers if access.may_see_paper(actor, p)],
         statement_tasks=statement_tasks(
             connection, measure_id, lambda ids: names_of(connection, actor, ids)
@@ -227,14 +227,21 @@ def _baseline(
 
 
 def _users(
-    connection: Connection, actor: Actor | None, entries: list[Any], *, named: bool = False
+    connection: Connection,
+    actor: Actor | None,
+    row: Any,
+    entries: list[Any],
+    *,
+    named: bool = False,
 ) -> dict[int | None, str]:
-    """Who took the steps, for staff: the login (API and command line, ``actor``) or, for
-    the page a person reads, ``named``, the person's name."""
+    """Who took the steps of the measure ``row``, for staff: the login (API and command
+    line, ``actor``) or, for the page a person reads, ``named``, the person's name."""
     if not access.may_see_names(actor):
         return {}
     users = {e.actor_user_id for e in entries}
-    return person_names(connection, users) if named else usernames(connection, users)
+    if named:
+        return person_names(connection, users, row.body_id)
+    return usernames(connection, users, row.body_id)
 
 
 @dataclass(frozen=True)
@@ -254,7 +261,8 @@ def read_history(
         hidden = _hidden_votes(connection, actor, repository.papers_of(connection, measure_id))
         entries = _history(runtime, connection, actor, row, hidden)
         spec = runtime.registry.engine(row.definition_name, row.definition_version).spec
-        return HistoryView(entries, _users(connection, actor, entries, named=named), spec), []
+        users = _users(connection, actor, row, entries, named=named)
+        return HistoryView(entries, users, spec), []
 
     return read_part(runtime, actor, measure_id, load)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import typer
 
-from service.cli_support import fail, open_runtime, user_errors
+from service.cli_support import BODY_OPTION, fail, open_runtime, user_errors
 
 obligation_app = typer.Typer(
     no_args_is_help=True, help="Pflichten aus Beschlüssen anzeigen und als erfüllt vermerken."
@@ -15,12 +15,15 @@ obligation_app = typer.Typer(
 
 
 @obligation_app.command("list")
-def obligation_list(as_json: bool = typer.Option(False, "--json", help="Als JSON-Liste.")) -> None:
+def obligation_list(
+    as_json: bool = typer.Option(False, "--json", help="Als JSON-Liste."),
+    body: str | None = BODY_OPTION,
+) -> None:
     """Listet die Pflichten: Nummer, Vorlage, Fälligkeit, Zuständigkeit und Titel."""
     from service.actor import SYSTEM
     from service.obligations.service import read_obligations
 
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors():
         read = read_obligations(runtime, SYSTEM)
     if as_json:
@@ -55,6 +58,7 @@ def obligation_fulfil(
     as_user: str = typer.Option(..., "--as", help="Benutzername, unter dem gehandelt wird."),
     on: str | None = typer.Option(None, "--on", help="Erfüllt am (JJJJ-MM-TT); sonst heute."),
     note: str | None = typer.Option(None, "--note", help="Vermerk."),
+    body: str | None = BODY_OPTION,
 ) -> None:
     """Vermerkt die Erfüllung einer Pflicht; eine wiederkehrende rückt auf ihre nächste
     Fälligkeit vor."""
@@ -65,7 +69,7 @@ def obligation_fulfil(
         day = date.fromisoformat(on) if on else None
     except ValueError:
         raise fail(f"--on „{on}“: erwartet ein Datum JJJJ-MM-TT.", 2) from None
-    runtime = open_runtime()
+    runtime = open_runtime(body)
     with user_errors(), runtime.write() as connection:
         actor = actor_for(connection, as_user, runtime.now(), body=runtime.chain_key)
         fulfil_obligation(

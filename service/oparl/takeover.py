@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from service.actor import Actor
+from service.attachments.service import clean_filename
 from service.oparl import repository
 from service.oparl.client import Remote, external_key
 from service.oparl.report import LABELS, ImportReport
@@ -340,14 +341,16 @@ def _consultation(
 
 
 def _file(run: Run, c: Connection, paper_id: int, item: dict[str, Any]) -> None:
-    name = text_of(item.get("fileName")) or text_of(item.get("name")) or "Anlage"
+    # The name as an upload's is kept: no folders, no invisible characters (a right-to-left
+    # override would show „Vertrag\u202efdp.exe“ as „Vertragexe.pdf“ on the paper's page).
+    name = clean_filename(text_of(item.get("fileName")) or text_of(item.get("name")) or "Anlage")
     _upsert(
         run,
         c,
         "file",
         item["id"],
         {
-            "filename": name[:255],
+            "filename": name,
             "content_type": (text_of(item.get("mimeType")) or "application/octet-stream")[:100],
         },
         create={

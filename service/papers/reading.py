@@ -27,6 +27,7 @@ from service.papers import left_behind, repository, shown
 from service.papers.carrying import carriable_measures
 from service.papers.service import (
     allowed_events,
+    get_paper,
     in_own_committee,
     is_final,
     page_papers,
@@ -160,7 +161,7 @@ def paper_view(
         consultations=shown.shown_consultations(
             repository.consultations_of(connection, row.id), actor, hidden
         ),
-        votes=votes_of(connection, actor, row.id, member),
+        votes=votes_of(connection, actor, row, member),
         measures=shown_measures,
         allowed=allowed_events(runtime, connection, actor, row),
         obligations=obligations_of_paper(runtime, connection, actor, row.id),
@@ -224,8 +225,8 @@ def _history(
     # The API names a login (``actor``), the page the person.
     return {
         "history": entries,
-        "history_users": usernames(connection, users),
-        "history_names": person_names(connection, users),
+        "history_users": usernames(connection, users, row.body_id),
+        "history_names": person_names(connection, users, row.body_id),
     }
 
 
@@ -240,10 +241,12 @@ def _seen_votes(
 
 
 def votes_of(
-    connection: Connection, actor: Actor | None, paper_id: int, member: bool = False
+    connection: Connection, actor: Actor | None, paper: Any, member: bool = False
 ) -> list[VoteView]:
-    """The votes this caller may see (``member``: a council member of the paper's committees,
-    who sees those of non-public sessions too), with the persons named at each they may see."""
+    """The votes of ``paper`` (its row) this caller may see (``member``: a council member of
+    the paper's committees, who sees those of non-public sessions too), with the persons
+    named at each they may see."""
+    paper_id = paper.id
     rows = _seen_votes(connection, actor, paper_id, member)
     staff = access.holds(actor, "paper.read_internal")
     people = repository.participants_of(connection, [v.id for v in rows])
@@ -252,8 +255,19 @@ def votes_of(
     for p in people:
         if staff or access.person_is_public(p, p.id in public_people):
             named.setdefault(p.vote_id, []).append(Participant(p.id, display_name(p), p.status))
-    names = usernames(connection, {v.recorded_by for v in rows}) if staff else {}
+    recorders = {v.recorded_by for v in rows}
+    names = usernames(connection, recorders, paper.body_id) if staff else {}
     return [VoteView(v, names.get(v.recorded_by), named.get(v.id, [])) for v in rows]
+
+
+def written_votes(
+    runtime: Runtime, connection: Connection, actor: Actor, paper_id: int
+) -> list[VoteView]:
+    """The paper's votes as the caller who just recorded or corrected one sees them, in the
+    write's transaction."""
+    return votes_of(
+        connection, actor, get_paper(connection, paper_id, runtime.body_id_in(connection))
+    )
 
 
 def read_papers(

@@ -321,7 +321,7 @@ def record_vote(
             decision_text=body.decision_text,
         ),
     )
-    shown = reading.votes_of(connection, actor, paper_id)
+    shown = reading.written_votes(runtime, connection, actor, paper_id)
     return VoteResponse(
         vote=vote_out(next(v for v in shown if v.id == recorded.vote_id)),
         paper=_step(recorded.transition),
@@ -355,5 +355,5 @@ def correct_vote(
         vote_id,
         corrections.VoteCorrection(**body.model_dump()),
     )
-    shown = reading.votes_of(connection, actor, paper_id)
+    shown = reading.written_votes(runtime, connection, actor, paper_id)
     return vote_out(next(v for v in shown if v.id == vote_id))

@@ -243,7 +243,8 @@ def read_reviews(runtime: Runtime, actor: Actor | None, programme_id: int) -> li
         get(connection, programme_id, runtime.body_id)
         entries = lifecycle_repository.history_of(connection, "programme", programme_id)
         staff = access.holds(actor, "measure.read_internal")
-        names = person_names(connection, {e.actor_user_id for e in entries}) if staff else {}
+        users = {e.actor_user_id for e in entries}
+        names = person_names(connection, users, runtime.body_id) if staff else {}
         reviews = []
         for entry in reversed(entries):
             data = dict(entry.data or {})

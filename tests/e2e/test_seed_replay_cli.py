@@ -206,7 +206,7 @@ def test_the_seed_leaves_a_complete_history_and_an_intact_chain(
     # The same history as the command line prints it: local time, states, step, who (the
     # person's name) and role, in German labels.
     with runtime.read() as c:
-        named = person_names(c, {u.user_id for u in users.values()})
+        named = person_names(c, {u.user_id for u in users.values()}, runtime.body_id)
     lead, member, office = (
         named[users[u].user_id] for u in ("ag.leitung", "ag.mitglied", "sitzungsdienst")
     )

@@ -128,3 +128,29 @@ def test_docs_load_no_foreign_script(client: TestClient) -> None:
         assert "<code>GET /api/v1/measures</code>" in html
         assert 'href="openapi.json"' in html
     assert client.get("/openapi.json").json()["info"]["title"] == "ratsflow"
+
+
+def test_an_html_answer_outside_the_pages_runs_no_script_and_is_not_framed(
+    client: TestClient,
+) -> None:
+    """On today's main the Sachstandsbericht as HTML from the API (``format=html``) and the
+    413 page come without a Content-Security-Policy: any site may frame them, and a script
+    that ever slipped into a title would run in ratsflow's origin. Every HTML answer now
+    carries one; the report keeps its own print styles."""
+    office = login(client, "sitzungsdienst")
+    report = client.get(f"{API}/reports/sachstand?period=2026-H1&format=html", headers=office)
+    too_large = client.post(
+        "/login",
+        content=b"x" * 2_000_000,
+        headers={"content-type": "application/x-www-form-urlencoded", "accept": "text/html"},
+    )
+    for answer in (report, too_large):
+        assert answer.headers["content-type"].startswith("text/html"), answer.url
+        policy = answer.headers.get("content-security-policy", "")
+        assert "default-src 'none'" in policy, answer.url
+        assert "frame-ancestors 'none'" in policy, answer.url
+        assert "script" not in policy, answer.url
+    assert report.status_code == 200 and "<style>" in report.text
+    assert "style-src 'unsafe-inline'" in report.headers["content-security-policy"]
+    # A page keeps its own, stricter policy.
+    assert "style-src" not in client.get("/login").headers["content-security-policy"]

@@ -87,13 +87,18 @@ def person_of(connection: Connection, user_id: int) -> int | None:
     return None if found is None else int(found)
 
 
-def usernames(connection: Connection, user_ids: list[int]) -> dict[int | None, str]:
-    rows = connection.execute(select(users.c.id, users.c.username).where(users.c.id.in_(user_ids)))
+def usernames(connection: Connection, user_ids: list[int], body_id: int) -> dict[int | None, str]:
+    rows = connection.execute(
+        select(users.c.id, users.c.username).where(
+            users.c.id.in_(user_ids), users.c.body_id == body_id
+        )
+    )
     return {row.id: row.username for row in rows}
 
 
-def person_names_of_users(connection: Connection, user_ids: list[int]) -> list[Any]:
-    """Each user's id with the name columns of their person (None when none is linked)."""
+def person_names_of_users(connection: Connection, user_ids: list[int], body_id: int) -> list[Any]:
+    """Each of the body's users by id with the name columns of their person (None when none
+    is linked); another body's user is not among them."""
     return list(
         connection.execute(
             select(
@@ -104,7 +109,7 @@ def person_names_of_users(connection: Connection, user_ids: list[int]) -> list[A
                 persons.c.family_name,
             )
             .outerjoin(persons, persons.c.id == users.c.person_id)
-            .where(users.c.id.in_(user_ids))
+            .where(users.c.id.in_(user_ids), users.c.body_id == body_id)
         )
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +16,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from service.actor import SYSTEM, Actor
-from service.audit import exporting, trail
+from service.audit import exporting, naming, trail
 from service.audit.owner import owner_transaction
 from service.audit.search import Filters, FoundEvent
 from service.auth import service as accounts
@@ -158,3 +159,33 @@ def test_through_the_api_a_dsb_sees_nothing_of_the_neighbour(
     assert [c["chain_key"] for c in verified["chains"]] == [NEIGHBOUR]
     checkpoints = client.get("/api/v1/audit/checkpoints", headers=mine).json()["checkpoints"]
     assert all(c["chain"] == ours.runtime.chain_key for c in checkpoints)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        pytest.param(lambda login: Filters(actor_id=login), id="actor"),
+        pytest.param(lambda login: Filters(entity_type="user", entity_id=login), id="entity"),
+    ],
+)
+def test_a_search_naming_another_bodys_login_does_not_name_its_person(
+    ours: Body, theirs: Body, filters: Any
+) -> None:
+    """A search records its filters; shown again (a later search, an export), a login id of
+    another body there named that body's person, so trying ids one by one listed the
+    neighbour's staff by name."""
+    person = factories.person(theirs.runtime, given_name="Nora", family_name="Nachbarin")
+    with theirs.runtime.write() as c:
+        login = accounts.create_user(
+            theirs.runtime, c, SYSTEM, username="nora", roles=["sitzungsdienst"], person_id=person
+        )
+    _search(ours, filters(login))
+
+    asked = Filters(action="audit.query")
+    exported = "".join(exporting.start_export(ours.runtime, ours.dsb, asked, "Prüfung", "csv"))
+    with ours.runtime.read() as c:
+        shown = naming.wording(ours.runtime, c, ours.dsb, _search(ours, asked))
+
+    assert f"Benutzerkonto Nr. {login}" in exported  # an id that names no one here
+    assert "Nachbarin" not in exported
+    assert "Nachbarin" not in " ".join(shown.names.values())

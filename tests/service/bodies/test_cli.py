@@ -4,15 +4,19 @@ audited), adds a login to it, and verifies and signs that body's chain alone."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from service.actor import SYSTEM
 from service.audit.models import AuditEvent
 from service.auth import tokens
 from service.config import get_settings
+from service.obligations.service import insert_obligation
 from service.runtime import Runtime
+from tests import factories
 from tests.conftest import CHAIN_KEY
 from tests.service.cli_calls import ratsflow
 
@@ -102,3 +106,50 @@ def test_a_bodys_settings_are_checked_changed_and_audited(operator: Runtime) -> 
             c.execute(select(events.c.action).where(events.c.chain_key == "hecklingen")).scalars()
         )
     assert actions.count("body.update") == 2
+
+
+def test_an_operator_reads_and_steps_another_bodys_measures_and_duties_with_body(
+    operator: Runtime,
+) -> None:
+    """docs/mandanten.md: the operator acts for one body with ``--body``. On today's main
+    ``measure`` and ``obligation`` knew no such option (exit 2): no step of another body's
+    measure and no fulfilment of its duty could be recorded from the command line."""
+    other = operator.for_body("hecklingen")
+    with other.write() as c:
+        factories.body(other, c, slug="hecklingen", name="Stadt Hecklingen")
+        measure = factories.measure(other, c, code="HK-1", title="Radweg Hecklingen")
+        lead = factories.person(other, c, given_name="Hanna", family_name="Heckel")
+        factories.user(other, "ag_leitung", connection=c, username="hk.leitung", person_id=lead)
+        factories.user(other, "sitzungsdienst", connection=c, username="hk.sitzungsdienst")
+        paper = factories.paper(other, c, reference="HK/0001/26", measure_ids=[measure])
+        duty = insert_obligation(
+            other,
+            c,
+            SYSTEM,
+            paper_id=paper,
+            title="Bericht an den Rat Hecklingen",
+            description=None,
+            responsible_role="sitzungsdienst",
+            due_on=date(2024, 6, 1),
+            every_months=None,
+        )
+    there = ("--body", "hecklingen")
+
+    listed = ratsflow("measure", "list", *there)
+    assert listed.exit_code == 0, listed.output
+    assert "HK-1" in listed.output
+    assert "HK-1" not in ratsflow("measure", "list").output
+    assert "Radweg Hecklingen" in ratsflow("measure", "show", str(measure), *there).output
+    assert ratsflow("measure", "show", str(measure)).exit_code == 1  # not the own body's
+    fired = ratsflow("measure", "fire", str(measure), "einreichen", "--as", "hk.leitung", *there)
+    assert fired.exit_code == 0, fired.output
+    assert "Hanna Heckel" in ratsflow("measure", "history", str(measure), *there).output
+
+    duties = ratsflow("obligation", "list", *there)
+    assert duties.exit_code == 0 and "Bericht an den Rat Hecklingen" in duties.output
+    fulfilled = ratsflow(
+        "obligation", "fulfil", str(duty), "--reference", "HK/0002/26",
+        "--as", "hk.sitzungsdienst", "--on", "2024-05-30", *there,
+    )  # fmt: skip
+    assert fulfilled.exit_code == 0, fulfilled.output
+    assert "erledigt" in fulfilled.output

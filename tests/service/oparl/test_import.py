@@ -135,3 +135,18 @@ def test_a_paper_deleted_at_the_source_keeps_its_row_but_is_no_longer_public(
     assert (
         count(demo, "select count(*) from papers where reference = 'IV/004/25' and not public") == 1
     )
+
+
+def test_an_imported_file_name_loses_its_invisible_characters_and_folders_like_an_upload(
+    demo: Runtime, ris: Ris
+) -> None:
+    """On today's main the RIS's ``fileName`` was stored as sent: „Vertrag\\u202Efdp.exe“
+    showed on the paper's page as „Vertragexe.pdf“ (the right-to-left override turns the
+    rest around), and a name with folders kept them, where an upload loses both."""
+    host = ris.base.split("://", 1)[1]
+    ris.objects()[host + "file/2"]["fileName"] = "..\\anlagen/Vertrag\u202efdp.exe"
+    import_system(demo, ris.system_url)
+    with demo.read() as c:
+        names = set(c.execute(text("select filename from attachments")).scalars())
+    assert "Vertragfdp.exe" in names
+    assert not any("\u202e" in n or "/" in n or "\\" in n for n in names)
