@@ -12,6 +12,7 @@ as on CR/LF, so a committee's name with one used to make its invitation unsendab
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +28,13 @@ _MULTI_LINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # The blanks a person cannot tell apart from none: the space, the no-break and the wide
 # spaces of Unicode. Control characters are not among them: those are refused, not dropped.
 _BLANKS = " \u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+
+# What no single line can show: control characters, format characters (bidi overrides and
+# isolates reverse what follows, zero-width ones hide), surrogates, private use, line and
+# paragraph separators. Attachment names are cleaned of them too (``attachments``).
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+# Line breaks and tabs stand between words: they become one space, not nothing.
+_BREAKS = re.compile(r"[ ]*[\t\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]+[ ]*")
 
 # A value given for a definition's field (a step's data, an editable field), and a step's
 # comment: what the API's transition body allows for the comment.
@@ -74,6 +82,17 @@ def trimmed(text: str) -> str:
     page, so it must not pass as another measure's Kennung (the forms trimmed, the API did
     not)."""
     return text.strip(_BLANKS)
+
+
+def single_line(text: str) -> str:
+    """A text another system wrote, as one line this one accepts (``control_problem`` finds
+    nothing in it): its line breaks and tabs a space each, what is invisible dropped, the
+    blanks around it trimmed. For what is taken over, not typed: typed text is refused
+    instead, so the person who typed it sees what was wrong."""
+    spaced = _BREAKS.sub(" ", text)
+    return trimmed(
+        "".join(c for c in spaced if unicodedata.category(c) not in INVISIBLE_CATEGORIES)
+    )
 
 
 def problems(rules: Mapping[str, TextRule], values: Mapping[str, object]) -> list[FieldProblem]:

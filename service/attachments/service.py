@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import access
+from service import access, texts
 from service.actor import SYSTEM, Actor
 from service.attachments import repository
 from service.attachments.detect import detect, fitting_name
@@ -43,10 +43,9 @@ ADDED_EVENT, DELETED_EVENT = "anlage_hinzugefuegt", "anlage_geloescht"
 ATTACHING_ROLES = (
     access.PERMISSIONS["attachment.create"] | access.PERMISSIONS["attachment.create_own"]
 )
-# Control, format (bidi overrides U+202A-202E and isolates U+2066-2069, zero-width
-# characters), surrogate, private-use and line/paragraph separator characters: none is
-# visible in a name, and bidi ones make ``rechnung\u202egpj.hta`` look like ``...ath.jpg``.
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+# None is visible in a name, and bidi ones make ``rechnung\u202egpj.hta`` look like
+# ``...ath.jpg``.
+_INVISIBLE = texts.INVISIBLE_CATEGORIES
 
 
 @dataclass(frozen=True)

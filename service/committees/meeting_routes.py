@@ -152,7 +152,8 @@ def edit_meeting(
     "mit Kalendereintrag (METHOD:CANCEL), der den Termin entfernt; Einladungen, die noch im "
     "Postausgang warten, gehen nicht mehr hinaus. Die Antwort nennt unter `cancellation`, "
     "an wie viele Mitglieder die Absage per E-Mail ging, und die ohne E-Mail-Adresse mit "
-    "Namen. Eine schon abgesagte Sitzung antwortet 409.",
+    "Namen. Eine schon abgesagte Sitzung antwortet 409, ebenso eine, die schon begonnen hat "
+    "oder in der Abstimmungen oder die Anwesenheit erfasst sind (`sitzung-stattgefunden`).",
     response_model=CancelledMeeting,
     responses=responses(401, 403, 404, 409, 422),
 )

@@ -153,6 +153,28 @@ def _replan_steps(
         )
 
 
+def why_not_cancellable(runtime: Runtime, connection: Connection, meeting: Any) -> str | None:
+    """Why the meeting can no longer be called off, or None.
+
+    A cancellation tells the members not to come; once the session has begun that is
+    untrue (what did not go on was broken off or failed, not cancelled), and its members
+    would get a letter and a calendar removal for a day that is already history. What was
+    recorded of it (votes, attendance) proves it met whatever its date says now.
+    """
+    if repository.votes_held_in(connection, meeting.id):
+        held = "Abstimmungen erfasst"
+    elif repository.attendance_recorded(connection, meeting.id):
+        held = "Anwesenheit erfasst"
+    elif meeting.starts_at <= runtime.now():
+        return (
+            f"Die Sitzung hat am {to_local(meeting.starts_at):%d.%m.%Y um %H:%M} Uhr begonnen; "
+            "eine Absage ist nicht mehr möglich."
+        )
+    else:
+        return None
+    return f"Die Sitzung hat bereits stattgefunden ({held}); eine Absage ist nicht mehr möglich."
+
+
 def cancel_meeting(
     runtime: Runtime,
     connection: Connection,
@@ -166,7 +188,8 @@ def cancel_meeting(
     transaction, invitations still waiting in the outbox are taken back, and everyone who
     had one, members who have left the committee since among them, gets the cancellation
     with the entry that removes it from their calendar; the audit event says how many, whom
-    ratsflow could not e-mail and whose invitation it took back."""
+    ratsflow could not e-mail and whose invitation it took back. A session that has begun
+    or has votes or attendance recorded is refused (``why_not_cancellable``)."""
     access.require(actor, "meeting.manage")
     row = get_meeting(connection, runtime.body_id_in(connection), meeting_id)
     texts.check("sitzung", CANCEL_TEXTS, {"cancel_reason": reason})
@@ -176,6 +199,9 @@ def cancel_meeting(
             "Sitzung bereits abgesagt",
             f"Die Sitzung wurde am {to_local(row.cancelled_at):%d.%m.%Y} abgesagt.",
         )
+    held = why_not_cancellable(runtime, connection, row)
+    if held is not None:
+        raise Conflict("sitzung-stattgefunden", "Sitzung hat stattgefunden", held)
     # The chain lock before the first change: see service.records.
     hold_chain(connection, runtime.chain_key)
     now = runtime.now()

@@ -19,7 +19,12 @@ from service.actor import Actor
 from service.audit.service import log_read
 from service.committees import repository
 from service.committees.attendance import AttendanceEntry, attendance_list
-from service.committees.meetings import agenda, page_meetings, visible_meeting
+from service.committees.meetings import (
+    agenda,
+    page_meetings,
+    visible_meeting,
+    why_not_cancellable,
+)
 from service.committees.service import CHOICES_LIMIT, voting_member_ids
 from service.invitations.cancellation import CancellationNotice, told_of
 from service.keyset import After, Sort
@@ -69,6 +74,8 @@ class MeetingView:
     papers: list[Any] = field(default_factory=list)  # what an agenda item could treat
     # Of a cancelled meeting, for whom plans it: whom the cancellation went to.
     cancellation: CancellationNotice | None = None
+    # Of a meeting not cancelled, for whom plans it: why it can no longer be called off.
+    not_cancellable: str | None = None
 
     @property
     def shows_more_than_public(self) -> bool:
@@ -104,6 +111,9 @@ def read_meeting(
         view = replace(view, papers=open_papers(runtime, connection, CHOICES_LIMIT))
         if meeting.cancelled_at is not None:
             view = replace(view, cancellation=told_of(runtime, connection, meeting))
+        else:
+            held = why_not_cancellable(runtime, connection, meeting)
+            view = replace(view, not_cancellable=held)
     if view.shows_more_than_public:
         log_read(
             runtime, actor, "meeting", meeting_id, persons=[a.person_id for a in view.attendance]

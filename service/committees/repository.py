@@ -245,6 +245,11 @@ def votes_held_in(connection: Connection, meeting_id: int) -> int:
     return int(connection.execute(query).scalar_one())
 
 
+def attendance_recorded(connection: Connection, meeting_id: int) -> bool:
+    query = select(attendance.c.meeting_id).where(attendance.c.meeting_id == meeting_id).limit(1)
+    return connection.execute(query).first() is not None
+
+
 def attendance_of(connection: Connection, meeting_id: int) -> list[Any]:
     query = select(attendance).where(attendance.c.meeting_id == meeting_id)
     return list(connection.execute(query))

@@ -23,6 +23,8 @@ class ImportReport:
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
+    # Texts taken over cleaned (``texts.single_line``), naming object and field.
+    cleaned: list[str] = field(default_factory=list)
     interrupted: str | None = None
     resumed_at: str | None = None
 
@@ -37,6 +39,7 @@ class ImportReport:
                 )
         out.append(f"Unverändert: {self.unchanged}")
         out += [f"Übersprungen: {reason}" for reason in self.skipped]
+        out += [f"Bereinigt: {what}" for what in self.cleaned]
         if self.interrupted:
             out.append(
                 f"Abgebrochen: {self.interrupted}. Der nächste Lauf setzt an dieser Stelle fort."

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from service import texts
 from service.actor import Actor
 from service.attachments.service import clean_filename
 from service.oparl import repository
@@ -45,6 +46,30 @@ class Run:
         if key not in self.failed:
             self.failed.add(key)
             self.report.skipped.append(reason)
+
+
+def _line(run: Run, kind: str, item: dict[str, Any], label: str, value: Any) -> str | None:
+    """A text of the remote object as one line, as every other door stores it: the source
+    may hold line breaks or invisible characters (a right-to-left override shows the rest of
+    a title reversed) that no form here lets through. Cleaned rather than refused, so one
+    faulty title does not keep a whole council's records out; the report names each one, for
+    the operator to have it mended at the source."""
+    text = text_of(value)
+    if text is None:
+        return None
+    line = texts.single_line(text)
+    if line != text:
+        _report_cleaned(run, kind, item, label, line)
+    return line or None
+
+
+def _report_cleaned(run: Run, kind: str, item: dict[str, Any], label: str, kept: str) -> None:
+    what = (
+        f"{LABELS[kind]} {item['id']}: {label} enthielt Zeilenumbrüche oder unsichtbare "
+        f"Zeichen; übernommen als „{kept}“"
+    )
+    if what not in run.report.cleaned:
+        run.report.cleaned.append(what)
 
 
 def take_over(run: Run, c: Connection, kind: str, item: dict[str, Any]) -> int | None:
@@ -159,12 +184,15 @@ def _upsert(
 
 def _organization(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
     kind = committee_kind(item)
-    name = text_of(item.get("name")) or text_of(item.get("shortName"))
-    if kind is None or name is None:
-        reason = "kein Gremium" if kind is None else "ohne Namen"
-        run.skip(item["id"], f"Gremium {item['id']}: {reason}")
+    if kind is None:
+        run.skip(item["id"], f"Gremium {item['id']}: kein Gremium")
         return None
-    short = (text_of(item.get("shortName")) or name)[:50]
+    short_name = _line(run, "organization", item, "Kurzname", item.get("shortName"))
+    name = _line(run, "organization", item, "Name", item.get("name")) or short_name
+    if name is None:
+        run.skip(item["id"], f"Gremium {item['id']}: ohne Namen")
+        return None
+    short = (short_name or name)[:50]
     body_id = run.runtime.body_id_in(c)
     return _upsert(
         run,
@@ -177,16 +205,21 @@ def _organization(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
 
 
 def _person(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
-    given, family = text_of(item.get("givenName")), text_of(item.get("familyName"))
+    given = _line(run, "person", item, "Vorname", item.get("givenName"))
+    family = _line(run, "person", item, "Nachname", item.get("familyName"))
     if given is None and family is None:
-        name = text_of(item.get("name"))
+        name = _line(run, "person", item, "Name", item.get("name"))
         if name is None:
             run.skip(item["id"], f"Person {item['id']}: ohne Namen")
             return None
         given, _, family = name.rpartition(" ")
         given = given or None
     titles = item.get("title")
-    title = " ".join(t for t in titles if isinstance(t, str)) if isinstance(titles, list) else None
+    title = (
+        _line(run, "person", item, "Titel", " ".join(t for t in titles if isinstance(t, str)))
+        if isinstance(titles, list)
+        else None
+    )
     person_id = _upsert(
         run,
         c,
@@ -216,7 +249,9 @@ def _membership(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
         {
             "person_id": person_id,
             "committee_id": committee_id,
-            "role": (text_of(item.get("role")) or "mitglied")[:50].lower(),
+            "role": (_line(run, "membership", item, "Rolle", item.get("role")) or "mitglied")[
+                :50
+            ].lower(),
             "voting_right": item.get("votingRight") is not False,
             "valid_from": day_of(item.get("startDate")),
             "valid_until": day_of(item.get("endDate")),
@@ -235,8 +270,15 @@ def _meeting(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
     location = item.get("location")
     place = None
     if isinstance(location, dict):
-        parts = [location.get(k) for k in ("description", "streetAddress", "room")]
-        place = ", ".join(p for p in parts if isinstance(p, str) and p) or None
+        parts = [
+            _line(run, "meeting", item, label, location.get(k))
+            for k, label in (
+                ("description", "Ort"),
+                ("streetAddress", "Anschrift"),
+                ("room", "Raum"),
+            )
+        ]
+        place = ", ".join(p for p in parts if p) or None
     meeting_id = _upsert(
         run,
         c,
@@ -260,8 +302,14 @@ def _meeting(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
                 {
                     "meeting_id": meeting_id,
                     "position": order if isinstance(order, int) else position,
-                    "number": (text_of(agenda.get("number")) or str(position))[:20],
-                    "title": (text_of(agenda.get("name")) or "(ohne Titel)")[:500],
+                    "number": (
+                        _line(run, "agendaitem", agenda, "Nummer", agenda.get("number"))
+                        or str(position)
+                    )[:20],
+                    "title": (
+                        _line(run, "agendaitem", agenda, "Gegenstand", agenda.get("name"))
+                        or "(ohne Titel)"
+                    )[:500],
                     "public": agenda.get("public") is not False,
                 },
             )
@@ -269,8 +317,8 @@ def _meeting(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
 
 
 def _paper(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
-    reference = text_of(item.get("reference"))
-    title = text_of(item.get("name"))
+    reference = _line(run, "paper", item, "Drucksachennummer", item.get("reference"))
+    title = _line(run, "paper", item, "Titel", item.get("name"))
     if reference is None or title is None:
         run.skip(item["id"], f"Vorlage {item['id']}: ohne Drucksachennummer oder Titel")
         return None
@@ -341,9 +389,11 @@ def _consultation(
 
 
 def _file(run: Run, c: Connection, paper_id: int, item: dict[str, Any]) -> None:
-    # The name as an upload's is kept: no folders, no invisible characters (a right-to-left
-    # override would show „Vertrag\u202efdp.exe“ as „Vertragexe.pdf“ on the paper's page).
-    name = clean_filename(text_of(item.get("fileName")) or text_of(item.get("name")) or "Anlage")
+    given = text_of(item.get("fileName")) or text_of(item.get("name")) or "Anlage"
+    # Named as an upload is: a file name may hide its real type behind a bidi override.
+    name = clean_filename(given)
+    if name != given:
+        _report_cleaned(run, "file", item, "Dateiname", name)
     _upsert(
         run,
         c,

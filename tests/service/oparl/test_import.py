@@ -150,3 +150,43 @@ def test_an_imported_file_name_loses_its_invisible_characters_and_folders_like_a
         names = set(c.execute(text("select filename from attachments")).scalars())
     assert "Vertragfdp.exe" in names
     assert not any("\u202e" in n or "/" in n or "\\" in n for n in names)
+
+
+def test_the_import_takes_over_texts_without_line_breaks_or_invisible_characters(
+    demo: Runtime, ris: Ris
+) -> None:
+    """Found by a review: the import stored titles and names as the source had them, line
+    breaks and a right-to-left override (U+202E) among them, which no form and no API call
+    lets through; pages showed the rest of such a title reversed."""
+    modified = "2025-01-10T09:00:00+01:00"
+    ris.change("paper/2", modified, name="Sanierung der\r\nGrundschule \u202eNord")
+    ris.change("person/3", modified, name="Carla\u200b Dietz\u2028")
+    ris.change("agendaitem/11", modified, name="Eröffnung\tund Begrüßung")
+    ris.change("file/2", modified, fileName="Vorlage\u202efdp.exe")
+    report = import_system(demo, ris.system_url)
+    assert report.interrupted is None
+    assert (
+        count(demo, "select count(*) from papers where title = 'Sanierung der Grundschule Nord'")
+        == 1
+    )
+    assert (
+        count(
+            demo,
+            "select count(*) from persons where family_name = 'Dietz' and given_name = 'Carla'",
+        )
+        == 1
+    )
+    assert (
+        count(demo, "select count(*) from agenda_items where title = 'Eröffnung und Begrüßung'")
+        == 1
+    )
+    assert count(demo, "select count(*) from attachments where filename = 'Vorlagefdp.exe'") == 1
+    lines = "\n".join(report.lines())
+    assert (
+        f"Bereinigt: Vorlage {ris.base}paper/2: Titel enthielt Zeilenumbrüche oder unsichtbare "
+        "Zeichen; übernommen als „Sanierung der Grundschule Nord“"
+    ) in lines
+    assert f"Bereinigt: Anlage {ris.base}file/2: Dateiname" in lines
+    # What the source still holds is cleaned the same way again: nothing to change.
+    again = import_system(demo, ris.system_url)
+    assert not again.created and not again.updated

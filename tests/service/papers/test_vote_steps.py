@@ -8,7 +8,7 @@ meeting; a unanimous vote without attendance claimed everyone had been present.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from service.papers import votes
 from service.papers.service import paper_by_reference
 from service.runtime import Runtime
 from tests import factories as make
+from tests.conftest import FakeClock
 from tests.service.browser import post_form, signed_in
 from tests.service.council_support import API, actor, assert_problem, committee_id, login
 from tests.service.papers.support import (
@@ -173,14 +174,19 @@ def test_a_meeting_holding_votes_cannot_be_moved_to_another_day(
 
 
 def test_a_cancelled_meeting_takes_no_vote_and_no_agenda_item(
-    client: TestClient, demo: Runtime
+    client: TestClient, demo: Runtime, clock: FakeClock
 ) -> None:
     on_agenda = paper_on_agenda(client, demo)
     paper = on_agenda.paper
     office = login(client, "sitzungsdienst")
     meeting = f"{API}/meetings/{on_agenda.meeting_id}"
+    # Called off the day before (a session that has begun can no longer be), and now its
+    # day has passed: a vote would be due, were it not cancelled.
+    today = clock.now
+    clock.now = datetime(2026, 8, 25, 9, tzinfo=UTC)
     cancelled = client.post(f"{meeting}/cancel", json={"reason": "Sturm"}, headers=office)
     assert cancelled.status_code == 200, cancelled.text
+    clock.now = today
     before = trace(demo, paper.id, [paper.measure_id])
 
     # The page no longer offers the vote nor a new item, and posting the form is refused.
