@@ -10,7 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Table, and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from service.budget.models import BudgetLine, BudgetLineChange
@@ -34,6 +34,16 @@ persons = Person.__table__  # type: ignore[attr-defined]
 deadlines = Deadline.__table__  # type: ignore[attr-defined]
 milestones = Milestone.__table__  # type: ignore[attr-defined]
 milestone_changes = MilestoneChange.__table__  # type: ignore[attr-defined]
+
+
+def _newest_first(changes: Table, key: Any) -> Any:
+    """Numbers each thing's states in a history table (``*_changes``) from the newest on,
+    as ``newest``: 1 is the state it had at the end of the rows the query keeps."""
+    return (
+        func.row_number()
+        .over(partition_by=key, order_by=(changes.c.changed_at.desc(), changes.c.id.desc()))
+        .label("newest")
+    )
 
 
 def _reported(
@@ -70,12 +80,7 @@ def reported_measures(
             measure_changes.c.code,
             measure_changes.c.title,
             measure_changes.c.responsible_person_id,
-            func.row_number()
-            .over(
-                partition_by=measure_changes.c.measure_id,
-                order_by=(measure_changes.c.changed_at.desc(), measure_changes.c.id.desc()),
-            )
-            .label("newest"),
+            _newest_first(measure_changes, measure_changes.c.measure_id),
         )
         .where(measure_changes.c.measure_id.in_(ids), measure_changes.c.changed_at < until)
         .subquery()
@@ -182,12 +187,7 @@ def budgets_of_reported(
             line_changes.c.recurring_planned,
             line_changes.c.approved,
             line_changes.c.spent,
-            func.row_number()
-            .over(
-                partition_by=line_changes.c.budget_line_id,
-                order_by=(line_changes.c.changed_at.desc(), line_changes.c.id.desc()),
-            )
-            .label("newest"),
+            _newest_first(line_changes, line_changes.c.budget_line_id),
         )
         .join(budget_lines, budget_lines.c.id == line_changes.c.budget_line_id)
         .where(budget_lines.c.measure_id.in_(ids), line_changes.c.changed_at < until)
@@ -263,12 +263,7 @@ def milestones_of_reported(
             milestone_changes.c.title,
             milestone_changes.c.due_on,
             milestone_changes.c.done_on,
-            func.row_number()
-            .over(
-                partition_by=milestone_changes.c.milestone_id,
-                order_by=(milestone_changes.c.changed_at.desc(), milestone_changes.c.id.desc()),
-            )
-            .label("newest"),
+            _newest_first(milestone_changes, milestone_changes.c.milestone_id),
         )
         .join(milestones, milestones.c.id == milestone_changes.c.milestone_id)
         .where(milestones.c.measure_id.in_(ids), milestone_changes.c.changed_at < until)
