@@ -14,7 +14,7 @@ from __future__ import annotations
 from service.audit.owner import owner_url
 from service.bodies import service as bodies
 from service.bootstrap import prepare_database
-from service.db import drop_everything
+from service.db_upkeep import drop_everything
 from service.demo import data, neighbour
 from service.demo.service import DemoResult, load_demo
 from service.errors import Conflict

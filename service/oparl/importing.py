@@ -23,7 +23,8 @@ import httpx
 from service.oparl import repository
 from service.oparl.client import Remote, Unreachable, external_key
 from service.oparl.report import LABELS, ImportReport
-from service.oparl.takeover import Run, take_over
+from service.oparl.run import Run
+from service.oparl.takeover import take_over
 from service.runtime import Runtime
 
 LISTS = ("organization", "person", "membership", "meeting", "paper")

@@ -7,69 +7,25 @@ for what it never touches).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from service import texts
 from service.actor import Actor
 from service.attachments.service import clean_filename
 from service.oparl import repository
-from service.oparl.client import Remote, external_key
-from service.oparl.report import LABELS, ImportReport
+from service.oparl.client import external_key
+from service.oparl.report import LABELS
+from service.oparl.run import Run, line_of, report_cleaned
 from service.oparl.values import committee_kind, day_of, free_slug, moment_of, text_of
 from service.papers.service import insert_paper
 from service.records import insert_audited, update_audited
-from service.runtime import Runtime
 
 # Audited as the role ``oparl_import``: a role with no permission, so the trail names the import.
 IMPORT_ACTOR = Actor(
     user_id=None, person_id=None, roles=frozenset({"oparl_import"}), name="OParl-Import"
 )
 AUDIT_TYPES = {"organization": "committee", "agendaitem": "agenda_item", "file": "attachment"}
-
-
-@dataclass
-class Run:
-    runtime: Runtime
-    remote: Remote
-    source_key: str
-    report: ImportReport
-    since: datetime | None
-    # Objects that could not be taken over in this run: asked for and reported once only.
-    failed: set[str] = field(default_factory=set)
-
-    def skip(self, oparl_id: str, reason: str) -> None:
-        key = external_key(oparl_id)
-        if key not in self.failed:
-            self.failed.add(key)
-            self.report.skipped.append(reason)
-
-
-def _line(run: Run, kind: str, item: dict[str, Any], label: str, value: Any) -> str | None:
-    """A text of the remote object as one line, as every other door stores it: the source
-    may hold line breaks or invisible characters (a right-to-left override shows the rest of
-    a title reversed) that no form here lets through. Cleaned rather than refused, so one
-    faulty title does not keep a whole council's records out; the report names each one, for
-    the operator to have it mended at the source."""
-    text = text_of(value)
-    if text is None:
-        return None
-    line = texts.single_line(text)
-    if line != text:
-        _report_cleaned(run, kind, item, label, line)
-    return line or None
-
-
-def _report_cleaned(run: Run, kind: str, item: dict[str, Any], label: str, kept: str) -> None:
-    what = (
-        f"{LABELS[kind]} {item['id']}: {label} enthielt Zeilenumbrüche oder unsichtbare "
-        f"Zeichen; übernommen als „{kept}“"
-    )
-    if what not in run.report.cleaned:
-        run.report.cleaned.append(what)
 
 
 def take_over(run: Run, c: Connection, kind: str, item: dict[str, Any]) -> int | None:
@@ -187,8 +143,8 @@ def _organization(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
     if kind is None:
         run.skip(item["id"], f"Gremium {item['id']}: kein Gremium")
         return None
-    short_name = _line(run, "organization", item, "Kurzname", item.get("shortName"))
-    name = _line(run, "organization", item, "Name", item.get("name")) or short_name
+    short_name = line_of(run, "organization", item, "Kurzname", item.get("shortName"))
+    name = line_of(run, "organization", item, "Name", item.get("name")) or short_name
     if name is None:
         run.skip(item["id"], f"Gremium {item['id']}: ohne Namen")
         return None
@@ -205,10 +161,10 @@ def _organization(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
 
 
 def _person(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
-    given = _line(run, "person", item, "Vorname", item.get("givenName"))
-    family = _line(run, "person", item, "Nachname", item.get("familyName"))
+    given = line_of(run, "person", item, "Vorname", item.get("givenName"))
+    family = line_of(run, "person", item, "Nachname", item.get("familyName"))
     if given is None and family is None:
-        name = _line(run, "person", item, "Name", item.get("name"))
+        name = line_of(run, "person", item, "Name", item.get("name"))
         if name is None:
             run.skip(item["id"], f"Person {item['id']}: ohne Namen")
             return None
@@ -216,7 +172,7 @@ def _person(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
         given = given or None
     titles = item.get("title")
     title = (
-        _line(run, "person", item, "Titel", " ".join(t for t in titles if isinstance(t, str)))
+        line_of(run, "person", item, "Titel", " ".join(t for t in titles if isinstance(t, str)))
         if isinstance(titles, list)
         else None
     )
@@ -249,7 +205,7 @@ def _membership(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
         {
             "person_id": person_id,
             "committee_id": committee_id,
-            "role": (_line(run, "membership", item, "Rolle", item.get("role")) or "mitglied")[
+            "role": (line_of(run, "membership", item, "Rolle", item.get("role")) or "mitglied")[
                 :50
             ].lower(),
             "voting_right": item.get("votingRight") is not False,
@@ -271,7 +227,7 @@ def _meeting(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
     place = None
     if isinstance(location, dict):
         parts = [
-            _line(run, "meeting", item, label, location.get(k))
+            line_of(run, "meeting", item, label, location.get(k))
             for k, label in (
                 ("description", "Ort"),
                 ("streetAddress", "Anschrift"),
@@ -303,11 +259,11 @@ def _meeting(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
                     "meeting_id": meeting_id,
                     "position": order if isinstance(order, int) else position,
                     "number": (
-                        _line(run, "agendaitem", agenda, "Nummer", agenda.get("number"))
+                        line_of(run, "agendaitem", agenda, "Nummer", agenda.get("number"))
                         or str(position)
                     )[:20],
                     "title": (
-                        _line(run, "agendaitem", agenda, "Gegenstand", agenda.get("name"))
+                        line_of(run, "agendaitem", agenda, "Gegenstand", agenda.get("name"))
                         or "(ohne Titel)"
                     )[:500],
                     "public": agenda.get("public") is not False,
@@ -317,8 +273,8 @@ def _meeting(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
 
 
 def _paper(run: Run, c: Connection, item: dict[str, Any]) -> int | None:
-    reference = _line(run, "paper", item, "Drucksachennummer", item.get("reference"))
-    title = _line(run, "paper", item, "Titel", item.get("name"))
+    reference = line_of(run, "paper", item, "Drucksachennummer", item.get("reference"))
+    title = line_of(run, "paper", item, "Titel", item.get("name"))
     if reference is None or title is None:
         run.skip(item["id"], f"Vorlage {item['id']}: ohne Drucksachennummer oder Titel")
         return None
@@ -393,7 +349,7 @@ def _file(run: Run, c: Connection, paper_id: int, item: dict[str, Any]) -> None:
     # Named as an upload is: a file name may hide its real type behind a bidi override.
     name = clean_filename(given)
     if name != given:
-        _report_cleaned(run, "file", item, "Dateiname", name)
+        report_cleaned(run, "file", item, "Dateiname", name)
     _upsert(
         run,
         c,

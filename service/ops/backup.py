@@ -20,7 +20,8 @@ from sqlalchemy import inspect
 
 from service.audit.owner import owner_transaction, owner_url
 from service.config import Settings
-from service.db import is_sqlite, make_engine, postgres_major
+from service.db import is_sqlite, make_engine
+from service.db_upkeep import postgres_major
 from service.errors import NotFound
 from service.ops import erasure_register, postgres_tools
 from service.people.erasure import clean_storage, erase_again

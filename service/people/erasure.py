@@ -32,7 +32,7 @@ from markupsafe import escape
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
-from service import db
+from service import db_upkeep
 from service.actor import SYSTEM, Actor
 from service.audit.repository import lock_chain
 from service.audit.service import erase_values_of, record
@@ -144,4 +144,4 @@ def erase_again(connection: Connection, chain_key: str, person_id: int, now: dat
 
 def clean_storage(engine: Engine) -> None:
     """Overwrites what erasure left in free space; run after the erasure has committed."""
-    db.reclaim_free_space(engine, _TOUCHED)
+    db_upkeep.reclaim_free_space(engine, _TOUCHED)

@@ -21,11 +21,13 @@ SQL_STILL_TO_MEND: set[str] = set()
 LONG_STILL_TO_MEND: set[str] = set()
 
 
-# SQL belongs in repositories. The engine set-up (and cleaning its files: VACUUM), the
-# scheduler's election lock, the audited-write kit and the hot statements' driver access are
-# infrastructure every domain shares, not a domain's queries.
+# SQL belongs in repositories. The engine set-up, the work on a whole database (cleaning
+# its files: VACUUM; its server's version; dropping it), the scheduler's election lock, the
+# audited-write kit and the hot statements' driver access are infrastructure every domain
+# shares, not a domain's queries.
 SQL_OUTSIDE_REPOSITORIES_ALLOWED = {
     "service/db.py",
+    "service/db_upkeep.py",
     "service/driver.py",
     "service/records.py",
     "service/scheduler/lock.py",

@@ -152,8 +152,9 @@ def _committee(rt: Runtime, public: bool) -> dict[str, Any]:
         mid = committees.insert_membership(
             rt, c, SYSTEM, person_id=person, committee_id=cid, valid_from=date(2024, 1, 1)
         )
+        # After the demo's clock (01.09.2026): a meeting that has begun is not cancelled.
         meeting = meetings.insert_meeting(
-            rt, c, SYSTEM, committee_id=cid, starts_at=datetime(2026, 8, 26, 15, tzinfo=UTC)
+            rt, c, SYSTEM, committee_id=cid, starts_at=datetime(2026, 9, 16, 15, tzinfo=UTC)
         )
     return {"committee": cid, "membership": mid, "meeting": meeting, "person": person}
 
