@@ -13,11 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import timedelta
-from email.message import Message
 
 import pytest
 from fastapi.testclient import TestClient
-from icalendar import Calendar
 from sqlalchemy import select
 
 from service.actor import SYSTEM
@@ -31,8 +29,8 @@ from service.scheduler import cli
 from service.scheduler.links import body_url
 from tests.service.browser import browser, post_form, sign_in
 from tests.service.cli_calls import ok
-from tests.service.council_members.support import paper_in
-from tests.service.council_support import API, actor, committee_id, login
+from tests.service.council_support import API, actor, login
+from tests.service.invitations.mails import calendar_of, delivered, event_of, fva_meeting
 from tests.service.scheduler.conftest import Inbox
 from tests.service.scheduler.helpers import local
 from tests.service.scheduler.opening import texts
@@ -48,45 +46,6 @@ def command_line(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     yield
 
 
-def _fva_meeting(rt: Runtime) -> int:
-    paper_id = paper_in(rt, "fva", public=True)
-    with rt.write() as c:
-        meeting_id = meetings.insert_meeting(
-            rt,
-            c,
-            SYSTEM,
-            committee_id=committee_id(rt, "fva"),
-            starts_at=local(2026, 10, 8, 17, 0),
-            location="Ratssaal",
-        )
-        meetings.add_agenda_item(
-            rt,
-            c,
-            actor(rt, "sitzungsdienst"),
-            meeting_id,
-            number="Ö 1",
-            title=None,
-            public=True,
-            paper_id=paper_id,
-        )
-    return meeting_id
-
-
-def _mails(rt: Runtime, inbox: Inbox, subject: str) -> list[Message]:
-    dispatch(rt)
-    return [m for m in inbox.messages if str(m["Subject"]).startswith(subject)]
-
-
-def _calendar(message: Message) -> tuple[Calendar, str]:
-    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
-    return Calendar.from_ical(str(part.get_content())), str(part.get_param("method"))  # type: ignore[attr-defined]
-
-
-def _event(message: Message):  # type: ignore[no-untyped-def]
-    [event] = list(_calendar(message)[0].walk("VEVENT"))
-    return event
-
-
 def _without_email(rt: Runtime, first: str, last: str) -> int:
     with rt.write() as c:
         person = find_person(c, rt.body_id, first, last)
@@ -99,10 +58,10 @@ def test_a_cancelled_meeting_tells_its_invited_members_and_removes_their_calenda
     rt: Runtime, inbox: Inbox, demo: Runtime
 ) -> None:
     _without_email(rt, "Uwe", "Baumann")
-    meeting_id = _fva_meeting(rt)
+    meeting_id = fva_meeting(rt)
     with rt.write() as c:
         send_invitation(rt, c, SYSTEM, meeting_id)
-    invited = {str(m["To"]): _event(m) for m in _mails(rt, inbox, "Einladung: ")}
+    invited = {str(m["To"]): event_of(m) for m in delivered(rt, inbox, "Einladung: ")}
     assert len(invited) == FVA_SIZE - 1
 
     # The Sitzungsdienst calls it off on the meeting's page.
@@ -119,11 +78,11 @@ def test_a_cancelled_meeting_tells_its_invited_members_and_removes_their_calenda
     )
     assert "Ihre Absage ging zur Weitergabe an: Claudia Fischer." in shown
 
-    told = _mails(rt, inbox, f"Sitzung abgesagt: {SUBJECT}")
+    told = delivered(rt, inbox, f"Sitzung abgesagt: {SUBJECT}")
     assert sorted(str(m["To"]) for m in told) == sorted(invited)
     for message in told:
-        calendar, method = _calendar(message)
-        event = _event(message)
+        calendar, method = calendar_of(message)
+        event = event_of(message)
         # The calendar program removes the entry the invitation brought.
         assert (str(calendar["method"]), method) == ("CANCEL", "CANCEL")
         assert str(event["status"]) == "CANCELLED"
@@ -133,9 +92,9 @@ def test_a_cancelled_meeting_tells_its_invited_members_and_removes_their_calenda
         assert "ist abgesagt" in plain and "08.10.2026, 17:00 Uhr" in plain
         assert "Grund der Absage: Erkrankung des Vorsitzenden" in plain
     # The member without an address gets it as his invitation went: through the office.
-    [copy] = _mails(rt, inbox, f"Zur Weitergabe an Uwe Baumann: Sitzung abgesagt: {SUBJECT}")
+    [copy] = delivered(rt, inbox, f"Zur Weitergabe an Uwe Baumann: Sitzung abgesagt: {SUBJECT}")
     assert copy["To"] == OFFICE
-    assert str(_calendar(copy)[0]["method"]) == "CANCEL"
+    assert str(calendar_of(copy)[0]["method"]) == "CANCEL"
 
     # The cancellation's audit event says whom it told, in the same transaction.
     with rt.read() as c:
@@ -152,19 +111,19 @@ def test_a_cancelled_meeting_tells_its_invited_members_and_removes_their_calenda
 def test_a_meeting_cancelled_over_the_api_before_its_invitation_writes_to_no_one(
     rt: Runtime, inbox: Inbox, demo: Runtime, client: TestClient
 ) -> None:
-    meeting_id = _fva_meeting(rt)
+    meeting_id = fva_meeting(rt)
     office = login(client, "sitzungsdienst")
     answer = client.post(f"{API}/meetings/{meeting_id}/cancel", json={}, headers=office)
     assert answer.status_code == 200, answer.text
-    assert _mails(rt, inbox, "") == []
+    assert delivered(rt, inbox, "") == []
 
 
 def test_an_agenda_item_added_after_the_invitation_reached_only_new_members(
     rt: Runtime, inbox: Inbox, demo: Runtime, client: TestClient, command_line: None
 ) -> None:
-    meeting_id = _fva_meeting(rt)
+    meeting_id = fva_meeting(rt)
     ok("invitation", "send", str(meeting_id))
-    invited = {str(m["To"]): _event(m) for m in _mails(rt, inbox, "Einladung: ")}
+    invited = {str(m["To"]): event_of(m) for m in delivered(rt, inbox, "Einladung: ")}
     assert len(invited) == FVA_SIZE
 
     added = client.post(
@@ -180,10 +139,10 @@ def test_an_agenda_item_added_after_the_invitation_reached_only_new_members(
         "Tagesordnung: Ö 2 Bericht zur Haushaltslage." in said
     )
     assert "Einladung an 0 Mitglieder" not in said
-    supplements = _mails(rt, inbox, f"Nachtrag zur Einladung: {SUBJECT}")
+    supplements = delivered(rt, inbox, f"Nachtrag zur Einladung: {SUBJECT}")
     assert sorted(str(m["To"]) for m in supplements) == sorted(invited)
     for message in supplements:
-        event = _event(message)
+        event = event_of(message)
         # The same calendar entry, updated: it lists the added item.
         assert event["uid"] == invited[str(message["To"])]["uid"]
         assert int(event["sequence"]) == int(invited[str(message["To"])]["sequence"]) + 1
@@ -211,10 +170,10 @@ def test_an_agenda_item_added_after_the_invitation_reached_only_new_members(
 def test_a_cancellation_written_while_the_mail_server_is_down_goes_out_when_it_is_back(
     rt: Runtime, inbox: Inbox, demo: Runtime
 ) -> None:
-    meeting_id = _fva_meeting(rt)
+    meeting_id = fva_meeting(rt)
     with rt.write() as c:
         send_invitation(rt, c, SYSTEM, meeting_id)
-    assert len(_mails(rt, inbox, "Einladung: ")) == FVA_SIZE
+    assert len(delivered(rt, inbox, "Einladung: ")) == FVA_SIZE
     port = rt.settings.mail.smtp_port
     rt.settings.mail.smtp_port = 1  # nothing listens there: the server is down
     with rt.write() as c:
@@ -223,8 +182,8 @@ def test_a_cancellation_written_while_the_mail_server_is_down_goes_out_when_it_i
         )
     assert notice.told == FVA_SIZE
     assert dispatch(rt).retrying == FVA_SIZE
-    assert _mails(rt, inbox, "Sitzung abgesagt") == []
+    assert delivered(rt, inbox, "Sitzung abgesagt") == []
 
     rt.settings.mail.smtp_port = port
     rt.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
-    assert len(_mails(rt, inbox, f"Sitzung abgesagt: {SUBJECT}")) == FVA_SIZE
+    assert len(delivered(rt, inbox, f"Sitzung abgesagt: {SUBJECT}")) == FVA_SIZE

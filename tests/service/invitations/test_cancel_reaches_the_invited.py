@@ -12,10 +12,7 @@ Found after the cancellation was built (four gaps the last session left):
 
 from __future__ import annotations
 
-from email.message import Message
-
 from fastapi.testclient import TestClient
-from icalendar import Calendar
 
 from service.actor import SYSTEM
 from service.committees import meetings
@@ -26,8 +23,8 @@ from service.people.service import edit_person, find_person
 from service.runtime import Runtime
 from service.scheduler.links import body_url
 from tests.service.browser import browser, sign_in
-from tests.service.council_members.support import paper_in
 from tests.service.council_support import API, actor, committee_id, login
+from tests.service.invitations.mails import calendar_of, delivered, event_of, fva_meeting
 from tests.service.scheduler.conftest import Inbox
 from tests.service.scheduler.helpers import local
 
@@ -36,45 +33,9 @@ SUBJECT = "Finanz- und Verwaltungsausschuss am 08.10.2026"
 LEAVER = "i.dietrich@aschersleben.example"  # Ines Dietrich, a council member in the FVA
 
 
-def _fva_meeting(rt: Runtime) -> int:
-    paper_id = paper_in(rt, "fva", public=True)
-    with rt.write() as c:
-        meeting_id = meetings.insert_meeting(
-            rt,
-            c,
-            SYSTEM,
-            committee_id=committee_id(rt, "fva"),
-            starts_at=local(2026, 10, 8, 17, 0),
-            location="Ratssaal",
-        )
-        meetings.add_agenda_item(
-            rt,
-            c,
-            actor(rt, "sitzungsdienst"),
-            meeting_id,
-            number="Ö 1",
-            title=None,
-            public=True,
-            paper_id=paper_id,
-        )
-    return meeting_id
-
-
 def _invite(rt: Runtime, meeting_id: int) -> None:
     with rt.write() as c:
         send_invitation(rt, c, SYSTEM, meeting_id)
-
-
-def _delivered(rt: Runtime, inbox: Inbox, subject: str) -> list[Message]:
-    dispatch(rt)
-    return [m for m in inbox.messages if str(m["Subject"]).startswith(subject)]
-
-
-def _event(message: Message):  # type: ignore[no-untyped-def]
-    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
-    calendar = Calendar.from_ical(str(part.get_content()))  # type: ignore[attr-defined]
-    [event] = list(calendar.walk("VEVENT"))
-    return str(calendar["method"]), event
 
 
 def _cancel(rt: Runtime, meeting_id: int) -> CancellationNotice:
@@ -97,9 +58,9 @@ def _cancel_over_the_api(client: TestClient, meeting_id: int) -> dict:  # type: 
 def test_a_cancelled_meeting_tells_members_who_left_the_committee(
     rt: Runtime, inbox: Inbox, demo: Runtime, client: TestClient
 ) -> None:
-    meeting_id = _fva_meeting(rt)
+    meeting_id = fva_meeting(rt)
     _invite(rt, meeting_id)
-    invited = {str(m["To"]): _event(m)[1] for m in _delivered(rt, inbox, "Einladung: ")}
+    invited = {str(m["To"]): event_of(m) for m in delivered(rt, inbox, "Einladung: ")}
     assert len(invited) == FVA_SIZE and LEAVER in invited
 
     # She leaves the committee on 30.09.2026, before the meeting day.
@@ -118,10 +79,10 @@ def test_a_cancelled_meeting_tells_members_who_left_the_committee(
 
     assert _cancel(rt, meeting_id).told == FVA_SIZE
 
-    told = _delivered(rt, inbox, f"Sitzung abgesagt: {SUBJECT}")
+    told = delivered(rt, inbox, f"Sitzung abgesagt: {SUBJECT}")
     assert sorted(str(m["To"]) for m in told) == sorted(invited)
     [letter] = [m for m in told if m["To"] == LEAVER]
-    method, event = _event(letter)
+    method, event = str(calendar_of(letter)[0]["method"]), event_of(letter)
     assert method == "CANCEL" and str(event["status"]) == "CANCELLED"
     assert event["uid"] == invited[LEAVER]["uid"]
     assert int(event["sequence"]) > int(invited[LEAVER]["sequence"])
@@ -130,22 +91,22 @@ def test_a_cancelled_meeting_tells_members_who_left_the_committee(
 def test_an_invitation_still_waiting_in_the_outbox_does_not_go_out_after_the_cancellation(
     rt: Runtime, inbox: Inbox, demo: Runtime
 ) -> None:
-    meeting_id = _fva_meeting(rt)
+    meeting_id = fva_meeting(rt)
     _invite(rt, meeting_id)  # the dispatcher has not run yet
 
     notice = _cancel(rt, meeting_id)
 
     # Nobody had the invitation, so nobody needs the cancellation.
-    assert _delivered(rt, inbox, "") == []
+    assert delivered(rt, inbox, "") == []
     assert notice.told == 0
 
 
 def test_a_changed_invitation_still_waiting_gives_way_to_the_cancellation(
     rt: Runtime, inbox: Inbox, demo: Runtime
 ) -> None:
-    meeting_id = _fva_meeting(rt)
+    meeting_id = fva_meeting(rt)
     _invite(rt, meeting_id)
-    invited = {str(m["To"]): _event(m)[1] for m in _delivered(rt, inbox, "Einladung: ")}
+    invited = {str(m["To"]): event_of(m) for m in delivered(rt, inbox, "Einladung: ")}
     with rt.write() as c:
         meetings.edit_meeting(
             rt, c, actor(rt, "sitzungsdienst"), meeting_id, starts_at=local(2026, 10, 15, 17, 0)
@@ -154,13 +115,13 @@ def test_a_changed_invitation_still_waiting_gives_way_to_the_cancellation(
 
     notice = _cancel(rt, meeting_id)
 
-    assert _delivered(rt, inbox, "Geänderte Einladung") == []
+    assert delivered(rt, inbox, "Geänderte Einladung") == []
     # Everyone had the first invitation: its calendar entry goes.
-    told = _delivered(rt, inbox, "Sitzung abgesagt: Finanz- und Verwaltungsausschuss am 15.10")
+    told = delivered(rt, inbox, "Sitzung abgesagt: Finanz- und Verwaltungsausschuss am 15.10")
     assert sorted(str(m["To"]) for m in told) == sorted(invited)
     assert notice.told == FVA_SIZE
     for message in told:
-        method, event = _event(message)
+        method, event = str(calendar_of(message)[0]["method"]), event_of(message)
         assert method == "CANCEL" and event["uid"] == invited[str(message["To"])]["uid"]
         assert int(event["sequence"]) > 1  # above the changed invitation's, which never went
 
@@ -172,7 +133,7 @@ def test_the_api_cancel_answer_names_the_members_without_email(
         baumann = find_person(c, rt.body_id, "Uwe", "Baumann")
         assert baumann is not None
         edit_person(rt, c, actor(rt, "sitzungsdienst"), baumann, email=None)
-    meeting_id = _fva_meeting(rt)
+    meeting_id = fva_meeting(rt)
     _invite(rt, meeting_id)
     dispatch(rt)
 

@@ -14,22 +14,19 @@ Found by the outside-in review of the demo:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from email.message import Message
 
 import pytest
 from click.testing import Result
-from icalendar import Calendar
 
 from service.actor import SYSTEM
 from service.committees import meetings
 from service.invitations.service import send_invitation
-from service.outbox.dispatcher import dispatch
 from service.people.service import edit_person, find_person
 from service.runtime import Runtime
 from service.scheduler import cli
 from tests.service.cli_calls import ok, ratsflow
-from tests.service.council_members.support import paper_in
-from tests.service.council_support import actor, committee_id
+from tests.service.council_support import actor
+from tests.service.invitations.mails import delivered, event_of, fva_meeting
 from tests.service.scheduler.conftest import Inbox
 from tests.service.scheduler.helpers import local
 from tests.service.scheduler.opening import texts
@@ -45,30 +42,6 @@ def command_line(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     yield
 
 
-def _fva_meeting(rt: Runtime, starts_at: object) -> int:
-    paper_id = paper_in(rt, "fva", public=True)
-    with rt.write() as c:
-        meeting_id = meetings.insert_meeting(
-            rt,
-            c,
-            SYSTEM,
-            committee_id=committee_id(rt, "fva"),
-            starts_at=starts_at,
-            location="Ratssaal",
-        )
-        meetings.add_agenda_item(
-            rt,
-            c,
-            actor(rt, "sitzungsdienst"),
-            meeting_id,
-            number="Ö 1",
-            title=None,
-            public=True,
-            paper_id=paper_id,
-        )
-    return meeting_id
-
-
 def _move(rt: Runtime, meeting_id: int, starts_at: object) -> None:
     with rt.write() as c:
         meetings.edit_meeting(rt, c, actor(rt, "sitzungsdienst"), meeting_id, starts_at=starts_at)
@@ -78,25 +51,10 @@ def _invite(meeting_id: int) -> Result:
     return ok("invitation", "send", str(meeting_id))
 
 
-def _mails(rt: Runtime, inbox: Inbox, subject: str) -> list[Message]:
-    dispatch(rt)
-    return [m for m in inbox.messages if str(m["Subject"]).startswith(subject)]
-
-
-def _event(message: Message):  # type: ignore[no-untyped-def]
-    [ics] = [
-        str(p.get_content())  # type: ignore[attr-defined]
-        for p in message.walk()
-        if p.get_content_type() == "text/calendar"
-    ]
-    [event] = list(Calendar.from_ical(ics).walk("VEVENT"))
-    return event
-
-
 def test_sending_an_invitation_again_after_the_meeting_moved_does_not_crash(
     rt: Runtime, inbox: Inbox, demo: Runtime, command_line: None
 ) -> None:
-    meeting_id = _fva_meeting(rt, local(2026, 10, 8, 17, 0))
+    meeting_id = fva_meeting(rt, local(2026, 10, 8, 17, 0))
     assert f"Einladung an {FVA_SIZE} Mitglieder vorgemerkt." in _invite(meeting_id).output
     _move(rt, meeting_id, local(2026, 10, 15, 17, 0))
 
@@ -108,20 +66,20 @@ def test_sending_an_invitation_again_after_the_meeting_moved_does_not_crash(
 def test_the_changed_invitation_reaches_every_member_with_the_new_time(
     rt: Runtime, inbox: Inbox, demo: Runtime
 ) -> None:
-    meeting_id = _fva_meeting(rt, local(2026, 10, 8, 17, 0))
+    meeting_id = fva_meeting(rt, local(2026, 10, 8, 17, 0))
     with rt.write() as c:
         send_invitation(rt, c, SYSTEM, meeting_id)
-    first = {str(m["To"]): _event(m) for m in _mails(rt, inbox, "Einladung: ")}
+    first = {str(m["To"]): event_of(m) for m in delivered(rt, inbox, "Einladung: ")}
     assert len(first) == FVA_SIZE
     _move(rt, meeting_id, local(2026, 10, 15, 17, 0))
 
     with rt.write() as c:
         result = send_invitation(rt, c, SYSTEM, meeting_id)
-    changed = _mails(rt, inbox, "Geänderte Einladung: Finanz- und Verwaltungsausschuss am 15.10")
+    changed = delivered(rt, inbox, "Geänderte Einladung: Finanz- und Verwaltungsausschuss am 15.10")
     assert result.invited == FVA_SIZE
     assert sorted(str(m["To"]) for m in changed) == sorted(first)
     for message in changed:
-        event = _event(message)
+        event = event_of(message)
         # The same entry in the member's calendar, replaced by its higher SEQUENCE.
         assert event["uid"] == first[str(message["To"])]["uid"]
         assert int(event["sequence"]) == 1
@@ -142,7 +100,7 @@ def test_an_invitation_names_the_members_ratsflow_cannot_email_and_the_office_ge
         baumann = find_person(c, rt.body_id, "Uwe", "Baumann")
         assert baumann is not None
         edit_person(rt, c, actor(rt, "sitzungsdienst"), baumann, email=None)
-    meeting_id = _fva_meeting(rt, local(2026, 10, 8, 17, 0))
+    meeting_id = fva_meeting(rt, local(2026, 10, 8, 17, 0))
 
     said = _invite(meeting_id).output
     assert f"Einladung an {FVA_SIZE - 1} Mitglieder vorgemerkt." in said
@@ -150,7 +108,7 @@ def test_an_invitation_names_the_members_ratsflow_cannot_email_and_the_office_ge
         said
     )
     assert "Ihre Einladung ging zur Weitergabe an: Claudia Fischer." in said
-    [copy] = _mails(rt, inbox, "Zur Weitergabe an Uwe Baumann: Einladung: ")
+    [copy] = delivered(rt, inbox, "Zur Weitergabe an Uwe Baumann: Einladung: ")
     assert copy["To"] == OFFICE
     assert "Diese Nachricht ist für Uwe Baumann bestimmt" in texts(copy)[0]
 
@@ -159,12 +117,12 @@ def test_the_command_line_and_the_mail_name_the_same_last_day_to_send(
     rt: Runtime, inbox: Inbox, demo: Runtime, command_line: None
 ) -> None:
     # Thursday 10.12.2026: seven days before is Thursday 03.12.2026, the last day to send.
-    meeting_id = _fva_meeting(rt, local(2026, 12, 10, 17, 0))
+    meeting_id = fva_meeting(rt, local(2026, 12, 10, 17, 0))
     rt.clock.now = local(2026, 12, 7, 9, 0)  # type: ignore[attr-defined]
 
     said = _invite(meeting_id).output
     assert "Ladungsfrist verletzt: Versand war bis 03.12.2026 nötig" in said
-    [notice] = _mails(rt, inbox, "Ladungsfrist verletzt")
+    [notice] = delivered(rt, inbox, "Ladungsfrist verletzt")
     assert notice["To"] == OFFICE
     assert "Versand bis zum 03.12.2026" in texts(notice)[0]
 
@@ -173,11 +131,11 @@ def test_a_cancelled_meeting_sends_no_invitation(
     rt: Runtime, inbox: Inbox, demo: Runtime, command_line: None
 ) -> None:
     # Its sequence rose with the cancellation: sent, it would go out as a changed invitation.
-    meeting_id = _fva_meeting(rt, local(2026, 10, 8, 17, 0))
+    meeting_id = fva_meeting(rt, local(2026, 10, 8, 17, 0))
     with rt.write() as c:
         meetings.cancel_meeting(rt, c, actor(rt, "sitzungsdienst"), meeting_id, reason="Krankheit")
 
     refused = ratsflow("invitation", "send", str(meeting_id))
     assert refused.exit_code == 1
     assert "Die Sitzung wurde am 01.09.2026 abgesagt" in refused.output
-    assert _mails(rt, inbox, "") == []
+    assert delivered(rt, inbox, "") == []
